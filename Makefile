@@ -1,0 +1,66 @@
+# Zhifa: two commands. `make demo` runs the platform with demo data; `make test` runs
+# every check CI runs. Both need only Python 3.11 (and PostgreSQL 15 for CI=true).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+# A throwaway key, only so that `check --deploy` can load the production settings.
+CHECK_KEY := check-deploy-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz
+
+.PHONY: demo test install install-dev lint typecheck checks test-sqlite test-postgres messages openapi bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Zhifa needs Python 3.11, found " + sys.version' 
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+demo: $(VENV)/.installed
+	$(BIN)/zhifa demo
+	$(BIN)/zhifa serve --host 127.0.0.1 --port 8000
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install-dev
+	$(BIN)/mypy
+
+checks: install-dev
+	$(BIN)/zhifa makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=zhifa.settings.production ZHIFA_SECRET_KEY=$(CHECK_KEY) \
+		ZHIFA_ALLOWED_HOSTS=zhifa.example.org $(BIN)/zhifa check --deploy --fail-level WARNING
+	$(BIN)/python scripts/check_messages.py
+
+test-sqlite: install-dev
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres: install-dev
+	scripts/test-postgres.sh
+
+# Under CI=true the suite runs a second time on PostgreSQL; a missing PostgreSQL fails.
+test: lint typecheck checks test-sqlite
+	@if [ "$$CI" = "true" ]; then scripts/test-postgres.sh; fi
+
+messages: install-dev
+	cd src/zhifa && ../../$(BIN)/zhifa makemessages -l zh_Hans --no-obsolete --add-location file
+	$(BIN)/python scripts/check_messages.py --compile
+
+openapi: install-dev
+	$(BIN)/zhifa export_openapi docs/openapi.json
+
+bench: install-dev
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

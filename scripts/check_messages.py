@@ -1,0 +1,61 @@
+"""Check (or, with --compile, build) the gettext catalogues without GNU gettext.
+
+Every message in every locale's django.po must be translated and not fuzzy, and the
+committed django.mo must hold exactly the .po's translations. ``--compile`` writes the
+.mo files from the .po files (pure Python, via polib), so no msgfmt is needed.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALE_DIRS = sorted(ROOT.glob("src/zhifa/locale/*/LC_MESSAGES"))
+
+
+def check(po_path: Path) -> list[str]:
+    po = polib.pofile(str(po_path))
+    problems = [
+        f"{po_path}: untranslated: {e.msgid!r}" for e in po.untranslated_entries() if not e.obsolete
+    ]
+    problems += [f"{po_path}: fuzzy: {e.msgid!r}" for e in po.fuzzy_entries()]
+    mo_path = po_path.with_suffix(".mo")
+    if not mo_path.exists():
+        return [*problems, f"{mo_path}: missing (run: make messages)"]
+    mo = polib.mofile(str(mo_path))
+    expected = {
+        (e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
+        for e in po.translated_entries()
+    }
+    actual = {
+        (e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
+        for e in mo
+        if e.msgid
+    }
+    if expected != actual:
+        problems.append(f"{mo_path}: out of date with {po_path.name} (run: make messages)")
+    return problems
+
+
+def main() -> int:
+    compile_ = "--compile" in sys.argv
+    problems: list[str] = []
+    for directory in LOCALE_DIRS:
+        po_path = directory / "django.po"
+        if compile_:
+            polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
+        problems += check(po_path)
+    for p in problems:
+        print(p, file=sys.stderr)
+    if not LOCALE_DIRS:
+        print("no catalogues found under src/zhifa/locale", file=sys.stderr)
+        return 1
+    print(f"messages: {len(LOCALE_DIRS)} catalogue(s), {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

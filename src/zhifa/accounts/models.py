@@ -1,0 +1,86 @@
+"""Users and their roles. Every user belongs to one organ, except supervisors (one
+region) and administrators (optionally limited to a region)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("Enforcement officer")
+    LEGAL_REVIEWER = "legal_reviewer", _("Legal reviewer")
+    ORGAN_HEAD = "organ_head", _("Organ head")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+#: Roles whose scope is one organ.
+ORGAN_ROLES = frozenset({Role.OFFICER, Role.LEGAL_REVIEWER, Role.ORGAN_HEAD})
+
+
+class User(AbstractUser):
+    # Chinese names are not split into first/last name.
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+
+    full_name = models.CharField(_("full name"), max_length=64)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    organ = models.ForeignKey(
+        "registry.EnforcementSubject",
+        verbose_name=_("organ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    region = models.ForeignKey(
+        "registry.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text=_("For supervisors: the region they supervise. Administrators: optional."),
+    )
+
+    objects = UserManager()
+
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name}（{self.username}）" if self.full_name else self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.full_name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role in ORGAN_ROLES:
+            if self.organ_id is None:
+                raise ValidationError({"organ": _("This role requires an organ.")})
+            if self.region_id is not None:
+                raise ValidationError(
+                    {"region": _("Users of an organ take their scope from the organ; leave empty.")}
+                )
+        elif self.role == Role.SUPERVISOR:
+            if self.region_id is None:
+                raise ValidationError({"region": _("A supervisor must be attached to a region.")})
+            if self.organ_id is not None:
+                raise ValidationError(
+                    {"organ": _("A supervisor is attached to a region, not an organ.")}
+                )
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMINISTRATOR

@@ -1,0 +1,133 @@
+"""The JSON API at /api/v1/ (django-ninja), its OpenAPI document, and the one error
+shape every endpoint returns::
+
+    {"status": 400, "code": "invalid", "message": "…",
+     "errors": [{"path": "body.code", "message": "…"}]}
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import django_auth
+
+logger = logging.getLogger(__name__)
+
+
+class FieldError(Schema):
+    path: str
+    message: str
+
+
+class ErrorOut(Schema):
+    status: int
+    code: str
+    message: str
+    errors: list[FieldError] = []
+
+
+def error_body(
+    status: int, code: str, message: str, errors: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
+    return {"status": status, "code": code, "message": message, "errors": errors or []}
+
+
+def _path(loc: Any) -> str:
+    parts = [str(p) for p in (loc or [])]
+    return ".".join(parts)
+
+
+api = NinjaAPI(
+    title="Zhifa API",
+    version="1",
+    description=(
+        "Zhifa (执法) JSON API. Authentication: the session cookie of a logged-in user "
+        "(with the CSRF token for unsafe methods). Every error has the shape of ErrorOut."
+    ),
+    urls_namespace="api-v1",
+    auth=django_auth,
+    docs_url="/docs",
+)
+
+
+def _respond(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    errors: list[dict[str, str]] | None = None,
+) -> HttpResponse:
+    return api.create_response(request, error_body(status, code, message, errors), status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {"path": _path(err.get("loc")), "message": str(err.get("msg", ""))} for err in exc.errors
+    ]
+    return _respond(request, 400, "invalid", _("The request is not valid."), errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    errors: list[dict[str, str]] = []
+    if hasattr(exc, "error_dict"):
+        for field, field_errors in exc.message_dict.items():
+            errors.extend({"path": f"body.{field}", "message": m} for m in field_errors)
+    else:
+        errors.extend({"path": "body", "message": m} for m in exc.messages)
+    return _respond(request, 400, "invalid", _("The request is not valid."), errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _respond(request, 401, "unauthenticated", _("Log in to use the API."))
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _respond(request, 403, "forbidden", _("You do not have permission to do this."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _respond(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {
+        400: "invalid",
+        401: "unauthenticated",
+        403: "forbidden",
+        404: "not_found",
+        409: "conflict",
+    }
+    return _respond(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc.message))
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("Unhandled API error", extra={"path": request.path})
+    return _respond(
+        request, 500, "server_error", _("An internal error occurred; it has been logged.")
+    )
+
+
+def _register_routers() -> None:
+    from zhifa.accounts.api import router as accounts_router
+    from zhifa.registry.api import router as registry_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/", registry_router)
+
+
+_register_routers()

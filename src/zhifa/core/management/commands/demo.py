@@ -1,0 +1,36 @@
+"""``zhifa demo``: load the demo data (idempotent) and print one login per role.
+
+Each app may provide ``demo.py`` with ``load(out)``; they run in INSTALLED_APPS order,
+so later modules add their own demo data without touching this command.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent) and print the demo logins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        with transaction.atomic():
+            for config in apps.get_app_configs():
+                if not config.name.startswith("zhifa."):
+                    continue
+                try:
+                    module = importlib.import_module(f"{config.name}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{config.name}.demo":
+                        raise
+                    continue
+                module.load(self.stdout)
+        from zhifa.accounts.demo import print_logins
+
+        print_logins(self.stdout)

@@ -1,0 +1,95 @@
+"""The navigation shell and the per-role home page sections.
+
+A section whose module is not built yet says so, naming its issue, instead of showing
+anything made up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from zhifa.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    description: str
+    url_name: str | None = None  # None: not built yet
+    pending_issue: int | None = None
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+
+ALL_ROLES = frozenset(Role.values)
+
+SECTIONS: list[Section] = [
+    Section(
+        _("Organs"),
+        _("The enforcement subjects in your scope and their users."),
+        url_name="registry:organ_list",
+        roles=ALL_ROLES,
+    ),
+    Section(
+        _("Regions"),
+        _("Administrative divisions (GB/T 2260) and the organs in each."),
+        url_name="registry:region_list",
+        roles=frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR}),
+    ),
+    Section(
+        _("My cases and deadlines"),
+        _("Your work list: open cases, next steps and deadlines in working days."),
+        pending_issue=6,
+        roles=frozenset({Role.OFFICER, Role.ORGAN_HEAD}),
+    ),
+    Section(
+        _("Approvals"),
+        _("Registrations, extensions, seizures and decisions waiting for your approval."),
+        pending_issue=6,
+        roles=frozenset({Role.ORGAN_HEAD}),
+    ),
+    Section(
+        _("Legal review queue"),
+        _("Major decisions waiting for legal review, with the checklist."),
+        pending_issue=6,
+        roles=frozenset({Role.LEGAL_REVIEWER}),
+    ),
+    Section(
+        _("Officers and certificates"),
+        _("Officers, certificates and their validity; public verification by QR code."),
+        pending_issue=4,
+        roles=frozenset({Role.OFFICER, Role.ORGAN_HEAD, Role.SUPERVISOR, Role.ADMINISTRATOR}),
+    ),
+    Section(
+        _("Power lists and discretion benchmarks"),
+        _("Power items, legal bases, discretion benchmarks and the review catalogue."),
+        pending_issue=4,
+        roles=ALL_ROLES,
+    ),
+    Section(
+        _("Case-file audit"),
+        _("Audit any case file against the legal rules catalogue."),
+        pending_issue=3,
+        roles=frozenset({Role.LEGAL_REVIEWER, Role.SUPERVISOR, Role.ORGAN_HEAD}),
+    ),
+    Section(
+        _("Whole-process record"),
+        _("The tamper-evident record of every action, across the organs of your region."),
+        pending_issue=5,
+        roles=frozenset({Role.SUPERVISOR, Role.ORGAN_HEAD}),
+    ),
+    Section(
+        _("Users and configuration"),
+        _("Regions, organs, users and roles in the administration site."),
+        url_name="admin:index",
+        roles=frozenset({Role.ADMINISTRATOR}),
+    ),
+]
+
+
+def sections_for(user: object) -> list[Section]:
+    role = getattr(user, "role", None)
+    if getattr(user, "is_superuser", False):
+        return list(SECTIONS)
+    return [s for s in SECTIONS if role in s.roles]

@@ -1,0 +1,92 @@
+"""The one permission and scope layer. Every view, API endpoint and export that shows
+non-public data narrows its queryset here.
+
+- officers, legal reviewers and organ heads see their own organ's data;
+- a supervisor sees every organ in the subtree of the region they are attached to;
+- an administrator sees every organ (or those of their region, when one is set);
+- nobody else (anonymous users, users without a role) sees anything non-public.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from zhifa.accounts.models import ORGAN_ROLES, Role
+from zhifa.registry.models import EnforcementSubject, Region
+
+if TYPE_CHECKING:
+    from zhifa.accounts.models import User
+
+M = TypeVar("M", bound=Model)
+
+
+def organ_filter(user: Any, organ_field: str = "organ") -> Q | None:
+    """A Q object selecting rows whose ``organ_field`` lies in the user's scope.
+
+    Returns ``None`` when the scope is unrestricted, and a Q that matches nothing when
+    the user may see nothing.
+    """
+    prefix = f"{organ_field}__" if organ_field else ""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return None
+    if user.role in ORGAN_ROLES:
+        if user.organ_id is None:
+            return Q(pk__in=[])
+        return Q(**{f"{prefix}pk" if prefix else "pk": user.organ_id})
+    if user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR):
+        if user.region_id is None:
+            return None if user.role == Role.ADMINISTRATOR else Q(pk__in=[])
+        return Q(**{f"{prefix}region__path__startswith": user.region.path})
+    return Q(pk__in=[])
+
+
+def scoped(user: Any, queryset: QuerySet[M], organ_field: str = "organ") -> QuerySet[M]:
+    """Narrow ``queryset`` to the rows the user may see. ``organ_field`` is the path
+    from the model to its EnforcementSubject (``""`` for EnforcementSubject itself)."""
+    condition = organ_filter(user, organ_field)
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def visible_organs(user: Any) -> QuerySet[EnforcementSubject]:
+    return scoped(user, EnforcementSubject.objects.all(), organ_field="")
+
+
+def visible_regions(user: Any) -> QuerySet[Region]:
+    """The regions whose data the user can see (for filters and region pages)."""
+    regions = Region.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return regions.none()
+    if user.is_superuser or (user.role == Role.ADMINISTRATOR and user.region_id is None):
+        return regions
+    if user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR) and user.region_id:
+        return regions.subtree(user.region)
+    if user.role in ORGAN_ROLES and user.organ_id:
+        return regions.filter(pk=user.organ.region_id)
+    return regions.none()
+
+
+def get_scoped_or_404(
+    user: Any, queryset: QuerySet[M], organ_field: str = "organ", **lookup: Any
+) -> M:
+    """Fetch one object inside the user's scope. Objects outside the scope are
+    reported as not found, so their existence is not revealed."""
+    try:
+        return scoped(user, queryset, organ_field).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def require_role(user: User, *roles: str) -> None:
+    """Refuse (403) a user whose role is not one of ``roles`` (superusers pass)."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied
+    if user.is_superuser:
+        return
+    if user.role not in roles:
+        raise PermissionDenied

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from zhifa.core import views as core_views
+from zhifa.core.api import api
+
+admin.site.site_header = _("Zhifa administration")
+admin.site.site_title = _("Zhifa administration")
+admin.site.index_title = _("Regions, organs, users and configuration")
+
+urlpatterns = [
+    path("", include("zhifa.core.urls")),
+    path("accounts/", include("zhifa.accounts.urls")),
+    path("registry/", include("zhifa.registry.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", core_views.healthz, name="healthz"),
+]
+
+handler400 = "zhifa.core.views.error_400"
+handler403 = "zhifa.core.views.error_403"
+handler404 = "zhifa.core.views.error_404"
+handler500 = "zhifa.core.views.error_500"
