@@ -53,7 +53,9 @@ test: lint typecheck checks test-sqlite
 	@if [ "$$CI" = "true" ]; then scripts/test-postgres.sh; fi
 
 messages: install-dev
-	cd src/zhifa && ../../$(BIN)/zhifa makemessages -l zh_Hans --no-obsolete --add-location file
+	@for app in src/zhifa/*/locale; do \
+		(cd $$(dirname $$app) && $(CURDIR)/$(BIN)/zhifa makemessages -l zh_Hans --no-obsolete --add-location file) || exit 1; \
+	done
 	$(BIN)/python scripts/check_messages.py --compile
 
 openapi: install-dev

@@ -13,7 +13,7 @@ from pathlib import Path
 import polib
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCALE_DIRS = sorted(ROOT.glob("src/zhifa/locale/*/LC_MESSAGES"))
+LOCALE_DIRS = sorted(ROOT.glob("src/zhifa/*/locale/*/LC_MESSAGES"))
 
 
 def check(po_path: Path) -> list[str]:
@@ -51,7 +51,7 @@ def main() -> int:
     for p in problems:
         print(p, file=sys.stderr)
     if not LOCALE_DIRS:
-        print("no catalogues found under src/zhifa/locale", file=sys.stderr)
+        print("no catalogues found under src/zhifa/*/locale", file=sys.stderr)
         return 1
     print(f"messages: {len(LOCALE_DIRS)} catalogue(s), {len(problems)} problem(s)")
     return 1 if problems else 0

@@ -1,13 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from zhifa.core import views as core_views
 from zhifa.core.api import api
-
-admin.site.site_header = _("Zhifa administration")
-admin.site.site_title = _("Zhifa administration")
-admin.site.index_title = _("Regions, organs, users and configuration")
 
 urlpatterns = [
     path("", include("zhifa.core.urls")),

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # ./var/ holds the SQLite database, the development secret, uploaded files and
@@ -135,8 +135,8 @@ SESSION_COOKIE_AGE = 8 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "zh-hans"
+# Each app keeps its own catalogue in <app>/locale/ (no project-wide LOCALE_PATHS).
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -1,0 +1,72 @@
+"""Fixtures shared by every app's tests: the Jiaxing regions, three organs in
+different places, and one user per role."""
+
+from __future__ import annotations
+
+import pytest
+
+from zhifa.accounts.models import Role, User
+from zhifa.core.testing import make_organ, make_user
+from zhifa.registry.models import EnforcementSubject, Region
+from zhifa.registry.services import load_regions
+
+
+@pytest.fixture
+def regions(db: None) -> dict[str, Region]:
+    load_regions("3304")
+    return {r.code: r for r in Region.objects.all()}
+
+
+@pytest.fixture
+def organ_a(regions: dict[str, Region]) -> EnforcementSubject:
+    """A city-level organ (嘉兴市, 330400)."""
+    return make_organ("嘉兴市市场监督管理局", regions["330400"], short_name="嘉市监")
+
+
+@pytest.fixture
+def organ_b(regions: dict[str, Region]) -> EnforcementSubject:
+    """A county-level organ in 嘉善县 (330421), inside the city's subtree."""
+    return make_organ("嘉善县市场监督管理局", regions["330421"], short_name="善市监")
+
+
+@pytest.fixture
+def organ_c(regions: dict[str, Region]) -> EnforcementSubject:
+    """A county-level organ in 海盐县 (330424)."""
+    return make_organ("海盐县综合行政执法局", regions["330424"], short_name="盐综执")
+
+
+@pytest.fixture
+def officer_a(organ_a: EnforcementSubject) -> User:
+    return make_user("officer_a", Role.OFFICER, organ=organ_a, full_name="张伟")
+
+
+@pytest.fixture
+def officer_b(organ_b: EnforcementSubject) -> User:
+    return make_user("officer_b", Role.OFFICER, organ=organ_b, full_name="王强")
+
+
+@pytest.fixture
+def reviewer_a(organ_a: EnforcementSubject) -> User:
+    return make_user("reviewer_a", Role.LEGAL_REVIEWER, organ=organ_a, full_name="陈静")
+
+
+@pytest.fixture
+def head_a(organ_a: EnforcementSubject) -> User:
+    return make_user("head_a", Role.ORGAN_HEAD, organ=organ_a, full_name="刘洋")
+
+
+@pytest.fixture
+def supervisor_city(regions: dict[str, Region]) -> User:
+    return make_user("supervisor_city", Role.SUPERVISOR, region=regions["330400"], full_name="赵敏")
+
+
+@pytest.fixture
+def supervisor_county_c(regions: dict[str, Region]) -> User:
+    return make_user("supervisor_c", Role.SUPERVISOR, region=regions["330424"], full_name="孙丽")
+
+
+@pytest.fixture
+def admin_user(db: None) -> User:
+    return make_user(
+        "admin", Role.ADMINISTRATOR, is_staff=True, is_superuser=True, full_name="管理员"
+    )
