@@ -38,7 +38,7 @@ def organ_filter(user: Any, organ_field: str = "organ") -> Q | None:
     if user.role in ORGAN_ROLES:
         if user.organ_id is None:
             return Q(pk__in=[])
-        return Q(**{f"{prefix}pk" if prefix else "pk": user.organ_id})
+        return Q(**{f"{prefix}pk": user.organ_id})
     if user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR):
         if user.region_id is None:
             return None if user.role == Role.ADMINISTRATOR else Q(pk__in=[])
@@ -76,10 +76,10 @@ def get_scoped_or_404(
 ) -> M:
     """Fetch one object inside the user's scope. Objects outside the scope are
     reported as not found, so their existence is not revealed."""
-    try:
-        return scoped(user, queryset, organ_field).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
-        raise Http404 from exc
+    found = scoped(user, queryset, organ_field).filter(**lookup).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def require_role(user: User, *roles: str) -> None:

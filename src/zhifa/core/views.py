@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -40,20 +41,39 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def _api_error(request: HttpRequest, status: int) -> JsonResponse | None:
+    """Errors under /api/ keep the API's JSON shape even when Django raises them."""
+    if not request.path.startswith("/api/"):
+        return None
+    from .api import error_body
+
+    codes = {400: "invalid", 403: "forbidden", 404: "not_found", 500: "server_error"}
+    messages = {
+        400: _("The request is not valid."),
+        403: _("You do not have permission to do this."),
+        404: _("Not found."),
+        500: _("An internal error occurred; it has been logged."),
+    }
+    return JsonResponse(error_body(status, codes[status], str(messages[status])), status=status)
+
+
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "400.html", status=400)
+    return _api_error(request, 400) or render(request, "400.html", status=400)
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    return _api_error(request, 403) or render(request, "403.html", status=403)
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    return _api_error(request, 404) or render(request, "404.html", status=404)
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
     # No context processors that touch the database: the database may be the problem.
     from django.template import loader
 
+    api_response = _api_error(request, 500)
+    if api_response is not None:
+        return api_response
     return HttpResponse(loader.get_template("500.html").render({}), status=500)

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "ninja",  # serves the Swagger UI assets locally (no CDN)
     "zhifa.core",
     "zhifa.registry",
     "zhifa.accounts",

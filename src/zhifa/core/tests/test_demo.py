@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from zhifa.accounts.demo import DEMO_PASSWORD
+from zhifa.accounts.models import Role, User
+from zhifa.registry.models import EnforcementSubject, SubjectType
+
+
+@pytest.mark.django_db
+def test_demo_is_idempotent_and_its_printed_logins_work():
+    out = StringIO()
+    call_command("demo", stdout=out)
+    counts = (User.objects.count(), EnforcementSubject.objects.count())
+    call_command("demo", stdout=StringIO())
+    assert (User.objects.count(), EnforcementSubject.objects.count()) == counts
+
+    printed = out.getvalue()
+    assert DEMO_PASSWORD in printed
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    assert EnforcementSubject.objects.filter(is_justice_bureau=True).count() == 1
+    assert EnforcementSubject.objects.filter(subject_type=SubjectType.ENTRUSTED).count() == 1
+    enforcing = EnforcementSubject.objects.filter(subject_type=SubjectType.STATUTORY)
+    assert enforcing.exclude(is_justice_bureau=True).count() >= 3
+    counties = {o.region.code for o in EnforcementSubject.objects.select_related("region")}
+    assert {"330400", "330421", "330424"} <= counties
+
+    for user in User.objects.all():
+        assert user.username in printed
+        client = Client()
+        response = client.post(
+            "/accounts/login/", {"username": user.username, "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, user.username
+        assert client.get("/").status_code == 200

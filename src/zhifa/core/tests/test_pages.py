@@ -1,0 +1,88 @@
+"""Home page per role, error pages in Chinese, health check, language switch."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from zhifa.core.testing import client_for
+
+
+@pytest.mark.django_db
+class TestHome:
+    def test_officer_home_names_sections_and_pending_issues(self, officer_a):
+        html = client_for(officer_a).get(reverse("core:home")).content.decode()
+        assert "我的案件与期限" in html
+        assert "尚未开放" in html and "#6" in html
+        assert "法制审核队列" not in html  # a reviewer's section
+
+    def test_reviewer_home(self, reviewer_a):
+        html = client_for(reviewer_a).get(reverse("core:home")).content.decode()
+        assert "法制审核队列" in html
+
+    def test_supervisor_home_counts_region_organs(self, supervisor_city, organ_a, organ_b):
+        html = client_for(supervisor_city).get(reverse("core:home")).content.decode()
+        assert "2 个机关" in html
+        assert reverse("registry:region_list") in html
+
+    def test_administrator_sees_admin_link(self, admin_user):
+        html = client_for(admin_user).get(reverse("core:home")).content.decode()
+        assert "/admin/" in html
+
+    def test_english_is_available(self, officer_a):
+        client = client_for(officer_a)
+        client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+        html = client.get(reverse("core:home")).content.decode()
+        assert '<html lang="en">' in html and "My cases and deadlines" in html
+
+
+@pytest.mark.django_db
+class TestErrorPages:
+    def test_404_is_chinese(self, officer_a):
+        response = client_for(officer_a).get("/no/such/page/")
+        assert response.status_code == 404
+        assert "页面不存在" in response.content.decode()
+
+    def test_403_is_chinese(self, officer_a, rf):
+        from zhifa.core.views import error_403
+
+        request = rf.get("/x")
+        request.user = officer_a
+        html = error_403(request).content.decode()
+        assert "无权访问" in html
+
+    def test_500_is_chinese(self, rf):
+        from zhifa.core.views import error_500
+
+        response = error_500(rf.get("/x"))
+        assert response.status_code == 500 and "服务器错误" in response.content.decode()
+
+    def test_unhandled_error_gives_the_500_page(self, settings, officer_a, monkeypatch):
+        from zhifa.registry import views
+
+        def boom(*args, **kwargs):
+            raise RuntimeError("boom")
+
+        monkeypatch.setattr(views, "get_scoped_or_404", boom)
+        client = Client(raise_request_exception=False)
+        client.force_login(officer_a)
+        response = client.get(reverse("registry:organ_detail", args=[1]))
+        assert response.status_code == 500 and "服务器错误" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_healthz_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_reports_a_broken_database(client, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise connection.Database.OperationalError("down")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json()["database"] == "unavailable"
