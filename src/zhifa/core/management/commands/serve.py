@@ -45,5 +45,8 @@ class Command(BaseCommand):
             "-",
             "--graceful-timeout",
             "10",
+            # No per-user control socket: servers keep no state outside the database
+            # and the storage, and several can run on one machine.
+            "--no-control-socket",
         ]
         os.execv(gunicorn, argv)  # noqa: S606 - replaces this process with gunicorn
