@@ -86,3 +86,11 @@ def test_healthz_reports_a_broken_database(client, monkeypatch):
     monkeypatch.setattr(connection, "cursor", broken_cursor)
     response = client.get("/healthz")
     assert response.status_code == 503 and response.json()["database"] == "unavailable"
+
+
+@pytest.mark.django_db
+def test_chinese_is_the_default_whatever_the_browser_asks(client):
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in html and "用户名" in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Username" in client.get("/accounts/login/").content.decode()

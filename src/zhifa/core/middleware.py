@@ -1,0 +1,36 @@
+"""Locale selection: Simplified Chinese unless the user chose another language.
+
+Django's LocaleMiddleware follows the browser's Accept-Language header, so an office PC
+with an English browser would get the English UI. Zhifa's UI is Chinese by default;
+English is a choice made with the language switch (stored in the language cookie).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+
+def chosen_language(request: HttpRequest) -> str:
+    choice = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    supported = {code for code, _name in settings.LANGUAGES}
+    return choice if choice in supported else settings.LANGUAGE_CODE
+
+
+class LocaleMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = chosen_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response
