@@ -34,3 +34,45 @@ class LocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class ApiErrorShapeMiddleware:
+    """Error responses under /api/ that did not come from the API's own handlers
+    (405 from URL dispatch, CSRF failures, 413 …) get the API's one JSON error shape."""
+
+    CODES = {
+        400: "invalid",
+        401: "unauthenticated",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        413: "too_large",
+        429: "too_many_requests",
+    }
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            from django.http import JsonResponse
+            from django.utils.translation import gettext
+
+            from .api import error_body
+
+            status = response.status_code
+            code = self.CODES.get(status, "server_error" if status >= 500 else "error")
+            message = gettext("The request could not be processed (HTTP %(status)s).") % {
+                "status": status
+            }
+            shaped = JsonResponse(error_body(status, code, message), status=status)
+            if "Allow" in response:
+                shaped["Allow"] = response["Allow"]
+            return shaped
+        return response

@@ -49,3 +49,12 @@ def test_openapi_document_is_served_and_committed(client):
     assert json.loads(committed.read_text(encoding="utf-8")) == json.loads(openapi_json()), (
         "docs/openapi.json is out of date: run `make openapi`"
     )
+
+
+@pytest.mark.django_db
+def test_method_not_allowed_keeps_the_shape(officer_a):
+    response = client_for(officer_a).delete("/api/v1/organs")
+    assert response.status_code == 405
+    body = response.json()
+    assert set(body) == SHAPE and body["code"] == "method_not_allowed"
+    assert "GET" in response["Allow"]
