@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "zhifa.core",
     "zhifa.registry",
     "zhifa.accounts",
+    "zhifa.documents",
 ]
 
 MIDDLEWARE = [

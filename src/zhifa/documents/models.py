@@ -1,0 +1,181 @@
+"""Enforcement documents (执法文书) and their numbers (文号).
+
+A document number is issued per organ, document type and year, in sequence, from a
+pattern the organ configures (e.g. ``{organ}罚〔{year}〕{number}号`` gives
+嘉市监罚〔2026〕12号). Every issued number is kept, so no number is used twice, and a
+number is taken in the same transaction as the act that uses it, so a failed act leaves
+no gap.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentType(models.TextChoices):
+    REGISTRATION_APPROVAL = "registration_approval", _("Case registration approval form")
+    ON_SITE_INSPECTION_RECORD = "on_site_inspection_record", _("On-site inspection record")
+    INQUIRY_RECORD = "inquiry_record", _("Inquiry record")
+    PRESERVATION_NOTICE = "preservation_notice", _("Notice of evidence registered for preservation")
+    SEIZURE_DECISION = "seizure_decision", _("Sealing or seizure decision")
+    PRIOR_NOTICE = "prior_notice", _("Prior notice of administrative penalty")
+    HEARING_NOTICE = "hearing_notice", _("Hearing notice")
+    HEARING_RECORD = "hearing_record", _("Hearing record")
+    LEGAL_REVIEW_OPINION = "legal_review_opinion", _("Legal review opinion")
+    PENALTY_DECISION = "penalty_decision", _("Administrative penalty decision")
+    NO_PENALTY_DECISION = "no_penalty_decision", _("Decision not to impose a penalty")
+    SERVICE_RECEIPT = "service_receipt", _("Proof of service")
+    DEMAND = "demand", _("Demand to perform")
+    TRANSFER_LETTER = "transfer_letter", _("Case transfer letter")
+    CLOSURE_REPORT = "closure_report", _("Case closure report")
+
+
+#: The pattern used when an organ has configured none. The middle part is the common
+#: practice for each document; organs set their own in the administration site.
+DEFAULT_PATTERNS: dict[str, str] = {
+    DocumentType.REGISTRATION_APPROVAL: "{organ}立〔{year}〕{number}号",
+    DocumentType.ON_SITE_INSPECTION_RECORD: "{organ}检〔{year}〕{number}号",
+    DocumentType.INQUIRY_RECORD: "{organ}询〔{year}〕{number}号",
+    DocumentType.PRESERVATION_NOTICE: "{organ}存〔{year}〕{number}号",
+    DocumentType.SEIZURE_DECISION: "{organ}强〔{year}〕{number}号",
+    DocumentType.PRIOR_NOTICE: "{organ}罚告〔{year}〕{number}号",
+    DocumentType.HEARING_NOTICE: "{organ}听告〔{year}〕{number}号",
+    DocumentType.HEARING_RECORD: "{organ}听录〔{year}〕{number}号",
+    DocumentType.LEGAL_REVIEW_OPINION: "{organ}审〔{year}〕{number}号",
+    DocumentType.PENALTY_DECISION: "{organ}罚〔{year}〕{number}号",
+    DocumentType.NO_PENALTY_DECISION: "{organ}不罚〔{year}〕{number}号",
+    DocumentType.SERVICE_RECEIPT: "{organ}送〔{year}〕{number}号",
+    DocumentType.DEMAND: "{organ}催〔{year}〕{number}号",
+    DocumentType.TRANSFER_LETTER: "{organ}移〔{year}〕{number}号",
+    DocumentType.CLOSURE_REPORT: "{organ}结〔{year}〕{number}号",
+}
+
+PATTERN_FIELDS = ("organ", "year", "number")
+
+
+def validate_pattern(pattern: str) -> None:
+    """A pattern must contain {number} and may use only {organ}, {year}, {number}
+    (with an optional zero-padding width, e.g. {number:04d})."""
+    import string
+
+    try:
+        names = [
+            name
+            for _text, name, _spec, _conv in string.Formatter().parse(pattern)
+            if name is not None
+        ]
+    except ValueError as exc:
+        raise ValidationError(
+            _("The pattern has an unbalanced brace."), code="bad_pattern"
+        ) from exc
+    unknown = sorted(set(names) - set(PATTERN_FIELDS))
+    if unknown:
+        raise ValidationError(
+            _("Unknown placeholder %(names)s; use {organ}, {year} and {number}."),
+            code="bad_pattern",
+            params={"names": ", ".join("{" + n + "}" for n in unknown)},
+        )
+    if "number" not in names:
+        raise ValidationError(_("The pattern must contain {number}."), code="bad_pattern")
+    try:
+        pattern.format(organ="X", year=2026, number=1)
+    except (ValueError, KeyError) as exc:
+        raise ValidationError(
+            _("The pattern cannot be formatted: %(error)s"),
+            code="bad_pattern",
+            params={"error": exc},
+        ) from exc
+
+
+class NumberPattern(models.Model):
+    """An organ's own numbering pattern for one document type."""
+
+    organ = models.ForeignKey(
+        "registry.EnforcementSubject",
+        verbose_name=_("organ"),
+        on_delete=models.CASCADE,
+        related_name="number_patterns",
+    )
+    document_type = models.CharField(
+        _("document type"), max_length=40, choices=DocumentType.choices
+    )
+    pattern = models.CharField(
+        _("pattern"),
+        max_length=80,
+        validators=[validate_pattern],
+        help_text=_(
+            "Placeholders: {organ} (short name), {year}, {number}. "
+            "Example: {organ}罚〔{year}〕{number}号"
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("document number pattern")
+        verbose_name_plural = _("document number patterns")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organ", "document_type"], name="one_pattern_per_organ_and_type"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organ} · {self.get_document_type_display()}: {self.pattern}"
+
+
+class NumberSequence(models.Model):
+    """The last number issued for (organ, document type, year). Locked while a number
+    is taken, so concurrent acts queue instead of colliding."""
+
+    organ = models.ForeignKey(
+        "registry.EnforcementSubject", on_delete=models.CASCADE, related_name="+"
+    )
+    document_type = models.CharField(max_length=40, choices=DocumentType.choices)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("document number sequence")
+        verbose_name_plural = _("document number sequences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organ", "document_type", "year"], name="one_sequence_per_organ_type_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organ_id}/{self.document_type}/{self.year}: {self.last_number}"
+
+
+class IssuedNumber(models.Model):
+    """Every number ever issued; the unique constraint is the last guard against
+    duplicates."""
+
+    organ = models.ForeignKey(
+        "registry.EnforcementSubject",
+        verbose_name=_("organ"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    document_type = models.CharField(
+        _("document type"), max_length=40, choices=DocumentType.choices
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"))
+    text = models.CharField(_("document number"), max_length=120)
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("issued document number")
+        verbose_name_plural = _("issued document numbers")
+        ordering = ["organ", "document_type", "year", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organ", "document_type", "year", "number"], name="issued_number_unique"
+            ),
+            models.UniqueConstraint(fields=["organ", "text"], name="issued_text_unique_per_organ"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
