@@ -8,7 +8,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 # A throwaway key, only so that `check --deploy` can load the production settings.
 CHECK_KEY := check-deploy-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz
 
-.PHONY: demo test install install-dev lint typecheck checks test-sqlite test-postgres messages openapi bench clean
+.PHONY: demo test install install-dev lint typecheck checks browser test-sqlite test-postgres messages openapi bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Zhifa needs Python 3.11, found " + sys.version' 
@@ -42,7 +42,12 @@ checks: install-dev
 		ZHIFA_ALLOWED_HOSTS=zhifa.example.org $(BIN)/zhifa check --deploy --fail-level WARNING
 	$(BIN)/python scripts/check_messages.py
 
-test-sqlite: install-dev
+# Browser tests need Debian's Chromium; under CI a missing browser fails the run,
+# elsewhere the browser tests are skipped with a message when it cannot be installed.
+browser:
+	@scripts/ensure-chromium.sh || [ "$$CI" != "true" ]
+
+test-sqlite: install-dev browser
 	env -u DATABASE_URL $(BIN)/pytest
 
 test-postgres: install-dev

@@ -70,3 +70,36 @@ def admin_user(db: None) -> User:
     return make_user(
         "admin", Role.ADMINISTRATOR, is_staff=True, is_superuser=True, full_name="管理员"
     )
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """One headless Chromium for the test session (Playwright, Debian's binary)."""
+    import os
+
+    from zhifa.browser import CHROMIUM, CHROMIUM_ARGS, chromium_missing_reason
+
+    reason = chromium_missing_reason()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
+    # make around it are synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):  # type: ignore[no-untyped-def]
+    """A fresh browser page whose browser asks for English, to prove the UI is still
+    Chinese by default."""
+    context = browser.new_context(locale="en-US", base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()

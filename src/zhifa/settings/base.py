@@ -30,7 +30,13 @@ DEBUG = False
 ALLOWED_HOSTS = env_list("ZHIFA_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("ZHIFA_CSRF_TRUSTED_ORIGINS")
 
+# Zhifa's apps come first: their templates and message catalogues take precedence
+# over Django's own (e.g. our wording of "Log out").
 INSTALLED_APPS = [
+    "zhifa.core",
+    "zhifa.registry",
+    "zhifa.accounts",
+    "zhifa.documents",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -40,10 +46,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "ninja",  # serves the Swagger UI assets locally (no CDN)
-    "zhifa.core",
-    "zhifa.registry",
-    "zhifa.accounts",
-    "zhifa.documents",
 ]
 
 MIDDLEWARE = [
