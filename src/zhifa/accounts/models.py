@@ -58,6 +58,11 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return f"{self.full_name}（{self.username}）" if self.full_name else self.username
 
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # Only administrators (and superusers) enter the unscoped administration site.
+        self.is_staff = self.is_superuser or self.role == Role.ADMINISTRATOR
+        super().save(*args, **kwargs)
+
     def get_full_name(self) -> str:
         return self.full_name or self.username
 

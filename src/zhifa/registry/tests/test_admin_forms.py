@@ -110,3 +110,37 @@ class TestAdminForms:
     def test_non_administrators_cannot_use_admin(self, officer_a):
         response = client_for(officer_a).get("/admin/registry/region/")
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_administrator_role_manages_the_registry_without_superuser(regions):
+    from zhifa.accounts.models import Role
+    from zhifa.core.testing import make_user
+
+    administrator = make_user("admin2", Role.ADMINISTRATOR, full_name="管理员二")
+    assert administrator.is_staff and not administrator.is_superuser
+    client = client_for(administrator)
+    response = client.post(
+        "/admin/registry/enforcementsubject/add/",
+        {
+            "name": "嘉兴市新局",
+            "subject_type": "statutory",
+            "region": regions["330400"].pk,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert EnforcementSubject.objects.filter(name="嘉兴市新局").exists()
+
+
+@pytest.mark.django_db
+def test_changing_a_role_away_from_administrator_closes_the_admin(regions):
+    from zhifa.accounts.models import Role
+    from zhifa.core.testing import make_organ, make_user
+
+    user = make_user("was_admin", Role.ADMINISTRATOR)
+    user.role = Role.OFFICER
+    user.organ = make_organ("某局", regions["330400"])
+    user.save()
+    assert not user.is_staff
+    assert client_for(user).get("/admin/registry/region/").status_code == 302
