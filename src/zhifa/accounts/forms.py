@@ -25,3 +25,20 @@ class LoginForm(AuthenticationForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": _("Enter your password.")},
     )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=64,
+        help_text=_("What the token is for, e.g. “case system export”."),
+        error_messages={"required": _("Give the token a name (what it is for).")},
+    )
+    days = forms.TypedChoiceField(
+        label=_("Valid for"),
+        choices=[(30, _("30 days")), (90, _("90 days")), (365, _("1 year")), ("", _("No expiry"))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        initial=90,
+    )

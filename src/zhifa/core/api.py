@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import django_auth
+from ninja.security import HttpBearer, django_auth
 
 logger = logging.getLogger(__name__)
 
@@ -45,15 +45,29 @@ def _path(loc: Any) -> str:
     return ".".join(parts)
 
 
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer zf_…``: a personal API token acting as its user."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from zhifa.accounts.services import authenticate_api_token
+
+        user = authenticate_api_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
 api = NinjaAPI(
     title="Zhifa API",
     version="1",
     description=(
-        "Zhifa (执法) JSON API. Authentication: the session cookie of a logged-in user "
-        "(with the CSRF token for unsafe methods). Every error has the shape of ErrorOut."
+        "Zhifa (执法) JSON API. Authentication: a personal API token "
+        "(`Authorization: Bearer zf_…`, created under 'API tokens' in the web UI) or the "
+        "session cookie of a logged-in user (with the CSRF token for unsafe methods). "
+        "Every call sees exactly what its user may see. Every error has the shape of ErrorOut."
     ),
     urls_namespace="api-v1",
-    auth=django_auth,
+    auth=[TokenAuth(), django_auth],
     docs_url="/docs",
 )
 
