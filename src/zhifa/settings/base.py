@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "zhifa.core",
     "zhifa.registry",
     "zhifa.accounts",
+    "zhifa.rules",
 ]
 
 MIDDLEWARE = [
