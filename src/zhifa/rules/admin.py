@@ -4,7 +4,7 @@ from .models import CalendarYear
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
+class CalendarYearAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Load or correct a year's holiday schedule (also: ``zhifa calendar import FILE``)."""
 
     list_display = ("year", "source", "updated_at")

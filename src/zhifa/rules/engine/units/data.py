@@ -14,7 +14,7 @@ def ric_check_digit_ok(number: str) -> bool:
     value = number.strip().upper()
     if len(value) != 18 or not value[:17].isdigit():
         return False
-    return bool(ric.calc_check_digit(value[:17]) == value[17])
+    return bool(ric.calc_check_digit(value) == value[17])  # takes the full number
 
 
 @rule(

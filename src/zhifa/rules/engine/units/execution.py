@@ -18,6 +18,7 @@ from ..catalogue import (
     Item,
     error,
     rule,
+    warning,
 )
 from ..workdays import Counted
 from ._util import yuan
@@ -254,6 +255,14 @@ def court_deadline(ctx: Context) -> Iterator[Item]:
         {*reconsideration.unscheduled_years, *litigation.unscheduled_years, *due.unscheduled_years}
     )
     applied = ctx.first_after(s, "court_application")
+    if applied is not None and applied[1].on <= remedies_end:
+        yield warning(
+            "ACL-53-court-deadline",
+            applied[0],
+            f"申请人民法院强制执行时，复议和诉讼期限尚未届满（至{remedies_end.isoformat()}）。",
+            "The court application was made before the reconsideration and litigation "
+            f"periods ended ({remedies_end.isoformat()}).",
+        )
     yield DeadlineItem(
         "ACL-53-court-deadline",
         remedies_end,

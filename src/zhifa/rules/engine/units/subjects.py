@@ -221,6 +221,8 @@ def recusal(ctx: Context) -> Iterator[Item]:
     "2006-01-01",
 )
 def separation(ctx: Context) -> Iterator[Item]:
+    if not ctx.general:
+        return  # in the summary procedure the officers decide on the spot (APL 51, 52)
     for i, step in ctx.indexed("decision"):
         if step.approved_by is not None and step.approved_by in ctx.investigators(before=i):
             yield error(
