@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
 
@@ -64,7 +65,8 @@ def audit_case_file(
             _("The case file is not valid."),
             [{"path": e.path, "message": e.message} for e in exc.errors],
         )
-    result = audit(CaseFile.from_dict(document), day, database_calendar())
+    case = CaseFile.from_dict(document)
+    result = audit(case, day or case.as_of or timezone.localdate(), database_calendar())
     return HttpResponse(
         render(result, lang).encode("utf-8"), content_type="application/json; charset=utf-8"
     )

@@ -55,7 +55,30 @@ def schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Draft202012Validator:
+    """The whole schema, as shipped (used by tests to check the fast path agrees)."""
     return Draft202012Validator(schema(), format_checker=_formats)
+
+
+@cache
+def _document_validator() -> Draft202012Validator:
+    """The schema with the per-kind step clauses left out: each step is then checked
+    against its own ``$defs/step_<kind>`` only, instead of trying every kind's ``if``
+    (the same result, several times faster)."""
+    root = json.loads(json.dumps(schema()))
+    root["$defs"]["step"].pop("allOf")
+    return Draft202012Validator(root, format_checker=_formats)
+
+
+@cache
+def _step_validators() -> dict[str, Draft202012Validator]:
+    defs = schema()["$defs"]
+    return {
+        name.removeprefix("step_"): Draft202012Validator(
+            {"$defs": defs, "$ref": f"#/$defs/{name}"}, format_checker=_formats
+        )
+        for name in defs
+        if name.startswith("step_")
+    }
 
 
 _JSON_TYPES = {
@@ -73,8 +96,8 @@ def _describe(value: Any) -> str:
     return _JSON_TYPES.get(type(value), type(value).__name__)
 
 
-def _error(err: Any) -> list[FieldError]:
-    path = str(err.json_path)
+def _error(err: Any, prefix: str = "$") -> list[FieldError]:
+    path = prefix + str(err.json_path)[1:]
     kind = err.validator
     if kind == "required":
         missing = [p for p in err.validator_value if p not in (err.instance or {})]
@@ -82,7 +105,7 @@ def _error(err: Any) -> list[FieldError]:
     if kind in ("anyOf", "oneOf") and err.context:
         # A nullable field (date | null …): report the most specific branch.
         best = [e for e in err.context if e.validator != "type" or e.validator_value != "null"]
-        return _error(best[0]) if best else [FieldError(path, err.message)]
+        return _error(best[0], prefix) if best else [FieldError(path, err.message)]
     if kind == "type":
         expected = err.validator_value
         if isinstance(expected, list):
@@ -110,8 +133,16 @@ def _join(path: str, prop: str) -> str:
 def validate_document(document: Any) -> None:
     """Raise ``InvalidCaseFile`` with every error of ``document`` (a parsed JSON value)."""
     errors: list[FieldError] = []
-    for err in _validator().iter_errors(document):
+    for err in _document_validator().iter_errors(document):
         errors.extend(_error(err))
+    steps = document.get("steps") if isinstance(document, dict) else None
+    if isinstance(steps, list):
+        validators = _step_validators()
+        for i, step in enumerate(steps):
+            kind = step.get("step") if isinstance(step, dict) else None
+            if isinstance(kind, str) and kind in validators:
+                for err in validators[kind].iter_errors(step):
+                    errors.extend(_error(err, prefix=f"$.steps[{i}]"))
     if errors:
         raise InvalidCaseFile(sorted(set(errors)))
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from zhifa.rules.calendar_db import database_calendar
 from zhifa.rules.engine import InvalidCaseFile, audit, render
@@ -52,5 +53,7 @@ class Command(BaseCommand):
         except InvalidCaseFile as exc:
             self.fail([f"{name}: not a valid case file"] + [f"  {e}" for e in exc.errors])
             return
-        result = audit(CaseFile.from_dict(document), as_of, database_calendar())
+        case = CaseFile.from_dict(document)
+        day = as_of or case.as_of or timezone.localdate()  # "today" in Asia/Shanghai
+        result = audit(case, day, database_calendar())
         self.stdout.write(render(result, options["lang"]), ending="")
