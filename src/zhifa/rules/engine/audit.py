@@ -57,6 +57,8 @@ def _run(
             items = list(unit.check(ctx))
         except ParameterError:
             continue  # the rule's numbers were not yet in force on the date it judges
+        except OverflowError:
+            continue  # a period that would end after 9999-12-31: nothing to judge
         for item in items:
             if isinstance(item, AmountItem):
                 late_fee = item.value
