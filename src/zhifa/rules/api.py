@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,7 +60,14 @@ def audit_case_file(
     if errors:
         return _invalid(_("The request is not valid."), errors)
     try:
-        document = load_document(request.body)
+        body = request.body
+    except RequestDataTooBig:
+        return _invalid(
+            _("The case file is not valid."),
+            [{"path": "$", "message": "the request body is too large"}],
+        )
+    try:
+        document = load_document(body)
     except InvalidCaseFile as exc:
         return _invalid(
             _("The case file is not valid."),

@@ -77,3 +77,11 @@ def test_not_json_gives_400(officer_a: User) -> None:
     response = post(officer_a, b"{oops")
     assert response.status_code == 400
     assert response.json()["errors"][0]["path"] == "$"
+
+
+@pytest.mark.django_db
+def test_a_body_over_the_upload_limit_gives_400(officer_a: User, settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    response = post(officer_a, (LEGAL_TESTS / "summary_clean.json").read_bytes())
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"path": "$", "message": "the request body is too large"}]

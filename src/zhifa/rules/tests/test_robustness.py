@@ -20,10 +20,31 @@ VALUES = st.one_of(
     st.floats(min_value=0, max_value=1e7, allow_nan=False),
     st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)).map(str),
     st.sampled_from(
-        ["penalty", "summary", "general", "fine", "closure", "o1", "o2", "h1", "passed",
-         "electronic", "remote_area", "small_fine", "entrusted", "internal_unit", "decision",
-         "registered", "hearing", "court_application", "demand", "seizure", "served", "paid"]
-    ),  # fmt: skip
+        [
+            "penalty",
+            "summary",
+            "general",
+            "fine",
+            "closure",
+            "o1",
+            "o2",
+            "h1",
+            "passed",
+            "electronic",
+            "remote_area",
+            "small_fine",
+            "entrusted",
+            "internal_unit",
+            "decision",
+            "registered",
+            "hearing",
+            "court_application",
+            "demand",
+            "seizure",
+            "served",
+            "paid",
+        ]
+    ),
     st.lists(st.sampled_from(["party_statement", "o1", "fine", "seal"]), max_size=3),
 )
 
