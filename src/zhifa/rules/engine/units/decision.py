@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from ..casefile import Step
 from ..catalogue import APL, APL_FROM, CQ, Context, DeadlineItem, Item, error, rule, warning
-from ._util import age_on, names, names_en, yuan
+from ._util import age_on, yuan
 from .notice import PENALTY_ZH
 
 ELEMENTS_ZH = {
@@ -459,6 +459,3 @@ def transfer(ctx: Context) -> Iterator[Item]:
         "The violation is suspected to be a crime; the file records no transfer to the "
         "judicial organs.",
     )
-
-
-__all__ = ["names", "names_en"]

@@ -233,6 +233,3 @@ def separation(ctx: Context) -> Iterator[Item]:
                 f"The decision was approved by {names_en(ctx.case, [step.approved_by])}, who "
                 "investigated the case; investigation and decision must be kept apart.",
             )
-
-
-__all__ = ["ORGAN_ACTS", "warning"]
