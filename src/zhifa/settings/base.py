@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "zhifa.registry",
     "zhifa.accounts",
     "zhifa.documents",
+    "zhifa.rules",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

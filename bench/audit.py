@@ -1,0 +1,93 @@
+"""Benchmark: audit 10,000 generated case files with the rules engine (no database).
+
+Prints files/s for merely parsing and schema-validating the files, and for the whole
+audit (parse, validate, build the typed case file, run every rule unit, render the
+findings JSON) of the same files in the same run. The last line is
+``ratio audit/parse: X`` (the benchmark convention: last lines ``ratio NAME: NUMBER``).
+
+    .venv/bin/python bench/audit.py [N]
+"""
+
+import datetime as dt
+import json
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from zhifa.rules.engine import WorkCalendar, audit, render
+from zhifa.rules.engine.casefile import CaseFile
+from zhifa.rules.engine.validation import load_document
+
+LEGAL_TESTS = Path(__file__).resolve().parent.parent / "src" / "zhifa" / "rules" / "legal_tests"
+DATE_FIELDS = ("on", "served_on", "hearing_on", "until")
+CHUNK = 250
+
+
+def _shift(value: str, days: int) -> str:
+    return (dt.date.fromisoformat(value) + dt.timedelta(days=days)).isoformat()
+
+
+def generate(n: int, seed: int = 20251001) -> list[str]:
+    """``n`` case files: the legal test cases shifted in time by up to two years, with
+    varied amounts and flags, serialised as JSON text."""
+    rng = random.Random(seed)
+    templates = [
+        json.loads(p.read_text("utf-8"))
+        for p in sorted(LEGAL_TESTS.glob("*.json"))
+        if not p.name.endswith(".expected.json")
+    ]
+    texts = []
+    for i in range(n):
+        doc: dict[str, Any] = json.loads(json.dumps(templates[i % len(templates)]))
+        days = rng.randint(-365, 365)
+        doc["case_id"] = f"BENCH-{i:05d}"
+        doc["as_of"] = _shift(doc["as_of"], days)
+        violation = doc.get("violation", {})
+        for key in ("occurred_on", "discovered_on"):
+            if key in violation:
+                violation[key] = _shift(violation[key], days)
+        if violation.get("ended_on"):
+            violation["ended_on"] = _shift(violation["ended_on"], days)
+        violation["complex"] = rng.random() < 0.2
+        for step in doc["steps"]:
+            for key in DATE_FIELDS:
+                if key in step:
+                    step[key] = _shift(step[key], days)
+            for penalty in step.get("penalties", []) + step.get("intended", []):
+                if "amount" in penalty:
+                    penalty["amount"] = round(penalty["amount"] * rng.uniform(0.5, 1.5), 2)
+        texts.append(json.dumps(doc, ensure_ascii=False))
+    return texts
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    texts = generate(n)
+    calendar = WorkCalendar()
+
+    # The two passes alternate over chunks of the same files, so that a busy machine
+    # slows both alike and the ratio stays meaningful.
+    parse_seconds = audit_seconds = 0.0
+    size = 0
+    for begin in range(0, n, CHUNK):
+        chunk = texts[begin : begin + CHUNK]
+        start = time.perf_counter()
+        for text in chunk:
+            load_document(text)
+        parse_seconds += time.perf_counter() - start
+        start = time.perf_counter()
+        for text in chunk:
+            case = CaseFile.from_dict(load_document(text))
+            size += len(render(audit(case, calendar=calendar)))
+        audit_seconds += time.perf_counter() - start
+
+    print(f"files: {n}")
+    print(f"parse+validate: {n / parse_seconds:,.0f} files/s ({parse_seconds:.2f} s)")
+    print(f"audit: {n / audit_seconds:,.0f} files/s ({audit_seconds:.2f} s, {size:,} bytes out)")
+    print(f"ratio audit/parse: {audit_seconds / parse_seconds:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""``POST /api/v1/audit``: the same audit as ``zhifa audit``, JSON in, JSON out."""
+
+import datetime as dt
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from zhifa.core.api import ErrorOut, error_body
+
+from .calendar_db import database_calendar
+from .engine import InvalidCaseFile, audit, render
+from .engine.casefile import CaseFile
+from .engine.validation import load_document
+
+router = Router(tags=["rules"])
+
+
+def _invalid(message: str, errors: list[dict[str, str]]) -> JsonResponse:
+    return JsonResponse(
+        error_body(400, "invalid", message, errors),
+        status=400,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@router.post(
+    "/audit",
+    response={200: dict[str, object], 400: ErrorOut},
+    summary="Audit a case file (zhifa-casefile/1)",
+    description=(
+        "The request body is a case file (zhifa-casefile/1). The response is the findings "
+        "document (zhifa-findings/1), exactly as `zhifa audit` prints it. `as_of` "
+        "(YYYY-MM-DD) overrides the file's as_of; `lang=en` gives English messages. An "
+        "invalid file gives 400 with the JSON path of every error in errors[].path."
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
+)
+def audit_case_file(
+    request: HttpRequest, as_of: str | None = None, lang: str = "zh"
+) -> HttpResponse:
+    errors: list[dict[str, str]] = []
+    day = None
+    if as_of is not None:
+        try:
+            if len(as_of) != 10:
+                raise ValueError
+            day = dt.date.fromisoformat(as_of)
+        except ValueError:
+            errors.append({"path": "query.as_of", "message": "expected a date YYYY-MM-DD"})
+    if lang not in ("zh", "en"):
+        errors.append({"path": "query.lang", "message": 'expected one of "zh", "en"'})
+    if errors:
+        return _invalid(_("The request is not valid."), errors)
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return _invalid(
+            _("The case file is not valid."),
+            [{"path": "$", "message": "the request body is too large"}],
+        )
+    try:
+        document = load_document(body)
+    except InvalidCaseFile as exc:
+        return _invalid(
+            _("The case file is not valid."),
+            [{"path": e.path, "message": e.message} for e in exc.errors],
+        )
+    case = CaseFile.from_dict(document)
+    result = audit(case, day or case.as_of or timezone.localdate(), database_calendar())
+    return HttpResponse(
+        render(result, lang).encode("utf-8"), content_type="application/json; charset=utf-8"
+    )

@@ -1,0 +1,72 @@
+"""The Django side of the calendar: years loaded into the database take precedence
+over the chinese-calendar package. ``database_calendar()`` is what the CLI and the API
+pass to the engine."""
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from django.db import OperationalError, ProgrammingError, transaction
+
+from .engine.workdays import (
+    ChainProvider,
+    MappingProvider,
+    WorkCalendar,
+    YearSchedule,
+    library_provider,
+)
+from .models import CalendarYear
+
+
+def database_provider() -> MappingProvider:
+    """The years stored in the database (none when its tables are not yet migrated:
+    the audit then notes every year the library lacks, as for any missing year)."""
+    try:
+        return MappingProvider([row.to_schedule() for row in CalendarYear.objects.all()])
+    except (OperationalError, ProgrammingError):
+        return MappingProvider()
+
+
+def database_calendar() -> WorkCalendar:
+    return WorkCalendar(ChainProvider(database_provider(), library_provider()))
+
+
+def parse_calendar_file(path: Path) -> list[YearSchedule]:
+    """Read a JSON file holding one year ``{"year": …}`` or a list of years.
+
+    Raises ValueError with a message naming the field."""
+    try:
+        data: Any = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"cannot read {path}: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"$: not valid JSON: {exc.msg} (line {exc.lineno})") from None
+    items = data if isinstance(data, list) else [data]
+    schedules = []
+    for i, item in enumerate(items):
+        prefix = f"$[{i}]" if isinstance(data, list) else "$"
+        if not isinstance(item, dict):
+            raise ValueError(f"{prefix}: expected an object with year, holidays, workdays")
+        try:
+            schedules.append(YearSchedule.from_dict(item))
+        except ValueError as exc:
+            raise ValueError(f"{prefix}.{exc}") from None
+    return schedules
+
+
+@transaction.atomic
+def import_schedules(schedules: Iterable[YearSchedule]) -> list[int]:
+    years = []
+    for schedule in schedules:
+        data = schedule.to_dict()
+        CalendarYear.objects.update_or_create(
+            year=schedule.year,
+            defaults={
+                "holidays": data["holidays"],
+                "workdays": data["workdays"],
+                "source": schedule.source,
+            },
+        )
+        years.append(schedule.year)
+    return years

@@ -1,0 +1,167 @@
+"""The audit: run every rule unit on a case file and produce the findings document
+(``zhifa-findings/1``, case-file-format.md), and ``check_step`` for the case workflow.
+
+Ordering (deterministic): findings by step index with case-level findings (``step``
+null) first, then rule ID, then message; deadlines by start date, rule ID, due date.
+"""
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from . import units  # noqa: F401 - registers the rule units
+from .casefile import CaseFile, Step
+from .catalogue import RULES, AmountItem, Context, DeadlineItem, Finding, Rule
+from .parameters import ParameterError, Parameters, Value
+from .workdays import WorkCalendar
+
+FINDINGS_FORMAT = "zhifa-findings/1"
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    case_id: str
+    as_of: dt.date
+    findings: tuple[Finding, ...]
+    deadlines: tuple[DeadlineItem, ...]
+    late_fee: float | None
+
+
+def _judged_on(case: CaseFile, item: Finding | DeadlineItem, as_of: dt.date) -> dt.date:
+    if isinstance(item, DeadlineItem):
+        return item.start
+    if item.step is not None:
+        return case.steps[item.step].on
+    return case.steps[0].on if case.steps else as_of
+
+
+def _run(
+    case: CaseFile,
+    as_of: dt.date,
+    calendar: WorkCalendar,
+    overrides: Mapping[str, Value] | None,
+    rules: Iterable[Rule],
+) -> AuditResult:
+    merged: dict[str, Value] = dict(overrides or {})
+    merged.update(case.settings)  # the case file's own settings win
+    ctx = Context(case, calendar, Parameters(merged), as_of)
+    findings: list[Finding] = []
+    deadlines: list[DeadlineItem] = []
+    late_fee: float | None = None
+    for unit in rules:
+        if case.kind not in unit.case_kinds:
+            continue
+        try:
+            items = list(unit.check(ctx))
+        except ParameterError:
+            continue  # the rule's numbers were not yet in force on the date it judges
+        except OverflowError:
+            continue  # a period that would end after 9999-12-31: nothing to judge
+        for item in items:
+            if isinstance(item, AmountItem):
+                late_fee = item.value
+            elif not unit.in_force(_judged_on(case, item, as_of)):
+                continue
+            elif isinstance(item, DeadlineItem):
+                deadlines.append(item)
+            else:
+                findings.append(item)
+    findings.sort(key=lambda f: (-1 if f.step is None else f.step, f.rule, f.message.zh))
+    deadlines.sort(key=lambda d: (d.start, d.rule, d.due.due))
+    return AuditResult(case.case_id, as_of, tuple(findings), tuple(deadlines), late_fee)
+
+
+def audit(
+    case: CaseFile,
+    as_of: dt.date | None = None,
+    calendar: WorkCalendar | None = None,
+    overrides: Mapping[str, Value] | None = None,
+) -> AuditResult:
+    """Audit ``case`` as of ``as_of`` (default: the case file's ``as_of``, else today).
+
+    ``calendar`` carries the working-day schedules (default: chinese-calendar only; the
+    Django layer passes one with the years loaded into the database). ``overrides`` are
+    regional/departmental values by setting key; the case file's ``settings`` win.
+    """
+    day = as_of or case.as_of or dt.date.today()
+    return _run(case, day, calendar or WorkCalendar(), overrides, RULES.values())
+
+
+def check_step(
+    case: CaseFile,
+    proposed: Step,
+    on: dt.date | None = None,
+    calendar: WorkCalendar | None = None,
+    overrides: Mapping[str, Value] | None = None,
+) -> list[Finding]:
+    """The errors that adding ``proposed`` to ``case`` now would cause: the findings of
+    severity ``error`` attached to the new step, plus case-level errors (step null).
+    Runs the same rule units as the audit; ``on`` is the day of the check."""
+    day = on or proposed.on
+    with_step = case.with_step(proposed)
+    result = audit(with_step, day, calendar, overrides)
+    index = len(with_step.steps) - 1
+    return [
+        f for f in result.findings if f.severity == "error" and (f.step == index or f.step is None)
+    ]
+
+
+def _amount(value: float | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
+UNSCHEDULED_NOTE = (
+    "{years}年没有载入国务院节假日安排，期间按仅排除周末计算。",
+    "No official holiday schedule is loaded for {years}; the period is counted excluding "
+    "weekends only.",
+)
+
+
+def _note(years: Sequence[int], lang: str) -> str | None:
+    if not years:
+        return None
+    joined = ("、" if lang != "en" else ", ").join(str(y) for y in years)
+    return UNSCHEDULED_NOTE[1 if lang == "en" else 0].format(years=joined)
+
+
+def to_document(result: AuditResult, lang: str = "zh") -> dict[str, Any]:
+    """The findings document as a dict, keys in the order of the format."""
+    return {
+        "format": FINDINGS_FORMAT,
+        "case_id": result.case_id,
+        "as_of": result.as_of.isoformat(),
+        "findings": [
+            {
+                "rule": f.rule,
+                "severity": f.severity,
+                "message": f.message.get(lang),
+                "citation": RULES[f.rule].citation,
+                "step": f.step,
+            }
+            for f in result.findings
+        ],
+        "deadlines": [
+            {
+                "rule": d.rule,
+                "from": d.start.isoformat(),
+                "due": d.due.due.isoformat(),
+                "status": d.status(result.as_of),
+                "note": _note(d.due.unscheduled_years, lang),
+            }
+            for d in result.deadlines
+        ],
+        "amounts": {"late_fee": _amount(result.late_fee)},
+    }
+
+
+def render(result: AuditResult, lang: str = "zh") -> str:
+    """The findings document as JSON text (UTF-8, two-space indent, final newline)."""
+    return json.dumps(to_document(result, lang), ensure_ascii=False, indent=2) + "\n"
+
+
+def replace_as_of(case: CaseFile, as_of: dt.date) -> CaseFile:
+    return replace(case, as_of=as_of)

@@ -1,0 +1,205 @@
+"""The rule registry: every rule unit is one small function registered with its
+catalogue ID, kind, citation and the dates it is in force (legal-rules.md).
+
+A unit receives a ``Context`` (the case, the calendar, the parameters, the audit date)
+and yields ``Finding``s, ``DeadlineItem``s or ``AmountItem``s. The audit keeps what a
+unit yields only when the rule was in force on the date it judges (the step's date, or
+the deadline's start).
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal
+
+from .casefile import HEARING_TYPES, CaseFile, Penalty, Step
+from .parameters import Parameters
+from .workdays import Counted, WorkCalendar
+
+Kind = Literal["block", "warning", "deadline", "compute", "data"]
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A sentence in both languages of the product (findings are product output)."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    step: int | None
+    message: Text
+
+
+@dataclass(frozen=True)
+class DeadlineItem:
+    rule: str
+    start: dt.date
+    due: Counted
+    done: dt.date | None
+
+    def status(self, as_of: dt.date) -> str:
+        if self.done is not None:
+            return "met" if self.done <= self.due.due else "missed"
+        return "open" if as_of <= self.due.due else "overdue"
+
+
+@dataclass(frozen=True)
+class AmountItem:
+    rule: str
+    name: str
+    value: float | None
+
+
+Item = Finding | DeadlineItem | AmountItem
+
+
+@dataclass
+class Context:
+    case: CaseFile
+    calendar: WorkCalendar
+    params: Parameters
+    as_of: dt.date
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return self.case.steps
+
+    @property
+    def general(self) -> bool:
+        return self.case.procedure == "general"
+
+    @property
+    def summary(self) -> bool:
+        return self.case.procedure == "summary"
+
+    def indexed(self, *kinds: str) -> list[tuple[int, Step]]:
+        return [(i, s) for i, s in enumerate(self.case.steps) if s.step in kinds]
+
+    def before(self, index: int, *kinds: str) -> list[tuple[int, Step]]:
+        return [(i, s) for i, s in enumerate(self.case.steps[:index]) if s.step in kinds]
+
+    def after(self, index: int, *kinds: str) -> list[tuple[int, Step]]:
+        return [(i, s) for i, s in enumerate(self.case.steps) if i > index and s.step in kinds]
+
+    def first_after(self, index: int, *kinds: str) -> tuple[int, Step] | None:
+        found = self.after(index, *kinds)
+        return found[0] if found else None
+
+    @cached_property
+    def penalty_decisions(self) -> list[tuple[int, Step]]:
+        return [(i, s) for i, s in self.indexed("decision") if s.outcome == "penalty"]
+
+    def investigators(self, before: int | None = None) -> set[str]:
+        steps = self.case.steps if before is None else self.case.steps[:before]
+        return {o for s in steps if s.step == "investigation" for o in s.officers}
+
+    def evidence(self, before: int) -> set[str]:
+        return {
+            e for s in self.case.steps[:before] if s.step == "investigation" for e in s.evidence
+        }
+
+    def signed_waiver(self, start: int, end: int) -> bool:
+        return any(s.step == "waiver" and s.signed for s in self.case.steps[start + 1 : end])
+
+    def hearing_threshold(self, on: dt.date) -> float:
+        if self.case.party.type == "organisation":
+            return self.params.number("hearing_fine_threshold_organisation", on)
+        return self.params.number("hearing_fine_threshold_individual", on)
+
+    def carries_hearing_right(self, penalties: Iterable[Penalty], on: dt.date) -> bool:
+        """APL 63: a large fine or confiscation, or a penalty of a heavy kind."""
+        penalties = tuple(penalties)
+        if any(p.type in HEARING_TYPES for p in penalties):
+            return True
+        threshold = self.hearing_threshold(on)
+        for kind in ("fine", "confiscation"):
+            total = sum(p.amount or 0.0 for p in penalties if p.type == kind)
+            if total >= threshold and any(p.type == kind for p in penalties):
+                return True
+        return False
+
+
+Check = Callable[[Context], Iterator[Item]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kind: Kind
+    citation: str
+    summary: str
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    check: Check
+    case_kinds: frozenset[str] = field(default_factory=lambda: frozenset({"penalty"}))
+
+    def in_force(self, day: dt.date) -> bool:
+        if self.valid_from is not None and day < self.valid_from:
+            return False
+        return self.valid_to is None or day <= self.valid_to
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    rule_id: str,
+    kind: Kind,
+    citation: str,
+    summary: str,
+    valid_from: str | None,
+    valid_to: str | None = None,
+    case_kinds: Iterable[str] = ("penalty",),
+) -> Callable[[Check], Check]:
+    """Register a rule unit. ``valid_from`` is the date the cited version took effect."""
+
+    def register(check: Check) -> Check:
+        if rule_id in RULES:
+            raise ValueError(f"rule {rule_id} registered twice")
+        RULES[rule_id] = Rule(
+            id=rule_id,
+            kind=kind,
+            citation=citation,
+            summary=summary,
+            valid_from=None if valid_from is None else dt.date.fromisoformat(valid_from),
+            valid_to=None if valid_to is None else dt.date.fromisoformat(valid_to),
+            check=check,
+            case_kinds=frozenset(case_kinds),
+        )
+        return check
+
+    return register
+
+
+def error(rule_id: str, step: int | None, zh: str, en: str) -> Finding:
+    return Finding(rule_id, "error", step, Text(zh, en))
+
+
+def warning(rule_id: str, step: int | None, zh: str, en: str) -> Finding:
+    return Finding(rule_id, "warning", step, Text(zh, en))
+
+
+# Citations used by several rules (full names of the laws; legal-rules.md names the versions).
+APL = "《中华人民共和国行政处罚法》"
+ACL = "《中华人民共和国行政强制法》"
+ARL = "《中华人民共和国行政复议法》"
+ALITL = "《中华人民共和国行政诉讼法》"
+GB118 = (
+    "《国务院办公厅关于全面推行行政执法公示制度执法全过程记录制度重大执法决定"
+    "法制审核制度的指导意见》（国办发〔2018〕118号）"
+)
+JX = "《嘉兴市人民政府关于进一步规范行政执法工作的若干意见》"
+JL = "《吉林省人民政府办公厅关于全面落实行政执法责任制的实施意见》（吉政办发〔2016〕91号）"
+CQ = "《重庆市人民政府关于坚持以人为本创新和规范行政执法的决定》"
+APL_FROM = "2021-07-15"  # APL 2021 revision
+ACL_FROM = "2012-01-01"

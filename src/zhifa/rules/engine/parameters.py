@@ -1,0 +1,104 @@
+"""Dated parameters (OpenFisca style): every number a rule uses, keyed by the date it
+takes effect, read from ``rules/data/parameters.toml``.
+
+``Parameters.value(name, on)`` answers "as it stood on date ``on``". Overrides (the case
+file's ``settings``; later, regional/departmental values from the database) replace the
+default of a parameter that names a ``setting``; parameters fixed by law cannot be
+overridden.
+"""
+
+import datetime as dt
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PARAMETERS_FILE = Path(__file__).resolve().parent.parent / "data" / "parameters.toml"
+
+Value = int | float | bool
+
+
+class ParameterError(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    description: str
+    unit: str
+    reference: str
+    setting: str | None
+    values: tuple[tuple[dt.date, Value | None], ...]  # sorted by date; None = repealed
+
+    def at(self, on: dt.date) -> Value:
+        current: Value | None = None
+        found = False
+        for since, value in self.values:
+            if since > on:
+                break
+            current, found = value, True
+        if not found or current is None:
+            raise ParameterError(f"parameter {self.name} has no value on {on.isoformat()}")
+        return current
+
+    def first_date(self) -> dt.date:
+        return self.values[0][0]
+
+
+def load_parameters(path: Path = PARAMETERS_FILE) -> dict[str, Parameter]:
+    with path.open("rb") as fh:
+        raw = tomllib.load(fh)
+    out: dict[str, Parameter] = {}
+    for name, spec in raw.items():
+        values = sorted((dt.date.fromisoformat(str(k)), v) for k, v in dict(spec["values"]).items())
+        out[name] = Parameter(
+            name=name,
+            description=str(spec["description"]),
+            unit=str(spec["unit"]),
+            reference=str(spec["reference"]),
+            setting=spec.get("setting"),
+            values=tuple(values),
+        )
+    return out
+
+
+_DEFAULTS: dict[str, Parameter] | None = None
+
+
+def default_parameters() -> dict[str, Parameter]:
+    global _DEFAULTS
+    if _DEFAULTS is None:
+        _DEFAULTS = load_parameters()
+    return _DEFAULTS
+
+
+class Parameters:
+    """The parameters as they apply to one case: defaults plus overrides by setting key
+    (e.g. ``{"decision_days": 60, "hearing_fine_threshold.individual": 5000}``)."""
+
+    def __init__(
+        self,
+        overrides: Mapping[str, Value] | None = None,
+        table: Mapping[str, Parameter] | None = None,
+    ) -> None:
+        self._table = default_parameters() if table is None else table
+        self._overrides = dict(overrides or {})
+
+    def value(self, name: str, on: dt.date) -> Value:
+        param = self._table.get(name)
+        if param is None:
+            raise ParameterError(f"unknown parameter {name}")
+        if param.setting is not None and param.setting in self._overrides:
+            return self._overrides[param.setting]
+        return param.at(on)
+
+    def number(self, name: str, on: dt.date) -> float:
+        value = self.value(name, on)
+        return float(value)
+
+    def integer(self, name: str, on: dt.date) -> int:
+        return int(self.value(name, on))
+
+    def flag(self, name: str, on: dt.date) -> bool:
+        return bool(self.value(name, on))

@@ -1,0 +1,6 @@
+"""The rule units, one module per section of legal-rules.md. Importing this package
+registers every unit in ``zhifa.rules.engine.catalogue.RULES``."""
+
+from . import data, decision, disclosure, execution, investigation, notice, subjects
+
+__all__ = ["data", "decision", "disclosure", "execution", "investigation", "notice", "subjects"]

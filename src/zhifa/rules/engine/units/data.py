@@ -1,0 +1,89 @@
+"""The data checks of case-file-format.md (not legal rules, but findings)."""
+
+from collections.abc import Iterator
+
+from stdnum.cn import ric, uscc
+
+from ..catalogue import Context, Item, error, rule
+
+ALL_KINDS = ("penalty", "licensing", "coercion")
+
+
+def ric_check_digit_ok(number: str) -> bool:
+    """GB 11643: 18 characters, 17 digits and a check character (0-9 or X)."""
+    value = number.strip().upper()
+    if len(value) != 18 or not value[:17].isdigit():
+        return False
+    return bool(ric.calc_check_digit(value) == value[17])  # takes the full number
+
+
+@rule(
+    "DATA-party-id",
+    "data",
+    "《公民身份号码》（GB 11643—1999）；《法人和其他组织统一社会信用代码编码规则》"
+    "（GB 32100—2015）",
+    "An id_number or uscc passes its national check digit.",
+    None,
+    case_kinds=ALL_KINDS,
+)
+def party_id(ctx: Context) -> Iterator[Item]:
+    party = ctx.case.party
+    if party.id_number is not None and not ric_check_digit_ok(party.id_number):
+        yield error(
+            "DATA-party-id",
+            None,
+            f"当事人公民身份号码“{party.id_number}”校验码错误（GB 11643）。",
+            f"The party's ID number “{party.id_number}” fails its check digit (GB 11643).",
+        )
+    if party.uscc is not None and not uscc.is_valid(party.uscc):
+        yield error(
+            "DATA-party-id",
+            None,
+            f"当事人统一社会信用代码“{party.uscc}”校验码错误（GB 32100）。",
+            f"The party's unified social credit code “{party.uscc}” fails its check "
+            "digits (GB 32100).",
+        )
+
+
+@rule(
+    "DATA-step-order",
+    "data",
+    "《案卷交换格式》第1版（zhifa-casefile/1）",
+    "Steps are in date order, after the registration, a decision after its notice.",
+    None,
+    case_kinds=ALL_KINDS,
+)
+def step_order(ctx: Context) -> Iterator[Item]:
+    registrations = ctx.indexed("registered")
+    registered_on = registrations[0][1].on if registrations and ctx.general else None
+    for i, step in enumerate(ctx.steps):
+        previous = ctx.steps[i - 1] if i else None
+        if previous is not None and step.on < previous.on:
+            yield error(
+                "DATA-step-order",
+                i,
+                f"步骤日期{step.on.isoformat()}早于前一步骤（{previous.on.isoformat()}），"
+                "步骤未按日期排列。",
+                f"The step is dated {step.on.isoformat()}, before the previous step "
+                f"({previous.on.isoformat()}): steps are not in date order.",
+            )
+        elif registered_on is not None and step.on < registered_on:
+            yield error(
+                "DATA-step-order",
+                i,
+                f"普通程序中该步骤日期{step.on.isoformat()}早于立案日期"
+                f"{registered_on.isoformat()}。",
+                f"In the general procedure this step ({step.on.isoformat()}) is dated before "
+                f"the registration ({registered_on.isoformat()}).",
+            )
+        elif step.step == "decision":
+            notices = ctx.before(i, "prior_notice")
+            if notices and step.on < notices[-1][1].on:
+                yield error(
+                    "DATA-step-order",
+                    i,
+                    f"决定日期{step.on.isoformat()}早于事先告知日期"
+                    f"{notices[-1][1].on.isoformat()}。",
+                    f"The decision ({step.on.isoformat()}) is dated before its prior notice "
+                    f"({notices[-1][1].on.isoformat()}).",
+                )

@@ -1,0 +1,53 @@
+"""Section 6 of legal-rules.md: disclosure (公示)."""
+
+from collections.abc import Iterator
+
+from ..catalogue import APL, APL_FROM, GB118, Context, DeadlineItem, Item, rule, warning
+
+
+@rule(
+    "GB118-disclose-decision",
+    "deadline",
+    GB118,
+    "Penalty decisions are published within 7 working days (configurable).",
+    "2018-12-05",
+)
+def disclose(ctx: Context) -> Iterator[Item]:
+    for k, decision in ctx.penalty_decisions:
+        days = ctx.params.integer("disclosure_working_days", decision.on)
+        disclosed = ctx.first_after(k, "disclosed")
+        yield DeadlineItem(
+            "GB118-disclose-decision",
+            decision.on,
+            ctx.calendar.add_working_days(decision.on, days),
+            None if disclosed is None else disclosed[1].on,
+        )
+
+
+@rule(
+    "APL-48-withdraw",
+    "deadline",
+    APL + "第四十八条",
+    "A published decision that is changed or revoked is withdrawn within 3 working days.",
+    APL_FROM,
+)
+def withdraw(ctx: Context) -> Iterator[Item]:
+    for c, changed in ctx.indexed("decision_changed"):
+        if not ctx.before(c, "disclosed"):
+            continue
+        days = ctx.params.integer("withdraw_working_days", changed.on)
+        withdrawn = ctx.first_after(c, "disclosure_withdrawn")
+        yield DeadlineItem(
+            "APL-48-withdraw",
+            changed.on,
+            ctx.calendar.add_working_days(changed.on, days),
+            None if withdrawn is None else withdrawn[1].on,
+        )
+    for i, step in ctx.indexed("disclosure_withdrawn"):
+        if step.reason_published is not True:
+            yield warning(
+                "APL-48-withdraw",
+                i,
+                "撤回已公开的处罚决定信息时未公开说明理由。",
+                "The published decision was withdrawn without publishing the reason.",
+            )

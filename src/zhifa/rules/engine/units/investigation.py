@@ -1,0 +1,195 @@
+"""Section 2 of legal-rules.md: registration and investigation (立案与调查)."""
+
+from collections.abc import Iterator
+
+from ..catalogue import (
+    ACL,
+    ACL_FROM,
+    APL,
+    APL_FROM,
+    JX,
+    Context,
+    DeadlineItem,
+    Item,
+    error,
+    rule,
+    warning,
+)
+from ..workdays import add_years
+
+INVESTIGATION_ACTS = ("investigation", "preservation", "seizure", "decision")
+
+
+@rule(
+    "APL-54-register",
+    "block",
+    APL + "第五十四条",
+    "A case is registered before investigation acts (summary cases afterwards).",
+    APL_FROM,
+)
+def register(ctx: Context) -> Iterator[Item]:
+    if ctx.general:
+        for i, step in ctx.indexed(*INVESTIGATION_ACTS):
+            registered = [s for _, s in ctx.before(i, "registered") if s.on <= step.on]
+            if not registered:
+                yield error(
+                    "APL-54-register",
+                    i,
+                    "普通程序案件在立案登记之前实施了调查取证或作出决定。",
+                    "In the general procedure this act came before the case was registered.",
+                )
+    elif ctx.summary and not ctx.indexed("registered"):
+        for i, _step in ctx.penalty_decisions:
+            yield warning(
+                "APL-54-register",
+                i,
+                "当场处罚的案件尚未补办立案登记。",
+                "The summary (on-the-spot) penalty has not yet been registered afterwards.",
+            )
+
+
+@rule(
+    "APL-36-limitation",
+    "block",
+    APL + "第三十六条",
+    "No penalty when the violation was not discovered within 2 (or 5) years.",
+    APL_FROM,
+)
+def limitation(ctx: Context) -> Iterator[Item]:
+    violation = ctx.case.violation
+    if violation is None:
+        return
+    start = violation.ended_on or violation.occurred_on
+    for i, step in ctx.penalty_decisions:
+        name = (
+            "limitation_years_life_health_finance"
+            if violation.life_health_or_finance_with_harm
+            else "limitation_years"
+        )
+        years = ctx.params.integer(name, step.on)
+        last = add_years(start, years)
+        if violation.discovered_on > last:
+            yield error(
+                "APL-36-limitation",
+                i,
+                f"违法行为自{start.isoformat()}起{years}年内（至{last.isoformat()}）未被发现，"
+                f"{violation.discovered_on.isoformat()}才发现，不再给予行政处罚。",
+                f"The violation (from {start.isoformat()}) was not discovered within {years} "
+                f"years (by {last.isoformat()}) but on {violation.discovered_on.isoformat()}; "
+                "no penalty may be imposed.",
+            )
+
+
+@rule(
+    "APL-40-facts",
+    "block",
+    APL + "第四十条",
+    "No penalty when facts are unclear or evidence insufficient.",
+    APL_FROM,
+)
+def facts(ctx: Context) -> Iterator[Item]:
+    if not ctx.general:
+        return
+    for i, _step in ctx.penalty_decisions:
+        if not ctx.evidence(i):
+            yield error(
+                "APL-40-facts",
+                i,
+                "作出处罚决定前没有记录任何证据，事实不清、证据不足的不得给予行政处罚。",
+                "No evidence was recorded before the penalty decision; no penalty without "
+                "clear facts and sufficient evidence.",
+            )
+
+
+@rule(
+    "JX-evidence-beyond-statement",
+    "block",
+    JX + "三（二）",
+    "A party's own statement alone cannot establish the facts.",
+    None,
+)
+def beyond_statement(ctx: Context) -> Iterator[Item]:
+    for i, _step in ctx.penalty_decisions:
+        if ctx.evidence(i) == {"party_statement"}:
+            yield error(
+                "JX-evidence-beyond-statement",
+                i,
+                "仅有当事人陈述而无其他证据证明的，不能定案。",
+                "Only the party's own statement supports the facts; at least one other kind "
+                "of evidence is required.",
+            )
+
+
+@rule(
+    "APL-56-preservation",
+    "deadline",
+    APL + "第五十六条",
+    "Preserved evidence is dealt with by a decision within 7 working days.",
+    APL_FROM,
+)
+def preservation(ctx: Context) -> Iterator[Item]:
+    for i, step in ctx.indexed("preservation"):
+        days = ctx.params.integer("preservation_working_days", step.on)
+        done = ctx.first_after(i, "preservation_decided")
+        yield DeadlineItem(
+            "APL-56-preservation",
+            step.on,
+            ctx.calendar.add_working_days(step.on, days),
+            None if done is None else done[1].on,
+        )
+
+
+@rule(
+    "ACL-25-seizure",
+    "deadline",
+    ACL + "第二十五条",
+    "Seizure lasts at most 30 days; one extension of at most 30 days, approved.",
+    ACL_FROM,
+)
+def seizure(ctx: Context) -> Iterator[Item]:
+    seizures = ctx.indexed("seizure")
+    for n, (i, step) in enumerate(seizures):
+        limit = ctx.params.integer("seizure_max_days", step.on)
+        days = step.days if step.days is not None else limit
+        if days > limit:
+            yield error(
+                "ACL-25-seizure",
+                i,
+                f"查封、扣押期限定为{days}日，超过法定的{limit}日。",
+                f"The seizure period is set at {days} days, more than the {limit} allowed.",
+            )
+        end = seizures[n + 1][0] if n + 1 < len(seizures) else len(ctx.steps)
+        extensions = [(j, s) for j, s in ctx.after(i, "seizure_extended") if j < end]
+        extra = 0
+        for k, (j, ext) in enumerate(extensions):
+            ext_limit = ctx.params.integer("seizure_max_days", ext.on)
+            ext_days = ext.days if ext.days is not None else ext_limit
+            extra += ext_days
+            if k > 0:
+                yield error(
+                    "ACL-25-seizure",
+                    j,
+                    "查封、扣押期限只能延长一次。",
+                    "A seizure may be extended only once.",
+                )
+            if ext_days > ext_limit:
+                yield error(
+                    "ACL-25-seizure",
+                    j,
+                    f"延长期限{ext_days}日，超过法定的{ext_limit}日。",
+                    f"The extension of {ext_days} days is more than the {ext_limit} allowed.",
+                )
+            if not ext.approved_by:
+                yield error(
+                    "ACL-25-seizure",
+                    j,
+                    "延长查封、扣押期限未记录行政机关负责人批准。",
+                    "The extension does not record the organ head's approval.",
+                )
+        ended = [(j, s) for j, s in ctx.after(i, "seizure_ended") if j < end]
+        yield DeadlineItem(
+            "ACL-25-seizure",
+            step.on,
+            ctx.calendar.add_calendar_days(step.on, days + extra),
+            ended[0][1].on if ended else None,
+        )

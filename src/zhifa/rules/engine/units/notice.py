@@ -1,0 +1,246 @@
+"""Section 3 of legal-rules.md: notice, defence and hearing (告知、陈述申辩、听证)."""
+
+from collections.abc import Iterator
+
+from ..casefile import Penalty, Step
+from ..catalogue import APL, APL_FROM, Context, DeadlineItem, Item, error, rule, warning
+from ..workdays import Counted
+from ._util import names, names_en, yuan
+
+PENALTY_ZH = {
+    "warning": "警告",
+    "fine": "罚款",
+    "confiscation": "没收",
+    "suspend_permit": "暂扣许可证件",
+    "lower_qualification": "降低资质等级",
+    "revoke_permit": "吊销许可证件",
+    "restrict_business": "限制开展生产经营活动",
+    "suspend_business": "责令停产停业",
+    "closure": "责令关闭",
+    "restrict_practice": "限制从业",
+    "detention": "行政拘留",
+}
+
+
+def _valid_notices(ctx: Context, decision_index: int, decision: Step) -> list[tuple[int, Step]]:
+    """Prior notices that count for a decision: served on or before it, and in the
+    general procedure, in writing."""
+    return [
+        (i, s)
+        for i, s in ctx.before(decision_index, "prior_notice")
+        if (s.served_on or s.on) <= decision.on and (s.written is True or not ctx.general)
+    ]
+
+
+def _hearing_right(ctx: Context, notice: Step) -> bool:
+    return notice.hearing_right_notified is True or ctx.carries_hearing_right(
+        notice.intended, notice.on
+    )
+
+
+def _request_window(ctx: Context, notice: Step) -> Counted:
+    served = notice.served_on or notice.on
+    days = ctx.params.integer("hearing_request_working_days", served)
+    return ctx.calendar.add_working_days(served, days)
+
+
+@rule(
+    "APL-44-prior-notice",
+    "block",
+    APL + "第四十四条",
+    "Before a penalty decision the party gets written notice of it and of their rights.",
+    APL_FROM,
+)
+def prior_notice(ctx: Context) -> Iterator[Item]:
+    for i, step in ctx.penalty_decisions:
+        if ctx.signed_waiver(-1, i) or _valid_notices(ctx, i, step):
+            continue
+        if ctx.before(i, "prior_notice") and ctx.general:
+            zh = "作出处罚决定前的告知不是书面告知，或在决定之后才送达。"
+            en = "The prior notice was not in writing or was served after the decision."
+        else:
+            zh = "作出行政处罚决定前未告知当事人拟作出的处罚及其陈述、申辩等权利。"
+            en = (
+                "The party was not notified of the intended penalty and of the rights to "
+                "state and defend before the decision."
+            )
+        yield error("APL-44-prior-notice", i, zh, en)
+
+
+def _heavier(decided: tuple[Penalty, ...], intended: tuple[Penalty, ...]) -> list[str]:
+    """The decided penalty types that are heavier than the notified ones."""
+    intended_types = {p.type for p in intended}
+    heavier = []
+    for kind in sorted({p.type for p in decided}):
+        if kind not in intended_types:
+            heavier.append(kind)
+            continue
+        decided_amount = sum(p.amount or 0.0 for p in decided if p.type == kind)
+        notified = [p.amount for p in intended if p.type == kind]
+        if all(a is not None for a in notified) and decided_amount > sum(
+            a or 0.0 for a in notified
+        ):
+            heavier.append(kind)
+    return heavier
+
+
+@rule(
+    "APL-45-no-heavier",
+    "block",
+    APL + "第四十五条",
+    "The decided penalty is not heavier than the notified intended penalty.",
+    APL_FROM,
+)
+def no_heavier(ctx: Context) -> Iterator[Item]:
+    for i, step in ctx.penalty_decisions:
+        notices = ctx.before(i, "prior_notice")
+        if not notices:
+            continue
+        heavier = _heavier(step.penalties, notices[-1][1].intended)
+        if heavier:
+            yield error(
+                "APL-45-no-heavier",
+                i,
+                "处罚决定（"
+                + "、".join(PENALTY_ZH[k] for k in heavier)
+                + "）重于事先告知的拟处罚，未重新告知。",
+                "The decision is heavier than the notified intended penalty ("
+                + ", ".join(heavier)
+                + ") without a new notice.",
+            )
+
+
+@rule(
+    "APL-63-hearing-right",
+    "block",
+    APL + "第六十三条",
+    "The notice offers a hearing for large fines and heavy penalties.",
+    APL_FROM,
+)
+def hearing_right(ctx: Context) -> Iterator[Item]:
+    for i, step in ctx.indexed("prior_notice"):
+        if step.hearing_right_notified is True:
+            continue
+        if ctx.carries_hearing_right(step.intended, step.on):
+            threshold = ctx.hearing_threshold(step.on)
+            yield error(
+                "APL-63-hearing-right",
+                i,
+                "拟作出的处罚属于应当告知听证权利的情形（较大数额罚款或没收以"
+                f"{yuan(threshold)}元为起点，或责令停产停业、吊销许可证件等），告知书未告知听证权利。",
+                "The intended penalty carries the right to a hearing (a fine or confiscation "
+                f"of {yuan(threshold)} yuan or more, or a heavy penalty) but the notice does "
+                "not offer one.",
+            )
+
+
+@rule(
+    "APL-64-hearing-request",
+    "deadline",
+    APL + "第六十四条",
+    "The party may ask for a hearing within 5 working days; no decision before that.",
+    APL_FROM,
+)
+def hearing_request(ctx: Context) -> Iterator[Item]:
+    for i, step in ctx.indexed("prior_notice"):
+        if not _hearing_right(ctx, step):
+            continue
+        nxt = ctx.first_after(i, "prior_notice")
+        limit = nxt[0] if nxt else len(ctx.steps)
+        requested = [s for j, s in ctx.after(i, "hearing_requested") if j < limit]
+        yield DeadlineItem(
+            "APL-64-hearing-request",
+            step.served_on or step.on,
+            _request_window(ctx, step),
+            requested[0].on if requested else None,
+        )
+    for k, decision in ctx.penalty_decisions:
+        notices = [(i, s) for i, s in ctx.before(k, "prior_notice") if _hearing_right(ctx, s)]
+        if not notices:
+            continue
+        i, notice = notices[-1]
+        window = _request_window(ctx, notice)
+        if ctx.signed_waiver(i, k):
+            continue
+        if decision.on <= window.due:
+            yield error(
+                "APL-64-hearing-request",
+                k,
+                f"当事人申请听证的期限至{window.due.isoformat()}届满，处罚决定在期限届满前作出，"
+                "且当事人未书面放弃。",
+                f"The decision was made before the hearing-request window closed on "
+                f"{window.due.isoformat()}, and the party did not waive in writing.",
+            )
+            continue
+        requested_in_time = [
+            s for j, s in ctx.after(i, "hearing_requested") if j < k and s.on <= window.due
+        ]
+        held = [s for j, s in ctx.after(i, "hearing") if j < k]
+        if requested_in_time and not held:
+            yield error(
+                "APL-64-hearing-request",
+                k,
+                "当事人在期限内申请了听证，但作出处罚决定前未举行听证。",
+                "The party asked for a hearing in time, but no hearing was held before "
+                "the decision.",
+            )
+
+
+@rule(
+    "APL-64-hearing-notice",
+    "block",
+    APL + "第六十四条",
+    "The party is told the hearing's time and place at least 7 working days before.",
+    APL_FROM,
+)
+def hearing_notice(ctx: Context) -> Iterator[Item]:
+    for i, step in ctx.indexed("hearing_notice"):
+        if step.served_on is None or step.hearing_on is None:
+            continue
+        days = ctx.params.integer("hearing_notice_working_days", step.served_on)
+        earliest = ctx.calendar.add_working_days(step.served_on, days).due
+        if step.hearing_on < earliest:
+            yield error(
+                "APL-64-hearing-notice",
+                i,
+                f"听证通知于{step.served_on.isoformat()}送达，听证定于"
+                f"{step.hearing_on.isoformat()}，不足{days}个工作日"
+                f"（最早{earliest.isoformat()}）。",
+                f"The hearing notice was served on {step.served_on.isoformat()} for a "
+                f"hearing on {step.hearing_on.isoformat()}: less than {days} working days "
+                f"(earliest {earliest.isoformat()}).",
+            )
+    for i, step in ctx.indexed("hearing"):
+        if not ctx.before(i, "hearing_notice"):
+            yield error(
+                "APL-64-hearing-notice",
+                i,
+                "举行听证前未通知当事人听证的时间、地点。",
+                "The party was not told the hearing's time and place before it.",
+            )
+        if step.public is False:
+            yield warning(
+                "APL-64-hearing-notice",
+                i,
+                "听证未公开举行；案卷未载明是否涉及国家秘密、商业秘密或者个人隐私，请核实。",
+                "The hearing was not public; the file does not say whether state secrets, "
+                "trade secrets or privacy were involved — check.",
+            )
+
+
+@rule(
+    "APL-64-hearing-host",
+    "block",
+    APL + "第六十四条",
+    "The hearing host is not an investigator of the case.",
+    APL_FROM,
+)
+def hearing_host(ctx: Context) -> Iterator[Item]:
+    for i, step in ctx.indexed("hearing"):
+        if step.host is not None and step.host in ctx.investigators(before=i):
+            yield error(
+                "APL-64-hearing-host",
+                i,
+                f"听证主持人{names(ctx.case, [step.host])}是本案调查人员。",
+                f"The hearing host {names_en(ctx.case, [step.host])} investigated the case.",
+            )

@@ -1,0 +1,235 @@
+"""Section 1 of legal-rules.md: subjects and personnel (主体与人员)."""
+
+from collections.abc import Iterator
+
+from ..catalogue import APL, APL_FROM, CQ, JL, Context, Item, error, rule, warning
+from ._util import names, names_en
+
+#: Steps that are acts of the enforcing body (not of the party).
+ORGAN_ACTS = frozenset(
+    {
+        "registered",
+        "investigation",
+        "preservation",
+        "preservation_decided",
+        "seizure",
+        "seizure_extended",
+        "seizure_ended",
+        "prior_notice",
+        "hearing_notice",
+        "hearing",
+        "legal_review",
+        "collective_discussion",
+        "decision",
+        "served",
+        "demand",
+        "court_application",
+        "disclosed",
+        "disclosure_withdrawn",
+    }
+)
+
+
+@rule(
+    "APL-38-subject",
+    "block",
+    APL + "第三十八条",
+    "The acting body is a lawful enforcement subject.",
+    APL_FROM,
+)
+def subject(ctx: Context) -> Iterator[Item]:
+    kind = ctx.case.agency.subject_type
+    if kind in ("internal_unit", "temporary_body"):
+        zh = {"internal_unit": "内设机构", "temporary_body": "临时机构"}[kind]
+        yield error(
+            "APL-38-subject",
+            None,
+            f"执法主体“{ctx.case.agency.name}”是{zh}，不能以自己的名义实施行政处罚；"
+            "主体不适格的行政处罚无效。",
+            f"The acting body “{ctx.case.agency.name}” is "
+            f"{'an internal unit' if kind == 'internal_unit' else 'a temporary body'} and "
+            "cannot impose penalties in its own name; a penalty by an unqualified subject "
+            "is void.",
+        )
+
+
+@rule(
+    "APL-20-entrustment",
+    "block",
+    APL + "第二十条",
+    "An entrusted body acts under a written, published entrustment, within its scope and term.",
+    APL_FROM,
+)
+def entrustment(ctx: Context) -> Iterator[Item]:
+    agency = ctx.case.agency
+    if agency.subject_type != "entrusted":
+        return
+    ent = agency.entrustment
+    if ent is None:
+        return  # the schema requires it
+    if not ent.written:
+        yield error(
+            "APL-20-entrustment",
+            None,
+            "委托行政处罚没有书面委托书。",
+            "The entrustment is not in writing.",
+        )
+    if not ent.published:
+        yield error(
+            "APL-20-entrustment",
+            None,
+            "委托书未向社会公布。",
+            "The entrustment instrument was not made public.",
+        )
+    if ctx.case.power is not None and ctx.case.power not in ent.powers:
+        yield error(
+            "APL-20-entrustment",
+            None,
+            f"本案权力事项“{ctx.case.power}”不在委托事项范围内。",
+            f"The case's power item “{ctx.case.power}” is outside the entrusted matters.",
+        )
+    for i, step in enumerate(ctx.steps):
+        if step.step in ORGAN_ACTS and not ent.valid_from <= step.on <= ent.valid_to:
+            yield error(
+                "APL-20-entrustment",
+                i,
+                f"该步骤日期{step.on.isoformat()}不在委托期限"
+                f"（{ent.valid_from.isoformat()}至{ent.valid_to.isoformat()}）内。",
+                f"The step's date {step.on.isoformat()} is outside the entrustment term "
+                f"({ent.valid_from.isoformat()} to {ent.valid_to.isoformat()}).",
+            )
+
+
+@rule(
+    "APL-power-scope",
+    "block",
+    JL + "三（一）（二）",
+    "The case's power item is on the subject's power list.",
+    "2016-12-30",
+)
+def power_scope(ctx: Context) -> Iterator[Item]:
+    power = ctx.case.power
+    if power is not None and power not in ctx.case.agency.powers:
+        yield error(
+            "APL-power-scope",
+            None,
+            f"本案权力事项“{power}”不在执法主体的权责清单内。",
+            f"The case's power item “{power}” is not on the subject's power list.",
+        )
+
+
+@rule(
+    "APL-42-qualified",
+    "block",
+    APL + "第四十二条",
+    "Every officer investigating holds an enforcement certificate valid on that date.",
+    APL_FROM,
+)
+def qualified(ctx: Context) -> Iterator[Item]:
+    for i, step in ctx.indexed("investigation"):
+        unknown = {o for o in step.officers if ctx.case.officer(o) is None}
+        invalid = set()
+        for officer_id in step.officers:
+            officer = ctx.case.officer(officer_id)
+            if officer is not None and not officer.auxiliary and not officer.qualified_on(step.on):
+                invalid.add(officer_id)
+        if unknown or invalid:
+            bad = unknown | invalid
+            yield error(
+                "APL-42-qualified",
+                i,
+                f"执法人员{names(ctx.case, bad)}在{step.on.isoformat()}没有有效的行政执法证件"
+                "（未登记、过期、暂扣或吊销）。",
+                f"Officer(s) {names_en(ctx.case, bad)} held no enforcement certificate valid "
+                f"on {step.on.isoformat()} (unknown, expired, suspended or revoked).",
+            )
+
+
+@rule(
+    "APL-42-two-officers",
+    "block",
+    APL + "第四十二条",
+    "Investigation is done by at least two qualified officers.",
+    APL_FROM,
+)
+def two_officers(ctx: Context) -> Iterator[Item]:
+    for i, step in ctx.indexed("investigation"):
+        qualified = set()
+        for officer_id in step.officers:
+            officer = ctx.case.officer(officer_id)
+            if officer is not None and officer.qualified_on(step.on):
+                qualified.add(officer_id)
+        if len(qualified) < 2:
+            yield error(
+                "APL-42-two-officers",
+                i,
+                f"调查取证的持证执法人员只有{len(qualified)}名，不得少于两人"
+                "（协助执法人员不计入）。",
+                f"Only {len(qualified)} qualified officer(s) investigated; at least two are "
+                "required (auxiliary staff do not count).",
+            )
+
+
+@rule(
+    "APL-55-show-certificate",
+    "warning",
+    APL + "第五十五条",
+    "Officers show their certificates at investigation; the record says so.",
+    APL_FROM,
+)
+def show_certificate(ctx: Context) -> Iterator[Item]:
+    for i, step in ctx.indexed("investigation"):
+        if step.certificates_shown is not True:
+            yield warning(
+                "APL-55-show-certificate",
+                i,
+                "调查检查记录未载明执法人员向当事人出示执法证件。",
+                "The investigation record does not say the officers showed their "
+                "certificates to the party.",
+            )
+
+
+@rule(
+    "APL-43-recusal",
+    "block",
+    APL + "第四十三条",
+    "An officer with a direct interest in the case does not act in it.",
+    APL_FROM,
+)
+def recusal(ctx: Context) -> Iterator[Item]:
+    for i, step in enumerate(ctx.steps):
+        conflicted = set()
+        for officer_id in step.persons():
+            officer = ctx.case.officer(officer_id)
+            if officer is not None and officer.conflict_of_interest:
+                conflicted.add(officer_id)
+        if conflicted:
+            yield error(
+                "APL-43-recusal",
+                i,
+                f"{names(ctx.case, conflicted)}与本案有直接利害关系，应当回避。",
+                f"{names_en(ctx.case, conflicted)} has a direct interest in the case and "
+                "must recuse.",
+            )
+
+
+@rule(
+    "SEP-duties",
+    "block",
+    CQ + "三（三）",
+    "An officer who investigated the case does not approve its decision.",
+    "2006-01-01",
+)
+def separation(ctx: Context) -> Iterator[Item]:
+    if not ctx.general:
+        return  # in the summary procedure the officers decide on the spot (APL 51, 52)
+    for i, step in ctx.indexed("decision"):
+        if step.approved_by is not None and step.approved_by in ctx.investigators(before=i):
+            yield error(
+                "SEP-duties",
+                i,
+                f"批准处罚决定的{names(ctx.case, [step.approved_by])}参与了本案调查，"
+                "调查与决定应当分离。",
+                f"The decision was approved by {names_en(ctx.case, [step.approved_by])}, who "
+                "investigated the case; investigation and decision must be kept apart.",
+            )

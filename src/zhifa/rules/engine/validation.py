@@ -1,0 +1,171 @@
+"""Validation of a ``zhifa-casefile/1`` document against the JSON Schema that ships in
+``rules/data/casefile-v1.schema.json``. Every error names the JSON path of the field
+(``$.steps[3].on``) and says what was expected."""
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "casefile-v1.schema.json"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True, order=True)
+class FieldError:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class InvalidCaseFile(ValueError):
+    """The document is not a valid case file; ``errors`` says where and why."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.errors = sorted(errors)
+        super().__init__("; ".join(str(e) for e in self.errors))
+
+
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True  # the type keyword reports it
+    if not _DATE.match(value):
+        return False
+    dt.date.fromisoformat(value)  # raises on 2025-02-30
+    return True
+
+
+_formats = FormatChecker(formats=())
+_formats.checks("date", raises=ValueError)(_is_date)
+
+
+@cache
+def schema() -> dict[str, Any]:
+    with SCHEMA_FILE.open(encoding="utf-8") as fh:
+        loaded: dict[str, Any] = json.load(fh)
+    return loaded
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    """The whole schema, as shipped (used by tests to check the fast path agrees)."""
+    return Draft202012Validator(schema(), format_checker=_formats)
+
+
+@cache
+def _document_validator() -> Draft202012Validator:
+    """The schema with the per-kind step clauses left out: each step is then checked
+    against its own ``$defs/step_<kind>`` only, instead of trying every kind's ``if``
+    (the same result, several times faster)."""
+    root = json.loads(json.dumps(schema()))
+    root["$defs"]["step"].pop("allOf")
+    return Draft202012Validator(root, format_checker=_formats)
+
+
+@cache
+def _step_validators() -> dict[str, Draft202012Validator]:
+    defs = schema()["$defs"]
+    return {
+        name.removeprefix("step_"): Draft202012Validator(
+            {"$defs": defs, "$ref": f"#/$defs/{name}"}, format_checker=_formats
+        )
+        for name in defs
+        if name.startswith("step_")
+    }
+
+
+_JSON_TYPES = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    bool: "boolean",
+    int: "number",
+    float: "number",
+    type(None): "null",
+}
+
+
+def _describe(value: Any) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _error(err: Any, prefix: str = "$") -> list[FieldError]:
+    path = prefix + str(err.json_path)[1:]
+    kind = err.validator
+    if kind == "required":
+        missing = [p for p in err.validator_value if p not in (err.instance or {})]
+        return [FieldError(_join(path, p), "required field is missing") for p in missing]
+    if kind in ("anyOf", "oneOf") and err.context:
+        # A nullable field (date | null …): report the most specific branch.
+        best = [e for e in err.context if e.validator != "type" or e.validator_value != "null"]
+        return _error(best[0], prefix) if best else [FieldError(path, err.message)]
+    if kind == "type":
+        expected = err.validator_value
+        if isinstance(expected, list):
+            expected = " or ".join(expected)
+        message = f"expected {expected}, got {_describe(err.instance)}"
+    elif kind == "format":
+        message = f"expected a date YYYY-MM-DD (a real calendar date), got {err.instance!r}"
+    elif kind == "enum":
+        message = "expected one of " + ", ".join(json.dumps(v) for v in err.validator_value)
+        message += f", got {json.dumps(err.instance, ensure_ascii=False)}"
+    elif kind == "const":
+        message = f"expected {json.dumps(err.validator_value)}"
+        message += f", got {json.dumps(err.instance, ensure_ascii=False)}"
+    elif kind == "pattern" and "[0-9]{6}" in err.validator_value:
+        message = f"expected a 6-digit region code, got {err.instance!r}"
+    else:
+        message = err.message
+    return [FieldError(path, message)]
+
+
+def _join(path: str, prop: str) -> str:
+    return f"{path}.{prop}" if re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", prop) else f"{path}[{prop!r}]"
+
+
+def validate_document(document: Any) -> None:
+    """Raise ``InvalidCaseFile`` with every error of ``document`` (a parsed JSON value)."""
+    errors: list[FieldError] = []
+    for err in _document_validator().iter_errors(document):
+        errors.extend(_error(err))
+    steps = document.get("steps") if isinstance(document, dict) else None
+    if isinstance(steps, list):
+        validators = _step_validators()
+        for i, step in enumerate(steps):
+            kind = step.get("step") if isinstance(step, dict) else None
+            if isinstance(kind, str) and kind in validators:
+                for err in validators[kind].iter_errors(step):
+                    errors.extend(_error(err, prefix=f"$.steps[{i}]"))
+    if errors:
+        raise InvalidCaseFile(sorted(set(errors)))
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def parse_json(text: str | bytes) -> Any:
+    """Parse JSON text; raise ``InvalidCaseFile`` (path ``$``) when it is not JSON."""
+    try:
+        return json.loads(text, parse_constant=_no_constants)
+    except json.JSONDecodeError as exc:
+        raise InvalidCaseFile(
+            [FieldError("$", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")]
+        ) from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidCaseFile([FieldError("$", f"not valid JSON: {exc}")]) from None
+
+
+def load_document(text: str | bytes) -> dict[str, Any]:
+    """Parse and validate; the returned document is a valid case file."""
+    document = parse_json(text)
+    validate_document(document)
+    assert isinstance(document, dict)
+    return document

@@ -1,0 +1,220 @@
+"""The working-day calendar: official schedules, make-up days, periods counted as the
+catalogue says, years loaded as data, and the weekends-only fallback."""
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zhifa.rules.calendar_db import database_calendar
+from zhifa.rules.engine.workdays import (
+    ChainProvider,
+    MappingProvider,
+    WorkCalendar,
+    YearSchedule,
+    add_months,
+    library_provider,
+)
+from zhifa.rules.models import CalendarYear
+
+D = dt.date.fromisoformat
+CAL = WorkCalendar()
+KNOWN_DAYS = st.dates(min_value=dt.date(2005, 1, 1), max_value=dt.date(2026, 6, 30))
+ANY_DAYS = st.dates(min_value=dt.date(2005, 1, 1), max_value=dt.date(2035, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        ("2025-09-28", True),  # Sunday, make-up working day before National Day
+        ("2025-10-01", False),
+        ("2025-10-08", False),
+        ("2025-10-09", True),
+        ("2025-10-11", True),  # Saturday, make-up working day
+        ("2025-10-12", False),
+        ("2026-02-14", True),  # Saturday, make-up working day before Spring Festival
+        ("2026-02-15", False),
+        ("2026-02-23", False),
+        ("2026-02-24", True),
+        ("2026-02-28", True),  # Saturday, make-up working day
+        ("2027-01-01", True),  # no 2027 schedule: weekends only (a Friday)
+        ("2027-01-02", False),
+    ],
+)
+def test_official_schedule(day: str, working: bool) -> None:
+    assert CAL.is_working_day(D(day)) is working
+
+
+def test_working_days_across_national_day_2025() -> None:
+    counted = CAL.add_working_days(D("2025-09-26"), 5)
+    assert counted.due == D("2025-10-10")
+    assert counted.unscheduled_years == ()
+
+
+def test_working_days_across_spring_festival_2026() -> None:
+    assert CAL.add_working_days(D("2026-02-12"), 5).due == D("2026-02-26")
+    assert CAL.add_working_days(D("2026-02-25"), 7).due == D("2026-03-05")
+
+
+def test_calendar_day_period_ending_on_a_weekend_moves_to_next_working_day() -> None:
+    assert CAL.add_calendar_days(D("2025-12-01"), 90).due == D("2026-03-02")
+    # ending inside a holiday moves past the holiday
+    assert CAL.add_calendar_days(D("2025-03-04"), 60).due == D("2025-05-06")
+
+
+def test_months_clamp_to_the_end_of_the_month() -> None:
+    assert add_months(D("2025-08-31"), 6) == D("2026-02-28")
+    assert add_months(D("2024-02-29"), 12) == D("2025-02-28")
+
+
+def test_year_without_schedule_is_counted_weekends_only_and_reported() -> None:
+    counted = CAL.add_working_days(D("2027-02-01"), 3)
+    assert counted.due == D("2027-02-04")
+    assert counted.unscheduled_years == (2027,)
+    assert not CAL.has_schedule(2027)
+
+
+def test_a_year_loaded_as_data_replaces_the_fallback() -> None:
+    year = YearSchedule.from_dict(
+        {"year": 2027, "holidays": ["2027-02-02", "2027-02-03"], "workdays": ["2027-02-06"]}
+    )
+    cal = WorkCalendar(ChainProvider(MappingProvider([year]), library_provider()))
+    counted = cal.add_working_days(D("2027-02-01"), 3)
+    # 02-02 and 02-03 off; 02-04, 02-05 and 02-06 (a Saturday made a working day)
+    assert counted.due == D("2027-02-06")
+    assert counted.unscheduled_years == ()
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"year": "2027"}, "year"),
+        ({"year": 2027, "holidays": ["2027-02-30"]}, "holidays[0]"),
+        ({"year": 2027, "holidays": "2027-02-01"}, "holidays"),
+        ({"year": 2027, "workdays": ["2028-01-01"]}, "2028-01-01"),
+    ],
+)
+def test_bad_schedule_data_names_the_field(data: dict[str, object], field: str) -> None:
+    with pytest.raises(ValueError, match=field.replace("[", r"\[").replace("]", r"\]")):
+        YearSchedule.from_dict(data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=ANY_DAYS, n=st.integers(min_value=1, max_value=40))
+def test_adding_working_days_lands_on_a_working_day(start: dt.date, n: int) -> None:
+    assert CAL.is_working_day(CAL.add_working_days(start, n).due)
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=ANY_DAYS, n=st.integers(min_value=0, max_value=30), k=st.integers(0, 30))
+def test_adding_working_days_is_monotone(start: dt.date, n: int, k: int) -> None:
+    assert CAL.add_working_days(start, n).due <= CAL.add_working_days(start, n + k).due
+    later = start + dt.timedelta(days=k)
+    assert CAL.add_working_days(start, n).due <= CAL.add_working_days(later, n).due
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=ANY_DAYS, n=st.integers(min_value=1, max_value=40))
+def test_adding_agrees_with_counting_back(start: dt.date, n: int) -> None:
+    due = CAL.add_working_days(start, n).due
+    assert CAL.working_days_between(start, due) == n
+    back = CAL.subtract_working_days(due, n).due
+    assert back <= start
+    assert CAL.add_working_days(back, n).due == due
+
+
+@settings(max_examples=100, deadline=None)
+@given(day=KNOWN_DAYS)
+def test_known_years_never_fall_back(day: dt.date) -> None:
+    assert CAL.add_calendar_days(day, 15).unscheduled_years == ()
+
+
+def _write(tmp_path: Path, data: object) -> Path:
+    path = tmp_path / "calendar.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.django_db
+def test_calendar_import_command_loads_a_year_used_by_the_audit(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        {
+            "year": 2027,
+            "holidays": ["2027-02-05", "2027-02-08"],
+            "workdays": [],
+            "source": "test schedule",
+        },
+    )
+    out = io.StringIO()
+    call_command("calendar", "import", str(path), stdout=out)
+    assert "2027" in out.getvalue()
+    row = CalendarYear.objects.get(year=2027)
+    assert row.holidays == ["2027-02-05", "2027-02-08"]
+    cal = database_calendar()
+    counted = cal.add_working_days(D("2027-02-03"), 2)
+    assert counted.due == D("2027-02-09")
+    assert counted.unscheduled_years == ()
+
+
+@pytest.mark.django_db
+def test_a_database_year_overrides_the_library(tmp_path: Path) -> None:
+    path = _write(tmp_path, [{"year": 2026, "holidays": [], "workdays": []}])
+    call_command("calendar", "import", str(path), stdout=io.StringIO())
+    assert database_calendar().is_working_day(D("2026-02-16"))  # a Monday, no longer off
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"year": 2027, "holidays": ["2027-13-01"]}, "$.holidays[0]"),
+        ([{"year": 2027}, {"holidays": []}], "$[1].year"),
+        ("not an object", "$: expected an object"),
+    ],
+)
+def test_calendar_import_rejects_bad_files_naming_the_field(
+    tmp_path: Path, data: object, message: str
+) -> None:
+    path = _write(tmp_path, data)
+    with pytest.raises(CommandError, match=message.replace("$", r"\$").replace("[", r"\[")):
+        call_command("calendar", "import", str(path), stdout=io.StringIO())
+    assert not CalendarYear.objects.exists()
+
+
+@pytest.mark.django_db
+def test_calendar_import_rejects_invalid_json(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(CommandError, match="not valid JSON"):
+        call_command("calendar", "import", str(path), stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_admin_page_adds_a_year(admin_user: object) -> None:
+    from zhifa.core.testing import client_for
+
+    client = client_for(admin_user)  # type: ignore[arg-type]
+    response = client.post(
+        "/admin/rules/calendaryear/add/",
+        {
+            "year": "2028",
+            "holidays": '["2028-01-01"]',
+            "workdays": "[]",
+            "source": "admin",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert CalendarYear.objects.get(year=2028).to_schedule().holidays == {D("2028-01-01")}
+    bad = client.post(
+        "/admin/rules/calendaryear/add/",
+        {"year": "2029", "holidays": '["2029-02-30"]', "workdays": "[]", "source": ""},
+    )
+    assert bad.status_code == 200
+    assert "2029-02-30" in bad.content.decode()
+    assert not CalendarYear.objects.filter(year=2029).exists()
