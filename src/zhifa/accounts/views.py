@@ -26,8 +26,8 @@ class LogoutView(auth_views.LogoutView):
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
     created = None
-    form = ApiTokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = ApiTokenForm(request.POST) if request.method == "POST" else ApiTokenForm()
+    if form.is_bound and form.is_valid():
         try:
             created = create_api_token(
                 request.user, form.cleaned_data["name"], form.cleaned_data["days"]

@@ -70,7 +70,7 @@ SECTIONS: list[Section] = [
     Section(
         _("Case-file audit"),
         _("Audit any case file against the legal rules catalogue."),
-        pending_issue=3,
+        url_name="rules:audit",
         roles=frozenset({Role.LEGAL_REVIEWER, Role.SUPERVISOR, Role.ORGAN_HEAD}),
     ),
     Section(

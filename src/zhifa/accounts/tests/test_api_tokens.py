@@ -88,3 +88,11 @@ class TestApiTokenPage:
         client_for(officer_a).post(f"/accounts/tokens/{mine.token.pk}/revoke/")
         mine.token.refresh_from_db()
         assert mine.token.revoked_at is not None
+
+
+@pytest.mark.django_db
+def test_an_empty_post_is_an_error_not_a_blank_page(officer_a):
+    response = client_for(officer_a).post("/accounts/tokens/", {})
+    assert response.status_code == 400
+    assert "请为令牌命名" in response.content.decode()
+    assert not ApiToken.objects.exists()

@@ -1,0 +1,51 @@
+"""The audit page shows the same findings as `zhifa audit`, in Chinese."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from zhifa.core.testing import client_for
+
+LEGAL = Path(__file__).resolve().parent.parent / "legal_tests"
+URL = "/rules/audit/"
+
+
+@pytest.mark.django_db
+class TestAuditPage:
+    def test_upload_shows_every_finding_and_deadline(self, supervisor_city):
+        source = LEGAL / "spring_festival_notice_breaks.json"
+        expected = json.loads((LEGAL / "spring_festival_notice_breaks.expected.json").read_text())
+        upload = SimpleUploadedFile("case.json", source.read_bytes(), "application/json")
+        response = client_for(supervisor_city).post(
+            URL, {"file": upload, "as_of": expected["as_of"]}
+        )
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert expected["findings"], "the fixture must break rules"
+        for finding in expected["findings"]:
+            assert finding["rule"] in html and finding["citation"] in html
+        for deadline in expected["deadlines"]:
+            assert deadline["due"] in html
+
+    def test_pasted_text_works_too(self, reviewer_a):
+        text = (LEGAL / "summary_clean.json").read_text()
+        html = client_for(reviewer_a).post(URL, {"text": text}).content.decode()
+        assert "审查日期" in html and "APL-61-service" in html
+
+    def test_invalid_file_lists_the_json_paths(self, reviewer_a):
+        document = json.loads((LEGAL / "summary_clean.json").read_text())
+        document["steps"][0]["on"] = "2026-02-30"
+        response = client_for(reviewer_a).post(URL, {"text": json.dumps(document)})
+        assert response.status_code == 400
+        assert "$.steps[0].on" in response.content.decode()
+
+    def test_nothing_given_names_the_field(self, reviewer_a):
+        response = client_for(reviewer_a).post(URL, {})
+        assert response.status_code == 400
+        assert "请选择案卷文件或粘贴案卷内容" in response.content.decode()
+
+    def test_requires_login(self, client):
+        response = client.get(URL)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
