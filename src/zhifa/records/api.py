@@ -1,0 +1,178 @@
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from zhifa.accounts.models import User
+from zhifa.core.scope import get_scoped_or_404, require_role, scoped
+
+from .export import object_entries
+from .filters import EntryFilter
+from .models import Entry, Evidence
+from .presentation import entry_out
+from .services import EVIDENCE_ROLES, ObjectRef, add_evidence
+from .views import BROWSE_ROLES, OBJECT_TYPE_RE, READ_ROLES
+
+router = Router(tags=["records"])
+
+
+class EntryOut(Schema):
+    organ_id: int
+    organ_name: str
+    seq: int
+    recorded_at: dt.datetime
+    actor_username: str | None
+    actor_name: str
+    action: str
+    action_label: str
+    object_type: str
+    object_id: str
+    payload: dict[str, Any]
+    entry_hash: str
+
+
+class EvidenceOut(Schema):
+    id: int
+    organ_id: int
+    kind: str
+    title: str
+    object_type: str
+    object_id: str
+    original_name: str
+    content_type: str
+    size: int
+    sm3: str
+    sha256: str
+    collected_by: list[str]
+    collected_at: dt.datetime
+    location: str
+    device_id: str
+    duration_seconds: int | None
+    download_url: str
+
+
+class EvidenceIn(Schema):
+    kind: str
+    title: str
+    collected_by: list[str]
+    collected_at: dt.datetime
+    location: str
+    device_id: str = ""
+    duration_seconds: int | None = None
+    object_type: str = ""
+    object_id: str = ""
+    name: str | None = None
+
+
+def _evidence_out(item: Evidence) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "organ_id": item.organ_id,
+        "kind": item.kind,
+        "title": item.title,
+        "object_type": item.object_type,
+        "object_id": item.object_id,
+        "original_name": item.original_name,
+        "content_type": item.content_type,
+        "size": item.size,
+        "sm3": item.sm3,
+        "sha256": item.sha256,
+        "collected_by": [u.username for u in item.collected_by.all()],
+        "collected_at": item.collected_at,
+        "location": item.location,
+        "device_id": item.device_id,
+        "duration_seconds": item.duration_seconds,
+        "download_url": reverse("records:evidence_file", args=[item.pk]),
+    }
+
+
+@router.get("/records/entries", response=list[EntryOut], summary="Record entries in your scope")
+@paginate(LimitOffsetPagination)
+def list_entries(request: HttpRequest, filters: Query[EntryFilter]) -> list[dict[str, Any]]:
+    require_role(request.user, *BROWSE_ROLES)  # type: ignore[arg-type]
+    entries = filters.filter(scoped(request.user, Entry.objects.all(), "organ"))
+    entries = entries.select_related("organ", "actor").order_by("-recorded_at", "-pk")
+    return [entry_out(e) for e in entries]
+
+
+@router.get(
+    "/records/objects/{object_type}/{object_id}/entries",
+    response=list[EntryOut],
+    summary="The timeline of one object",
+)
+@paginate(LimitOffsetPagination)
+def object_timeline(request: HttpRequest, object_type: str, object_id: str) -> list[dict[str, Any]]:
+    require_role(request.user, *READ_ROLES)  # type: ignore[arg-type]
+    if not OBJECT_TYPE_RE.match(object_type):
+        raise Http404
+    entries = object_entries(request.user, object_type, object_id).select_related("organ", "actor")
+    return [entry_out(e) for e in sorted(entries, key=lambda e: (e.recorded_at, e.seq))]
+
+
+@router.get("/records/evidence", response=list[EvidenceOut], summary="Evidence in your scope")
+@paginate(LimitOffsetPagination)
+def list_evidence(
+    request: HttpRequest, object_type: str = "", object_id: str = ""
+) -> list[dict[str, Any]]:
+    require_role(request.user, *READ_ROLES)  # type: ignore[arg-type]
+    items = scoped(request.user, Evidence.objects.all(), "organ").prefetch_related("collected_by")
+    if object_type:
+        items = items.filter(object_type=object_type, object_id=object_id)
+    return [_evidence_out(e) for e in items]
+
+
+@router.get("/records/evidence/{evidence_id}", response=EvidenceOut, summary="One evidence item")
+def get_evidence(request: HttpRequest, evidence_id: int) -> dict[str, Any]:
+    require_role(request.user, *READ_ROLES)  # type: ignore[arg-type]
+    return _evidence_out(
+        get_scoped_or_404(request.user, Evidence.objects.all(), "organ", pk=evidence_id)
+    )
+
+
+@router.post(
+    "/records/evidence",
+    response={201: EvidenceOut},
+    summary="Upload an evidence file (multipart); type detected from content",
+)
+def upload_evidence(
+    request: HttpRequest, data: Form[EvidenceIn], file: File[UploadedFile]
+) -> tuple[int, dict[str, Any]]:
+    user = request.user
+    require_role(user, *EVIDENCE_ROLES)  # type: ignore[arg-type]
+    collectors = list(
+        User.objects.filter(username__in=data.collected_by, organ_id=user.organ_id, is_active=True)  # type: ignore[union-attr]
+    )
+    if not data.collected_by or len(collectors) != len(set(data.collected_by)):
+        raise ValidationError(
+            {"collected_by": ["Every collecting officer must be an active user of your organ."]}
+        )
+    obj = None
+    if data.object_type or data.object_id:
+        if not OBJECT_TYPE_RE.match(data.object_type) or not data.object_id:
+            raise ValidationError(
+                {"object_type": ["Give both object_type (app.model) and object_id, or neither."]}
+            )
+        obj = ObjectRef(data.object_type, data.object_id)
+    collected_at = data.collected_at
+    if timezone.is_naive(collected_at):
+        collected_at = timezone.make_aware(collected_at)
+    evidence = add_evidence(
+        actor=user,  # type: ignore[arg-type]
+        upload=file,
+        original_name=data.name if data.name is not None else (file.name or ""),
+        kind=data.kind,
+        title=data.title,
+        collected_by=collectors,
+        collected_at=collected_at,
+        location=data.location,
+        device_id=data.device_id,
+        duration_seconds=data.duration_seconds,
+        obj=obj,
+    )
+    return 201, _evidence_out(evidence)
