@@ -8,6 +8,7 @@ from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
 
 from zhifa.accounts.models import User
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
@@ -142,7 +143,7 @@ def get_evidence(request: HttpRequest, evidence_id: int) -> dict[str, Any]:
 )
 def upload_evidence(
     request: HttpRequest, data: Form[EvidenceIn], file: File[UploadedFile]
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     user = request.user
     require_role(user, *EVIDENCE_ROLES)  # type: ignore[arg-type]
     collectors = list(
@@ -175,4 +176,4 @@ def upload_evidence(
         duration_seconds=data.duration_seconds,
         obj=obj,
     )
-    return 201, _evidence_out(evidence)
+    return Status(201, _evidence_out(evidence))
