@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -151,13 +152,13 @@ def upload_evidence(
     )
     if not data.collected_by or len(collectors) != len(set(data.collected_by)):
         raise ValidationError(
-            {"collected_by": ["Every collecting officer must be an active user of your organ."]}
+            {"collected_by": [_("Every collecting officer must be an active user of your organ.")]}
         )
     obj = None
     if data.object_type or data.object_id:
         if not OBJECT_TYPE_RE.match(data.object_type) or not data.object_id:
             raise ValidationError(
-                {"object_type": ["Give both object_type (app.model) and object_id, or neither."]}
+                {"object_type": [_("Give both object_type (app.model) and object_id, or neither.")]}
             )
         obj = ObjectRef(data.object_type, data.object_id)
     collected_at = data.collected_at

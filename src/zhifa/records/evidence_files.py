@@ -91,6 +91,12 @@ DEFAULT_MAX_BYTES = {
 }
 
 
+def kind_label(kind: str) -> str:
+    from .models import EvidenceKind
+
+    return str(EvidenceKind(kind).label)
+
+
 def max_bytes(kind: str) -> int:
     limits = {**DEFAULT_MAX_BYTES, **getattr(settings, "RECORDS_EVIDENCE_MAX_BYTES", {})}
     return int(limits[kind])
@@ -168,7 +174,7 @@ def spool(upload: Any, kind: str) -> Iterator[Spooled]:
                     {
                         "file": [
                             _("The file is larger than the limit of %(limit)s for %(kind)s.")
-                            % {"limit": filesizeformat(limit), "kind": kind}
+                            % {"limit": filesizeformat(limit), "kind": kind_label(kind)}
                         ]
                     }
                 )
@@ -203,7 +209,7 @@ def spool(upload: Any, kind: str) -> Iterator[Spooled]:
                         )
                         % {
                             "type": content_type or _("unrecognised"),
-                            "kind": kind,
+                            "kind": kind_label(kind),
                             "allowed": allowed,
                         }
                     ]

@@ -71,18 +71,39 @@ def _organ_id(organ: EnforcementSubject | int) -> int:
     return organ_id
 
 
-def _lock_chain(organ_id: int) -> Chain:
-    """The organ's chain head, locked until the transaction ends. PostgreSQL: a row
-    lock (SELECT … FOR UPDATE); SQLite: IMMEDIATE transactions already hold the
-    database write lock from BEGIN, so writers are serialised."""
-    try:
-        return Chain.objects.select_for_update().get(organ_id=organ_id)
-    except Chain.DoesNotExist:
-        # First entry of this organ: create the head, tolerating a concurrent creator.
-        Chain.objects.bulk_create(
-            [Chain(organ_id=organ_id, length=0, head_hash=GENESIS_HASH)], ignore_conflicts=True
+def _lock_chain(organ_id: int) -> tuple[int, str]:
+    """The organ's chain head (length, head hash), locked until the transaction ends.
+
+    PostgreSQL: a row lock (SELECT … FOR UPDATE), so appends to one chain queue while
+    other organs' chains append in parallel. SQLite: IMMEDIATE transactions already
+    hold the database write lock from BEGIN, so writers are serialised. Raw SQL: this
+    runs on every state change, and the ORM's query building cost more than the rest
+    of the append together.
+    """
+    connection = transaction.get_connection()
+    sql = "SELECT length, head_hash FROM records_chain WHERE organ_id = %s"
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [organ_id])
+        row = cursor.fetchone()
+        if row is None:
+            # First entry of this organ: create the head, tolerating a concurrent creator.
+            Chain.objects.bulk_create(
+                [Chain(organ_id=organ_id, length=0, head_hash=GENESIS_HASH)],
+                ignore_conflicts=True,
+            )
+            cursor.execute(sql, [organ_id])
+            row = cursor.fetchone()
+    return int(row[0]), str(row[1])
+
+
+def _move_head(organ_id: int, length: int, head_hash: str) -> None:
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(
+            "UPDATE records_chain SET length = %s, head_hash = %s WHERE organ_id = %s",
+            [length, head_hash, organ_id],
         )
-        return Chain.objects.select_for_update().get(organ_id=organ_id)
 
 
 def append_entry(
@@ -130,8 +151,8 @@ def append_entry(
         raise RecordError(f"The payload has no canonical JSON form: {exc}") from exc
 
     organ_id = _organ_id(organ)
-    chain = _lock_chain(organ_id)
-    seq = chain.length + 1
+    length, head_hash = _lock_chain(organ_id)
+    seq = length + 1
     recorded_at = timezone.now()
     content = entry_content(
         organ=organ_id,
@@ -145,7 +166,7 @@ def append_entry(
         payload=payload_text,
     )
     digest = sm3_hex(content)
-    entry_hash = link_hash(chain.head_hash, digest)
+    entry_hash = link_hash(head_hash, digest)
     entry = Entry.objects.create(
         organ_id=organ_id,
         seq=seq,
@@ -156,11 +177,11 @@ def append_entry(
         object_type=ref.object_type,
         object_id=ref.object_id,
         payload=payload_text,
-        prev_hash=chain.head_hash,
+        prev_hash=head_hash,
         content_digest=digest,
         entry_hash=entry_hash,
     )
-    Chain.objects.filter(pk=chain.pk).update(length=seq, head_hash=entry_hash)
+    _move_head(organ_id, seq, entry_hash)
     return entry
 
 
