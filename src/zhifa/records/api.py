@@ -1,7 +1,9 @@
 import datetime as dt
+import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +19,7 @@ from zhifa.core.scope import get_scoped_or_404, require_role, scoped
 from .export import object_entries
 from .filters import EntryFilter
 from .models import Entry, Evidence
-from .presentation import entry_out
+from .presentation import action_label, actor_name
 from .services import EVIDENCE_ROLES, ObjectRef, add_evidence
 from .views import BROWSE_ROLES, OBJECT_TYPE_RE, READ_ROLES
 
@@ -37,6 +39,27 @@ class EntryOut(Schema):
     object_id: str
     payload: dict[str, Any]
     entry_hash: str
+
+    # Resolvers let the paginator slice the queryset in the database.
+    @staticmethod
+    def resolve_organ_name(obj: Entry) -> str:
+        return obj.organ.name
+
+    @staticmethod
+    def resolve_actor_username(obj: Entry) -> str | None:
+        return obj.actor_label if obj.actor_id else None
+
+    @staticmethod
+    def resolve_actor_name(obj: Entry) -> str:
+        return actor_name(obj)
+
+    @staticmethod
+    def resolve_action_label(obj: Entry) -> str:
+        return action_label(obj.action)
+
+    @staticmethod
+    def resolve_payload(obj: Entry) -> Any:
+        return json.loads(obj.payload)
 
 
 class EvidenceOut(Schema):
@@ -58,6 +81,14 @@ class EvidenceOut(Schema):
     duration_seconds: int | None
     download_url: str
 
+    @staticmethod
+    def resolve_collected_by(obj: Evidence) -> list[str]:
+        return [u.username for u in obj.collected_by.all()]
+
+    @staticmethod
+    def resolve_download_url(obj: Evidence) -> str:
+        return reverse("records:evidence_file", args=[obj.pk])
+
 
 class EvidenceIn(Schema):
     kind: str
@@ -72,35 +103,12 @@ class EvidenceIn(Schema):
     name: str | None = None
 
 
-def _evidence_out(item: Evidence) -> dict[str, Any]:
-    return {
-        "id": item.pk,
-        "organ_id": item.organ_id,
-        "kind": item.kind,
-        "title": item.title,
-        "object_type": item.object_type,
-        "object_id": item.object_id,
-        "original_name": item.original_name,
-        "content_type": item.content_type,
-        "size": item.size,
-        "sm3": item.sm3,
-        "sha256": item.sha256,
-        "collected_by": [u.username for u in item.collected_by.all()],
-        "collected_at": item.collected_at,
-        "location": item.location,
-        "device_id": item.device_id,
-        "duration_seconds": item.duration_seconds,
-        "download_url": reverse("records:evidence_file", args=[item.pk]),
-    }
-
-
 @router.get("/records/entries", response=list[EntryOut], summary="Record entries in your scope")
 @paginate(LimitOffsetPagination)
-def list_entries(request: HttpRequest, filters: Query[EntryFilter]) -> list[dict[str, Any]]:
+def list_entries(request: HttpRequest, filters: Query[EntryFilter]) -> QuerySet[Entry]:
     require_role(request.user, *BROWSE_ROLES)  # type: ignore[arg-type]
     entries = filters.filter(scoped(request.user, Entry.objects.all(), "organ"))
-    entries = entries.select_related("organ", "actor").order_by("-recorded_at", "-pk")
-    return [entry_out(e) for e in entries]
+    return entries.select_related("organ", "actor").order_by("-recorded_at", "-pk")
 
 
 @router.get(
@@ -109,32 +117,30 @@ def list_entries(request: HttpRequest, filters: Query[EntryFilter]) -> list[dict
     summary="The timeline of one object",
 )
 @paginate(LimitOffsetPagination)
-def object_timeline(request: HttpRequest, object_type: str, object_id: str) -> list[dict[str, Any]]:
+def object_timeline(request: HttpRequest, object_type: str, object_id: str) -> QuerySet[Entry]:
     require_role(request.user, *READ_ROLES)  # type: ignore[arg-type]
     if not OBJECT_TYPE_RE.match(object_type):
         raise Http404
-    entries = object_entries(request.user, object_type, object_id).select_related("organ", "actor")
-    return [entry_out(e) for e in sorted(entries, key=lambda e: (e.recorded_at, e.seq))]
+    entries = object_entries(request.user, object_type, object_id)
+    return entries.select_related("organ", "actor").order_by("recorded_at", "organ_id", "seq")
 
 
 @router.get("/records/evidence", response=list[EvidenceOut], summary="Evidence in your scope")
 @paginate(LimitOffsetPagination)
 def list_evidence(
     request: HttpRequest, object_type: str = "", object_id: str = ""
-) -> list[dict[str, Any]]:
+) -> QuerySet[Evidence]:
     require_role(request.user, *READ_ROLES)  # type: ignore[arg-type]
     items = scoped(request.user, Evidence.objects.all(), "organ").prefetch_related("collected_by")
     if object_type:
         items = items.filter(object_type=object_type, object_id=object_id)
-    return [_evidence_out(e) for e in items]
+    return items
 
 
 @router.get("/records/evidence/{evidence_id}", response=EvidenceOut, summary="One evidence item")
-def get_evidence(request: HttpRequest, evidence_id: int) -> dict[str, Any]:
+def get_evidence(request: HttpRequest, evidence_id: int) -> Evidence:
     require_role(request.user, *READ_ROLES)  # type: ignore[arg-type]
-    return _evidence_out(
-        get_scoped_or_404(request.user, Evidence.objects.all(), "organ", pk=evidence_id)
-    )
+    return get_scoped_or_404(request.user, Evidence.objects.all(), "organ", pk=evidence_id)
 
 
 @router.post(
@@ -144,7 +150,7 @@ def get_evidence(request: HttpRequest, evidence_id: int) -> dict[str, Any]:
 )
 def upload_evidence(
     request: HttpRequest, data: Form[EvidenceIn], file: File[UploadedFile]
-) -> Status[dict[str, Any]]:
+) -> Status[Evidence]:
     user = request.user
     require_role(user, *EVIDENCE_ROLES)  # type: ignore[arg-type]
     collectors = list(
@@ -177,4 +183,4 @@ def upload_evidence(
         duration_seconds=data.duration_seconds,
         obj=obj,
     )
-    return Status(201, _evidence_out(evidence))
+    return Status(201, evidence)

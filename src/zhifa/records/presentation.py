@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -24,20 +23,3 @@ def actor_name(entry: Entry) -> str:
     if entry.actor_label.startswith("system:"):
         return str(_("System task: %(task)s") % {"task": entry.actor_label[7:]})
     return entry.actor_label
-
-
-def entry_out(entry: Entry) -> dict[str, Any]:
-    return {
-        "organ_id": entry.organ_id,
-        "organ_name": entry.organ.name,
-        "seq": entry.seq,
-        "recorded_at": entry.recorded_at,
-        "actor_username": entry.actor_label if entry.actor_id else None,
-        "actor_name": actor_name(entry),
-        "action": entry.action,
-        "action_label": action_label(entry.action),
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "payload": json.loads(entry.payload),
-        "entry_hash": entry.entry_hash,
-    }

@@ -184,6 +184,8 @@ def verify_chain(
             "(the tail was cut)",
         )
     head = Chain.objects.filter(organ_id=organ.pk).values_list("length", "head_hash").first()
+    if head is None and length > 0:
+        return fail(length, "the chain head row is missing")
     if head is not None and head[0] != length:
         return fail(
             min(head[0], length) + 1,
