@@ -10,6 +10,8 @@ from .models import Entry
 
 ACTION_LABELS: dict[str, Any] = {
     "evidence.add": _("Evidence added"),
+    "case.register": _("Case registered"),
+    "case.approve_registration": _("Registration approved"),
 }
 
 
