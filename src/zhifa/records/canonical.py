@@ -59,17 +59,19 @@ def _default(value: Any) -> Any:
     raise CanonicalError(f"{type(value).__name__} has no canonical JSON form")
 
 
+_ENCODER = json.JSONEncoder(
+    sort_keys=True,
+    separators=(",", ":"),
+    ensure_ascii=False,
+    allow_nan=False,
+    default=_default,
+)
+
+
 def canonical_json(value: Any) -> str:
     """The canonical JSON text of ``value`` (see the module docstring)."""
     try:
-        return json.dumps(
-            value,
-            sort_keys=True,
-            separators=(",", ":"),
-            ensure_ascii=False,
-            allow_nan=False,
-            default=_default,
-        )
+        return _ENCODER.encode(value)
     except ValueError as exc:  # NaN/infinity, circular references
         raise CanonicalError(str(exc)) from exc
     except TypeError as exc:  # non-string dictionary keys
@@ -112,8 +114,11 @@ def entry_content(
             "organ": organ,
         }
     )
-    tail = canonical_json({"recorded_at": recorded_at, "seq": seq})
-    return f'{head[:-1]},"payload":{payload},{tail[1:]}'.encode()
+    if not isinstance(seq, int) or isinstance(seq, bool):
+        raise CanonicalError("seq must be an integer")
+    # The same bytes as canonical_json({"recorded_at": …, "seq": …}) without the braces.
+    tail = f'"recorded_at":{_ENCODER.encode(str(recorded_at))},"seq":{seq}}}'
+    return f'{head[:-1]},"payload":{payload},{tail}'.encode()
 
 
 def sm3_hex(data: bytes) -> str:

@@ -263,7 +263,7 @@ def _validate_evidence_metadata(
 
     if kind not in EvidenceKind.values:
         add("kind", _("Choose one of: photo, document, audio, video."))
-    if not title or not title.strip():
+    if not isinstance(title, str) or not title.strip():
         add("title", _("Give the evidence a title."))
     elif len(title) > 200:
         add("title", _("The title may have at most 200 characters."))
@@ -274,18 +274,20 @@ def _validate_evidence_metadata(
         add("collected_by", _("Name at least one officer who collected the evidence."))
     elif any(u.organ_id != actor.organ_id or not u.is_active for u in collected_by):
         add("collected_by", _("Every collecting officer must be an active user of your organ."))
-    if collected_at is None or timezone.is_naive(collected_at):
+    if not isinstance(collected_at, dt.datetime) or timezone.is_naive(collected_at):
         add("collected_at", _("Give the date and time the evidence was collected."))
     elif collected_at > timezone.now() + dt.timedelta(minutes=5):
         add("collected_at", _("The collection time cannot be in the future."))
-    if not location or not location.strip():
+    if not isinstance(location, str) or not location.strip():
         add("location", _("Give the place where the evidence was collected."))
     elif len(location) > 255:
         add("location", _("The location may have at most 255 characters."))
-    if len(device_id) > 100:
+    if not isinstance(device_id, str) or len(device_id) > 100:
         add("device_id", _("The device ID may have at most 100 characters."))
     if duration_seconds is not None:
-        if kind not in (EvidenceKind.AUDIO, EvidenceKind.VIDEO):
+        if not isinstance(duration_seconds, int):
+            add("duration_seconds", _("The duration must be a positive number of seconds."))
+        elif kind not in (EvidenceKind.AUDIO, EvidenceKind.VIDEO):
             add("duration_seconds", _("Only audio and video recordings have a duration."))
         elif duration_seconds <= 0:
             add("duration_seconds", _("The duration must be a positive number of seconds."))

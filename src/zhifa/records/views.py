@@ -194,7 +194,10 @@ def evidence_add(request: HttpRequest) -> HttpResponse:
 def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
     require_role(request.user, *READ_ROLES)  # type: ignore[arg-type]
     evidence = get_scoped_or_404(request.user, Evidence.objects.all(), "organ", pk=evidence_id)
-    handle = evidence_files.evidence_storage().open(evidence.storage_name, "rb")
+    try:
+        handle = evidence_files.evidence_storage().open(evidence.storage_name, "rb")
+    except FileNotFoundError as exc:  # reported by `zhifa records verify`
+        raise Http404 from exc
     name = f"{evidence.pk}-{evidence.sm3[:12]}.{evidence.extension}"
     return FileResponse(
         handle, as_attachment=True, filename=name, content_type=evidence.content_type

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -114,3 +115,21 @@ def test_refuses_to_run_outside_a_transaction(officer_a, organ_a):
     with pytest.raises(TransactionManagementError, match="inside the transaction"):
         append_entry(actor=officer_a, organ=organ_a, action="case.register", obj=CASE)
     assert not Entry.objects.exists()
+
+
+def test_entry_content_is_the_canonical_json_of_the_whole_document():
+    from zhifa.records.canonical import canonical_json
+
+    fields: dict[str, Any] = {
+        "organ": 3,
+        "seq": 12,
+        "recorded_at": "2026-11-22T06:31:25.000123Z",
+        "actor": None,
+        "actor_label": "system:checkpoint",
+        "action": "case.register",
+        "object_type": "cases.case",
+        "object_id": "案-1",
+    }
+    payload = {"b": [1, 2.5, "乙"], "a": {"z": None, "y": True}}
+    spliced = entry_content(**fields, payload=canonical_json(payload))
+    assert spliced == canonical_json({**fields, "payload": payload}).encode()

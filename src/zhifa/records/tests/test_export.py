@@ -126,3 +126,19 @@ def test_export_without_checkpoint_warns(officer_a, organ_a, record, tmp_path):
     path.write_bytes(response.getvalue())
     code, text = verify_export(path)
     assert code == 0 and "not yet covered by a signed checkpoint" in text
+
+
+@pytest.mark.django_db
+def test_missing_evidence_file_is_exported_and_reported(officer_a, tmp_path):
+    from zhifa.records.evidence_files import evidence_storage
+
+    evidence = add_evidence(**evidence_kwargs(officer_a, obj=CASE))
+    Path(evidence_storage().path(evidence.storage_name)).unlink()
+    client = client_for(officer_a)
+    assert client.get(reverse("records:evidence_file", args=[evidence.pk])).status_code == 404
+    response = client.get(reverse("records:export", args=["cases.case", "9"]))
+    assert response.status_code == 200
+    path = tmp_path / "e.zip"
+    path.write_bytes(response.getvalue())
+    code, text = verify_export(path)
+    assert code == 1 and "is missing from the ZIP" in text
