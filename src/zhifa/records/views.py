@@ -9,10 +9,11 @@ import tempfile
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from pydantic import ValidationError as PydanticValidationError
 
@@ -20,10 +21,11 @@ from zhifa.accounts.models import Role
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped, visible_organs
 
 from . import evidence_files
+from .canonical import format_time
 from .export import object_entries, write_export
 from .filters import EntryFilter
 from .forms import EvidenceForm
-from .models import Entry, Evidence, EvidenceKind
+from .models import Checkpoint, Entry, Evidence, EvidenceKind
 from .presentation import action_label, actor_name
 from .services import EVIDENCE_ROLES, ObjectRef, add_evidence
 
@@ -201,4 +203,40 @@ def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
     name = f"{evidence.pk}-{evidence.sm3[:12]}.{evidence.extension}"
     return FileResponse(
         handle, as_attachment=True, filename=name, content_type=evidence.content_type
+    )
+
+
+@require_GET
+def published_checkpoints(request: HttpRequest) -> JsonResponse:
+    """The signed checkpoints, public on purpose (a transparency log): they hold only
+    chain lengths, hashes and signatures, so anyone holding an export or a published
+    decision can check it against a checkpoint they did not get from the exporter.
+    ``?organ=ID`` narrows to one organ; the newest 100 come first."""
+    checkpoints = Checkpoint.objects.select_related("organ").order_by("-signed_at", "-pk")
+    organ = request.GET.get("organ", "")
+    if organ:
+        if not organ.isdigit():
+            return JsonResponse(
+                {"errors": [{"path": "query.organ", "message": _("Give the organ's ID.")}]},
+                status=400,
+            )
+        checkpoints = checkpoints.filter(organ_id=int(organ))
+    return JsonResponse(
+        {
+            "format": "zhifa-records-checkpoint/1",
+            "checkpoints": [
+                {
+                    "organ": cp.organ_id,
+                    "organ_name": cp.organ.name,
+                    "seq": cp.seq,
+                    "head_hash": cp.head_hash,
+                    "signed_at": format_time(cp.signed_at),
+                    "algorithm": cp.algorithm,
+                    "public_key": cp.public_key,
+                    "signature": cp.signature,
+                }
+                for cp in checkpoints[:100]
+            ],
+        },
+        json_dumps_params={"ensure_ascii": False},
     )
