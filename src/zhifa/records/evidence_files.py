@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import tempfile
 import unicodedata
 from collections.abc import Iterator
@@ -230,7 +231,13 @@ def store(spooled: Spooled) -> str:
     name = storage_name_for(spooled.sm3, spooled.extension)
     if storage.exists(name):
         return name
-    return storage.save(name, File(spooled.file, name=name))
+    saved = storage.save(name, File(spooled.file, name=name))
+    try:
+        path = storage.path(saved)
+    except NotImplementedError:  # object storage: immutability is the bucket's policy
+        return saved
+    os.chmod(path, 0o444)  # read-only on disk as well
+    return saved
 
 
 def digests_of_stored(name: str) -> tuple[int, str, str]:

@@ -151,6 +151,8 @@ class TestVerify:
     def test_swapped_evidence_file(self, chains, organ_a, officer_a):
         evidence = add_evidence(**evidence_kwargs(officer_a))
         path = Path(evidence_storage().path(evidence.storage_name))
+        assert path.stat().st_mode & 0o777 == 0o444
+        path.chmod(0o644)  # the attacker has the rights to do this
         path.write_bytes(JPEG)
         assert_tampered(organ_a, 6, f"evidence file {evidence.storage_name} does not match")
         code, _text = verify("--no-files")
