@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -227,16 +227,21 @@ def create_checkpoints(
             head_hash=report.head_hash,
             signed_at=format_time(signed_at),
         )
-        with transaction.atomic():
-            checkpoint = Checkpoint.objects.create(
-                organ_id=chain.organ_id,
-                seq=report.length,
-                head_hash=report.head_hash,
-                signed_at=signed_at,
-                algorithm="ed25519",
-                public_key=public_key,
-                signature=key.sign(message).hex(),
-            )
+        try:
+            with transaction.atomic():
+                checkpoint = Checkpoint.objects.create(
+                    organ_id=chain.organ_id,
+                    seq=report.length,
+                    head_hash=report.head_hash,
+                    signed_at=signed_at,
+                    algorithm="ed25519",
+                    public_key=public_key,
+                    signature=key.sign(message).hex(),
+                )
+        except IntegrityError:
+            # Another checkpoint run signed the same head at the same moment.
+            results.append(CheckpointResult(chain.organ, None))
+            continue
         results.append(CheckpointResult(chain.organ, checkpoint))
     return results
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import cast
 
+from django.db import connection
 from django.db.models import Q
 
 from zhifa.registry.models import EnforcementSubject
@@ -86,10 +87,27 @@ def resolve_organ(value: str) -> EnforcementSubject:
 Row = tuple[int, dt.datetime, int | None, str, str, str, str, str, str, str, str]
 
 
-def _rows(organ_id: int, after: int) -> Iterator[Row]:
+def _head_snapshot(organ_id: int) -> tuple[int | None, str | None, int]:
+    """(head length, head hash, highest sequence number present), read in ONE statement
+    so that both come from the same committed state even while appends go on."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.length, c.head_hash, (SELECT MAX(e.seq) FROM records_entry e"
+            " WHERE e.organ_id = %s) FROM records_chain c WHERE c.organ_id = %s",
+            [organ_id, organ_id],
+        )
+        row = cursor.fetchone()
+        if row is not None:
+            return int(row[0]), str(row[1]), int(row[2] or 0)
+        cursor.execute("SELECT MAX(seq) FROM records_entry WHERE organ_id = %s", [organ_id])
+        found = cursor.fetchone()
+    return None, None, int(found[0] or 0) if found else 0
+
+
+def _rows(organ_id: int, after: int, until: int) -> Iterator[Row]:
     while True:
         batch = list(
-            Entry.objects.filter(organ_id=organ_id, seq__gt=after)
+            Entry.objects.filter(organ_id=organ_id, seq__gt=after, seq__lte=until)
             .order_by("seq")
             .values_list(*ROW_FIELDS)[:BATCH]
         )
@@ -131,11 +149,17 @@ def verify_chain(
         checkpoints[cp.seq] = cp
     report.checkpoints = len(checkpoints)
 
+    # The head is read after the checkpoints (a checkpoint never goes beyond the head of
+    # its time), and the entries only up to it: entries appended while this runs are
+    # not mistaken for tampering; the next run covers them.
+    head_length, head_hash, max_seq = _head_snapshot(organ.pk)
+    until = head_length if head_length is not None else max_seq
+
     expected = 1
     prev = GENESIS_HASH
     if since is not None:
         expected, prev = since.seq + 1, since.head_hash
-    for row in _rows(organ.pk, expected - 1):
+    for row in _rows(organ.pk, expected - 1, until):
         (seq, recorded_at, actor_id, actor_label, action, object_type, object_id, payload,
          stored_prev, stored_digest, stored_hash) = row  # fmt: skip
         if seq != expected:
@@ -183,16 +207,20 @@ def verify_chain(
             f"the chain ends at {length} but a checkpoint signed {max(beyond)} entries "
             "(the tail was cut)",
         )
-    head = Chain.objects.filter(organ_id=organ.pk).values_list("length", "head_hash").first()
-    if head is None and length > 0:
-        return fail(length, "the chain head row is missing")
-    if head is not None and head[0] != length:
+    if head_length is None:
+        return fail(length, "the chain head row is missing") if length > 0 else report
+    if head_length != length:
         return fail(
-            min(head[0], length) + 1,
-            f"the chain head says {head[0]} entries but {length} were found",
+            min(head_length, length) + 1,
+            f"the chain head says {head_length} entries but {length} were found",
         )
-    if head is not None and head[1] != prev:
+    if head_hash != prev:
         return fail(length, "the chain head hash does not match the last entry")
+    if max_seq > head_length:
+        return fail(
+            head_length + 1,
+            f"there are entries beyond the chain head at {head_length} (inserted)",
+        )
     return report
 
 

@@ -254,3 +254,38 @@ def test_the_console_script_exits_1_on_tampering_and_0_when_intact(tmp_path):
     )
     assert bad.returncode == 1
     assert "(甲局): first bad sequence number 2" in bad.stderr
+
+
+@pytest.mark.django_db
+class TestConcurrentAppendsAreNotTampering:
+    def test_entries_appended_while_verifying_are_left_for_the_next_run(
+        self, officer_a, organ_a, record, monkeypatch
+    ):
+        from zhifa.records import verification
+
+        record(officer_a, organ_a, 3)
+        original = verification._rows
+
+        def rows_with_an_append_in_between(*args):
+            for n, row in enumerate(original(*args)):
+                if n == 1:
+                    record(officer_a, organ_a, 2)  # another request appends meanwhile
+                yield row
+
+        monkeypatch.setattr(verification, "_rows", rows_with_an_append_in_between)
+        report = verification.verify_chain(organ_a, files=False)
+        assert report.problem is None and report.length == 3
+        monkeypatch.undo()
+        assert verification.verify_chain(organ_a, files=False).length == 5
+
+    def test_a_forged_entry_beyond_the_head_is_detected(self, officer_a, organ_a, record):
+        record(officer_a, organ_a, 3)
+        raw(
+            "INSERT INTO records_entry (organ_id, seq, recorded_at, actor_id, actor_label, action,"
+            " object_type, object_id, payload, prev_hash, content_digest, entry_hash)"
+            " SELECT organ_id, 4, recorded_at, actor_id, actor_label, action, object_type,"
+            " object_id, payload, entry_hash, content_digest, entry_hash FROM records_entry"
+            " WHERE organ_id=%s AND seq=3",
+            [organ_a.pk],
+        )
+        assert_tampered(organ_a, 4, "entries beyond the chain head at 3 (inserted)")
