@@ -1,5 +1,7 @@
 import datetime as dt
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -9,13 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from zhifa.accounts.models import User
+from zhifa.core.api import api, error_body
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
 
+from . import evidence_files
 from .export import object_entries
 from .filters import EntryFilter
 from .models import Entry, Evidence
@@ -143,6 +148,28 @@ def get_evidence(request: HttpRequest, evidence_id: int) -> Evidence:
     return get_scoped_or_404(request.user, Evidence.objects.all(), "organ", pk=evidence_id)
 
 
+def _size_limited(run: Callable[..., Any]) -> Callable[..., Any]:
+    """Install the evidence size limit before ninja reads the body; an oversized file
+    is refused with the one error shape, naming ``body.file``."""
+
+    @functools.wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        evidence_files.install_size_limit(request)
+        request.FILES  # noqa: B018 - parse now, with the limit in place
+        if getattr(request, "evidence_upload_too_large", False):
+            body = error_body(
+                400,
+                "invalid",
+                _("The request is not valid."),
+                [{"path": "body.file", "message": evidence_files.too_large_message()}],
+            )
+            return api.create_response(request, body, status=400)
+        return run(request, *args, **kwargs)
+
+    return wrapper
+
+
+@decorate_view(_size_limited)
 @router.post(
     "/records/evidence",
     response={201: EvidenceOut},

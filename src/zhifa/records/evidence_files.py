@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import Storage, storages
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -253,3 +254,36 @@ def digests_of_stored(name: str) -> tuple[int, str, str]:
             sm3.update(chunk)
             sha256.update(chunk)
     return size, sm3.hexdigest(), sha256.hexdigest()
+
+
+class EvidenceSizeLimitHandler(FileUploadHandler):
+    """The first upload handler of the evidence views: it skips (never writes) an
+    uploaded file as soon as it passes the largest evidence size limit, so an
+    oversized upload cannot fill the disk before the service refuses it. The exact
+    per-kind limit is checked again while spooling."""
+
+    def __init__(self, request: Any = None) -> None:
+        super().__init__(request)
+        self.limit = max(max_bytes(kind) for kind in ALLOWED_TYPES)
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        if start + len(raw_data) > self.limit:
+            if self.request is not None:
+                setattr(self.request, "evidence_upload_too_large", True)  # noqa: B010
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def install_size_limit(request: Any) -> None:
+    """Put the size limit first; call before the request body is read."""
+    request.upload_handlers.insert(0, EvidenceSizeLimitHandler(request))
+
+
+def too_large_message() -> str:
+    limit = max(max_bytes(kind) for kind in ALLOWED_TYPES)
+    return _("The file is larger than the largest accepted size (%(limit)s).") % {
+        "limit": filesizeformat(limit)
+    }

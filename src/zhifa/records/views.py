@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 from pydantic import ValidationError as PydanticValidationError
 
@@ -147,17 +148,28 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@csrf_exempt  # only so that the size limit is installed before the body is read …
 @login_required
 @require_http_methods(["GET", "POST"])
 def evidence_add(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *EVIDENCE_ROLES)  # type: ignore[arg-type]
+    evidence_files.install_size_limit(request)
+    return _evidence_add(request)
+
+
+@csrf_protect  # … and CSRF is checked here, as everywhere else.
+def _evidence_add(request: HttpRequest) -> HttpResponse:
     user = request.user
     initial = {
         "object_type": request.GET.get("object_type", ""),
         "object_id": request.GET.get("object_id", ""),
     }
     form = EvidenceForm(request.POST or None, request.FILES or None, user=user, initial=initial)  # type: ignore[arg-type]
-    if request.method == "POST" and form.is_valid():
+    if getattr(request, "evidence_upload_too_large", False):
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error("file", evidence_files.too_large_message())
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         obj = None
         if data["object_type"] and data["object_id"]:

@@ -20,6 +20,8 @@ from zhifa.records.services import ObjectRef, add_evidence
 
 from .files import ELF, MP3, PNG, evidence_kwargs, upload
 
+ALL_KINDS = ("photo", "document", "audio", "video")
+
 
 def stored_files(settings) -> list[Path]:
     root = Path(settings.MEDIA_ROOT)
@@ -184,6 +186,20 @@ class TestUploadApi:
         assert "大小上限" in response.json()["errors"][0]["message"]
         assert_nothing_stored(settings)
 
+    def test_beyond_the_largest_limit_the_file_is_never_written(self, officer_a, settings):
+        settings.RECORDS_EVIDENCE_MAX_BYTES = dict.fromkeys(
+            ("photo", "document", "audio", "video"), 100
+        )
+        settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10  # would go to a temporary file …
+        settings.FILE_UPLOAD_TEMP_DIR = str(settings.MEDIA_ROOT)  # … here, if written
+        Path(settings.MEDIA_ROOT).mkdir(parents=True)
+        response = self.post(officer_a, content=PNG + b"\x00" * 500)
+        assert response.status_code == 400
+        assert response.json()["errors"] == [
+            {"path": "body.file", "message": "文件超过了可接受的最大大小（100\xa0字节）。"}
+        ]
+        assert_nothing_stored(settings)
+
     def test_collector_from_another_organ_is_refused(self, officer_a, officer_b, settings):
         response = self.post(officer_a, collected_by=["officer_b"])
         assert response.status_code == 400
@@ -224,6 +240,32 @@ class TestUploadPage:
         )
         page = client.get(response["Location"]).content.decode()
         assert "现场照片" in page and "张伟" in page
+
+    def test_form_refuses_beyond_the_largest_limit(self, officer_a, settings):
+        settings.RECORDS_EVIDENCE_MAX_BYTES = dict.fromkeys(
+            ("photo", "document", "audio", "video"), 100
+        )
+        response = client_for(officer_a).post(
+            reverse("records:evidence_add"),
+            {
+                "file": upload(PNG + b"\x00" * 500),
+                "kind": "photo",
+                "title": "x",
+                "collected_by": [officer_a.pk],
+                "collected_at": "2026-11-20T09:30",
+                "location": "嘉兴",
+            },
+        )
+        assert response.status_code == 400
+        assert "文件超过了可接受的最大大小" in response.content.decode()
+        assert_nothing_stored(settings)
+
+    def test_form_checks_csrf(self, officer_a):
+        from django.test import Client
+
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(officer_a)
+        assert client.post(reverse("records:evidence_add"), {"title": "x"}).status_code == 403
 
     def test_form_shows_the_refusal(self, officer_a, settings):
         response = client_for(officer_a).post(
