@@ -91,7 +91,9 @@ def timeline(request: HttpRequest, object_type: str, object_id: str) -> HttpResp
         "organ",
     ).prefetch_related("collected_by")
     if object_type == "records.evidence" and object_id.isdigit():
-        evidence = scoped(request.user, Evidence.objects.filter(pk=int(object_id)), "organ")
+        evidence = scoped(
+            request.user, Evidence.objects.filter(pk=int(object_id)), "organ"
+        ).prefetch_related("collected_by")
     evidence_list = list(evidence)
     if not entries and not evidence_list:
         raise Http404
@@ -129,8 +131,10 @@ def export_zip(request: HttpRequest, object_type: str, object_id: str) -> FileRe
 @require_GET
 def evidence_list(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *READ_ROLES)  # type: ignore[arg-type]
-    items = scoped(request.user, Evidence.objects.all(), "organ").select_related(
-        "organ", "uploaded_by"
+    items = (
+        scoped(request.user, Evidence.objects.all(), "organ")
+        .select_related("organ", "uploaded_by")
+        .prefetch_related("collected_by")
     )
     kind = request.GET.get("kind", "")
     if kind in EvidenceKind.values:

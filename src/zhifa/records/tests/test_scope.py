@@ -147,3 +147,17 @@ def test_navigation_links_to_the_record(supervisor_city, officer_a):
     assert reverse("records:entry_list") in home
     officer_home = client_for(officer_a).get(reverse("core:home")).content.decode()
     assert reverse("records:evidence_list") in officer_home
+
+
+@pytest.mark.django_db
+def test_list_pages_do_not_query_per_row(
+    supervisor_city, officer_a, organ_a, record, django_assert_max_num_queries
+):
+    record(officer_a, organ_a, 40)
+    for n in range(5):
+        add_evidence(**evidence_kwargs(officer_a, title=f"照片{n}"))
+    client = client_for(supervisor_city)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("records:entry_list")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("records:evidence_list")).status_code == 200
