@@ -240,6 +240,9 @@ def test_the_console_script_exits_1_on_tampering_and_0_when_intact(tmp_path):
     import sqlite3
 
     db = sqlite3.connect(tmp_path / "zhifa.sqlite3")
+    # Outside Zhifa (here: the sqlite3 module) the triggers refuse the change too.
+    with pytest.raises(sqlite3.OperationalError, match="zhifa_records_unlocked"):
+        db.execute("UPDATE records_entry SET payload='{}' WHERE seq=2")
     db.execute('DROP TRIGGER "records_entry_no_update"')
     db.execute("UPDATE records_entry SET payload='{\"i\":5}' WHERE seq=2")
     db.commit()
