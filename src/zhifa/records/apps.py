@@ -10,7 +10,7 @@ class RecordsConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
-        from . import db
+        from . import checks, db  # noqa: F401 - checks registers itself
 
         connection_created.connect(db.on_connection_created, dispatch_uid="records-sqlite-guard")
         post_migrate.connect(db.on_post_migrate, sender=self, dispatch_uid="records-triggers")
