@@ -39,6 +39,10 @@ ACTION_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 TASK_RE = re.compile(r"^[a-z][a-z0-9_-]{0,60}$")
 OBJECT_TYPE_RE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 
+#: An entry records what changed, not documents: large content goes to the evidence
+#: store and only its digests into the payload.
+MAX_PAYLOAD_BYTES = 64 * 1024
+
 #: Roles that collect and upload evidence.
 EVIDENCE_ROLES = frozenset({Role.OFFICER, Role.ORGAN_HEAD})
 
@@ -149,6 +153,11 @@ def append_entry(
         payload_text = canonical_json(dict(payload))
     except CanonicalError as exc:
         raise RecordError(f"The payload has no canonical JSON form: {exc}") from exc
+    if len(payload_text.encode()) > MAX_PAYLOAD_BYTES:
+        raise RecordError(
+            f"The payload is larger than {MAX_PAYLOAD_BYTES} bytes; record what changed "
+            "(digests of large content), not the content itself."
+        )
 
     organ_id = _organ_id(organ)
     length, head_hash = _lock_chain(organ_id)

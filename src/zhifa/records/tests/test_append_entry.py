@@ -91,6 +91,7 @@ class TestAppend:
             ({"payload": ["not", "a", "mapping"]}, "mapping"),
             ({"obj": ObjectRef("nodot", "1")}, "object reference"),
             ({"system_task": "deadlines"}, "not both"),
+            ({"payload": {"text": "x" * 70_000}}, "larger than 65536 bytes"),
         ],
     )
     def test_refuses_bad_calls_and_writes_nothing(self, officer_a, organ_a, kwargs, message):
