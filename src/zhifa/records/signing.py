@@ -42,9 +42,13 @@ def signing_key() -> Ed25519PrivateKey:
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process generated it first: use theirs
+            pass
+        else:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
     return _load_pem(path.read_bytes())
 
 
