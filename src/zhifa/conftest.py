@@ -3,12 +3,26 @@ different places, and one user per role."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from zhifa.accounts.models import Role, User
 from zhifa.core.testing import make_organ, make_user
 from zhifa.registry.models import EnforcementSubject, Region
 from zhifa.registry.services import load_regions
+
+
+@pytest.fixture(autouse=True)
+def _records_flush_allowed() -> Iterator[None]:
+    """The record tables refuse DELETE (records/db.py); the database flush that
+    pytest-django runs after a transactional test must still empty them. This fixture's
+    teardown runs just before that flush."""
+    from zhifa.records.db import set_flush_allowed
+
+    set_flush_allowed(False)
+    yield
+    set_flush_allowed(True)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("zhifa.accounts.urls")),
     path("registry/", include("zhifa.registry.urls")),
     path("rules/", include("zhifa.rules.urls")),
+    path("records/", include("zhifa.records.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -76,8 +76,14 @@ SECTIONS: list[Section] = [
     Section(
         _("Whole-process record"),
         _("The tamper-evident record of every action, across the organs of your region."),
-        pending_issue=5,
+        url_name="records:entry_list",
         roles=frozenset({Role.SUPERVISOR, Role.ORGAN_HEAD}),
+    ),
+    Section(
+        _("Evidence"),
+        _("Photos, documents, audio and video with their SM3 digests."),
+        url_name="records:evidence_list",
+        roles=frozenset({Role.OFFICER, Role.ORGAN_HEAD, Role.LEGAL_REVIEWER, Role.SUPERVISOR}),
     ),
     Section(
         _("Users and configuration"),

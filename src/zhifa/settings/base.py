@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "zhifa.core",
     "zhifa.registry",
     "zhifa.accounts",
+    "zhifa.records",
     "zhifa.documents",
     "zhifa.rules",
     "django.contrib.admin",
@@ -151,9 +152,28 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+# Evidence files (records app): under MEDIA_ROOT/evidence/ by default; S3-compatible
+# object storage when ZHIFA_EVIDENCE_S3_BUCKET is set (needs the `s3` extra: boto3).
+# Credentials come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables.
+if os.environ.get("ZHIFA_EVIDENCE_S3_BUCKET"):
+    EVIDENCE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["ZHIFA_EVIDENCE_S3_BUCKET"],
+            "endpoint_url": os.environ.get("ZHIFA_EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("ZHIFA_EVIDENCE_S3_REGION") or None,
+            "location": os.environ.get("ZHIFA_EVIDENCE_S3_PREFIX", ""),
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+else:
+    EVIDENCE_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "evidence": EVIDENCE_STORAGE,
 }
 
 X_FRAME_OPTIONS = "DENY"
@@ -172,6 +192,20 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },
+}
+
+# Whole-process record: the Ed25519 key that signs checkpoints (PEM text, or a PEM
+# file; a development key is generated into the file when neither exists), further
+# trusted public keys (hex, comma-separated) after a rotation, and evidence size
+# limits in MiB per kind.
+RECORDS_SIGNING_KEY = os.environ.get("ZHIFA_RECORDS_SIGNING_KEY", "")
+RECORDS_SIGNING_KEY_FILE = Path(
+    os.environ.get("ZHIFA_RECORDS_SIGNING_KEY_FILE", VAR_DIR / "records-signing-key.pem")
+)
+RECORDS_TRUSTED_PUBLIC_KEYS = env_list("ZHIFA_RECORDS_TRUSTED_PUBLIC_KEYS")
+RECORDS_EVIDENCE_MAX_BYTES = {
+    kind: int(os.environ.get(f"ZHIFA_EVIDENCE_MAX_MB_{kind.upper()}", default)) * 1024 * 1024
+    for kind, default in (("photo", 30), ("document", 100), ("audio", 500), ("video", 4096))
 }
 
 # Regional numbers the rules engine reads (legal-rules.md names the defaults).

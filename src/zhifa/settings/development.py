@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env_bool
+from .base import EVIDENCE_STORAGE, VAR_DIR, env_bool
 
 
 def _development_secret() -> str:
@@ -24,4 +24,5 @@ WHITENOISE_AUTOREFRESH = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "evidence": EVIDENCE_STORAGE,
 }

@@ -6,7 +6,20 @@ pytest-django creates and destroys its own test database either way.
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
 from .development import *  # noqa: F403
+
+# Files a test run writes (evidence uploads, the records signing key) never land in
+# ./var: they go to a temporary directory removed when the run ends.
+_TEST_FILES = Path(tempfile.mkdtemp(prefix="zhifa-test-files-"))
+atexit.register(shutil.rmtree, _TEST_FILES, True)
+MEDIA_ROOT = _TEST_FILES / "media"
+RECORDS_SIGNING_KEY = ""
+RECORDS_SIGNING_KEY_FILE = _TEST_FILES / "records-signing-key.pem"
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RecordsConfig(AppConfig):
+    name = "zhifa.records"
+    verbose_name = _("Whole-process record")
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
+
+        from . import checks, db  # noqa: F401 - checks registers itself
+
+        connection_created.connect(db.on_connection_created, dispatch_uid="records-sqlite-guard")
+        post_migrate.connect(db.on_post_migrate, sender=self, dispatch_uid="records-triggers")

@@ -1,0 +1,36 @@
+"""The entry filter shared by the supervisor page and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from ninja import Field, FilterSchema
+
+
+class EntryFilter(FilterSchema):
+    organ: int | None = Field(None, description="Organ ID")
+    region: str | None = Field(
+        None, pattern=r"^\d{6}(\d{3})?$", description="Region code; includes its subtree"
+    )
+    action: str | None = Field(None, max_length=64, description="Action, e.g. evidence.add")
+    actor: str | None = Field(None, max_length=150, description="Username of the actor")
+    object_type: str | None = Field(None, max_length=64, description="e.g. records.evidence")
+    object_id: str | None = Field(None, max_length=64, description="Object ID")
+    date_from: dt.date | None = Field(None, description="Recorded on or after (YYYY-MM-DD)")
+    date_to: dt.date | None = Field(None, description="Recorded on or before (YYYY-MM-DD)")
+
+    def filter_organ(self, value: int | None) -> Q:
+        return Q(organ_id=value) if value else Q()
+
+    def filter_region(self, value: str | None) -> Q:
+        return Q(organ__region__path__contains=f"{value}/") if value else Q()
+
+    def filter_actor(self, value: str | None) -> Q:
+        return Q(actor_label=value) if value else Q()
+
+    def filter_date_from(self, value: dt.date | None) -> Q:
+        return Q(recorded_at__date__gte=value) if value else Q()
+
+    def filter_date_to(self, value: dt.date | None) -> Q:
+        return Q(recorded_at__date__lte=value) if value else Q()

@@ -1,0 +1,106 @@
+"""``zhifa records verify|checkpoint|verify-export``.
+
+- ``verify [--organ ORGAN] [--no-files]``: recompute every chain (or one organ's: its
+  ID, unified social credit code or exact name). Exit 0 with a one-line summary when
+  intact; exit 1 naming the organ and the first bad sequence number otherwise.
+- ``checkpoint [--organ ORGAN]``: sign the head of every chain that grew (run it from
+  cron or a systemd timer, e.g. every 10 minutes). Exit 1 if a chain failed to verify.
+- ``verify-export FILE.zip [--public-key HEX]``: check an export offline.
+"""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from zhifa.registry.models import EnforcementSubject
+
+from ...export import verify_export
+from ...services import create_checkpoints
+from ...verification import resolve_organ, verify_all
+
+
+class Command(BaseCommand):
+    help = "Verify the whole-process record, sign checkpoints, check exports."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        verify = sub.add_parser("verify", help="Recompute the hash chains.")
+        verify.add_argument("--organ", help="Organ ID, unified social credit code or name.")
+        verify.add_argument(
+            "--no-files", action="store_true", help="Do not re-hash evidence files."
+        )
+        checkpoint = sub.add_parser("checkpoint", help="Sign the head of every chain.")
+        checkpoint.add_argument("--organ", help="Organ ID, unified social credit code or name.")
+        export = sub.add_parser("verify-export", help="Check an export ZIP offline.")
+        export.add_argument("file")
+        export.add_argument("--public-key", help="Require checkpoints signed by this key (hex).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action == "verify":
+            self._verify(self._organ(options.get("organ")), files=not options["no_files"])
+        elif action == "checkpoint":
+            self._checkpoint(self._organ(options.get("organ")))
+        else:
+            self._verify_export(options["file"], options.get("public_key"))
+
+    def _organ(self, value: str | None) -> EnforcementSubject | None:
+        if not value:
+            return None
+        try:
+            return resolve_organ(value)
+        except LookupError as exc:
+            raise CommandError(f"--organ: {exc}") from exc
+
+    def _verify(self, organ: EnforcementSubject | None, *, files: bool) -> None:
+        chains = entries = checkpoints = evidence = 0
+        problems = []
+        for report in verify_all(organ, files=files):
+            chains += 1
+            if report.problem is not None:
+                problems.append(report.problem)
+                continue
+            entries += report.length
+            checkpoints += report.checkpoints
+            evidence += report.evidence_files
+        if problems:
+            for problem in problems:
+                self.stderr.write(f"records verify: TAMPERED: {problem.describe()}")
+            self.stderr.write(
+                f"records verify: {len(problems)} of {chains} chain(s) failed verification"
+            )
+            raise SystemExit(1)
+        self.stdout.write(
+            f"records verify: OK: {chains} chain(s), {entries} entries, {checkpoints} "
+            f"checkpoint(s), {evidence} evidence file(s) intact"
+        )
+
+    def _checkpoint(self, organ: EnforcementSubject | None) -> None:
+        results = create_checkpoints([organ] if organ else None)
+        signed = [r for r in results if r.checkpoint is not None]
+        failed = [r for r in results if r.problem]
+        for r in failed:
+            self.stderr.write(f"records checkpoint: NOT SIGNED: {r.problem}")
+        self.stdout.write(
+            f"records checkpoint: {len(signed)} signed, "
+            f"{len(results) - len(signed) - len(failed)} unchanged, {len(failed)} failed"
+        )
+        if failed:
+            raise SystemExit(1)
+
+    def _verify_export(self, path: str, public_key: str | None) -> None:
+        check = verify_export(path, public_key)
+        for warning in check.warnings:
+            self.stdout.write(f"records verify-export: warning: {warning}")
+        if check.problems:
+            for problem in check.problems:
+                self.stderr.write(f"records verify-export: TAMPERED: {problem}")
+            raise SystemExit(1)
+        self.stdout.write(
+            f"records verify-export: OK: {check.entries} entries, {check.evidence} evidence "
+            f"file(s), {check.chains} chain(s), {check.checkpointed} linked to a signed "
+            "checkpoint"
+        )

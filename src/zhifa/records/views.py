@@ -1,0 +1,258 @@
+"""Record pages: an object's timeline, the supervisor's entry browser, evidence upload
+and download, and the ZIP export. Every view goes through the scope layer."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
+from pydantic import ValidationError as PydanticValidationError
+
+from zhifa.accounts.models import Role
+from zhifa.core.scope import get_scoped_or_404, require_role, scoped, visible_organs
+
+from . import evidence_files
+from .canonical import format_time
+from .export import object_entries, write_export
+from .filters import EntryFilter
+from .forms import EvidenceForm
+from .models import Checkpoint, Entry, Evidence, EvidenceKind
+from .presentation import action_label, actor_name
+from .services import EVIDENCE_ROLES, ObjectRef, add_evidence
+
+PAGE_SIZE = 50
+#: Who may browse entries across objects (and, for supervisors, across organs).
+BROWSE_ROLES = (Role.SUPERVISOR, Role.ORGAN_HEAD, Role.ADMINISTRATOR)
+#: Who may read an object's timeline, its evidence and its export (within scope).
+READ_ROLES = tuple(Role.values)
+OBJECT_TYPE_RE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+
+
+def _rows(entries: list[Entry]) -> list[dict[str, object]]:
+    return [
+        {
+            "entry": e,
+            "actor_name": actor_name(e),
+            "action_label": action_label(e.action),
+        }
+        for e in entries
+    ]
+
+
+@login_required
+@require_GET
+def entry_list(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, *BROWSE_ROLES)  # type: ignore[arg-type]
+    params = {k: v for k, v in request.GET.items() if k in EntryFilter.model_fields and v}
+    filter_errors: list[str] = []
+    try:
+        filters = EntryFilter.model_validate(params)
+    except PydanticValidationError as exc:
+        filter_errors = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        filters = EntryFilter.model_validate({})
+    entries = filters.filter(scoped(request.user, Entry.objects.all(), "organ"))
+    entries = entries.select_related("organ", "actor").order_by("-recorded_at", "-pk")
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "records/entry_list.html",
+        {
+            "page": page,
+            "rows": _rows(list(page.object_list)),
+            "filters": params,
+            "filter_errors": filter_errors,
+            "organs": visible_organs(request.user).select_related("region"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def timeline(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
+    require_role(request.user, *READ_ROLES)  # type: ignore[arg-type]
+    if not OBJECT_TYPE_RE.match(object_type):
+        raise Http404
+    entries = list(
+        object_entries(request.user, object_type, object_id).select_related("organ", "actor")
+    )
+    evidence = scoped(
+        request.user,
+        Evidence.objects.filter(object_type=object_type, object_id=object_id),
+        "organ",
+    ).prefetch_related("collected_by")
+    if object_type == "records.evidence" and object_id.isdigit():
+        evidence = scoped(
+            request.user, Evidence.objects.filter(pk=int(object_id)), "organ"
+        ).prefetch_related("collected_by")
+    evidence_list = list(evidence)
+    if not entries and not evidence_list:
+        raise Http404
+    entries.sort(key=lambda e: (e.recorded_at, e.organ_id, e.seq))
+    return render(
+        request,
+        "records/timeline.html",
+        {
+            "object_type": object_type,
+            "object_id": object_id,
+            "rows": _rows(entries),
+            "evidence": evidence_list,
+            "can_add_evidence": getattr(request.user, "role", None) in EVIDENCE_ROLES,
+        },
+    )
+
+
+@login_required
+@require_GET
+def export_zip(request: HttpRequest, object_type: str, object_id: str) -> FileResponse:
+    require_role(request.user, *READ_ROLES)  # type: ignore[arg-type]
+    if not OBJECT_TYPE_RE.match(object_type):
+        raise Http404
+    if not object_entries(request.user, object_type, object_id).exists():
+        raise Http404
+    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
+    write_export(request.user, object_type, object_id, spool)
+    spool.seek(0)
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S")
+    name = f"records-{object_type}-{object_id}-{stamp}.zip"
+    return FileResponse(spool, as_attachment=True, filename=name, content_type="application/zip")
+
+
+@login_required
+@require_GET
+def evidence_list(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, *READ_ROLES)  # type: ignore[arg-type]
+    items = (
+        scoped(request.user, Evidence.objects.all(), "organ")
+        .select_related("organ", "uploaded_by")
+        .prefetch_related("collected_by")
+    )
+    kind = request.GET.get("kind", "")
+    if kind in EvidenceKind.values:
+        items = items.filter(kind=kind)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "records/evidence_list.html",
+        {
+            "page": page,
+            "kind": kind,
+            "kinds": EvidenceKind.choices,
+            "can_add_evidence": getattr(request.user, "role", None) in EVIDENCE_ROLES,
+        },
+    )
+
+
+@csrf_exempt  # only so that the size limit is installed before the body is read …
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_add(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, *EVIDENCE_ROLES)  # type: ignore[arg-type]
+    evidence_files.install_size_limit(request)
+    return _evidence_add(request)
+
+
+@csrf_protect  # … and CSRF is checked here, as everywhere else.
+def _evidence_add(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    initial = {
+        "object_type": request.GET.get("object_type", ""),
+        "object_id": request.GET.get("object_id", ""),
+    }
+    form = EvidenceForm(request.POST or None, request.FILES or None, user=user, initial=initial)  # type: ignore[arg-type]
+    if getattr(request, "evidence_upload_too_large", False):
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error("file", evidence_files.too_large_message())
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        obj = None
+        if data["object_type"] and data["object_id"]:
+            obj = ObjectRef(data["object_type"], data["object_id"])
+        collected_at = data["collected_at"]
+        if timezone.is_naive(collected_at):
+            collected_at = timezone.make_aware(collected_at)
+        try:
+            evidence = add_evidence(
+                actor=user,  # type: ignore[arg-type]
+                upload=data["file"],
+                original_name=data["file"].name,
+                kind=data["kind"],
+                title=data["title"],
+                collected_by=list(data["collected_by"]),
+                collected_at=collected_at,
+                location=data["location"],
+                device_id=data["device_id"] or "",
+                duration_seconds=data["duration_seconds"],
+                obj=obj,
+            )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                for message in messages:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            ref = obj or ObjectRef.of(evidence)
+            return redirect(reverse("records:timeline", args=[ref.object_type, ref.object_id]))
+    return render(
+        request, "records/evidence_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_GET
+def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
+    require_role(request.user, *READ_ROLES)  # type: ignore[arg-type]
+    evidence = get_scoped_or_404(request.user, Evidence.objects.all(), "organ", pk=evidence_id)
+    try:
+        handle = evidence_files.evidence_storage().open(evidence.storage_name, "rb")
+    except FileNotFoundError as exc:  # reported by `zhifa records verify`
+        raise Http404 from exc
+    name = f"{evidence.pk}-{evidence.sm3[:12]}.{evidence.extension}"
+    return FileResponse(
+        handle, as_attachment=True, filename=name, content_type=evidence.content_type
+    )
+
+
+@require_GET
+def published_checkpoints(request: HttpRequest) -> JsonResponse:
+    """The signed checkpoints, public on purpose (a transparency log): they hold only
+    chain lengths, hashes and signatures, so anyone holding an export or a published
+    decision can check it against a checkpoint they did not get from the exporter.
+    ``?organ=ID`` narrows to one organ; the newest 100 come first."""
+    checkpoints = Checkpoint.objects.select_related("organ").order_by("-signed_at", "-pk")
+    organ = request.GET.get("organ", "")
+    if organ:
+        if not organ.isdigit():
+            return JsonResponse(
+                {"errors": [{"path": "query.organ", "message": _("Give the organ's ID.")}]},
+                status=400,
+            )
+        checkpoints = checkpoints.filter(organ_id=int(organ))
+    return JsonResponse(
+        {
+            "format": "zhifa-records-checkpoint/1",
+            "checkpoints": [
+                {
+                    "organ": cp.organ_id,
+                    "organ_name": cp.organ.name,
+                    "seq": cp.seq,
+                    "head_hash": cp.head_hash,
+                    "signed_at": format_time(cp.signed_at),
+                    "algorithm": cp.algorithm,
+                    "public_key": cp.public_key,
+                    "signature": cp.signature,
+                }
+                for cp in checkpoints[:100]
+            ],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
