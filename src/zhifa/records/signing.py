@@ -34,6 +34,13 @@ def signing_key() -> Ed25519PrivateKey:
     if pem:
         return _load_pem(pem.encode())
     path = Path(settings.RECORDS_SIGNING_KEY_FILE)
+    if not path.exists() and not getattr(settings, "RECORDS_GENERATE_SIGNING_KEY", True):
+        # Production: every server must sign and verify with the same configured key.
+        raise ImproperlyConfigured(
+            f"No checkpoint signing key: set ZHIFA_RECORDS_SIGNING_KEY (PEM text) or "
+            f"ZHIFA_RECORDS_SIGNING_KEY_FILE (a PEM file present on every server; {path} "
+            f"does not exist). Generate one with: zhifa records keygen FILE"
+        )
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         key = Ed25519PrivateKey.generate()
@@ -50,6 +57,17 @@ def signing_key() -> Ed25519PrivateKey:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
     return _load_pem(path.read_bytes())
+
+
+def new_key_pem() -> tuple[bytes, str]:
+    """A new private key as PEM (PKCS#8, unencrypted) and its public key in hex."""
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return pem, public_key_hex(key)
 
 
 def public_key_hex(key: Ed25519PrivateKey) -> str:

@@ -30,3 +30,6 @@ SECURE_HSTS_PRELOAD = env_bool("ZHIFA_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
+
+# Checkpoints are signed with one configured key on every server, never a generated one.
+RECORDS_GENERATE_SIGNING_KEY = False

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 from argparse import ArgumentParser
 from typing import Any
 
@@ -34,6 +35,10 @@ class Command(BaseCommand):
         )
         checkpoint = sub.add_parser("checkpoint", help="Sign the head of every chain.")
         checkpoint.add_argument("--organ", help="Organ ID, unified social credit code or name.")
+        keygen = sub.add_parser(
+            "keygen", help="Write a new Ed25519 checkpoint signing key (PEM) to FILE."
+        )
+        keygen.add_argument("file")
         export = sub.add_parser("verify-export", help="Check an export ZIP offline.")
         export.add_argument("file")
         export.add_argument("--public-key", help="Require checkpoints signed by this key (hex).")
@@ -44,8 +49,24 @@ class Command(BaseCommand):
             self._verify(self._organ(options.get("organ")), files=not options["no_files"])
         elif action == "checkpoint":
             self._checkpoint(self._organ(options.get("organ")))
+        elif action == "keygen":
+            self._keygen(options["file"])
         else:
             self._verify_export(options["file"], options.get("public_key"))
+
+    def _keygen(self, path: str) -> None:
+        from ...signing import new_key_pem
+
+        pem, public_hex = new_key_pem()
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError as exc:
+            raise CommandError(f"file: {path} exists; refusing to overwrite a key") from exc
+        except OSError as exc:
+            raise CommandError(f"file: cannot create {path}: {exc.strerror}") from exc
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pem)
+        self.stdout.write(f"records keygen: wrote {path} (public key {public_hex})")
 
     def _organ(self, value: str | None) -> EnforcementSubject | None:
         if not value:
