@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("zhifa.core.urls")),
     path("accounts/", include("zhifa.accounts.urls")),
     path("registry/", include("zhifa.registry.urls")),
+    path("catalogue/", include("zhifa.catalogue.urls")),
+    path("", include("zhifa.registry.public_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -124,10 +124,12 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _register_routers() -> None:
     from zhifa.accounts.api import router as accounts_router
+    from zhifa.catalogue.api import router as catalogue_router
     from zhifa.registry.api import router as registry_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", registry_router)
+    api.add_router("/", catalogue_router)
 
 
 _register_routers()

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the Swagger UI assets locally (no CDN)
     "zhifa.core",
     "zhifa.registry",
+    "zhifa.catalogue",
     "zhifa.accounts",
 ]
 
@@ -168,6 +169,13 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Public certificate verification (/verify/): requests per client address and minute.
+# The counter lives in the database, so the limit holds across several app servers.
+ZHIFA_VERIFY_RATE_LIMIT = int(os.environ.get("ZHIFA_VERIFY_RATE_LIMIT", "30"))
+# The public address printed in certificate QR codes (e.g. https://zhifa.example.gov.cn);
+# empty: the address the card page was requested under.
+ZHIFA_PUBLIC_BASE_URL = os.environ.get("ZHIFA_PUBLIC_BASE_URL", "")
 
 # Regional numbers the rules engine reads (legal-rules.md names the defaults).
 ZHIFA_REGION_NAME = os.environ.get("ZHIFA_REGION_NAME", "")
