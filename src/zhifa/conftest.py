@@ -70,3 +70,9 @@ def admin_user(db: None) -> User:
     return make_user(
         "admin", Role.ADMINISTRATOR, is_staff=True, is_superuser=True, full_name="管理员"
     )
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Uploaded files (entrustment instruments) go to a temporary directory in tests."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

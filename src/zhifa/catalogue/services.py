@@ -403,3 +403,22 @@ def save_review_entry(
     if power_items is not None:
         entry.power_items.set(power_items)
     return entry
+
+
+# --- questions the case workflow and the rules engine ask ------------------------------
+
+
+def power_item_in_scope(subject: EnforcementSubject, item: PowerItem, on: date) -> bool:
+    """Whether ``subject`` may exercise ``item`` on ``on`` (rules APL-38-subject,
+    APL-power-scope, APL-20-entrustment): the subject may enforce, and the item is
+    in force and either on its own power list or entrusted to it by an entrustment in
+    force that day (the entrusted organisation then acts in the entrusting organ's
+    name)."""
+    if not subject.can_enforce or not subject.active or not item.in_force_on(on):
+        return False
+    if item.subject_id == subject.pk:
+        return subject.subject_type != "entrusted"
+    return any(
+        e.in_force_on(on)
+        for e in item.entrustments.filter(entrusted=subject, entrusting_organ=item.subject_id)
+    )

@@ -426,3 +426,9 @@ def rate_limit_hit(key: str, limit: int, seconds: int = 60, now: float | None = 
             RateLimitBucket.objects.filter(pk=bucket.pk).update(count=F("count") + 1)
             bucket.refresh_from_db(fields=["count"])
     return bucket.count <= limit
+
+
+def reviewer_qualified(officer: Officer) -> bool:
+    """A first-time legal reviewer holds the national legal professional qualification
+    (APL Art. 58; rule APL-58-reviewer)."""
+    return bool(officer.active and officer.legal_qualification)

@@ -38,6 +38,16 @@ urlpatterns = [
         name="entrustment_detail",
     ),
     path(
+        "entrustments/<int:entrustment_id>/edit/",
+        views.entrustment_edit,
+        name="entrustment_edit",
+    ),
+    path(
+        "entrustments/<int:entrustment_id>/terminate/",
+        views.entrustment_terminate,
+        name="entrustment_terminate",
+    ),
+    path(
         "entrustments/<int:entrustment_id>/instrument/",
         views.entrustment_instrument,
         name="entrustment_instrument",

@@ -426,7 +426,14 @@ def entrustment_detail(request: HttpRequest, entrustment_id: int) -> HttpRespons
     return render(
         request,
         "registry/entrustment_detail.html",
-        {"entrustment": entrustment, "power_items": entrustment.power_items.all()},
+        {
+            "entrustment": entrustment,
+            "power_items": entrustment.power_items.all(),
+            "can_edit": can_manage(request.user, MANAGE_ENTRUSTMENTS)
+            and scoped(request.user, Entrustment.objects, organ_field="entrusting_organ")
+            .filter(pk=entrustment.pk)
+            .exists(),
+        },
     )
 
 
@@ -462,6 +469,50 @@ def entrustment_create(request: HttpRequest) -> HttpResponse:
         "registry/form.html",
         {"form": form, "title": _("New entrustment"), "multipart": True},
     )
+
+
+@login_required
+def entrustment_edit(request: HttpRequest, entrustment_id: int) -> HttpResponse:
+    """Record publication, filing with the justice bureau, or correct the term."""
+    require_role(request.user, *MANAGE_ENTRUSTMENTS)
+    entrustment = get_scoped_or_404(
+        request.user, Entrustment.objects, organ_field="entrusting_organ", pk=entrustment_id
+    )
+    organs = visible_organs(request.user)
+    form = EntrustmentForm(
+        request.POST or None, request.FILES or None, instance=entrustment, organs=organs
+    )
+    del form.fields["entrusting_organ"], form.fields["entrusted"]
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        fresh = Entrustment.objects.get(pk=entrustment.pk)
+        saved = apply_service(
+            form,
+            lambda: services.update_entrustment(fresh, power_items=data.pop("power_items"), **data),
+        )
+        if saved:
+            messages.success(request, _("Saved."))
+            return redirect("registry:entrustment_detail", entrustment.pk)
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": str(entrustment), "multipart": True},
+    )
+
+
+@login_required
+@require_POST
+def entrustment_terminate(request: HttpRequest, entrustment_id: int) -> HttpResponse:
+    require_role(request.user, *MANAGE_ENTRUSTMENTS)
+    entrustment = get_scoped_or_404(
+        request.user, Entrustment.objects, organ_field="entrusting_organ", pk=entrustment_id
+    )
+    try:
+        services.terminate_entrustment(entrustment, timezone.localdate())
+        messages.success(request, _("Entrustment terminated."))
+    except DjangoValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("registry:entrustment_detail", entrustment.pk)
 
 
 # --- public pages ----------------------------------------------------------------------

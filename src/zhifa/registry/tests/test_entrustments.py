@@ -154,3 +154,33 @@ class TestPagesAndScope:
         user = make_user("wuyuan", Role.OFFICER, organ=entrusted_c)
         body = client_for(user).get("/api/v1/entrustments").json()
         assert [e["id"] for e in body["items"]] == [entrustment.pk]
+
+
+@pytest.mark.django_db
+def test_publish_file_and_terminate(organ_c, entrusted_c, supervisor_county_c, officer_a):
+    entrustment = _create(organ_c, entrusted_c)
+    client = client_for(supervisor_county_c)
+    response = client.post(
+        reverse("registry:entrustment_edit", args=[entrustment.pk]),
+        {
+            "valid_from": "2026-01-01",
+            "valid_to": "2027-12-31",
+            "published": "on",
+            "published_on": "2026-01-03",
+            "filed_on": "2026-01-05",
+            "filing_number": "备〔2026〕1号",
+        },
+    )
+    assert response.status_code == 302
+    entrustment.refresh_from_db()
+    assert entrustment.published and entrustment.filing_number == "备〔2026〕1号"
+    assert entrustment.instrument  # kept when no new file is uploaded
+    assert (
+        client_for(officer_a)
+        .post(reverse("registry:entrustment_terminate", args=[entrustment.pk]))
+        .status_code
+        == 403
+    )
+    client.post(reverse("registry:entrustment_terminate", args=[entrustment.pk]))
+    entrustment.refresh_from_db()
+    assert entrustment.status == "terminated"
