@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .validators import (
     validate_certificate_number,
@@ -343,7 +344,7 @@ class Officer(models.Model):
         on_delete=models.PROTECT,
         related_name="officers",
     )
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=64)
     kind = models.CharField(
         _("kind"), max_length=16, choices=OfficerKind.choices, default=OfficerKind.OFFICER
     )
