@@ -1,7 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -126,6 +126,23 @@ def create_law(request: HttpRequest, payload: LawIn) -> Status[dict[str, object]
     data = payload.model_dump()
     data["level"] = payload.level.value
     return Status(201, _law_out(services.save_law(**data)))
+
+
+class LawRepealIn(Schema):
+    repealed_on: date
+
+
+@router.post(
+    "/laws/{law_id}/repeal",
+    response=LawOut,
+    summary="Repeal a whole law (every article; flags the power items citing them)",
+)
+def repeal_law(request: HttpRequest, law_id: int, payload: LawRepealIn) -> dict[str, object]:
+    require_role(request.user, *MANAGE_LAWS)
+    law = Law.objects.filter(pk=law_id).first()
+    if law is None:
+        raise Http404
+    return _law_out(services.repeal_law(law, on=payload.repealed_on))
 
 
 class ArticleIn(Schema):
@@ -323,6 +340,33 @@ def create_power_item(request: HttpRequest, payload: PowerItemIn) -> Status[dict
     data["category"] = payload.category.value
     item = services.save_power_item(subject=subject, basis=basis, **data)
     return Status(201, _power_item_out(item))
+
+
+class PowerItemPatch(Schema):
+    name: str | None = None
+    category: PowerCategory | None = None
+    basis_article_ids: list[int] | None = None
+    responsibilities: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    published: bool | None = None
+    published_on: date | None = None
+
+
+@router.patch("/power-items/{item_id}", response=PowerItemOut, summary="Change a power item")
+def update_power_item(
+    request: HttpRequest, item_id: int, payload: PowerItemPatch
+) -> dict[str, object]:
+    require_role(request.user, *MANAGE_CATALOGUE)
+    item = get_scoped_or_404(
+        request.user, PowerItem.objects.select_related("subject"), organ_field="subject", pk=item_id
+    )
+    data = payload.model_dump(exclude_unset=True)
+    ids = data.pop("basis_article_ids", None)
+    if data.get("category") is not None:
+        data["category"] = str(data["category"])
+    services.save_power_item(item, basis=_articles(ids) if ids is not None else None, **data)
+    return _power_item_out(PowerItem.objects.select_related("subject").get(pk=item.pk))
 
 
 class ReviewIn(Schema):
@@ -587,6 +631,31 @@ def import_file(
     )
     result = exchange.import_table(kind, file, file.name or "", organ, request.user)
     return Status(200 if result.ok else 400, result.as_dict())
+
+
+@router.get(
+    "/exports/{kind}",
+    summary="Export power items, benchmarks or officers in your scope (.xlsx or .csv)",
+)
+def export_table(
+    request: HttpRequest, kind: str, format: str = "xlsx", organ_id: int | None = None
+) -> HttpResponse:
+    from django.utils import timezone
+
+    from zhifa.registry.tabular import CONTENT_TYPES, FORMATS
+
+    if kind not in exchange.KINDS or format not in FORMATS:
+        raise Http404
+    organs = enforcing_organs(request.user)
+    if organ_id is not None:
+        organs = organs.filter(pk=organ_id)
+    response = HttpResponse(
+        exchange.export_table(kind, format, organs, request.user),
+        content_type=CONTENT_TYPES[format],
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.{format}"'
+    return response
 
 
 @router.get(

@@ -1,7 +1,9 @@
 from datetime import date
+from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhifa.core.scope import get_scoped_or_404, require_role, visible_organs, visible_regions
@@ -17,9 +19,11 @@ from .models import (
     OfficerKind,
     Region,
     RegionLevel,
+    SubjectType,
 )
 from .views import (
     MANAGE_CERTIFICATES,
+    MANAGE_ENTRUSTMENTS,
     MANAGE_OFFICERS,
     MANAGE_SUBJECTS,
     can_see_id_number,
@@ -127,6 +131,45 @@ def get_organ(request: HttpRequest, organ_id: int) -> dict[str, object]:
         for u in organ.users.filter(is_active=True).order_by("username")
     ]
     return out
+
+
+class SubjectIn(Schema):
+    name: str
+    subject_type: SubjectType
+    region_code: str
+    parent_id: int | None = None
+    short_name: str = ""
+    level: RegionLevel | None = None
+    legal_basis: str = ""
+    authorising_law: str = ""
+    uscc: str = ""
+    contact_phone: str = ""
+    contact_address: str = ""
+
+
+@router.post(
+    "/organs",
+    response={201: OrganOut},
+    summary="Register a subject in your region (supervisors and administrators)",
+)
+def create_organ(request: HttpRequest, payload: SubjectIn) -> Status[dict[str, object]]:
+    require_role(request.user, *MANAGE_SUBJECTS)
+    data = payload.model_dump()
+    region = visible_regions(request.user).filter(code=data.pop("region_code")).first()
+    if region is None:
+        from django.http import Http404
+
+        raise Http404
+    parent_id = data.pop("parent_id")
+    parent = (
+        get_scoped_or_404(request.user, visible_organs(request.user), organ_field="", pk=parent_id)
+        if parent_id
+        else None
+    )
+    data["subject_type"] = payload.subject_type.value
+    data["level"] = payload.level.value if payload.level else ""
+    organ = services.create_subject(region=region, parent=parent, **data)
+    return Status(201, _organ_out(organ))
 
 
 class SubjectDetailsIn(Schema):
@@ -280,6 +323,41 @@ def update_officer(
     fields = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
     officer = services.save_officer(officer, **fields)
     return _officer_out(request, officer)
+
+
+class TrainingIn(Schema):
+    year: int
+    hours: Decimal
+    topic: str = ""
+
+
+class ExamIn(Schema):
+    taken_on: date
+    name: str
+    score: Decimal | None = None
+    passed: bool = False
+
+
+@router.post(
+    "/officers/{officer_id}/trainings",
+    response={201: OfficerOut},
+    summary="Record training hours",
+)
+def add_training(
+    request: HttpRequest, officer_id: int, payload: TrainingIn
+) -> Status[dict[str, object]]:
+    require_role(request.user, *MANAGE_OFFICERS)
+    officer = get_scoped_or_404(request.user, officers_queryset(request.user), pk=officer_id)
+    services.record_training(officer, **payload.model_dump())
+    return Status(201, _officer_out(request, officer))
+
+
+@router.post("/officers/{officer_id}/exams", response={201: OfficerOut}, summary="Record an exam")
+def add_exam(request: HttpRequest, officer_id: int, payload: ExamIn) -> Status[dict[str, object]]:
+    require_role(request.user, *MANAGE_OFFICERS)
+    officer = get_scoped_or_404(request.user, officers_queryset(request.user), pk=officer_id)
+    services.record_exam(officer, **payload.model_dump())
+    return Status(201, _officer_out(request, officer))
 
 
 class CertificateIn(Schema):
@@ -442,6 +520,59 @@ def get_entrustment(request: HttpRequest, entrustment_id: int) -> dict[str, obje
     if entrustment is None:
         raise Http404
     return _entrustment_out(entrustment)
+
+
+@router.post(
+    "/entrustments",
+    response={201: EntrustmentOut},
+    summary="Record an entrustment with its written instrument (multipart form)",
+)
+def create_entrustment(
+    request: HttpRequest,
+    entrusting_organ_id: Form[int],
+    entrusted_id: Form[int],
+    valid_from: Form[date],
+    valid_to: Form[date],
+    instrument: File[UploadedFile],
+    power_item_ids: Form[list[int]] = [],  # noqa: B006 (ninja reads the default)
+    matters: Form[str] = "",
+    instrument_number: Form[str] = "",
+    published: Form[bool] = False,
+    published_on: Form[date | None] = None,
+    filed_on: Form[date | None] = None,
+    filing_number: Form[str] = "",
+) -> Status[dict[str, object]]:
+    from zhifa.catalogue.models import PowerItem
+
+    require_role(request.user, *MANAGE_ENTRUSTMENTS)
+    entrusting = get_scoped_or_404(
+        request.user, visible_organs(request.user), organ_field="", pk=entrusting_organ_id
+    )
+    entrusted = EnforcementSubject.objects.filter(pk=entrusted_id).first()
+    if entrusted is None:
+        from django.http import Http404
+
+        raise Http404
+    items = list(PowerItem.objects.filter(pk__in=power_item_ids))
+    if len(items) != len(set(power_item_ids)):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"power_item_ids": "Unknown power item id."})
+    entrustment = services.create_entrustment(
+        entrusting_organ=entrusting,
+        entrusted=entrusted,
+        power_items=items,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        instrument=instrument,
+        matters=matters,
+        instrument_number=instrument_number,
+        published=published,
+        published_on=published_on,
+        filed_on=filed_on,
+        filing_number=filing_number,
+    )
+    return Status(201, _entrustment_out(entrustment))
 
 
 __all__ = ["Region", "router"]

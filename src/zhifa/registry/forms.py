@@ -34,6 +34,32 @@ class SubjectDetailsForm(forms.ModelForm):
         widgets = {"legal_basis": forms.Textarea(attrs={"rows": 3})}
 
 
+class SubjectCreateForm(forms.ModelForm):
+    class Meta:
+        model = EnforcementSubject
+        fields = [
+            "name",
+            "subject_type",
+            "region",
+            "parent",
+            "short_name",
+            "level",
+            "legal_basis",
+            "authorising_law",
+            "uscc",
+            "contact_phone",
+            "contact_address",
+        ]
+        widgets = {"legal_basis": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, organs: Any = None, regions: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if organs is not None:
+            self.fields["parent"].queryset = organs  # type: ignore[attr-defined]
+        if regions is not None:
+            self.fields["region"].queryset = regions  # type: ignore[attr-defined]
+
+
 class OfficerForm(forms.ModelForm):
     class Meta:
         model = Officer

@@ -92,6 +92,24 @@ SUBJECT_DETAIL_FIELDS = (
 
 
 @transaction.atomic
+def create_subject(
+    *,
+    name: str,
+    subject_type: str,
+    region: Region,
+    parent: EnforcementSubject | None = None,
+    **details: Any,
+) -> EnforcementSubject:
+    """Register a subject. Internal units and temporary bodies are recorded too, marked
+    as unable to enforce (rule APL-38-subject)."""
+    subject = EnforcementSubject(
+        name=name.strip(), subject_type=subject_type, region=region, parent=parent
+    )
+    _set_fields(subject, details, SUBJECT_DETAIL_FIELDS)
+    return _save(subject)
+
+
+@transaction.atomic
 def update_subject_details(subject: EnforcementSubject, **fields: Any) -> EnforcementSubject:
     """Record a subject's details: legal basis of its status, credit code, level,
     contact, and for an authorised organisation the law that authorises it."""

@@ -6,6 +6,7 @@ app_name = "registry"
 
 urlpatterns = [
     path("organs/", views.organ_list, name="organ_list"),
+    path("organs/new/", views.organ_create, name="organ_create"),
     path("organs/<int:organ_id>/", views.organ_detail, name="organ_detail"),
     path("organs/<int:organ_id>/edit/", views.organ_edit, name="organ_edit"),
     path("regions/", views.region_list, name="region_list"),

@@ -40,6 +40,7 @@ from .forms import (
     EntrustmentForm,
     ExamForm,
     OfficerForm,
+    SubjectCreateForm,
     SubjectDetailsForm,
     TrainingForm,
 )
@@ -119,6 +120,7 @@ def organ_list(request: HttpRequest) -> HttpResponse:
             "filters": params,
             "filter_errors": filter_errors,
             "subject_types": SubjectType.choices,
+            "can_add": can_manage(request.user, MANAGE_SUBJECTS),
         },
     )
 
@@ -144,6 +146,25 @@ def organ_detail(request: HttpRequest, organ_id: int) -> HttpResponse:
             "can_edit": can_manage(request.user, MANAGE_SUBJECTS),
         },
     )
+
+
+@login_required
+def organ_create(request: HttpRequest) -> HttpResponse:
+    """Register a subject in the supervisor's region (also internal units and temporary
+    bodies, which are recorded as unable to enforce)."""
+    require_role(request.user, *MANAGE_SUBJECTS)
+    form = SubjectCreateForm(
+        request.POST or None,
+        organs=visible_organs(request.user),
+        regions=visible_regions(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in SubjectCreateForm.Meta.fields}
+        organ = apply_service(form, lambda: services.create_subject(**data))
+        if organ:
+            messages.success(request, _("Saved."))
+            return redirect("registry:organ_detail", organ.pk)
+    return render(request, "registry/form.html", {"form": form, "title": _("New subject")})
 
 
 @login_required

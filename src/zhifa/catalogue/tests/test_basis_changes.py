@@ -135,3 +135,29 @@ def test_normative_documents_cannot_be_cited(organ_a):
         )
     assert "basis" in exc.value.message_dict
     assert not doc.citable
+
+
+@pytest.mark.django_db
+def test_repeal_law_and_patch_item_through_the_api(law, item_a, articles, supervisor_city, head_a):
+    body = (
+        client_for(supervisor_city)
+        .post(
+            f"/api/v1/laws/{law.pk}/repeal",
+            {"repealed_on": "2026-06-01"},
+            content_type="application/json",
+        )
+        .json()
+    )
+    assert body["repealed_on"] == "2026-06-01"
+    assert client_for(head_a).get(f"/api/v1/power-items/{item_a.pk}").json()["update_warnings"]
+    patched = (
+        client_for(head_a)
+        .patch(
+            f"/api/v1/power-items/{item_a.pk}",
+            {"basis_article_ids": [articles["第一百二十六条"].pk], "valid_to": "2026-12-31"},
+            content_type="application/json",
+        )
+        .json()
+    )
+    assert patched["basis"] == ["《中华人民共和国食品安全法》第一百二十六条"]
+    assert patched["valid_to"] == "2026-12-31"

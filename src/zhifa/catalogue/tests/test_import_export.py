@@ -340,3 +340,16 @@ def test_json_catalogue_of_an_organ(benchmark_a, item_a, item_b, officer_a, orga
     page = client.get(reverse("catalogue:organ_export_json", args=[organ_a.pk]))
     assert page.status_code == 200 and "CF-001" in page.content.decode()
     assert client.get(reverse("catalogue:organ_export_json", args=[organ_b.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_export_through_the_api(item_a, item_b, officer_a):
+    client = client_for(officer_a)
+    response = client.get("/api/v1/exports/power_items?format=csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    assert "CF-001" in text and "CF-101" not in text
+    assert client.get("/api/v1/exports/secrets?format=csv").status_code == 404
+    xlsx_response = client.get("/api/v1/exports/benchmarks")
+    assert xlsx_response.status_code == 200
+    assert load_workbook(io.BytesIO(xlsx_response.content)).active.max_row == 1  # header only

@@ -184,3 +184,30 @@ def test_publish_file_and_terminate(organ_c, entrusted_c, supervisor_county_c, o
     client.post(reverse("registry:entrustment_terminate", args=[entrustment.pk]))
     entrustment.refresh_from_db()
     assert entrustment.status == "terminated"
+
+
+@pytest.mark.django_db
+def test_api_create_with_multipart_upload(supervisor_county_c, organ_c, entrusted_c, officer_a):
+    from datetime import date as _date
+
+    from zhifa.catalogue.services import save_power_item
+
+    item = save_power_item(
+        subject=organ_c, code="HY-1", name="x", category="penalty", valid_from=_date(2024, 1, 1)
+    )
+    data = {
+        "entrusting_organ_id": organ_c.pk,
+        "entrusted_id": entrusted_c.pk,
+        "valid_from": "2026-01-01",
+        "valid_to": "2027-12-31",
+        "power_item_ids": [item.pk],
+        "instrument": SimpleUploadedFile("w.pdf", PDF, content_type="application/pdf"),
+    }
+    response = client_for(supervisor_county_c).post("/api/v1/entrustments", data)
+    assert response.status_code == 201, response.content
+    assert response.json()["power_item_codes"] == ["HY-1"] and response.json()["has_instrument"]
+    data["instrument"] = SimpleUploadedFile("w.pdf", b"GIF89a", content_type="application/pdf")
+    bad = client_for(supervisor_county_c).post("/api/v1/entrustments", data)
+    assert bad.status_code == 400 and bad.json()["errors"][0]["path"] == "body.instrument"
+    data["instrument"] = SimpleUploadedFile("w.pdf", PDF)
+    assert client_for(officer_a).post("/api/v1/entrustments", data).status_code == 403

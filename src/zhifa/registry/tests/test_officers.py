@@ -148,3 +148,35 @@ class TestRegister:
         assert services.training_hours_by_year(person_a) == {2025: 40.5}
         html = client.get(reverse("registry:officer_detail", args=[person_a.pk])).content.decode()
         assert "40.5" in html and "执法资格考试" in html
+
+
+@pytest.mark.django_db
+def test_training_and_exam_through_the_api(person_a, head_a, officer_a):
+    client = client_for(head_a)
+    assert (
+        client.post(
+            f"/api/v1/officers/{person_a.pk}/trainings",
+            {"year": 2025, "hours": "12"},
+            content_type="application/json",
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            f"/api/v1/officers/{person_a.pk}/exams",
+            {"taken_on": "2025-11-15", "name": "考试", "score": "90", "passed": True},
+            content_type="application/json",
+        ).status_code
+        == 201
+    )
+    assert person_a.trainings.get().hours == 12 and person_a.exams.get().passed
+    assert (
+        client_for(officer_a)
+        .post(
+            f"/api/v1/officers/{person_a.pk}/trainings",
+            {"year": 2025, "hours": "1"},
+            content_type="application/json",
+        )
+        .status_code
+        == 403
+    )

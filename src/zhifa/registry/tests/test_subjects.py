@@ -82,3 +82,53 @@ class TestDetails:
             content_type="application/json",
         )
         assert out_of_region.status_code == 404
+
+
+@pytest.mark.django_db
+class TestCreate:
+    def test_supervisor_registers_internal_unit_marked_unable_to_enforce(
+        self, supervisor_city, organ_a, regions
+    ):
+        client = client_for(supervisor_city)
+        response = client.post(
+            reverse("registry:organ_create"),
+            {
+                "name": "嘉兴市市场监督管理局稽查支队",
+                "subject_type": "internal_unit",
+                "region": regions["330400"].pk,
+                "parent": organ_a.pk,
+            },
+        )
+        assert response.status_code == 302
+        page = client.get(response["Location"]).content.decode()
+        assert "不能以自己的名义执法" in page or "cannot enforce" in page
+
+    def test_api_and_region_scope(self, supervisor_county_c, organ_c, regions):
+        client = client_for(supervisor_county_c)
+        ok = client.post(
+            "/api/v1/organs",
+            {
+                "name": "海盐县某授权组织",
+                "subject_type": "authorised",
+                "region_code": "330424",
+                "authorising_law": "《某法》第十条",
+            },
+            content_type="application/json",
+        )
+        assert ok.status_code == 201 and ok.json()["can_enforce"] is True
+        outside = client.post(
+            "/api/v1/organs",
+            {"name": "嘉兴市某局", "subject_type": "statutory", "region_code": "330400"},
+            content_type="application/json",
+        )
+        assert outside.status_code == 404
+        missing_law = client.post(
+            "/api/v1/organs",
+            {"name": "海盐县另一授权组织", "subject_type": "authorised", "region_code": "330424"},
+            content_type="application/json",
+        )
+        assert missing_law.status_code == 400
+        assert missing_law.json()["errors"][0]["path"] == "body.authorising_law"
+
+    def test_officer_cannot_register_subjects(self, officer_a):
+        assert client_for(officer_a).get(reverse("registry:organ_create")).status_code == 403
