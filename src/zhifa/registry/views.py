@@ -259,7 +259,11 @@ def officer_detail(request: HttpRequest, officer_id: int) -> HttpResponse:
 
 
 def _officer_fields(form: OfficerForm) -> dict[str, Any]:
-    return {name: form.cleaned_data[name] for name in OfficerForm.Meta.fields if name != "organ"}
+    return {
+        name: form.cleaned_data[name]
+        for name in OfficerForm.Meta.fields
+        if name != "organ" and name in form.fields
+    }
 
 
 @login_required
@@ -290,7 +294,7 @@ def officer_edit(request: HttpRequest, officer_id: int) -> HttpResponse:
         # Outside the organ the number is neither shown nor editable.
         del form.fields["id_number"]
     if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in _officer_fields(form).items() if k in form.fields}
+        fields = _officer_fields(form)
         fresh = Officer.objects.get(pk=officer.pk)
         saved = apply_service(
             form,

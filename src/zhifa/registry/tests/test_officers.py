@@ -180,3 +180,22 @@ def test_training_and_exam_through_the_api(person_a, head_a, officer_a):
         .status_code
         == 403
     )
+
+
+@pytest.mark.django_db
+def test_supervisor_edits_an_officer_without_seeing_the_id_number(
+    person_a, supervisor_city, organ_a
+):
+    response = client_for(supervisor_city).post(
+        reverse("registry:officer_edit", args=[person_a.pk]),
+        {
+            "organ": organ_a.pk,
+            "name": person_a.name,
+            "kind": "officer",
+            "post": "副科长",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    person_a.refresh_from_db()
+    assert person_a.post == "副科长" and person_a.id_number == ID_A
