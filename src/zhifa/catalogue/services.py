@@ -201,6 +201,15 @@ def save_power_item(
         raise ValidationError(
             {"subject": _("Only a subject that may enforce has a power list (APL Art. 38).")}
         )
+    if item.subject.subject_type == "entrusted":
+        raise ValidationError(
+            {
+                "subject": _(
+                    "An entrusted organisation has no power list of its own: it acts on the "
+                    "entrusting organ's power items named in its entrustment (APL Art. 20)."
+                )
+            }
+        )
     if basis is not None:
         check_citable(basis)
     _save(item)

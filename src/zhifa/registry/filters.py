@@ -41,6 +41,9 @@ class OfficerFilter(FilterSchema):
     legal_qualification: bool | None = Field(
         None, description="Holds the legal professional qualification"
     )
+    expiring_within: int | None = Field(
+        None, ge=1, le=366, description="Has a valid certificate ending within this many days"
+    )
 
     def filter_q(self, value: str | None) -> Q:
         if not value:
@@ -64,6 +67,23 @@ class OfficerFilter(FilterSchema):
         from .models import Certificate
 
         return Q(pk__in=Certificate.objects.filter(status=value).values("officer_id"))
+
+    def filter_expiring_within(self, value: int | None) -> Q:
+        if not value:
+            return Q()
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from .models import Certificate
+
+        today = timezone.localdate()
+        ending = Certificate.objects.filter(
+            status=CertificateStatus.VALID,
+            valid_to__gte=today,
+            valid_to__lte=today + timedelta(days=value),
+        )
+        return Q(pk__in=ending.values("officer_id"))
 
 
 def _officers_with_certificate_number(value: str):  # type: ignore[no-untyped-def]

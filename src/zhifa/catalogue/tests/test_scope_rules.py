@@ -50,3 +50,15 @@ def test_reviewer_needs_the_legal_qualification(organ_a):
     assert not registry_services.reviewer_qualified(officer)
     registry_services.save_officer(officer, legal_qualification=True)
     assert registry_services.reviewer_qualified(officer)
+
+
+@pytest.mark.django_db
+def test_entrusted_organisation_has_no_power_list_of_its_own(organ_c, regions):
+    from django.core.exceptions import ValidationError
+
+    entrusted = make_organ("执法队", regions["330424"], SubjectType.ENTRUSTED, parent=organ_c)
+    with pytest.raises(ValidationError) as exc:
+        save_power_item(
+            subject=entrusted, code="E-1", name="x", category="penalty", valid_from=date(2024, 1, 1)
+        )
+    assert "subject" in exc.value.message_dict

@@ -199,3 +199,18 @@ def test_supervisor_edits_an_officer_without_seeing_the_id_number(
     assert response.status_code == 302
     person_a.refresh_from_db()
     assert person_a.post == "副科长" and person_a.id_number == ID_A
+
+
+@pytest.mark.django_db
+def test_filter_certificates_ending_soon(person_a, person_b, supervisor_city, today):
+    from datetime import timedelta
+
+    from zhifa.registry.models import Certificate
+
+    Certificate.objects.filter(officer=person_b).update(valid_to=today + timedelta(days=20))
+    client = client_for(supervisor_city)
+    names = [o["name"] for o in client.get("/api/v1/officers?expiring_within=30").json()["items"]]
+    assert names == [person_b.name]
+    page = client.get(reverse("registry:officer_list"), {"expiring_within": "30"}).content.decode()
+    assert person_b.name in page and person_a.name not in page
+    assert client.get("/api/v1/officers?expiring_within=0").status_code == 400
