@@ -72,13 +72,22 @@ class OfficerForm(forms.ModelForm):
             "id_number",
             "legal_qualification",
             "legal_qualification_number",
+            "user",
             "active",
         ]
 
     def __init__(self, *args: Any, organs: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if organs is not None:
+            from zhifa.accounts.models import User
+
             self.fields["organ"].queryset = organs  # type: ignore[attr-defined]
+            self.fields["user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+                organ__in=organs, is_active=True
+            )
+        self.fields["user"].help_text = _(
+            "The officer's login, so that the platform can check the certificate of whoever acts."
+        )
 
     def clean_id_number(self) -> str:
         from .validators import normalise_id_number

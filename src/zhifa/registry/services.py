@@ -219,6 +219,8 @@ def save_officer(
         raise ValidationError(
             {"organ": _("Officers belong to an organ that may enforce (APL Art. 38).")}
         )
+    if officer.user is not None and officer.user.organ_id != officer.organ_id:
+        raise ValidationError({"user": _("The user account must belong to the officer's organ.")})
     return _save(officer)
 
 
@@ -440,7 +442,10 @@ def rate_limit_hit(key: str, limit: int, seconds: int = 60, now: float | None = 
         bucket, created = RateLimitBucket.objects.get_or_create(
             key=digest, window=window, defaults={"count": 1}
         )
-        if not created:
+        if created:
+            # Old windows are not needed any more (one cheap, indexed delete a minute).
+            RateLimitBucket.objects.filter(key=digest, window__lt=window).delete()
+        else:
             RateLimitBucket.objects.filter(pk=bucket.pk).update(count=F("count") + 1)
             bucket.refresh_from_db(fields=["count"])
     return bucket.count <= limit

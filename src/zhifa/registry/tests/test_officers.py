@@ -214,3 +214,22 @@ def test_filter_certificates_ending_soon(person_a, person_b, supervisor_city, to
     page = client.get(reverse("registry:officer_list"), {"expiring_within": "30"}).content.decode()
     assert person_b.name in page and person_a.name not in page
     assert client.get("/api/v1/officers?expiring_within=0").status_code == 400
+
+
+@pytest.mark.django_db
+def test_user_account_must_belong_to_the_officers_organ(person_a, officer_a, officer_b):
+    services.save_officer(person_a, user=officer_a)
+    assert officer_a.officer == person_a
+    with pytest.raises(ValidationError) as exc:
+        services.save_officer(person_a, user=officer_b)
+    assert "user" in exc.value.message_dict
+
+
+@pytest.mark.django_db
+def test_rate_limit_windows_are_cleaned_up(db):
+    from zhifa.registry.models import RateLimitBucket
+
+    assert services.rate_limit_hit("k", 5, now=60.0)
+    assert services.rate_limit_hit("k", 5, now=61.0)
+    assert services.rate_limit_hit("k", 5, now=125.0)
+    assert list(RateLimitBucket.objects.values_list("window", "count")) == [(2, 1)]
