@@ -521,7 +521,14 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "catalogue/import.html",
-        {"form": form, "result": result, "columns": exchange.COLUMNS},
+        {
+            "form": form,
+            "result": result,
+            "columns": [
+                (label, exchange.COLUMNS[kind])
+                for kind, label in ImportForm.base_fields["kind"].choices  # type: ignore[attr-defined]
+            ],
+        },
     )
 
 
