@@ -156,6 +156,11 @@ def band_forms(data: Any = None, benchmark: DiscretionBenchmark | None = None) -
     return forms_
 
 
+class BandLookupForm(forms.Form):
+    on = forms.DateField(label=_("date of the act"), widget=DATE)
+    circumstance = forms.ChoiceField(label=_("circumstance"), choices=Circumstance.choices)
+
+
 class ReviewEntryForm(forms.ModelForm):
     class Meta:
         model = ReviewCatalogueItem

@@ -32,6 +32,7 @@ from .filters import (
 from .forms import (
     ArticleForm,
     ArticleVersionForm,
+    BandLookupForm,
     BenchmarkForm,
     ImportForm,
     LawForm,
@@ -218,6 +219,13 @@ def power_item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     )
     today = timezone.localdate()
     basis = item.basis.select_related("law").prefetch_related("versions")
+    # The band lookup the case workflow uses, tried by hand: ?on=DATE&circumstance=…
+    band_form = BandLookupForm(request.GET or None, initial={"on": today})
+    band_choice = None
+    if band_form.is_bound and band_form.is_valid():
+        band_choice = services.band_for(
+            item, band_form.cleaned_data["on"], band_form.cleaned_data["circumstance"]
+        )
     return render(
         request,
         "catalogue/power_item_detail.html",
@@ -231,6 +239,8 @@ def power_item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
             "entrustments": item.entrustments.select_related("entrusted"),
             "can_edit": can_manage(request.user, MANAGE_CATALOGUE),
             "review_form": ReviewForm(),
+            "band_form": band_form,
+            "band_choice": band_choice,
             "today": today,
         },
     )

@@ -143,6 +143,9 @@ def organ_detail(request: HttpRequest, organ_id: int) -> HttpResponse:
             "users": users,
             "children": children,
             "officer_count": organ.officers.count(),
+            "entrustments": entrustments_queryset(request.user).filter(
+                Q(entrusting_organ=organ) | Q(entrusted=organ)
+            ),
             "can_edit": can_manage(request.user, MANAGE_SUBJECTS),
         },
     )

@@ -164,3 +164,14 @@ class TestPages:
         assert (
             response.status_code == 201 and response.json()["bands"][0]["circumstance"] == "general"
         )
+
+
+@pytest.mark.django_db
+def test_band_lookup_on_the_power_item_page(benchmark_a, item_a, officer_a):
+    url = reverse("catalogue:power_item_detail", args=[item_a.pk])
+    html = client_for(officer_a).get(url, {"on": "2025-05-01", "circumstance": "heavier"})
+    assert "造成健康损害" in html.content.decode() and "100000" in html.content.decode()
+    none = client_for(officer_a).get(url, {"on": "2020-05-01", "circumstance": "heavier"})
+    assert "没有" in none.content.decode()
+    bad = client_for(officer_a).get(url, {"on": "x", "circumstance": "heavier"})
+    assert bad.status_code == 200
