@@ -110,3 +110,22 @@ def test_certificate_card_shows_qr_and_public_facts_only(person_a, supervisor_ci
     )
     assert "<svg" in html and "/verify/A-0001" in html and person_a.name in html
     assert person_a.id_number not in html
+
+
+@pytest.mark.django_db
+def test_not_yet_valid_and_inactive_officer(client, person_a, today):
+    from datetime import timedelta
+
+    from zhifa.registry import services
+
+    services.issue_certificate(
+        person_a,
+        number="A-0009",
+        issuing_authority="x",
+        valid_from=today + timedelta(days=3),
+        valid_to=today + timedelta(days=300),
+    )
+    html = client.get("/verify/A-0009").content.decode()
+    assert "尚未生效" in html and "今日无效" in html
+    services.save_officer(person_a, active=False)
+    assert "今日无效" in client.get("/verify/A-0001").content.decode()
