@@ -595,6 +595,55 @@ def list_review_catalogue(
     ]
 
 
+class ReviewEntryIn(Schema):
+    organ_id: int
+    title: str
+    criteria: str
+    category: PowerCategory | None = None
+    power_item_ids: list[int] = []
+    basis: str = ""
+    valid_from: date
+    valid_to: date | None = None
+    published: bool = False
+    published_on: date | None = None
+
+
+@router.post(
+    "/review-catalogue",
+    response={201: ReviewEntryOut},
+    summary="Add an entry to the major-decision review catalogue",
+)
+def create_review_entry(request: HttpRequest, payload: ReviewEntryIn) -> Status[dict[str, object]]:
+    require_role(request.user, *MANAGE_CATALOGUE)
+    data = payload.model_dump()
+    organ = get_scoped_or_404(
+        request.user, enforcing_organs(request.user), organ_field="", pk=data.pop("organ_id")
+    )
+    ids = data.pop("power_item_ids")
+    items = list(PowerItem.objects.filter(pk__in=ids))
+    if len(items) != len(set(ids)):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"power_item_ids": "Unknown power item id."})
+    data["category"] = payload.category.value if payload.category else ""
+    entry = services.save_review_entry(organ=organ, power_items=items, **data)
+    return Status(
+        201,
+        {
+            "id": entry.pk,
+            "organ_id": entry.organ_id,
+            "title": entry.title,
+            "criteria": entry.criteria,
+            "category": entry.category,
+            "power_item_codes": [p.code for p in items],
+            "basis": entry.basis,
+            "valid_from": entry.valid_from,
+            "valid_to": entry.valid_to,
+            "published": entry.published,
+        },
+    )
+
+
 # --- import and export -----------------------------------------------------------------
 
 

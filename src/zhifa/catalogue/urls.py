@@ -23,6 +23,9 @@ urlpatterns = [
     path("three-lists/", views.three_lists, name="three_lists"),
     path("review-catalogue/", views.review_catalogue, name="review_catalogue"),
     path("review-catalogue/new/", views.review_entry_create, name="review_entry_create"),
+    path(
+        "review-catalogue/<int:entry_id>/edit/", views.review_entry_edit, name="review_entry_edit"
+    ),
     path("import/", views.import_page, name="import"),
     path("export/<str:kind>.<str:fmt>", views.export, name="export"),
     path("organs/<int:organ_id>/catalogue.json", views.organ_export_json, name="organ_export_json"),

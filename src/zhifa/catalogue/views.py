@@ -495,6 +495,33 @@ def review_entry_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def review_entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
+    require_role(request.user, *MANAGE_CATALOGUE)
+    entry = get_scoped_or_404(
+        request.user, ReviewCatalogueItem.objects, organ_field="organ", pk=entry_id
+    )
+    form = ReviewEntryForm(
+        request.POST or None,
+        instance=entry,
+        organs=enforcing_organs(request.user).filter(pk=entry.organ_id),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("organ")
+        fresh = ReviewCatalogueItem.objects.get(pk=entry.pk)
+        saved = apply_service(
+            form,
+            lambda: services.save_review_entry(
+                fresh, power_items=list(data.pop("power_items")), **data
+            ),
+        )
+        if saved:
+            messages.success(request, _("Saved."))
+            return redirect("catalogue:review_catalogue")
+    return render(request, "registry/form.html", {"form": form, "title": entry.title})
+
+
 # --- import and export -----------------------------------------------------------------
 
 IMPORT_ROLES = {

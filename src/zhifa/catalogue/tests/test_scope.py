@@ -135,3 +135,44 @@ def test_laws_are_shared_but_need_login(law, articles, officer_b, client):
     )
     assert client.get("/api/v1/laws").status_code == 401
     assert client.get(reverse("catalogue:law_list")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_review_entry_api_and_edit(organ_a, organ_b, item_a, head_a, officer_a):
+    client = client_for(head_a)
+    created = client.post(
+        "/api/v1/review-catalogue",
+        {
+            "organ_id": organ_a.pk,
+            "title": "拟作出责令停产停业的决定",
+            "criteria": "处罚种类",
+            "category": "penalty",
+            "power_item_ids": [item_a.pk],
+            "valid_from": "2024-01-01",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201 and created.json()["power_item_codes"] == ["CF-001"]
+    other = client.post(
+        "/api/v1/review-catalogue",
+        {"organ_id": organ_b.pk, "title": "x", "criteria": "y", "valid_from": "2024-01-01"},
+        content_type="application/json",
+    )
+    assert other.status_code == 404
+    entry_id = created.json()["id"]
+    url = reverse("catalogue:review_entry_edit", args=[entry_id])
+    response = client.post(
+        url,
+        {
+            "organ": organ_a.pk,
+            "title": "拟作出责令关闭的决定",
+            "criteria": "处罚种类",
+            "valid_from": "2024-01-01",
+        },
+    )
+    assert response.status_code == 302
+    from zhifa.catalogue.models import ReviewCatalogueItem
+
+    entry = ReviewCatalogueItem.objects.get(pk=entry_id)
+    assert entry.title == "拟作出责令关闭的决定" and entry.power_items.count() == 0
+    assert client_for(officer_a).get(url).status_code == 403
