@@ -117,3 +117,9 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Uploaded files (entrustment instruments) go to a temporary directory in tests."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

@@ -10,6 +10,8 @@ urlpatterns = [
     path("registry/", include("zhifa.registry.urls")),
     path("rules/", include("zhifa.rules.urls")),
     path("records/", include("zhifa.records.urls")),
+    path("catalogue/", include("zhifa.catalogue.urls")),
+    path("", include("zhifa.registry.public_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

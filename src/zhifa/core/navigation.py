@@ -58,13 +58,13 @@ SECTIONS: list[Section] = [
     Section(
         _("Officers and certificates"),
         _("Officers, certificates and their validity; public verification by QR code."),
-        pending_issue=4,
+        url_name="registry:officer_list",
         roles=frozenset({Role.OFFICER, Role.ORGAN_HEAD, Role.SUPERVISOR, Role.ADMINISTRATOR}),
     ),
     Section(
         _("Power lists and discretion benchmarks"),
         _("Power items, legal bases, discretion benchmarks and the review catalogue."),
-        pending_issue=4,
+        url_name="catalogue:power_item_list",
         roles=ALL_ROLES,
     ),
     Section(

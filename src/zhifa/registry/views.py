@@ -1,30 +1,115 @@
-"""Registry pages: organs and regions, always narrowed by the scope layer."""
+"""Registry pages: organs and regions, officers and certificates, entrustments, always
+narrowed by the scope layer; plus the public verification page and clean-up notices."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.db.models import Prefetch, Q, QuerySet
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from ninja import FilterSchema
 from pydantic import ValidationError
 
-from zhifa.core.scope import get_scoped_or_404, visible_organs, visible_regions
+from zhifa.accounts.models import Role
+from zhifa.core.scope import (
+    get_scoped_or_404,
+    organ_filter,
+    require_role,
+    scoped,
+    visible_organs,
+    visible_regions,
+)
 
-from .filters import OrganFilter
-from .models import EnforcementSubject, SubjectType
+from . import services
+from .filters import EntrustmentFilter, OfficerFilter, OrganFilter
+from .forms import (
+    CertificateForm,
+    CertificateStatusForm,
+    EntrustmentForm,
+    ExamForm,
+    OfficerForm,
+    SubjectCreateForm,
+    SubjectDetailsForm,
+    TrainingForm,
+)
+from .models import (
+    Certificate,
+    CertificateStatus,
+    CertificateStatusChange,
+    CleanupNotice,
+    EnforcementSubject,
+    Entrustment,
+    EntrustmentStatus,
+    Officer,
+    OfficerKind,
+    SubjectType,
+)
+from .qr import qr_svg, verify_url
+from .validators import CERTIFICATE_NUMBER_RE
 
 PAGE_SIZE = 50
+
+#: Who may change what (the scope layer then narrows to their organ or region).
+MANAGE_OFFICERS = (Role.ORGAN_HEAD, Role.SUPERVISOR, Role.ADMINISTRATOR)
+MANAGE_CERTIFICATES = (Role.SUPERVISOR, Role.ADMINISTRATOR)
+MANAGE_SUBJECTS = (Role.SUPERVISOR, Role.ADMINISTRATOR)
+MANAGE_ENTRUSTMENTS = (Role.ORGAN_HEAD, Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+F = TypeVar("F", bound=FilterSchema)
+
+
+def parse_filters(request: HttpRequest, schema: type[F]) -> tuple[F, dict[str, str], list[str]]:
+    """The list page's filter from the query string; bad values are reported, not 500."""
+    params = {k: v for k, v in request.GET.items() if k in schema.model_fields and v}
+    try:
+        return schema(**params), params, []
+    except ValidationError as exc:
+        errors = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        return schema(), params, errors
+
+
+def apply_service(form: Form, action: Callable[[], Any]) -> Any:
+    """Run a service; its validation errors are shown on the form, naming the field."""
+    try:
+        return action()
+    except DjangoValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                target = field if field in form.fields else None
+                for error in errors:
+                    form.add_error(target, error if target else f"{field}: {error}")
+        else:
+            form.add_error(None, exc.messages)
+        return None
+
+
+def can_manage(user: Any, roles: tuple[str, ...]) -> bool:
+    return bool(user.is_superuser or getattr(user, "role", None) in roles)
+
+
+def can_see_id_number(user: Any, officer: Officer) -> bool:
+    """The national ID number is shown to the officer's own organ only."""
+    return bool(user.is_authenticated and user.organ_id and user.organ_id == officer.organ_id)
+
+
+# --- organs and regions ----------------------------------------------------------------
 
 
 @login_required
 def organ_list(request: HttpRequest) -> HttpResponse:
-    params = {k: v for k, v in request.GET.items() if k in OrganFilter.model_fields and v}
-    filter_errors: list[str] = []
-    try:
-        filters = OrganFilter(**params)
-    except ValidationError as exc:
-        filter_errors = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-        filters = OrganFilter()
+    filters, params, filter_errors = parse_filters(request, OrganFilter)
     organs = filters.filter(visible_organs(request.user)).select_related("region", "parent")
     page = Paginator(organs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -35,6 +120,7 @@ def organ_list(request: HttpRequest) -> HttpResponse:
             "filters": params,
             "filter_errors": filter_errors,
             "subject_types": SubjectType.choices,
+            "can_add": can_manage(request.user, MANAGE_SUBJECTS),
         },
     )
 
@@ -52,8 +138,50 @@ def organ_detail(request: HttpRequest, organ_id: int) -> HttpResponse:
     return render(
         request,
         "registry/organ_detail.html",
-        {"organ": organ, "users": users, "children": children},
+        {
+            "organ": organ,
+            "users": users,
+            "children": children,
+            "officer_count": organ.officers.count(),
+            "entrustments": entrustments_queryset(request.user).filter(
+                Q(entrusting_organ=organ) | Q(entrusted=organ)
+            ),
+            "can_edit": can_manage(request.user, MANAGE_SUBJECTS),
+        },
     )
+
+
+@login_required
+def organ_create(request: HttpRequest) -> HttpResponse:
+    """Register a subject in the supervisor's region (also internal units and temporary
+    bodies, which are recorded as unable to enforce)."""
+    require_role(request.user, *MANAGE_SUBJECTS)
+    form = SubjectCreateForm(
+        request.POST or None,
+        organs=visible_organs(request.user),
+        regions=visible_regions(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in SubjectCreateForm.Meta.fields}
+        organ = apply_service(form, lambda: services.create_subject(**data))
+        if organ:
+            messages.success(request, _("Saved."))
+            return redirect("registry:organ_detail", organ.pk)
+    return render(request, "registry/form.html", {"form": form, "title": _("New subject")})
+
+
+@login_required
+def organ_edit(request: HttpRequest, organ_id: int) -> HttpResponse:
+    require_role(request.user, *MANAGE_SUBJECTS)
+    organ = get_scoped_or_404(request.user, EnforcementSubject.objects, organ_field="", pk=organ_id)
+    form = SubjectDetailsForm(request.POST or None, instance=organ)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in SubjectDetailsForm.Meta.fields}
+        fresh = EnforcementSubject.objects.get(pk=organ.pk)
+        if apply_service(form, lambda: services.update_subject_details(fresh, **fields)):
+            messages.success(request, _("Saved."))
+            return redirect("registry:organ_detail", organ.pk)
+    return render(request, "registry/form.html", {"form": form, "title": organ.name, "back": organ})
 
 
 @login_required
@@ -64,3 +192,442 @@ def region_list(request: HttpRequest) -> HttpResponse:
         regions = regions.filter(name__contains=q) | regions.filter(code__startswith=q)
     page = Paginator(regions.order_by("code"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "registry/region_list.html", {"page": page, "q": q})
+
+
+# --- officers and certificates ---------------------------------------------------------
+
+
+def officers_queryset(user: Any) -> QuerySet[Officer]:
+    return scoped(user, Officer.objects.all()).select_related("organ")
+
+
+def with_certificates(officers: QuerySet[Officer]) -> QuerySet[Officer]:
+    return officers.prefetch_related(
+        Prefetch("certificates", queryset=Certificate.objects.order_by("-valid_to"))
+    )
+
+
+@login_required
+def officer_list(request: HttpRequest) -> HttpResponse:
+    filters, params, filter_errors = parse_filters(request, OfficerFilter)
+    officers = with_certificates(filters.filter(officers_queryset(request.user)))
+    page = Paginator(officers, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/officer_list.html",
+        {
+            "page": page,
+            "filters": params,
+            "filter_errors": filter_errors,
+            "kinds": OfficerKind.choices,
+            "statuses": CertificateStatus.choices,
+            "organs": visible_organs(request.user).filter(
+                subject_type__in=["statutory", "authorised", "entrusted"]
+            ),
+            "can_add": can_manage(request.user, MANAGE_OFFICERS),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def officer_detail(request: HttpRequest, officer_id: int) -> HttpResponse:
+    officer = get_scoped_or_404(request.user, officers_queryset(request.user), pk=officer_id)
+    certificates = officer.certificates.prefetch_related(
+        Prefetch(
+            "history",
+            queryset=CertificateStatusChange.objects.select_related("recorded_by"),
+        )
+    ).order_by("-valid_to")
+    manage_officer = can_manage(request.user, MANAGE_OFFICERS)
+    return render(
+        request,
+        "registry/officer_detail.html",
+        {
+            "officer": officer,
+            "certificates": certificates,
+            "show_id_number": can_see_id_number(request.user, officer),
+            "training_hours": services.training_hours_by_year(officer),
+            "trainings": officer.trainings.all(),
+            "exams": officer.exams.all(),
+            "can_edit": manage_officer,
+            "can_certify": can_manage(request.user, MANAGE_CERTIFICATES),
+            "certificate_form": CertificateForm(),
+            "status_form": CertificateStatusForm(initial={"effective_on": timezone.localdate()}),
+            "training_form": TrainingForm(),
+            "exam_form": ExamForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _officer_fields(form: OfficerForm) -> dict[str, Any]:
+    return {
+        name: form.cleaned_data[name]
+        for name in OfficerForm.Meta.fields
+        if name != "organ" and name in form.fields
+    }
+
+
+@login_required
+def officer_create(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, *MANAGE_OFFICERS)
+    organs = visible_organs(request.user)
+    form = OfficerForm(request.POST or None, organs=organs)
+    if request.method == "POST" and form.is_valid():
+        officer = apply_service(
+            form,
+            lambda: services.save_officer(
+                organ=form.cleaned_data["organ"], **_officer_fields(form)
+            ),
+        )
+        if officer:
+            messages.success(request, _("Saved."))
+            return redirect("registry:officer_detail", officer.pk)
+    return render(request, "registry/form.html", {"form": form, "title": _("New officer")})
+
+
+@login_required
+def officer_edit(request: HttpRequest, officer_id: int) -> HttpResponse:
+    require_role(request.user, *MANAGE_OFFICERS)
+    organs = visible_organs(request.user)
+    officer = get_scoped_or_404(request.user, Officer.objects, pk=officer_id)
+    form = OfficerForm(request.POST or None, instance=officer, organs=organs)
+    if not can_see_id_number(request.user, officer):
+        # Outside the organ the number is neither shown nor editable.
+        del form.fields["id_number"]
+    if request.method == "POST" and form.is_valid():
+        fields = _officer_fields(form)
+        fresh = Officer.objects.get(pk=officer.pk)
+        saved = apply_service(
+            form,
+            lambda: services.save_officer(fresh, organ=form.cleaned_data["organ"], **fields),
+        )
+        if saved:
+            messages.success(request, _("Saved."))
+            return redirect("registry:officer_detail", officer.pk)
+    return render(
+        request, "registry/form.html", {"form": form, "title": officer.name, "back": officer}
+    )
+
+
+@login_required
+@require_POST
+def officer_training(request: HttpRequest, officer_id: int) -> HttpResponse:
+    require_role(request.user, *MANAGE_OFFICERS)
+    officer = get_scoped_or_404(request.user, Officer.objects, pk=officer_id)
+    form = TrainingForm(request.POST)
+    if form.is_valid() and apply_service(
+        form, lambda: services.record_training(officer, **form.cleaned_data)
+    ):
+        messages.success(request, _("Saved."))
+    else:
+        messages.error(request, _("Not saved: %(e)s") % {"e": _form_errors(form)})
+    return redirect("registry:officer_detail", officer.pk)
+
+
+@login_required
+@require_POST
+def officer_exam(request: HttpRequest, officer_id: int) -> HttpResponse:
+    require_role(request.user, *MANAGE_OFFICERS)
+    officer = get_scoped_or_404(request.user, Officer.objects, pk=officer_id)
+    form = ExamForm(request.POST)
+    if form.is_valid() and apply_service(
+        form, lambda: services.record_exam(officer, **form.cleaned_data)
+    ):
+        messages.success(request, _("Saved."))
+    else:
+        messages.error(request, _("Not saved: %(e)s") % {"e": _form_errors(form)})
+    return redirect("registry:officer_detail", officer.pk)
+
+
+def _form_errors(form: Form) -> str:
+    parts = []
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        parts.append(
+            f"{label or field}: {' '.join(errors)}" if field != "__all__" else " ".join(errors)
+        )
+    return "; ".join(parts)
+
+
+@login_required
+@require_POST
+def certificate_issue(request: HttpRequest, officer_id: int) -> HttpResponse:
+    require_role(request.user, *MANAGE_CERTIFICATES)
+    officer = get_scoped_or_404(request.user, Officer.objects, pk=officer_id)
+    form = CertificateForm(request.POST)
+    if form.is_valid() and apply_service(
+        form,
+        lambda: services.issue_certificate(officer, by=request.user, **form.cleaned_data),
+    ):
+        messages.success(request, _("Certificate issued."))
+    else:
+        messages.error(request, _("Not saved: %(e)s") % {"e": _form_errors(form)})
+    return redirect("registry:officer_detail", officer.pk)
+
+
+def certificates_queryset(user: Any) -> QuerySet[Certificate]:
+    return scoped(user, Certificate.objects.all(), organ_field="officer__organ").select_related(
+        "officer__organ"
+    )
+
+
+@login_required
+@require_POST
+def certificate_status(request: HttpRequest, certificate_id: int) -> HttpResponse:
+    require_role(request.user, *MANAGE_CERTIFICATES)
+    certificate = get_scoped_or_404(
+        request.user,
+        certificates_queryset(request.user),
+        organ_field="officer__organ",
+        pk=certificate_id,
+    )
+    form = CertificateStatusForm(request.POST)
+    if form.is_valid() and apply_service(
+        form,
+        lambda: services.change_certificate_status(
+            certificate, by=request.user, **form.cleaned_data
+        ),
+    ):
+        messages.success(request, _("Status recorded."))
+    else:
+        messages.error(request, _("Not saved: %(e)s") % {"e": _form_errors(form)})
+    return redirect("registry:officer_detail", certificate.officer_id)
+
+
+@login_required
+def certificate_card(request: HttpRequest, certificate_id: int) -> HttpResponse:
+    """A printable card: the public facts and the QR code of the verification URL."""
+    certificate = get_scoped_or_404(
+        request.user,
+        certificates_queryset(request.user),
+        organ_field="officer__organ",
+        pk=certificate_id,
+    )
+    url = verify_url(request, certificate.number)
+    return render(
+        request,
+        "registry/certificate_card.html",
+        {"certificate": certificate, "officer": certificate.officer, "url": url, "qr": qr_svg(url)},
+    )
+
+
+# --- entrustments ----------------------------------------------------------------------
+
+
+def entrustments_queryset(user: Any) -> QuerySet[Entrustment]:
+    """Entrustments the user's organs give or receive."""
+    given = organ_filter(user, "entrusting_organ")
+    received = organ_filter(user, "entrusted")
+    qs = Entrustment.objects.select_related("entrusting_organ", "entrusted")
+    if given is None or received is None:
+        return qs
+    return qs.filter(given | received)
+
+
+@login_required
+def entrustment_list(request: HttpRequest) -> HttpResponse:
+    filters, params, filter_errors = parse_filters(request, EntrustmentFilter)
+    entrustments = filters.filter(entrustments_queryset(request.user)).prefetch_related(
+        "power_items"
+    )
+    page = Paginator(entrustments, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/entrustment_list.html",
+        {
+            "page": page,
+            "filters": params,
+            "filter_errors": filter_errors,
+            "statuses": EntrustmentStatus.choices,
+            "can_add": can_manage(request.user, MANAGE_ENTRUSTMENTS),
+        },
+    )
+
+
+@login_required
+def entrustment_detail(request: HttpRequest, entrustment_id: int) -> HttpResponse:
+    entrustment = entrustments_queryset(request.user).filter(pk=entrustment_id).first()
+    if entrustment is None:
+        raise Http404
+    return render(
+        request,
+        "registry/entrustment_detail.html",
+        {
+            "entrustment": entrustment,
+            "power_items": entrustment.power_items.all(),
+            "can_edit": can_manage(request.user, MANAGE_ENTRUSTMENTS)
+            and scoped(request.user, Entrustment.objects, organ_field="entrusting_organ")
+            .filter(pk=entrustment.pk)
+            .exists(),
+        },
+    )
+
+
+@login_required
+def entrustment_instrument(request: HttpRequest, entrustment_id: int) -> FileResponse:
+    entrustment = entrustments_queryset(request.user).filter(pk=entrustment_id).first()
+    if entrustment is None or not entrustment.instrument:
+        raise Http404
+    return FileResponse(entrustment.instrument.open("rb"), as_attachment=True)
+
+
+@login_required
+def entrustment_create(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, *MANAGE_ENTRUSTMENTS)
+    organs = visible_organs(request.user)
+    form = EntrustmentForm(request.POST or None, request.FILES or None, organs=organs)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        entrustment = apply_service(
+            form,
+            lambda: services.create_entrustment(
+                entrusting_organ=data.pop("entrusting_organ"),
+                entrusted=data.pop("entrusted"),
+                power_items=data.pop("power_items"),
+                **data,
+            ),
+        )
+        if entrustment:
+            messages.success(request, _("Saved."))
+            return redirect("registry:entrustment_detail", entrustment.pk)
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("New entrustment"), "multipart": True},
+    )
+
+
+@login_required
+def entrustment_edit(request: HttpRequest, entrustment_id: int) -> HttpResponse:
+    """Record publication, filing with the justice bureau, or correct the term."""
+    require_role(request.user, *MANAGE_ENTRUSTMENTS)
+    entrustment = get_scoped_or_404(
+        request.user, Entrustment.objects, organ_field="entrusting_organ", pk=entrustment_id
+    )
+    organs = visible_organs(request.user)
+    form = EntrustmentForm(
+        request.POST or None, request.FILES or None, instance=entrustment, organs=organs
+    )
+    del form.fields["entrusting_organ"], form.fields["entrusted"]
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        fresh = Entrustment.objects.get(pk=entrustment.pk)
+        saved = apply_service(
+            form,
+            lambda: services.update_entrustment(fresh, power_items=data.pop("power_items"), **data),
+        )
+        if saved:
+            messages.success(request, _("Saved."))
+            return redirect("registry:entrustment_detail", entrustment.pk)
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": str(entrustment), "multipart": True},
+    )
+
+
+@login_required
+@require_POST
+def entrustment_terminate(request: HttpRequest, entrustment_id: int) -> HttpResponse:
+    require_role(request.user, *MANAGE_ENTRUSTMENTS)
+    entrustment = get_scoped_or_404(
+        request.user, Entrustment.objects, organ_field="entrusting_organ", pk=entrustment_id
+    )
+    try:
+        services.terminate_entrustment(entrustment, timezone.localdate())
+        messages.success(request, _("Entrustment terminated."))
+    except DjangoValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("registry:entrustment_detail", entrustment.pk)
+
+
+# --- public pages ----------------------------------------------------------------------
+
+
+def _client_key(request: HttpRequest) -> str:
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None) or 0
+    if proxies and forwarded:
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        if len(hops) >= proxies:
+            return "verify:" + hops[-proxies]
+    return "verify:" + request.META.get("REMOTE_ADDR", "")
+
+
+def rate_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Refuse (429) a client that asks more than ZHIFA_VERIFY_RATE_LIMIT times a minute."""
+
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        limit = int(getattr(settings, "ZHIFA_VERIFY_RATE_LIMIT", 30))
+        if not services.rate_limit_hit(_client_key(request), limit):
+            response = render(request, "registry/rate_limited.html", status=429)
+            response["Retry-After"] = "60"
+            return response
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@never_cache
+@rate_limited
+def verify(request: HttpRequest, number: str) -> HttpResponse:
+    """Public certificate verification (亮证执法): is the certificate valid today?
+    Shows only public facts, never the ID number."""
+    certificate = None
+    if CERTIFICATE_NUMBER_RE.match(number):
+        certificate = (
+            Certificate.objects.select_related("officer__organ")
+            .prefetch_related("history")
+            .filter(number=number)
+            .first()
+        )
+    if certificate is None:
+        return render(request, "registry/verify_not_found.html", {"number": number}, status=404)
+    today = timezone.localdate()
+    status = certificate.status_on(today)
+    officer = certificate.officer
+    return render(
+        request,
+        "registry/verify.html",
+        {
+            "certificate": certificate,
+            "status": status,
+            "status_label": _status_label(status),
+            "is_valid": status == CertificateStatus.VALID
+            and officer.active
+            and not officer.is_auxiliary,
+            "name": officer.name,
+            "organ": officer.organ.name,
+            "fields": officer.enforcement_fields,
+            "today": today,
+        },
+    )
+
+
+def _status_label(status: str) -> str:
+    if status == "not_yet_valid":
+        return _("Not yet valid")
+    return str(CertificateStatus(status).label)
+
+
+@rate_limited
+def verify_qr(request: HttpRequest, number: str) -> HttpResponse:
+    """The QR code (SVG) of a certificate's verification URL."""
+    if not (
+        CERTIFICATE_NUMBER_RE.match(number) and Certificate.objects.filter(number=number).exists()
+    ):
+        return render(request, "registry/verify_not_found.html", {"number": number}, status=404)
+    return HttpResponse(qr_svg(verify_url(request, number)), content_type="image/svg+xml")
+
+
+def cleanup_notices(request: HttpRequest) -> HttpResponse:
+    """Public clean-up notices (清理公告): certificates and entrustments that expired."""
+    notices = CleanupNotice.objects.filter(
+        Q(certificates_expired__gt=0) | Q(entrustments_expired__gt=0)
+    ).prefetch_related("items")
+    page = Paginator(notices, 20).get_page(request.GET.get("page"))
+    return render(request, "registry/cleanup_notices.html", {"page": page})

@@ -35,6 +35,7 @@ CSRF_TRUSTED_ORIGINS = env_list("ZHIFA_CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "zhifa.core",
     "zhifa.registry",
+    "zhifa.catalogue",
     "zhifa.accounts",
     "zhifa.records",
     "zhifa.documents",
@@ -207,6 +208,13 @@ RECORDS_EVIDENCE_MAX_BYTES = {
     kind: int(os.environ.get(f"ZHIFA_EVIDENCE_MAX_MB_{kind.upper()}", default)) * 1024 * 1024
     for kind, default in (("photo", 30), ("document", 100), ("audio", 500), ("video", 4096))
 }
+
+# Public certificate verification (/verify/): requests per client address and minute.
+# The counter lives in the database, so the limit holds across several app servers.
+ZHIFA_VERIFY_RATE_LIMIT = int(os.environ.get("ZHIFA_VERIFY_RATE_LIMIT", "30"))
+# The public address printed in certificate QR codes (e.g. https://zhifa.example.gov.cn);
+# empty: the address the card page was requested under.
+ZHIFA_PUBLIC_BASE_URL = os.environ.get("ZHIFA_PUBLIC_BASE_URL", "")
 
 # Regional numbers the rules engine reads (legal-rules.md names the defaults).
 ZHIFA_REGION_NAME = os.environ.get("ZHIFA_REGION_NAME", "")

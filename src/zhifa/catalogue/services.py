@@ -1,0 +1,433 @@
+"""State changes of the catalogue. Views, API, CLI and imports call these; none of them
+writes the models directly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from zhifa.registry.models import EnforcementSubject
+
+from . import bands
+from .models import (
+    Article,
+    ArticleVersion,
+    BasisChange,
+    BasisChangeKind,
+    BenchmarkBand,
+    Circumstance,
+    DiscretionBenchmark,
+    Law,
+    PowerItem,
+    PowerItemWarning,
+    ReviewCatalogueItem,
+)
+
+
+def _save(obj: Any) -> Any:
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def _set_fields(obj: Any, fields: dict[str, Any], allowed: Iterable[str]) -> None:
+    allowed = set(allowed)
+    for name, value in fields.items():
+        if name not in allowed:
+            raise ValidationError({name: _("This field cannot be set here.")})
+        setattr(obj, name, value)
+
+
+# --- laws and articles -----------------------------------------------------------------
+
+LAW_FIELDS = (
+    "name",
+    "level",
+    "issuing_body",
+    "document_number",
+    "promulgated_on",
+    "valid_from",
+)
+
+
+@transaction.atomic
+def save_law(law: Law | None = None, **fields: Any) -> Law:
+    law = law or Law()
+    _set_fields(law, fields, LAW_FIELDS)
+    return _save(law)
+
+
+@transaction.atomic
+def add_article(
+    law: Law, *, number: str, text: str, valid_from: date | None = None, ordinal: int = 0
+) -> Article:
+    """Add an article with its first version (from the law's effective date unless
+    given)."""
+    article = _save(Article(law=law, number=number.strip(), ordinal=ordinal))
+    _save(ArticleVersion(article=article, text=text, valid_from=valid_from or law.valid_from))
+    return article
+
+
+def _warn_citing_items(change: BasisChange) -> int:
+    """Give every power item citing the changed article, and in force on the change
+    date, a JL one-month update warning (JL 三(二), rule JL-power-list-update)."""
+    deadline = bands.add_one_month(change.changed_on)
+    items = change.article.power_items.exclude(valid_to__lt=change.changed_on)
+    warnings = [
+        PowerItemWarning(power_item=item, change=change, deadline=deadline) for item in items
+    ]
+    PowerItemWarning.objects.bulk_create(warnings)
+    return len(warnings)
+
+
+@transaction.atomic
+def add_article_version(article: Article, *, text: str, valid_from: date) -> ArticleVersion:
+    """A new text of the article from ``valid_from``; the previous version ends the day
+    before. The power items citing the article get the update warning."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.repealed_on is not None:
+        raise ValidationError({"article": _("The article is repealed.")})
+    if not text.strip():
+        raise ValidationError({"text": _("Give the text of the new version.")})
+    latest = article.versions.order_by("-valid_from").first()
+    if latest is not None and valid_from <= latest.valid_from:
+        raise ValidationError(
+            {
+                "valid_from": _("A new version must start after the current one (%(date)s).")
+                % {"date": latest.valid_from}
+            }
+        )
+    if latest is not None:
+        latest.valid_to = valid_from - timedelta(days=1)
+        latest.save(update_fields=["valid_to"])
+    version = _save(ArticleVersion(article=article, text=text, valid_from=valid_from))
+    if latest is not None:
+        change = BasisChange.objects.create(
+            article=article, kind=BasisChangeKind.NEW_VERSION, changed_on=valid_from
+        )
+        _warn_citing_items(change)
+    return version
+
+
+@transaction.atomic
+def repeal_article(article: Article, *, on: date) -> BasisChange:
+    """Repeal the article from ``on`` (its current version ends the day before); the
+    power items citing it get the update warning."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.repealed_on is not None:
+        raise ValidationError({"article": _("The article is already repealed.")})
+    latest = article.versions.order_by("-valid_from").first()
+    if latest is not None and on <= latest.valid_from:
+        raise ValidationError(
+            {
+                "on": _("The repeal must come after the current version starts (%(date)s).")
+                % {"date": latest.valid_from}
+            }
+        )
+    if latest is not None:
+        latest.valid_to = on - timedelta(days=1)
+        latest.save(update_fields=["valid_to"])
+    article.repealed_on = on
+    article.save(update_fields=["repealed_on"])
+    change = BasisChange.objects.create(
+        article=article, kind=BasisChangeKind.REPEALED, changed_on=on
+    )
+    _warn_citing_items(change)
+    return change
+
+
+@transaction.atomic
+def repeal_law(law: Law, *, on: date) -> Law:
+    """Repeal a whole law: every article in force is repealed from ``on``."""
+    if law.repealed_on is not None:
+        raise ValidationError({"repealed_on": _("The law is already repealed.")})
+    if on <= law.valid_from:
+        raise ValidationError({"repealed_on": _("A law cannot be repealed before it starts.")})
+    for article in law.articles.filter(repealed_on__isnull=True):
+        repeal_article(article, on=on)
+    law.repealed_on = on
+    law.save(update_fields=["repealed_on"])
+    return law
+
+
+def check_citable(articles: Iterable[Article], field: str = "basis") -> None:
+    """A document may cite laws, regulations and rules only, never normative documents
+    (CQ 三(十)). Raises a ValidationError naming ``field``."""
+    bad = [a for a in articles if not a.law.citable]
+    if bad:
+        raise ValidationError(
+            {
+                field: _("Only laws, regulations and rules can be cited as a basis, not: %(a)s")
+                % {"a": "、".join(str(a) for a in bad)}
+            }
+        )
+
+
+# --- power items -----------------------------------------------------------------------
+
+POWER_ITEM_FIELDS = (
+    "code",
+    "name",
+    "category",
+    "responsibilities",
+    "valid_from",
+    "valid_to",
+    "published",
+    "published_on",
+)
+
+
+@transaction.atomic
+def save_power_item(
+    item: PowerItem | None = None,
+    *,
+    subject: EnforcementSubject | None = None,
+    basis: Sequence[Article] | None = None,
+    **fields: Any,
+) -> PowerItem:
+    """Create a power item on ``subject``'s list or update ``item``."""
+    if item is None:
+        if subject is None:
+            raise ValidationError({"subject": _("A power item needs a subject.")})
+        item = PowerItem(subject=subject)
+    _set_fields(item, fields, POWER_ITEM_FIELDS)
+    if not item.subject.can_enforce:
+        raise ValidationError(
+            {"subject": _("Only a subject that may enforce has a power list (APL Art. 38).")}
+        )
+    if item.subject.subject_type == "entrusted":
+        raise ValidationError(
+            {
+                "subject": _(
+                    "An entrusted organisation has no power list of its own: it acts on the "
+                    "entrusting organ's power items named in its entrustment (APL Art. 20)."
+                )
+            }
+        )
+    if basis is not None:
+        check_citable(basis)
+    _save(item)
+    if basis is not None:
+        item.basis.set(basis)
+    return item
+
+
+@transaction.atomic
+def record_power_item_review(
+    item: PowerItem, *, by: Any, on: date, note: str
+) -> list[PowerItemWarning]:
+    """Record that the power item was reviewed after its basis changed; closes its open
+    update warnings."""
+    if not note.strip():
+        raise ValidationError({"note": _("Say what was reviewed and what changed.")})
+    warnings = list(item.update_warnings.filter(reviewed_on__isnull=True))
+    if not warnings:
+        raise ValidationError({"note": _("This power item has no open update warning.")})
+    for warning in warnings:
+        warning.reviewed_on = on
+        warning.reviewed_by = by if getattr(by, "pk", None) else None
+        warning.review_note = note.strip()
+        warning.save(update_fields=["reviewed_on", "reviewed_by", "review_note"])
+    return warnings
+
+
+def open_warnings() -> QuerySet[PowerItemWarning]:
+    return PowerItemWarning.objects.filter(reviewed_on__isnull=True)
+
+
+def with_open_warnings(items: QuerySet[PowerItem]) -> QuerySet[PowerItem]:
+    """Prefetch the open warnings (``open_warnings_list``) in one query."""
+    return items.prefetch_related(
+        Prefetch(
+            "update_warnings",
+            queryset=open_warnings().order_by("deadline"),
+            to_attr="open_warnings_list",
+        )
+    )
+
+
+# --- discretion benchmarks -------------------------------------------------------------
+
+BENCHMARK_FIELDS = (
+    "violation",
+    "penalty_article",
+    "statutory_range",
+    "statutory_min",
+    "statutory_max",
+    "description",
+    "valid_from",
+    "valid_to",
+    "published",
+    "published_on",
+)
+BAND_FIELDS = ("circumstance", "conditions", "penalty", "fine_min", "fine_max")
+
+
+def _problem_message(code: str) -> str:
+    return {
+        "no_penalty_has_fine": _("A no-penalty band has no fine."),
+        "min_above_max": _("The minimum fine is above the maximum."),
+        "above_statutory_max": _("The fine exceeds the statutory maximum."),
+        "below_statutory_min": _(
+            "The fine is below the statutory minimum; only a mitigated band may go below it."
+        ),
+    }[code]
+
+
+@transaction.atomic
+def save_benchmark(
+    benchmark: DiscretionBenchmark | None = None,
+    *,
+    power_item: PowerItem | None = None,
+    bands_data: Sequence[dict[str, Any]] | None = None,
+    **fields: Any,
+) -> DiscretionBenchmark:
+    """Create or update one benchmark version with its bands (the bands are replaced
+    as a whole). Each band's fine must lie in the statutory range, except that a
+    mitigated band may go below the minimum (APL Art. 32). ``bands_data=None`` keeps
+    the bands of an existing benchmark."""
+    if benchmark is None:
+        if power_item is None:
+            raise ValidationError({"power_item": _("A benchmark needs a power item.")})
+        benchmark = DiscretionBenchmark(power_item=power_item)
+    _set_fields(benchmark, fields, BENCHMARK_FIELDS)
+    if benchmark.penalty_article is not None:
+        check_citable([benchmark.penalty_article], field="penalty_article")
+    if bands_data is None:
+        bands_data = (
+            [{name: getattr(b, name) for name in BAND_FIELDS} for b in benchmark.bands.all()]
+            if benchmark.pk
+            else []
+        )
+    errors: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    parsed: list[bands.Band] = []
+    for index, data in enumerate(bands_data):
+        unknown = set(data) - set(BAND_FIELDS)
+        if unknown:
+            errors[f"bands.{index}"] = [_("Unknown fields: %(f)s") % {"f": ", ".join(unknown)}]
+            continue
+        circumstance = data.get("circumstance", "")
+        if circumstance not in Circumstance.values:
+            errors[f"bands.{index}.circumstance"] = [_("Unknown circumstance.")]
+            continue
+        if circumstance in seen:
+            errors[f"bands.{index}.circumstance"] = [_("Each circumstance has one band.")]
+            continue
+        seen.add(circumstance)
+        if not str(data.get("conditions", "")).strip():
+            errors[f"bands.{index}.conditions"] = [_("Describe the conditions in words.")]
+        band = bands.Band(
+            circumstance=circumstance,
+            conditions=str(data.get("conditions", "")),
+            penalty=str(data.get("penalty", "")),
+            fine_min=data.get("fine_min"),
+            fine_max=data.get("fine_max"),
+        )
+        for field, code in bands.band_range_problems(
+            benchmark.statutory_min, benchmark.statutory_max, band
+        ):
+            errors.setdefault(f"bands.{index}.{field}", []).append(_problem_message(code))
+        parsed.append(band)
+    if not bands_data:
+        errors["bands"] = [_("A benchmark needs at least one band.")]
+    try:
+        benchmark.full_clean()
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    benchmark.save()
+    benchmark.bands.all().delete()
+    BenchmarkBand.objects.bulk_create(
+        [
+            BenchmarkBand(
+                benchmark=benchmark,
+                circumstance=b.circumstance,
+                conditions=b.conditions,
+                penalty=b.penalty,
+                fine_min=b.fine_min,
+                fine_max=b.fine_max,
+            )
+            for b in parsed
+        ]
+    )
+    return benchmark
+
+
+def band_for(
+    power_item: PowerItem, on: date, circumstance: str, violation: str | None = None
+) -> bands.BandChoice | None:
+    """The discretion band for a case: the band of ``circumstance`` in the benchmark of
+    ``power_item`` (and ``violation``, when the item has several) in force and published
+    on ``on``. ``None`` when there is none. The case workflow calls this."""
+    versions = [
+        b.as_version()
+        for b in power_item.benchmarks.filter(published=True).prefetch_related("bands")
+    ]
+    return bands.select_band(versions, on, circumstance, violation)
+
+
+# --- the review catalogue --------------------------------------------------------------
+
+REVIEW_FIELDS = (
+    "title",
+    "criteria",
+    "category",
+    "basis",
+    "valid_from",
+    "valid_to",
+    "published",
+    "published_on",
+)
+
+
+@transaction.atomic
+def save_review_entry(
+    entry: ReviewCatalogueItem | None = None,
+    *,
+    organ: EnforcementSubject | None = None,
+    power_items: Sequence[PowerItem] | None = None,
+    **fields: Any,
+) -> ReviewCatalogueItem:
+    if entry is None:
+        if organ is None:
+            raise ValidationError({"organ": _("An entry needs an organ.")})
+        entry = ReviewCatalogueItem(organ=organ)
+    _set_fields(entry, fields, REVIEW_FIELDS)
+    if power_items is not None:
+        foreign = [p for p in power_items if p.subject_id != entry.organ_id]
+        if foreign:
+            raise ValidationError(
+                {"power_items": _("Only the organ's own power items can be listed.")}
+            )
+    _save(entry)
+    if power_items is not None:
+        entry.power_items.set(power_items)
+    return entry
+
+
+# --- questions the case workflow and the rules engine ask ------------------------------
+
+
+def power_item_in_scope(subject: EnforcementSubject, item: PowerItem, on: date) -> bool:
+    """Whether ``subject`` may exercise ``item`` on ``on`` (rules APL-38-subject,
+    APL-power-scope, APL-20-entrustment): the subject may enforce, and the item is
+    in force and either on its own power list or entrusted to it by an entrustment in
+    force that day (the entrusted organisation then acts in the entrusting organ's
+    name)."""
+    if not subject.can_enforce or not subject.active or not item.in_force_on(on):
+        return False
+    if item.subject_id == subject.pk:
+        return subject.subject_type != "entrusted"
+    return any(
+        e.in_force_on(on)
+        for e in item.entrustments.filter(entrusted=subject, entrusting_organ=item.subject_id)
+    )
