@@ -2,6 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -648,6 +649,7 @@ def create_review_entry(request: HttpRequest, payload: ReviewEntryIn) -> Status[
 
 
 class RowErrorOut(Schema):
+    path: str
     row: int
     column: str
     message: str
@@ -661,9 +663,18 @@ class ImportOut(Schema):
     errors: list[RowErrorOut]
 
 
+class ImportErrorOut(ImportOut):
+    """The API's one error shape (status, code, message, errors[].path) with the
+    import's row-by-row report."""
+
+    status: int
+    code: str
+    message: str
+
+
 @router.post(
     "/imports/{kind}",
-    response={200: ImportOut, 400: ImportOut},
+    response={200: ImportOut, 400: ImportErrorOut},
     summary="Import power items, benchmarks or officers (.xlsx or .csv); whole or nothing",
 )
 def import_file(
@@ -679,7 +690,17 @@ def import_file(
         request.user, enforcing_organs(request.user), organ_field="", pk=organ_id
     )
     result = exchange.import_table(kind, file, file.name or "", organ, request.user)
-    return Status(200 if result.ok else 400, result.as_dict())
+    body = result.as_dict()
+    for error in body["errors"]:
+        error["path"] = f"file.rows[{error['row']}].{error['column']}"
+    if result.ok:
+        return Status(200, body)
+    body.update(
+        status=400,
+        code="invalid",
+        message=_("The file was not imported: fix the rows listed and send it again."),
+    )
+    return Status(400, body)
 
 
 @router.get(

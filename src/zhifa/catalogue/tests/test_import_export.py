@@ -108,8 +108,10 @@ class TestPowerItemImport:
         assert response.status_code == 400
         body = response.json()
         assert body["applied"] is False and body["created"] == 0
+        assert body["status"] == 400 and body["code"] == "invalid" and body["message"]
         cells = {(e["row"], e["column"]) for e in body["errors"]}
         assert cells == {(3, "名称"), (3, "法律依据"), (3, "生效日期"), (3, "已公布")}
+        assert "file.rows[3].生效日期" in {e["path"] for e in body["errors"]}
         assert PowerItem.objects.count() == 0
 
     def test_good_file_applies_whole(self, articles, organ_a, head_a):
