@@ -36,6 +36,14 @@ class UserAdmin(BaseUserAdmin):
         (_("Status"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # is_staff follows the role; only a superuser may grant or take superuser.
+        readonly = ["is_staff", "last_login", "date_joined"]
+        if not request.user.is_superuser:
+            readonly.append("is_superuser")
+        return readonly
+
     add_fieldsets = (
         (
             None,

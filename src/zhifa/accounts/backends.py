@@ -1,8 +1,10 @@
 """Authentication backend: Django's ModelBackend plus role-based permissions.
 
-The administrator role (系统管理员) maintains regions, organs, users and configuration in
-the administration site, so it holds every model permission there; other roles hold
-none (they work in the scoped pages and API, never in the unscoped admin).
+A platform administrator (系统管理员 with no region) maintains regions, organs, users and
+configuration in the administration site, so it holds every model permission there.
+The administration site is not scoped, so an administrator limited to a region gets no
+admin permissions (they work in the scoped pages, like supervisors); other roles hold
+none either.
 """
 
 from __future__ import annotations
@@ -15,7 +17,11 @@ from .models import Role
 
 
 def _is_administrator(user: Any) -> bool:
-    return bool(user.is_active and getattr(user, "role", None) == Role.ADMINISTRATOR)
+    return bool(
+        user.is_active
+        and getattr(user, "role", None) == Role.ADMINISTRATOR
+        and getattr(user, "region_id", None) is None
+    )
 
 
 class RoleBackend(ModelBackend):

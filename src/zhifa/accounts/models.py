@@ -59,8 +59,10 @@ class User(AbstractUser):
         return f"{self.full_name}（{self.username}）" if self.full_name else self.username
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        # Only administrators (and superusers) enter the unscoped administration site.
-        self.is_staff = self.is_superuser or self.role == Role.ADMINISTRATOR
+        # Only platform administrators (and superusers) enter the unscoped admin site.
+        self.is_staff = self.is_superuser or (
+            self.role == Role.ADMINISTRATOR and self.region_id is None
+        )
         super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:

@@ -7,6 +7,8 @@ from datetime import date
 from django.db.models import Q
 from ninja import Field, FilterSchema
 
+from zhifa.core.validation import DB_MAX_ID
+
 from .models import Circumstance, LawLevel, PowerCategory
 
 
@@ -29,7 +31,7 @@ class LawFilter(FilterSchema):
 class PowerItemFilter(FilterSchema):
     q: str | None = Field(None, description="Substring of the code or name")
     category: PowerCategory | None = Field(None, description="Category")
-    subject: int | None = Field(None, description="Subject (organ) id")
+    subject: int | None = Field(None, ge=1, le=DB_MAX_ID, description="Subject (organ) id")
     published: bool | None = Field(None, description="Published")
     warning: bool | None = Field(
         None, description="Has an open update warning (rule JL-power-list-update)"
@@ -60,8 +62,8 @@ class PowerItemFilter(FilterSchema):
 
 class BenchmarkFilter(FilterSchema):
     q: str | None = Field(None, description="Substring of the violation or the power item")
-    power_item: int | None = Field(None, description="Power item id")
-    subject: int | None = Field(None, description="Subject (organ) id")
+    power_item: int | None = Field(None, ge=1, le=DB_MAX_ID, description="Power item id")
+    subject: int | None = Field(None, ge=1, le=DB_MAX_ID, description="Subject (organ) id")
     published: bool | None = Field(None, description="Published")
     in_force_on: date | None = Field(None, description="In force on this date")
 
@@ -91,7 +93,7 @@ class BandListFilter(FilterSchema):
 
     q: str | None = Field(None, description="Substring of the violation or conditions")
     circumstance: Circumstance | None = Field(None, description="Circumstance")
-    subject: int | None = Field(None, description="Subject (organ) id")
+    subject: int | None = Field(None, ge=1, le=DB_MAX_ID, description="Subject (organ) id")
 
     def filter_q(self, value: str | None) -> Q:
         if not value:
@@ -104,7 +106,7 @@ class BandListFilter(FilterSchema):
 
 class ReviewEntryFilter(FilterSchema):
     q: str | None = Field(None, description="Substring of the matter or criteria")
-    organ: int | None = Field(None, description="Organ id")
+    organ: int | None = Field(None, ge=1, le=DB_MAX_ID, description="Organ id")
 
     def filter_q(self, value: str | None) -> Q:
         if not value:

@@ -25,7 +25,7 @@ from .export import object_entries
 from .filters import EntryFilter
 from .models import Entry, Evidence
 from .presentation import action_label, actor_name
-from .services import EVIDENCE_ROLES, ObjectRef, add_evidence
+from .services import EVIDENCE_ROLES, ObjectRef, add_evidence, check_attachable
 from .views import BROWSE_ROLES, OBJECT_TYPE_RE, READ_ROLES
 
 router = Router(tags=["records"])
@@ -194,6 +194,7 @@ def upload_evidence(
                 {"object_type": [_("Give both object_type (app.model) and object_id, or neither.")]}
             )
         obj = ObjectRef(data.object_type, data.object_id)
+        check_attachable(user, obj)  # type: ignore[arg-type]
     collected_at = data.collected_at
     if timezone.is_naive(collected_at):
         collected_at = timezone.make_aware(collected_at)

@@ -225,20 +225,29 @@ def storage_name_for(sm3: str, extension: str) -> str:
     return f"evidence/{sm3[:2]}/{sm3[2:4]}/{sm3}.{extension}"
 
 
-def store(spooled: Spooled) -> str:
+def store(spooled: Spooled) -> tuple[str, bool]:
     """Store the file under its digest unless an identical file is already there;
-    return its storage name. Stored files are never overwritten."""
+    return its storage name and whether this call stored it. Stored files are never
+    overwritten."""
     storage = evidence_storage()
     name = storage_name_for(spooled.sm3, spooled.extension)
     if storage.exists(name):
-        return name
+        return name, False
     saved = storage.save(name, File(spooled.file, name=name))
     try:
         path = storage.path(saved)
     except NotImplementedError:  # object storage: immutability is the bucket's policy
-        return saved
+        return saved, True
     os.chmod(path, 0o444)  # read-only on disk as well
-    return saved
+    return saved, True
+
+
+def discard(name: str) -> None:
+    """Remove a file stored by an upload whose record was not written."""
+    storage = evidence_storage()
+    with contextlib.suppress(NotImplementedError, FileNotFoundError):
+        os.chmod(storage.path(name), 0o644)
+    storage.delete(name)
 
 
 def digests_of_stored(name: str) -> tuple[int, str, str]:

@@ -7,9 +7,11 @@ import datetime as dt
 from django.db.models import Q
 from ninja import Field, FilterSchema
 
+from zhifa.core.validation import DB_MAX_ID
+
 
 class EntryFilter(FilterSchema):
-    organ: int | None = Field(None, description="Organ ID")
+    organ: int | None = Field(None, ge=1, le=DB_MAX_ID, description="Organ ID")
     region: str | None = Field(
         None, pattern=r"^\d{6}(\d{3})?$", description="Region code; includes its subtree"
     )

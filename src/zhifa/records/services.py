@@ -308,6 +308,42 @@ def _validate_evidence_metadata(
     return errors
 
 
+#: Longest object reference the Entry table stores.
+MAX_OBJECT_FIELD = 64
+
+
+def check_attachable(actor: User, ref: ObjectRef) -> None:
+    """An object reference that comes from a request (API, upload page) may only name an
+    object that exists and lies in the actor's scope. A model opts in by declaring
+    ``record_organ_field``, the path from it to its EnforcementSubject (cases will);
+    until then evidence is uploaded on its own. Service-level callers pass the object
+    itself and are trusted."""
+    from django.apps import apps
+
+    from zhifa.core.scope import scoped
+
+    if len(ref.object_type) > MAX_OBJECT_FIELD or len(ref.object_id) > MAX_OBJECT_FIELD:
+        raise ValidationError(
+            {"object_id": [_("The object reference is too long (at most 64 characters).")]}
+        )
+    try:
+        model = apps.get_model(ref.object_type)
+    except (LookupError, ValueError):
+        model = None
+    organ_field = getattr(model, "record_organ_field", None) if model is not None else None
+    if model is None or organ_field is None:
+        raise ValidationError(
+            {"object_type": [_("Evidence cannot be attached to this kind of object.")]}
+        )
+    in_scope = scoped(actor, model._default_manager.all(), organ_field)
+    try:
+        exists = in_scope.filter(pk=ref.object_id).exists()
+    except (ValueError, TypeError, OverflowError):
+        exists = False
+    if not exists:
+        raise ValidationError({"object_id": [_("No such object in your scope.")]})
+
+
 def add_evidence(
     *,
     actor: User,
@@ -346,36 +382,77 @@ def add_evidence(
     if errors:
         raise ValidationError(errors)
     with evidence_files.spool(upload, kind) as spooled:
-        storage_name = evidence_files.store(spooled)
-        with transaction.atomic():
-            evidence = Evidence.objects.create(
-                organ_id=actor.organ_id,
-                kind=kind,
-                title=title.strip(),
-                object_type=ObjectRef.of(obj).object_type if obj is not None else "",
-                object_id=ObjectRef.of(obj).object_id if obj is not None else "",
-                original_name=original_name,
-                content_type=spooled.content_type,
-                extension=spooled.extension,
-                size=spooled.size,
-                sm3=spooled.sm3,
-                sha256=spooled.sha256,
-                storage_name=storage_name,
-                collected_at=collected_at,
-                location=location.strip(),
-                device_id=device_id.strip(),
-                duration_seconds=duration_seconds,
-                uploaded_by=actor,
-                uploaded_at=timezone.now(),
+        storage_name, newly_stored = evidence_files.store(spooled)
+        try:
+            evidence = _record_evidence(
+                actor,
+                obj,
+                kind,
+                title,
+                original_name,
+                spooled,
+                storage_name,
+                collected_by,
+                collected_at,
+                location,
+                device_id,
+                duration_seconds,
             )
-            evidence.collected_by.set(collected_by)
-            append_entry(
-                actor=actor,
-                organ=actor.organ_id,
-                action="evidence.add",
-                obj=obj if obj is not None else evidence,
-                payload=evidence_payload(evidence, collected_by),
-            )
+        except BaseException:
+            # Nothing is written when the record fails: drop a file only this upload
+            # brought (an identical file already stored stays, others may cite it).
+            if newly_stored:
+                evidence_files.discard(storage_name)
+            raise
+    return evidence
+
+
+def _record_evidence(
+    actor: User,
+    obj: models.Model | ObjectRef | None,
+    kind: str,
+    title: str,
+    original_name: str,
+    spooled: Any,
+    storage_name: str,
+    collected_by: list[User],
+    collected_at: Any,
+    location: str,
+    device_id: str,
+    duration_seconds: int | None,
+) -> Evidence:
+    organ_id = actor.organ_id
+    if organ_id is None:  # add_evidence checked it; keep the type checker informed
+        raise RecordError("Evidence needs the actor's organ.")
+    with transaction.atomic():
+        evidence = Evidence.objects.create(
+            organ_id=organ_id,
+            kind=kind,
+            title=title.strip(),
+            object_type=ObjectRef.of(obj).object_type if obj is not None else "",
+            object_id=ObjectRef.of(obj).object_id if obj is not None else "",
+            original_name=original_name,
+            content_type=spooled.content_type,
+            extension=spooled.extension,
+            size=spooled.size,
+            sm3=spooled.sm3,
+            sha256=spooled.sha256,
+            storage_name=storage_name,
+            collected_at=collected_at,
+            location=location.strip(),
+            device_id=device_id.strip(),
+            duration_seconds=duration_seconds,
+            uploaded_by=actor,
+            uploaded_at=timezone.now(),
+        )
+        evidence.collected_by.set(collected_by)
+        append_entry(
+            actor=actor,
+            organ=organ_id,
+            action="evidence.add",
+            obj=obj if obj is not None else evidence,
+            payload=evidence_payload(evidence, collected_by),
+        )
     return evidence
 
 

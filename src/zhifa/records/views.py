@@ -20,6 +20,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from zhifa.accounts.models import Role
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped, visible_organs
+from zhifa.core.validation import DB_MAX_ID
 
 from . import evidence_files
 from .canonical import format_time
@@ -28,7 +29,7 @@ from .filters import EntryFilter
 from .forms import EvidenceForm
 from .models import Checkpoint, Entry, Evidence, EvidenceKind
 from .presentation import action_label, actor_name
-from .services import EVIDENCE_ROLES, ObjectRef, add_evidence
+from .services import EVIDENCE_ROLES, ObjectRef, add_evidence, check_attachable
 
 PAGE_SIZE = 50
 #: Who may browse entries across objects (and, for supervisors, across organs).
@@ -168,12 +169,15 @@ def _evidence_add(request: HttpRequest) -> HttpResponse:
         "object_type": request.GET.get("object_type", ""),
         "object_id": request.GET.get("object_id", ""),
     }
-    form = EvidenceForm(request.POST or None, request.FILES or None, user=user, initial=initial)  # type: ignore[arg-type]
+    if request.method == "POST":
+        form = EvidenceForm(request.POST, request.FILES, user=user)  # type: ignore[arg-type]
+    else:
+        form = EvidenceForm(user=user, initial=initial)  # type: ignore[arg-type]
     if getattr(request, "evidence_upload_too_large", False):
         form.is_valid()
         form.errors.pop("file", None)
         form.add_error("file", evidence_files.too_large_message())
-    elif request.method == "POST" and form.is_valid():
+    elif form.is_bound and form.is_valid():
         data = form.cleaned_data
         obj = None
         if data["object_type"] and data["object_id"]:
@@ -182,6 +186,8 @@ def _evidence_add(request: HttpRequest) -> HttpResponse:
         if timezone.is_naive(collected_at):
             collected_at = timezone.make_aware(collected_at)
         try:
+            if obj is not None:
+                check_attachable(user, obj)  # type: ignore[arg-type]
             evidence = add_evidence(
                 actor=user,  # type: ignore[arg-type]
                 upload=data["file"],
@@ -231,9 +237,16 @@ def published_checkpoints(request: HttpRequest) -> JsonResponse:
     checkpoints = Checkpoint.objects.select_related("organ").order_by("-signed_at", "-pk")
     organ = request.GET.get("organ", "")
     if organ:
-        if not organ.isdigit():
+        if not organ.isdigit() or not 1 <= int(organ) <= DB_MAX_ID:
+            from zhifa.core.api import error_body
+
             return JsonResponse(
-                {"errors": [{"path": "query.organ", "message": _("Give the organ's ID.")}]},
+                error_body(
+                    400,
+                    "invalid",
+                    _("The request is not valid."),
+                    [{"path": "query.organ", "message": _("Give the organ's ID.")}],
+                ),
                 status=400,
             )
         checkpoints = checkpoints.filter(organ_id=int(organ))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import Q
 from ninja import Field, FilterSchema
 
+from zhifa.core.validation import DB_MAX_ID
+
 from .models import CertificateStatus, EntrustmentStatus, OfficerKind, SubjectType
 
 REGION_PATTERN = r"^\d{6}(\d{3})?$"
@@ -31,7 +33,7 @@ class OfficerFilter(FilterSchema):
         None, description="Substring of the name, post, enforcement fields or certificate number"
     )
     kind: OfficerKind | None = Field(None, description="Officer or auxiliary staff")
-    organ: int | None = Field(None, description="Organ id")
+    organ: int | None = Field(None, ge=1, le=DB_MAX_ID, description="Organ id")
     region: str | None = Field(
         None, pattern=REGION_PATTERN, description="Region code; includes its subtree"
     )
@@ -42,7 +44,10 @@ class OfficerFilter(FilterSchema):
         None, description="Holds the legal professional qualification"
     )
     expiring_within: int | None = Field(
-        None, ge=1, le=366, description="Has a valid certificate ending within this many days"
+        None,
+        ge=1,
+        le=366,
+        description="Has a valid certificate ending within this many days",
     )
 
     def filter_q(self, value: str | None) -> Q:
@@ -95,7 +100,9 @@ def _officers_with_certificate_number(value: str):  # type: ignore[no-untyped-de
 class EntrustmentFilter(FilterSchema):
     q: str | None = Field(None, description="Substring of an organ's name or the matters")
     status: EntrustmentStatus | None = Field(None, description="Status")
-    organ: int | None = Field(None, description="Entrusting or entrusted organ id")
+    organ: int | None = Field(
+        None, ge=1, le=DB_MAX_ID, description="Entrusting or entrusted organ id"
+    )
 
     def filter_q(self, value: str | None) -> Q:
         if not value:

@@ -62,6 +62,17 @@ class TestAddEvidence:
         assert payload["sm3"] == evidence.sm3 and payload["sha256"] == evidence.sha256
         assert payload["collected_by"] == [officer_a.pk] and payload["device_id"] == "DSJ-01"
 
+    def test_a_failed_record_leaves_no_file_behind(self, officer_a, settings, monkeypatch):
+        from zhifa.records import services
+
+        def refuse(**kwargs):
+            raise services.RecordError("refused")
+
+        monkeypatch.setattr(services, "append_entry", refuse)
+        with pytest.raises(services.RecordError):
+            add_evidence(**evidence_kwargs(officer_a))
+        assert_nothing_stored(settings)
+
     def test_identical_content_is_stored_once_and_never_overwritten(self, officer_a, settings):
         first = add_evidence(**evidence_kwargs(officer_a))
         second = add_evidence(**evidence_kwargs(officer_a, title="第二张"))
@@ -157,12 +168,27 @@ class TestUploadApi:
         return client_for(user).post("/api/v1/records/evidence", data)
 
     def test_upload_returns_the_digests(self, officer_a):
-        response = self.post(officer_a, object_type="cases.case", object_id="3")
+        response = self.post(officer_a)
         assert response.status_code == 201, response.content
         body = response.json()
         assert body["sm3"] == hashlib.new("sm3", PNG).hexdigest()
         assert body["collected_by"] == ["officer_a"]
-        assert body["object_type"] == "cases.case"
+
+    @pytest.mark.parametrize(
+        ("object_type", "object_id", "path"),
+        [
+            ("cases.case", "3", "body.object_type"),  # no such model (yet)
+            ("registry.officer", "1", "body.object_type"),  # a model that does not opt in
+            ("registry.officer", "9" * 65, "body.object_id"),  # longer than stored
+        ],
+    )
+    def test_object_reference_must_name_an_attachable_object_in_scope(
+        self, officer_a, settings, object_type, object_id, path
+    ):
+        response = self.post(officer_a, object_type=object_type, object_id=object_id)
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["path"] == path
+        assert_nothing_stored(settings)
 
     def test_executable_renamed_jpg_is_refused_with_the_field_named(self, officer_a, settings):
         response = self.post(officer_a, content=ELF, file_name="photo.jpg")

@@ -151,16 +151,42 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+#: A case file is a few levels deep; anything much deeper is not one, and deep nesting
+#: would exhaust the recursion of the parser or the schema validator.
+MAX_DEPTH = 32
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of parsed JSON, computed without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(node, dict):
+            stack.extend((child, level + 1) for child in node.values())
+        elif isinstance(node, list):
+            stack.extend((child, level + 1) for child in node)
+    return deepest
+
+
 def parse_json(text: str | bytes) -> Any:
     """Parse JSON text; raise ``InvalidCaseFile`` (path ``$``) when it is not JSON."""
+    too_deep = InvalidCaseFile(
+        [FieldError("$", f"nested more than {MAX_DEPTH} levels deep; not a case file")]
+    )
     try:
-        return json.loads(text, parse_constant=_no_constants)
+        document = json.loads(text, parse_constant=_no_constants)
+    except RecursionError:
+        raise too_deep from None
     except json.JSONDecodeError as exc:
         raise InvalidCaseFile(
             [FieldError("$", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")]
         ) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidCaseFile([FieldError("$", f"not valid JSON: {exc}")]) from None
+    if _depth(document) > MAX_DEPTH:
+        raise too_deep
+    return document
 
 
 def load_document(text: str | bytes) -> dict[str, Any]:
