@@ -19,6 +19,8 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
 }
 MAX_ROWS = 5000
+#: Largest import file accepted.
+MAX_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -63,18 +65,31 @@ def read_table(file: IO[bytes], filename: str) -> tuple[list[str], list[tuple[in
     """The header row and the data rows (with their row numbers), all as text.
     Blank rows are skipped."""
     fmt = format_of(filename)
-    raw = file.read()
+    raw = file.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise TableError(
+            [RowError(0, "", _("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES >> 20})]
+        )
     rows: list[list[str]] = []
+    # Read at most one row beyond the limit (header + MAX_ROWS + 1), so a huge or
+    # highly compressed workbook cannot exhaust memory; blank rows count too.
+    limit = MAX_ROWS + 2
     try:
         if fmt == "csv":
             text = raw.decode("utf-8-sig")
-            rows = [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text))]
+            for row in csv.reader(io.StringIO(text)):
+                rows.append([_cell(c) for c in row])
+                if len(rows) >= limit:
+                    break
         else:
             from openpyxl import load_workbook
 
             workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
             sheet = workbook.worksheets[0]
-            rows = [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+            for values in sheet.iter_rows(values_only=True):
+                rows.append([_cell(c) for c in values])
+                if len(rows) >= limit:
+                    break
             workbook.close()
     except UnicodeDecodeError as exc:
         raise TableError([RowError(0, "", _("The CSV file is not UTF-8 text."))]) from exc
@@ -86,7 +101,7 @@ def read_table(file: IO[bytes], filename: str) -> tuple[list[str], list[tuple[in
         raise TableError([RowError(1, "", _("The file has no header row."))])
     header = rows[0]
     data = [(number, row) for number, row in enumerate(rows[1:], start=2) if any(row)]
-    if len(data) > MAX_ROWS:
+    if len(data) > MAX_ROWS or len(rows) >= limit:
         raise TableError(
             [RowError(0, "", _("At most %(n)d rows can be imported at once.") % {"n": MAX_ROWS})]
         )
@@ -116,7 +131,14 @@ def write_table(fmt: str, headers: Sequence[str], rows: Iterable[Sequence[Any]])
     raise ValueError(f"unknown format {fmt!r}")
 
 
+#: A text cell starting with one of these is run as a formula by spreadsheet programs
+#: (CSV/formula injection); exported text gets a leading apostrophe instead.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _export_value(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, date):

@@ -22,6 +22,8 @@ if len(SECRET_KEY) < 50:
     )
 
 DEBUG = False
+# Marks production: commands that must never run here (e.g. `zhifa demo`) check it.
+ZHIFA_PRODUCTION = True
 SECURE_SSL_REDIRECT = env_bool("ZHIFA_SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("ZHIFA_HSTS_SECONDS", str(60 * 60 * 24 * 365)))

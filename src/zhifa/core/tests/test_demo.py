@@ -37,3 +37,13 @@ def test_demo_is_idempotent_and_its_printed_logins_work():
         )
         assert response.status_code == 302, user.username
         assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_refuses_production_settings(settings):
+    from django.core.management import CommandError
+
+    settings.ZHIFA_PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        call_command("demo", stdout=StringIO())
+    assert not User.objects.exists()

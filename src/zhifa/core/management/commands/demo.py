@@ -10,15 +10,29 @@ import importlib
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 
 class Command(BaseCommand):
     help = "Load demo data (idempotent) and print the demo logins."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Load demo users (with a published password) even on production settings.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if getattr(settings, "ZHIFA_PRODUCTION", False) and not options["allow_production"]:
+            raise CommandError(
+                "zhifa demo creates users with a published password and is meant for "
+                "demonstrations; it refuses to run on production settings. "
+                "Use --allow-production only on a throwaway installation."
+            )
         call_command("migrate", interactive=False, verbosity=0)
         with transaction.atomic():
             for config in apps.get_app_configs():
