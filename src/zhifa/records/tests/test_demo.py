@@ -24,9 +24,7 @@ def test_demo_record_is_idempotent_and_verifies(settings, tmp_path):
 
     second = io.StringIO()
     call_command("demo", stdout=second)
-    assert list(Entry.objects.order_by("organ_id", "seq").values_list("pk", flat=True)) == (
-        entries
-    )
+    assert list(Entry.objects.order_by("organ_id", "seq").values_list("pk", flat=True)) == (entries)
     assert Checkpoint.objects.count() == checkpoints
     # The same logins are printed on every run.
     for out in (first, second):
