@@ -20,9 +20,9 @@ def test_no_payload_contains_an_id_number():
     call_command("demo", stdout=io.StringIO())
     officer = Officer.objects.exclude(id_number="").first()
     actor = Entry.objects.exclude(actor=None).first().actor
-    services.save_officer(officer, actor=actor, id_number=demo_id_number("33042119800101888"))
+    services.save_officer(officer, actor=actor, id_number=demo_id_number("33042119900101888"))
     id_numbers = set(Officer.objects.exclude(id_number="").values_list("id_number", flat=True))
-    id_numbers.add(demo_id_number("33042119800101888"))
+    id_numbers.add(demo_id_number("33042119900101888"))
     assert len(id_numbers) > 5
     payloads = list(Entry.objects.values_list("payload", flat=True))
     assert any('"id_number_changed":true' in p for p in payloads)
