@@ -85,9 +85,8 @@ def test_benchmark_create_and_update(item_a, organ_a, head_a):
         services.save_benchmark(benchmark, actor=head_a, bands_data=BANDS, **fields)
         services.save_benchmark(benchmark, actor=head_a, description="说明")
     assert payload(updated.one()) == {"changes": {"description": {"old": "", "new": "说明"}}}
-    with appended() as refused:
-        with pytest.raises(ValidationError):
-            services.save_benchmark(benchmark, actor=head_a, bands_data=[])
+    with appended() as refused, pytest.raises(ValidationError):
+        services.save_benchmark(benchmark, actor=head_a, bands_data=[])
     assert refused == []
 
 
@@ -112,7 +111,6 @@ def test_review_entry_create_update_and_refusal(organ_a, item_a, item_b, head_a)
 
 @pytest.mark.django_db
 def test_refused_power_item_appends_nothing(organ_a, head_a):
-    with appended() as entries:
-        with pytest.raises(ValidationError):
-            services.save_power_item(actor=head_a, subject=organ_a, code="", name="", category="x")
+    with appended() as entries, pytest.raises(ValidationError):
+        services.save_power_item(actor=head_a, subject=organ_a, code="", name="", category="x")
     assert entries == []

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core.management import call_command
 
+from zhifa.accounts.models import User
 from zhifa.records.models import Entry
 from zhifa.registry import services
 from zhifa.registry.demo import demo_id_number
@@ -19,7 +20,7 @@ from zhifa.registry.models import Officer
 def test_no_payload_contains_an_id_number():
     call_command("demo", stdout=io.StringIO())
     officer = Officer.objects.exclude(id_number="").first()
-    actor = Entry.objects.exclude(actor=None).first().actor
+    actor = User.objects.get(username="supervisor")
     services.save_officer(officer, actor=actor, id_number=demo_id_number("33042119900101888"))
     id_numbers = set(Officer.objects.exclude(id_number="").values_list("id_number", flat=True))
     id_numbers.add(demo_id_number("33042119900101888"))

@@ -67,14 +67,13 @@ def test_create_update_terminate(organ_c, entrusted_c, supervisor_county_c):
 
 @pytest.mark.django_db
 def test_refused_entrustment_appends_nothing(organ_b, organ_c, entrusted_c, supervisor_city):
-    with appended() as entries:
-        with pytest.raises(ValidationError):
-            services.create_entrustment(
-                actor=supervisor_city,
-                entrusting_organ=organ_c,
-                entrusted=organ_b,
-                valid_from=date(2026, 1, 1),
-                valid_to=date(2027, 12, 31),
-                instrument=ContentFile(PDF, name="w.pdf"),
-            )
+    with appended() as entries, pytest.raises(ValidationError):
+        services.create_entrustment(
+            actor=supervisor_city,
+            entrusting_organ=organ_c,
+            entrusted=organ_b,
+            valid_from=date(2026, 1, 1),
+            valid_to=date(2027, 12, 31),
+            instrument=ContentFile(PDF, name="w.pdf"),
+        )
     assert entries == []
