@@ -61,8 +61,9 @@ def test_administrator_records_in_the_top_justice_bureau(admin_user, justice_cit
 def test_no_justice_bureau_refuses_and_writes_nothing(supervisor_city, admin_user):
     with appended() as entries:
         for actor in (supervisor_city, admin_user):
-            with pytest.raises(ValidationError, match="justice bureau"):
+            with pytest.raises(ValidationError) as exc:
                 _law(actor)
+            assert "司法局" in exc.value.message_dict["law"][0]
     assert entries == [] and not Law.objects.exists()
 
 
