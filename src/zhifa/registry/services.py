@@ -313,7 +313,8 @@ def save_officer(
     """Create an officer of ``organ`` or update ``officer``. The ID number is stored in
     its compact form after the GB 11643 check. Recorded as ``officer.create`` or
     ``officer.update`` (changed fields only; nothing when nothing changed) in the
-    officer's organ's chain; the ID number itself is never recorded."""
+    officer's organ's chain; the ID number itself is never recorded. Moving the officer
+    to another organ also records ``officer.transfer_out`` in the old organ's chain."""
     before: dict[str, Any] | None = None
     if officer is None:
         if organ is None:
@@ -342,6 +343,15 @@ def save_officer(
         changed = changes.diff(before, after)
         if changed:
             _record(actor, officer.organ_id, "officer.update", officer, {"changes": changed})
+        if before["organ"] != after["organ"]:
+            # A transfer also shows in the chain of the organ the officer left.
+            _record(
+                actor,
+                before["organ"],
+                "officer.transfer_out",
+                officer,
+                {"officer": officer.pk, "name": officer.name, "to_organ": officer.organ_id},
+            )
     return officer
 
 

@@ -91,3 +91,14 @@ def test_refused_officer_changes_append_nothing(organ_a, regions, head_a, person
         with pytest.raises(ValidationError):
             services.record_exam(person_a, actor=head_a, taken_on=date(2025, 1, 1), name="")
     assert entries == []
+
+
+@pytest.mark.django_db
+def test_transfer_is_recorded_in_both_organs(person_a, organ_a, organ_b, supervisor_city):
+    with appended() as entries:
+        services.save_officer(person_a, actor=supervisor_city, organ=organ_b)
+    update, transfer = entries
+    assert (update.action, update.organ_id) == ("officer.update", organ_b.pk)
+    assert payload(update) == {"changes": {"organ": {"old": organ_a.pk, "new": organ_b.pk}}}
+    assert (transfer.action, transfer.organ_id) == ("officer.transfer_out", organ_a.pk)
+    assert payload(transfer) == {"officer": person_a.pk, "name": "张执法", "to_organ": organ_b.pk}
