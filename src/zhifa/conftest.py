@@ -50,6 +50,12 @@ def organ_c(regions: dict[str, Region]) -> EnforcementSubject:
 
 
 @pytest.fixture
+def justice_city(regions: dict[str, Region]) -> EnforcementSubject:
+    """The city's justice bureau (嘉兴市司法局), which supervises enforcement there."""
+    return make_organ("嘉兴市司法局", regions["330400"], short_name="嘉司", is_justice_bureau=True)
+
+
+@pytest.fixture
 def officer_a(organ_a: EnforcementSubject) -> User:
     return make_user("officer_a", Role.OFFICER, organ=organ_a, full_name="张伟")
 

@@ -25,23 +25,47 @@ USERS = [
 ]
 
 
+#: The demo user the registry and catalogue demos act as (their changes are recorded
+#: in the whole-process record with a real user). A supervisor of the city.
+DEMO_ACTOR = "supervisor"
+
+
+def _save_user(
+    username: str, full_name: str, role: Role, organ: object, region_code: str | None
+) -> User:
+    user, _created = User.objects.update_or_create(
+        username=username,
+        defaults={
+            "full_name": full_name,
+            "role": role,
+            "organ": organ,
+            "region": Region.objects.get(code=region_code) if region_code else None,
+            "is_active": True,
+            "is_staff": role == Role.ADMINISTRATOR,
+            "is_superuser": role == Role.ADMINISTRATOR,
+        },
+    )
+    if not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def demo_actor() -> User:
+    """The demo supervisor, created if missing. The registry and catalogue demos run
+    before this app's ``load`` (INSTALLED_APPS order) and need a real user to record
+    their changes; a supervisor needs only the regions, not an organ."""
+    for username, full_name, role, organ_key, region_code in USERS:
+        if username == DEMO_ACTOR:
+            assert organ_key is None
+            return _save_user(username, full_name, role, None, region_code)
+    raise LookupError(DEMO_ACTOR)
+
+
 def load(out: TextIO) -> None:
     organs = demo_organs()
     for username, full_name, role, organ_key, region_code in USERS:
-        user, _created = User.objects.update_or_create(
-            username=username,
-            defaults={
-                "full_name": full_name,
-                "role": role,
-                "organ": organs[organ_key] if organ_key else None,
-                "region": Region.objects.get(code=region_code) if region_code else None,
-                "is_active": True,
-                "is_staff": role == Role.ADMINISTRATOR,
-                "is_superuser": role == Role.ADMINISTRATOR,
-            },
-        )
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
+        _save_user(username, full_name, role, organs[organ_key] if organ_key else None, region_code)
     out.write(f"demo: {len(USERS)} users\n")
 
 

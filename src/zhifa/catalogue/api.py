@@ -126,7 +126,7 @@ def create_law(request: HttpRequest, payload: LawIn) -> Status[dict[str, object]
     require_role(request.user, *MANAGE_LAWS)
     data = payload.model_dump()
     data["level"] = payload.level.value
-    return Status(201, _law_out(services.save_law(**data)))
+    return Status(201, _law_out(services.save_law(actor=request.user, **data)))
 
 
 class LawRepealIn(Schema):
@@ -143,7 +143,7 @@ def repeal_law(request: HttpRequest, law_id: int, payload: LawRepealIn) -> dict[
     law = Law.objects.filter(pk=law_id).first()
     if law is None:
         raise Http404
-    return _law_out(services.repeal_law(law, on=payload.repealed_on))
+    return _law_out(services.repeal_law(law, actor=request.user, on=payload.repealed_on))
 
 
 class ArticleIn(Schema):
@@ -159,7 +159,7 @@ def add_article(request: HttpRequest, law_id: int, payload: ArticleIn) -> Status
     law = Law.objects.filter(pk=law_id).first()
     if law is None:
         raise Http404
-    article = services.add_article(law, **payload.model_dump())
+    article = services.add_article(law, actor=request.user, **payload.model_dump())
     return Status(201, _article_out(article))
 
 
@@ -185,7 +185,9 @@ def add_article_version(
 ) -> Status[dict[str, object]]:
     require_role(request.user, *MANAGE_LAWS)
     article = _article(article_id)
-    services.add_article_version(article, text=payload.text, valid_from=payload.valid_from)
+    services.add_article_version(
+        article, actor=request.user, text=payload.text, valid_from=payload.valid_from
+    )
     return Status(201, _article_out(_article(article_id)))
 
 
@@ -200,7 +202,7 @@ class RepealIn(Schema):
 )
 def repeal_article(request: HttpRequest, article_id: int, payload: RepealIn) -> dict[str, object]:
     require_role(request.user, *MANAGE_LAWS)
-    services.repeal_article(_article(article_id), on=payload.on)
+    services.repeal_article(_article(article_id), actor=request.user, on=payload.on)
     return _article_out(_article(article_id))
 
 
@@ -339,7 +341,7 @@ def create_power_item(request: HttpRequest, payload: PowerItemIn) -> Status[dict
     )
     basis = _articles(data.pop("basis_article_ids"))
     data["category"] = payload.category.value
-    item = services.save_power_item(subject=subject, basis=basis, **data)
+    item = services.save_power_item(actor=request.user, subject=subject, basis=basis, **data)
     return Status(201, _power_item_out(item))
 
 
@@ -366,7 +368,9 @@ def update_power_item(
     ids = data.pop("basis_article_ids", None)
     if data.get("category") is not None:
         data["category"] = str(data["category"])
-    services.save_power_item(item, basis=_articles(ids) if ids is not None else None, **data)
+    services.save_power_item(
+        item, actor=request.user, basis=_articles(ids) if ids is not None else None, **data
+    )
     return _power_item_out(PowerItem.objects.select_related("subject").get(pk=item.pk))
 
 
@@ -388,7 +392,7 @@ def review_power_item(request: HttpRequest, item_id: int, payload: ReviewIn) -> 
         request.user, PowerItem.objects.select_related("subject"), organ_field="subject", pk=item_id
     )
     services.record_power_item_review(
-        item, by=request.user, on=payload.on or timezone.localdate(), note=payload.note
+        item, actor=request.user, on=payload.on or timezone.localdate(), note=payload.note
     )
     return _power_item_out(PowerItem.objects.select_related("subject").get(pk=item.pk))
 
@@ -503,7 +507,9 @@ def create_benchmark(request: HttpRequest, payload: BenchmarkIn) -> Status[dict[
     article_id = data.pop("penalty_article_id")
     data["penalty_article"] = _articles([article_id])[0] if article_id else None
     bands = [{**band, "circumstance": str(band["circumstance"])} for band in data.pop("bands")]
-    benchmark = services.save_benchmark(power_item=item, bands_data=bands, **data)
+    benchmark = services.save_benchmark(
+        actor=request.user, power_item=item, bands_data=bands, **data
+    )
     fresh = DiscretionBenchmark.objects.select_related("power_item", "penalty_article__law")
     return Status(201, _benchmark_out(fresh.get(pk=benchmark.pk)))
 
@@ -627,7 +633,7 @@ def create_review_entry(request: HttpRequest, payload: ReviewEntryIn) -> Status[
 
         raise ValidationError({"power_item_ids": "Unknown power item id."})
     data["category"] = payload.category.value if payload.category else ""
-    entry = services.save_review_entry(organ=organ, power_items=items, **data)
+    entry = services.save_review_entry(actor=request.user, organ=organ, power_items=items, **data)
     return Status(
         201,
         {

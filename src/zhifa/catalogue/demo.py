@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TextIO
 
+from zhifa.registry import services as registry_services
 from zhifa.registry.demo import organs as demo_organs
 from zhifa.registry.models import Entrustment
 
@@ -306,9 +307,15 @@ def _article(law: str, number: str) -> Article:
 
 
 def load(out: TextIO) -> None:
+    from zhifa.accounts.demo import demo_actor
+
+    # The demo supervisor of 嘉兴市: law-text changes go to 嘉兴市司法局's chain, the
+    # organs' lists to each organ's chain (see services.law_record_organ).
+    actor = demo_actor()
     for name, (level, body, promulgated, effective) in LAWS.items():
         if not Law.objects.filter(name=name).exists():
             services.save_law(
+                actor=actor,
                 name=name,
                 level=level,
                 issuing_body=body,
@@ -318,7 +325,9 @@ def load(out: TextIO) -> None:
     laws = {law.name: law for law in Law.objects.filter(name__in=LAWS)}
     for law_name, number, ordinal, text in ARTICLES:
         if not Article.objects.filter(law__name=law_name, number=number).exists():
-            services.add_article(laws[law_name], number=number, text=text, ordinal=ordinal)
+            services.add_article(
+                laws[law_name], actor=actor, number=number, text=text, ordinal=ordinal
+            )
 
     organs = demo_organs()
     items: dict[str, PowerItem] = {}
@@ -327,6 +336,7 @@ def load(out: TextIO) -> None:
         existing = PowerItem.objects.filter(subject=organ, code=code).first()
         items[code] = services.save_power_item(
             existing,
+            actor=actor,
             subject=organ,
             basis=[_article(law, number) for law, number in basis],
             code=code,
@@ -344,6 +354,7 @@ def load(out: TextIO) -> None:
         ).first()
         services.save_benchmark(
             existing_benchmark,
+            actor=actor,
             power_item=item,
             violation=violation,
             penalty_article=_article(law, number),
@@ -369,6 +380,7 @@ def load(out: TextIO) -> None:
         organ = organs[organ_key]
         if not ReviewCatalogueItem.objects.filter(organ=organ, title=title).exists():
             services.save_review_entry(
+                actor=actor,
                 organ=organ,
                 title=title,
                 criteria=criteria,
@@ -382,7 +394,10 @@ def load(out: TextIO) -> None:
         entrusting_organ=organs["cle_b"], entrusted=organs["entrusted_b"]
     ).first()
     if entrustment is not None:
-        entrustment.power_items.set([items["HYZZ-CF-001"]])
+        # Records an entrustment.update only when the entrusted items change.
+        registry_services.update_entrustment(
+            entrustment, power_items=[items["HYZZ-CF-001"]], actor=actor
+        )
     out.write(
         f"demo: {Law.objects.count()} laws, {Article.objects.count()} articles, "
         f"{PowerItem.objects.count()} power items, "

@@ -352,7 +352,7 @@ def _import_power_items(
             saved = _apply(
                 r,
                 lambda item=item, fields=fields, basis=basis: services.save_power_item(
-                    item, subject=organ, basis=basis, **fields
+                    item, actor=user, subject=organ, basis=basis, **fields
                 ),
                 {},
             )
@@ -424,6 +424,7 @@ def _import_benchmarks(
             with transaction.atomic():
                 services.save_benchmark(
                     benchmark,
+                    actor=user,
                     power_item=item,
                     bands_data=[band for _r, band in members],
                     **head,
@@ -509,7 +510,7 @@ def _import_officers(
             saved = _apply(
                 r,
                 lambda officer=officer, fields=fields: registry_services.save_officer(
-                    officer, organ=organ, **fields
+                    officer, actor=user, organ=organ, **fields
                 ),
                 {},
             )
@@ -517,7 +518,7 @@ def _import_officers(
                 _apply(
                     r,
                     lambda saved=saved, certificate=certificate: (
-                        registry_services.issue_certificate(saved, by=user, **certificate)
+                        registry_services.issue_certificate(saved, actor=user, **certificate)
                     ),
                     {
                         "number": "certificate_number",

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from zhifa.registry.models import EnforcementSubject
+from zhifa.records import changes
+from zhifa.registry.models import EnforcementSubject, Region
 
 from . import bands
 from .models import (
@@ -28,6 +29,55 @@ from .models import (
     PowerItemWarning,
     ReviewCatalogueItem,
 )
+
+if TYPE_CHECKING:
+    from zhifa.accounts.models import User
+
+
+def _record(
+    actor: User, organ: EnforcementSubject | int, action: str, obj: Any, payload: Any
+) -> None:
+    # Imported here: the record imports the registry, which the catalogue builds on.
+    from zhifa.records.services import append_entry
+
+    append_entry(actor=actor, organ=organ, action=action, obj=obj, payload=payload)
+
+
+def law_record_organ(actor: User) -> EnforcementSubject:
+    """The chain that records a change to law text made by ``actor``.
+
+    Laws and articles belong to no organ. A change to them is recorded in the chain of
+    the organ that made it: the actor's own organ (a legal reviewer); for a supervisor,
+    the justice bureau (司法局) of the supervisor's region, or of the nearest region
+    above it that has one, since the justice bureau supervises enforcement there; for
+    an administrator without a region, the one justice bureau at the highest level.
+    When none is registered (or several tie) the change is refused: a law-text change
+    that no chain records is not made.
+    """
+    if actor.organ_id is not None:
+        return actor.organ  # type: ignore[return-value]
+    bureaus = EnforcementSubject.objects.filter(is_justice_bureau=True, active=True)
+    region: Region | None = actor.region
+    while region is not None:
+        bureau = bureaus.filter(region=region).order_by("pk").first()
+        if bureau is not None:
+            return bureau
+        region = region.parent
+    if actor.region_id is None:
+        found = list(bureaus.select_related("region"))
+        if found:
+            top = min(len(b.region.path) for b in found)
+            highest = [b for b in found if len(b.region.path) == top]
+            if len(highest) == 1:
+                return highest[0]
+    raise ValidationError(
+        {
+            "law": _(
+                "No justice bureau is registered to record this change in: register the "
+                "region's justice bureau first."
+            )
+        }
+    )
 
 
 def _save(obj: Any) -> Any:
@@ -57,20 +107,61 @@ LAW_FIELDS = (
 
 
 @transaction.atomic
-def save_law(law: Law | None = None, **fields: Any) -> Law:
+def save_law(law: Law | None = None, *, actor: User, **fields: Any) -> Law:
+    """Create or update a law (``law.create`` / ``law.update``, in the chain of
+    :func:`law_record_organ`; nothing is recorded when nothing changed)."""
+    organ = law_record_organ(actor)
+    before = changes.snapshot(law, LAW_FIELDS) if law is not None and law.pk else None
     law = law or Law()
     _set_fields(law, fields, LAW_FIELDS)
-    return _save(law)
+    _save(law)
+    after = changes.snapshot(law, LAW_FIELDS)
+    if before is None:
+        _record(actor, organ, "law.create", law, after)
+    else:
+        changed = changes.diff(before, after)
+        if changed:
+            _record(actor, organ, "law.update", law, {"changes": changed})
+    return law
+
+
+def _digest(text: str) -> str:
+    from zhifa.records.canonical import sm3_hex
+
+    return sm3_hex(text.encode())
 
 
 @transaction.atomic
 def add_article(
-    law: Law, *, number: str, text: str, valid_from: date | None = None, ordinal: int = 0
+    law: Law,
+    *,
+    actor: User,
+    number: str,
+    text: str,
+    valid_from: date | None = None,
+    ordinal: int = 0,
 ) -> Article:
     """Add an article with its first version (from the law's effective date unless
-    given)."""
+    given); ``article.add``. The text is recorded by its SM3 digest."""
+    organ = law_record_organ(actor)
     article = _save(Article(law=law, number=number.strip(), ordinal=ordinal))
-    _save(ArticleVersion(article=article, text=text, valid_from=valid_from or law.valid_from))
+    version = _save(
+        ArticleVersion(article=article, text=text, valid_from=valid_from or law.valid_from)
+    )
+    _record(
+        actor,
+        organ,
+        "article.add",
+        article,
+        {
+            "law": law.pk,
+            "law_name": law.name,
+            "number": article.number,
+            "ordinal": article.ordinal,
+            "valid_from": version.valid_from,
+            "text_sm3": _digest(version.text),
+        },
+    )
     return article
 
 
@@ -87,9 +178,13 @@ def _warn_citing_items(change: BasisChange) -> int:
 
 
 @transaction.atomic
-def add_article_version(article: Article, *, text: str, valid_from: date) -> ArticleVersion:
+def add_article_version(
+    article: Article, *, actor: User, text: str, valid_from: date
+) -> ArticleVersion:
     """A new text of the article from ``valid_from``; the previous version ends the day
-    before. The power items citing the article get the update warning."""
+    before. The power items citing the article get the update warning
+    (``article.new_version``)."""
+    organ = law_record_organ(actor)
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.repealed_on is not None:
         raise ValidationError({"article": _("The article is repealed.")})
@@ -107,18 +202,51 @@ def add_article_version(article: Article, *, text: str, valid_from: date) -> Art
         latest.valid_to = valid_from - timedelta(days=1)
         latest.save(update_fields=["valid_to"])
     version = _save(ArticleVersion(article=article, text=text, valid_from=valid_from))
+    warned = 0
     if latest is not None:
         change = BasisChange.objects.create(
             article=article, kind=BasisChangeKind.NEW_VERSION, changed_on=valid_from
         )
-        _warn_citing_items(change)
+        warned = _warn_citing_items(change)
+    _record(
+        actor,
+        organ,
+        "article.new_version",
+        article,
+        {
+            "law": article.law_id,
+            "number": article.number,
+            "valid_from": valid_from,
+            "previous_valid_to": latest.valid_to if latest is not None else None,
+            "text_sm3": _digest(version.text),
+            "items_warned": warned,
+        },
+    )
     return version
 
 
 @transaction.atomic
-def repeal_article(article: Article, *, on: date) -> BasisChange:
+def repeal_article(article: Article, *, actor: User, on: date) -> BasisChange:
     """Repeal the article from ``on`` (its current version ends the day before); the
-    power items citing it get the update warning."""
+    power items citing it get the update warning (``article.repeal``)."""
+    organ = law_record_organ(actor)
+    change, warned = _repeal_article(article, on=on)
+    _record(
+        actor,
+        organ,
+        "article.repeal",
+        change.article,
+        {
+            "law": change.article.law_id,
+            "number": change.article.number,
+            "repealed_on": on,
+            "items_warned": warned,
+        },
+    )
+    return change
+
+
+def _repeal_article(article: Article, *, on: date) -> tuple[BasisChange, int]:
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.repealed_on is not None:
         raise ValidationError({"article": _("The article is already repealed.")})
@@ -138,21 +266,33 @@ def repeal_article(article: Article, *, on: date) -> BasisChange:
     change = BasisChange.objects.create(
         article=article, kind=BasisChangeKind.REPEALED, changed_on=on
     )
-    _warn_citing_items(change)
-    return change
+    return change, _warn_citing_items(change)
 
 
 @transaction.atomic
-def repeal_law(law: Law, *, on: date) -> Law:
-    """Repeal a whole law: every article in force is repealed from ``on``."""
+def repeal_law(law: Law, *, actor: User, on: date) -> Law:
+    """Repeal a whole law: every article in force is repealed from ``on``. One
+    ``law.repeal`` entry lists the articles repealed with it."""
+    organ = law_record_organ(actor)
     if law.repealed_on is not None:
         raise ValidationError({"repealed_on": _("The law is already repealed.")})
     if on <= law.valid_from:
         raise ValidationError({"repealed_on": _("A law cannot be repealed before it starts.")})
-    for article in law.articles.filter(repealed_on__isnull=True):
-        repeal_article(article, on=on)
+    repealed: list[str] = []
+    warned = 0
+    for article in law.articles.filter(repealed_on__isnull=True).order_by("ordinal", "pk"):
+        _change, count = _repeal_article(article, on=on)
+        repealed.append(article.number)
+        warned += count
     law.repealed_on = on
     law.save(update_fields=["repealed_on"])
+    _record(
+        actor,
+        organ,
+        "law.repeal",
+        law,
+        {"name": law.name, "repealed_on": on, "articles": repealed, "items_warned": warned},
+    )
     return law
 
 
@@ -183,15 +323,25 @@ POWER_ITEM_FIELDS = (
 )
 
 
+def _power_item_values(item: PowerItem) -> dict[str, Any]:
+    values = changes.snapshot(item, POWER_ITEM_FIELDS)
+    values["basis"] = sorted(a.pk for a in item.basis.all()) if item.pk else []
+    return values
+
+
 @transaction.atomic
 def save_power_item(
     item: PowerItem | None = None,
     *,
+    actor: User,
     subject: EnforcementSubject | None = None,
     basis: Sequence[Article] | None = None,
     **fields: Any,
 ) -> PowerItem:
-    """Create a power item on ``subject``'s list or update ``item``."""
+    """Create a power item on ``subject``'s list or update ``item``
+    (``power_item.create`` / ``power_item.update`` in the subject's chain; nothing is
+    recorded when nothing changed)."""
+    before = _power_item_values(item) if item is not None and item.pk else None
     if item is None:
         if subject is None:
             raise ValidationError({"subject": _("A power item needs a subject.")})
@@ -215,15 +365,22 @@ def save_power_item(
     _save(item)
     if basis is not None:
         item.basis.set(basis)
+    after = _power_item_values(item)
+    if before is None:
+        _record(actor, item.subject_id, "power_item.create", item, after)
+    else:
+        changed = changes.diff(before, after)
+        if changed:
+            _record(actor, item.subject_id, "power_item.update", item, {"changes": changed})
     return item
 
 
 @transaction.atomic
 def record_power_item_review(
-    item: PowerItem, *, by: Any, on: date, note: str
+    item: PowerItem, *, actor: User, on: date, note: str
 ) -> list[PowerItemWarning]:
     """Record that the power item was reviewed after its basis changed; closes its open
-    update warnings."""
+    update warnings (``power_item.review``)."""
     if not note.strip():
         raise ValidationError({"note": _("Say what was reviewed and what changed.")})
     warnings = list(item.update_warnings.filter(reviewed_on__isnull=True))
@@ -231,9 +388,21 @@ def record_power_item_review(
         raise ValidationError({"note": _("This power item has no open update warning.")})
     for warning in warnings:
         warning.reviewed_on = on
-        warning.reviewed_by = by if getattr(by, "pk", None) else None
+        warning.reviewed_by = actor
         warning.review_note = note.strip()
         warning.save(update_fields=["reviewed_on", "reviewed_by", "review_note"])
+    _record(
+        actor,
+        item.subject_id,
+        "power_item.review",
+        item,
+        {
+            "code": item.code,
+            "reviewed_on": on,
+            "note": note.strip(),
+            "warnings_closed": [w.pk for w in warnings],
+        },
+    )
     return warnings
 
 
@@ -284,6 +453,7 @@ def _problem_message(code: str) -> str:
 def save_benchmark(
     benchmark: DiscretionBenchmark | None = None,
     *,
+    actor: User,
     power_item: PowerItem | None = None,
     bands_data: Sequence[dict[str, Any]] | None = None,
     **fields: Any,
@@ -291,7 +461,10 @@ def save_benchmark(
     """Create or update one benchmark version with its bands (the bands are replaced
     as a whole). Each band's fine must lie in the statutory range, except that a
     mitigated band may go below the minimum (APL Art. 32). ``bands_data=None`` keeps
-    the bands of an existing benchmark."""
+    the bands of an existing benchmark. Recorded as ``benchmark.create`` /
+    ``benchmark.update`` in the power item's subject's chain (nothing is recorded when
+    nothing changed)."""
+    before = _benchmark_values(benchmark) if benchmark is not None and benchmark.pk else None
     if benchmark is None:
         if power_item is None:
             raise ValidationError({"power_item": _("A benchmark needs a power item.")})
@@ -359,7 +532,23 @@ def save_benchmark(
             for b in parsed
         ]
     )
+    after = _benchmark_values(benchmark)
+    organ = benchmark.power_item.subject_id
+    if before is None:
+        _record(actor, organ, "benchmark.create", benchmark, after)
+    else:
+        changed = changes.diff(before, after)
+        if changed:
+            _record(actor, organ, "benchmark.update", benchmark, {"changes": changed})
     return benchmark
+
+
+def _benchmark_values(benchmark: DiscretionBenchmark) -> dict[str, Any]:
+    values = changes.snapshot(benchmark, ("power_item", *BENCHMARK_FIELDS))
+    values["bands"] = [
+        changes.snapshot(b, BAND_FIELDS) for b in benchmark.bands.order_by("circumstance")
+    ]
+    return values
 
 
 def band_for(
@@ -393,10 +582,14 @@ REVIEW_FIELDS = (
 def save_review_entry(
     entry: ReviewCatalogueItem | None = None,
     *,
+    actor: User,
     organ: EnforcementSubject | None = None,
     power_items: Sequence[PowerItem] | None = None,
     **fields: Any,
 ) -> ReviewCatalogueItem:
+    """Create or update an entry of the organ's review catalogue (``review_entry.create``
+    / ``review_entry.update``; nothing is recorded when nothing changed)."""
+    before = _review_values(entry) if entry is not None and entry.pk else None
     if entry is None:
         if organ is None:
             raise ValidationError({"organ": _("An entry needs an organ.")})
@@ -411,7 +604,20 @@ def save_review_entry(
     _save(entry)
     if power_items is not None:
         entry.power_items.set(power_items)
+    after = _review_values(entry)
+    if before is None:
+        _record(actor, entry.organ_id, "review_entry.create", entry, after)
+    else:
+        changed = changes.diff(before, after)
+        if changed:
+            _record(actor, entry.organ_id, "review_entry.update", entry, {"changes": changed})
     return entry
+
+
+def _review_values(entry: ReviewCatalogueItem) -> dict[str, Any]:
+    values = changes.snapshot(entry, REVIEW_FIELDS)
+    values["power_items"] = sorted(p.code for p in entry.power_items.all())
+    return values
 
 
 # --- questions the case workflow and the rules engine ask ------------------------------

@@ -113,7 +113,9 @@ def law_create(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *MANAGE_LAWS)
     form = LawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        law = apply_service(form, lambda: services.save_law(**form.cleaned_data))
+        law = apply_service(
+            form, lambda: services.save_law(actor=request.user, **form.cleaned_data)
+        )
         if law:
             messages.success(request, _("Saved."))
             return redirect("catalogue:law_detail", law.pk)
@@ -141,7 +143,7 @@ def article_add(request: HttpRequest, law_id: int) -> HttpResponse:
     _post_form(
         request,
         ArticleForm(request.POST),
-        lambda d: services.add_article(law, **d),
+        lambda d: services.add_article(law, actor=request.user, **d),
         _("Article added."),
     )
     return redirect("catalogue:law_detail", law.pk)
@@ -159,7 +161,7 @@ def article_version(request: HttpRequest, article_id: int) -> HttpResponse:
     _post_form(
         request,
         ArticleVersionForm(request.POST),
-        lambda d: services.add_article_version(article, **d),
+        lambda d: services.add_article_version(article, actor=request.user, **d),
         _("New version recorded; the power items citing it are flagged for review."),
     )
     return redirect("catalogue:law_detail", article.law_id)
@@ -177,7 +179,7 @@ def article_repeal(request: HttpRequest, article_id: int) -> HttpResponse:
     _post_form(
         request,
         RepealForm(request.POST),
-        lambda d: services.repeal_article(article, **d),
+        lambda d: services.repeal_article(article, actor=request.user, **d),
         _("Repeal recorded; the power items citing it are flagged for review."),
     )
     return redirect("catalogue:law_detail", article.law_id)
@@ -260,6 +262,7 @@ def power_item_create(request: HttpRequest) -> HttpResponse:
         item = apply_service(
             form,
             lambda: services.save_power_item(
+                actor=request.user,
                 subject=form.cleaned_data["subject"],
                 basis=list(form.cleaned_data["basis"]),
                 **_power_item_fields(form),
@@ -285,7 +288,10 @@ def power_item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
         saved = apply_service(
             form,
             lambda: services.save_power_item(
-                fresh, basis=list(form.cleaned_data["basis"]), **_power_item_fields(form)
+                fresh,
+                actor=request.user,
+                basis=list(form.cleaned_data["basis"]),
+                **_power_item_fields(form),
             ),
         )
         if saved:
@@ -303,7 +309,7 @@ def power_item_review(request: HttpRequest, item_id: int) -> HttpResponse:
         request,
         ReviewForm(request.POST),
         lambda d: services.record_power_item_review(
-            item, by=request.user, on=timezone.localdate(), **d
+            item, actor=request.user, on=timezone.localdate(), **d
         ),
         _("Review recorded."),
     )
@@ -386,6 +392,7 @@ def _benchmark_form_page(
             form,
             lambda: services.save_benchmark(
                 target,
+                actor=request.user,
                 power_item=form.cleaned_data["power_item"],
                 bands_data=_bands_data(bands),
                 **fields,
@@ -484,7 +491,10 @@ def review_entry_create(request: HttpRequest) -> HttpResponse:
         entry = apply_service(
             form,
             lambda: services.save_review_entry(
-                organ=data.pop("organ"), power_items=list(data.pop("power_items")), **data
+                actor=request.user,
+                organ=data.pop("organ"),
+                power_items=list(data.pop("power_items")),
+                **data,
             ),
         )
         if entry:
@@ -513,7 +523,7 @@ def review_entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
         saved = apply_service(
             form,
             lambda: services.save_review_entry(
-                fresh, power_items=list(data.pop("power_items")), **data
+                fresh, actor=request.user, power_items=list(data.pop("power_items")), **data
             ),
         )
         if saved:

@@ -36,7 +36,8 @@ if TYPE_CHECKING:
     from zhifa.accounts.models import User
 
 ACTION_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
-TASK_RE = re.compile(r"^[a-z][a-z0-9_-]{0,60}$")
+#: A scheduled task's name, e.g. ``registry.expire`` or ``records-checkpoint``.
+TASK_RE = re.compile(r"^(?=.{1,61}$)[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)*$")
 OBJECT_TYPE_RE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 
 #: An entry records what changed, not documents: large content goes to the evidence

@@ -168,7 +168,7 @@ def create_organ(request: HttpRequest, payload: SubjectIn) -> Status[dict[str, o
     )
     data["subject_type"] = payload.subject_type.value
     data["level"] = payload.level.value if payload.level else ""
-    organ = services.create_subject(region=region, parent=parent, **data)
+    organ = services.create_subject(actor=request.user, region=region, parent=parent, **data)
     return Status(201, _organ_out(organ))
 
 
@@ -201,7 +201,7 @@ def update_organ_details(
     fields = payload.model_dump(exclude_unset=True)
     if fields.get("level") is None:
         fields.pop("level", None)
-    return _organ_out(services.update_subject_details(organ, **fields))
+    return _organ_out(services.update_subject_details(organ, actor=request.user, **fields))
 
 
 # --- officers and certificates ---------------------------------------------------------
@@ -300,7 +300,7 @@ def create_officer(request: HttpRequest, payload: OfficerIn) -> Status[dict[str,
     organ = get_scoped_or_404(
         request.user, visible_organs(request.user), organ_field="", pk=data.pop("organ_id")
     )
-    officer = services.save_officer(organ=organ, **data)
+    officer = services.save_officer(actor=request.user, organ=organ, **data)
     return Status(201, _officer_out(request, officer))
 
 
@@ -321,7 +321,7 @@ def update_officer(
     require_role(request.user, *MANAGE_OFFICERS)
     officer = get_scoped_or_404(request.user, officers_queryset(request.user), pk=officer_id)
     fields = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
-    officer = services.save_officer(officer, **fields)
+    officer = services.save_officer(officer, actor=request.user, **fields)
     return _officer_out(request, officer)
 
 
@@ -348,7 +348,7 @@ def add_training(
 ) -> Status[dict[str, object]]:
     require_role(request.user, *MANAGE_OFFICERS)
     officer = get_scoped_or_404(request.user, officers_queryset(request.user), pk=officer_id)
-    services.record_training(officer, **payload.model_dump())
+    services.record_training(officer, actor=request.user, **payload.model_dump())
     return Status(201, _officer_out(request, officer))
 
 
@@ -356,7 +356,7 @@ def add_training(
 def add_exam(request: HttpRequest, officer_id: int, payload: ExamIn) -> Status[dict[str, object]]:
     require_role(request.user, *MANAGE_OFFICERS)
     officer = get_scoped_or_404(request.user, officers_queryset(request.user), pk=officer_id)
-    services.record_exam(officer, **payload.model_dump())
+    services.record_exam(officer, actor=request.user, **payload.model_dump())
     return Status(201, _officer_out(request, officer))
 
 
@@ -377,7 +377,7 @@ def issue_certificate(
 ) -> Status[dict[str, object]]:
     require_role(request.user, *MANAGE_CERTIFICATES)
     officer = get_scoped_or_404(request.user, officers_queryset(request.user), pk=officer_id)
-    certificate = services.issue_certificate(officer, by=request.user, **payload.model_dump())
+    certificate = services.issue_certificate(officer, actor=request.user, **payload.model_dump())
     return Status(201, _certificate_out(certificate))
 
 
@@ -443,7 +443,7 @@ def change_certificate_status(
         status=payload.status.value,
         reason=payload.reason,
         effective_on=payload.effective_on,
-        by=request.user,
+        actor=request.user,
     )
     fresh = Certificate.objects.prefetch_related("history").get(pk=certificate.pk)
     return _certificate_detail(fresh)
@@ -559,6 +559,7 @@ def create_entrustment(
 
         raise ValidationError({"power_item_ids": "Unknown power item id."})
     entrustment = services.create_entrustment(
+        actor=request.user,
         entrusting_organ=entrusting,
         entrusted=entrusted,
         power_items=items,

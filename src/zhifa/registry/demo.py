@@ -4,7 +4,7 @@ few organs. Region codes and names come from python-stdnum's GB/T 2260 data."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -21,6 +21,9 @@ from .models import (
     SubjectType,
 )
 from .services import load_regions
+
+if TYPE_CHECKING:
+    from zhifa.accounts.models import User
 
 CITY = "330400"
 COUNTY_A = "330421"  # 嘉善县
@@ -54,26 +57,33 @@ def organs() -> dict[str, EnforcementSubject]:
 
 
 def load(out: TextIO) -> None:
+    # Imported here: the accounts demo imports this module.
+    from zhifa.accounts.demo import demo_actor
+
     load_regions("3304")
+    actor = demo_actor()
     regions = {r.code: r for r in Region.objects.filter(code__in=[CITY, COUNTY_A, COUNTY_B])}
     made: dict[str, EnforcementSubject] = {}
     for key, name, short, subject_type, region_code, parent_key, justice in ORGANS:
-        organ, _created = EnforcementSubject.objects.update_or_create(
-            region=regions[region_code],
-            name=name,
-            defaults={
-                "short_name": short,
-                "subject_type": subject_type,
-                "parent": made.get(parent_key) if parent_key else None,
-                "is_justice_bureau": justice,
-                "active": True,
-            },
-        )
+        organ = EnforcementSubject.objects.filter(region=regions[region_code], name=name).first()
+        if organ is None:
+            organ = services.create_subject(
+                actor=actor,
+                name=name,
+                subject_type=subject_type,
+                region=regions[region_code],
+                parent=made.get(parent_key) if parent_key else None,
+                is_justice_bureau=justice,
+                short_name=short,
+                active=True,
+            )
+        elif organ.short_name != short or not organ.active:
+            services.update_subject_details(organ, actor=actor, short_name=short, active=True)
         made[key] = organ
     out.write(f"demo: {Region.objects.count()} regions, {len(made)} organs\n")
-    _subject_details(made)
-    _officers(made, out)
-    _entrustment(made, out)
+    _subject_details(made, actor)
+    _officers(made, actor, out)
+    _entrustment(made, actor, out)
 
 
 #: Subject details. The legal bases are the real statutes; contact data are made up.
@@ -98,11 +108,11 @@ DETAILS = {
 }
 
 
-def _subject_details(made: dict[str, EnforcementSubject]) -> None:
+def _subject_details(made: dict[str, EnforcementSubject], actor: User) -> None:
     for key, fields in DETAILS.items():
         organ = made[key]
         if any(getattr(organ, name) != value for name, value in fields.items()):
-            services.update_subject_details(organ, **fields)
+            services.update_subject_details(organ, actor=actor, **fields)
 
 
 def demo_id_number(prefix17: str) -> str:
@@ -237,13 +247,14 @@ def _certificate_dates(state: str, today: date) -> tuple[date, date]:
     return today - timedelta(days=400), today + timedelta(days=5 * 365 - 400)
 
 
-def _officers(made: dict[str, EnforcementSubject], out: TextIO) -> None:
+def _officers(made: dict[str, EnforcementSubject], actor: User, out: TextIO) -> None:
     today = timezone.localdate()
     for name, organ_key, kind, post, fields, id_prefix, qualified, number, state in OFFICERS:
         id_number = demo_id_number(id_prefix)
         officer = Officer.objects.filter(id_number=id_number).first()
         officer = services.save_officer(
             officer,
+            actor=actor,
             organ=made[organ_key],
             name=name,
             kind=kind,
@@ -255,11 +266,12 @@ def _officers(made: dict[str, EnforcementSubject], out: TextIO) -> None:
         )
         if not officer.trainings.exists():
             services.record_training(
-                officer, year=today.year - 1, hours=40, topic="行政执法人员年度培训"
+                officer, actor=actor, year=today.year - 1, hours=40, topic="行政执法人员年度培训"
             )
             if kind == OfficerKind.OFFICER:
                 services.record_exam(
                     officer,
+                    actor=actor,
                     taken_on=date(today.year - 1, 11, 15),
                     name="行政执法人员资格考试（演示）",
                     score=86,
@@ -274,10 +286,12 @@ def _officers(made: dict[str, EnforcementSubject], out: TextIO) -> None:
             issuing_authority=ISSUER,
             valid_from=valid_from,
             valid_to=valid_to,
+            actor=actor,
         )
         if state == "suspended":
             services.change_certificate_status(
                 certificate,
+                actor=actor,
                 status=CertificateStatus.SUSPENDED,
                 reason="调离执法岗位期间暂扣执法证（演示）",
                 effective_on=today - timedelta(days=10),
@@ -285,6 +299,7 @@ def _officers(made: dict[str, EnforcementSubject], out: TextIO) -> None:
         elif state == "revoked":
             services.change_certificate_status(
                 certificate,
+                actor=actor,
                 status=CertificateStatus.REVOKED,
                 reason="年度考核不合格，撤销执法资格（演示）",
                 effective_on=today - timedelta(days=30),
@@ -317,7 +332,7 @@ DEMO_PDF = (
 )
 
 
-def _entrustment(made: dict[str, EnforcementSubject], out: TextIO) -> None:
+def _entrustment(made: dict[str, EnforcementSubject], actor: User, out: TextIO) -> None:
     """海盐县综合行政执法局 entrusts 海盐县武原街道综合行政执法队 (its power items are
     attached by the catalogue demo)."""
     entrusting, entrusted = made["cle_b"], made["entrusted_b"]
@@ -325,6 +340,7 @@ def _entrustment(made: dict[str, EnforcementSubject], out: TextIO) -> None:
         return
     today = timezone.localdate()
     services.create_entrustment(
+        actor=actor,
         entrusting_organ=entrusting,
         entrusted=entrusted,
         matters="武原街道辖区内餐饮服务油烟排放的行政处罚（演示）",

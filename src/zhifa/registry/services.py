@@ -6,12 +6,14 @@ import hashlib
 import time
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+
+from zhifa.records import changes
 
 from .divisions import divisions
 from .models import (
@@ -31,6 +33,30 @@ from .models import (
     TrainingRecord,
 )
 from .validators import normalise_id_number
+
+if TYPE_CHECKING:
+    from zhifa.accounts.models import User
+
+
+def _record(
+    actor: User | None,
+    organ: EnforcementSubject | int,
+    action: str,
+    obj: Any,
+    payload: dict[str, Any],
+    system_task: str | None = None,
+) -> None:
+    # Imported here: the record imports the registry's models.
+    from zhifa.records.services import append_entry
+
+    append_entry(
+        actor=actor,
+        organ=organ,
+        action=action,
+        obj=obj,
+        payload=payload,
+        system_task=system_task,
+    )
 
 
 @transaction.atomic
@@ -91,30 +117,60 @@ SUBJECT_DETAIL_FIELDS = (
 )
 
 
+SUBJECT_RECORDED_FIELDS = (
+    "name",
+    "subject_type",
+    "region",
+    "parent",
+    "is_justice_bureau",
+    *SUBJECT_DETAIL_FIELDS,
+)
+
+
 @transaction.atomic
 def create_subject(
     *,
+    actor: User,
     name: str,
     subject_type: str,
     region: Region,
     parent: EnforcementSubject | None = None,
+    is_justice_bureau: bool = False,
     **details: Any,
 ) -> EnforcementSubject:
     """Register a subject. Internal units and temporary bodies are recorded too, marked
-    as unable to enforce (rule APL-38-subject)."""
+    as unable to enforce (rule APL-38-subject). Recorded as ``subject.create`` in the
+    new subject's own chain."""
     subject = EnforcementSubject(
-        name=name.strip(), subject_type=subject_type, region=region, parent=parent
+        name=name.strip(),
+        subject_type=subject_type,
+        region=region,
+        parent=parent,
+        is_justice_bureau=is_justice_bureau,
     )
     _set_fields(subject, details, SUBJECT_DETAIL_FIELDS)
-    return _save(subject)
+    _save(subject)
+    payload = changes.snapshot(subject, SUBJECT_RECORDED_FIELDS)
+    payload["region"] = region.code
+    _record(actor, subject, "subject.create", subject, payload)
+    return subject
 
 
 @transaction.atomic
-def update_subject_details(subject: EnforcementSubject, **fields: Any) -> EnforcementSubject:
+def update_subject_details(
+    subject: EnforcementSubject, *, actor: User, **fields: Any
+) -> EnforcementSubject:
     """Record a subject's details: legal basis of its status, credit code, level,
-    contact, and for an authorised organisation the law that authorises it."""
+    contact, and for an authorised organisation the law that authorises it. Recorded as
+    ``subject.update`` with the changed fields (nothing is recorded when nothing
+    changed)."""
+    before = changes.snapshot(subject, SUBJECT_DETAIL_FIELDS)
     _set_fields(subject, fields, SUBJECT_DETAIL_FIELDS)
-    return _save(subject)
+    _save(subject)
+    changed = changes.diff(before, changes.snapshot(subject, SUBJECT_DETAIL_FIELDS))
+    if changed:
+        _record(actor, subject, "subject.update", subject, {"changes": changed})
+    return subject
 
 
 ENTRUSTMENT_FIELDS = (
@@ -143,28 +199,47 @@ def _check_entrusted_items(entrustment: Entrustment, power_items: Iterable[Any])
         )
 
 
+def _entrustment_values(entrustment: Entrustment) -> dict[str, Any]:
+    values = changes.snapshot(entrustment, ENTRUSTMENT_FIELDS)
+    values["power_items"] = sorted(p.code for p in entrustment.power_items.all())
+    return values
+
+
 @transaction.atomic
 def create_entrustment(
     *,
+    actor: User,
     entrusting_organ: EnforcementSubject,
     entrusted: EnforcementSubject,
     power_items: Iterable[Any] = (),
     **fields: Any,
 ) -> Entrustment:
-    """Record a written entrustment (APL Art. 20; rule APL-20-entrustment)."""
+    """Record a written entrustment (APL Art. 20; rule APL-20-entrustment), as
+    ``entrustment.create`` in the entrusting organ's chain."""
     entrustment = Entrustment(entrusting_organ=entrusting_organ, entrusted=entrusted)
     _set_fields(entrustment, fields, ENTRUSTMENT_FIELDS)
     items = list(power_items)
     _check_entrusted_items(entrustment, items)
     _save(entrustment)
     entrustment.power_items.set(items)
+    payload = _entrustment_values(entrustment)
+    payload["entrusted"] = entrusted.pk
+    payload["entrusted_name"] = entrusted.name
+    _record(actor, entrusting_organ, "entrustment.create", entrustment, payload)
     return entrustment
 
 
 @transaction.atomic
 def update_entrustment(
-    entrustment: Entrustment, power_items: Iterable[Any] | None = None, **fields: Any
+    entrustment: Entrustment,
+    power_items: Iterable[Any] | None = None,
+    *,
+    actor: User,
+    **fields: Any,
 ) -> Entrustment:
+    """Change an entrustment, recorded as ``entrustment.update`` with the changed fields
+    in the entrusting organ's chain (nothing is recorded when nothing changed)."""
+    before = _entrustment_values(entrustment)
     _set_fields(entrustment, fields, ENTRUSTMENT_FIELDS)
     if power_items is not None:
         items = list(power_items)
@@ -172,16 +247,40 @@ def update_entrustment(
     _save(entrustment)
     if power_items is not None:
         entrustment.power_items.set(items)
+    changed = changes.diff(before, _entrustment_values(entrustment))
+    if changed:
+        _record(
+            actor,
+            entrustment.entrusting_organ_id,
+            "entrustment.update",
+            entrustment,
+            {"changes": changed},
+        )
     return entrustment
 
 
 @transaction.atomic
-def terminate_entrustment(entrustment: Entrustment, on: date) -> Entrustment:
+def terminate_entrustment(entrustment: Entrustment, on: date, *, actor: User) -> Entrustment:
+    """End an entrustment in force from ``on`` (``entrustment.terminate``)."""
     if entrustment.status != EntrustmentStatus.ACTIVE:
         raise ValidationError({"status": _("Only an entrustment in force can be terminated.")})
+    old_status = entrustment.status
     entrustment.status = EntrustmentStatus.TERMINATED
     entrustment.status_changed_on = on
     entrustment.save(update_fields=["status", "status_changed_on"])
+    _record(
+        actor,
+        entrustment.entrusting_organ_id,
+        "entrustment.terminate",
+        entrustment,
+        {
+            "instrument_number": entrustment.instrument_number,
+            "entrusted": entrustment.entrusted_id,
+            "old_status": old_status,
+            "new_status": entrustment.status,
+            "effective_on": on,
+        },
+    )
     return entrustment
 
 
@@ -200,18 +299,31 @@ OFFICER_FIELDS = (
 )
 
 
+OFFICER_RECORDED_FIELDS = ("organ", *OFFICER_FIELDS)
+
+
 @transaction.atomic
 def save_officer(
-    officer: Officer | None = None, *, organ: EnforcementSubject | None = None, **fields: Any
+    officer: Officer | None = None,
+    *,
+    actor: User,
+    organ: EnforcementSubject | None = None,
+    **fields: Any,
 ) -> Officer:
     """Create an officer of ``organ`` or update ``officer``. The ID number is stored in
-    its compact form after the GB 11643 check."""
+    its compact form after the GB 11643 check. Recorded as ``officer.create`` or
+    ``officer.update`` (changed fields only; nothing when nothing changed) in the
+    officer's organ's chain; the ID number itself is never recorded. Moving the officer
+    to another organ also records ``officer.transfer_out`` in the old organ's chain."""
+    before: dict[str, Any] | None = None
     if officer is None:
         if organ is None:
             raise ValidationError({"organ": _("An officer needs an organ.")})
         officer = Officer(organ=organ)
-    elif organ is not None and organ.pk != officer.organ_id:
-        officer.organ = organ
+    else:
+        before = changes.snapshot(officer, OFFICER_RECORDED_FIELDS)
+        if organ is not None and organ.pk != officer.organ_id:
+            officer.organ = organ
     if fields.get("id_number"):
         fields["id_number"] = normalise_id_number(str(fields["id_number"]))
     _set_fields(officer, fields, OFFICER_FIELDS)
@@ -221,21 +333,72 @@ def save_officer(
         )
     if officer.user is not None and officer.user.organ_id != officer.organ_id:
         raise ValidationError({"user": _("The user account must belong to the officer's organ.")})
-    return _save(officer)
+    _save(officer)
+    after = changes.snapshot(officer, OFFICER_RECORDED_FIELDS)
+    if before is None:
+        payload = changes.public(after)
+        payload["id_number_recorded"] = bool(officer.id_number)
+        _record(actor, officer.organ_id, "officer.create", officer, payload)
+    else:
+        changed = changes.diff(before, after)
+        if changed:
+            _record(actor, officer.organ_id, "officer.update", officer, {"changes": changed})
+        if before["organ"] != after["organ"]:
+            # A transfer also shows in the chain of the organ the officer left.
+            _record(
+                actor,
+                before["organ"],
+                "officer.transfer_out",
+                officer,
+                {"officer": officer.pk, "name": officer.name, "to_organ": officer.organ_id},
+            )
+    return officer
 
 
 @transaction.atomic
-def record_training(officer: Officer, *, year: int, hours: Any, topic: str = "") -> TrainingRecord:
-    return _save(TrainingRecord(officer=officer, year=year, hours=hours, topic=topic))
+def record_training(
+    officer: Officer, *, actor: User, year: int, hours: Any, topic: str = ""
+) -> TrainingRecord:
+    """Record training hours (``officer.record_training``)."""
+    record = _save(TrainingRecord(officer=officer, year=year, hours=hours, topic=topic))
+    _record(
+        actor,
+        officer.organ_id,
+        "officer.record_training",
+        record,
+        {"officer": officer.pk, "year": record.year, "hours": record.hours, "topic": record.topic},
+    )
+    return record
 
 
 @transaction.atomic
 def record_exam(
-    officer: Officer, *, taken_on: date, name: str, score: Any = None, passed: bool = False
+    officer: Officer,
+    *,
+    actor: User,
+    taken_on: date,
+    name: str,
+    score: Any = None,
+    passed: bool = False,
 ) -> ExamRecord:
-    return _save(
+    """Record an examination (``officer.record_exam``)."""
+    record = _save(
         ExamRecord(officer=officer, taken_on=taken_on, name=name, score=score, passed=passed)
     )
+    _record(
+        actor,
+        officer.organ_id,
+        "officer.record_exam",
+        record,
+        {
+            "officer": officer.pk,
+            "taken_on": record.taken_on,
+            "name": record.name,
+            "score": changes.json_value(record.score),
+            "passed": record.passed,
+        },
+    )
+    return record
 
 
 def training_hours_by_year(officer: Officer) -> dict[int, Any]:
@@ -261,10 +424,11 @@ def issue_certificate(
     issuing_authority: str,
     valid_from: date,
     valid_to: date,
-    by: Any = None,
+    actor: User,
 ) -> Certificate:
     """Issue an enforcement certificate. Auxiliary staff get none (APL Art. 42; rule
-    APL-42-qualified)."""
+    APL-42-qualified). Recorded as ``certificate.issue`` in the officer's organ's
+    chain."""
     if officer.is_auxiliary:
         raise ValidationError(
             {"officer": _("Auxiliary staff cannot hold an enforcement certificate.")}
@@ -285,10 +449,35 @@ def issue_certificate(
         status=CertificateStatus.VALID,
         reason=REASON_ISSUED,
         effective_on=valid_from,
-        recorded_by=by if getattr(by, "pk", None) else None,
+        recorded_by=actor,
+    )
+    _record(
+        actor,
+        officer.organ_id,
+        "certificate.issue",
+        certificate,
+        {
+            "number": certificate.number,
+            "officer": officer.pk,
+            "officer_name": officer.name,
+            "issuing_authority": certificate.issuing_authority,
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+            "old_status": None,
+            "new_status": CertificateStatus.VALID.value,
+            "reason": REASON_ISSUED,
+            "effective_on": valid_from,
+        },
     )
     return certificate
 
+
+#: The action recorded for each status a person may set.
+STATUS_ACTIONS = {
+    CertificateStatus.SUSPENDED: "certificate.suspend",
+    CertificateStatus.VALID: "certificate.reinstate",
+    CertificateStatus.REVOKED: "certificate.revoke",
+}
 
 #: Status changes a person may record (expiry is the daily task's). Revoked and expired
 #: are final: a new certificate is issued instead.
@@ -302,9 +491,11 @@ ALLOWED_CHANGES = {
 
 @transaction.atomic
 def change_certificate_status(
-    certificate: Certificate, *, status: str, reason: str, effective_on: date, by: Any = None
+    certificate: Certificate, *, status: str, reason: str, effective_on: date, actor: User
 ) -> Certificate:
-    """Suspend, reinstate or revoke a certificate, keeping the change as a history row."""
+    """Suspend, reinstate or revoke a certificate, keeping the change as a history row
+    and recording it (``certificate.suspend``, ``.reinstate`` or ``.revoke``) in the
+    officer's organ's chain."""
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     current = CertificateStatus(certificate.status)
     if status not in CertificateStatus.values:
@@ -335,7 +526,22 @@ def change_certificate_status(
         status=status,
         reason=reason.strip(),
         effective_on=effective_on,
-        recorded_by=by if getattr(by, "pk", None) else None,
+        recorded_by=actor,
+    )
+    _record(
+        actor,
+        certificate.officer.organ_id,
+        STATUS_ACTIONS[CertificateStatus(status)],
+        certificate,
+        {
+            "number": certificate.number,
+            "officer": certificate.officer_id,
+            "officer_name": certificate.officer.name,
+            "old_status": current.value,
+            "new_status": CertificateStatus(status).value,
+            "reason": reason.strip(),
+            "effective_on": effective_on,
+        },
     )
     return certificate
 
@@ -351,6 +557,9 @@ def officer_qualified_on(officer: Officer, on: date) -> bool:
 # --- the daily expiry task -------------------------------------------------------------
 
 
+EXPIRE_TASK = "registry.expire"
+
+
 @transaction.atomic
 def expire_due(today: date) -> CleanupNotice:
     """Expire the certificates and entrustments whose term ended before ``today`` and
@@ -359,7 +568,17 @@ def expire_due(today: date) -> CleanupNotice:
 
     A plain function so that a scheduler (``zhifa registry expire``) or a background
     task can run it daily.
+
+    Recorded by the system task ``registry.expire``: one ``registry.expire`` entry per
+    organ affected, in that organ's chain, about the clean-up notice and listing what
+    expired there (a certificate under its officer's organ, an entrustment under the
+    entrusting organ). A run that expires nothing records nothing.
     """
+    expired: dict[int, dict[str, list[dict[str, Any]]]] = {}
+
+    def for_organ(organ_id: int) -> dict[str, list[dict[str, Any]]]:
+        return expired.setdefault(organ_id, {"certificates": [], "entrustments": []})
+
     notice = CleanupNotice.objects.create(run_on=today)
     certificates = (
         Certificate.objects.select_for_update()
@@ -371,6 +590,19 @@ def expire_due(today: date) -> CleanupNotice:
     changes: list[CertificateStatusChange] = []
     for certificate in certificates:
         ended = certificate.valid_to + timedelta(days=1)
+        for_organ(certificate.officer.organ_id)["certificates"].append(
+            {
+                "certificate": certificate.pk,
+                "number": certificate.number,
+                "officer": certificate.officer_id,
+                "officer_name": certificate.officer.name,
+                "old_status": certificate.status,
+                "new_status": CertificateStatus.EXPIRED.value,
+                "reason": REASON_TERM_ENDED,
+                "effective_on": ended,
+                "valid_to": certificate.valid_to,
+            }
+        )
         certificate.status = CertificateStatus.EXPIRED
         certificate.status_reason = REASON_TERM_ENDED
         certificate.status_changed_on = ended
@@ -400,6 +632,17 @@ def expire_due(today: date) -> CleanupNotice:
         .select_related("entrusting_organ", "entrusted")
     )
     for entrustment in entrustments:
+        for_organ(entrustment.entrusting_organ_id)["entrustments"].append(
+            {
+                "entrustment": entrustment.pk,
+                "instrument_number": entrustment.instrument_number,
+                "entrusted": entrustment.entrusted_id,
+                "old_status": entrustment.status,
+                "new_status": EntrustmentStatus.EXPIRED.value,
+                "effective_on": entrustment.valid_to + timedelta(days=1),
+                "valid_to": entrustment.valid_to,
+            }
+        )
         entrustment.status = EntrustmentStatus.EXPIRED
         entrustment.status_changed_on = entrustment.valid_to + timedelta(days=1)
         entrustment.save(update_fields=["status", "status_changed_on"])
@@ -419,6 +662,15 @@ def expire_due(today: date) -> CleanupNotice:
     notice.certificates_expired = len(changes)
     notice.entrustments_expired = len(items) - len(changes)
     notice.save(update_fields=["certificates_expired", "entrustments_expired"])
+    for organ_id in sorted(expired):
+        _record(
+            None,
+            organ_id,
+            "registry.expire",
+            notice,
+            {"run_on": today, **expired[organ_id]},
+            system_task=EXPIRE_TASK,
+        )
     # The rate-limit counters of past windows are no longer needed.
     RateLimitBucket.objects.filter(window__lt=_window(time.time(), 60) - 1).delete()
     return notice

@@ -163,7 +163,7 @@ def organ_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in SubjectCreateForm.Meta.fields}
-        organ = apply_service(form, lambda: services.create_subject(**data))
+        organ = apply_service(form, lambda: services.create_subject(actor=request.user, **data))
         if organ:
             messages.success(request, _("Saved."))
             return redirect("registry:organ_detail", organ.pk)
@@ -178,7 +178,9 @@ def organ_edit(request: HttpRequest, organ_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in SubjectDetailsForm.Meta.fields}
         fresh = EnforcementSubject.objects.get(pk=organ.pk)
-        if apply_service(form, lambda: services.update_subject_details(fresh, **fields)):
+        if apply_service(
+            form, lambda: services.update_subject_details(fresh, actor=request.user, **fields)
+        ):
             messages.success(request, _("Saved."))
             return redirect("registry:organ_detail", organ.pk)
     return render(request, "registry/form.html", {"form": form, "title": organ.name, "back": organ})
@@ -278,7 +280,7 @@ def officer_create(request: HttpRequest) -> HttpResponse:
         officer = apply_service(
             form,
             lambda: services.save_officer(
-                organ=form.cleaned_data["organ"], **_officer_fields(form)
+                actor=request.user, organ=form.cleaned_data["organ"], **_officer_fields(form)
             ),
         )
         if officer:
@@ -301,7 +303,9 @@ def officer_edit(request: HttpRequest, officer_id: int) -> HttpResponse:
         fresh = Officer.objects.get(pk=officer.pk)
         saved = apply_service(
             form,
-            lambda: services.save_officer(fresh, organ=form.cleaned_data["organ"], **fields),
+            lambda: services.save_officer(
+                fresh, actor=request.user, organ=form.cleaned_data["organ"], **fields
+            ),
         )
         if saved:
             messages.success(request, _("Saved."))
@@ -318,7 +322,7 @@ def officer_training(request: HttpRequest, officer_id: int) -> HttpResponse:
     officer = get_scoped_or_404(request.user, Officer.objects, pk=officer_id)
     form = TrainingForm(request.POST)
     if form.is_valid() and apply_service(
-        form, lambda: services.record_training(officer, **form.cleaned_data)
+        form, lambda: services.record_training(officer, actor=request.user, **form.cleaned_data)
     ):
         messages.success(request, _("Saved."))
     else:
@@ -333,7 +337,7 @@ def officer_exam(request: HttpRequest, officer_id: int) -> HttpResponse:
     officer = get_scoped_or_404(request.user, Officer.objects, pk=officer_id)
     form = ExamForm(request.POST)
     if form.is_valid() and apply_service(
-        form, lambda: services.record_exam(officer, **form.cleaned_data)
+        form, lambda: services.record_exam(officer, actor=request.user, **form.cleaned_data)
     ):
         messages.success(request, _("Saved."))
     else:
@@ -359,7 +363,7 @@ def certificate_issue(request: HttpRequest, officer_id: int) -> HttpResponse:
     form = CertificateForm(request.POST)
     if form.is_valid() and apply_service(
         form,
-        lambda: services.issue_certificate(officer, by=request.user, **form.cleaned_data),
+        lambda: services.issue_certificate(officer, actor=request.user, **form.cleaned_data),
     ):
         messages.success(request, _("Certificate issued."))
     else:
@@ -387,7 +391,7 @@ def certificate_status(request: HttpRequest, certificate_id: int) -> HttpRespons
     if form.is_valid() and apply_service(
         form,
         lambda: services.change_certificate_status(
-            certificate, by=request.user, **form.cleaned_data
+            certificate, actor=request.user, **form.cleaned_data
         ),
     ):
         messages.success(request, _("Status recorded."))
@@ -483,6 +487,7 @@ def entrustment_create(request: HttpRequest) -> HttpResponse:
         entrustment = apply_service(
             form,
             lambda: services.create_entrustment(
+                actor=request.user,
                 entrusting_organ=data.pop("entrusting_organ"),
                 entrusted=data.pop("entrusted"),
                 power_items=data.pop("power_items"),
@@ -516,7 +521,9 @@ def entrustment_edit(request: HttpRequest, entrustment_id: int) -> HttpResponse:
         fresh = Entrustment.objects.get(pk=entrustment.pk)
         saved = apply_service(
             form,
-            lambda: services.update_entrustment(fresh, power_items=data.pop("power_items"), **data),
+            lambda: services.update_entrustment(
+                fresh, actor=request.user, power_items=data.pop("power_items"), **data
+            ),
         )
         if saved:
             messages.success(request, _("Saved."))
@@ -536,7 +543,7 @@ def entrustment_terminate(request: HttpRequest, entrustment_id: int) -> HttpResp
         request.user, Entrustment.objects, organ_field="entrusting_organ", pk=entrustment_id
     )
     try:
-        services.terminate_entrustment(entrustment, timezone.localdate())
+        services.terminate_entrustment(entrustment, timezone.localdate(), actor=request.user)
         messages.success(request, _("Entrustment terminated."))
     except DjangoValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -14,26 +14,29 @@ FSL = "中华人民共和国食品安全法"
 
 
 @pytest.fixture
-def law(db):
+def law(db, actor):
     law = services.save_law(
         name=FSL,
         level=LawLevel.LAW,
         issuing_body="全国人民代表大会常务委员会",
         valid_from=date(2021, 4, 29),
+        actor=actor,
     )
     return law
 
 
 @pytest.fixture
-def articles(law):
+def articles(law, actor):
     return {
-        number: services.add_article(law, number=number, text=f"{number}的条文。", ordinal=i)
+        number: services.add_article(
+            law, number=number, text=f"{number}的条文。", ordinal=i, actor=actor
+        )
         for i, number in enumerate(["第三十五条", "第一百二十二条", "第一百二十六条"])
     }
 
 
 @pytest.fixture
-def item_a(organ_a, articles):
+def item_a(organ_a, articles, actor):
     return services.save_power_item(
         subject=organ_a,
         basis=[articles["第三十五条"], articles["第一百二十二条"]],
@@ -43,11 +46,12 @@ def item_a(organ_a, articles):
         valid_from=date(2024, 1, 1),
         published=True,
         published_on=date(2024, 1, 1),
+        actor=actor,
     )
 
 
 @pytest.fixture
-def item_b(organ_b, articles):
+def item_b(organ_b, articles, actor):
     return services.save_power_item(
         subject=organ_b,
         basis=[articles["第一百二十六条"]],
@@ -55,6 +59,7 @@ def item_b(organ_b, articles):
         name="对安排未取得健康证明人员从事接触直接入口食品工作的行政处罚",
         category="penalty",
         valid_from=date(2024, 1, 1),
+        actor=actor,
     )
 
 
@@ -88,7 +93,7 @@ BANDS = [
 
 
 @pytest.fixture
-def benchmark_a(item_a, articles):
+def benchmark_a(item_a, articles, actor):
     return services.save_benchmark(
         power_item=item_a,
         violation="未取得食品经营许可从事食品经营活动",
@@ -100,4 +105,12 @@ def benchmark_a(item_a, articles):
         published=True,
         published_on=date(2024, 1, 1),
         bands_data=BANDS,
+        actor=actor,
     )
+
+
+@pytest.fixture
+def actor(supervisor_city, justice_city):
+    """The user the catalogue tests act as: the city's supervisor. Law-text changes
+    are recorded in the chain of the city's justice bureau."""
+    return supervisor_city

@@ -16,9 +16,9 @@ from zhifa.core.testing import client_for
 @pytest.mark.django_db
 class TestRepeal:
     def test_repealing_an_article_flags_the_items_citing_it(
-        self, item_a, item_b, articles, officer_a, reviewer_a
+        self, item_a, item_b, articles, officer_a, reviewer_a, actor
     ):
-        services.repeal_article(articles["第一百二十二条"], on=date(2026, 3, 15))
+        services.repeal_article(articles["第一百二十二条"], on=date(2026, 3, 15), actor=actor)
         warning = PowerItemWarning.objects.get()
         assert warning.power_item == item_a and warning.deadline == date(2026, 4, 15)
         version = articles["第一百二十二条"].versions.get()
@@ -48,22 +48,24 @@ class TestRepeal:
         assert client.get(f"/api/v1/power-items/{item_a.pk}").json()["update_warnings"] == []
         assert client.get("/api/v1/power-items?warning=true").json()["items"] == []
 
-    def test_new_version_flags_and_closes_the_previous_version(self, item_a, articles):
+    def test_new_version_flags_and_closes_the_previous_version(self, item_a, articles, actor):
         article = articles["第三十五条"]
-        services.add_article_version(article, text="新条文", valid_from=date(2026, 1, 31))
+        services.add_article_version(
+            article, text="新条文", valid_from=date(2026, 1, 31), actor=actor
+        )
         assert PowerItemWarning.objects.get().deadline == date(2026, 2, 28)
         old, new = article.versions.order_by("valid_from")
         assert old.valid_to == date(2026, 1, 30) and new.valid_to is None
         assert article.version_on(date(2026, 1, 30)) == old
         assert article.version_on(date(2026, 1, 31)) == new
 
-    def test_items_no_longer_in_force_are_not_flagged(self, item_a, articles):
-        services.save_power_item(item_a, valid_to=date(2025, 12, 31))
-        services.repeal_article(articles["第三十五条"], on=date(2026, 3, 1))
+    def test_items_no_longer_in_force_are_not_flagged(self, item_a, articles, actor):
+        services.save_power_item(item_a, valid_to=date(2025, 12, 31), actor=actor)
+        services.repeal_article(articles["第三十五条"], on=date(2026, 3, 1), actor=actor)
         assert PowerItemWarning.objects.count() == 0
 
-    def test_repeal_law_repeals_every_article(self, law, item_a, item_b):
-        services.repeal_law(law, on=date(2026, 5, 1))
+    def test_repeal_law_repeals_every_article(self, law, item_a, item_b, actor):
+        services.repeal_law(law, on=date(2026, 5, 1), actor=actor)
         law.refresh_from_db()
         assert law.repealed_on == date(2026, 5, 1)
         assert law.articles.filter(repealed_on__isnull=True).count() == 0
@@ -71,20 +73,26 @@ class TestRepeal:
         # One warning per changed article cited: item A cites two articles.
         assert PowerItemWarning.objects.filter(power_item=item_a).count() == 2
 
-    def test_bad_dates_are_refused(self, articles):
+    def test_bad_dates_are_refused(self, articles, actor):
         article = articles["第三十五条"]
         with pytest.raises(ValidationError) as exc:
-            services.add_article_version(article, text="x", valid_from=date(2020, 1, 1))
+            services.add_article_version(
+                article, text="x", valid_from=date(2020, 1, 1), actor=actor
+            )
         assert "valid_from" in exc.value.message_dict
-        services.repeal_article(article, on=date(2026, 1, 1))
+        services.repeal_article(article, on=date(2026, 1, 1), actor=actor)
         with pytest.raises(ValidationError):
-            services.repeal_article(article, on=date(2026, 2, 1))
+            services.repeal_article(article, on=date(2026, 2, 1), actor=actor)
 
     def test_review_needs_an_open_warning_and_a_note(self, item_a, reviewer_a):
         with pytest.raises(ValidationError):
-            services.record_power_item_review(item_a, by=reviewer_a, on=date(2026, 1, 1), note="x")
+            services.record_power_item_review(
+                item_a, actor=reviewer_a, on=date(2026, 1, 1), note="x"
+            )
         with pytest.raises(ValidationError):
-            services.record_power_item_review(item_a, by=reviewer_a, on=date(2026, 1, 1), note=" ")
+            services.record_power_item_review(
+                item_a, actor=reviewer_a, on=date(2026, 1, 1), note=" "
+            )
 
     def test_repeal_through_the_api(self, item_a, articles, supervisor_city, officer_a):
         article = articles["第一百二十二条"]
@@ -116,14 +124,15 @@ class TestRepeal:
 
 
 @pytest.mark.django_db
-def test_normative_documents_cannot_be_cited(organ_a):
+def test_normative_documents_cannot_be_cited(organ_a, actor):
     doc = services.save_law(
         name="关于某事项的通知",
         level="normative_document",
         issuing_body="某局",
         valid_from=date(2024, 1, 1),
+        actor=actor,
     )
-    article = services.add_article(doc, number="第一条", text="x")
+    article = services.add_article(doc, number="第一条", text="x", actor=actor)
     with pytest.raises(ValidationError) as exc:
         services.save_power_item(
             subject=organ_a,
@@ -132,6 +141,7 @@ def test_normative_documents_cannot_be_cited(organ_a):
             name="x",
             category="penalty",
             valid_from=date(2024, 1, 1),
+            actor=actor,
         )
     assert "basis" in exc.value.message_dict
     assert not doc.citable

@@ -18,7 +18,7 @@ from .conftest import BANDS
 
 @pytest.mark.django_db
 class TestSave:
-    def test_band_above_the_statutory_maximum_is_refused_naming_the_band(self, item_a):
+    def test_band_above_the_statutory_maximum_is_refused_naming_the_band(self, item_a, actor):
         bands = [*BANDS[:4], {**BANDS[4], "fine_max": Decimal(150000)}]
         with pytest.raises(ValidationError) as exc:
             services.save_benchmark(
@@ -29,11 +29,12 @@ class TestSave:
                 statutory_max=Decimal(100000),
                 valid_from=date(2024, 1, 1),
                 bands_data=bands,
+                actor=actor,
             )
         assert list(exc.value.message_dict) == ["bands.4.fine_max"]
         assert DiscretionBenchmark.objects.count() == 0
 
-    def test_only_mitigated_goes_below_the_minimum(self, item_a):
+    def test_only_mitigated_goes_below_the_minimum(self, item_a, actor):
         bands = [{**BANDS[2], "fine_min": Decimal(10000)}]
         with pytest.raises(ValidationError) as exc:
             services.save_benchmark(
@@ -44,10 +45,11 @@ class TestSave:
                 statutory_max=Decimal(100000),
                 valid_from=date(2024, 1, 1),
                 bands_data=bands,
+                actor=actor,
             )
         assert "bands.0.fine_min" in exc.value.message_dict
 
-    def test_each_circumstance_once(self, item_a):
+    def test_each_circumstance_once(self, item_a, actor):
         with pytest.raises(ValidationError) as exc:
             services.save_benchmark(
                 power_item=item_a,
@@ -55,11 +57,12 @@ class TestSave:
                 statutory_range="x",
                 valid_from=date(2024, 1, 1),
                 bands_data=[BANDS[3], BANDS[3]],
+                actor=actor,
             )
         assert "bands.1.circumstance" in exc.value.message_dict
 
-    def test_update_replaces_the_bands(self, benchmark_a):
-        services.save_benchmark(benchmark_a, bands_data=[BANDS[3]])
+    def test_update_replaces_the_bands(self, benchmark_a, actor):
+        services.save_benchmark(benchmark_a, bands_data=[BANDS[3]], actor=actor)
         assert list(benchmark_a.bands.values_list("circumstance", flat=True)) == ["general"]
 
 
@@ -70,9 +73,11 @@ class TestBandFor:
         assert (choice.band.fine_min, choice.band.fine_max) == (Decimal(50000), Decimal(65000))
         assert services.band_for(item_a, date(2023, 5, 1), "lighter") is None
 
-    def test_a_new_version_applies_from_its_date(self, benchmark_a, item_a):
+    def test_a_new_version_applies_from_its_date(self, benchmark_a, item_a, actor):
         services.save_benchmark(
-            DiscretionBenchmark.objects.get(pk=benchmark_a.pk), valid_to=date(2025, 12, 31)
+            DiscretionBenchmark.objects.get(pk=benchmark_a.pk),
+            valid_to=date(2025, 12, 31),
+            actor=actor,
         )
         services.save_benchmark(
             power_item=item_a,
@@ -84,6 +89,7 @@ class TestBandFor:
             published=True,
             published_on=date(2025, 12, 1),
             bands_data=[{**BANDS[3], "fine_min": Decimal(60000), "fine_max": Decimal(80000)}],
+            actor=actor,
         )
         assert services.band_for(item_a, date(2025, 12, 31), "general").band.fine_min == 65000
         assert services.band_for(item_a, date(2026, 1, 1), "general").band.fine_min == 60000

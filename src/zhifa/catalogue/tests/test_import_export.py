@@ -316,10 +316,12 @@ class TestOfficerImport:
         assert [(e.row, e.column) for e in result.errors] == [(3, "身份证号码")]
         assert Officer.objects.count() == 0
 
-    def test_export_hides_id_numbers_outside_the_organ(self, organ_a, supervisor_city, head_a):
+    def test_export_hides_id_numbers_outside_the_organ(
+        self, organ_a, supervisor_city, head_a, actor
+    ):
         from zhifa.registry.services import save_officer
 
-        save_officer(organ=organ_a, name="张三", id_number=ID_A)
+        save_officer(organ=organ_a, name="张三", id_number=ID_A, actor=actor)
         outside = client_for(supervisor_city).get(
             reverse("catalogue:export", args=["officers", "csv"])
         )

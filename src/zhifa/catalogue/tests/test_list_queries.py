@@ -29,14 +29,18 @@ def _id_number() -> str:
     return prefix + ric.calc_check_digit(prefix + "0")
 
 
-def add_rows(organ, articles, n, media):
+def add_rows(organ, articles, n, media, actor):
     """n officers with certificates, power items with basis, benchmarks with bands,
     review entries, entrustments and clean-up notices."""
     today = date.today()
     for _ in range(n):
         i = next(SEQ)
         officer = registry_services.save_officer(
-            organ=organ, name=f"执法{i}", id_number=_id_number(), enforcement_fields="食品安全"
+            organ=organ,
+            name=f"执法{i}",
+            id_number=_id_number(),
+            enforcement_fields="食品安全",
+            actor=actor,
         )
         registry_services.issue_certificate(
             officer,
@@ -44,6 +48,7 @@ def add_rows(organ, articles, n, media):
             issuing_authority="x",
             valid_from=today - timedelta(days=10),
             valid_to=today + timedelta(days=10),
+            actor=actor,
         )
         item = services.save_power_item(
             subject=organ,
@@ -52,6 +57,7 @@ def add_rows(organ, articles, n, media):
             name=f"事项{i}",
             category="penalty",
             valid_from=date(2024, 1, 1),
+            actor=actor,
         )
         services.save_benchmark(
             power_item=item,
@@ -59,6 +65,7 @@ def add_rows(organ, articles, n, media):
             statutory_range="x",
             valid_from=date(2024, 1, 1),
             bands_data=BANDS[:1] + BANDS[3:4],
+            actor=actor,
         )
         services.save_review_entry(
             organ=organ,
@@ -66,6 +73,7 @@ def add_rows(organ, articles, n, media):
             criteria="x",
             valid_from=date(2024, 1, 1),
             power_items=[item],
+            actor=actor,
         )
         entrusted = make_organ(f"受委托{i}", organ.region, SubjectType.ENTRUSTED, parent=organ)
         registry_services.create_entrustment(
@@ -75,11 +83,13 @@ def add_rows(organ, articles, n, media):
             valid_from=date(2024, 1, 1),
             valid_to=today - timedelta(days=1),
             instrument=ContentFile(b"%PDF-1.4", name="w.pdf"),
+            actor=actor,
         )
     services.add_article_version(
         articles["第三十五条"],
         text=f"新版本{next(SEQ)}",
         valid_from=date(2025, 1, 1) + timedelta(days=next(SEQ)),
+        actor=actor,
     )
     registry_services.expire_due(today)
 
@@ -104,14 +114,16 @@ URLS = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", URLS)
-def test_list_queries_do_not_grow_with_rows(url, head_a, organ_a, articles, settings, tmp_path):
+def test_list_queries_do_not_grow_with_rows(
+    url, head_a, organ_a, articles, settings, tmp_path, actor
+):
     settings.MEDIA_ROOT = tmp_path
     client = client_for(head_a)
-    add_rows(organ_a, articles, 2, tmp_path)
+    add_rows(organ_a, articles, 2, tmp_path, actor)
     assert client.get(url).status_code == 200  # warm the session
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
-    add_rows(organ_a, articles, 12, tmp_path)
+    add_rows(organ_a, articles, 12, tmp_path, actor)
     with CaptureQueriesContext(connection) as many:
         response = client.get(url)
     assert response.status_code == 200
@@ -121,14 +133,14 @@ def test_list_queries_do_not_grow_with_rows(url, head_a, organ_a, articles, sett
 
 @pytest.mark.django_db
 def test_chinese_substring_search_one_and_two_characters(
-    head_a, organ_a, articles, settings, tmp_path
+    head_a, organ_a, articles, settings, tmp_path, actor
 ):
     settings.MEDIA_ROOT = tmp_path
     client = client_for(head_a)
     registry_services.save_officer(
-        organ=organ_a, name="欧阳修", id_number=_id_number(), enforcement_fields="价格"
+        organ=organ_a, name="欧阳修", id_number=_id_number(), enforcement_fields="价格", actor=actor
     )
-    registry_services.save_officer(organ=organ_a, name="李白", id_number=_id_number())
+    registry_services.save_officer(organ=organ_a, name="李白", id_number=_id_number(), actor=actor)
     for q in ("阳", "欧阳", "价"):
         names = [o["name"] for o in client.get("/api/v1/officers", {"q": q}).json()["items"]]
         assert names == ["欧阳修"], q
@@ -141,6 +153,7 @@ def test_chinese_substring_search_one_and_two_characters(
         name="对无证经营的处罚",
         category="penalty",
         valid_from=date(2024, 1, 1),
+        actor=actor,
     )
     services.save_power_item(
         subject=organ_a,
@@ -148,6 +161,7 @@ def test_chinese_substring_search_one_and_two_characters(
         name="食品经营许可",
         category="licensing",
         valid_from=date(2024, 1, 1),
+        actor=actor,
     )
     for q in ("证", "无证"):
         codes = [p["code"] for p in client.get("/api/v1/power-items", {"q": q}).json()["items"]]

@@ -114,7 +114,7 @@ class TestBenchmarksAndReviewCatalogue:
         page = client_for(officer_b).get(reverse("catalogue:review_catalogue")).content.decode()
         assert "拟作出吊销许可证件的决定" not in page
 
-    def test_review_entry_cannot_list_foreign_items(self, organ_a, item_b):
+    def test_review_entry_cannot_list_foreign_items(self, organ_a, item_b, actor):
         from django.core.exceptions import ValidationError
 
         with pytest.raises(ValidationError):
@@ -124,6 +124,7 @@ class TestBenchmarksAndReviewCatalogue:
                 criteria="y",
                 valid_from=date(2024, 1, 1),
                 power_items=[item_b],
+                actor=actor,
             )
 
 

@@ -1,23 +1,73 @@
-"""The demo loads a case timeline with a photo and a checkpoint, idempotently, and
-the demo record verifies."""
+"""The demo's record comes from the registry and catalogue demos: every entry is a
+real change made by a real demo user (or the expiry task), about a real object. A
+second run writes no entry, and the record verifies."""
 
 from __future__ import annotations
 
 import io
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 
+from zhifa.accounts.models import User
 from zhifa.records.models import Checkpoint, Entry, Evidence
 
 
 @pytest.mark.django_db
 def test_demo_record_is_idempotent_and_verifies(settings, tmp_path):
-    call_command("demo", stdout=io.StringIO())
-    call_command("demo", stdout=io.StringIO())
-    assert Entry.objects.filter(object_id="demo-1").count() == 3
-    assert Evidence.objects.count() == 1 and Checkpoint.objects.count() == 1
+    first = io.StringIO()
+    call_command("demo", stdout=first)
+    entries = list(Entry.objects.order_by("organ_id", "seq").values_list("pk", flat=True))
+    checkpoints = Checkpoint.objects.count()
+    assert len(entries) > 50 and checkpoints >= 5
+
+    second = io.StringIO()
+    call_command("demo", stdout=second)
+    assert list(Entry.objects.order_by("organ_id", "seq").values_list("pk", flat=True)) == (entries)
+    assert Checkpoint.objects.count() == checkpoints
+    # The same logins are printed on every run.
+    for out in (first, second):
+        assert "Demo logins" in out.getvalue() and "supervisor" in out.getvalue()
+
+    assert Evidence.objects.count() == 0
     assert str(tmp_path) in str(settings.MEDIA_ROOT)
     out = io.StringIO()
     call_command("records", "verify", stdout=out)
-    assert "3 entries, 1 checkpoint(s), 1 evidence file(s) intact" in out.getvalue()
+    assert f"{len(entries)} entries, {checkpoints} checkpoint(s)" in out.getvalue()
+    assert out.getvalue().startswith("records verify: OK")
+
+
+@pytest.mark.django_db
+def test_demo_entries_are_about_real_objects_and_real_users():
+    call_command("demo", stdout=io.StringIO())
+    supervisor = User.objects.get(username="supervisor")
+    actions = set()
+    for entry in Entry.objects.all():
+        model = apps.get_model(entry.object_type)
+        assert model.objects.filter(pk=entry.object_id).exists(), entry.object_type
+        if entry.actor_id is None:
+            assert entry.actor_label == "system:registry.expire"
+            assert entry.action == "registry.expire"
+        else:
+            assert entry.actor_id == supervisor.pk and entry.actor_label == "supervisor"
+        actions.add(entry.action)
+    assert not Entry.objects.filter(object_type="cases.case").exists()
+    assert {
+        "subject.create",
+        "subject.update",
+        "officer.create",
+        "officer.record_training",
+        "officer.record_exam",
+        "certificate.issue",
+        "certificate.suspend",
+        "certificate.revoke",
+        "registry.expire",
+        "entrustment.create",
+        "entrustment.update",
+        "law.create",
+        "article.add",
+        "power_item.create",
+        "benchmark.create",
+        "review_entry.create",
+    } <= actions

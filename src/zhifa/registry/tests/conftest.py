@@ -27,13 +27,14 @@ def today() -> date:
 
 
 @pytest.fixture
-def person_a(organ_a, today):
+def person_a(organ_a, today, actor):
     officer = services.save_officer(
         organ=organ_a,
         name="张执法",
         id_number=ID_A,
         post="科员",
         enforcement_fields="食品安全、价格",
+        actor=actor,
     )
     services.issue_certificate(
         officer,
@@ -41,14 +42,15 @@ def person_a(organ_a, today):
         issuing_authority="嘉兴市人民政府",
         valid_from=today - timedelta(days=100),
         valid_to=today + timedelta(days=300),
+        actor=actor,
     )
     return officer
 
 
 @pytest.fixture
-def person_b(organ_b, today):
+def person_b(organ_b, today, actor):
     officer = services.save_officer(
-        organ=organ_b, name="李执法", id_number=ID_B, enforcement_fields="特种设备"
+        organ=organ_b, name="李执法", id_number=ID_B, enforcement_fields="特种设备", actor=actor
     )
     services.issue_certificate(
         officer,
@@ -56,12 +58,20 @@ def person_b(organ_b, today):
         issuing_authority="嘉善县人民政府",
         valid_from=today - timedelta(days=100),
         valid_to=today + timedelta(days=300),
+        actor=actor,
     )
     return officer
 
 
 @pytest.fixture
-def auxiliary_a(organ_a):
+def auxiliary_a(organ_a, actor):
     return services.save_officer(
-        organ=organ_a, name="王协管", id_number=ID_AUX, kind=OfficerKind.AUXILIARY
+        organ=organ_a, name="王协管", id_number=ID_AUX, kind=OfficerKind.AUXILIARY, actor=actor
     )
+
+
+@pytest.fixture
+def actor(supervisor_city):
+    """The user the registry tests act as: the city's supervisor (who manages
+    subjects, officers and certificates there)."""
+    return supervisor_city

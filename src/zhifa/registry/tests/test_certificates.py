@@ -14,20 +14,22 @@ from zhifa.registry.models import CertificateStatus, CertificateStatusChange
 
 @pytest.mark.django_db
 class TestStatusHistory:
-    def test_suspend_reinstate_revoke_keeps_every_change(self, person_a, today, supervisor_city):
+    def test_suspend_reinstate_revoke_keeps_every_change(
+        self, person_a, today, supervisor_city, actor
+    ):
         c = person_a.certificates.get()
         services.change_certificate_status(
             c,
             status="suspended",
             reason="停职检查",
             effective_on=today - timedelta(days=20),
-            by=supervisor_city,
+            actor=supervisor_city,
         )
         services.change_certificate_status(
-            c, status="valid", reason="恢复", effective_on=today - timedelta(days=10)
+            c, status="valid", reason="恢复", effective_on=today - timedelta(days=10), actor=actor
         )
         services.change_certificate_status(
-            c, status="revoked", reason="违法执法", effective_on=today
+            c, status="revoked", reason="违法执法", effective_on=today, actor=actor
         )
         rows = list(CertificateStatusChange.objects.filter(certificate=c).order_by("pk"))
         assert [(r.status, r.reason) for r in rows] == [
@@ -45,30 +47,36 @@ class TestStatusHistory:
         assert c.is_valid_on(today - timedelta(days=5))
         assert c.status_on(today) == "revoked"
 
-    def test_revoked_is_final_and_reason_is_required(self, person_a, today):
+    def test_revoked_is_final_and_reason_is_required(self, person_a, today, actor):
         c = person_a.certificates.get()
         with pytest.raises(ValidationError) as exc:
             services.change_certificate_status(
-                c, status="suspended", reason=" ", effective_on=today
+                c, status="suspended", reason=" ", effective_on=today, actor=actor
             )
         assert "reason" in exc.value.message_dict
-        services.change_certificate_status(c, status="revoked", reason="x", effective_on=today)
-        with pytest.raises(ValidationError) as exc:
-            services.change_certificate_status(c, status="valid", reason="y", effective_on=today)
-        assert "status" in exc.value.message_dict
-
-    def test_change_cannot_be_backdated_before_the_last(self, person_a, today):
-        c = person_a.certificates.get()
-        services.change_certificate_status(c, status="suspended", reason="x", effective_on=today)
+        services.change_certificate_status(
+            c, status="revoked", reason="x", effective_on=today, actor=actor
+        )
         with pytest.raises(ValidationError) as exc:
             services.change_certificate_status(
-                c, status="valid", reason="y", effective_on=today - timedelta(days=1)
+                c, status="valid", reason="y", effective_on=today, actor=actor
+            )
+        assert "status" in exc.value.message_dict
+
+    def test_change_cannot_be_backdated_before_the_last(self, person_a, today, actor):
+        c = person_a.certificates.get()
+        services.change_certificate_status(
+            c, status="suspended", reason="x", effective_on=today, actor=actor
+        )
+        with pytest.raises(ValidationError) as exc:
+            services.change_certificate_status(
+                c, status="valid", reason="y", effective_on=today - timedelta(days=1), actor=actor
             )
         assert "effective_on" in exc.value.message_dict
 
 
 @pytest.mark.django_db
-def test_auxiliary_staff_get_no_certificate_and_never_qualify(auxiliary_a, today):
+def test_auxiliary_staff_get_no_certificate_and_never_qualify(auxiliary_a, today, actor):
     with pytest.raises(ValidationError) as exc:
         services.issue_certificate(
             auxiliary_a,
@@ -76,6 +84,7 @@ def test_auxiliary_staff_get_no_certificate_and_never_qualify(auxiliary_a, today
             issuing_authority="x",
             valid_from=today,
             valid_to=today + timedelta(days=1),
+            actor=actor,
         )
     assert "officer" in exc.value.message_dict
     assert not services.officer_qualified_on(auxiliary_a, today)
@@ -90,7 +99,7 @@ def test_officer_qualified_on_date(person_a, today):
 
 
 @pytest.mark.django_db
-def test_certificate_numbers_are_checked(person_a, today):
+def test_certificate_numbers_are_checked(person_a, today, actor):
     with pytest.raises(ValidationError) as exc:
         services.issue_certificate(
             person_a,
@@ -98,11 +107,17 @@ def test_certificate_numbers_are_checked(person_a, today):
             issuing_authority="x",
             valid_from=today,
             valid_to=today,
+            actor=actor,
         )
     assert "number" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
         services.issue_certificate(
-            person_a, number="A-0001", issuing_authority="x", valid_from=today, valid_to=today
+            person_a,
+            number="A-0001",
+            issuing_authority="x",
+            valid_from=today,
+            valid_to=today,
+            actor=actor,
         )
     assert "number" in exc.value.message_dict  # already taken
 

@@ -23,7 +23,7 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 
 
 @pytest.fixture
-def entrustment(organ_c, regions, today, settings, tmp_path):
+def entrustment(organ_c, regions, today, settings, tmp_path, actor):
     settings.MEDIA_ROOT = tmp_path
     entrusted = make_organ(
         "武原街道执法队", regions["330424"], SubjectType.ENTRUSTED, parent=organ_c
@@ -35,6 +35,7 @@ def entrustment(organ_c, regions, today, settings, tmp_path):
         valid_to=today - timedelta(days=1),
         instrument=ContentFile(PDF, name="w.pdf"),
         instrument_number="委托〔2025〕1号",
+        actor=actor,
     )
 
 
@@ -82,9 +83,11 @@ def test_command_runs_as_of_a_date(person_a, today):
 
 
 @pytest.mark.django_db
-def test_suspended_certificate_also_expires(person_a, today):
+def test_suspended_certificate_also_expires(person_a, today, actor):
     c = person_a.certificates.get()
-    services.change_certificate_status(c, status="suspended", reason="x", effective_on=today)
+    services.change_certificate_status(
+        c, status="suspended", reason="x", effective_on=today, actor=actor
+    )
     notice = services.expire_due(c.valid_to + timedelta(days=1))
     assert notice.certificates_expired == 1
     assert Entrustment.objects.count() == 0

@@ -15,17 +15,19 @@ from .conftest import ID_A, make_id
 
 @pytest.mark.django_db
 class TestIdNumber:
-    def test_bad_check_character_names_the_field(self, organ_a):
+    def test_bad_check_character_names_the_field(self, organ_a, actor):
         bad = ID_A[:-1] + ("0" if ID_A[-1] != "0" else "1")
         with pytest.raises(ValidationError) as exc:
-            services.save_officer(organ=organ_a, name="x", id_number=bad)
+            services.save_officer(organ=organ_a, name="x", id_number=bad, actor=actor)
         assert list(exc.value.message_dict) == ["id_number"]
         assert Officer.objects.count() == 0
 
-    def test_stored_compact_and_upper_case(self, organ_a):
+    def test_stored_compact_and_upper_case(self, organ_a, actor):
         number = make_id("33042419950430245")  # ends in X
         assert number.endswith("X")
-        officer = services.save_officer(organ=organ_a, name="x", id_number=number.lower())
+        officer = services.save_officer(
+            organ=organ_a, name="x", id_number=number.lower(), actor=actor
+        )
         assert officer.id_number == number
 
     def test_shown_to_own_organ_only(
@@ -126,10 +128,10 @@ class TestRegister:
         )
         assert body["status"] == 400 and body["errors"][0]["path"] == "body.id_number"
 
-    def test_no_officers_for_internal_units(self, organ_a, regions):
+    def test_no_officers_for_internal_units(self, organ_a, regions, actor):
         unit = make_organ("法规处", regions["330400"], SubjectType.INTERNAL_UNIT, parent=organ_a)
         with pytest.raises(ValidationError) as exc:
-            services.save_officer(organ=unit, name="x", id_number=ID_A)
+            services.save_officer(organ=unit, name="x", id_number=ID_A, actor=actor)
         assert "organ" in exc.value.message_dict
 
     def test_training_and_exams(self, person_a, head_a):
@@ -217,11 +219,11 @@ def test_filter_certificates_ending_soon(person_a, person_b, supervisor_city, to
 
 
 @pytest.mark.django_db
-def test_user_account_must_belong_to_the_officers_organ(person_a, officer_a, officer_b):
-    services.save_officer(person_a, user=officer_a)
+def test_user_account_must_belong_to_the_officers_organ(person_a, officer_a, officer_b, actor):
+    services.save_officer(person_a, user=officer_a, actor=actor)
     assert officer_a.officer == person_a
     with pytest.raises(ValidationError) as exc:
-        services.save_officer(person_a, user=officer_b)
+        services.save_officer(person_a, user=officer_b, actor=actor)
     assert "user" in exc.value.message_dict
 
 

@@ -23,26 +23,26 @@ def uscc():
 
 @pytest.mark.django_db
 class TestDetails:
-    def test_authorised_organisation_needs_its_law(self, organ_a):
+    def test_authorised_organisation_needs_its_law(self, organ_a, actor):
         organ_a.subject_type = SubjectType.AUTHORISED
         with pytest.raises(ValidationError) as exc:
-            services.update_subject_details(organ_a, legal_basis="x")
+            services.update_subject_details(organ_a, legal_basis="x", actor=actor)
         assert "authorising_law" in exc.value.message_dict
         services.update_subject_details(
-            organ_a, authorising_law="《中华人民共和国食品安全法》第六条"
+            organ_a, authorising_law="《中华人民共和国食品安全法》第六条", actor=actor
         )
 
-    def test_credit_code_is_checked(self, organ_a, uscc):
+    def test_credit_code_is_checked(self, organ_a, uscc, actor):
         with pytest.raises(ValidationError) as exc:
             services.update_subject_details(
-                organ_a, uscc=uscc[:-1] + ("0" if uscc[-1] != "0" else "1")
+                organ_a, uscc=uscc[:-1] + ("0" if uscc[-1] != "0" else "1"), actor=actor
             )
         assert "uscc" in exc.value.message_dict
-        services.update_subject_details(organ_a, uscc=uscc)
+        services.update_subject_details(organ_a, uscc=uscc, actor=actor)
 
-    def test_unknown_field_is_refused(self, organ_a):
+    def test_unknown_field_is_refused(self, organ_a, actor):
         with pytest.raises(ValidationError) as exc:
-            services.update_subject_details(organ_a, name="renamed")
+            services.update_subject_details(organ_a, name="renamed", actor=actor)
         assert "name" in exc.value.message_dict
 
     def test_supervisor_edits_through_page_and_api(self, supervisor_city, organ_b, uscc):

@@ -113,7 +113,7 @@ def test_certificate_card_shows_qr_and_public_facts_only(person_a, supervisor_ci
 
 
 @pytest.mark.django_db
-def test_not_yet_valid_and_inactive_officer(client, person_a, today):
+def test_not_yet_valid_and_inactive_officer(client, person_a, today, actor):
     from datetime import timedelta
 
     from zhifa.registry import services
@@ -124,8 +124,9 @@ def test_not_yet_valid_and_inactive_officer(client, person_a, today):
         issuing_authority="x",
         valid_from=today + timedelta(days=3),
         valid_to=today + timedelta(days=300),
+        actor=actor,
     )
     html = client.get("/verify/A-0009").content.decode()
     assert "尚未生效" in html and "今日无效" in html
-    services.save_officer(person_a, active=False)
+    services.save_officer(person_a, active=False, actor=actor)
     assert "今日无效" in client.get("/verify/A-0001").content.decode()
