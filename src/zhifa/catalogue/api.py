@@ -627,7 +627,8 @@ def create_review_entry(request: HttpRequest, payload: ReviewEntryIn) -> Status[
         request.user, enforcing_organs(request.user), organ_field="", pk=data.pop("organ_id")
     )
     ids = data.pop("power_item_ids")
-    items = list(PowerItem.objects.filter(pk__in=ids))
+    # Only the organ's own items: another organ's item is as unknown as a missing one.
+    items = list(PowerItem.objects.filter(subject=organ, pk__in=ids))
     if len(items) != len(set(ids)):
         from django.core.exceptions import ValidationError
 

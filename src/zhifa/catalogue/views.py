@@ -111,7 +111,7 @@ def law_detail(request: HttpRequest, law_id: int) -> HttpResponse:
 @login_required
 def law_create(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *MANAGE_LAWS)
-    form = LawForm(request.POST or None)
+    form = LawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         law = apply_service(
             form, lambda: services.save_law(actor=request.user, **form.cleaned_data)
@@ -257,7 +257,9 @@ def _power_item_fields(form: PowerItemForm) -> dict[str, Any]:
 @login_required
 def power_item_create(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *MANAGE_CATALOGUE)
-    form = PowerItemForm(request.POST or None, organs=enforcing_organs(request.user))
+    form = PowerItemForm(
+        (request.POST if request.method == "POST" else None), organs=enforcing_organs(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         item = apply_service(
             form,
@@ -279,7 +281,7 @@ def power_item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
     require_role(request.user, *MANAGE_CATALOGUE)
     item = get_scoped_or_404(request.user, PowerItem.objects, organ_field="subject", pk=item_id)
     form = PowerItemForm(
-        request.POST or None,
+        (request.POST if request.method == "POST" else None),
         instance=item,
         organs=enforcing_organs(request.user).filter(pk=item.subject_id),
     )
@@ -383,8 +385,10 @@ def _benchmark_form_page(
 ) -> HttpResponse:
     require_role(request.user, *MANAGE_CATALOGUE)
     organs = enforcing_organs(request.user)
-    form = BenchmarkForm(request.POST or None, instance=benchmark, organs=organs)
-    bands = band_forms(request.POST or None, benchmark)
+    form = BenchmarkForm(
+        (request.POST if request.method == "POST" else None), instance=benchmark, organs=organs
+    )
+    bands = band_forms((request.POST if request.method == "POST" else None), benchmark)
     if request.method == "POST" and form.is_valid() and all(b.is_valid() for b in bands):
         fields = {k: form.cleaned_data[k] for k in BenchmarkForm.Meta.fields if k != "power_item"}
         target = DiscretionBenchmark.objects.get(pk=benchmark.pk) if benchmark else None
@@ -485,7 +489,9 @@ def review_catalogue(request: HttpRequest) -> HttpResponse:
 @login_required
 def review_entry_create(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *MANAGE_CATALOGUE)
-    form = ReviewEntryForm(request.POST or None, organs=enforcing_organs(request.user))
+    form = ReviewEntryForm(
+        (request.POST if request.method == "POST" else None), organs=enforcing_organs(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         entry = apply_service(
@@ -512,7 +518,7 @@ def review_entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
         request.user, ReviewCatalogueItem.objects, organ_field="organ", pk=entry_id
     )
     form = ReviewEntryForm(
-        request.POST or None,
+        (request.POST if request.method == "POST" else None),
         instance=entry,
         organs=enforcing_organs(request.user).filter(pk=entry.organ_id),
     )
@@ -546,8 +552,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *MANAGE_CATALOGUE)
     organs = enforcing_organs(request.user)
     form = ImportForm(
-        request.POST or None,
-        request.FILES or None,
+        (request.POST if request.method == "POST" else None),
+        (request.FILES if request.method == "POST" else None),
         organs=organs,
         initial={"kind": request.GET.get("kind", "power_items")},
     )

@@ -1,6 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Q
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -548,12 +549,19 @@ def create_entrustment(
     entrusting = get_scoped_or_404(
         request.user, visible_organs(request.user), organ_field="", pk=entrusting_organ_id
     )
-    entrusted = EnforcementSubject.objects.filter(pk=entrusted_id).first()
+    # The entrusted organisation must be in the user's scope or be registered under
+    # the entrusting organ; anything else is "not found", revealing nothing.
+    entrusted = (
+        EnforcementSubject.objects.filter(pk=entrusted_id)
+        .filter(Q(pk__in=visible_organs(request.user)) | Q(parent=entrusting))
+        .first()
+    )
     if entrusted is None:
         from django.http import Http404
 
         raise Http404
-    items = list(PowerItem.objects.filter(pk__in=power_item_ids))
+    # Only the entrusting organ's own items; any other id is unknown, whoever owns it.
+    items = list(PowerItem.objects.filter(subject=entrusting, pk__in=power_item_ids))
     if len(items) != len(set(power_item_ids)):
         from django.core.exceptions import ValidationError
 

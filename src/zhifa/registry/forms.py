@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -162,6 +163,8 @@ class EntrustmentForm(forms.ModelForm):
             self.fields["power_items"].queryset = PowerItem.objects.filter(  # type: ignore[attr-defined]
                 subject__in=organs
             ).select_related("subject")
-        self.fields["entrusted"].queryset = EnforcementSubject.objects.filter(  # type: ignore[attr-defined]
-            subject_type="entrusted"
-        )
+        entrusted = EnforcementSubject.objects.filter(subject_type="entrusted")
+        if organs is not None:
+            # Only organisations in the user's scope or registered under one of its organs.
+            entrusted = entrusted.filter(Q(pk__in=organs) | Q(parent__in=organs))
+        self.fields["entrusted"].queryset = entrusted  # type: ignore[attr-defined]

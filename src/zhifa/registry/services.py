@@ -646,6 +646,10 @@ def expire_due(today: date) -> CleanupNotice:
         entrustment.status = EntrustmentStatus.EXPIRED
         entrustment.status_changed_on = entrustment.valid_to + timedelta(days=1)
         entrustment.save(update_fields=["status", "status_changed_on"])
+        if not entrustment.published:
+            # The public notice lists only what was published; the expiry itself is
+            # still recorded in the organ's chain above.
+            continue
         items.append(
             CleanupNoticeItem(
                 notice=notice,

@@ -157,7 +157,7 @@ def organ_create(request: HttpRequest) -> HttpResponse:
     bodies, which are recorded as unable to enforce)."""
     require_role(request.user, *MANAGE_SUBJECTS)
     form = SubjectCreateForm(
-        request.POST or None,
+        (request.POST if request.method == "POST" else None),
         organs=visible_organs(request.user),
         regions=visible_regions(request.user),
     )
@@ -174,7 +174,7 @@ def organ_create(request: HttpRequest) -> HttpResponse:
 def organ_edit(request: HttpRequest, organ_id: int) -> HttpResponse:
     require_role(request.user, *MANAGE_SUBJECTS)
     organ = get_scoped_or_404(request.user, EnforcementSubject.objects, organ_field="", pk=organ_id)
-    form = SubjectDetailsForm(request.POST or None, instance=organ)
+    form = SubjectDetailsForm((request.POST if request.method == "POST" else None), instance=organ)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in SubjectDetailsForm.Meta.fields}
         fresh = EnforcementSubject.objects.get(pk=organ.pk)
@@ -275,7 +275,7 @@ def _officer_fields(form: OfficerForm) -> dict[str, Any]:
 def officer_create(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *MANAGE_OFFICERS)
     organs = visible_organs(request.user)
-    form = OfficerForm(request.POST or None, organs=organs)
+    form = OfficerForm((request.POST if request.method == "POST" else None), organs=organs)
     if request.method == "POST" and form.is_valid():
         officer = apply_service(
             form,
@@ -294,7 +294,9 @@ def officer_edit(request: HttpRequest, officer_id: int) -> HttpResponse:
     require_role(request.user, *MANAGE_OFFICERS)
     organs = visible_organs(request.user)
     officer = get_scoped_or_404(request.user, Officer.objects, pk=officer_id)
-    form = OfficerForm(request.POST or None, instance=officer, organs=organs)
+    form = OfficerForm(
+        (request.POST if request.method == "POST" else None), instance=officer, organs=organs
+    )
     if not can_see_id_number(request.user, officer):
         # Outside the organ the number is neither shown nor editable.
         del form.fields["id_number"]
@@ -481,7 +483,11 @@ def entrustment_instrument(request: HttpRequest, entrustment_id: int) -> FileRes
 def entrustment_create(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *MANAGE_ENTRUSTMENTS)
     organs = visible_organs(request.user)
-    form = EntrustmentForm(request.POST or None, request.FILES or None, organs=organs)
+    form = EntrustmentForm(
+        (request.POST if request.method == "POST" else None),
+        (request.FILES if request.method == "POST" else None),
+        organs=organs,
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         entrustment = apply_service(
@@ -513,7 +519,10 @@ def entrustment_edit(request: HttpRequest, entrustment_id: int) -> HttpResponse:
     )
     organs = visible_organs(request.user)
     form = EntrustmentForm(
-        request.POST or None, request.FILES or None, instance=entrustment, organs=organs
+        (request.POST if request.method == "POST" else None),
+        (request.FILES if request.method == "POST" else None),
+        instance=entrustment,
+        organs=organs,
     )
     del form.fields["entrusting_organ"], form.fields["entrusted"]
     if request.method == "POST" and form.is_valid():

@@ -22,6 +22,48 @@ from zhifa.registry.models import (
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
+def _entrustment(organ_c, regions, today, actor, *, published, name, number):
+    entrusted = make_organ(name, regions["330424"], SubjectType.ENTRUSTED, parent=organ_c)
+    return services.create_entrustment(
+        entrusting_organ=organ_c,
+        entrusted=entrusted,
+        valid_from=today - timedelta(days=400),
+        valid_to=today - timedelta(days=1),
+        instrument=ContentFile(PDF, name="w.pdf"),
+        instrument_number=number,
+        published=published,
+        published_on=(today - timedelta(days=400)) if published else None,
+        actor=actor,
+    )
+
+
+@pytest.mark.django_db
+def test_unpublished_entrustments_expire_but_stay_off_the_public_notice(
+    organ_c, regions, today, settings, tmp_path, actor, client
+):
+    settings.MEDIA_ROOT = tmp_path
+    hidden = _entrustment(
+        organ_c, regions, today, actor, published=False, name="某内部执法队", number="秘〔2020〕1号"
+    )
+    shown = _entrustment(
+        organ_c,
+        regions,
+        today,
+        actor,
+        published=True,
+        name="武原街道执法队",
+        number="委〔2020〕2号",
+    )
+    notice = services.expire_due(today)
+    hidden.refresh_from_db()
+    shown.refresh_from_db()
+    assert hidden.status == shown.status == "expired"
+    assert notice.entrustments_expired == 1
+    html = client.get("/notices/cleanup/").content.decode()
+    assert "委〔2020〕2号" in html and "武原街道执法队" in html
+    assert "秘〔2020〕1号" not in html and "某内部执法队" not in html
+
+
 @pytest.fixture
 def entrustment(organ_c, regions, today, settings, tmp_path, actor):
     settings.MEDIA_ROOT = tmp_path
@@ -29,6 +71,8 @@ def entrustment(organ_c, regions, today, settings, tmp_path, actor):
         "武原街道执法队", regions["330424"], SubjectType.ENTRUSTED, parent=organ_c
     )
     return services.create_entrustment(
+        published=True,
+        published_on=today - timedelta(days=400),
         entrusting_organ=organ_c,
         entrusted=entrusted,
         valid_from=today - timedelta(days=400),
