@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 
+from ..casefile import Step
 from ..catalogue import APL, APL_FROM, CQ, JL, Context, Item, error, rule, warning
 from ._util import names, names_en
 
@@ -126,13 +127,23 @@ def power_scope(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def qualified(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.indexed("investigation"):
-        unknown = {o for o in step.officers if ctx.case.officer(o) is None}
+    """Officers named on an investigation step, and in the summary procedure the officer
+    who decides on the spot (``decision.approved_by``, APL 51–52), hold a certificate
+    valid on the step's date."""
+    acting: list[tuple[int, Step, tuple[str, ...]]] = [
+        (i, s, s.officers) for i, s in ctx.indexed("investigation")
+    ]
+    if ctx.summary:
+        acting += [(i, s, (s.approved_by,)) for i, s in ctx.indexed("decision") if s.approved_by]
+    for i, step, officers in sorted(acting, key=lambda a: a[0]):
+        unknown = {o for o in officers if ctx.case.officer(o) is None}
         invalid = set()
-        for officer_id in step.officers:
+        for officer_id in officers:
             officer = ctx.case.officer(officer_id)
             if officer is not None and not officer.auxiliary and not officer.qualified_on(step.on):
                 invalid.add(officer_id)
+            if officer is not None and officer.auxiliary and step.step == "decision":
+                invalid.add(officer_id)  # auxiliary staff never act as officers
         if unknown or invalid:
             bad = unknown | invalid
             yield error(
