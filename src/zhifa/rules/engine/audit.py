@@ -61,7 +61,11 @@ def _run(
             # A number the rule needs has no value on the date it judges. When the rule
             # itself was not in force then, there is nothing to judge; when it was, the
             # engine says it cannot judge it (never silence an in-force rule).
-            if missing.on is not None and unit.in_force(missing.on):
+            if (
+                missing.on is not None
+                and unit.in_force(missing.on)
+                and (not unit.local or ctx.local(*unit.local, on=missing.on))
+            ):
                 findings.append(_cannot_judge(unit, missing, ctx))
         except OverflowError:
             continue  # a period that would end after 9999-12-31: nothing to judge
@@ -70,6 +74,8 @@ def _run(
                 late_fee = item.value
             elif not unit.in_force(_judged_on(case, item, as_of)):
                 continue
+            elif unit.local and not ctx.local(*unit.local, on=_judged_on(case, item, as_of)):
+                continue  # a local source binds only its area (or a region that adopted it)
             elif isinstance(item, DeadlineItem):
                 deadlines.append(item)
             else:
@@ -163,7 +169,7 @@ def to_document(result: AuditResult, lang: str = "zh") -> dict[str, Any]:
                 "rule": f.rule,
                 "severity": f.severity,
                 "message": f.message.get(lang),
-                "citation": RULES[f.rule].citation,
+                "citation": f.citation or RULES[f.rule].citation,
                 "step": f.step,
             }
             for f in result.findings

@@ -248,14 +248,14 @@ def remedy_periods(
     litigation = ctx.calendar.add_months(
         served_on, ctx.params.integer("litigation_months", served_on)
     )
-    if decision is not None and decision.elements is not None:
-        if "remedies" not in decision.elements:
-            years = ctx.params.integer("reconsideration_untold_max_years", served_on)
-            untold = ctx.calendar.add_months(served_on, 12 * years)
-            reconsideration = max(reconsideration, untold, key=lambda c: c.due)
-            years = ctx.params.integer("litigation_untold_max_years", served_on)
-            untold = ctx.calendar.add_months(served_on, 12 * years)
-            litigation = max(litigation, untold, key=lambda c: c.due)
+    elements = None if decision is None else decision.elements
+    if elements is not None and "remedies" not in elements:
+        years = ctx.params.integer("reconsideration_untold_max_years", served_on)
+        untold = ctx.calendar.add_months(served_on, 12 * years)
+        reconsideration = max(reconsideration, untold, key=lambda c: c.due)
+        years = ctx.params.integer("litigation_untold_max_years", served_on)
+        untold = ctx.calendar.add_months(served_on, 12 * years)
+        litigation = max(litigation, untold, key=lambda c: c.due)
     return reconsideration, litigation
 
 

@@ -1,9 +1,10 @@
 """Section 1 of legal-rules.md: subjects and personnel (主体与人员)."""
 
+import datetime as dt
 from collections.abc import Iterator
 
 from ..casefile import Step
-from ..catalogue import APL, APL_FROM, CQ, JL, Context, Item, error, rule, warning
+from ..catalogue import APL, APL_FROM, CQ, JL, NA, Context, Item, error, rule, warning
 from ._util import names, names_en
 
 #: Steps that are acts of the enforcing body (not of the party).
@@ -104,18 +105,40 @@ def entrustment(ctx: Context) -> Iterator[Item]:
 @rule(
     "APL-power-scope",
     "block",
-    JL + "三（一）（二）",
+    JL + "三（一）（二）；" + NA + "第9条、第11条",
     "The case's power item is on the subject's power list.",
     "2016-12-30",
 )
 def power_scope(ctx: Context) -> Iterator[Item]:
+    """The power list (权责清单) as the measure of a subject's powers rests on local sources
+    (JL 三（一）（二）, NA 9, 11): where one binds the case, a power item not on the list
+    is an error. Elsewhere the national part remains: a penalty without a basis in the
+    subject's powers is void (APL 38); a list miss alone cannot settle that — a warning."""
     power = ctx.case.power
-    if power is not None and power not in ctx.case.agency.powers:
+    if power is None or power in ctx.case.agency.powers or not ctx.steps:
+        return
+    on = ctx.steps[0].on
+    binding = ctx.local("JL", "NA", on=on)
+    if binding:
+        citation = {"JL": JL + "三（一）（二）", "NA": NA + "第9条、第11条"}
         yield error(
             "APL-power-scope",
             None,
             f"本案权力事项“{power}”不在执法主体的权责清单内。",
             f"The case's power item “{power}” is not on the subject's power list.",
+            citation="；".join(citation[c] for c in binding),
+        )
+    elif on >= dt.date.fromisoformat(APL_FROM):
+        yield warning(
+            "APL-power-scope",
+            None,
+            f"本案权力事项“{power}”不在执法主体的权责清单内；本地区未适用以权责清单为准的"
+            "规定，无法据此判断，请核实该主体是否依法享有此项职权"
+            "（没有依据或者主体不适格的行政处罚无效）。",
+            f"The case's power item “{power}” is not on the subject's power list; no local "
+            "rule makes the list binding here, so the engine cannot judge — check that the "
+            "subject holds this power by law (a penalty without a basis is void).",
+            citation=APL + "第三十八条",
         )
 
 
@@ -230,8 +253,12 @@ def recusal(ctx: Context) -> Iterator[Item]:
     CQ + "三（三）",
     "An officer who investigated the case does not approve its decision.",
     "2006-01-01",
+    local=("CQ",),
 )
 def separation(ctx: Context) -> Iterator[Item]:
+    """Local rule (CQ 三（三）): the decision's approver did not investigate. The national
+    part of the separation of duties — the hearing host is not an investigator
+    (APL 64(4)) — is judged everywhere by APL-64-hearing-host."""
     if not ctx.general:
         return  # in the summary procedure the officers decide on the spot (APL 51, 52)
     for i, step in ctx.indexed("decision"):
