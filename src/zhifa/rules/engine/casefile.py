@@ -12,7 +12,7 @@ from typing import Any
 
 FORMAT = "zhifa-casefile/1"
 
-#: Penalty types that carry the hearing right in themselves (APL 63(2)(3)).
+#: Penalty types that carry the hearing right in themselves (APL 63(1)(三)(四)).
 HEARING_TYPES = frozenset(
     {"lower_qualification", "revoke_permit", "suspend_business", "closure", "restrict_practice"}
 )

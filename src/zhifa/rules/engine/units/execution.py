@@ -200,13 +200,14 @@ def demand(ctx: Context) -> Iterator[Item]:
                 i,
                 "申请人民法院强制执行前，未书面催告当事人履行义务。",
                 "No written demand to perform was served before the court application.",
+                citation=ACL + "第三十五条、第五十四条",
             )
 
 
 @rule(
     "ACL-54-court-application",
     "block",
-    ACL + "第五十四条",
+    ACL + "第五十四条、第六十九条",
     "A court application only 10 working days after the demand was served.",
     ACL_FROM,
 )
