@@ -13,7 +13,7 @@ from typing import Any
 
 from . import units  # noqa: F401 - registers the rule units
 from .casefile import CaseFile, Step
-from .catalogue import RULES, AmountItem, Context, DeadlineItem, Finding, Rule
+from .catalogue import RULES, AmountItem, Context, DeadlineItem, Finding, Item, Rule, Text
 from .parameters import ParameterError, Parameters, Value
 from .workdays import WorkCalendar
 
@@ -53,10 +53,20 @@ def _run(
     for unit in rules:
         if case.kind not in unit.case_kinds:
             continue
+        items: list[Item] = []
         try:
-            items = list(unit.check(ctx))
-        except ParameterError:
-            continue  # the rule's numbers were not yet in force on the date it judges
+            for produced in unit.check(ctx):
+                items.append(produced)
+        except ParameterError as missing:
+            # A number the rule needs has no value on the date it judges. When the rule
+            # itself was not in force then, there is nothing to judge; when it was, the
+            # engine says it cannot judge it (never silence an in-force rule).
+            if (
+                missing.on is not None
+                and unit.in_force(missing.on)
+                and (not unit.local or ctx.local(*unit.local, on=missing.on))
+            ):
+                findings.append(_cannot_judge(unit, missing, ctx))
         except OverflowError:
             continue  # a period that would end after 9999-12-31: nothing to judge
         for item in items:
@@ -64,6 +74,8 @@ def _run(
                 late_fee = item.value
             elif not unit.in_force(_judged_on(case, item, as_of)):
                 continue
+            elif unit.local and not ctx.local(*unit.local, on=_judged_on(case, item, as_of)):
+                continue  # a local source binds only its area (or a region that adopted it)
             elif isinstance(item, DeadlineItem):
                 deadlines.append(item)
             else:
@@ -71,6 +83,24 @@ def _run(
     findings.sort(key=lambda f: (-1 if f.step is None else f.step, f.rule, f.message.zh))
     deadlines.sort(key=lambda d: (d.start, d.rule, d.due.due))
     return AuditResult(case.case_id, as_of, tuple(findings), tuple(deadlines), late_fee)
+
+
+def _cannot_judge(unit: Rule, missing: ParameterError, ctx: Context) -> Finding:
+    """The warning for an in-force rule whose number is not known for a date."""
+    on = missing.on.isoformat() if missing.on is not None else "?"
+    reference = ctx.params.reference(missing.name)
+    ref_zh = f"（{reference}）" if reference else ""
+    ref_en = f" ({reference})" if reference else ""
+    return Finding(
+        unit.id,
+        "warning",
+        None,
+        Text(
+            f"规则引擎没有{on}适用的参数“{missing.name}”{ref_zh}，无法判断本规则，请人工核实。",
+            f"The engine has no value of the parameter {missing.name}{ref_en} for {on}; "
+            "it cannot judge this rule — check by hand.",
+        ),
+    )
 
 
 def audit(
@@ -139,7 +169,7 @@ def to_document(result: AuditResult, lang: str = "zh") -> dict[str, Any]:
                 "rule": f.rule,
                 "severity": f.severity,
                 "message": f.message.get(lang),
-                "citation": RULES[f.rule].citation,
+                "citation": f.citation or RULES[f.rule].citation,
                 "step": f.step,
             }
             for f in result.findings

@@ -12,7 +12,7 @@ from typing import Any
 
 FORMAT = "zhifa-casefile/1"
 
-#: Penalty types that carry the hearing right in themselves (APL 63(2)(3)).
+#: Penalty types that carry the hearing right in themselves (APL 63(1)(三)(四)).
 HEARING_TYPES = frozenset(
     {"lower_qualification", "revoke_permit", "suspend_business", "closure", "restrict_practice"}
 )
@@ -224,6 +224,9 @@ class CaseFile:
     officers: tuple[Officer, ...] = ()
     settings: Mapping[str, int | float | bool] = field(default_factory=dict)
     as_of: dt.date | None = None
+    #: ``settings.local_policies``: local sources (codes of data/local_sources.toml) the
+    #: agency's region adopted, beyond those whose area it lies in.
+    local_policies: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "CaseFile":
@@ -240,6 +243,7 @@ class CaseFile:
             procedure=d.get("procedure"),
             as_of=_date(d.get("as_of")),
             settings=flatten_settings(d.get("settings", {})),
+            local_policies=tuple(sorted(set(d.get("settings", {}).get("local_policies", ())))),
             agency=Agency(
                 name=ag["name"],
                 subject_type=ag["subject_type"],

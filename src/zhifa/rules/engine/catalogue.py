@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Literal
 
 from .casefile import HEARING_TYPES, CaseFile, Penalty, Step
+from .local import applicable
 from .parameters import Parameters
 from .workdays import Counted, WorkCalendar
 
@@ -38,6 +39,9 @@ class Finding:
     severity: Severity
     step: int | None
     message: Text
+    #: the source this finding rests on, when not the rule's own citation (e.g. the local
+    #: source that binds the case, or the national article of a mixed rule)
+    citation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,13 @@ class Context:
     @property
     def summary(self) -> bool:
         return self.case.procedure == "summary"
+
+    def local(self, *codes: str, on: dt.date) -> list[str]:
+        """Of the local sources ``codes`` (data/local_sources.toml), those that bind this
+        case on ``on``: the agency lies in their area, or ``settings.local_policies``
+        says the region adopted them."""
+        case = self.case
+        return applicable(codes, case.agency.region_code, case.local_policies, on)
 
     def indexed(self, *kinds: str) -> list[tuple[int, Step]]:
         return [(i, s) for i, s in enumerate(self.case.steps) if s.step in kinds]
@@ -142,6 +153,9 @@ class Rule:
     valid_to: dt.date | None
     check: Check
     case_kinds: frozenset[str] = field(default_factory=lambda: frozenset({"penalty"}))
+    #: local sources that are the rule's only basis: the audit keeps its findings only
+    #: where one of them binds the case (Context.local); empty = a national rule
+    local: tuple[str, ...] = ()
 
     def in_force(self, day: dt.date) -> bool:
         if self.valid_from is not None and day < self.valid_from:
@@ -160,6 +174,7 @@ def rule(
     valid_from: str | None,
     valid_to: str | None = None,
     case_kinds: Iterable[str] = ("penalty",),
+    local: Iterable[str] = (),
 ) -> Callable[[Check], Check]:
     """Register a rule unit. ``valid_from`` is the date the cited version took effect."""
 
@@ -175,18 +190,21 @@ def rule(
             valid_to=None if valid_to is None else dt.date.fromisoformat(valid_to),
             check=check,
             case_kinds=frozenset(case_kinds),
+            local=tuple(local),
         )
         return check
 
     return register
 
 
-def error(rule_id: str, step: int | None, zh: str, en: str) -> Finding:
-    return Finding(rule_id, "error", step, Text(zh, en))
+def error(rule_id: str, step: int | None, zh: str, en: str, citation: str | None = None) -> Finding:
+    return Finding(rule_id, "error", step, Text(zh, en), citation)
 
 
-def warning(rule_id: str, step: int | None, zh: str, en: str) -> Finding:
-    return Finding(rule_id, "warning", step, Text(zh, en))
+def warning(
+    rule_id: str, step: int | None, zh: str, en: str, citation: str | None = None
+) -> Finding:
+    return Finding(rule_id, "warning", step, Text(zh, en), citation)
 
 
 # Citations used by several rules (full names of the laws; legal-rules.md names the versions).
@@ -201,5 +219,6 @@ GB118 = (
 JX = "《嘉兴市人民政府关于进一步规范行政执法工作的若干意见》"
 JL = "《吉林省人民政府办公厅关于全面落实行政执法责任制的实施意见》（吉政办发〔2016〕91号）"
 CQ = "《重庆市人民政府关于坚持以人为本创新和规范行政执法的决定》"
+NA = "《南安市人民政府办公室关于进一步规范行政执法的通知》（南政办内传〔2021〕36号）"
 APL_FROM = "2021-07-15"  # APL 2021 revision
 ACL_FROM = "2012-01-01"

@@ -19,7 +19,14 @@ Value = int | float | bool
 
 
 class ParameterError(LookupError):
-    pass
+    """A parameter has no value on the date a rule asks for (or does not exist).
+    ``name`` and ``on`` say which; the audit turns it into a "cannot judge" warning
+    when the rule itself is in force on ``on``."""
+
+    def __init__(self, message: str, name: str = "", on: dt.date | None = None) -> None:
+        super().__init__(message)
+        self.name = name
+        self.on = on
 
 
 @dataclass(frozen=True)
@@ -39,8 +46,13 @@ class Parameter:
                 break
             current, found = value, True
         if not found or current is None:
-            raise ParameterError(f"parameter {self.name} has no value on {on.isoformat()}")
+            raise ParameterError(
+                f"parameter {self.name} has no value on {on.isoformat()}", self.name, on
+            )
         return current
+
+    def describe(self) -> str:
+        return f"{self.description} ({self.reference})"
 
     def first_date(self) -> dt.date:
         return self.values[0][0]
@@ -88,10 +100,15 @@ class Parameters:
     def value(self, name: str, on: dt.date) -> Value:
         param = self._table.get(name)
         if param is None:
-            raise ParameterError(f"unknown parameter {name}")
+            raise ParameterError(f"unknown parameter {name}", name, on)
         if param.setting is not None and param.setting in self._overrides:
             return self._overrides[param.setting]
         return param.at(on)
+
+    def reference(self, name: str) -> str:
+        """The legal reference of a parameter (for messages), or "" when unknown."""
+        param = self._table.get(name)
+        return "" if param is None else param.reference
 
     def number(self, name: str, on: dt.date) -> float:
         value = self.value(name, on)

@@ -34,8 +34,13 @@ def test_deciding_before_the_hearing_window_closes_is_refused(
     )
     rules = {f.rule for f in check_step(case, early)}
     assert "APL-64-hearing-request" in rules
-    assert "APL-58-legal-review" not in rules  # no hearing was held, none required yet
+    # The agency is in 嘉兴 (330400): JX 四（一） requires review of every decision.
+    assert "APL-58-legal-review" in rules
     assert all(f.step == 5 for f in check_step(case, early))
+    elsewhere = dict(clean_case, agency=dict(clean_case["agency"], region_code="110105"))
+    rules = {f.rule for f in check_step(case_until(elsewhere, 5), early)}
+    assert "APL-64-hearing-request" in rules
+    assert "APL-58-legal-review" not in rules  # no hearing was held, none required yet
 
 
 def test_an_investigation_by_one_officer_is_refused(clean_case: dict[str, Any]) -> None:

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from ..casefile import Step
-from ..catalogue import APL, APL_FROM, CQ, Context, DeadlineItem, Item, error, rule, warning
+from ..catalogue import APL, APL_FROM, CQ, JX, Context, DeadlineItem, Item, error, rule, warning
 from ._util import age_on, yuan
 from .notice import PENALTY_ZH
 
@@ -38,7 +38,11 @@ def legal_review(ctx: Context) -> Iterator[Item]:
     violation = ctx.case.violation
     for i, step in ctx.penalty_decisions:
         reasons = []
-        if ctx.params.flag("review_all_decisions", step.on):
+        # JX 四（一）: every decision is reviewed where JX binds the case (its area, or a
+        # region that adopted it); settings.review_all_decisions turns the same policy on
+        # for a region with its own rule to that effect.
+        local_all = bool(ctx.local("JX", on=step.on))
+        if local_all or ctx.params.flag("review_all_decisions", step.on):
             reasons.append(("本地规定所有处罚决定均须法制审核", "local policy: every decision"))
         if violation is not None and violation.major_public_interest:
             reasons.append(("涉及重大公共利益", "major public interest"))
@@ -61,6 +65,7 @@ def legal_review(ctx: Context) -> Iterator[Item]:
             f"本案应当进行法制审核（{'；'.join(r[0] for r in reasons)}），处罚决定{state_zh}。",
             f"Legal review is required ({'; '.join(r[1] for r in reasons)}) but the "
             f"decision {state_en}.",
+            citation=APL + "第五十八条；" + JX + "四（一）" if local_all else None,
         )
 
 
@@ -415,6 +420,7 @@ def one_fine(ctx: Context) -> Iterator[Item]:
     CQ + "五（一）",
     "Vulnerable parties' first, clearly minor, corrected violations: warning, no fine.",
     "2006-01-01",
+    local=("CQ",),
 )
 def vulnerable(ctx: Context) -> Iterator[Item]:
     violation = ctx.case.violation

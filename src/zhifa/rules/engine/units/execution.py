@@ -79,6 +79,20 @@ def service(ctx: Context) -> Iterator[Item]:
             )
 
 
+def full_payment(ctx: Context, decision_index: int) -> tuple[float, float, dt.date | None]:
+    """APL 67 / APL 72: the fine decided, the sum of the ``paid`` amounts after the
+    decision, and the day the running sum first reached the fine (None when it has not).
+    A ``paid`` step without an amount is taken as paying the rest of the fine."""
+    fine = Decimal(str(ctx.steps[decision_index].fine_total()))
+    total = Decimal(0)
+    full_on: dt.date | None = None
+    for _i, step in ctx.after(decision_index, "paid"):
+        total = fine if step.amount is None else total + Decimal(str(step.amount))
+        if full_on is None and total >= fine:
+            full_on = step.on
+    return float(fine), float(total), full_on
+
+
 @rule(
     "APL-67-payment",
     "deadline",
@@ -87,16 +101,23 @@ def service(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def payment(ctx: Context) -> Iterator[Item]:
+    """The deadline is met only when the payments add up to the fine by the due date."""
     found = payment_deadline(ctx)
     if found is None:
         return
     k, deadline = found
-    paid = ctx.first_after(k, "paid")
+    fine, total, full_on = full_payment(ctx, k)
     served = served_decision(ctx)
     assert served is not None
-    yield DeadlineItem(
-        "APL-67-payment", served[3].on, deadline, None if paid is None else paid[1].on
-    )
+    yield DeadlineItem("APL-67-payment", served[3].on, deadline, full_on)
+    payments = ctx.after(k, "paid")
+    if payments and full_on is None:
+        yield warning(
+            "APL-67-payment",
+            payments[-1][0],
+            f"罚款{yuan(fine)}元，已缴纳{yuan(total)}元，尚未缴清。",
+            f"The fine of {yuan(fine)} yuan is not fully paid: {yuan(total)} yuan paid.",
+        )
 
 
 @rule(
@@ -155,8 +176,8 @@ def late_fee(ctx: Context) -> Iterator[Item]:
         yield AmountItem("APL-72-late-fee", "late_fee", None)
         return
     k, deadline = found
-    paid = ctx.first_after(k, "paid")
-    end = ctx.as_of if paid is None else paid[1].on
+    _fine, _total, full_on = full_payment(ctx, k)
+    end = ctx.as_of if full_on is None else full_on  # late days end when fully paid
     late_days = max((end - deadline.due).days, 0)
     fine = Decimal(str(ctx.steps[k].fine_total()))
     rate = Decimal(str(ctx.params.number("late_fee_daily_rate", deadline.due)))
@@ -179,13 +200,14 @@ def demand(ctx: Context) -> Iterator[Item]:
                 i,
                 "申请人民法院强制执行前，未书面催告当事人履行义务。",
                 "No written demand to perform was served before the court application.",
+                citation=ACL + "第三十五条、第五十四条",
             )
 
 
 @rule(
     "ACL-54-court-application",
     "block",
-    ACL + "第五十四条",
+    ACL + "第五十四条、第六十九条",
     "A court application only 10 working days after the demand was served.",
     ACL_FROM,
 )
@@ -208,24 +230,47 @@ def court_application(ctx: Context) -> Iterator[Item]:
             )
 
 
-def remedy_periods(ctx: Context, served_on: dt.date) -> tuple[Counted, Counted]:
-    """REMEDY-periods: the last day for reconsideration (60 days, ARL 20) and for
-    litigation (6 months, ALitL 46), counted from service of the decision."""
+def remedy_periods(
+    ctx: Context, served_on: dt.date, decision: Step | None = None
+) -> tuple[Counted, Counted]:
+    """REMEDY-periods: the last day for reconsideration (60 days: ARL 2023 第二十条, before
+    2024 ARL 1999 第九条) and for litigation (6 months: ALitL 第四十六条, before 2015-05-01
+    three months under ALitL 1989 第三十九条), counted from service of the decision.
+
+    When the decision's ``elements`` are given and lack ``remedies``, the party was not
+    told of them: each period then runs from when the party knows of it, at most one year
+    from knowing of the act (ARL 2023 第二十条第三款; 法释〔2018〕1号 第六十四条). The file
+    cannot show when the party learnt of the remedies, so the latest possible end counts:
+    the later of the normal end and one year after service. A parameter without a value
+    for the service date raises ParameterError (the audit then says it cannot judge)."""
     reconsideration = ctx.calendar.add_calendar_days(
         served_on, ctx.params.integer("reconsideration_days", served_on)
     )
     litigation = ctx.calendar.add_months(
         served_on, ctx.params.integer("litigation_months", served_on)
     )
+    elements = None if decision is None else decision.elements
+    if elements is not None and "remedies" not in elements:
+        years = ctx.params.integer("reconsideration_untold_max_years", served_on)
+        untold = ctx.calendar.add_months(served_on, 12 * years)
+        reconsideration = max(reconsideration, untold, key=lambda c: c.due)
+        years = ctx.params.integer("litigation_untold_max_years", served_on)
+        untold = ctx.calendar.add_months(served_on, 12 * years)
+        litigation = max(litigation, untold, key=lambda c: c.due)
     return reconsideration, litigation
 
 
 @rule(
     "REMEDY-periods",
     "compute",
-    ARL + "第二十条；" + ALITL + "第四十六条",
-    "Reconsideration within 60 days (ARL 20); litigation within 6 months (ALitL 46).",
-    "2024-01-01",
+    ARL
+    + "第二十条（2024年1月1日前为1999年《中华人民共和国行政复议法》第九条）；"
+    + ALITL
+    + "第四十六条；《最高人民法院关于适用〈中华人民共和国行政诉讼法〉的解释》"
+    "（法释〔2018〕1号）第六十四条",
+    "Reconsideration within 60 days (ARL 20; before 2024 ARL 1999 Art. 9); litigation within "
+    "6 months (ALitL 46); at most one year when the decision does not state the remedies.",
+    "1999-10-01",
 )
 def remedies(ctx: Context) -> Iterator[Item]:
     """Computed for ACL-53-court-deadline; the decision's statement of both is checked
@@ -246,8 +291,8 @@ def court_deadline(ctx: Context) -> Iterator[Item]:
     found = served_decision(ctx)
     if found is None:
         return
-    _k, _d, s, served = found
-    reconsideration, litigation = remedy_periods(ctx, served.on)
+    _k, decision, s, served = found
+    reconsideration, litigation = remedy_periods(ctx, served.on, decision)
     remedies_end = max(reconsideration.due, litigation.due)
     months = ctx.params.integer("court_application_months", remedies_end)
     due = ctx.calendar.add_months(remedies_end, months)

@@ -8,6 +8,7 @@ from ..catalogue import (
     APL,
     APL_FROM,
     JX,
+    NA,
     Context,
     DeadlineItem,
     Item,
@@ -107,16 +108,21 @@ def facts(ctx: Context) -> Iterator[Item]:
     JX + "三（二）",
     "A party's own statement alone cannot establish the facts.",
     None,
+    local=("JX", "NA"),
 )
 def beyond_statement(ctx: Context) -> Iterator[Item]:
-    for i, _step in ctx.penalty_decisions:
+    """Local rule (JX 三（二）, NA 13): only where one of them binds the case; the
+    finding cites the source that does (JX first)."""
+    for i, step in ctx.penalty_decisions:
         if ctx.evidence(i) == {"party_statement"}:
+            binding = ctx.local("JX", "NA", on=step.on)
             yield error(
                 "JX-evidence-beyond-statement",
                 i,
                 "仅有当事人陈述而无其他证据证明的，不能定案。",
                 "Only the party's own statement supports the facts; at least one other kind "
                 "of evidence is required.",
+                citation=None if not binding or binding[0] == "JX" else NA + "第13条",
             )
 
 
@@ -160,11 +166,17 @@ def seizure(ctx: Context) -> Iterator[Item]:
             )
         end = seizures[n + 1][0] if n + 1 < len(seizures) else len(ctx.steps)
         extensions = [(j, s) for j, s in ctx.after(i, "seizure_extended") if j < end]
+        # The lawful period: at most 30 days, plus the first approved extension of at most
+        # 30 days (ACL 25). Days declared beyond that, further extensions and unapproved
+        # ones do not lengthen it (they are reported as errors below).
+        lawful = min(days, limit)
         extra = 0
+        counted = False
         for k, (j, ext) in enumerate(extensions):
             ext_limit = ctx.params.integer("seizure_max_days", ext.on)
             ext_days = ext.days if ext.days is not None else ext_limit
-            extra += ext_days
+            if ext.approved_by and not counted:
+                extra, counted = min(ext_days, ext_limit), True
             if k > 0:
                 yield error(
                     "ACL-25-seizure",
@@ -190,6 +202,6 @@ def seizure(ctx: Context) -> Iterator[Item]:
         yield DeadlineItem(
             "ACL-25-seizure",
             step.on,
-            ctx.calendar.add_calendar_days(step.on, days + extra),
+            ctx.calendar.add_calendar_days(step.on, lawful + extra),
             ended[0][1].on if ended else None,
         )

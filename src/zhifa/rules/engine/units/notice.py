@@ -67,13 +67,48 @@ def prior_notice(ctx: Context) -> Iterator[Item]:
         yield error("APL-44-prior-notice", i, zh, en)
 
 
-def _heavier(decided: tuple[Penalty, ...], intended: tuple[Penalty, ...]) -> list[str]:
-    """The decided penalty types that are heavier than the notified ones."""
+#: APL-45: penalty types ranked by severity, following the order in which
+#: 《中华人民共和国行政处罚法》第九条 lists them (（一）警告 … （五）行政拘留), lightest first.
+#: Types of one rank are of comparable weight; the ranking cannot order them.
+SEVERITY = {
+    "warning": 1,  # 第九条（一）
+    "fine": 2,  # 第九条（二）
+    "confiscation": 3,  # 第九条（二）
+    "suspend_permit": 4,  # 第九条（三）暂扣许可证件
+    "lower_qualification": 4,  # 第九条（三）降低资质等级
+    "restrict_business": 5,  # 第九条（四）限制开展生产经营活动
+    "suspend_business": 6,  # 第九条（四）责令停产停业
+    "closure": 6,  # 第九条（四）责令关闭
+    "revoke_permit": 7,  # 第九条（三）吊销许可证件
+    "restrict_practice": 7,  # 第九条（四）限制从业
+    "detention": 8,  # 第九条（五）行政拘留
+}
+
+
+def _heavier(
+    decided: tuple[Penalty, ...], intended: tuple[Penalty, ...]
+) -> tuple[list[str], list[str]]:
+    """APL 45(2): the decided penalty types that make the decision heavier than the
+    notified one, and those the ranking cannot decide.
+
+    Heavier: a type not notified that ranks above every notified type, or a notified
+    type with a larger amount. Not heavier: a type not notified that ranks below a
+    notified type the decision replaces (a warning instead of a fine is lighter).
+    Undecided: a type not notified of the same rank as the heaviest notified type, or
+    one added on top of every notified type (the decision adds a penalty)."""
     intended_types = {p.type for p in intended}
-    heavier = []
+    top = max((SEVERITY[t] for t in intended_types), default=0)
+    added = sorted({p.type for p in decided} - intended_types)
+    keeps_all = intended_types <= {p.type for p in decided}
+    heavier: list[str] = []
+    undecided: list[str] = []
     for kind in sorted({p.type for p in decided}):
-        if kind not in intended_types:
-            heavier.append(kind)
+        if kind in added:
+            rank = SEVERITY[kind]
+            if rank > top:
+                heavier.append(kind)
+            elif rank == top or keeps_all:
+                undecided.append(kind)
             continue
         decided_amount = sum(p.amount or 0.0 for p in decided if p.type == kind)
         notified = [p.amount for p in intended if p.type == kind]
@@ -81,7 +116,7 @@ def _heavier(decided: tuple[Penalty, ...], intended: tuple[Penalty, ...]) -> lis
             a or 0.0 for a in notified
         ):
             heavier.append(kind)
-    return heavier
+    return heavier, undecided
 
 
 @rule(
@@ -96,7 +131,7 @@ def no_heavier(ctx: Context) -> Iterator[Item]:
         notices = ctx.before(i, "prior_notice")
         if not notices:
             continue
-        heavier = _heavier(step.penalties, notices[-1][1].intended)
+        heavier, undecided = _heavier(step.penalties, notices[-1][1].intended)
         if heavier:
             yield error(
                 "APL-45-no-heavier",
@@ -107,6 +142,19 @@ def no_heavier(ctx: Context) -> Iterator[Item]:
                 "The decision is heavier than the notified intended penalty ("
                 + ", ".join(heavier)
                 + ") without a new notice.",
+            )
+        elif undecided:
+            yield warning(
+                "APL-45-no-heavier",
+                i,
+                "处罚决定增加了事先告知中没有的处罚种类（"
+                + "、".join(PENALTY_ZH[k] for k in undecided)
+                + "），按《中华人民共和国行政处罚法》第九条的顺序无法判断是否重于告知的拟处罚，"
+                "请核实。",
+                "The decision adds penalty types not in the notice ("
+                + ", ".join(undecided)
+                + "); the order of APL Art. 9 cannot tell whether it is heavier than the "
+                "notified penalty — check.",
             )
 
 

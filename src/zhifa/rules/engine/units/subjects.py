@@ -1,8 +1,10 @@
 """Section 1 of legal-rules.md: subjects and personnel (主体与人员)."""
 
+import datetime as dt
 from collections.abc import Iterator
 
-from ..catalogue import APL, APL_FROM, CQ, JL, Context, Item, error, rule, warning
+from ..casefile import Step
+from ..catalogue import APL, APL_FROM, CQ, JL, NA, Context, Item, error, rule, warning
 from ._util import names, names_en
 
 #: Steps that are acts of the enforcing body (not of the party).
@@ -103,18 +105,40 @@ def entrustment(ctx: Context) -> Iterator[Item]:
 @rule(
     "APL-power-scope",
     "block",
-    JL + "三（一）（二）",
+    JL + "三（一）（二）；" + NA + "第9条、第11条",
     "The case's power item is on the subject's power list.",
     "2016-12-30",
 )
 def power_scope(ctx: Context) -> Iterator[Item]:
+    """The power list (权责清单) as the measure of a subject's powers rests on local sources
+    (JL 三（一）（二）, NA 9, 11): where one binds the case, a power item not on the list
+    is an error. Elsewhere the national part remains: a penalty without a basis in the
+    subject's powers is void (APL 38); a list miss alone cannot settle that — a warning."""
     power = ctx.case.power
-    if power is not None and power not in ctx.case.agency.powers:
+    if power is None or power in ctx.case.agency.powers or not ctx.steps:
+        return
+    on = ctx.steps[0].on
+    binding = ctx.local("JL", "NA", on=on)
+    if binding:
+        citation = {"JL": JL + "三（一）（二）", "NA": NA + "第9条、第11条"}
         yield error(
             "APL-power-scope",
             None,
             f"本案权力事项“{power}”不在执法主体的权责清单内。",
             f"The case's power item “{power}” is not on the subject's power list.",
+            citation="；".join(citation[c] for c in binding),
+        )
+    elif on >= dt.date.fromisoformat(APL_FROM):
+        yield warning(
+            "APL-power-scope",
+            None,
+            f"本案权力事项“{power}”不在执法主体的权责清单内；本地区未适用以权责清单为准的"
+            "规定，无法据此判断，请核实该主体是否依法享有此项职权"
+            "（没有依据或者主体不适格的行政处罚无效）。",
+            f"The case's power item “{power}” is not on the subject's power list; no local "
+            "rule makes the list binding here, so the engine cannot judge — check that the "
+            "subject holds this power by law (a penalty without a basis is void).",
+            citation=APL + "第三十八条",
         )
 
 
@@ -126,13 +150,23 @@ def power_scope(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def qualified(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.indexed("investigation"):
-        unknown = {o for o in step.officers if ctx.case.officer(o) is None}
+    """Officers named on an investigation step, and in the summary procedure the officer
+    who decides on the spot (``decision.approved_by``, APL 51–52), hold a certificate
+    valid on the step's date."""
+    acting: list[tuple[int, Step, tuple[str, ...]]] = [
+        (i, s, s.officers) for i, s in ctx.indexed("investigation")
+    ]
+    if ctx.summary:
+        acting += [(i, s, (s.approved_by,)) for i, s in ctx.indexed("decision") if s.approved_by]
+    for i, step, officers in sorted(acting, key=lambda a: a[0]):
+        unknown = {o for o in officers if ctx.case.officer(o) is None}
         invalid = set()
-        for officer_id in step.officers:
+        for officer_id in officers:
             officer = ctx.case.officer(officer_id)
             if officer is not None and not officer.auxiliary and not officer.qualified_on(step.on):
                 invalid.add(officer_id)
+            if officer is not None and officer.auxiliary and step.step == "decision":
+                invalid.add(officer_id)  # auxiliary staff never act as officers
         if unknown or invalid:
             bad = unknown | invalid
             yield error(
@@ -219,8 +253,12 @@ def recusal(ctx: Context) -> Iterator[Item]:
     CQ + "三（三）",
     "An officer who investigated the case does not approve its decision.",
     "2006-01-01",
+    local=("CQ",),
 )
 def separation(ctx: Context) -> Iterator[Item]:
+    """Local rule (CQ 三（三）): the decision's approver did not investigate. The national
+    part of the separation of duties — the hearing host is not an investigator
+    (APL 64(4)) — is judged everywhere by APL-64-hearing-host."""
     if not ctx.general:
         return  # in the summary procedure the officers decide on the spot (APL 51, 52)
     for i, step in ctx.indexed("decision"):
