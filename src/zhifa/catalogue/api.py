@@ -7,6 +7,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from zhifa.core.paging import Paged
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped, visible_organs
 
 from . import exchange, services
@@ -97,7 +98,7 @@ def _article_out(a: Article) -> dict[str, object]:
 def list_laws(request: HttpRequest, filters: Query[LawFilter]) -> list[dict[str, object]]:
     if not request.user.is_authenticated:
         raise Http404
-    return [_law_out(law) for law in filters.filter(Law.objects.all())]
+    return Paged(filters.filter(Law.objects.all()), _law_out)  # type: ignore[return-value]
 
 
 @router.get("/laws/{law_id}", response=LawDetailOut, summary="One law with its articles")
@@ -296,7 +297,7 @@ def list_power_items(
     request: HttpRequest, filters: Query[PowerItemFilter]
 ) -> list[dict[str, object]]:
     items = filters.filter(_items_with_details(request.user))  # type: ignore[arg-type]
-    return [_power_item_out(p) for p in items]
+    return Paged(items, _power_item_out)  # type: ignore[return-value]
 
 
 @router.get("/power-items/{item_id}", response=PowerItemOut, summary="One power item")
@@ -460,7 +461,7 @@ def list_benchmarks(
     request: HttpRequest, filters: Query[BenchmarkFilter]
 ) -> list[dict[str, object]]:
     benchmarks = filters.filter(benchmarks_queryset(request.user)).prefetch_related("bands")
-    return [_benchmark_out(b) for b in benchmarks]
+    return Paged(benchmarks, _benchmark_out)  # type: ignore[return-value]
 
 
 @router.get("/benchmarks/{benchmark_id}", response=BenchmarkOut, summary="One benchmark")
@@ -585,8 +586,9 @@ def list_review_catalogue(
     entries = filters.filter(
         scoped(request.user, ReviewCatalogueItem.objects.all(), organ_field="organ")
     ).prefetch_related("power_items")
-    return [
-        {
+    return Paged(  # type: ignore[return-value]
+        entries,
+        lambda e: {
             "id": e.pk,
             "organ_id": e.organ_id,
             "title": e.title,
@@ -597,9 +599,8 @@ def list_review_catalogue(
             "valid_from": e.valid_from,
             "valid_to": e.valid_to,
             "published": e.published,
-        }
-        for e in entries
-    ]
+        },
+    )
 
 
 class ReviewEntryIn(Schema):

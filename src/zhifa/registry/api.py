@@ -7,6 +7,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from zhifa.core.paging import Paged
 from zhifa.core.scope import get_scoped_or_404, require_role, visible_organs, visible_regions
 
 from . import services
@@ -98,22 +99,22 @@ def _organ_out(organ: EnforcementSubject) -> dict[str, object]:
 @paginate(LimitOffsetPagination)
 def list_regions(request: HttpRequest) -> list[dict[str, object]]:
     regions = visible_regions(request.user).select_related("parent")
-    return [
-        {
+    return Paged(  # type: ignore[return-value]
+        regions,
+        lambda r: {
             "code": r.code,
             "name": r.name,
             "level": r.level,
             "parent_code": r.parent.code if r.parent else None,
-        }
-        for r in regions
-    ]
+        },
+    )
 
 
 @router.get("/organs", response=list[OrganOut], summary="Enforcement subjects in your scope")
 @paginate(LimitOffsetPagination)
 def list_organs(request: HttpRequest, filters: Query[OrganFilter]) -> list[dict[str, object]]:
     organs = filters.filter(visible_organs(request.user)).select_related("region")
-    return [_organ_out(o) for o in organs]
+    return Paged(organs, _organ_out)  # type: ignore[return-value]
 
 
 @router.get(
@@ -271,7 +272,7 @@ def _officer_out(request: HttpRequest, o: Officer) -> dict[str, object]:
 @paginate(LimitOffsetPagination)
 def list_officers(request: HttpRequest, filters: Query[OfficerFilter]) -> list[dict[str, object]]:
     officers = with_certificates(filters.filter(officers_queryset(request.user)))
-    return [_officer_out(request, o) for o in officers]
+    return Paged(officers, lambda o: _officer_out(request, o))  # type: ignore[return-value]
 
 
 @router.get("/officers/{officer_id}", response=OfficerOut, summary="One officer")
@@ -505,7 +506,7 @@ def list_entrustments(
     entrustments = filters.filter(entrustments_queryset(request.user)).prefetch_related(
         "power_items"
     )
-    return [_entrustment_out(e) for e in entrustments]
+    return Paged(entrustments, _entrustment_out)  # type: ignore[return-value]
 
 
 @router.get("/entrustments/{entrustment_id}", response=EntrustmentOut, summary="One entrustment")
