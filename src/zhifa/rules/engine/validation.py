@@ -143,8 +143,36 @@ def validate_document(document: Any) -> None:
             if isinstance(kind, str) and kind in validators:
                 for err in validators[kind].iter_errors(step):
                     errors.extend(_error(err, prefix=f"$.steps[{i}]"))
+    errors.extend(_region_code_errors(document))
     if errors:
         raise InvalidCaseFile(sorted(set(errors)))
+
+
+def _region_code_errors(document: Any) -> list[FieldError]:
+    """``agency.region_code`` must be a GB/T 2260 division (current or abolished, as
+    python-stdnum's division data lists them): local rules are gated on it, so a
+    mistyped code must not silently change the legal result."""
+    agency = document.get("agency") if isinstance(document, dict) else None
+    code = agency.get("region_code") if isinstance(agency, dict) else None
+    if not isinstance(code, str) or not re.fullmatch(r"[0-9]{6}", code):
+        return []  # missing or malformed: the schema reports it
+    if not _known_division(code):
+        return [
+            FieldError(
+                "$.agency.region_code",
+                f"expected a GB/T 2260 administrative division code, got {code!r} "
+                "(no such division)",
+            )
+        ]
+    return []
+
+
+@cache
+def _known_division(code: str) -> bool:
+    from stdnum import numdb
+
+    parts = numdb.get("cn/loc").info(code)
+    return len(parts) == 2 and bool(parts[1][1])
 
 
 def _no_constants(name: str) -> Any:
