@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Router
 
@@ -71,7 +72,7 @@ def audit_case_file(
     except InvalidCaseFile as exc:
         return _invalid(
             _("The case file is not valid."),
-            [{"path": e.path, "message": e.message} for e in exc.errors],
+            [{"path": e.path, "message": e.text(get_language() or "")} for e in exc.errors],
         )
     case = CaseFile.from_dict(document)
     result = audit(case, day or case.as_of or timezone.localdate(), database_calendar())

@@ -68,7 +68,8 @@ def audit_page(request: HttpRequest) -> HttpResponse:
         try:
             document = load_document(form.content())
         except InvalidCaseFile as exc:
-            file_errors = list(exc.errors)
+            language = get_language() or ""
+            file_errors = [{"path": e.path, "text": e.text(language)} for e in exc.errors]
         else:
             case = CaseFile.from_dict(document)
             day: dt.date = form.cleaned_data.get("as_of") or case.as_of or timezone.localdate()

@@ -5,7 +5,7 @@
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,11 +18,18 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 @dataclass(frozen=True, order=True)
 class FieldError:
+    """Where a case file is invalid and why: ``message`` in English (the command's
+    stderr), ``zh`` the same in Chinese for the UI and the API."""
+
     path: str
     message: str
+    zh: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang.startswith("zh") and self.zh else self.message
 
 
 class InvalidCaseFile(ValueError):
@@ -101,29 +108,50 @@ def _error(err: Any, prefix: str = "$") -> list[FieldError]:
     kind = err.validator
     if kind == "required":
         missing = [p for p in err.validator_value if p not in (err.instance or {})]
-        return [FieldError(_join(path, p), "required field is missing") for p in missing]
+        return [
+            FieldError(_join(path, p), "required field is missing", "缺少必填字段") for p in missing
+        ]
     if kind in ("anyOf", "oneOf") and err.context:
         # A nullable field (date | null …): report the most specific branch.
         best = [e for e in err.context if e.validator != "type" or e.validator_value != "null"]
         return _error(best[0], prefix) if best else [FieldError(path, err.message)]
+    zh = ""
     if kind == "type":
         expected = err.validator_value
-        if isinstance(expected, list):
-            expected = " or ".join(expected)
-        message = f"expected {expected}, got {_describe(err.instance)}"
+        names = [str(n) for n in (expected if isinstance(expected, list) else [expected])]
+        got = _describe(err.instance)
+        message = f"expected {' or '.join(names)}, got {got}"
+        wanted = "或".join(_ZH_TYPES.get(n, n) for n in names)
+        zh = f"应为{wanted}，实际为{_ZH_TYPES.get(got, got)}"
     elif kind == "format":
         message = f"expected a date YYYY-MM-DD (a real calendar date), got {err.instance!r}"
+        zh = f"应为真实存在的日期（YYYY-MM-DD），实际为 {err.instance!r}"
     elif kind == "enum":
-        message = "expected one of " + ", ".join(json.dumps(v) for v in err.validator_value)
-        message += f", got {json.dumps(err.instance, ensure_ascii=False)}"
+        choices = ", ".join(json.dumps(v) for v in err.validator_value)
+        got = json.dumps(err.instance, ensure_ascii=False)
+        message = f"expected one of {choices}, got {got}"
+        zh = f"应为以下之一：{choices}；实际为 {got}"
     elif kind == "const":
-        message = f"expected {json.dumps(err.validator_value)}"
-        message += f", got {json.dumps(err.instance, ensure_ascii=False)}"
+        got = json.dumps(err.instance, ensure_ascii=False)
+        message = f"expected {json.dumps(err.validator_value)}, got {got}"
+        zh = f"应为 {json.dumps(err.validator_value)}，实际为 {got}"
     elif kind == "pattern" and "[0-9]{6}" in err.validator_value:
         message = f"expected a 6-digit region code, got {err.instance!r}"
+        zh = f"应为6位行政区划代码，实际为 {err.instance!r}"
     else:
         message = err.message
-    return [FieldError(path, message)]
+    return [FieldError(path, message, zh)]
+
+
+_ZH_TYPES = {
+    "object": "对象",
+    "array": "数组",
+    "string": "字符串",
+    "number": "数字",
+    "integer": "整数",
+    "boolean": "布尔值",
+    "null": "空值",
+}
 
 
 def _join(path: str, prop: str) -> str:
@@ -162,6 +190,7 @@ def _region_code_errors(document: Any) -> list[FieldError]:
                 "$.agency.region_code",
                 f"expected a GB/T 2260 administrative division code, got {code!r} "
                 "(no such division)",
+                f"应为 GB/T 2260 行政区划代码，{code!r} 不是现有或曾有的行政区划",
             )
         ]
     return []
@@ -200,7 +229,13 @@ def _depth(value: Any) -> int:
 def parse_json(text: str | bytes) -> Any:
     """Parse JSON text; raise ``InvalidCaseFile`` (path ``$``) when it is not JSON."""
     too_deep = InvalidCaseFile(
-        [FieldError("$", f"nested more than {MAX_DEPTH} levels deep; not a case file")]
+        [
+            FieldError(
+                "$",
+                f"nested more than {MAX_DEPTH} levels deep; not a case file",
+                f"嵌套超过 {MAX_DEPTH} 层，不是案卷文件",
+            )
+        ]
     )
     try:
         document = json.loads(text, parse_constant=_no_constants)
@@ -208,10 +243,18 @@ def parse_json(text: str | bytes) -> Any:
         raise too_deep from None
     except json.JSONDecodeError as exc:
         raise InvalidCaseFile(
-            [FieldError("$", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")]
+            [
+                FieldError(
+                    "$",
+                    f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+                    f"不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）",
+                )
+            ]
         ) from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidCaseFile([FieldError("$", f"not valid JSON: {exc}")]) from None
+        raise InvalidCaseFile(
+            [FieldError("$", f"not valid JSON: {exc}", f"不是有效的 JSON：{exc}")]
+        ) from None
     if _depth(document) > MAX_DEPTH:
         raise too_deep
     return document

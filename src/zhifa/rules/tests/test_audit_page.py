@@ -49,3 +49,16 @@ class TestAuditPage:
     def test_requires_login(self, client):
         response = client.get(URL)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_validation_errors_are_chinese_on_the_page_and_in_the_api(reviewer_a):
+    document = json.loads((LEGAL / "summary_clean.json").read_text())
+    document["basis"]["fine_max"] = "500"
+    client = client_for(reviewer_a)
+    page = client.post(URL, {"text": json.dumps(document)}).content.decode()
+    assert "$.basis.fine_max" in page and "应为数字，实际为字符串" in page
+    api = client.post("/api/v1/audit", json.dumps(document), content_type="application/json")
+    assert api.json()["errors"] == [
+        {"path": "$.basis.fine_max", "message": "应为数字，实际为字符串"}
+    ]

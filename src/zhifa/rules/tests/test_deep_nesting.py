@@ -26,7 +26,7 @@ def test_api_and_page_answer_400(reviewer_a):
     api = client.post("/api/v1/audit", DEEP_OBJECT, content_type="application/json")
     assert api.status_code == 400 and api.json()["errors"][0]["path"] == "$"
     page = client.post("/rules/audit/", {"text": DEEP_ARRAY})
-    assert page.status_code == 400 and "nested" in page.content.decode()
+    assert page.status_code == 400 and "嵌套超过 32 层" in page.content.decode()
 
 
 def test_cli_exits_2(tmp_path):
