@@ -3,6 +3,8 @@ act) and a helper that walks a general-procedure case."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -11,10 +13,12 @@ import pytest
 
 from zhifa.accounts.models import Role, User
 from zhifa.cases import services
-from zhifa.cases.models import Case
+from zhifa.cases.models import Case, CaseOfficer, CaseStep
 from zhifa.catalogue import services as catalogue
 from zhifa.catalogue.models import LawLevel, PowerItem
 from zhifa.core.testing import make_user
+from zhifa.documents.models import IssuedNumber
+from zhifa.records.models import Entry
 from zhifa.registry.models import Certificate, EnforcementSubject, Officer
 
 D = date.fromisoformat
@@ -195,3 +199,27 @@ def general_case(organ_a: EnforcementSubject, power_item: PowerItem, people: Peo
 @pytest.fixture
 def walk(general_case: Case, people: People) -> Walker:
     return Walker(general_case, people)
+
+
+def counts() -> tuple[int, ...]:
+    """What a refused step must leave unchanged."""
+    return (
+        CaseStep.objects.count(),
+        Entry.objects.count(),
+        IssuedNumber.objects.count(),
+        CaseOfficer.objects.count(),
+    )
+
+
+@contextmanager
+def refused_rule(rule: str) -> Iterator[None]:
+    """The block refuses with ``rule`` (ID in the message, citation, Chinese message) and
+    nothing is written."""
+    before = counts()
+    with pytest.raises(services.RuleViolation) as exc:
+        yield
+    assert rule in [f["rule"] for f in exc.value.findings]
+    assert rule in exc.value.messages[0]
+    finding = next(f for f in exc.value.findings if f["rule"] == rule)
+    assert finding["citation"].startswith("《") and finding["message"]
+    assert counts() == before
