@@ -89,6 +89,12 @@ class Case(models.Model):
         _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.INVESTIGATING
     )
     imported = models.BooleanField(_("imported"), default=False)
+    import_digest = models.CharField(
+        _("import digest"),
+        max_length=64,
+        blank=True,
+        help_text=_("Imported cases: SHA-256 of the imported document (canonical JSON)."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
