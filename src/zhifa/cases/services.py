@@ -166,6 +166,13 @@ def _check_people(
             raise ValidationError(_("An investigator of the case may not review it."))
         if actor.role != Role.LEGAL_REVIEWER or reviewer.user_id != actor.pk:
             raise PermissionDenied(_("The legal review is recorded by the reviewer."))
+    if step in ("seizure", "seizure_extended"):
+        approver = fields.get("approved_by")
+        user = approver.user if isinstance(approver, Officer) else None
+        if user is None or user.role != Role.ORGAN_HEAD:
+            raise ValidationError(
+                _("A seizure and its extension are approved by an organ head (ACL 18, 25).")
+            )
     if step == "decision":
         approver = fields.get("approved_by")
         if not isinstance(approver, Officer):
@@ -247,9 +254,9 @@ def add_step(
                 % {"count": count, "expected": expected_steps},
                 code="conflict",
             )
+        _record_actor(actor, locked.organ)
         if locked.status == CaseStatus.CLOSED:
             raise ValidationError(_("The case is closed."), code="closed")
-        _record_actor(actor, locked.organ)
         named = _officers_named(fields)
         _check_people(locked, step, actor, named, fields)
         _link_officers(locked, step, named)

@@ -154,3 +154,20 @@ def test_only_an_organ_head_registers(walk: Walker) -> None:
 def test_another_organs_user_may_not_act(walk: Walker, officer_b: Any) -> None:
     with pytest.raises(PermissionDenied):
         walk(services.register_case, actor=officer_b, on=D("2026-03-03"), by=[walk.p.o1])
+
+
+def test_a_seizure_is_approved_by_an_organ_head(walk: Walker) -> None:
+    walk(
+        services.register_case,
+        actor=walk.p.head_user,
+        on=D("2026-03-03"),
+        by=[walk.p.o1, walk.p.o2],
+    )
+    before = counts()
+    with pytest.raises(ValidationError):
+        walk(services.add_step, step="seizure", on=D("2026-03-04"), days=30, approved_by=walk.p.o1)
+    assert counts() == before
+    seized = walk(
+        services.add_step, step="seizure", on=D("2026-03-04"), days=30, approved_by=walk.p.head
+    )
+    assert seized.document_number == "嘉市监强〔2026〕1号"
