@@ -34,6 +34,8 @@ def suspended_days(suspensions: list[Suspension], as_of: dt.date) -> int:
 
 
 def _certificate(officer: Officer, on: dt.date) -> dict[str, Any] | None:
+    """The one certificate the format carries: the one valid on ``on`` (the officer's
+    last act in the case, see ``_last_acts``), else the latest."""
     certificates: list[Certificate] = list(officer.certificates.all())
     if not certificates:
         return None
@@ -48,7 +50,25 @@ def _certificate(officer: Officer, on: dt.date) -> dict[str, Any] | None:
     }
 
 
-def _officers(case: Case, on: dt.date) -> list[dict[str, Any]]:
+#: The step fields that name officers (case-file-format.md).
+OFFICER_FIELDS = ("by", "officers", "approved_by", "host", "reviewer")
+
+
+def _last_acts(steps: list[dict[str, Any]]) -> dict[str, dt.date]:
+    """Each officer's last acting date in the steps."""
+    last: dict[str, dt.date] = {}
+    for step in steps:
+        on = dt.date.fromisoformat(step["on"])
+        for field in OFFICER_FIELDS:
+            value = step.get(field)
+            for ref in value if isinstance(value, list) else [value]:
+                if isinstance(ref, str) and (ref not in last or last[ref] < on):
+                    last[ref] = on
+    return last
+
+
+def _officers(case: Case, on: dt.date, steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    last = _last_acts(steps)
     out: dict[str, dict[str, Any]] = {}
     rows: list[CaseOfficer] = list(case.case_officers.select_related("officer").order_by("pk"))
     for row in rows:
@@ -63,7 +83,7 @@ def _officers(case: Case, on: dt.date) -> list[dict[str, Any]]:
         out[row.ref] = {
             "id": row.ref,
             "name": officer.name,
-            "certificate": _certificate(officer, on),
+            "certificate": _certificate(officer, last.get(row.ref, on)),
             "auxiliary": officer.is_auxiliary,
             "legal_qualification": officer.legal_qualification,
             "first_time_reviewer": False,
@@ -101,11 +121,16 @@ def step_document(step: str, on: dt.date, data: dict[str, Any]) -> dict[str, Any
     return {"step": step, "on": on.isoformat(), **data}
 
 
-def export_document(case: Case, as_of: dt.date | None = None) -> dict[str, Any]:
+def export_document(
+    case: Case, as_of: dt.date | None = None, proposed: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The case as a ``zhifa-casefile/1`` document (valid against the schema).
 
-    ``as_of`` is the day the document speaks for (default today): it picks each
-    officer's certificate and counts an open suspension."""
+    ``as_of`` is the day the document speaks for (default today): it counts an open
+    suspension. ``proposed`` is a step about to be added (the workflow guard), appended
+    last. The format has one certificate per officer: each officer's is the one valid on
+    their last act in the case (as_of when they have not acted), so a renewed
+    certificate does not make earlier acts look unqualified."""
     day = as_of or dt.date.today()
     settings: dict[str, Any] = dict(case.settings)
     excluded = suspended_days(list(case.suspensions.all()), day)
@@ -126,8 +151,11 @@ def export_document(case: Case, as_of: dt.date | None = None) -> dict[str, Any]:
     }
     if case.benchmark is not None:
         document["benchmark"] = case.benchmark
-    document["officers"] = _officers(case, day)
-    document["steps"] = [step_document(s.step, s.on, s.data) for s in case.steps.order_by("index")]
+    steps = [step_document(s.step, s.on, s.data) for s in case.steps.order_by("index")]
+    if proposed is not None:
+        steps.append(proposed)
+    document["officers"] = _officers(case, day, steps)
+    document["steps"] = steps
     return document
 
 

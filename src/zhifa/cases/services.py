@@ -261,9 +261,10 @@ def add_step(
         _check_people(locked, step, actor, named, fields)
         _link_officers(locked, step, named)
         data: dict[str, Any] = _json(fields)
-        document = export_document(locked, as_of=on)
-        base_steps = list(document["steps"])
-        document["steps"].append({"step": step, "on": on.isoformat(), **data})
+        document = export_document(
+            locked, as_of=on, proposed={"step": step, "on": on.isoformat(), **data}
+        )
+        base_steps = document["steps"][:-1]
         try:
             validate_document(document)
         except InvalidCaseFile as exc:
