@@ -410,6 +410,45 @@ def record_investigation(
     )
 
 
+def record_preservation(
+    case: Case, *, actor: User, on: dt.date, items: int, expected_steps: int
+) -> CaseStep:
+    """先行登记保存 started (APL 56: decided within 7 days)."""
+    return add_step(
+        case, "preservation", actor=actor, on=on, expected_steps=expected_steps, items=items
+    )
+
+
+def decide_preservation(case: Case, *, actor: User, on: dt.date, expected_steps: int) -> CaseStep:
+    return add_step(case, "preservation_decided", actor=actor, on=on, expected_steps=expected_steps)
+
+
+def record_seizure(
+    case: Case,
+    *,
+    actor: User,
+    on: dt.date,
+    days: int,
+    approved_by: Officer,
+    extended: bool = False,
+    expected_steps: int,
+) -> CaseStep:
+    """查封、扣押 (or its extension), approved by an organ head (ACL 18, 25)."""
+    return add_step(
+        case,
+        "seizure_extended" if extended else "seizure",
+        actor=actor,
+        on=on,
+        expected_steps=expected_steps,
+        days=days,
+        approved_by=approved_by,
+    )
+
+
+def end_seizure(case: Case, *, actor: User, on: dt.date, expected_steps: int) -> CaseStep:
+    return add_step(case, "seizure_ended", actor=actor, on=on, expected_steps=expected_steps)
+
+
 def serve_prior_notice(
     case: Case,
     *,
@@ -595,6 +634,18 @@ def record_payment(
         amount=amount,
         onsite=onsite,
         **extra,
+    )
+
+
+def approve_deferral(
+    case: Case, *, actor: User, on: dt.date, until: dt.date, expected_steps: int
+) -> CaseStep:
+    """A deferral or instalments of the fine approved (APL 66): the payment deadline
+    moves to ``until``."""
+    if actor.role != Role.ORGAN_HEAD:
+        raise PermissionDenied(_("Only an organ head approves a deferral."))
+    return add_step(
+        case, "deferral_approved", actor=actor, on=on, expected_steps=expected_steps, until=until
     )
 
 
