@@ -41,7 +41,7 @@ from zhifa.rules.engine import (
 )
 from zhifa.rules.engine.catalogue import DeadlineItem
 
-from .casefile import case_file, export_document, officer_ref
+from .casefile import OFFICER_FIELDS, case_file, export_document, officer_ref
 from .models import Case, CaseOfficer, CaseStatus, CaseStep, OfficerRole, Suspension
 
 if TYPE_CHECKING:
@@ -131,9 +131,15 @@ def _record_actor(actor: User, organ: EnforcementSubject) -> None:
 
 
 def _officers_named(fields: Mapping[str, Any]) -> list[tuple[str, Officer]]:
+    """The registry officers a step names. The officer fields of the format take
+    ``Officer`` objects only, so every person is checked and linked to the case."""
     named: list[tuple[str, Officer]] = []
     for field, value in fields.items():
         values = value if isinstance(value, list | tuple) else [value]
+        if field in OFFICER_FIELDS and not all(isinstance(v, Officer) for v in values):
+            raise ValidationError(
+                _("%(field)s: name registry officers.") % {"field": field}, code="officer"
+            )
         named.extend((field, v) for v in values if isinstance(v, Officer))
     return named
 

@@ -23,9 +23,18 @@ def test_data_outside_the_format_is_refused(walk: Walker) -> None:
     )
     before = counts()
     with pytest.raises(ValidationError) as refused:
-        walk(services.add_step, step="investigation", on=D("2026-03-04"), officers="o1")
+        walk(
+            services.add_step,
+            step="investigation",
+            on=D("2026-03-04"),
+            officers=[walk.p.o1, walk.p.o2],
+            certificates_shown="yes",
+        )
     assert refused.value.code == "invalid_step"
-    assert "steps[1].officers" in refused.value.messages[0]
+    assert "steps[1].certificates_shown" in refused.value.messages[0]
+    with pytest.raises(ValidationError) as refused:
+        walk(services.add_step, step="hearing", on=D("2026-03-04"), host="O1", public=True)
+    assert refused.value.code == "officer"  # a bare id would escape the checks of people
     with pytest.raises(ValidationError):
         walk(services.add_step, step="no_such_step", on=D("2026-03-04"))
     assert counts() == before
