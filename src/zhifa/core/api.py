@@ -138,6 +138,7 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _register_routers() -> None:
     from zhifa.accounts.api import router as accounts_router
+    from zhifa.cases.api import router as cases_router
     from zhifa.catalogue.api import router as catalogue_router
     from zhifa.records.api import router as records_router
     from zhifa.registry.api import router as registry_router
@@ -148,6 +149,7 @@ def _register_routers() -> None:
     api.add_router("/", rules_router)
     api.add_router("/", records_router)
     api.add_router("/", catalogue_router)
+    api.add_router("/", cases_router)
 
 
 _register_routers()

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "zhifa.records",
     "zhifa.documents",
     "zhifa.rules",
+    "zhifa.cases",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

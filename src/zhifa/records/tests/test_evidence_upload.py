@@ -177,7 +177,8 @@ class TestUploadApi:
     @pytest.mark.parametrize(
         ("object_type", "object_id", "path"),
         [
-            ("cases.case", "3", "body.object_type"),  # no such model (yet)
+            ("cases.nosuch", "3", "body.object_type"),  # no such model
+            ("cases.case", "3", "body.object_id"),  # an attachable model, no such case
             ("registry.officer", "1", "body.object_type"),  # a model that does not opt in
             ("registry.officer", "9" * 65, "body.object_id"),  # longer than stored
         ],

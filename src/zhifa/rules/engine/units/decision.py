@@ -133,8 +133,12 @@ def decision_deadline(ctx: Context) -> Iterator[Item]:
     if not registrations:
         return
     r, registered = registrations[0]
-    days = ctx.params.integer("decision_days", registered.on) + ctx.params.integer(
-        "decision_extension_days", registered.on
+    # APL 60: the granted extension and the excluded periods (the case clock suspended,
+    # legal-rules.md: "configurable excluded periods") both lengthen the period.
+    days = (
+        ctx.params.integer("decision_days", registered.on)
+        + ctx.params.integer("decision_extension_days", registered.on)
+        + ctx.params.integer("decision_excluded_days", registered.on)
     )
     decided = ctx.first_after(r, "decision")
     yield DeadlineItem(

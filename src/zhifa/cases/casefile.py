@@ -1,0 +1,164 @@
+"""The one mapping between a stored case and the case-file format v1
+(docs/adr/0005-case-model.md): ``export_document`` builds the document from the rows,
+``case_file`` is the engine's ``CaseFile`` of that document. The workflow guard, the
+deadlines and the export all go through here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from zhifa.registry.models import Certificate, Officer
+from zhifa.rules.engine import CaseFile
+from zhifa.rules.engine.casefile import FORMAT
+
+from .models import Case, CaseOfficer, Suspension
+
+#: Format certificate statuses; an expired certificate keeps "valid" with its end date.
+_CERTIFICATE_STATUSES = ("suspended", "revoked")
+
+
+def officer_ref(officer: Officer) -> str:
+    """The id a registry officer has in the steps of a case file."""
+    return f"O{officer.pk}"
+
+
+def suspended_days(suspensions: list[Suspension], as_of: dt.date) -> int:
+    """Calendar days the case clock stood still: each suspension from its first day to
+    the day before it ended (resumed on ``end``); an open one up to ``as_of``."""
+    total = 0
+    for s in suspensions:
+        end = s.end or max(as_of, s.start)
+        total += max((end - s.start).days, 0)
+    return total
+
+
+def _certificate(officer: Officer, on: dt.date) -> dict[str, Any] | None:
+    """The one certificate the format carries: the one valid on ``on`` (the officer's
+    last act in the case, see ``_last_acts``), else the latest."""
+    certificates: list[Certificate] = list(officer.certificates.all())
+    if not certificates:
+        return None
+    current = [c for c in certificates if c.valid_from <= on <= c.valid_to]
+    chosen = (current or sorted(certificates, key=lambda c: (c.valid_to, c.pk)))[-1]
+    status = chosen.status_on(on) if on >= chosen.valid_from else chosen.status
+    return {
+        "number": chosen.number,
+        "valid_from": chosen.valid_from.isoformat(),
+        "valid_to": chosen.valid_to.isoformat(),
+        "status": status if status in _CERTIFICATE_STATUSES else "valid",
+    }
+
+
+#: The step fields that name officers (case-file-format.md).
+OFFICER_FIELDS = ("by", "officers", "approved_by", "host", "reviewer")
+
+
+def _last_acts(steps: list[dict[str, Any]]) -> dict[str, dt.date]:
+    """Each officer's last acting date in the steps."""
+    last: dict[str, dt.date] = {}
+    for step in steps:
+        on = dt.date.fromisoformat(step["on"])
+        for field in OFFICER_FIELDS:
+            value = step.get(field)
+            for ref in value if isinstance(value, list) else [value]:
+                if isinstance(ref, str) and (ref not in last or last[ref] < on):
+                    last[ref] = on
+    return last
+
+
+def _officers(case: Case, on: dt.date, steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    last = _last_acts(steps)
+    out: dict[str, dict[str, Any]] = {}
+    rows: list[CaseOfficer] = list(case.case_officers.select_related("officer").order_by("pk"))
+    for row in rows:
+        if row.ref in out:
+            out[row.ref]["conflict_of_interest"] |= row.conflict_of_interest
+            continue
+        if row.officer is None:
+            out[row.ref] = dict(row.snapshot or {"id": row.ref, "name": row.ref})
+            out[row.ref].setdefault("conflict_of_interest", row.conflict_of_interest)
+            continue
+        officer = row.officer
+        out[row.ref] = {
+            "id": row.ref,
+            "name": officer.name,
+            "certificate": _certificate(officer, last.get(row.ref, on)),
+            "auxiliary": officer.is_auxiliary,
+            "legal_qualification": officer.legal_qualification,
+            "first_time_reviewer": False,
+            "conflict_of_interest": row.conflict_of_interest,
+        }
+    return list(out.values())
+
+
+def _agency(case: Case) -> dict[str, Any]:
+    if case.agency is not None:
+        return dict(case.agency)
+    organ = case.organ
+    return {
+        "name": organ.name,
+        "region_code": organ.region.code,
+        "subject_type": organ.subject_type,
+        "powers": sorted(organ.power_items.values_list("code", flat=True)),
+    }
+
+
+def _party(case: Case) -> dict[str, Any]:
+    party: dict[str, Any] = {"type": case.party_type, "name": case.party_name}
+    if case.party_birth_date:
+        party["birth_date"] = case.party_birth_date.isoformat()
+    if case.party_id_number:
+        party["id_number"] = case.party_id_number
+    if case.party_uscc:
+        party["uscc"] = case.party_uscc
+    if case.party_vulnerable:
+        party["vulnerable"] = True
+    return party
+
+
+def step_document(step: str, on: dt.date, data: dict[str, Any]) -> dict[str, Any]:
+    return {"step": step, "on": on.isoformat(), **data}
+
+
+def export_document(
+    case: Case, as_of: dt.date | None = None, proposed: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The case as a ``zhifa-casefile/1`` document (valid against the schema).
+
+    ``as_of`` is the day the document speaks for (default today): it counts an open
+    suspension. ``proposed`` is a step about to be added (the workflow guard), appended
+    last. The format has one certificate per officer: each officer's is the one valid on
+    their last act in the case (as_of when they have not acted), so a renewed
+    certificate does not make earlier acts look unqualified."""
+    day = as_of or dt.date.today()
+    settings: dict[str, Any] = dict(case.settings)
+    excluded = suspended_days(list(case.suspensions.all()), day)
+    if excluded:
+        settings["decision_excluded_days"] = settings.get("decision_excluded_days", 0) + excluded
+    document: dict[str, Any] = {
+        "format": FORMAT,
+        "case_id": case.case_id,
+        "kind": case.kind,
+        "procedure": case.procedure,
+        "as_of": day.isoformat(),
+        "settings": settings,
+        "agency": _agency(case),
+        "power": case.power,
+        "party": _party(case),
+        "violation": case.violation,
+        "basis": case.basis,
+    }
+    if case.benchmark is not None:
+        document["benchmark"] = case.benchmark
+    steps = [step_document(s.step, s.on, s.data) for s in case.steps.order_by("index")]
+    if proposed is not None:
+        steps.append(proposed)
+    document["officers"] = _officers(case, day, steps)
+    document["steps"] = steps
+    return document
+
+
+def case_file(case: Case, as_of: dt.date | None = None) -> CaseFile:
+    """The engine's ``CaseFile`` of the stored case: the export, read back."""
+    return CaseFile.from_dict(export_document(case, as_of))

@@ -1,0 +1,213 @@
+"""Penalty cases (行政处罚案件): the case-file format v1, stored (docs/adr/0005-case-model.md).
+
+A ``Case`` carries the format's case-level sections; its ``CaseStep`` rows are the
+format's ``steps``. Rows are written only by ``cases.services``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zhifa.catalogue.models import PowerItem
+from zhifa.registry.models import EnforcementSubject, Officer
+
+
+class Procedure(models.TextChoices):
+    GENERAL = "general", _("General procedure")
+    SUMMARY = "summary", _("Summary procedure")
+
+
+class CaseKind(models.TextChoices):
+    PENALTY = "penalty", _("Administrative penalty")
+
+
+class PartyType(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+class CaseStatus(models.TextChoices):
+    INVESTIGATING = "investigating", _("Under investigation")
+    NOTIFIED = "notified", _("Party notified")
+    HEARING = "hearing", _("Hearing")
+    REVIEW = "review", _("Legal review")
+    DECIDED = "decided", _("Decided")
+    EXECUTION = "execution", _("Execution")
+    CLOSED = "closed", _("Closed")
+
+
+class Case(models.Model):
+    """A penalty case of one organ."""
+
+    record_organ_field = "organ"
+
+    organ = models.ForeignKey(
+        EnforcementSubject, verbose_name=_("organ"), on_delete=models.PROTECT, related_name="cases"
+    )
+    case_id = models.CharField(
+        _("case ID"),
+        max_length=128,
+        help_text=_("The case number (立案审批表文号) or, for an imported case, its case_id."),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=CaseKind.choices, default=CaseKind.PENALTY
+    )
+    procedure = models.CharField(_("procedure"), max_length=16, choices=Procedure.choices)
+    power_item = models.ForeignKey(
+        PowerItem,
+        verbose_name=_("power item"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    power = models.CharField(_("power ID"), max_length=64, help_text=_("The format's power id."))
+    party_type = models.CharField(_("party type"), max_length=16, choices=PartyType.choices)
+    party_name = models.CharField(_("party name"), max_length=255)
+    party_birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    party_id_number = models.CharField(_("ID number"), max_length=32, blank=True)
+    party_uscc = models.CharField(_("unified social credit code"), max_length=32, blank=True)
+    party_vulnerable = models.BooleanField(_("vulnerable group"), default=False)
+    violation = models.JSONField(_("violation"), help_text=_("The format's violation section."))
+    basis = models.JSONField(_("legal basis"), help_text=_("The format's basis section."))
+    benchmark = models.JSONField(_("benchmark"), null=True, blank=True)
+    settings = models.JSONField(
+        _("settings"),
+        default=dict,
+        blank=True,
+        help_text=_("Regional numbers in force when the case was registered (snapshot)."),
+    )
+    agency = models.JSONField(
+        _("agency snapshot"),
+        null=True,
+        blank=True,
+        help_text=_("Imported cases only: the agency section as imported."),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.INVESTIGATING
+    )
+    imported = models.BooleanField(_("imported"), default=False)
+    import_digest = models.CharField(
+        _("import digest"),
+        max_length=64,
+        blank=True,
+        help_text=_("Imported cases: SHA-256 of the imported document (canonical JSON)."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organ", "case_id"], name="case_unique_case_id")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.party_name}"
+
+
+class CaseStep(models.Model):
+    """One step of the case, as the format's ``steps`` spell it."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="steps"
+    )
+    index = models.PositiveIntegerField(_("index"))
+    step = models.CharField(_("step"), max_length=32)
+    on = models.DateField(_("date"))
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    document_number = models.CharField(_("document number"), max_length=64, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case step")
+        verbose_name_plural = _("case steps")
+        ordering = ["case", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "index"], name="case_step_unique_index")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.case_id} #{self.index} {self.step}"
+
+
+class OfficerRole(models.TextChoices):
+    INVESTIGATOR = "investigator", _("Investigator")
+    HOST = "host", _("Hearing host")
+    REVIEWER = "reviewer", _("Legal reviewer")
+    APPROVER = "approver", _("Approver")
+
+
+class CaseOfficer(models.Model):
+    """An officer acting on the case. ``ref`` is the id the steps use."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="case_officers"
+    )
+    officer = models.ForeignKey(
+        Officer,
+        verbose_name=_("officer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="case_roles",
+    )
+    ref = models.CharField(_("officer reference"), max_length=64)
+    role = models.CharField(_("role"), max_length=16, choices=OfficerRole.choices)
+    conflict_of_interest = models.BooleanField(_("conflict of interest"), default=False)
+    snapshot = models.JSONField(
+        _("snapshot"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Imported cases: the format's officer object, for officers not in the registry."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("case officer")
+        verbose_name_plural = _("case officers")
+        ordering = ["case", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "ref", "role"], name="case_officer_unique_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref} ({self.role})"
+
+
+class Suspension(models.Model):
+    """The case clock suspended (中止): the days from ``start`` to ``end`` do not count
+    towards the decision period (APL 60, excluded periods)."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="suspensions"
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=255)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("suspension")
+        verbose_name_plural = _("suspensions")
+        ordering = ["case", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.case.case_id} {self.start}–{self.end or ''}"

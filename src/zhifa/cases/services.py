@@ -1,0 +1,849 @@
+"""Every state change of a case is one function here (style.md; docs/adr/0005-case-model.md).
+
+``add_step`` is the single guarded path: in one transaction it locks the case, checks
+the caller's expected step count, checks who may act, validates the case document with
+the new step against the format's schema, asks the rules engine (``check_step``, the
+same rule units as ``zhifa audit``) and refuses a step that breaks a block rule —
+writing nothing — or saves the step with its warnings, issues the document number the
+step produces and appends the record entry ``case.<step>``. The named functions below
+are thin wrappers that translate officers and dates into the format's fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zhifa.accounts.models import ORGAN_ROLES, Role
+from zhifa.catalogue.models import PowerItem
+from zhifa.catalogue.services import power_item_in_scope
+from zhifa.documents.models import DocumentType
+from zhifa.documents.services import issue_number
+from zhifa.records.services import append_entry
+from zhifa.registry.models import EnforcementSubject, Officer
+from zhifa.registry.services import reviewer_qualified
+from zhifa.rules.calendar_db import database_calendar
+from zhifa.rules.engine import (
+    CaseFile,
+    Finding,
+    InvalidCaseFile,
+    audit,
+    check_step,
+    validate_document,
+)
+from zhifa.rules.engine.catalogue import DeadlineItem
+
+from .casefile import OFFICER_FIELDS, case_file, export_document, officer_ref
+from .models import Case, CaseOfficer, CaseStatus, CaseStep, OfficerRole, Suspension
+
+if TYPE_CHECKING:
+    from zhifa.accounts.models import User
+
+
+class RuleViolation(ValidationError):
+    """A step refused by block rules of the catalogue; ``findings`` lists each broken
+    rule as ``{"rule", "citation", "message"}`` (plain Chinese)."""
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        from zhifa.rules.engine import RULES
+
+        self.findings = [
+            {
+                "rule": f.rule,
+                "citation": f.citation or RULES[f.rule].citation,
+                "message": f.message.zh,
+            }
+            for f in findings
+        ]
+        text = "；".join(f"{f['rule']}（{f['citation']}）：{f['message']}" for f in self.findings)
+        super().__init__(
+            _("The step is refused by the rules: %(findings)s") % {"findings": text},
+            code="rule_violation",
+        )
+
+
+class CaseConflict(ValidationError):
+    """Someone else changed the case since the caller read it."""
+
+
+#: The document a step produces, numbered when the step is saved.
+STEP_DOCUMENTS: dict[str, str] = {
+    "prior_notice": DocumentType.PRIOR_NOTICE,
+    "hearing_notice": DocumentType.HEARING_NOTICE,
+    "seizure": DocumentType.SEIZURE_DECISION,
+    "demand": DocumentType.DEMAND,
+}
+
+#: The status a case is in after a step (state is derived from the steps).
+STEP_STATUS: dict[str, str] = {
+    "registered": CaseStatus.INVESTIGATING,
+    "investigation": CaseStatus.INVESTIGATING,
+    "prior_notice": CaseStatus.NOTIFIED,
+    "statement": CaseStatus.NOTIFIED,
+    "waiver": CaseStatus.NOTIFIED,
+    "hearing_requested": CaseStatus.HEARING,
+    "hearing_notice": CaseStatus.HEARING,
+    "hearing": CaseStatus.HEARING,
+    "legal_review": CaseStatus.REVIEW,
+    "collective_discussion": CaseStatus.REVIEW,
+    "decision": CaseStatus.DECIDED,
+    "served": CaseStatus.EXECUTION,
+    "paid": CaseStatus.EXECUTION,
+    "deferral_approved": CaseStatus.EXECUTION,
+    "demand": CaseStatus.EXECUTION,
+    "court_application": CaseStatus.EXECUTION,
+    "closed": CaseStatus.CLOSED,
+}
+
+#: Which role a field's officers take on the case.
+_FIELD_ROLES = {
+    "by": OfficerRole.INVESTIGATOR,
+    "officers": OfficerRole.INVESTIGATOR,
+    "host": OfficerRole.HOST,
+    "reviewer": OfficerRole.REVIEWER,
+    "approved_by": OfficerRole.APPROVER,
+}
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, Officer):
+        return officer_ref(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    return value
+
+
+def _record_actor(actor: User, organ: EnforcementSubject) -> None:
+    if actor.role not in ORGAN_ROLES or actor.organ_id != organ.pk:
+        raise PermissionDenied(_("Only users of the case's organ may act on the case."))
+
+
+def _officers_named(fields: Mapping[str, Any]) -> list[tuple[str, Officer]]:
+    """The registry officers a step names. The officer fields of the format take
+    ``Officer`` objects only, so every person is checked and linked to the case."""
+    named: list[tuple[str, Officer]] = []
+    for field, value in fields.items():
+        values = value if isinstance(value, list | tuple) else [value]
+        if field in OFFICER_FIELDS and not all(isinstance(v, Officer) for v in values):
+            raise ValidationError(
+                _("%(field)s: name registry officers.") % {"field": field}, code="officer"
+            )
+        named.extend((field, v) for v in values if isinstance(v, Officer))
+    return named
+
+
+def _roles(case: Case, role: str) -> set[str]:
+    return set(case.case_officers.filter(role=role).values_list("ref", flat=True))
+
+
+def _check_people(
+    case: Case, step: str, actor: User, named: list[tuple[str, Officer]], fields: Mapping[str, Any]
+) -> None:
+    """Who may do what (issue #6): separation of duties and qualifications."""
+    for _field, officer in named:
+        if officer.organ_id != case.organ_id:
+            raise ValidationError(
+                _("%(officer)s is not an officer of the case's organ.") % {"officer": officer}
+            )
+    investigators = _roles(case, OfficerRole.INVESTIGATOR)
+    if step == "registered" and actor.role != Role.ORGAN_HEAD:
+        raise PermissionDenied(_("Only an organ head approves the registration of a case."))
+    if step == "hearing":
+        host = fields.get("host")
+        if isinstance(host, Officer) and officer_ref(host) in investigators:
+            raise ValidationError(_("The hearing host may not be an investigator of the case."))
+    if step == "legal_review":
+        reviewer = fields.get("reviewer")
+        if not isinstance(reviewer, Officer) or not reviewer_qualified(reviewer):
+            raise ValidationError(_("Only a qualified legal reviewer may review the case."))
+        if officer_ref(reviewer) in investigators:
+            raise ValidationError(_("An investigator of the case may not review it."))
+        if actor.role != Role.LEGAL_REVIEWER or reviewer.user_id != actor.pk:
+            raise PermissionDenied(_("The legal review is recorded by the reviewer."))
+    if step in ("seizure", "seizure_extended"):
+        approver = fields.get("approved_by")
+        user = approver.user if isinstance(approver, Officer) else None
+        if user is None or user.role != Role.ORGAN_HEAD:
+            raise ValidationError(
+                _("A seizure and its extension are approved by an organ head (ACL 18, 25).")
+            )
+    if step == "decision":
+        approver = fields.get("approved_by")
+        if not isinstance(approver, Officer):
+            raise ValidationError(_("A decision names the officer who approves it."))
+        ref = officer_ref(approver)
+        if case.procedure == "summary":
+            if ref not in investigators:
+                raise ValidationError(
+                    _("In the summary procedure an officer of the case decides on the spot.")
+                )
+            if approver.user_id != actor.pk:
+                raise PermissionDenied(_("The deciding officer records the decision."))
+        else:
+            if ref in investigators:
+                raise ValidationError(
+                    _("An investigator of the case may not approve the decision.")
+                )
+            user = approver.user
+            if user is None or user.role != Role.ORGAN_HEAD or user.pk != actor.pk:
+                raise PermissionDenied(_("Only an organ head approves the decision."))
+
+
+def _link_officers(case: Case, step: str, named: list[tuple[str, Officer]]) -> None:
+    for field, officer in named:
+        role = _FIELD_ROLES.get(field)
+        if role is None:
+            continue
+        if step == "decision" and case.procedure == "summary":
+            continue  # the deciding officer is an investigator already
+        CaseOfficer.objects.get_or_create(
+            case=case, ref=officer_ref(officer), role=role, defaults={"officer": officer}
+        )
+
+
+def _document_type(step: str, data: Mapping[str, Any]) -> str | None:
+    if step == "decision":
+        if data.get("outcome") == "penalty":
+            return DocumentType.PENALTY_DECISION
+        if data.get("outcome") in ("no_penalty", "not_established"):
+            return DocumentType.NO_PENALTY_DECISION
+        return DocumentType.TRANSFER_LETTER
+    return STEP_DOCUMENTS.get(step)
+
+
+def _invalid(exc: InvalidCaseFile) -> ValidationError:
+    return ValidationError(
+        _("The step is not valid in the case-file format: %(errors)s")
+        % {"errors": "; ".join(str(e) for e in exc.errors)},
+        code="invalid_step",
+    )
+
+
+def add_step(
+    case: Case,
+    step: str,
+    *,
+    actor: User,
+    on: dt.date,
+    expected_steps: int,
+    **fields: Any,
+) -> CaseStep:
+    """Add one step of the format to ``case`` — the single guarded path.
+
+    ``expected_steps`` is the number of steps the caller saw: when another user added a
+    step meanwhile, ``CaseConflict`` is raised. Officers may be passed as registry
+    ``Officer`` objects; dates as ``date``. Raises ``PermissionDenied`` (who may act),
+    ``ValidationError`` (format, separation of duties) or ``RuleViolation`` (block rules);
+    in every case nothing is written.
+    """
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("organ__region").get(pk=case.pk)
+        count = locked.steps.count()
+        if count != expected_steps:
+            raise CaseConflict(
+                _(
+                    "The case was changed by someone else meanwhile (it has %(count)s steps, "
+                    "you saw %(expected)s). Reload the case and try again."
+                )
+                % {"count": count, "expected": expected_steps},
+                code="conflict",
+            )
+        _record_actor(actor, locked.organ)
+        if locked.status == CaseStatus.CLOSED:
+            raise ValidationError(_("The case is closed."), code="closed")
+        named = _officers_named(fields)
+        _check_people(locked, step, actor, named, fields)
+        _link_officers(locked, step, named)
+        data: dict[str, Any] = _json(fields)
+        document = export_document(
+            locked, as_of=on, proposed={"step": step, "on": on.isoformat(), **data}
+        )
+        base_steps = document["steps"][:-1]
+        try:
+            validate_document(document)
+        except InvalidCaseFile as exc:
+            raise _invalid(exc) from exc
+        calendar = database_calendar()
+        full = CaseFile.from_dict(document)
+        base = CaseFile.from_dict({**document, "steps": base_steps})
+        proposed = full.steps[-1]
+        errors = check_step(base, proposed, on=on, calendar=calendar)
+        if errors:
+            raise RuleViolation(errors)
+        warnings = [
+            {"rule": f.rule, "message": f.message.zh}
+            for f in audit(full, on, calendar).findings
+            if f.severity == "warning" and f.step == count
+        ]
+        number = ""
+        doc_type = _document_type(step, data)
+        if doc_type is not None:
+            number = issue_number(locked.organ, doc_type, on.year).text
+        saved = CaseStep.objects.create(
+            case=locked,
+            index=count,
+            step=step,
+            on=on,
+            data=data,
+            document_number=number,
+            warnings=warnings,
+            actor=actor,
+        )
+        locked.status = STEP_STATUS.get(step, locked.status)
+        locked.save(update_fields=["status"])
+        append_entry(
+            actor=actor,
+            organ=locked.organ,
+            action=f"case.{step}",
+            obj=locked,
+            payload={
+                "index": count,
+                "on": on.isoformat(),
+                "data": data,
+                "document_number": number,
+                "warnings": [w["rule"] for w in warnings],
+            },
+        )
+        case.status = locked.status
+        return saved
+
+
+# --- opening a case -------------------------------------------------------------------
+
+
+def open_case(
+    organ: EnforcementSubject,
+    *,
+    actor: User,
+    on: dt.date,
+    procedure: str,
+    power_item: PowerItem,
+    party: Mapping[str, Any],
+    violation: Mapping[str, Any],
+    basis: Mapping[str, Any],
+    benchmark: Mapping[str, Any] | None = None,
+    settings: Mapping[str, Any] | None = None,
+) -> Case:
+    """Open a case from its source (inspection, complaint …): the case number is issued
+    (立案审批表 sequence of the organ) and the case-level sections are stored. A general
+    case then needs ``register_case``; a summary case goes straight to its steps."""
+    with transaction.atomic():
+        _record_actor(actor, organ)
+        if not power_item_in_scope(organ, power_item, on):
+            raise ValidationError(
+                _("The power item %(code)s is not in the organ's power list on %(day)s.")
+                % {"code": power_item.code, "day": on.isoformat()},
+                code="power_scope",
+            )
+        number = issue_number(organ, DocumentType.REGISTRATION_APPROVAL, on.year).text
+        case = Case(
+            organ=organ,
+            case_id=number,
+            procedure=procedure,
+            power_item=power_item,
+            power=power_item.code,
+            party_type=party["type"],
+            party_name=party["name"],
+            party_birth_date=_date_or_none(_json(party.get("birth_date"))),
+            party_id_number=party.get("id_number", ""),
+            party_uscc=party.get("uscc", ""),
+            party_vulnerable=party.get("vulnerable", False),
+            violation=_json(violation),
+            basis=_json(basis),
+            benchmark=None if benchmark is None else _json(benchmark),
+            settings=_json(settings or {}),
+        )
+        case.full_clean()
+        case.save()
+        document = export_document(case, as_of=on)
+        try:
+            validate_document(document)
+        except InvalidCaseFile as exc:
+            raise _invalid(exc) from exc
+        append_entry(
+            actor=actor,
+            organ=organ,
+            action="case.open",
+            obj=case,
+            payload={"case_id": case.case_id, "procedure": procedure, "power": case.power},
+        )
+        return case
+
+
+# --- the named steps ----------------------------------------------------------------------
+
+
+def register_case(
+    case: Case, *, actor: User, on: dt.date, by: Sequence[Officer], expected_steps: int
+) -> CaseStep:
+    """立案: the organ head approves; ``by`` are the investigators."""
+    return add_step(
+        case, "registered", actor=actor, on=on, expected_steps=expected_steps, by=list(by)
+    )
+
+
+def record_investigation(
+    case: Case,
+    *,
+    actor: User,
+    on: dt.date,
+    officers: Sequence[Officer],
+    evidence: Iterable[str],
+    certificates_shown: bool = True,
+    expected_steps: int,
+) -> CaseStep:
+    return add_step(
+        case,
+        "investigation",
+        actor=actor,
+        on=on,
+        expected_steps=expected_steps,
+        officers=list(officers),
+        certificates_shown=certificates_shown,
+        evidence=list(evidence),
+    )
+
+
+def record_preservation(
+    case: Case, *, actor: User, on: dt.date, items: int, expected_steps: int
+) -> CaseStep:
+    """先行登记保存 started (APL 56: decided within 7 days)."""
+    return add_step(
+        case, "preservation", actor=actor, on=on, expected_steps=expected_steps, items=items
+    )
+
+
+def decide_preservation(case: Case, *, actor: User, on: dt.date, expected_steps: int) -> CaseStep:
+    return add_step(case, "preservation_decided", actor=actor, on=on, expected_steps=expected_steps)
+
+
+def record_seizure(
+    case: Case,
+    *,
+    actor: User,
+    on: dt.date,
+    days: int,
+    approved_by: Officer,
+    extended: bool = False,
+    expected_steps: int,
+) -> CaseStep:
+    """查封、扣押 (or its extension), approved by an organ head (ACL 18, 25)."""
+    return add_step(
+        case,
+        "seizure_extended" if extended else "seizure",
+        actor=actor,
+        on=on,
+        expected_steps=expected_steps,
+        days=days,
+        approved_by=approved_by,
+    )
+
+
+def end_seizure(case: Case, *, actor: User, on: dt.date, expected_steps: int) -> CaseStep:
+    return add_step(case, "seizure_ended", actor=actor, on=on, expected_steps=expected_steps)
+
+
+def serve_prior_notice(
+    case: Case,
+    *,
+    actor: User,
+    on: dt.date,
+    intended: Sequence[Mapping[str, Any]],
+    served_on: dt.date | None = None,
+    written: bool = True,
+    hearing_right_notified: bool = True,
+    expected_steps: int,
+) -> CaseStep:
+    return add_step(
+        case,
+        "prior_notice",
+        actor=actor,
+        on=on,
+        expected_steps=expected_steps,
+        written=written,
+        served_on=served_on or on,
+        intended=list(intended),
+        hearing_right_notified=hearing_right_notified,
+    )
+
+
+def record_statement(case: Case, *, actor: User, on: dt.date, expected_steps: int) -> CaseStep:
+    return add_step(case, "statement", actor=actor, on=on, expected_steps=expected_steps)
+
+
+def record_waiver(
+    case: Case, *, actor: User, on: dt.date, signed: bool = True, expected_steps: int
+) -> CaseStep:
+    return add_step(
+        case, "waiver", actor=actor, on=on, expected_steps=expected_steps, signed=signed
+    )
+
+
+def request_hearing(case: Case, *, actor: User, on: dt.date, expected_steps: int) -> CaseStep:
+    return add_step(case, "hearing_requested", actor=actor, on=on, expected_steps=expected_steps)
+
+
+def notify_hearing(
+    case: Case,
+    *,
+    actor: User,
+    on: dt.date,
+    hearing_on: dt.date,
+    served_on: dt.date | None = None,
+    expected_steps: int,
+) -> CaseStep:
+    return add_step(
+        case,
+        "hearing_notice",
+        actor=actor,
+        on=on,
+        expected_steps=expected_steps,
+        served_on=served_on or on,
+        hearing_on=hearing_on,
+    )
+
+
+def hold_hearing(
+    case: Case,
+    *,
+    actor: User,
+    on: dt.date,
+    host: Officer,
+    public: bool = True,
+    expected_steps: int,
+) -> CaseStep:
+    return add_step(
+        case, "hearing", actor=actor, on=on, expected_steps=expected_steps, host=host, public=public
+    )
+
+
+def record_legal_review(
+    case: Case,
+    *,
+    actor: User,
+    on: dt.date,
+    reviewer: Officer,
+    result: str,
+    expected_steps: int,
+) -> CaseStep:
+    return add_step(
+        case,
+        "legal_review",
+        actor=actor,
+        on=on,
+        expected_steps=expected_steps,
+        reviewer=reviewer,
+        result=result,
+    )
+
+
+def record_collective_discussion(
+    case: Case, *, actor: User, on: dt.date, expected_steps: int
+) -> CaseStep:
+    return add_step(
+        case, "collective_discussion", actor=actor, on=on, expected_steps=expected_steps
+    )
+
+
+#: The APL-59 elements of a complete decision.
+ALL_ELEMENTS = (
+    "party",
+    "facts_evidence",
+    "type_basis",
+    "performance",
+    "remedies",
+    "organ_date",
+    "seal",
+)
+
+
+def issue_decision(
+    case: Case,
+    *,
+    actor: User,
+    on: dt.date,
+    approved_by: Officer,
+    outcome: str = "penalty",
+    penalties: Sequence[Mapping[str, Any]] = (),
+    elements: Sequence[str] = ALL_ELEMENTS,
+    cites_full_name_and_article: bool = True,
+    expected_steps: int,
+) -> CaseStep:
+    """The decision; its document number (e.g. 嘉市监罚〔2026〕12号) is issued in the same
+    transaction, so a refused decision consumes no number."""
+    return add_step(
+        case,
+        "decision",
+        actor=actor,
+        on=on,
+        expected_steps=expected_steps,
+        outcome=outcome,
+        penalties=list(penalties),
+        approved_by=approved_by,
+        elements=list(elements),
+        cites_full_name_and_article=cites_full_name_and_article,
+    )
+
+
+def serve_decision(
+    case: Case,
+    *,
+    actor: User,
+    on: dt.date,
+    method: str = "direct",
+    signed_by: str = "recipient",
+    electronic_consent: bool | None = None,
+    expected_steps: int,
+) -> CaseStep:
+    extra = {} if electronic_consent is None else {"electronic_consent": electronic_consent}
+    return add_step(
+        case,
+        "served",
+        actor=actor,
+        on=on,
+        expected_steps=expected_steps,
+        method=method,
+        signed_by=signed_by,
+        **extra,
+    )
+
+
+def record_payment(
+    case: Case,
+    *,
+    actor: User,
+    on: dt.date,
+    amount: float,
+    onsite: bool = False,
+    onsite_reason: str | None = None,
+    expected_steps: int,
+) -> CaseStep:
+    extra = {} if onsite_reason is None else {"onsite_reason": onsite_reason}
+    return add_step(
+        case,
+        "paid",
+        actor=actor,
+        on=on,
+        expected_steps=expected_steps,
+        amount=amount,
+        onsite=onsite,
+        **extra,
+    )
+
+
+def approve_deferral(
+    case: Case, *, actor: User, on: dt.date, until: dt.date, expected_steps: int
+) -> CaseStep:
+    """A deferral or instalments of the fine approved (APL 66): the payment deadline
+    moves to ``until``."""
+    if actor.role != Role.ORGAN_HEAD:
+        raise PermissionDenied(_("Only an organ head approves a deferral."))
+    return add_step(
+        case, "deferral_approved", actor=actor, on=on, expected_steps=expected_steps, until=until
+    )
+
+
+def serve_demand(
+    case: Case, *, actor: User, on: dt.date, served_on: dt.date | None = None, expected_steps: int
+) -> CaseStep:
+    return add_step(
+        case, "demand", actor=actor, on=on, expected_steps=expected_steps, served_on=served_on or on
+    )
+
+
+def apply_to_court(case: Case, *, actor: User, on: dt.date, expected_steps: int) -> CaseStep:
+    return add_step(case, "court_application", actor=actor, on=on, expected_steps=expected_steps)
+
+
+def mark_disclosed(case: Case, *, actor: User, on: dt.date, expected_steps: int) -> CaseStep:
+    return add_step(case, "disclosed", actor=actor, on=on, expected_steps=expected_steps)
+
+
+def close_case(case: Case, *, actor: User, on: dt.date, expected_steps: int) -> CaseStep:
+    return add_step(case, "closed", actor=actor, on=on, expected_steps=expected_steps)
+
+
+# --- case-file exchange -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    case: Case
+    created: bool
+
+
+def _date_or_none(value: str | None) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(value)
+
+
+def _document_digest(document: Mapping[str, Any]) -> str:
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _roles_in_steps(steps: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    roles: dict[str, str] = {}
+    for step in steps:
+        for field, role in _FIELD_ROLES.items():
+            value = step.get(field)
+            for ref in value if isinstance(value, list) else [value]:
+                if isinstance(ref, str):
+                    roles.setdefault(ref, role)
+    return roles
+
+
+def import_document(
+    document: Mapping[str, Any], organ: EnforcementSubject, *, actor: User
+) -> ImportResult:
+    """Import a case-file v1 document as a case of ``organ`` (historical cases), whole
+    or nothing. Idempotent by ``case_id``: importing the same document again changes
+    nothing; a different document under a stored ``case_id`` is refused. The steps are
+    stored as they were (no ``check_step``: an old case may break rules; audit it)."""
+    try:
+        validate_document(document)
+    except InvalidCaseFile as exc:
+        raise ValidationError(
+            _("Not a valid case file: %(errors)s")
+            % {"errors": "; ".join(str(e) for e in exc.errors)},
+            code="invalid",
+        ) from exc
+    if document["kind"] != "penalty":
+        raise ValidationError(_("Only penalty cases can be imported."), code="kind")
+    digest = _document_digest(document)
+    with transaction.atomic():
+        _record_actor(actor, organ)
+        existing = Case.objects.filter(organ=organ, case_id=document["case_id"]).first()
+        if existing is not None:
+            if existing.import_digest != digest:
+                raise ValidationError(
+                    _("A different case with the case ID %(case_id)s is already stored.")
+                    % {"case_id": document["case_id"]},
+                    code="duplicate",
+                )
+            return ImportResult(existing, created=False)
+        party = document["party"]
+        power = document["power"]
+        case = Case.objects.create(
+            organ=organ,
+            case_id=document["case_id"],
+            kind=document["kind"],
+            procedure=document["procedure"],
+            power_item=organ.power_items.filter(code=power).first(),
+            power=power,
+            party_type=party["type"],
+            party_name=party["name"],
+            party_birth_date=_date_or_none(party.get("birth_date")),
+            party_id_number=party.get("id_number", ""),
+            party_uscc=party.get("uscc", ""),
+            party_vulnerable=party.get("vulnerable", False),
+            violation=document["violation"],
+            basis=document["basis"],
+            benchmark=document.get("benchmark"),
+            settings=document.get("settings", {}),
+            agency=document["agency"],
+            imported=True,
+            import_digest=digest,
+        )
+        steps = document["steps"]
+        roles = _roles_in_steps(steps)
+        CaseOfficer.objects.bulk_create(
+            CaseOfficer(
+                case=case,
+                ref=o["id"],
+                role=roles.get(o["id"], OfficerRole.INVESTIGATOR),
+                conflict_of_interest=o.get("conflict_of_interest", False),
+                snapshot=o,
+            )
+            for o in document.get("officers", ())
+        )
+        CaseStep.objects.bulk_create(
+            CaseStep(
+                case=case,
+                index=i,
+                step=s["step"],
+                on=dt.date.fromisoformat(s["on"]),
+                data={k: v for k, v in s.items() if k not in ("step", "on")},
+                actor=actor,
+            )
+            for i, s in enumerate(steps)
+        )
+        case.status = STEP_STATUS.get(steps[-1]["step"], case.status) if steps else case.status
+        case.save(update_fields=["status"])
+        append_entry(
+            actor=actor,
+            organ=organ,
+            action="case.import",
+            obj=case,
+            payload={"case_id": case.case_id, "steps": len(steps), "sha256": digest},
+        )
+        return ImportResult(case, created=True)
+
+
+# --- the case clock ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def suspend_case(case: Case, *, actor: User, on: dt.date, reason: str) -> Suspension:
+    """Stop the case clock from ``on`` (中止): the days until ``resume_case`` do not count
+    towards the decision period (APL 60 excluded periods)."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    _record_actor(actor, locked.organ)
+    if not reason.strip():
+        raise ValidationError(_("A suspension needs its reason."))
+    if locked.suspensions.filter(end__isnull=True).exists():
+        raise ValidationError(_("The case is already suspended."))
+    if locked.status == CaseStatus.CLOSED:
+        raise ValidationError(_("The case is closed."), code="closed")
+    suspension = Suspension.objects.create(
+        case=locked, start=on, reason=reason.strip(), actor=actor
+    )
+    append_entry(
+        actor=actor,
+        organ=locked.organ,
+        action="case.suspend",
+        obj=locked,
+        payload={"from": on.isoformat(), "reason": suspension.reason},
+    )
+    return suspension
+
+
+@transaction.atomic
+def resume_case(case: Case, *, actor: User, on: dt.date) -> Suspension:
+    """Restart the case clock on ``on``."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    _record_actor(actor, locked.organ)
+    suspension = locked.suspensions.filter(end__isnull=True).first()
+    if suspension is None:
+        raise ValidationError(_("The case is not suspended."))
+    if on < suspension.start:
+        raise ValidationError(_("A case cannot resume before it was suspended."))
+    suspension.end = on
+    suspension.save(update_fields=["end"])
+    append_entry(
+        actor=actor,
+        organ=locked.organ,
+        action="case.resume",
+        obj=locked,
+        payload={"from": suspension.start.isoformat(), "to": on.isoformat()},
+    )
+    return suspension
+
+
+# --- deadlines ----------------------------------------------------------------------------
+
+
+def deadlines(case: Case, as_of: dt.date) -> tuple[DeadlineItem, ...]:
+    """The engine's deadlines of the case as of ``as_of`` (suspended days excluded)."""
+    return audit(case_file(case, as_of), as_of, database_calendar()).deadlines

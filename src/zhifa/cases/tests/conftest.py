@@ -1,0 +1,225 @@
+"""Fixtures for case tests: organ A's power item, its officers (with users where they
+act) and a helper that walks a general-procedure case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+
+from zhifa.accounts.models import Role, User
+from zhifa.cases import services
+from zhifa.cases.models import Case, CaseOfficer, CaseStep
+from zhifa.catalogue import services as catalogue
+from zhifa.catalogue.models import LawLevel, PowerItem
+from zhifa.core.testing import make_user
+from zhifa.documents.models import IssuedNumber
+from zhifa.records.models import Entry
+from zhifa.registry.models import Certificate, EnforcementSubject, Officer
+
+D = date.fromisoformat
+FSL = "中华人民共和国食品安全法"
+
+
+@pytest.fixture
+def power_item(organ_a: EnforcementSubject, supervisor_city: User, justice_city: Any) -> PowerItem:
+    law = catalogue.save_law(
+        name=FSL,
+        level=LawLevel.LAW,
+        issuing_body="全国人民代表大会常务委员会",
+        valid_from=D("2021-04-29"),
+        actor=supervisor_city,
+    )
+    article = catalogue.add_article(
+        law,
+        number="第一百二十四条",
+        text="第一百二十四条的条文。",
+        ordinal=1,
+        actor=supervisor_city,
+    )
+    return catalogue.save_power_item(
+        subject=organ_a,
+        basis=[article],
+        code="CF-124",
+        name="对生产经营不符合食品安全标准的食品的行政处罚",
+        category="penalty",
+        valid_from=D("2024-01-01"),
+        published=True,
+        published_on=D("2024-01-01"),
+        actor=supervisor_city,
+    )
+
+
+def _officer(
+    organ: EnforcementSubject,
+    name: str,
+    number: str | None,
+    user: User | None = None,
+    valid_to: str = "2028-12-31",
+    **extra: Any,
+) -> Officer:
+    extra.setdefault("id_number", f"TEST-{name}")
+    officer = Officer.objects.create(organ=organ, name=name, kind="officer", user=user, **extra)
+    if number:
+        Certificate.objects.create(
+            officer=officer,
+            number=number,
+            issuing_authority="浙江省人民政府",
+            valid_from=D("2024-01-01"),
+            valid_to=D(valid_to),
+        )
+    return officer
+
+
+@dataclass
+class People:
+    o1: Officer
+    o2: Officer
+    o3: Officer  # certificate expired in 2025
+    reviewer: Officer
+    head: Officer
+    host: Officer
+    officer_user: User
+    reviewer_user: User
+    head_user: User
+
+
+@pytest.fixture
+def people(organ_a: EnforcementSubject, officer_a: User, reviewer_a: User, head_a: User) -> People:
+    host_user = make_user("host_a", Role.OFFICER, organ=organ_a, full_name="王芳")
+    return People(
+        o1=_officer(organ_a, "张伟", "ZJA0001", officer_a),
+        o2=_officer(organ_a, "李娜", "ZJA0002"),
+        o3=_officer(organ_a, "周杰", "ZJA0009", valid_to="2025-12-31"),
+        reviewer=_officer(organ_a, "陈静", None, reviewer_a, legal_qualification=True),
+        head=_officer(organ_a, "刘洋", None, head_a),
+        host=_officer(organ_a, "王芳", "ZJA0003", host_user),
+        officer_user=officer_a,
+        reviewer_user=reviewer_a,
+        head_user=head_a,
+    )
+
+
+PARTY = {"type": "organisation", "name": "嘉兴某某食品有限公司", "uscc": "91110108551385082Q"}
+VIOLATION = {
+    "occurred_on": "2026-03-01",
+    "discovered_on": "2026-03-02",
+    "harm": "ordinary",
+    "first_offence": True,
+}
+BASIS = {
+    "law": FSL,
+    "article": "第一百二十四条第一款",
+    "penalty_types": ["warning", "fine", "confiscation", "revoke_permit"],
+    "fine_min": 50000,
+    "fine_max": 500000,
+}
+BENCHMARK = {"circumstance": "ordinary", "fine_min": 100000, "fine_max": 200000}
+FINE = [{"type": "fine", "amount": 150000}]
+
+
+class Walker:
+    """Adds steps with the right expected step count."""
+
+    def __init__(self, case: Case, p: People) -> None:
+        self.case, self.p = case, p
+
+    @property
+    def n(self) -> int:
+        return self.case.steps.count()
+
+    def __call__(self, fn: Any, **kw: Any) -> Any:
+        kw.setdefault("actor", self.p.officer_user)
+        return fn(self.case, expected_steps=self.n, **kw)
+
+    def until_review(self) -> None:
+        """Registration, investigation, prior notice, statement, legal review and the
+        collective discussion (APL 57: the fine is large enough to need it)."""
+        self(
+            services.register_case,
+            actor=self.p.head_user,
+            on=D("2026-03-03"),
+            by=[self.p.o1, self.p.o2],
+        )
+        self.investigate()
+        self.notify()
+        self(services.record_statement, on=D("2026-03-18"))
+        self.review()
+        self(services.record_collective_discussion, actor=self.p.head_user, on=D("2026-03-26"))
+
+    def investigate(self) -> None:
+        self(
+            services.record_investigation,
+            on=D("2026-03-04"),
+            officers=[self.p.o1, self.p.o2],
+            evidence=["on_site_record", "documentary", "party_statement"],
+        )
+
+    def notify(self) -> None:
+        self(services.serve_prior_notice, on=D("2026-03-16"), intended=FINE)
+
+    def review(self) -> None:
+        self(
+            services.record_legal_review,
+            actor=self.p.reviewer_user,
+            on=D("2026-03-25"),
+            reviewer=self.p.reviewer,
+            result="passed",
+        )
+
+    def decide(self, penalties: list[dict[str, Any]] = FINE, on: str = "2026-03-27") -> Any:
+        return self(
+            services.issue_decision,
+            actor=self.p.head_user,
+            on=D(on),
+            approved_by=self.p.head,
+            penalties=penalties,
+        )
+
+
+@pytest.fixture
+def general_case(organ_a: EnforcementSubject, power_item: PowerItem, people: People) -> Case:
+    return services.open_case(
+        organ_a,
+        actor=people.officer_user,
+        on=D("2026-03-02"),
+        procedure="general",
+        power_item=power_item,
+        party=PARTY,
+        violation=VIOLATION,
+        basis=BASIS,
+        benchmark=BENCHMARK,
+    )
+
+
+@pytest.fixture
+def walk(general_case: Case, people: People) -> Walker:
+    return Walker(general_case, people)
+
+
+def counts() -> tuple[int, ...]:
+    """What a refused step must leave unchanged."""
+    return (
+        CaseStep.objects.count(),
+        Entry.objects.count(),
+        IssuedNumber.objects.count(),
+        CaseOfficer.objects.count(),
+    )
+
+
+@contextmanager
+def refused_rule(rule: str) -> Iterator[None]:
+    """The block refuses with ``rule`` (ID in the message, citation, Chinese message) and
+    nothing is written."""
+    before = counts()
+    with pytest.raises(services.RuleViolation) as exc:
+        yield
+    assert rule in [f["rule"] for f in exc.value.findings]
+    assert rule in exc.value.messages[0]
+    finding = next(f for f in exc.value.findings if f["rule"] == rule)
+    assert finding["citation"].startswith("《") and finding["message"]
+    assert counts() == before
