@@ -40,7 +40,7 @@ checks: install-dev
 	$(BIN)/zhifa makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=zhifa.settings.production ZHIFA_SECRET_KEY=$(CHECK_KEY) \
 		ZHIFA_ALLOWED_HOSTS=zhifa.example.org $(BIN)/zhifa check --deploy --fail-level WARNING
-	$(BIN)/python scripts/check_messages.py
+	$(BIN)/python scripts/check_messages.py --extract
 
 # Browser tests need Debian's Chromium; under CI a missing browser fails the run,
 # elsewhere the browser tests are skipped with a message when it cannot be installed.
