@@ -149,9 +149,11 @@ def article_add(request: HttpRequest, law_id: int) -> HttpResponse:
     return redirect("catalogue:law_detail", law.pk)
 
 
-@login_required
-@require_POST
-def article_version(request: HttpRequest, article_id: int) -> HttpResponse:
+def _article_action(
+    request: HttpRequest, article_id: int, form_class: Any, act: Any, done: str
+) -> HttpResponse:
+    """A law-text change on one article: role check, form, service, message, back to
+    the law's page."""
     require_role(request.user, *MANAGE_LAWS)
     from .models import Article
 
@@ -160,29 +162,35 @@ def article_version(request: HttpRequest, article_id: int) -> HttpResponse:
         raise Http404
     _post_form(
         request,
-        ArticleVersionForm(request.POST),
-        lambda d: services.add_article_version(article, actor=request.user, **d),
-        _("New version recorded; the power items citing it are flagged for review."),
+        form_class(request.POST),
+        lambda d: act(article, actor=request.user, **d),
+        done,
     )
     return redirect("catalogue:law_detail", article.law_id)
+
+
+@login_required
+@require_POST
+def article_version(request: HttpRequest, article_id: int) -> HttpResponse:
+    return _article_action(
+        request,
+        article_id,
+        ArticleVersionForm,
+        services.add_article_version,
+        _("New version recorded; the power items citing it are flagged for review."),
+    )
 
 
 @login_required
 @require_POST
 def article_repeal(request: HttpRequest, article_id: int) -> HttpResponse:
-    require_role(request.user, *MANAGE_LAWS)
-    from .models import Article
-
-    article = Article.objects.filter(pk=article_id).first()
-    if article is None:
-        raise Http404
-    _post_form(
+    return _article_action(
         request,
-        RepealForm(request.POST),
-        lambda d: services.repeal_article(article, actor=request.user, **d),
+        article_id,
+        RepealForm,
+        services.repeal_article,
         _("Repeal recorded; the power items citing it are flagged for review."),
     )
-    return redirect("catalogue:law_detail", article.law_id)
 
 
 # --- power items -----------------------------------------------------------------------
