@@ -19,10 +19,6 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-class LogoutView(auth_views.LogoutView):
-    pass
-
-
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
     created = None

@@ -115,11 +115,6 @@ class SubjectType(models.TextChoices):
 ENFORCING_TYPES = frozenset({SubjectType.STATUTORY, SubjectType.AUTHORISED, SubjectType.ENTRUSTED})
 
 
-class EnforcementSubjectQuerySet(models.QuerySet["EnforcementSubject"]):
-    def in_region(self, region: Region) -> EnforcementSubjectQuerySet:
-        return self.filter(region__path__startswith=region.path)
-
-
 class EnforcementSubject(models.Model):
     """An organ or organisation in the registry (行政执法主体), including the bodies
     that exist only so that they can be refused."""
@@ -182,8 +177,6 @@ class EnforcementSubject(models.Model):
         help_text=_("The justice bureau (司法局) that supervises enforcement in its region."),
     )
     active = models.BooleanField(_("active"), default=True)
-
-    objects = EnforcementSubjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enforcement subject")

@@ -217,8 +217,6 @@ ZHIFA_VERIFY_RATE_LIMIT = int(os.environ.get("ZHIFA_VERIFY_RATE_LIMIT", "30"))
 # empty: the address the card page was requested under.
 ZHIFA_PUBLIC_BASE_URL = os.environ.get("ZHIFA_PUBLIC_BASE_URL", "")
 
-# Regional numbers the rules engine reads (legal-rules.md names the defaults).
-ZHIFA_REGION_NAME = os.environ.get("ZHIFA_REGION_NAME", "")
 
 # API pagination: no page may ask for more than this many items.
 NINJA_PAGINATION_MAX_LIMIT = 500
