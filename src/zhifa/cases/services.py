@@ -36,7 +36,7 @@ from zhifa.rules.engine import (
     Finding,
     InvalidCaseFile,
     audit,
-    check_step,
+    step_findings,
     validate_document,
 )
 from zhifa.rules.engine.catalogue import DeadlineItem
@@ -279,13 +279,14 @@ def add_step(
         full = CaseFile.from_dict(document)
         base = CaseFile.from_dict({**document, "steps": base_steps})
         proposed = full.steps[-1]
-        errors = check_step(base, proposed, on=on, calendar=calendar)
+        # One audit answers both: the errors refuse the step, the step's warnings are
+        # kept with it.
+        findings = step_findings(base, proposed, on=on, calendar=calendar)
+        errors = [f for f in findings if f.severity == "error"]
         if errors:
             raise RuleViolation(errors)
         warnings = [
-            {"rule": f.rule, "message": f.message.zh}
-            for f in audit(full, on, calendar).findings
-            if f.severity == "warning" and f.step == count
+            {"rule": f.rule, "message": f.message.zh} for f in findings if f.severity == "warning"
         ]
         number = ""
         doc_type = _document_type(step, data)

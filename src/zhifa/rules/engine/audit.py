@@ -119,6 +119,25 @@ def audit(
     return _run(case, day, calendar or WorkCalendar(), overrides, RULES.values())
 
 
+def step_findings(
+    case: CaseFile,
+    proposed: Step,
+    on: dt.date | None = None,
+    calendar: WorkCalendar | None = None,
+    overrides: Mapping[str, Value] | None = None,
+) -> list[Finding]:
+    """What adding ``proposed`` to ``case`` now would cause, from one audit: every
+    finding attached to the new step, plus case-level errors (step null). Runs the same
+    rule units as the audit; ``on`` is the day of the check."""
+    day = on or proposed.on
+    with_step = case.with_step(proposed)
+    result = audit(with_step, day, calendar, overrides)
+    index = len(with_step.steps) - 1
+    return [
+        f for f in result.findings if f.step == index or (f.step is None and f.severity == "error")
+    ]
+
+
 def check_step(
     case: CaseFile,
     proposed: Step,
@@ -127,14 +146,9 @@ def check_step(
     overrides: Mapping[str, Value] | None = None,
 ) -> list[Finding]:
     """The errors that adding ``proposed`` to ``case`` now would cause: the findings of
-    severity ``error`` attached to the new step, plus case-level errors (step null).
-    Runs the same rule units as the audit; ``on`` is the day of the check."""
-    day = on or proposed.on
-    with_step = case.with_step(proposed)
-    result = audit(with_step, day, calendar, overrides)
-    index = len(with_step.steps) - 1
+    severity ``error`` attached to the new step, plus case-level errors (step null)."""
     return [
-        f for f in result.findings if f.severity == "error" and (f.step == index or f.step is None)
+        f for f in step_findings(case, proposed, on, calendar, overrides) if f.severity == "error"
     ]
 
 
