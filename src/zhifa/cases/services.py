@@ -16,6 +16,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from zhifa.accounts.models import ORGAN_ROLES, Role
 from zhifa.catalogue.models import PowerItem
-from zhifa.catalogue.services import power_item_in_scope
+from zhifa.catalogue.services import band_for, power_item_in_scope
 from zhifa.documents.models import DocumentType
 from zhifa.documents.services import issue_number
 from zhifa.records.services import append_entry
@@ -238,6 +239,7 @@ def add_step(
     actor: User,
     on: dt.date,
     expected_steps: int,
+    case_benchmark: Mapping[str, Any] | None = None,
     **fields: Any,
 ) -> CaseStep:
     """Add one step of the format to ``case`` — the single guarded path.
@@ -246,7 +248,9 @@ def add_step(
     step meanwhile, ``CaseConflict`` is raised. Officers may be passed as registry
     ``Officer`` objects; dates as ``date``. Raises ``PermissionDenied`` (who may act),
     ``ValidationError`` (format, separation of duties) or ``RuleViolation`` (block rules);
-    in every case nothing is written.
+    in every case nothing is written. ``case_benchmark`` sets the case's ``benchmark``
+    section (the discretion band a decision applies) in the same transaction, checked
+    with the step.
     """
     with transaction.atomic():
         locked = Case.objects.select_for_update().select_related("organ__region").get(pk=case.pk)
@@ -266,6 +270,8 @@ def add_step(
         named = _officers_named(fields)
         _check_people(locked, step, actor, named, fields)
         _link_officers(locked, step, named)
+        if case_benchmark is not None:
+            locked.benchmark = _json(case_benchmark)
         data: dict[str, Any] = _json(fields)
         document = export_document(
             locked, as_of=on, proposed={"step": step, "on": on.isoformat(), **data}
@@ -303,7 +309,7 @@ def add_step(
             actor=actor,
         )
         locked.status = STEP_STATUS.get(step, locked.status)
-        locked.save(update_fields=["status"])
+        locked.save(update_fields=["status", "benchmark"])
         append_entry(
             actor=actor,
             organ=locked.organ,
@@ -315,9 +321,11 @@ def add_step(
                 "data": data,
                 "document_number": number,
                 "warnings": [w["rule"] for w in warnings],
+                **({"benchmark": locked.benchmark} if case_benchmark is not None else {}),
             },
         )
         case.status = locked.status
+        case.benchmark = locked.benchmark
         return saved
 
 
@@ -570,6 +578,84 @@ ALL_ELEMENTS = (
 )
 
 
+#: The catalogue's circumstance names (catalogue.bands) → the format's.
+FORMAT_CIRCUMSTANCE = {
+    "no_penalty": "no_penalty",
+    "mitigated": "mitigated",
+    "lighter": "lighter",
+    "general": "ordinary",
+    "heavier": "heavier",
+}
+
+
+def fine_total(penalties: Iterable[Mapping[str, Any]]) -> Decimal:
+    return sum(
+        (Decimal(str(p.get("amount") or 0)) for p in penalties if p.get("type") == "fine"),
+        Decimal(0),
+    )
+
+
+def decision_benchmark(
+    case: Case,
+    *,
+    on: dt.date,
+    circumstance: str,
+    penalties: Sequence[Mapping[str, Any]],
+    reason_outside_band: str = "",
+) -> dict[str, Any] | None:
+    """The ``benchmark`` section for a decision: the band of ``circumstance`` (catalogue
+    name: no_penalty / mitigated / lighter / general / heavier) in the power item's
+    benchmark in force and published on ``on`` (``catalogue.services.band_for``;
+    DISC-benchmark, APL Art. 34). A fine outside the band needs a written reason (issue
+    #6: the decision form requires it). ``None`` when the band has no fine range (the
+    format's band is a fine range). Raises ``ValidationError`` naming the field."""
+    if circumstance not in FORMAT_CIRCUMSTANCE:
+        raise ValidationError(
+            {"circumstance": [_("Choose one of the five discretion circumstances.")]}
+        )
+    if case.power_item is None:
+        raise ValidationError(
+            {"circumstance": [_("The case has no power item, so no benchmark applies.")]}
+        )
+    choice = band_for(case.power_item, on, circumstance)
+    if choice is None:
+        raise ValidationError(
+            {
+                "circumstance": [
+                    _(
+                        "The power item has no published discretion benchmark band for this "
+                        "circumstance on %(day)s."
+                    )
+                    % {"day": on.isoformat()}
+                ]
+            }
+        )
+    band = choice.band
+    reason = reason_outside_band.strip()
+    if band.fine_min is None or band.fine_max is None:
+        return None
+    fine = fine_total(penalties)
+    has_fine = any(p.get("type") == "fine" for p in penalties)
+    if has_fine and not band.fine_min <= fine <= band.fine_max and not reason:
+        raise ValidationError(
+            {
+                "reason_outside_band": [
+                    _(
+                        "The fine of %(fine)s yuan is outside the benchmark band "
+                        "(%(low)s to %(high)s yuan): give the reason."
+                    )
+                    % {"fine": fine, "low": band.fine_min, "high": band.fine_max}
+                ]
+            }
+        )
+    return {
+        "circumstance": FORMAT_CIRCUMSTANCE[circumstance],
+        "fine_min": float(band.fine_min),
+        "fine_max": float(band.fine_max),
+        "reason_outside_band": reason or None,
+    }
+
+
 def issue_decision(
     case: Case,
     *,
@@ -580,16 +666,30 @@ def issue_decision(
     penalties: Sequence[Mapping[str, Any]] = (),
     elements: Sequence[str] = ALL_ELEMENTS,
     cites_full_name_and_article: bool = True,
+    circumstance: str | None = None,
+    reason_outside_band: str = "",
     expected_steps: int,
 ) -> CaseStep:
     """The decision; its document number (e.g. 嘉市监罚〔2026〕12号) is issued in the same
-    transaction, so a refused decision consumes no number."""
+    transaction, so a refused decision consumes no number. ``circumstance`` (catalogue
+    name) applies the power item's discretion band (``decision_benchmark``) and stores it
+    as the case's ``benchmark`` with the decision."""
+    benchmark = None
+    if circumstance is not None:
+        benchmark = decision_benchmark(
+            case,
+            on=on,
+            circumstance=circumstance,
+            penalties=penalties,
+            reason_outside_band=reason_outside_band,
+        )
     return add_step(
         case,
         "decision",
         actor=actor,
         on=on,
         expected_steps=expected_steps,
+        case_benchmark=benchmark,
         outcome=outcome,
         penalties=list(penalties),
         approved_by=approved_by,

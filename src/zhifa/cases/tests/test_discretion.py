@@ -1,0 +1,143 @@
+"""The decision applies the discretion band of the circumstance found (issue #6 item 5;
+DISC-benchmark, APL Art. 34): the band comes from the catalogue, a fine outside it needs
+a reason, and the band is stored with the decision in the same transaction."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from zhifa.cases import services
+from zhifa.cases.models import Case
+from zhifa.catalogue import services as catalogue
+from zhifa.catalogue.models import PowerItem
+from zhifa.documents.models import IssuedNumber
+
+from .conftest import D, People, Walker, refused_rule
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bands(power_item: PowerItem, supervisor_city: Any) -> None:
+    article = power_item.basis.get()
+    catalogue.save_benchmark(
+        power_item=power_item,
+        violation="生产经营不符合食品安全标准的食品",
+        penalty_article=article,
+        statutory_range="并处五万元以上五十万元以下罚款",
+        statutory_min=Decimal(50000),
+        statutory_max=Decimal(500000),
+        valid_from=D("2024-01-01"),
+        published=True,
+        published_on=D("2024-01-01"),
+        bands_data=[
+            {
+                "circumstance": "lighter",
+                "conditions": "初次违法",
+                "penalty": "罚款",
+                "fine_min": Decimal(50000),
+                "fine_max": Decimal(100000),
+            },
+            {
+                "circumstance": "general",
+                "conditions": "一般情形",
+                "penalty": "罚款",
+                "fine_min": Decimal(100000),
+                "fine_max": Decimal(200000),
+            },
+        ],
+        actor=supervisor_city,
+    )
+
+
+def _decide(walk: Walker, people: People, **kw: Any) -> Any:
+    return walk(
+        services.issue_decision,
+        actor=people.head_user,
+        on=D("2026-03-27"),
+        approved_by=people.head,
+        **kw,
+    )
+
+
+def test_decision_stores_the_band_of_the_circumstance(
+    walk: Walker, people: People, bands: None
+) -> None:
+    walk.until_review()
+    _decide(walk, people, penalties=[{"type": "fine", "amount": 150000}], circumstance="general")
+    case = Case.objects.get(pk=walk.case.pk)
+    assert case.benchmark == {
+        "circumstance": "ordinary",
+        "fine_min": 100000.0,
+        "fine_max": 200000.0,
+        "reason_outside_band": None,
+    }
+    assert case.steps.last().step == "decision"
+
+
+def test_fine_outside_the_band_needs_a_reason(walk: Walker, people: People, bands: None) -> None:
+    walk.until_review()
+    before = (walk.n, IssuedNumber.objects.count(), walk.case.benchmark)
+    with pytest.raises(ValidationError) as exc:
+        _decide(walk, people, penalties=[{"type": "fine", "amount": 60000}], circumstance="general")
+    assert "reason_outside_band" in exc.value.message_dict
+    case = Case.objects.get(pk=walk.case.pk)
+    assert (walk.n, IssuedNumber.objects.count(), case.benchmark) == before
+
+    _decide(
+        walk,
+        people,
+        penalties=[{"type": "fine", "amount": 60000}],
+        circumstance="general",
+        reason_outside_band="主动消除危害后果，积极配合调查",
+    )
+    case = Case.objects.get(pk=walk.case.pk)
+    assert case.benchmark["reason_outside_band"] == "主动消除危害后果，积极配合调查"
+    assert not [w for w in case.steps.last().warnings if w["rule"] == "DISC-benchmark"]
+
+
+def test_circumstance_without_a_band_is_refused(walk: Walker, people: People, bands: None) -> None:
+    walk.until_review()
+    with pytest.raises(ValidationError) as exc:
+        _decide(
+            walk, people, penalties=[{"type": "fine", "amount": 150000}], circumstance="heavier"
+        )
+    assert "circumstance" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        _decide(walk, people, penalties=[{"type": "fine", "amount": 150000}], circumstance="bogus")
+    assert "circumstance" in exc.value.message_dict
+    assert walk.case.steps.filter(step="decision").count() == 0
+
+
+def test_fine_above_article_maximum_is_refused_even_with_a_reason(
+    general_case: Case, people: People, bands: None
+) -> None:
+    walk = Walker(general_case, people)
+    walk(
+        services.register_case,
+        actor=people.head_user,
+        on=D("2026-03-03"),
+        by=[people.o1, people.o2],
+    )
+    walk.investigate()
+    walk(
+        services.serve_prior_notice,
+        on=D("2026-03-16"),
+        intended=[{"type": "fine", "amount": 600000}],
+    )
+    walk(services.record_statement, on=D("2026-03-18"))
+    walk.review()
+    walk(services.record_collective_discussion, actor=people.head_user, on=D("2026-03-26"))
+    with refused_rule("APL-basis-range"):
+        _decide(
+            walk,
+            people,
+            penalties=[{"type": "fine", "amount": 600000}],
+            circumstance="general",
+            reason_outside_band="情节严重",
+        )
+    assert Case.objects.get(pk=walk.case.pk).benchmark == general_case.benchmark
