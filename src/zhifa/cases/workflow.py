@@ -1,0 +1,103 @@
+"""Which steps a case may take next, and who may take them.
+
+This is the order of the procedure as the case pages offer it (the officer sees the
+next allowed steps only). It is not the law: every step offered here is still checked
+by ``services.add_step``, which asks the rules engine and refuses a step that breaks a
+block rule. A step not offered here can still be refused or allowed there; the list
+only keeps the forms to the ones that make sense now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from zhifa.accounts.models import Role
+
+from .models import Case, CaseStatus
+
+if TYPE_CHECKING:
+    from zhifa.accounts.models import User
+
+#: Steps only an organ head takes (the head approves them: registration APL 54, the
+#: decision APL 57, a deferral APL 66, the collective discussion APL 57(2)).
+HEAD_STEPS = frozenset({"registered", "decision", "collective_discussion", "deferral_approved"})
+#: Steps only a legal reviewer takes (APL 58).
+REVIEWER_STEPS = frozenset({"legal_review"})
+
+
+def _open(steps: Sequence[str], start: str, ends: Sequence[str]) -> bool:
+    """Whether the last ``start`` has not been followed by one of ``ends``."""
+    last_start = max((i for i, s in enumerate(steps) if s == start), default=-1)
+    if last_start < 0:
+        return False
+    return not any(s in ends for s in steps[last_start + 1 :])
+
+
+def procedural_next_steps(procedure: str, steps: Sequence[str], suspended: bool) -> list[str]:
+    """The steps that may follow ``steps`` in ``procedure`` (format step names)."""
+    done = set(steps)
+    if "closed" in done or suspended:
+        return []
+    decided = "decision" in done
+    if not decided:
+        if procedure == "general" and "registered" not in done:
+            return ["registered"]
+        offered = ["investigation"]
+        if procedure == "general":
+            if _open(steps, "preservation", ["preservation_decided"]):
+                offered.append("preservation_decided")
+            else:
+                offered.append("preservation")
+            if _open(steps, "seizure", ["seizure_ended"]):
+                offered += ["seizure_extended", "seizure_ended"]
+            else:
+                offered.append("seizure")
+        offered.append("prior_notice")
+        if "prior_notice" in done:
+            offered += ["statement", "waiver"]
+            if procedure == "general":
+                if "hearing_requested" not in done:
+                    offered.append("hearing_requested")
+                elif "hearing_notice" not in done:
+                    offered.append("hearing_notice")
+                elif "hearing" not in done:
+                    offered.append("hearing")
+                offered += ["legal_review", "collective_discussion"]
+            offered.append("decision")
+        return offered
+    offered = []
+    if "served" not in done:
+        offered.append("served")
+    else:
+        offered += ["paid", "deferral_approved", "demand"]
+        if "demand" in done:
+            offered.append("court_application")
+    if "disclosed" not in done:
+        offered.append("disclosed")
+    offered += ["decision_changed", "closed"]
+    return offered
+
+
+def may_take(user: User, step: str) -> bool:
+    """Whether ``user``'s role may take ``step`` at all (the service checks the rest)."""
+    if step in HEAD_STEPS:
+        return user.role == Role.ORGAN_HEAD
+    if step in REVIEWER_STEPS:
+        return user.role == Role.LEGAL_REVIEWER
+    return user.role in (Role.OFFICER, Role.ORGAN_HEAD)
+
+
+def next_steps(case: Case, user: User | None = None) -> list[str]:
+    """The steps ``case`` may take next; with ``user``, only those the user may take. In
+    the summary procedure the deciding officer decides on the spot (APL 51–52)."""
+    steps = list(case.steps.order_by("index").values_list("step", flat=True))
+    suspended = case.suspensions.filter(end__isnull=True).exists()
+    if case.status == CaseStatus.CLOSED:
+        return []
+    offered = procedural_next_steps(case.procedure, steps, suspended)
+    if user is None:
+        return offered
+    if case.procedure == "summary":
+        return [s for s in offered if user.role in (Role.OFFICER, Role.ORGAN_HEAD)]
+    return [s for s in offered if may_take(user, s)]
