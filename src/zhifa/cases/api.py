@@ -1,25 +1,60 @@
-"""Read-only API of penalty cases (issue #6 phase 1): the list, one case with its steps
-and deadlines, and its case-file v1 export. Every query goes through the scope layer;
-state changes come with the UI (next phase) and will call ``cases.services``."""
+"""The API of penalty cases (issue #6): the list (with the search shared with the case
+pages), one case with its steps, deadlines, suspensions and next steps, its case-file v1
+export, and the writes: opening a case, adding a step, suspending and resuming the case
+clock.
 
-from __future__ import annotations
+Every query goes through the scope layer (``core.scope``: a case outside the user's
+scope is 404). Every write calls one function of ``cases.services`` — the API never
+writes a model — so the same checks apply as on the case pages: who may act (403), the
+case-file format and the separation of duties (400), the rules engine (422) and the
+expected step count (409). A refused write writes nothing.
 
-from datetime import date
-from typing import Any
+Errors have the one shape of ``core.api`` (``ErrorOut``). Paths of fields in a request
+body are ``body.payload.<field>`` (as pydantic reports them, e.g. ``body.payload.by.0``)
+or ``body.<field>`` for a field a service function names.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from functools import partial
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from ninja import Body, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import (
+    ConfigDict,
+    Field,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import InitErrorDetails
 
+from zhifa.accounts.models import ORGAN_ROLES
+from zhifa.catalogue.models import PowerItem
+from zhifa.core.api import ErrorOut, FieldError, error_body
 from zhifa.core.paging import Paged
-from zhifa.core.scope import get_scoped_or_404, scoped
+from zhifa.core.scope import get_scoped_or_404, require_role, scoped
+from zhifa.core.validation import DB_MAX_ID
+from zhifa.registry.models import Officer
+from zhifa.rules.engine.audit import _note as deadline_note
+from zhifa.rules.engine.catalogue import DeadlineItem
 
 from . import services
-from .casefile import export_document
-from .models import Case
+from .casefile import OFFICER_FIELDS, export_document
+from .filters import filter_cases
+from .models import Case, CaseStatus, CaseStep, Procedure, Suspension
+from .workflow import next_steps
 
 router = Router(tags=["cases"])
+
+# --- output -------------------------------------------------------------------------------
 
 
 class CaseOut(Schema):
@@ -36,7 +71,7 @@ class CaseOut(Schema):
 class StepOut(Schema):
     index: int
     step: str
-    on: date
+    on: dt.date
     data: dict[str, Any]
     document_number: str
     warnings: list[dict[str, Any]]
@@ -44,14 +79,38 @@ class StepOut(Schema):
 
 class DeadlineOut(Schema):
     rule: str
-    start: date
-    due: date
+    start: dt.date
+    due: dt.date
     status: str
+    note: str | None = Field(
+        description="Said when a period was counted without an official holiday schedule."
+    )
+
+
+class SuspensionOut(Schema):
+    start: dt.date
+    end: dt.date | None
+    reason: str
 
 
 class CaseDetailOut(CaseOut):
     steps: list[StepOut]
     deadlines: list[DeadlineOut]
+    suspended: bool
+    suspensions: list[SuspensionOut]
+    next_steps: list[str] = Field(
+        description="The steps the case may take next that your role may take (the order "
+        "of the procedure; each is still checked by the rules when added)."
+    )
+
+
+class RuleFinding(FieldError):
+    rule: str
+    citation: str
+
+
+class RuleViolationOut(ErrorOut):
+    errors: list[RuleFinding] = []
 
 
 def _case_out(case: Case) -> dict[str, Any]:
@@ -67,35 +126,107 @@ def _case_out(case: Case) -> dict[str, Any]:
     }
 
 
-@router.get("/cases", response=list[CaseOut], summary="Penalty cases in your scope")
+def _step_out(s: CaseStep) -> dict[str, Any]:
+    return {
+        "index": s.index,
+        "step": s.step,
+        "on": s.on,
+        "data": s.data,
+        "document_number": s.document_number,
+        "warnings": s.warnings,
+    }
+
+
+def _suspension_out(s: Suspension) -> dict[str, Any]:
+    return {"start": s.start, "end": s.end, "reason": s.reason}
+
+
+def _deadlines_out(case: Case, as_of: dt.date) -> list[dict[str, Any]]:
+    lang = "en" if (get_language() or "").startswith("en") else "zh"
+    items: tuple[DeadlineItem, ...] = services.deadlines(case, as_of)
+    return [
+        {
+            "rule": d.rule,
+            "start": d.start,
+            "due": d.due.due,
+            "status": d.status(as_of),
+            "note": deadline_note(d.due.unscheduled_years, lang),
+        }
+        for d in items
+    ]
+
+
+def _detail_out(case: Case, user: Any) -> dict[str, Any]:
+    today = timezone.localdate()
+    suspensions = list(case.suspensions.order_by("start", "pk"))
+    return {
+        **_case_out(case),
+        "steps": [_step_out(s) for s in case.steps.order_by("index")],
+        "deadlines": _deadlines_out(case, today),
+        "suspended": any(s.end is None for s in suspensions),
+        "suspensions": [_suspension_out(s) for s in suspensions],
+        "next_steps": next_steps(case, user),
+    }
+
+
+def _case_or_404(request: HttpRequest, case_pk: int) -> Case:
+    return get_scoped_or_404(request.user, Case.objects.all(), pk=case_pk)
+
+
+CasePk = Annotated[int, Field(ge=1, le=DB_MAX_ID)]
+
+# --- reading ------------------------------------------------------------------------------
+
+
+@router.get(
+    "/cases",
+    response=list[CaseOut],
+    summary="Penalty cases in your scope",
+    description=(
+        "`q` finds a case by a substring (Chinese as typed) of its case number, the "
+        "party's name, the power item's code or name, or a document number issued in the "
+        "case; `status` and `procedure` narrow the list (the search of the case pages)."
+    ),
+)
 @paginate(LimitOffsetPagination)
-def list_cases(request: HttpRequest) -> list[dict[str, object]]:
-    cases = scoped(request.user, Case.objects.all())
+def list_cases(
+    request: HttpRequest,
+    q: Annotated[str, Field(max_length=200)] = "",
+    status: CaseStatus | None = None,
+    procedure: Procedure | None = None,
+) -> list[dict[str, object]]:
+    cases = filter_cases(
+        scoped(request.user, Case.objects.all()),
+        q=q,
+        status=status.value if status else "",
+        procedure=procedure.value if procedure else "",
+    )
     return Paged(cases, _case_out)  # type: ignore[return-value]
 
 
-@router.get("/cases/{case_pk}", response=CaseDetailOut, summary="One case: steps and deadlines")
-def get_case(request: HttpRequest, case_pk: int) -> dict[str, Any]:
-    case = get_scoped_or_404(request.user, Case.objects.all(), pk=case_pk)
-    today = timezone.localdate()
-    return {
-        **_case_out(case),
-        "steps": [
-            {
-                "index": s.index,
-                "step": s.step,
-                "on": s.on,
-                "data": s.data,
-                "document_number": s.document_number,
-                "warnings": s.warnings,
-            }
-            for s in case.steps.order_by("index")
-        ],
-        "deadlines": [
-            {"rule": d.rule, "start": d.start, "due": d.due.due, "status": d.status(today)}
-            for d in services.deadlines(case, today)
-        ],
-    }
+@router.get(
+    "/cases/{case_pk}",
+    response=CaseDetailOut,
+    summary="One case: steps, deadlines, suspensions and the steps it may take next",
+)
+def get_case(request: HttpRequest, case_pk: CasePk) -> dict[str, Any]:
+    return _detail_out(_case_or_404(request, case_pk), request.user)
+
+
+@router.get(
+    "/cases/{case_pk}/deadlines",
+    response=list[DeadlineOut],
+    summary="The case's deadlines as of a day",
+    description=(
+        "Every deadline rule that applies to the case, judged as of `as_of` (default "
+        "today): met, missed, open or overdue. Suspended days are excluded (APL 60)."
+    ),
+)
+def get_deadlines(
+    request: HttpRequest, case_pk: CasePk, as_of: dt.date | None = None
+) -> list[dict[str, Any]]:
+    case = _case_or_404(request, case_pk)
+    return _deadlines_out(case, as_of or timezone.localdate())
 
 
 @router.get(
@@ -103,6 +234,593 @@ def get_case(request: HttpRequest, case_pk: int) -> dict[str, Any]:
     response=dict[str, Any],
     summary="The case as a case-file v1 document (zhifa-casefile/1)",
 )
-def get_case_file(request: HttpRequest, case_pk: int) -> dict[str, Any]:
-    case = get_scoped_or_404(request.user, Case.objects.all(), pk=case_pk)
+def get_case_file(request: HttpRequest, case_pk: CasePk) -> dict[str, Any]:
+    case = _case_or_404(request, case_pk)
     return export_document(case, timezone.localdate())
+
+
+# --- input types (the case-file format's enums) -------------------------------------------
+
+OfficerId = Annotated[
+    int, Field(ge=1, le=DB_MAX_ID, description="A registry officer of the case's organ.")
+]
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False, description="Yuan.")]
+Text = Annotated[str, Field(max_length=255)]
+PenaltyType = Literal[
+    "warning",
+    "fine",
+    "confiscation",
+    "suspend_permit",
+    "lower_qualification",
+    "revoke_permit",
+    "restrict_business",
+    "suspend_business",
+    "closure",
+    "restrict_practice",
+    "detention",
+]
+Evidence = Literal[
+    "party_statement",
+    "documentary",
+    "physical",
+    "audio_visual",
+    "electronic",
+    "witness",
+    "expert_opinion",
+    "inspection_record",
+    "on_site_record",
+]
+Element = Literal[
+    "party", "facts_evidence", "type_basis", "performance", "remedies", "organ_date", "seal"
+]
+Circumstance = Literal["no_penalty", "mitigated", "lighter", "ordinary", "heavier"]
+
+
+class StrictIn(Schema):
+    """Input: an unknown field is an error (a misspelt field must not fall back to its
+    default silently)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PenaltyIn(StrictIn):
+    type: PenaltyType
+    amount: Amount | None = Field(None, description="Fines and confiscation, in yuan.")
+
+
+class PartyIn(StrictIn):
+    type: Literal["individual", "organisation"]
+    name: Annotated[str, Field(min_length=1, max_length=255)]
+    birth_date: dt.date | None = None
+    id_number: Annotated[str, Field(max_length=32)] = ""
+    uscc: Annotated[str, Field(max_length=32)] = ""
+    vulnerable: bool = False
+
+
+class ViolationIn(StrictIn):
+    occurred_on: dt.date
+    ended_on: dt.date | None = None
+    discovered_on: dt.date
+    life_health_or_finance_with_harm: bool | None = None
+    harm: Literal["none", "minor", "ordinary", "serious"] | None = None
+    first_offence: bool | None = None
+    corrected_promptly: bool | None = None
+    no_fault_proven: bool | None = None
+    mitigating: list[Literal["eliminated_harm", "coerced", "confessed_unknown", "meritorious"]] = []
+    major_public_interest: bool | None = None
+    complex: bool | None = None
+    in_review_catalogue: bool | None = None
+    criminal_suspected: bool | None = None
+
+
+class BasisIn(StrictIn):
+    law: Annotated[str, Field(min_length=1, max_length=255)]
+    article: Annotated[str, Field(min_length=1, max_length=255)]
+    penalty_types: list[PenaltyType] = Field(min_length=1)
+    fine_min: Amount | None = None
+    fine_max: Amount | None = None
+
+
+class CaseBenchmarkIn(StrictIn):
+    circumstance: Circumstance
+    fine_min: Amount | None = None
+    fine_max: Amount | None = None
+    reason_outside_band: Annotated[str, Field(max_length=1000)] | None = None
+
+
+class CaseIn(StrictIn):
+    procedure: Literal["general", "summary"]
+    power: Annotated[str, Field(min_length=1, max_length=64)] = Field(
+        description="The code of the power item, on your organ's power list."
+    )
+    on: dt.date | None = Field(None, description="The day the case is opened (default today).")
+    party: PartyIn
+    violation: ViolationIn
+    basis: BasisIn
+    benchmark: CaseBenchmarkIn | None = None
+
+
+def _number(value: Any) -> Any:
+    """Whole amounts as integers (150000, not 150000.0) in the stored document."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _number(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_number(v) for v in value]
+    return value
+
+
+def _section(schema: Schema | None) -> dict[str, Any] | None:
+    if schema is None:
+        return None
+    return _number(schema.model_dump(exclude_none=True))  # type: ignore[no-any-return]
+
+
+def _invalid(errors: list[tuple[tuple[str | int, ...], str]]) -> NinjaValidationError:
+    """A 400 in the one error shape for fields of the request body."""
+    return NinjaValidationError(
+        [
+            {"loc": ("body", "payload", *loc), "msg": msg, "type": "value_error"}
+            for loc, msg in errors
+        ]
+    )
+
+
+@router.post(
+    "/cases",
+    response={201: CaseDetailOut, 400: ErrorOut, 403: ErrorOut},
+    summary="Open a case (users of an organ)",
+    description=(
+        "Opens a case of your organ (the case number is issued from the organ's 立案审批表 "
+        "sequence). `power` is the code of a power item on your organ's power list (in "
+        "force on `on`); party, violation, basis and benchmark are the sections of the "
+        "case-file format. A general case then needs the step `registered` (an organ "
+        "head); a summary case goes straight to its steps. 403 for a user without an "
+        "organ role; 400 naming the field for bad input."
+    ),
+)
+def open_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
+    user: Any = request.user
+    require_role(user, *ORGAN_ROLES)
+    organ = user.organ
+    if organ is None:
+        raise HttpError(403, _("You do not have permission to do this."))
+    # The organ's own item, else one entrusted to it (services.open_case then checks
+    # that the item is in force and in scope on the day: APL-38, APL-power-scope).
+    power_item = (
+        PowerItem.objects.filter(code=payload.power, subject=organ).first()
+        or PowerItem.objects.filter(code=payload.power, entrustments__entrusted=organ)
+        .order_by("pk")
+        .first()
+    )
+    if power_item is None:
+        raise _invalid([(("power",), _("The power item is not on your organ's power list."))])
+    case = services.open_case(
+        organ,
+        actor=user,
+        on=payload.on or timezone.localdate(),
+        procedure=payload.procedure,
+        power_item=power_item,
+        party=_section(payload.party) or {},
+        violation=_section(payload.violation) or {},
+        basis=_section(payload.basis) or {},
+        benchmark=_section(payload.benchmark),
+    )
+    return Status(201, _detail_out(case, user))
+
+
+# --- steps --------------------------------------------------------------------------------
+
+
+class StepBase(StrictIn):
+    on: dt.date = Field(description="The day of the step (YYYY-MM-DD).")
+    expected_steps: int = Field(
+        ge=0,
+        le=100000,
+        description="The number of steps you saw; 409 when the case changed meanwhile.",
+    )
+
+
+class RegisteredIn(StepBase):
+    """立案 (an organ head approves; APL 54)."""
+
+    step: Literal["registered"]
+    by: list[OfficerId] = Field(min_length=1, description="The investigators.")
+
+
+class InvestigationIn(StepBase):
+    """调查取证 (APL 42, 55)."""
+
+    step: Literal["investigation"]
+    officers: list[OfficerId] = Field(min_length=1)
+    evidence: list[Evidence] = []
+    certificates_shown: bool = True
+
+
+class PreservationIn(StepBase):
+    """先行登记保存 started (APL 56)."""
+
+    step: Literal["preservation"]
+    items: int = Field(ge=0, le=1000000)
+
+
+class PreservationDecidedIn(StepBase):
+    step: Literal["preservation_decided"]
+
+
+class SeizureIn(StepBase):
+    """查封、扣押 (ACL 18, 25), approved by an organ head."""
+
+    step: Literal["seizure"]
+    days: int = Field(ge=1, le=3650)
+    approved_by: OfficerId
+
+
+class SeizureExtendedIn(StepBase):
+    step: Literal["seizure_extended"]
+    days: int = Field(ge=1, le=3650)
+    approved_by: OfficerId
+
+
+class SeizureEndedIn(StepBase):
+    step: Literal["seizure_ended"]
+
+
+class PriorNoticeIn(StepBase):
+    """行政处罚事先告知书 (APL 44)."""
+
+    step: Literal["prior_notice"]
+    intended: list[PenaltyIn] = []
+    served_on: dt.date | None = Field(None, description="Default: the day of the step.")
+    written: bool = True
+    hearing_right_notified: bool = True
+
+
+class StatementIn(StepBase):
+    step: Literal["statement"]
+
+
+class WaiverIn(StepBase):
+    step: Literal["waiver"]
+    signed: bool = True
+
+
+class HearingRequestedIn(StepBase):
+    step: Literal["hearing_requested"]
+
+
+class HearingNoticeIn(StepBase):
+    step: Literal["hearing_notice"]
+    hearing_on: dt.date
+    served_on: dt.date | None = Field(None, description="Default: the day of the step.")
+
+
+class HearingIn(StepBase):
+    step: Literal["hearing"]
+    host: OfficerId
+    public: bool = True
+
+
+class LegalReviewIn(StepBase):
+    """法制审核 (APL 58), recorded by the reviewer."""
+
+    step: Literal["legal_review"]
+    reviewer: OfficerId
+    result: Literal["passed", "failed", "returned"]
+
+
+class CollectiveDiscussionIn(StepBase):
+    step: Literal["collective_discussion"]
+
+
+class DecisionIn(StepBase):
+    """行政处罚决定书 (APL 57, 59)."""
+
+    step: Literal["decision"]
+    approved_by: OfficerId
+    outcome: Literal["penalty", "no_penalty", "not_established", "transfer"] = "penalty"
+    penalties: list[PenaltyIn] = []
+    elements: list[Element] = list(services.ALL_ELEMENTS)
+    cites_full_name_and_article: bool = True
+    circumstance: Circumstance | None = Field(
+        None,
+        description="The discretion circumstance found: applies the power item's published "
+        "benchmark band (DISC-benchmark, APL 34) and stores it as the case's benchmark.",
+    )
+    reason_outside_band: Annotated[str, Field(max_length=1000)] = Field(
+        "", description="Required when the fine lies outside the band."
+    )
+
+
+class ServedIn(StepBase):
+    step: Literal["served"]
+    method: Literal[
+        "on_the_spot",
+        "direct",
+        "left_at_residence",
+        "entrusted",
+        "mail",
+        "public_notice",
+        "electronic",
+    ] = "direct"
+    signed_by: Literal["recipient", "authorised", "relative", "refused"] = "recipient"
+    electronic_consent: bool | None = None
+
+
+class PaidIn(StepBase):
+    step: Literal["paid"]
+    amount: Amount
+    onsite: bool = False
+    onsite_reason: Literal["small_fine", "hard_to_enforce", "remote_area"] | None = None
+
+
+class DeferralApprovedIn(StepBase):
+    step: Literal["deferral_approved"]
+    until: dt.date
+
+
+class DemandIn(StepBase):
+    step: Literal["demand"]
+    served_on: dt.date | None = Field(None, description="Default: the day of the step.")
+
+
+class CourtApplicationIn(StepBase):
+    step: Literal["court_application"]
+
+
+class DisclosedIn(StepBase):
+    step: Literal["disclosed"]
+
+
+class DecisionChangedIn(StepBase):
+    step: Literal["decision_changed"]
+    how: Literal["changed", "revoked", "unlawful", "void"]
+
+
+class DisclosureWithdrawnIn(StepBase):
+    step: Literal["disclosure_withdrawn"]
+    reason_published: bool = False
+
+
+class ClosedIn(StepBase):
+    step: Literal["closed"]
+
+
+STEP_SCHEMAS: tuple[type[StepBase], ...] = (
+    RegisteredIn,
+    InvestigationIn,
+    PreservationIn,
+    PreservationDecidedIn,
+    SeizureIn,
+    SeizureExtendedIn,
+    SeizureEndedIn,
+    PriorNoticeIn,
+    StatementIn,
+    WaiverIn,
+    HearingRequestedIn,
+    HearingNoticeIn,
+    HearingIn,
+    LegalReviewIn,
+    CollectiveDiscussionIn,
+    DecisionIn,
+    ServedIn,
+    PaidIn,
+    DeferralApprovedIn,
+    DemandIn,
+    CourtApplicationIn,
+    DisclosedIn,
+    DecisionChangedIn,
+    DisclosureWithdrawnIn,
+    ClosedIn,
+)
+STEP_NAMES = frozenset(s.model_fields["step"].annotation.__args__[0] for s in STEP_SCHEMAS)  # type: ignore[union-attr]
+
+
+def _untagged(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """Report errors at the field (``body.payload.on``), not under the union member's
+    tag (``body.payload.registered.on``); an unknown step at ``body.payload.step``."""
+    try:
+        return handler(value)
+    except PydanticValidationError as exc:
+        details: list[InitErrorDetails] = []
+        for e in exc.errors():
+            loc = tuple(e["loc"])
+            if loc and loc[0] in STEP_NAMES:
+                loc = loc[1:]
+            if e["type"] in ("union_tag_invalid", "union_tag_not_found"):
+                loc = ("step",)
+            detail = InitErrorDetails(type=e["type"], loc=loc, input=e["input"])
+            if "ctx" in e:
+                detail["ctx"] = e["ctx"]
+            details.append(detail)
+        raise PydanticValidationError.from_exception_data(exc.title, details) from None
+
+
+StepIn = Annotated[
+    RegisteredIn
+    | InvestigationIn
+    | PreservationIn
+    | PreservationDecidedIn
+    | SeizureIn
+    | SeizureExtendedIn
+    | SeizureEndedIn
+    | PriorNoticeIn
+    | StatementIn
+    | WaiverIn
+    | HearingRequestedIn
+    | HearingNoticeIn
+    | HearingIn
+    | LegalReviewIn
+    | CollectiveDiscussionIn
+    | DecisionIn
+    | ServedIn
+    | PaidIn
+    | DeferralApprovedIn
+    | DemandIn
+    | CourtApplicationIn
+    | DisclosedIn
+    | DecisionChangedIn
+    | DisclosureWithdrawnIn
+    | ClosedIn,
+    Field(discriminator="step"),
+    WrapValidator(_untagged),
+]
+
+#: The service function of each step (cases/services.py); the schema's other fields are
+#: its keyword arguments.
+STEP_SERVICES: dict[str, Callable[..., CaseStep]] = {
+    "registered": services.register_case,
+    "investigation": services.record_investigation,
+    "preservation": services.record_preservation,
+    "preservation_decided": services.decide_preservation,
+    "seizure": services.record_seizure,
+    "seizure_extended": partial(services.record_seizure, extended=True),
+    "seizure_ended": services.end_seizure,
+    "prior_notice": services.serve_prior_notice,
+    "statement": services.record_statement,
+    "waiver": services.record_waiver,
+    "hearing_requested": services.request_hearing,
+    "hearing_notice": services.notify_hearing,
+    "hearing": services.hold_hearing,
+    "legal_review": services.record_legal_review,
+    "collective_discussion": services.record_collective_discussion,
+    "decision": services.issue_decision,
+    "served": services.serve_decision,
+    "paid": services.record_payment,
+    "deferral_approved": services.approve_deferral,
+    "demand": services.serve_demand,
+    "court_application": services.apply_to_court,
+    "disclosed": services.mark_disclosed,
+    "decision_changed": partial(services.add_step, step="decision_changed"),
+    "disclosure_withdrawn": partial(services.add_step, step="disclosure_withdrawn"),
+    "closed": services.close_case,
+}
+
+#: The format's circumstance names → the catalogue's (services.issue_decision).
+CATALOGUE_CIRCUMSTANCE = {v: k for k, v in services.FORMAT_CIRCUMSTANCE.items()}
+
+
+def _resolve_officers(case: Case, fields: dict[str, Any]) -> None:
+    """Replace officer ids by the registry officers of the case's organ — only there: an
+    id of another organ's officer is reported like an unknown one (400 at its field)."""
+    named = {f: fields[f] for f in OFFICER_FIELDS if f in fields}
+    ids = {i for v in named.values() for i in (v if isinstance(v, list) else [v])}
+    found = Officer.objects.filter(organ_id=case.organ_id).select_related("user").in_bulk(ids)
+    message = _("No officer with this id in the case's organ.")
+    errors: list[tuple[tuple[str | int, ...], str]] = []
+    for field, value in named.items():
+        if isinstance(value, list):
+            errors += [((field, i), message) for i, pk in enumerate(value) if pk not in found]
+            fields[field] = [found.get(pk) for pk in value]
+        else:
+            if value not in found:
+                errors.append(((field,), message))
+            fields[field] = found.get(value)
+    if errors:
+        raise _invalid(errors)
+
+
+def _rule_violation(exc: services.RuleViolation) -> Status[dict[str, Any]]:
+    findings = [{"path": "body.payload.step", **f} for f in exc.findings]
+    return Status(422, error_body(422, "rule_violation", exc.messages[0], findings))
+
+
+@router.post(
+    "/cases/{case_pk}/steps",
+    response={
+        201: StepOut,
+        400: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: RuleViolationOut,
+    },
+    summary="Add a step to a case",
+    description=(
+        "The body is one step of the case-file format, chosen by `step`, with `on` (its "
+        "day) and `expected_steps` (the number of steps you saw). Officer fields (`by`, "
+        "`officers`, `approved_by`, `host`, `reviewer`) take ids of registry officers of "
+        "the case's organ. The step is checked like on the case pages and, when "
+        "accepted, saved with its warnings and its document number (201).\n\n"
+        "Refusals (nothing is written): **400** `invalid` — a field is not valid, names "
+        "an officer outside the case's organ, or breaks the separation of duties "
+        "(errors[].path names the field); **403** `forbidden` — your role may not take "
+        "this step; **404** — the case is not in your scope; **409** `conflict` — the "
+        "case has more or fewer steps than `expected_steps` (someone changed it: "
+        "reload); **422** `rule_violation` — a block rule of the rules catalogue refuses "
+        "the step: errors[] lists each broken rule with its ID (`rule`), its `citation` "
+        "and the message."
+    ),
+)
+def add_step(
+    request: HttpRequest, case_pk: CasePk, payload: Body[StepIn]
+) -> Status[dict[str, Any]]:
+    case = _case_or_404(request, case_pk)
+    user: Any = request.user
+    require_role(user, *ORGAN_ROLES)
+    fields: dict[str, Any] = _number(
+        payload.model_dump(exclude={"step", "on", "expected_steps"}, exclude_none=True)
+    )
+    _resolve_officers(case, fields)
+    if "circumstance" in fields:
+        fields["circumstance"] = CATALOGUE_CIRCUMSTANCE[fields["circumstance"]]
+    service = STEP_SERVICES[payload.step]
+    try:
+        saved = service(
+            case, actor=user, on=payload.on, expected_steps=payload.expected_steps, **fields
+        )
+    except services.RuleViolation as exc:
+        return _rule_violation(exc)
+    except services.CaseConflict as exc:
+        raise HttpError(409, exc.messages[0]) from exc
+    return Status(201, _step_out(saved))
+
+
+# --- the case clock -----------------------------------------------------------------------
+
+
+class SuspendIn(StrictIn):
+    on: dt.date
+    reason: Annotated[str, Field(min_length=1, max_length=255)]
+
+
+class ResumeIn(StrictIn):
+    on: dt.date
+
+
+@router.post(
+    "/cases/{case_pk}/suspend",
+    response={201: SuspensionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Suspend the case clock (中止)",
+    description=(
+        "From `on` the days do not count towards the decision period (APL 60 excluded "
+        "periods) until the case resumes. 400 when the case is already suspended or "
+        "closed, or the reason is empty."
+    ),
+)
+def suspend_case(
+    request: HttpRequest, case_pk: CasePk, payload: SuspendIn
+) -> Status[dict[str, Any]]:
+    case = _case_or_404(request, case_pk)
+    require_role(request.user, *ORGAN_ROLES)  # type: ignore[arg-type]
+    suspension = services.suspend_case(
+        case,
+        actor=request.user,
+        on=payload.on,
+        reason=payload.reason,  # type: ignore[arg-type]
+    )
+    return Status(201, _suspension_out(suspension))
+
+
+@router.post(
+    "/cases/{case_pk}/resume",
+    response={200: SuspensionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Resume the case clock (恢复)",
+    description="Ends the open suspension on `on`. 400 when the case is not suspended.",
+)
+def resume_case(request: HttpRequest, case_pk: CasePk, payload: ResumeIn) -> dict[str, Any]:
+    case = _case_or_404(request, case_pk)
+    require_role(request.user, *ORGAN_ROLES)  # type: ignore[arg-type]
+    suspension = services.resume_case(case, actor=request.user, on=payload.on)  # type: ignore[arg-type]
+    return _suspension_out(suspension)
