@@ -17,8 +17,9 @@ or ``body.<field>`` for a field a service function names.
 import datetime as dt
 from collections.abc import Callable
 from functools import partial
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -110,7 +111,7 @@ class RuleFinding(FieldError):
 
 
 class RuleViolationOut(ErrorOut):
-    errors: list[RuleFinding] = []
+    errors: list[RuleFinding] = []  # type: ignore[assignment]
 
 
 def _case_out(case: Case) -> dict[str, Any]:
@@ -384,8 +385,8 @@ def open_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
     user: Any = request.user
     require_role(user, *ORGAN_ROLES)
     organ = user.organ
-    if organ is None:
-        raise HttpError(403, _("You do not have permission to do this."))
+    if organ is None:  # a superuser
+        raise PermissionDenied
     # The organ's own item, else one entrusted to it (services.open_case then checks
     # that the item is in force and in scope on the day: APL-38, APL-power-scope).
     power_item = (
@@ -521,7 +522,7 @@ class DecisionIn(StepBase):
     approved_by: OfficerId
     outcome: Literal["penalty", "no_penalty", "not_established", "transfer"] = "penalty"
     penalties: list[PenaltyIn] = []
-    elements: list[Element] = list(services.ALL_ELEMENTS)
+    elements: list[Element] = cast("list[Element]", list(services.ALL_ELEMENTS))
     cites_full_name_and_article: bool = True
     circumstance: Circumstance | None = Field(
         None,
@@ -803,13 +804,9 @@ def suspend_case(
     request: HttpRequest, case_pk: CasePk, payload: SuspendIn
 ) -> Status[dict[str, Any]]:
     case = _case_or_404(request, case_pk)
-    require_role(request.user, *ORGAN_ROLES)  # type: ignore[arg-type]
-    suspension = services.suspend_case(
-        case,
-        actor=request.user,
-        on=payload.on,
-        reason=payload.reason,  # type: ignore[arg-type]
-    )
+    user: Any = request.user
+    require_role(user, *ORGAN_ROLES)
+    suspension = services.suspend_case(case, actor=user, on=payload.on, reason=payload.reason)
     return Status(201, _suspension_out(suspension))
 
 
@@ -821,6 +818,7 @@ def suspend_case(
 )
 def resume_case(request: HttpRequest, case_pk: CasePk, payload: ResumeIn) -> dict[str, Any]:
     case = _case_or_404(request, case_pk)
-    require_role(request.user, *ORGAN_ROLES)  # type: ignore[arg-type]
-    suspension = services.resume_case(case, actor=request.user, on=payload.on)  # type: ignore[arg-type]
+    user: Any = request.user
+    require_role(user, *ORGAN_ROLES)
+    suspension = services.resume_case(case, actor=user, on=payload.on)
     return _suspension_out(suspension)
