@@ -410,8 +410,14 @@ def test_a_missing_or_wrong_step_count_names_the_field(walk: Walker, api: Api) -
     assert counts() == before
 
 
-def test_a_body_that_is_not_json_is_refused(walk: Walker, api: Api) -> None:
+def test_a_body_that_is_not_json_or_a_huge_case_id_is_refused(walk: Walker, api: Api) -> None:
     before = counts()
+    huge = api.head.post(
+        f"/api/v1/cases/{'9' * 30}/steps",
+        {"step": "statement", "on": "2026-03-04", "expected_steps": 0},
+        content_type="application/json",
+    )
+    assert huge.status_code == 400 and huge.json()["errors"][0]["path"] == "path.case_pk"
     response = api.head.post(
         f"/api/v1/cases/{walk.case.pk}/steps", "{not json", content_type="application/json"
     )
