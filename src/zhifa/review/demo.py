@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from zhifa.accounts.models import Role, User
 from zhifa.cases.models import Case, CaseStep, Procedure
+from zhifa.registry.models import Officer
 
 from . import services
 from .models import ReviewRequest, ReviewStatus
@@ -39,8 +40,31 @@ def candidates() -> list[Case]:
     )
 
 
+def link_reviewers() -> int:
+    """Link each demo legal reviewer without a registry officer to the qualified officer
+    of the same organ and name (a reviewer acts as a registry officer, APL-58-reviewer).
+    Through the registry service, so the link is recorded."""
+    from zhifa.accounts.demo import demo_actor
+    from zhifa.registry import services as registry_services
+
+    linked = 0
+    for user in User.objects.filter(role=Role.LEGAL_REVIEWER, organ__isnull=False):
+        if Officer.objects.filter(user=user).exists():
+            continue
+        officer = Officer.objects.filter(
+            organ=user.organ_id, name=user.full_name, user__isnull=True, legal_qualification=True
+        ).first()
+        if officer is not None:
+            registry_services.save_officer(officer, actor=demo_actor(), user=user)
+            linked += 1
+    return linked
+
+
 def load(out: TextIO) -> None:
     today = timezone.localdate()
+    linked = link_reviewers()
+    if linked:
+        out.write(f"demo: {linked} legal reviewer account(s) linked to registry officers\n")
     submitted = 0
     per_organ: dict[int, int] = {}
     for case in candidates():
