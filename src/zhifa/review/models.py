@@ -33,7 +33,10 @@ CHECKLIST: tuple[ChecklistItem, ...] = (
     ChecklistItem(
         "subject",
         _("Enforcement subject"),
-        _("Is the organ a lawful enforcement subject, and do the officers hold valid certificates?"),
+        _(
+            "Is the organ a lawful enforcement subject, and do the officers hold valid "
+            "certificates?"
+        ),
     ),
     ChecklistItem(
         "powers",

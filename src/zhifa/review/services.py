@@ -83,9 +83,7 @@ def submit_for_review(case: Case, *, actor: User, on: dt.date, note: str) -> Rev
             code="decided",
         )
     if locked.review_requests.filter(status=ReviewStatus.PENDING).exists():
-        raise ValidationError(
-            _("The case is already waiting for legal review."), code="pending"
-        )
+        raise ValidationError(_("The case is already waiting for legal review."), code="pending")
     request = ReviewRequest.objects.create(
         case=locked, submitted_by=actor, submitted_on=on, note=text
     )
@@ -105,7 +103,9 @@ def validate_checklist(checklist: Any) -> dict[str, dict[str, Any]]:
     ``ValidationError`` keyed ``checklist.<code>[.ok|.comment]``."""
     errors: dict[str, list[str]] = {}
     if not isinstance(checklist, Mapping):
-        raise ValidationError({"checklist": [_("The checklist must map each item to its outcome.")]})
+        raise ValidationError(
+            {"checklist": [_("The checklist must map each item to its outcome.")]}
+        )
     unknown = sorted(str(k) for k in checklist if k not in CHECKLIST_CODES)
     if unknown:
         errors["checklist"] = [
@@ -192,9 +192,7 @@ def complete_review(
         )
         reviewer = _reviewer(actor, locked)
         if locked.status != ReviewStatus.PENDING:
-            raise ValidationError(
-                _("This request has already been reviewed."), code="not_pending"
-            )
+            raise ValidationError(_("This request has already been reviewed."), code="not_pending")
         errors: dict[str, list[str]] = {}
         if result not in RESULTS:
             errors["result"] = [_("Choose passed, failed or returned.")]
@@ -210,8 +208,10 @@ def complete_review(
             errors["opinion"] = [_("Write the review opinion.")]
         elif len(text) > MAX_TEXT:
             errors["opinion"] = [_("At most %(n)s characters.") % {"n": MAX_TEXT}]
-        elif items and not items[CRIME_ITEM]["ok"] and not any(
-            w in text.lower() for w in CRIME_WORDS
+        elif (
+            items
+            and not items[CRIME_ITEM]["ok"]
+            and not any(w in text.lower() for w in CRIME_WORDS)
         ):
             errors["opinion"] = [
                 _(

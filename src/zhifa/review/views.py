@@ -31,9 +31,7 @@ ORGAN = "case__organ"
 
 
 def _requests() -> object:
-    return ReviewRequest.objects.select_related(
-        "case__organ", "submitted_by", "reviewer", "step"
-    )
+    return ReviewRequest.objects.select_related("case__organ", "submitted_by", "reviewer", "step")
 
 
 @login_required
@@ -112,17 +110,13 @@ def detail(request: HttpRequest, request_id: int) -> HttpResponse:
         form = ReviewForm()
     case = review.case
     today = timezone.localdate()
-    steps = [
-        {"step": s, "label": step_label(s.step)} for s in case.steps.order_by("index")
-    ]
+    steps = [{"step": s, "label": step_label(s.step)} for s in case.steps.order_by("index")]
     history = (
         case.review_requests.exclude(pk=review.pk)
         .select_related("submitted_by", "reviewer")
         .order_by("-submitted_on", "-pk")
     )
-    checklist = [
-        {"item": item, "outcome": review.checklist.get(item.code)} for item in CHECKLIST
-    ]
+    checklist = [{"item": item, "outcome": review.checklist.get(item.code)} for item in CHECKLIST]
     return render(
         request,
         "review/detail.html",

@@ -10,14 +10,8 @@ import pytest
 from zhifa.accounts.models import Role, User
 from zhifa.cases import services as case_services
 from zhifa.cases.models import CaseOfficer, CaseStep
-from zhifa.cases.tests.conftest import (  # noqa: F401 (fixtures)
-    D,
-    Walker,
-    general_case,
-    people,
-    power_item,
-    walk,
-)
+from zhifa.cases.tests import conftest as cases_conftest
+from zhifa.cases.tests.conftest import D, Walker
 from zhifa.core.testing import make_user
 from zhifa.documents.models import IssuedNumber
 from zhifa.records.models import Entry
@@ -25,7 +19,15 @@ from zhifa.registry.models import EnforcementSubject
 from zhifa.review import services
 from zhifa.review.models import CHECKLIST_CODES, ReviewRequest
 
-OPINION = "经审核，本案主体适格、事实清楚、证据确凿、程序合法、适用法律正确、裁量适当，同意拟处理意见。"
+# The case fixtures, shared with the case tests.
+power_item = cases_conftest.power_item
+people = cases_conftest.people
+general_case = cases_conftest.general_case
+walk = cases_conftest.walk
+
+OPINION = (
+    "经审核，本案主体适格、事实清楚、证据确凿、程序合法、适用法律正确、裁量适当，同意拟处理意见。"
+)
 
 
 def all_ok(**problems: str) -> dict[str, dict[str, Any]]:

@@ -18,7 +18,7 @@ from zhifa.registry.models import Officer
 from zhifa.review import services
 from zhifa.review.models import CHECKLIST, CHECKLIST_CODES, ReviewStatus
 
-from .conftest import D, OPINION, all_ok, complete, state
+from .conftest import OPINION, D, all_ok, complete, state
 
 
 def test_the_checklist_has_every_item_of_the_review_content() -> None:
@@ -48,7 +48,7 @@ def test_a_passed_review_unblocks_the_decision(submitted, ready) -> None:
     entry = Entry.objects.get(action="review.complete")
     payload = json.loads(entry.payload)
     assert payload["result"] == "passed" and payload["request"] == done.pk
-    assert payload["checklist"] == {code: True for code in CHECKLIST_CODES}
+    assert payload["checklist"] == dict.fromkeys(CHECKLIST_CODES, True)
     assert payload["opinion"] == OPINION and len(payload["opinion_sha256"]) == 64
     # The record holds the case step and the review, in this order.
     actions = list(Entry.objects.order_by("seq").values_list("action", flat=True))
@@ -160,9 +160,7 @@ def test_an_unqualified_reviewer_is_refused_and_nothing_is_written(submitted, re
     assert submitted.is_pending
 
 
-def test_an_investigator_cannot_review_and_nothing_is_written(
-    submitted, ready, organ_a
-) -> None:
+def test_an_investigator_cannot_review_and_nothing_is_written(submitted, ready, organ_a) -> None:
     # o2 investigates the case; give o2 a reviewer account and the qualification.
     user = make_user("reviewer_o2", Role.LEGAL_REVIEWER, organ=organ_a)
     Officer.objects.filter(pk=ready.p.o2.pk).update(user=user, legal_qualification=True)
