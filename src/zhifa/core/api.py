@@ -142,6 +142,7 @@ def _register_routers() -> None:
     from zhifa.catalogue.api import router as catalogue_router
     from zhifa.records.api import router as records_router
     from zhifa.registry.api import router as registry_router
+    from zhifa.review.api import router as review_router
     from zhifa.rules.api import router as rules_router
 
     api.add_router("/", accounts_router)
@@ -150,6 +151,7 @@ def _register_routers() -> None:
     api.add_router("/", records_router)
     api.add_router("/", catalogue_router)
     api.add_router("/", cases_router)
+    api.add_router("/", review_router)
 
 
 _register_routers()

@@ -52,7 +52,7 @@ SECTIONS: list[Section] = [
     Section(
         _("Legal review queue"),
         _("Major decisions waiting for legal review, with the checklist."),
-        pending_issue=6,
+        url_name="review:queue",
         roles=frozenset({Role.LEGAL_REVIEWER}),
     ),
     Section(

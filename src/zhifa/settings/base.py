@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "zhifa.documents",
     "zhifa.rules",
     "zhifa.cases",
+    "zhifa.review",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,167 @@
+"""Legal review API: the requests in your scope, submitting a case, completing a
+review. The same services as the pages; errors in the one shape (400 naming the field,
+403 the wrong role, 404 outside your scope)."""
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from zhifa.cases.models import Case
+from zhifa.core.paging import Paged
+from zhifa.core.scope import get_scoped_or_404, require_role, scoped
+
+from . import services
+from .filters import filter_requests
+from .models import ReviewRequest
+
+router = Router(tags=["review"])
+ORGAN = "case__organ"
+
+
+class ChecklistOutcome(Schema):
+    ok: bool
+    comment: str = ""
+
+
+class ChecklistIn(Schema):
+    """Every item is required: OK (``ok: true``) or a problem (``ok: false``) with its
+    comment. ``crime`` marked as a problem means a suspected crime (APL Art. 27)."""
+
+    subject: ChecklistOutcome | None = None
+    powers: ChecklistOutcome | None = None
+    facts: ChecklistOutcome | None = None
+    evidence: ChecklistOutcome | None = None
+    procedure: ChecklistOutcome | None = None
+    law: ChecklistOutcome | None = None
+    discretion: ChecklistOutcome | None = None
+    documents: ChecklistOutcome | None = None
+    crime: ChecklistOutcome | None = None
+
+
+class WarningOut(Schema):
+    rule: str
+    message: str
+
+
+class ReviewOut(Schema):
+    id: int
+    case: int
+    case_number: str
+    party_name: str
+    organ_id: int
+    status: str
+    submitted_by: str
+    submitted_on: date
+    note: str
+    reviewer_id: int | None
+    reviewer_name: str | None
+    reviewed_on: date | None
+    checklist: dict[str, ChecklistOutcome]
+    opinion: str
+    step_index: int | None
+    warnings: list[WarningOut]
+
+
+class RequestFilter(Schema):
+    status: str = ""
+    case: int | None = None
+    q: str = ""
+
+
+class SubmitIn(Schema):
+    case: int
+    note: str
+    on: date | None = None
+
+
+class CompleteIn(Schema):
+    checklist: ChecklistIn
+    opinion: str
+    result: str
+    on: date | None = None
+
+
+def _out(r: ReviewRequest) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "case": r.case_id,
+        "case_number": r.case.case_id,
+        "party_name": r.case.party_name,
+        "organ_id": r.case.organ_id,
+        "status": r.status,
+        "submitted_by": r.submitted_by.get_username(),
+        "submitted_on": r.submitted_on,
+        "note": r.note,
+        "reviewer_id": r.reviewer_id,
+        "reviewer_name": r.reviewer.name if r.reviewer else None,
+        "reviewed_on": r.reviewed_on,
+        "checklist": r.checklist,
+        "opinion": r.opinion,
+        "step_index": r.step.index if r.step else None,
+        "warnings": services.review_warnings(r),
+    }
+
+
+def _requests(request: HttpRequest) -> Any:
+    return scoped(
+        request.user,
+        ReviewRequest.objects.select_related("case", "submitted_by", "reviewer", "step"),
+        ORGAN,
+    )
+
+
+@router.get(
+    "/review/requests",
+    response=list[ReviewOut],
+    summary="Legal review requests in your scope (oldest first)",
+)
+@paginate(LimitOffsetPagination)
+def list_requests(request: HttpRequest, filters: Query[RequestFilter]) -> list[dict[str, Any]]:
+    found = filter_requests(_requests(request), **filters.model_dump()).order_by(
+        "submitted_on", "pk"
+    )
+    return Paged(found, _out)  # type: ignore[return-value]
+
+
+@router.get("/review/requests/{request_id}", response=ReviewOut, summary="One review request")
+def get_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
+    return _out(get_scoped_or_404(request.user, _requests(request), ORGAN, pk=request_id))
+
+
+@router.post(
+    "/review/requests",
+    response={201: ReviewOut},
+    summary="Submit a case of your organ for legal review (officers)",
+)
+def submit(request: HttpRequest, payload: SubmitIn) -> Status[dict[str, Any]]:
+    require_role(request.user, *services.SUBMIT_ROLES)  # type: ignore[arg-type]
+    case = get_scoped_or_404(request.user, Case.objects.all(), pk=payload.case)
+    created = services.submit_for_review(
+        case,
+        actor=request.user,  # type: ignore[arg-type]
+        on=payload.on or timezone.localdate(),
+        note=payload.note,
+    )
+    return Status(201, _out(created))
+
+
+@router.post(
+    "/review/requests/{request_id}/complete",
+    response=ReviewOut,
+    summary="Complete a pending review: checklist, opinion, result (legal reviewers)",
+)
+def complete(request: HttpRequest, request_id: int, payload: CompleteIn) -> dict[str, Any]:
+    review = get_scoped_or_404(request.user, _requests(request), ORGAN, pk=request_id)
+    done = services.complete_review(
+        review,
+        actor=request.user,  # type: ignore[arg-type]
+        on=payload.on or timezone.localdate(),
+        checklist=payload.checklist.model_dump(exclude_none=True),
+        opinion=payload.opinion,
+        result=payload.result,
+    )
+    return _out(done)

@@ -1,0 +1,258 @@
+"""Every state change of a legal review is one function here (style.md).
+
+``submit_for_review`` puts a case in the organ's review queue; ``complete_review``
+records the reviewer's checklist, opinion and result and, in the same transaction, the
+case's ``legal_review`` step through ``cases.services.record_legal_review`` — which
+checks the reviewer (APL-58-reviewer: legal professional qualification; not an
+investigator of the case; the reviewer is the actor) and asks the rules engine. When it
+refuses, nothing of the review is written. The engine then lets the decision pass
+APL-58-legal-review only after a passed review (APL Art. 58; JX 四(一)).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zhifa.accounts.models import Role
+from zhifa.cases import services as case_services
+from zhifa.cases.models import Case, CaseStatus, Procedure
+from zhifa.records.services import append_entry
+from zhifa.registry.models import Officer
+
+from .models import CHECKLIST, CHECKLIST_CODES, CRIME_ITEM, ReviewRequest, ReviewStatus
+
+if TYPE_CHECKING:
+    from zhifa.accounts.models import User
+
+#: Who submits a case for review: the organ's officers (and its heads).
+SUBMIT_ROLES = frozenset({Role.OFFICER, Role.ORGAN_HEAD})
+#: The results a review may have (the format's legal_review ``result``).
+RESULTS = (ReviewStatus.PASSED, ReviewStatus.FAILED, ReviewStatus.RETURNED)
+#: Case states after which a review makes no sense (the decision is made).
+DECIDED_STATES = frozenset({CaseStatus.DECIDED, CaseStatus.EXECUTION, CaseStatus.CLOSED})
+#: Words one of which an opinion on a suspected crime contains (APL 27: transfer to the
+#: judicial organs, 移送司法机关).
+CRIME_WORDS = ("犯罪", "移送", "crime", "criminal", "transfer")
+#: Longest text the checklist comments and the opinion may hold.
+MAX_COMMENT = 2000
+MAX_TEXT = 10000
+
+
+def _organ_user(actor: User, case: Case, roles: frozenset[str], message: str) -> None:
+    if actor.role not in roles or actor.organ_id != case.organ_id:
+        raise PermissionDenied(message)
+
+
+@transaction.atomic
+def submit_for_review(case: Case, *, actor: User, on: dt.date, note: str) -> ReviewRequest:
+    """Submit ``case`` for legal review (提请法制审核) with the matters to review and the
+    proposed handling (``note``). Only an officer (or head) of the case's organ submits;
+    a case with a pending request, a decided or closed case, or a summary-procedure case
+    (decided on the spot, APL 51–52) is refused."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    _organ_user(
+        actor,
+        locked,
+        SUBMIT_ROLES,
+        _("Only officers of the case's organ submit a case for legal review."),
+    )
+    text = (note or "").strip()
+    if not text:
+        raise ValidationError(
+            {"note": [_("State the matters to review and the proposed handling.")]}
+        )
+    if len(text) > MAX_TEXT:
+        raise ValidationError(
+            {"note": [_("At most %(n)s characters.") % {"n": MAX_TEXT}]}, code="too_long"
+        )
+    if locked.procedure != Procedure.GENERAL:
+        raise ValidationError(
+            _("Only general-procedure cases are reviewed; a summary case is decided on the spot."),
+            code="procedure",
+        )
+    if locked.status in DECIDED_STATES or locked.steps.filter(step="decision").exists():
+        raise ValidationError(
+            _("The case is decided or closed; it can no longer be submitted for review."),
+            code="decided",
+        )
+    if locked.review_requests.filter(status=ReviewStatus.PENDING).exists():
+        raise ValidationError(_("The case is already waiting for legal review."), code="pending")
+    request = ReviewRequest.objects.create(
+        case=locked, submitted_by=actor, submitted_on=on, note=text
+    )
+    append_entry(
+        actor=actor,
+        organ=locked.organ_id,
+        action="review.submit",
+        obj=locked,
+        payload={"request": request.pk, "on": on.isoformat(), "note": text},
+    )
+    return request
+
+
+def validate_checklist(checklist: Any) -> dict[str, dict[str, Any]]:
+    """The checklist in its stored shape ``{code: {"ok": bool, "comment": str}}``: every
+    item present, nothing else; an item marked as a problem needs its comment. Raises
+    ``ValidationError`` keyed ``checklist.<code>[.ok|.comment]``."""
+    errors: dict[str, list[str]] = {}
+    if not isinstance(checklist, Mapping):
+        raise ValidationError(
+            {"checklist": [_("The checklist must map each item to its outcome.")]}
+        )
+    unknown = sorted(str(k) for k in checklist if k not in CHECKLIST_CODES)
+    if unknown:
+        errors["checklist"] = [
+            _("Unknown checklist items: %(items)s.") % {"items": ", ".join(unknown)}
+        ]
+    clean: dict[str, dict[str, Any]] = {}
+    for item in CHECKLIST:
+        value = checklist.get(item.code)
+        if not isinstance(value, Mapping) or not isinstance(value.get("ok"), bool):
+            errors[f"checklist.{item.code}.ok"] = [
+                _("%(item)s: mark it as OK or as a problem.") % {"item": item.label}
+            ]
+            continue
+        comment = value.get("comment") or ""
+        if not isinstance(comment, str):
+            errors[f"checklist.{item.code}.comment"] = [_("The comment must be text.")]
+            continue
+        comment = comment.strip()
+        if len(comment) > MAX_COMMENT:
+            errors[f"checklist.{item.code}.comment"] = [
+                _("At most %(n)s characters.") % {"n": MAX_COMMENT}
+            ]
+        elif not value["ok"] and not comment:
+            errors[f"checklist.{item.code}.comment"] = [
+                _("%(item)s is marked as a problem: say what the problem is.")
+                % {"item": item.label}
+            ]
+        clean[item.code] = {"ok": value["ok"], "comment": comment}
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def crime_warning() -> dict[str, str]:
+    """The warning shown when the reviewer suspects a crime (APL-27-transfer)."""
+    return {
+        "rule": "APL-27-transfer",
+        "message": _(
+            "The reviewer suspects a crime: the case must be transferred to the judicial "
+            "organs (APL Art. 27)."
+        ),
+    }
+
+
+def review_warnings(request: ReviewRequest) -> list[dict[str, str]]:
+    return [crime_warning()] if request.crime_suspected else []
+
+
+def _reviewer(actor: User, request: ReviewRequest) -> Officer:
+    _organ_user(
+        actor,
+        request.case,
+        frozenset({Role.LEGAL_REVIEWER}),
+        _("Only a legal reviewer of the case's organ completes a legal review."),
+    )
+    officer = Officer.objects.filter(user=actor).first()
+    if officer is None:
+        raise PermissionDenied(
+            _("Your account is not linked to an officer in the registry; ask the organ head.")
+        )
+    return officer
+
+
+def complete_review(
+    request: ReviewRequest,
+    *,
+    actor: User,
+    on: dt.date,
+    checklist: Mapping[str, Any],
+    opinion: str,
+    result: str,
+) -> ReviewRequest:
+    """Record the review of a pending request: checklist, written opinion (审核意见) and
+    result — passed, failed, or returned for further investigation (退回补充调查). In
+    one transaction the case gets its ``legal_review`` step
+    (``cases.services.record_legal_review``, which checks the reviewer) and the record
+    gets ``review.complete``; any refusal writes nothing. A failed or returned request
+    goes back to the officers, who may submit the case again."""
+    with transaction.atomic():
+        locked = (
+            ReviewRequest.objects.select_for_update()
+            .select_related("case__organ")
+            .get(pk=request.pk)
+        )
+        reviewer = _reviewer(actor, locked)
+        if locked.status != ReviewStatus.PENDING:
+            raise ValidationError(_("This request has already been reviewed."), code="not_pending")
+        errors: dict[str, list[str]] = {}
+        if result not in RESULTS:
+            errors["result"] = [_("Choose passed, failed or returned.")]
+        if on < locked.submitted_on:
+            errors["on"] = [_("A review cannot be dated before the case was submitted.")]
+        try:
+            items = validate_checklist(checklist)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+            items = {}
+        text = (opinion or "").strip()
+        if not text:
+            errors["opinion"] = [_("Write the review opinion.")]
+        elif len(text) > MAX_TEXT:
+            errors["opinion"] = [_("At most %(n)s characters.") % {"n": MAX_TEXT}]
+        elif (
+            items
+            and not items[CRIME_ITEM]["ok"]
+            and not any(w in text.lower() for w in CRIME_WORDS)
+        ):
+            errors["opinion"] = [
+                _(
+                    "A crime is suspected: the opinion must say so and that the case is to "
+                    "be transferred to the judicial organs (APL Art. 27)."
+                )
+            ]
+        if errors:
+            raise ValidationError(errors)
+        case = locked.case
+        step = case_services.record_legal_review(
+            case,
+            actor=actor,
+            on=on,
+            reviewer=reviewer,
+            result=result,
+            expected_steps=case.steps.count(),
+        )
+        locked.status = result
+        locked.reviewer = reviewer
+        locked.reviewed_on = on
+        locked.checklist = items
+        locked.opinion = text
+        locked.step = step
+        locked.save()
+        append_entry(
+            actor=actor,
+            organ=case.organ_id,
+            action="review.complete",
+            obj=case,
+            payload={
+                "request": locked.pk,
+                "on": on.isoformat(),
+                "result": result,
+                "reviewer": reviewer.pk,
+                "step": step.index,
+                "checklist": {code: item["ok"] for code, item in items.items()},
+                "problems": {c: i["comment"] for c, i in items.items() if not i["ok"]},
+                "opinion": text,
+                "opinion_sha256": hashlib.sha256(text.encode()).hexdigest(),
+            },
+        )
+        request.refresh_from_db()
+        return locked

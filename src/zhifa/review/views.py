@@ -1,0 +1,162 @@
+"""Review pages: the queue, one request (case, checklist form, history) and the
+submission of a case. Thin views over ``services``; every query through the scope layer
+(outside the scope: 404; the wrong role: 403)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from zhifa.accounts.models import Role
+from zhifa.cases.models import Case
+from zhifa.core.scope import get_scoped_or_404, require_role, scoped
+
+from . import services
+from .filters import filter_requests
+from .forms import ReviewForm, SubmitForm, add_service_errors
+from .models import CHECKLIST, ReviewRequest, ReviewStatus
+from .presentation import case_url, decision_deadline, step_label
+
+PAGE_SIZE = 25
+#: Who reads review requests (the scope layer narrows them to the organ or region).
+READ_ROLES = tuple(Role.values)
+ORGAN = "case__organ"
+
+
+def _requests() -> object:
+    return ReviewRequest.objects.select_related("case__organ", "submitted_by", "reviewer", "step")
+
+
+@login_required
+@require_http_methods(["GET"])
+def queue(request: HttpRequest) -> HttpResponse:
+    """The organ's review queue: pending requests, oldest first, with the decision
+    deadline (APL-60-decision-deadline) the engine computes for each case."""
+    require_role(request.user, *READ_ROLES)  # type: ignore[arg-type]
+    status = request.GET.get("status", ReviewStatus.PENDING)
+    q = request.GET.get("q", "")
+    requests = filter_requests(
+        scoped(request.user, _requests(), ORGAN),  # type: ignore[arg-type]
+        status=status,
+        q=q,
+    ).order_by("submitted_on", "pk")
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [{"request": r, "deadline": decision_deadline(r.case, today)} for r in page]
+    return render(
+        request,
+        "review/queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "q": q,
+            "statuses": ReviewStatus.choices,
+            "is_reviewer": getattr(request.user, "role", None) == Role.LEGAL_REVIEWER,
+        },
+    )
+
+
+def _can_review(user: object, review: ReviewRequest) -> bool:
+    return bool(review.is_pending and getattr(user, "role", None) == Role.LEGAL_REVIEWER)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    """One request: the case's facts and steps, the review form for the organ's legal
+    reviewer while it is pending, and the case's past reviews."""
+    require_role(request.user, *READ_ROLES)  # type: ignore[arg-type]
+    review = get_scoped_or_404(
+        request.user,
+        _requests(),  # type: ignore[arg-type]
+        ORGAN,
+        pk=request_id,
+    )
+    form = None
+    if request.method == "POST":
+        if getattr(request.user, "role", None) != Role.LEGAL_REVIEWER:
+            raise PermissionDenied
+        if not review.is_pending:
+            messages.error(request, _("This request has already been reviewed."))
+            return redirect("review:detail", request_id=review.pk)
+        form = ReviewForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.complete_review(
+                    review,
+                    actor=request.user,  # type: ignore[arg-type]
+                    on=timezone.localdate(),
+                    checklist=data["checklist"],
+                    opinion=data["opinion"],
+                    result=data["result"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The legal review is recorded."))
+                for warning in services.review_warnings(review):
+                    messages.warning(request, f"{warning['rule']}: {warning['message']}")
+                return redirect("review:detail", request_id=review.pk)
+    elif _can_review(request.user, review):
+        form = ReviewForm()
+    case = review.case
+    today = timezone.localdate()
+    steps = [{"step": s, "label": step_label(s.step)} for s in case.steps.order_by("index")]
+    history = (
+        case.review_requests.exclude(pk=review.pk)
+        .select_related("submitted_by", "reviewer")
+        .order_by("-submitted_on", "-pk")
+    )
+    checklist = [{"item": item, "outcome": review.checklist.get(item.code)} for item in CHECKLIST]
+    return render(
+        request,
+        "review/detail.html",
+        {
+            "review": review,
+            "case": case,
+            "case_url": case_url(case),
+            "steps": steps,
+            "deadline": decision_deadline(case, today),
+            "history": history,
+            "checklist": checklist,
+            "warnings": services.review_warnings(review),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest, case_pk: int) -> HttpResponse:
+    """Submit a case of the officer's organ for legal review."""
+    require_role(request.user, *services.SUBMIT_ROLES)  # type: ignore[arg-type]
+    case = get_scoped_or_404(request.user, Case.objects.select_related("organ"), pk=case_pk)
+    form = SubmitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.submit_for_review(
+                case,
+                actor=request.user,  # type: ignore[arg-type]
+                on=timezone.localdate(),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The case is submitted for legal review."))
+            return redirect("review:detail", request_id=review.pk)
+    pending = case.review_requests.filter(status=ReviewStatus.PENDING).first()
+    return render(
+        request,
+        "review/submit.html",
+        {"form": form, "case": case, "case_url": case_url(case), "pending": pending},
+    )
