@@ -263,8 +263,11 @@ def case_context(
         .prefetch_related("collected_by")
     )
     can_act = user.role in ACT_ROLES and case.status != CaseStatus.CLOSED
+    catalogue_name = {v: k for k, v in services.FORMAT_CIRCUMSTANCE.items()}
+    applied = (case.benchmark or {}).get("circumstance", "")
     return {
         "case": case,
+        "circumstance": dict(Circumstance.choices).get(catalogue_name.get(applied, ""), applied),
         "deadlines": case_deadlines(case, today, calendar),
         "steps": [{"step": s, "label": step_label(s.step)} for s in steps],
         "next_steps": [{"step": s, "label": step_label(s)} for s in offered if s in STEP_FORMS],
