@@ -11,6 +11,7 @@ urlpatterns = [
     path("rules/", include("zhifa.rules.urls")),
     path("records/", include("zhifa.records.urls")),
     path("catalogue/", include("zhifa.catalogue.urls")),
+    path("cases/", include("zhifa.cases.urls")),
     path("review/", include("zhifa.review.urls")),
     path("", include("zhifa.registry.public_urls")),
     path("admin/", admin.site.urls),

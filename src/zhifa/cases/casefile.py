@@ -8,14 +8,45 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Prefetch, QuerySet
+
 from zhifa.registry.models import Certificate, Officer
 from zhifa.rules.engine import CaseFile
 from zhifa.rules.engine.casefile import FORMAT
 
-from .models import Case, CaseOfficer, Suspension
+from .models import Case, CaseOfficer, CaseStep, Suspension
 
 #: Format certificate statuses; an expired certificate keeps "valid" with its end date.
 _CERTIFICATE_STATUSES = ("suspended", "revoked")
+
+
+def is_prefetched(obj: Any, name: str) -> bool:
+    """Whether ``obj.<name>`` was loaded by ``prefetch_related`` (list pages)."""
+    return name in getattr(obj, "_prefetched_objects_cache", {})
+
+
+def prefetch(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """``queryset`` with everything ``export_document`` reads, so that building the
+    documents of a page of cases (their deadlines, next steps) costs a fixed number of
+    queries however many cases the page shows."""
+    return queryset.select_related("organ__region", "power_item").prefetch_related(
+        "steps",
+        "suspensions",
+        "organ__power_items",
+        Prefetch(
+            "case_officers",
+            queryset=CaseOfficer.objects.select_related("officer").prefetch_related(
+                "officer__certificates__history"
+            ),
+        ),
+    )
+
+
+def ordered_steps(case: Case) -> list[CaseStep]:
+    """The case's steps in order (from the prefetch cache when there is one)."""
+    if is_prefetched(case, "steps"):
+        return sorted(case.steps.all(), key=lambda s: s.index)
+    return list(case.steps.order_by("index"))
 
 
 def officer_ref(officer: Officer) -> str:
@@ -70,7 +101,11 @@ def _last_acts(steps: list[dict[str, Any]]) -> dict[str, dt.date]:
 def _officers(case: Case, on: dt.date, steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     last = _last_acts(steps)
     out: dict[str, dict[str, Any]] = {}
-    rows: list[CaseOfficer] = list(case.case_officers.select_related("officer").order_by("pk"))
+    rows: list[CaseOfficer]
+    if is_prefetched(case, "case_officers"):
+        rows = sorted(case.case_officers.all(), key=lambda r: r.pk)
+    else:
+        rows = list(case.case_officers.select_related("officer").order_by("pk"))
     for row in rows:
         if row.ref in out:
             out[row.ref]["conflict_of_interest"] |= row.conflict_of_interest
@@ -96,11 +131,15 @@ def _agency(case: Case) -> dict[str, Any]:
     if case.agency is not None:
         return dict(case.agency)
     organ = case.organ
+    if is_prefetched(organ, "power_items"):
+        powers = sorted(p.code for p in organ.power_items.all())
+    else:
+        powers = sorted(organ.power_items.values_list("code", flat=True))
     return {
         "name": organ.name,
         "region_code": organ.region.code,
         "subject_type": organ.subject_type,
-        "powers": sorted(organ.power_items.values_list("code", flat=True)),
+        "powers": powers,
     }
 
 
@@ -151,7 +190,7 @@ def export_document(
     }
     if case.benchmark is not None:
         document["benchmark"] = case.benchmark
-    steps = [step_document(s.step, s.on, s.data) for s in case.steps.order_by("index")]
+    steps = [step_document(s.step, s.on, s.data) for s in ordered_steps(case)]
     if proposed is not None:
         steps.append(proposed)
     document["officers"] = _officers(case, day, steps)

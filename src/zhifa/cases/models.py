@@ -28,6 +28,16 @@ class PartyType(models.TextChoices):
     ORGANISATION = "organisation", _("Organisation")
 
 
+class CaseSource(models.TextChoices):
+    """Where the case came from (案件来源)."""
+
+    INSPECTION = "inspection", _("Inspection")
+    COMPLAINT = "complaint", _("Complaint")
+    REPORT = "report", _("Report")
+    TRANSFER = "transfer", _("Transfer from another organ")
+    MONITORING = "monitoring", _("Monitoring")
+
+
 class CaseStatus(models.TextChoices):
     INVESTIGATING = "investigating", _("Under investigation")
     NOTIFIED = "notified", _("Party notified")
@@ -55,6 +65,13 @@ class Case(models.Model):
         _("kind"), max_length=16, choices=CaseKind.choices, default=CaseKind.PENALTY
     )
     procedure = models.CharField(_("procedure"), max_length=16, choices=Procedure.choices)
+    source = models.CharField(
+        _("source"),
+        max_length=16,
+        choices=CaseSource.choices,
+        blank=True,
+        help_text=_("Where the case came from; empty for imported cases."),
+    )
     power_item = models.ForeignKey(
         PowerItem,
         verbose_name=_("power item"),

@@ -41,6 +41,7 @@ from zhifa.rules.engine import (
     validate_document,
 )
 from zhifa.rules.engine.catalogue import DeadlineItem
+from zhifa.rules.engine.workdays import WorkCalendar
 
 from .casefile import OFFICER_FIELDS, case_file, export_document, officer_ref
 from .models import Case, CaseOfficer, CaseStatus, CaseStep, OfficerRole, Suspension
@@ -344,6 +345,7 @@ def open_case(
     basis: Mapping[str, Any],
     benchmark: Mapping[str, Any] | None = None,
     settings: Mapping[str, Any] | None = None,
+    source: str = "",
 ) -> Case:
     """Open a case from its source (inspection, complaint …): the case number is issued
     (立案审批表 sequence of the organ) and the case-level sections are stored. A general
@@ -361,6 +363,7 @@ def open_case(
             organ=organ,
             case_id=number,
             procedure=procedure,
+            source=source,
             power_item=power_item,
             power=power_item.code,
             party_type=party["type"],
@@ -386,7 +389,12 @@ def open_case(
             organ=organ,
             action="case.open",
             obj=case,
-            payload={"case_id": case.case_id, "procedure": procedure, "power": case.power},
+            payload={
+                "case_id": case.case_id,
+                "procedure": procedure,
+                "power": case.power,
+                **({"source": source} if source else {}),
+            },
         )
         return case
 
@@ -947,6 +955,9 @@ def resume_case(case: Case, *, actor: User, on: dt.date) -> Suspension:
 # --- deadlines ----------------------------------------------------------------------------
 
 
-def deadlines(case: Case, as_of: dt.date) -> tuple[DeadlineItem, ...]:
-    """The engine's deadlines of the case as of ``as_of`` (suspended days excluded)."""
-    return audit(case_file(case, as_of), as_of, database_calendar()).deadlines
+def deadlines(
+    case: Case, as_of: dt.date, calendar: WorkCalendar | None = None
+) -> tuple[DeadlineItem, ...]:
+    """The engine's deadlines of the case as of ``as_of`` (suspended days excluded).
+    A list page passes one ``calendar`` for all its rows (one calendar query)."""
+    return audit(case_file(case, as_of), as_of, calendar or database_calendar()).deadlines

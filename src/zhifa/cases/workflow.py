@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from zhifa.accounts.models import Role
 
+from .casefile import is_prefetched, ordered_steps
 from .models import Case, CaseStatus
 
 if TYPE_CHECKING:
@@ -91,8 +92,12 @@ def may_take(user: User, step: str) -> bool:
 def next_steps(case: Case, user: User | None = None) -> list[str]:
     """The steps ``case`` may take next; with ``user``, only those the user may take. In
     the summary procedure the deciding officer decides on the spot (APL 51–52)."""
-    steps = list(case.steps.order_by("index").values_list("step", flat=True))
-    suspended = case.suspensions.filter(end__isnull=True).exists()
+    if is_prefetched(case, "steps") and is_prefetched(case, "suspensions"):
+        steps = [s.step for s in ordered_steps(case)]
+        suspended = any(s.end is None for s in case.suspensions.all())
+    else:
+        steps = list(case.steps.order_by("index").values_list("step", flat=True))
+        suspended = case.suspensions.filter(end__isnull=True).exists()
     if case.status == CaseStatus.CLOSED:
         return []
     offered = procedural_next_steps(case.procedure, steps, suspended)

@@ -40,13 +40,13 @@ SECTIONS: list[Section] = [
     Section(
         _("My cases and deadlines"),
         _("Your work list: open cases, next steps and deadlines in working days."),
-        pending_issue=6,
+        url_name="cases:list",
         roles=frozenset({Role.OFFICER, Role.ORGAN_HEAD}),
     ),
     Section(
         _("Approvals"),
         _("Registrations, extensions, seizures and decisions waiting for your approval."),
-        pending_issue=6,
+        url_name="cases:approvals",
         roles=frozenset({Role.ORGAN_HEAD}),
     ),
     Section(

@@ -12,11 +12,14 @@ from zhifa.core.testing import client_for
 
 @pytest.mark.django_db
 class TestHome:
-    def test_officer_home_names_sections_and_pending_issues(self, officer_a):
+    def test_officer_home_names_sections(self, officer_a):
         html = client_for(officer_a).get(reverse("core:home")).content.decode()
-        assert "我的案件与期限" in html
-        assert "尚未开放" in html and "#6" in html
+        assert "我的案件与期限" in html and reverse("cases:list") in html
         assert "法制审核队列" not in html  # a reviewer's section
+
+    def test_a_pending_section_names_its_issue(self, reviewer_a):
+        html = client_for(reviewer_a).get(reverse("core:home")).content.decode()
+        assert "尚未开放" in html and "#6" in html  # the legal review queue
 
     def test_reviewer_home(self, reviewer_a):
         html = client_for(reviewer_a).get(reverse("core:home")).content.decode()

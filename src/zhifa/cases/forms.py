@@ -1,0 +1,787 @@
+"""Forms of the case pages. Each step form collects the fields of one step of the
+case-file format and hands them to its named service function (``submit``); the
+service checks who may act and asks the rules engine. The forms hold no legal rule:
+a value the law forbids is refused by the engine, and the refusal is shown on the form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhifa.accounts.models import Role, User
+from zhifa.catalogue.models import Circumstance, PowerItem
+from zhifa.registry.models import EnforcementSubject, Officer
+from zhifa.registry.validators import normalise_id_number, validate_id_number, validate_uscc
+
+from . import services
+from .models import Case, CaseSource, CaseStep, PartyType, Procedure
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+#: The format's step names in Chinese (case-file-format.md, "Steps").
+STEP_LABELS: dict[str, Any] = {
+    "registered": _("Registration"),
+    "investigation": _("Investigation and evidence"),
+    "preservation": _("Preservation of evidence by registration"),
+    "preservation_decided": _("Preservation decided"),
+    "seizure": _("Sealing or seizure"),
+    "seizure_extended": _("Sealing or seizure extended"),
+    "seizure_ended": _("Sealing or seizure lifted"),
+    "prior_notice": _("Prior notice of the penalty"),
+    "statement": _("Statement and defence"),
+    "waiver": _("Waiver of statement, defence and hearing"),
+    "hearing_requested": _("Hearing requested"),
+    "hearing_notice": _("Hearing notice"),
+    "hearing": _("Hearing held"),
+    "legal_review": _("Legal review"),
+    "collective_discussion": _("Collective discussion"),
+    "decision": _("Penalty decision"),
+    "served": _("Service of the decision"),
+    "paid": _("Payment of the fine"),
+    "deferral_approved": _("Deferred or instalment payment approved"),
+    "demand": _("Demand for performance"),
+    "court_application": _("Application to the court for enforcement"),
+    "disclosed": _("Decision disclosed"),
+    "decision_changed": _("Decision changed"),
+    "disclosure_withdrawn": _("Disclosure withdrawn"),
+    "closed": _("Case closed"),
+}
+
+
+def step_label(step: str) -> str:
+    return str(STEP_LABELS.get(step, step))
+
+
+PENALTY_TYPES = [
+    ("warning", _("Warning")),
+    ("fine", _("Fine")),
+    ("confiscation", _("Confiscation")),
+    ("suspend_permit", _("Suspension of a permit")),
+    ("lower_qualification", _("Lowering of a qualification grade")),
+    ("revoke_permit", _("Revocation of a permit")),
+    ("restrict_business", _("Restriction of business activities")),
+    ("suspend_business", _("Order to suspend production or business")),
+    ("closure", _("Order to close")),
+    ("restrict_practice", _("Restriction of practice")),
+    ("detention", _("Administrative detention")),
+]
+#: Penalties whose row needs an amount (case-file-format.md: "amount" for fines and
+#: confiscation).
+AMOUNT_TYPES = frozenset({"fine", "confiscation"})
+EVIDENCE_KINDS = [
+    ("party_statement", _("Statement of the party")),
+    ("documentary", _("Documentary evidence")),
+    ("physical", _("Physical evidence")),
+    ("audio_visual", _("Audio-visual material")),
+    ("electronic", _("Electronic data")),
+    ("witness", _("Witness testimony")),
+    ("expert_opinion", _("Expert opinion")),
+    ("inspection_record", _("Inspection record")),
+    ("on_site_record", _("On-site record")),
+]
+HARM = [
+    ("", "—"),
+    ("none", _("No harm")),
+    ("minor", _("Minor harm")),
+    ("ordinary", _("Ordinary harm")),
+    ("serious", _("Serious harm")),
+]
+MITIGATING = [
+    ("eliminated_harm", _("Eliminated or reduced the harm on their own initiative")),
+    ("coerced", _("Coerced or deceived into the violation")),
+    ("confessed_unknown", _("Confessed violations the organ did not know of")),
+    ("meritorious", _("Meritorious conduct in the investigation")),
+]
+OUTCOMES = [
+    ("penalty", _("Penalty imposed")),
+    ("no_penalty", _("No penalty")),
+    ("not_established", _("Violation not established")),
+    ("transfer", _("Transferred")),
+]
+ELEMENTS = [
+    ("party", _("The party")),
+    ("facts_evidence", _("Facts and evidence")),
+    ("type_basis", _("Penalty type and legal basis")),
+    ("performance", _("Manner and time limit of performance")),
+    ("remedies", _("Remedies and their time limits")),
+    ("organ_date", _("Organ and date")),
+    ("seal", _("Seal")),
+]
+SERVICE_METHODS = [
+    ("on_the_spot", _("Delivered on the spot")),
+    ("direct", _("Direct service")),
+    ("left_at_residence", _("Left at the residence")),
+    ("entrusted", _("Entrusted service")),
+    ("mail", _("Service by mail")),
+    ("public_notice", _("Service by public notice")),
+    ("electronic", _("Electronic service")),
+]
+SIGNED_BY = [
+    ("recipient", _("The recipient")),
+    ("authorised", _("An authorised recipient")),
+    ("relative", _("An adult family member living with the recipient")),
+    ("refused", _("Refused to sign")),
+]
+ONSITE_REASONS = [
+    ("", "—"),
+    ("small_fine", _("Small fine")),
+    ("hard_to_enforce", _("Hard to enforce afterwards")),
+    ("remote_area", _("Remote area")),
+]
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _amount(value: Decimal) -> int | float:
+    """Yuan as the format's number (an integer when whole)."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def organ_officers(organ_id: int) -> QuerySet[Officer]:
+    return Officer.objects.filter(organ_id=organ_id, active=True).order_by("name", "pk")
+
+
+class OfficerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class OfficersChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+# --- opening a case --------------------------------------------------------------------
+
+
+def power_items_for(organ: EnforcementSubject, on: dt.date) -> QuerySet[PowerItem]:
+    """The power items the organ may exercise on ``on`` (own or entrusted); the service
+    checks the scope again (APL-power-scope)."""
+    return (
+        PowerItem.objects.filter(Q(subject=organ) | Q(entrustments__entrusted=organ))
+        .filter(valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .distinct()
+        .order_by("code")
+    )
+
+
+class OpenCaseForm(forms.Form):
+    on = forms.DateField(label=_("date opened"), widget=DATE, initial=_today)
+    source = forms.ChoiceField(label=_("source"), choices=CaseSource.choices)
+    procedure = forms.ChoiceField(label=_("procedure"), choices=Procedure.choices)
+    power_item = forms.ModelChoiceField(
+        label=_("power item (cause of action)"), queryset=PowerItem.objects.none()
+    )
+    party_type = forms.ChoiceField(label=_("party type"), choices=PartyType.choices)
+    party_name = forms.CharField(label=_("party name"), max_length=255)
+    party_id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=32,
+        required=False,
+        help_text=_("Individuals: the national ID number (GB 11643)."),
+    )
+    party_uscc = forms.CharField(
+        label=_("unified social credit code"),
+        max_length=32,
+        required=False,
+        help_text=_("Organisations: the 18-character code (GB 32100)."),
+    )
+    party_birth_date = forms.DateField(label=_("birth date"), widget=DATE, required=False)
+    party_vulnerable = forms.BooleanField(label=_("vulnerable group"), required=False)
+    occurred_on = forms.DateField(label=_("violation occurred on"), widget=DATE)
+    ended_on = forms.DateField(label=_("continuing conduct ended on"), widget=DATE, required=False)
+    discovered_on = forms.DateField(label=_("violation discovered on"), widget=DATE)
+    harm = forms.ChoiceField(label=_("harm"), choices=HARM, required=False)
+    first_offence = forms.BooleanField(label=_("first offence"), required=False)
+    corrected_promptly = forms.BooleanField(label=_("corrected promptly"), required=False)
+    no_fault_proven = forms.BooleanField(label=_("absence of fault proven"), required=False)
+    mitigating = forms.MultipleChoiceField(
+        label=_("mitigating circumstances"),
+        choices=MITIGATING,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    life_health_or_finance_with_harm = forms.BooleanField(
+        label=_("concerns life, health or financial security, with harmful consequences"),
+        required=False,
+    )
+    major_public_interest = forms.BooleanField(
+        label=_("concerns a major public interest"), required=False
+    )
+    complex = forms.BooleanField(label=_("complex case"), required=False)
+    in_review_catalogue = forms.BooleanField(
+        label=_("listed in the organ's catalogue of major decisions"), required=False
+    )
+    criminal_suspected = forms.BooleanField(label=_("crime suspected"), required=False)
+    law = forms.CharField(label=_("law (full name)"), max_length=255)
+    article = forms.CharField(
+        label=_("article"), max_length=64, help_text=_("e.g. 第一百二十四条第一款")
+    )
+    penalty_types = forms.MultipleChoiceField(
+        label=_("penalty types the article provides"),
+        choices=PENALTY_TYPES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    fine_min = forms.DecimalField(
+        label=_("minimum fine of the article (yuan)"), min_value=0, required=False
+    )
+    fine_max = forms.DecimalField(
+        label=_("maximum fine of the article (yuan)"), min_value=0, required=False
+    )
+
+    def __init__(self, *args: Any, organ: EnforcementSubject, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organ = organ
+        field = self.fields["power_item"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = power_items_for(organ, _today())
+        field.label_from_instance = lambda item: f"{item.code} {item.name}"
+
+    FIELDSETS: ClassVar[list[tuple[Any, tuple[str, ...]]]] = [
+        (_("Case"), ("on", "source", "procedure", "power_item")),
+        (
+            _("Party"),
+            (
+                "party_type",
+                "party_name",
+                "party_id_number",
+                "party_uscc",
+                "party_birth_date",
+                "party_vulnerable",
+            ),
+        ),
+        (
+            _("Violation"),
+            (
+                "occurred_on",
+                "ended_on",
+                "discovered_on",
+                "harm",
+                "first_offence",
+                "corrected_promptly",
+                "no_fault_proven",
+                "mitigating",
+                "life_health_or_finance_with_harm",
+                "major_public_interest",
+                "complex",
+                "in_review_catalogue",
+                "criminal_suspected",
+            ),
+        ),
+        (_("Legal basis"), ("law", "article", "penalty_types", "fine_min", "fine_max")),
+    ]
+
+    def fieldsets(self) -> list[tuple[Any, list[Any]]]:
+        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
+
+    def clean_party_id_number(self) -> str:
+        value = normalise_id_number(self.cleaned_data["party_id_number"].strip())
+        if value:
+            validate_id_number(value)
+        return value
+
+    def clean_party_uscc(self) -> str:
+        value = self.cleaned_data["party_uscc"].strip().upper()
+        if value:
+            validate_uscc(value)
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        low, high = data.get("fine_min"), data.get("fine_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("fine_max", _("The maximum fine is below the minimum."))
+        occurred, discovered = data.get("occurred_on"), data.get("discovered_on")
+        if occurred and discovered and discovered < occurred:
+            self.add_error(
+                "discovered_on", _("The violation cannot be discovered before it occurred.")
+            )
+        return data
+
+    def service_arguments(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        party: dict[str, Any] = {"type": d["party_type"], "name": d["party_name"].strip()}
+        for key in ("id_number", "uscc", "birth_date"):
+            if d[f"party_{key}"]:
+                party[key] = d[f"party_{key}"]
+        if d["party_vulnerable"]:
+            party["vulnerable"] = True
+        violation: dict[str, Any] = {
+            "occurred_on": d["occurred_on"],
+            "discovered_on": d["discovered_on"],
+        }
+        if d["ended_on"]:
+            violation["ended_on"] = d["ended_on"]
+        if d["harm"]:
+            violation["harm"] = d["harm"]
+        for key in (
+            "first_offence",
+            "corrected_promptly",
+            "no_fault_proven",
+            "life_health_or_finance_with_harm",
+            "major_public_interest",
+            "complex",
+            "in_review_catalogue",
+            "criminal_suspected",
+        ):
+            violation[key] = bool(d[key])
+        if d["mitigating"]:
+            violation["mitigating"] = list(d["mitigating"])
+        basis = {
+            "law": d["law"].strip(),
+            "article": d["article"].strip(),
+            "penalty_types": list(d["penalty_types"]),
+            "fine_min": None if d["fine_min"] is None else _amount(d["fine_min"]),
+            "fine_max": None if d["fine_max"] is None else _amount(d["fine_max"]),
+        }
+        return {
+            "on": d["on"],
+            "source": d["source"],
+            "procedure": d["procedure"],
+            "power_item": d["power_item"],
+            "party": party,
+            "violation": violation,
+            "basis": basis,
+        }
+
+
+def basis_prefill(item: PowerItem, on: dt.date) -> dict[str, Any]:
+    """Initial basis fields from the power item's legal basis and its benchmark in force
+    (the statutory range the catalogue recorded)."""
+    initial: dict[str, Any] = {"power_item": item.pk}
+    article = item.basis.select_related("law").order_by("ordinal", "pk").first()
+    if article is not None:
+        initial["law"] = article.law.name
+        initial["article"] = article.number
+    benchmark = (
+        item.benchmarks.filter(published=True, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .order_by("-valid_from")
+        .first()
+    )
+    if benchmark is not None:
+        if benchmark.statutory_min is not None:
+            initial["fine_min"] = benchmark.statutory_min
+        if benchmark.statutory_max is not None:
+            initial["fine_max"] = benchmark.statutory_max
+    return initial
+
+
+# --- the case clock ----------------------------------------------------------------------
+
+
+class SuspendForm(forms.Form):
+    on = forms.DateField(label=_("suspended from"), widget=DATE, initial=_today)
+    reason = forms.CharField(label=_("reason"), max_length=255)
+
+
+class ResumeForm(forms.Form):
+    on = forms.DateField(label=_("resumed on"), widget=DATE, initial=_today)
+
+
+# --- the steps ---------------------------------------------------------------------------
+
+STEP_FORMS: dict[str, type[StepForm]] = {}
+
+
+def registered_step(cls: type[StepForm]) -> type[StepForm]:
+    STEP_FORMS[cls.step] = cls
+    return cls
+
+
+class StepForm(forms.Form):
+    """One step: its date, the step count the user saw (a concurrent change is a
+    conflict), and the step's own fields. ``submit`` calls the named service."""
+
+    step: ClassVar[str] = ""
+    service: ClassVar[Callable[..., CaseStep]]
+
+    on = forms.DateField(label=_("date"), widget=DATE)
+    expected_steps = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, case: Case, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case, self.user = case, user
+        officers = organ_officers(case.organ_id)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                field.queryset = officers
+        self.setup()
+
+    def setup(self) -> None:
+        """Per-step adjustments of the fields."""
+
+    def fields_for_service(self) -> dict[str, Any]:
+        """The step's own keyword arguments for the service."""
+        return {}
+
+    def submit(self) -> CaseStep:
+        d = self.cleaned_data
+        return type(self).service(
+            self.case,
+            actor=self.user,
+            on=d["on"],
+            expected_steps=d["expected_steps"],
+            **self.fields_for_service(),
+        )
+
+
+class PenaltyRowsMixin(forms.Form):
+    """A fixed set of penalty rows (type and amount); the types offered are those of the
+    article applied (case basis)."""
+
+    ROWS: ClassVar[int] = 3
+    penalties_required: ClassVar[bool] = True
+
+    def add_penalty_rows(self, case: Case) -> None:
+        allowed = set(case.basis.get("penalty_types") or [])
+        choices = [("", "—")] + [(v, label) for v, label in PENALTY_TYPES if v in allowed]
+        for i in range(1, self.ROWS + 1):
+            self.fields[f"penalty_type_{i}"] = forms.ChoiceField(
+                label=_("penalty %(n)s: type") % {"n": i}, choices=choices, required=False
+            )
+            self.fields[f"penalty_amount_{i}"] = forms.DecimalField(
+                label=_("penalty %(n)s: amount (yuan)") % {"n": i},
+                min_value=0,
+                max_digits=14,
+                decimal_places=2,
+                required=False,
+            )
+
+    def penalty_rows(self) -> list[tuple[Any, Any]]:
+        return [
+            (self[f"penalty_type_{i}"], self[f"penalty_amount_{i}"])
+            for i in range(1, self.ROWS + 1)
+        ]
+
+    def clean_penalties(self, data: dict[str, Any], required: bool) -> list[dict[str, Any]]:
+        penalties: list[dict[str, Any]] = []
+        for i in range(1, self.ROWS + 1):
+            kind = data.get(f"penalty_type_{i}")
+            amount = data.get(f"penalty_amount_{i}")
+            if not kind:
+                if amount is not None:
+                    self.add_error(f"penalty_type_{i}", _("Choose the type of this penalty."))
+                continue
+            if kind in AMOUNT_TYPES:
+                if amount is None:
+                    self.add_error(f"penalty_amount_{i}", _("Give the amount in yuan."))
+                    continue
+                penalties.append({"type": kind, "amount": _amount(amount)})
+            else:
+                penalties.append({"type": kind})
+        if required and not penalties and not self.errors:
+            self.add_error("penalty_type_1", _("Give at least one penalty."))
+        return penalties
+
+
+@registered_step
+class RegisteredForm(StepForm):
+    step = "registered"
+    service = staticmethod(services.register_case)
+    by = OfficersChoiceField(label=_("investigators"), queryset=Officer.objects.none())
+
+    def fields_for_service(self) -> dict[str, Any]:
+        return {"by": list(self.cleaned_data["by"])}
+
+
+@registered_step
+class InvestigationForm(StepForm):
+    step = "investigation"
+    service = staticmethod(services.record_investigation)
+    officers = OfficersChoiceField(label=_("officers"), queryset=Officer.objects.none())
+    certificates_shown = forms.BooleanField(
+        label=_("certificates shown to the party"), required=False, initial=True
+    )
+    evidence = forms.MultipleChoiceField(
+        label=_("evidence collected"), choices=EVIDENCE_KINDS, widget=forms.CheckboxSelectMultiple
+    )
+
+    def fields_for_service(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "officers": list(d["officers"]),
+            "evidence": list(d["evidence"]),
+            "certificates_shown": d["certificates_shown"],
+        }
+
+
+@registered_step
+class PreservationForm(StepForm):
+    step = "preservation"
+    service = staticmethod(services.record_preservation)
+    items = forms.IntegerField(label=_("items preserved"), min_value=1)
+
+    def fields_for_service(self) -> dict[str, Any]:
+        return {"items": self.cleaned_data["items"]}
+
+
+@registered_step
+class PreservationDecidedForm(StepForm):
+    step = "preservation_decided"
+    service = staticmethod(services.decide_preservation)
+
+
+class _SeizureForm(StepForm):
+    days = forms.IntegerField(label=_("days"), min_value=1)
+    approved_by = OfficerChoiceField(
+        label=_("approved by (organ head)"), queryset=Officer.objects.none()
+    )
+    extended: ClassVar[bool] = False
+
+    def setup(self) -> None:
+        field = self.fields["approved_by"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = organ_officers(self.case.organ_id).filter(user__role=Role.ORGAN_HEAD)
+
+    def fields_for_service(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"days": d["days"], "approved_by": d["approved_by"], "extended": self.extended}
+
+
+@registered_step
+class SeizureForm(_SeizureForm):
+    step = "seizure"
+    service = staticmethod(services.record_seizure)
+
+
+@registered_step
+class SeizureExtendedForm(_SeizureForm):
+    step = "seizure_extended"
+    service = staticmethod(services.record_seizure)
+    extended = True
+
+
+@registered_step
+class SeizureEndedForm(StepForm):
+    step = "seizure_ended"
+    service = staticmethod(services.end_seizure)
+
+
+@registered_step
+class PriorNoticeForm(PenaltyRowsMixin, StepForm):
+    step = "prior_notice"
+    service = staticmethod(services.serve_prior_notice)
+    served_on = forms.DateField(
+        label=_("served on"), widget=DATE, required=False, help_text=_("Default: the date above.")
+    )
+    written = forms.BooleanField(label=_("written notice"), required=False, initial=True)
+    hearing_right_notified = forms.BooleanField(
+        label=_("right to a hearing notified"), required=False, initial=True
+    )
+
+    def setup(self) -> None:
+        self.add_penalty_rows(self.case)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["intended"] = self.clean_penalties(data, required=True)
+        return data
+
+    def fields_for_service(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "intended": d["intended"],
+            "served_on": d["served_on"],
+            "written": d["written"],
+            "hearing_right_notified": d["hearing_right_notified"],
+        }
+
+
+@registered_step
+class StatementForm(StepForm):
+    step = "statement"
+    service = staticmethod(services.record_statement)
+
+
+@registered_step
+class WaiverForm(StepForm):
+    step = "waiver"
+    service = staticmethod(services.record_waiver)
+    signed = forms.BooleanField(label=_("signed by the party"), required=False, initial=True)
+
+    def fields_for_service(self) -> dict[str, Any]:
+        return {"signed": self.cleaned_data["signed"]}
+
+
+@registered_step
+class HearingRequestedForm(StepForm):
+    step = "hearing_requested"
+    service = staticmethod(services.request_hearing)
+
+
+@registered_step
+class HearingNoticeForm(StepForm):
+    step = "hearing_notice"
+    service = staticmethod(services.notify_hearing)
+    hearing_on = forms.DateField(label=_("hearing on"), widget=DATE)
+    served_on = forms.DateField(
+        label=_("served on"), widget=DATE, required=False, help_text=_("Default: the date above.")
+    )
+
+    def fields_for_service(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"hearing_on": d["hearing_on"], "served_on": d["served_on"]}
+
+
+@registered_step
+class HearingForm(StepForm):
+    step = "hearing"
+    service = staticmethod(services.hold_hearing)
+    host = OfficerChoiceField(label=_("host"), queryset=Officer.objects.none())
+    public = forms.BooleanField(label=_("held in public"), required=False, initial=True)
+
+    def fields_for_service(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"host": d["host"], "public": d["public"]}
+
+
+@registered_step
+class CollectiveDiscussionForm(StepForm):
+    step = "collective_discussion"
+    service = staticmethod(services.record_collective_discussion)
+
+
+@registered_step
+class DecisionForm(PenaltyRowsMixin, StepForm):
+    """The decision (APL 57, 59): the penalties, the discretion circumstance found (its
+    band from the catalogue), and the approver: the organ head who records it, or in the
+    summary procedure the deciding officer (APL 51–52), always the user's own officer."""
+
+    step = "decision"
+    service = staticmethod(services.issue_decision)
+    outcome = forms.ChoiceField(label=_("outcome"), choices=OUTCOMES, initial="penalty")
+    circumstance = forms.ChoiceField(
+        label=_("discretion circumstance"),
+        choices=[("", "—"), *Circumstance.choices],
+        required=False,
+        help_text=_("The band of the power item's discretion benchmark applied."),
+    )
+    reason_outside_band = forms.CharField(
+        label=_("reason for a fine outside the band"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    elements = forms.MultipleChoiceField(
+        label=_("elements of the decision document"),
+        choices=ELEMENTS,
+        initial=[v for v, _label in ELEMENTS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    cites_full_name_and_article = forms.BooleanField(
+        label=_("cites the full name of the law and the article"), required=False, initial=True
+    )
+
+    def setup(self) -> None:
+        self.add_penalty_rows(self.case)
+        self.approver = Officer.objects.filter(user=self.user, organ_id=self.case.organ_id).first()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["penalties"] = self.clean_penalties(data, required=data.get("outcome") == "penalty")
+        if self.approver is None:
+            self.add_error(None, _("Your account is not linked to an officer of the registry."))
+        return data
+
+    def fields_for_service(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "approved_by": self.approver,
+            "outcome": d["outcome"],
+            "penalties": d["penalties"],
+            "elements": list(d["elements"]),
+            "cites_full_name_and_article": d["cites_full_name_and_article"],
+            "circumstance": d["circumstance"] or None,
+            "reason_outside_band": d["reason_outside_band"],
+        }
+
+
+@registered_step
+class ServedForm(StepForm):
+    step = "served"
+    service = staticmethod(services.serve_decision)
+    method = forms.ChoiceField(label=_("method of service"), choices=SERVICE_METHODS)
+    signed_by = forms.ChoiceField(label=_("signed by"), choices=SIGNED_BY)
+    electronic_consent = forms.BooleanField(
+        label=_("the party consented to electronic service"), required=False
+    )
+
+    def fields_for_service(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        consent = d["electronic_consent"] if d["method"] == "electronic" else None
+        return {"method": d["method"], "signed_by": d["signed_by"], "electronic_consent": consent}
+
+
+@registered_step
+class PaidForm(StepForm):
+    step = "paid"
+    service = staticmethod(services.record_payment)
+    amount = forms.DecimalField(
+        label=_("amount paid (yuan)"), min_value=0, max_digits=14, decimal_places=2
+    )
+    onsite = forms.BooleanField(label=_("collected on the spot"), required=False)
+    onsite_reason = forms.ChoiceField(
+        label=_("reason for collecting on the spot"), choices=ONSITE_REASONS, required=False
+    )
+
+    def fields_for_service(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "amount": _amount(d["amount"]),
+            "onsite": d["onsite"],
+            "onsite_reason": d["onsite_reason"] or None,
+        }
+
+
+@registered_step
+class DeferralForm(StepForm):
+    step = "deferral_approved"
+    service = staticmethod(services.approve_deferral)
+    until = forms.DateField(label=_("to be paid by"), widget=DATE)
+
+    def fields_for_service(self) -> dict[str, Any]:
+        return {"until": self.cleaned_data["until"]}
+
+
+@registered_step
+class DemandForm(StepForm):
+    step = "demand"
+    service = staticmethod(services.serve_demand)
+    served_on = forms.DateField(
+        label=_("served on"), widget=DATE, required=False, help_text=_("Default: the date above.")
+    )
+
+    def fields_for_service(self) -> dict[str, Any]:
+        return {"served_on": self.cleaned_data["served_on"]}
+
+
+@registered_step
+class CourtApplicationForm(StepForm):
+    step = "court_application"
+    service = staticmethod(services.apply_to_court)
+
+
+@registered_step
+class DisclosedForm(StepForm):
+    step = "disclosed"
+    service = staticmethod(services.mark_disclosed)
+
+
+@registered_step
+class ClosedForm(StepForm):
+    step = "closed"
+    service = staticmethod(services.close_case)

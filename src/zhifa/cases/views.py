@@ -1,0 +1,457 @@
+"""Case pages (issue #6): the work list with deadlines, opening a case, the case page,
+one form per step, the suspension of the case clock and the organ head's approvals.
+
+The views are thin: every state change is a function of ``cases.services`` (which asks
+the rules engine), the steps offered come from ``workflow.next_steps`` and the search
+from ``filters.filter_cases``. Every case is read through the scope layer (another
+organ's case is a 404).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zhifa.accounts.models import Role
+from zhifa.catalogue.models import Circumstance
+from zhifa.catalogue.services import band_for
+from zhifa.core.scope import get_scoped_or_404, require_role, scoped
+from zhifa.records.models import Entry, Evidence
+from zhifa.records.presentation import action_label, actor_name
+from zhifa.records.services import EVIDENCE_ROLES
+from zhifa.rules.calendar_db import database_calendar
+from zhifa.rules.engine import RULES
+from zhifa.rules.engine.catalogue import DeadlineItem
+from zhifa.rules.engine.workdays import WorkCalendar
+
+from . import services, workflow
+from .casefile import ordered_steps, prefetch
+from .filters import filter_cases
+from .forms import (
+    STEP_FORMS,
+    OpenCaseForm,
+    ResumeForm,
+    StepForm,
+    SuspendForm,
+    basis_prefill,
+    power_items_for,
+    step_label,
+)
+from .models import Case, CaseOfficer, CaseStatus, OfficerRole, Procedure
+
+PAGE_SIZE = 25
+#: Who may open a case and take its steps (the service checks each step's actor).
+ACT_ROLES = (Role.OFFICER, Role.ORGAN_HEAD)
+
+
+# --- deadlines as the pages show them ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline of the engine, with what the page says about it."""
+
+    rule: str
+    citation: str
+    start: dt.date
+    due: dt.date
+    status: str  # met / missed / open / overdue
+    working_days_left: int | None  # open deadlines: working days until due
+    days_overdue: int | None  # overdue deadlines: calendar days past due
+
+    @property
+    def pending(self) -> bool:
+        return self.status in ("open", "overdue")
+
+
+def _deadline(item: DeadlineItem, today: dt.date, calendar: WorkCalendar) -> Deadline:
+    status = item.status(today)
+    rule = RULES.get(item.rule)
+    return Deadline(
+        rule=item.rule,
+        citation=rule.citation if rule else "",
+        start=item.start,
+        due=item.due.due,
+        status=status,
+        working_days_left=(
+            calendar.working_days_between(today, item.due.due) if status == "open" else None
+        ),
+        days_overdue=(today - item.due.due).days if status == "overdue" else None,
+    )
+
+
+def case_deadlines(case: Case, today: dt.date, calendar: WorkCalendar) -> list[Deadline]:
+    return [_deadline(d, today, calendar) for d in services.deadlines(case, today, calendar)]
+
+
+def nearest(deadlines: list[Deadline]) -> Deadline | None:
+    """The open or overdue deadline that falls due first."""
+    pending = [d for d in deadlines if d.pending]
+    return min(pending, key=lambda d: (d.due, d.rule)) if pending else None
+
+
+# --- the work list ---------------------------------------------------------------------
+
+
+def _mine(user: Any) -> Q:
+    """Cases the user works on: an investigator linked to the user's officer, or the
+    user opened the case (before its registration names the investigators)."""
+    investigator = CaseOfficer.objects.filter(
+        case=OuterRef("pk"), role=OfficerRole.INVESTIGATOR, officer__user=user
+    )
+    opened = Entry.objects.filter(
+        object_type="cases.case",
+        object_id=Cast(OuterRef("pk"), output_field=CharField()),
+        action="case.open",
+        actor=user,
+    )
+    return Q(Exists(investigator)) | Q(Exists(opened))
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    require_role(user, *Role.values)
+    q = request.GET.get("q", "").strip()[:100]
+    status = request.GET.get("status", "")
+    status = status if status in CaseStatus.values else ""
+    procedure = request.GET.get("procedure", "")
+    procedure = procedure if procedure in Procedure.values else ""
+    can_narrow = user.role == Role.OFFICER
+    show_all = not can_narrow or request.GET.get("all") == "1"
+    cases: QuerySet[Case] = scoped(user, Case.objects.all())
+    if not show_all:
+        cases = cases.filter(_mine(user))
+        if not status:
+            cases = cases.exclude(status=CaseStatus.CLOSED)
+    cases = filter_cases(cases, q=q, status=status, procedure=procedure)
+    page = Paginator(prefetch(cases), PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    calendar = database_calendar()
+    rows = [
+        {"case": case, "deadline": nearest(case_deadlines(case, today, calendar))}
+        for case in page.object_list
+    ]
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filters": {"q": q, "status": status, "procedure": procedure},
+            "statuses": CaseStatus.choices,
+            "procedures": Procedure.choices,
+            "can_narrow": can_narrow,
+            "show_all": show_all,
+            "can_open": user.role in ACT_ROLES,
+        },
+    )
+
+
+# --- opening a case ----------------------------------------------------------------------
+
+
+def show_service_errors(form: Form, exc: ValidationError) -> None:
+    """A service's ``ValidationError`` on the form: each field's messages on the field
+    (when the form has it), the rest at the top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                prefixed = target is None and field != "__all__"
+                form.add_error(target, f"{field}: {error}" if prefixed else error)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_open(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    require_role(user, *ACT_ROLES)
+    if user.organ is None:
+        raise PermissionDenied
+    if request.method == "POST":
+        form = OpenCaseForm(request.POST, organ=user.organ)
+        if form.is_valid():
+            args = form.service_arguments()
+            try:
+                case = services.open_case(user.organ, actor=user, **args)
+            except ValidationError as exc:
+                if getattr(exc, "code", None) == "power_scope":
+                    form.add_error("power_item", exc.messages)
+                else:
+                    show_service_errors(form, exc)
+            else:
+                messages.success(request, _("Case %(number)s opened.") % {"number": case.case_id})
+                return redirect("cases:detail", pk=case.pk)
+    else:
+        initial: dict[str, Any] = {}
+        chosen = request.GET.get("power_item", "")
+        if chosen.isdigit():
+            item = power_items_for(user.organ, timezone.localdate()).filter(pk=int(chosen)).first()
+            if item is not None:
+                initial = basis_prefill(item, timezone.localdate())
+        form = OpenCaseForm(organ=user.organ, initial=initial)
+    return render(
+        request,
+        "cases/case_open.html",
+        {"form": form, "power_items": power_items_for(user.organ, timezone.localdate())},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- the case page -----------------------------------------------------------------------
+
+
+def _scoped_case(request: HttpRequest, pk: int) -> Case:
+    return get_scoped_or_404(
+        request.user, Case.objects.select_related("organ__region", "power_item"), pk=pk
+    )
+
+
+def _timeline(user: Any, case: Case) -> list[dict[str, Any]]:
+    entries = (
+        scoped(
+            user,
+            Entry.objects.filter(object_type="cases.case", object_id=str(case.pk)),
+            "organ",
+        )
+        .select_related("organ", "actor")
+        .order_by("recorded_at", "organ_id", "seq")
+    )
+    return [
+        {"entry": e, "actor_name": actor_name(e), "action_label": action_label(e.action)}
+        for e in entries
+    ]
+
+
+def case_context(
+    request: HttpRequest,
+    case: Case,
+    suspend_form: SuspendForm | None = None,
+    resume_form: ResumeForm | None = None,
+) -> dict[str, Any]:
+    user: Any = request.user
+    case = prefetch(Case.objects.filter(pk=case.pk)).get()
+    today = timezone.localdate()
+    calendar = database_calendar()
+    steps = ordered_steps(case)
+    offered = workflow.next_steps(case, user)
+    open_suspension = next((s for s in case.suspensions.all() if s.end is None), None)
+    evidence = (
+        scoped(
+            user,
+            Evidence.objects.filter(object_type="cases.case", object_id=str(case.pk)),
+            "organ",
+        )
+        .select_related("uploaded_by")
+        .prefetch_related("collected_by")
+    )
+    can_act = user.role in ACT_ROLES and case.status != CaseStatus.CLOSED
+    catalogue_name = {v: k for k, v in services.FORMAT_CIRCUMSTANCE.items()}
+    applied = (case.benchmark or {}).get("circumstance", "")
+    return {
+        "case": case,
+        "circumstance": dict(Circumstance.choices).get(catalogue_name.get(applied, ""), applied),
+        "deadlines": case_deadlines(case, today, calendar),
+        "steps": [{"step": s, "label": step_label(s.step)} for s in steps],
+        "next_steps": [{"step": s, "label": step_label(s)} for s in offered if s in STEP_FORMS],
+        "officers": sorted(case.case_officers.all(), key=lambda r: r.pk),
+        "suspensions": sorted(case.suspensions.all(), key=lambda s: (s.start, s.pk)),
+        "open_suspension": open_suspension,
+        "can_suspend": can_act and open_suspension is None,
+        "can_resume": can_act and open_suspension is not None,
+        "suspend_form": suspend_form or SuspendForm(),
+        "resume_form": resume_form or ResumeForm(),
+        "rows": _timeline(user, case),
+        "evidence": list(evidence),
+        "object_type": "cases.case",
+        "can_add_evidence": user.role in EVIDENCE_ROLES,
+    }
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_role(request.user, *Role.values)  # type: ignore[arg-type]
+    case = _scoped_case(request, pk)
+    return render(request, "cases/case_detail.html", case_context(request, case))
+
+
+@login_required
+@require_POST
+def case_suspend(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    case = _scoped_case(request, pk)
+    require_role(user, *ACT_ROLES)
+    form = SuspendForm(request.POST)
+    if form.is_valid():
+        try:
+            services.suspend_case(
+                case, actor=user, on=form.cleaned_data["on"], reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            show_service_errors(form, exc)
+        else:
+            messages.success(request, _("The case clock is suspended."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(
+        request,
+        "cases/case_detail.html",
+        case_context(request, case, suspend_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def case_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    case = _scoped_case(request, pk)
+    require_role(user, *ACT_ROLES)
+    form = ResumeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.resume_case(case, actor=user, on=form.cleaned_data["on"])
+        except ValidationError as exc:
+            show_service_errors(form, exc)
+        else:
+            messages.success(request, _("The case clock runs again."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(
+        request,
+        "cases/case_detail.html",
+        case_context(request, case, resume_form=form),
+        status=400,
+    )
+
+
+# --- the steps ---------------------------------------------------------------------------
+
+
+def _bands(case: Case, on: dt.date) -> list[dict[str, Any]]:
+    """The discretion band of each circumstance in force on ``on`` (the catalogue's
+    benchmark of the power item; DISC-benchmark)."""
+    if case.power_item is None:
+        return []
+    rows = []
+    for value, label in Circumstance.choices:
+        choice = band_for(case.power_item, on, value)
+        rows.append({"value": value, "label": label, "band": choice.band if choice else None})
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_form(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    user: Any = request.user
+    case = _scoped_case(request, pk)
+    form_class = STEP_FORMS.get(step)
+    if form_class is None:
+        raise Http404
+    if step not in workflow.next_steps(case, user):
+        if step in workflow.next_steps(case):
+            raise PermissionDenied  # the step is due, but not this user's to take
+        raise Http404
+    findings: list[dict[str, str]] = []
+    form: StepForm
+    if request.method == "POST":
+        form = form_class(request.POST, case=case, user=user)
+        if form.is_valid():
+            try:
+                saved = form.submit()
+            except services.RuleViolation as exc:
+                findings = exc.findings
+            except services.CaseConflict as exc:
+                form.add_error(None, exc.messages)
+            except ValidationError as exc:
+                show_service_errors(form, exc)
+            else:
+                text = _("%(step)s recorded.") % {"step": step_label(step)}
+                if saved.document_number:
+                    text += " " + _("Document number: %(number)s") % {
+                        "number": saved.document_number
+                    }
+                messages.success(request, text)
+                return redirect("cases:detail", pk=case.pk)
+    else:
+        form = form_class(
+            case=case,
+            user=user,
+            initial={"on": timezone.localdate(), "expected_steps": case.steps.count()},
+        )
+    on = timezone.localdate()
+    if form.is_bound and form.is_valid():
+        on = form.cleaned_data["on"]
+    context = {
+        "case": case,
+        "form": form,
+        "step": step,
+        "label": step_label(step),
+        "findings": findings,
+        "penalty_rows": form.penalty_rows() if hasattr(form, "penalty_rows") else [],
+        "bands": _bands(case, on) if step == "decision" else [],
+        "approver": getattr(form, "approver", None),
+    }
+    status = 400 if (findings or form.errors) else 200
+    return render(request, "cases/step_form.html", context, status=status)
+
+
+# --- approvals ---------------------------------------------------------------------------
+
+
+def _last_review(case: Case) -> str | None:
+    reviews = [s for s in ordered_steps(case) if s.step == "legal_review"]
+    return str(reviews[-1].data.get("result")) if reviews else None
+
+
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    """What waits for the organ head, derived from each open case's state
+    (``workflow.next_steps`` for the head): registrations (APL 54), decisions after the
+    prior notice (APL 57), open seizures (ACL 25 extension) and served decisions
+    (deferral, APL 66)."""
+    user: Any = request.user
+    require_role(user, Role.ORGAN_HEAD)
+    cases = prefetch(
+        scoped(user, Case.objects.exclude(status=CaseStatus.CLOSED)).order_by("created_at", "pk")
+    )
+    groups: dict[str, list[dict[str, Any]]] = {
+        "registration": [],
+        "decision": [],
+        "seizure": [],
+        "deferral": [],
+    }
+    for case in cases:
+        offered = workflow.next_steps(case, user)
+        if "registered" in offered:
+            groups["registration"].append({"case": case, "steps": ["registered"]})
+        if "decision" in offered and case.procedure == Procedure.GENERAL:
+            steps = [s for s in ("collective_discussion", "decision") if s in offered]
+            groups["decision"].append({"case": case, "steps": steps, "review": _last_review(case)})
+        if "seizure_extended" in offered:
+            groups["seizure"].append({"case": case, "steps": ["seizure_extended", "seizure_ended"]})
+        if "deferral_approved" in offered:
+            groups["deferral"].append({"case": case, "steps": ["deferral_approved"]})
+    labelled = {
+        name: [
+            {**row, "links": [{"step": s, "label": step_label(s)} for s in row["steps"]]}
+            for row in rows
+        ]
+        for name, rows in groups.items()
+    }
+    return render(request, "cases/approvals.html", {"groups": labelled})
