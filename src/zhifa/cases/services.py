@@ -720,7 +720,9 @@ def serve_decision(
     electronic_consent: bool | None = None,
     expected_steps: int,
 ) -> CaseStep:
-    extra = {} if electronic_consent is None else {"electronic_consent": electronic_consent}
+    extra: dict[str, Any] = (
+        {} if electronic_consent is None else {"electronic_consent": electronic_consent}
+    )
     return add_step(
         case,
         "served",
@@ -743,7 +745,7 @@ def record_payment(
     onsite_reason: str | None = None,
     expected_steps: int,
 ) -> CaseStep:
-    extra = {} if onsite_reason is None else {"onsite_reason": onsite_reason}
+    extra: dict[str, Any] = {} if onsite_reason is None else {"onsite_reason": onsite_reason}
     return add_step(
         case,
         "paid",
