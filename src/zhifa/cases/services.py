@@ -1163,7 +1163,7 @@ def record_transfer_result(
     """
     with transaction.atomic():
         locked = (
-            Transfer.objects.select_for_update()
+            Transfer.objects.select_for_update(of=("self",))
             .select_related("case__organ", "to_organ")
             .get(pk=transfer.pk)
         )
