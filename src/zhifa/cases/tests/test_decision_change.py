@@ -16,7 +16,7 @@ from zhifa.core.testing import make_user
 from zhifa.records.models import Entry
 from zhifa.registry.models import EnforcementSubject
 
-from .conftest import D, Walker, counts
+from .conftest import BASIS, PARTY, D, People, Walker, counts
 
 
 def _published(walk: Walker) -> None:
@@ -168,3 +168,52 @@ def test_a_transfer_is_not_changed_as_a_decision(walk: Walker) -> None:
         )
     assert refused.value.code == "none"
     assert counts() == before
+
+
+def test_in_the_summary_procedure_too_only_the_head_changes_the_decision(
+    organ_a: EnforcementSubject, power_item: object, people: People
+) -> None:
+    case = services.open_case(
+        organ_a,
+        actor=people.officer_user,
+        on=D("2026-03-02"),
+        procedure="summary",
+        power_item=power_item,  # type: ignore[arg-type]
+        party=PARTY,
+        violation={"occurred_on": "2026-03-02", "discovered_on": "2026-03-02", "harm": "minor"},
+        basis={**BASIS, "fine_min": 200, "fine_max": 2000},
+    )
+    walk = Walker(case, people)
+    walk(
+        services.record_investigation,
+        on=D("2026-03-02"),
+        officers=[people.o1, people.o2],
+        evidence=["on_site_record"],
+    )
+    walk(
+        services.serve_prior_notice,
+        on=D("2026-03-02"),
+        written=False,
+        hearing_right_notified=False,
+        intended=[{"type": "warning"}],
+    )
+    walk(
+        services.issue_decision,
+        on=D("2026-03-02"),
+        approved_by=people.o1,
+        penalties=[{"type": "warning"}],
+    )
+    assert "decision_changed" not in next_steps(case, people.officer_user)
+    assert "decision_changed" in next_steps(case, people.head_user)
+    before = counts()
+    with pytest.raises(PermissionDenied):
+        walk(services.change_decision, on=D("2026-03-03"), how="revoked", reason="撤销")
+    assert counts() == before
+    changed = walk(
+        services.change_decision,
+        actor=people.head_user,
+        on=D("2026-03-03"),
+        how="revoked",
+        reason="当事人申请行政复议，本机关自行撤销",
+    )
+    assert changed.data["how"] == "revoked"
