@@ -44,6 +44,7 @@ class CaseStatus(models.TextChoices):
     HEARING = "hearing", _("Hearing")
     REVIEW = "review", _("Legal review")
     DECIDED = "decided", _("Decided")
+    TRANSFERRED = "transferred", _("Transferred")
     EXECUTION = "execution", _("Execution")
     CLOSED = "closed", _("Closed")
 
@@ -228,3 +229,115 @@ class Suspension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.case_id} {self.start}–{self.end or ''}"
+
+
+class DecisionChange(models.TextChoices):
+    """How a decision ceased to stand as issued (the format's ``decision_changed.how``;
+    APL Art. 48: a published decision that is changed, revoked, declared unlawful or
+    declared void is withdrawn from publication)."""
+
+    CHANGED = "changed", _("Changed")
+    REVOKED = "revoked", _("Revoked")
+    UNLAWFUL = "unlawful", _("Declared unlawful")
+    VOID = "void", _("Declared void")
+
+
+class TransferKind(models.TextChoices):
+    ORGAN = "organ", _("Another administrative organ")
+    JUDICIAL = "judicial", _("Judicial organs")
+
+
+class TransferResult(models.TextChoices):
+    PENDING = "pending", _("Awaiting the reply")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    RETURNED = "returned", _("Returned")
+
+
+class Transfer(models.Model):
+    """A case transferred (移送) to another organ or to the judicial organs (APL Art. 27;
+    legal-rules.md APL-27-transfer; docs/adr/0007-transfer-and-decision-change.md).
+
+    The transfer *is* the case's decision step with outcome ``transfer``
+    (``step``): the organ head's decision to transfer and the written transfer letter
+    are one act, so the letter carries the number that step issued
+    (``DocumentType.TRANSFER_LETTER``) and ``letter_number`` repeats it — one letter,
+    one number, never a second one. The row adds what the format's step cannot hold:
+    the receiver, the reason and the receiver's written reply.
+    """
+
+    record_organ_field = "case__organ"
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="transfers"
+    )
+    step = models.OneToOneField(
+        CaseStep,
+        verbose_name=_("decision step"),
+        on_delete=models.PROTECT,
+        related_name="transfer",
+    )
+    kind = models.CharField(_("transferred to"), max_length=16, choices=TransferKind.choices)
+    to_organ = models.ForeignKey(
+        EnforcementSubject,
+        verbose_name=_("receiving organ"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incoming_transfers",
+        help_text=_("The receiving organ when it is in the registry."),
+    )
+    receiver_name = models.CharField(
+        _("receiver"),
+        max_length=255,
+        blank=True,
+        help_text=_("The receiving organ's name when it is not in the registry."),
+    )
+    reason = models.TextField(_("reason"))
+    letter_number = models.CharField(_("transfer letter number"), max_length=64)
+    sent_on = models.DateField(_("sent on"))
+    result = models.CharField(
+        _("result"), max_length=16, choices=TransferResult.choices, default=TransferResult.PENDING
+    )
+    result_on = models.DateField(_("reply date"), null=True, blank=True)
+    result_note = models.TextField(_("reply"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    result_actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reply recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["-sent_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(to_organ__isnull=False) | ~models.Q(receiver_name=""),
+                name="transfer_has_receiver",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(result="pending", result_on__isnull=True)
+                | (~models.Q(result="pending") & models.Q(result_on__isnull=False)),
+                name="transfer_result_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.case_id} → {self.receiver}"
+
+    @property
+    def receiver(self) -> str:
+        """The receiving organ's name, from the registry when it is there."""
+        return self.to_organ.name if self.to_organ is not None else self.receiver_name

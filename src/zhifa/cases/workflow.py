@@ -15,14 +15,17 @@ from typing import TYPE_CHECKING
 from zhifa.accounts.models import Role
 
 from .casefile import is_prefetched, ordered_steps
-from .models import Case, CaseStatus
+from .models import Case, CaseStatus, Transfer
 
 if TYPE_CHECKING:
     from zhifa.accounts.models import User
 
 #: Steps only an organ head takes (the head approves them: registration APL 54, the
-#: decision APL 57, a deferral APL 66, the collective discussion APL 57(2)).
-HEAD_STEPS = frozenset({"registered", "decision", "collective_discussion", "deferral_approved"})
+#: decision APL 57, a deferral APL 66, the collective discussion APL 57(2)); a change of
+#: the decision is recorded by the head who answers for the decision.
+HEAD_STEPS = frozenset(
+    {"registered", "decision", "collective_discussion", "deferral_approved", "decision_changed"}
+)
 #: Steps only a legal reviewer takes (APL 58).
 REVIEWER_STEPS = frozenset({"legal_review"})
 
@@ -35,12 +38,25 @@ def _open(steps: Sequence[str], start: str, ends: Sequence[str]) -> bool:
     return not any(s in ends for s in steps[last_start + 1 :])
 
 
-def procedural_next_steps(procedure: str, steps: Sequence[str], suspended: bool) -> list[str]:
-    """The steps that may follow ``steps`` in ``procedure`` (format step names)."""
+def procedural_next_steps(
+    procedure: str, steps: Sequence[str], suspended: bool, transfer: str | None = None
+) -> list[str]:
+    """The steps that may follow ``steps`` in ``procedure`` (format step names).
+
+    ``transfer`` is the result of the transfer the last decision made (``pending``,
+    ``accepted``, ``rejected``, ``returned``; ``""`` for a transfer decision with no
+    transfer row, e.g. imported), ``None`` when the last decision is not a transfer.
+    A transferred case waits for the receiver's reply (nothing is offered), is closed
+    once accepted, and continues as an undecided case when rejected or returned
+    (docs/adr/0007-transfer-and-decision-change.md)."""
     done = set(steps)
     if "closed" in done or suspended:
         return []
-    decided = "decision" in done
+    if transfer == "pending":
+        return []
+    if transfer in ("accepted", ""):
+        return ["closed"]
+    decided = "decision" in done and transfer not in ("rejected", "returned")
     if not decided:
         if procedure == "general" and "registered" not in done:
             return ["registered"]
@@ -76,7 +92,15 @@ def procedural_next_steps(procedure: str, steps: Sequence[str], suspended: bool)
             offered.append("court_application")
     if "disclosed" not in done:
         offered.append("disclosed")
-    offered += ["decision_changed", "closed"]
+    last_decision = max(i for i, s in enumerate(steps) if s == "decision")
+    if "decision_changed" not in steps[last_decision + 1 :]:
+        offered.append("decision_changed")
+    elif _open(steps, "disclosed", ["disclosure_withdrawn"]) and _open(
+        steps, "decision_changed", ["disclosure_withdrawn"]
+    ):
+        # APL 48: the published decision that was changed is withdrawn.
+        offered.append("disclosure_withdrawn")
+    offered.append("closed")
     return offered
 
 
@@ -100,9 +124,47 @@ def next_steps(case: Case, user: User | None = None) -> list[str]:
         suspended = case.suspensions.filter(end__isnull=True).exists()
     if case.status == CaseStatus.CLOSED:
         return []
-    offered = procedural_next_steps(case.procedure, steps, suspended)
+    offered = procedural_next_steps(case.procedure, steps, suspended, _transfer_state(case, steps))
     if user is None:
         return offered
     if case.procedure == "summary":
-        return [s for s in offered if user.role in (Role.OFFICER, Role.ORGAN_HEAD)]
+        return [
+            s
+            for s in offered
+            if user.role in (Role.OFFICER, Role.ORGAN_HEAD)
+            and (s != "decision_changed" or user.role == Role.ORGAN_HEAD)
+        ]
     return [s for s in offered if may_take(user, s)]
+
+
+def _transfer_state(case: Case, steps: list[str]) -> str | None:
+    """The result of the transfer the case's last decision made, ``""`` when that
+    decision is a transfer with no transfer row, ``None`` when it is no transfer.
+    ``steps`` are the case's step names (no query unless the case has a decision)."""
+    if "decision" not in steps:
+        return None
+    if is_prefetched(case, "steps"):
+        last = next((s for s in reversed(ordered_steps(case)) if s.step == "decision"), None)
+    else:
+        last = case.steps.filter(step="decision").order_by("-index").first()
+    if last is None or last.data.get("outcome") != "transfer":
+        return None
+    transfer = Transfer.objects.filter(step=last).first()
+    return "" if transfer is None else transfer.result
+
+
+def may_transfer(case: Case, user: User) -> bool:
+    """Whether ``user`` may be offered the transfer of ``case`` (``services.transfer_case``
+    checks the rest): an organ head of the case's organ, a general-procedure case that is
+    open, not suspended and has no decision in force."""
+    from .services import decision_in_force
+
+    if user.role != Role.ORGAN_HEAD or user.organ_id != case.organ_id:
+        return False
+    if case.procedure != "general" or case.status == CaseStatus.CLOSED:
+        return False
+    if not case.steps.filter(step="registered").exists():
+        return False
+    if case.suspensions.filter(end__isnull=True).exists():
+        return False
+    return decision_in_force(case) is None
