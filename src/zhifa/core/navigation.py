@@ -1,7 +1,6 @@
 """The navigation shell and the per-role home page sections.
 
-A section whose module is not built yet says so, naming its issue, instead of showing
-anything made up.
+Every section links to a working page; a module is listed only once it is built.
 """
 
 from __future__ import annotations
@@ -17,8 +16,7 @@ from zhifa.accounts.models import Role
 class Section:
     title: str
     description: str
-    url_name: str | None = None  # None: not built yet
-    pending_issue: int | None = None
+    url_name: str
     roles: frozenset[str] = field(default_factory=frozenset)
 
 
