@@ -70,7 +70,14 @@ def _last_acts(steps: list[dict[str, Any]]) -> dict[str, dt.date]:
 def _officers(case: Case, on: dt.date, steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     last = _last_acts(steps)
     out: dict[str, dict[str, Any]] = {}
-    rows: list[CaseOfficer] = list(case.case_officers.select_related("officer").order_by("pk"))
+    # Certificates and their status history in two queries for all officers, not two
+    # per officer (``_certificate`` reads ``certificates.all()`` and ``status_on`` reads
+    # ``history.all()``; an officer in several roles is fetched once per row).
+    rows: list[CaseOfficer] = list(
+        case.case_officers.select_related("officer")
+        .prefetch_related("officer__certificates__history")
+        .order_by("pk")
+    )
     for row in rows:
         if row.ref in out:
             out[row.ref]["conflict_of_interest"] |= row.conflict_of_interest
