@@ -36,7 +36,7 @@ from zhifa.catalogue import services as catalogue_services
 from zhifa.catalogue.models import Article, PowerCategory, PowerItem
 from zhifa.records.services import create_checkpoints
 from zhifa.registry import services as registry_services
-from zhifa.registry.demo import demo_id_number
+from zhifa.registry.demo import ISSUER, demo_id_number
 from zhifa.registry.demo import organs as demo_organs
 from zhifa.registry.models import Certificate, EnforcementSubject, Officer, OfficerKind
 from zhifa.rules.calendar_db import database_calendar
@@ -273,15 +273,18 @@ def _people(actor: User, today: date) -> tuple[Actors, Actors]:
             enforcement_fields="食品安全",
             id_number=demo_id_number("33042119930517124"),
         )
-    if not Certificate.objects.filter(number="330421-0002").exists():
-        registry_services.issue_certificate(
-            qian,
-            number="330421-0002",
-            issuing_authority="嘉兴市人民政府（演示）",
-            valid_from=today - timedelta(days=400),
-            valid_to=today + timedelta(days=5 * 365 - 400),
-            actor=actor,
-        )
+    # The head holds an enforcement certificate too (he approves; he does not count
+    # as an investigator of the demo cases).
+    for officer, number in ((head, "330400-0007"), (qian, "330421-0002")):
+        if not Certificate.objects.filter(number=number).exists():
+            registry_services.issue_certificate(
+                officer,
+                number=number,
+                issuing_authority=ISSUER,
+                valid_from=today - timedelta(days=400),
+                valid_to=today + timedelta(days=5 * 365 - 400),
+                actor=actor,
+            )
 
     item = PowerItem.objects.get(subject=city, code="JXSJ-CF-001")
     county_item = PowerItem.objects.filter(subject=county, code=COUNTY_ITEM).first()
