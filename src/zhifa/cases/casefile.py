@@ -105,7 +105,12 @@ def _officers(case: Case, on: dt.date, steps: list[dict[str, Any]]) -> list[dict
     if is_prefetched(case, "case_officers"):
         rows = sorted(case.case_officers.all(), key=lambda r: r.pk)
     else:
-        rows = list(case.case_officers.select_related("officer").order_by("pk"))
+        # Certificates and their status history in two queries for all officers.
+        rows = list(
+            case.case_officers.select_related("officer")
+            .prefetch_related("officer__certificates__history")
+            .order_by("pk")
+        )
     for row in rows:
         if row.ref in out:
             out[row.ref]["conflict_of_interest"] |= row.conflict_of_interest

@@ -4,8 +4,9 @@ the expiry task as ``system:registry.expire``). This demo only signs a checkpoin
 every chain that grew, so the verification, the supervisor's browser and the export
 have something to show. Idempotent: a run that changed nothing signs nothing.
 
-There is no demo evidence: evidence belongs to a case, and the platform has no cases
-yet; a certificate or an entrustment instrument is not evidence.
+The demo cases (``cases/demo.py``) run after this one, record their steps as the
+organs' users and sign the chains again. There is no demo evidence: the demo cases
+have no evidence files, and a certificate or an entrustment instrument is not evidence.
 """
 
 from __future__ import annotations
