@@ -10,7 +10,7 @@ case-file format and the separation of duties (400), the rules engine (422) and 
 expected step count (409). A refused write writes nothing.
 
 Errors have the one shape of ``core.api`` (``ErrorOut``). Paths of fields in a request
-body are ``body.payload.<field>`` (as pydantic reports them, e.g. ``body.payload.by.0``)
+body are ``body.<field>`` (as pydantic reports them, e.g. ``body.by.0``)
 or ``body.<field>`` for a field a service function names.
 """
 
@@ -619,8 +619,8 @@ STEP_NAMES = frozenset(s.model_fields["step"].annotation.__args__[0] for s in ST
 
 
 def _untagged(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    """Report errors at the field (``body.payload.on``), not under the union member's
-    tag (``body.payload.registered.on``); an unknown step at ``body.payload.step``."""
+    """Report errors at the field (``body.on``), not under the union member's
+    tag (``body.registered.on``); an unknown step at ``body.step``."""
     try:
         return handler(value)
     except PydanticValidationError as exc:
@@ -723,7 +723,7 @@ def _resolve_officers(case: Case, fields: dict[str, Any]) -> None:
 
 
 def _rule_violation(exc: services.RuleViolation) -> Status[dict[str, Any]]:
-    findings = [{"path": "body.payload.step", **f} for f in exc.findings]
+    findings = [{"path": "body.step", **f} for f in exc.findings]
     return Status(422, error_body(422, "rule_violation", exc.messages[0], findings))
 
 

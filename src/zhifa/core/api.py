@@ -41,7 +41,12 @@ def error_body(
 
 
 def _path(loc: Any) -> str:
+    """``body.<field>…`` for a body field, whichever name the endpoint gives its body
+    parameter (django-ninja puts it second), so that schema errors and the services'
+    field errors (``on_django_validation_error``) name a field the same way."""
     parts = [str(p) for p in (loc or [])]
+    if len(parts) >= 2 and parts[0] == "body":
+        del parts[1]
     return ".".join(parts)
 
 
