@@ -86,7 +86,7 @@ def take_step(
     if fill is not None:
         fill(page)
     submit(page, f"/cases/{pk}/")
-    message = page.locator("ul.messages").inner_text()
+    message: str = page.locator("ul.messages").inner_text()
     assert "已记录" in message, message
     return message
 
@@ -287,7 +287,7 @@ def test_a_general_case_from_opening_to_closure_in_the_browser(
         "disclosed",
         "closed",
     ]
-    assert case.benchmark["circumstance"] == "ordinary"  # the general band applied
+    assert (case.benchmark or {}).get("circumstance") == "ordinary"  # the general band applied
     assert case.steps.get(step="legal_review").on == today
 
     # The acceptance check, as a user runs it.
