@@ -98,19 +98,25 @@ def _last_acts(steps: list[dict[str, Any]]) -> dict[str, dt.date]:
     return last
 
 
-def _officers(case: Case, on: dt.date, steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def officer_rows(case: Case) -> list[CaseOfficer]:
+    """The case's officer rows in ``pk`` order, with their officers, certificates and
+    the certificates' status history (three queries, or none when prefetched)."""
+    if is_prefetched(case, "case_officers"):
+        return sorted(case.case_officers.all(), key=lambda r: r.pk)
+    # Certificates and their status history in two queries for all officers.
+    return list(
+        CaseOfficer.objects.filter(case=case)
+        .select_related("officer")
+        .prefetch_related("officer__certificates__history")
+        .order_by("pk")
+    )
+
+
+def _officers(
+    rows: list[CaseOfficer], on: dt.date, steps: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     last = _last_acts(steps)
     out: dict[str, dict[str, Any]] = {}
-    rows: list[CaseOfficer]
-    if is_prefetched(case, "case_officers"):
-        rows = sorted(case.case_officers.all(), key=lambda r: r.pk)
-    else:
-        # Certificates and their status history in two queries for all officers.
-        rows = list(
-            case.case_officers.select_related("officer")
-            .prefetch_related("officer__certificates__history")
-            .order_by("pk")
-        )
     for row in rows:
         if row.ref in out:
             out[row.ref]["conflict_of_interest"] |= row.conflict_of_interest
@@ -132,14 +138,21 @@ def _officers(case: Case, on: dt.date, steps: list[dict[str, Any]]) -> list[dict
     return list(out.values())
 
 
-def _agency(case: Case) -> dict[str, Any]:
+def agency_powers(case: Case) -> list[str] | None:
+    """The power codes of the case's organ for its ``agency`` section (``None`` when
+    the case keeps an imported ``agency``: no query then)."""
+    if case.agency is not None:
+        return None
+    organ = case.organ
+    if is_prefetched(organ, "power_items"):
+        return sorted(p.code for p in organ.power_items.all())
+    return sorted(organ.power_items.values_list("code", flat=True))
+
+
+def _agency(case: Case, powers: list[str] | None) -> dict[str, Any]:
     if case.agency is not None:
         return dict(case.agency)
     organ = case.organ
-    if is_prefetched(organ, "power_items"):
-        powers = sorted(p.code for p in organ.power_items.all())
-    else:
-        powers = sorted(organ.power_items.values_list("code", flat=True))
     return {
         "name": organ.name,
         "region_code": organ.region.code,
@@ -175,9 +188,32 @@ def export_document(
     last. The format has one certificate per officer: each officer's is the one valid on
     their last act in the case (as_of when they have not acted), so a renewed
     certificate does not make earlier acts look unqualified."""
-    day = as_of or dt.date.today()
+    return build_document(
+        case,
+        day=as_of or dt.date.today(),
+        proposed=proposed,
+        steps=ordered_steps(case),
+        suspensions=list(case.suspensions.all()),
+        rows=officer_rows(case),
+        powers=agency_powers(case),
+    )
+
+
+def build_document(
+    case: Case,
+    *,
+    day: dt.date,
+    proposed: dict[str, Any] | None,
+    steps: list[CaseStep],
+    suspensions: list[Suspension],
+    rows: list[CaseOfficer],
+    powers: list[str] | None,
+) -> dict[str, Any]:
+    """``export_document`` from rows the caller already loaded (``add_step`` loads them
+    once under the case's lock): ``steps`` in order, ``rows`` from ``officer_rows``,
+    ``powers`` from ``agency_powers``. No query."""
     settings: dict[str, Any] = dict(case.settings)
-    excluded = suspended_days(list(case.suspensions.all()), day)
+    excluded = suspended_days(suspensions, day)
     if excluded:
         settings["decision_excluded_days"] = settings.get("decision_excluded_days", 0) + excluded
     document: dict[str, Any] = {
@@ -187,7 +223,7 @@ def export_document(
         "procedure": case.procedure,
         "as_of": day.isoformat(),
         "settings": settings,
-        "agency": _agency(case),
+        "agency": _agency(case, powers),
         "power": case.power,
         "party": _party(case),
         "violation": case.violation,
@@ -195,11 +231,11 @@ def export_document(
     }
     if case.benchmark is not None:
         document["benchmark"] = case.benchmark
-    steps = [step_document(s.step, s.on, s.data) for s in ordered_steps(case)]
+    documents = [step_document(s.step, s.on, s.data) for s in steps]
     if proposed is not None:
-        steps.append(proposed)
-    document["officers"] = _officers(case, day, steps)
-    document["steps"] = steps
+        documents.append(proposed)
+    document["officers"] = _officers(rows, day, documents)
+    document["steps"] = documents
     return document
 
 

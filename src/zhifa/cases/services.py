@@ -37,14 +37,24 @@ from zhifa.rules.engine import (
     CaseFile,
     Finding,
     InvalidCaseFile,
+    Step,
     audit,
     step_findings,
     validate_document,
 )
 from zhifa.rules.engine.catalogue import DeadlineItem
+from zhifa.rules.engine.validation import validate_new_steps
 from zhifa.rules.engine.workdays import WorkCalendar
 
-from .casefile import OFFICER_FIELDS, case_file, export_document, officer_ref
+from .casefile import (
+    OFFICER_FIELDS,
+    agency_powers,
+    build_document,
+    case_file,
+    export_document,
+    officer_ref,
+    officer_rows,
+)
 from .models import (
     Case,
     CaseOfficer,
@@ -158,20 +168,22 @@ def _officers_named(fields: Mapping[str, Any]) -> list[tuple[str, Officer]]:
     return named
 
 
-def _roles(case: Case, role: str) -> set[str]:
-    return set(case.case_officers.filter(role=role).values_list("ref", flat=True))
-
-
 def _check_people(
-    case: Case, step: str, actor: User, named: list[tuple[str, Officer]], fields: Mapping[str, Any]
+    case: Case,
+    step: str,
+    actor: User,
+    named: list[tuple[str, Officer]],
+    fields: Mapping[str, Any],
+    rows: Sequence[CaseOfficer],
 ) -> None:
-    """Who may do what (issue #6): separation of duties and qualifications."""
+    """Who may do what (issue #6): separation of duties and qualifications. ``rows``
+    are the case's officer rows (``officer_rows``) before this step."""
     for _field, officer in named:
         if officer.organ_id != case.organ_id:
             raise ValidationError(
                 _("%(officer)s is not an officer of the case's organ.") % {"officer": officer}
             )
-    investigators = _roles(case, OfficerRole.INVESTIGATOR)
+    investigators = {r.ref for r in rows if r.role == OfficerRole.INVESTIGATOR}
     if step == "registered" and actor.role != Role.ORGAN_HEAD:
         raise PermissionDenied(_("Only an organ head approves the registration of a case."))
     if step == "hearing":
@@ -215,16 +227,38 @@ def _check_people(
                 raise PermissionDenied(_("Only an organ head approves the decision."))
 
 
-def _link_officers(case: Case, step: str, named: list[tuple[str, Officer]]) -> None:
+def _link_officers(
+    case: Case, step: str, named: list[tuple[str, Officer]], rows: list[CaseOfficer]
+) -> list[CaseOfficer]:
+    """Link the step's officers to the case in their roles; ``rows`` are the case's
+    officer rows (``officer_rows``). Creates the missing rows in one query (the case is
+    locked, so nobody else adds them meanwhile) and returns ``rows`` with the new ones,
+    loaded as ``officer_rows`` loads them."""
+    if step == "decision" and case.procedure == "summary":
+        return rows  # the deciding officer is an investigator already
+    have = {(r.ref, r.role) for r in rows}
+    new: list[CaseOfficer] = []
     for field, officer in named:
         role = _FIELD_ROLES.get(field)
-        if role is None:
+        if role is None or (officer_ref(officer), role) in have:
             continue
-        if step == "decision" and case.procedure == "summary":
-            continue  # the deciding officer is an investigator already
-        CaseOfficer.objects.get_or_create(
-            case=case, ref=officer_ref(officer), role=role, defaults={"officer": officer}
-        )
+        have.add((officer_ref(officer), role))
+        new.append(CaseOfficer(case=case, ref=officer_ref(officer), role=role, officer=officer))
+    if not new:
+        return rows
+    created = CaseOfficer.objects.bulk_create(new)
+    pks = [r.pk for r in created]
+    if None in pks:  # a backend that does not return the new keys
+        return officer_rows(case)
+    # The new rows with their officers' certificates, as officer_rows loads them (not
+    # the caller's Officer objects, whose caches this must not fill).
+    added = list(
+        CaseOfficer.objects.filter(pk__in=pks)
+        .select_related("officer")
+        .prefetch_related("officer__certificates__history")
+        .order_by("pk")
+    )
+    return [*rows, *added]
 
 
 def _document_type(step: str, data: Mapping[str, Any]) -> str | None:
@@ -267,7 +301,9 @@ def add_step(
     """
     with transaction.atomic():
         locked = Case.objects.select_for_update().select_related("organ__region").get(pk=case.pk)
-        count = locked.steps.count()
+        # Everything the checks and the document read, once, under the lock.
+        stored = list(CaseStep.objects.filter(case=locked).order_by("index"))
+        count = len(stored)
         if count != expected_steps:
             raise CaseConflict(
                 _(
@@ -281,23 +317,31 @@ def add_step(
         if locked.status == CaseStatus.CLOSED:
             raise ValidationError(_("The case is closed."), code="closed")
         named = _officers_named(fields)
-        _check_people(locked, step, actor, named, fields)
-        _link_officers(locked, step, named)
+        rows = officer_rows(locked)
+        _check_people(locked, step, actor, named, fields, rows)
+        rows = _link_officers(locked, step, named, rows)
         if case_benchmark is not None:
             locked.benchmark = _json(case_benchmark)
         data: dict[str, Any] = _json(fields)
-        document = export_document(
-            locked, as_of=on, proposed={"step": step, "on": on.isoformat(), **data}
+        proposed_step = {"step": step, "on": on.isoformat(), **data}
+        document = build_document(
+            locked,
+            day=on,
+            proposed=proposed_step,
+            steps=stored,
+            suspensions=list(Suspension.objects.filter(case=locked)),
+            rows=rows,
+            powers=agency_powers(locked),
         )
-        base_steps = document["steps"][:-1]
         try:
-            validate_document(document)
+            # The stored steps were validated when they were added: the case-level
+            # sections and the new step are checked (the same errors and paths).
+            validate_new_steps(document, count)
         except InvalidCaseFile as exc:
             raise _invalid(exc) from exc
         calendar = database_calendar()
-        full = CaseFile.from_dict(document)
-        base = CaseFile.from_dict({**document, "steps": base_steps})
-        proposed = full.steps[-1]
+        base = CaseFile.from_dict({**document, "steps": document["steps"][:-1]})
+        proposed = Step.from_dict(proposed_step)
         # One audit answers both: the errors refuse the step, the step's warnings are
         # kept with it.
         findings = step_findings(base, proposed, on=on, calendar=calendar)

@@ -28,8 +28,34 @@ def database_provider() -> MappingProvider:
         return MappingProvider()
 
 
+#: The last database provider built in this process, with the fingerprint of the rows
+#: it was built from (see ``database_calendar``).
+_cached: tuple[tuple[Any, ...], MappingProvider] | None = None
+
+
 def database_calendar() -> WorkCalendar:
-    return WorkCalendar(ChainProvider(database_provider(), library_provider()))
+    """The working-day calendar: the database's years first, then the library's.
+
+    Every call asks the database which years it holds and when each was last saved
+    (one small query: no holiday lists) and rebuilds the schedules only when that
+    changed, so a year imported or edited by any process (the CLI, the admin, another
+    worker) is used by the next call in every process — a per-process cache that cannot
+    serve stale holidays. A fresh ``WorkCalendar`` is returned each time (it memoises
+    per year)."""
+    global _cached
+    try:
+        fingerprint = tuple(
+            CalendarYear.objects.order_by("pk").values_list("pk", "year", "updated_at")
+        )
+    except (OperationalError, ProgrammingError):
+        return WorkCalendar(ChainProvider(MappingProvider(), library_provider()))
+    cached = _cached
+    if cached is None or cached[0] != fingerprint:
+        # The schedules and their fingerprint from one read (one snapshot).
+        rows = list(CalendarYear.objects.order_by("pk"))
+        provider = MappingProvider([row.to_schedule() for row in rows])
+        cached = _cached = (tuple((r.pk, r.year, r.updated_at) for r in rows), provider)
+    return WorkCalendar(ChainProvider(cached[1], library_provider()))
 
 
 def parse_calendar_file(path: Path) -> list[YearSchedule]:

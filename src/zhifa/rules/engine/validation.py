@@ -88,6 +88,15 @@ def _step_validators() -> dict[str, Draft202012Validator]:
     }
 
 
+@cache
+def _base_step_validator() -> Draft202012Validator:
+    """``$defs/step`` without its per-kind clauses: what ``_document_validator`` checks
+    of each step as an item of ``steps``."""
+    defs = json.loads(json.dumps(schema()["$defs"]))
+    defs["step"].pop("allOf")
+    return Draft202012Validator({"$defs": defs, "$ref": "#/$defs/step"}, format_checker=_formats)
+
+
 _JSON_TYPES = {
     dict: "object",
     list: "array",
@@ -171,6 +180,35 @@ def validate_document(document: Any) -> None:
             if isinstance(kind, str) and kind in validators:
                 for err in validators[kind].iter_errors(step):
                     errors.extend(_error(err, prefix=f"$.steps[{i}]"))
+    errors.extend(_region_code_errors(document))
+    if errors:
+        raise InvalidCaseFile(sorted(set(errors)))
+
+
+def validate_new_steps(document: Any, start: int) -> None:
+    """``validate_document`` for a document whose steps before ``start`` are known to be
+    valid (they were validated when they were stored): the case-level sections and the
+    steps from ``start`` on are checked, with the same errors and paths
+    (``$.steps[<index in the document>]…``) as ``validate_document`` reports for them.
+    Adding a step then costs the same however many steps the case has. Use
+    ``validate_document`` for anything from outside (imports, audits)."""
+    steps = document.get("steps") if isinstance(document, dict) else None
+    if not isinstance(steps, list) or start <= 0:
+        validate_document(document)
+        return
+    errors: list[FieldError] = []
+    for err in _document_validator().iter_errors({**document, "steps": []}):
+        errors.extend(_error(err))
+    validators = _step_validators()
+    for i in range(start, len(steps)):
+        step = steps[i]
+        prefix = f"$.steps[{i}]"
+        for err in _base_step_validator().iter_errors(step):
+            errors.extend(_error(err, prefix=prefix))
+        kind = step.get("step") if isinstance(step, dict) else None
+        if isinstance(kind, str) and kind in validators:
+            for err in validators[kind].iter_errors(step):
+                errors.extend(_error(err, prefix=prefix))
     errors.extend(_region_code_errors(document))
     if errors:
         raise InvalidCaseFile(sorted(set(errors)))

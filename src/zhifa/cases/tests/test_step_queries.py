@@ -1,0 +1,94 @@
+"""A step costs a fixed number of queries (bench/cases.py, issue #6 item 10): however
+many steps and officers the case already has, ``add_step`` reads the case once under
+its lock and validates only what the step adds."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from zhifa.cases import services
+from zhifa.cases.models import Case
+
+from .conftest import BASIS, BENCHMARK, PARTY, VIOLATION, People, Walker
+
+D = date.fromisoformat
+
+#: Queries of a step that names no new officer and issues no number: the lock, the
+#: steps, the officers with certificates and history, suspensions, power codes, the
+#: calendar fingerprint, the step, the status, the record (3), and the transaction.
+STEP_QUERIES = 15
+
+
+def _statement_queries(walk: Walker) -> int:
+    n = walk.n  # the caller's read, not the step's
+    with CaptureQueriesContext(connection) as ctx:
+        services.record_statement(
+            walk.case, actor=walk.p.officer_user, on=D("2026-03-18"), expected_steps=n
+        )
+    return len(ctx.captured_queries)
+
+
+def _until_notice(walk: Walker, extra_investigations: int) -> None:
+    p = walk.p
+    walk(services.register_case, actor=p.head_user, on=D("2026-03-03"), by=[p.o1, p.o2])
+    walk.investigate()
+    for i in range(extra_investigations):
+        # Later investigations, one of them naming one more officer (host).
+        officers = [p.o1, p.host] if i % 2 else [p.o2, p.o1]
+        walk(
+            services.record_investigation,
+            on=D("2026-03-05"),
+            officers=officers,
+            evidence=["documentary"],
+        )
+    walk.notify()
+
+
+@pytest.mark.django_db
+def test_a_step_costs_the_same_queries_on_a_long_case(
+    walk: Walker, people: People, organ_a, power_item
+) -> None:
+    _until_notice(walk, extra_investigations=0)
+    short = _statement_queries(walk)
+
+    other = services.open_case(
+        organ_a,
+        actor=people.officer_user,
+        on=D("2026-03-02"),
+        procedure="general",
+        power_item=power_item,
+        party=PARTY,
+        violation=VIOLATION,
+        basis=BASIS,
+        benchmark=BENCHMARK,
+    )
+    long_walk = Walker(other, people)
+    _until_notice(long_walk, extra_investigations=12)
+    assert long_walk.n == 15
+    assert Case.objects.get(pk=other.pk).case_officers.count() > walk.case.case_officers.count()
+    long = _statement_queries(long_walk)
+
+    assert short == long
+    assert long <= STEP_QUERIES
+
+
+@pytest.mark.django_db
+def test_naming_linked_officers_again_adds_no_query(walk: Walker) -> None:
+    p = walk.p
+    walk(services.register_case, actor=p.head_user, on=D("2026-03-03"), by=[p.o1, p.o2])
+    # The investigators are linked by the registration already.
+    n = walk.n
+    with CaptureQueriesContext(connection) as ctx:
+        services.record_investigation(
+            walk.case,
+            actor=p.officer_user,
+            on=D("2026-03-04"),
+            officers=[p.o1, p.o2],
+            evidence=["documentary"],
+            expected_steps=n,
+        )
+    assert len(ctx.captured_queries) <= STEP_QUERIES
