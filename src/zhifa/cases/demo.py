@@ -424,7 +424,8 @@ def _city_cases(p: Actors, calendar: WorkCalendar, today: date) -> None:
     )
 
     # Outside the city organ's jurisdiction (APL 22–25): transferred to the county organ,
-    # which accepted it (its reply recorded by its officer, so it sees the case file).
+    # which accepted it (the officer records its reply letter; the county organ sees the
+    # transfer and, accepted, the case file on its incoming transfers page).
     county = demo_organs()["amr_a"]
     elsewhere = new().open(18, _organisation("嘉善县惠民副食品店", "92330421MA2CG2M84"))
     elsewhere.register(17).investigate(15)
@@ -440,7 +441,7 @@ def _city_cases(p: Actors, calendar: WorkCalendar, today: date) -> None:
     )
     services.record_transfer_result(
         transfer,
-        actor=User.objects.get(username="officer.county"),
+        actor=p.officer,
         on=elsewhere.day(8),
         result="accepted",
         note="已接收，依法立案查处",

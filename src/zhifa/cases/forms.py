@@ -36,40 +36,6 @@ from .models import (
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-#: The format's step names in Chinese (case-file-format.md, "Steps").
-STEP_LABELS: dict[str, Any] = {
-    "registered": _("Registration"),
-    "investigation": _("Investigation and evidence"),
-    "preservation": _("Preservation of evidence by registration"),
-    "preservation_decided": _("Preservation decided"),
-    "seizure": _("Sealing or seizure"),
-    "seizure_extended": _("Sealing or seizure extended"),
-    "seizure_ended": _("Sealing or seizure lifted"),
-    "prior_notice": _("Prior notice of the penalty"),
-    "statement": _("Statement and defence"),
-    "waiver": _("Waiver of statement, defence and hearing"),
-    "hearing_requested": _("Hearing requested"),
-    "hearing_notice": _("Hearing notice"),
-    "hearing": _("Hearing held"),
-    "legal_review": _("Legal review"),
-    "collective_discussion": _("Collective discussion"),
-    "decision": _("Penalty decision"),
-    "served": _("Service of the decision"),
-    "paid": _("Payment of the fine"),
-    "deferral_approved": _("Deferred or instalment payment approved"),
-    "demand": _("Demand for performance"),
-    "court_application": _("Application to the court for enforcement"),
-    "disclosed": _("Decision disclosed"),
-    "decision_changed": _("Decision changed"),
-    "disclosure_withdrawn": _("Disclosure withdrawn"),
-    "closed": _("Case closed"),
-}
-
-
-def step_label(step: str) -> str:
-    return str(STEP_LABELS.get(step, step))
-
-
 PENALTY_TYPES = [
     ("warning", _("Warning")),
     ("fine", _("Fine")),

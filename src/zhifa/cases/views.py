@@ -51,8 +51,8 @@ from .forms import (
     TransferResultForm,
     basis_prefill,
     power_items_for,
-    step_label,
 )
+from .labels import step_label
 from .models import Case, CaseOfficer, CaseStatus, OfficerRole, Procedure, Transfer, TransferResult
 
 PAGE_SIZE = 25
@@ -71,7 +71,7 @@ class Deadline:
     citation: str
     start: dt.date
     due: dt.date
-    status: str  # met / missed / open / overdue
+    status: str  # met / missed / open / overdue; closed: a party's window that passed
     working_days_left: int | None  # open deadlines: working days until due
     days_overdue: int | None  # overdue deadlines: calendar days past due
 
@@ -79,9 +79,15 @@ class Deadline:
     def pending(self) -> bool:
         return self.status in ("open", "overdue")
 
+    @property
+    def party_window(self) -> bool:
+        return self.rule in workflow.PARTY_WINDOWS
+
 
 def _deadline(item: DeadlineItem, today: dt.date, calendar: WorkCalendar) -> Deadline:
     status = item.status(today)
+    if status == "overdue" and item.rule in workflow.PARTY_WINDOWS:
+        status = "closed"  # the party did not use its window; the organ is not late
     rule = RULES.get(item.rule)
     return Deadline(
         rule=item.rule,
@@ -101,8 +107,9 @@ def case_deadlines(case: Case, today: dt.date, calendar: WorkCalendar) -> list[D
 
 
 def nearest(deadlines: list[Deadline]) -> Deadline | None:
-    """The open or overdue deadline that falls due first."""
-    pending = [d for d in deadlines if d.pending]
+    """The open or overdue deadline of the organ that falls due first (the party's
+    windows, ``workflow.PARTY_WINDOWS``, are not the organ's deadlines)."""
+    pending = [d for d in deadlines if d.pending and not d.party_window]
     return min(pending, key=lambda d: (d.due, d.rule)) if pending else None
 
 

@@ -49,9 +49,9 @@ def test_demo_entries_are_about_real_objects_and_real_users():
         if entry.actor_id is None:
             assert entry.actor_label == "system:registry.expire"
             assert entry.action == "registry.expire"
-        elif entry.action.startswith("case."):
-            # The cases demo acts as the users of the case's organ (officer, head,
-            # reviewer), as the case services require.
+        elif entry.action.startswith(("case.", "review.")):
+            # The cases and review demos act as the users of the case's organ (officer,
+            # head, reviewer), as the case and review services require.
             actor = User.objects.get(pk=entry.actor_id)
             assert actor.organ_id == entry.organ_id and actor.username == entry.actor_label
         else:
