@@ -167,6 +167,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "can_narrow": can_narrow,
             "show_all": show_all,
             "can_open": user.role in ACT_ROLES,
+            "can_see_incoming": user.role in ORGAN_ROLES and user.organ_id is not None,
         },
     )
 

@@ -84,6 +84,7 @@ def test_the_head_transfers_to_another_organ_which_replies_and_gets_the_file(
 
     # The receiving organ sees the transfer, not the case; no file before acceptance.
     receiver = client_for(officer_b)
+    assert reverse("cases:incoming") in receiver.get(reverse("cases:list")).content.decode()
     incoming = receiver.get(reverse("cases:incoming")).content.decode()
     assert transfer.letter_number in incoming and case.party_name in incoming
     assert receiver.get(reverse("cases:detail", args=[case.pk])).status_code == 404
