@@ -130,6 +130,7 @@ class Demo:
         basis: dict[str, Any] = BASIS_122,
         harm: str = "ordinary",
         benchmark: dict[str, Any] | None = None,
+        criminal_suspected: bool = False,
     ) -> Demo:
         on = self.day(days_ago)
         self.case = services.open_case(
@@ -144,6 +145,7 @@ class Demo:
                 "discovered_on": on - timedelta(days=1),
                 "harm": harm,
                 "first_offence": True,
+                "criminal_suspected": criminal_suspected,
             },
             basis=basis,
             benchmark=benchmark,
@@ -402,6 +404,48 @@ def _city_cases(p: Actors, calendar: WorkCalendar, today: date) -> None:
     new().open(121, _organisation("嘉兴市秀洲区鼎香调味品厂", "92330411MA2J9XW13")).register(
         120
     ).investigate(118).notify(100, fine(70000)).step(services.record_statement, 97)
+
+    # A suspected crime (APL 27, 57(1)(四)): the head transferred the case to the public
+    # security organ (not in the registry); its written reply is pending.
+    criminal = new().open(
+        26,
+        _organisation("嘉兴市南湖区永丰肉类加工厂", "92330402MA2KC6P59"),
+        harm="serious",
+        criminal_suspected=True,
+    )
+    criminal.register(25).investigate(23).step(
+        services.transfer_case,
+        10,
+        p.head,
+        kind="judicial",
+        receiver_name="嘉兴市公安局南湖区分局",
+        reason="涉嫌生产、销售不符合安全标准的食品罪，依法移送公安机关",
+        approved_by=p.head_officer,
+    )
+
+    # Outside the city organ's jurisdiction (APL 22–25): transferred to the county organ,
+    # which accepted it (the officer records its reply letter; the county organ sees the
+    # transfer and, accepted, the case file on its incoming transfers page).
+    county = demo_organs()["amr_a"]
+    elsewhere = new().open(18, _organisation("嘉善县惠民副食品店", "92330421MA2CG2M84"))
+    elsewhere.register(17).investigate(15)
+    transfer = services.transfer_case(
+        elsewhere.case,  # type: ignore[arg-type]
+        actor=p.head,  # type: ignore[arg-type]
+        on=elsewhere.day(12),
+        kind="organ",
+        to_organ=county,
+        reason="违法行为发生地在嘉善县，依法由嘉善县市场监督管理局管辖",
+        approved_by=p.head_officer,  # type: ignore[arg-type]
+        expected_steps=elsewhere.steps,
+    )
+    services.record_transfer_result(
+        transfer,
+        actor=p.officer,
+        on=elsewhere.day(8),
+        result="accepted",
+        note="已接收，依法立案查处",
+    )
 
     # Suspended (中止) while the food samples are tested.
     suspended = new().open(35, _individual("钱晓红", "33041119850620234")).register(34)

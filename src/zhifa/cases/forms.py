@@ -18,47 +18,23 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.accounts.models import Role, User
 from zhifa.catalogue.models import Circumstance, PowerItem
-from zhifa.registry.models import EnforcementSubject, Officer
+from zhifa.registry.models import ENFORCING_TYPES, EnforcementSubject, Officer
 from zhifa.registry.validators import normalise_id_number, validate_id_number, validate_uscc
 
 from . import services
-from .models import Case, CaseSource, CaseStep, PartyType, Procedure
+from .models import (
+    Case,
+    CaseSource,
+    CaseStep,
+    DecisionChange,
+    PartyType,
+    Procedure,
+    Transfer,
+    TransferKind,
+    TransferResult,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-#: The format's step names in Chinese (case-file-format.md, "Steps").
-STEP_LABELS: dict[str, Any] = {
-    "registered": _("Registration"),
-    "investigation": _("Investigation and evidence"),
-    "preservation": _("Preservation of evidence by registration"),
-    "preservation_decided": _("Preservation decided"),
-    "seizure": _("Sealing or seizure"),
-    "seizure_extended": _("Sealing or seizure extended"),
-    "seizure_ended": _("Sealing or seizure lifted"),
-    "prior_notice": _("Prior notice of the penalty"),
-    "statement": _("Statement and defence"),
-    "waiver": _("Waiver of statement, defence and hearing"),
-    "hearing_requested": _("Hearing requested"),
-    "hearing_notice": _("Hearing notice"),
-    "hearing": _("Hearing held"),
-    "legal_review": _("Legal review"),
-    "collective_discussion": _("Collective discussion"),
-    "decision": _("Penalty decision"),
-    "served": _("Service of the decision"),
-    "paid": _("Payment of the fine"),
-    "deferral_approved": _("Deferred or instalment payment approved"),
-    "demand": _("Demand for performance"),
-    "court_application": _("Application to the court for enforcement"),
-    "disclosed": _("Decision disclosed"),
-    "decision_changed": _("Decision changed"),
-    "disclosure_withdrawn": _("Disclosure withdrawn"),
-    "closed": _("Case closed"),
-}
-
-
-def step_label(step: str) -> str:
-    return str(STEP_LABELS.get(step, step))
-
 
 PENALTY_TYPES = [
     ("warning", _("Warning")),
@@ -663,7 +639,13 @@ class DecisionForm(PenaltyRowsMixin, StepForm):
 
     step = "decision"
     service = staticmethod(services.issue_decision)
-    outcome = forms.ChoiceField(label=_("outcome"), choices=OUTCOMES, initial="penalty")
+    # A transfer is decided with the transfer form (services.transfer_case), which also
+    # writes the transfer letter's receiver and reason.
+    outcome = forms.ChoiceField(
+        label=_("outcome"),
+        choices=[(v, label) for v, label in OUTCOMES if v != "transfer"],
+        initial="penalty",
+    )
     circumstance = forms.ChoiceField(
         label=_("discretion circumstance"),
         choices=[("", "—"), *Circumstance.choices],
@@ -785,3 +767,111 @@ class DisclosedForm(StepForm):
 class ClosedForm(StepForm):
     step = "closed"
     service = staticmethod(services.close_case)
+
+
+@registered_step
+class DecisionChangedForm(StepForm):
+    """The decision changed, revoked, declared unlawful or void (the head records it;
+    APL 48 then asks a published decision to be withdrawn)."""
+
+    step = "decision_changed"
+    service = staticmethod(services.change_decision)
+    how = forms.ChoiceField(label=_("how"), choices=DecisionChange.choices)
+    reason = forms.CharField(
+        label=_("reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def fields_for_service(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"how": d["how"], "reason": d["reason"]}
+
+
+@registered_step
+class DisclosureWithdrawnForm(StepForm):
+    step = "disclosure_withdrawn"
+    service = staticmethod(services.withdraw_disclosure)
+    reason_published = forms.BooleanField(
+        label=_("the reason for the withdrawal is published"), required=False, initial=True
+    )
+
+    def fields_for_service(self) -> dict[str, Any]:
+        return {"reason_published": self.cleaned_data["reason_published"]}
+
+
+# --- transfer (移送) -----------------------------------------------------------------------
+
+
+class TransferForm(forms.Form):
+    """The organ head's transfer of the case (``services.transfer_case``): to another
+    organ — chosen from the registry, or named when it is not there — or to the judicial
+    organs. The approver is the head's own registry officer."""
+
+    on = forms.DateField(label=_("date"), widget=DATE)
+    expected_steps = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    kind = forms.ChoiceField(label=_("transferred to"), choices=TransferKind.choices)
+    to_organ = forms.ModelChoiceField(
+        label=_("receiving organ (registry)"),
+        queryset=EnforcementSubject.objects.none(),
+        required=False,
+        help_text=_("Choose the organ when it is in the registry, so that it sees the transfer."),
+    )
+    receiver_name = forms.CharField(
+        label=_("receiver (not in the registry)"),
+        max_length=255,
+        required=False,
+        help_text=_("e.g. a public security organ or a procuratorate."),
+    )
+    reason = forms.CharField(
+        label=_("reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, case: Case, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case, self.user = case, user
+        field = self.fields["to_organ"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            EnforcementSubject.objects.filter(subject_type__in=ENFORCING_TYPES)
+            .exclude(pk=case.organ_id)
+            .order_by("name", "pk")
+        )
+        field.label_from_instance = lambda organ: str(organ.name)
+        self.approver = Officer.objects.filter(user=user, organ_id=case.organ_id).first()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.approver is None:
+            self.add_error(None, _("Your account is not linked to an officer of the registry."))
+        return data
+
+    def submit(self) -> Transfer:
+        d = self.cleaned_data
+        return services.transfer_case(
+            self.case,
+            actor=self.user,
+            on=d["on"],
+            kind=d["kind"],
+            to_organ=d["to_organ"],
+            receiver_name=d["receiver_name"],
+            reason=d["reason"],
+            approved_by=self.approver,  # type: ignore[arg-type]
+            expected_steps=d["expected_steps"],
+        )
+
+
+class TransferResultForm(forms.Form):
+    """The receiver's written reply to the transfer letter
+    (``services.record_transfer_result``)."""
+
+    on = forms.DateField(label=_("reply date"), widget=DATE, initial=_today)
+    result = forms.ChoiceField(
+        label=_("result"),
+        choices=[(v, label) for v, label in TransferResult.choices if v != TransferResult.PENDING],
+    )
+    note = forms.CharField(
+        label=_("reply"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The receiver's reason when it rejected or returned the case."),
+    )

@@ -8,8 +8,12 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_open, name="open"),
     path("approvals/", views.approvals, name="approvals"),
+    path("transfers/incoming/", views.incoming, name="incoming"),
+    path("transfers/<int:pk>/reply/", views.transfer_reply, name="transfer_reply"),
+    path("transfers/<int:pk>/document/", views.transfer_document, name="transfer_document"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/suspend/", views.case_suspend, name="suspend"),
     path("<int:pk>/resume/", views.case_resume, name="resume"),
+    path("<int:pk>/transfer/", views.case_transfer, name="transfer"),
     path("<int:pk>/steps/<slug:step>/", views.step_form, name="step"),
 ]

@@ -20,13 +20,13 @@ from django.core.paginator import Paginator
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zhifa.accounts.models import Role
+from zhifa.accounts.models import ORGAN_ROLES, Role
 from zhifa.catalogue.models import Circumstance
 from zhifa.catalogue.services import band_for
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
@@ -47,11 +47,13 @@ from .forms import (
     ResumeForm,
     StepForm,
     SuspendForm,
+    TransferForm,
+    TransferResultForm,
     basis_prefill,
     power_items_for,
-    step_label,
 )
-from .models import Case, CaseOfficer, CaseStatus, OfficerRole, Procedure
+from .labels import step_label
+from .models import Case, CaseOfficer, CaseStatus, OfficerRole, Procedure, Transfer, TransferResult
 
 PAGE_SIZE = 25
 #: Who may open a case and take its steps (the service checks each step's actor).
@@ -69,7 +71,7 @@ class Deadline:
     citation: str
     start: dt.date
     due: dt.date
-    status: str  # met / missed / open / overdue
+    status: str  # met / missed / open / overdue; closed: a party's window that passed
     working_days_left: int | None  # open deadlines: working days until due
     days_overdue: int | None  # overdue deadlines: calendar days past due
 
@@ -77,9 +79,15 @@ class Deadline:
     def pending(self) -> bool:
         return self.status in ("open", "overdue")
 
+    @property
+    def party_window(self) -> bool:
+        return self.rule in workflow.PARTY_WINDOWS
+
 
 def _deadline(item: DeadlineItem, today: dt.date, calendar: WorkCalendar) -> Deadline:
     status = item.status(today)
+    if status == "overdue" and item.rule in workflow.PARTY_WINDOWS:
+        status = "closed"  # the party did not use its window; the organ is not late
     rule = RULES.get(item.rule)
     return Deadline(
         rule=item.rule,
@@ -99,8 +107,9 @@ def case_deadlines(case: Case, today: dt.date, calendar: WorkCalendar) -> list[D
 
 
 def nearest(deadlines: list[Deadline]) -> Deadline | None:
-    """The open or overdue deadline that falls due first."""
-    pending = [d for d in deadlines if d.pending]
+    """The open or overdue deadline of the organ that falls due first (the party's
+    windows, ``workflow.PARTY_WINDOWS``, are not the organ's deadlines)."""
+    pending = [d for d in deadlines if d.pending and not d.party_window]
     return min(pending, key=lambda d: (d.due, d.rule)) if pending else None
 
 
@@ -158,6 +167,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "can_narrow": can_narrow,
             "show_all": show_all,
             "can_open": user.role in ACT_ROLES,
+            "can_see_incoming": user.role in ORGAN_ROLES and user.organ_id is not None,
         },
     )
 
@@ -263,6 +273,9 @@ def case_context(
         .prefetch_related("collected_by")
     )
     can_act = user.role in ACT_ROLES and case.status != CaseStatus.CLOSED
+    transfers = list(
+        case.transfers.select_related("to_organ", "result_actor").order_by("sent_on", "pk")
+    )
     catalogue_name = {v: k for k, v in services.FORMAT_CIRCUMSTANCE.items()}
     applied = (case.benchmark or {}).get("circumstance", "")
     return {
@@ -282,7 +295,31 @@ def case_context(
         "evidence": list(evidence),
         "object_type": "cases.case",
         "can_add_evidence": user.role in EVIDENCE_ROLES,
+        "transfers": transfers,
+        "can_transfer": workflow.may_transfer(case, user),
+        "can_reply": user.role in ACT_ROLES,
+        **_review_context(user, case, steps),
     }
+
+
+def _review_context(user: Any, case: Case, steps: list[Any]) -> dict[str, Any]:
+    """The case's legal review requests (review app) and whether the user may submit
+    the case for review: an officer or head of a general-procedure case with a prior
+    notice, no decision and no pending request (``review.services.submit_for_review``
+    checks it again)."""
+    from zhifa.review.models import ReviewRequest, ReviewStatus  # the review app imports cases
+
+    reviews = list(ReviewRequest.objects.filter(case=case).order_by("submitted_on", "pk"))
+    names = {s.step for s in steps}
+    can_submit = (
+        user.role in ACT_ROLES
+        and case.procedure == Procedure.GENERAL
+        and "prior_notice" in names
+        and "decision" not in names
+        and case.status not in (CaseStatus.DECIDED, CaseStatus.EXECUTION, CaseStatus.CLOSED)
+        and not any(r.status == ReviewStatus.PENDING for r in reviews)
+    )
+    return {"reviews": reviews, "can_submit_review": can_submit}
 
 
 @login_required
@@ -455,3 +492,133 @@ def approvals(request: HttpRequest) -> HttpResponse:
         for name, rows in groups.items()
     }
     return render(request, "cases/approvals.html", {"groups": labelled})
+
+
+# --- transfer (移送) -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organ head transfers the case (APL 27; ``services.transfer_case``)."""
+    user: Any = request.user
+    case = _scoped_case(request, pk)
+    require_role(user, Role.ORGAN_HEAD)
+    if not workflow.may_transfer(case, user):
+        raise Http404
+    if request.method == "POST":
+        form = TransferForm(request.POST, case=case, user=user)
+        if form.is_valid():
+            try:
+                transfer = form.submit()
+            except services.RuleViolation as exc:
+                form.add_error(
+                    None, [f"{f['rule']}（{f['citation']}）：{f['message']}" for f in exc.findings]
+                )
+            except services.CaseConflict as exc:
+                form.add_error(None, exc.messages)
+            except ValidationError as exc:
+                show_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The case is transferred. Transfer letter number: %(number)s")
+                    % {"number": transfer.letter_number},
+                )
+                return redirect("cases:detail", pk=case.pk)
+    else:
+        form = TransferForm(
+            case=case,
+            user=user,
+            initial={"on": timezone.localdate(), "expected_steps": case.steps.count()},
+        )
+    return render(
+        request,
+        "cases/transfer_form.html",
+        {"case": case, "form": form, "approver": form.approver},
+        status=400 if form.errors else 200,
+    )
+
+
+def _visible_transfer(user: Any, pk: int) -> Transfer:
+    """A transfer the user's organ sent or received (anything else: 404)."""
+    if user.role not in ORGAN_ROLES or user.organ_id is None:
+        raise Http404
+    transfer = (
+        Transfer.objects.select_related("case__organ", "to_organ", "step")
+        .filter(Q(case__organ_id=user.organ_id) | Q(to_organ_id=user.organ_id), pk=pk)
+        .first()
+    )
+    if transfer is None:
+        raise Http404
+    return transfer
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the receiver's written reply (``services.record_transfer_result``): the
+    sending organ from the reply letter, or the receiving organ of the registry itself."""
+    user: Any = request.user
+    transfer = _visible_transfer(user, pk)
+    require_role(user, *ACT_ROLES)
+    if transfer.result != TransferResult.PENDING:
+        raise Http404
+    sender = transfer.case.organ_id == user.organ_id
+    if request.method == "POST":
+        form = TransferResultForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.record_transfer_result(
+                    transfer, actor=user, on=d["on"], result=d["result"], note=d["note"]
+                )
+            except ValidationError as exc:
+                show_service_errors(form, exc)
+            else:
+                messages.success(request, _("The reply to the transfer is recorded."))
+                if sender:
+                    return redirect("cases:detail", pk=transfer.case_id)
+                return redirect("cases:incoming")
+    else:
+        form = TransferResultForm()
+    return render(
+        request,
+        "cases/transfer_reply.html",
+        {"transfer": transfer, "form": form, "sender": sender},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def incoming(request: HttpRequest) -> HttpResponse:
+    """The transfers sent to the user's organ (``services.incoming_transfers``): the
+    letter's content, not the case; the case file once the organ accepted it."""
+    user: Any = request.user
+    require_role(user, *ORGAN_ROLES)
+    if user.organ is None:
+        raise PermissionDenied
+    page = Paginator(services.incoming_transfers(user.organ), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "cases/incoming.html",
+        {"page": page, "can_reply": user.role in ACT_ROLES},
+    )
+
+
+@login_required
+def transfer_document(request: HttpRequest, pk: int) -> JsonResponse:
+    """The transferred case's file (format v1) for the receiving organ once it accepted
+    (``services.transferred_case_document``); anyone else gets a 404."""
+    user: Any = request.user
+    transfer = _visible_transfer(user, pk)
+    try:
+        document = services.transferred_case_document(transfer, user=user)
+    except PermissionDenied:
+        raise Http404 from None
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    name = f"transfer-{transfer.pk}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -28,6 +28,12 @@ HEAD_STEPS = frozenset(
 )
 #: Steps only a legal reviewer takes (APL 58).
 REVIEWER_STEPS = frozenset({"legal_review"})
+#: Deadlines of the engine that are the party's windows, not the organ's deadlines:
+#: APL Art. 64(1), the party asks for a hearing within 5 days of the prior notice
+#: (legal-rules.md APL-64-hearing-request: 5 working days after it is served). The organ
+#: cannot miss them: a window that passed without a request is closed, not overdue, and
+#: the work list's nearest deadline leaves them out.
+PARTY_WINDOWS = frozenset({"APL-64-hearing-request"})
 
 
 def _open(steps: Sequence[str], start: str, ends: Sequence[str]) -> bool:

@@ -15,6 +15,12 @@ ACTION_LABELS: dict[str, Any] = {
 }
 
 
+def register_action_labels(labels: dict[str, Any]) -> None:
+    """Add the labels of another app's record actions (called from its
+    ``AppConfig.ready``, so that records imports no other app)."""
+    ACTION_LABELS.update(labels)
+
+
 def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from zhifa.accounts.models import Role
+from zhifa.cases.labels import step_label
 from zhifa.cases.models import Case
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
 
@@ -22,7 +23,7 @@ from . import services
 from .filters import filter_requests
 from .forms import ReviewForm, SubmitForm, add_service_errors
 from .models import CHECKLIST, ReviewRequest, ReviewStatus
-from .presentation import case_url, decision_deadline, step_label
+from .presentation import case_url, decision_deadline
 
 PAGE_SIZE = 25
 #: Who reads review requests (the scope layer narrows them to the organ or region).

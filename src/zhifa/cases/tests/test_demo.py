@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from zhifa.accounts.models import Role
-from zhifa.cases.models import Case, CaseStatus, CaseStep
+from zhifa.cases.models import Case, CaseStatus, CaseStep, Transfer
 from zhifa.cases.services import deadlines
 from zhifa.records.models import Entry
 from zhifa.registry.demo import organs as demo_organs
@@ -55,10 +55,15 @@ def test_demo_cases_in_every_stage_with_overdue_deadlines_and_warnings():
     assert {s.actor.role for s in general_decisions} == {Role.ORGAN_HEAD}
     assert all(s.document_number for s in CaseStep.objects.filter(step="decision"))
 
+    # One case transferred to the judicial organs (reply pending), one to the county
+    # organ, which accepted it.
+    transfers = {(t.kind, t.result) for t in Transfer.objects.all()}
+    assert transfers == {("judicial", "pending"), ("organ", "accepted")}
+
     # Each case step is in the record, and the record verifies.
     assert (
         Entry.objects.filter(action__startswith="case.")
-        .exclude(action__in=["case.open", "case.suspend"])
+        .exclude(action__in=["case.open", "case.suspend", "case.transfer", "case.transfer_result"])
         .count()
         == CaseStep.objects.count()
     )

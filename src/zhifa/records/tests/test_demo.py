@@ -50,8 +50,8 @@ def test_demo_entries_are_about_real_objects_and_real_users():
             assert entry.actor_label == "system:registry.expire"
             assert entry.action == "registry.expire"
         elif entry.action.startswith(("case.", "review.")):
-            # The cases and review demos act as the users of the case's organ (officer, head,
-            # reviewer), as the case services require.
+            # The cases and review demos act as the users of the case's organ (officer,
+            # head, reviewer), as the case and review services require.
             actor = User.objects.get(pk=entry.actor_id)
             assert actor.organ_id == entry.organ_id and actor.username == entry.actor_label
         else:

@@ -1,0 +1,64 @@
+"""The names of the case steps and of the case's record actions, shown on the pages.
+
+``STEP_LABELS`` is the one list of the format's step names (case-file-format.md,
+"Steps"); ``ACTION_LABELS`` names each record action the cases app writes
+(``case.<step>`` for every step, and the case's own actions). The records app shows
+them through its label registry (``records.presentation.register_action_labels``),
+filled in ``CasesConfig.ready``, so that records does not import cases.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+#: The format's step names in Chinese (case-file-format.md, "Steps").
+STEP_LABELS: dict[str, Any] = {
+    "registered": _("Registration"),
+    "investigation": _("Investigation and evidence"),
+    "preservation": _("Preservation of evidence by registration"),
+    "preservation_decided": _("Preservation decided"),
+    "seizure": _("Sealing or seizure"),
+    "seizure_extended": _("Sealing or seizure extended"),
+    "seizure_ended": _("Sealing or seizure lifted"),
+    "prior_notice": _("Prior notice of the penalty"),
+    "statement": _("Statement and defence"),
+    "waiver": _("Waiver of statement, defence and hearing"),
+    "hearing_requested": _("Hearing requested"),
+    "hearing_notice": _("Hearing notice"),
+    "hearing": _("Hearing held"),
+    "legal_review": _("Legal review"),
+    "collective_discussion": _("Collective discussion"),
+    "decision": _("Penalty decision"),
+    "served": _("Service of the decision"),
+    "paid": _("Payment of the fine"),
+    "deferral_approved": _("Deferred or instalment payment approved"),
+    "demand": _("Demand for performance"),
+    "court_application": _("Application to the court for enforcement"),
+    "disclosed": _("Decision disclosed"),
+    "decision_changed": _("Decision changed"),
+    "disclosure_withdrawn": _("Disclosure withdrawn"),
+    "closed": _("Case closed"),
+}
+
+
+def step_label(step: str) -> str:
+    return str(STEP_LABELS.get(step, step))
+
+
+#: Record actions of the cases app other than the steps (services.py).
+CASE_ACTIONS: dict[str, Any] = {
+    "case.open": _("Case opened"),
+    "case.import": _("Case imported"),
+    "case.suspend": _("Case clock suspended"),
+    "case.resume": _("Case clock resumed"),
+    "case.transfer": _("Case transferred"),
+    "case.transfer_result": _("Reply to the transfer recorded"),
+    "transfer.result": _("Reply to an incoming transfer given"),
+}
+
+
+def action_labels() -> dict[str, Any]:
+    """Every record action of the cases app with its label."""
+    return {**{f"case.{step}": label for step, label in STEP_LABELS.items()}, **CASE_ACTIONS}
