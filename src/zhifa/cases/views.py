@@ -52,7 +52,7 @@ from .forms import (
     basis_prefill,
     power_items_for,
 )
-from .labels import step_label
+from .labels import deadline_label, step_label
 from .models import Case, CaseOfficer, CaseStatus, OfficerRole, Procedure, Transfer, TransferResult
 
 PAGE_SIZE = 25
@@ -82,6 +82,10 @@ class Deadline:
     @property
     def party_window(self) -> bool:
         return self.rule in workflow.PARTY_WINDOWS
+
+    @property
+    def label(self) -> str:
+        return deadline_label(self.rule)
 
 
 def _deadline(item: DeadlineItem, today: dt.date, calendar: WorkCalendar) -> Deadline:
