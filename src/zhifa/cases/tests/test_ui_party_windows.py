@@ -46,12 +46,16 @@ def test_a_passed_hearing_window_is_closed_not_overdue(walk: Walker) -> None:
 
     client = client_for(walk.p.officer_user)
     page = client.get(reverse("cases:detail", args=[walk.case.pk])).content.decode()
-    row = re.search(r"<tr[^>]*><td><code>" + WINDOW + r"</code>.*?</tr>", page, re.S)
+    row = re.search(
+        r"<tr[^>]*><td>当事人申请听证期限<br><small><code>" + WINDOW + r"</code>.*?</tr>",
+        page,
+        re.S,
+    )
     assert row is not None
     assert 'class="overdue"' not in row.group(0) and "已届满" in row.group(0)
     listing = client.get(reverse("cases:list")).content.decode()
-    assert WINDOW not in listing
-    assert "APL-60-decision-deadline" in listing
+    assert WINDOW not in listing and "当事人申请听证期限" not in listing
+    assert 'title="APL-60-decision-deadline">作出处罚决定期限' in listing
 
 
 def test_an_open_hearing_window_is_not_the_organ_s_nearest_deadline(walk: Walker) -> None:
