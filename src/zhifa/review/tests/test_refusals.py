@@ -42,7 +42,7 @@ def test_a_suspected_crime_cannot_pass_the_review(submitted, ready) -> None:
             result="passed",
         )
     assert list(exc.value.message_dict) == ["result"]
-    assert "APL Art. 27" in exc.value.message_dict["result"][0]
+    assert "《中华人民共和国行政处罚法》第二十七条" in exc.value.message_dict["result"][0]
     assert state(submitted) == before
     done = complete(
         submitted,
