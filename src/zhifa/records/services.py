@@ -317,8 +317,9 @@ def check_attachable(actor: User, ref: ObjectRef) -> None:
     """An object reference that comes from a request (API, upload page) may only name an
     object that exists and lies in the actor's scope. A model opts in by declaring
     ``record_organ_field``, the path from it to its EnforcementSubject (cases will);
-    until then evidence is uploaded on its own. Service-level callers pass the object
-    itself and are trusted."""
+    until then evidence is uploaded on its own. The id must be the canonical text of the
+    primary key (``1``, not ``01``), the one the object's timeline reads. Service-level
+    callers pass the object itself and are trusted."""
     from django.apps import apps
 
     from zhifa.core.scope import scoped
@@ -338,11 +339,17 @@ def check_attachable(actor: User, ref: ObjectRef) -> None:
         )
     in_scope = scoped(actor, model._default_manager.all(), organ_field)
     try:
-        exists = in_scope.filter(pk=ref.object_id).exists()
+        pk = in_scope.filter(pk=ref.object_id).values_list("pk", flat=True).first()
     except (ValueError, TypeError, OverflowError):
-        exists = False
-    if not exists:
+        pk = None
+    if pk is None:
         raise ValidationError({"object_id": [_("No such object in your scope.")]})
+    if str(pk) != ref.object_id:
+        # "01" finds pk 1, but the entry would be stored under "01" and never shown on
+        # the object's timeline (read by str(pk)): only the canonical id is accepted.
+        raise ValidationError(
+            {"object_id": [_("Write the object's id as %(id)s.") % {"id": str(pk)}]}
+        )
 
 
 def add_evidence(

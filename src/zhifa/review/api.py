@@ -3,16 +3,17 @@ review. The same services as the pages; errors in the one shape (400 naming the 
 403 the wrong role, 404 outside your scope)."""
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from zhifa.cases.models import Case
-from zhifa.core.paging import Paged
+from zhifa.core.paging import BoundedLimitOffset, Paged
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
+from zhifa.core.validation import DB_MAX_ID
 
 from . import services
 from .filters import filter_requests
@@ -20,6 +21,8 @@ from .models import ReviewRequest
 
 router = Router(tags=["review"])
 ORGAN = "case__organ"
+#: An id the database can hold (larger numbers are a 400, not an overflow).
+Id = Annotated[int, Field(ge=1, le=DB_MAX_ID)]
 
 
 class ChecklistOutcome(Schema):
@@ -68,12 +71,12 @@ class ReviewOut(Schema):
 
 class RequestFilter(Schema):
     status: str = ""
-    case: int | None = None
+    case: int | None = Field(None, ge=1, le=DB_MAX_ID, description="Case id")
     q: str = ""
 
 
 class SubmitIn(Schema):
-    case: int
+    case: Id
     note: str
     on: date | None = None
 
@@ -119,7 +122,7 @@ def _requests(request: HttpRequest) -> Any:
     response=list[ReviewOut],
     summary="Legal review requests in your scope (oldest first)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_requests(request: HttpRequest, filters: Query[RequestFilter]) -> list[dict[str, Any]]:
     found = filter_requests(_requests(request), **filters.model_dump()).order_by(
         "submitted_on", "pk"
@@ -128,7 +131,7 @@ def list_requests(request: HttpRequest, filters: Query[RequestFilter]) -> list[d
 
 
 @router.get("/review/requests/{request_id}", response=ReviewOut, summary="One review request")
-def get_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
+def get_request(request: HttpRequest, request_id: Id) -> dict[str, Any]:
     return _out(get_scoped_or_404(request.user, _requests(request), ORGAN, pk=request_id))
 
 
@@ -154,7 +157,7 @@ def submit(request: HttpRequest, payload: SubmitIn) -> Status[dict[str, Any]]:
     response=ReviewOut,
     summary="Complete a pending review: checklist, opinion, result (legal reviewers)",
 )
-def complete(request: HttpRequest, request_id: int, payload: CompleteIn) -> dict[str, Any]:
+def complete(request: HttpRequest, request_id: Id, payload: CompleteIn) -> dict[str, Any]:
     review = get_scoped_or_404(request.user, _requests(request), ORGAN, pk=request_id)
     done = services.complete_review(
         review,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.cases import services as case_services
 from zhifa.cases.models import Case
+from zhifa.rules.engine.workdays import WorkCalendar
 
 DECISION_DEADLINE = "APL-60-decision-deadline"
 
@@ -26,10 +27,13 @@ def case_url(case: Case) -> str:
     return reverse("cases:detail", args=[case.pk])
 
 
-def decision_deadline(case: Case, today: dt.date) -> dict[str, Any] | None:
+def decision_deadline(
+    case: Case, today: dt.date, calendar: WorkCalendar | None = None
+) -> dict[str, Any] | None:
     """The APL-60 decision deadline of ``case`` as the engine computes it (due date and
-    its status on ``today``), or ``None`` when the case has none (e.g. decided)."""
-    for item in case_services.deadlines(case, today):
+    its status on ``today``), or ``None`` when the case has none (e.g. decided). A list
+    page passes one ``calendar`` for all its rows."""
+    for item in case_services.deadlines(case, today, calendar):
         if item.rule == DECISION_DEADLINE:
             status = item.status(today)
             return {

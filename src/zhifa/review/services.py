@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.accounts.models import Role
@@ -45,6 +46,15 @@ MAX_COMMENT = 2000
 MAX_TEXT = 10000
 
 
+def _future_error(on: dt.date) -> dict[str, list[str]]:
+    """``{"on": [...]}`` when ``on`` is later than today: a submission or review is
+    recorded on the day it happens or later, never in advance (a future date would also
+    move the case's step order and deadlines)."""
+    if on > timezone.localdate():
+        return {"on": [_("The date cannot be later than today.")]}
+    return {}
+
+
 def _organ_user(actor: User, case: Case, roles: frozenset[str], message: str) -> None:
     if actor.role not in roles or actor.organ_id != case.organ_id:
         raise PermissionDenied(message)
@@ -63,15 +73,14 @@ def submit_for_review(case: Case, *, actor: User, on: dt.date, note: str) -> Rev
         SUBMIT_ROLES,
         _("Only officers of the case's organ submit a case for legal review."),
     )
+    errors = _future_error(on)
     text = (note or "").strip()
     if not text:
-        raise ValidationError(
-            {"note": [_("State the matters to review and the proposed handling.")]}
-        )
-    if len(text) > MAX_TEXT:
-        raise ValidationError(
-            {"note": [_("At most %(n)s characters.") % {"n": MAX_TEXT}]}, code="too_long"
-        )
+        errors["note"] = [_("State the matters to review and the proposed handling.")]
+    elif len(text) > MAX_TEXT:
+        errors["note"] = [_("At most %(n)s characters.") % {"n": MAX_TEXT}]
+    if errors:
+        raise ValidationError(errors)
     if locked.procedure != Procedure.GENERAL:
         raise ValidationError(
             _("Only general-procedure cases are reviewed; a summary case is decided on the spot."),
@@ -193,7 +202,7 @@ def complete_review(
         reviewer = _reviewer(actor, locked)
         if locked.status != ReviewStatus.PENDING:
             raise ValidationError(_("This request has already been reviewed."), code="not_pending")
-        errors: dict[str, list[str]] = {}
+        errors = _future_error(on)
         if result not in RESULTS:
             errors["result"] = [_("Choose passed, failed or returned.")]
         if on < locked.submitted_on:
@@ -217,6 +226,15 @@ def complete_review(
                 _(
                     "A crime is suspected: the opinion must say so and that the case is to "
                     "be transferred to the judicial organs (APL Art. 27)."
+                )
+            ]
+        if result == ReviewStatus.PASSED and items and not items[CRIME_ITEM]["ok"]:
+            # APL Art. 27: a suspected crime is transferred to the judicial organs; a
+            # penalty must not take the place of the transfer (不得以行政处罚代替移送).
+            errors["result"] = [
+                _(
+                    "A suspected crime must be transferred to the judicial organs "
+                    "(APL Art. 27): return the case instead of passing the review."
                 )
             ]
         if errors:
