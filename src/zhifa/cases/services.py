@@ -288,12 +288,18 @@ def _may_take(case: Case, step: str, actor: User) -> bool:
     return may_take(actor, step)
 
 
-def _check_order(case: Case, stored: Sequence[CaseStep], step: str, actor: User) -> None:
+def _check_order(
+    case: Case,
+    stored: Sequence[CaseStep],
+    suspensions: Sequence[Suspension],
+    step: str,
+    actor: User,
+) -> None:
     """Who may take ``step`` and whether it may follow the ``stored`` steps
     (``workflow.step_permitted``): the same order the pages offer, enforced here for
     every entry point. The law's own refusals (e.g. a decision without a prior notice,
     APL 44) stay with the rules engine, which answers with the rule's ID."""
-    if Suspension.objects.filter(case=case, end__isnull=True).exists():
+    if any(s.end is None for s in suspensions):
         raise ValidationError(
             _("The case is suspended: resume it before taking a step."), code="suspended"
         )
@@ -409,7 +415,8 @@ def add_step(
         if locked.status == CaseStatus.CLOSED:
             raise ValidationError(_("The case is closed."), code="closed")
         _check_not_future(on)
-        _check_order(locked, stored, step, actor)
+        suspensions = list(Suspension.objects.filter(case=locked))
+        _check_order(locked, stored, suspensions, step, actor)
         named = _officers_named(fields)
         rows = officer_rows(locked)
         _check_people(locked, step, actor, named, fields, rows)
@@ -423,7 +430,7 @@ def add_step(
             day=on,
             proposed=proposed_step,
             steps=stored,
-            suspensions=list(Suspension.objects.filter(case=locked)),
+            suspensions=suspensions,
             rows=rows,
             powers=agency_powers(locked),
         )
