@@ -424,7 +424,7 @@ class StepBase(StrictIn):
 
 
 class RegisteredIn(StepBase):
-    """立案 (an organ head approves; APL 54)."""
+    """立案 (an organ head approves: 立案审批 under the departmental procedure rules)."""
 
     step: Literal["registered"]
     by: list[OfficerId] = Field(min_length=1, description="The investigators.")

@@ -464,7 +464,7 @@ def _last_review(case: Case) -> str | None:
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
     """What waits for the organ head, derived from each open case's state
-    (``workflow.next_steps`` for the head): registrations (APL 54), decisions after the
+    (``workflow.next_steps`` for the head): registrations (立案审批), decisions after the
     prior notice (APL 57), open seizures (ACL 25 extension) and served decisions
     (deferral, APL 66)."""
     user: Any = request.user
