@@ -424,7 +424,7 @@ class StepBase(StrictIn):
 
 
 class RegisteredIn(StepBase):
-    """立案 (an organ head approves; APL 54)."""
+    """立案 (an organ head approves: 立案审批 under the departmental procedure rules)."""
 
     step: Literal["registered"]
     by: list[OfficerId] = Field(min_length=1, description="The investigators.")
@@ -503,15 +503,9 @@ class HearingIn(StepBase):
     public: bool = True
 
 
-class LegalReviewIn(StepBase):
-    """法制审核 (APL 58), recorded by the reviewer."""
-
-    step: Literal["legal_review"]
-    reviewer: OfficerId
-    result: Literal["passed", "failed", "returned"]
-
-
 class CollectiveDiscussionIn(StepBase):
+    """行政机关负责人集体讨论 (APL 57(2)), recorded by an organ head."""
+
     step: Literal["collective_discussion"]
 
 
@@ -520,7 +514,11 @@ class DecisionIn(StepBase):
 
     step: Literal["decision"]
     approved_by: OfficerId
-    outcome: Literal["penalty", "no_penalty", "not_established", "transfer"] = "penalty"
+    outcome: Literal["penalty", "no_penalty", "not_established", "transfer"] = Field(
+        "penalty",
+        description="`transfer` is refused here (400 at `outcome`): a transfer is "
+        "decided through the case's transfer, which records the receiver and the reason.",
+    )
     penalties: list[PenaltyIn] = []
     elements: list[Element] = cast("list[Element]", list(services.ALL_ELEMENTS))
     cites_full_name_and_article: bool = True
@@ -575,11 +573,17 @@ class DisclosedIn(StepBase):
 
 
 class DecisionChangedIn(StepBase):
+    """The decision changed, revoked, declared unlawful or void, recorded by an organ
+    head (``services.change_decision``)."""
+
     step: Literal["decision_changed"]
     how: Literal["changed", "revoked", "unlawful", "void"]
+    reason: Annotated[str, Field(min_length=1, max_length=1000)]
 
 
 class DisclosureWithdrawnIn(StepBase):
+    """The published decision withdrawn (APL 48; ``services.withdraw_disclosure``)."""
+
     step: Literal["disclosure_withdrawn"]
     reason_published: bool = False
 
@@ -602,7 +606,6 @@ STEP_SCHEMAS: tuple[type[StepBase], ...] = (
     HearingRequestedIn,
     HearingNoticeIn,
     HearingIn,
-    LegalReviewIn,
     CollectiveDiscussionIn,
     DecisionIn,
     ServedIn,
@@ -652,7 +655,6 @@ StepIn = Annotated[
     | HearingRequestedIn
     | HearingNoticeIn
     | HearingIn
-    | LegalReviewIn
     | CollectiveDiscussionIn
     | DecisionIn
     | ServedIn
@@ -684,7 +686,6 @@ STEP_SERVICES: dict[str, Callable[..., CaseStep]] = {
     "hearing_requested": services.request_hearing,
     "hearing_notice": services.notify_hearing,
     "hearing": services.hold_hearing,
-    "legal_review": services.record_legal_review,
     "collective_discussion": services.record_collective_discussion,
     "decision": services.issue_decision,
     "served": services.serve_decision,
@@ -693,8 +694,8 @@ STEP_SERVICES: dict[str, Callable[..., CaseStep]] = {
     "demand": services.serve_demand,
     "court_application": services.apply_to_court,
     "disclosed": services.mark_disclosed,
-    "decision_changed": partial(services.add_step, step="decision_changed"),
-    "disclosure_withdrawn": partial(services.add_step, step="disclosure_withdrawn"),
+    "decision_changed": services.change_decision,
+    "disclosure_withdrawn": services.withdraw_disclosure,
     "closed": services.close_case,
 }
 
@@ -703,12 +704,17 @@ CATALOGUE_CIRCUMSTANCE = {v: k for k, v in services.FORMAT_CIRCUMSTANCE.items()}
 
 
 def _resolve_officers(case: Case, fields: dict[str, Any]) -> None:
-    """Replace officer ids by the registry officers of the case's organ — only there: an
-    id of another organ's officer is reported like an unknown one (400 at its field)."""
+    """Replace officer ids by the active registry officers of the case's organ — only
+    there: an id of another organ's officer, or of an inactive one, is reported like an
+    unknown one (400 at its field), as the forms offer active officers only."""
     named = {f: fields[f] for f in OFFICER_FIELDS if f in fields}
     ids = {i for v in named.values() for i in (v if isinstance(v, list) else [v])}
-    found = Officer.objects.filter(organ_id=case.organ_id).select_related("user").in_bulk(ids)
-    message = _("No officer with this id in the case's organ.")
+    found = (
+        Officer.objects.filter(organ_id=case.organ_id, active=True)
+        .select_related("user")
+        .in_bulk(ids)
+    )
+    message = _("No active officer with this id in the case's organ.")
     errors: list[tuple[tuple[str | int, ...], str]] = []
     for field, value in named.items():
         if isinstance(value, list):
@@ -744,8 +750,18 @@ def _rule_violation(exc: services.RuleViolation) -> Status[dict[str, Any]]:
         "`officers`, `approved_by`, `host`, `reviewer`) take ids of registry officers of "
         "the case's organ. The step is checked like on the case pages and, when "
         "accepted, saved with its warnings and its document number (201).\n\n"
+        "Every step is checked in order and by role: the step must be one the case may "
+        "take now (`next_steps` of the case, and `decision` whenever the case is "
+        "registered and undecided, so that the rules answer for what is missing) and "
+        "your role must be allowed to take it; no step while the case is suspended; "
+        "`on` may not be later than today. The legal review (`legal_review`) is not a "
+        "step of this endpoint: it is recorded by the legal reviewer through the review "
+        "app (/api/v1/review), which checks its checklist and completes the request. "
+        "`decision_changed` needs `reason` and an organ head; `disclosure_withdrawn` "
+        "needs a published decision.\n\n"
         "Refusals (nothing is written): **400** `invalid` — a field is not valid, names "
-        "an officer outside the case's organ, or breaks the separation of duties "
+        "an officer outside the case's organ, breaks the separation of duties, or the "
+        "step is out of order or the case is suspended "
         "(errors[].path names the field); **403** `forbidden` — your role may not take "
         "this step; **404** — the case is not in your scope; **409** `conflict` — the "
         "case has more or fewer steps than `expected_steps` (someone changed it: "
@@ -796,8 +812,11 @@ class ResumeIn(StrictIn):
     summary="Suspend the case clock (中止)",
     description=(
         "From `on` the days do not count towards the decision period (APL 60 excluded "
-        "periods) until the case resumes. 400 when the case is already suspended or "
-        "closed, or the reason is empty."
+        "periods) until the case resumes; only days between the registration and the "
+        "first decision count. Only the organ head suspends (internal control; 403 "
+        "otherwise). 400 when the case is already suspended, decided or closed, the "
+        "reason is empty, or `on` is later than today or before the registration, the "
+        "last step or the end of an earlier suspension."
     ),
 )
 def suspend_case(
@@ -814,7 +833,11 @@ def suspend_case(
     "/cases/{case_pk}/resume",
     response={200: SuspensionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Resume the case clock (恢复)",
-    description="Ends the open suspension on `on`. 400 when the case is not suspended.",
+    description=(
+        "Ends the open suspension on `on` (the organ head; 403 otherwise). 400 when the "
+        "case is not suspended or closed, or `on` is later than today or before the "
+        "suspension's start."
+    ),
 )
 def resume_case(request: HttpRequest, case_pk: CasePk, payload: ResumeIn) -> dict[str, Any]:
     case = _case_or_404(request, case_pk)

@@ -6,6 +6,7 @@ deadlines and the export all go through here."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -54,13 +55,56 @@ def officer_ref(officer: Officer) -> str:
     return f"O{officer.pk}"
 
 
-def suspended_days(suspensions: list[Suspension], as_of: dt.date) -> int:
+def clock_window(
+    case: Case, steps: Sequence[tuple[str, dt.date]]
+) -> tuple[dt.date | None, dt.date | None]:
+    """The days the case clock runs for the decision period (APL 60): from the
+    registration (a summary case, which has none: from the discovery of the violation)
+    to the first decision after it (``None``: not decided yet). The start is ``None``
+    while a general case is not registered (no day counts yet)."""
+    start: dt.date | None = None
+    begin = 0
+    if case.procedure == "general":
+        begin = next((i for i, (name, _on) in enumerate(steps) if name == "registered"), -1)
+        start = steps[begin][1] if begin >= 0 else None
+    else:
+        discovered = (case.violation or {}).get("discovered_on")
+        start = dt.date.fromisoformat(discovered) if discovered else None
+    if start is None:
+        return None, None
+    end = next((on for name, on in steps[begin:] if name == "decision"), None)
+    return start, end
+
+
+def suspended_days(
+    suspensions: Sequence[Suspension],
+    as_of: dt.date,
+    window: tuple[dt.date | None, dt.date | None] | None = None,
+) -> int:
     """Calendar days the case clock stood still: each suspension from its first day to
-    the day before it ended (resumed on ``end``); an open one up to ``as_of``."""
-    total = 0
+    the day before it ended (resumed on ``end``); an open one up to ``as_of``. With
+    ``window`` (``clock_window``: from the registration to the first decision, where the
+    decision period runs) only the days inside it count — none when it has no start (a
+    general case not registered). A day covered by two suspensions counts once."""
+    low, high = window if window is not None else (None, None)
+    if window is not None and low is None:
+        return 0
+    spans = []
     for s in suspensions:
-        end = s.end or max(as_of, s.start)
-        total += max((end - s.start).days, 0)
+        first = s.start if low is None else max(s.start, low)
+        last = s.end or max(as_of, s.start)  # the day it resumed: not suspended
+        if high is not None:
+            last = min(last, high)
+        if last > first:
+            spans.append((first, last))
+    total = 0
+    reached: dt.date | None = None
+    for first, last in sorted(spans):
+        if reached is not None:
+            first = max(first, reached)
+        if last > first:
+            total += (last - first).days
+        reached = last if reached is None else max(reached, last)
     return total
 
 
@@ -213,7 +257,10 @@ def build_document(
     once under the case's lock): ``steps`` in order, ``rows`` from ``officer_rows``,
     ``powers`` from ``agency_powers``. No query."""
     settings: dict[str, Any] = dict(case.settings)
-    excluded = suspended_days(suspensions, day)
+    dated = [(st.step, st.on) for st in steps]
+    if proposed is not None:
+        dated.append((proposed["step"], dt.date.fromisoformat(proposed["on"])))
+    excluded = suspended_days(suspensions, day, clock_window(case, dated))
     if excluded:
         settings["decision_excluded_days"] = settings.get("decision_excluded_days", 0) + excluded
     document: dict[str, Any] = {

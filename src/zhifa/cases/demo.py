@@ -452,7 +452,7 @@ def _city_cases(p: Actors, calendar: WorkCalendar, today: date) -> None:
     suspended.investigate(33)
     services.suspend_case(
         suspended.case,  # type: ignore[arg-type]
-        actor=p.officer,
+        actor=p.head,  # type: ignore[arg-type]
         on=suspended.day(20),
         reason="等待食品抽样检验结果（检验期间不计入办案期限）",
     )

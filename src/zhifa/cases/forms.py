@@ -499,7 +499,7 @@ class InvestigationForm(StepForm):
 class PreservationForm(StepForm):
     step = "preservation"
     service = staticmethod(services.record_preservation)
-    items = forms.IntegerField(label=_("items preserved"), min_value=1)
+    items = forms.IntegerField(label=_("items preserved"), min_value=1, max_value=1_000_000)
 
     def fields_for_service(self) -> dict[str, Any]:
         return {"items": self.cleaned_data["items"]}

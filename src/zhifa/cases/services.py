@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.accounts.models import ORGAN_ROLES, Role
@@ -32,6 +33,7 @@ from zhifa.documents.services import issue_number
 from zhifa.records.services import append_entry
 from zhifa.registry.models import ENFORCING_TYPES, EnforcementSubject, Officer
 from zhifa.registry.services import reviewer_qualified
+from zhifa.registry.validators import normalise_id_number, validate_id_number, validate_uscc
 from zhifa.rules.calendar_db import database_calendar
 from zhifa.rules.engine import (
     CaseFile,
@@ -51,10 +53,12 @@ from .casefile import (
     agency_powers,
     build_document,
     case_file,
+    clock_window,
     export_document,
     officer_ref,
     officer_rows,
 )
+from .labels import step_label
 from .models import (
     Case,
     CaseOfficer,
@@ -66,6 +70,13 @@ from .models import (
     Transfer,
     TransferKind,
     TransferResult,
+)
+from .workflow import (
+    decision_state,
+    may_take,
+    required_before,
+    step_permitted,
+    transfer_state,
 )
 
 if TYPE_CHECKING:
@@ -186,6 +197,29 @@ def _check_people(
     investigators = {r.ref for r in rows if r.role == OfficerRole.INVESTIGATOR}
     if step == "registered" and actor.role != Role.ORGAN_HEAD:
         raise PermissionDenied(_("Only an organ head approves the registration of a case."))
+    if step in ("registered", "investigation"):
+        # APL 64(4): the hearing host is not an investigator of the case; APL 58: the
+        # legal reviewer is not one either; the approver of the decision does not
+        # investigate the case he decides — checked both ways (here when the
+        # investigator is named after the others acted).
+        separated = {
+            r.ref
+            for r in rows
+            if r.role in (OfficerRole.HOST, OfficerRole.REVIEWER, OfficerRole.APPROVER)
+        }
+        for field, officer in named:
+            if field in ("by", "officers") and officer_ref(officer) in separated:
+                raise ValidationError(
+                    {
+                        field: [
+                            _(
+                                "%(officer)s is the case's hearing host, legal reviewer or "
+                                "approver and may not investigate it."
+                            )
+                            % {"officer": officer}
+                        ]
+                    }
+                )
     if step == "hearing":
         host = fields.get("host")
         if isinstance(host, Officer) and officer_ref(host) in investigators:
@@ -225,6 +259,70 @@ def _check_people(
             user = approver.user
             if user is None or user.role != Role.ORGAN_HEAD or user.pk != actor.pk:
                 raise PermissionDenied(_("Only an organ head approves the decision."))
+
+
+def _check_not_future(on: dt.date, field: str = "on") -> None:
+    """A day later than today is refused (a step dated 9999-12-31 would block every
+    later step: DATA-step-order)."""
+    today = timezone.localdate()
+    if on > today:
+        raise ValidationError(
+            {
+                field: [
+                    ValidationError(
+                        _("The day %(day)s is later than today (%(today)s).")
+                        % {"day": on.isoformat(), "today": today.isoformat()},
+                        code="future",
+                    )
+                ]
+            }
+        )
+
+
+def _may_take(case: Case, step: str, actor: User) -> bool:
+    """Whether ``actor``'s role may take ``step`` in ``case``. In the summary procedure
+    the officer of the case decides on the spot (APL 51–52); ``_check_people`` checks
+    that the decider is an officer of the case."""
+    if case.procedure == "summary" and step != "decision_changed":
+        return actor.role in (Role.OFFICER, Role.ORGAN_HEAD) and step != "legal_review"
+    return may_take(actor, step)
+
+
+def _check_order(
+    case: Case,
+    stored: Sequence[CaseStep],
+    suspensions: Sequence[Suspension],
+    step: str,
+    actor: User,
+) -> None:
+    """Who may take ``step`` and whether it may follow the ``stored`` steps
+    (``workflow.step_permitted``): the same order the pages offer, enforced here for
+    every entry point. The law's own refusals (e.g. a decision without a prior notice,
+    APL 44) stay with the rules engine, which answers with the rule's ID."""
+    if any(s.end is None for s in suspensions):
+        raise ValidationError(
+            _("The case is suspended: resume it before taking a step."), code="suspended"
+        )
+    if not _may_take(case, step, actor):
+        raise PermissionDenied(
+            _("Your role may not take the step “%(step)s”.") % {"step": step_label(step)}
+        )
+    names = [s.step for s in stored]
+    transfer = transfer_state(case, names)
+    annulled = decision_state([(s.step, s.data) for s in stored])
+    if step_permitted(case.procedure, names, step, transfer, annulled):
+        return
+    before = required_before(case.procedure, names, step)
+    if before:
+        message = _("The step “%(step)s” cannot be taken yet: “%(before)s” comes first.") % {
+            "step": step_label(step),
+            "before": step_label(before),
+        }
+    else:
+        message = _("The step “%(step)s” cannot be taken at this point of the case.") % {
+            "step": step_label(step)
+        }
+    raise ValidationError(message, code="step_order")
 
 
 def _link_officers(
@@ -316,6 +414,9 @@ def add_step(
         _record_actor(actor, locked.organ)
         if locked.status == CaseStatus.CLOSED:
             raise ValidationError(_("The case is closed."), code="closed")
+        _check_not_future(on)
+        suspensions = list(Suspension.objects.filter(case=locked))
+        _check_order(locked, stored, suspensions, step, actor)
         named = _officers_named(fields)
         rows = officer_rows(locked)
         _check_people(locked, step, actor, named, fields, rows)
@@ -329,7 +430,7 @@ def add_step(
             day=on,
             proposed=proposed_step,
             steps=stored,
-            suspensions=list(Suspension.objects.filter(case=locked)),
+            suspensions=suspensions,
             rows=rows,
             powers=agency_powers(locked),
         )
@@ -389,6 +490,29 @@ def add_step(
 # --- opening a case -------------------------------------------------------------------
 
 
+def _checked_party(party: Mapping[str, Any]) -> dict[str, Any]:
+    """The party with its identity number and credit code checked (check digits, the
+    same validators as the forms), so that every entry point refuses a wrong one; errors
+    at ``party.id_number`` / ``party.uscc``."""
+    checked = dict(party)
+    errors: dict[str, list[str]] = {}
+    id_number = normalise_id_number(str(party.get("id_number") or "").strip())
+    uscc = str(party.get("uscc") or "").strip().upper()
+    for field, value, validate in (
+        ("id_number", id_number, validate_id_number),
+        ("uscc", uscc, validate_uscc),
+    ):
+        if value:
+            try:
+                validate(value)
+            except ValidationError as exc:
+                errors[f"party.{field}"] = exc.messages
+        checked[field] = value
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
 def open_case(
     organ: EnforcementSubject,
     *,
@@ -406,6 +530,7 @@ def open_case(
     """Open a case from its source (inspection, complaint …): the case number is issued
     (立案审批表 sequence of the organ) and the case-level sections are stored. A general
     case then needs ``register_case``; a summary case goes straight to its steps."""
+    party = _checked_party(party)
     with transaction.atomic():
         _record_actor(actor, organ)
         if not power_item_in_scope(organ, power_item, on):
@@ -737,7 +862,19 @@ def issue_decision(
     """The decision; its document number (e.g. 嘉市监罚〔2026〕12号) is issued in the same
     transaction, so a refused decision consumes no number. ``circumstance`` (catalogue
     name) applies the power item's discretion band (``decision_benchmark``) and stores it
-    as the case's ``benchmark`` with the decision."""
+    as the case's ``benchmark`` with the decision. A transfer is decided through
+    ``transfer_case`` (the transfer letter and its reply), not here."""
+    if outcome == "transfer":
+        raise ValidationError(
+            {
+                "outcome": [
+                    _(
+                        "A transfer is decided by transferring the case (移送), which "
+                        "records the receiver and the reason."
+                    )
+                ]
+            }
+        )
     benchmark = None
     if circumstance is not None:
         benchmark = decision_benchmark(
@@ -961,18 +1098,68 @@ def import_document(
 # --- the case clock ----------------------------------------------------------------------
 
 
+def _check_clock_actor(actor: User, case: Case, what: str) -> None:
+    _record_actor(actor, case.organ)
+    if actor.role != Role.ORGAN_HEAD:
+        raise PermissionDenied(what)
+
+
 @transaction.atomic
 def suspend_case(case: Case, *, actor: User, on: dt.date, reason: str) -> Suspension:
-    """Stop the case clock from ``on`` (中止): the days until ``resume_case`` do not count
-    towards the decision period (APL 60 excluded periods)."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    _record_actor(actor, locked.organ)
-    if not reason.strip():
-        raise ValidationError(_("A suspension needs its reason."))
-    if locked.suspensions.filter(end__isnull=True).exists():
-        raise ValidationError(_("The case is already suspended."))
+    """Stop the case clock from ``on`` (中止调查): the days until ``resume_case`` do not
+    count towards the decision period (APL 60 excluded periods; ``casefile.clock_window``
+    counts only the days between the registration and the first decision).
+
+    The organ head suspends and resumes: an internal control of the platform (the
+    procedure rules of market regulation have the head approve a 中止调查; no article is
+    cited here). Refused: a closed or decided case, a case already suspended, a start
+    later than today, before the registration (a summary case: before the violation was
+    discovered), before the case's last step or before the end of an earlier
+    suspension (suspensions do not overlap). Errors name the field (``on``,
+    ``reason``); nothing is written."""
+    locked = Case.objects.select_for_update().select_related("organ").get(pk=case.pk)
+    _check_clock_actor(
+        actor, locked, _("Only the organ head suspends the case (internal control).")
+    )
     if locked.status == CaseStatus.CLOSED:
         raise ValidationError(_("The case is closed."), code="closed")
+    if locked.suspensions.filter(end__isnull=True).exists():
+        raise ValidationError(_("The case is already suspended."), code="suspended")
+    steps = list(locked.steps.order_by("index").values_list("step", "on"))
+    if any(name == "decision" for name, _on in steps):
+        raise ValidationError(
+            _("The case is decided: the decision period no longer runs, so it is not suspended."),
+            code="decided",
+        )
+    errors: dict[str, list[str]] = {}
+    if not reason.strip():
+        errors["reason"] = [_("A suspension needs its reason.")]
+    try:
+        _check_not_future(on)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    start, _end = clock_window(locked, steps)
+    last_resumed = locked.suspensions.aggregate(last=Max("end"))["last"]
+    if "on" not in errors:
+        if start is None:
+            errors["on"] = [_("Register the case before suspending it.")]
+        elif on < start:
+            errors["on"] = [
+                _("A suspension cannot start before the case's registration (%(day)s).")
+                % {"day": start.isoformat()}
+            ]
+        elif steps and on < steps[-1][1]:
+            errors["on"] = [
+                _("A suspension cannot start before the case's last step (%(day)s).")
+                % {"day": steps[-1][1].isoformat()}
+            ]
+        elif last_resumed is not None and on < last_resumed:
+            errors["on"] = [
+                _("A suspension cannot start before the earlier one ended (%(day)s).")
+                % {"day": last_resumed.isoformat()}
+            ]
+    if errors:
+        raise ValidationError(errors)
     suspension = Suspension.objects.create(
         case=locked, start=on, reason=reason.strip(), actor=actor
     )
@@ -988,14 +1175,21 @@ def suspend_case(case: Case, *, actor: User, on: dt.date, reason: str) -> Suspen
 
 @transaction.atomic
 def resume_case(case: Case, *, actor: User, on: dt.date) -> Suspension:
-    """Restart the case clock on ``on``."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    _record_actor(actor, locked.organ)
+    """Restart the case clock on ``on`` (恢复调查), by the organ head (internal control,
+    as ``suspend_case``). Refused on a closed case, a case not suspended, or ``on``
+    before the suspension started or later than today."""
+    locked = Case.objects.select_for_update().select_related("organ").get(pk=case.pk)
+    _check_clock_actor(actor, locked, _("Only the organ head resumes the case (internal control)."))
+    if locked.status == CaseStatus.CLOSED:
+        raise ValidationError(_("The case is closed."), code="closed")
     suspension = locked.suspensions.filter(end__isnull=True).first()
     if suspension is None:
-        raise ValidationError(_("The case is not suspended."))
+        raise ValidationError(_("The case is not suspended."), code="not_suspended")
+    _check_not_future(on)
     if on < suspension.start:
-        raise ValidationError(_("A case cannot resume before it was suspended."))
+        raise ValidationError(
+            {"on": [_("A case cannot resume before it was suspended.")]}, code="before"
+        )
     suspension.end = on
     suspension.save(update_fields=["end"])
     append_entry(

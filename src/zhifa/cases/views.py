@@ -277,6 +277,7 @@ def case_context(
         .prefetch_related("collected_by")
     )
     can_act = user.role in ACT_ROLES and case.status != CaseStatus.CLOSED
+    can_head = can_act and user.role == Role.ORGAN_HEAD
     transfers = list(
         case.transfers.select_related("to_organ", "result_actor").order_by("sent_on", "pk")
     )
@@ -291,8 +292,12 @@ def case_context(
         "officers": sorted(case.case_officers.all(), key=lambda r: r.pk),
         "suspensions": sorted(case.suspensions.all(), key=lambda s: (s.start, s.pk)),
         "open_suspension": open_suspension,
-        "can_suspend": can_act and open_suspension is None,
-        "can_resume": can_act and open_suspension is not None,
+        # Only the organ head suspends and resumes (services.suspend_case: internal
+        # control); a decided case is not suspended (the decision period has ended).
+        "can_suspend": can_head
+        and open_suspension is None
+        and not any(s.step == "decision" for s in steps),
+        "can_resume": can_head and open_suspension is not None,
         "suspend_form": suspend_form or SuspendForm(),
         "resume_form": resume_form or ResumeForm(),
         "rows": _timeline(user, case),
@@ -338,7 +343,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def case_suspend(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     case = _scoped_case(request, pk)
-    require_role(user, *ACT_ROLES)
+    require_role(user, Role.ORGAN_HEAD)
     form = SuspendForm(request.POST)
     if form.is_valid():
         try:
@@ -363,7 +368,7 @@ def case_suspend(request: HttpRequest, pk: int) -> HttpResponse:
 def case_resume(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     case = _scoped_case(request, pk)
-    require_role(user, *ACT_ROLES)
+    require_role(user, Role.ORGAN_HEAD)
     form = ResumeForm(request.POST)
     if form.is_valid():
         try:
@@ -463,7 +468,7 @@ def _last_review(case: Case) -> str | None:
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
     """What waits for the organ head, derived from each open case's state
-    (``workflow.next_steps`` for the head): registrations (APL 54), decisions after the
+    (``workflow.next_steps`` for the head): registrations (立案审批), decisions after the
     prior notice (APL 57), open seizures (ACL 25 extension) and served decisions
     (deferral, APL 66)."""
     user: Any = request.user

@@ -9,8 +9,8 @@ only keeps the forms to the ones that make sense now.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from zhifa.accounts.models import Role
 
@@ -20,12 +20,27 @@ from .models import Case, CaseStatus, Transfer
 if TYPE_CHECKING:
     from zhifa.accounts.models import User
 
-#: Steps only an organ head takes (the head approves them: registration APL 54, the
-#: decision APL 57, a deferral APL 66, the collective discussion APL 57(2)); a change of
-#: the decision is recorded by the head who answers for the decision.
+#: Steps only an organ head takes (the head approves them): the registration (立案审批
+#: under the departmental procedure rules; APL 54(2) itself only says 及时立案), the
+#: decision (APL 57), the collective discussion (APL 57(2): 行政机关负责人集体讨论), a
+#: deferral (APL 66), the preservation of evidence by registration and its decision
+#: (APL 56: 经行政机关负责人批准，可以先行登记保存); a change of the decision is recorded
+#: by the head who answers for the decision.
 HEAD_STEPS = frozenset(
-    {"registered", "decision", "collective_discussion", "deferral_approved", "decision_changed"}
+    {
+        "registered",
+        "decision",
+        "collective_discussion",
+        "deferral_approved",
+        "decision_changed",
+        "preservation",
+        "preservation_decided",
+    }
 )
+#: How a change ends the decision's effect: a revoked or void decision is no longer
+#: executed (ACL 39: execution terminates), so only the withdrawal of its publication
+#: and the closing follow.
+ANNULLING = frozenset({"revoked", "void"})
 #: Steps only a legal reviewer takes (APL 58).
 REVIEWER_STEPS = frozenset({"legal_review"})
 #: Deadlines of the engine that are the party's windows, not the organ's deadlines:
@@ -45,7 +60,11 @@ def _open(steps: Sequence[str], start: str, ends: Sequence[str]) -> bool:
 
 
 def procedural_next_steps(
-    procedure: str, steps: Sequence[str], suspended: bool, transfer: str | None = None
+    procedure: str,
+    steps: Sequence[str],
+    suspended: bool,
+    transfer: str | None = None,
+    annulled: bool = False,
 ) -> list[str]:
     """The steps that may follow ``steps`` in ``procedure`` (format step names).
 
@@ -54,7 +73,10 @@ def procedural_next_steps(
     transfer row, e.g. imported), ``None`` when the last decision is not a transfer.
     A transferred case waits for the receiver's reply (nothing is offered), is closed
     once accepted, and continues as an undecided case when rejected or returned
-    (docs/adr/0007-transfer-and-decision-change.md)."""
+    (docs/adr/0007-transfer-and-decision-change.md). ``annulled``: the decision in force
+    was revoked or declared void after it was made (``decision_state``); the decision is
+    then not executed (ACL 39), so only the withdrawal of its publication and the closing
+    are offered."""
     done = set(steps)
     if "closed" in done or suspended:
         return []
@@ -89,6 +111,12 @@ def procedural_next_steps(
                 offered += ["legal_review", "collective_discussion"]
             offered.append("decision")
         return offered
+    if annulled:
+        # ACL 39: the execution of a revoked or void decision terminates.
+        offered = []
+        if _open(steps, "disclosed", ["disclosure_withdrawn"]):
+            offered.append("disclosure_withdrawn")
+        return [*offered, "closed"]
     offered = []
     if "served" not in done:
         offered.append("served")
@@ -110,6 +138,78 @@ def procedural_next_steps(
     return offered
 
 
+def decided(steps: Sequence[str], transfer: str | None) -> bool:
+    """Whether a decision is in force (a transfer given back leaves the case undecided)."""
+    return "decision" in steps and transfer not in ("rejected", "returned")
+
+
+def decision_state(steps: Sequence[tuple[str, Mapping[str, Any]]]) -> bool:
+    """Whether the last decision of ``steps`` (name and data of each) was revoked or
+    declared void after it was made (``ANNULLING``)."""
+    names = [name for name, _data in steps]
+    if "decision" not in names:
+        return False
+    last = max(i for i, n in enumerate(names) if n == "decision")
+    return any(
+        name == "decision_changed" and data.get("how") in ANNULLING
+        for name, data in steps[last + 1 :]
+    )
+
+
+def step_permitted(
+    procedure: str,
+    steps: Sequence[str],
+    step: str,
+    transfer: str | None = None,
+    annulled: bool = False,
+) -> bool:
+    """Whether ``step`` may follow ``steps`` — the order ``services.add_step`` enforces.
+
+    The steps the pages offer (``procedural_next_steps``, not suspended), plus, while
+    the case is undecided, ``decision`` once the case is registered (general) or opened
+    (summary) and ``legal_review`` once a general case is registered (the review app's
+    request governs when it is recorded): whether the law lets the case be decided now
+    (e.g. APL 44, the prior notice) is the rules engine's answer, with its rule ID, not
+    this order's."""
+    if step in procedural_next_steps(procedure, steps, False, transfer, annulled):
+        return True
+    if "closed" in steps or decided(steps, transfer) or transfer == "pending":
+        return False
+    if procedure == "general" and "registered" not in steps:
+        return False
+    return step == "decision" or (step == "legal_review" and procedure == "general")
+
+
+def required_before(procedure: str, steps: Sequence[str], step: str) -> str:
+    """The step that must come first for ``step`` (a step name), for the refusal's
+    message; ``""`` when no single step is missing (e.g. the case is decided)."""
+    if "closed" in steps:
+        return ""
+    if procedure == "general" and "registered" not in steps:
+        return "registered"
+    needs = {
+        "statement": "prior_notice",
+        "waiver": "prior_notice",
+        "hearing_requested": "prior_notice",
+        "hearing_notice": "hearing_requested",
+        "hearing": "hearing_notice",
+        "collective_discussion": "prior_notice",
+        "preservation_decided": "preservation",
+        "seizure_extended": "seizure",
+        "seizure_ended": "seizure",
+        "served": "decision",
+        "paid": "served",
+        "deferral_approved": "served",
+        "demand": "served",
+        "court_application": "demand",
+        "disclosed": "decision",
+        "decision_changed": "decision",
+        "disclosure_withdrawn": "disclosed",
+    }
+    wanted = needs.get(step, "")
+    return wanted if wanted and wanted not in steps else ""
+
+
 def may_take(user: User, step: str) -> bool:
     """Whether ``user``'s role may take ``step`` at all (the service checks the rest)."""
     if step in HEAD_STEPS:
@@ -123,14 +223,17 @@ def next_steps(case: Case, user: User | None = None) -> list[str]:
     """The steps ``case`` may take next; with ``user``, only those the user may take. In
     the summary procedure the deciding officer decides on the spot (APL 51–52)."""
     if is_prefetched(case, "steps") and is_prefetched(case, "suspensions"):
-        steps = [s.step for s in ordered_steps(case)]
+        pairs = [(s.step, s.data) for s in ordered_steps(case)]
         suspended = any(s.end is None for s in case.suspensions.all())
     else:
-        steps = list(case.steps.order_by("index").values_list("step", flat=True))
+        pairs = list(case.steps.order_by("index").values_list("step", "data"))
         suspended = case.suspensions.filter(end__isnull=True).exists()
+    steps = [name for name, _data in pairs]
     if case.status == CaseStatus.CLOSED:
         return []
-    offered = procedural_next_steps(case.procedure, steps, suspended, _transfer_state(case, steps))
+    offered = procedural_next_steps(
+        case.procedure, steps, suspended, transfer_state(case, steps), decision_state(pairs)
+    )
     if user is None:
         return offered
     if case.procedure == "summary":
@@ -143,7 +246,7 @@ def next_steps(case: Case, user: User | None = None) -> list[str]:
     return [s for s in offered if may_take(user, s)]
 
 
-def _transfer_state(case: Case, steps: list[str]) -> str | None:
+def transfer_state(case: Case, steps: list[str]) -> str | None:
     """The result of the transfer the case's last decision made, ``""`` when that
     decision is a transfer with no transfer row, ``None`` when it is no transfer.
     ``steps`` are the case's step names (no query unless the case has a decision)."""

@@ -22,6 +22,7 @@ from zhifa.catalogue.models import PowerItem
 from zhifa.core.testing import client_for
 from zhifa.records.models import Entry
 from zhifa.registry.models import EnforcementSubject
+from zhifa.review.models import CHECKLIST_CODES
 from zhifa.rules.calendar_db import database_calendar
 from zhifa.rules.engine import audit_document
 
@@ -130,7 +131,30 @@ def test_a_general_case_from_opening_to_closure(
     assert notice["document_number"] == "嘉市监罚告〔2026〕1号"
     api.ok(api.officer, "statement", "2026-03-18")
     assert api.detail(api.reviewer)["next_steps"] == ["legal_review"]
-    api.ok(api.reviewer, "legal_review", "2026-03-25", reviewer=p.reviewer.pk, result="passed")
+    # The legal review is not a step of the steps API (H3): the review app records it
+    # with its checklist and completes the request.
+    refused = api.step(api.reviewer, "legal_review", "2026-03-25", reviewer=p.reviewer.pk)
+    assert refused.status_code == 400
+    assert [e["path"] for e in refused.json()["errors"]] == ["body.step"]
+    submitted = api.officer.post(
+        "/api/v1/review/requests",
+        {"case": api.case_pk, "note": "拟罚款十五万元。", "on": "2026-03-20"},
+        content_type="application/json",
+    )
+    assert submitted.status_code == 201, submitted.json()
+    checklist = {code: {"ok": True, "comment": ""} for code in CHECKLIST_CODES}
+    completed = api.reviewer.post(
+        f"/api/v1/review/requests/{submitted.json()['id']}/complete",
+        {
+            "checklist": checklist,
+            "opinion": "事实清楚，证据确凿。",
+            "result": "passed",
+            "on": "2026-03-25",
+        },
+        content_type="application/json",
+    )
+    assert completed.status_code == 200, completed.json()
+    assert CaseStep.objects.filter(case_id=api.case_pk, step="legal_review").count() == 1
     api.ok(token_head, "collective_discussion", "2026-03-26")
     decision = api.ok(token_head, "decision", "2026-03-27", approved_by=p.head.pk, penalties=FINE)
     assert decision["document_number"] == "嘉市监罚〔2026〕1号"
@@ -238,7 +262,6 @@ def test_deciding_without_prior_notice_is_refused(walk: Walker, api: Api) -> Non
     _register(walk)
     walk.investigate()
     walk.review()
-    walk(services.record_collective_discussion, actor=walk.p.head_user, on=D("2026-03-26"))
     before = counts()
     response = api.step(
         api.head, "decision", "2026-03-27", approved_by=walk.p.head.pk, penalties=FINE
@@ -362,11 +385,9 @@ def test_an_officer_of_another_organ_is_refused_at_its_field(
     walk.investigate()
     walk.notify()
     walk(services.record_statement, on=D("2026-03-18"))
-    response = api.step(
-        api.reviewer, "legal_review", "2026-03-25", reviewer=foreign.pk, result="passed"
-    )
-    assert [e["path"] for e in response.json()["errors"]] == ["body.reviewer"]
-    assert CaseStep.objects.filter(step="legal_review").count() == 0
+    response = api.step(api.head, "decision", "2026-03-27", approved_by=foreign.pk, penalties=FINE)
+    assert [e["path"] for e in response.json()["errors"]] == ["body.approved_by"]
+    assert CaseStep.objects.filter(step="decision").count() == 0
     assert counts()[0] == before[0] + 4
 
 
@@ -520,7 +541,14 @@ def test_suspending_for_10_days_moves_the_decision_deadline_by_10_days(
 
     before = due()
     assert before == D("2026-06-01")
-    suspended = api.officer.post(
+    # Only the organ head suspends (internal control).
+    by_officer = api.officer.post(
+        f"{base}/suspend",
+        {"on": "2026-03-10", "reason": "检验检测"},
+        content_type="application/json",
+    )
+    assert by_officer.status_code == 403 and by_officer.json()["code"] == "forbidden"
+    suspended = api.head.post(
         f"{base}/suspend",
         {"on": "2026-03-10", "reason": "检验检测"},
         content_type="application/json",
@@ -529,13 +557,11 @@ def test_suspending_for_10_days_moves_the_decision_deadline_by_10_days(
     assert suspended.json() == {"start": "2026-03-10", "end": None, "reason": "检验检测"}
     detail = api.detail()
     assert detail["suspended"] is True and detail["next_steps"] == []
-    again = api.officer.post(
+    again = api.head.post(
         f"{base}/suspend", {"on": "2026-03-11", "reason": "鉴定"}, content_type="application/json"
     )
     assert again.status_code == 400 and again.json()["code"] == "invalid"
-    resumed = api.officer.post(
-        f"{base}/resume", {"on": "2026-03-20"}, content_type="application/json"
-    )
+    resumed = api.head.post(f"{base}/resume", {"on": "2026-03-20"}, content_type="application/json")
     assert resumed.status_code == 200 and resumed.json()["end"] == "2026-03-20"
     after = due()
     assert after - before == dt.timedelta(days=10) and after == D("2026-06-11")
@@ -546,7 +572,7 @@ def test_suspending_for_10_days_moves_the_decision_deadline_by_10_days(
     ]
     bad = api.officer.get(f"{base}/deadlines?as_of=2026-13-01")
     assert bad.status_code == 400 and bad.json()["errors"][0]["path"] == "query.as_of"
-    empty = api.officer.post(
+    empty = api.head.post(
         f"{base}/suspend", {"on": "2026-03-25", "reason": ""}, content_type="application/json"
     )
     assert empty.status_code == 400 and empty.json()["errors"][0]["path"] == "body.reason"

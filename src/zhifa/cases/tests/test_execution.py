@@ -37,6 +37,9 @@ def test_preservation_is_decided(walk: Walker) -> None:
         by=[walk.p.o1, walk.p.o2],
     )
     walk.investigate()
-    walk(services.record_preservation, on=D("2026-03-04"), items=3)
-    walk(services.decide_preservation, on=D("2026-03-10"))
+    # APL 56: 经行政机关负责人批准，可以先行登记保存 — the organ head's steps.
+    with pytest.raises(PermissionDenied):
+        walk(services.record_preservation, on=D("2026-03-04"), items=3)
+    walk(services.record_preservation, actor=walk.p.head_user, on=D("2026-03-04"), items=3)
+    walk(services.decide_preservation, actor=walk.p.head_user, on=D("2026-03-10"))
     assert [s.step for s in walk.case.steps.all()][-2:] == ["preservation", "preservation_decided"]

@@ -23,7 +23,8 @@ def test_deciding_without_prior_notice_is_refused(walk: Walker) -> None:
     )
     walk.investigate()
     walk.review()
-    walk(services.record_collective_discussion, actor=walk.p.head_user, on=D("2026-03-26"))
+    # The collective discussion follows the prior notice (workflow order); the decision
+    # is allowed in order so that the engine answers for the missing notice.
     with refused_rule("APL-44-prior-notice"):
         walk.decide()
 
@@ -93,7 +94,7 @@ ROLE_CASES: list[tuple[str, Callable[[Walker], Any], type[Exception]]] = [
         "an investigator approves the decision",
         lambda w: services.issue_decision(
             w.case,
-            actor=w.p.officer_user,
+            actor=w.p.head_user,
             on=D("2026-03-27"),
             approved_by=w.p.o1,
             penalties=FINE,
@@ -117,7 +118,7 @@ ROLE_CASES: list[tuple[str, Callable[[Walker], Any], type[Exception]]] = [
         "an unqualified reviewer reviews",
         lambda w: services.record_legal_review(
             w.case,
-            actor=w.p.officer_user,
+            actor=w.p.reviewer_user,
             on=D("2026-03-27"),
             reviewer=w.p.o2,
             result="passed",
@@ -140,9 +141,13 @@ def test_who_may_do_what(
     walk: Walker, what: str, act: Callable[[Walker], Any], error: type[Exception]
 ) -> None:
     walk.until_review()
+    if what == "an investigator hosts the hearing":  # the hearing follows its notice
+        walk(services.request_hearing, on=D("2026-03-26"))
+        walk(services.notify_hearing, on=D("2026-03-26"), hearing_on=D("2026-04-08"))
     before = counts()
-    with pytest.raises(error):
+    with pytest.raises(error) as exc:
         act(walk)
+    assert getattr(exc.value, "code", None) != "step_order"  # refused for who, not when
     assert counts() == before
 
 

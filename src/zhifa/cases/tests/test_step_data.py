@@ -33,7 +33,13 @@ def test_data_outside_the_format_is_refused(walk: Walker) -> None:
     assert refused.value.code == "invalid_step"
     assert "steps[1].certificates_shown" in refused.value.messages[0]
     with pytest.raises(ValidationError) as refused:
-        walk(services.add_step, step="hearing", on=D("2026-03-04"), host="O1", public=True)
+        walk(
+            services.add_step,
+            step="investigation",
+            on=D("2026-03-04"),
+            officers=["O1", "O2"],
+            evidence=["documentary"],
+        )
     assert refused.value.code == "officer"  # a bare id would escape the checks of people
     with pytest.raises(ValidationError):
         walk(services.add_step, step="no_such_step", on=D("2026-03-04"))

@@ -132,8 +132,20 @@ def test_the_case_page(organ_a: Any, power_item: Any, people: People) -> None:
 def test_suspending_needs_a_reason_and_resuming_restarts_the_clock(
     walk: Walker, people: People
 ) -> None:
-    officer = client_for(people.officer_user)
+    walk(
+        services.register_case,
+        actor=people.head_user,
+        on=D("2026-03-03"),
+        by=[people.o1, people.o2],
+    )
     url = reverse("cases:suspend", args=[walk.case.pk])
+    # Only the organ head suspends and resumes (internal control): no form for the
+    # officer, and a post is forbidden.
+    officer = client_for(people.officer_user)
+    assert url not in officer.get(reverse("cases:detail", args=[walk.case.pk])).content.decode()
+    assert officer.post(url, {"on": "2026-03-10", "reason": "等待检验结果"}).status_code == 403
+    officer = client_for(people.head_user)
+    assert url in officer.get(reverse("cases:detail", args=[walk.case.pk])).content.decode()
     response = officer.post(url, {"on": "2026-03-10", "reason": ""})
     assert response.status_code == 400 and "reason" in response.context["suspend_form"].errors
     assert not Suspension.objects.exists()

@@ -69,7 +69,7 @@ def test_an_open_hearing_window_is_not_the_organ_s_nearest_deadline(walk: Walker
 
 def test_the_case_timeline_names_each_action_in_chinese(walk: Walker) -> None:
     _notified(walk)
-    services.suspend_case(walk.case, actor=walk.p.officer_user, on=D("2026-03-18"), reason="检验")
+    services.suspend_case(walk.case, actor=walk.p.head_user, on=D("2026-03-18"), reason="检验")
     client = client_for(walk.p.officer_user)
     page = client.get(reverse("cases:detail", args=[walk.case.pk])).content.decode()
     for label in ("立案", "调查取证", "行政处罚事先告知", "中止"):

@@ -71,10 +71,10 @@ def test_next_steps_are_those_of_the_user_s_role(walk: Walker, people: People) -
     officer = next_steps(case, people.officer_user)
     assert "decision" not in officer and "legal_review" not in officer and "statement" in officer
     assert "decision" in next_steps(case, people.head_user)
+    # APL 56: the preservation of evidence is approved by the organ head.
+    assert "preservation" not in officer and "preservation" in next_steps(case, people.head_user)
     assert next_steps(case, people.reviewer_user) == ["legal_review"]
-    services.suspend_case(
-        case, actor=people.officer_user, on=D("2026-03-17"), reason="等待检验结果"
-    )
+    services.suspend_case(case, actor=people.head_user, on=D("2026-03-17"), reason="等待检验结果")
     assert next_steps(case, people.head_user) == []
 
 
