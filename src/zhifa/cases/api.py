@@ -37,7 +37,7 @@ from pydantic import (
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import InitErrorDetails
 
-from zhifa.accounts.models import ORGAN_ROLES
+from zhifa.accounts.models import ORGAN_ROLES, Role
 from zhifa.catalogue.models import PowerItem
 from zhifa.core.api import ErrorOut, FieldError, error_body
 from zhifa.core.paging import Paged
@@ -67,6 +67,7 @@ class CaseOut(Schema):
     power: str
     party_name: str
     imported: bool
+    archived_on: dt.date | None
 
 
 class StepOut(Schema):
@@ -124,6 +125,7 @@ def _case_out(case: Case) -> dict[str, Any]:
         "power": case.power,
         "party_name": case.party_name,
         "imported": case.imported,
+        "archived_on": case.archived_on,
     }
 
 
@@ -845,3 +847,25 @@ def resume_case(request: HttpRequest, case_pk: CasePk, payload: ResumeIn) -> dic
     require_role(user, *ORGAN_ROLES)
     suspension = services.resume_case(case, actor=user, on=payload.on)
     return _suspension_out(suspension)
+
+
+class ArchiveIn(StrictIn):
+    on: dt.date
+
+
+@router.post(
+    "/cases/{case_pk}/archive",
+    response={200: CaseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Archive a closed case (归档)",
+    description=(
+        "Files the closed case in the archive on `on`; the SM3 of its case file is "
+        "recorded (`case.archive`). An officer or the organ head (403 otherwise). 400 when "
+        "the case is not closed or already archived, or `on` is before the closure or "
+        "later than today."
+    ),
+)
+def archive_case(request: HttpRequest, case_pk: CasePk, payload: ArchiveIn) -> dict[str, Any]:
+    case = _case_or_404(request, case_pk)
+    user: Any = request.user
+    require_role(user, Role.OFFICER, Role.ORGAN_HEAD)
+    return _case_out(services.archive_case(case, actor=user, on=payload.on))

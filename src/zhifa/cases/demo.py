@@ -390,12 +390,17 @@ def _city_cases(p: Actors, calendar: WorkCalendar, today: date) -> None:
         68, 65000
     ).step(services.mark_disclosed, 50).step(services.record_payment, 45, amount=65000)
 
-    # Closed (the whole procedure), and one disclosed late (GB118: 7 working days missed).
-    new().open(110, _organisation("嘉兴市华联副食品有限公司", "91330402MA2G5TR77")).until_served(
-        108, 70000
-    ).step(services.mark_disclosed, 90).step(services.record_payment, 85, amount=70000).step(
-        services.close_case, 80
+    # Closed and archived (the whole procedure), and one disclosed late (GB118: 7 working
+    # days missed).
+    archived = (
+        new()
+        .open(110, _organisation("嘉兴市华联副食品有限公司", "91330402MA2G5TR77"))
+        .until_served(108, 70000)
+        .step(services.mark_disclosed, 90)
+        .step(services.record_payment, 85, amount=70000)
+        .step(services.close_case, 80)
     )
+    services.archive_case(archived.case, actor=archived.people.officer, on=archived.day(78))
     new().open(100, _organisation("嘉兴禾源农产品有限公司", "91330411MA2H7WU90")).until_served(
         98, 68000
     ).step(services.record_payment, 78, amount=68000).step(services.mark_disclosed, 60)

@@ -364,6 +364,10 @@ class SuspendForm(forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=255)
 
 
+class ArchiveForm(forms.Form):
+    on = forms.DateField(label=_("archived on"), widget=DATE, initial=_today)
+
+
 class ResumeForm(forms.Form):
     on = forms.DateField(label=_("resumed on"), widget=DATE, initial=_today)
 

@@ -69,6 +69,7 @@ def step_label(step: str) -> str:
 CASE_ACTIONS: dict[str, Any] = {
     "case.open": _("Case opened"),
     "case.import": _("Case imported"),
+    "case.archive": _("Case archived"),
     "case.suspend": _("Case clock suspended"),
     "case.resume": _("Case clock resumed"),
     "case.transfer": _("Case transferred"),

@@ -49,6 +49,10 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+#: ``Case`` has a field named ``settings``; its body reads the user model from here.
+USER_MODEL = settings.AUTH_USER_MODEL
+
+
 class Case(models.Model):
     """A penalty case of one organ."""
 
@@ -112,6 +116,21 @@ class Case(models.Model):
         max_length=64,
         blank=True,
         help_text=_("Imported cases: SHA-256 of the imported document (canonical JSON)."),
+    )
+    archived_on = models.DateField(_("archived on"), null=True, blank=True)
+    archived_by = models.ForeignKey(
+        USER_MODEL,
+        verbose_name=_("archived by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    archive_digest = models.CharField(
+        _("archived case-file digest"),
+        max_length=64,
+        blank=True,
+        help_text=_("SM3 of the case file (canonical JSON) as it was archived."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -30,6 +30,7 @@ from zhifa.catalogue.models import PowerItem
 from zhifa.catalogue.services import band_for, power_item_in_scope
 from zhifa.documents.models import DocumentType
 from zhifa.documents.services import issue_number
+from zhifa.records.canonical import canonical_json, sm3_hex
 from zhifa.records.services import append_entry
 from zhifa.registry.models import ENFORCING_TYPES, EnforcementSubject, Officer
 from zhifa.registry.services import reviewer_qualified
@@ -977,6 +978,58 @@ def mark_disclosed(case: Case, *, actor: User, on: dt.date, expected_steps: int)
 
 def close_case(case: Case, *, actor: User, on: dt.date, expected_steps: int) -> CaseStep:
     return add_step(case, "closed", actor=actor, on=on, expected_steps=expected_steps)
+
+
+# --- archiving (归档) ----------------------------------------------------------------------
+
+
+def archive_case(case: Case, *, actor: User, on: dt.date) -> Case:
+    """File the closed case in the archive (立卷归档), the last act of the procedure.
+
+    The case file as it stands (``export_document``, canonical JSON) is digested with SM3
+    and the digest is stored and recorded (``case.archive``), so the archived file can be
+    checked against the record later. An officer or the head of the case's organ archives;
+    the case must be closed, archived once, on or after its closure and not in the future.
+    Nothing changes the case afterwards (``add_step`` refuses a closed case)."""
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("organ").get(pk=case.pk)
+        _record_actor(actor, locked.organ)
+        if actor.role not in (Role.OFFICER, Role.ORGAN_HEAD):
+            raise PermissionDenied(_("Officers and the organ head archive cases."))
+        if locked.archived_on is not None:
+            raise ValidationError(
+                _("The case was archived on %(day)s.") % {"day": locked.archived_on.isoformat()},
+                code="archived",
+            )
+        closed = locked.steps.filter(step="closed").order_by("-index").first()
+        if locked.status != CaseStatus.CLOSED or closed is None:
+            raise ValidationError(_("Only a closed case is archived."), code="not_closed")
+        if on > timezone.localdate():
+            raise ValidationError({"on": [_("The date cannot be in the future.")]})
+        if on < closed.on:
+            raise ValidationError(
+                {
+                    "on": [
+                        _("A case is archived on or after its closure (%(day)s).")
+                        % {"day": closed.on.isoformat()}
+                    ]
+                }
+            )
+        document = export_document(locked, as_of=on)
+        digest = sm3_hex(canonical_json(document).encode())
+        locked.archived_on = on
+        locked.archived_by = actor
+        locked.archive_digest = digest
+        locked.save(update_fields=["archived_on", "archived_by", "archive_digest"])
+        append_entry(
+            actor=actor,
+            organ=locked.organ,
+            action="case.archive",
+            obj=locked,
+            payload={"on": on.isoformat(), "casefile_sm3": digest},
+        )
+        case.archived_on, case.archived_by, case.archive_digest = on, actor, digest
+        return locked
 
 
 # --- case-file exchange -------------------------------------------------------------------

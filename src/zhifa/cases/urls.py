@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/suspend/", views.case_suspend, name="suspend"),
     path("<int:pk>/resume/", views.case_resume, name="resume"),
+    path("<int:pk>/archive/", views.case_archive, name="archive"),
     path("<int:pk>/transfer/", views.case_transfer, name="transfer"),
     path("<int:pk>/steps/<slug:step>/", views.step_form, name="step"),
 ]

@@ -43,6 +43,7 @@ from .casefile import ordered_steps, prefetch
 from .filters import filter_cases
 from .forms import (
     STEP_FORMS,
+    ArchiveForm,
     OpenCaseForm,
     ResumeForm,
     StepForm,
@@ -259,6 +260,7 @@ def case_context(
     case: Case,
     suspend_form: SuspendForm | None = None,
     resume_form: ResumeForm | None = None,
+    archive_form: ArchiveForm | None = None,
 ) -> dict[str, Any]:
     user: Any = request.user
     case = prefetch(Case.objects.filter(pk=case.pk)).get()
@@ -299,6 +301,10 @@ def case_context(
         and not any(s.step == "decision" for s in steps),
         "can_resume": can_head and open_suspension is not None,
         "suspend_form": suspend_form or SuspendForm(),
+        "can_archive": user.role in ACT_ROLES
+        and case.status == CaseStatus.CLOSED
+        and case.archived_on is None,
+        "archive_form": archive_form or ArchiveForm(),
         "resume_form": resume_form or ResumeForm(),
         "rows": _timeline(user, case),
         "evidence": list(evidence),
@@ -359,6 +365,29 @@ def case_suspend(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "cases/case_detail.html",
         case_context(request, case, suspend_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def case_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    case = _scoped_case(request, pk)
+    require_role(user, *ACT_ROLES)
+    form = ArchiveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.archive_case(case, actor=user, on=form.cleaned_data["on"])
+        except ValidationError as exc:
+            show_service_errors(form, exc)
+        else:
+            messages.success(request, _("The case is archived."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(
+        request,
+        "cases/case_detail.html",
+        case_context(request, case, archive_form=form),
         status=400,
     )
 

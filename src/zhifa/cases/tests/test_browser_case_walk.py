@@ -1,5 +1,5 @@
 """A general-procedure case walked in real headless Chromium (issue #6 item 9), from its
-opening to its closure, by three people in their own browsers: the officer, the organ
+opening to its closure and archiving, by three people in their own browsers: the officer, the organ
 head and the legal reviewer, each logged in through the login page. Then the
 acceptance check as a user runs it: ``zhifa records verify`` succeeds, and the case
 exported with ``zhifa cases export`` passes ``zhifa audit`` without an error finding.
@@ -110,7 +110,7 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_a_general_case_from_opening_to_closure_in_the_browser(
+def test_a_general_case_from_opening_to_archive_in_the_browser(
     log_in: Callable[[str], Page],
     organ_a: Any,
     power_item: Any,
@@ -256,9 +256,17 @@ def test_a_general_case_from_opening_to_closure_in_the_browser(
     take_step(officer, pk, "disclosed")
     take_step(officer, pk, "closed")
 
+    # Archiving (归档) ends the procedure.
+    officer.goto(f"/cases/{pk}/")
+    assert officer.locator("#archive-form #id_on").input_value() == today.isoformat()
+    with officer.expect_navigation():
+        officer.click("#archive-form button")
+    assert "案件已归档" in officer.locator("ul.messages").inner_text()
+
     # What the case page shows now.
     facts = officer.locator("dl.facts").inner_text()
-    assert "已结案" in facts
+    assert "已结案" in facts and f"已于 {today.isoformat()} 归档" in facts
+    assert officer.locator("#archive-form").count() == 0
     assert "目前没有可由您办理的环节。" in officer.content()
     table = officer.locator("table.steps").inner_text()
     assert decision_number in table and f"嘉市监罚告〔{days['prior_notice'].year}〕1号" in table
@@ -268,12 +276,14 @@ def test_a_general_case_from_opening_to_closure_in_the_browser(
     with officer.expect_navigation(url=f"**{timeline}"):
         officer.click(f"a[href='{timeline}']")
     entries = officer.locator("table.list").first.inner_text()
-    # The opening and every step, each by the user who recorded it.
-    assert entries.count("cases.case #") >= 13, entries
+    # The opening, every step and the archiving, each by the user who recorded it.
+    assert entries.count("cases.case #") >= 14, entries
+    assert "案件归档" in entries
     for name in ("张伟", "刘洋", "陈静"):
         assert name in entries, name
     case = Case.objects.get(pk=pk)
     assert case.status == CaseStatus.CLOSED and case.case_id == case_id
+    assert case.archived_on == today and len(case.archive_digest) == 64
     assert [s.step for s in case.steps.order_by("index")] == [
         "registered",
         "investigation",

@@ -60,10 +60,23 @@ def test_demo_cases_in_every_stage_with_overdue_deadlines_and_warnings():
     transfers = {(t.kind, t.result) for t in Transfer.objects.all()}
     assert transfers == {("judicial", "pending"), ("organ", "accepted")}
 
+    # The closed general case is archived, with the digest of its file in the record.
+    archived = Case.objects.exclude(archived_on=None).get()
+    assert archived.status == CaseStatus.CLOSED and len(archived.archive_digest) == 64
+    assert Entry.objects.filter(action="case.archive", object_id=str(archived.pk)).exists()
+
     # Each case step is in the record, and the record verifies.
     assert (
         Entry.objects.filter(action__startswith="case.")
-        .exclude(action__in=["case.open", "case.suspend", "case.transfer", "case.transfer_result"])
+        .exclude(
+            action__in=[
+                "case.open",
+                "case.suspend",
+                "case.transfer",
+                "case.transfer_result",
+                "case.archive",
+            ]
+        )
         .count()
         == CaseStep.objects.count()
     )

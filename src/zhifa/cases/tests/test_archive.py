@@ -1,0 +1,143 @@
+"""Archiving (归档): the last act of the procedure, after the closure, through the
+service, the case page and the API; the archived file's SM3 is in the record."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from zhifa.cases import services
+from zhifa.cases.casefile import export_document
+from zhifa.cases.models import Case
+from zhifa.core.testing import client_for
+from zhifa.records.canonical import canonical_json, sm3_hex
+from zhifa.records.models import Entry
+from zhifa.records.verification import verify_all
+
+from .conftest import D, Walker
+
+pytestmark = pytest.mark.django_db
+
+
+def _closed(walk: Walker) -> Case:
+    walk.until_review()
+    walk.decide()
+    walk(services.serve_decision, on=D("2026-03-30"))
+    walk(services.mark_disclosed, on=D("2026-04-01"))
+    walk(services.record_payment, on=D("2026-04-03"), amount=150000)
+    walk(services.close_case, on=D("2026-04-10"))
+    return walk.case
+
+
+def _entries() -> int:
+    return Entry.objects.count()
+
+
+def test_a_closed_case_is_archived_with_the_digest_of_its_file(walk: Walker) -> None:
+    case = _closed(walk)
+    services.archive_case(case, actor=walk.p.officer_user, on=D("2026-04-13"))
+    case.refresh_from_db()
+    assert case.archived_on == D("2026-04-13") and case.archived_by == walk.p.officer_user
+    expected = sm3_hex(canonical_json(export_document(case, as_of=D("2026-04-13"))).encode())
+    assert case.archive_digest == expected
+    entry = Entry.objects.filter(action="case.archive").get()
+    assert json.loads(entry.payload) == {"on": "2026-04-13", "casefile_sm3": expected}
+    assert [r.problem for r in verify_all()] == [None] * len(list(verify_all()))
+
+
+def test_archiving_is_refused_when_the_case_is_open_twice_early_or_future(walk: Walker) -> None:
+    walk(services.register_case, actor=walk.p.head_user, on=D("2026-03-03"), by=[walk.p.o1])
+    before = _entries()
+    with pytest.raises(ValidationError, match="结案"):
+        services.archive_case(walk.case, actor=walk.p.officer_user, on=D("2026-04-13"))
+    case = _closed_after_registration(walk)
+    with pytest.raises(ValidationError) as early:
+        services.archive_case(case, actor=walk.p.officer_user, on=D("2026-04-09"))
+    assert "on" in early.value.message_dict
+    with pytest.raises(ValidationError) as future:
+        services.archive_case(case, actor=walk.p.officer_user, on=D("2999-01-01"))
+    assert "on" in future.value.message_dict
+    closed_entries = _entries()
+    services.archive_case(case, actor=walk.p.officer_user, on=D("2026-04-10"))
+    with pytest.raises(ValidationError):
+        services.archive_case(case, actor=walk.p.head_user, on=D("2026-04-14"))
+    assert _entries() == closed_entries + 1 and before < closed_entries
+
+
+def _closed_after_registration(walk: Walker) -> Case:
+    walk.investigate()
+    walk.notify()
+    walk(services.record_statement, on=D("2026-03-18"))
+    walk.review()
+    walk(services.record_collective_discussion, actor=walk.p.head_user, on=D("2026-03-26"))
+    walk.decide()
+    walk(services.serve_decision, on=D("2026-03-30"))
+    walk(services.mark_disclosed, on=D("2026-04-01"))
+    walk(services.record_payment, on=D("2026-04-03"), amount=150000)
+    walk(services.close_case, on=D("2026-04-10"))
+    return walk.case
+
+
+def test_who_may_archive(walk: Walker, officer_b: Any, supervisor_city: Any) -> None:
+    case = _closed(walk)
+    before = _entries()
+    with pytest.raises(PermissionDenied):
+        services.archive_case(case, actor=walk.p.reviewer_user, on=D("2026-04-13"))
+    with pytest.raises(PermissionDenied):
+        services.archive_case(case, actor=officer_b, on=D("2026-04-13"))
+    with pytest.raises(PermissionDenied):
+        services.archive_case(case, actor=supervisor_city, on=D("2026-04-13"))
+    assert _entries() == before
+    assert Case.objects.get(pk=case.pk).archived_on is None
+
+
+def test_archiving_through_the_page_and_the_api(walk: Walker, officer_b: Any) -> None:
+    case = _closed(walk)
+    officer = client_for(walk.p.officer_user)
+    page = officer.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert 'id="archive-form"' in page
+    bad = officer.post(reverse("cases:archive", args=[case.pk]), {"on": "2026-04-01"})
+    assert bad.status_code == 400 and "结案" in bad.content.decode()
+    assert Case.objects.get(pk=case.pk).archived_on is None
+    assert (
+        client_for(officer_b)
+        .post(reverse("cases:archive", args=[case.pk]), {"on": "2026-04-13"})
+        .status_code
+        == 404
+    )
+    done = officer.post(reverse("cases:archive", args=[case.pk]), {"on": "2026-04-13"})
+    assert done.status_code == 302
+    page = officer.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert 'id="archive-form"' not in page and "2026-04-13" in page and "归档" in page
+
+    again = officer.post(
+        f"/api/v1/cases/{case.pk}/archive", {"on": "2026-04-14"}, content_type="application/json"
+    )
+    assert again.status_code == 400
+    assert officer.get(f"/api/v1/cases/{case.pk}").json()["archived_on"] == "2026-04-13"
+
+
+def test_archiving_through_the_api(walk: Walker) -> None:
+    case = _closed(walk)
+    head = client_for(walk.p.head_user)
+    bad = head.post(
+        f"/api/v1/cases/{case.pk}/archive", {"on": "2026-02-30"}, content_type="application/json"
+    )
+    assert bad.status_code == 400 and bad.json()["errors"][0]["path"] == "body.on"
+    reviewer = client_for(walk.p.reviewer_user)
+    assert (
+        reviewer.post(
+            f"/api/v1/cases/{case.pk}/archive",
+            {"on": "2026-04-13"},
+            content_type="application/json",
+        ).status_code
+        == 403
+    )
+    done = head.post(
+        f"/api/v1/cases/{case.pk}/archive", {"on": "2026-04-13"}, content_type="application/json"
+    )
+    assert done.status_code == 200 and done.json()["archived_on"] == "2026-04-13"
