@@ -98,6 +98,10 @@ class SuspensionOut(Schema):
 class CaseDetailOut(CaseOut):
     steps: list[StepOut]
     deadlines: list[DeadlineOut]
+    late_fee: float | None = Field(
+        description="The late-payment surcharge (加处罚款, APL-72) due today, in yuan; null "
+        "when the case has no fine or the decision was not served."
+    )
     suspended: bool
     suspensions: list[SuspensionOut]
     next_steps: list[str] = Field(
@@ -166,6 +170,7 @@ def _detail_out(case: Case, user: Any) -> dict[str, Any]:
         **_case_out(case),
         "steps": [_step_out(s) for s in case.steps.order_by("index")],
         "deadlines": _deadlines_out(case, today),
+        "late_fee": services.late_fee(case, today),
         "suspended": any(s.end is None for s in suspensions),
         "suspensions": [_suspension_out(s) for s in suspensions],
         "next_steps": next_steps(case, user),

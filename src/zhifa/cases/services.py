@@ -1266,6 +1266,13 @@ def deadlines(
     return audit(case_file(case, as_of), as_of, calendar or database_calendar()).deadlines
 
 
+def late_fee(case: Case, as_of: dt.date, calendar: WorkCalendar | None = None) -> float | None:
+    """The late-payment surcharge (加处罚款) due as of ``as_of`` (APL-72, computed by the
+    engine: 3% of the fine a day after the payment deadline, never more than the fine);
+    ``None`` when the case has no fine or the decision was not served."""
+    return audit(case_file(case, as_of), as_of, calendar or database_calendar()).late_fee
+
+
 # --- transfer (移送) -----------------------------------------------------------------------
 #
 # APL Art. 27 (legal-rules.md APL-27-transfer): a suspected crime is transferred to the

@@ -289,6 +289,7 @@ def case_context(
         "case": case,
         "circumstance": dict(Circumstance.choices).get(catalogue_name.get(applied, ""), applied),
         "deadlines": case_deadlines(case, today, calendar),
+        "late_fee": services.late_fee(case, today, calendar),
         "steps": [{"step": s, "label": step_label(s.step)} for s in steps],
         "next_steps": [{"step": s, "label": step_label(s)} for s in offered if s in STEP_FORMS],
         "officers": sorted(case.case_officers.all(), key=lambda r: r.pk),

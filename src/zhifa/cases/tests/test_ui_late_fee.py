@@ -1,0 +1,48 @@
+"""The case page shows the late-payment surcharge (加处罚款, APL-72) the engine computes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from zhifa.cases import services
+from zhifa.core.testing import client_for
+
+from .conftest import D, Walker
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_unpaid_fine_shows_its_surcharge(walk: Walker) -> None:
+    walk.until_review()
+    walk.decide()
+    walk(services.serve_decision, on=D("2026-03-30"))
+    # Served on 2026-03-30: the 15 days end on 2026-04-14; by 2026-04-24, 10 late days.
+    assert services.late_fee(walk.case, D("2026-04-24")) == pytest.approx(150000 * 0.03 * 10)
+    today = dt.date.today()
+    fee = services.late_fee(walk.case, today)
+    assert fee == 150000  # never more than the fine (months late by now)
+    page = client_for(walk.p.officer_user).get(reverse("cases:detail", args=[walk.case.pk]))
+    html = page.content.decode()
+    assert "加处罚款" in html and 'id="late-fee">截至今日 150000 元' in html
+
+
+def test_a_fine_paid_on_time_has_no_surcharge_shown(walk: Walker) -> None:
+    walk.until_review()
+    walk.decide()
+    walk(services.serve_decision, on=D("2026-03-30"))
+    walk(services.record_payment, on=D("2026-04-03"), amount=150000)
+    assert services.late_fee(walk.case, D("2026-05-01")) == 0
+    page = client_for(walk.p.officer_user).get(reverse("cases:detail", args=[walk.case.pk]))
+    assert 'id="late-fee"' not in page.content.decode()
+
+
+def test_the_api_gives_the_surcharge(walk: Walker) -> None:
+    walk.until_review()
+    walk.decide()
+    client = client_for(walk.p.officer_user)
+    assert client.get(f"/api/v1/cases/{walk.case.pk}").json()["late_fee"] is None
+    walk(services.serve_decision, on=D("2026-03-30"))
+    assert client.get(f"/api/v1/cases/{walk.case.pk}").json()["late_fee"] == 150000
