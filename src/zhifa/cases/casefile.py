@@ -110,11 +110,18 @@ def suspended_days(
 
 
 class _CertificateLike(Protocol):
-    pk: Any
-    number: str
-    valid_from: dt.date
-    valid_to: dt.date
-    status: str
+    """A ``Certificate`` or its ``CertificateFacts``: what ``_certificate`` reads."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def number(self) -> str: ...
+    @property
+    def valid_from(self) -> dt.date: ...
+    @property
+    def valid_to(self) -> dt.date: ...
+    @property
+    def status(self) -> str: ...
 
     def status_on(self, on: dt.date) -> str: ...
 
@@ -164,14 +171,16 @@ def certificate_facts(officer_ids: Iterable[int]) -> dict[int, list[CertificateF
             "history__status",
         )
     )
-    grouped: dict[int, tuple[int, list[Any], list[tuple[dt.date, str]]]] = {}
+    grouped: dict[int, tuple[int, tuple[int, str, dt.date, dt.date, str], list[Any]]] = {}
     for officer_id, pk, number, valid_from, valid_to, status, effective_on, changed in rows:
         if pk not in grouped:
-            grouped[pk] = (officer_id, [pk, number, valid_from, valid_to, status], [])
+            grouped[pk] = (officer_id, (pk, number, valid_from, valid_to, status), [])
         if effective_on is not None:
             grouped[pk][2].append((effective_on, changed))
-    for officer_id, fields, history in grouped.values():  # in query order
-        out[officer_id].append(CertificateFacts(*fields, history=tuple(history)))
+    for officer_id, (pk, number, valid_from, valid_to, status), history in grouped.values():
+        out[officer_id].append(  # in query order
+            CertificateFacts(pk, number, valid_from, valid_to, status, tuple(history))
+        )
     return out
 
 
