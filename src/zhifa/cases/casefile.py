@@ -6,12 +6,13 @@ deadlines and the export all go through here."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.db.models import Prefetch, QuerySet
 
-from zhifa.registry.models import Certificate, Officer
+from zhifa.registry.models import Certificate, Officer, certificate_status_on
 from zhifa.rules.engine import CaseFile
 from zhifa.rules.engine.casefile import FORMAT
 
@@ -108,10 +109,85 @@ def suspended_days(
     return total
 
 
-def _certificate(officer: Officer, on: dt.date) -> dict[str, Any] | None:
+class _CertificateLike(Protocol):
+    """A ``Certificate`` or its ``CertificateFacts``: what ``_certificate`` reads."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def number(self) -> str: ...
+    @property
+    def valid_from(self) -> dt.date: ...
+    @property
+    def valid_to(self) -> dt.date: ...
+    @property
+    def status(self) -> str: ...
+
+    def status_on(self, on: dt.date) -> str: ...
+
+
+@dataclass(frozen=True)
+class CertificateFacts:
+    """What the case file reads of a registry certificate, from a flat query
+    (``certificate_facts``) instead of model instances and their prefetched history.
+    ``history`` is the status changes as ``(effective_on, status)`` in
+    ``CertificateStatusChange`` order."""
+
+    pk: int
+    number: str
+    valid_from: dt.date
+    valid_to: dt.date
+    status: str
+    history: tuple[tuple[dt.date, str], ...]
+
+    def status_on(self, on: dt.date) -> str:
+        """``Certificate.status_on``, from the same rows."""
+        return certificate_status_on(self.valid_from, self.valid_to, self.history, on)
+
+
+#: The officers' certificates by officer id, each officer's in ``Certificate`` order.
+Certificates = Mapping[int, Sequence[CertificateFacts]]
+
+
+def certificate_facts(officer_ids: Iterable[int]) -> dict[int, list[CertificateFacts]]:
+    """The certificates of ``officer_ids`` with their status history, in one query (no
+    query when there are none): each officer's in ``Certificate`` order (by number),
+    each history in ``CertificateStatusChange`` order (effective day, then pk)."""
+    ids = sorted(set(officer_ids))
+    out: dict[int, list[CertificateFacts]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    rows = (
+        Certificate.objects.filter(officer_id__in=ids)
+        .order_by("officer_id", "number", "history__effective_on", "history__pk")
+        .values_list(
+            "officer_id",
+            "pk",
+            "number",
+            "valid_from",
+            "valid_to",
+            "status",
+            "history__effective_on",
+            "history__status",
+        )
+    )
+    grouped: dict[int, tuple[int, tuple[int, str, dt.date, dt.date, str], list[Any]]] = {}
+    for officer_id, pk, number, valid_from, valid_to, status, effective_on, changed in rows:
+        if pk not in grouped:
+            grouped[pk] = (officer_id, (pk, number, valid_from, valid_to, status), [])
+        if effective_on is not None:
+            grouped[pk][2].append((effective_on, changed))
+    for officer_id, (pk, number, valid_from, valid_to, status), history in grouped.values():
+        out[officer_id].append(  # in query order
+            CertificateFacts(pk, number, valid_from, valid_to, status, tuple(history))
+        )
+    return out
+
+
+def _certificate(certificates: Sequence[_CertificateLike], on: dt.date) -> dict[str, Any] | None:
     """The one certificate the format carries: the one valid on ``on`` (the officer's
-    last act in the case, see ``_last_acts``), else the latest."""
-    certificates: list[Certificate] = list(officer.certificates.all())
+    last act in the case, see ``_last_acts``), else the latest. ``certificates`` are the
+    officer's in ``Certificate`` order (model instances or ``CertificateFacts``)."""
     if not certificates:
         return None
     current = [c for c in certificates if c.valid_from <= on <= c.valid_to]
@@ -156,8 +232,21 @@ def officer_rows(case: Case) -> list[CaseOfficer]:
     )
 
 
+def officer_rows_flat(case: Case) -> tuple[list[CaseOfficer], dict[int, list[CertificateFacts]]]:
+    """``officer_rows`` for one case without the prefetch machinery (``add_step``, on
+    every step): the rows with their officers in one query, the officers' certificates
+    and status history in one more (``certificate_facts``). Pass both to
+    ``build_document`` (``certificates=``); the officers' certificate caches stay
+    empty."""
+    rows = list(CaseOfficer.objects.filter(case=case).select_related("officer").order_by("pk"))
+    return rows, certificate_facts(r.officer_id for r in rows if r.officer_id is not None)
+
+
 def _officers(
-    rows: list[CaseOfficer], on: dt.date, steps: list[dict[str, Any]]
+    rows: list[CaseOfficer],
+    on: dt.date,
+    steps: list[dict[str, Any]],
+    certificates: Certificates | None = None,
 ) -> list[dict[str, Any]]:
     last = _last_acts(steps)
     out: dict[str, dict[str, Any]] = {}
@@ -170,10 +259,15 @@ def _officers(
             out[row.ref].setdefault("conflict_of_interest", row.conflict_of_interest)
             continue
         officer = row.officer
+        held: Sequence[_CertificateLike] = (
+            list(officer.certificates.all())
+            if certificates is None
+            else certificates.get(officer.pk, ())
+        )
         out[row.ref] = {
             "id": row.ref,
             "name": officer.name,
-            "certificate": _certificate(officer, last.get(row.ref, on)),
+            "certificate": _certificate(held, last.get(row.ref, on)),
             "auxiliary": officer.is_auxiliary,
             "legal_qualification": officer.legal_qualification,
             "first_time_reviewer": False,
@@ -252,10 +346,13 @@ def build_document(
     suspensions: list[Suspension],
     rows: list[CaseOfficer],
     powers: list[str] | None,
+    certificates: Certificates | None = None,
 ) -> dict[str, Any]:
     """``export_document`` from rows the caller already loaded (``add_step`` loads them
     once under the case's lock): ``steps`` in order, ``rows`` from ``officer_rows``,
-    ``powers`` from ``agency_powers``. No query."""
+    ``powers`` from ``agency_powers``. No query. With ``certificates`` (from
+    ``officer_rows_flat``) the officers' certificates are read from it instead of the
+    rows' prefetched ones."""
     settings: dict[str, Any] = dict(case.settings)
     dated = [(st.step, st.on) for st in steps]
     if proposed is not None:
@@ -281,7 +378,7 @@ def build_document(
     documents = [step_document(s.step, s.on, s.data) for s in steps]
     if proposed is not None:
         documents.append(proposed)
-    document["officers"] = _officers(rows, day, documents)
+    document["officers"] = _officers(rows, day, documents, certificates)
     document["steps"] = documents
     return document
 

@@ -51,13 +51,15 @@ from zhifa.rules.engine.workdays import WorkCalendar
 
 from .casefile import (
     OFFICER_FIELDS,
+    CertificateFacts,
     agency_powers,
     build_document,
     case_file,
+    certificate_facts,
     clock_window,
     export_document,
     officer_ref,
-    officer_rows,
+    officer_rows_flat,
 )
 from .labels import step_label
 from .models import (
@@ -327,12 +329,18 @@ def _check_order(
 
 
 def _link_officers(
-    case: Case, step: str, named: list[tuple[str, Officer]], rows: list[CaseOfficer]
+    case: Case,
+    step: str,
+    named: list[tuple[str, Officer]],
+    rows: list[CaseOfficer],
+    certificates: dict[int, list[CertificateFacts]],
 ) -> list[CaseOfficer]:
-    """Link the step's officers to the case in their roles; ``rows`` are the case's
-    officer rows (``officer_rows``). Creates the missing rows in one query (the case is
-    locked, so nobody else adds them meanwhile) and returns ``rows`` with the new ones,
-    loaded as ``officer_rows`` loads them."""
+    """Link the step's officers to the case in their roles; ``rows`` and
+    ``certificates`` are the case's officer rows and their certificates
+    (``officer_rows_flat``). Creates the missing rows in one query (the case is locked,
+    so nobody else adds them meanwhile) and returns ``rows`` with the new ones, loaded
+    as ``officer_rows_flat`` loads them; the new officers' certificates are added to
+    ``certificates``."""
     if step == "decision" and case.procedure == "summary":
         return rows  # the deciding officer is an investigator already
     have = {(r.ref, r.role) for r in rows}
@@ -348,14 +356,19 @@ def _link_officers(
     created = CaseOfficer.objects.bulk_create(new)
     pks = [r.pk for r in created]
     if None in pks:  # a backend that does not return the new keys
-        return officer_rows(case)
-    # The new rows with their officers' certificates, as officer_rows loads them (not
-    # the caller's Officer objects, whose caches this must not fill).
-    added = list(
-        CaseOfficer.objects.filter(pk__in=pks)
-        .select_related("officer")
-        .prefetch_related("officer__certificates__history")
-        .order_by("pk")
+        rows, fresh = officer_rows_flat(case)
+        certificates.clear()
+        certificates.update(fresh)
+        return rows
+    # The new rows with their officers as stored (not the caller's Officer objects),
+    # and the certificates of the officers new to the case.
+    added = list(CaseOfficer.objects.filter(pk__in=pks).select_related("officer").order_by("pk"))
+    certificates.update(
+        certificate_facts(
+            r.officer_id
+            for r in added
+            if r.officer_id is not None and r.officer_id not in certificates
+        )
     )
     return [*rows, *added]
 
@@ -419,9 +432,9 @@ def add_step(
         suspensions = list(Suspension.objects.filter(case=locked))
         _check_order(locked, stored, suspensions, step, actor)
         named = _officers_named(fields)
-        rows = officer_rows(locked)
+        rows, certificates = officer_rows_flat(locked)
         _check_people(locked, step, actor, named, fields, rows)
-        rows = _link_officers(locked, step, named, rows)
+        rows = _link_officers(locked, step, named, rows, certificates)
         if case_benchmark is not None:
             locked.benchmark = _json(case_benchmark)
         data: dict[str, Any] = _json(fields)
@@ -434,6 +447,7 @@ def add_step(
             suspensions=suspensions,
             rows=rows,
             powers=agency_powers(locked),
+            certificates=certificates,
         )
         try:
             # The stored steps were validated when they were added: the case-level

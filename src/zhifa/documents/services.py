@@ -43,20 +43,62 @@ def issue_number(organ: EnforcementSubject, document_type: str, year: int) -> Do
         raise ValidationError(
             {"organ": _("The organ needs a short name before it can number documents.")}
         )
-    # Create the row if this is the year's first number; a concurrent creator makes
-    # this a no-op (ON CONFLICT DO NOTHING), then the row lock serialises the takers.
-    NumberSequence.objects.bulk_create(
-        [NumberSequence(organ=organ, document_type=document_type, year=year)], ignore_conflicts=True
-    )
-    sequence = NumberSequence.objects.select_for_update().get(
-        organ=organ, document_type=document_type, year=year
-    )
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    text = pattern_for(organ, document_type).format(
-        organ=organ.short_name, year=year, number=sequence.last_number
-    )
+    taken = _take_next(organ, document_type, year)
+    if taken is None:
+        # The year's first number: create the row (a concurrent creator makes this a
+        # no-op, ON CONFLICT DO NOTHING), then take from it under its row lock.
+        NumberSequence.objects.bulk_create(
+            [NumberSequence(organ=organ, document_type=document_type, year=year)],
+            ignore_conflicts=True,
+        )
+        taken = _take_next(organ, document_type, year)
+    if taken is None:  # a backend without UPDATE … RETURNING
+        sequence = NumberSequence.objects.select_for_update().get(
+            organ=organ, document_type=document_type, year=year
+        )
+        sequence.last_number += 1
+        sequence.save(update_fields=["last_number"])
+        taken = sequence.last_number, pattern_for(organ, document_type)
+    number, pattern = taken
+    text = pattern.format(organ=organ.short_name, year=year, number=number)
     IssuedNumber.objects.create(
-        organ=organ, document_type=document_type, year=year, number=sequence.last_number, text=text
+        organ=organ, document_type=document_type, year=year, number=number, text=text
     )
-    return DocumentNumber(document_type, year, sequence.last_number, text)
+    return DocumentNumber(document_type, year, number, text)
+
+
+def _returning() -> bool:
+    """Whether the database runs ``UPDATE … RETURNING`` (PostgreSQL, SQLite ≥ 3.35)."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        return True
+    if connection.vendor == "sqlite":
+        return bool(connection.Database.sqlite_version_info >= (3, 35, 0))
+    return False
+
+
+def _take_next(organ: EnforcementSubject, document_type: str, year: int) -> tuple[int, str] | None:
+    """The sequence's next number and the organ's pattern in one statement (``None``
+    when the sequence row does not exist yet, or the database lacks ``RETURNING``).
+
+    ``UPDATE … SET last_number = last_number + 1`` takes the row lock that
+    ``SELECT … FOR UPDATE`` took before (PostgreSQL: a second taker waits, then
+    increments the committed value; SQLite: IMMEDIATE transactions serialise writers),
+    so two acts never get the same number. Raw SQL: this runs on most steps of a case,
+    and building the ORM queries cost more than running them."""
+    if not _returning():
+        return None
+    sequences = NumberSequence._meta.db_table
+    patterns = NumberPattern._meta.db_table
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {sequences} SET last_number = last_number + 1 "  # noqa: S608 (table names)
+            "WHERE organ_id = %s AND document_type = %s AND year = %s "
+            f"RETURNING last_number, (SELECT pattern FROM {patterns} "
+            "WHERE organ_id = %s AND document_type = %s)",
+            [organ.pk, document_type, year, organ.pk, document_type],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return int(row[0]), row[1] if row[1] is not None else DEFAULT_PATTERNS[document_type]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
@@ -437,6 +438,24 @@ class CertificateStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
+def certificate_status_on(
+    valid_from: date, valid_to: date, history: Iterable[tuple[date, str]], on: date
+) -> str:
+    """A certificate's status on a date: ``history`` is its status changes as
+    ``(effective_on, status)`` ordered by effective date (``CertificateStatusChange``
+    order); the expiry date also counts. ``Certificate.status_on`` and the case file's
+    flat reads (``cases.casefile.certificate_facts``) both answer with this."""
+    if on < valid_from:
+        return "not_yet_valid"
+    status = CertificateStatus.VALID.value
+    for effective_on, changed in history:
+        if effective_on <= on:
+            status = changed
+    if status == CertificateStatus.VALID and on > valid_to:
+        return CertificateStatus.EXPIRED.value
+    return status
+
+
 class Certificate(models.Model):
     """An enforcement certificate (执法证). ``status`` is the current status; every
     change is kept as a :class:`CertificateStatusChange` row with its reason and date."""
@@ -476,15 +495,12 @@ class Certificate(models.Model):
 
     def status_on(self, on: date) -> str:
         """The status on a date, from the history (the expiry date also counts)."""
-        if on < self.valid_from:
-            return "not_yet_valid"
-        status = CertificateStatus.VALID.value
-        for change in self.history.all():  # ordered by effective date
-            if change.effective_on <= on:
-                status = change.status
-        if status == CertificateStatus.VALID and on > self.valid_to:
-            return CertificateStatus.EXPIRED.value
-        return status
+        return certificate_status_on(
+            self.valid_from,
+            self.valid_to,
+            ((change.effective_on, change.status) for change in self.history.all()),
+            on,
+        )
 
     def is_valid_on(self, on: date) -> bool:
         return self.status_on(on) == CertificateStatus.VALID

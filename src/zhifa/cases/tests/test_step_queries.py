@@ -13,14 +13,19 @@ from django.test.utils import CaptureQueriesContext
 from zhifa.cases import services
 from zhifa.cases.models import Case
 
-from .conftest import BASIS, BENCHMARK, PARTY, VIOLATION, People, Walker
+from .conftest import BASIS, BENCHMARK, FINE, PARTY, VIOLATION, People, Walker
 
 D = date.fromisoformat
 
-#: Queries of a step that names no new officer and issues no number: the lock, the
-#: steps, the officers with certificates and history, suspensions, power codes, the
-#: calendar fingerprint, the step, the status, the record (3), and the transaction.
-STEP_QUERIES = 15
+#: Queries of a step that names no new officer and issues no number: the transaction
+#: (2), the lock, the steps, suspensions, the officers, their certificates with their
+#: history (one query), power codes, the calendar fingerprint, the step, the status,
+#: the record (3).
+STEP_QUERIES = 14
+
+#: A step that issues a document number adds the number (one UPDATE … RETURNING that
+#: also reads the organ's pattern) and the issued number's row.
+NUMBERED_STEP_QUERIES = STEP_QUERIES + 2
 
 
 def _statement_queries(walk: Walker) -> int:
@@ -92,3 +97,33 @@ def test_naming_linked_officers_again_adds_no_query(walk: Walker) -> None:
             expected_steps=n,
         )
     assert len(ctx.captured_queries) <= STEP_QUERIES
+
+
+@pytest.mark.django_db
+def test_a_numbered_step_takes_its_number_in_two_queries(
+    walk: Walker, people: People, organ_a, power_item
+) -> None:
+    p = walk.p
+    _until_notice(walk, extra_investigations=0)  # creates the year's sequence row
+    other = services.open_case(
+        organ_a,
+        actor=people.officer_user,
+        on=D("2026-03-02"),
+        procedure="general",
+        power_item=power_item,
+        party=PARTY,
+        violation=VIOLATION,
+        basis=BASIS,
+        benchmark=BENCHMARK,
+    )
+    second = Walker(other, people)
+    second(services.register_case, actor=p.head_user, on=D("2026-03-03"), by=[p.o1, p.o2])
+    second.investigate()
+    n = second.n  # the caller's read, not the step's
+    with CaptureQueriesContext(connection) as ctx:
+        services.serve_prior_notice(
+            other, actor=p.officer_user, on=D("2026-03-16"), intended=FINE, expected_steps=n
+        )
+    numbers = [s.document_number for s in Case.objects.get(pk=other.pk).steps.all()]
+    assert numbers[-1].endswith("2号") and numbers[:-1] == ["", ""]
+    assert len(ctx.captured_queries) <= NUMBERED_STEP_QUERIES

@@ -63,3 +63,37 @@ def test_a_bad_new_step_is_named_by_its_index_in_the_case() -> None:
     errors = _new_step_errors(document, n)
     assert errors == _full_schema_errors(document)
     assert {e.path for e in errors} >= {f"$.steps[{n}].on", f"$.steps[{n}].amount"}
+
+
+def _two_step_document() -> dict[str, Any]:
+    return next(
+        d
+        for d in (json.loads(f.read_text("utf-8")) for f in legal_case_files())
+        if len(d.get("steps", [])) >= 2
+    )
+
+
+def test_the_case_level_answer_is_memoised_by_value_and_type() -> None:
+    document = _two_step_document()
+    start = len(document["steps"]) - 1
+    assert _new_step_errors(document, start) == []
+    assert _new_step_errors(document, start) == []  # the memoised answer
+    # The same sections changed after a memoised answer: checked again.
+    broken = copy.deepcopy(document)
+    broken["case_id"] = 7
+    assert _new_step_errors(broken, start) == _full_schema_errors(broken) != []
+    # Values equal in Python but of other JSON types are told apart.
+    for value in (True, 1.0):
+        typed = copy.deepcopy(document)
+        typed["party"]["name"] = value
+        assert _new_step_errors(typed, start) == _full_schema_errors(typed) != []
+    assert _new_step_errors(document, start) == []
+
+
+def test_a_document_with_non_json_values_is_checked_every_time() -> None:
+    document = _two_step_document()
+    start = len(document["steps"]) - 1
+    document["violation"] = tuple(document["violation"].items())  # not a JSON object
+    errors = _new_step_errors(document, start)
+    assert errors == _full_schema_errors(document) != []
+    assert {e.path for e in errors} >= {"$.violation"}
