@@ -42,6 +42,12 @@ SECTIONS: list[Section] = [
         roles=frozenset({Role.OFFICER, Role.ORGAN_HEAD}),
     ),
     Section(
+        _("Cases in your region"),
+        _("The penalty cases of the organs you supervise: status, deadlines and record."),
+        url_name="cases:list",
+        roles=frozenset({Role.SUPERVISOR}),
+    ),
+    Section(
         _("Approvals"),
         _("Registrations, extensions, seizures and decisions waiting for your approval."),
         url_name="cases:approvals",

@@ -36,6 +36,7 @@ class TestHome:
     def test_supervisor_home_counts_region_organs(self, supervisor_city, organ_a, organ_b):
         html = client_for(supervisor_city).get(reverse("core:home")).content.decode()
         assert "2 个机关" in html
+        assert "辖区案件" in html and reverse("cases:list") in html
         assert reverse("registry:region_list") in html
 
     def test_administrator_sees_admin_link(self, admin_user):
