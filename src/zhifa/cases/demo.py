@@ -7,8 +7,8 @@ legal review with their own registry officer.
 
 The dates are relative to today (working days from the database calendar), so that
 the open deadlines, the overdue ones (the APL-60 decision deadline, the APL-67 payment)
-and the warnings (APL-55: certificates shown not recorded; DISC-benchmark: fine outside
-the band without a reason) are there whenever the demo is loaded. Parties are made up;
+and the warnings (APL-55: certificates shown not recorded; APL-54 on the summary case)
+are there whenever the demo is loaded. Parties are made up;
 their USCC and ID numbers carry correct check characters.
 
 The demo users need registry officers: this module links the demo officers to their
@@ -365,13 +365,13 @@ def _city_cases(p: Actors, calendar: WorkCalendar, today: date) -> None:
         28, 70000
     )
 
-    # Decided yesterday-ish, not yet served; the fine is outside the benchmark band
-    # recorded at opening and the decision gives no reason (DISC-benchmark warning).
+    # Decided yesterday-ish, not yet served; the heavier band applied (a fine outside the
+    # band would need a reason: the decision refuses it without one).
     new().open(
         40,
         _organisation("嘉兴鑫隆贸易有限公司", "91330402MA2CK8WE2"),
         benchmark={"circumstance": "ordinary", "fine_min": 65000, "fine_max": 85000},
-    ).until_review(38, 90000).decide(4, fine(90000))
+    ).until_review(38, 90000).decide(4, fine(90000), circumstance="heavier")
 
     # Decided and served five days ago: the payment deadline (APL 67) is open.
     new().open(45, _organisation("嘉兴市秀洲区佳美烘焙坊", "92330411MA2D7HN48")).until_review(

@@ -860,6 +860,13 @@ def decision_benchmark(
     }
 
 
+def _has_bands(case: Case, on: dt.date) -> bool:
+    """Whether the case's power item has a published benchmark band in force on ``on``."""
+    if case.power_item is None:
+        return False
+    return any(band_for(case.power_item, on, c) is not None for c in FORMAT_CIRCUMSTANCE)
+
+
 def issue_decision(
     case: Case,
     *,
@@ -891,7 +898,20 @@ def issue_decision(
             }
         )
     benchmark = None
-    if circumstance is not None:
+    if circumstance in (None, "") and outcome == "penalty" and _has_bands(case, on):
+        # Issue #6 item 5: where the organ published a benchmark for the power item, the
+        # decision states the circumstance found, so the band is applied and checked.
+        raise ValidationError(
+            {
+                "circumstance": [
+                    _(
+                        "The power item has a published discretion benchmark: choose the "
+                        "circumstance found."
+                    )
+                ]
+            }
+        )
+    if circumstance:
         benchmark = decision_benchmark(
             case,
             on=on,

@@ -141,3 +141,14 @@ def test_fine_above_article_maximum_is_refused_even_with_a_reason(
             reason_outside_band="情节严重",
         )
     assert Case.objects.get(pk=walk.case.pk).benchmark == general_case.benchmark
+
+
+def test_a_published_benchmark_makes_the_circumstance_required(
+    walk: Walker, people: People, bands: None
+) -> None:
+    walk.until_review()
+    before = (walk.n, IssuedNumber.objects.count())
+    with pytest.raises(ValidationError) as exc:
+        _decide(walk, people, penalties=[{"type": "fine", "amount": 150000}])
+    assert "circumstance" in exc.value.message_dict
+    assert (walk.n, IssuedNumber.objects.count()) == before
