@@ -5,7 +5,6 @@
 import datetime as dt
 import json
 import re
-import threading
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -213,69 +212,12 @@ def validate_new_steps(document: Any, start: int) -> None:
 
 
 def _case_level_errors(document: dict[str, Any]) -> tuple[FieldError, ...]:
-    """The schema's and the region code's errors of ``document`` (its steps emptied).
-    A case's sections change seldom from one step to the next, so the answers are
-    memoised by the document's exact value (``_frozen``: types included, so ``1`` and
-    ``True``, a list and a tuple stay apart); a document holding anything but JSON
-    values is checked every time."""
-    key = _frozen(document)
-    if key is None:
-        return _check_case_level(document)
-    return _memo_case_level(key, document)
-
-
-def _check_case_level(document: dict[str, Any]) -> tuple[FieldError, ...]:
+    """The schema's and the region code's errors of ``document`` (its steps emptied)."""
     errors: list[FieldError] = []
     for err in _document_validator().iter_errors(document):
         errors.extend(_error(err))
     errors.extend(_region_code_errors(document))
     return tuple(errors)
-
-
-_MEMO: dict[Any, tuple[FieldError, ...]] = {}
-_MEMO_SIZE = 256
-_MEMO_LOCK = threading.Lock()
-
-
-def _memo_case_level(key: Any, document: dict[str, Any]) -> tuple[FieldError, ...]:
-    found = _MEMO.get(key)
-    if found is None:
-        found = _check_case_level(document)
-        with _MEMO_LOCK:
-            while len(_MEMO) >= _MEMO_SIZE:
-                del _MEMO[next(iter(_MEMO))]  # the oldest
-            _MEMO[key] = found
-    return found
-
-
-_SCALARS = (str, int, float, bool, type(None))
-
-
-def _frozen(value: Any) -> Any:
-    """A hashable image of a JSON value that tells every value and type apart, or
-    ``None`` when ``value`` holds anything else (then it is not memoised)."""
-    kind = type(value)
-    if kind is dict:
-        items = []
-        for k, v in value.items():
-            if type(k) is not str:
-                return None
-            frozen = _frozen(v)
-            if frozen is None:
-                return None
-            items.append((k, frozen))
-        return ("o", tuple(items))
-    if kind is list:
-        frozen_items = []
-        for v in value:
-            frozen = _frozen(v)
-            if frozen is None:
-                return None
-            frozen_items.append(frozen)
-        return ("a", tuple(frozen_items))
-    if kind in _SCALARS:
-        return (kind.__name__, value)
-    return None
 
 
 def _region_code_errors(document: Any) -> list[FieldError]:

@@ -73,12 +73,12 @@ def _two_step_document() -> dict[str, Any]:
     )
 
 
-def test_the_case_level_answer_is_memoised_by_value_and_type() -> None:
+def test_the_case_level_answer_follows_every_value_and_type() -> None:
     document = _two_step_document()
     start = len(document["steps"]) - 1
     assert _new_step_errors(document, start) == []
-    assert _new_step_errors(document, start) == []  # the memoised answer
-    # The same sections changed after a memoised answer: checked again.
+    assert _new_step_errors(document, start) == []  # asked twice, same answer
+    # The same sections changed after an answer: checked again.
     broken = copy.deepcopy(document)
     broken["case_id"] = 7
     assert _new_step_errors(broken, start) == _full_schema_errors(broken) != []
@@ -90,7 +90,7 @@ def test_the_case_level_answer_is_memoised_by_value_and_type() -> None:
     assert _new_step_errors(document, start) == []
 
 
-def test_a_document_with_non_json_values_is_checked_every_time() -> None:
+def test_a_document_with_non_json_values_is_checked() -> None:
     document = _two_step_document()
     start = len(document["steps"]) - 1
     document["violation"] = tuple(document["violation"].items())  # not a JSON object
