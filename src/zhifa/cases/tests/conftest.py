@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -223,3 +224,42 @@ def refused_rule(rule: str) -> Iterator[None]:
     finding = next(f for f in exc.value.findings if f["rule"] == rule)
     assert finding["citation"].startswith("《") and finding["message"]
     assert counts() == before
+
+
+def make_bands(power_item: PowerItem, actor: Any) -> None:
+    """A published benchmark of the power item: lighter 50 000–100 000 yuan, general
+    100 000–200 000 yuan (the article: 50 000–500 000)."""
+    catalogue.save_benchmark(
+        power_item=power_item,
+        violation="生产经营不符合食品安全标准的食品",
+        penalty_article=power_item.basis.get(),
+        statutory_range="并处五万元以上五十万元以下罚款",
+        statutory_min=Decimal(50000),
+        statutory_max=Decimal(500000),
+        valid_from=D("2024-01-01"),
+        published=True,
+        published_on=D("2024-01-01"),
+        bands_data=[
+            {
+                "circumstance": "lighter",
+                "conditions": "初次违法",
+                "penalty": "罚款",
+                "fine_min": Decimal(50000),
+                "fine_max": Decimal(100000),
+            },
+            {
+                "circumstance": "general",
+                "conditions": "一般情形",
+                "penalty": "罚款",
+                "fine_min": Decimal(100000),
+                "fine_max": Decimal(200000),
+            },
+        ],
+        actor=actor,
+    )
+
+
+@pytest.fixture
+def bands(power_item: PowerItem, supervisor_city: User) -> None:
+    """The power item's published benchmark (``make_bands``)."""
+    make_bands(power_item, supervisor_city)

@@ -4,7 +4,6 @@ every refusal in the one error shape with nothing written, and organ B kept out.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -17,7 +16,6 @@ from zhifa.accounts.services import create_api_token
 from zhifa.cases import services
 from zhifa.cases.casefile import export_document
 from zhifa.cases.models import Case, CaseStatus, CaseStep
-from zhifa.catalogue import services as catalogue
 from zhifa.catalogue.models import PowerItem
 from zhifa.core.testing import client_for
 from zhifa.records.models import Entry
@@ -463,31 +461,6 @@ def test_opening_refuses_a_power_item_not_on_the_list(
 
 
 # --- discretion ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def bands(power_item: PowerItem, supervisor_city: Any) -> None:
-    catalogue.save_benchmark(
-        power_item=power_item,
-        violation="生产经营不符合食品安全标准的食品",
-        penalty_article=power_item.basis.get(),
-        statutory_range="并处五万元以上五十万元以下罚款",
-        statutory_min=Decimal(50000),
-        statutory_max=Decimal(500000),
-        valid_from=D("2024-01-01"),
-        published=True,
-        published_on=D("2024-01-01"),
-        bands_data=[
-            {
-                "circumstance": "general",
-                "conditions": "一般情形",
-                "penalty": "罚款",
-                "fine_min": Decimal(100000),
-                "fine_max": Decimal(200000),
-            },
-        ],
-        actor=supervisor_city,
-    )
 
 
 def test_the_decision_applies_the_band_of_the_circumstance(

@@ -28,8 +28,7 @@ from django.utils import timezone
 from zhifa.cases.models import Case, CaseStatus
 from zhifa.core.testing import TEST_PASSWORD
 
-from .conftest import FSL, People
-from .test_ui_support import make_bands
+from .conftest import FSL, People, make_bands
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,7 +4,6 @@ a reason, and the band is stored with the decision in the same transaction."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -12,46 +11,11 @@ from django.core.exceptions import ValidationError
 
 from zhifa.cases import services
 from zhifa.cases.models import Case
-from zhifa.catalogue import services as catalogue
-from zhifa.catalogue.models import PowerItem
 from zhifa.documents.models import IssuedNumber
 
 from .conftest import D, People, Walker, refused_rule
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def bands(power_item: PowerItem, supervisor_city: Any) -> None:
-    article = power_item.basis.get()
-    catalogue.save_benchmark(
-        power_item=power_item,
-        violation="生产经营不符合食品安全标准的食品",
-        penalty_article=article,
-        statutory_range="并处五万元以上五十万元以下罚款",
-        statutory_min=Decimal(50000),
-        statutory_max=Decimal(500000),
-        valid_from=D("2024-01-01"),
-        published=True,
-        published_on=D("2024-01-01"),
-        bands_data=[
-            {
-                "circumstance": "lighter",
-                "conditions": "初次违法",
-                "penalty": "罚款",
-                "fine_min": Decimal(50000),
-                "fine_max": Decimal(100000),
-            },
-            {
-                "circumstance": "general",
-                "conditions": "一般情形",
-                "penalty": "罚款",
-                "fine_min": Decimal(100000),
-                "fine_max": Decimal(200000),
-            },
-        ],
-        actor=supervisor_city,
-    )
 
 
 def _decide(walk: Walker, people: People, **kw: Any) -> Any:

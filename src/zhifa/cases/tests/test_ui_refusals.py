@@ -13,8 +13,8 @@ from zhifa.cases import services
 from zhifa.cases.models import Case
 from zhifa.core.testing import client_for
 
-from .conftest import FINE, D, People, Walker
-from .test_ui_support import make_bands, post_step, written
+from .conftest import FINE, D, People, Walker, make_bands
+from .test_ui_support import post_step, written
 
 pytestmark = pytest.mark.django_db
 

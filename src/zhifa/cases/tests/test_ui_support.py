@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count
@@ -10,12 +9,11 @@ from django.test import Client
 from django.urls import reverse
 
 from zhifa.cases.models import Case, CaseOfficer, CaseStep
-from zhifa.catalogue import services as catalogue
 from zhifa.catalogue.models import PowerItem
 from zhifa.documents.models import IssuedNumber
 from zhifa.records.models import Entry
 
-from .conftest import FSL, D
+from .conftest import FSL
 
 GENERAL_OPEN = {
     "on": "2026-03-02",
@@ -74,37 +72,4 @@ def written() -> tuple[int, ...]:
         IssuedNumber.objects.count(),
         CaseOfficer.objects.count(),
         Case.objects.aggregate(n=Count("benchmark"))["n"],
-    )
-
-
-def make_bands(power_item: PowerItem, actor: Any) -> None:
-    """A published benchmark of the power item: lighter 50 000–100 000 yuan, general
-    100 000–200 000 yuan (the article: 50 000–500 000)."""
-    catalogue.save_benchmark(
-        power_item=power_item,
-        violation="生产经营不符合食品安全标准的食品",
-        penalty_article=power_item.basis.get(),
-        statutory_range="并处五万元以上五十万元以下罚款",
-        statutory_min=Decimal(50000),
-        statutory_max=Decimal(500000),
-        valid_from=D("2024-01-01"),
-        published=True,
-        published_on=D("2024-01-01"),
-        bands_data=[
-            {
-                "circumstance": "lighter",
-                "conditions": "初次违法",
-                "penalty": "罚款",
-                "fine_min": Decimal(50000),
-                "fine_max": Decimal(100000),
-            },
-            {
-                "circumstance": "general",
-                "conditions": "一般情形",
-                "penalty": "罚款",
-                "fine_min": Decimal(100000),
-                "fine_max": Decimal(200000),
-            },
-        ],
-        actor=actor,
     )

@@ -16,8 +16,8 @@ from zhifa.records.verification import verify_chain
 from zhifa.rules.calendar_db import database_calendar
 from zhifa.rules.engine import audit_document
 
-from .conftest import D, People
-from .test_ui_support import make_bands, open_case, step_ok
+from .conftest import D, People, make_bands
+from .test_ui_support import open_case, step_ok
 
 pytestmark = pytest.mark.django_db
 
