@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from zhifa.accounts.models import ORGAN_ROLES, Role
 from zhifa.catalogue.models import PowerItem
-from zhifa.catalogue.services import band_for, power_item_in_scope
+from zhifa.catalogue.services import band_for, bands_in_force, power_item_in_scope
 from zhifa.documents.models import DocumentType
 from zhifa.documents.services import issue_number
 from zhifa.records.canonical import canonical_json, sm3_hex
@@ -862,9 +862,7 @@ def decision_benchmark(
 
 def _has_bands(case: Case, on: dt.date) -> bool:
     """Whether the case's power item has a published benchmark band in force on ``on``."""
-    if case.power_item is None:
-        return False
-    return any(band_for(case.power_item, on, c) is not None for c in FORMAT_CIRCUMSTANCE)
+    return case.power_item is not None and bool(bands_in_force(case.power_item, on))
 
 
 def issue_decision(

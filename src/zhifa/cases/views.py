@@ -28,7 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.accounts.models import ORGAN_ROLES, Role
 from zhifa.catalogue.models import Circumstance
-from zhifa.catalogue.services import band_for
+from zhifa.catalogue.services import bands_in_force
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
 from zhifa.records.models import Entry, Evidence
 from zhifa.records.presentation import action_label, actor_name
@@ -424,11 +424,15 @@ def _bands(case: Case, on: dt.date) -> list[dict[str, Any]]:
     benchmark of the power item; DISC-benchmark)."""
     if case.power_item is None:
         return []
-    rows = []
-    for value, label in Circumstance.choices:
-        choice = band_for(case.power_item, on, value)
-        rows.append({"value": value, "label": label, "band": choice.band if choice else None})
-    return rows
+    in_force = bands_in_force(case.power_item, on)
+    return [
+        {
+            "value": value,
+            "label": label,
+            "band": in_force[value].band if value in in_force else None,
+        }
+        for value, label in Circumstance.choices
+    ]
 
 
 @login_required

@@ -557,11 +557,25 @@ def band_for(
     """The discretion band for a case: the band of ``circumstance`` in the benchmark of
     ``power_item`` (and ``violation``, when the item has several) in force and published
     on ``on``. ``None`` when there is none. The case workflow calls this."""
-    versions = [
+    return bands.select_band(_published_versions(power_item), on, circumstance, violation)
+
+
+def bands_in_force(
+    power_item: PowerItem, on: date, violation: str | None = None
+) -> dict[str, bands.BandChoice]:
+    """Every band of the benchmark of ``power_item`` in force and published on ``on``, by
+    circumstance (empty when there is none): the decision form shows them all, and the
+    decision asks for a circumstance when there are any. One read of the benchmarks."""
+    versions = _published_versions(power_item)
+    choices = {c: bands.select_band(versions, on, c, violation) for c in bands.CIRCUMSTANCES}
+    return {c: choice for c, choice in choices.items() if choice is not None}
+
+
+def _published_versions(power_item: PowerItem) -> list[bands.BenchmarkVersion]:
+    return [
         b.as_version()
         for b in power_item.benchmarks.filter(published=True).prefetch_related("bands")
     ]
-    return bands.select_band(versions, on, circumstance, violation)
 
 
 # --- the review catalogue --------------------------------------------------------------
