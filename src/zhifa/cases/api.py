@@ -15,7 +15,7 @@ or ``body.<field>`` for a field a service function names.
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Annotated, Any, Literal, cast
 
@@ -44,7 +44,7 @@ from zhifa.core.paging import Paged
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
 from zhifa.core.validation import DB_MAX_ID
 from zhifa.registry.models import Officer
-from zhifa.rules.engine.audit import _note as deadline_note
+from zhifa.rules.engine.audit import deadline_note
 from zhifa.rules.engine.catalogue import DeadlineItem
 
 from . import services
@@ -148,9 +148,8 @@ def _suspension_out(s: Suspension) -> dict[str, Any]:
     return {"start": s.start, "end": s.end, "reason": s.reason}
 
 
-def _deadlines_out(case: Case, as_of: dt.date) -> list[dict[str, Any]]:
+def _deadlines_out(items: Sequence[DeadlineItem], as_of: dt.date) -> list[dict[str, Any]]:
     lang = "en" if (get_language() or "").startswith("en") else "zh"
-    items: tuple[DeadlineItem, ...] = services.deadlines(case, as_of)
     return [
         {
             "rule": d.rule,
@@ -165,12 +164,13 @@ def _deadlines_out(case: Case, as_of: dt.date) -> list[dict[str, Any]]:
 
 def _detail_out(case: Case, user: Any) -> dict[str, Any]:
     today = timezone.localdate()
+    audited = services.case_audit(case, today)
     suspensions = list(case.suspensions.order_by("start", "pk"))
     return {
         **_case_out(case),
         "steps": [_step_out(s) for s in case.steps.order_by("index")],
-        "deadlines": _deadlines_out(case, today),
-        "late_fee": services.late_fee(case, today),
+        "deadlines": _deadlines_out(audited.deadlines, today),
+        "late_fee": audited.late_fee,
         "suspended": any(s.end is None for s in suspensions),
         "suspensions": [_suspension_out(s) for s in suspensions],
         "next_steps": next_steps(case, user),
@@ -234,7 +234,8 @@ def get_deadlines(
     request: HttpRequest, case_pk: CasePk, as_of: dt.date | None = None
 ) -> list[dict[str, Any]]:
     case = _case_or_404(request, case_pk)
-    return _deadlines_out(case, as_of or timezone.localdate())
+    day = as_of or timezone.localdate()
+    return _deadlines_out(services.deadlines(case, day), day)
 
 
 @router.get(

@@ -37,6 +37,7 @@ from zhifa.registry.services import reviewer_qualified
 from zhifa.registry.validators import normalise_id_number, validate_id_number, validate_uscc
 from zhifa.rules.calendar_db import database_calendar
 from zhifa.rules.engine import (
+    AuditResult,
     CaseFile,
     Finding,
     InvalidCaseFile,
@@ -75,6 +76,8 @@ from .models import (
     TransferResult,
 )
 from .workflow import (
+    GIVEN_BACK,
+    decision_in_force,
     decision_state,
     may_take,
     required_before,
@@ -1290,19 +1293,19 @@ def resume_case(case: Case, *, actor: User, on: dt.date) -> Suspension:
 # --- deadlines ----------------------------------------------------------------------------
 
 
+def case_audit(case: Case, as_of: dt.date, calendar: WorkCalendar | None = None) -> AuditResult:
+    """The engine's audit of the stored case as of ``as_of``: its findings, deadlines
+    (suspended days excluded) and the late-payment surcharge (加处罚款, APL-72). A page
+    that shows several of them audits once; a list page passes one ``calendar`` for all
+    its rows (one calendar query)."""
+    return audit(case_file(case, as_of), as_of, calendar or database_calendar())
+
+
 def deadlines(
     case: Case, as_of: dt.date, calendar: WorkCalendar | None = None
 ) -> tuple[DeadlineItem, ...]:
-    """The engine's deadlines of the case as of ``as_of`` (suspended days excluded).
-    A list page passes one ``calendar`` for all its rows (one calendar query)."""
-    return audit(case_file(case, as_of), as_of, calendar or database_calendar()).deadlines
-
-
-def late_fee(case: Case, as_of: dt.date, calendar: WorkCalendar | None = None) -> float | None:
-    """The late-payment surcharge (加处罚款) due as of ``as_of`` (APL-72, computed by the
-    engine: 3% of the fine a day after the payment deadline, never more than the fine);
-    ``None`` when the case has no fine or the decision was not served."""
-    return audit(case_file(case, as_of), as_of, calendar or database_calendar()).late_fee
+    """The engine's deadlines of the case as of ``as_of`` (suspended days excluded)."""
+    return case_audit(case, as_of, calendar).deadlines
 
 
 # --- transfer (移送) -----------------------------------------------------------------------
@@ -1318,22 +1321,8 @@ def late_fee(case: Case, as_of: dt.date, calendar: WorkCalendar | None = None) -
 
 #: The replies a receiver gives to a transfer letter.
 TRANSFER_REPLIES = (TransferResult.ACCEPTED, TransferResult.REJECTED, TransferResult.RETURNED)
-#: Replies that give the case back to the transferring organ.
-TRANSFER_GIVEN_BACK = (TransferResult.REJECTED, TransferResult.RETURNED)
 #: Roles that send a transfer letter's reply into the platform (officers and heads).
 _REPLY_ROLES = (Role.OFFICER, Role.ORGAN_HEAD)
-
-
-def decision_in_force(case: Case) -> CaseStep | None:
-    """The case's last decision step, unless it is a transfer the receiver rejected or
-    returned (the case is then undecided again and the organ continues it)."""
-    last = case.steps.filter(step="decision").order_by("-index").first()
-    if last is None or last.data.get("outcome") != "transfer":
-        return last
-    transfer = Transfer.objects.filter(step=last).first()
-    if transfer is not None and transfer.result in TRANSFER_GIVEN_BACK:
-        return None
-    return last
 
 
 def _transfer_errors(
@@ -1530,7 +1519,7 @@ def record_transfer_result(
                 _("The reply cannot be dated before the transfer letter (%(day)s).")
                 % {"day": locked.sent_on.isoformat()}
             ]
-        if result in TRANSFER_GIVEN_BACK and not note.strip():
+        if result in GIVEN_BACK and not note.strip():
             errors["note"] = [_("Give the reason the receiver stated.")]
         if errors:
             raise ValidationError(errors)
@@ -1541,7 +1530,7 @@ def record_transfer_result(
         locked.save(
             update_fields=["result", "result_on", "result_note", "result_actor", "updated_at"]
         )
-        if result in TRANSFER_GIVEN_BACK and case.status == CaseStatus.TRANSFERRED:
+        if result in GIVEN_BACK and case.status == CaseStatus.TRANSFERRED:
             case.status = CaseStatus.INVESTIGATING
             case.save(update_fields=["status"])
         payload = {

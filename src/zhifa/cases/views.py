@@ -10,6 +10,7 @@ organ's case is a 404).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,8 +108,17 @@ def _deadline(item: DeadlineItem, today: dt.date, calendar: WorkCalendar) -> Dea
     )
 
 
-def case_deadlines(case: Case, today: dt.date, calendar: WorkCalendar) -> list[Deadline]:
-    return [_deadline(d, today, calendar) for d in services.deadlines(case, today, calendar)]
+def case_deadlines(
+    case: Case,
+    today: dt.date,
+    calendar: WorkCalendar,
+    items: Sequence[DeadlineItem] | None = None,
+) -> list[Deadline]:
+    """The case's deadlines as the pages show them (``items``: from an audit already
+    made, so a page audits the case once)."""
+    if items is None:
+        items = services.deadlines(case, today, calendar)
+    return [_deadline(d, today, calendar) for d in items]
 
 
 def nearest(deadlines: list[Deadline]) -> Deadline | None:
@@ -266,6 +276,7 @@ def case_context(
     case = prefetch(Case.objects.filter(pk=case.pk)).get()
     today = timezone.localdate()
     calendar = database_calendar()
+    audited = services.case_audit(case, today, calendar)
     steps = ordered_steps(case)
     offered = workflow.next_steps(case, user)
     open_suspension = next((s for s in case.suspensions.all() if s.end is None), None)
@@ -288,8 +299,8 @@ def case_context(
     return {
         "case": case,
         "circumstance": dict(Circumstance.choices).get(catalogue_name.get(applied, ""), applied),
-        "deadlines": case_deadlines(case, today, calendar),
-        "late_fee": services.late_fee(case, today, calendar),
+        "deadlines": case_deadlines(case, today, calendar, audited.deadlines),
+        "late_fee": audited.late_fee,
         "steps": [{"step": s, "label": step_label(s.step)} for s in steps],
         "next_steps": [{"step": s, "label": step_label(s)} for s in offered if s in STEP_FORMS],
         "officers": sorted(case.case_officers.all(), key=lambda r: r.pk),
@@ -345,74 +356,79 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/case_detail.html", case_context(request, case))
 
 
-@login_required
-@require_POST
-def case_suspend(request: HttpRequest, pk: int) -> HttpResponse:
+def _case_act(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[Form],
+    form_key: str,
+    roles: Sequence[str],
+    act: Callable[[Case, Any, dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """A case-page form that calls one service function (suspend, resume, archive): the
+    user's scope and role, the service's field errors on the form (400, the case page
+    again), the success message and back to the case."""
     user: Any = request.user
     case = _scoped_case(request, pk)
-    require_role(user, Role.ORGAN_HEAD)
-    form = SuspendForm(request.POST)
+    require_role(user, *roles)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.suspend_case(
-                case, actor=user, on=form.cleaned_data["on"], reason=form.cleaned_data["reason"]
-            )
+            act(case, user, form.cleaned_data)
         except ValidationError as exc:
             show_service_errors(form, exc)
         else:
-            messages.success(request, _("The case clock is suspended."))
+            messages.success(request, done)
             return redirect("cases:detail", pk=case.pk)
     return render(
         request,
         "cases/case_detail.html",
-        case_context(request, case, suspend_form=form),
+        case_context(request, case, **{form_key: form}),
         status=400,
     )
 
 
 @login_required
 @require_POST
-def case_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    user: Any = request.user
-    case = _scoped_case(request, pk)
-    require_role(user, *ACT_ROLES)
-    form = ArchiveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.archive_case(case, actor=user, on=form.cleaned_data["on"])
-        except ValidationError as exc:
-            show_service_errors(form, exc)
-        else:
-            messages.success(request, _("The case is archived."))
-            return redirect("cases:detail", pk=case.pk)
-    return render(
+def case_suspend(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_act(
         request,
-        "cases/case_detail.html",
-        case_context(request, case, archive_form=form),
-        status=400,
+        pk,
+        SuspendForm,
+        "suspend_form",
+        [Role.ORGAN_HEAD],
+        lambda case, user, data: services.suspend_case(
+            case, actor=user, on=data["on"], reason=data["reason"]
+        ),
+        _("The case clock is suspended."),
     )
 
 
 @login_required
 @require_POST
 def case_resume(request: HttpRequest, pk: int) -> HttpResponse:
-    user: Any = request.user
-    case = _scoped_case(request, pk)
-    require_role(user, Role.ORGAN_HEAD)
-    form = ResumeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.resume_case(case, actor=user, on=form.cleaned_data["on"])
-        except ValidationError as exc:
-            show_service_errors(form, exc)
-        else:
-            messages.success(request, _("The case clock runs again."))
-            return redirect("cases:detail", pk=case.pk)
-    return render(
+    return _case_act(
         request,
-        "cases/case_detail.html",
-        case_context(request, case, resume_form=form),
-        status=400,
+        pk,
+        ResumeForm,
+        "resume_form",
+        [Role.ORGAN_HEAD],
+        lambda case, user, data: services.resume_case(case, actor=user, on=data["on"]),
+        _("The case clock runs again."),
+    )
+
+
+@login_required
+@require_POST
+def case_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_act(
+        request,
+        pk,
+        ArchiveForm,
+        "archive_form",
+        ACT_ROLES,
+        lambda case, user, data: services.archive_case(case, actor=user, on=data["on"]),
+        _("The case is archived."),
     )
 
 

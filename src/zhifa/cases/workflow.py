@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from zhifa.accounts.models import Role
 
 from .casefile import is_prefetched, ordered_steps
-from .models import Case, CaseStatus, Transfer
+from .models import Case, CaseStatus, CaseStep, Transfer, TransferResult
 
 if TYPE_CHECKING:
     from zhifa.accounts.models import User
@@ -138,9 +138,13 @@ def procedural_next_steps(
     return offered
 
 
+#: Replies to a transfer that give the case back to the transferring organ.
+GIVEN_BACK = (TransferResult.REJECTED, TransferResult.RETURNED)
+
+
 def decided(steps: Sequence[str], transfer: str | None) -> bool:
     """Whether a decision is in force (a transfer given back leaves the case undecided)."""
-    return "decision" in steps and transfer not in ("rejected", "returned")
+    return "decision" in steps and transfer not in GIVEN_BACK
 
 
 def decision_state(steps: Sequence[tuple[str, Mapping[str, Any]]]) -> bool:
@@ -252,13 +256,28 @@ def transfer_state(case: Case, steps: list[str]) -> str | None:
     ``steps`` are the case's step names (no query unless the case has a decision)."""
     if "decision" not in steps:
         return None
-    if is_prefetched(case, "steps"):
-        last = next((s for s in reversed(ordered_steps(case)) if s.step == "decision"), None)
-    else:
-        last = case.steps.filter(step="decision").order_by("-index").first()
-    if last is None or last.data.get("outcome") != "transfer":
+    return _transfer_result(_last_decision(case))
+
+
+def decision_in_force(case: Case) -> CaseStep | None:
+    """The case's last decision step, unless it is a transfer the receiver rejected or
+    returned (the case is then undecided again and the organ continues it)."""
+    last = _last_decision(case)
+    if last is not None and _transfer_result(last) in GIVEN_BACK:
         return None
-    transfer = Transfer.objects.filter(step=last).first()
+    return last
+
+
+def _last_decision(case: Case) -> CaseStep | None:
+    if is_prefetched(case, "steps"):
+        return next((s for s in reversed(ordered_steps(case)) if s.step == "decision"), None)
+    return case.steps.filter(step="decision").order_by("-index").first()
+
+
+def _transfer_result(decision: CaseStep | None) -> str | None:
+    if decision is None or decision.data.get("outcome") != "transfer":
+        return None
+    transfer = Transfer.objects.filter(step=decision).first()
     return "" if transfer is None else transfer.result
 
 
@@ -266,8 +285,6 @@ def may_transfer(case: Case, user: User) -> bool:
     """Whether ``user`` may be offered the transfer of ``case`` (``services.transfer_case``
     checks the rest): an organ head of the case's organ, a general-procedure case that is
     open, not suspended and has no decision in force."""
-    from .services import decision_in_force
-
     if user.role != Role.ORGAN_HEAD or user.organ_id != case.organ_id:
         return False
     if case.procedure != "general" or case.status == CaseStatus.CLOSED:

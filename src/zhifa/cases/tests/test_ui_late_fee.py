@@ -20,9 +20,11 @@ def test_an_unpaid_fine_shows_its_surcharge(walk: Walker) -> None:
     walk.decide()
     walk(services.serve_decision, on=D("2026-03-30"))
     # Served on 2026-03-30: the 15 days end on 2026-04-14; by 2026-04-24, 10 late days.
-    assert services.late_fee(walk.case, D("2026-04-24")) == pytest.approx(150000 * 0.03 * 10)
+    assert services.case_audit(walk.case, D("2026-04-24")).late_fee == pytest.approx(
+        150000 * 0.03 * 10
+    )
     today = dt.date.today()
-    fee = services.late_fee(walk.case, today)
+    fee = services.case_audit(walk.case, today).late_fee
     assert fee == 150000  # never more than the fine (months late by now)
     page = client_for(walk.p.officer_user).get(reverse("cases:detail", args=[walk.case.pk]))
     html = page.content.decode()
@@ -34,7 +36,7 @@ def test_a_fine_paid_on_time_has_no_surcharge_shown(walk: Walker) -> None:
     walk.decide()
     walk(services.serve_decision, on=D("2026-03-30"))
     walk(services.record_payment, on=D("2026-04-03"), amount=150000)
-    assert services.late_fee(walk.case, D("2026-05-01")) == 0
+    assert services.case_audit(walk.case, D("2026-05-01")).late_fee == 0
     page = client_for(walk.p.officer_user).get(reverse("cases:detail", args=[walk.case.pk]))
     assert 'id="late-fee"' not in page.content.decode()
 

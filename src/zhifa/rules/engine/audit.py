@@ -165,7 +165,9 @@ UNSCHEDULED_NOTE = (
 )
 
 
-def _note(years: Sequence[int], lang: str) -> str | None:
+def deadline_note(years: Sequence[int], lang: str) -> str | None:
+    """The honest note on a deadline counted in a year whose holiday schedule is not
+    loaded (``None`` when every year it spans is scheduled)."""
     if not years:
         return None
     joined = ("、" if lang != "en" else ", ").join(str(y) for y in years)
@@ -194,7 +196,7 @@ def to_document(result: AuditResult, lang: str = "zh") -> dict[str, Any]:
                 "from": d.start.isoformat(),
                 "due": d.due.due.isoformat(),
                 "status": d.status(result.as_of),
-                "note": _note(d.due.unscheduled_years, lang),
+                "note": deadline_note(d.due.unscheduled_years, lang),
             }
             for d in result.deadlines
         ],
