@@ -239,7 +239,8 @@ OFFICERS = [
 ISSUER = "嘉兴市人民政府（演示）"
 
 
-def _certificate_dates(state: str, today: date) -> tuple[date, date]:
+def certificate_dates(state: str, today: date) -> tuple[date, date]:
+    """The validity of a demo certificate in ``state`` (``OFFICERS``) as of ``today``."""
     if state == "expiring":
         return today - timedelta(days=5 * 365 - 20), today + timedelta(days=20)
     if state == "expired":
@@ -279,7 +280,7 @@ def _officers(made: dict[str, EnforcementSubject], actor: User, out: TextIO) -> 
                 )
         if number is None or Certificate.objects.filter(number=number).exists():
             continue
-        valid_from, valid_to = _certificate_dates(state, today)
+        valid_from, valid_to = certificate_dates(state, today)
         certificate = services.issue_certificate(
             officer,
             number=number,
@@ -339,18 +340,21 @@ def _entrustment(made: dict[str, EnforcementSubject], actor: User, out: TextIO) 
     if Entrustment.objects.filter(entrusting_organ=entrusting, entrusted=entrusted).exists():
         return
     today = timezone.localdate()
+    # The instrument of this year, signed on 1 January, published and filed by the
+    # 10th; before the 10th, last year's (nothing dated after today).
+    year = today.year if today >= date(today.year, 1, 10) else today.year - 1
     services.create_entrustment(
         actor=actor,
         entrusting_organ=entrusting,
         entrusted=entrusted,
         matters="武原街道辖区内餐饮服务油烟排放的行政处罚（演示）",
-        valid_from=date(today.year, 1, 1),
-        valid_to=date(today.year + 2, 12, 31),
+        valid_from=date(year, 1, 1),
+        valid_to=date(year + 2, 12, 31),
         instrument=ContentFile(DEMO_PDF, name="weituoshu-demo.pdf"),
         instrument_number="盐综执委〔演示〕1号",
         published=True,
-        published_on=date(today.year, 1, 5),
-        filed_on=date(today.year, 1, 10),
+        published_on=date(year, 1, 5),
+        filed_on=date(year, 1, 10),
         filing_number="嘉司备〔演示〕1号",
     )
     out.write("demo: 1 entrustment\n")

@@ -4,17 +4,25 @@ record verifies and a second run changes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
+from zhifa.accounts.demo import demo_actor
 from zhifa.accounts.models import Role
+from zhifa.cases import demo, demo_plan
+from zhifa.cases.casefile import export_document, officer_ref
 from zhifa.cases.models import Case, CaseStatus, CaseStep, Transfer
 from zhifa.cases.services import deadlines
 from zhifa.records.models import Entry
 from zhifa.registry.demo import organs as demo_organs
+from zhifa.rules.calendar_db import database_calendar
 
 
 @pytest.mark.django_db
@@ -92,3 +100,53 @@ def test_demo_cases_in_every_stage_with_overdue_deadlines_and_warnings():
     call_command("demo", stdout=second)
     assert Case.objects.count() == len(cases) and Entry.objects.count() == entries
     assert "(0 created in this run)" in second.getvalue()
+
+
+def _same_shape(document: dict, refs: dict[str, str]) -> dict:
+    """A case-file document with its officers' ids replaced by the plan's (``refs``: the
+    stored ``O<pk>`` → the plan's ``P-<key>``), its case id and the fields the plan does
+    not model dropped, for comparing the stored case with the plan's document."""
+
+    def ref(value):
+        if isinstance(value, list):
+            return [ref(v) for v in value]
+        return refs.get(value, value) if isinstance(value, str) else value
+
+    steps = [{k: ref(v) for k, v in s.items()} for s in document["steps"]]
+    officers = sorted(({**o, "id": ref(o["id"])} for o in document["officers"]), key=str)
+    shape = {k: v for k, v in document.items() if k not in ("case_id", "officers", "steps")}
+    return {**shape, "steps": steps, "officers": officers}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "today",
+    [
+        dt.date(2025, 10, 9),  # the day after National Day 2025 (1–8 October)
+        dt.date(2026, 2, 24),  # the first working day after the 2026 Spring Festival
+        dt.date(2026, 12, 31),  # a year's last day
+        dt.date(2027, 1, 4),  # the first working day of a year without a loaded schedule
+    ],
+)
+def test_the_demo_builds_on_hard_days_exactly_as_planned(today):
+    """Under a frozen clock on a hard day the demo builds through the guarded services,
+    each stored case is the plan's document (the one the every-day test audits in
+    memory), and the record verifies."""
+    moment = dt.datetime.combine(today, dt.time(10, 0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    with time_machine.travel(moment, tick=False):
+        call_command("demo", stdout=io.StringIO())
+        assert timezone.localdate() == today
+        plans = demo_plan.plan(today, database_calendar())
+        cases = list(Case.objects.order_by("pk"))
+        assert len(cases) == len(plans)
+        officers = {
+            officer_ref(o): demo_plan.PEOPLE[key].ref
+            for key, o in demo._people(demo_actor(), today).items()
+        }
+        for case, plan in zip(cases, plans, strict=True):
+            stored = _same_shape(export_document(case, today), officers)
+            assert stored == _same_shape(demo_plan.document(plan, today), {}), plan.key
+            assert case.status == plan.expect.status, plan.key
+        out = io.StringIO()
+        call_command("records", "verify", stdout=out)
+        assert out.getvalue().startswith("records verify: OK")
