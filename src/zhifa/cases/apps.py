@@ -1,5 +1,19 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+
+
+def _evidence_cases(user: Any) -> QuerySet[Any]:
+    """The cases a user may attach evidence to: their organ's (the scope layer)."""
+    from zhifa.core.scope import scoped
+
+    from .models import Case
+
+    return scoped(user, Case.objects.all()).order_by("-pk")
 
 
 class CasesConfig(AppConfig):
@@ -8,7 +22,13 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from zhifa.records.presentation import register_action_labels
+        from zhifa.records.targets import EvidenceTarget, register_evidence_target
 
         from .labels import action_labels
 
         register_action_labels(action_labels())
+        register_evidence_target(
+            EvidenceTarget(
+                object_type="cases.case", choices=_evidence_cases, url_name="cases:detail"
+            )
+        )

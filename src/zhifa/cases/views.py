@@ -30,7 +30,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zhifa.accounts.models import ORGAN_ROLES, Role
 from zhifa.catalogue.models import Circumstance
 from zhifa.catalogue.services import bands_in_force
-from zhifa.core.scope import get_scoped_or_404, require_role, scoped
+from zhifa.core.scope import get_scoped_or_404, require_role, scoped, visible_organs
 from zhifa.records.models import Entry, Evidence
 from zhifa.records.presentation import action_label, actor_name
 from zhifa.records.services import EVIDENCE_ROLES
@@ -163,6 +163,19 @@ def case_list(request: HttpRequest) -> HttpResponse:
         if not status:
             cases = cases.exclude(status=CaseStatus.CLOSED)
     cases = filter_cases(cases, q=q, status=status, procedure=procedure)
+    # A supervisor (or an administrator) reads the cases of a region's organs: the list
+    # names each case's organ and narrows to one of the region's organs; an organ outside
+    # the region is refused on the field and never narrows (nor reveals) anything.
+    regional = user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR)
+    organs = list(visible_organs(user).order_by("region__path", "name")) if regional else []
+    organ = request.GET.get("organ", "") if regional else ""
+    organ_error = ""
+    if organ:
+        if organ.isdigit() and int(organ) in {o.pk for o in organs}:
+            cases = cases.filter(organ_id=int(organ))
+        else:
+            organ_error = _("Organ: choose one of the organs of your region.")
+            organ = ""
     page = Paginator(prefetch(cases), PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     calendar = database_calendar()
@@ -176,7 +189,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": rows,
-            "filters": {"q": q, "status": status, "procedure": procedure},
+            "filters": {"q": q, "status": status, "procedure": procedure, "organ": organ},
+            "regional": regional,
+            "region": user.region if regional else None,
+            "organs": organs,
+            "organ_error": organ_error,
             "statuses": CaseStatus.choices,
             "procedures": Procedure.choices,
             "can_narrow": can_narrow,
@@ -184,6 +201,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "can_open": user.role in ACT_ROLES,
             "can_see_incoming": user.role in ORGAN_ROLES and user.organ_id is not None,
         },
+        status=400 if organ_error else 200,
     )
 
 

@@ -8,9 +8,27 @@ from django.utils.translation import gettext_lazy as _
 from zhifa.accounts.models import User
 
 from .models import EvidenceKind
+from .targets import evidence_target
+
+
+class CaseChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj)
 
 
 class EvidenceForm(forms.Form):
+    """An evidence file and the case it belongs to: ``case`` offers the cases of the
+    user's organ (anything else is refused on the field); with ``fixed_case`` (the
+    upload reached from the case page) the case is shown, not chosen."""
+
+    case = CaseChoiceField(
+        label=_("Case"),
+        queryset=None,
+        error_messages={
+            "required": _("Choose the case the evidence belongs to."),
+            "invalid_choice": _("Choose one of your organ's cases."),
+        },
+    )
     file = forms.FileField(label=_("File"), allow_empty_file=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=EvidenceKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -27,18 +45,16 @@ class EvidenceForm(forms.Form):
     duration_seconds = forms.IntegerField(
         label=_("Duration (seconds)"), min_value=1, required=False
     )
-    object_type = forms.RegexField(
-        label=_("Object type"),
-        regex=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$",
-        required=False,
-        widget=forms.HiddenInput,
-    )
-    object_id = forms.CharField(
-        label=_("Object ID"), max_length=64, required=False, widget=forms.HiddenInput
-    )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, fixed_case: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        case = self.fields["case"]
+        assert isinstance(case, forms.ModelChoiceField)
+        case.queryset = evidence_target().choices(user)
+        self.fixed_case = fixed_case
+        if fixed_case is not None:
+            case.initial = fixed_case.pk
+            case.widget = forms.HiddenInput()
         field = self.fields["collected_by"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = User.objects.filter(organ_id=user.organ_id, is_active=True).order_by(

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 import tempfile
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -30,6 +30,7 @@ from .forms import EvidenceForm
 from .models import Checkpoint, Entry, Evidence, EvidenceKind
 from .presentation import action_label, actor_name
 from .services import EVIDENCE_ROLES, ObjectRef, add_evidence, check_attachable
+from .targets import evidence_target
 
 PAGE_SIZE = 50
 #: Who may browse entries across objects (and, for supervisors, across organs).
@@ -108,6 +109,9 @@ def timeline(request: HttpRequest, object_type: str, object_id: str) -> HttpResp
             "rows": _rows(entries),
             "evidence": evidence_list,
             "can_add_evidence": getattr(request.user, "role", None) in EVIDENCE_ROLES,
+            "add_evidence_query": (
+                f"?case={object_id}" if object_type == evidence_target().object_type else ""
+            ),
         },
     )
 
@@ -141,11 +145,19 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
     if kind in EvidenceKind.values:
         items = items.filter(kind=kind)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    target = evidence_target()
+    links = target.links(
+        request.user, (e.object_id for e in page if e.object_type == target.object_type)
+    )
+    for item in page:
+        is_case = item.object_type == target.object_type
+        item.case_link = links.get(item.object_id) if is_case else None  # type: ignore[attr-defined]
     return render(
         request,
         "records/evidence_list.html",
         {
             "page": page,
+            "show_case": True,
             "kind": kind,
             "kinds": EvidenceKind.choices,
             "can_add_evidence": getattr(request.user, "role", None) in EVIDENCE_ROLES,
@@ -165,29 +177,34 @@ def evidence_add(request: HttpRequest) -> HttpResponse:
 @csrf_protect  # … and CSRF is checked here, as everywhere else.
 def _evidence_add(request: HttpRequest) -> HttpResponse:
     user = request.user
-    initial = {
-        "object_type": request.GET.get("object_type", ""),
-        "object_id": request.GET.get("object_id", ""),
-    }
+    target = evidence_target()
+    fixed_case = None
+    chosen = request.GET.get("case", "")
+    if chosen:
+        # Reached from the case page: the case is fixed and shown; another organ's
+        # case (or no case at all) is not found.
+        if not chosen.isdigit() or not 1 <= int(chosen) <= DB_MAX_ID:
+            raise Http404
+        fixed_case = target.choices(user).filter(pk=int(chosen)).first()
+        if fixed_case is None:
+            raise Http404
     if request.method == "POST":
-        form = EvidenceForm(request.POST, request.FILES, user=user)  # type: ignore[arg-type]
+        form = EvidenceForm(request.POST, request.FILES, user=user, fixed_case=fixed_case)  # type: ignore[arg-type]
     else:
-        form = EvidenceForm(user=user, initial=initial)  # type: ignore[arg-type]
+        form = EvidenceForm(user=user, fixed_case=fixed_case)  # type: ignore[arg-type]
     if getattr(request, "evidence_upload_too_large", False):
         form.is_valid()
         form.errors.pop("file", None)
         form.add_error("file", evidence_files.too_large_message())
     elif form.is_bound and form.is_valid():
         data = form.cleaned_data
-        obj = None
-        if data["object_type"] and data["object_id"]:
-            obj = ObjectRef(data["object_type"], data["object_id"])
+        case = data["case"]
+        obj = ObjectRef(target.object_type, str(case.pk))
         collected_at = data["collected_at"]
         if timezone.is_naive(collected_at):
             collected_at = timezone.make_aware(collected_at)
         try:
-            if obj is not None:
-                check_attachable(user, obj)  # type: ignore[arg-type]
+            check_attachable(user, obj)  # type: ignore[arg-type]
             evidence = add_evidence(
                 actor=user,  # type: ignore[arg-type]
                 upload=data["file"],
@@ -202,14 +219,26 @@ def _evidence_add(request: HttpRequest) -> HttpResponse:
                 obj=obj,
             )
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                for message in messages:
-                    form.add_error(field if field in form.fields else None, message)
+            for field, messages_ in exc.message_dict.items():
+                target_field = "case" if field in ("object_type", "object_id") else field
+                for message in messages_:
+                    form.add_error(target_field if target_field in form.fields else None, message)
         else:
-            ref = obj or ObjectRef.of(evidence)
-            return redirect(reverse("records:timeline", args=[ref.object_type, ref.object_id]))
+            messages.success(
+                request,
+                _("Evidence “%(title)s” was added to case %(case)s.")
+                % {"title": evidence.title, "case": case},
+            )
+            return redirect(target.url(case))
     return render(
-        request, "records/evidence_form.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "records/evidence_form.html",
+        {
+            "form": form,
+            "fixed_case": fixed_case,
+            "fixed_case_url": target.url(fixed_case) if fixed_case is not None else "",
+        },
+        status=400 if form.errors else 200,
     )
 
 

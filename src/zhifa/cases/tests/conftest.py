@@ -263,3 +263,40 @@ def make_bands(power_item: PowerItem, actor: Any) -> None:
 def bands(power_item: PowerItem, supervisor_city: User) -> None:
     """The power item's published benchmark (``make_bands``)."""
     make_bands(power_item, supervisor_city)
+
+
+def case_in(
+    organ: EnforcementSubject,
+    actor: User,
+    power_item: PowerItem,
+    party_name: str = "嘉兴某某食品有限公司",
+    on: str = "2026-03-02",
+) -> Case:
+    """A general case opened by ``actor`` in ``organ`` (another organ than organ A gets
+    its own power item on the same article as ``power_item``)."""
+    item = power_item
+    if organ.pk != power_item.subject_id:
+        item = PowerItem.objects.filter(subject=organ, code=power_item.code).first() or (
+            catalogue.save_power_item(
+                subject=organ,
+                basis=list(power_item.basis.all()),
+                code=power_item.code,
+                name=power_item.name,
+                category="penalty",
+                valid_from=D("2024-01-01"),
+                published=True,
+                published_on=D("2024-01-01"),
+                actor=actor,
+            )
+        )
+    return services.open_case(
+        organ,
+        actor=actor,
+        on=D(on),
+        procedure="general",
+        power_item=item,
+        party={**PARTY, "name": party_name},
+        violation=VIOLATION,
+        basis=BASIS,
+        benchmark=BENCHMARK,
+    )

@@ -113,7 +113,7 @@ def test_the_case_page(organ_a: Any, power_item: Any, people: People) -> None:
     assert case.case_id in html and "监督检查" in html
     # the officer is offered no step before the head registers the case
     assert reverse("cases:step", args=[case.pk, "registered"]) not in html
-    assert f"object_type=cases.case&amp;object_id={case.pk}" in html  # add evidence
+    assert f"/records/evidence/new/?case={case.pk}" in html  # add evidence
     assert reverse("records:timeline", args=["cases.case", case.pk]) in html
     head = client_for(people.head_user).get(reverse("cases:detail", args=[case.pk]))
     assert reverse("cases:step", args=[case.pk, "registered"]) in head.content.decode()

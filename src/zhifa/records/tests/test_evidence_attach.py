@@ -64,15 +64,19 @@ def test_the_canonical_case_id_attaches_the_evidence_to_the_case(
     assert (entry.object_type, entry.object_id) == ("cases.case", str(general_case.pk))
 
 
-def test_the_upload_page_refuses_a_non_canonical_case_id(general_case: Case, people: Any) -> None:
+def test_the_upload_page_stores_the_canonical_case_id(general_case: Case, people: Any) -> None:
+    """The page chooses the case itself (``case``), so whatever spelling of its id is
+    posted, the evidence is stored under ``str(pk)``."""
     user = people.officer_user
+    data = fields(user, "", [user.pk])
+    del data["object_type"], data["object_id"]
     response = client_for(user).post(
         reverse("records:evidence_add"),
-        {**fields(user, f"0{general_case.pk}", [user.pk]), "collected_at": "2026-11-20T09:30"},
+        {**data, "case": f"0{general_case.pk}", "collected_at": "2026-11-20T09:30"},
     )
-    assert response.status_code == 400
-    assert "object_id" in response.context["form"].errors
-    assert nothing_attached()
+    assert response.status_code == 302
+    entry = Entry.objects.get(action="evidence.add")
+    assert (entry.object_type, entry.object_id) == ("cases.case", str(general_case.pk))
 
 
 def test_organ_b_cannot_attach_to_organ_as_case(general_case: Case, officer_b: Any) -> None:

@@ -13,12 +13,17 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from zhifa.cases.tests import conftest as cases_conftest
 from zhifa.core.testing import client_for
 from zhifa.records.evidence_files import evidence_storage
 from zhifa.records.models import Entry, Evidence
 from zhifa.records.services import ObjectRef, add_evidence
 
 from .files import ELF, MP3, PNG, evidence_kwargs, upload
+
+power_item = cases_conftest.power_item
+people = cases_conftest.people
+general_case = cases_conftest.general_case
 
 ALL_KINDS = ("photo", "document", "audio", "video")
 
@@ -246,12 +251,13 @@ class TestUploadApi:
 
 @pytest.mark.django_db
 class TestUploadPage:
-    def test_form_upload_redirects_to_the_timeline(self, officer_a):
+    def test_form_upload_redirects_to_the_case(self, officer_a, general_case, people):
         client = client_for(officer_a)
         assert client.get(reverse("records:evidence_add")).status_code == 200
         response = client.post(
             reverse("records:evidence_add"),
             {
+                "case": general_case.pk,
                 "file": upload(),
                 "kind": "photo",
                 "title": "现场照片",
@@ -260,11 +266,9 @@ class TestUploadPage:
                 "location": "嘉兴市南湖区",
             },
         )
-        evidence = Evidence.objects.get()
+        assert Evidence.objects.get().object_id == str(general_case.pk)
         assert response.status_code == 302
-        assert response["Location"] == reverse(
-            "records:timeline", args=["records.evidence", evidence.pk]
-        )
+        assert response["Location"] == reverse("cases:detail", args=[general_case.pk])
         page = client.get(response["Location"]).content.decode()
         assert "现场照片" in page and "张伟" in page
 
@@ -294,10 +298,11 @@ class TestUploadPage:
         client.force_login(officer_a)
         assert client.post(reverse("records:evidence_add"), {"title": "x"}).status_code == 403
 
-    def test_form_shows_the_refusal(self, officer_a, settings):
+    def test_form_shows_the_refusal(self, officer_a, settings, general_case, people):
         response = client_for(officer_a).post(
             reverse("records:evidence_add"),
             {
+                "case": general_case.pk,
                 "file": upload(ELF, "photo.jpg"),
                 "kind": "photo",
                 "title": "x",
@@ -308,4 +313,6 @@ class TestUploadPage:
         )
         assert response.status_code == 400
         assert "可执行程序" in response.content.decode()
-        assert_nothing_stored(settings)
+        assert stored_files(settings) == []
+        assert not Evidence.objects.exists()
+        assert not Entry.objects.filter(action="evidence.add").exists()
