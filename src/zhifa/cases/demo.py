@@ -13,7 +13,7 @@ Parties are made up; their USCC and ID numbers carry correct check characters.
 
 The demo users need registry officers: this module links the demo officers to their
 user accounts and adds the officers the registry demo lacks (the head 刘洋, the hearing
-host 赵敏, the county's second officer 钱敏) and a power item for the county organ, all
+host 孙悦, the county's second officer 钱敏) and a power item for the county organ, all
 through the registry and catalogue services as the demo supervisor. Idempotent: the
 cases are created once (when the demo organs have none); the record's chains are
 signed again at the end (``create_checkpoints``), so a second run writes nothing.

@@ -93,7 +93,7 @@ class Person:
 
 
 #: The demo people who act in the cases. 张伟, 李娜, 陈静 and 王强 come from the registry
-#: demo (``registry.demo.OFFICERS``); 刘洋 (the head, who approves), 赵敏 (who hosts
+#: demo (``registry.demo.OFFICERS``); 刘洋 (the head, who approves), 孙悦 (who hosts
 #: hearings) and 钱敏 (the county's second officer) are added by ``cases.demo``.
 PEOPLE = {
     p.key: p
@@ -113,7 +113,7 @@ PEOPLE = {
         ),
         Person(
             "zhao",
-            "赵敏",
+            "孙悦",
             "amr",
             "330400-0008",
             "valid",
@@ -403,7 +403,7 @@ class Case:
 
     def hearing(self, gap: int = 2) -> Case:
         """The party asks for a hearing, is told its time and place, and it is held the
-        earliest day APL 64 allows, hosted by 赵敏 (not an investigator)."""
+        earliest day APL 64 allows, hosted by 孙悦 (not an investigator)."""
         self.step("hearing_requested", gap)
         notice_day = self.p.forward(self.day, 1)
         hearing_on = self.p.earliest_hearing(notice_day)
