@@ -7,8 +7,9 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from zhifa.records.presentation import register_action_labels
+        from zhifa.records.presentation import register_action_labels, register_object_titles
 
-        from .labels import action_labels
+        from .labels import action_labels, object_titles
 
         register_action_labels(action_labels())
+        register_object_titles(object_titles())

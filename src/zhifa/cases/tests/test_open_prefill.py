@@ -16,9 +16,7 @@ from zhifa.core.testing import client_for
 
 FSL = "中华人民共和国食品安全法"
 TODAY = date(2026, 12, 1)
-LICENSING = (
-    "国家对食品生产经营实行许可制度。从事食品生产、食品销售、餐饮服务，应当依法取得许可。"
-)
+LICENSING = "国家对食品生产经营实行许可制度。从事食品生产、食品销售、餐饮服务，应当依法取得许可。"
 PENALTY = (
     "违反本法规定，未取得食品生产经营许可从事食品生产经营活动的，由县级以上人民政府食品安全"
     "监督管理部门没收违法所得和违法生产经营的食品；货值金额不足一万元的，并处五万元以上十万元"
@@ -73,7 +71,9 @@ def checked_types(html: str) -> set[str]:
 
     return {
         m.group(1)
-        for m in re.finditer(r'<input type="checkbox" name="penalty_types" value="(\w+)"[^>]*>', html)
+        for m in re.finditer(
+            r'<input type="checkbox" name="penalty_types" value="(\w+)"[^>]*>', html
+        )
         if " checked" in m.group(0)
     }
 
