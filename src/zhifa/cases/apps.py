@@ -21,10 +21,10 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from zhifa.records.presentation import register_action_labels
+        from zhifa.records.presentation import register_action_labels, register_object_titles
         from zhifa.records.targets import EvidenceTarget, register_evidence_target
 
-        from .labels import action_labels
+        from .labels import action_labels, object_titles
 
         register_action_labels(action_labels())
         register_evidence_target(
@@ -32,3 +32,4 @@ class CasesConfig(AppConfig):
                 object_type="cases.case", choices=_evidence_cases, url_name="cases:detail"
             )
         )
+        register_object_titles(object_titles())

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.accounts.models import Role, User
-from zhifa.catalogue.models import Circumstance, PowerItem
+from zhifa.catalogue.models import Article, Circumstance, PowerItem
 from zhifa.registry.models import ENFORCING_TYPES, EnforcementSubject, Officer
 from zhifa.registry.validators import normalise_id_number, validate_id_number, validate_uscc
 
@@ -49,6 +49,34 @@ PENALTY_TYPES = [
     ("restrict_practice", _("Restriction of practice")),
     ("detention", _("Administrative detention")),
 ]
+#: The words by which a provision's text sets each penalty type (APL Art. 9 as the laws
+#: spell it): the prefill reads the penalty types of the power item's penalty provision
+#: from its text. "责令改正" is no penalty and sets none.
+PENALTY_WORDS: dict[str, tuple[str, ...]] = {
+    "warning": ("警告",),
+    "fine": ("罚款",),
+    "confiscation": ("没收",),
+    "suspend_permit": ("暂扣",),
+    "lower_qualification": ("降低资质等级",),
+    "revoke_permit": ("吊销",),
+    "restrict_business": ("限制开展生产经营活动",),
+    "suspend_business": ("停产停业", "责令停业", "停业整治"),
+    "closure": ("责令关闭",),
+    "restrict_practice": ("限制从业",),
+    "detention": ("拘留",),
+}
+
+
+def penalty_types_in(text: str) -> list[str]:
+    """The penalty types (format names, in the order of ``PENALTY_TYPES``) that a
+    provision's text sets."""
+    return [
+        value
+        for value, _label in PENALTY_TYPES
+        if any(word in text for word in PENALTY_WORDS.get(value, ()))
+    ]
+
+
 #: Penalties whose row needs an amount (case-file-format.md: "amount" for fines and
 #: confiscation).
 AMOUNT_TYPES = frozenset({"fine", "confiscation"})
@@ -335,24 +363,50 @@ class OpenCaseForm(forms.Form):
 
 
 def basis_prefill(item: PowerItem, on: dt.date) -> dict[str, Any]:
-    """Initial basis fields from the power item's legal basis and its benchmark in force
-    (the statutory range the catalogue recorded)."""
+    """Initial basis fields from the power item: its penalty provision, the penalty
+    types that provision sets and the statutory fine range.
+
+    The penalty provision is the one the benchmark in force names (its
+    ``penalty_article``); without one, the first article of the item's legal basis
+    whose text in force sets a penalty (a basis usually lists the duty before the
+    penalty, e.g. 第三十五条 before 第一百二十二条); failing that, the first article.
+    The penalty types are read from the provision's text (or from the benchmark's
+    statutory range when the text names none); the fine range is the benchmark's."""
     initial: dict[str, Any] = {"power_item": item.pk}
-    article = item.basis.select_related("law").order_by("ordinal", "pk").first()
-    if article is not None:
-        initial["law"] = article.law.name
-        initial["article"] = article.number
     benchmark = (
         item.benchmarks.filter(published=True, valid_from__lte=on)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-        .order_by("-valid_from")
+        .select_related("penalty_article__law")
+        .prefetch_related("penalty_article__versions")
+        .order_by("-valid_from", "pk")
         .first()
     )
+    basis = list(item.basis.select_related("law").prefetch_related("versions"))
+    basis.sort(key=lambda a: (a.ordinal, a.pk))
+
+    def text_of(article: Article) -> str:
+        version = article.version_on(on)
+        return version.text if version is not None else ""
+
+    article = benchmark.penalty_article if benchmark is not None else None
+    if article is None:
+        article = next((a for a in basis if penalty_types_in(text_of(a))), None)
+    if article is None and basis:
+        article = basis[0]
+    types: list[str] = []
+    if article is not None:
+        initial["law"] = article.law.name
+        initial["article"] = article.number
+        types = penalty_types_in(text_of(article))
     if benchmark is not None:
+        if not types:
+            types = penalty_types_in(benchmark.statutory_range)
         if benchmark.statutory_min is not None:
             initial["fine_min"] = benchmark.statutory_min
         if benchmark.statutory_max is not None:
             initial["fine_max"] = benchmark.statutory_max
+    if types:
+        initial["penalty_types"] = types
     return initial
 
 

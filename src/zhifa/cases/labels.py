@@ -81,3 +81,17 @@ CASE_ACTIONS: dict[str, Any] = {
 def action_labels() -> dict[str, Any]:
     """Every record action of the cases app with its label."""
     return {**{f"case.{step}": label for step, label in STEP_LABELS.items()}, **CASE_ACTIONS}
+
+
+def object_titles() -> dict[str, Any]:
+    """How the record pages title the cases app's objects (案件 嘉市监立〔2026〕3号)."""
+    from zhifa.records.presentation import model_titles
+
+    from .models import Case, Transfer
+
+    return {
+        "cases.case": model_titles(Case, lambda c: c.case_id or f"#{c.pk}"),
+        "cases.transfer": model_titles(
+            Transfer, lambda t: f"{t.case.case_id} → {t.receiver}", "case", "to_organ"
+        ),
+    }

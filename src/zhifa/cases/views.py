@@ -32,7 +32,7 @@ from zhifa.catalogue.models import Circumstance
 from zhifa.catalogue.services import bands_in_force
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped, visible_organs
 from zhifa.records.models import Entry, Evidence
-from zhifa.records.presentation import action_label, actor_name
+from zhifa.records.presentation import entry_rows
 from zhifa.records.services import EVIDENCE_ROLES
 from zhifa.rules.calendar_db import database_calendar
 from zhifa.rules.engine import RULES
@@ -277,10 +277,7 @@ def _timeline(user: Any, case: Case) -> list[dict[str, Any]]:
         .select_related("organ", "actor")
         .order_by("recorded_at", "organ_id", "seq")
     )
-    return [
-        {"entry": e, "actor_name": actor_name(e), "action_label": action_label(e.action)}
-        for e in entries
-    ]
+    return entry_rows(list(entries))
 
 
 def case_context(

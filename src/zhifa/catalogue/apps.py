@@ -6,3 +6,11 @@ class CatalogueConfig(AppConfig):
     name = "zhifa.catalogue"
     label = "catalogue"
     verbose_name = _("Catalogue")
+
+    def ready(self) -> None:
+        from zhifa.records.presentation import register_action_labels, register_object_titles
+
+        from .labels import ACTION_LABELS, object_titles
+
+        register_action_labels(ACTION_LABELS)
+        register_object_titles(object_titles())

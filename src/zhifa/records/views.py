@@ -28,7 +28,7 @@ from .export import object_entries, write_export
 from .filters import EntryFilter
 from .forms import EvidenceForm
 from .models import Checkpoint, Entry, Evidence, EvidenceKind
-from .presentation import action_label, actor_name
+from .presentation import ACTION_LABELS, OBJECT_TITLES, entry_rows, object_title, object_type_label
 from .services import EVIDENCE_ROLES, ObjectRef, add_evidence, check_attachable
 from .targets import evidence_target
 
@@ -38,17 +38,6 @@ BROWSE_ROLES = (Role.SUPERVISOR, Role.ORGAN_HEAD, Role.ADMINISTRATOR)
 #: Who may read an object's timeline, its evidence and its export (within scope).
 READ_ROLES = tuple(Role.values)
 OBJECT_TYPE_RE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
-
-
-def _rows(entries: list[Entry]) -> list[dict[str, object]]:
-    return [
-        {
-            "entry": e,
-            "actor_name": actor_name(e),
-            "action_label": action_label(e.action),
-        }
-        for e in entries
-    ]
 
 
 @login_required
@@ -70,10 +59,14 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         "records/entry_list.html",
         {
             "page": page,
-            "rows": _rows(list(page.object_list)),
+            "rows": entry_rows(list(page.object_list)),
             "filters": params,
             "filter_errors": filter_errors,
             "organs": visible_organs(request.user).select_related("region"),
+            "action_labels": sorted({str(label) for label in ACTION_LABELS.values()}),
+            "object_types": sorted(
+                ((t, object_type_label(t)) for t in OBJECT_TITLES), key=lambda pair: pair[1]
+            ),
         },
     )
 
@@ -106,7 +99,8 @@ def timeline(request: HttpRequest, object_type: str, object_id: str) -> HttpResp
         {
             "object_type": object_type,
             "object_id": object_id,
-            "rows": _rows(entries),
+            "object_title": object_title(object_type, object_id),
+            "rows": entry_rows(entries),
             "evidence": evidence_list,
             "can_add_evidence": getattr(request.user, "role", None) in EVIDENCE_ROLES,
             "add_evidence_query": (

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class RegistryConfig(AppConfig):
     name = "zhifa.registry"
     verbose_name = _("Registry")
+
+    def ready(self) -> None:
+        from zhifa.records.presentation import register_action_labels, register_object_titles
+
+        from .labels import ACTION_LABELS, object_titles
+
+        register_action_labels(ACTION_LABELS)
+        register_object_titles(object_titles())

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -129,6 +130,32 @@ class ExamForm(forms.Form):
     passed = forms.BooleanField(label=_("passed"), required=False)
 
 
+class _Download:
+    """A stored file as ClearableFileInput shows it: its name, linked to ``url``."""
+
+    def __init__(self, name: str, url: str) -> None:
+        self.name, self.url = name, url
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DownloadFileInput(forms.ClearableFileInput):
+    """A file input whose "currently" link is a scoped download view: uploaded files
+    are not served under MEDIA_URL."""
+
+    download_url = ""
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        if widget.get("is_initial") and self.download_url:
+            widget["value"] = _Download(str(value.name).rsplit("/", 1)[-1], self.download_url)
+        elif widget.get("is_initial"):
+            widget["is_initial"] = False  # no link to a URL that answers 404
+        return context
+
+
 class EntrustmentForm(forms.ModelForm):
     class Meta:
         model = Entrustment
@@ -152,10 +179,17 @@ class EntrustmentForm(forms.ModelForm):
             "published_on": DATE,
             "filed_on": DATE,
             "matters": forms.Textarea(attrs={"rows": 3}),
+            "instrument": DownloadFileInput,
         }
 
     def __init__(self, *args: Any, organs: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        widget = self.fields["instrument"].widget
+        assert isinstance(widget, DownloadFileInput)
+        if self.instance.pk is not None and self.instance.instrument:
+            widget.download_url = reverse(
+                "registry:entrustment_instrument", args=[self.instance.pk]
+            )
         from zhifa.catalogue.models import PowerItem
 
         if organs is not None:

@@ -24,7 +24,14 @@ def verify_url(request: HttpRequest | None, number: str) -> str:
 
 
 def qr_svg(data: str, scale: int = 4) -> str:
+    """The QR code of ``data`` as SVG, with its four-module quiet zone. It has a
+    viewBox, so that it scales to the box a page gives it (the card prints it at
+    32 mm), and a width and height of ``scale`` pixels a module for where it is shown
+    at its own size (the ``qr.svg`` view)."""
     qr = segno.make(data, error="m")
     buffer = io.BytesIO()
-    qr.save(buffer, kind="svg", scale=scale, xmldecl=False, svgns=True, title=data)
-    return buffer.getvalue().decode()
+    # omitsize: segno writes viewBox="0 0 N N" in modules instead of a fixed size.
+    qr.save(buffer, kind="svg", omitsize=True, xmldecl=False, svgns=True, title=data)
+    svg = buffer.getvalue().decode()
+    width, height = qr.symbol_size(scale=scale)
+    return svg.replace("<svg ", f'<svg width="{width}" height="{height}" ', 1)

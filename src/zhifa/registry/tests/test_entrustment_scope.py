@@ -85,3 +85,25 @@ def test_own_entrusted_unit_works(world, head_a, organ_a):
 def test_the_form_offers_only_organisations_in_scope(world, head_a):
     html = client_for(head_a).get("/registry/entrustments/new/").content.decode()
     assert "A下属执法队" in html and "海盐武原街道执法队" not in html
+
+
+@pytest.mark.django_db
+def test_the_edit_page_links_the_instrument_to_the_scoped_download(
+    world, head_a, organ_a, officer_b
+):
+    """The edit page's "currently" link is the scoped download, not a /media/ URL that
+    nothing serves (issue #10): it works for the organ and stays 404 for another."""
+    import re
+
+    client = client_for(head_a)
+    created = post(client, organ_a, world["ent_a"].pk, [world["item_a"].pk])
+    assert created.status_code == 201, created.content
+    entrustment = Entrustment.objects.get()
+    html = client.get(f"/registry/entrustments/{entrustment.pk}/edit/").content.decode()
+    links = re.findall(r'<a href="([^"]+)">[^<]*\.pdf</a>', html)
+    assert len(links) == 1, html
+    assert not links[0].startswith("/media/")
+    download = client.get(links[0])
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+    assert client_for(officer_b).get(links[0]).status_code == 404
