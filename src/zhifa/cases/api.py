@@ -15,8 +15,7 @@ or ``body.<field>`` for a field a service function names.
 """
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from functools import partial
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal, cast
 
 from django.core.exceptions import PermissionDenied
@@ -680,32 +679,6 @@ StepIn = Annotated[
 
 #: The service function of each step (cases/services.py); the schema's other fields are
 #: its keyword arguments.
-STEP_SERVICES: dict[str, Callable[..., CaseStep]] = {
-    "registered": services.register_case,
-    "investigation": services.record_investigation,
-    "preservation": services.record_preservation,
-    "preservation_decided": services.decide_preservation,
-    "seizure": services.record_seizure,
-    "seizure_extended": partial(services.record_seizure, extended=True),
-    "seizure_ended": services.end_seizure,
-    "prior_notice": services.serve_prior_notice,
-    "statement": services.record_statement,
-    "waiver": services.record_waiver,
-    "hearing_requested": services.request_hearing,
-    "hearing_notice": services.notify_hearing,
-    "hearing": services.hold_hearing,
-    "collective_discussion": services.record_collective_discussion,
-    "decision": services.issue_decision,
-    "served": services.serve_decision,
-    "paid": services.record_payment,
-    "deferral_approved": services.approve_deferral,
-    "demand": services.serve_demand,
-    "court_application": services.apply_to_court,
-    "disclosed": services.mark_disclosed,
-    "decision_changed": services.change_decision,
-    "disclosure_withdrawn": services.withdraw_disclosure,
-    "closed": services.close_case,
-}
 
 #: The format's circumstance names → the catalogue's (services.issue_decision).
 CATALOGUE_CIRCUMSTANCE = {v: k for k, v in services.FORMAT_CIRCUMSTANCE.items()}
@@ -790,7 +763,7 @@ def add_step(
     _resolve_officers(case, fields)
     if "circumstance" in fields:
         fields["circumstance"] = CATALOGUE_CIRCUMSTANCE[fields["circumstance"]]
-    service = STEP_SERVICES[payload.step]
+    service = services.STEP_SERVICES[payload.step]
     try:
         saved = service(
             case, actor=user, on=payload.on, expected_steps=payload.expected_steps, **fields

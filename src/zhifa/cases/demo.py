@@ -106,6 +106,10 @@ def _people(actor: User, today: date) -> dict[str, Officer]:
     return officers
 
 
+#: The service of each step the plan takes: the pages' and the API's, and the review
+#: app's for the legal review (the demo records the review's outcome directly).
+STEP_SERVICES = {**services.STEP_SERVICES, "legal_review": services.record_legal_review}
+
 #: The plan's people who are demo users (``accounts.demo``).
 USERS_OF = {
     "zhang": "officer",
@@ -145,23 +149,10 @@ def build(plan: demo_plan.CasePlan, officers: dict[str, Officer]) -> Case:
     for action in plan.actions:
         actor = users[action.actor]
         fields = {k: _resolve(v, officers) for k, v in action.fields.items()}
-        if action.kind == "step":
-            services.add_step(
-                case, action.step, actor=actor, on=action.on, expected_steps=steps, **fields
-            )
-        elif action.kind == "decision":
-            services.issue_decision(
-                case,
-                actor=actor,
-                on=action.on,
-                expected_steps=steps,
-                approved_by=fields["approved_by"],
-                outcome=fields["outcome"],
-                penalties=fields["penalties"],
-                elements=fields["elements"],
-                cites_full_name_and_article=fields["cites_full_name_and_article"],
-                circumstance=action.extra["circumstance"],
-            )
+        if action.kind in ("step", "decision"):
+            # The named service function of the step, as the pages and the API call it.
+            service = STEP_SERVICES[action.step]
+            service(case, actor=actor, on=action.on, expected_steps=steps, **fields, **action.extra)
         elif action.kind == "transfer":
             to_organ = action.extra.get("to_organ")
             transfer = services.transfer_case(

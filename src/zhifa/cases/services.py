@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -1655,3 +1656,33 @@ def withdraw_disclosure(
         expected_steps=expected_steps,
         reason_published=bool(reason_published),
     )
+
+
+#: The service function of each step the pages and the API take by name (the legal
+#: review is recorded by the review app, a transfer by ``transfer_case``).
+STEP_SERVICES: dict[str, Callable[..., CaseStep]] = {
+    "registered": register_case,
+    "investigation": record_investigation,
+    "preservation": record_preservation,
+    "preservation_decided": decide_preservation,
+    "seizure": record_seizure,
+    "seizure_extended": partial(record_seizure, extended=True),
+    "seizure_ended": end_seizure,
+    "prior_notice": serve_prior_notice,
+    "statement": record_statement,
+    "waiver": record_waiver,
+    "hearing_requested": request_hearing,
+    "hearing_notice": notify_hearing,
+    "hearing": hold_hearing,
+    "collective_discussion": record_collective_discussion,
+    "decision": issue_decision,
+    "served": serve_decision,
+    "paid": record_payment,
+    "deferral_approved": approve_deferral,
+    "demand": serve_demand,
+    "court_application": apply_to_court,
+    "disclosed": mark_disclosed,
+    "decision_changed": change_decision,
+    "disclosure_withdrawn": withdraw_disclosure,
+    "closed": close_case,
+}
