@@ -53,9 +53,7 @@ def zhifa_modules() -> list[str]:
 
 def test_the_module_list_covers_the_apps():
     names = zhifa_modules()
-    assert {"zhifa.cases.api", "zhifa.core.api", "zhifa.urls", "zhifa.records.views"} <= set(
-        names
-    )
+    assert {"zhifa.cases.api", "zhifa.core.api", "zhifa.urls", "zhifa.records.views"} <= set(names)
     assert not [n for n in names if ".tests" in n or ".migrations" in n]
 
 
