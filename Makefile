@@ -25,9 +25,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# The demo is served like production (DEBUG off, collected static files through
+# WhiteNoise, Zhifa's own error pages) on SQLite under ./var/ with a local secret.
 demo: $(VENV)/.installed
-	$(BIN)/zhifa demo
-	$(BIN)/zhifa serve --host 127.0.0.1 --port 8000
+	DJANGO_SETTINGS_MODULE=zhifa.settings.demo $(BIN)/zhifa demo
+	DJANGO_SETTINGS_MODULE=zhifa.settings.demo $(BIN)/zhifa serve --host 127.0.0.1 --port 8000
 
 lint: install-dev
 	$(BIN)/ruff check .

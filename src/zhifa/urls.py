@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from zhifa.core import views as core_views
-from zhifa.core.api import api
+from zhifa.core.api import register_routers
 
 urlpatterns = [
     path("", include("zhifa.core.urls")),
@@ -15,7 +15,7 @@ urlpatterns = [
     path("review/", include("zhifa.review.urls")),
     path("", include("zhifa.registry.public_urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
+    path("api/v1/", register_routers().urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -141,7 +141,18 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
 
 
-def _register_routers() -> None:
+_routers_registered = False
+
+
+def register_routers() -> NinjaAPI:
+    """Attach every app's router to ``api`` (once) and return it. Called where the URLs
+    are built (``zhifa.urls``) and by the OpenAPI export, never at import time: the apps'
+    API modules import this module, so registering here at import would make
+    ``import zhifa.cases.api`` (or any module importing it first) find a partially
+    initialised module."""
+    global _routers_registered
+    if _routers_registered:
+        return api
     from zhifa.accounts.api import router as accounts_router
     from zhifa.cases.api import router as cases_router
     from zhifa.catalogue.api import router as catalogue_router
@@ -157,6 +168,5 @@ def _register_routers() -> None:
     api.add_router("/", catalogue_router)
     api.add_router("/", cases_router)
     api.add_router("/", review_router)
-
-
-_register_routers()
+    _routers_registered = True
+    return api

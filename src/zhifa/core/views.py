@@ -65,6 +65,12 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return _api_error(request, 403) or render(request, "403.html", status=403)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: the site's 403 page explaining an expired form (Django's own
+    page is English and technical); JSON under /api/. The reason is not shown."""
+    return _api_error(request, 403) or render(request, "403_csrf.html", status=403)
+
+
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _api_error(request, 404) or render(request, "404.html", status=404)
 

@@ -4,6 +4,7 @@ environment variables prefixed ``ZHIFA_`` (and the conventional ``DATABASE_URL``
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -26,9 +27,22 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def local_secret_key() -> str:
+    """The secret of a local (development or demo) installation: generated at run time
+    into ``VAR_DIR/secret_key`` on first use and kept there (./var/ is not committed)."""
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 DEBUG = False
 ALLOWED_HOSTS = env_list("ZHIFA_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("ZHIFA_CSRF_TRUSTED_ORIGINS")
+# The site's own page (Chinese by default) instead of Django's technical one.
+CSRF_FAILURE_VIEW = "zhifa.core.views.csrf_failure"
 
 # Zhifa's apps come first: their templates and message catalogues take precedence
 # over Django's own (e.g. our wording of "Log out").

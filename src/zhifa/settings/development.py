@@ -1,23 +1,12 @@
-"""Development and demo settings: DEBUG on, a secret generated once into ./var/."""
+"""Development settings: DEBUG on, a secret generated once into ./var/, static files
+straight from the apps (no collectstatic)."""
 
 from __future__ import annotations
 
-import secrets
-
 from .base import *  # noqa: F403
-from .base import EVIDENCE_STORAGE, VAR_DIR, env_bool
+from .base import EVIDENCE_STORAGE, env_bool, local_secret_key
 
-
-def _development_secret() -> str:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
-SECRET_KEY = _development_secret()
+SECRET_KEY = local_secret_key()
 DEBUG = env_bool("ZHIFA_DEBUG", True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -1,10 +1,9 @@
-"""Home page per role, error pages in Chinese, health check, language switch."""
+"""Home page per role, health check, language switch (error pages: test_error_pages)."""
 
 from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from zhifa.core.testing import client_for
@@ -48,40 +47,6 @@ class TestHome:
         client.post("/i18n/setlang/", {"language": "en", "next": "/"})
         html = client.get(reverse("core:home")).content.decode()
         assert '<html lang="en">' in html and "My cases and deadlines" in html
-
-
-@pytest.mark.django_db
-class TestErrorPages:
-    def test_404_is_chinese(self, officer_a):
-        response = client_for(officer_a).get("/no/such/page/")
-        assert response.status_code == 404
-        assert "页面不存在" in response.content.decode()
-
-    def test_403_is_chinese(self, officer_a, rf):
-        from zhifa.core.views import error_403
-
-        request = rf.get("/x")
-        request.user = officer_a
-        html = error_403(request).content.decode()
-        assert "无权访问" in html
-
-    def test_500_is_chinese(self, rf):
-        from zhifa.core.views import error_500
-
-        response = error_500(rf.get("/x"))
-        assert response.status_code == 500 and "服务器错误" in response.content.decode()
-
-    def test_unhandled_error_gives_the_500_page(self, settings, officer_a, monkeypatch):
-        from zhifa.registry import views
-
-        def boom(*args, **kwargs):
-            raise RuntimeError("boom")
-
-        monkeypatch.setattr(views, "get_scoped_or_404", boom)
-        client = Client(raise_request_exception=False)
-        client.force_login(officer_a)
-        response = client.get(reverse("registry:organ_detail", args=[1]))
-        assert response.status_code == 500 and "服务器错误" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -11,9 +11,9 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 def openapi_json() -> str:
-    from zhifa.core.api import api
+    from zhifa.core.api import register_routers
 
-    schema = api.get_openapi_schema()
+    schema = register_routers().get_openapi_schema()
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 

@@ -1,0 +1,111 @@
+"""`make demo` serves like production: the demo settings (DEBUG off, a local secret,
+127.0.0.1/localhost only), static files collected by `zhifa serve` and served by
+WhiteNoise, and the site's Chinese 404 page from the real server."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[4]
+ZHIFA = Path(sys.executable).with_name("zhifa")
+
+
+def _env(var_dir: Path) -> dict[str, str]:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("ZHIFA_") and k != "DATABASE_URL"
+    }
+    env.update({"DJANGO_SETTINGS_MODULE": "zhifa.settings.demo", "ZHIFA_VAR_DIR": str(var_dir)})
+    return env
+
+
+def test_make_demo_uses_the_demo_settings():
+    result = subprocess.run(
+        ["make", "-n", "demo"], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    commands = [line for line in result.stdout.splitlines() if "zhifa " in line]
+    assert any(re.search(r"zhifa demo$", c) for c in commands)
+    assert any("zhifa serve --host 127.0.0.1 --port 8000" in c for c in commands)
+    for command in commands:
+        assert "DJANGO_SETTINGS_MODULE=zhifa.settings.demo" in command, command
+
+
+def test_demo_settings_are_production_like(tmp_path):
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.DEBUG, s.ALLOWED_HOSTS, s.STORAGES['staticfiles']['BACKEND'], "
+        "getattr(s, 'WHITENOISE_USE_FINDERS', False), getattr(s, 'ZHIFA_PRODUCTION', False), "
+        "len(s.SECRET_KEY), s.DATABASES['default']['NAME'], sep='|')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=_env(tmp_path), capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    debug, hosts, storage, finders, production, key_length, db = result.stdout.strip().split("|")
+    assert (debug, hosts, finders, production) == (
+        "False",
+        "['127.0.0.1', 'localhost']",
+        "False",
+        "False",  # `zhifa demo` refuses production settings
+    )
+    assert storage == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert int(key_length) >= 50 and (tmp_path / "secret_key").exists()
+    assert db == str(tmp_path / "zhifa.sqlite3")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str) -> tuple[int, dict[str, str], str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+def test_the_demo_server_serves_static_files_and_the_chinese_404(tmp_path):
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(ZHIFA), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                status, _headers, html = _get(f"{base}/no/such/page/")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert server.poll() is None, server.stdout.read() if server.stdout else ""
+                assert time.monotonic() < deadline, "the demo server did not start"
+                time.sleep(0.5)
+        assert status == 404
+        assert '<html lang="zh-hans">' in html and "页面不存在" in html
+        assert "URLconf" not in html and "urlpatterns" not in html
+        # The page links the collected, hashed stylesheet; WhiteNoise serves it from
+        # VAR_DIR/static with a far-future immutable cache (no Django view does that).
+        css = re.search(r'href="(/static/zhifa/zhifa\.[0-9a-f]{12}\.css)"', html)
+        assert css, html
+        assert (tmp_path / "static" / css.group(1).removeprefix("/static/")).exists()
+        status, headers, body = _get(base + css.group(1))
+        assert status == 200 and ".topbar" in body
+        assert "immutable" in headers["Cache-Control"]
+        assert "Cookie" not in headers.get("Vary", "")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
