@@ -241,12 +241,23 @@ def late_fee(ctx: Context) -> Iterator[Item]:
 def remedy_pauses(ctx: Context, decision_index: int) -> list[tuple[int, dt.date, dt.date | None]]:
     """APL-73-late-fee-paused: each reconsideration or litigation against the decision
     (``remedy_filed`` after it, filed while APL 73(3) was in force) as (step index, filed,
-    decided); ``decided`` None = still pending (or its end not recorded)."""
-    return [
-        (i, step.on, step.decided_on)
-        for i, step in ctx.after(decision_index, "remedy_filed")
-        if in_force("APL-73-late-fee-paused", step.on)
-    ]
+    decided); ``decided`` None = still pending (or its end not recorded). A remedy recorded
+    without ``decided_on`` is ended by the next ``remedy_filed`` of the same ``kind`` that
+    gives a result (the platform records the decision of a pending remedy that way): on
+    that step's ``decided_on``, else its day."""
+    remedies = ctx.after(decision_index, "remedy_filed")
+    out: list[tuple[int, dt.date, dt.date | None]] = []
+    for n, (i, step) in enumerate(remedies):
+        if not in_force("APL-73-late-fee-paused", step.on):
+            continue
+        decided = step.decided_on
+        if decided is None:
+            for _j, later in remedies[n + 1 :]:
+                if later.kind == step.kind and later.result not in (None, "pending"):
+                    decided = later.decided_on or later.on
+                    break
+        out.append((i, step.on, decided))
+    return out
 
 
 def paused_days(ctx: Context, decision_index: int, due: dt.date, end: dt.date) -> int:
