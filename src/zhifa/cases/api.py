@@ -575,6 +575,19 @@ class CourtApplicationIn(StepBase):
     step: Literal["court_application"]
 
 
+class RemedyFiledIn(StepBase):
+    """The party's reconsideration or litigation against the decision
+    (``services.record_remedy``; APL 73(3): the late fee does not accrue while pending)."""
+
+    step: Literal["remedy_filed"]
+    kind: Literal["reconsideration", "litigation"]
+    result: Literal[
+        "pending", "upheld", "changed", "revoked", "confirmed_unlawful", "withdrawn"
+    ] = "pending"
+    decided_on: dt.date | None = Field(None, description="Null while pending.")
+    head_appeared: bool | None = Field(None, description="Litigation: the head appeared.")
+
+
 class DisclosedIn(StepBase):
     step: Literal["disclosed"]
 
@@ -624,6 +637,7 @@ STEP_SCHEMAS: tuple[type[StepBase], ...] = (
     DecisionChangedIn,
     DisclosureWithdrawnIn,
     ClosedIn,
+    RemedyFiledIn,
 )
 STEP_NAMES = frozenset(s.model_fields["step"].annotation.__args__[0] for s in STEP_SCHEMAS)  # type: ignore[union-attr]
 
@@ -672,13 +686,11 @@ StepIn = Annotated[
     | DisclosedIn
     | DecisionChangedIn
     | DisclosureWithdrawnIn
-    | ClosedIn,
+    | ClosedIn
+    | RemedyFiledIn,
     Field(discriminator="step"),
     WrapValidator(_untagged),
 ]
-
-#: The service function of each step (cases/services.py); the schema's other fields are
-#: its keyword arguments.
 
 #: The format's circumstance names → the catalogue's (services.issue_decision).
 CATALOGUE_CIRCUMSTANCE = {v: k for k, v in services.FORMAT_CIRCUMSTANCE.items()}

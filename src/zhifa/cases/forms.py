@@ -815,6 +815,54 @@ class CourtApplicationForm(StepForm):
     service = staticmethod(services.apply_to_court)
 
 
+REMEDY_KINDS = [
+    ("reconsideration", _("Administrative reconsideration")),
+    ("litigation", _("Administrative litigation")),
+]
+REMEDY_RESULTS = [
+    ("pending", _("Pending")),
+    ("upheld", _("Decision upheld")),
+    ("changed", _("Decision varied")),
+    ("revoked", _("Decision revoked")),
+    ("confirmed_unlawful", _("Decision confirmed unlawful")),
+    ("withdrawn", _("Withdrawn by the party")),
+]
+
+
+@registered_step
+class RemedyFiledForm(StepForm):
+    """The party's reconsideration or litigation against the decision (APL 73(3): the
+    late fee does not accrue while it is pending). Recorded as pending when filed, and
+    again with its result when decided."""
+
+    step = "remedy_filed"
+    service = staticmethod(services.record_remedy)
+    kind = forms.ChoiceField(label=_("remedy"), choices=REMEDY_KINDS)
+    result = forms.ChoiceField(label=_("result"), choices=REMEDY_RESULTS, initial="pending")
+    decided_on = forms.DateField(
+        label=_("decided on"),
+        widget=DATE,
+        required=False,
+        help_text=_("The day it was decided or withdrawn; empty while pending."),
+    )
+    head_appeared = forms.NullBooleanField(
+        label=_("the organ's head appeared in court"),
+        required=False,
+        widget=forms.Select(
+            choices=[("unknown", _("Not applicable")), ("true", _("Yes")), ("false", _("No"))]
+        ),
+    )
+
+    def fields_for_service(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "kind": d["kind"],
+            "result": d["result"],
+            "decided_on": d["decided_on"],
+            "head_appeared": d["head_appeared"],
+        }
+
+
 @registered_step
 class DisclosedForm(StepForm):
     step = "disclosed"

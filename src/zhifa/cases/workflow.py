@@ -124,6 +124,9 @@ def procedural_next_steps(
         offered += ["paid", "deferral_approved", "demand"]
         if "demand" in done:
             offered.append("court_application")
+        # The party's reconsideration or litigation against the served decision (and,
+        # recorded again, its result): APL 73(3) pauses the late fee while it is pending.
+        offered.append("remedy_filed")
     if "disclosed" not in done:
         offered.append("disclosed")
     last_decision = max(i for i, s in enumerate(steps) if s == "decision")
@@ -206,6 +209,7 @@ def required_before(procedure: str, steps: Sequence[str], step: str) -> str:
         "deferral_approved": "served",
         "demand": "served",
         "court_application": "demand",
+        "remedy_filed": "served",
         "disclosed": "decision",
         "decision_changed": "decision",
         "disclosure_withdrawn": "disclosed",

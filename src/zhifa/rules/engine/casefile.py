@@ -155,6 +155,11 @@ class Step:
     until: dt.date | None = None
     how: str | None = None
     reason_published: bool | None = None
+    #: ``remedy_filed``: reconsideration or litigation against the decision (its
+    #: ``result`` is the field above; ``decided_on`` None = not decided yet)
+    kind: str | None = None
+    decided_on: dt.date | None = None
+    head_appeared: bool | None = None
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Step":
@@ -191,6 +196,9 @@ class Step:
             until=_date(d.get("until")),
             how=d.get("how"),
             reason_published=d.get("reason_published"),
+            kind=d.get("kind"),
+            decided_on=_date(d.get("decided_on")),
+            head_appeared=d.get("head_appeared"),
         )
 
     def persons(self) -> tuple[str, ...]:

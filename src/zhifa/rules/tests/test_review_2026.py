@@ -146,7 +146,9 @@ def test_remedies_not_stated_extend_the_periods_to_one_year(clean_case: dict[str
     document = run(fine_case(clean_case, 2025, elements=elements, tail=tail), "2025-09-01")
     [deadline] = deadlines(document, "ACL-53-court-deadline")
     assert (deadline["from"], deadline["due"]) == ("2026-03-20", "2026-06-22")
-    [early] = findings(document, "ACL-53-court-deadline")
+    # ACL-53-court-too-early (was a warning of ACL-53-court-deadline): refused.
+    [early] = findings(document, "ACL-53-court-too-early")
+    assert early["severity"] == "error"
     assert "2026-03-20" in early["message"]
     stated = run(fine_case(clean_case, 2025, tail=tail), "2025-09-01")
     [deadline] = deadlines(stated, "ACL-53-court-deadline")

@@ -12,6 +12,7 @@ from ..catalogue import (
     APL,
     APL_FROM,
     ARL,
+    RULES,
     AmountItem,
     Context,
     DeadlineItem,
@@ -35,21 +36,71 @@ def served_decision(ctx: Context) -> tuple[int, Step, int, Step] | None:
     return k, decision, served[0], served[1]
 
 
+def in_force(rule_id: str, day: dt.date) -> bool:
+    """Whether the registered rule ``rule_id`` was in force on ``day`` (for the compute
+    rules that change another rule's dates and yield nothing of their own)."""
+    return RULES[rule_id].in_force(day)
+
+
+def service_effective(ctx: Context, served: Step) -> Counted:
+    """CPL-95-public-notice: the day service of the decision takes effect. Service by
+    public notice (``method: public_notice``, ``on`` = the day the notice was published)
+    takes effect when the notice period ends: 30 days after publication, 60 days for a
+    notice published before 2022-01-01 (parameter ``public_notice_days``), counted as the
+    catalogue counts a calendar-day period (the next working day when the last day is not
+    one). Any other method takes effect on the day of service."""
+    if served.method != "public_notice" or not in_force("CPL-95-public-notice", served.on):
+        return Counted(served.on)
+    days = ctx.params.integer("public_notice_days", served.on)
+    return ctx.calendar.add_calendar_days(served.on, days)
+
+
+def _years(*counted: Counted) -> tuple[int, ...]:
+    return tuple(sorted({year for c in counted for year in c.unscheduled_years}))
+
+
+def approved_deferral(ctx: Context, decision_index: int) -> tuple[int, Step] | None:
+    """The last deferral (or instalments) approved for the decision, with its ``until``."""
+    deferrals = ctx.after(decision_index, "deferral_approved")
+    if deferrals and deferrals[-1][1].until is not None:
+        return deferrals[-1]
+    return None
+
+
 def payment_deadline(ctx: Context) -> tuple[int, Counted] | None:
-    """APL 67: 15 calendar days after service (next working day when it ends on a
-    non-working day), or the ``until`` of an approved deferral. Returns the decision
-    index and the deadline, or None when no fine was decided and served."""
+    """APL 67: 15 calendar days after service took effect (CPL-95-public-notice; next
+    working day when it ends on a non-working day), or the ``until`` of an approved
+    deferral. Returns the decision index and the deadline, or None when no fine was
+    decided and served."""
     found = served_decision(ctx)
     if found is None:
         return None
     k, decision, _s, served = found
     if decision.fine_total() <= 0:
         return None
-    deferrals = ctx.after(k, "deferral_approved")
-    if deferrals and deferrals[-1][1].until is not None:
-        return k, Counted(deferrals[-1][1].until)
-    days = ctx.params.integer("payment_days", served.on)
-    return k, ctx.calendar.add_calendar_days(served.on, days)
+    deferral = approved_deferral(ctx, k)
+    if deferral is not None and deferral[1].until is not None:
+        return k, Counted(deferral[1].until)
+    effective = service_effective(ctx, served)
+    days = ctx.params.integer("payment_days", effective.due)
+    due = ctx.calendar.add_calendar_days(effective.due, days)
+    return k, Counted(due.due, _years(effective, due))
+
+
+@rule(
+    "CPL-95-public-notice",
+    "compute",
+    "《中华人民共和国民事诉讼法》第九十五条第一款；" + APL + "第六十一条",
+    "Service by public notice takes effect 30 days after publication (60 before "
+    "2022-01-01); the payment, late-fee, remedy and ACL 53 periods run from that day.",
+    "1991-04-09",
+)
+def public_notice(ctx: Context) -> Iterator[Item]:
+    """Computed by ``service_effective`` for APL-67-payment, APL-72-late-fee,
+    REMEDY-periods, ACL-53-court-deadline, ACL-53-court-too-early and
+    ACL-35-demand-timing. That public notice was the last resort (the other methods
+    failed) is not judged: the format has no step for a failed attempt of service."""
+    return iter(())
 
 
 @rule(
@@ -109,7 +160,8 @@ def payment(ctx: Context) -> Iterator[Item]:
     fine, total, full_on = full_payment(ctx, k)
     served = served_decision(ctx)
     assert served is not None
-    yield DeadlineItem("APL-67-payment", served[3].on, deadline, full_on)
+    start = service_effective(ctx, served[3]).due
+    yield DeadlineItem("APL-67-payment", start, deadline, full_on)
     payments = ctx.after(k, "paid")
     if payments and full_on is None:
         yield warning(
@@ -179,10 +231,78 @@ def late_fee(ctx: Context) -> Iterator[Item]:
     _fine, _total, full_on = full_payment(ctx, k)
     end = ctx.as_of if full_on is None else full_on  # late days end when fully paid
     late_days = max((end - deadline.due).days, 0)
+    late_days -= paused_days(ctx, k, deadline.due, end)
     fine = Decimal(str(ctx.steps[k].fine_total()))
     rate = Decimal(str(ctx.params.number("late_fee_daily_rate", deadline.due)))
     fee = min(fine * rate * late_days, fine)
     yield AmountItem("APL-72-late-fee", "late_fee", _money(fee))
+
+
+def remedy_pauses(ctx: Context, decision_index: int) -> list[tuple[int, dt.date, dt.date | None]]:
+    """APL-73-late-fee-paused: each reconsideration or litigation against the decision
+    (``remedy_filed`` after it, filed while APL 73(3) was in force) as (step index, filed,
+    decided); ``decided`` None = still pending (or its end not recorded). A remedy recorded
+    without ``decided_on`` is ended by the next ``remedy_filed`` of the same ``kind`` that
+    gives a result (the platform records the decision of a pending remedy that way): on
+    that step's ``decided_on``, else its day."""
+    remedies = ctx.after(decision_index, "remedy_filed")
+    out: list[tuple[int, dt.date, dt.date | None]] = []
+    for n, (i, step) in enumerate(remedies):
+        if not in_force("APL-73-late-fee-paused", step.on):
+            continue
+        decided = step.decided_on
+        if decided is None:
+            for _j, later in remedies[n + 1 :]:
+                if later.kind == step.kind and later.result not in (None, "pending"):
+                    decided = later.decided_on or later.on
+                    break
+        out.append((i, step.on, decided))
+    return out
+
+
+def paused_days(ctx: Context, decision_index: int, due: dt.date, end: dt.date) -> int:
+    """The late days in (``due``, ``end``] on which the late fee does not accrue: the days
+    (filed, decided] of every remedy (up to ``end`` while it is pending), overlapping
+    remedies counted once. The day of filing is not counted, the day of the decision is,
+    as the catalogue counts periods."""
+    spans = sorted(
+        (max(filed, due), min(decided or end, end))
+        for _i, filed, decided in remedy_pauses(ctx, decision_index)
+    )
+    total = 0
+    reached = due
+    for start, stop in spans:
+        start = max(start, reached)
+        if stop > start:
+            total += (stop - start).days
+            reached = stop
+    return total
+
+
+@rule(
+    "APL-73-late-fee-paused",
+    "compute",
+    APL + "第七十三条第三款",
+    "While a reconsideration or litigation against the decision is pending, the late fee "
+    "does not accrue.",
+    APL_FROM,
+)
+def late_fee_paused(ctx: Context) -> Iterator[Item]:
+    """Computed by ``paused_days`` for APL-72-late-fee. A remedy whose result is given
+    (not ``pending``) without ``decided_on`` is paused up to the audit date, and the
+    warning says the file does not show when it ended."""
+    for k, _decision in ctx.penalty_decisions[-1:]:
+        for i, step in ctx.after(k, "remedy_filed"):
+            if step.result not in (None, "pending") and step.decided_on is None:
+                yield warning(
+                    "APL-73-late-fee-paused",
+                    i,
+                    "已记录复议或诉讼的结果，但未记录作出决定的日期：滞纳金按复议或诉讼"
+                    "仍在进行计算暂停，请核实。",
+                    "The result of the reconsideration or litigation is recorded without "
+                    "the day it was decided: the late fee is paused as if it were still "
+                    "pending — check.",
+                )
 
 
 @rule(
@@ -204,6 +324,47 @@ def demand(ctx: Context) -> Iterator[Item]:
             )
 
 
+def demand_served(step: Step) -> dt.date:
+    return step.served_on or step.on
+
+
+def premature_demand(ctx: Context, index: int, step: Step) -> dt.date | None:
+    """ACL-35-demand-timing: the payment deadline of the decision a demand (at
+    ``index``) presses for, when the demand was served on or before it (else None)."""
+    if not in_force("ACL-35-demand-timing", demand_served(step)):
+        return None
+    found = payment_deadline(ctx)
+    if found is None or found[0] > index:
+        return None
+    due = found[1].due
+    return due if demand_served(step) <= due else None
+
+
+@rule(
+    "ACL-35-demand-timing",
+    "block",
+    ACL + "第三十五条、第五十四条",
+    "A demand presupposes that the party failed to perform by the deadline: a demand "
+    "before the payment deadline has passed does not start the ACL 54 period.",
+    ACL_FROM,
+)
+def demand_timing(ctx: Context) -> Iterator[Item]:
+    for i, step in ctx.indexed("demand"):
+        due = premature_demand(ctx, i, step)
+        if due is None:
+            continue
+        served = demand_served(step).isoformat()
+        yield error(
+            "ACL-35-demand-timing",
+            i,
+            f"催告书于{served}送达，罚款缴纳期限至{due.isoformat()}尚未届满：当事人逾期"
+            "不履行的才可以催告，期限届满前的催告不起算第五十四条的期间。",
+            f"The demand was served on {served}, before the payment deadline "
+            f"({due.isoformat()}) had passed: only a party that failed to perform by the "
+            "deadline is given a demand, and this one does not start the ACL 54 period.",
+        )
+
+
 @rule(
     "ACL-54-court-application",
     "block",
@@ -216,7 +377,20 @@ def court_application(ctx: Context) -> Iterator[Item]:
         demands = ctx.before(i, "demand")
         if not demands:
             continue
-        served = demands[-1][1].served_on or demands[-1][1].on
+        # ACL-35-demand-timing: a demand served before the payment deadline passed does
+        # not start the period; the last demand served after it does.
+        timely = [(j, d) for j, d in demands if premature_demand(ctx, j, d) is None]
+        if not timely:
+            yield error(
+                "ACL-54-court-application",
+                i,
+                "催告书均在罚款缴纳期限届满前送达，第五十四条的十个工作日尚未起算，"
+                "不得申请人民法院强制执行。",
+                "Every demand was served before the payment deadline had passed: the "
+                "ACL 54 period has not started, and no court application may be made.",
+            )
+            continue
+        served = demand_served(timely[-1][1])
         days = ctx.params.integer("demand_working_days", served)
         window = ctx.calendar.add_working_days(served, days).due
         if step.on <= window:
@@ -278,6 +452,62 @@ def remedies(ctx: Context) -> Iterator[Item]:
     return iter(())
 
 
+def remedies_end(ctx: Context) -> tuple[int, Counted] | None:
+    """The index of the service of the last penalty decision and the later end of its
+    remedy periods (REMEDY-periods), counted from the day service took effect
+    (CPL-95-public-notice); None when the decision was not served."""
+    found = served_decision(ctx)
+    if found is None:
+        return None
+    _k, decision, s, served = found
+    effective = service_effective(ctx, served)
+    reconsideration, litigation = remedy_periods(ctx, effective.due, decision)
+    end = max(reconsideration.due, litigation.due)
+    return s, Counted(end, _years(effective, reconsideration, litigation))
+
+
+@rule(
+    "ACL-53-court-too-early",
+    "block",
+    ACL + "第五十三条；" + ALITL + "第九十七条",
+    "The organ applies to the court only after the reconsideration and litigation "
+    "periods have ended; an application inside them is refused.",
+    ACL_FROM,
+)
+def court_too_early(ctx: Context) -> Iterator[Item]:
+    if not ctx.indexed("court_application"):
+        return
+    found = remedies_end(ctx)
+    if found is None:
+        return
+    s, end = found
+    for i, _step in ctx.after(s, "court_application"):
+        if ctx.steps[i].on <= end.due:
+            yield error(
+                "ACL-53-court-too-early",
+                i,
+                f"复议和诉讼期限至{end.due.isoformat()}届满，期限届满前不得申请人民法院"
+                "强制执行：当事人在法定期限内不申请行政复议或者提起行政诉讼，又不履行的，"
+                "行政机关方可申请。",
+                "The reconsideration and litigation periods run to "
+                f"{end.due.isoformat()}: the organ may apply to the court only after they "
+                "have ended without the party applying or performing.",
+            )
+
+
+@rule(
+    "APL-72-deferral-court",
+    "compute",
+    APL + "第七十二条第二款；" + ACL + "第五十三条",
+    "With a deferral or instalments approved, the period for applying to the court runs "
+    "from the end of the deferral or the last instalment.",
+    APL_FROM,
+)
+def deferral_court(ctx: Context) -> Iterator[Item]:
+    """Computed by ``court_deadline`` for ACL-53-court-deadline."""
+    return iter(())
+
+
 @rule(
     "ACL-53-court-deadline",
     "deadline",
@@ -286,31 +516,35 @@ def remedies(ctx: Context) -> Iterator[Item]:
     ACL_FROM,
 )
 def court_deadline(ctx: Context) -> Iterator[Item]:
+    """The 3 months run from the later end of the remedy periods (REMEDY-periods, from
+    the day service took effect: CPL-95-public-notice); with a deferral or instalments
+    approved, from its ``until`` when that is later (APL-72-deferral-court: APL 72(2)
+    moves the start to the end of the deferral; the application still cannot come
+    before the remedy periods end, ACL-53-court-too-early)."""
     if not (ctx.indexed("demand") or ctx.indexed("court_application")):
         return
     found = served_decision(ctx)
-    if found is None:
+    remedies = remedies_end(ctx)
+    if found is None or remedies is None:
         return
-    _k, decision, s, served = found
-    reconsideration, litigation = remedy_periods(ctx, served.on, decision)
-    remedies_end = max(reconsideration.due, litigation.due)
-    months = ctx.params.integer("court_application_months", remedies_end)
-    due = ctx.calendar.add_months(remedies_end, months)
-    years = sorted(
-        {*reconsideration.unscheduled_years, *litigation.unscheduled_years, *due.unscheduled_years}
-    )
+    k, _decision, s, _served = found
+    ended = remedies[1]
+    start = ended.due
+    deferral = approved_deferral(ctx, k)
+    if (
+        deferral is not None
+        and deferral[1].until is not None
+        and deferral[1].until > start
+        and in_force("APL-72-deferral-court", deferral[1].on)
+    ):
+        start = deferral[1].until
+    months = ctx.params.integer("court_application_months", start)
+    due = ctx.calendar.add_months(start, months)
     applied = ctx.first_after(s, "court_application")
-    if applied is not None and applied[1].on <= remedies_end:
-        yield warning(
-            "ACL-53-court-deadline",
-            applied[0],
-            f"申请人民法院强制执行时，复议和诉讼期限尚未届满（至{remedies_end.isoformat()}）。",
-            "The court application was made before the reconsideration and litigation "
-            f"periods ended ({remedies_end.isoformat()}).",
-        )
+    years = _years(ended, due) if start == ended.due else due.unscheduled_years
     yield DeadlineItem(
         "ACL-53-court-deadline",
-        remedies_end,
-        Counted(due.due, tuple(years)),
+        start,
+        Counted(due.due, years),
         None if applied is None else applied[1].on,
     )
