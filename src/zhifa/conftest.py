@@ -1,14 +1,16 @@
-"""Fixtures shared by every app's tests: the Jiaxing regions, three organs in
-different places, and one user per role."""
+"""Fixtures shared by every app's tests: the frozen clock, the Jiaxing regions, three
+organs in different places, and one user per role."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
+from time_machine import TimeMachineFixture
 
 from zhifa.accounts.models import Role, User
-from zhifa.core.testing import make_organ, make_user
+from zhifa.core.testing import FROZEN_NOW, make_organ, make_user
 from zhifa.registry.models import EnforcementSubject, Region
 from zhifa.registry.services import load_regions
 
@@ -23,6 +25,26 @@ def _records_flush_allowed() -> Iterator[None]:
     set_flush_allowed(False)
     yield
     set_flush_allowed(True)
+
+
+@pytest.fixture
+def frozen_clock(time_machine: TimeMachineFixture) -> dt.datetime:
+    """Time is data: a test whose outcome depends on "now" or "today" (deadlines judged
+    as of today, no act dated after today, certificates valid today, the year of a
+    number) takes this fixture and runs at ``FROZEN_NOW`` whatever the real clock says
+    (``make test-hard-day`` runs the suite on another day to find the tests that
+    forgot). The clock ticks on from there, so timeouts and ordering still work."""
+    time_machine.move_to(FROZEN_NOW, tick=True)
+    return FROZEN_NOW
+
+
+@pytest.fixture
+def today(frozen_clock: dt.datetime) -> dt.date:
+    """The frozen clock's day in the site's time zone: what ``timezone.localdate()``
+    answers in the test."""
+    from django.utils import timezone
+
+    return timezone.localdate(frozen_clock)
 
 
 @pytest.fixture

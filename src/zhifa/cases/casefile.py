@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from zhifa.registry.models import Certificate, Officer, certificate_status_on
 from zhifa.rules.engine import CaseFile
@@ -321,14 +322,15 @@ def export_document(
 ) -> dict[str, Any]:
     """The case as a ``zhifa-casefile/1`` document (valid against the schema).
 
-    ``as_of`` is the day the document speaks for (default today): it counts an open
-    suspension. ``proposed`` is a step about to be added (the workflow guard), appended
-    last. The format has one certificate per officer: each officer's is the one valid on
-    their last act in the case (as_of when they have not acted), so a renewed
-    certificate does not make earlier acts look unqualified."""
+    ``as_of`` is the day the document speaks for (default today in the site's time
+    zone, ``timezone.localdate()``): it counts an open suspension. ``proposed`` is a
+    step about to be added (the workflow guard), appended last. The format has one
+    certificate per officer: each officer's is the one valid on their last act in the
+    case (as_of when they have not acted), so a renewed certificate does not make
+    earlier acts look unqualified."""
     return build_document(
         case,
-        day=as_of or dt.date.today(),
+        day=as_of or timezone.localdate(),
         proposed=proposed,
         steps=ordered_steps(case),
         suspensions=list(case.suspensions.all()),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.test import Client
 
@@ -10,6 +12,12 @@ from zhifa.accounts.models import User
 from zhifa.registry.models import EnforcementSubject, Region, SubjectType
 
 TEST_PASSWORD = "Test-password-2026!"
+
+#: The instant a test's frozen clock (the ``frozen_clock`` fixture) starts from: 10:00 on
+#: Tuesday 24 November 2026 in the site's time zone — a working day of a year whose
+#: holidays the calendar knows, after every day the tests date their acts (cases from
+#: March to August 2026, evidence collected on 20 November 2026).
+FROZEN_NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def make_organ(

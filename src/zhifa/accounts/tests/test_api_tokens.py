@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from zhifa.accounts.models import ApiToken
 from zhifa.accounts.services import create_api_token, revoke_api_token
@@ -38,7 +37,7 @@ class TestApiTokens:
         secret = new.plaintext.split("_", 2)[2]
         assert secret not in stored.digest and stored.prefix in new.plaintext
 
-    def test_wrong_revoked_and_expired_tokens_are_refused(self, officer_a):
+    def test_wrong_revoked_and_expired_tokens_are_refused(self, officer_a, frozen_clock):
         client = Client()
         new = create_api_token(officer_a, "x", 30)
         assert client.get("/api/v1/me", **bearer(new.plaintext + "x")).status_code == 401
@@ -47,7 +46,7 @@ class TestApiTokens:
         assert client.get("/api/v1/me", **bearer(new.plaintext)).status_code == 401
         other = create_api_token(officer_a, "y", 30)
         ApiToken.objects.filter(pk=other.token.pk).update(
-            expires_at=timezone.now() - timedelta(seconds=1)
+            expires_at=frozen_clock - timedelta(seconds=1)
         )
         response = client.get("/api/v1/me", **bearer(other.plaintext))
         assert response.status_code == 401 and response.json()["code"] == "unauthenticated"

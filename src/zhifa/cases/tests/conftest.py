@@ -3,6 +3,7 @@ act) and a helper that walks a general-procedure case."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -90,7 +91,17 @@ class People:
 
 
 @pytest.fixture
-def people(organ_a: EnforcementSubject, officer_a: User, reviewer_a: User, head_a: User) -> People:
+def people(
+    organ_a: EnforcementSubject,
+    officer_a: User,
+    reviewer_a: User,
+    head_a: User,
+    frozen_clock: dt.datetime,
+) -> People:
+    """Organ A's officers. Every test with them runs on the frozen clock
+    (src/zhifa/conftest.py): their cases are dated March to August 2026 and the guard
+    (no step after today), the deadlines, the late fee and the pages judge them as of
+    today."""
     host_user = make_user("host_a", Role.OFFICER, organ=organ_a, full_name="王芳")
     return People(
         o1=_officer(organ_a, "张伟", "ZJA0001", officer_a),

@@ -23,7 +23,6 @@ from urllib.parse import urlparse
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from zhifa.cases.models import Case, CaseStatus
 from zhifa.core.testing import TEST_PASSWORD
@@ -73,13 +72,16 @@ def take_step(
     step: str,
     on: dt.date | None = None,
     fill: Callable[[Page], None] | None = None,
+    *,
+    today: dt.date,
 ) -> str:
-    """Open ``step`` from the case page's next steps, fill it, record it; the message."""
+    """Open ``step`` from the case page's next steps (dated ``today`` by default), fill
+    it, record it; the message."""
     page.goto(f"/cases/{pk}/")
     link = page.locator(f".next-steps a[href='/cases/{pk}/steps/{step}/']")
     with page.expect_navigation():
         link.click()
-    assert page.locator("#id_on").input_value() == timezone.localdate().isoformat()
+    assert page.locator("#id_on").input_value() == today.isoformat()
     if on is not None:
         page.fill("#id_on", on.isoformat())
     if fill is not None:
@@ -116,9 +118,9 @@ def test_a_general_case_from_opening_to_archive_in_the_browser(
     people: People,
     supervisor_city: Any,
     tmp_path: Path,
+    today: dt.date,
 ) -> None:
     make_bands(power_item, supervisor_city)
-    today = timezone.localdate()
     days = {
         name: today - dt.timedelta(days=n)
         for name, n in (
@@ -189,6 +191,7 @@ def test_a_general_case_from_opening_to_archive_in_the_browser(
             "input[name=evidence][value=documentary]",
             "input[name=evidence][value=party_statement]",
         ),
+        today=today,
     )
 
     def intended_fine(page: Page) -> None:
@@ -197,9 +200,11 @@ def test_a_general_case_from_opening_to_archive_in_the_browser(
         page.select_option("#id_penalty_type_1", "fine")
         page.fill("#id_penalty_amount_1", "150000")
 
-    notice = take_step(officer, pk, "prior_notice", days["prior_notice"], intended_fine)
+    notice = take_step(
+        officer, pk, "prior_notice", days["prior_notice"], intended_fine, today=today
+    )
     assert f"嘉市监罚告〔{days['prior_notice'].year}〕1号" in notice
-    take_step(officer, pk, "statement", days["statement"])
+    take_step(officer, pk, "statement", days["statement"], today=today)
 
     # The officer submits the case for legal review.
     officer.goto(f"/review/submit/{pk}/")
@@ -232,7 +237,7 @@ def test_a_general_case_from_opening_to_archive_in_the_browser(
     assert row.locator(".status-met").count() == 1  # the review passed
     head.goto(f"/cases/{pk}/")
     if head.locator(f".next-steps a[href='/cases/{pk}/steps/collective_discussion/']").count():
-        take_step(head, pk, "collective_discussion")
+        take_step(head, pk, "collective_discussion", today=today)
 
     def decision(page: Page) -> None:
         assert "100000" in page.locator("table.band-table").inner_text()
@@ -241,7 +246,7 @@ def test_a_general_case_from_opening_to_archive_in_the_browser(
         page.fill("#id_penalty_amount_1", "150000")
         page.select_option("#id_circumstance", "general")
 
-    decided = take_step(head, pk, "decision", fill=decision)
+    decided = take_step(head, pk, "decision", fill=decision, today=today)
     decision_number = f"嘉市监罚〔{today.year}〕1号"
     assert decision_number in decided
 
@@ -250,10 +255,10 @@ def test_a_general_case_from_opening_to_archive_in_the_browser(
         page.select_option("#id_method", "direct")
         page.select_option("#id_signed_by", "recipient")
 
-    take_step(officer, pk, "served", fill=direct_service)
-    take_step(officer, pk, "paid", fill=lambda page: page.fill("#id_amount", "150000"))
-    take_step(officer, pk, "disclosed")
-    take_step(officer, pk, "closed")
+    take_step(officer, pk, "served", fill=direct_service, today=today)
+    take_step(officer, pk, "paid", fill=lambda page: page.fill("#id_amount", "150000"), today=today)
+    take_step(officer, pk, "disclosed", today=today)
+    take_step(officer, pk, "closed", today=today)
 
     # Archiving (归档) ends the procedure.
     officer.goto(f"/cases/{pk}/")

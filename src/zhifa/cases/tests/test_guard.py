@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from zhifa.cases import services
 from zhifa.cases.forms import PreservationForm
@@ -97,10 +96,10 @@ def test_steps_out_of_order_are_refused(walk: Walker, api: Api) -> None:
     assert counts() == before
 
 
-def test_a_step_dated_after_today_is_refused_at_on(walk: Walker, api: Api) -> None:
+def test_a_step_dated_after_today_is_refused_at_on(walk: Walker, api: Api, today: dt.date) -> None:
     _register(walk)
     before = counts()
-    future = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    future = (today + dt.timedelta(days=1)).isoformat()
     response = api.step(
         api.officer,
         "investigation",

@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from zhifa.cases import services
 from zhifa.cases.casefile import clock_window, export_document, suspended_days
@@ -108,7 +107,7 @@ def test_only_the_organ_head_suspends_and_resumes(walk: Walker) -> None:
     assert Suspension.objects.get().end is None
 
 
-def test_a_suspension_starts_within_the_decision_period(walk: Walker) -> None:
+def test_a_suspension_starts_within_the_decision_period(walk: Walker, today: dt.date) -> None:
     head = walk.p.head_user
     case = walk.case
     # Not registered: the decision period has not started.
@@ -123,7 +122,7 @@ def test_a_suspension_starts_within_the_decision_period(walk: Walker) -> None:
     _refused_at(  # before the last step
         "on", lambda: services.suspend_case(case, actor=head, on=D("2026-03-03"), reason="x")
     )
-    future = timezone.localdate() + dt.timedelta(days=1)
+    future = today + dt.timedelta(days=1)
     _refused_at("on", lambda: services.suspend_case(case, actor=head, on=future, reason="x"))
     services.suspend_case(case, actor=head, on=D("2026-03-05"), reason="检验")
     _refused_at("on", lambda: services.resume_case(case, actor=head, on=future))

@@ -15,7 +15,7 @@ from .conftest import D, Walker
 pytestmark = pytest.mark.django_db
 
 
-def test_an_unpaid_fine_shows_its_surcharge(walk: Walker) -> None:
+def test_an_unpaid_fine_shows_its_surcharge(walk: Walker, today: dt.date) -> None:
     walk.until_review()
     walk.decide()
     walk(services.serve_decision, on=D("2026-03-30"))
@@ -23,9 +23,8 @@ def test_an_unpaid_fine_shows_its_surcharge(walk: Walker) -> None:
     assert services.case_audit(walk.case, D("2026-04-24")).late_fee == pytest.approx(
         150000 * 0.03 * 10
     )
-    today = dt.date.today()
     fee = services.case_audit(walk.case, today).late_fee
-    assert fee == 150000  # never more than the fine (months late by now)
+    assert fee == 150000  # never more than the fine (months late today)
     page = client_for(walk.p.officer_user).get(reverse("cases:detail", args=[walk.case.pk]))
     html = page.content.decode()
     assert "加处罚款" in html and 'id="late-fee">截至今日 150000 元' in html

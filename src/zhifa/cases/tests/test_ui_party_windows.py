@@ -5,11 +5,11 @@ overdue. Also the record timeline's action labels in Chinese."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from zhifa.cases import services
 from zhifa.cases.views import case_deadlines, nearest
@@ -34,10 +34,9 @@ def _notified(walk: Walker) -> None:
     walk.notify()  # 2026-03-16; the party never asked for a hearing
 
 
-def test_a_passed_hearing_window_is_closed_not_overdue(walk: Walker) -> None:
+def test_a_passed_hearing_window_is_closed_not_overdue(walk: Walker, today: dt.date) -> None:
     _notified(walk)
     assert WINDOW in PARTY_WINDOWS
-    today = timezone.localdate()
     raw = {d.rule: d.status(today) for d in services.deadlines(walk.case, today)}
     assert raw[WINDOW] == "overdue"  # the engine's view: the window's end has passed
     shown = {d.rule: d for d in case_deadlines(walk.case, today, database_calendar())}

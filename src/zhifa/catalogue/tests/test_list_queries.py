@@ -29,10 +29,9 @@ def _id_number() -> str:
     return prefix + ric.calc_check_digit(prefix + "0")
 
 
-def add_rows(organ, articles, n, media, actor):
-    """n officers with certificates, power items with basis, benchmarks with bands,
-    review entries, entrustments and clean-up notices."""
-    today = date.today()
+def add_rows(organ, articles, n, media, actor, today):
+    """n officers with certificates valid around ``today``, power items with basis,
+    benchmarks with bands, review entries, entrustments and clean-up notices."""
     for _ in range(n):
         i = next(SEQ)
         officer = registry_services.save_officer(
@@ -115,15 +114,15 @@ URLS = [
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", URLS)
 def test_list_queries_do_not_grow_with_rows(
-    url, head_a, organ_a, articles, settings, tmp_path, actor
+    url, head_a, organ_a, articles, settings, tmp_path, actor, today
 ):
     settings.MEDIA_ROOT = tmp_path
     client = client_for(head_a)
-    add_rows(organ_a, articles, 2, tmp_path, actor)
+    add_rows(organ_a, articles, 2, tmp_path, actor, today)
     assert client.get(url).status_code == 200  # warm the session
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
-    add_rows(organ_a, articles, 12, tmp_path, actor)
+    add_rows(organ_a, articles, 12, tmp_path, actor, today)
     with CaptureQueriesContext(connection) as many:
         response = client.get(url)
     assert response.status_code == 200

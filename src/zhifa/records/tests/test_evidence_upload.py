@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from zhifa.cases.tests import conftest as cases_conftest
-from zhifa.core.testing import client_for
+from zhifa.core.testing import FROZEN_NOW, client_for
 from zhifa.records.evidence_files import evidence_storage
 from zhifa.records.models import Entry, Evidence
 from zhifa.records.services import ObjectRef, add_evidence
@@ -26,6 +25,9 @@ people = cases_conftest.people
 general_case = cases_conftest.general_case
 
 ALL_KINDS = ("photo", "document", "audio", "video")
+
+# Evidence is collected on 20 November 2026, and no collection time may be later than now.
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 def stored_files(settings) -> list[Path]:
@@ -137,7 +139,7 @@ class TestAddEvidence:
                     kind="photo",
                     title=" ",
                     collected_by=[officer_b],
-                    collected_at=timezone.now() + dt.timedelta(days=1),
+                    collected_at=FROZEN_NOW + dt.timedelta(days=1),
                     location="",
                     duration_seconds=10,
                 )

@@ -38,7 +38,7 @@ def rewrite(src: Path, dst: Path, change) -> None:
 
 
 @pytest.fixture
-def exported(officer_a, organ_a, record, tmp_path) -> Path:
+def exported(officer_a, organ_a, record, tmp_path, frozen_clock) -> Path:
     record(officer_a, organ_a, 2, obj=ObjectRef("cases.case", "other"))
     record(officer_a, organ_a, 2, obj=CASE, action="case.register")
     add_evidence(**evidence_kwargs(officer_a, obj=CASE))
@@ -129,7 +129,7 @@ def test_export_without_checkpoint_warns(officer_a, organ_a, record, tmp_path):
 
 
 @pytest.mark.django_db
-def test_missing_evidence_file_is_exported_and_reported(officer_a, tmp_path):
+def test_missing_evidence_file_is_exported_and_reported(officer_a, tmp_path, frozen_clock):
     from zhifa.records.evidence_files import evidence_storage
 
     evidence = add_evidence(**evidence_kwargs(officer_a, obj=CASE))

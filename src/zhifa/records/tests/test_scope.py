@@ -17,7 +17,7 @@ CASE_C = ObjectRef("cases.case", "300")
 
 
 @pytest.fixture
-def data(officer_a, organ_a, officer_b, organ_b, organ_c, record, django_user_model):
+def data(officer_a, organ_a, officer_b, organ_b, organ_c, record, django_user_model, frozen_clock):
     from zhifa.accounts.models import Role
     from zhifa.core.testing import make_user
 
@@ -151,7 +151,7 @@ def test_navigation_links_to_the_record(supervisor_city, officer_a):
 
 @pytest.mark.django_db
 def test_list_pages_do_not_query_per_row(
-    supervisor_city, officer_a, organ_a, record, django_assert_max_num_queries
+    supervisor_city, officer_a, organ_a, record, django_assert_max_num_queries, frozen_clock
 ):
     record(officer_a, organ_a, 40)
     for n in range(5):

@@ -148,7 +148,7 @@ class TestVerify:
         settings.RECORDS_SIGNING_KEY_FILE = tmp_path / "another-key.pem"
         assert_tampered(organ_a, 5, "untrusted key")
 
-    def test_swapped_evidence_file(self, chains, organ_a, officer_a):
+    def test_swapped_evidence_file(self, chains, organ_a, officer_a, frozen_clock):
         evidence = add_evidence(**evidence_kwargs(officer_a))
         path = Path(evidence_storage().path(evidence.storage_name))
         assert path.stat().st_mode & 0o777 == 0o444
@@ -158,7 +158,7 @@ class TestVerify:
         code, _text = verify("--no-files")
         assert code == 0
 
-    def test_removed_evidence_file(self, chains, organ_a, officer_a):
+    def test_removed_evidence_file(self, chains, organ_a, officer_a, frozen_clock):
         evidence = add_evidence(**evidence_kwargs(officer_a))
         Path(evidence_storage().path(evidence.storage_name)).unlink()
         assert_tampered(organ_a, 6, "is missing")

@@ -1,11 +1,11 @@
-"""Fixtures for registry tests: officers with certificates in organs A and B."""
+"""Fixtures for registry tests: officers with certificates in organs A and B, valid
+around the frozen ``today`` (src/zhifa/conftest.py)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from stdnum.cn import ric
 
 from zhifa.registry import services
@@ -19,11 +19,6 @@ def make_id(prefix17: str) -> str:
 ID_A = make_id("33042119850312123")
 ID_B = make_id("33040219900115123")
 ID_AUX = make_id("33042419950430123")
-
-
-@pytest.fixture
-def today() -> date:
-    return timezone.localdate()
 
 
 @pytest.fixture

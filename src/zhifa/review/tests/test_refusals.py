@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from zhifa.cases import services as case_services
 from zhifa.cases.tests import conftest as cases_conftest
@@ -27,8 +26,9 @@ CRIME_OPINION = "本案涉嫌犯罪，应当依法移送司法机关。"
 TOO_BIG = 2**70
 
 
-def tomorrow() -> dt.date:
-    return timezone.localdate() + dt.timedelta(days=1)
+@pytest.fixture
+def tomorrow(today: dt.date) -> dt.date:
+    return today + dt.timedelta(days=1)
 
 
 def test_a_suspected_crime_cannot_pass_the_review(submitted, ready) -> None:
@@ -71,24 +71,24 @@ def test_a_suspected_crime_cannot_pass_through_the_api(submitted, ready) -> None
     assert state(submitted) == before
 
 
-def test_a_review_dated_after_today_is_refused(submitted, ready) -> None:
+def test_a_review_dated_after_today_is_refused(submitted, ready, tomorrow) -> None:
     before = state(submitted)
     with pytest.raises(ValidationError) as exc:
-        complete(submitted, ready.p.reviewer_user, on=tomorrow())
+        complete(submitted, ready.p.reviewer_user, on=tomorrow)
     assert list(exc.value.message_dict) == ["on"]
     assert state(submitted) == before
 
 
-def test_a_submission_dated_after_today_is_refused(ready) -> None:
+def test_a_submission_dated_after_today_is_refused(ready, tomorrow) -> None:
     with pytest.raises(ValidationError) as exc:
         services.submit_for_review(
-            ready.case, actor=ready.p.officer_user, on=tomorrow(), note="拟罚款十五万元。"
+            ready.case, actor=ready.p.officer_user, on=tomorrow, note="拟罚款十五万元。"
         )
     assert list(exc.value.message_dict) == ["on"]
     assert not ReviewRequest.objects.exists()
     response = client_for(ready.p.officer_user).post(
         "/api/v1/review/requests",
-        {"case": ready.case.pk, "note": "拟罚款十五万元。", "on": tomorrow().isoformat()},
+        {"case": ready.case.pk, "note": "拟罚款十五万元。", "on": tomorrow.isoformat()},
         content_type="application/json",
     )
     assert response.status_code == 400
