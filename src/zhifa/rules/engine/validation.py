@@ -298,6 +298,22 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+def _too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """``_depth(value) > limit``, visiting only the containers (a nonempty container at
+    level ``limit`` has a child at ``limit + 1``); recursion is bounded by ``limit``."""
+    stack = [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        children = node.values() if isinstance(node, dict) else node
+        if level >= limit:
+            return True  # only nonempty containers are on the stack
+        below = level + 1
+        for child in children:
+            if isinstance(child, dict | list) and child:
+                stack.append((child, below))
+    return False
+
+
 def parse_json(text: str | bytes) -> Any:
     """Parse JSON text; raise ``InvalidCaseFile`` (path ``$``) when it is not JSON."""
     too_deep = InvalidCaseFile(
@@ -327,7 +343,7 @@ def parse_json(text: str | bytes) -> Any:
         raise InvalidCaseFile(
             [FieldError("$", f"not valid JSON: {exc}", f"不是有效的 JSON：{exc}")]
         ) from None
-    if _depth(document) > MAX_DEPTH:
+    if isinstance(document, dict | list) and document and _too_deep(document):
         raise too_deep
     return document
 
