@@ -152,6 +152,31 @@ class Context:
         return pairs[at] if at < len(pairs) else None
 
     @cached_property
+    def _memo(self) -> dict[str, object]:
+        return {}
+
+    def earliest_before(
+        self, index: int, kind: str, day: Callable[[Step], dt.date | None] = lambda s: s.on
+    ) -> dt.date | None:
+        """The earliest ``day(step)`` of the steps of ``kind`` before ``index`` for which
+        it is not None (prefix minima computed once per audit and kind/function)."""
+        key = f"earliest:{kind}:{id(day)}"
+        table = self._memo.get(key)
+        if table is None:
+            positions: list[int] = []
+            minima: list[dt.date] = []
+            for i, s in self._of((kind,))[1]:
+                value = day(s)
+                if value is None:
+                    continue
+                positions.append(i)
+                minima.append(value if not minima or value < minima[-1] else minima[-1])
+            table = self._memo[key] = (positions, minima)
+        positions, minima = table  # type: ignore[misc]
+        at = bisect_left(positions, index)
+        return minima[at - 1] if at else None
+
+    @cached_property
     def penalty_decisions(self) -> list[tuple[int, Step]]:
         return [(i, s) for i, s in self.indexed("decision") if s.outcome == "penalty"]
 

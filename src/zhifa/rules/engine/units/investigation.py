@@ -31,7 +31,8 @@ INVESTIGATION_ACTS = ("investigation", "preservation", "seizure", "decision")
 def register(ctx: Context) -> Iterator[Item]:
     if ctx.general:
         for i, step in ctx.indexed(*INVESTIGATION_ACTS):
-            if not any(s.on <= step.on for _, s in ctx.before(i, "registered")):
+            first = ctx.earliest_before(i, "registered")
+            if first is None or first > step.on:
                 yield error(
                     "APL-54-register",
                     i,

@@ -1,5 +1,6 @@
 """Section 3 of legal-rules.md: notice, defence and hearing (告知、陈述申辩、听证)."""
 
+import datetime as dt
 from bisect import bisect_left
 from collections.abc import Iterator
 
@@ -23,13 +24,20 @@ PENALTY_ZH = {
 }
 
 
+def _notice_served(notice: Step) -> dt.date:
+    return notice.served_on or notice.on
+
+
+def _written_notice_served(notice: Step) -> dt.date | None:
+    return (notice.served_on or notice.on) if notice.written is True else None
+
+
 def _has_valid_notice(ctx: Context, decision_index: int, decision: Step) -> bool:
     """A prior notice that counts for a decision: served on or before it, and in the
-    general procedure, in writing (the latest notices are looked at first)."""
-    return any(
-        (s.served_on or s.on) <= decision.on and (s.written is True or not ctx.general)
-        for _i, s in reversed(ctx.before(decision_index, "prior_notice"))
-    )
+    general procedure, in writing."""
+    served = _written_notice_served if ctx.general else _notice_served
+    earliest = ctx.earliest_before(decision_index, "prior_notice", served)
+    return earliest is not None and earliest <= decision.on
 
 
 def _hearing_right(ctx: Context, notice: Step) -> bool:
