@@ -129,7 +129,8 @@ class Context:
         return {}
 
     def indexed(self, *kinds: str) -> list[tuple[int, Step]]:
-        return list(self._of(kinds)[1])
+        """The steps of ``kinds`` with their indexes (shared: do not modify the list)."""
+        return self._of(kinds)[1]
 
     def before(self, index: int, *kinds: str) -> list[tuple[int, Step]]:
         positions, pairs = self._of(kinds)

@@ -299,18 +299,22 @@ def _depth(value: Any) -> int:
 
 
 def _too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
-    """``_depth(value) > limit``, visiting only the containers (a nonempty container at
-    level ``limit`` has a child at ``limit + 1``); recursion is bounded by ``limit``."""
-    stack = [(value, 1)]
-    while stack:
-        node, level = stack.pop()
-        children = node.values() if isinstance(node, dict) else node
-        if level >= limit:
-            return True  # only nonempty containers are on the stack
-        below = level + 1
-        for child in children:
-            if isinstance(child, dict | list) and child:
-                stack.append((child, below))
+    """``_depth(value) > limit`` for a nonempty container, visiting only the containers
+    (a nonempty container at level ``limit`` has a child at ``limit + 1``); the
+    recursion is bounded by ``limit``."""
+    return _deeper(value, 1, limit)
+
+
+def _deeper(node: Any, level: int, limit: int) -> bool:
+    """A nonempty container at ``limit`` or deeper under ``node`` (nonempty, at ``level``)."""
+    if level >= limit:
+        return True
+    below = level + 1
+    for child in node.values() if isinstance(node, dict) else node:
+        if (type(child) is dict or type(child) is list or isinstance(child, dict | list)) and (
+            child and _deeper(child, below, limit)
+        ):
+            return True
     return False
 
 
