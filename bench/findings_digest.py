@@ -24,11 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from audit import generate  # noqa: E402
+from audit import generate
 
-from zhifa.rules.engine import InvalidCaseFile, WorkCalendar, audit, render  # noqa: E402
-from zhifa.rules.engine.casefile import CaseFile  # noqa: E402
-from zhifa.rules.engine.validation import load_document  # noqa: E402
+from zhifa.rules.engine import InvalidCaseFile, WorkCalendar, audit, render
+from zhifa.rules.engine.casefile import CaseFile
+from zhifa.rules.engine.validation import load_document
 
 FILES = 10_000
 BLOCK = 100

@@ -8,8 +8,8 @@ the deadline's start).
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal

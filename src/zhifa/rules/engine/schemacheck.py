@@ -40,7 +40,9 @@ def _is_number(value: object) -> bool:
 
 
 class _Compiler:
-    def __init__(self, root: Mapping[str, Any], formats: Mapping[str, Callable[[str], bool]]) -> None:
+    def __init__(
+        self, root: Mapping[str, Any], formats: Mapping[str, Callable[[str], bool]]
+    ) -> None:
         self.root = root
         self.formats = formats
         self.lines: list[str] = []
@@ -346,9 +348,7 @@ _HANDLED = frozenset(
 )
 
 
-def compile_check(
-    schema: Mapping[str, Any], formats: Mapping[str, Callable[[str], bool]]
-) -> Check:
+def compile_check(schema: Mapping[str, Any], formats: Mapping[str, Callable[[str], bool]]) -> Check:
     """The yes/no check of ``schema`` (raises ``UnsupportedSchema``); ``formats`` gives
     the test of each ``format`` the schema names (true: the string is valid)."""
     return _Compiler(schema, formats).build()

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from zhifa.rules.engine.schemacheck import UnsupportedSchema, compile_check
 from zhifa.rules.engine.validation import (
     FieldError,
     InvalidCaseFile,
@@ -16,7 +17,6 @@ from zhifa.rules.engine.validation import (
     fast_check,
     validate_document,
 )
-from zhifa.rules.engine.schemacheck import UnsupportedSchema, compile_check
 
 from .conftest import legal_case_files
 
