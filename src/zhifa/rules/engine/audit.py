@@ -206,7 +206,43 @@ def to_document(result: AuditResult, lang: str = "zh") -> dict[str, Any]:
 
 def render(result: AuditResult, lang: str = "zh") -> str:
     """The findings document as JSON text (UTF-8, two-space indent, final newline)."""
-    return json.dumps(to_document(result, lang), ensure_ascii=False, indent=2) + "\n"
+    return dump_json(to_document(result, lang)) + "\n"
+
+
+_encode_string = json.encoder.encode_basestring  # the C encoder where available
+
+
+def dump_json(value: Any, level: int = 0) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2)``, the same text, faster: with
+    an indent the standard library encodes in pure Python, one generator per value."""
+    kind = type(value)
+    if kind is str:
+        return str(_encode_string(value))
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is dict and all(type(k) is str for k in value):
+        if not value:
+            return "{}"
+        inner = "\n" + "  " * (level + 1)
+        body = ("," + inner).join(
+            _encode_string(k) + ": " + dump_json(v, level + 1) for k, v in value.items()
+        )
+        return "{" + inner + body + "\n" + "  " * level + "}"
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        inner = "\n" + "  " * (level + 1)
+        body = ("," + inner).join(dump_json(v, level + 1) for v in value)
+        return "[" + inner + body + "\n" + "  " * level + "]"
+    # floats (NaN, Infinity …) and anything else: exactly as the standard library
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return text.replace("\n", "\n" + "  " * level) if level else text
 
 
 def replace_as_of(case: CaseFile, as_of: dt.date) -> CaseFile:

@@ -7,7 +7,8 @@ workflow builds the same structure from its models. All optional flags default t
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
+from functools import cached_property
 from typing import Any
 
 FORMAT = "zhifa-casefile/1"
@@ -163,43 +164,20 @@ class Step:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Step":
-        return cls(
-            step=d["step"],
-            on=dt.date.fromisoformat(d["on"]),
-            by=tuple(d.get("by", ())),
-            officers=tuple(d.get("officers", ())),
-            certificates_shown=d.get("certificates_shown"),
-            evidence=tuple(d.get("evidence", ())),
-            items=d.get("items"),
-            days=d.get("days"),
-            approved_by=d.get("approved_by"),
-            written=d.get("written"),
-            served_on=_date(d.get("served_on")),
-            intended=tuple(_penalty(p) for p in d.get("intended", ())),
-            hearing_right_notified=d.get("hearing_right_notified"),
-            signed=d.get("signed"),
-            hearing_on=_date(d.get("hearing_on")),
-            host=d.get("host"),
-            public=d.get("public"),
-            reviewer=d.get("reviewer"),
-            result=d.get("result"),
-            outcome=d.get("outcome"),
-            penalties=tuple(_penalty(p) for p in d.get("penalties", ())),
-            elements=tuple(d["elements"]) if "elements" in d else None,
-            cites_full_name_and_article=d.get("cites_full_name_and_article"),
-            method=d.get("method"),
-            electronic_consent=d.get("electronic_consent"),
-            signed_by=d.get("signed_by"),
-            amount=d.get("amount"),
-            onsite=d.get("onsite"),
-            onsite_reason=d.get("onsite_reason"),
-            until=_date(d.get("until")),
-            how=d.get("how"),
-            reason_published=d.get("reason_published"),
-            kind=d.get("kind"),
-            decided_on=_date(d.get("decided_on")),
-            head_appeared=d.get("head_appeared"),
-        )
+        """Build from a validated step. Fields the format does not define are ignored;
+        an absent field (or ``null``) takes the default."""
+        fields = dict(_STEP_DEFAULTS)
+        for key, value in d.items():
+            convert = _STEP_FIELDS.get(key, _IGNORED)
+            if convert is _IGNORED or value is None:
+                continue
+            fields[key] = value if convert is None else convert(value)
+        if "step" not in fields or "on" not in fields:
+            raise KeyError("a step needs its kind (step) and date (on)")
+        step = object.__new__(cls)
+        # the dataclass is frozen: fill its fields at once (what __init__ would set)
+        step.__dict__.update(fields)
+        return step
 
     def persons(self) -> tuple[str, ...]:
         """Every officer id named by this step, in the order the step names them."""
@@ -215,6 +193,55 @@ class Step:
 
 def _penalty(d: Mapping[str, Any]) -> Penalty:
     return Penalty(type=d["type"], amount=d.get("amount"))
+
+
+def _penalties(items: Any) -> tuple[Penalty, ...]:
+    return tuple(_penalty(p) for p in items)
+
+
+_IGNORED = object()
+_DATE_FIELD = dt.date.fromisoformat
+#: How Step.from_dict reads each field of a step (None: as it is).
+_STEP_FIELDS: dict[str, Any] = {
+    "step": None,
+    "on": _DATE_FIELD,
+    "by": tuple,
+    "officers": tuple,
+    "certificates_shown": None,
+    "evidence": tuple,
+    "items": None,
+    "days": None,
+    "approved_by": None,
+    "written": None,
+    "served_on": _DATE_FIELD,
+    "intended": _penalties,
+    "hearing_right_notified": None,
+    "signed": None,
+    "hearing_on": _DATE_FIELD,
+    "host": None,
+    "public": None,
+    "reviewer": None,
+    "result": None,
+    "outcome": None,
+    "penalties": _penalties,
+    "elements": tuple,
+    "cites_full_name_and_article": None,
+    "method": None,
+    "electronic_consent": None,
+    "signed_by": None,
+    "amount": None,
+    "onsite": None,
+    "onsite_reason": None,
+    "until": _DATE_FIELD,
+    "how": None,
+    "reason_published": None,
+    "kind": None,
+    "decided_on": _date,
+    "head_appeared": None,
+}
+_STEP_DEFAULTS: dict[str, Any] = {
+    f.name: f.default for f in fields(Step) if f.default is not MISSING
+}
 
 
 @dataclass(frozen=True)
@@ -332,11 +359,15 @@ class CaseFile:
             steps=tuple(Step.from_dict(s) for s in d["steps"]),
         )
 
-    def officer(self, officer_id: str) -> Officer | None:
+    @cached_property
+    def _officers_by_id(self) -> dict[str, Officer]:
+        by_id: dict[str, Officer] = {}
         for o in self.officers:
-            if o.id == officer_id:
-                return o
-        return None
+            by_id.setdefault(o.id, o)  # the first of an id, as a scan finds it
+        return by_id
+
+    def officer(self, officer_id: str) -> Officer | None:
+        return self._officers_by_id.get(officer_id)
 
     def with_step(self, step: Step) -> "CaseFile":
         return replace(self, steps=(*self.steps, step))

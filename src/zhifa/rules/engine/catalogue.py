@@ -8,6 +8,7 @@ the deadline's start).
 """
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -66,6 +67,8 @@ class AmountItem:
 
 Item = Finding | DeadlineItem | AmountItem
 
+_NONE: tuple[list[int], list[tuple[int, Step]]] = ([], [])
+
 
 @dataclass
 class Context:
@@ -93,34 +96,145 @@ class Context:
         case = self.case
         return applicable(codes, case.agency.region_code, case.local_policies, on)
 
+    # The steps are indexed by kind once per audit (``_by_kind``); ``before``/``after``
+    # find their range by bisection, so a unit's look-ups cost log n, not n, and an
+    # audit stays n·log n in the number of steps.
+
+    @cached_property
+    def _by_kind(self) -> dict[str, tuple[list[int], list[tuple[int, Step]]]]:
+        index: dict[str, tuple[list[int], list[tuple[int, Step]]]] = {}
+        for i, s in enumerate(self.case.steps):
+            found = index.get(s.step)
+            if found is None:
+                index[s.step] = found = ([], [])
+            found[0].append(i)
+            found[1].append((i, s))
+        return index
+
+    def _of(self, kinds: tuple[str, ...]) -> tuple[list[int], list[tuple[int, Step]]]:
+        if len(kinds) == 1:
+            return self._by_kind.get(kinds[0], _NONE)
+        cache = self._kinds_cache
+        found = cache.get(kinds)
+        if found is None:
+            merged = sorted(
+                (pair for kind in set(kinds) for pair in self._by_kind.get(kind, _NONE)[1]),
+                key=lambda pair: pair[0],
+            )
+            found = cache[kinds] = ([i for i, _s in merged], merged)
+        return found
+
+    @cached_property
+    def _kinds_cache(self) -> dict[tuple[str, ...], tuple[list[int], list[tuple[int, Step]]]]:
+        return {}
+
     def indexed(self, *kinds: str) -> list[tuple[int, Step]]:
-        return [(i, s) for i, s in enumerate(self.case.steps) if s.step in kinds]
+        """The steps of ``kinds`` with their indexes (shared: do not modify the list)."""
+        return self._of(kinds)[1]
 
     def before(self, index: int, *kinds: str) -> list[tuple[int, Step]]:
-        return [(i, s) for i, s in enumerate(self.case.steps[:index]) if s.step in kinds]
+        positions, pairs = self._of(kinds)
+        if index < 0:
+            index = max(len(self.case.steps) + index, 0)  # as steps[:index] reads it
+        return pairs[: bisect_left(positions, index)]
 
     def after(self, index: int, *kinds: str) -> list[tuple[int, Step]]:
-        return [(i, s) for i, s in enumerate(self.case.steps) if i > index and s.step in kinds]
+        positions, pairs = self._of(kinds)
+        return pairs[bisect_right(positions, index) :]
+
+    def between(self, start: int, end: int, *kinds: str) -> list[tuple[int, Step]]:
+        """The steps of ``kinds`` after ``start`` and before ``end`` (by index)."""
+        positions, pairs = self._of(kinds)
+        return pairs[bisect_right(positions, start) : bisect_left(positions, end)]
 
     def first_after(self, index: int, *kinds: str) -> tuple[int, Step] | None:
-        found = self.after(index, *kinds)
-        return found[0] if found else None
+        positions, pairs = self._of(kinds)
+        at = bisect_right(positions, index)
+        return pairs[at] if at < len(pairs) else None
+
+    @cached_property
+    def _memo(self) -> dict[str, object]:
+        return {}
+
+    def earliest_before(
+        self, index: int, kind: str, day: Callable[[Step], dt.date | None] = lambda s: s.on
+    ) -> dt.date | None:
+        """The earliest ``day(step)`` of the steps of ``kind`` before ``index`` for which
+        it is not None (prefix minima computed once per audit and kind/function)."""
+        key = f"earliest:{kind}:{id(day)}"
+        table = self._memo.get(key)
+        if table is None:
+            positions: list[int] = []
+            minima: list[dt.date] = []
+            for i, s in self._of((kind,))[1]:
+                value = day(s)
+                if value is None:
+                    continue
+                positions.append(i)
+                minima.append(value if not minima or value < minima[-1] else minima[-1])
+            table = self._memo[key] = (positions, minima)
+        positions, minima = table  # type: ignore[misc]
+        at = bisect_left(positions, index)
+        return minima[at - 1] if at else None
 
     @cached_property
     def penalty_decisions(self) -> list[tuple[int, Step]]:
         return [(i, s) for i, s in self.indexed("decision") if s.outcome == "penalty"]
 
+    @cached_property
+    def _investigators(self) -> tuple[list[int], list[frozenset[str]]]:
+        """After each investigation step (by index), the officers named so far."""
+        positions: list[int] = []
+        sofar: list[frozenset[str]] = []
+        seen: frozenset[str] = frozenset()
+        for i, s in self._of(("investigation",))[1]:
+            seen = seen | frozenset(s.officers)
+            positions.append(i)
+            sofar.append(seen)
+        return positions, sofar
+
+    @cached_property
+    def _evidence(self) -> tuple[list[int], list[frozenset[str]]]:
+        positions: list[int] = []
+        sofar: list[frozenset[str]] = []
+        seen: frozenset[str] = frozenset()
+        for i, s in self._of(("investigation",))[1]:
+            seen = seen | frozenset(s.evidence)
+            positions.append(i)
+            sofar.append(seen)
+        return positions, sofar
+
+    @staticmethod
+    def _upto(table: tuple[list[int], list[frozenset[str]]], before: int) -> set[str]:
+        positions, sofar = table
+        at = bisect_left(positions, before)
+        return set(sofar[at - 1]) if at else set()
+
     def investigators(self, before: int | None = None) -> set[str]:
-        steps = self.case.steps if before is None else self.case.steps[:before]
-        return {o for s in steps if s.step == "investigation" for o in s.officers}
+        if before is None:
+            before = len(self.case.steps)
+        elif before < 0:
+            before = max(len(self.case.steps) + before, 0)
+        return self._upto(self._investigators, before)
 
     def evidence(self, before: int) -> set[str]:
-        return {
-            e for s in self.case.steps[:before] if s.step == "investigation" for e in s.evidence
-        }
+        if before < 0:
+            before = max(len(self.case.steps) + before, 0)
+        return self._upto(self._evidence, before)
+
+    @cached_property
+    def _signed_waivers(self) -> list[int]:
+        return [i for i, s in self._of(("waiver",))[1] if s.signed]
 
     def signed_waiver(self, start: int, end: int) -> bool:
-        return any(s.step == "waiver" and s.signed for s in self.case.steps[start + 1 : end])
+        """A signed waiver among the steps ``start + 1 .. end - 1``."""
+        n = len(self.case.steps)
+        low = start + 1
+        low = max(n + low, 0) if low < 0 else min(low, n)
+        high = max(n + end, 0) if end < 0 else min(end, n)
+        waivers = self._signed_waivers
+        at = bisect_left(waivers, low)
+        return at < len(waivers) and waivers[at] < high
 
     def hearing_threshold(self, on: dt.date) -> float:
         if self.case.party.type == "organisation":

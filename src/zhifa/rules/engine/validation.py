@@ -12,6 +12,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
+from .schemacheck import Check, UnsupportedSchema, compile_check
+
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "casefile-v1.schema.json"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -58,6 +60,23 @@ def schema() -> dict[str, Any]:
     with SCHEMA_FILE.open(encoding="utf-8") as fh:
         loaded: dict[str, Any] = json.load(fh)
     return loaded
+
+
+def _date_format(value: str) -> bool:
+    try:
+        return _is_date(value)
+    except ValueError:
+        return False
+
+
+@cache
+def fast_check() -> Check | None:
+    """The compiled yes/no check of the whole schema (schemacheck.py), or None when the
+    schema uses a keyword it does not implement (then the interpreter decides alone)."""
+    try:
+        return compile_check(schema(), {"date": _date_format})
+    except UnsupportedSchema:
+        return None
 
 
 @cache
@@ -168,7 +187,16 @@ def _join(path: str, prop: str) -> str:
 
 
 def validate_document(document: Any) -> None:
-    """Raise ``InvalidCaseFile`` with every error of ``document`` (a parsed JSON value)."""
+    """Raise ``InvalidCaseFile`` with every error of ``document`` (a parsed JSON value).
+
+    The compiled check accepts a valid document at once; any other goes through the
+    jsonschema interpreter, which names every error and its path."""
+    check = fast_check()
+    if check is not None and check(document):
+        region = _region_code_errors(document)
+        if region:
+            raise InvalidCaseFile(region)
+        return
     errors: list[FieldError] = []
     for err in _document_validator().iter_errors(document):
         errors.extend(_error(err))
@@ -270,6 +298,26 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+def _too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """``_depth(value) > limit`` for a nonempty container, visiting only the containers
+    (a nonempty container at level ``limit`` has a child at ``limit + 1``); the
+    recursion is bounded by ``limit``."""
+    return _deeper(value, 1, limit)
+
+
+def _deeper(node: Any, level: int, limit: int) -> bool:
+    """A nonempty container at ``limit`` or deeper under ``node`` (nonempty, at ``level``)."""
+    if level >= limit:
+        return True
+    below = level + 1
+    for child in node.values() if isinstance(node, dict) else node:
+        if (type(child) is dict or type(child) is list or isinstance(child, dict | list)) and (
+            child and _deeper(child, below, limit)
+        ):
+            return True
+    return False
+
+
 def parse_json(text: str | bytes) -> Any:
     """Parse JSON text; raise ``InvalidCaseFile`` (path ``$``) when it is not JSON."""
     too_deep = InvalidCaseFile(
@@ -299,7 +347,7 @@ def parse_json(text: str | bytes) -> Any:
         raise InvalidCaseFile(
             [FieldError("$", f"not valid JSON: {exc}", f"不是有效的 JSON：{exc}")]
         ) from None
-    if _depth(document) > MAX_DEPTH:
+    if isinstance(document, dict | list) and document and _too_deep(document):
         raise too_deep
     return document
 

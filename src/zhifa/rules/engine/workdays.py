@@ -165,6 +165,7 @@ class WorkCalendar:
 
     provider: ScheduleProvider = field(default_factory=library_provider)
     _cache: dict[int, YearSchedule | None] = field(default_factory=dict, repr=False)
+    _counted: dict[tuple[dt.date, int], Counted] = field(default_factory=dict, repr=False)
 
     def _schedule(self, year: int) -> YearSchedule | None:
         if year not in self._cache:
@@ -188,7 +189,17 @@ class WorkCalendar:
             years.add(day.year)
 
     def add_working_days(self, start: dt.date, n: int) -> Counted:
-        """The N-th working day after ``start`` (``start`` itself is not counted)."""
+        """The N-th working day after ``start`` (``start`` itself is not counted).
+        Remembered per calendar, as its schedules are (``_cache``)."""
+        key = (start, n)
+        found = self._counted.get(key)
+        if found is None:
+            if len(self._counted) >= 100_000:
+                self._counted.clear()
+            found = self._counted[key] = self._add_working_days(start, n)
+        return found
+
+    def _add_working_days(self, start: dt.date, n: int) -> Counted:
         if n < 0:
             raise ValueError("n must not be negative")
         years: set[int] = set()

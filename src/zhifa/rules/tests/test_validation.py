@@ -8,11 +8,13 @@ from typing import Any
 
 import pytest
 
+from zhifa.rules.engine.schemacheck import UnsupportedSchema, compile_check
 from zhifa.rules.engine.validation import (
     FieldError,
     InvalidCaseFile,
     _error,
     _validator,
+    fast_check,
     validate_document,
 )
 
@@ -68,3 +70,44 @@ def test_fast_path_agrees_with_the_whole_schema(seed: int) -> None:
 def test_legal_test_files_are_valid(path: Any) -> None:
     document = json.loads(path.read_text("utf-8"))
     assert _fast_errors(document) == _full_schema_errors(document) == []
+
+
+def _mutated(seed: int) -> Any:
+    rng = random.Random(seed)
+    files = legal_case_files()
+    document = json.loads(files[seed % len(files)].read_text("utf-8"))
+    for _ in range(rng.randint(1, 2)):
+        path = rng.choice(_paths(document))
+        target = document
+        for key in path[:-1]:
+            target = target[key]
+        if rng.random() < 0.3 and isinstance(target, dict):
+            del target[path[-1]]
+        else:
+            target[path[-1]] = copy.deepcopy(rng.choice([*MUTATIONS, 1.0, "", "1101011"]))
+    return document
+
+
+def test_compiled_check_accepts_exactly_what_the_whole_schema_accepts() -> None:
+    """The compiled yes/no check (schemacheck.py) is never more lenient than the
+    jsonschema interpreter, and on these mutations it agrees with it."""
+    check = fast_check()
+    assert check is not None  # the shipped schema compiles (else every file is slow)
+    verdicts = []
+    for seed in range(600):
+        document = _mutated(seed)
+        valid = not _full_schema_errors(document)
+        verdicts.append(valid)
+        assert check(document) == valid, (seed, _full_schema_errors(document))
+    assert any(verdicts) and not all(verdicts)
+
+
+def test_compiled_check_refuses_what_it_does_not_implement() -> None:
+    with pytest.raises(UnsupportedSchema):
+        compile_check({"type": "object", "propertyNames": {"pattern": "^a"}}, {})
+    with pytest.raises(UnsupportedSchema):
+        compile_check({"type": "string", "format": "email"}, {})
+    # true is not 1 in an enum, 1.0 is left to the interpreter
+    check = compile_check({"enum": [1, "a"]}, {})
+    assert check(1) and check("a") and not check(True) and not check(2)
+    assert not compile_check({"type": "integer"}, {})(1.0)

@@ -1,6 +1,7 @@
 """The data checks of case-file-format.md (not legal rules, but findings)."""
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from stdnum.cn import ric, uscc
 
@@ -9,6 +10,12 @@ from ..catalogue import Context, Item, error, rule
 ALL_KINDS = ("penalty", "licensing", "coercion")
 
 
+@lru_cache(maxsize=4096)
+def _uscc_ok(number: str) -> bool:
+    return bool(uscc.is_valid(number))
+
+
+@lru_cache(maxsize=4096)
 def ric_check_digit_ok(number: str) -> bool:
     """GB 11643: 18 characters, 17 digits and a check character (0-9 or X)."""
     value = number.strip().upper()
@@ -35,7 +42,7 @@ def party_id(ctx: Context) -> Iterator[Item]:
             f"当事人公民身份号码“{party.id_number}”校验码错误（GB 11643）。",
             f"The party's ID number “{party.id_number}” fails its check digit (GB 11643).",
         )
-    if party.uscc is not None and not uscc.is_valid(party.uscc):
+    if party.uscc is not None and not _uscc_ok(party.uscc):
         yield error(
             "DATA-party-id",
             None,

@@ -31,8 +31,8 @@ INVESTIGATION_ACTS = ("investigation", "preservation", "seizure", "decision")
 def register(ctx: Context) -> Iterator[Item]:
     if ctx.general:
         for i, step in ctx.indexed(*INVESTIGATION_ACTS):
-            registered = [s for _, s in ctx.before(i, "registered") if s.on <= step.on]
-            if not registered:
+            first = ctx.earliest_before(i, "registered")
+            if first is None or first > step.on:
                 yield error(
                     "APL-54-register",
                     i,
@@ -165,7 +165,7 @@ def seizure(ctx: Context) -> Iterator[Item]:
                 f"The seizure period is set at {days} days, more than the {limit} allowed.",
             )
         end = seizures[n + 1][0] if n + 1 < len(seizures) else len(ctx.steps)
-        extensions = [(j, s) for j, s in ctx.after(i, "seizure_extended") if j < end]
+        extensions = ctx.between(i, end, "seizure_extended")
         # The lawful period: at most 30 days, plus the first approved extension of at most
         # 30 days (ACL 25). Days declared beyond that, further extensions and unapproved
         # ones do not lengthen it (they are reported as errors below).
@@ -198,7 +198,7 @@ def seizure(ctx: Context) -> Iterator[Item]:
                     "延长查封、扣押期限未记录行政机关负责人批准。",
                     "The extension does not record the organ head's approval.",
                 )
-        ended = [(j, s) for j, s in ctx.after(i, "seizure_ended") if j < end]
+        ended = ctx.between(i, end, "seizure_ended")
         yield DeadlineItem(
             "ACL-25-seizure",
             step.on,

@@ -1,5 +1,7 @@
 """Section 3 of legal-rules.md: notice, defence and hearing (告知、陈述申辩、听证)."""
 
+import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from ..casefile import Penalty, Step
@@ -22,14 +24,20 @@ PENALTY_ZH = {
 }
 
 
-def _valid_notices(ctx: Context, decision_index: int, decision: Step) -> list[tuple[int, Step]]:
-    """Prior notices that count for a decision: served on or before it, and in the
+def _notice_served(notice: Step) -> dt.date:
+    return notice.served_on or notice.on
+
+
+def _written_notice_served(notice: Step) -> dt.date | None:
+    return (notice.served_on or notice.on) if notice.written is True else None
+
+
+def _has_valid_notice(ctx: Context, decision_index: int, decision: Step) -> bool:
+    """A prior notice that counts for a decision: served on or before it, and in the
     general procedure, in writing."""
-    return [
-        (i, s)
-        for i, s in ctx.before(decision_index, "prior_notice")
-        if (s.served_on or s.on) <= decision.on and (s.written is True or not ctx.general)
-    ]
+    served = _written_notice_served if ctx.general else _notice_served
+    earliest = ctx.earliest_before(decision_index, "prior_notice", served)
+    return earliest is not None and earliest <= decision.on
 
 
 def _hearing_right(ctx: Context, notice: Step) -> bool:
@@ -53,7 +61,7 @@ def _request_window(ctx: Context, notice: Step) -> Counted:
 )
 def prior_notice(ctx: Context) -> Iterator[Item]:
     for i, step in ctx.penalty_decisions:
-        if ctx.signed_waiver(-1, i) or _valid_notices(ctx, i, step):
+        if ctx.signed_waiver(-1, i) or _has_valid_notice(ctx, i, step):
             continue
         if ctx.before(i, "prior_notice") and ctx.general:
             zh = "作出处罚决定前的告知不是书面告知，或在决定之后才送达。"
@@ -195,18 +203,20 @@ def hearing_request(ctx: Context) -> Iterator[Item]:
             continue
         nxt = ctx.first_after(i, "prior_notice")
         limit = nxt[0] if nxt else len(ctx.steps)
-        requested = [s for j, s in ctx.after(i, "hearing_requested") if j < limit]
+        requested = [s for _j, s in ctx.between(i, limit, "hearing_requested")]
         yield DeadlineItem(
             "APL-64-hearing-request",
             step.served_on or step.on,
             _request_window(ctx, step),
             requested[0].on if requested else None,
         )
+    with_right = [(i, s) for i, s in ctx.indexed("prior_notice") if _hearing_right(ctx, s)]
+    positions = [i for i, _s in with_right]
     for k, decision in ctx.penalty_decisions:
-        notices = [(i, s) for i, s in ctx.before(k, "prior_notice") if _hearing_right(ctx, s)]
-        if not notices:
+        last = bisect_left(positions, k)  # the notices with the right before the decision
+        if not last:
             continue
-        i, notice = notices[-1]
+        i, notice = with_right[last - 1]
         window = _request_window(ctx, notice)
         if ctx.signed_waiver(i, k):
             continue
@@ -221,9 +231,9 @@ def hearing_request(ctx: Context) -> Iterator[Item]:
             )
             continue
         requested_in_time = [
-            s for j, s in ctx.after(i, "hearing_requested") if j < k and s.on <= window.due
+            s for _j, s in ctx.between(i, k, "hearing_requested") if s.on <= window.due
         ]
-        held = [s for j, s in ctx.after(i, "hearing") if j < k]
+        held = ctx.between(i, k, "hearing")
         if requested_in_time and not held:
             yield error(
                 "APL-64-hearing-request",
