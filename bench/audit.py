@@ -38,10 +38,7 @@ def generate(n: int, seed: int = 20251001) -> list[str]:
     """``n`` case files: the legal test cases shifted in time by up to two years, with
     varied amounts and flags, serialised as JSON text."""
     rng = random.Random(seed)
-    templates = [
-        json.loads(p.read_text("utf-8"))
-        for p in sorted(TEMPLATES.glob("*.json"))
-    ]
+    templates = [json.loads(p.read_text("utf-8")) for p in sorted(TEMPLATES.glob("*.json"))]
     texts = []
     for i in range(n):
         doc: dict[str, Any] = json.loads(json.dumps(templates[i % len(templates)]))
