@@ -128,6 +128,9 @@ def _error(err: Any, prefix: str = "$") -> list[FieldError]:
     if kind == "type":
         expected = err.validator_value
         names = [str(n) for n in (expected if isinstance(expected, list) else [expected])]
+        # An optional field also accepts null ("not given"); the message names what it
+        # expects when given.
+        names = [n for n in names if n != "null"] or names
         got = _describe(err.instance)
         message = f"expected {' or '.join(names)}, got {got}"
         wanted = "或".join(_ZH_TYPES.get(n, n) for n in names)
