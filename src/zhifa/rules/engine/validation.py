@@ -139,7 +139,7 @@ def _error(err: Any, prefix: str = "$") -> list[FieldError]:
         message = f"expected a date YYYY-MM-DD (a real calendar date), got {err.instance!r}"
         zh = f"应为真实存在的日期（YYYY-MM-DD），实际为 {err.instance!r}"
     elif kind == "enum":
-        choices = ", ".join(json.dumps(v) for v in err.validator_value)
+        choices = ", ".join(json.dumps(v) for v in err.validator_value if v is not None)
         got = json.dumps(err.instance, ensure_ascii=False)
         message = f"expected one of {choices}, got {got}"
         zh = f"应为以下之一：{choices}；实际为 {got}"
