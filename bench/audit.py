@@ -54,10 +54,10 @@ def generate(n: int, seed: int = 20251001) -> list[str]:
         violation["complex"] = rng.random() < 0.2
         for step in doc["steps"]:
             for key in DATE_FIELDS:
-                if key in step:
+                if step.get(key) is not None:
                     step[key] = _shift(step[key], days)
-            for penalty in step.get("penalties", []) + step.get("intended", []):
-                if "amount" in penalty:
+            for penalty in (step.get("penalties") or []) + (step.get("intended") or []):
+                if penalty.get("amount") is not None:
                     penalty["amount"] = round(penalty["amount"] * rng.uniform(0.5, 1.5), 2)
         texts.append(json.dumps(doc, ensure_ascii=False))
     return texts

@@ -47,6 +47,7 @@ from zhifa.rules.engine import (
     step_findings,
     validate_document,
 )
+from zhifa.rules.engine.casefile import without_nulls
 from zhifa.rules.engine.catalogue import DeadlineItem
 from zhifa.rules.engine.validation import validate_new_steps
 from zhifa.rules.engine.workdays import WorkCalendar
@@ -1164,6 +1165,7 @@ def import_document(
     if document["kind"] != "penalty":
         raise ValidationError(_("Only penalty cases can be imported."), code="kind")
     digest = _document_digest(document)
+    document = without_nulls(document)  # an optional field given as null is not given
     with transaction.atomic():
         _record_actor(actor, organ)
         existing = Case.objects.filter(organ=organ, case_id=document["case_id"]).first()

@@ -15,7 +15,7 @@ from . import units  # noqa: F401 - registers the rule units
 from .casefile import CaseFile, Step
 from .catalogue import RULES, AmountItem, Context, DeadlineItem, Finding, Item, Rule, Text
 from .parameters import ParameterError, Parameters, Value
-from .workdays import WorkCalendar
+from .workdays import WorkCalendar, statutory_holidays
 
 FINDINGS_FORMAT = "zhifa-findings/1"
 
@@ -159,6 +159,14 @@ def _amount(value: float | None) -> int | float | None:
 
 
 UNSCHEDULED_NOTE = (
+    "{years}年没有载入国务院节假日安排：期间已排除周末和《全国年节及纪念日放假办法》第二条"
+    "规定的法定节假日，仅调休安排（调休放假日和调休上班日）未知。",
+    "No official holiday schedule is loaded for {years}: the period excludes weekends and "
+    "the statutory holidays of Article 2 of the Measures on National Holidays and Memorial "
+    "Days; only the make-up arrangement (days swapped off, make-up working days) is unknown.",
+)
+# For a year before the first version of the Measures the engine holds (2008): weekends only.
+WEEKENDS_ONLY_NOTE = (
     "{years}年没有载入国务院节假日安排，期间按仅排除周末计算。",
     "No official holiday schedule is loaded for {years}; the period is counted excluding "
     "weekends only.",
@@ -167,11 +175,20 @@ UNSCHEDULED_NOTE = (
 
 def deadline_note(years: Sequence[int], lang: str) -> str | None:
     """The honest note on a deadline counted in a year whose holiday schedule is not
-    loaded (``None`` when every year it spans is scheduled)."""
+    loaded (``None`` when every year it spans is scheduled): the fixed statutory holidays
+    were excluded (CAL-fixed-holidays), only the make-up arrangement is unknown."""
     if not years:
         return None
-    joined = ("、" if lang != "en" else ", ").join(str(y) for y in years)
-    return UNSCHEDULED_NOTE[1 if lang == "en" else 0].format(years=joined)
+    sep = "、" if lang != "en" else ", "
+    index = 1 if lang == "en" else 0
+    fixed = [y for y in years if statutory_holidays(y)]
+    bare = [y for y in years if not statutory_holidays(y)]
+    notes = []
+    if fixed:
+        notes.append(UNSCHEDULED_NOTE[index].format(years=sep.join(str(y) for y in fixed)))
+    if bare:
+        notes.append(WEEKENDS_ONLY_NOTE[index].format(years=sep.join(str(y) for y in bare)))
+    return ("" if lang != "en" else " ").join(notes)
 
 
 def to_document(result: AuditResult, lang: str = "zh") -> dict[str, Any]:

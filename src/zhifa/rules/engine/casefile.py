@@ -23,6 +23,22 @@ def _date(value: Any) -> dt.date | None:
     return None if value is None else dt.date.fromisoformat(value)
 
 
+def _opt(d: Mapping[str, Any], key: str, default: Any) -> Any:
+    """An optional field: absent and ``null`` both mean "not given" (case-file-format.md)."""
+    value = d.get(key)
+    return default if value is None else value
+
+
+def without_nulls(value: Any) -> Any:
+    """A copy of a document without the object members whose value is ``null``: an
+    optional field given as ``null`` is the same as one left out."""
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value]
+    return value
+
+
 @dataclass(frozen=True)
 class Penalty:
     type: str
@@ -272,18 +288,19 @@ class CaseFile:
         vio = d.get("violation")
         basis = d.get("basis")
         bench = d.get("benchmark")
+        settings = _opt(d, "settings", {})
         return cls(
             case_id=d["case_id"],
             kind=d["kind"],
             procedure=d.get("procedure"),
             as_of=_date(d.get("as_of")),
-            settings=flatten_settings(d.get("settings", {})),
-            local_policies=tuple(sorted(set(d.get("settings", {}).get("local_policies", ())))),
+            settings=flatten_settings(settings),
+            local_policies=tuple(sorted(set(_opt(settings, "local_policies", ())))),
             agency=Agency(
                 name=ag["name"],
                 subject_type=ag["subject_type"],
-                powers=tuple(ag.get("powers", ())),
-                region_code=ag.get("region_code", ""),
+                powers=tuple(_opt(ag, "powers", ())),
+                region_code=_opt(ag, "region_code", ""),
                 entrustment=None
                 if ent is None
                 else Entrustment(
@@ -301,7 +318,7 @@ class CaseFile:
                 birth_date=_date(party.get("birth_date")),
                 id_number=party.get("id_number"),
                 uscc=party.get("uscc"),
-                vulnerable=party.get("vulnerable", False),
+                vulnerable=_opt(party, "vulnerable", False),
             ),
             violation=None
             if vio is None
@@ -309,16 +326,18 @@ class CaseFile:
                 occurred_on=dt.date.fromisoformat(vio["occurred_on"]),
                 discovered_on=dt.date.fromisoformat(vio["discovered_on"]),
                 ended_on=_date(vio.get("ended_on")),
-                life_health_or_finance_with_harm=vio.get("life_health_or_finance_with_harm", False),
+                life_health_or_finance_with_harm=_opt(
+                    vio, "life_health_or_finance_with_harm", False
+                ),
                 harm=vio.get("harm"),
-                first_offence=vio.get("first_offence", False),
-                corrected_promptly=vio.get("corrected_promptly", False),
-                no_fault_proven=vio.get("no_fault_proven", False),
-                mitigating=tuple(vio.get("mitigating", ())),
-                major_public_interest=vio.get("major_public_interest", False),
-                complex=vio.get("complex", False),
-                in_review_catalogue=vio.get("in_review_catalogue", False),
-                criminal_suspected=vio.get("criminal_suspected", False),
+                first_offence=_opt(vio, "first_offence", False),
+                corrected_promptly=_opt(vio, "corrected_promptly", False),
+                no_fault_proven=_opt(vio, "no_fault_proven", False),
+                mitigating=tuple(_opt(vio, "mitigating", ())),
+                major_public_interest=_opt(vio, "major_public_interest", False),
+                complex=_opt(vio, "complex", False),
+                in_review_catalogue=_opt(vio, "in_review_catalogue", False),
+                criminal_suspected=_opt(vio, "criminal_suspected", False),
             ),
             basis=None
             if basis is None
@@ -349,12 +368,12 @@ class CaseFile:
                         valid_to=dt.date.fromisoformat(o["certificate"]["valid_to"]),
                         status=o["certificate"]["status"],
                     ),
-                    auxiliary=o.get("auxiliary", False),
-                    legal_qualification=o.get("legal_qualification", False),
-                    first_time_reviewer=o.get("first_time_reviewer", False),
-                    conflict_of_interest=o.get("conflict_of_interest", False),
+                    auxiliary=_opt(o, "auxiliary", False),
+                    legal_qualification=_opt(o, "legal_qualification", False),
+                    first_time_reviewer=_opt(o, "first_time_reviewer", False),
+                    conflict_of_interest=_opt(o, "conflict_of_interest", False),
                 )
-                for o in d.get("officers", ())
+                for o in _opt(d, "officers", ())
             ),
             steps=tuple(Step.from_dict(s) for s in d["steps"]),
         )

@@ -147,6 +147,9 @@ def _error(err: Any, prefix: str = "$") -> list[FieldError]:
     if kind == "type":
         expected = err.validator_value
         names = [str(n) for n in (expected if isinstance(expected, list) else [expected])]
+        # An optional field also accepts null ("not given"); the message names what it
+        # expects when given.
+        names = [n for n in names if n != "null"] or names
         got = _describe(err.instance)
         message = f"expected {' or '.join(names)}, got {got}"
         wanted = "或".join(_ZH_TYPES.get(n, n) for n in names)
@@ -155,7 +158,7 @@ def _error(err: Any, prefix: str = "$") -> list[FieldError]:
         message = f"expected a date YYYY-MM-DD (a real calendar date), got {err.instance!r}"
         zh = f"应为真实存在的日期（YYYY-MM-DD），实际为 {err.instance!r}"
     elif kind == "enum":
-        choices = ", ".join(json.dumps(v) for v in err.validator_value)
+        choices = ", ".join(json.dumps(v) for v in err.validator_value if v is not None)
         got = json.dumps(err.instance, ensure_ascii=False)
         message = f"expected one of {choices}, got {got}"
         zh = f"应为以下之一：{choices}；实际为 {got}"

@@ -8,13 +8,18 @@ A day is a working day when the official State Council schedule of its year says
 make-up working days (调休上班日) are working days, statutory holidays are not, other days
 are working days from Monday to Friday. Schedules come from a chain of providers: the
 ``chinese-calendar`` package (2004–2026 in the pinned version) and years loaded as data
-(a JSON file, or the database through ``zhifa.rules.calendar_db``). For a year with no
-schedule the calendar falls back to weekends only and reports the year, so a deadline
-can say so instead of silently guessing.
+(a JSON file, or the database through ``zhifa.rules.calendar_db``).
+
+For a year with no schedule (CAL-fixed-holidays) the fixed statutory holidays of
+《全国年节及纪念日放假办法》 Art. 2 in the version in force that year are still not working
+days (``statutory_holidays``: the lunar dates and 清明 come from the ``tyme4py`` library);
+weekends are not working days; only the make-up arrangement (调休) is unknown. The
+calendar reports such a year, so a deadline can say so instead of silently guessing.
 """
 
 import calendar as _stdlib_calendar
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -150,10 +155,52 @@ def library_provider() -> LibraryProvider:
     return _LIBRARY
 
 
+def _solar(day: object) -> dt.date:
+    return dt.date(day.get_year(), day.get_month(), day.get_day())  # type: ignore[attr-defined]
+
+
+@functools.cache
+def statutory_holidays(year: int) -> frozenset[dt.date]:
+    """The fixed statutory holidays (全体公民放假的节日) of 《全国年节及纪念日放假办法》 Art. 2
+    in ``year``, in the version in force on 1 January of that year (each revision took
+    effect on a 1 January): 元旦 1 day (1 January); 春节 3 days from the lunar New Year's
+    Eve (国务院令第513号, from 2008), 3 days from the lunar New Year's Day (第644号, from
+    2014), 4 days from the Eve (第795号, from 2025); 清明 1 day (the solar term); 劳动节
+    1 day (1 May), 2 days from 2025; 端午 (5th lunar month, 5th day) and 中秋 (8th lunar
+    month, 15th day) 1 day each; 国庆 3 days (1–3 October). The numbers that changed are
+    dated in ``parameters.toml``. Empty for a year before the first version entered
+    (2008): the engine does not know that year's holidays.
+
+    Memoised per year: the lunar computation runs once per year per process."""
+    from .parameters import ParameterError, default_parameters
+
+    table = default_parameters()
+    jan1 = dt.date(year, 1, 1)
+    try:
+        spring_days = int(table["statutory_spring_festival_days"].at(jan1))
+        from_eve = bool(table["statutory_spring_festival_from_eve"].at(jan1))
+        labour_days = int(table["statutory_labour_day_days"].at(jan1))
+    except ParameterError:
+        return frozenset()
+    from tyme4py.lunar import LunarDay
+    from tyme4py.solar import SolarTerm
+
+    new_year = _solar(LunarDay.from_ymd(year, 1, 1).get_solar_day())
+    first = new_year - ONE_DAY if from_eve else new_year
+    days = {jan1}
+    days.update(first + dt.timedelta(days=i) for i in range(spring_days))
+    days.add(_solar(SolarTerm.from_name(year, "清明").get_solar_day()))
+    days.update(dt.date(year, 5, 1 + i) for i in range(labour_days))
+    days.add(_solar(LunarDay.from_ymd(year, 5, 5).get_solar_day()))
+    days.add(_solar(LunarDay.from_ymd(year, 8, 15).get_solar_day()))
+    days.update(dt.date(year, 10, d) for d in (1, 2, 3))
+    return frozenset(d for d in days if d.year == year)
+
+
 @dataclass(frozen=True)
 class Counted:
     """The result of counting a period: the last day, and the years counted without
-    an official schedule (weekends-only fallback)."""
+    an official schedule (weekends and the fixed statutory holidays only)."""
 
     due: dt.date
     unscheduled_years: tuple[int, ...] = ()
@@ -164,28 +211,37 @@ class WorkCalendar:
     """Working-day arithmetic over a schedule provider."""
 
     provider: ScheduleProvider = field(default_factory=library_provider)
-    _cache: dict[int, YearSchedule | None] = field(default_factory=dict, repr=False)
     _counted: dict[tuple[dt.date, int], Counted] = field(default_factory=dict, repr=False)
+    # Per year: (has an official schedule, make-up working days, days off). A year
+    # without a schedule gets the fixed statutory holidays (CAL-fixed-holidays).
+    _cache: dict[int, tuple[bool, frozenset[dt.date], frozenset[dt.date]]] = field(
+        default_factory=dict, repr=False
+    )
 
-    def _schedule(self, year: int) -> YearSchedule | None:
-        if year not in self._cache:
-            self._cache[year] = self.provider.schedule(year)
-        return self._cache[year]
+    def _year(self, year: int) -> tuple[bool, frozenset[dt.date], frozenset[dt.date]]:
+        entry = self._cache.get(year)
+        if entry is None:
+            schedule = self.provider.schedule(year)
+            if schedule is not None:
+                entry = (True, schedule.workdays, schedule.holidays)
+            else:
+                entry = (False, frozenset(), statutory_holidays(year))
+            self._cache[year] = entry
+        return entry
 
     def has_schedule(self, year: int) -> bool:
-        return self._schedule(year) is not None
+        return self._year(year)[0]
 
     def is_working_day(self, day: dt.date) -> bool:
-        schedule = self._schedule(day.year)
-        if schedule is not None:
-            if day in schedule.workdays:
-                return True
-            if day in schedule.holidays:
-                return False
+        _scheduled, workdays, holidays = self._year(day.year)
+        if day in workdays:
+            return True
+        if day in holidays:
+            return False
         return day.weekday() < 5
 
     def _note(self, years: set[int], day: dt.date) -> None:
-        if not self.has_schedule(day.year):
+        if not self._year(day.year)[0]:
             years.add(day.year)
 
     def add_working_days(self, start: dt.date, n: int) -> Counted:

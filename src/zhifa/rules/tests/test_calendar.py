@@ -19,6 +19,7 @@ from zhifa.rules.engine.workdays import (
     YearSchedule,
     add_months,
     library_provider,
+    statutory_holidays,
 )
 from zhifa.rules.models import CalendarYear
 
@@ -42,8 +43,9 @@ ANY_DAYS = st.dates(min_value=dt.date(2005, 1, 1), max_value=dt.date(2035, 12, 3
         ("2026-02-23", False),
         ("2026-02-24", True),
         ("2026-02-28", True),  # Saturday, make-up working day
-        ("2027-01-01", True),  # no 2027 schedule: weekends only (a Friday)
+        ("2027-01-01", False),  # no 2027 schedule, but 元旦 is a fixed statutory holiday
         ("2027-01-02", False),
+        ("2027-01-04", True),  # no 2027 schedule: a Monday, no fixed holiday
     ],
 )
 def test_official_schedule(day: str, working: bool) -> None:
@@ -77,6 +79,92 @@ def test_year_without_schedule_is_counted_weekends_only_and_reported() -> None:
     assert counted.due == D("2027-02-04")
     assert counted.unscheduled_years == (2027,)
     assert not CAL.has_schedule(2027)
+
+
+def test_fixed_statutory_holidays_of_2027_without_a_schedule() -> None:
+    # 《全国年节及纪念日放假办法》 Art. 2 (2024 revision): 元旦; 春节 from the lunar New
+    # Year's Eve (2027-02-05; New Year's Day 02-06) to the 3rd day; 清明 (the solar term);
+    # 劳动节 1-2 May; 端午 (2027-06-09); 中秋 (2027-09-15); 国庆 1-3 October.
+    assert sorted(d.isoformat() for d in statutory_holidays(2027)) == [
+        "2027-01-01",
+        "2027-02-05",
+        "2027-02-06",
+        "2027-02-07",
+        "2027-02-08",
+        "2027-04-05",
+        "2027-05-01",
+        "2027-05-02",
+        "2027-06-09",
+        "2027-09-15",
+        "2027-10-01",
+        "2027-10-02",
+        "2027-10-03",
+    ]
+
+
+@pytest.mark.parametrize("day", ["2025-04-04", "2026-04-05", "2027-04-05", "2028-04-04"])
+def test_qingming_is_the_solar_term(day: str) -> None:
+    assert D(day) in statutory_holidays(D(day).year)
+
+
+def test_the_fixed_holidays_follow_the_version_in_force() -> None:
+    # 2007 revision (in force 2008): 春节 Eve + 2 days, 劳动节 1 day.
+    assert {D("2008-02-06"), D("2008-02-07"), D("2008-02-08")} <= statutory_holidays(2008)
+    assert D("2008-02-09") not in statutory_holidays(2008)
+    # 2013 revision (in force 2014): 春节 1st-3rd lunar day, no Eve; 劳动节 1 day.
+    assert D("2024-02-09") not in statutory_holidays(2024)  # Eve of 2024
+    assert {D("2024-02-10"), D("2024-02-11"), D("2024-02-12")} <= statutory_holidays(2024)
+    assert D("2024-05-02") not in statutory_holidays(2024)
+    # 2024 revision (in force 2025): Eve + 3 days, 劳动节 2 days.
+    assert D("2025-01-28") in statutory_holidays(2025)
+    assert D("2025-05-02") in statutory_holidays(2025)
+    # No version before 2008 is entered: the engine does not claim those holidays.
+    assert statutory_holidays(2003) == frozenset()
+
+
+def test_the_computed_holidays_are_days_off_in_every_official_schedule() -> None:
+    # Independent check: the State Council schedules 2008-2026 (chinese-calendar).
+    for year in range(2008, 2027):
+        assert CAL.has_schedule(year)
+        for day in statutory_holidays(year):
+            assert not CAL.is_working_day(day), day
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "due"),
+    [
+        ("2026-12-02", 30, "2027-01-04"),  # ends on 元旦 (Friday) -> Monday
+        ("2027-03-21", 15, "2027-04-06"),  # ends on 清明 (Monday) -> Tuesday
+        ("2026-11-10", 90, "2027-02-09"),  # ends on the 3rd lunar day -> Tuesday
+        ("2027-01-06", 30, "2027-02-09"),  # ends on lunar New Year's Eve (Friday)
+    ],
+)
+def test_due_dates_on_fixed_holidays_move_in_a_year_without_schedule(
+    start: str, days: int, due: str
+) -> None:
+    counted = CAL.add_calendar_days(D(start), days)
+    assert counted.due == D(due)
+    assert counted.unscheduled_years == (2027,)
+
+
+def test_the_deadline_note_says_only_the_make_up_days_are_unknown() -> None:
+    from zhifa.rules.engine.audit import deadline_note
+
+    zh = deadline_note((2027,), "zh")
+    en = deadline_note((2027,), "en")
+    assert zh is not None and en is not None
+    assert "《全国年节及纪念日放假办法》第二条" in zh and "仅调休安排" in zh
+    assert "only the make-up arrangement" in en and "statutory holidays" in en
+    assert "weekends only" in (deadline_note((2003,), "en") or "")
+    assert deadline_note((), "zh") is None
+
+
+def test_the_fixed_holidays_are_computed_once_per_year() -> None:
+    statutory_holidays(2031)
+    before = statutory_holidays.cache_info()
+    cal = WorkCalendar(MappingProvider())
+    cal.add_working_days(D("2031-01-01"), 200)
+    assert statutory_holidays.cache_info().misses == before.misses
 
 
 def test_a_year_loaded_as_data_replaces_the_fallback() -> None:

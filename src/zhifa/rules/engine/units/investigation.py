@@ -1,5 +1,6 @@
 """Section 2 of legal-rules.md: registration and investigation (立案与调查)."""
 
+import datetime as dt
 from collections.abc import Iterator
 
 from ..catalogue import (
@@ -19,16 +20,20 @@ from ..catalogue import (
 from ..workdays import add_years
 
 INVESTIGATION_ACTS = ("investigation", "preservation", "seizure", "decision")
+APL_2021 = dt.date.fromisoformat(APL_FROM)
+APL_2017 = APL + "（2017年修正）"
 
 
 @rule(
     "APL-54-register",
     "block",
     APL + "第五十四条",
-    "A case is registered before investigation acts (summary cases afterwards).",
+    "A case is registered before investigation acts (summary cases: APL-52-summary-filing).",
     APL_FROM,
 )
 def register(ctx: Context) -> Iterator[Item]:
+    # A summary (on-the-spot) decision is not registered (立案) but filed (备案) with the
+    # organ: APL-52-summary-filing, which replaces the "register afterwards" warning.
     if ctx.general:
         for i, step in ctx.indexed(*INVESTIGATION_ACTS):
             first = ctx.earliest_before(i, "registered")
@@ -39,14 +44,29 @@ def register(ctx: Context) -> Iterator[Item]:
                     "普通程序案件在立案登记之前实施了调查取证或作出决定。",
                     "In the general procedure this act came before the case was registered.",
                 )
-    elif ctx.summary and not ctx.indexed("registered"):
-        for i, _step in ctx.penalty_decisions:
-            yield warning(
-                "APL-54-register",
-                i,
-                "当场处罚的案件尚未补办立案登记。",
-                "The summary (on-the-spot) penalty has not yet been registered afterwards.",
-            )
+
+
+@rule(
+    "APL-52-summary-filing",
+    "warning",
+    APL + "第五十二条",
+    "A summary-procedure decision is filed (备案) with the organ, not registered (立案).",
+    APL_FROM,
+)
+def summary_filing(ctx: Context) -> Iterator[Item]:
+    """APL 52(3): 执法人员当场作出的行政处罚决定，应当报所属行政机关备案. Format v1 has no
+    filing step: the organ's record of the decision (a ``registered`` step in a summary
+    case) is read as the filing. The sector's period for filing is not judged."""
+    if not ctx.summary or ctx.indexed("registered"):
+        return
+    for i, _step in ctx.penalty_decisions:
+        yield warning(
+            "APL-52-summary-filing",
+            i,
+            "当场作出的行政处罚决定应当报所属行政机关备案（备案，不是立案），案卷中没有备案记录。",
+            "A penalty decided on the spot must be filed with the officers' organ (filing, "
+            "not registration); the file shows no filing.",
+        )
 
 
 @rule(
@@ -61,6 +81,8 @@ def limitation(ctx: Context) -> Iterator[Item]:
     if violation is None:
         return
     start = violation.ended_on or violation.occurred_on
+    if start < APL_2021:
+        return  # the law at the time of the act: APL-36-old-law (APL 37)
     for i, step in ctx.penalty_decisions:
         name = (
             "limitation_years_life_health_finance"
@@ -79,6 +101,51 @@ def limitation(ctx: Context) -> Iterator[Item]:
                 f"years (by {last.isoformat()}) but on {violation.discovered_on.isoformat()}; "
                 "no penalty may be imposed.",
             )
+
+
+@rule(
+    "APL-36-old-law",
+    "block",
+    APL + "第三十七条；" + APL_2017 + "第二十九条",
+    "Conduct that ended before 2021-07-15: the former APL's two years (APL 37).",
+    "1996-10-01",
+)
+def limitation_old_law(ctx: Context) -> Iterator[Item]:
+    """APL 37: the law at the time of the act applies unless the new one is lighter. For
+    limitation the 2021 law is never lighter (2 years, or 5 for life/health or financial
+    security with harm), so conduct that ended before 2021-07-15 keeps the two years of
+    the former APL (1996, 2009 and 2017 texts alike: Art. 29), also in the five-year case."""
+    violation = ctx.case.violation
+    if violation is None:
+        return
+    end = violation.ended_on or violation.occurred_on
+    if end >= APL_2021:
+        return  # APL-36-limitation
+    years = ctx.params.integer("limitation_years_apl_2017", end)
+    last = add_years(end, years)
+    if violation.discovered_on <= last:
+        return
+    verb_zh, verb_en = ("终了", "ended") if violation.ended_on else ("发生", "occurred")
+    five_zh = five_en = ""
+    if violation.life_health_or_finance_with_harm:
+        five_zh = "修订后第三十六条的五年期限较重，不适用于修订施行前终了的行为；"
+        five_en = (
+            "the five years of the 2021 Art. 36 are heavier and do not apply to conduct "
+            "that ended before 2021-07-15; "
+        )
+    for i, step in ctx.penalty_decisions:
+        yield error(
+            "APL-36-old-law",
+            i,
+            f"违法行为于{end.isoformat()}{verb_zh}，在2021年修订的行政处罚法施行之前，依照第三十七条"
+            f"适用修订前行政处罚法第二十九条规定的二年期限（至{last.isoformat()}）；{five_zh}"
+            f"{violation.discovered_on.isoformat()}才发现，不再给予行政处罚。",
+            f"The conduct {verb_en} on {end.isoformat()}, before the 2021 APL took effect: by "
+            f"APL 37 the {years} years of Art. 29 of the former APL apply (until "
+            f"{last.isoformat()}); {five_en}it was discovered only on "
+            f"{violation.discovered_on.isoformat()}, so no penalty may be imposed.",
+            citation=None if step.on >= APL_2021 else APL_2017 + "第二十九条",
+        )
 
 
 @rule(
