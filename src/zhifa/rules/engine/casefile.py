@@ -155,6 +155,11 @@ class Step:
     until: dt.date | None = None
     how: str | None = None
     reason_published: bool | None = None
+    #: ``legal_review.checklist`` (additive): item → ``ok`` | ``problem``, in file order
+    checklist: tuple[tuple[str, str], ...] = ()
+    opinion: str | None = None
+    #: ``closed.reason`` / ``registration_refused.reason`` (additive)
+    reason: str | None = None
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Step":
@@ -191,6 +196,9 @@ class Step:
             until=_date(d.get("until")),
             how=d.get("how"),
             reason_published=d.get("reason_published"),
+            checklist=tuple((str(k), str(v)) for k, v in (d.get("checklist") or {}).items()),
+            opinion=d.get("opinion"),
+            reason=d.get("reason"),
         )
 
     def persons(self) -> tuple[str, ...]:
@@ -218,6 +226,9 @@ class CaseFile:
     steps: tuple[Step, ...]
     procedure: str | None = None
     power: str | None = None
+    #: ``power_kind`` (additive): the category of the power item (``penalty``,
+    #: ``licensing`` …, the catalogue's PowerItem.category); None when the file omits it
+    power_kind: str | None = None
     violation: Violation | None = None
     basis: Basis | None = None
     benchmark: Benchmark | None = None
@@ -260,6 +271,7 @@ class CaseFile:
                 ),
             ),
             power=d.get("power"),
+            power_kind=d.get("power_kind"),
             party=Party(
                 type=party["type"],
                 name=party["name"],
