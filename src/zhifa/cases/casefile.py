@@ -369,6 +369,7 @@ def build_document(
         "settings": settings,
         "agency": _agency(case, powers),
         "power": case.power,
+        **({"power_kind": case.power_item.category} if case.power_item is not None else {}),
         "party": _party(case),
         "violation": case.violation,
         "basis": case.basis,

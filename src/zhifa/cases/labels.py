@@ -40,6 +40,7 @@ STEP_LABELS: dict[str, Any] = {
     "decision_changed": _("Decision changed"),
     "disclosure_withdrawn": _("Disclosure withdrawn"),
     "closed": _("Case closed"),
+    "registration_refused": _("Registration refused"),
 }
 
 
