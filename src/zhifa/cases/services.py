@@ -1191,6 +1191,7 @@ def import_document(
             procedure=document["procedure"],
             power_item=organ.power_items.filter(code=power).first(),
             power=power,
+            power_kind=document.get("power_kind") or "",
             party_type=party["type"],
             party_name=party["name"],
             party_birth_date=_date_or_none(party.get("birth_date")),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from zhifa.cases import services
@@ -52,8 +53,9 @@ def test_closing_an_unpaid_case_is_refused_on_the_page(walk: Walker, people: Peo
     assert "CLOSE-conditions" in html and "《市场监督管理行政处罚程序规定》" in html
     assert written() == before
     # … and so the case cannot be archived either: it is not closed.
-    with pytest.raises(Exception, match="closed case"):
+    with pytest.raises(ValidationError) as refused:
         services.archive_case(walk.case, actor=people.head_user, on=D("2026-04-21"))
+    assert refused.value.code == "not_closed"
 
 
 def test_closing_an_unpaid_case_is_refused_by_the_api(walk: Walker, people: People) -> None:
