@@ -992,6 +992,7 @@ def document(plan: CasePlan, today: date, upto: int | None = None) -> dict[str, 
             "powers": sorted(POWERS[plan.organ]),
         },
         "power": plan.item,
+        "power_kind": "penalty",  # every demo item is a penalty item (POWER-kind)
         "party": dict(plan.party),
         "violation": dict(plan.violation),
         "basis": dict(plan.basis),
