@@ -377,7 +377,7 @@ def _invalid(errors: list[tuple[tuple[str | int, ...], str]]) -> NinjaValidation
 
 @router.post(
     "/cases",
-    response={201: CaseDetailOut, 400: ErrorOut, 403: ErrorOut},
+    response={201: CaseDetailOut, 400: ErrorOut, 403: ErrorOut, 422: RuleViolationOut},
     summary="Open a case (users of an organ)",
     description=(
         "Opens a case of your organ (the case number is issued from the organ's 立案审批表 "
@@ -385,7 +385,9 @@ def _invalid(errors: list[tuple[tuple[str | int, ...], str]]) -> NinjaValidation
         "force on `on`); party, violation, basis and benchmark are the sections of the "
         "case-file format. A general case then needs the step `registered` (an organ "
         "head); a summary case goes straight to its steps. 403 for a user without an "
-        "organ role; 400 naming the field for bad input."
+        "organ role; 400 naming the field for bad input; 422 `rule_violation` when a "
+        "block rule refuses the case itself (e.g. POWER-kind: a penalty case under a "
+        "power item that is not a penalty item), with the rule's ID and citation."
     ),
 )
 def open_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
@@ -404,17 +406,21 @@ def open_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
     )
     if power_item is None:
         raise _invalid([(("power",), _("The power item is not on your organ's power list."))])
-    case = services.open_case(
-        organ,
-        actor=user,
-        on=payload.on or timezone.localdate(),
-        procedure=payload.procedure,
-        power_item=power_item,
-        party=_section(payload.party) or {},
-        violation=_section(payload.violation) or {},
-        basis=_section(payload.basis) or {},
-        benchmark=_section(payload.benchmark),
-    )
+    try:
+        case = services.open_case(
+            organ,
+            actor=user,
+            on=payload.on or timezone.localdate(),
+            procedure=payload.procedure,
+            power_item=power_item,
+            party=_section(payload.party) or {},
+            violation=_section(payload.violation) or {},
+            basis=_section(payload.basis) or {},
+            benchmark=_section(payload.benchmark),
+        )
+    except services.RuleViolation as exc:
+        findings = [{"path": "body.power", **f} for f in exc.findings]
+        return Status(422, error_body(422, "rule_violation", exc.messages[0], findings))
     return Status(201, _detail_out(case, user))
 
 
@@ -609,7 +615,20 @@ class DisclosureWithdrawnIn(StepBase):
 
 
 class ClosedIn(StepBase):
+    """结案 (CLOSE-conditions): ``reason`` (the format's ``closed.reason``) and, in the
+    general procedure, ``approved_by`` — the organ head's officer id (结案审批)."""
+
     step: Literal["closed"]
+    reason: str | None = Field(default=None, min_length=1, max_length=2000)
+    approved_by: OfficerId | None = None
+
+
+class RegistrationRefusedIn(StepBase):
+    """不予立案 (REG-decision): the reasons and the approving organ head's officer id."""
+
+    step: Literal["registration_refused"]
+    reason: str = Field(min_length=1, max_length=2000)
+    approved_by: OfficerId | None = None
 
 
 STEP_SCHEMAS: tuple[type[StepBase], ...] = (
@@ -638,6 +657,7 @@ STEP_SCHEMAS: tuple[type[StepBase], ...] = (
     DisclosureWithdrawnIn,
     ClosedIn,
     RemedyFiledIn,
+    RegistrationRefusedIn,
 )
 STEP_NAMES = frozenset(s.model_fields["step"].annotation.__args__[0] for s in STEP_SCHEMAS)  # type: ignore[union-attr]
 
@@ -687,7 +707,8 @@ StepIn = Annotated[
     | DecisionChangedIn
     | DisclosureWithdrawnIn
     | ClosedIn
-    | RemedyFiledIn,
+    | RemedyFiledIn
+    | RegistrationRefusedIn,
     Field(discriminator="step"),
     WrapValidator(_untagged),
 ]

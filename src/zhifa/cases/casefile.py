@@ -313,6 +313,16 @@ def _party(case: Case) -> dict[str, Any]:
     return party
 
 
+def _power_kind(case: Case) -> dict[str, str]:
+    """The format's ``power_kind`` (POWER-kind): an imported case keeps the one it was
+    imported with; otherwise the category of the case's power item."""
+    if case.power_kind:
+        return {"power_kind": case.power_kind}
+    if case.power_item is not None:
+        return {"power_kind": case.power_item.category}
+    return {}
+
+
 def step_document(step: str, on: dt.date, data: dict[str, Any]) -> dict[str, Any]:
     return {"step": step, "on": on.isoformat(), **data}
 
@@ -371,6 +381,7 @@ def build_document(
         "settings": settings,
         "agency": _agency(case, powers),
         "power": case.power,
+        **_power_kind(case),
         "party": _party(case),
         "violation": case.violation,
         "basis": case.basis,

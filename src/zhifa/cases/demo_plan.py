@@ -455,8 +455,9 @@ class Case:
     def disclose(self, gap: int) -> Case:
         return self.step("disclosed", gap)
 
-    def close(self, gap: int) -> Case:
-        return self.step("closed", gap)
+    def close(self, gap: int, reason: str) -> Case:
+        """结案 with its reason, approved and recorded by the head 刘洋 (CLOSE-conditions)."""
+        return self.step("closed", gap, "head", reason=reason, approved_by=Ref("liu"))
 
     def until_review(self, fine: int, collective: bool = False) -> Case:
         """Registration to the passed legal review (about three weeks), after the
@@ -644,7 +645,7 @@ def _city(p: Planner) -> Iterator[CasePlan]:
             .until_served(70000)
             .disclose(3)
             .pay(4, 70000)
-            .close(3)
+            .close(3, "performed")
             .act("archive", 2)
         ),
         idle=40,
@@ -697,7 +698,7 @@ def _city(p: Planner) -> Iterator[CasePlan]:
             .review(2)
             .decide(1, [], None, outcome="no_penalty")
             .serve(1)
-            .close(3)
+            .close(3, "no_penalty")
         ),
         idle=8,
     )
@@ -856,7 +857,7 @@ def _county(p: Planner) -> Iterator[CasePlan]:
             )
             .step("served", 0, "officer.county", method="on_the_spot", signed_by="recipient")
             .step("disclosed", 2, "officer.county")
-            .step("closed", 1, "officer.county")
+            .step("closed", 1, "officer.county", reason="performed")
         ),
         idle=9,
     )
@@ -991,6 +992,7 @@ def document(plan: CasePlan, today: date, upto: int | None = None) -> dict[str, 
             "powers": sorted(POWERS[plan.organ]),
         },
         "power": plan.item,
+        "power_kind": "penalty",  # every demo item is a penalty item (POWER-kind)
         "party": dict(plan.party),
         "violation": dict(plan.violation),
         "basis": dict(plan.basis),

@@ -869,10 +869,54 @@ class DisclosedForm(StepForm):
     service = staticmethod(services.mark_disclosed)
 
 
+#: The format's closing reasons (``closed.reason``; CLOSE-conditions).
+CLOSE_REASONS = [
+    ("performed", _("The decision was performed (fine and any late fee paid)")),
+    ("executed", _("The decision was executed (court ruling or coercive execution)")),
+    ("no_penalty", _("No penalty was decided")),
+    ("not_established", _("The violation was not established")),
+    ("transferred", _("The case was transferred")),
+    ("terminated", _("The investigation was terminated")),
+]
+
+
+class _HeadApprovalForm(StepForm):
+    """A step the organ head approves and records: the approver is the head's own
+    registry officer."""
+
+    def setup(self) -> None:
+        self.approver = Officer.objects.filter(user=self.user, organ_id=self.case.organ_id).first()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.approver is None and self.case.procedure == "general":
+            self.add_error(None, _("Your account is not linked to an officer of the registry."))
+        return data
+
+
 @registered_step
-class ClosedForm(StepForm):
+class ClosedForm(_HeadApprovalForm):
     step = "closed"
     service = staticmethod(services.close_case)
+    reason = forms.ChoiceField(label=_("reason for closing"), choices=CLOSE_REASONS)
+
+    def fields_for_service(self) -> dict[str, Any]:
+        approver = self.approver if self.case.procedure == "general" else None
+        return {"reason": self.cleaned_data["reason"], "approved_by": approver}
+
+
+@registered_step
+class RegistrationRefusedForm(_HeadApprovalForm):
+    step = "registration_refused"
+    service = staticmethod(services.refuse_registration)
+    reason = forms.CharField(
+        label=_("reasons for not registering"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def fields_for_service(self) -> dict[str, Any]:
+        return {"reason": self.cleaned_data["reason"], "approved_by": self.approver}
 
 
 @registered_step

@@ -41,6 +41,7 @@ STEP_LABELS: dict[str, Any] = {
     "disclosure_withdrawn": _("Disclosure withdrawn"),
     "closed": _("Case closed"),
     "remedy_filed": _("Reconsideration or litigation by the party"),
+    "registration_refused": _("Registration refused"),
 }
 
 

@@ -86,6 +86,15 @@ class Case(models.Model):
         related_name="cases",
     )
     power = models.CharField(_("power ID"), max_length=64, help_text=_("The format's power id."))
+    power_kind = models.CharField(
+        _("power kind"),
+        max_length=16,
+        blank=True,
+        help_text=_(
+            "Imported cases: the format's power_kind as imported (a case opened here takes "
+            "it from its power item)."
+        ),
+    )
     party_type = models.CharField(_("party type"), max_length=16, choices=PartyType.choices)
     party_name = models.CharField(_("party name"), max_length=255)
     party_birth_date = models.DateField(_("birth date"), null=True, blank=True)

@@ -145,6 +145,7 @@ STEP_STATUS: dict[str, str] = {
     "court_application": CaseStatus.EXECUTION,
     "remedy_filed": CaseStatus.EXECUTION,
     "closed": CaseStatus.CLOSED,
+    "registration_refused": CaseStatus.CLOSED,
 }
 
 #: Which role a field's officers take on the case.
@@ -207,23 +208,19 @@ def _check_people(
     if step == "registered" and actor.role != Role.ORGAN_HEAD:
         raise PermissionDenied(_("Only an organ head approves the registration of a case."))
     if step in ("registered", "investigation"):
-        # APL 64(4): the hearing host is not an investigator of the case; APL 58: the
-        # legal reviewer is not one either; the approver of the decision does not
-        # investigate the case he decides — checked both ways (here when the
-        # investigator is named after the others acted).
-        separated = {
-            r.ref
-            for r in rows
-            if r.role in (OfficerRole.HOST, OfficerRole.REVIEWER, OfficerRole.APPROVER)
-        }
+        # APL 64(4): the hearing host is not an investigator of the case; the approver
+        # of the decision does not investigate the case he decides — checked both ways
+        # (here when the investigator is named after the others acted). The legal
+        # reviewer is the rules engine's (REVIEW-independent), refused with its ID.
+        separated = {r.ref for r in rows if r.role in (OfficerRole.HOST, OfficerRole.APPROVER)}
         for field, officer in named:
             if field in ("by", "officers") and officer_ref(officer) in separated:
                 raise ValidationError(
                     {
                         field: [
                             _(
-                                "%(officer)s is the case's hearing host, legal reviewer or "
-                                "approver and may not investigate it."
+                                "%(officer)s is the case's hearing host or approver and "
+                                "may not investigate it."
                             )
                             % {"officer": officer}
                         ]
@@ -237,8 +234,6 @@ def _check_people(
         reviewer = fields.get("reviewer")
         if not isinstance(reviewer, Officer) or not reviewer_qualified(reviewer):
             raise ValidationError(_("Only a qualified legal reviewer may review the case."))
-        if officer_ref(reviewer) in investigators:
-            raise ValidationError(_("An investigator of the case may not review it."))
         if actor.role != Role.LEGAL_REVIEWER or reviewer.user_id != actor.pk:
             raise PermissionDenied(_("The legal review is recorded by the reviewer."))
     if step in ("seizure", "seizure_extended"):
@@ -248,6 +243,13 @@ def _check_people(
             raise ValidationError(
                 _("A seizure and its extension are approved by an organ head (ACL 18, 25).")
             )
+    if step in ("closed", "registration_refused") and "approved_by" in fields:
+        # 结案审批 / 不予立案审批: the head approves and records it; whether the
+        # approval is there at all is the engine's (CLOSE-conditions, REG-decision).
+        approver = fields.get("approved_by")
+        user = approver.user if isinstance(approver, Officer) else None
+        if user is None or user.role != Role.ORGAN_HEAD or user.pk != actor.pk:
+            raise PermissionDenied(_("The organ head who approves it records it."))
     if step == "decision":
         approver = fields.get("approved_by")
         if not isinstance(approver, Officer):
@@ -418,7 +420,11 @@ def add_step(
     with the step.
     """
     with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("organ__region").get(pk=case.pk)
+        locked = (
+            Case.objects.select_for_update()
+            .select_related("organ__region", "power_item")
+            .get(pk=case.pk)
+        )
         # Everything the checks and the document read, once, under the lock.
         stored = list(CaseStep.objects.filter(case=locked).order_by("index"))
         count = len(stored)
@@ -586,6 +592,12 @@ def open_case(
             validate_document(document)
         except InvalidCaseFile as exc:
             raise _invalid(exc) from exc
+        # Case-level block rules (e.g. POWER-kind: a penalty case under a licensing
+        # item) refuse the case when it is opened; the transaction writes nothing.
+        opened = audit(CaseFile.from_dict(document), on, database_calendar())
+        errors = [f for f in opened.findings if f.severity == "error" and f.step is None]
+        if errors:
+            raise RuleViolation(errors)
         append_entry(
             actor=actor,
             organ=organ,
@@ -756,7 +768,16 @@ def record_legal_review(
     reviewer: Officer,
     result: str,
     expected_steps: int,
+    checklist: Mapping[str, str] | None = None,
+    opinion: str | None = None,
 ) -> CaseStep:
+    """The review's ``checklist`` ({item: "ok" | "problem"}) and ``opinion`` go into the
+    step, so the engine judges them (REVIEW-findings-hold)."""
+    extra: dict[str, Any] = {}
+    if checklist is not None:
+        extra["checklist"] = dict(checklist)
+    if opinion:
+        extra["opinion"] = opinion
     return add_step(
         case,
         "legal_review",
@@ -765,6 +786,7 @@ def record_legal_review(
         expected_steps=expected_steps,
         reviewer=reviewer,
         result=result,
+        **extra,
     )
 
 
@@ -1062,8 +1084,43 @@ def record_remedy(
     )
 
 
-def close_case(case: Case, *, actor: User, on: dt.date, expected_steps: int) -> CaseStep:
-    return add_step(case, "closed", actor=actor, on=on, expected_steps=expected_steps)
+def close_case(
+    case: Case,
+    *,
+    actor: User,
+    on: dt.date,
+    expected_steps: int,
+    reason: str | None = None,
+    approved_by: Officer | None = None,
+) -> CaseStep:
+    """结案: ``reason`` (the format's ``closed.reason``) and, in the general procedure,
+    the organ head who approves the closure (结案审批); the engine refuses a closure
+    without a lawful ending or without the approval (CLOSE-conditions)."""
+    fields: dict[str, Any] = {}
+    if reason:
+        fields["reason"] = reason
+    if approved_by is not None:
+        fields["approved_by"] = approved_by
+    return add_step(case, "closed", actor=actor, on=on, expected_steps=expected_steps, **fields)
+
+
+def refuse_registration(
+    case: Case,
+    *,
+    actor: User,
+    on: dt.date,
+    expected_steps: int,
+    reason: str,
+    approved_by: Officer | None = None,
+) -> CaseStep:
+    """不予立案: the organ head refuses to register the case source, with reasons
+    (REG-decision); it ends the case source."""
+    fields: dict[str, Any] = {"reason": reason}
+    if approved_by is not None:
+        fields["approved_by"] = approved_by
+    return add_step(
+        case, "registration_refused", actor=actor, on=on, expected_steps=expected_steps, **fields
+    )
 
 
 # --- archiving (归档) ----------------------------------------------------------------------
@@ -1186,6 +1243,7 @@ def import_document(
             procedure=document["procedure"],
             power_item=organ.power_items.filter(code=power).first(),
             power=power,
+            power_kind=document.get("power_kind") or "",
             party_type=party["type"],
             party_name=party["name"],
             party_birth_date=_date_or_none(party.get("birth_date")),
@@ -1737,4 +1795,5 @@ STEP_SERVICES: dict[str, Callable[..., CaseStep]] = {
     "disclosure_withdrawn": withdraw_disclosure,
     "closed": close_case,
     "remedy_filed": record_remedy,
+    "registration_refused": refuse_registration,
 }

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 #: decision (APL 57), the collective discussion (APL 57(2): 行政机关负责人集体讨论), a
 #: deferral (APL 66), the preservation of evidence by registration and its decision
 #: (APL 56: 经行政机关负责人批准，可以先行登记保存); a change of the decision is recorded
-#: by the head who answers for the decision.
+#: by the head who answers for the decision; the refusal to register (不予立案审批) and
+#: the closure (结案审批) are approved by the head (REG-decision, CLOSE-conditions).
 HEAD_STEPS = frozenset(
     {
         "registered",
@@ -35,6 +36,8 @@ HEAD_STEPS = frozenset(
         "decision_changed",
         "preservation",
         "preservation_decided",
+        "registration_refused",
+        "closed",
     }
 )
 #: How a change ends the decision's effect: a revoked or void decision is no longer
@@ -78,7 +81,7 @@ def procedural_next_steps(
     then not executed (ACL 39), so only the withdrawal of its publication and the closing
     are offered."""
     done = set(steps)
-    if "closed" in done or suspended:
+    if "closed" in done or "registration_refused" in done or suspended:
         return []
     if transfer == "pending":
         return []
@@ -87,7 +90,7 @@ def procedural_next_steps(
     decided = "decision" in done and transfer not in ("rejected", "returned")
     if not decided:
         if procedure == "general" and "registered" not in done:
-            return ["registered"]
+            return ["registered", "registration_refused"]
         offered = ["investigation"]
         if procedure == "general":
             if _open(steps, "preservation", ["preservation_decided"]):

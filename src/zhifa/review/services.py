@@ -247,6 +247,8 @@ def complete_review(
             reviewer=reviewer,
             result=result,
             expected_steps=case.steps.count(),
+            checklist={c: "ok" if i["ok"] else "problem" for c, i in items.items()},
+            opinion=text,
         )
         locked.status = result
         locked.reviewer = reviewer

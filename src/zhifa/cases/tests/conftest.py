@@ -183,6 +183,23 @@ class Walker:
             result="passed",
         )
 
+    def close(self, on: str) -> Any:
+        """Serve the decision on its day, the fine paid on ``on`` and the case closed by
+        the head the same day (CLOSE-conditions: performed, approved)."""
+        decided = self.case.steps.filter(step="decision").order_by("-index").first()
+        assert decided is not None
+        self(services.serve_decision, on=decided.on, method="direct", signed_by="recipient")
+        fine = sum(p.get("amount", 0) for p in decided.data["penalties"] if p["type"] == "fine")
+        if fine:
+            self(services.record_payment, on=D(on), amount=fine)
+        return self(
+            services.close_case,
+            actor=self.p.head_user,
+            on=D(on),
+            reason="performed",
+            approved_by=self.p.head,
+        )
+
     def decide(self, penalties: list[dict[str, Any]] = FINE, on: str = "2026-03-27") -> Any:
         return self(
             services.issue_decision,

@@ -111,7 +111,7 @@ def test_a_general_case_from_opening_to_closure(
     assert case["steps"] == [] and case["suspended"] is False
     assert case["next_steps"] == []  # an officer does not register; the head does
     api = Api(case["id"], people)
-    assert api.detail(api.head)["next_steps"] == ["registered"]
+    assert api.detail(api.head)["next_steps"] == ["registered", "registration_refused"]
 
     # The organ head acts with a personal API token (no session, CSRF enforced).
     token_head = Client(enforce_csrf_checks=True, **_bearer(people.head_user))
@@ -161,7 +161,8 @@ def test_a_general_case_from_opening_to_closure(
     api.ok(api.officer, "served", "2026-03-30")
     api.ok(api.officer, "disclosed", "2026-04-01")
     api.ok(api.officer, "paid", "2026-04-03", amount=150000)
-    closed = api.ok(api.officer, "closed", "2026-04-10")
+    # CLOSE-conditions: performed, the closure approved and recorded by the head.
+    closed = api.ok(api.head, "closed", "2026-04-10", reason="performed", approved_by=p.head.pk)
     assert closed["index"] == 10
 
     detail = api.detail()

@@ -29,7 +29,7 @@ def _closed(walk: Walker) -> Case:
     walk(services.serve_decision, on=D("2026-03-30"))
     walk(services.mark_disclosed, on=D("2026-04-01"))
     walk(services.record_payment, on=D("2026-04-03"), amount=150000)
-    walk(services.close_case, on=D("2026-04-10"))
+    walk(services.close_case, actor=walk.p.head_user, on=D("2026-04-10"), approved_by=walk.p.head)
     return walk.case
 
 
@@ -78,7 +78,7 @@ def _closed_after_registration(walk: Walker) -> Case:
     walk(services.serve_decision, on=D("2026-03-30"))
     walk(services.mark_disclosed, on=D("2026-04-01"))
     walk(services.record_payment, on=D("2026-04-03"), amount=150000)
-    walk(services.close_case, on=D("2026-04-10"))
+    walk(services.close_case, actor=walk.p.head_user, on=D("2026-04-10"), approved_by=walk.p.head)
     return walk.case
 
 

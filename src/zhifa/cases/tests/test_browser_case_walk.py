@@ -250,7 +250,7 @@ def test_a_general_case_from_opening_to_archive_in_the_browser(
     decision_number = f"嘉市监罚〔{today.year}〕1号"
     assert decision_number in decided
 
-    # The officer serves the decision, records the payment, the disclosure, the closure.
+    # The officer serves the decision, records the payment and the disclosure.
     def direct_service(page: Page) -> None:
         page.select_option("#id_method", "direct")
         page.select_option("#id_signed_by", "recipient")
@@ -258,7 +258,14 @@ def test_a_general_case_from_opening_to_archive_in_the_browser(
     take_step(officer, pk, "served", fill=direct_service, today=today)
     take_step(officer, pk, "paid", fill=lambda page: page.fill("#id_amount", "150000"), today=today)
     take_step(officer, pk, "disclosed", today=today)
-    take_step(officer, pk, "closed", today=today)
+    # The head approves the closure (结案审批, CLOSE-conditions): the fine was paid.
+    take_step(
+        head,
+        pk,
+        "closed",
+        fill=lambda page: page.select_option("#id_reason", "performed"),
+        today=today,
+    )
 
     # Archiving (归档) ends the procedure.
     officer.goto(f"/cases/{pk}/")

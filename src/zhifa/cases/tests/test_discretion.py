@@ -88,10 +88,18 @@ def test_fine_above_article_maximum_is_refused_even_with_a_reason(
         by=[people.o1, people.o2],
     )
     walk.investigate()
+    # APL-basis-range on the notice (issue #11): 600,000 above the 500,000 maximum is
+    # refused when it is notified.
+    with refused_rule("APL-basis-range"):
+        walk(
+            services.serve_prior_notice,
+            on=D("2026-03-16"),
+            intended=[{"type": "fine", "amount": 600000}],
+        )
     walk(
         services.serve_prior_notice,
         on=D("2026-03-16"),
-        intended=[{"type": "fine", "amount": 600000}],
+        intended=[{"type": "fine", "amount": 500000}],
     )
     walk(services.record_statement, on=D("2026-03-18"))
     walk.review()

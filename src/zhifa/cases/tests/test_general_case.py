@@ -27,7 +27,7 @@ def test_a_general_case_from_source_to_closure(walk: Walker) -> None:
     walk(services.serve_decision, on=D("2026-03-30"))
     walk(services.mark_disclosed, on=D("2026-04-01"))
     walk(services.record_payment, on=D("2026-04-03"), amount=150000)
-    walk(services.close_case, on=D("2026-04-10"))
+    walk(services.close_case, actor=walk.p.head_user, on=D("2026-04-10"), approved_by=walk.p.head)
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
     assert [s.step for s in case.steps.all()] == [
@@ -64,7 +64,7 @@ def test_a_general_case_from_source_to_closure(walk: Walker) -> None:
 def test_a_closed_case_takes_no_more_steps(walk: Walker) -> None:
     walk.until_review()
     walk.decide()
-    walk(services.close_case, on=D("2026-04-10"))
+    walk.close("2026-04-10")
     with pytest.raises(ValidationError) as refused:
         walk(services.mark_disclosed, on=D("2026-04-11"))
     assert refused.value.code == "closed"

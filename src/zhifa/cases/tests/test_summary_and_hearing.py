@@ -57,7 +57,7 @@ def test_a_summary_case_on_the_spot(
     walk(services.serve_decision, on=D("2026-03-02"), method="on_the_spot")
     walk(services.record_payment, on=D("2026-03-05"), amount=1000)
     walk(services.mark_disclosed, on=D("2026-03-06"))
-    walk(services.close_case, on=D("2026-03-09"))
+    walk(services.close_case, actor=walk.p.head_user, on=D("2026-03-09"), approved_by=walk.p.head)
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
     result = audit_document(export_document(case, D("2026-04-01")), calendar=database_calendar())

@@ -154,7 +154,7 @@ def test_no_step_while_suspended_and_no_suspension_once_decided(walk: Walker) ->
         services.suspend_case(walk.case, actor=walk.p.head_user, on=D("2026-03-28"), reason="x")
     assert refused.value.code == "decided"
     assert (counts(), Suspension.objects.count()) == before
-    walk(services.close_case, on=D("2026-03-29"))
+    walk.close("2026-03-29")
     # A suspension left open on a closed case (e.g. imported) is not resumed.
     Suspension.objects.create(
         case=walk.case, start=D("2026-03-29"), reason="x", actor=walk.p.head_user

@@ -118,7 +118,7 @@ def test_a_suspected_crime_transferred_to_the_judicial_organs(criminal_walk: Wal
     assert case.status == CaseStatus.TRANSFERRED
     assert Entry.objects.filter(action="case.transfer_result", organ=case.organ).count() == 1
     assert next_steps(case, walk.p.head_user) == ["closed"]
-    walk(services.close_case, on=D("2026-03-13"))
+    walk(services.close_case, actor=walk.p.head_user, on=D("2026-03-13"), approved_by=walk.p.head)
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
     call_command("records", "verify")  # exits 1 (SystemExit) when a chain is broken
@@ -238,7 +238,7 @@ def test_an_organ_head_of_another_organ_cannot_transfer(
 def test_a_closed_case_is_not_transferred(walk: Walker) -> None:
     walk.until_review()
     walk.decide()  # an undecided case is not closed (the order of the procedure)
-    walk(services.close_case, on=D("2026-03-28"))
+    walk.close("2026-03-28")
     before = _written()
     with pytest.raises(ValidationError) as refused:
         _transfer(walk, on=D("2026-03-29"))

@@ -81,7 +81,8 @@ def test_a_general_case_through_the_pages(
     step_ok(officer, case, "served", on="2026-03-30", method="direct", signed_by="recipient")
     step_ok(officer, case, "disclosed", on="2026-04-01")
     step_ok(officer, case, "paid", on="2026-04-03", amount="150000")
-    step_ok(officer, case, "closed", on="2026-04-10")
+    # CLOSE-conditions: the head approves and records the closure, with its reason.
+    step_ok(client_for(people.head_user), case, "closed", on="2026-04-10", reason="performed")
 
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
@@ -163,7 +164,7 @@ def test_a_summary_case_through_the_pages(organ_a: Any, power_item: Any, people:
     step_ok(officer, case, "served", on="2026-03-02", method="on_the_spot", signed_by="recipient")
     step_ok(officer, case, "paid", on="2026-03-05", amount="1000")
     step_ok(officer, case, "disclosed", on="2026-03-06")
-    step_ok(officer, case, "closed", on="2026-03-09")
+    step_ok(officer, case, "closed", on="2026-03-09", reason="performed")
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED and case.procedure == "summary"
     result = audit_document(export_document(case, D("2026-04-01")), calendar=database_calendar())

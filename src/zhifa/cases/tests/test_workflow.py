@@ -13,7 +13,15 @@ from .conftest import D, People, Walker
 
 
 def test_general_case_is_registered_first() -> None:
-    assert procedural_next_steps("general", [], suspended=False) == ["registered"]
+    # REG-decision: a case source is registered or refused (不予立案).
+    assert procedural_next_steps("general", [], suspended=False) == [
+        "registered",
+        "registration_refused",
+    ]
+
+
+def test_a_refused_case_source_offers_nothing() -> None:
+    assert procedural_next_steps("general", ["registration_refused"], suspended=False) == []
 
 
 def test_prior_notice_opens_the_party_s_rights_and_the_decision() -> None:
@@ -64,7 +72,7 @@ def test_summary_case_needs_no_registration() -> None:
 def test_next_steps_are_those_of_the_user_s_role(walk: Walker, people: People) -> None:
     case = walk.case
     assert next_steps(case, people.officer_user) == []
-    assert next_steps(case, people.head_user) == ["registered"]
+    assert next_steps(case, people.head_user) == ["registered", "registration_refused"]
     walk(services.register_case, actor=people.head_user, on=D("2026-03-03"), by=[people.o1])
     walk.investigate()
     walk.notify()

@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from zhifa.accounts.models import Role
-from zhifa.cases import services as case_services
 from zhifa.core.testing import make_user
 from zhifa.records.models import Entry
 from zhifa.review import services
@@ -63,7 +62,7 @@ def test_a_decided_case_cannot_be_submitted(walk) -> None:
 def test_a_closed_case_cannot_be_submitted(walk) -> None:
     walk.until_review()
     walk.decide()
-    walk(case_services.close_case, on=D("2026-04-10"))
+    walk.close("2026-04-10")
     with pytest.raises(ValidationError):
         services.submit_for_review(
             walk.case, actor=walk.p.officer_user, on=D("2026-04-11"), note="拟处理意见"

@@ -177,6 +177,11 @@ class Step:
     kind: str | None = None
     decided_on: dt.date | None = None
     head_appeared: bool | None = None
+    #: ``legal_review.checklist`` (additive): item → ``ok`` | ``problem``, in file order
+    checklist: tuple[tuple[str, str], ...] = ()
+    opinion: str | None = None
+    #: ``closed.reason`` / ``registration_refused.reason`` (additive)
+    reason: str | None = None
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Step":
@@ -209,6 +214,10 @@ class Step:
 
 def _penalty(d: Mapping[str, Any]) -> Penalty:
     return Penalty(type=d["type"], amount=d.get("amount"))
+
+
+def _checklist(items: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    return tuple((str(k), str(v)) for k, v in items.items())
 
 
 def _penalties(items: Any) -> tuple[Penalty, ...]:
@@ -254,6 +263,9 @@ _STEP_FIELDS: dict[str, Any] = {
     "kind": None,
     "decided_on": _date,
     "head_appeared": None,
+    "checklist": _checklist,
+    "opinion": None,
+    "reason": None,
 }
 _STEP_DEFAULTS: dict[str, Any] = {
     f.name: f.default for f in fields(Step) if f.default is not MISSING
@@ -269,6 +281,9 @@ class CaseFile:
     steps: tuple[Step, ...]
     procedure: str | None = None
     power: str | None = None
+    #: ``power_kind`` (additive): the category of the power item (``penalty``,
+    #: ``licensing`` …, the catalogue's PowerItem.category); None when the file omits it
+    power_kind: str | None = None
     violation: Violation | None = None
     basis: Basis | None = None
     benchmark: Benchmark | None = None
@@ -312,6 +327,7 @@ class CaseFile:
                 ),
             ),
             power=d.get("power"),
+            power_kind=d.get("power_kind"),
             party=Party(
                 type=party["type"],
                 name=party["name"],

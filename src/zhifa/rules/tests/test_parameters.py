@@ -86,7 +86,8 @@ def test_rules_apply_only_from_the_date_their_version_took_effect(
     clean_case: dict[str, Any],
 ) -> None:
     """The same case five years earlier: the 2021 APL rules were not yet in force, so
-    they give nothing; GB118 (2018) still applies."""
+    they give nothing; GB118 (2018) and the market-regulation procedure rules (2019,
+    REG-decision) still apply."""
 
     def back(value: str) -> str:
         day = D(value)
@@ -96,10 +97,15 @@ def test_rules_apply_only_from_the_date_their_version_took_effect(
         for key in ("on", "served_on", "hearing_on"):
             if key in step:
                 step[key] = back(step[key])
+    for key in ("occurred_on", "discovered_on"):
+        clean_case["violation"][key] = back(clean_case["violation"][key])
     clean_case["steps"][0]["by"] = ["o1", "o2"]
     clean_case["steps"][1]["officers"] = ["o1"]  # one officer: APL-42 would object in 2025
     clean_case["as_of"] = back(clean_case["as_of"])
     document = to_document(audit(CaseFile.from_dict(clean_case)))
-    assert [d["rule"] for d in document["deadlines"]] == ["GB118-disclose-decision"]
+    assert [d["rule"] for d in document["deadlines"]] == [
+        "REG-decision",
+        "GB118-disclose-decision",
+    ]
     assert [f["rule"] for f in document["findings"]] == []
     assert document["amounts"] == {"late_fee": None}

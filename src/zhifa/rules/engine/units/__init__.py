@@ -1,6 +1,15 @@
 """The rule units, one module per section of legal-rules.md. Importing this package
 registers every unit in ``zhifa.rules.engine.catalogue.RULES``."""
 
-from . import data, decision, disclosure, execution, investigation, notice, subjects
+from . import closure, data, decision, disclosure, execution, investigation, notice, subjects
 
-__all__ = ["data", "decision", "disclosure", "execution", "investigation", "notice", "subjects"]
+__all__ = [
+    "closure",
+    "data",
+    "decision",
+    "disclosure",
+    "execution",
+    "investigation",
+    "notice",
+    "subjects",
+]

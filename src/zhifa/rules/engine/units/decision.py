@@ -3,8 +3,20 @@
 from collections.abc import Iterator
 
 from ..casefile import Step
-from ..catalogue import APL, APL_FROM, CQ, JX, Context, DeadlineItem, Item, error, rule, warning
-from ._util import age_on, yuan
+from ..catalogue import (
+    APL,
+    APL_FROM,
+    CQ,
+    GB118,
+    JX,
+    Context,
+    DeadlineItem,
+    Item,
+    error,
+    rule,
+    warning,
+)
+from ._util import age_on, names, names_en, yuan
 from .notice import PENALTY_ZH
 
 ELEMENTS_ZH = {
@@ -225,6 +237,7 @@ def basis_range(ctx: Context) -> Iterator[Item]:
     if basis is None:
         return
     mitigated = ctx.case.benchmark is not None and ctx.case.benchmark.circumstance == "mitigated"
+    yield from _notice_range(ctx)
     for i, step in ctx.penalty_decisions:
         wrong = sorted({p.type for p in step.penalties} - set(basis.penalty_types))
         if wrong:
@@ -256,6 +269,108 @@ def basis_range(ctx: Context) -> Iterator[Item]:
                 f"罚款{yuan(fine)}元低于法定下限{yuan(basis.fine_min)}元，且不属于减轻处罚。",
                 f"The fine of {yuan(fine)} yuan is below the article's minimum of "
                 f"{yuan(basis.fine_min)} yuan and the penalty is not mitigated.",
+            )
+
+
+def _notice_range(ctx: Context) -> Iterator[Item]:
+    """APL-basis-range extended (legal-rules.md §9): the intended penalty of a prior
+    notice obeys the article's types and its maximum fine (APL 4, 5, 44); the minimum
+    is left to the decision (the notice may announce a mitigated penalty)."""
+    basis = ctx.case.basis
+    if basis is None:
+        return
+    citation = APL + "第四条、第五条、第四十四条"
+    for i, step in ctx.indexed("prior_notice"):
+        wrong = sorted({p.type for p in step.intended} - set(basis.penalty_types))
+        if wrong:
+            yield error(
+                "APL-basis-range",
+                i,
+                f"事先告知拟作出的处罚种类中，《{basis.law.strip('《》')}》{basis.article}未规定"
+                + "、".join(PENALTY_ZH[k] for k in wrong)
+                + "。",
+                f"The prior notice intends penalty type(s) the cited article ({basis.article}) "
+                "does not provide: " + ", ".join(wrong) + ".",
+                citation=citation,
+            )
+        fines = [p for p in step.intended if p.type == "fine"]
+        fine = sum(p.amount or 0.0 for p in fines)
+        if fines and basis.fine_max is not None and fine > basis.fine_max:
+            yield error(
+                "APL-basis-range",
+                i,
+                f"事先告知拟罚款{yuan(fine)}元，超过法定上限{yuan(basis.fine_max)}元。",
+                f"The prior notice intends a fine of {yuan(fine)} yuan, above the article's "
+                f"maximum of {yuan(basis.fine_max)} yuan.",
+                citation=citation,
+            )
+
+
+def _investigators(ctx: Context, before: int) -> set[str]:
+    """The case's investigators before step ``before``: the officers the registration
+    assigns (``registered.by``) and those of the investigation steps."""
+    return {
+        o
+        for s in ctx.steps[:before]
+        if s.step in ("registered", "investigation")
+        for o in (*s.by, *s.officers)
+    }
+
+
+@rule(
+    "REVIEW-independent",
+    "block",
+    APL + "第五十八条；" + GB118 + "三",
+    "The legal reviewer of a case is not one of its investigators.",
+    APL_FROM,
+)
+def review_independent(ctx: Context) -> Iterator[Item]:
+    """Refused when it is made, whichever comes second: a review by an officer who
+    investigated the case, or an investigator named who reviewed it."""
+    if not ctx.general:
+        return
+    for i, step in enumerate(ctx.steps):
+        if step.step == "legal_review" and step.reviewer is not None:
+            if step.reviewer in _investigators(ctx, i):
+                yield error(
+                    "REVIEW-independent",
+                    i,
+                    f"法制审核人员{names(ctx.case, [step.reviewer])}是本案的调查人员；"
+                    "法制审核应由法制审核机构人员进行，与办案机构分离。",
+                    f"The legal reviewer {names_en(ctx.case, [step.reviewer])} investigated "
+                    "the case; legal review is done apart from the handling unit.",
+                )
+        elif step.step in ("registered", "investigation"):
+            reviewers = {s.reviewer for _, s in ctx.before(i, "legal_review") if s.reviewer}
+            both = reviewers & {*step.by, *step.officers}
+            if both:
+                yield error(
+                    "REVIEW-independent",
+                    i,
+                    f"{names(ctx.case, both)}是本案的法制审核人员，不得担任本案调查人员。",
+                    f"{names_en(ctx.case, both)} reviewed the case and may not investigate it.",
+                )
+
+
+@rule(
+    "REVIEW-findings-hold",
+    "block",
+    APL + "第五十八条；" + GB118 + "三",
+    "A legal review that marks a checklist item as a problem is not passed.",
+    APL_FROM,
+)
+def review_findings_hold(ctx: Context) -> Iterator[Item]:
+    for i, step in ctx.indexed("legal_review"):
+        problems = [item for item, value in step.checklist if value == "problem"]
+        if step.result == "passed" and problems:
+            yield error(
+                "REVIEW-findings-hold",
+                i,
+                f"法制审核清单中{len(problems)}项存在问题（" + "、".join(problems) + "），"
+                "审核结论不得为通过。",
+                f"The review checklist marks {len(problems)} item(s) as a problem ("
+                + ", ".join(problems)
+                + "); the review cannot be recorded as passed.",
             )
 
 

@@ -272,3 +272,68 @@ def seizure(ctx: Context) -> Iterator[Item]:
             ctx.calendar.add_calendar_days(step.on, lawful + extra),
             ended[0][1].on if ended else None,
         )
+
+
+#: 《市场监督管理行政处罚程序规定》 (总局令第2号, in force 2019-04-01; amended 2021, 2022):
+#: Art. 18 — 15 working days from discovering the lead to decide whether to register,
+#: extendable by 15 with the head's approval; Art. 19/20 — 立案审批表 / 不予立案审批表.
+SAMR_PROCEDURE = "《市场监督管理行政处罚程序规定》"
+SAMR_FROM = "2019-04-01"
+#: Steps that end a case source: registered (立案) or refused (不予立案).
+REGISTRATION_DECISIONS = ("registered", "registration_refused")
+
+
+@rule(
+    "REG-decision",
+    "deadline",
+    APL + "第五十四条；" + SAMR_PROCEDURE + "第十八条、第二十条",
+    "A case source is registered or refused, approved by the head, within the sector's period.",
+    SAMR_FROM,
+)
+def registration_decision(ctx: Context) -> Iterator[Item]:
+    """General procedure: the registration or its refusal (不予立案, with reasons,
+    approved by the organ head) within ``registration_working_days`` (+ an approved
+    extension) from discovery; nothing follows a refusal, and a registered case is not
+    refused afterwards."""
+    if not ctx.general:
+        return
+    violation = ctx.case.violation
+    decisions = ctx.indexed(*REGISTRATION_DECISIONS)
+    if violation is not None:
+        start = violation.discovered_on
+        days = ctx.params.integer("registration_working_days", start) + ctx.params.integer(
+            "registration_extension_working_days", start
+        )
+        yield DeadlineItem(
+            "REG-decision",
+            start,
+            ctx.calendar.add_working_days(start, days),
+            decisions[0][1].on if decisions else None,
+        )
+    for i, step in ctx.indexed("registration_refused"):
+        if not step.approved_by:
+            yield error(
+                "REG-decision",
+                i,
+                "不予立案未记录行政机关负责人批准（不予立案审批表）。",
+                "The refusal to register does not record the organ head's approval.",
+            )
+        if ctx.before(i, "registered"):
+            yield error(
+                "REG-decision",
+                i,
+                "案件已经立案，不能再作出不予立案决定。",
+                "The case is registered already; it cannot be refused registration.",
+            )
+    refusals = ctx.indexed("registration_refused")
+    if refusals:
+        first = refusals[0][0]
+        for i in range(first + 1, len(ctx.steps)):
+            if ctx.steps[i].step == "registration_refused":
+                continue
+            yield error(
+                "REG-decision",
+                i,
+                "该案件线索已决定不予立案，不能再进行后续步骤。",
+                "The case source was refused registration; no further step may follow.",
+            )

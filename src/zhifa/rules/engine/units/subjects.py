@@ -271,3 +271,41 @@ def separation(ctx: Context) -> Iterator[Item]:
                 f"The decision was approved by {names_en(ctx.case, [step.approved_by])}, who "
                 "investigated the case; investigation and decision must be kept apart.",
             )
+
+
+#: ``power_kind`` values (the catalogue's PowerItem.category) in Chinese.
+POWER_KIND_ZH = {
+    "penalty": "行政处罚",
+    "licensing": "行政许可",
+    "coercion": "行政强制",
+    "inspection": "行政检查",
+    "levy": "行政征收",
+    "confirmation": "行政确认",
+    "adjudication": "行政裁决",
+    "payment": "行政给付",
+    "other": "其他行政权力",
+}
+
+
+@rule(
+    "POWER-kind",
+    "block",
+    APL + "第三十八条",
+    "A penalty case exercises a penalty power item (行政处罚类).",
+    APL_FROM,
+)
+def power_kind(ctx: Context) -> Iterator[Item]:
+    """A penalty without a basis in a penalty power is void (APL 38): a licensing,
+    inspection or other power item cannot ground a penalty case. Judged only when the
+    file says the item's kind (``power_kind``, additive)."""
+    kind = ctx.case.power_kind
+    if kind is None or kind == "penalty":
+        return
+    yield error(
+        "POWER-kind",
+        None,
+        f"本案权力事项“{ctx.case.power}”属于{POWER_KIND_ZH.get(kind, kind)}类，"
+        "不是行政处罚类权力事项，不能作为行政处罚案件的依据。",
+        f"The case's power item “{ctx.case.power}” is of the kind {kind}, not a penalty "
+        "power item; it cannot ground a penalty case.",
+    )
