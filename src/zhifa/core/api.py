@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, SessionAuth
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
 from ninja.utils import check_csrf
 
 logger = logging.getLogger(__name__)
@@ -67,14 +68,15 @@ class CsrfFailed(Exception):
     """A session-authenticated unsafe request without a valid CSRF token."""
 
 
-class SessionCsrfAuth(SessionAuth):
+class SessionAuth(NinjaSessionAuth):
     """The session cookie of a logged-in user, with Django's CSRF check for unsafe
-    methods. Authentication is decided first: a request without a logged-in session
-    (and without a Bearer token, tried before) is unauthenticated (401) and never
-    reaches the CSRF check, which only protects what a session may do; a logged-in
-    session without a valid token is refused with the API's error shape (403
-    ``forbidden``, a message saying what is missing) instead of django-ninja's English
-    "CSRF check Failed"."""
+    methods (named like django-ninja's class: the name is the OpenAPI security scheme's).
+
+    Authentication is decided first: a request without a logged-in session (and without
+    a Bearer token, tried before) is unauthenticated (401) and never reaches the CSRF
+    check, which only protects what a session may do; a logged-in session without a
+    valid token is refused with the API's error shape (403 ``forbidden``, a message
+    saying what is missing) instead of django-ninja's English "CSRF check Failed"."""
 
     def _get_key(self, request: HttpRequest) -> str | None:
         if not request.user.is_authenticated:
@@ -95,7 +97,7 @@ api = NinjaAPI(
         "Every call sees exactly what its user may see. Every error has the shape of ErrorOut."
     ),
     urls_namespace="api-v1",
-    auth=[TokenAuth(), SessionCsrfAuth()],
+    auth=[TokenAuth(), SessionAuth()],
     docs_url="/docs",
 )
 
