@@ -154,6 +154,16 @@ class Case(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id} {self.party_name}"
 
+    def record_evidence_refusal(self) -> str | None:
+        """Evidence is added until the case is archived (a closed case still takes it):
+        the archive's SM3 digest seals the case file as it was then."""
+        if self.archived_on is None:
+            return None
+        return str(
+            _("Case %(number)s was archived on %(day)s; no evidence can be added to it.")
+            % {"number": self.case_id, "day": self.archived_on.isoformat()}
+        )
+
 
 class CaseStep(models.Model):
     """One step of the case, as the format's ``steps`` spell it."""

@@ -31,6 +31,7 @@ from zhifa.accounts.models import ORGAN_ROLES, Role
 from zhifa.catalogue.models import Circumstance
 from zhifa.catalogue.services import bands_in_force
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped, visible_organs
+from zhifa.core.validation import parse_id
 from zhifa.records.models import Entry, Evidence
 from zhifa.records.presentation import entry_rows
 from zhifa.records.services import EVIDENCE_ROLES
@@ -171,8 +172,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     organ = request.GET.get("organ", "") if regional else ""
     organ_error = ""
     if organ:
-        if organ.isdigit() and int(organ) in {o.pk for o in organs}:
-            cases = cases.filter(organ_id=int(organ))
+        organ_pk = parse_id(organ)
+        if organ_pk is not None and organ_pk in {o.pk for o in organs}:
+            cases = cases.filter(organ_id=organ_pk)
         else:
             organ_error = _("Organ: choose one of the organs of your region.")
             organ = ""
@@ -244,9 +246,9 @@ def case_open(request: HttpRequest) -> HttpResponse:
                 return redirect("cases:detail", pk=case.pk)
     else:
         initial: dict[str, Any] = {}
-        chosen = request.GET.get("power_item", "")
-        if chosen.isdigit():
-            item = power_items_for(user.organ, timezone.localdate()).filter(pk=int(chosen)).first()
+        chosen = parse_id(request.GET.get("power_item", ""))
+        if chosen is not None:
+            item = power_items_for(user.organ, timezone.localdate()).filter(pk=chosen).first()
             if item is not None:
                 initial = basis_prefill(item, timezone.localdate())
         form = OpenCaseForm(organ=user.organ, initial=initial)
@@ -336,7 +338,7 @@ def case_context(
         "rows": _timeline(user, case),
         "evidence": list(evidence),
         "object_type": "cases.case",
-        "can_add_evidence": user.role in EVIDENCE_ROLES,
+        "can_add_evidence": user.role in EVIDENCE_ROLES and case.archived_on is None,
         "transfers": transfers,
         "can_transfer": workflow.may_transfer(case, user),
         "can_reply": user.role in ACT_ROLES,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from zhifa.accounts.models import Role
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped, visible_organs
+from zhifa.core.validation import parse_id
 from zhifa.registry.tabular import CONTENT_TYPES, FORMATS
 from zhifa.registry.views import apply_service, can_manage, parse_filters
 
@@ -600,9 +601,10 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     organs = enforcing_organs(request.user)
     organ_id = request.GET.get("organ")
     if organ_id:
-        if not organ_id.isdigit():
+        organ_pk = parse_id(organ_id)
+        if organ_pk is None:
             raise Http404
-        organs = organs.filter(pk=int(organ_id))
+        organs = organs.filter(pk=organ_pk)
     data = exchange.export_table(kind, fmt, organs, request.user)
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     stamp = timezone.localdate().isoformat()

@@ -41,7 +41,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def _api_error(request: HttpRequest, status: int) -> JsonResponse | None:
+def _api_error(request: HttpRequest, status: int, message: str = "") -> JsonResponse | None:
     """Errors under /api/ keep the API's JSON shape even when Django raises them."""
     if not request.path.startswith("/api/"):
         return None
@@ -54,7 +54,9 @@ def _api_error(request: HttpRequest, status: int) -> JsonResponse | None:
         404: _("Not found."),
         500: _("An internal error occurred; it has been logged."),
     }
-    return JsonResponse(error_body(status, codes[status], str(messages[status])), status=status)
+    return JsonResponse(
+        error_body(status, codes[status], message or str(messages[status])), status=status
+    )
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -68,7 +70,11 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: the site's 403 page explaining an expired form (Django's own
     page is English and technical); JSON under /api/. The reason is not shown."""
-    return _api_error(request, 403) or render(request, "403_csrf.html", status=403)
+    from .api import csrf_failure_message
+
+    return _api_error(request, 403, csrf_failure_message()) or render(
+        request, "403_csrf.html", status=403
+    )
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

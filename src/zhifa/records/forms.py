@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.accounts.models import User
 
-from .models import EvidenceKind
+from .models import MAX_DURATION_SECONDS, EvidenceKind
 from .targets import evidence_target
 
 
@@ -19,7 +19,9 @@ class CaseChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 class EvidenceForm(forms.Form):
     """An evidence file and the case it belongs to: ``case`` offers the cases of the
     user's organ (anything else is refused on the field); with ``fixed_case`` (the
-    upload reached from the case page) the case is shown, not chosen."""
+    upload reached from the case page) the case is shown, not chosen: the field is
+    disabled, so a posted ``case`` is ignored and the evidence goes to the case the
+    page named."""
 
     case = CaseChoiceField(
         label=_("Case"),
@@ -43,7 +45,13 @@ class EvidenceForm(forms.Form):
     location = forms.CharField(label=_("Location"), max_length=255)
     device_id = forms.CharField(label=_("Device ID"), max_length=100, required=False)
     duration_seconds = forms.IntegerField(
-        label=_("Duration (seconds)"), min_value=1, required=False
+        label=_("Duration (seconds)"),
+        min_value=1,
+        max_value=MAX_DURATION_SECONDS,
+        required=False,
+        error_messages={
+            "max_value": _("A recording lasts at most 24 hours (%(limit_value)s seconds)."),
+        },
     )
 
     def __init__(self, *args: Any, user: User, fixed_case: Any = None, **kwargs: Any) -> None:
@@ -55,6 +63,7 @@ class EvidenceForm(forms.Form):
         if fixed_case is not None:
             case.initial = fixed_case.pk
             case.widget = forms.HiddenInput()
+            case.disabled = True
         field = self.fields["collected_by"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = User.objects.filter(organ_id=user.organ_id, is_active=True).order_by(

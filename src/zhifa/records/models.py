@@ -115,6 +115,13 @@ class EvidenceKind(models.TextChoices):
     VIDEO = "video", _("Video recording")
 
 
+#: The longest recording an evidence item may declare: 24 hours. A body-worn recorder
+#: records one shift, well under a day (the 4 GiB video limit holds an hour or two of
+#: 1080p); a longer duration is a typing error, and the bound keeps the value inside
+#: the column on every database (PostgreSQL ``integer`` ends at 2**31 - 1).
+MAX_DURATION_SECONDS = 24 * 60 * 60
+
+
 class Evidence(models.Model):
     """An evidence file (证据) with its digests. The file is stored under its SM3
     digest and never overwritten; its record entry carries the digests."""

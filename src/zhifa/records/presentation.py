@@ -18,6 +18,8 @@ from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.core.validation import parse_id
+
 from .models import Entry, Evidence
 
 #: A function giving the titles of objects of one type by their IDs (as text); IDs it
@@ -47,7 +49,7 @@ def model_titles(
     """A title source reading ``model`` rows by primary key (one query per page)."""
 
     def load(ids: Collection[str]) -> Mapping[str, str]:
-        pks = [int(i) for i in ids if i.isdigit()]
+        pks = [pk for pk in (parse_id(i, canonical=True) for i in ids) if pk is not None]
         rows = model._default_manager.select_related(*related).filter(pk__in=pks)
         return {str(row.pk): title(row) for row in rows}
 

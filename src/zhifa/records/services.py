@@ -29,7 +29,7 @@ from .canonical import (
     link_hash,
     sm3_hex,
 )
-from .models import Chain, Checkpoint, Entry, Evidence, EvidenceKind
+from .models import MAX_DURATION_SECONDS, Chain, Checkpoint, Entry, Evidence, EvidenceKind
 from .signing import public_key_hex, signing_key
 
 if TYPE_CHECKING:
@@ -306,11 +306,42 @@ def _validate_evidence_metadata(
             add("duration_seconds", _("Only audio and video recordings have a duration."))
         elif duration_seconds <= 0:
             add("duration_seconds", _("The duration must be a positive number of seconds."))
+        elif duration_seconds > MAX_DURATION_SECONDS:
+            add("duration_seconds", duration_too_long_message())
     return errors
 
 
 #: Longest object reference the Entry table stores.
 MAX_OBJECT_FIELD = 64
+
+
+def duration_too_long_message() -> str:
+    return _("A recording lasts at most 24 hours (%(limit_value)s seconds).") % {
+        "limit_value": MAX_DURATION_SECONDS
+    }
+
+
+def attach_refusal(ref: ObjectRef, *, lock: bool = False) -> str | None:
+    """Why no evidence may be attached to the object any more, or ``None``. A model
+    says so with a ``record_evidence_refusal()`` method (an archived case: its file was
+    sealed with its digest); ``lock`` holds the object's row until the transaction
+    ends, so that it cannot be archived while the evidence is recorded."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(ref.object_type)
+    except (LookupError, ValueError):
+        return None
+    if not hasattr(model, "record_evidence_refusal"):
+        return None
+    rows = model._default_manager.all()
+    if lock:
+        rows = rows.select_for_update()
+    try:
+        target = rows.filter(pk=ref.object_id).first()
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return target.record_evidence_refusal() if target is not None else None
 
 
 def check_attachable(actor: User, ref: ObjectRef) -> None:
@@ -350,6 +381,9 @@ def check_attachable(actor: User, ref: ObjectRef) -> None:
         raise ValidationError(
             {"object_id": [_("Write the object's id as %(id)s.") % {"id": str(pk)}]}
         )
+    refusal = attach_refusal(ref)
+    if refusal:
+        raise ValidationError({"object_id": [refusal]})
 
 
 def add_evidence(
@@ -433,6 +467,9 @@ def _record_evidence(
     if organ_id is None:  # add_evidence checked it; keep the type checker informed
         raise RecordError("Evidence needs the actor's organ.")
     with transaction.atomic():
+        refusal = attach_refusal(ObjectRef.of(obj), lock=True) if obj is not None else None
+        if refusal:
+            raise ValidationError({"object_id": [refusal]})
         evidence = Evidence.objects.create(
             organ_id=organ_id,
             kind=kind,

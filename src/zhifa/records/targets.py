@@ -12,6 +12,8 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from django.urls import reverse
 
+from zhifa.core.validation import parse_id
+
 
 @dataclass(frozen=True)
 class EvidenceTarget:
@@ -29,10 +31,10 @@ class EvidenceTarget:
     def links(self, user: Any, object_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
         """``{object_id: (name, url)}`` for the given ids the user may see, in one
         query (the ids that are not canonical primary keys are left out)."""
-        ids = sorted({i for i in object_ids if i.isdigit() and str(int(i)) == i})
-        if not ids:
+        pks = {pk for i in object_ids if (pk := parse_id(i, canonical=True)) is not None}
+        if not pks:
             return {}
-        found = self.choices(user).filter(pk__in=[int(i) for i in ids])
+        found = self.choices(user).filter(pk__in=sorted(pks))
         return {str(obj.pk): (str(obj), self.url(obj)) for obj in found}
 
 

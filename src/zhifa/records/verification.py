@@ -12,6 +12,7 @@ from typing import cast
 from django.db import connection
 from django.db.models import Q
 
+from zhifa.core.validation import parse_id
 from zhifa.registry.models import EnforcementSubject
 
 from . import evidence_files
@@ -72,8 +73,9 @@ def resolve_organ(value: str) -> EnforcementSubject:
     """An organ by primary key, unified social credit code or exact name."""
     value = value.strip()
     query = Q(uscc=value) | Q(name=value)
-    if value.isdigit():
-        query |= Q(pk=int(value))
+    pk = parse_id(value)
+    if pk is not None:
+        query |= Q(pk=pk)
     matches = list(EnforcementSubject.objects.filter(query)[:2])
     if len(matches) != 1:
         raise LookupError(

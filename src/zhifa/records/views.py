@@ -20,7 +20,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from zhifa.accounts.models import Role
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped, visible_organs
-from zhifa.core.validation import DB_MAX_ID
+from zhifa.core.validation import parse_id
 
 from . import evidence_files
 from .canonical import format_time
@@ -85,9 +85,10 @@ def timeline(request: HttpRequest, object_type: str, object_id: str) -> HttpResp
         Evidence.objects.filter(object_type=object_type, object_id=object_id),
         "organ",
     ).prefetch_related("collected_by")
-    if object_type == "records.evidence" and object_id.isdigit():
+    evidence_pk = parse_id(object_id, canonical=True)
+    if object_type == "records.evidence" and evidence_pk is not None:
         evidence = scoped(
-            request.user, Evidence.objects.filter(pk=int(object_id)), "organ"
+            request.user, Evidence.objects.filter(pk=evidence_pk), "organ"
         ).prefetch_related("collected_by")
     evidence_list = list(evidence)
     if not entries and not evidence_list:
@@ -177,9 +178,10 @@ def _evidence_add(request: HttpRequest) -> HttpResponse:
     if chosen:
         # Reached from the case page: the case is fixed and shown; another organ's
         # case (or no case at all) is not found.
-        if not chosen.isdigit() or not 1 <= int(chosen) <= DB_MAX_ID:
+        case_pk = parse_id(chosen)
+        if case_pk is None:
             raise Http404
-        fixed_case = target.choices(user).filter(pk=int(chosen)).first()
+        fixed_case = target.choices(user).filter(pk=case_pk).first()
         if fixed_case is None:
             raise Http404
     if request.method == "POST":
@@ -260,7 +262,8 @@ def published_checkpoints(request: HttpRequest) -> JsonResponse:
     checkpoints = Checkpoint.objects.select_related("organ").order_by("-signed_at", "-pk")
     organ = request.GET.get("organ", "")
     if organ:
-        if not organ.isdigit() or not 1 <= int(organ) <= DB_MAX_ID:
+        organ_pk = parse_id(organ)
+        if organ_pk is None:
             from zhifa.core.api import error_body
 
             return JsonResponse(
@@ -272,7 +275,7 @@ def published_checkpoints(request: HttpRequest) -> JsonResponse:
                 ),
                 status=400,
             )
-        checkpoints = checkpoints.filter(organ_id=int(organ))
+        checkpoints = checkpoints.filter(organ_id=organ_pk)
     return JsonResponse(
         {
             "format": "zhifa-records-checkpoint/1",

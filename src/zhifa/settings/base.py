@@ -29,13 +29,46 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def local_secret_key() -> str:
     """The secret of a local (development or demo) installation: generated at run time
-    into ``VAR_DIR/secret_key`` on first use and kept there (./var/ is not committed)."""
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    into ``VAR_DIR/secret_key`` on first use and kept there (./var/ is not committed).
+
+    The file is only ever readable by its owner: a new key is written to a temporary
+    file created with mode 0600 and moved into place atomically (a reader sees the whole
+    key or none), an empty or blank file is replaced by a new key, and a file others may
+    read is tightened to 0600."""
+    directory = VAR_DIR
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "secret_key"
+    key = _read_secret(path)
+    if key:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+        return key
+    temporary = directory / f".secret_key.{secrets.token_hex(8)}.tmp"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            # A first start: link, so that two processes starting together agree on
+            # the key that the first of them wrote.
+            os.link(temporary, path)
+        except FileExistsError:
+            if not _read_secret(path):  # still blank: replace it
+                os.replace(temporary, path)
+        except OSError:  # no hard links on this file system
+            os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return _read_secret(path)
+
+
+def _read_secret(path: Path) -> str:
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        return ""
 
 
 DEBUG = False

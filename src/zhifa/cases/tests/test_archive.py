@@ -141,3 +141,65 @@ def test_archiving_through_the_api(walk: Walker) -> None:
         f"/api/v1/cases/{case.pk}/archive", {"on": "2026-04-13"}, content_type="application/json"
     )
     assert done.status_code == 200 and done.json()["archived_on"] == "2026-04-13"
+
+
+def _evidence(user: Any, **extra: Any) -> dict[str, Any]:
+    from zhifa.records.tests.files import upload
+
+    return {
+        "file": upload(),
+        "kind": "photo",
+        "title": "补充照片",
+        "collected_by": [user.pk],
+        "collected_at": "2026-04-11T09:30",
+        "location": "嘉兴市南湖区",
+        **extra,
+    }
+
+
+def _evidence_api(user: Any, case: Case) -> dict[str, Any]:
+    return {
+        **_evidence(user, collected_by=[user.username], collected_at="2026-04-11T09:30:00+08:00"),
+        "object_type": "cases.case",
+        "object_id": str(case.pk),
+    }
+
+
+def test_a_closed_case_takes_evidence_until_it_is_archived(walk: Walker) -> None:
+    """Evidence is added to a closed case (until archiving); the archive's SM3 digest
+    seals the case file, so an archived case takes none, on the page (the case field
+    says why) or through the API (``body.object_id``), and its page offers no upload."""
+    from zhifa.records.models import Evidence
+
+    case = _closed(walk)
+    user = walk.p.officer_user
+    officer = client_for(user)
+    add = reverse("records:evidence_add")
+    assert officer.post(f"{add}?case={case.pk}", _evidence(user)).status_code == 302
+    assert officer.post("/api/v1/records/evidence", _evidence_api(user, case)).status_code == 201
+    services.archive_case(case, actor=user, on=D("2026-04-13"))
+    entries = _entries()
+
+    page = officer.post(f"{add}?case={case.pk}", _evidence(user))
+    assert page.status_code == 400
+    assert list(page.context["form"].errors) == ["case"]
+    assert "已于 2026-04-13 归档" in page.content.decode()
+    chosen = officer.post(add, _evidence(user, case=case.pk))
+    assert chosen.status_code == 400 and list(chosen.context["form"].errors) == ["case"]
+    api = officer.post("/api/v1/records/evidence", _evidence_api(user, case))
+    assert api.status_code == 400
+    assert [e["path"] for e in api.json()["errors"]] == ["body.object_id"]
+    assert Evidence.objects.count() == 2 and _entries() == entries
+    case_page = officer.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert f"{add}?case={case.pk}" not in case_page
+
+
+def test_the_service_refuses_evidence_on_an_archived_case(walk: Walker) -> None:
+    from zhifa.records.services import add_evidence
+    from zhifa.records.tests.files import evidence_kwargs
+
+    case = _closed(walk)
+    services.archive_case(case, actor=walk.p.officer_user, on=D("2026-04-13"))
+    with pytest.raises(ValidationError) as exc:
+        add_evidence(**evidence_kwargs(walk.p.officer_user, obj=case))
+    assert list(exc.value.message_dict) == ["object_id"]

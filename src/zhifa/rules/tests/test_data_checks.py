@@ -23,6 +23,10 @@ def rules_of(document: dict[str, Any]) -> list[tuple[str, int | None]]:
         ("id_number", "11010519491231002x", True),
         ("id_number", "110105194912310021", False),
         ("id_number", "1101051949123100", False),
+        # Unicode digits are not digits of an ID number (str.isdigit accepts them; the
+        # check digit's int() refused ² with a ValueError and read ١ as 1).
+        ("id_number", "1101051949123100²X", False),
+        ("id_number", "١١٠١٠٥١٩٤٩١٢٣١٠٠٢X", False),
     ],
 )
 def test_party_id_check_digits(

@@ -19,7 +19,7 @@ def _uscc_ok(number: str) -> bool:
 def ric_check_digit_ok(number: str) -> bool:
     """GB 11643: 18 characters, 17 digits and a check character (0-9 or X)."""
     value = number.strip().upper()
-    if len(value) != 18 or not value[:17].isdigit():
+    if len(value) != 18 or not value.isascii() or not value[:17].isdigit():
         return False
     return bool(ric.calc_check_digit(value) == value[17])  # takes the full number
 
