@@ -288,7 +288,9 @@ def test_a_general_case_from_opening_to_archive_in_the_browser(
         officer.click(f"a[href='{timeline}']")
     entries = officer.locator("table.list").first.inner_text()
     # The opening, every step and the archiving, each by the user who recorded it.
-    assert entries.count("cases.case #") >= 14, entries
+    # Objects are titled in words (案件 and its number), not as codes.
+    assert entries.count(f"案件 {case_id}") >= 14, entries
+    assert "cases.case" not in entries
     assert "案件归档" in entries
     for name in ("张伟", "刘洋", "陈静"):
         assert name in entries, name
