@@ -222,8 +222,67 @@ def to_document(result: AuditResult, lang: str = "zh") -> dict[str, Any]:
 
 
 def render(result: AuditResult, lang: str = "zh") -> str:
-    """The findings document as JSON text (UTF-8, two-space indent, final newline)."""
-    return dump_json(to_document(result, lang)) + "\n"
+    """The findings document as JSON text (UTF-8, two-space indent, final newline):
+    ``dump_json(to_document(result, lang)) + "\\n"``, written for the document's fixed
+    shape (the same text, byte for byte)."""
+    enc = _encode_string
+    out = [
+        '{\n  "format": ',
+        enc(FINDINGS_FORMAT),
+        ',\n  "case_id": ',
+        enc(result.case_id),
+        ',\n  "as_of": "',
+        result.as_of.isoformat(),
+        '",\n  "findings": ',
+    ]
+    if result.findings:
+        en = lang == "en"
+        parts = []
+        for f in result.findings:
+            message = f.message.en if en else f.message.zh
+            citation = f.citation or RULES[f.rule].citation
+            parts.append(
+                '{\n      "rule": '
+                + enc(f.rule)
+                + ',\n      "severity": '
+                + enc(f.severity)
+                + ',\n      "message": '
+                + enc(message)
+                + ',\n      "citation": '
+                + enc(citation)
+                + ',\n      "step": '
+                + ("null" if f.step is None else int.__repr__(f.step))
+                + "\n    }"
+            )
+        out.append("[\n    " + ",\n    ".join(parts) + "\n  ]")
+    else:
+        out.append("[]")
+    out.append(',\n  "deadlines": ')
+    if result.deadlines:
+        as_of = result.as_of
+        parts = []
+        for d in result.deadlines:
+            note = deadline_note(d.due.unscheduled_years, lang)
+            parts.append(
+                '{\n      "rule": '
+                + enc(d.rule)
+                + ',\n      "from": "'
+                + d.start.isoformat()
+                + '",\n      "due": "'
+                + d.due.due.isoformat()
+                + '",\n      "status": '
+                + enc(d.status(as_of))
+                + ',\n      "note": '
+                + ("null" if note is None else enc(note))
+                + "\n    }"
+            )
+        out.append("[\n    " + ",\n    ".join(parts) + "\n  ]")
+    else:
+        out.append("[]")
+    out.append(',\n  "amounts": {\n    "late_fee": ')
+    out.append(dump_json(_amount(result.late_fee), 2))
+    out.append("\n  }\n}\n")
+    return "".join(out)
 
 
 _encode_string = json.encoder.encode_basestring  # the C encoder where available

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from zhifa.rules.engine import WorkCalendar, audit, render
-from zhifa.rules.engine.audit import dump_json
+from zhifa.rules.engine.audit import dump_json, to_document
 from zhifa.rules.engine.casefile import CaseFile
 
 from .conftest import legal_case_files
@@ -58,6 +58,26 @@ def test_dump_json_writes_what_json_dumps_writes() -> None:
     for _ in range(3000):
         value = build(rng.randint(0, 5))
         assert dump_json(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def test_render_writes_what_the_generic_writer_writes() -> None:
+    """``render`` (written for the findings document's shape) writes exactly
+    ``json.dumps(to_document(...), ensure_ascii=False, indent=2)`` plus a newline, in
+    both languages, for every legal test and for an empty result, odd case IDs and
+    fractional and missing late fees."""
+    calendar = WorkCalendar()
+    results = []
+    for path in legal_case_files():
+        case = CaseFile.from_dict(json.loads(path.read_text("utf-8")))
+        results.append(audit(case, calendar=calendar))
+    odd = replace(results[0], case_id='A"\\中\n\u2028', findings=(), deadlines=())
+    results += [odd, replace(odd, late_fee=1234.5), replace(odd, late_fee=0.1 + 0.2)]
+    results += [replace(odd, late_fee=None), replace(results[1], late_fee=7.0)]
+    assert any(r.findings for r in results) and any(r.deadlines for r in results)
+    for result in results:
+        for lang in ("zh", "en"):
+            expected = json.dumps(to_document(result, lang), ensure_ascii=False, indent=2)
+            assert render(result, lang) == expected + "\n"
 
 
 def test_every_step_field_is_read_from_the_file():
