@@ -29,14 +29,6 @@ class AuditResult:
     late_fee: float | None
 
 
-def _judged_on(case: CaseFile, item: Finding | DeadlineItem, as_of: dt.date) -> dt.date:
-    if isinstance(item, DeadlineItem):
-        return item.start
-    if item.step is not None:
-        return case.steps[item.step].on
-    return case.steps[0].on if case.steps else as_of
-
-
 def _run(
     case: CaseFile,
     as_of: dt.date,
@@ -50,8 +42,11 @@ def _run(
     findings: list[Finding] = []
     deadlines: list[DeadlineItem] = []
     late_fee: float | None = None
+    kind = case.kind
+    steps = case.steps
+    first_on = steps[0].on if steps else as_of  # what a case-level finding is judged on
     for unit in rules:
-        if case.kind not in unit.case_kinds:
+        if kind not in unit.case_kinds:
             continue
         items: list[Item] = []
         try:
@@ -69,14 +64,29 @@ def _run(
                 findings.append(_cannot_judge(unit, missing, ctx))
         except OverflowError:
             continue  # a period that would end after 9999-12-31: nothing to judge
+        if not items:
+            continue
+        # An item is judged on its step's date (a deadline: its start; a case-level
+        # finding: the first step's date, else the audit date); that date matters only to
+        # a rule with a date range or a local basis.
+        since, until, local = unit.valid_from, unit.valid_to, unit.local
+        dated = since is not None or until is not None or bool(local)
         for item in items:
             if isinstance(item, AmountItem):
                 late_fee = item.value
-            elif not unit.in_force(_judged_on(case, item, as_of)):
                 continue
-            elif unit.local and not ctx.local(*unit.local, on=_judged_on(case, item, as_of)):
-                continue  # a local source binds only its area (or a region that adopted it)
-            elif isinstance(item, DeadlineItem):
+            if dated:
+                if isinstance(item, DeadlineItem):
+                    on = item.start
+                elif item.step is not None:
+                    on = steps[item.step].on
+                else:
+                    on = first_on
+                if (since is not None and on < since) or (until is not None and on > until):
+                    continue
+                if local and not ctx.local(*local, on=on):
+                    continue  # a local source binds only its area (or a region that adopted it)
+            if isinstance(item, DeadlineItem):
                 deadlines.append(item)
             else:
                 findings.append(item)

@@ -11,8 +11,7 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Literal
+from typing import Any, Generic, Literal, TypeVar, overload
 
 from .casefile import HEARING_TYPES, CaseFile, Penalty, Step
 from .local import applicable
@@ -69,6 +68,35 @@ Item = Finding | DeadlineItem | AmountItem
 
 _NONE: tuple[list[int], list[tuple[int, Step]]] = ([], [])
 
+_T = TypeVar("_T")
+
+
+class _lazy(Generic[_T]):
+    """``functools.cached_property`` without its lock (Python 3.11 takes one on every
+    first access; an audit's Context lives in one thread): computed on first access and
+    stored in the instance's ``__dict__``, which later look-ups read directly."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> "_lazy[_T]": ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> _T: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> "_T | _lazy[_T]":
+        if instance is None:
+            return self
+        value = self.func(instance)
+        instance.__dict__[self.name] = value
+        return value
+
 
 @dataclass
 class Context:
@@ -96,41 +124,48 @@ class Context:
         case = self.case
         return applicable(codes, case.agency.region_code, case.local_policies, on)
 
-    # The steps are indexed by kind once per audit (``_by_kind``); ``before``/``after``
-    # find their range by bisection, so a unit's look-ups cost log n, not n, and an
-    # audit stays n·log n in the number of steps.
+    # The steps are indexed by kind once per audit (``__post_init__``); ``before``/
+    # ``after`` find their range by bisection, so a unit's look-ups cost log n, not n, and
+    # an audit stays n·log n in the number of steps. The index is keyed by the tuple of
+    # kinds a unit asks for: one dict look-up per call once a tuple has been seen.
 
-    @cached_property
-    def _by_kind(self) -> dict[str, tuple[list[int], list[tuple[int, Step]]]]:
-        index: dict[str, tuple[list[int], list[tuple[int, Step]]]] = {}
+    def __post_init__(self) -> None:
+        index: dict[tuple[str, ...], tuple[list[int], list[tuple[int, Step]]]] = {}
         for i, s in enumerate(self.case.steps):
-            found = index.get(s.step)
+            found = index.get((s.step,))
             if found is None:
-                index[s.step] = found = ([], [])
+                index[(s.step,)] = found = ([], [])
             found[0].append(i)
             found[1].append((i, s))
-        return index
+        self._index = index
+        self._memo: dict[str, object] = {}
 
     def _of(self, kinds: tuple[str, ...]) -> tuple[list[int], list[tuple[int, Step]]]:
-        if len(kinds) == 1:
-            return self._by_kind.get(kinds[0], _NONE)
-        cache = self._kinds_cache
-        found = cache.get(kinds)
+        found = self._index.get(kinds)
         if found is None:
-            merged = sorted(
-                (pair for kind in set(kinds) for pair in self._by_kind.get(kind, _NONE)[1]),
-                key=lambda pair: pair[0],
-            )
-            found = cache[kinds] = ([i for i, _s in merged], merged)
+            found = self._merge(kinds)
         return found
 
-    @cached_property
-    def _kinds_cache(self) -> dict[tuple[str, ...], tuple[list[int], list[tuple[int, Step]]]]:
-        return {}
+    def _merge(self, kinds: tuple[str, ...]) -> tuple[list[int], list[tuple[int, Step]]]:
+        """The index entry of several kinds (or of a kind with no steps), made once."""
+        index = self._index
+        if len(kinds) == 1:
+            found = _NONE
+        else:
+            merged = sorted(
+                (pair for kind in set(kinds) for pair in index.get((kind,), _NONE)[1]),
+                key=lambda pair: pair[0],
+            )
+            found = ([i for i, _s in merged], merged)
+        index[kinds] = found
+        return found
 
     def indexed(self, *kinds: str) -> list[tuple[int, Step]]:
         """The steps of ``kinds`` with their indexes (shared: do not modify the list)."""
-        return self._of(kinds)[1]
+        found = self._index.get(kinds)
+        if found is None:
+            found = self._merge(kinds)
+        return found[1]
 
     def before(self, index: int, *kinds: str) -> list[tuple[int, Step]]:
         positions, pairs = self._of(kinds)
@@ -151,10 +186,6 @@ class Context:
         positions, pairs = self._of(kinds)
         at = bisect_right(positions, index)
         return pairs[at] if at < len(pairs) else None
-
-    @cached_property
-    def _memo(self) -> dict[str, object]:
-        return {}
 
     def earliest_before(
         self, index: int, kind: str, day: Callable[[Step], dt.date | None] = lambda s: s.on
@@ -177,11 +208,11 @@ class Context:
         at = bisect_left(positions, index)
         return minima[at - 1] if at else None
 
-    @cached_property
+    @_lazy
     def penalty_decisions(self) -> list[tuple[int, Step]]:
         return [(i, s) for i, s in self.indexed("decision") if s.outcome == "penalty"]
 
-    @cached_property
+    @_lazy
     def _investigators(self) -> tuple[list[int], list[frozenset[str]]]:
         """After each investigation step (by index), the officers named so far."""
         positions: list[int] = []
@@ -193,7 +224,7 @@ class Context:
             sofar.append(seen)
         return positions, sofar
 
-    @cached_property
+    @_lazy
     def _evidence(self) -> tuple[list[int], list[frozenset[str]]]:
         positions: list[int] = []
         sofar: list[frozenset[str]] = []
@@ -222,7 +253,7 @@ class Context:
             before = max(len(self.case.steps) + before, 0)
         return self._upto(self._evidence, before)
 
-    @cached_property
+    @_lazy
     def _signed_waivers(self) -> list[int]:
         return [i for i, s in self._of(("waiver",))[1] if s.signed]
 
