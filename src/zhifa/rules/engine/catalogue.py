@@ -11,7 +11,7 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar, overload
+from typing import Any, Generic, Literal, TypeVar, cast, overload
 
 from .casefile import HEARING_TYPES, CaseFile, Penalty, Step
 from .local import applicable
@@ -138,7 +138,7 @@ class Context:
             found[0].append(i)
             found[1].append((i, s))
         self._index = index
-        self._memo: dict[str, object] = {}
+        self._memo: dict[object, object] = {}
 
     def _of(self, kinds: tuple[str, ...]) -> tuple[list[int], list[tuple[int, Step]]]:
         found = self._index.get(kinds)
@@ -186,6 +186,16 @@ class Context:
         positions, pairs = self._of(kinds)
         at = bisect_right(positions, index)
         return pairs[at] if at < len(pairs) else None
+
+    def memo(self, key: object, compute: Callable[[], _T]) -> _T:
+        """``compute()``, computed once per audit for ``key`` (for what several units
+        derive from the same steps, e.g. the payment deadline). An exception is not
+        remembered: the next caller computes (and raises) again."""
+        memo = self._memo
+        if key in memo:
+            return cast(_T, memo[key])
+        value = memo[key] = compute()
+        return value
 
     def earliest_before(
         self, index: int, kind: str, day: Callable[[Step], dt.date | None] = lambda s: s.on

@@ -27,6 +27,10 @@ from ._util import yuan
 
 def served_decision(ctx: Context) -> tuple[int, Step, int, Step] | None:
     """The last penalty decision and the service of it (None when not served)."""
+    return ctx.memo("served_decision", lambda: _served_decision(ctx))
+
+
+def _served_decision(ctx: Context) -> tuple[int, Step, int, Step] | None:
     if not ctx.penalty_decisions:
         return None
     k, decision = ctx.penalty_decisions[-1]
@@ -43,6 +47,11 @@ def in_force(rule_id: str, day: dt.date) -> bool:
 
 
 def service_effective(ctx: Context, served: Step) -> Counted:
+    """``_service_effective``, once per audit and step."""
+    return ctx.memo(("service_effective", id(served)), lambda: _service_effective(ctx, served))
+
+
+def _service_effective(ctx: Context, served: Step) -> Counted:
     """CPL-95-public-notice: the day service of the decision takes effect. Service by
     public notice (``method: public_notice``, ``on`` = the day the notice was published)
     takes effect when the notice period ends: 30 days after publication, 60 days for a
@@ -68,6 +77,11 @@ def approved_deferral(ctx: Context, decision_index: int) -> tuple[int, Step] | N
 
 
 def payment_deadline(ctx: Context) -> tuple[int, Counted] | None:
+    """``_payment_deadline``, once per audit."""
+    return ctx.memo("payment_deadline", lambda: _payment_deadline(ctx))
+
+
+def _payment_deadline(ctx: Context) -> tuple[int, Counted] | None:
     """APL 67: 15 calendar days after service took effect (CPL-95-public-notice; next
     working day when it ends on a non-working day), or the ``until`` of an approved
     deferral. Returns the decision index and the deadline, or None when no fine was
@@ -131,6 +145,11 @@ def service(ctx: Context) -> Iterator[Item]:
 
 
 def full_payment(ctx: Context, decision_index: int) -> tuple[float, float, dt.date | None]:
+    """``_full_payment``, once per audit and decision."""
+    return ctx.memo(("full_payment", decision_index), lambda: _full_payment(ctx, decision_index))
+
+
+def _full_payment(ctx: Context, decision_index: int) -> tuple[float, float, dt.date | None]:
     """APL 67 / APL 72: the fine decided, the sum of the ``paid`` amounts after the
     decision, and the day the running sum first reached the fine (None when it has not).
     A ``paid`` step without an amount is taken as paying the rest of the fine."""
