@@ -300,7 +300,7 @@ def one_case(p: dict[str, Any]) -> None:
     step(s.serve_decision, "2026-03-30")
     step(s.mark_disclosed, "2026-04-01")
     step(s.record_payment, "2026-04-03", amount=150000)
-    step(s.close_case, "2026-04-10")
+    step(s.close_case, "2026-04-10", p["head_user"], reason="performed", approved_by=p["head"])
     assert n + 1 == STEPS_PER_CASE
 
 
