@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.accounts.models import User
+from zhifa.core.forms import DateTimeInput
 
 from .models import EvidenceKind
 from .targets import evidence_target
@@ -37,7 +38,7 @@ class EvidenceForm(forms.Form):
     )
     collected_at = forms.DateTimeField(
         label=_("Collected at"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
     location = forms.CharField(label=_("Location"), max_length=255)

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.core.forms import DateInput
+
 from .calendar_db import database_calendar
 from .engine import InvalidCaseFile, audit, render
 from .engine.casefile import CaseFile
@@ -38,10 +40,9 @@ class AuditForm(forms.Form):
         label=_("Audit date"),
         required=False,
         help_text=_(
-            "Open deadlines are judged on this day; default: the file's own audit date, "
-            "else today."
+            "Open deadlines are judged on this day; default: the file's own audit date, else today."
         ),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")},
     )
 
