@@ -12,6 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+#: Django writes a form label's suffix as ``_(":")``, which its own zh_Hans catalogue
+#: leaves as the ASCII colon (新状态:); core's catalogue translates it to "：" for every
+#: form of the site. Templates end a label with ``LABEL_SEPARATOR`` the same way.
+LABEL_SUFFIX = _(":")
+LABEL_SEPARATOR = pgettext_lazy("label separator", ": ")
 
 ISO_DATE = "%Y-%m-%d"
 ISO_DATETIME = "%Y-%m-%dT%H:%M"
