@@ -537,6 +537,10 @@ def step_form(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 
 def _last_review(case: Case) -> str | None:
+    """The result of the case's last legal review, or "pending" while a request for
+    review waits for the reviewer (the review app's requests, by their reverse name)."""
+    if case.review_requests.filter(status="pending").exists():
+        return "pending"
     reviews = [s for s in ordered_steps(case) if s.step == "legal_review"]
     return str(reviews[-1].data.get("result")) if reviews else None
 

@@ -186,3 +186,18 @@ def test_the_review_page_s_steps_are_in_words_and_numbered_from_1(submitted, rea
     assert "(passed)" not in table and "法制审核（通过）" in table
     numbers = [int(n) for n in re.findall(r"<tr><td[^>]*>(\d+)</td>", table)]
     assert numbers == list(range(1, ready.case.steps.count() + 1)), numbers
+
+
+def test_the_approvals_page_says_pending_for_a_case_submitted_for_review(submitted, ready):
+    """Issue #10: the organ head's approvals page said 未审核 for a case already
+    submitted for legal review."""
+    head = client_for(ready.p.head_user)
+    html = head.get(reverse("cases:approvals")).content.decode()
+    row = re.search(
+        r"<tr><td[^>]*><a[^>]*>" + re.escape(ready.case.case_id) + r".*?</tr>", html, re.S
+    )
+    assert row is not None, html
+    assert "待审核" in row.group(0) and "未审核" not in row.group(0)
+    complete(submitted, ready.p.reviewer_user)
+    html = head.get(reverse("cases:approvals")).content.decode()
+    assert "待审核" not in html and "通过" in html
