@@ -140,12 +140,12 @@ def test_the_collectors_are_the_organ_s_officers_by_name_and_post(
     people.head.save()
     html = client_for(people.officer_user).get(ADD).content.decode()
     select = html.split('name="collected_by"', 1)[1].split("</select>", 1)[0]
-    options = dict(
-        (int(pk), (label, bool(selected)))
+    options = {
+        int(pk): (label, bool(selected))
         for pk, selected, label in re.findall(
             r'<option value="(\d+)"( selected)?>([^<]*)</option>', select
         )
-    )
+    }
     assert options[people.officer_user.pk] == ("张伟（执法人员）", True)
     assert options[people.head_user.pk] == ("刘洋（副局长）", False)
     assert people.reviewer_user.pk not in options  # a legal reviewer collects no evidence
