@@ -20,6 +20,7 @@ USERS = [
     ("officer.county", "王强", Role.OFFICER, "amr_a", None),
     ("reviewer", "陈静", Role.LEGAL_REVIEWER, "amr", None),
     ("head", "刘洋", Role.ORGAN_HEAD, "amr", None),
+    ("head.county", "沈建华", Role.ORGAN_HEAD, "amr_a", None),
     ("supervisor", "赵敏", Role.SUPERVISOR, None, CITY),
     ("admin", "系统管理员", Role.ADMINISTRATOR, None, None),
 ]

@@ -117,6 +117,7 @@ USERS_OF = {
     "chen": "reviewer",
     "liu": "head",
     "wang": "officer.county",
+    "shen": "head.county",
 }
 
 

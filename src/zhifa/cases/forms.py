@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.accounts.models import Role, User
 from zhifa.catalogue.models import Article, Circumstance, PowerItem
+from zhifa.core.forms import DateInput
 from zhifa.registry.models import ENFORCING_TYPES, EnforcementSubject, Officer
 from zhifa.registry.validators import normalise_id_number, validate_id_number, validate_uscc
 
@@ -34,7 +35,7 @@ from .models import (
     TransferResult,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 PENALTY_TYPES = [
     ("warning", _("Warning")),

@@ -13,6 +13,18 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.rules.labels import DEADLINE_LABELS, deadline_label
+
+__all__ = [
+    "CASE_ACTIONS",
+    "DEADLINE_LABELS",
+    "STEP_LABELS",
+    "action_labels",
+    "deadline_label",
+    "object_titles",
+    "step_label",
+]
+
 #: The format's step names in Chinese (case-file-format.md, "Steps").
 STEP_LABELS: dict[str, Any] = {
     "registered": _("Registration"),
@@ -43,24 +55,6 @@ STEP_LABELS: dict[str, Any] = {
     "remedy_filed": _("Reconsideration or litigation by the party"),
     "registration_refused": _("Registration refused"),
 }
-
-
-#: The deadlines the rules engine computes for a case (legal-rules.md, kind "deadline").
-DEADLINE_LABELS: dict[str, Any] = {
-    "APL-60-decision-deadline": _("Decision period"),
-    "APL-61-service": _("Service of the decision"),
-    "APL-64-hearing-request": _("Party's window to request a hearing"),
-    "APL-67-payment": _("Payment of the fine"),
-    "APL-56-preservation": _("Decision on the preserved evidence"),
-    "ACL-25-seizure": _("Term of the sealing or seizure"),
-    "ACL-53-court-deadline": _("Application to the court for enforcement"),
-    "GB118-disclose-decision": _("Disclosure of the decision"),
-    "APL-48-withdraw": _("Withdrawal of the disclosed decision"),
-}
-
-
-def deadline_label(rule: str) -> str:
-    return str(DEADLINE_LABELS.get(rule, rule))
 
 
 def step_label(step: str) -> str:

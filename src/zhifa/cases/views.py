@@ -77,6 +77,9 @@ class Deadline:
     status: str  # met / missed / open / overdue; closed: a party's window that passed
     working_days_left: int | None  # open deadlines: working days until due
     days_overdue: int | None  # overdue deadlines: calendar days past due
+    #: The decision period of a suspended case (中止): it does not run, so its due date
+    #: moves every day until the case resumes; the pages say so instead of counting.
+    paused: bool = False
 
     @property
     def pending(self) -> bool:
@@ -91,7 +94,13 @@ class Deadline:
         return deadline_label(self.rule)
 
 
-def _deadline(item: DeadlineItem, today: dt.date, calendar: WorkCalendar) -> Deadline:
+#: The deadline the case clock's suspension stops (APL 60, excluded periods).
+SUSPENDED_CLOCK = "APL-60-decision-deadline"
+
+
+def _deadline(
+    item: DeadlineItem, today: dt.date, calendar: WorkCalendar, suspended: bool = False
+) -> Deadline:
     status = item.status(today)
     if status == "overdue" and item.rule in workflow.PARTY_WINDOWS:
         status = "closed"  # the party did not use its window; the organ is not late
@@ -106,6 +115,7 @@ def _deadline(item: DeadlineItem, today: dt.date, calendar: WorkCalendar) -> Dea
             calendar.working_days_between(today, item.due.due) if status == "open" else None
         ),
         days_overdue=(today - item.due.due).days if status == "overdue" else None,
+        paused=suspended and item.rule == SUSPENDED_CLOCK and status == "open",
     )
 
 
@@ -119,7 +129,8 @@ def case_deadlines(
     made, so a page audits the case once)."""
     if items is None:
         items = services.deadlines(case, today, calendar)
-    return [_deadline(d, today, calendar) for d in items]
+    suspended = any(s.end is None and s.start <= today for s in case.suspensions.all())
+    return [_deadline(d, today, calendar, suspended) for d in items]
 
 
 def nearest(deadlines: list[Deadline]) -> Deadline | None:
@@ -528,6 +539,10 @@ def step_form(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 
 def _last_review(case: Case) -> str | None:
+    """The result of the case's last legal review, or "pending" while a request for
+    review waits for the reviewer (the review app's requests, by their reverse name)."""
+    if case.review_requests.filter(status="pending").exists():
+        return "pending"
     reviews = [s for s in ordered_steps(case) if s.step == "legal_review"]
     return str(reviews[-1].data.get("result")) if reviews else None
 

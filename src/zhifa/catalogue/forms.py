@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.core.forms import DateInput
 from zhifa.registry.models import EnforcementSubject
 
 from .models import (
@@ -18,7 +19,7 @@ from .models import (
     ReviewCatalogueItem,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class LawForm(forms.ModelForm):

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -554,6 +555,15 @@ IMPORT_ROLES = {
     "benchmarks": MANAGE_CATALOGUE,
     "officers": (Role.ORGAN_HEAD, Role.SUPERVISOR, Role.ADMINISTRATOR),
 }
+
+
+def may_import(user: Any) -> bool:
+    """Who may open the import page (the catalogue's menu shows the link to them only)."""
+    try:
+        require_role(user, *MANAGE_CATALOGUE)
+    except PermissionDenied:
+        return False
+    return True
 
 
 @login_required

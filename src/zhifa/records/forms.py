@@ -3,17 +3,31 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.accounts.models import User
+from zhifa.core.forms import DateTimeInput
 
 from .models import MAX_DURATION_SECONDS, EvidenceKind
+from .services import EVIDENCE_ROLES
 from .targets import evidence_target
 
 
 class CaseChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return str(obj)
+
+
+class CollectorsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Users named as their officers are: 张伟（科员）, or with their role when the
+    officer has no post (张伟（执法人员）); never by login name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        officer = getattr(obj, "officer", None)
+        name = getattr(officer, "name", "") or obj.get_full_name()
+        post = getattr(officer, "post", "") or obj.get_role_display()
+        return f"{name}（{post}）"
 
 
 class EvidenceForm(forms.Form):
@@ -34,12 +48,10 @@ class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("File"), allow_empty_file=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=EvidenceKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    collected_by = forms.ModelMultipleChoiceField(
-        label=_("Collected by"), queryset=User.objects.none()
-    )
+    collected_by = CollectorsField(label=_("Collected by"), queryset=User.objects.none())
     collected_at = forms.DateTimeField(
         label=_("Collected at"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
     location = forms.CharField(label=_("Location"), max_length=255)
@@ -64,8 +76,20 @@ class EvidenceForm(forms.Form):
             case.initial = fixed_case.pk
             case.widget = forms.HiddenInput()
             case.disabled = True
+        # The collectors: the organ's active users who may collect evidence (officers and
+        # the organ head; not the legal reviewer), by name and post; the user first chosen
+        # and the collection time now, to the minute.
         field = self.fields["collected_by"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = User.objects.filter(organ_id=user.organ_id, is_active=True).order_by(
-            "username"
+        assert isinstance(field, CollectorsField)
+        field.queryset = (
+            User.objects.filter(
+                organ_id=user.organ_id, is_active=True, role__in=sorted(EVIDENCE_ROLES)
+            )
+            .select_related("officer")  # the registry's officer linked to the user
+            .order_by("full_name", "username")
         )
+        if not self.is_bound:
+            if field.queryset.filter(pk=user.pk).exists():
+                self.initial.setdefault("collected_by", [user.pk])
+            now = timezone.localtime().replace(second=0, microsecond=0)
+            self.initial.setdefault("collected_at", now)

@@ -30,12 +30,23 @@ ACTION_LABELS: dict[str, Any] = {
     "evidence.add": _("Evidence added"),
 }
 OBJECT_TITLES: dict[str, TitleSource] = {}
+#: The scheduled tasks that record entries (``system:<task>``), named in words.
+TASK_LABELS: dict[str, Any] = {}
 
 
 def register_action_labels(labels: Mapping[str, Any]) -> None:
     """Add the labels of another app's record actions (called from its
     ``AppConfig.ready``, so that records imports no other app)."""
     ACTION_LABELS.update(labels)
+
+
+def register_task_labels(labels: Mapping[str, Any]) -> None:
+    """Add the names of another app's scheduled tasks (``registry.expire``: 执法证到期清理)."""
+    TASK_LABELS.update(labels)
+
+
+def task_label(task: str) -> str:
+    return str(TASK_LABELS.get(task, task))
 
 
 def register_object_titles(sources: Mapping[str, TitleSource]) -> None:
@@ -109,7 +120,7 @@ def actor_name(entry: Entry) -> str:
     if entry.actor is not None:
         return entry.actor.get_full_name()
     if entry.actor_label.startswith("system:"):
-        return str(_("System task: %(task)s") % {"task": entry.actor_label[7:]})
+        return str(_("System task: %(task)s") % {"task": task_label(entry.actor_label[7:])})
     return entry.actor_label
 
 

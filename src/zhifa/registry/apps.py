@@ -7,9 +7,14 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
-        from zhifa.records.presentation import register_action_labels, register_object_titles
+        from zhifa.records.presentation import (
+            register_action_labels,
+            register_object_titles,
+            register_task_labels,
+        )
 
-        from .labels import ACTION_LABELS, object_titles
+        from .labels import ACTION_LABELS, TASK_LABELS, object_titles
 
         register_action_labels(ACTION_LABELS)
+        register_task_labels(TASK_LABELS)
         register_object_titles(object_titles())

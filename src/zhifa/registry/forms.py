@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.core.forms import DateInput
+
 from .models import (
     CertificateStatus,
     EnforcementSubject,
@@ -17,7 +19,7 @@ from .models import (
     Officer,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class SubjectDetailsForm(forms.ModelForm):

@@ -27,6 +27,11 @@ ACTION_LABELS: dict[str, Any] = {
     "registry.expire": _("Expired certificates and entrustments cleaned up"),
 }
 
+#: The registry's scheduled tasks (services.EXPIRE_TASK), named on the record pages.
+TASK_LABELS: dict[str, Any] = {
+    "registry.expire": _("daily expiry of certificates and entrustments"),
+}
+
 
 def object_titles() -> dict[str, Any]:
     from zhifa.records.presentation import model_titles

@@ -412,10 +412,20 @@ def certificate_card(request: HttpRequest, certificate_id: int) -> HttpResponse:
         pk=certificate_id,
     )
     url = verify_url(request, certificate.number)
+    # A certificate that is not valid today (revoked, suspended, expired) prints with its
+    # status on a red band and a watermark, never as a valid card.
+    status = CertificateStatus(certificate.status_on(timezone.localdate()))
     return render(
         request,
         "registry/certificate_card.html",
-        {"certificate": certificate, "officer": certificate.officer, "url": url, "qr": qr_svg(url)},
+        {
+            "certificate": certificate,
+            "officer": certificate.officer,
+            "url": url,
+            "qr": qr_svg(url),
+            "status": status,
+            "void": status != CertificateStatus.VALID,
+        },
     )
 
 

@@ -120,7 +120,16 @@ def detail(request: HttpRequest, request_id: int) -> HttpResponse:
         form = ReviewForm()
     case = review.case
     today = timezone.localdate()
-    steps = [{"step": s, "label": step_label(s.step)} for s in case.steps.order_by("index")]
+    results = dict(ReviewStatus.choices)
+    steps = [
+        {
+            "step": s,
+            "label": step_label(s.step),
+            # A legal review's result in words (审核通过), not its code.
+            "result": results.get(s.data.get("result", "")) if s.step == "legal_review" else None,
+        }
+        for s in case.steps.order_by("index")
+    ]
     history = (
         case.review_requests.exclude(pk=review.pk)
         .select_related("submitted_by", "reviewer")

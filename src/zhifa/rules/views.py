@@ -18,10 +18,13 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.core.forms import DateInput
+
 from .calendar_db import database_calendar
 from .engine import InvalidCaseFile, audit, render
 from .engine.casefile import CaseFile
 from .engine.validation import load_document
+from .labels import deadline_label
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -37,9 +40,9 @@ class AuditForm(forms.Form):
         label=_("Audit date"),
         required=False,
         help_text=_(
-            "Open deadlines are judged on this day; default: the file's as_of, else today."
+            "Open deadlines are judged on this day; default: the file's own audit date, else today."
         ),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")},
     )
 
@@ -75,6 +78,10 @@ def audit_page(request: HttpRequest) -> HttpResponse:
             day: dt.date = form.cleaned_data.get("as_of") or case.as_of or timezone.localdate()
             lang = "en" if (get_language() or "").startswith("en") else "zh"
             result = json.loads(render(audit(case, day, database_calendar()), lang))
+            for deadline in result["deadlines"]:
+                deadline["label"] = deadline_label(deadline["rule"])
+            result["overdue"] = sum(d["status"] == "overdue" for d in result["deadlines"])
+            result["missed"] = sum(d["status"] == "missed" for d in result["deadlines"])
     status = 400 if (form.errors or file_errors) else 200
     return render_page(
         request,

@@ -15,6 +15,8 @@ import pytest
 
 from zhifa.cases.models import Case
 from zhifa.core.testing import TEST_PASSWORD
+from zhifa.records.services import add_evidence
+from zhifa.records.tests.files import evidence_kwargs
 
 from .conftest import People, Walker, case_in, make_bands
 
@@ -117,3 +119,61 @@ def test_the_officers_pages_fit_a_phone(
     # lines (measured: 2,235 px with the cards; 4,470 px for the squeezed table).
     assert work_list["height"] < 2900, work_list
     assert boxes and all(b is None or b["x"] + b["width"] <= WIDTH for b in boxes), boxes
+
+
+#: Each labelled cell of a page's list tables: its label (the ``::before`` of its
+#: ``data-label``) and whether that label stays inside the cell.
+LABELS_JS = """(selector) => [...document.querySelectorAll(selector)]
+    .filter((td) => td.offsetParent !== null)
+    .map((td) => {
+        const before = getComputedStyle(td, "::before");
+        return {
+            text: td.textContent.trim().slice(0, 20),
+            label: td.dataset.label || null,
+            shown: before.content !== "none" && before.content !== "normal",
+            inside: parseFloat(before.height) <= td.getBoundingClientRect().height + 0.5,
+        };
+    })"""
+
+
+def test_the_case_page_s_cards_name_their_values(
+    phone: Callable[[str], Page],
+    general_case: Case,
+    power_item: Any,
+    people: People,
+    supervisor_city: Any,
+) -> None:
+    """Issue #10: on a phone the deadlines, steps and evidence cards showed bare values,
+    the penalty rows a select and a box without names, and the label 记录哈希（SM3）
+    spilled out of its card."""
+    make_bands(power_item, supervisor_city)
+    Walker(general_case, people).until_review()
+    add_evidence(**evidence_kwargs(people.officer_user, obj=general_case))
+
+    officer = phone(people.officer_user.username)
+    measure(officer, f"/cases/{general_case.pk}/", "case-page-labels")
+    for table in ("table.deadlines", "table.steps", "table.evidence"):
+        # Every cell but a card's title (the deadline's name, the evidence's title) and
+        # the evidence's download link.
+        cells = officer.evaluate(
+            LABELS_JS,
+            f"{table} > tbody > tr > td:not(:first-child):not(:last-child), "
+            f"{table} > tbody > tr > td:last-child:not(:has(a[href*='/file']))",
+        )
+        assert cells, table
+        assert all(c["label"] and c["shown"] for c in cells), (table, cells)
+    every = officer.evaluate(LABELS_JS, "table.list > tbody > tr > td[data-label]")
+    assert any(c["label"] == "记录哈希（SM3）" for c in every)
+    assert all(c["inside"] for c in every), [c for c in every if not c["inside"]]
+
+    head = phone(people.head_user.username)
+    measure(head, f"/cases/{general_case.pk}/steps/decision/", "decision-labels")
+    rows = head.locator("form.form fieldset table tbody tr")
+    assert rows.count() == 3
+    cells = head.evaluate(LABELS_JS, "form.form fieldset table tbody td")
+    assert [c["label"] for c in cells[:2]] == ["种类", "金额（元）"], cells
+    assert all(c["shown"] and c["inside"] for c in cells), cells
+    for control in ("select", "input"):
+        for box in head.locator(f"form.form fieldset table tbody {control}").all():
+            name = box.get_attribute("id")
+            assert head.locator(f"label[for='{name}']").count() == 1, name

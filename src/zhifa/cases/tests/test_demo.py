@@ -150,3 +150,31 @@ def test_the_demo_builds_on_hard_days_exactly_as_planned(today):
         out = io.StringIO()
         call_command("records", "verify", stdout=out)
         assert out.getvalue().startswith("records verify: OK")
+
+
+@pytest.mark.django_db
+def test_the_county_organ_has_a_head_who_can_register_its_case(frozen_clock):
+    """Issue #10: the demo had no head of 嘉善县市场监督管理局, so the county officer's
+    case source could never be registered."""
+    from django.test import Client
+
+    from zhifa.accounts.demo import DEMO_PASSWORD
+    from zhifa.accounts.models import User
+    from zhifa.cases import workflow
+    from zhifa.registry.models import Officer
+
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    county = demo_organs()["amr_a"]
+    head = User.objects.get(username="head.county")
+    assert head.role == Role.ORGAN_HEAD and head.organ_id == county.pk
+    officer = Officer.objects.get(user=head)
+    assert officer.organ_id == county.pk and officer.certificates.exists()
+    assert "head.county" in out.getvalue().split("Demo logins", 1)[1]
+
+    waiting = Case.objects.get(organ=county, steps__isnull=True)
+    assert "registered" in workflow.next_steps(waiting, head)
+    client = Client()
+    client.post("/accounts/login/", {"username": "head.county", "password": DEMO_PASSWORD})
+    approvals = client.get("/cases/approvals/").content.decode()
+    assert f"/cases/{waiting.pk}/steps/registered/" in approvals

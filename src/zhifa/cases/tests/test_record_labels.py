@@ -63,7 +63,7 @@ def test_timeline_shows_words(recorded, officer_a):
     case = recorded
     html = client_for(officer_a).get(f"/records/timeline/cases.case/{case.pk}/").content.decode()
     text = visible_text(html)
-    title = f"全过程时间线: 案件 {CASE_NUMBER}"
+    title = f"全过程时间线：案件 {CASE_NUMBER}"
     assert f"<h1>{title}</h1>" in html and f"<title>{title}" in html
     assert "已登记案源" in text and "立案" in text  # case.open, case.registered
     assert "张伟 （执法人员）" in text and "刘洋 （机关负责人）" in text

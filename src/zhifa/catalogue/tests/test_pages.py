@@ -116,3 +116,25 @@ def test_demo_catalogue_has_real_bases_and_marked_demo_bands(demo):
     assert Officer.objects.filter(legal_qualification=True, post="法制审核人员").exists()
     statuses = set(Certificate.objects.values_list("status", flat=True))
     assert statuses == {"valid", "expired", "suspended", "revoked"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/catalogue/power-items/",
+        "/catalogue/benchmarks/",
+        "/catalogue/three-lists/",
+        "/catalogue/review-catalogue/",
+        "/catalogue/laws/",
+    ],
+)
+def test_the_import_link_is_shown_only_to_who_may_import(path, officer_a, head_a) -> None:
+    """Issue #10: an officer saw 导入 on the 权责清单 pages and got a 403 from it."""
+    officer, head = client_for(officer_a), client_for(head_a)
+    assert officer.get("/catalogue/import/").status_code == 403
+    assert head.get("/catalogue/import/").status_code == 200
+    page = officer.get(path)
+    assert page.status_code == 200
+    assert 'href="/catalogue/import/"' not in page.content.decode()
+    assert 'href="/catalogue/import/"' in head.get(path).content.decode()

@@ -4,6 +4,7 @@ with a message, and the evidence list names each item's case."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -128,3 +129,27 @@ def test_a_malformed_case_in_the_address_is_not_found(
     general_case: Case, people: Any, value: str
 ) -> None:
     assert client_for(people.officer_user).get(f"{ADD}?case={value}").status_code == 404
+
+
+def test_the_collectors_are_the_organ_s_officers_by_name_and_post(
+    people: Any, general_case: Case, frozen_clock: Any
+) -> None:
+    """Issue #10: the upload form listed collectors by login name (刘洋（head）), offered
+    the legal reviewer, preselected no one and left the collection time empty."""
+    people.head.post = "副局长"
+    people.head.save()
+    html = client_for(people.officer_user).get(ADD).content.decode()
+    select = html.split('name="collected_by"', 1)[1].split("</select>", 1)[0]
+    options = {
+        int(pk): (label, bool(selected))
+        for pk, selected, label in re.findall(
+            r'<option value="(\d+)"( selected)?>([^<]*)</option>', select
+        )
+    }
+    assert options[people.officer_user.pk] == ("张伟（执法人员）", True)
+    assert options[people.head_user.pk] == ("刘洋（副局长）", False)
+    assert people.reviewer_user.pk not in options  # a legal reviewer collects no evidence
+    assert all(
+        "（" + u.username + "）" not in html for u in (people.head_user, people.officer_user)
+    )
+    assert 'name="collected_at" value="2026-11-24T10:00"' in html

@@ -26,3 +26,21 @@ def test_dotted_task_names(organ_a, name):
 def test_bad_task_names(organ_a, name):
     with transaction.atomic(), pytest.raises(RecordError):
         append_entry(actor=None, organ=organ_a, action="registry.expire", obj=OBJ, system_task=name)
+
+
+@pytest.mark.django_db
+def test_the_entry_list_names_a_system_task_in_words(organ_a, supervisor_city):
+    """Issue #10: /records/entries/ showed "系统定时任务：registry.expire"."""
+    from zhifa.core.testing import client_for
+
+    with transaction.atomic():
+        append_entry(
+            actor=None,
+            organ=organ_a,
+            action="registry.expire",
+            obj=OBJ,
+            system_task="registry.expire",
+        )
+    html = client_for(supervisor_city).get("/records/entries/").content.decode()
+    assert "系统定时任务：执法证和委托到期清理" in html
+    assert "系统定时任务：registry.expire" not in html

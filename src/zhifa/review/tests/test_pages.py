@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.urls import reverse
@@ -169,3 +170,34 @@ def test_the_history_shows_earlier_reviews(submitted, ready, organ_a) -> None:
     text = client_for(ready.p.reviewer_user).get(response["Location"]).content.decode()
     assert "退回补充调查：违法所得未查清。" in text
     assert reverse("review:detail", args=[submitted.pk]) in text
+
+
+def test_the_review_page_s_steps_are_in_words_and_numbered_from_1(submitted, ready) -> None:
+    """Issue #10: the step table said "法制审核 (passed)" and numbered the steps from 0
+    under "#", while the case page numbers them from 1 under 序号."""
+    complete(submitted, ready.p.reviewer_user)
+    text = (
+        client_for(ready.p.reviewer_user)
+        .get(reverse("review:detail", args=[submitted.pk]))
+        .content.decode()
+    )
+    table = text.split("<h3>办案环节</h3>", 1)[1].split("</table>", 1)[0]
+    assert "<th>序号</th>" in table and "<th>#</th>" not in table
+    assert "(passed)" not in table and "法制审核（通过）" in table
+    numbers = [int(n) for n in re.findall(r"<tr><td[^>]*>(\d+)</td>", table)]
+    assert numbers == list(range(1, ready.case.steps.count() + 1)), numbers
+
+
+def test_the_approvals_page_says_pending_for_a_case_submitted_for_review(submitted, ready):
+    """Issue #10: the organ head's approvals page said 未审核 for a case already
+    submitted for legal review."""
+    head = client_for(ready.p.head_user)
+    html = head.get(reverse("cases:approvals")).content.decode()
+    row = re.search(
+        r"<tr><td[^>]*><a[^>]*>" + re.escape(ready.case.case_id) + r".*?</tr>", html, re.S
+    )
+    assert row is not None, html
+    assert "待审核" in row.group(0) and "未审核" not in row.group(0)
+    complete(submitted, ready.p.reviewer_user)
+    html = head.get(reverse("cases:approvals")).content.decode()
+    assert "待审核" not in html and "通过" in html

@@ -1,6 +1,7 @@
 """The audit page shows the same findings as `zhifa audit`, in Chinese."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,41 @@ def test_validation_errors_are_chinese_on_the_page_and_in_the_api(reviewer_a):
     assert api.json()["errors"] == [
         {"path": "$.basis.fine_max", "message": "应为数字，实际为字符串"}
     ]
+
+
+@pytest.mark.django_db
+class TestAuditSummary:
+    """Issue #10: the page called a case clean while its deadline table showed one
+    overdue; the deadlines had no names, the rule column was headed 规章 and the help
+    text showed the field name "as_of"."""
+
+    def audited(self, user, name: str) -> str:
+        text = (LEGAL / f"{name}.json").read_text()
+        response = client_for(user).post(URL, {"text": text})
+        assert response.status_code == 200
+        return response.content.decode()
+
+    def test_no_findings_but_an_overdue_deadline_is_not_called_clean(self, supervisor_city):
+        html = self.audited(supervisor_city, "deferral_court_clean")  # APL-67 overdue
+        assert "本案均已遵守" not in html
+        summary = html.split('id="audit-summary"', 1)[1].split("</p>", 1)[0]
+        assert "0 项问题" in summary and "1 个期限已逾期" in summary
+
+    def test_a_clean_case_is_still_called_clean(self, supervisor_city):
+        html = self.audited(supervisor_city, "general_clean_national_day")
+        assert "本案均已遵守" in html
+        summary = html.split('id="audit-summary"', 1)[1].split("</p>", 1)[0]
+        assert "0 项问题" in summary and "逾期" not in summary
+
+    def test_deadlines_have_chinese_names_and_one_word_for_overdue(self, supervisor_city):
+        html = self.audited(supervisor_city, "deferral_court_clean")
+        findings, table = html.split("<h3>期限</h3>", 1)
+        assert "<th>规则</th>" in findings and "规章" not in html
+        assert "缴纳罚款" in table and "作出处罚决定期限" in table  # APL-67, APL-60
+        assert "已逾期" in table and "已超期" not in html
+
+    def test_the_help_text_names_no_raw_field(self, supervisor_city):
+        html = client_for(supervisor_city).get(URL).content.decode()
+        notes = re.findall(r'<p class="note">(.*?)</p>', html)
+        assert any("审查日期" in note for note in notes), notes
+        assert not any("as_of" in note for note in notes), notes
