@@ -496,20 +496,18 @@ def _city(p: Planner) -> Iterator[CasePlan]:
         idle=1,
     )
     yield p.fit(
-        lambda c: (
-            c.open(
-                "registration-refused",
-                "a source the head refused to register (不予立案): no case number issued",
-                organisation("嘉兴市南湖区鑫源副食店", "92330402MA2JE5KQ1"),
-                Expect("not_registered"),
-                opener="officer2",
-            ).step(
-                "registration_refused",
-                1,
-                "head",
-                reason="经核查，举报所涉行为不属实，不予立案",
-                approved_by=Ref("liu"),
-            )
+        lambda c: c.open(
+            "registration-refused",
+            "a source the head refused to register (不予立案): no case number issued",
+            organisation("嘉兴市南湖区鑫源副食店", "92330402MA2JE5KQ1"),
+            Expect("not_registered"),
+            opener="officer2",
+        ).step(
+            "registration_refused",
+            1,
+            "head",
+            reason="经核查，举报所涉行为不属实，不予立案",
+            approved_by=Ref("liu"),
         ),
         idle=1,
     )

@@ -40,8 +40,9 @@ class CaseSource(models.TextChoices):
 
 
 class CaseStatus(models.TextChoices):
-    AWAITING_REGISTRATION = "awaiting_registration", pgettext_lazy(
-        "case status", "Awaiting registration"
+    AWAITING_REGISTRATION = (
+        "awaiting_registration",
+        pgettext_lazy("case status", "Awaiting registration"),
     )
     NOT_REGISTERED = "not_registered", pgettext_lazy("case status", "Not registered")
     INVESTIGATING = "investigating", _("Under investigation")

@@ -66,9 +66,9 @@ from .casefile import (
 )
 from .labels import step_label
 from .models import (
+    ENDED_STATUSES,
     Case,
     CaseOfficer,
-    ENDED_STATUSES,
     CaseStatus,
     CaseStep,
     DecisionChange,
@@ -1304,7 +1304,8 @@ def import_document(
         elif case.procedure == Procedure.GENERAL:
             case.status = CaseStatus.AWAITING_REGISTRATION
         registered = [s for s in steps if s["step"] == "registered"]
-        case.registration_number = str(registered[-1].get("document_number") or "")[:64] if registered else ""
+        if registered:
+            case.registration_number = str(registered[-1].get("document_number") or "")[:64]
         case.save(update_fields=["status", "registration_number"])
         append_entry(
             actor=actor,

@@ -56,7 +56,16 @@ from .forms import (
     power_items_for,
 )
 from .labels import deadline_label, step_label
-from .models import ENDED_STATUSES, Case, CaseOfficer, CaseStatus, OfficerRole, Procedure, Transfer, TransferResult
+from .models import (
+    ENDED_STATUSES,
+    Case,
+    CaseOfficer,
+    CaseStatus,
+    OfficerRole,
+    Procedure,
+    Transfer,
+    TransferResult,
+)
 
 PAGE_SIZE = 25
 #: Who may open a case and take its steps (the service checks each step's actor).

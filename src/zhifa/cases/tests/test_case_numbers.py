@@ -63,9 +63,7 @@ def test_registering_issues_the_case_number_with_the_step(
     assert document["steps"][0]["document_number"] == "嘉市监立〔2026〕1号"
 
 
-def test_a_refused_registration_consumes_no_case_number(
-    general_case: Case, people: People
-) -> None:
+def test_a_refused_registration_consumes_no_case_number(general_case: Case, people: People) -> None:
     services.refuse_registration(
         general_case,
         actor=people.head_user,
