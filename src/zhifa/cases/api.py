@@ -59,7 +59,15 @@ router = Router(tags=["cases"])
 
 class CaseOut(Schema):
     id: int
-    case_id: str
+    case_id: str = Field(
+        description="The source number (案源登记号) the case was entered with, or an imported "
+        "case's case_id; it never changes."
+    )
+    registration_number: str = Field(
+        description="The case number (立案号) issued when the organ head registered the case; "
+        "empty while the source awaits registration, after a refused registration and for "
+        "summary-procedure cases."
+    )
     organ_id: int
     procedure: str
     status: str
@@ -122,6 +130,7 @@ def _case_out(case: Case) -> dict[str, Any]:
     return {
         "id": case.pk,
         "case_id": case.case_id,
+        "registration_number": case.registration_number,
         "organ_id": case.organ_id,
         "procedure": case.procedure,
         "status": case.status,

@@ -388,7 +388,15 @@ def build_document(
     }
     if case.benchmark is not None:
         document["benchmark"] = case.benchmark
-    documents = [step_document(s.step, s.on, s.data) for s in steps]
+    # A step's number (文号) travels with it (the format's ``document_number``): the
+    # registered step carries the case number (立案号), while ``case_id`` stays the
+    # source number the case was entered with (docs/adr/0009-source-and-case-numbers.md).
+    documents = [
+        {**step_document(s.step, s.on, s.data), "document_number": s.document_number}
+        if s.document_number
+        else step_document(s.step, s.on, s.data)
+        for s in steps
+    ]
     if proposed is not None:
         documents.append(proposed)
     document["officers"] = _officers(rows, day, documents, certificates)

@@ -500,8 +500,24 @@ def _city(p: Planner) -> Iterator[CasePlan]:
             "awaiting-registration",
             "opened by officer2, awaiting the head's registration",
             organisation("嘉兴市南湖区禾盛食品商行", "92330402MA2JD8RT0"),
-            Expect("investigating"),
+            Expect("awaiting_registration"),
             opener="officer2",
+        ),
+        idle=1,
+    )
+    yield p.fit(
+        lambda c: c.open(
+            "registration-refused",
+            "a source the head refused to register (不予立案): no case number issued",
+            organisation("嘉兴市南湖区鑫源副食店", "92330402MA2JE5KQ1"),
+            Expect("not_registered"),
+            opener="officer2",
+        ).step(
+            "registration_refused",
+            1,
+            "head",
+            reason="经核查，举报所涉行为不属实，不予立案",
+            approved_by=Ref("liu"),
         ),
         idle=1,
     )
@@ -814,7 +830,7 @@ def _county(p: Planner) -> Iterator[CasePlan]:
             "county-awaiting-registration",
             "the county organ: opened, awaiting registration",
             organisation("嘉善县魏塘街道好运来面馆", "92330421MA2BF1L63"),
-            Expect("investigating"),
+            Expect("awaiting_registration"),
             organ="amr_a",
             item=COUNTY_ITEM,
             opener="officer.county",

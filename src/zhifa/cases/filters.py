@@ -15,13 +15,15 @@ def filter_cases(
     status: str = "",
     procedure: str = "",
 ) -> QuerySet[Case]:
-    """``q`` is a substring (Chinese works as typed) of the case number, the party's name,
+    """``q`` is a substring (Chinese works as typed) of the source number (``case_id``) or
+    case number (立案号), the party's name,
     the power item's code or name (案由) or a document number issued in the case."""
     text = q.strip()
     if text:
         numbered = CaseStep.objects.filter(case=OuterRef("pk"), document_number__icontains=text)
         queryset = queryset.filter(
             Q(case_id__icontains=text)
+            | Q(registration_number__icontains=text)
             | Q(party_name__icontains=text)
             | Q(power__icontains=text)
             | Q(power_item__name__icontains=text)

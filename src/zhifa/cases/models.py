@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhifa.catalogue.models import PowerItem
 from zhifa.registry.models import EnforcementSubject, Officer
@@ -39,6 +40,11 @@ class CaseSource(models.TextChoices):
 
 
 class CaseStatus(models.TextChoices):
+    AWAITING_REGISTRATION = (
+        "awaiting_registration",
+        pgettext_lazy("case status", "Awaiting registration"),
+    )
+    NOT_REGISTERED = "not_registered", pgettext_lazy("case status", "Not registered")
     INVESTIGATING = "investigating", _("Under investigation")
     NOTIFIED = "notified", _("Party notified")
     HEARING = "hearing", _("Hearing")
@@ -47,6 +53,11 @@ class CaseStatus(models.TextChoices):
     TRANSFERRED = "transferred", _("Transferred")
     EXECUTION = "execution", _("Execution")
     CLOSED = "closed", _("Closed")
+
+
+#: The statuses in which a case takes no more steps: closed, or a case source the organ
+#: head refused to register (不予立案, the step ``registration_refused``).
+ENDED_STATUSES = (CaseStatus.CLOSED, CaseStatus.NOT_REGISTERED)
 
 
 #: ``Case`` has a field named ``settings``; its body reads the user model from here.
@@ -64,7 +75,19 @@ class Case(models.Model):
     case_id = models.CharField(
         _("case ID"),
         max_length=128,
-        help_text=_("The case number (立案审批表文号) or, for an imported case, its case_id."),
+        help_text=_(
+            "The source number (案源登记号) the case was entered with, or, for an imported "
+            "case, its case_id. It never changes (docs/adr/0009-source-and-case-numbers.md)."
+        ),
+    )
+    registration_number = models.CharField(
+        _("case number"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "The case number (立案号, 立案审批表文号) issued when the organ head registers the "
+            "case; empty until then, and for summary-procedure cases, which are not registered."
+        ),
     )
     kind = models.CharField(
         _("kind"), max_length=16, choices=CaseKind.choices, default=CaseKind.PENALTY
@@ -117,7 +140,7 @@ class Case(models.Model):
         help_text=_("Imported cases only: the agency section as imported."),
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.INVESTIGATING
+        _("status"), max_length=24, choices=CaseStatus.choices, default=CaseStatus.INVESTIGATING
     )
     imported = models.BooleanField(_("imported"), default=False)
     import_digest = models.CharField(
@@ -153,6 +176,12 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.party_name}"
+
+    @property
+    def number(self) -> str:
+        """The number the pages show: the case number (立案号) once registered, else the
+        source number (``case_id``)."""
+        return self.registration_number or self.case_id
 
     def record_evidence_refusal(self) -> str | None:
         """Evidence is added until the case is archived (a closed case still takes it):

@@ -66,12 +66,14 @@ from .casefile import (
 )
 from .labels import step_label
 from .models import (
+    ENDED_STATUSES,
     Case,
     CaseOfficer,
     CaseStatus,
     CaseStep,
     DecisionChange,
     OfficerRole,
+    Procedure,
     Suspension,
     Transfer,
     TransferKind,
@@ -119,6 +121,9 @@ class CaseConflict(ValidationError):
 
 #: The document a step produces, numbered when the step is saved.
 STEP_DOCUMENTS: dict[str, str] = {
+    # 立案: the case number (立案号) is issued with the registration, never before, and a
+    # refused registration (registration_refused) consumes none (REG-decision).
+    "registered": DocumentType.REGISTRATION_APPROVAL,
     "prior_notice": DocumentType.PRIOR_NOTICE,
     "hearing_notice": DocumentType.HEARING_NOTICE,
     "seizure": DocumentType.SEIZURE_DECISION,
@@ -145,7 +150,7 @@ STEP_STATUS: dict[str, str] = {
     "court_application": CaseStatus.EXECUTION,
     "remedy_filed": CaseStatus.EXECUTION,
     "closed": CaseStatus.CLOSED,
-    "registration_refused": CaseStatus.CLOSED,
+    "registration_refused": CaseStatus.NOT_REGISTERED,
 }
 
 #: Which role a field's officers take on the case.
@@ -438,7 +443,7 @@ def add_step(
                 code="conflict",
             )
         _record_actor(actor, locked.organ)
-        if locked.status == CaseStatus.CLOSED:
+        if locked.status in ENDED_STATUSES:
             raise ValidationError(_("The case is closed."), code="closed")
         _check_not_future(on)
         suspensions = list(Suspension.objects.filter(case=locked))
@@ -494,7 +499,11 @@ def add_step(
             actor=actor,
         )
         locked.status = STEP_STATUS.get(step, locked.status)
-        locked.save(update_fields=["status", "benchmark"])
+        updated = ["status", "benchmark"]
+        if step == "registered":
+            locked.registration_number = number
+            updated.append("registration_number")
+        locked.save(update_fields=updated)
         append_entry(
             actor=actor,
             organ=locked.organ,
@@ -511,6 +520,7 @@ def add_step(
         )
         case.status = locked.status
         case.benchmark = locked.benchmark
+        case.registration_number = locked.registration_number
         return saved
 
 
@@ -554,9 +564,12 @@ def open_case(
     settings: Mapping[str, Any] | None = None,
     source: str = "",
 ) -> Case:
-    """Open a case from its source (inspection, complaint …): the case number is issued
-    (立案审批表 sequence of the organ) and the case-level sections are stored. A general
-    case then needs ``register_case``; a summary case goes straight to its steps."""
+    """Enter a case from its source (inspection, complaint …): the source number
+    (案源登记号, the organ's ``CASE_SOURCE`` sequence) is issued as the ``case_id`` and the
+    case-level sections are stored. A general case then awaits ``register_case``, which
+    issues the case number (立案号), or ``refuse_registration`` (不予立案, no 立案号); a
+    summary case goes straight to its steps and is never registered
+    (docs/adr/0009-source-and-case-numbers.md)."""
     party = _checked_party(party)
     with transaction.atomic():
         _record_actor(actor, organ)
@@ -566,10 +579,15 @@ def open_case(
                 % {"code": power_item.code, "day": on.isoformat()},
                 code="power_scope",
             )
-        number = issue_number(organ, DocumentType.REGISTRATION_APPROVAL, on.year).text
+        number = issue_number(organ, DocumentType.CASE_SOURCE, on.year).text
         case = Case(
             organ=organ,
             case_id=number,
+            status=(
+                CaseStatus.AWAITING_REGISTRATION
+                if procedure == Procedure.GENERAL
+                else CaseStatus.INVESTIGATING
+            ),
             procedure=procedure,
             source=source,
             power_item=power_item,
@@ -1281,8 +1299,14 @@ def import_document(
             )
             for i, s in enumerate(steps)
         )
-        case.status = STEP_STATUS.get(steps[-1]["step"], case.status) if steps else case.status
-        case.save(update_fields=["status"])
+        if steps:
+            case.status = STEP_STATUS.get(steps[-1]["step"], case.status)
+        elif case.procedure == Procedure.GENERAL:
+            case.status = CaseStatus.AWAITING_REGISTRATION
+        registered = [s for s in steps if s["step"] == "registered"]
+        if registered:
+            case.registration_number = str(registered[-1].get("document_number") or "")[:64]
+        case.save(update_fields=["status", "registration_number"])
         append_entry(
             actor=actor,
             organ=organ,
@@ -1319,7 +1343,7 @@ def suspend_case(case: Case, *, actor: User, on: dt.date, reason: str) -> Suspen
     _check_clock_actor(
         actor, locked, _("Only the organ head suspends the case (internal control).")
     )
-    if locked.status == CaseStatus.CLOSED:
+    if locked.status in ENDED_STATUSES:
         raise ValidationError(_("The case is closed."), code="closed")
     if locked.suspensions.filter(end__isnull=True).exists():
         raise ValidationError(_("The case is already suspended."), code="suspended")
@@ -1378,7 +1402,7 @@ def resume_case(case: Case, *, actor: User, on: dt.date) -> Suspension:
     before the suspension started or later than today."""
     locked = Case.objects.select_for_update().select_related("organ").get(pk=case.pk)
     _check_clock_actor(actor, locked, _("Only the organ head resumes the case (internal control)."))
-    if locked.status == CaseStatus.CLOSED:
+    if locked.status in ENDED_STATUSES:
         raise ValidationError(_("The case is closed."), code="closed")
     suspension = locked.suspensions.filter(end__isnull=True).first()
     if suspension is None:
@@ -1521,7 +1545,7 @@ def transfer_case(
         _record_actor(actor, locked.organ)
         if actor.role != Role.ORGAN_HEAD:
             raise PermissionDenied(_("Only an organ head approves the transfer of a case."))
-        if locked.status == CaseStatus.CLOSED:
+        if locked.status in ENDED_STATUSES:
             raise ValidationError(_("The case is closed."), code="closed")
         errors = _transfer_errors(
             locked, kind=kind, to_organ=to_organ, receiver_name=receiver_name, reason=reason

@@ -56,7 +56,16 @@ from .forms import (
     power_items_for,
 )
 from .labels import deadline_label, step_label
-from .models import Case, CaseOfficer, CaseStatus, OfficerRole, Procedure, Transfer, TransferResult
+from .models import (
+    ENDED_STATUSES,
+    Case,
+    CaseOfficer,
+    CaseStatus,
+    OfficerRole,
+    Procedure,
+    Transfer,
+    TransferResult,
+)
 
 PAGE_SIZE = 25
 #: Who may open a case and take its steps (the service checks each step's actor).
@@ -173,7 +182,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if not show_all:
         cases = cases.filter(_mine(user))
         if not status:
-            cases = cases.exclude(status=CaseStatus.CLOSED)
+            cases = cases.exclude(status__in=ENDED_STATUSES)
     cases = filter_cases(cases, q=q, status=status, procedure=procedure)
     # A supervisor (or an administrator) reads the cases of a region's organs: the list
     # names each case's organ and narrows to one of the region's organs; an organ outside
@@ -317,7 +326,7 @@ def case_context(
         .select_related("uploaded_by")
         .prefetch_related("collected_by")
     )
-    can_act = user.role in ACT_ROLES and case.status != CaseStatus.CLOSED
+    can_act = user.role in ACT_ROLES and case.status not in ENDED_STATUSES
     can_head = can_act and user.role == Role.ORGAN_HEAD
     transfers = list(
         case.transfers.select_related("to_organ", "result_actor").order_by("sent_on", "pk")
@@ -371,7 +380,7 @@ def _review_context(user: Any, case: Case, steps: list[Any]) -> dict[str, Any]:
         and case.procedure == Procedure.GENERAL
         and "prior_notice" in names
         and "decision" not in names
-        and case.status not in (CaseStatus.DECIDED, CaseStatus.EXECUTION, CaseStatus.CLOSED)
+        and case.status not in (CaseStatus.DECIDED, CaseStatus.EXECUTION, *ENDED_STATUSES)
         and not any(r.status == ReviewStatus.PENDING for r in reviews)
     )
     return {"reviews": reviews, "can_submit_review": can_submit}
@@ -556,7 +565,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     require_role(user, Role.ORGAN_HEAD)
     cases = prefetch(
-        scoped(user, Case.objects.exclude(status=CaseStatus.CLOSED)).order_by("created_at", "pk")
+        scoped(user, Case.objects.exclude(status__in=ENDED_STATUSES)).order_by("created_at", "pk")
     )
     groups: dict[str, list[dict[str, Any]]] = {
         "registration": [],

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from zhifa.accounts.models import Role
 
 from .casefile import is_prefetched, ordered_steps
-from .models import Case, CaseStatus, CaseStep, Transfer, TransferResult
+from .models import ENDED_STATUSES, Case, CaseStep, Transfer, TransferResult
 
 if TYPE_CHECKING:
     from zhifa.accounts.models import User
@@ -240,7 +240,7 @@ def next_steps(case: Case, user: User | None = None) -> list[str]:
         pairs = list(case.steps.order_by("index").values_list("step", "data"))
         suspended = case.suspensions.filter(end__isnull=True).exists()
     steps = [name for name, _data in pairs]
-    if case.status == CaseStatus.CLOSED:
+    if case.status in ENDED_STATUSES:
         return []
     offered = procedural_next_steps(
         case.procedure, steps, suspended, transfer_state(case, steps), decision_state(pairs)
@@ -294,7 +294,7 @@ def may_transfer(case: Case, user: User) -> bool:
     open, not suspended and has no decision in force."""
     if user.role != Role.ORGAN_HEAD or user.organ_id != case.organ_id:
         return False
-    if case.procedure != "general" or case.status == CaseStatus.CLOSED:
+    if case.procedure != "general" or case.status in ENDED_STATUSES:
         return False
     if not case.steps.filter(step="registered").exists():
         return False

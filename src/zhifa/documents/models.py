@@ -30,6 +30,7 @@ class DocumentType(models.TextChoices):
     DEMAND = "demand", _("Demand to perform")
     TRANSFER_LETTER = "transfer_letter", _("Case transfer letter")
     CLOSURE_REPORT = "closure_report", _("Case closure report")
+    CASE_SOURCE = "case_source", _("Case source registration form")
 
 
 #: The pattern used when an organ has configured none. The middle part is the common
@@ -50,6 +51,7 @@ DEFAULT_PATTERNS: dict[str, str] = {
     DocumentType.DEMAND: "{organ}催〔{year}〕{number}号",
     DocumentType.TRANSFER_LETTER: "{organ}移〔{year}〕{number}号",
     DocumentType.CLOSURE_REPORT: "{organ}结〔{year}〕{number}号",
+    DocumentType.CASE_SOURCE: "{organ}案源〔{year}〕{number}号",
 }
 
 PATTERN_FIELDS = ("organ", "year", "number")

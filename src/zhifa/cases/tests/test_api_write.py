@@ -107,7 +107,9 @@ def test_a_general_case_from_opening_to_closure(
     opened = _open(client_for(people.officer_user))
     assert opened.status_code == 201, opened.json()
     case = opened.json()
-    assert case["case_id"] == "嘉市监立〔2026〕1号" and case["organ_id"] == organ_a.pk
+    # Entered: a source number and no case number (立案号) yet; it awaits registration.
+    assert case["case_id"] == "嘉市监案源〔2026〕1号" and case["organ_id"] == organ_a.pk
+    assert case["registration_number"] == "" and case["status"] == "awaiting_registration"
     assert case["steps"] == [] and case["suspended"] is False
     assert case["next_steps"] == []  # an officer does not register; the head does
     api = Api(case["id"], people)
@@ -117,7 +119,13 @@ def test_a_general_case_from_opening_to_closure(
     token_head = Client(enforce_csrf_checks=True, **_bearer(people.head_user))
     p = people
     api.ok(token_head, "registered", "2026-03-03", by=[p.o1.pk, p.o2.pk])
-    assert "prior_notice" in api.detail()["next_steps"]
+    registered = api.detail()
+    assert "prior_notice" in registered["next_steps"]
+    # The registration issues the case number; the source number stays the case_id.
+    assert registered["registration_number"] == "嘉市监立〔2026〕1号"
+    assert registered["case_id"] == "嘉市监案源〔2026〕1号"
+    assert registered["status"] == "investigating"
+    assert registered["steps"][0]["document_number"] == "嘉市监立〔2026〕1号"
     api.ok(
         api.officer,
         "investigation",
@@ -590,9 +598,9 @@ def test_the_list_searches_and_filters(power_item: PowerItem, people: People) ->
 
     assert names("q=某某食品") == ["嘉兴某某食品有限公司"]
     assert len(names("q=不符合食品安全标准")) == 4  # the power item's name (案由)
-    assert names("q=〔2026〕4号") == ["嘉兴某某食品有限公司"]  # the case number
+    assert names("q=〔2026〕4号") == ["嘉兴某某食品有限公司"]  # the source number
     assert names("procedure=summary") == ["张三1"]
-    assert names("status=investigating&procedure=general") == [
+    assert names("status=awaiting_registration&procedure=general") == [
         "嘉兴某某食品有限公司",
         "张三0",
         "张三2",

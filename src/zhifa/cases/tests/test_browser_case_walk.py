@@ -162,7 +162,8 @@ def test_a_general_case_from_opening_to_archive_in_the_browser(
     found = re.search(r"/cases/(\d+)/$", officer.url)
     assert found, officer.url
     pk = int(found.group(1))
-    case_id = f"嘉市监立〔{days['opened'].year}〕1号"
+    # Entered: the source number (案源登记号) is the case_id; no case number yet.
+    case_id = f"嘉市监案源〔{days['opened'].year}〕1号"
     assert officer.locator("h1").inner_text() == f"{case_id} 嘉兴某某食品有限公司"
     assert case_id in officer.locator("ul.messages").inner_text()
     assert "目前没有可由您办理的环节。" in officer.content()  # registration is the head's
@@ -177,6 +178,10 @@ def test_a_general_case_from_opening_to_archive_in_the_browser(
     head.check(f"input[name=by][value='{o2}']")
     submit(head, f"/cases/{pk}/")
     assert "已记录：立案。" in head.locator("ul.messages").inner_text()
+    # The registration issues the case number (立案号); the page is titled with it.
+    case_number = f"嘉市监立〔{days['registered'].year}〕1号"
+    assert case_number in head.locator("ul.messages").inner_text()
+    assert head.locator("h1").inner_text() == f"{case_number} 嘉兴某某食品有限公司"
 
     # The officer investigates, serves the prior notice and records the statement.
     take_step(
@@ -233,7 +238,7 @@ def test_a_general_case_from_opening_to_archive_in_the_browser(
     # The organ head holds the collective discussion (APL 57: the fine carries the
     # hearing right) and decides, within the general band of the benchmark.
     head.goto("/cases/approvals/")
-    row = head.locator("table.approvals-decision tr", has_text=case_id)
+    row = head.locator("table.approvals-decision tr", has_text=case_number)
     assert row.locator(".status-met").count() == 1  # the review passed
     head.goto(f"/cases/{pk}/")
     if head.locator(f".next-steps a[href='/cases/{pk}/steps/collective_discussion/']").count():

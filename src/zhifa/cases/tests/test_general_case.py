@@ -20,8 +20,10 @@ from .conftest import D, Walker
 
 def test_a_general_case_from_source_to_closure(walk: Walker) -> None:
     case = walk.case
-    assert case.case_id == "嘉市监立〔2026〕1号"
+    # The source number was issued on entry; the registration issues the case number.
+    assert case.case_id == "嘉市监案源〔2026〕1号" and case.registration_number == ""
     walk.until_review()
+    assert case.registration_number == "嘉市监立〔2026〕1号"
     decision = walk.decide()
     assert decision.document_number == "嘉市监罚〔2026〕1号"
     walk(services.serve_decision, on=D("2026-03-30"))

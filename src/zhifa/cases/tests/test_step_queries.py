@@ -125,5 +125,6 @@ def test_a_numbered_step_takes_its_number_in_two_queries(
             other, actor=p.officer_user, on=D("2026-03-16"), intended=FINE, expected_steps=n
         )
     numbers = [s.document_number for s in Case.objects.get(pk=other.pk).steps.all()]
-    assert numbers[-1].endswith("2号") and numbers[:-1] == ["", ""]
+    # The registration took the case number (立案号), the prior notice its own number.
+    assert numbers[-1].endswith("2号") and numbers[:-1] == ["嘉市监立〔2026〕2号", ""]
     assert len(ctx.captured_queries) <= NUMBERED_STEP_QUERIES

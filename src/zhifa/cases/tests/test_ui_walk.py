@@ -30,7 +30,7 @@ def test_a_general_case_through_the_pages(
     make_bands(power_item, supervisor_city)
     officer, head = client_for(people.officer_user), client_for(people.head_user)
     case = open_case(officer, power_item)
-    assert case.case_id == "嘉市监立〔2026〕1号" and case.source == "inspection"
+    assert case.case_id == "嘉市监案源〔2026〕1号" and case.source == "inspection"
 
     step_ok(head, case, "registered", on="2026-03-03", by=[people.o1.pk, people.o2.pk])
     step_ok(
