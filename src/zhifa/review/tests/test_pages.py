@@ -193,8 +193,9 @@ def test_the_approvals_page_says_pending_for_a_case_submitted_for_review(submitt
     submitted for legal review."""
     head = client_for(ready.p.head_user)
     html = head.get(reverse("cases:approvals")).content.decode()
+    ready.case.refresh_from_db()
     row = re.search(
-        r"<tr><td[^>]*><a[^>]*>" + re.escape(ready.case.case_id) + r".*?</tr>", html, re.S
+        r"<tr><td[^>]*><a[^>]*>" + re.escape(ready.case.number) + r".*?</tr>", html, re.S
     )
     assert row is not None, html
     assert "待审核" in row.group(0) and "未审核" not in row.group(0)
