@@ -39,6 +39,7 @@ from zhifa.rules.calendar_db import database_calendar
 
 from . import demo_plan, services
 from .models import Case, CaseStatus, CaseStep
+from .workflow import PARTY_WINDOWS
 
 
 def _link(officer: Officer, user: User, actor: User) -> Officer:
@@ -208,8 +209,13 @@ def summary(today: date, created: int) -> str:
     """One line: the cases by status, the overdue deadlines and the steps with warnings."""
     cases = list(Case.objects.order_by("pk"))
     statuses = Counter(c.status for c in cases)
+    # The organ's overdue deadlines, as the work list shows them in red: a party's window
+    # that lapsed (the hearing request) is closed, not overdue.
     overdue = sum(
-        1 for c in cases for d in services.deadlines(c, today) if d.status(today) == "overdue"
+        1
+        for c in cases
+        for d in services.deadlines(c, today)
+        if d.status(today) == "overdue" and d.rule not in PARTY_WINDOWS
     )
     warned = CaseStep.objects.exclude(warnings=[]).count()
     by_status = ", ".join(f"{statuses[s]} {s}" for s in CaseStatus.values if statuses[s])

@@ -34,6 +34,15 @@ def test_demo_cases_in_every_stage_with_overdue_deadlines_and_warnings():
     assert f"cases: {len(cases)} demo cases ({len(cases)} created in this run)" in (
         first.getvalue()
     )
+    # The summary counts the organ's overdue deadlines (red on the work list), not the
+    # party's lapsed hearing-request windows.
+    red = sum(
+        1
+        for c in cases
+        for d in deadlines(c, today)
+        if d.status(today) == "overdue" and d.rule != "APL-64-hearing-request"
+    )
+    assert red >= 2 and f"; {red} overdue deadline(s)" in first.getvalue()
 
     # Every status, both procedures, both demo organs; one awaiting registration, one
     # suspended.
