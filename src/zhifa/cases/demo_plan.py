@@ -31,6 +31,9 @@ from zhifa.registry.demo import certificate_dates, demo_id_number
 from zhifa.rules.engine import Parameters, WorkCalendar
 from zhifa.rules.engine.casefile import FORMAT
 
+from .casefile import OFFICER_FIELDS
+from .services import ALL_ELEMENTS, FORMAT_CIRCUMSTANCE
+
 FSL = "中华人民共和国食品安全法"
 
 #: FSL Art. 122(1), goods worth under 10,000 yuan: 50,000 to 100,000 yuan (catalogue demo).
@@ -56,17 +59,6 @@ LICENCE_ITEM = "JXSJ-CF-001"  # FSL 122: operating without a food business licen
 HEALTH_ITEM = "JXSJ-CF-002"  # FSL 126(1)(6): staff without a health certificate
 COUNTY_ITEM = "SSJ-CF-001"  # the same as HEALTH_ITEM, for the county organ
 COUNTY_ITEM_NAME = "对食品生产经营者安排未取得健康证明的人员从事接触直接入口食品工作的行政处罚"
-
-#: The APL-59 elements of a complete decision (``cases.services.ALL_ELEMENTS``).
-ALL_ELEMENTS = (
-    "party",
-    "facts_evidence",
-    "type_basis",
-    "performance",
-    "remedies",
-    "organ_date",
-    "seal",
-)
 
 
 # --- the people ------------------------------------------------------------------------
@@ -451,6 +443,19 @@ class Case:
             cites_full_name_and_article=True,
         )
 
+    def transfer(self, gap: int, **extra: Any) -> Case:
+        """移送, approved by the head: a decision step with outcome ``transfer``
+        (``cases.services.transfer_case``; ``extra``: kind, receiver or organ, reason)."""
+        return self.act(
+            "transfer",
+            gap,
+            "head",
+            "decision",
+            extra=extra,
+            outcome="transfer",
+            approved_by=Ref("liu"),
+        )
+
     def serve(self, gap: int = 1) -> Case:
         return self.step("served", gap, method="direct", signed_by="recipient")
 
@@ -755,18 +760,11 @@ def _city(p: Planner) -> Iterator[CasePlan]:
             )
             .register(1)
             .investigate(2)
-            .act(
-                "transfer",
+            .transfer(
                 8,
-                "head",
-                "decision",
-                extra={
-                    "kind": "judicial",
-                    "receiver_name": "嘉兴市公安局南湖区分局",
-                    "reason": "涉嫌生产、销售不符合安全标准的食品罪，依法移送公安机关",
-                },
-                outcome="transfer",
-                approved_by=Ref("liu"),
+                kind="judicial",
+                receiver_name="嘉兴市公安局南湖区分局",
+                reason="涉嫌生产、销售不符合安全标准的食品罪，依法移送公安机关",
             )
         ),
         idle=7,
@@ -781,18 +779,11 @@ def _city(p: Planner) -> Iterator[CasePlan]:
             )
             .register(1)
             .investigate(2)
-            .act(
-                "transfer",
+            .transfer(
                 2,
-                "head",
-                "decision",
-                extra={
-                    "kind": "organ",
-                    "to_organ": "amr_a",
-                    "reason": "违法行为发生地在嘉善县，依法由嘉善县市场监督管理局管辖",
-                },
-                outcome="transfer",
-                approved_by=Ref("liu"),
+                kind="organ",
+                to_organ="amr_a",
+                reason="违法行为发生地在嘉善县，依法由嘉善县市场监督管理局管辖",
             )
             .act(
                 "transfer_result",
@@ -923,15 +914,6 @@ BANDS: dict[str, dict[str, tuple[float, float]]] = {
         "heavier": (35000, 50000),
     },
 }
-#: The catalogue's circumstance names → the format's (``cases.services.FORMAT_CIRCUMSTANCE``).
-FORMAT_CIRCUMSTANCE = {
-    "no_penalty": "no_penalty",
-    "mitigated": "mitigated",
-    "lighter": "lighter",
-    "general": "ordinary",
-    "heavier": "heavier",
-}
-OFFICER_FIELDS = ("by", "officers", "approved_by", "host", "reviewer")
 
 
 def _value(value: Any) -> Any:
