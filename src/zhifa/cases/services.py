@@ -425,8 +425,10 @@ def add_step(
     with the step.
     """
     with transaction.atomic():
+        # FOR UPDATE OF the case row only: the power item is a nullable relation, and
+        # PostgreSQL refuses to lock the nullable side of an outer join.
         locked = (
-            Case.objects.select_for_update()
+            Case.objects.select_for_update(of=("self",))
             .select_related("organ__region", "power_item")
             .get(pk=case.pk)
         )
