@@ -82,6 +82,7 @@ def test_public_checkpoints_answer_a_json_400(value: str) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("frozen_clock")  # the evidence is collected on 2026-11-20
 def test_an_arabic_indic_id_does_not_read_as_the_ascii_one(officer_a: Any) -> None:
     evidence = add_evidence(**evidence_kwargs(officer_a))
     client = client_for(officer_a)

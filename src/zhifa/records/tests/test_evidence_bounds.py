@@ -22,7 +22,9 @@ power_item = cases_conftest.power_item
 people = cases_conftest.people
 general_case = cases_conftest.general_case
 
-pytestmark = pytest.mark.django_db
+# The evidence is collected on 20 November 2026 (tests/files.py): no collection time may be
+# later than now, so the clock is frozen after it.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 ADD = reverse("records:evidence_add")
 MAX_DURATION_SECONDS = 24 * 60 * 60  # records.models.MAX_DURATION_SECONDS, documented
 TOO_LONG = [str(MAX_DURATION_SECONDS + 1), "3000000000", "99999999999999999999"]
