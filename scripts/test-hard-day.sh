@@ -52,9 +52,12 @@ fi
 # The clock is read as UTC, like a CI machine's; Django then sets the process's time zone
 # to the site's (Asia/Shanghai).
 export TZ=UTC
-seen=$(faketime "$STAMP" "$PYTHON" -c 'import datetime; print(datetime.date.today())')
+# A run that is itself under faketime (CI with its whole clock set to a day) must not
+# stack a second libfaketime on the first: the inner one starts from a clean environment.
+FRESH=(env -u LD_PRELOAD -u FAKETIME -u FAKETIME_NO_CACHE -u DONT_FAKE_MONOTONIC)
+seen=$("${FRESH[@]}" faketime "$STAMP" "$PYTHON" -c 'import datetime; print(datetime.date.today())')
 if [ "$seen" != "${STAMP:0:10}" ]; then
   skip_or_fail "under faketime '$STAMP' Python's today is $seen, not ${STAMP:0:10}"
 fi
 echo "test-hard-day: the SQLite suite with the process clock at $STAMP UTC"
-exec env -u DATABASE_URL faketime "$STAMP" "${VENV:-.venv}/bin/pytest" "${@:2}"
+exec "${FRESH[@]}" -u DATABASE_URL faketime "$STAMP" "${VENV:-.venv}/bin/pytest" "${@:2}"
