@@ -5,6 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${VENV:-.venv}/bin
+# The database server and its admin commands run on the machine's real clock, outside a
+# libfaketime environment (a CI run under faketime sets the clock of the tests, not of
+# PostgreSQL; libfaketime's shared memory, created by root, is not open to `postgres`).
+SERVICE=(env -u LD_PRELOAD -u FAKETIME -u FAKETIME_NO_CACHE -u DONT_FAKE_MONOTONIC)
 
 if [ -z "${DATABASE_URL:-}" ]; then
   if ! command -v pg_isready >/dev/null 2>&1 && [ ! -x /usr/lib/postgresql/15/bin/pg_isready ]; then
@@ -14,7 +18,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
   PG_ISREADY=$(command -v pg_isready || echo /usr/lib/postgresql/15/bin/pg_isready)
   if ! "$PG_ISREADY" -q -h 127.0.0.1 -p 5432; then
     if command -v pg_ctlcluster >/dev/null 2>&1; then
-      pg_ctlcluster --skip-systemctl-redirect 15 main start || true
+      "${SERVICE[@]}" pg_ctlcluster --skip-systemctl-redirect 15 main start || true
     fi
     for _ in $(seq 1 30); do "$PG_ISREADY" -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
     if ! "$PG_ISREADY" -q -h 127.0.0.1 -p 5432; then
@@ -23,9 +27,9 @@ if [ -z "${DATABASE_URL:-}" ]; then
     fi
   fi
   if [ "$(id -u)" = "0" ]; then
-    exists=$(su postgres -c "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname='zhifa'\"")
+    exists=$("${SERVICE[@]}" su postgres -c "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname='zhifa'\"")
     if [ "$exists" != "1" ]; then
-      su postgres -c "psql -q -c \"CREATE ROLE zhifa LOGIN PASSWORD 'zhifa' CREATEDB\""
+      "${SERVICE[@]}" su postgres -c "psql -q -c \"CREATE ROLE zhifa LOGIN PASSWORD 'zhifa' CREATEDB\""
     fi
   fi
   export DATABASE_URL=postgres://zhifa:zhifa@127.0.0.1:5432/zhifa
