@@ -43,10 +43,12 @@ from zhifa.core.paging import Paged
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
 from zhifa.core.validation import DB_MAX_ID
 from zhifa.registry.models import Officer
+from zhifa.rules.calendar_db import database_calendar
 from zhifa.rules.engine.audit import deadline_note
 from zhifa.rules.engine.catalogue import DeadlineItem
+from zhifa.rules.engine.workdays import WorkCalendar
 
-from . import services
+from . import queries, services
 from .casefile import OFFICER_FIELDS, export_document
 from .filters import filter_cases
 from .models import Case, CaseStatus, CaseStep, Procedure, Suspension
@@ -55,6 +57,25 @@ from .workflow import next_steps
 router = Router(tags=["cases"])
 
 # --- output -------------------------------------------------------------------------------
+
+
+class NextDeadlineOut(Schema):
+    rule: str = Field(description="The rule ID of the deadline (the rules catalogue).")
+    due: dt.date = Field(
+        description="The day it falls due. While the case clock is suspended (`paused`), "
+        "the due date of the decision period as computed when the case last changed: the "
+        "period does not run until the case resumes."
+    )
+    status: Literal["open", "overdue"]
+    working_days_left: int | None = Field(
+        description="Open deadlines: the working days until the due date (0: due today)."
+    )
+    days_overdue: int | None = Field(
+        description="Overdue deadlines: the calendar days past the due date."
+    )
+    paused: bool = Field(
+        description="The decision period of a suspended case (APL 60): it does not run."
+    )
 
 
 class CaseOut(Schema):
@@ -75,6 +96,10 @@ class CaseOut(Schema):
     party_name: str
     imported: bool
     archived_on: dt.date | None
+    next_deadline: NextDeadlineOut | None = Field(
+        description="The organ's nearest pending deadline (a party's window is not the "
+        "organ's deadline), as the work list shows it; null when none is pending."
+    )
 
 
 class StepOut(Schema):
@@ -90,7 +115,10 @@ class DeadlineOut(Schema):
     rule: str
     start: dt.date
     due: dt.date
-    status: str
+    status: Literal["met", "missed", "open", "overdue", "closed"] = Field(
+        description="`closed`: a party's window (e.g. APL-64-hearing-request) that passed "
+        "unused; the organ is not late (the case page says the same)."
+    )
     note: str | None = Field(
         description="Said when a period was counted without an official holiday schedule."
     )
@@ -126,7 +154,24 @@ class RuleViolationOut(ErrorOut):
     errors: list[RuleFinding] = []  # type: ignore[assignment]
 
 
-def _case_out(case: Case) -> dict[str, Any]:
+def _next_deadline_out(deadline: queries.Deadline | None) -> dict[str, Any] | None:
+    if deadline is None:
+        return None
+    return {
+        "rule": deadline.rule,
+        "due": deadline.due,
+        "status": deadline.status,
+        "working_days_left": deadline.working_days_left,
+        "days_overdue": deadline.days_overdue,
+        "paused": deadline.paused,
+    }
+
+
+def _case_out(
+    case: Case, today: dt.date | None = None, calendar: WorkCalendar | None = None
+) -> dict[str, Any]:
+    today = today or timezone.localdate()
+    deadline = queries.listed_deadline(case, today, calendar or database_calendar())
     return {
         "id": case.pk,
         "case_id": case.case_id,
@@ -138,6 +183,7 @@ def _case_out(case: Case) -> dict[str, Any]:
         "party_name": case.party_name,
         "imported": case.imported,
         "archived_on": case.archived_on,
+        "next_deadline": _next_deadline_out(deadline),
     }
 
 
@@ -163,7 +209,7 @@ def _deadlines_out(items: Sequence[DeadlineItem], as_of: dt.date) -> list[dict[s
             "rule": d.rule,
             "start": d.start,
             "due": d.due.due,
-            "status": d.status(as_of),
+            "status": queries.deadline_status(d, as_of),
             "note": deadline_note(d.due.unscheduled_years, lang),
         }
         for d in items
@@ -201,7 +247,10 @@ CasePk = Annotated[int, Field(ge=1, le=DB_MAX_ID)]
     description=(
         "`q` finds a case by a substring (Chinese as typed) of its case number, the "
         "party's name, the power item's code or name, or a document number issued in the "
-        "case; `status` and `procedure` narrow the list (the search of the case pages)."
+        "case; `status` and `procedure` narrow the list (the search of the case pages). "
+        "`mine=true` keeps the cases you work on: you opened them, or your registry "
+        "officer investigates them (the work list's own cases; it also lists closed "
+        "ones). Each case carries its nearest deadline as the work list shows it."
     ),
 )
 @paginate(LimitOffsetPagination)
@@ -210,14 +259,23 @@ def list_cases(
     q: Annotated[str, Field(max_length=200)] = "",
     status: CaseStatus | None = None,
     procedure: Procedure | None = None,
+    mine: bool = False,
 ) -> list[dict[str, object]]:
+    user: Any = request.user
+    cases = scoped(user, Case.objects.all())
+    if mine:
+        cases = cases.filter(queries.mine(user))
     cases = filter_cases(
-        scoped(request.user, Case.objects.all()),
+        cases,
         q=q,
         status=status.value if status else "",
         procedure=procedure.value if procedure else "",
     )
-    return Paged(cases, _case_out)  # type: ignore[return-value]
+    today = timezone.localdate()
+    calendar = database_calendar()
+    return Paged(  # type: ignore[return-value]
+        queries.work_list(cases, today), lambda case: _case_out(case, today, calendar)
+    )
 
 
 @router.get(

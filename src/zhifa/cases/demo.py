@@ -37,7 +37,7 @@ from zhifa.registry.demo import organs as demo_organs
 from zhifa.registry.models import Certificate, Officer, OfficerKind
 from zhifa.rules.calendar_db import database_calendar
 
-from . import demo_plan, services
+from . import demo_plan, queries, services
 from .models import Case, CaseStatus, CaseStep
 from .workflow import PARTY_WINDOWS
 
@@ -201,6 +201,10 @@ def load(out: TextIO) -> None:
         for case_plan in demo_plan.plan(today, database_calendar()):
             build(case_plan, officers)
             created += 1
+    # Demo cases stored before the nearest deadline was kept on the case get it now.
+    queries.refresh_deadlines(
+        Case.objects.filter(organ__in=mine, deadline_checked_on__isnull=True), today
+    )
     create_checkpoints()
     out.write(summary(today, created) + "\n")
 

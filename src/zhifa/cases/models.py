@@ -164,6 +164,31 @@ class Case(models.Model):
         blank=True,
         help_text=_("SM3 of the case file (canonical JSON) as it was archived."),
     )
+    opened_by = models.ForeignKey(
+        USER_MODEL,
+        verbose_name=_("opened by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The user who opened the case (empty for an imported case)."),
+    )
+    # The read model (cases.queries): the organ's nearest pending deadline as the rules
+    # engine computed it, written with every step, suspension and resumption, so that a
+    # list never audits a case per row. Its status (open, overdue) is judged when read.
+    next_deadline = models.DateField(_("next deadline"), null=True, blank=True)
+    next_deadline_rule = models.CharField(
+        _("next deadline rule"),
+        max_length=64,
+        blank=True,
+        help_text=_("The rule ID of the nearest deadline (empty: no pending deadline)."),
+    )
+    deadline_checked_on = models.DateField(
+        _("deadlines computed on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the engine computed the nearest deadline (empty: not yet)."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

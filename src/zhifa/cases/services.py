@@ -79,6 +79,7 @@ from .models import (
     TransferKind,
     TransferResult,
 )
+from .queries import keep_nearest, refresh_nearest
 from .workflow import (
     GIVEN_BACK,
     decision_in_force,
@@ -505,6 +506,9 @@ def add_step(
         if step == "registered":
             locked.registration_number = number
             updated.append("registration_number")
+        # The read model: the nearest deadline of the case with the step (cases.queries).
+        with_step = audit(base.with_step(proposed), on, calendar)
+        updated += keep_nearest(locked, with_step.deadlines, on)
         locked.save(update_fields=updated)
         append_entry(
             actor=actor,
@@ -523,6 +527,9 @@ def add_step(
         case.status = locked.status
         case.benchmark = locked.benchmark
         case.registration_number = locked.registration_number
+        case.next_deadline = locked.next_deadline
+        case.next_deadline_rule = locked.next_deadline_rule
+        case.deadline_checked_on = locked.deadline_checked_on
         return saved
 
 
@@ -604,6 +611,7 @@ def open_case(
             basis=_json(basis),
             benchmark=None if benchmark is None else _json(benchmark),
             settings=_json(settings or {}),
+            opened_by=actor,
         )
         case.full_clean()
         case.save()
@@ -618,6 +626,7 @@ def open_case(
         errors = [f for f in opened.findings if f.severity == "error" and f.step is None]
         if errors:
             raise RuleViolation(errors)
+        case.save(update_fields=keep_nearest(case, opened.deadlines, on))
         append_entry(
             actor=actor,
             organ=organ,
@@ -1309,6 +1318,7 @@ def import_document(
         if registered:
             case.registration_number = str(registered[-1].get("document_number") or "")[:64]
         case.save(update_fields=["status", "registration_number"])
+        refresh_nearest(case, timezone.localdate())
         append_entry(
             actor=actor,
             organ=organ,
@@ -1387,6 +1397,7 @@ def suspend_case(case: Case, *, actor: User, on: dt.date, reason: str) -> Suspen
     suspension = Suspension.objects.create(
         case=locked, start=on, reason=reason.strip(), actor=actor
     )
+    refresh_nearest(locked, timezone.localdate())
     append_entry(
         actor=actor,
         organ=locked.organ,
@@ -1416,6 +1427,7 @@ def resume_case(case: Case, *, actor: User, on: dt.date) -> Suspension:
         )
     suspension.end = on
     suspension.save(update_fields=["end"])
+    refresh_nearest(locked, timezone.localdate())
     append_entry(
         actor=actor,
         organ=locked.organ,

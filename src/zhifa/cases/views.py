@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import Q, QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -36,11 +34,8 @@ from zhifa.records.models import Entry, Evidence
 from zhifa.records.presentation import entry_rows
 from zhifa.records.services import EVIDENCE_ROLES
 from zhifa.rules.calendar_db import database_calendar
-from zhifa.rules.engine import RULES
-from zhifa.rules.engine.catalogue import DeadlineItem
-from zhifa.rules.engine.workdays import WorkCalendar
 
-from . import services, workflow
+from . import queries, services, workflow
 from .casefile import ordered_steps, prefetch
 from .filters import filter_cases
 from .forms import (
@@ -55,13 +50,11 @@ from .forms import (
     basis_prefill,
     power_items_for,
 )
-from .labels import deadline_label, step_label
+from .labels import step_label
 from .models import (
     ENDED_STATUSES,
     Case,
-    CaseOfficer,
     CaseStatus,
-    OfficerRole,
     Procedure,
     Transfer,
     TransferResult,
@@ -72,99 +65,7 @@ PAGE_SIZE = 25
 ACT_ROLES = (Role.OFFICER, Role.ORGAN_HEAD)
 
 
-# --- deadlines as the pages show them ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A deadline of the engine, with what the page says about it."""
-
-    rule: str
-    citation: str
-    start: dt.date
-    due: dt.date
-    status: str  # met / missed / open / overdue; closed: a party's window that passed
-    working_days_left: int | None  # open deadlines: working days until due
-    days_overdue: int | None  # overdue deadlines: calendar days past due
-    #: The decision period of a suspended case (中止): it does not run, so its due date
-    #: moves every day until the case resumes; the pages say so instead of counting.
-    paused: bool = False
-
-    @property
-    def pending(self) -> bool:
-        return self.status in ("open", "overdue")
-
-    @property
-    def party_window(self) -> bool:
-        return self.rule in workflow.PARTY_WINDOWS
-
-    @property
-    def label(self) -> str:
-        return deadline_label(self.rule)
-
-
-#: The deadline the case clock's suspension stops (APL 60, excluded periods).
-SUSPENDED_CLOCK = "APL-60-decision-deadline"
-
-
-def _deadline(
-    item: DeadlineItem, today: dt.date, calendar: WorkCalendar, suspended: bool = False
-) -> Deadline:
-    status = item.status(today)
-    if status == "overdue" and item.rule in workflow.PARTY_WINDOWS:
-        status = "closed"  # the party did not use its window; the organ is not late
-    rule = RULES.get(item.rule)
-    return Deadline(
-        rule=item.rule,
-        citation=rule.citation if rule else "",
-        start=item.start,
-        due=item.due.due,
-        status=status,
-        working_days_left=(
-            calendar.working_days_between(today, item.due.due) if status == "open" else None
-        ),
-        days_overdue=(today - item.due.due).days if status == "overdue" else None,
-        paused=suspended and item.rule == SUSPENDED_CLOCK and status == "open",
-    )
-
-
-def case_deadlines(
-    case: Case,
-    today: dt.date,
-    calendar: WorkCalendar,
-    items: Sequence[DeadlineItem] | None = None,
-) -> list[Deadline]:
-    """The case's deadlines as the pages show them (``items``: from an audit already
-    made, so a page audits the case once)."""
-    if items is None:
-        items = services.deadlines(case, today, calendar)
-    suspended = any(s.end is None and s.start <= today for s in case.suspensions.all())
-    return [_deadline(d, today, calendar, suspended) for d in items]
-
-
-def nearest(deadlines: list[Deadline]) -> Deadline | None:
-    """The open or overdue deadline of the organ that falls due first (the party's
-    windows, ``workflow.PARTY_WINDOWS``, are not the organ's deadlines)."""
-    pending = [d for d in deadlines if d.pending and not d.party_window]
-    return min(pending, key=lambda d: (d.due, d.rule)) if pending else None
-
-
 # --- the work list ---------------------------------------------------------------------
-
-
-def _mine(user: Any) -> Q:
-    """Cases the user works on: an investigator linked to the user's officer, or the
-    user opened the case (before its registration names the investigators)."""
-    investigator = CaseOfficer.objects.filter(
-        case=OuterRef("pk"), role=OfficerRole.INVESTIGATOR, officer__user=user
-    )
-    opened = Entry.objects.filter(
-        object_type="cases.case",
-        object_id=Cast(OuterRef("pk"), output_field=CharField()),
-        action="case.open",
-        actor=user,
-    )
-    return Q(Exists(investigator)) | Q(Exists(opened))
 
 
 @login_required
@@ -180,7 +81,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     show_all = not can_narrow or request.GET.get("all") == "1"
     cases: QuerySet[Case] = scoped(user, Case.objects.all())
     if not show_all:
-        cases = cases.filter(_mine(user))
+        cases = cases.filter(queries.mine(user))
         if not status:
             cases = cases.exclude(status__in=ENDED_STATUSES)
     cases = filter_cases(cases, q=q, status=status, procedure=procedure)
@@ -198,13 +99,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         else:
             organ_error = _("Organ: choose one of the organs of your region.")
             organ = ""
-    page = Paginator(prefetch(cases), PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    calendar = database_calendar()
-    rows = [
-        {"case": case, "deadline": nearest(case_deadlines(case, today, calendar))}
-        for case in page.object_list
-    ]
+    page = Paginator(queries.work_list(cases, today), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = queries.work_rows(page.object_list, today, database_calendar())
     return render(
         request,
         "cases/case_list.html",
@@ -336,7 +233,7 @@ def case_context(
     return {
         "case": case,
         "circumstance": dict(Circumstance.choices).get(catalogue_name.get(applied, ""), applied),
-        "deadlines": case_deadlines(case, today, calendar, audited.deadlines),
+        "deadlines": queries.case_deadlines(case, today, calendar, audited.deadlines),
         "late_fee": audited.late_fee,
         "steps": [{"step": s, "label": step_label(s.step)} for s in steps],
         "next_steps": [{"step": s, "label": step_label(s)} for s in offered if s in STEP_FORMS],
@@ -547,51 +444,37 @@ def step_form(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 # --- approvals ---------------------------------------------------------------------------
 
 
-def _last_review(case: Case) -> str | None:
-    """The result of the case's last legal review, or "pending" while a request for
-    review waits for the reviewer (the review app's requests, by their reverse name)."""
-    if case.review_requests.filter(status="pending").exists():
-        return "pending"
-    reviews = [s for s in ordered_steps(case) if s.step == "legal_review"]
-    return str(reviews[-1].data.get("result")) if reviews else None
-
-
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
-    """What waits for the organ head, derived from each open case's state
-    (``workflow.next_steps`` for the head): registrations (立案审批), decisions after the
-    prior notice (APL 57), open seizures (ACL 25 extension) and served decisions
-    (deferral, APL 66)."""
+    """What waits for the organ head (``queries.approvals``): registrations (立案审批),
+    decisions after the prior notice (APL 57), open seizures (ACL 25 extension) and
+    served decisions (deferral, APL 66), a page at a time, grouped on the page."""
     user: Any = request.user
     require_role(user, Role.ORGAN_HEAD)
-    cases = prefetch(
-        scoped(user, Case.objects.exclude(status__in=ENDED_STATUSES)).order_by("created_at", "pk")
+    waiting = queries.approvals(user)
+    counts = dict.fromkeys(queries.APPROVAL_GROUPS, 0)
+    for row in waiting:
+        counts[row.group] += 1
+    page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
+    reviews = queries.last_reviews([r.case for r in page.object_list if r.group == "decision"])
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in queries.APPROVAL_GROUPS}
+    for row in page.object_list:
+        rows[row.group].append(
+            {
+                "case": row.case,
+                "review": reviews.get(row.case.pk),
+                "links": [{"step": s, "label": step_label(s)} for s in row.steps],
+            }
+        )
+    sections = [
+        {"name": name, "rows": rows[name], "count": counts[name]}
+        for name in queries.APPROVAL_GROUPS
+    ]
+    return render(
+        request,
+        "cases/approvals.html",
+        {"groups": rows, "sections": sections, "page": page},
     )
-    groups: dict[str, list[dict[str, Any]]] = {
-        "registration": [],
-        "decision": [],
-        "seizure": [],
-        "deferral": [],
-    }
-    for case in cases:
-        offered = workflow.next_steps(case, user)
-        if "registered" in offered:
-            groups["registration"].append({"case": case, "steps": ["registered"]})
-        if "decision" in offered and case.procedure == Procedure.GENERAL:
-            steps = [s for s in ("collective_discussion", "decision") if s in offered]
-            groups["decision"].append({"case": case, "steps": steps, "review": _last_review(case)})
-        if "seizure_extended" in offered:
-            groups["seizure"].append({"case": case, "steps": ["seizure_extended", "seizure_ended"]})
-        if "deferral_approved" in offered:
-            groups["deferral"].append({"case": case, "steps": ["deferral_approved"]})
-    labelled = {
-        name: [
-            {**row, "links": [{"step": s, "label": step_label(s)} for s in row["steps"]]}
-            for row in rows
-        ]
-        for name, rows in groups.items()
-    }
-    return render(request, "cases/approvals.html", {"groups": labelled})
 
 
 # --- transfer (移送) -----------------------------------------------------------------------

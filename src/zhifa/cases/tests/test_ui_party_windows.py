@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from zhifa.cases import services
-from zhifa.cases.views import case_deadlines, nearest
+from zhifa.cases.queries import case_deadlines, nearest
 from zhifa.cases.workflow import PARTY_WINDOWS
 from zhifa.core.testing import client_for
 from zhifa.rules.calendar_db import database_calendar

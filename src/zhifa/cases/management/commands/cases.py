@@ -4,7 +4,9 @@
 Import reads every ``*.json`` of FOLDER (sorted), imports each document whole or nothing
 (idempotent by ``case_id``) and prints one line per file (``imported``, ``unchanged`` or
 ``error: …``) and a summary; exit 1 when a file failed. Export prints the case as a
-case-file v1 document.
+case-file v1 document. ``zhifa cases refresh-deadlines [--organ ORGAN]`` asks the rules
+engine again for every case's nearest deadline (kept on the case for the lists): run it
+after upgrading and after loading a year's holiday schedule.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from zhifa.accounts.models import User
 from zhifa.records.verification import resolve_organ
@@ -24,6 +27,7 @@ from zhifa.registry.models import EnforcementSubject
 
 from ...casefile import export_document
 from ...models import Case
+from ...queries import refresh_deadlines
 from ...services import import_document
 
 
@@ -40,10 +44,20 @@ class Command(BaseCommand):
         exp.add_argument("case_id")
         exp.add_argument("--organ", help="Organ ID, USCC or exact name (when ambiguous).")
         exp.add_argument("--as-of", help="YYYY-MM-DD (default today).")
+        ref = sub.add_parser(
+            "refresh-deadlines", help="Compute again the nearest deadline kept on each case."
+        )
+        ref.add_argument("--organ", help="Organ ID, USCC or exact name (default: all organs).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "import":
             self._import(Path(options["folder"]), options["organ"], options["user"])
+        elif options["action"] == "refresh-deadlines":
+            cases = Case.objects.all()
+            if options.get("organ"):
+                cases = cases.filter(organ=self._organ(options["organ"]))
+            done = refresh_deadlines(cases, timezone.localdate())
+            self.stdout.write(f"cases refresh-deadlines: {done} case(s)")
         else:
             self._export(options["case_id"], options.get("organ"), options.get("as_of"))
 

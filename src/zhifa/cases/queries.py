@@ -1,0 +1,324 @@
+"""The read model of cases (issue #12): what the case pages and the API read, in one
+place, so that they give one answer.
+
+- **Deadlines** (``case_deadlines``, ``deadline_status``): the engine's deadlines of a
+  case as both show them — a party's window that passed is ``closed``, not
+  ``overdue`` (``workflow.PARTY_WINDOWS``).
+- **The nearest deadline** (``keep_nearest``, ``listed_deadline``): the organ's nearest
+  pending deadline is computed by the rules engine when the case changes (every step,
+  suspension and resumption: ``cases.services``) and kept on the case
+  (``Case.next_deadline``, ``next_deadline_rule``, ``deadline_checked_on``), so a list
+  never audits a case per row; its status is judged on the day it is read.
+- **The work list** (``work_list``, ``mine``, ``work_rows``): the user's cases with their
+  nearest deadline, for the work list page and the API list alike.
+- **Approvals** (``approvals``): what waits for the organ head.
+
+The law stays in the engine: nothing here counts a period. Scope stays with the
+callers' querysets (``core.scope.scoped``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from zhifa.core.scope import scoped
+from zhifa.rules.calendar_db import database_calendar
+from zhifa.rules.engine import RULES, audit
+from zhifa.rules.engine.catalogue import DeadlineItem
+from zhifa.rules.engine.workdays import WorkCalendar
+
+from . import workflow
+from .casefile import case_file
+from .labels import deadline_label
+from .models import ENDED_STATUSES, Case, CaseOfficer, CaseStatus, CaseStep, OfficerRole, Suspension
+
+if TYPE_CHECKING:
+    from zhifa.accounts.models import User
+
+#: The deadline the case clock's suspension stops (APL 60, excluded periods).
+SUSPENDED_CLOCK = "APL-60-decision-deadline"
+
+
+# --- deadlines as the pages and the API show them ------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline of the engine, with what the pages and the API say about it."""
+
+    rule: str
+    citation: str
+    start: dt.date | None  # None: the nearest deadline kept on the case (no start kept)
+    due: dt.date
+    status: str  # met / missed / open / overdue; closed: a party's window that passed
+    working_days_left: int | None  # open deadlines: working days until due
+    days_overdue: int | None  # overdue deadlines: calendar days past due
+    #: The decision period of a suspended case (中止): it does not run, so its due date
+    #: moves every day until the case resumes; the pages say so instead of counting.
+    paused: bool = False
+
+    @property
+    def pending(self) -> bool:
+        return self.status in ("open", "overdue")
+
+    @property
+    def party_window(self) -> bool:
+        return self.rule in workflow.PARTY_WINDOWS
+
+    @property
+    def label(self) -> str:
+        return deadline_label(self.rule)
+
+
+def deadline_status(item: DeadlineItem, as_of: dt.date) -> str:
+    """The engine's status of ``item`` as of ``as_of``, except that a party's window
+    that passed unused is ``closed`` (the party did not use it; the organ is not late)."""
+    status = item.status(as_of)
+    if status == "overdue" and item.rule in workflow.PARTY_WINDOWS:
+        return "closed"
+    return status
+
+
+def _shown(
+    rule: str,
+    start: dt.date | None,
+    due: dt.date,
+    status: str,
+    today: dt.date,
+    calendar: WorkCalendar,
+    suspended: bool,
+) -> Deadline:
+    known = RULES.get(rule)
+    return Deadline(
+        rule=rule,
+        citation=known.citation if known else "",
+        start=start,
+        due=due,
+        status=status,
+        working_days_left=(calendar.working_days_between(today, due) if status == "open" else None),
+        days_overdue=(today - due).days if status == "overdue" else None,
+        paused=suspended and rule == SUSPENDED_CLOCK and status == "open",
+    )
+
+
+def _suspended_on(case: Case, today: dt.date) -> bool:
+    return any(s.end is None and s.start <= today for s in case.suspensions.all())
+
+
+def case_audit_deadlines(
+    case: Case, as_of: dt.date, calendar: WorkCalendar | None = None
+) -> tuple[DeadlineItem, ...]:
+    """The engine's deadlines of the stored case as of ``as_of`` (one audit)."""
+    return audit(case_file(case, as_of), as_of, calendar or database_calendar()).deadlines
+
+
+def case_deadlines(
+    case: Case,
+    today: dt.date,
+    calendar: WorkCalendar,
+    items: Sequence[DeadlineItem] | None = None,
+) -> list[Deadline]:
+    """The case's deadlines as the case page and the API show them (``items``: from an
+    audit already made, so a page audits the case once)."""
+    if items is None:
+        items = case_audit_deadlines(case, today, calendar)
+    suspended = _suspended_on(case, today)
+    return [
+        _shown(d.rule, d.start, d.due.due, deadline_status(d, today), today, calendar, suspended)
+        for d in items
+    ]
+
+
+def nearest(deadlines: list[Deadline]) -> Deadline | None:
+    """The open or overdue deadline of the organ that falls due first (the party's
+    windows, ``workflow.PARTY_WINDOWS``, are not the organ's deadlines)."""
+    pending = [d for d in deadlines if d.pending and not d.party_window]
+    return min(pending, key=lambda d: (d.due, d.rule)) if pending else None
+
+
+def nearest_item(items: Sequence[DeadlineItem]) -> DeadlineItem | None:
+    """``nearest`` on the engine's items: the organ's pending deadline due first."""
+    pending = [d for d in items if d.done is None and d.rule not in workflow.PARTY_WINDOWS]
+    return min(pending, key=lambda d: (d.due.due, d.rule)) if pending else None
+
+
+# --- the nearest deadline kept on the case ---------------------------------------------
+
+#: The fields ``keep_nearest`` sets (for ``save(update_fields=...)``).
+NEAREST_FIELDS = ("next_deadline", "next_deadline_rule", "deadline_checked_on")
+
+
+def keep_nearest(case: Case, items: Sequence[DeadlineItem], as_of: dt.date) -> list[str]:
+    """Set the case's nearest deadline from the engine's ``items`` (computed as of
+    ``as_of``); the caller saves the returned fields in its transaction."""
+    item = nearest_item(items)
+    case.next_deadline = None if item is None else item.due.due
+    case.next_deadline_rule = "" if item is None else item.rule
+    case.deadline_checked_on = as_of
+    return list(NEAREST_FIELDS)
+
+
+def refresh_nearest(case: Case, as_of: dt.date, calendar: WorkCalendar | None = None) -> None:
+    """Ask the engine for the case's deadlines as of ``as_of`` and keep the nearest
+    (suspension, resumption, ``zhifa cases refresh-deadlines``)."""
+    fields = keep_nearest(case, case_audit_deadlines(case, as_of, calendar), as_of)
+    case.save(update_fields=fields)
+
+
+def refresh_deadlines(cases: QuerySet[Case], as_of: dt.date) -> int:
+    """Compute again the nearest deadline of each of ``cases`` (each under its row
+    lock, one transaction per case): ``zhifa cases refresh-deadlines`` after an upgrade
+    or after the holiday schedule of a year was loaded. Returns the number of cases."""
+    calendar = database_calendar()
+    done = 0
+    for pk in list(cases.order_by("pk").values_list("pk", flat=True)):
+        with transaction.atomic():
+            locked = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related("organ__region", "power_item")
+                .get(pk=pk)
+            )
+            refresh_nearest(locked, as_of, calendar)
+        done += 1
+    return done
+
+
+def with_clock_state(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
+    """``cases`` annotated with ``clock_suspended``: a suspension runs on ``today``."""
+    running = Suspension.objects.filter(case=OuterRef("pk"), end__isnull=True, start__lte=today)
+    return cases.annotate(clock_suspended=Exists(running))
+
+
+def listed_deadline(case: Case, today: dt.date, calendar: WorkCalendar) -> Deadline | None:
+    """The case's nearest deadline as kept on the case, judged as of ``today``: what
+    the work list and the API list show (no audit). ``case`` comes from
+    ``with_clock_state`` (or has its suspensions loaded).
+
+    While the case clock is suspended, the decision period does not run: its due date
+    is the one computed when the case last changed, and its status is the one it had
+    then (the period neither comes closer nor passes while it is paused)."""
+    if case.next_deadline is None:
+        return None
+    suspended = getattr(case, "clock_suspended", None)
+    if suspended is None:
+        suspended = _suspended_on(case, today)
+    rule, due = case.next_deadline_rule, case.next_deadline
+    as_of = today
+    if suspended and rule == SUSPENDED_CLOCK and case.deadline_checked_on is not None:
+        as_of = case.deadline_checked_on
+    status = "open" if as_of <= due else "overdue"
+    return _shown(rule, None, due, status, today, calendar, suspended)
+
+
+# --- the work list -----------------------------------------------------------------------
+
+
+def mine(user: User) -> Q:
+    """Cases the user works on: the user opened the case, or an investigator of the
+    case is the user's registry officer."""
+    investigator = CaseOfficer.objects.filter(
+        case=OuterRef("pk"), role=OfficerRole.INVESTIGATOR, officer__user=user
+    )
+    return Q(opened_by=user) | Q(Exists(investigator))
+
+
+def work_list(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
+    """``cases`` (already scoped and filtered) with what a list row reads: the organ,
+    the power item and whether the clock is suspended — a fixed number of queries for
+    any page."""
+    return with_clock_state(cases.select_related("organ", "power_item"), today)
+
+
+@dataclass(frozen=True)
+class Row:
+    case: Case
+    deadline: Deadline | None
+
+
+def work_rows(cases: Sequence[Case], today: dt.date, calendar: WorkCalendar) -> list[Row]:
+    """A page of the work list: each case with its nearest deadline."""
+    return [Row(case, listed_deadline(case, today, calendar)) for case in cases]
+
+
+# --- approvals -----------------------------------------------------------------------------
+
+#: What waits for the organ head, in the page's order.
+APPROVAL_GROUPS = ("registration", "decision", "seizure", "deferral")
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One case waiting for the organ head: its group and the steps offered."""
+
+    group: str
+    case: Case
+    steps: tuple[str, ...]
+
+
+def approvals(user: User) -> list[Waiting]:
+    """What waits for the organ head ``user``, derived from each open case's state
+    (``workflow.next_steps`` for the head): registrations (立案审批), decisions after the
+    prior notice (APL 57), open seizures (ACL 25 extension) and served decisions
+    (deferral, APL 66), by group, oldest case first.
+
+    Only cases that can wait for the head are read (a source awaiting registration, or
+    a case with a prior notice, a seizure or a served decision), with their steps and
+    suspensions in three queries; the caller paginates the result."""
+    steps = CaseStep.objects.filter(step__in=("prior_notice", "seizure", "served"))
+    candidates = (
+        scoped(
+            user,
+            Case.objects.exclude(status__in=(*ENDED_STATUSES, CaseStatus.TRANSFERRED)),
+        )
+        .filter(
+            Q(status=CaseStatus.AWAITING_REGISTRATION)
+            | Q(Exists(steps.filter(case=OuterRef("pk"))))
+        )
+        .select_related("power_item")
+        .prefetch_related(
+            Prefetch("steps", CaseStep.objects.only("case_id", "index", "step", "data")),
+            "suspensions",
+        )
+        .order_by("created_at", "pk")
+    )
+    groups: dict[str, list[Waiting]] = {name: [] for name in APPROVAL_GROUPS}
+    for case in candidates:
+        offered = workflow.next_steps(case, user)
+        if "registered" in offered:
+            groups["registration"].append(Waiting("registration", case, ("registered",)))
+        if "decision" in offered and case.procedure == "general":
+            chosen = tuple(s for s in ("collective_discussion", "decision") if s in offered)
+            groups["decision"].append(Waiting("decision", case, chosen))
+        if "seizure_extended" in offered:
+            groups["seizure"].append(
+                Waiting("seizure", case, ("seizure_extended", "seizure_ended"))
+            )
+        if "deferral_approved" in offered:
+            groups["deferral"].append(Waiting("deferral", case, ("deferral_approved",)))
+    return [row for name in APPROVAL_GROUPS for row in groups[name]]
+
+
+def last_reviews(cases: Sequence[Case]) -> dict[int, str | None]:
+    """The result of each case's last legal review, or "pending" while a request for
+    review waits for the reviewer (the review app's requests, by their reverse name):
+    two queries for a page of cases."""
+    ids = [c.pk for c in cases]
+    pending = set(
+        Case.objects.filter(pk__in=ids, review_requests__status="pending").values_list(
+            "pk", flat=True
+        )
+    )
+    last: dict[int, str | None] = dict.fromkeys(ids)
+    for case_id, data in (
+        CaseStep.objects.filter(case_id__in=ids, step="legal_review")
+        .order_by("case_id", "index")
+        .values_list("case_id", "data")
+    ):
+        last[case_id] = str((data or {}).get("result"))
+    return {pk: "pending" if pk in pending else result for pk, result in last.items()}
