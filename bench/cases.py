@@ -14,11 +14,17 @@ The machine may be shared, so the two are measured in alternating rounds (one ca
 then as many baseline transactions as the case had steps, the order swapped every
 round) and the ratio is the median of the rounds' ratios.
 
+A second measure (issue #12) is the work list: the officer's page of 25 cases, served
+from the nearest deadline kept on each case (no audit per row), timed with 25 and then
+500 open cases of the organ; its ratio (500/25) should stay near 1.
+
 Run from the repository root: ``.venv/bin/python bench/cases.py``. SQLite runs in a
 temporary directory (WAL, IMMEDIATE transactions, as Zhifa runs); PostgreSQL runs in a
 throwaway database created next to the one ``DATABASE_URL`` names, and dropped. The
-last two lines are
+last four lines are
 
+    ratio worklist 500/25 sqlite: X
+    ratio worklist 500/25 postgresql: X   (or: not measured (DATABASE_URL not set))
     ratio step/baseline sqlite: X
     ratio step/baseline postgresql: X   (or: not measured (DATABASE_URL not set))
 
@@ -41,6 +47,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RATIO = "ratio step/baseline"
+WORKLIST = "ratio worklist 500/25"
 ACCOUNTS, TELLERS, BRANCHES = 10_000, 10, 1
 
 
@@ -49,12 +56,13 @@ def main() -> None:
         child(sys.argv[1])
         return
     ratios: dict[str, str] = {}
+    worklist: dict[str, str] = {}
     for vendor in ("sqlite", "postgresql"):
         env = {**os.environ}
         if vendor == "sqlite":
             env.pop("DATABASE_URL", None)
         elif not env.get("DATABASE_URL", "").strip():
-            ratios[vendor] = "not measured (DATABASE_URL not set)"
+            ratios[vendor] = worklist[vendor] = "not measured (DATABASE_URL not set)"
             continue
         done = subprocess.run(
             [sys.executable, __file__, vendor],
@@ -69,8 +77,13 @@ def main() -> None:
             sys.stderr.write(done.stderr)
             raise SystemExit(f"cases bench on {vendor} failed (exit {done.returncode})")
         for line in lines[:-1]:
-            print(line)
+            if line.startswith(WORKLIST):
+                worklist[vendor] = line.split(":", 1)[1].strip()
+            else:
+                print(line)
         ratios[vendor] = lines[-1].split(":", 1)[1].strip()
+    for vendor in ("sqlite", "postgresql"):
+        print(f"{WORKLIST} {vendor}: {worklist.get(vendor, 'not measured')}")
     for vendor in ("sqlite", "postgresql"):
         print(f"{RATIO} {vendor}: {ratios[vendor]}")
 
@@ -304,6 +317,74 @@ def one_case(p: dict[str, Any]) -> None:
     assert n + 1 == STEPS_PER_CASE
 
 
+# --- the work list ----------------------------------------------------------------------
+
+
+def open_cases(p: dict[str, Any], n: int, start: int) -> None:
+    """``n`` open cases of the officer, in one INSERT, each with its nearest deadline
+    kept (as the services write it)."""
+    from datetime import timedelta
+
+    from zhifa.cases.models import Case, CaseStatus
+
+    Case.objects.bulk_create(
+        Case(
+            organ=p["organ"],
+            case_id=f"BENCH-LIST-{start + i:05d}",
+            procedure="general",
+            power_item=p["power_item"],
+            power=p["power_item"].code,
+            party_type=PARTY["type"],
+            party_name=f"{PARTY['name']}{i}",
+            violation=VIOLATION,
+            basis=BASIS,
+            status=CaseStatus.INVESTIGATING,
+            opened_by=p["officer_user"],
+            next_deadline=D("2026-03-02") + timedelta(days=i % 120),
+            next_deadline_rule="APL-60-decision-deadline",
+            deadline_checked_on=D("2026-03-02"),
+        )
+        for i in range(n)
+    )
+
+
+def work_list_seconds(p: dict[str, Any], rounds: int = 15) -> float:
+    """The median time of the officer's work list page (rendered, first page)."""
+    from django.test import RequestFactory
+
+    from zhifa.cases.views import case_list
+
+    factory = RequestFactory()
+    times = []
+    for _ in range(rounds):
+        request = factory.get("/cases/")
+        request.user = p["officer_user"]
+        start = time.perf_counter()
+        response = case_list(request)
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200
+    return statistics.median(times)
+
+
+def measure_work_list(vendor: str, p: dict[str, Any]) -> None:
+    """The work list with 25, then 500 of the officer's open cases."""
+    from zhifa.cases.models import Case
+
+    def listed() -> int:
+        return Case.objects.filter(opened_by=p["officer_user"]).exclude(status="closed").count()
+
+    open_cases(p, max(0, 25 - listed()), 0)
+    work_list_seconds(p, rounds=3)  # warm-up
+    small = work_list_seconds(p)
+    open_cases(p, 500 - listed(), 1000)
+    large = work_list_seconds(p)
+    print(
+        f"  {vendor}: work list (first page of 25): {small * 1000:.2f} ms with 25 open "
+        f"cases, {large * 1000:.2f} ms with 500"
+    )
+    print(f"{WORKLIST} {vendor}: {large / small:.2f}")
+
+
 def run(vendor: str) -> None:
     from django.db import connection
 
@@ -353,6 +434,7 @@ def run(vendor: str) -> None:
         f"  {vendor}: baseline (3 UPDATE + 1 INSERT, one transaction): "
         f"{1 / base_median:,.0f} tx/s (median {base_median * 1000:.3f} ms/tx)"
     )
+    measure_work_list(vendor, people)
     print(f"{RATIO} {vendor}: {statistics.median(ratios):.2f}")
 
 
