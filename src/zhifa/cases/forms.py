@@ -599,6 +599,8 @@ def step_form(spec: StepSpec) -> type[StepForm]:
 
 #: The form of each step the case pages take (``steps.STEPS`` with a form).
 STEP_FORMS: dict[str, type[StepForm]] = {s.name: step_form(s) for s in STEPS if s.form}
+# Each by its name too (``forms.PreservationForm``).
+globals().update({form.__name__: form for form in STEP_FORMS.values()})
 
 
 # --- transfer (移送) -----------------------------------------------------------------------

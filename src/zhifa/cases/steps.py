@@ -148,9 +148,7 @@ def values(choices: Iterable[tuple[str, Any]]) -> tuple[str, ...]:
 
 def literal(choices: Iterable[tuple[str, Any]] | Iterable[str]) -> Any:
     """The ``Literal`` type of the values of ``choices`` (for the API's schemas)."""
-    return Literal.__getitem__(  # type: ignore[attr-defined]
-        tuple(c if isinstance(c, str) else c[0] for c in choices)
-    )
+    return Literal.__getitem__(tuple(c if isinstance(c, str) else c[0] for c in choices))
 
 
 # --- the API's input types ------------------------------------------------------------------
