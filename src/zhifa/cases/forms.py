@@ -586,7 +586,7 @@ def step_form(spec: StepSpec) -> type[StepForm]:
     fields, taking the step through its service function."""
     base = globals()[spec.form or "StepForm"]
     assert issubclass(base, StepForm)
-    service = services.step_service(spec)
+    service = services.STEP_SERVICES.get(spec.name) or services.step_service(spec)
     attrs: dict[str, Any] = {
         "__module__": __name__,
         "step": spec.name,

@@ -21,8 +21,6 @@ This module holds no legal rule: the law is the rules engine's (``services.add_s
 asks it for every step).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
