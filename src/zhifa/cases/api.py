@@ -16,7 +16,7 @@ or ``body.<field>`` for a field a service function names.
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -28,10 +28,10 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import (
-    ConfigDict,
     Field,
     ValidatorFunctionWrapHandler,
     WrapValidator,
+    create_model,
 )
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import InitErrorDetails
@@ -52,6 +52,16 @@ from . import queries, services
 from .casefile import OFFICER_FIELDS, export_document
 from .filters import filter_cases
 from .models import Case, CaseStatus, CaseStep, Procedure, Suspension
+from .steps import (
+    CATALOGUE_CIRCUMSTANCE,
+    STEPS,
+    Amount,
+    Circumstance,
+    PenaltyType,
+    StepBase,
+    StepSpec,
+    StrictIn,
+)
 from .workflow import next_steps
 
 router = Router(tags=["cases"])
@@ -316,51 +326,7 @@ def get_case_file(request: HttpRequest, case_pk: CasePk) -> dict[str, Any]:
 
 # --- input types (the case-file format's enums) -------------------------------------------
 
-OfficerId = Annotated[
-    int, Field(ge=1, le=DB_MAX_ID, description="A registry officer of the case's organ.")
-]
-Amount = Annotated[float, Field(ge=0, allow_inf_nan=False, description="Yuan.")]
 Text = Annotated[str, Field(max_length=255)]
-PenaltyType = Literal[
-    "warning",
-    "fine",
-    "confiscation",
-    "suspend_permit",
-    "lower_qualification",
-    "revoke_permit",
-    "restrict_business",
-    "suspend_business",
-    "closure",
-    "restrict_practice",
-    "detention",
-]
-Evidence = Literal[
-    "party_statement",
-    "documentary",
-    "physical",
-    "audio_visual",
-    "electronic",
-    "witness",
-    "expert_opinion",
-    "inspection_record",
-    "on_site_record",
-]
-Element = Literal[
-    "party", "facts_evidence", "type_basis", "performance", "remedies", "organ_date", "seal"
-]
-Circumstance = Literal["no_penalty", "mitigated", "lighter", "ordinary", "heavier"]
-
-
-class StrictIn(Schema):
-    """Input: an unknown field is an error (a misspelt field must not fall back to its
-    default silently)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class PenaltyIn(StrictIn):
-    type: PenaltyType
-    amount: Amount | None = Field(None, description="Fines and confiscation, in yuan.")
 
 
 class PartyIn(StrictIn):
@@ -494,239 +460,27 @@ def open_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
 # --- steps --------------------------------------------------------------------------------
 
 
-class StepBase(StrictIn):
-    on: dt.date = Field(description="The day of the step (YYYY-MM-DD).")
-    expected_steps: int = Field(
-        ge=0,
-        le=100000,
-        description="The number of steps you saw; 409 when the case changed meanwhile.",
+def _step_schema(spec: StepSpec) -> type[StepBase]:
+    """The API model of a declared step: ``step`` (its name) and its API fields."""
+    return cast(
+        "type[StepBase]",
+        create_model(
+            spec.model_name,
+            __base__=StepBase,
+            __doc__=spec.api_doc,
+            __module__=__name__,
+            step=(Literal[spec.name], ...),
+            **cast("dict[str, Any]", spec.api),
+        ),
     )
 
 
-class RegisteredIn(StepBase):
-    """立案 (an organ head approves: 立案审批 under the departmental procedure rules)."""
-
-    step: Literal["registered"]
-    by: list[OfficerId] = Field(min_length=1, description="The investigators.")
-
-
-class InvestigationIn(StepBase):
-    """调查取证 (APL 42, 55)."""
-
-    step: Literal["investigation"]
-    officers: list[OfficerId] = Field(min_length=1)
-    evidence: list[Evidence] = []
-    certificates_shown: bool = True
-
-
-class PreservationIn(StepBase):
-    """先行登记保存 started (APL 56)."""
-
-    step: Literal["preservation"]
-    items: int = Field(ge=0, le=1000000)
-
-
-class PreservationDecidedIn(StepBase):
-    step: Literal["preservation_decided"]
-
-
-class SeizureIn(StepBase):
-    """查封、扣押 (ACL 18, 25), approved by an organ head."""
-
-    step: Literal["seizure"]
-    days: int = Field(ge=1, le=3650)
-    approved_by: OfficerId
-
-
-class SeizureExtendedIn(StepBase):
-    step: Literal["seizure_extended"]
-    days: int = Field(ge=1, le=3650)
-    approved_by: OfficerId
-
-
-class SeizureEndedIn(StepBase):
-    step: Literal["seizure_ended"]
-
-
-class PriorNoticeIn(StepBase):
-    """行政处罚事先告知书 (APL 44)."""
-
-    step: Literal["prior_notice"]
-    intended: list[PenaltyIn] = []
-    served_on: dt.date | None = Field(None, description="Default: the day of the step.")
-    written: bool = True
-    hearing_right_notified: bool = True
-
-
-class StatementIn(StepBase):
-    step: Literal["statement"]
-
-
-class WaiverIn(StepBase):
-    step: Literal["waiver"]
-    signed: bool = True
-
-
-class HearingRequestedIn(StepBase):
-    step: Literal["hearing_requested"]
-
-
-class HearingNoticeIn(StepBase):
-    step: Literal["hearing_notice"]
-    hearing_on: dt.date
-    served_on: dt.date | None = Field(None, description="Default: the day of the step.")
-
-
-class HearingIn(StepBase):
-    step: Literal["hearing"]
-    host: OfficerId
-    public: bool = True
-
-
-class CollectiveDiscussionIn(StepBase):
-    """行政机关负责人集体讨论 (APL 57(2)), recorded by an organ head."""
-
-    step: Literal["collective_discussion"]
-
-
-class DecisionIn(StepBase):
-    """行政处罚决定书 (APL 57, 59)."""
-
-    step: Literal["decision"]
-    approved_by: OfficerId
-    outcome: Literal["penalty", "no_penalty", "not_established", "transfer"] = Field(
-        "penalty",
-        description="`transfer` is refused here (400 at `outcome`): a transfer is "
-        "decided through the case's transfer, which records the receiver and the reason.",
-    )
-    penalties: list[PenaltyIn] = []
-    elements: list[Element] = cast("list[Element]", list(services.ALL_ELEMENTS))
-    cites_full_name_and_article: bool = True
-    circumstance: Circumstance | None = Field(
-        None,
-        description="The discretion circumstance found: applies the power item's published "
-        "benchmark band (DISC-benchmark, APL 34) and stores it as the case's benchmark.",
-    )
-    reason_outside_band: Annotated[str, Field(max_length=1000)] = Field(
-        "", description="Required when the fine lies outside the band."
-    )
-
-
-class ServedIn(StepBase):
-    step: Literal["served"]
-    method: Literal[
-        "on_the_spot",
-        "direct",
-        "left_at_residence",
-        "entrusted",
-        "mail",
-        "public_notice",
-        "electronic",
-    ] = "direct"
-    signed_by: Literal["recipient", "authorised", "relative", "refused"] = "recipient"
-    electronic_consent: bool | None = None
-
-
-class PaidIn(StepBase):
-    step: Literal["paid"]
-    amount: Amount
-    onsite: bool = False
-    onsite_reason: Literal["small_fine", "hard_to_enforce", "remote_area"] | None = None
-
-
-class DeferralApprovedIn(StepBase):
-    step: Literal["deferral_approved"]
-    until: dt.date
-
-
-class DemandIn(StepBase):
-    step: Literal["demand"]
-    served_on: dt.date | None = Field(None, description="Default: the day of the step.")
-
-
-class CourtApplicationIn(StepBase):
-    step: Literal["court_application"]
-
-
-class RemedyFiledIn(StepBase):
-    """The party's reconsideration or litigation against the decision
-    (``services.record_remedy``; APL 73(3): the late fee does not accrue while pending)."""
-
-    step: Literal["remedy_filed"]
-    kind: Literal["reconsideration", "litigation"]
-    result: Literal[
-        "pending", "upheld", "changed", "revoked", "confirmed_unlawful", "withdrawn"
-    ] = "pending"
-    decided_on: dt.date | None = Field(None, description="Null while pending.")
-    head_appeared: bool | None = Field(None, description="Litigation: the head appeared.")
-
-
-class DisclosedIn(StepBase):
-    step: Literal["disclosed"]
-
-
-class DecisionChangedIn(StepBase):
-    """The decision changed, revoked, declared unlawful or void, recorded by an organ
-    head (``services.change_decision``)."""
-
-    step: Literal["decision_changed"]
-    how: Literal["changed", "revoked", "unlawful", "void"]
-    reason: Annotated[str, Field(min_length=1, max_length=1000)]
-
-
-class DisclosureWithdrawnIn(StepBase):
-    """The published decision withdrawn (APL 48; ``services.withdraw_disclosure``)."""
-
-    step: Literal["disclosure_withdrawn"]
-    reason_published: bool = False
-
-
-class ClosedIn(StepBase):
-    """结案 (CLOSE-conditions): ``reason`` (the format's ``closed.reason``) and, in the
-    general procedure, ``approved_by`` — the organ head's officer id (结案审批)."""
-
-    step: Literal["closed"]
-    reason: str | None = Field(default=None, min_length=1, max_length=2000)
-    approved_by: OfficerId | None = None
-
-
-class RegistrationRefusedIn(StepBase):
-    """不予立案 (REG-decision): the reasons and the approving organ head's officer id."""
-
-    step: Literal["registration_refused"]
-    reason: str = Field(min_length=1, max_length=2000)
-    approved_by: OfficerId | None = None
-
-
-STEP_SCHEMAS: tuple[type[StepBase], ...] = (
-    RegisteredIn,
-    InvestigationIn,
-    PreservationIn,
-    PreservationDecidedIn,
-    SeizureIn,
-    SeizureExtendedIn,
-    SeizureEndedIn,
-    PriorNoticeIn,
-    StatementIn,
-    WaiverIn,
-    HearingRequestedIn,
-    HearingNoticeIn,
-    HearingIn,
-    CollectiveDiscussionIn,
-    DecisionIn,
-    ServedIn,
-    PaidIn,
-    DeferralApprovedIn,
-    DemandIn,
-    CourtApplicationIn,
-    DisclosedIn,
-    DecisionChangedIn,
-    DisclosureWithdrawnIn,
-    ClosedIn,
-    RemedyFiledIn,
-    RegistrationRefusedIn,
+#: The model of each step the API takes (``steps.STEPS`` with API fields), in declared
+#: order.
+STEP_SCHEMAS: tuple[type[StepBase], ...] = tuple(
+    _step_schema(s) for s in STEPS if s.api is not None
 )
-STEP_NAMES = frozenset(s.model_fields["step"].annotation.__args__[0] for s in STEP_SCHEMAS)  # type: ignore[union-attr]
+STEP_NAMES = frozenset(s.name for s in STEPS if s.api is not None)
 
 
 def _untagged(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
@@ -749,39 +503,17 @@ def _untagged(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
         raise PydanticValidationError.from_exception_data(exc.title, details) from None
 
 
-StepIn = Annotated[
-    RegisteredIn
-    | InvestigationIn
-    | PreservationIn
-    | PreservationDecidedIn
-    | SeizureIn
-    | SeizureExtendedIn
-    | SeizureEndedIn
-    | PriorNoticeIn
-    | StatementIn
-    | WaiverIn
-    | HearingRequestedIn
-    | HearingNoticeIn
-    | HearingIn
-    | CollectiveDiscussionIn
-    | DecisionIn
-    | ServedIn
-    | PaidIn
-    | DeferralApprovedIn
-    | DemandIn
-    | CourtApplicationIn
-    | DisclosedIn
-    | DecisionChangedIn
-    | DisclosureWithdrawnIn
-    | ClosedIn
-    | RemedyFiledIn
-    | RegistrationRefusedIn,
-    Field(discriminator="step"),
-    WrapValidator(_untagged),
-]
+if TYPE_CHECKING:
 
-#: The format's circumstance names → the catalogue's (services.issue_decision).
-CATALOGUE_CIRCUMSTANCE = {v: k for k, v in services.FORMAT_CIRCUMSTANCE.items()}
+    class StepIn(StepBase):
+        step: str
+
+else:
+    StepIn = Annotated[
+        Union[STEP_SCHEMAS],  # noqa: UP007 (a union of the tuple's models)
+        Field(discriminator="step"),
+        WrapValidator(_untagged),
+    ]
 
 
 def _resolve_officers(case: Case, fields: dict[str, Any]) -> None:

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.accounts.models import Role, User
 from zhifa.catalogue.models import Article, Circumstance, PowerItem
-from zhifa.core.forms import DateInput
 from zhifa.registry.models import ENFORCING_TYPES, EnforcementSubject, Officer
 from zhifa.registry.validators import normalise_id_number, validate_id_number, validate_uscc
 
@@ -27,29 +26,25 @@ from .models import (
     Case,
     CaseSource,
     CaseStep,
-    DecisionChange,
     PartyType,
     Procedure,
     Transfer,
     TransferKind,
     TransferResult,
 )
+from .steps import (
+    DATE,
+    ELEMENTS,
+    OUTCOMES,
+    PENALTY_TYPES,
+    STEPS,
+    OfficerChoiceField,
+    OfficersChoiceField,
+    StepSpec,
+)
 
-DATE = DateInput()
+__all__ = ["DATE", "STEP_FORMS", "OfficerChoiceField", "OfficersChoiceField", "StepForm"]
 
-PENALTY_TYPES = [
-    ("warning", _("Warning")),
-    ("fine", _("Fine")),
-    ("confiscation", _("Confiscation")),
-    ("suspend_permit", _("Suspension of a permit")),
-    ("lower_qualification", _("Lowering of a qualification grade")),
-    ("revoke_permit", _("Revocation of a permit")),
-    ("restrict_business", _("Restriction of business activities")),
-    ("suspend_business", _("Order to suspend production or business")),
-    ("closure", _("Order to close")),
-    ("restrict_practice", _("Restriction of practice")),
-    ("detention", _("Administrative detention")),
-]
 #: The words by which a provision's text sets each penalty type (APL Art. 9 as the laws
 #: spell it): the prefill reads the penalty types of the power item's penalty provision
 #: from its text. "责令改正" is no penalty and sets none.
@@ -81,17 +76,6 @@ def penalty_types_in(text: str) -> list[str]:
 #: Penalties whose row needs an amount (case-file-format.md: "amount" for fines and
 #: confiscation).
 AMOUNT_TYPES = frozenset({"fine", "confiscation"})
-EVIDENCE_KINDS = [
-    ("party_statement", _("Statement of the party")),
-    ("documentary", _("Documentary evidence")),
-    ("physical", _("Physical evidence")),
-    ("audio_visual", _("Audio-visual material")),
-    ("electronic", _("Electronic data")),
-    ("witness", _("Witness testimony")),
-    ("expert_opinion", _("Expert opinion")),
-    ("inspection_record", _("Inspection record")),
-    ("on_site_record", _("On-site record")),
-]
 HARM = [
     ("", "—"),
     ("none", _("No harm")),
@@ -104,42 +88,6 @@ MITIGATING = [
     ("coerced", _("Coerced or deceived into the violation")),
     ("confessed_unknown", _("Confessed violations the organ did not know of")),
     ("meritorious", _("Meritorious conduct in the investigation")),
-]
-OUTCOMES = [
-    ("penalty", _("Penalty imposed")),
-    ("no_penalty", _("No penalty")),
-    ("not_established", _("Violation not established")),
-    ("transfer", _("Transferred")),
-]
-ELEMENTS = [
-    ("party", _("The party")),
-    ("facts_evidence", _("Facts and evidence")),
-    ("type_basis", _("Penalty type and legal basis")),
-    ("performance", _("Manner and time limit of performance")),
-    ("remedies", _("Remedies and their time limits")),
-    ("organ_date", _("Organ and date")),
-    ("seal", _("Seal")),
-]
-SERVICE_METHODS = [
-    ("on_the_spot", _("Delivered on the spot")),
-    ("direct", _("Direct service")),
-    ("left_at_residence", _("Left at the residence")),
-    ("entrusted", _("Entrusted service")),
-    ("mail", _("Service by mail")),
-    ("public_notice", _("Service by public notice")),
-    ("electronic", _("Electronic service")),
-]
-SIGNED_BY = [
-    ("recipient", _("The recipient")),
-    ("authorised", _("An authorised recipient")),
-    ("relative", _("An adult family member living with the recipient")),
-    ("refused", _("Refused to sign")),
-]
-ONSITE_REASONS = [
-    ("", "—"),
-    ("small_fine", _("Small fine")),
-    ("hard_to_enforce", _("Hard to enforce afterwards")),
-    ("remote_area", _("Remote area")),
 ]
 
 
@@ -154,18 +102,6 @@ def _amount(value: Decimal) -> int | float:
 
 def organ_officers(organ_id: int) -> QuerySet[Officer]:
     return Officer.objects.filter(organ_id=organ_id, active=True).order_by("name", "pk")
-
-
-class OfficerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name)
-
-
-class OfficersChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    widget = forms.CheckboxSelectMultiple
-
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name)
 
 
 # --- opening a case --------------------------------------------------------------------
@@ -429,20 +365,16 @@ class ResumeForm(forms.Form):
 
 # --- the steps ---------------------------------------------------------------------------
 
-STEP_FORMS: dict[str, type[StepForm]] = {}
-
-
-def registered_step(cls: type[StepForm]) -> type[StepForm]:
-    STEP_FORMS[cls.step] = cls
-    return cls
-
 
 class StepForm(forms.Form):
     """One step: its date, the step count the user saw (a concurrent change is a
-    conflict), and the step's own fields. ``submit`` calls the named service."""
+    conflict), and the step's own fields (``steps.StepSpec.form_fields``). ``submit``
+    calls the named service with them (``fields_for_service``)."""
 
     step: ClassVar[str] = ""
     service: ClassVar[Callable[..., CaseStep]]
+    #: The step's own fields, handed to the service as they are cleaned.
+    step_fields: ClassVar[tuple[str, ...]] = ()
 
     on = forms.DateField(label=_("date"), widget=DATE)
     expected_steps = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -460,8 +392,21 @@ class StepForm(forms.Form):
         """Per-step adjustments of the fields."""
 
     def fields_for_service(self) -> dict[str, Any]:
-        """The step's own keyword arguments for the service."""
-        return {}
+        """The step's own keyword arguments for the service: the cleaned value of each of
+        ``step_fields`` — officers as a list, yuan as the format's number, an empty
+        optional choice as ``None``."""
+        arguments: dict[str, Any] = {}
+        for name in self.step_fields:
+            value = self.cleaned_data[name]
+            field = self.fields[name]
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                value = list(value)
+            elif isinstance(value, Decimal):
+                value = _amount(value)
+            elif isinstance(field, forms.ChoiceField) and value == "" and not field.required:
+                value = None
+            arguments[name] = value
+        return arguments
 
     def submit(self) -> CaseStep:
         d = self.cleaned_data
@@ -523,100 +468,20 @@ class PenaltyRowsMixin(forms.Form):
         return penalties
 
 
-@registered_step
-class RegisteredForm(StepForm):
-    step = "registered"
-    service = staticmethod(services.register_case)
-    by = OfficersChoiceField(label=_("investigators"), queryset=Officer.objects.none())
-
-    def fields_for_service(self) -> dict[str, Any]:
-        return {"by": list(self.cleaned_data["by"])}
+# The bases of the step forms with behaviour of their own (``StepSpec.form`` names them).
 
 
-@registered_step
-class InvestigationForm(StepForm):
-    step = "investigation"
-    service = staticmethod(services.record_investigation)
-    officers = OfficersChoiceField(label=_("officers"), queryset=Officer.objects.none())
-    certificates_shown = forms.BooleanField(
-        label=_("certificates shown to the party"), required=False, initial=True
-    )
-    evidence = forms.MultipleChoiceField(
-        label=_("evidence collected"), choices=EVIDENCE_KINDS, widget=forms.CheckboxSelectMultiple
-    )
-
-    def fields_for_service(self) -> dict[str, Any]:
-        d = self.cleaned_data
-        return {
-            "officers": list(d["officers"]),
-            "evidence": list(d["evidence"]),
-            "certificates_shown": d["certificates_shown"],
-        }
-
-
-@registered_step
-class PreservationForm(StepForm):
-    step = "preservation"
-    service = staticmethod(services.record_preservation)
-    items = forms.IntegerField(label=_("items preserved"), min_value=1, max_value=1_000_000)
-
-    def fields_for_service(self) -> dict[str, Any]:
-        return {"items": self.cleaned_data["items"]}
-
-
-@registered_step
-class PreservationDecidedForm(StepForm):
-    step = "preservation_decided"
-    service = staticmethod(services.decide_preservation)
-
-
-class _SeizureForm(StepForm):
-    days = forms.IntegerField(label=_("days"), min_value=1)
-    approved_by = OfficerChoiceField(
-        label=_("approved by (organ head)"), queryset=Officer.objects.none()
-    )
-    extended: ClassVar[bool] = False
+class SeizureFormBase(StepForm):
+    """The approver of a seizure is chosen among the organ heads' officers."""
 
     def setup(self) -> None:
         field = self.fields["approved_by"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = organ_officers(self.case.organ_id).filter(user__role=Role.ORGAN_HEAD)
 
-    def fields_for_service(self) -> dict[str, Any]:
-        d = self.cleaned_data
-        return {"days": d["days"], "approved_by": d["approved_by"], "extended": self.extended}
 
-
-@registered_step
-class SeizureForm(_SeizureForm):
-    step = "seizure"
-    service = staticmethod(services.record_seizure)
-
-
-@registered_step
-class SeizureExtendedForm(_SeizureForm):
-    step = "seizure_extended"
-    service = staticmethod(services.record_seizure)
-    extended = True
-
-
-@registered_step
-class SeizureEndedForm(StepForm):
-    step = "seizure_ended"
-    service = staticmethod(services.end_seizure)
-
-
-@registered_step
-class PriorNoticeForm(PenaltyRowsMixin, StepForm):
-    step = "prior_notice"
-    service = staticmethod(services.serve_prior_notice)
-    served_on = forms.DateField(
-        label=_("served on"), widget=DATE, required=False, help_text=_("Default: the date above.")
-    )
-    written = forms.BooleanField(label=_("written notice"), required=False, initial=True)
-    hearing_right_notified = forms.BooleanField(
-        label=_("right to a hearing notified"), required=False, initial=True
-    )
+class IntendedPenaltiesFormBase(PenaltyRowsMixin, StepForm):
+    """The intended penalties (``intended``) in penalty rows, at least one."""
 
     def setup(self) -> None:
         self.add_penalty_rows(self.case)
@@ -627,77 +492,14 @@ class PriorNoticeForm(PenaltyRowsMixin, StepForm):
         return data
 
     def fields_for_service(self) -> dict[str, Any]:
-        d = self.cleaned_data
-        return {
-            "intended": d["intended"],
-            "served_on": d["served_on"],
-            "written": d["written"],
-            "hearing_right_notified": d["hearing_right_notified"],
-        }
+        return {"intended": self.cleaned_data["intended"], **super().fields_for_service()}
 
 
-@registered_step
-class StatementForm(StepForm):
-    step = "statement"
-    service = staticmethod(services.record_statement)
-
-
-@registered_step
-class WaiverForm(StepForm):
-    step = "waiver"
-    service = staticmethod(services.record_waiver)
-    signed = forms.BooleanField(label=_("signed by the party"), required=False, initial=True)
-
-    def fields_for_service(self) -> dict[str, Any]:
-        return {"signed": self.cleaned_data["signed"]}
-
-
-@registered_step
-class HearingRequestedForm(StepForm):
-    step = "hearing_requested"
-    service = staticmethod(services.request_hearing)
-
-
-@registered_step
-class HearingNoticeForm(StepForm):
-    step = "hearing_notice"
-    service = staticmethod(services.notify_hearing)
-    hearing_on = forms.DateField(label=_("hearing on"), widget=DATE)
-    served_on = forms.DateField(
-        label=_("served on"), widget=DATE, required=False, help_text=_("Default: the date above.")
-    )
-
-    def fields_for_service(self) -> dict[str, Any]:
-        d = self.cleaned_data
-        return {"hearing_on": d["hearing_on"], "served_on": d["served_on"]}
-
-
-@registered_step
-class HearingForm(StepForm):
-    step = "hearing"
-    service = staticmethod(services.hold_hearing)
-    host = OfficerChoiceField(label=_("host"), queryset=Officer.objects.none())
-    public = forms.BooleanField(label=_("held in public"), required=False, initial=True)
-
-    def fields_for_service(self) -> dict[str, Any]:
-        d = self.cleaned_data
-        return {"host": d["host"], "public": d["public"]}
-
-
-@registered_step
-class CollectiveDiscussionForm(StepForm):
-    step = "collective_discussion"
-    service = staticmethod(services.record_collective_discussion)
-
-
-@registered_step
-class DecisionForm(PenaltyRowsMixin, StepForm):
+class DecisionFormBase(PenaltyRowsMixin, StepForm):
     """The decision (APL 57, 59): the penalties, the discretion circumstance found (its
     band from the catalogue), and the approver: the organ head who records it, or in the
     summary procedure the deciding officer (APL 51–52), always the user's own officer."""
 
-    step = "decision"
-    service = staticmethod(services.issue_decision)
     # A transfer is decided with the transfer form (services.transfer_case), which also
     # writes the transfer letter's receiver and reason.
     outcome = forms.ChoiceField(
@@ -751,139 +553,19 @@ class DecisionForm(PenaltyRowsMixin, StepForm):
         }
 
 
-@registered_step
-class ServedForm(StepForm):
-    step = "served"
-    service = staticmethod(services.serve_decision)
-    method = forms.ChoiceField(label=_("method of service"), choices=SERVICE_METHODS)
-    signed_by = forms.ChoiceField(label=_("signed by"), choices=SIGNED_BY)
-    electronic_consent = forms.BooleanField(
-        label=_("the party consented to electronic service"), required=False
-    )
+class ServedFormBase(StepForm):
+    """The party's consent to electronic service counts for electronic service only."""
 
     def fields_for_service(self) -> dict[str, Any]:
-        d = self.cleaned_data
-        consent = d["electronic_consent"] if d["method"] == "electronic" else None
-        return {"method": d["method"], "signed_by": d["signed_by"], "electronic_consent": consent}
+        arguments = super().fields_for_service()
+        if arguments["method"] != "electronic":
+            arguments["electronic_consent"] = None
+        return arguments
 
 
-@registered_step
-class PaidForm(StepForm):
-    step = "paid"
-    service = staticmethod(services.record_payment)
-    amount = forms.DecimalField(
-        label=_("amount paid (yuan)"), min_value=0, max_digits=14, decimal_places=2
-    )
-    onsite = forms.BooleanField(label=_("collected on the spot"), required=False)
-    onsite_reason = forms.ChoiceField(
-        label=_("reason for collecting on the spot"), choices=ONSITE_REASONS, required=False
-    )
-
-    def fields_for_service(self) -> dict[str, Any]:
-        d = self.cleaned_data
-        return {
-            "amount": _amount(d["amount"]),
-            "onsite": d["onsite"],
-            "onsite_reason": d["onsite_reason"] or None,
-        }
-
-
-@registered_step
-class DeferralForm(StepForm):
-    step = "deferral_approved"
-    service = staticmethod(services.approve_deferral)
-    until = forms.DateField(label=_("to be paid by"), widget=DATE)
-
-    def fields_for_service(self) -> dict[str, Any]:
-        return {"until": self.cleaned_data["until"]}
-
-
-@registered_step
-class DemandForm(StepForm):
-    step = "demand"
-    service = staticmethod(services.serve_demand)
-    served_on = forms.DateField(
-        label=_("served on"), widget=DATE, required=False, help_text=_("Default: the date above.")
-    )
-
-    def fields_for_service(self) -> dict[str, Any]:
-        return {"served_on": self.cleaned_data["served_on"]}
-
-
-@registered_step
-class CourtApplicationForm(StepForm):
-    step = "court_application"
-    service = staticmethod(services.apply_to_court)
-
-
-REMEDY_KINDS = [
-    ("reconsideration", _("Administrative reconsideration")),
-    ("litigation", _("Administrative litigation")),
-]
-REMEDY_RESULTS = [
-    ("pending", _("Pending")),
-    ("upheld", _("Decision upheld")),
-    ("changed", _("Decision varied")),
-    ("revoked", _("Decision revoked")),
-    ("confirmed_unlawful", _("Decision confirmed unlawful")),
-    ("withdrawn", _("Withdrawn by the party")),
-]
-
-
-@registered_step
-class RemedyFiledForm(StepForm):
-    """The party's reconsideration or litigation against the decision (APL 73(3): the
-    late fee does not accrue while it is pending). Recorded as pending when filed, and
-    again with its result when decided."""
-
-    step = "remedy_filed"
-    service = staticmethod(services.record_remedy)
-    kind = forms.ChoiceField(label=_("remedy"), choices=REMEDY_KINDS)
-    result = forms.ChoiceField(label=_("result"), choices=REMEDY_RESULTS, initial="pending")
-    decided_on = forms.DateField(
-        label=_("decided on"),
-        widget=DATE,
-        required=False,
-        help_text=_("The day it was decided or withdrawn; empty while pending."),
-    )
-    head_appeared = forms.NullBooleanField(
-        label=_("the organ's head appeared in court"),
-        required=False,
-        widget=forms.Select(
-            choices=[("unknown", _("Not applicable")), ("true", _("Yes")), ("false", _("No"))]
-        ),
-    )
-
-    def fields_for_service(self) -> dict[str, Any]:
-        d = self.cleaned_data
-        return {
-            "kind": d["kind"],
-            "result": d["result"],
-            "decided_on": d["decided_on"],
-            "head_appeared": d["head_appeared"],
-        }
-
-
-@registered_step
-class DisclosedForm(StepForm):
-    step = "disclosed"
-    service = staticmethod(services.mark_disclosed)
-
-
-#: The format's closing reasons (``closed.reason``; CLOSE-conditions).
-CLOSE_REASONS = [
-    ("performed", _("The decision was performed (fine and any late fee paid)")),
-    ("executed", _("The decision was executed (court ruling or coercive execution)")),
-    ("no_penalty", _("No penalty was decided")),
-    ("not_established", _("The violation was not established")),
-    ("transferred", _("The case was transferred")),
-    ("terminated", _("The investigation was terminated")),
-]
-
-
-class _HeadApprovalForm(StepForm):
-    """A step the organ head approves and records: the approver is the head's own
-    registry officer."""
+class HeadApprovalForm(StepForm):
+    """A step the organ head approves and records: in the general procedure the approver
+    is the head's own registry officer."""
 
     def setup(self) -> None:
         self.approver = Officer.objects.filter(user=self.user, organ_id=self.case.organ_id).first()
@@ -894,59 +576,31 @@ class _HeadApprovalForm(StepForm):
             self.add_error(None, _("Your account is not linked to an officer of the registry."))
         return data
 
-
-@registered_step
-class ClosedForm(_HeadApprovalForm):
-    step = "closed"
-    service = staticmethod(services.close_case)
-    reason = forms.ChoiceField(label=_("reason for closing"), choices=CLOSE_REASONS)
-
     def fields_for_service(self) -> dict[str, Any]:
         approver = self.approver if self.case.procedure == "general" else None
-        return {"reason": self.cleaned_data["reason"], "approved_by": approver}
+        return {**super().fields_for_service(), "approved_by": approver}
 
 
-@registered_step
-class RegistrationRefusedForm(_HeadApprovalForm):
-    step = "registration_refused"
-    service = staticmethod(services.refuse_registration)
-    reason = forms.CharField(
-        label=_("reasons for not registering"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    def fields_for_service(self) -> dict[str, Any]:
-        return {"reason": self.cleaned_data["reason"], "approved_by": self.approver}
-
-
-@registered_step
-class DecisionChangedForm(StepForm):
-    """The decision changed, revoked, declared unlawful or void (the head records it;
-    APL 48 then asks a published decision to be withdrawn)."""
-
-    step = "decision_changed"
-    service = staticmethod(services.change_decision)
-    how = forms.ChoiceField(label=_("how"), choices=DecisionChange.choices)
-    reason = forms.CharField(
-        label=_("reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def fields_for_service(self) -> dict[str, Any]:
-        d = self.cleaned_data
-        return {"how": d["how"], "reason": d["reason"]}
+def step_form(spec: StepSpec) -> type[StepForm]:
+    """The form class of a declared step: its base (``spec.form``) with the step's
+    fields, taking the step through its service function."""
+    base = globals()[spec.form or "StepForm"]
+    assert issubclass(base, StepForm)
+    service = services.STEP_SERVICES.get(spec.name) or services.step_service(spec)
+    attrs: dict[str, Any] = {
+        "__module__": __name__,
+        "step": spec.name,
+        "service": staticmethod(service),
+        "step_fields": tuple(spec.form_fields),
+        **{name: make() for name, make in spec.form_fields.items()},
+    }
+    return type(spec.form_name, (base,), attrs)
 
 
-@registered_step
-class DisclosureWithdrawnForm(StepForm):
-    step = "disclosure_withdrawn"
-    service = staticmethod(services.withdraw_disclosure)
-    reason_published = forms.BooleanField(
-        label=_("the reason for the withdrawal is published"), required=False, initial=True
-    )
-
-    def fields_for_service(self) -> dict[str, Any]:
-        return {"reason_published": self.cleaned_data["reason_published"]}
+#: The form of each step the case pages take (``steps.STEPS`` with a form).
+STEP_FORMS: dict[str, type[StepForm]] = {s.name: step_form(s) for s in STEPS if s.form}
+# Each by its name too (``forms.PreservationForm``).
+globals().update({form.__name__: form for form in STEP_FORMS.values()})
 
 
 # --- transfer (移送) -----------------------------------------------------------------------

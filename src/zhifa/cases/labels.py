@@ -1,7 +1,7 @@
 """The names of the case steps and of the case's record actions, shown on the pages.
 
-``STEP_LABELS`` is the one list of the format's step names (case-file-format.md,
-"Steps"); ``ACTION_LABELS`` names each record action the cases app writes
+``STEP_LABELS`` names the format's steps (case-file-format.md, "Steps"), as declared
+in ``steps.STEPS``; ``ACTION_LABELS`` names each record action the cases app writes
 (``case.<step>`` for every step, and the case's own actions). The records app shows
 them through its label registry (``records.presentation.register_action_labels``),
 filled in ``CasesConfig.ready``, so that records does not import cases.
@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.rules.labels import DEADLINE_LABELS, deadline_label
 
+from .steps import STEPS
+
 __all__ = [
     "CASE_ACTIONS",
     "DEADLINE_LABELS",
@@ -25,36 +27,8 @@ __all__ = [
     "step_label",
 ]
 
-#: The format's step names in Chinese (case-file-format.md, "Steps").
-STEP_LABELS: dict[str, Any] = {
-    "registered": _("Registration"),
-    "investigation": _("Investigation and evidence"),
-    "preservation": _("Preservation of evidence by registration"),
-    "preservation_decided": _("Preservation decided"),
-    "seizure": _("Sealing or seizure"),
-    "seizure_extended": _("Sealing or seizure extended"),
-    "seizure_ended": _("Sealing or seizure lifted"),
-    "prior_notice": _("Prior notice of the penalty"),
-    "statement": _("Statement and defence"),
-    "waiver": _("Waiver of statement, defence and hearing"),
-    "hearing_requested": _("Hearing requested"),
-    "hearing_notice": _("Hearing notice"),
-    "hearing": _("Hearing held"),
-    "legal_review": _("Legal review"),
-    "collective_discussion": _("Collective discussion"),
-    "decision": _("Penalty decision"),
-    "served": _("Service of the decision"),
-    "paid": _("Payment of the fine"),
-    "deferral_approved": _("Deferred or instalment payment approved"),
-    "demand": _("Demand for performance"),
-    "court_application": _("Application to the court for enforcement"),
-    "disclosed": _("Decision disclosed"),
-    "decision_changed": _("Decision changed"),
-    "disclosure_withdrawn": _("Disclosure withdrawn"),
-    "closed": _("Case closed"),
-    "remedy_filed": _("Reconsideration or litigation by the party"),
-    "registration_refused": _("Registration refused"),
-}
+#: The format's step names in Chinese (case-file-format.md, "Steps"; ``steps.STEPS``).
+STEP_LABELS: dict[str, Any] = {s.name: s.label for s in STEPS}
 
 
 def step_label(step: str) -> str:

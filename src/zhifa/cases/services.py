@@ -80,6 +80,16 @@ from .models import (
     TransferResult,
 )
 from .queries import keep_nearest, refresh_nearest
+from .steps import (
+    ALL_ELEMENTS,
+    BY_NAME,
+    FORMAT_CIRCUMSTANCE,
+    REMEDY_KINDS,
+    REMEDY_RESULTS,
+    STEPS,
+    StepSpec,
+    values,
+)
 from .workflow import (
     GIVEN_BACK,
     decision_in_force,
@@ -120,39 +130,11 @@ class CaseConflict(ValidationError):
     """Someone else changed the case since the caller read it."""
 
 
-#: The document a step produces, numbered when the step is saved.
-STEP_DOCUMENTS: dict[str, str] = {
-    # 立案: the case number (立案号) is issued with the registration, never before, and a
-    # refused registration (registration_refused) consumes none (REG-decision).
-    "registered": DocumentType.REGISTRATION_APPROVAL,
-    "prior_notice": DocumentType.PRIOR_NOTICE,
-    "hearing_notice": DocumentType.HEARING_NOTICE,
-    "seizure": DocumentType.SEIZURE_DECISION,
-    "demand": DocumentType.DEMAND,
-}
+#: The document a step produces, numbered when the step is saved (``steps.STEPS``).
+STEP_DOCUMENTS: dict[str, str] = {s.name: s.document for s in STEPS if s.document}
 
 #: The status a case is in after a step (state is derived from the steps).
-STEP_STATUS: dict[str, str] = {
-    "registered": CaseStatus.INVESTIGATING,
-    "investigation": CaseStatus.INVESTIGATING,
-    "prior_notice": CaseStatus.NOTIFIED,
-    "statement": CaseStatus.NOTIFIED,
-    "waiver": CaseStatus.NOTIFIED,
-    "hearing_requested": CaseStatus.HEARING,
-    "hearing_notice": CaseStatus.HEARING,
-    "hearing": CaseStatus.HEARING,
-    "legal_review": CaseStatus.REVIEW,
-    "collective_discussion": CaseStatus.REVIEW,
-    "decision": CaseStatus.DECIDED,
-    "served": CaseStatus.EXECUTION,
-    "paid": CaseStatus.EXECUTION,
-    "deferral_approved": CaseStatus.EXECUTION,
-    "demand": CaseStatus.EXECUTION,
-    "court_application": CaseStatus.EXECUTION,
-    "remedy_filed": CaseStatus.EXECUTION,
-    "closed": CaseStatus.CLOSED,
-    "registration_refused": CaseStatus.NOT_REGISTERED,
-}
+STEP_STATUS: dict[str, str] = {s.name: s.status for s in STEPS if s.status}
 
 #: Which role a field's officers take on the case.
 _FIELD_ROLES = {
@@ -249,7 +231,8 @@ def _check_people(
             raise ValidationError(
                 _("A seizure and its extension are approved by an organ head (ACL 18, 25).")
             )
-    if step in ("closed", "registration_refused") and "approved_by" in fields:
+    declared = BY_NAME.get(step)
+    if declared is not None and declared.approver_records and "approved_by" in fields:
         # 结案审批 / 不予立案审批: the head approves and records it; whether the
         # approval is there at all is the engine's (CLOSE-conditions, REG-decision).
         approver = fields.get("approved_by")
@@ -827,28 +810,6 @@ def record_collective_discussion(
     )
 
 
-#: The APL-59 elements of a complete decision.
-ALL_ELEMENTS = (
-    "party",
-    "facts_evidence",
-    "type_basis",
-    "performance",
-    "remedies",
-    "organ_date",
-    "seal",
-)
-
-
-#: The catalogue's circumstance names (catalogue.bands) → the format's.
-FORMAT_CIRCUMSTANCE = {
-    "no_penalty": "no_penalty",
-    "mitigated": "mitigated",
-    "lighter": "lighter",
-    "general": "ordinary",
-    "heavier": "heavier",
-}
-
-
 def fine_total(penalties: Iterable[Mapping[str, Any]]) -> Decimal:
     return sum(
         (Decimal(str(p.get("amount") or 0)) for p in penalties if p.get("type") == "fine"),
@@ -1065,11 +1026,6 @@ def mark_disclosed(case: Case, *, actor: User, on: dt.date, expected_steps: int)
     return add_step(case, "disclosed", actor=actor, on=on, expected_steps=expected_steps)
 
 
-#: The results of a reconsideration or litigation (case-file-format.md, remedy_filed).
-REMEDY_KINDS = ("reconsideration", "litigation")
-REMEDY_RESULTS = ("pending", "upheld", "changed", "revoked", "confirmed_unlawful", "withdrawn")
-
-
 def record_remedy(
     case: Case,
     *,
@@ -1089,9 +1045,9 @@ def record_remedy(
     pause of the pending one there). One already decided may be recorded at once with
     ``on`` = the day it was filed.
     ``head_appeared``: whether the organ's head appeared in court (litigation)."""
-    if kind not in REMEDY_KINDS:
+    if kind not in values(REMEDY_KINDS):
         raise ValidationError({"kind": [_("Choose reconsideration or litigation.")]})
-    if result not in REMEDY_RESULTS:
+    if result not in values(REMEDY_RESULTS):
         raise ValidationError({"result": [_("Choose one of the results offered.")]})
     if result == "pending" and decided_on is not None:
         raise ValidationError(
@@ -1805,33 +1761,15 @@ def withdraw_disclosure(
     )
 
 
+def step_service(spec: StepSpec) -> Callable[..., CaseStep]:
+    """The service function of a declared step (``spec.service``, with its
+    ``service_args`` bound)."""
+    function: Callable[..., CaseStep] = globals()[spec.service]
+    return partial(function, **spec.service_args) if spec.service_args else function
+
+
 #: The service function of each step the pages and the API take by name (the legal
 #: review is recorded by the review app, a transfer by ``transfer_case``).
 STEP_SERVICES: dict[str, Callable[..., CaseStep]] = {
-    "registered": register_case,
-    "investigation": record_investigation,
-    "preservation": record_preservation,
-    "preservation_decided": decide_preservation,
-    "seizure": record_seizure,
-    "seizure_extended": partial(record_seizure, extended=True),
-    "seizure_ended": end_seizure,
-    "prior_notice": serve_prior_notice,
-    "statement": record_statement,
-    "waiver": record_waiver,
-    "hearing_requested": request_hearing,
-    "hearing_notice": notify_hearing,
-    "hearing": hold_hearing,
-    "collective_discussion": record_collective_discussion,
-    "decision": issue_decision,
-    "served": serve_decision,
-    "paid": record_payment,
-    "deferral_approved": approve_deferral,
-    "demand": serve_demand,
-    "court_application": apply_to_court,
-    "disclosed": mark_disclosed,
-    "decision_changed": change_decision,
-    "disclosure_withdrawn": withdraw_disclosure,
-    "closed": close_case,
-    "remedy_filed": record_remedy,
-    "registration_refused": refuse_registration,
+    s.name: step_service(s) for s in STEPS if s.api is not None
 }

@@ -59,6 +59,7 @@ from .models import (
     Transfer,
     TransferResult,
 )
+from .steps import CATALOGUE_CIRCUMSTANCE
 
 PAGE_SIZE = 25
 #: Who may open a case and take its steps (the service checks each step's actor).
@@ -228,11 +229,12 @@ def case_context(
     transfers = list(
         case.transfers.select_related("to_organ", "result_actor").order_by("sent_on", "pk")
     )
-    catalogue_name = {v: k for k, v in services.FORMAT_CIRCUMSTANCE.items()}
     applied = (case.benchmark or {}).get("circumstance", "")
     return {
         "case": case,
-        "circumstance": dict(Circumstance.choices).get(catalogue_name.get(applied, ""), applied),
+        "circumstance": dict(Circumstance.choices).get(
+            CATALOGUE_CIRCUMSTANCE.get(applied, ""), applied
+        ),
         "deadlines": queries.case_deadlines(case, today, calendar, audited.deadlines),
         "late_fee": audited.late_fee,
         "steps": [{"step": s, "label": step_label(s.step)} for s in steps],

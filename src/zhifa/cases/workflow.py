@@ -16,36 +16,35 @@ from zhifa.accounts.models import Role
 
 from .casefile import is_prefetched, ordered_steps
 from .models import ENDED_STATUSES, Case, CaseStep, Transfer, TransferResult
+from .steps import EXECUTION, HEAD, REVIEWER, SOURCE, STEPS, names
 
 if TYPE_CHECKING:
     from zhifa.accounts.models import User
 
-#: Steps only an organ head takes (the head approves them): the registration (立案审批
-#: under the departmental procedure rules; APL 54(2) itself only says 及时立案), the
-#: decision (APL 57), the collective discussion (APL 57(2): 行政机关负责人集体讨论), a
-#: deferral (APL 66), the preservation of evidence by registration and its decision
-#: (APL 56: 经行政机关负责人批准，可以先行登记保存); a change of the decision is recorded
-#: by the head who answers for the decision; the refusal to register (不予立案审批) and
-#: the closure (结案审批) are approved by the head (REG-decision, CLOSE-conditions).
-HEAD_STEPS = frozenset(
-    {
-        "registered",
-        "decision",
-        "collective_discussion",
-        "deferral_approved",
-        "decision_changed",
-        "preservation",
-        "preservation_decided",
-        "registration_refused",
-        "closed",
-    }
-)
+#: Steps only an organ head takes (the head approves them; ``steps.HEAD`` in their
+#: declaration): the registration (立案审批 under the departmental procedure rules; APL
+#: 54(2) itself only says 及时立案), the decision (APL 57), the collective discussion
+#: (APL 57(2): 行政机关负责人集体讨论), a deferral (APL 66), the preservation of evidence by
+#: registration and its decision (APL 56: 经行政机关负责人批准，可以先行登记保存); a change
+#: of the decision is recorded by the head who answers for the decision; the refusal to
+#: register (不予立案审批) and the closure (结案审批) are approved by the head
+#: (REG-decision, CLOSE-conditions).
+HEAD_STEPS = frozenset(names(lambda s: s.roles == HEAD))
 #: How a change ends the decision's effect: a revoked or void decision is no longer
 #: executed (ACL 39: execution terminates), so only the withdrawal of its publication
 #: and the closing follow.
 ANNULLING = frozenset({"revoked", "void"})
 #: Steps only a legal reviewer takes (APL 58).
-REVIEWER_STEPS = frozenset({"legal_review"})
+REVIEWER_STEPS = frozenset(names(lambda s: s.roles == REVIEWER))
+#: Steps after which a case takes no more steps.
+ENDING_STEPS = frozenset(names(lambda s: s.ends_case))
+#: The steps offered to a case source: a general case not yet registered.
+SOURCE_STEPS = names(lambda s: s.place == SOURCE)
+#: The steps of the execution of a served decision, each offered once its ``requires``
+#: is done.
+EXECUTION_STEPS = names(lambda s: s.place == EXECUTION)
+#: The step that must come first for a step (``required_before``).
+REQUIRES = {s.name: s.requires for s in STEPS if s.requires}
 #: Deadlines of the engine that are the party's windows, not the organ's deadlines:
 #: APL Art. 64(1), the party asks for a hearing within 5 days of the prior notice
 #: (legal-rules.md APL-64-hearing-request: 5 working days after it is served). The organ
@@ -81,7 +80,7 @@ def procedural_next_steps(
     then not executed (ACL 39), so only the withdrawal of its publication and the closing
     are offered."""
     done = set(steps)
-    if "closed" in done or "registration_refused" in done or suspended:
+    if done & ENDING_STEPS or suspended:
         return []
     if transfer == "pending":
         return []
@@ -90,7 +89,7 @@ def procedural_next_steps(
     decided = "decision" in done and transfer not in ("rejected", "returned")
     if not decided:
         if procedure == "general" and "registered" not in done:
-            return ["registered", "registration_refused"]
+            return list(SOURCE_STEPS)
         offered = ["investigation"]
         if procedure == "general":
             if _open(steps, "preservation", ["preservation_decided"]):
@@ -124,12 +123,10 @@ def procedural_next_steps(
     if "served" not in done:
         offered.append("served")
     else:
-        offered += ["paid", "deferral_approved", "demand"]
-        if "demand" in done:
-            offered.append("court_application")
-        # The party's reconsideration or litigation against the served decision (and,
-        # recorded again, its result): APL 73(3) pauses the late fee while it is pending.
-        offered.append("remedy_filed")
+        # The payment, its deferral, the demand and the court application; the party's
+        # reconsideration or litigation against the served decision (and, recorded again,
+        # its result): APL 73(3) pauses the late fee while it is pending.
+        offered += [s for s in EXECUTION_STEPS if REQUIRES[s] in done]
     if "disclosed" not in done:
         offered.append("disclosed")
     last_decision = max(i for i, s in enumerate(steps) if s == "decision")
@@ -197,27 +194,7 @@ def required_before(procedure: str, steps: Sequence[str], step: str) -> str:
         return ""
     if procedure == "general" and "registered" not in steps:
         return "registered"
-    needs = {
-        "statement": "prior_notice",
-        "waiver": "prior_notice",
-        "hearing_requested": "prior_notice",
-        "hearing_notice": "hearing_requested",
-        "hearing": "hearing_notice",
-        "collective_discussion": "prior_notice",
-        "preservation_decided": "preservation",
-        "seizure_extended": "seizure",
-        "seizure_ended": "seizure",
-        "served": "decision",
-        "paid": "served",
-        "deferral_approved": "served",
-        "demand": "served",
-        "court_application": "demand",
-        "remedy_filed": "served",
-        "disclosed": "decision",
-        "decision_changed": "decision",
-        "disclosure_withdrawn": "disclosed",
-    }
-    wanted = needs.get(step, "")
+    wanted = REQUIRES.get(step, "")
     return wanted if wanted and wanted not in steps else ""
 
 
