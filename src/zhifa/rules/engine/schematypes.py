@@ -26,7 +26,7 @@ from typing import Annotated, Any, Literal, Union
 
 import msgspec
 
-from .schemacheck import ANNOTATIONS, UnsupportedSchema, _dispatch, compile_check
+from .schemacheck import ANNOTATIONS, UnsupportedSchema, _dispatch
 
 Check = Callable[[Any], bool]
 Path = tuple[str, ...]
@@ -149,6 +149,8 @@ class _Builder:
             extra = keys - {"type"}
         if extra:
             raise UnsupportedSchema(f"{kind} with {sorted(extra)}")
+        if kind == "number":  # an int stays an int (as json.loads gives it)
+            return _union([Annotated[t, msgspec.Meta(**meta)] if meta else t for t in (int, float)])
         return Annotated[base, msgspec.Meta(**meta)] if meta else base
 
     def array(self, schema: Mapping[str, Any], keys: set[str], path: Path | None) -> Any:
@@ -168,7 +170,7 @@ class _Builder:
             if path is None or not _scalar_items(schema["items"], self):
                 raise UnsupportedSchema("uniqueItems on an array not at an object path")
             self.post.append((path, _unique))
-        array: Any = list[item]  # type: ignore[valid-type]
+        array: Any = tuple[item, ...]  # type: ignore[valid-type]
         return Annotated[array, msgspec.Meta(**meta)] if meta else array
 
     def object(self, schema: Mapping[str, Any], keys: set[str], path: Path | None) -> Any:
@@ -177,12 +179,14 @@ class _Builder:
         if extra:
             raise UnsupportedSchema(f"object with {sorted(extra)}")
         if clauses:
-            # checked after the conversion, by the compiled check of the clauses alone
+            # checked after the conversion, on the typed object (``_conditional``)
             if path is None:
                 raise UnsupportedSchema(f"{sorted(clauses)} on an object not at an object path")
-            clause = {k: schema[k] for k in clauses}
-            defs = self.root.get("$defs", {})
-            self.post.append((path, compile_check({**clause, "$defs": defs}, self.formats)))
+            branches = list(schema.get("allOf", ()))
+            if "if" in schema or "then" in schema:
+                branches.append({k: schema[k] for k in ("if", "then") if k in schema})
+            for branch in branches:
+                self.post.append((path, _conditional(branch)))
         members = schema.get("additionalProperties", False)
         if "properties" not in keys:
             if members is False or members is True:
@@ -255,6 +259,50 @@ class _Builder:
         return _union(variants)
 
 
+_TYPED_AS = {
+    "object": (msgspec.Struct, dict),
+    "array": (tuple, list),
+    "string": (str,),
+    "boolean": (bool,),
+    "null": (type(None),),
+}
+
+
+def _conditional(branch: Any) -> Check:
+    """``if: {properties: {F: {const: K}}, required: [F]}, then: {required: [...],
+    properties: {M: {type: T}}}`` as a test of a typed object: when its member F is K,
+    the members ``then`` requires are given and have the types it names."""
+    if not isinstance(branch, Mapping) or set(branch) - ANNOTATIONS != {"if", "then"}:
+        raise UnsupportedSchema("a conditional that is not if/then")
+    test = _dispatch([{"if": branch["if"], "then": {}}])
+    then = branch["then"]
+    if test is None or not isinstance(then, Mapping) or set(then) - {"required", "properties"}:
+        raise UnsupportedSchema("a conditional other than a constant and required members")
+    field, table = test
+    (value,) = table
+    required = tuple(then.get("required", ()))
+    typed: list[tuple[str, tuple[type, ...]]] = []
+    for member, sub in then.get("properties", {}).items():
+        if not isinstance(sub, Mapping) or set(sub) != {"type"} or sub["type"] not in _TYPED_AS:
+            raise UnsupportedSchema(f"a conditional constraint on {member!r} other than a type")
+        typed.append((member, _TYPED_AS[sub["type"]]))
+    unset = msgspec.UNSET
+
+    def holds(obj: Any) -> bool:
+        if getattr(obj, field, unset) != value:
+            return True
+        for member in required:
+            if getattr(obj, member, unset) is unset:
+                return False
+        for member, types in typed:
+            given = getattr(obj, member, unset)
+            if given is not unset and not isinstance(given, types):
+                return False
+        return True
+
+    return holds
+
+
 def _json_type(value: object) -> str:
     if value is None:
         return "null"
@@ -283,12 +331,13 @@ def _unique(value: Any) -> bool:
     return value is None or len(set(value)) == len(value)
 
 
-def _at(document: Any, path: Path) -> Any:
+def _at(obj: Any, path: Path) -> Any:
+    """The typed value at ``path`` (None when absent or null)."""
     for member in path:
-        if not isinstance(document, dict):
+        obj = getattr(obj, member, None)
+        if obj is None or obj is msgspec.UNSET:
             return None
-        document = document.get(member)
-    return document
+    return obj
 
 
 def compile_types(
@@ -296,36 +345,80 @@ def compile_types(
     formats: Mapping[str, Callable[[str], bool]],
     too_deep: Callable[[Any], bool],
 ) -> Check:
-    """The msgspec check of ``schema`` (raises ``UnsupportedSchema``). ``too_deep(value)``
-    says whether a member of the root the schema does not name nests too deep (the one
-    place a valid document may hold values of any shape the types do not bound)."""
-    builder = _Builder(schema, formats)
-    document_type = builder.type_of(schema, ())
-    if not isinstance(document_type, type) or not issubclass(document_type, msgspec.Struct):
-        raise UnsupportedSchema("the root is not an object with properties")
-    named = frozenset(schema["properties"])
-    post = tuple(builder.post)
+    """The msgspec check of a parsed document against ``schema`` (raises
+    ``UnsupportedSchema``). ``too_deep(value)`` says whether a member of the root the
+    schema does not name nests too deep (the one place a valid document may hold values of
+    any shape the types do not bound)."""
+    document_type, named, post = _compile(schema, formats)
     convert = msgspec.convert
     error = msgspec.ValidationError
-    try:
-        convert({}, document_type)  # msgspec checks a type on first use
-    except error:
-        pass
-    except TypeError as exc:  # a union msgspec does not support
-        raise UnsupportedSchema(str(exc)) from None
 
     def check(document: Any) -> bool:
         try:
-            convert(document, document_type)
+            typed = convert(document, document_type)
         except error:
             return False
         for member in document.keys() - named:
             if too_deep(document[member]):
                 return False
         for path, test in post:
-            value = _at(document, path)
+            value = _at(typed, path)
             if value is not None and not test(value):
                 return False
         return True
 
     return check
+
+
+def compile_decoder(
+    schema: Mapping[str, Any],
+    formats: Mapping[str, Callable[[str], bool]],
+    too_deep: Callable[[Any], bool],
+) -> Callable[[str | bytes], Any]:
+    """``decode(text)``: the typed document (msgspec Structs; a member absent is
+    ``msgspec.UNSET``) when ``text`` is a valid case file by the types, else None — the
+    JSON parser, the schema check and the depth limit in one pass in C. ``too_deep`` as
+    for ``compile_types`` (applied to the members the root does not name, parsed on their
+    own)."""
+    document_type, named, post = _compile(schema, formats)
+    typed_decoder = msgspec.json.Decoder(document_type)
+    members_decoder = msgspec.json.Decoder(dict[str, msgspec.Raw])
+    error = (msgspec.ValidationError, msgspec.DecodeError)
+    untyped = msgspec.json.decode
+
+    def decode(text: str | bytes) -> Any:
+        try:
+            typed = typed_decoder.decode(text)
+            members = members_decoder.decode(text)
+        except error:
+            return None
+        for member in members.keys() - named:
+            try:
+                value = untyped(members[member])
+            except (*error, RecursionError):
+                return None
+            if too_deep(value):
+                return None
+        for path, test in post:
+            value = _at(typed, path)
+            if value is not None and not test(value):
+                return None
+        return typed
+
+    return decode
+
+
+def _compile(
+    schema: Mapping[str, Any], formats: Mapping[str, Callable[[str], bool]]
+) -> tuple[Any, frozenset[str], tuple[tuple[Path, Check], ...]]:
+    builder = _Builder(schema, formats)
+    document_type = builder.type_of(schema, ())
+    if not isinstance(document_type, type) or not issubclass(document_type, msgspec.Struct):
+        raise UnsupportedSchema("the root is not an object with properties")
+    try:
+        msgspec.convert({}, document_type)  # msgspec checks a type on first use
+    except msgspec.ValidationError:
+        pass
+    except TypeError as exc:  # a union msgspec does not support
+        raise UnsupportedSchema(str(exc)) from None
+    return document_type, frozenset(schema["properties"]), tuple(builder.post)

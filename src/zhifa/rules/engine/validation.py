@@ -5,6 +5,7 @@
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -12,8 +13,9 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
+from .casefile import CaseFile, typed_case_file
 from .schemacheck import Check, UnsupportedSchema, compile_check
-from .schematypes import compile_types
+from .schematypes import compile_decoder, compile_types
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "casefile-v1.schema.json"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -87,6 +89,17 @@ def typed_check() -> Check | None:
     implement."""
     try:
         return compile_types(schema(), {"date": _date_format}, _member_too_deep)
+    except UnsupportedSchema:
+        return None
+
+
+@cache
+def typed_decoder() -> Callable[[str | bytes], Any] | None:
+    """Parse and check in one pass (schematypes.compile_decoder): the typed document of a
+    valid case file, else None. None when the schema uses something it does not
+    implement."""
+    try:
+        return compile_decoder(schema(), {"date": _date_format}, _member_too_deep)
     except UnsupportedSchema:
         return None
 
@@ -389,6 +402,22 @@ def parse_json(text: str | bytes) -> Any:
     if isinstance(document, dict | list) and document and _too_deep(document):
         raise _too_deep_error()
     return document
+
+
+def load_case_file(text: str | bytes) -> CaseFile:
+    """Parse, validate and build the typed case file of ``text``: what
+    ``CaseFile.from_dict(load_document(text))`` gives, with the same errors.
+
+    A file the typed decoder accepts (nearly every valid one) is parsed, checked and
+    built in one pass; any other goes through ``load_document``."""
+    decode = typed_decoder()
+    typed = decode(text) if decode is not None else None
+    if typed is None:
+        return CaseFile.from_dict(load_document(text))
+    region = typed.agency.region_code
+    if isinstance(region, str) and not _known_division(region):
+        raise InvalidCaseFile(_region_code_errors({"agency": {"region_code": region}}))
+    return typed_case_file(typed)
 
 
 def load_document(text: str | bytes) -> dict[str, Any]:
