@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from zhifa.rules.engine.casefile import CaseFile
 from zhifa.rules.engine.schemacheck import UnsupportedSchema, compile_check
 from zhifa.rules.engine.schematypes import compile_types
 from zhifa.rules.engine.validation import (
@@ -16,8 +17,10 @@ from zhifa.rules.engine.validation import (
     _error,
     _validator,
     fast_check,
+    load_case_file,
     load_document,
     typed_check,
+    typed_decoder,
     validate_document,
 )
 
@@ -176,3 +179,54 @@ def test_typed_check_refuses_what_it_does_not_implement() -> None:
         {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"}}}, {}, deep
     )
     assert check({"n": 1}) and not check({"n": 1.0}) and not check({"n": True})
+
+
+def _outcome(load: Any, text: str) -> Any:
+    try:
+        return load(text)
+    except InvalidCaseFile as exc:
+        return exc.errors
+
+
+def test_load_case_file_builds_what_from_dict_builds() -> None:
+    """The one-pass path (typed decoder + typed_case_file) gives the CaseFile
+    ``CaseFile.from_dict(load_document(text))`` gives — every field, nulls for optional
+    fields included — and the same errors, on the legal test files and 1,500 mutations,
+    each also with every optional member written as null."""
+
+    def slow(text: str) -> Any:
+        return CaseFile.from_dict(load_document(text))
+
+    decode = typed_decoder()
+    assert decode is not None
+    fast_paths = 0
+    texts = [p.read_text("utf-8") for p in legal_case_files()]
+    texts += [json.dumps(_mutated(seed), ensure_ascii=False) for seed in range(1500)]
+    for text in texts:
+        for variant in (text, _with_nulls(text)):
+            fast_paths += decode(variant) is not None
+            new, old = _outcome(load_case_file, variant), _outcome(slow, variant)
+            assert new == old, variant
+            if isinstance(new, CaseFile):
+                # equal, and of equal types (an int amount stays an int)
+                assert repr(new) == repr(old), variant
+    assert fast_paths > 300
+
+
+def _with_nulls(text: str) -> str:
+    """Every optional member the schema lets be null, given as null where absent."""
+    document = json.loads(text)
+    if not isinstance(document, dict):
+        return text
+    for key in ("procedure", "as_of", "settings", "power", "benchmark", "power_kind"):
+        document.setdefault(key, None)
+    steps = document.get("steps")
+    for step in steps if isinstance(steps, list) else []:
+        if isinstance(step, dict) and step.get("step") == "decision":
+            for key in ("penalties", "approved_by", "elements", "cites_full_name_and_article"):
+                step.setdefault(key, None)
+    party = document.get("party")
+    if isinstance(party, dict):
+        for key in ("birth_date", "id_number", "uscc", "vulnerable"):
+            party.setdefault(key, None)
+    return json.dumps(document, ensure_ascii=False)
