@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from zhifa.rules.engine import WorkCalendar, audit, render
-from zhifa.rules.engine.casefile import CaseFile
-from zhifa.rules.engine.validation import load_document
+from zhifa.rules.engine.validation import load_case_file, load_document
 
 #: The templates of the generated files: the legal test cases as they stood when the
 #: findings digests were first taken (a frozen copy, so that new or edited legal tests do
@@ -84,7 +83,7 @@ def main() -> None:
         parse_seconds += time.perf_counter() - start
         start = time.perf_counter()
         for text in chunk:
-            case = CaseFile.from_dict(load_document(text))
+            case = load_case_file(text)
             size += len(render(audit(case, calendar=calendar)))
         audit_seconds += time.perf_counter() - start
 

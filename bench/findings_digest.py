@@ -27,8 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from audit import generate
 
 from zhifa.rules.engine import InvalidCaseFile, WorkCalendar, audit, render
-from zhifa.rules.engine.casefile import CaseFile
-from zhifa.rules.engine.validation import load_document
+from zhifa.rules.engine.validation import load_case_file
 
 FILES = 10_000
 BLOCK = 100
@@ -39,10 +38,10 @@ def findings(text: str, calendar: WorkCalendar) -> str:
     """What the engine says of one file: the findings JSON in both languages, or the
     validation errors."""
     try:
-        document = load_document(text)
+        case = load_case_file(text)
     except InvalidCaseFile as exc:
         return "invalid: " + str(exc) + "\n"
-    result = audit(CaseFile.from_dict(document), calendar=calendar)
+    result = audit(case, calendar=calendar)
     return render(result, "zh") + render(result, "en")
 
 

@@ -13,8 +13,7 @@ from zhifa.core.api import ErrorOut, error_body
 
 from .calendar_db import database_calendar
 from .engine import InvalidCaseFile, audit, render
-from .engine.casefile import CaseFile
-from .engine.validation import load_document
+from .engine.validation import load_case_file
 
 router = Router(tags=["rules"])
 
@@ -68,13 +67,12 @@ def audit_case_file(
             [{"path": "$", "message": "the request body is too large"}],
         )
     try:
-        document = load_document(body)
+        case = load_case_file(body)
     except InvalidCaseFile as exc:
         return _invalid(
             _("The case file is not valid."),
             [{"path": e.path, "message": e.text(get_language() or "")} for e in exc.errors],
         )
-    case = CaseFile.from_dict(document)
     result = audit(case, day or case.as_of or timezone.localdate(), database_calendar())
     return HttpResponse(
         render(result, lang).encode("utf-8"), content_type="application/json; charset=utf-8"

@@ -10,7 +10,13 @@ from .audit import AuditResult, audit, check_step, render, step_findings, to_doc
 from .casefile import CaseFile, Step
 from .catalogue import RULES, Finding, Rule
 from .parameters import Parameters, Value
-from .validation import FieldError, InvalidCaseFile, load_document, validate_document
+from .validation import (
+    FieldError,
+    InvalidCaseFile,
+    load_case_file,
+    load_document,
+    validate_document,
+)
 from .workdays import ChainProvider, LibraryProvider, MappingProvider, WorkCalendar, YearSchedule
 
 
@@ -33,8 +39,7 @@ def audit_text(
     overrides: Mapping[str, Value] | None = None,
 ) -> str:
     """Parse, validate, audit and render: JSON text in, findings JSON text out."""
-    document = load_document(text)
-    return render(audit(CaseFile.from_dict(document), as_of, calendar, overrides), lang)
+    return render(audit(load_case_file(text), as_of, calendar, overrides), lang)
 
 
 __all__ = [
@@ -56,6 +61,7 @@ __all__ = [
     "audit_document",
     "audit_text",
     "check_step",
+    "load_case_file",
     "load_document",
     "render",
     "step_findings",

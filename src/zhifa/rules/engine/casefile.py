@@ -9,7 +9,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
+
+import msgspec
 
 FORMAT = "zhifa-casefile/1"
 
@@ -406,6 +408,205 @@ class CaseFile:
 
     def with_step(self, step: Step) -> "CaseFile":
         return replace(self, steps=(*self.steps, step))
+
+
+# --- From the typed document (schematypes.compile_decoder) ---------------------------
+#
+# The decoder gives msgspec Structs whose members are named as in the format: a member
+# absent is ``msgspec.UNSET``, one given as ``null`` is None — both "not given", as in
+# ``from_dict``. Dates are already dates and arrays tuples; numbers keep int or float as
+# ``json.loads`` gives them. ``typed_case_file`` builds exactly what ``CaseFile.from_dict``
+# builds from the same valid document (a test compares them).
+
+_UNSET: Any = msgspec.UNSET
+_T = TypeVar("_T")
+
+
+def _given(obj: Any, member: str, default: Any = None) -> Any:
+    value = getattr(obj, member, None)
+    return default if value is None or value is _UNSET else value
+
+
+def _typed_penalties(items: Any) -> tuple[Penalty, ...]:
+    return tuple(
+        _make(Penalty, type=p.type, amount=None if p.amount is _UNSET else p.amount) for p in items
+    )
+
+
+#: How a typed step member becomes a Step field (None: as it is).
+_TYPED_STEP_FIELDS: dict[str, Any] = {
+    name: (
+        _typed_penalties if convert is _penalties else _checklist if convert is _checklist else None
+    )
+    for name, convert in _STEP_FIELDS.items()
+}
+_STEP_PLANS: dict[type, tuple[str, tuple[tuple[int, str, Any], ...]]] = {}
+
+
+def _step_plan(cls: type) -> tuple[str, tuple[tuple[int, str, Any], ...]]:
+    """The kind of a typed step class (its tag) and which of its members (by position)
+    become which Step fields, and how."""
+    plan = _STEP_PLANS.get(cls)
+    if plan is None:
+        members = tuple(
+            (position, name, _TYPED_STEP_FIELDS[name])
+            for position, name in enumerate(cls.__struct_fields__)  # type: ignore[attr-defined]
+            if name in _TYPED_STEP_FIELDS
+        )
+        plan = _STEP_PLANS[cls] = (cls.__struct_config__.tag, members)  # type: ignore[attr-defined]
+    return plan
+
+
+_astuple = msgspec.structs.astuple
+
+
+def _typed_step(typed: Any) -> Step:
+    """A Step with only its given fields in the instance: the others are the class's
+    defaults (a dataclass keeps each field's default as a class attribute), which reads
+    the same through attributes, equality, hashing and ``replace``."""
+    kind, members = _step_plan(type(typed))
+    values = _astuple(typed)
+    step = object.__new__(Step)
+    given = step.__dict__
+    given["step"] = kind
+    for position, name, convert in members:
+        value = values[position]
+        if value is None or value is _UNSET:
+            continue
+        given[name] = value if convert is None else convert(value)
+    return step
+
+
+def _typed_settings(settings: Any) -> dict[str, Any]:
+    """The typed ``settings`` as the mapping ``flatten_settings`` reads."""
+    out: dict[str, Any] = {}
+    for name in settings.__struct_fields__:
+        value = getattr(settings, name)
+        if value is _UNSET:
+            continue
+        if isinstance(value, msgspec.Struct):
+            value = {
+                sub: getattr(value, sub)
+                for sub in value.__struct_fields__
+                if getattr(value, sub) is not _UNSET
+            }
+        out[name] = value
+    return out
+
+
+def _make(cls: type[_T], **fields: Any) -> _T:
+    """A frozen dataclass instance with every field given, without the per-field
+    ``object.__setattr__`` of a frozen ``__init__`` (what ``__init__`` would set)."""
+    obj = object.__new__(cls)
+    obj.__dict__.update(fields)
+    return obj
+
+
+def typed_case_file(doc: Any) -> "CaseFile":
+    """The CaseFile of a typed document (see above)."""
+    ag = doc.agency
+    ent = _given(ag, "entrustment")
+    party = doc.party
+    vio = _given(doc, "violation")
+    basis = _given(doc, "basis")
+    bench = _given(doc, "benchmark")
+    settings = _typed_settings(doc.settings) if _given(doc, "settings") is not None else {}
+    return _make(
+        CaseFile,
+        case_id=doc.case_id,
+        kind=doc.kind,
+        procedure=_given(doc, "procedure"),
+        as_of=_given(doc, "as_of"),
+        settings=flatten_settings(settings),
+        local_policies=tuple(sorted(set(_opt(settings, "local_policies", ())))),
+        agency=_make(
+            Agency,
+            name=ag.name,
+            subject_type=ag.subject_type,
+            powers=ag.powers,
+            region_code=_given(ag, "region_code", ""),
+            entrustment=None
+            if ent is None
+            else _make(
+                Entrustment,
+                written=ent.written,
+                published=ent.published,
+                valid_from=ent.valid_from,
+                valid_to=ent.valid_to,
+                powers=ent.powers,
+            ),
+        ),
+        power=_given(doc, "power"),
+        power_kind=_given(doc, "power_kind"),
+        party=_make(
+            Party,
+            type=party.type,
+            name=party.name,
+            birth_date=_given(party, "birth_date"),
+            id_number=_given(party, "id_number"),
+            uscc=_given(party, "uscc"),
+            vulnerable=_given(party, "vulnerable", False),
+        ),
+        violation=None
+        if vio is None
+        else _make(
+            Violation,
+            occurred_on=vio.occurred_on,
+            discovered_on=vio.discovered_on,
+            ended_on=_given(vio, "ended_on"),
+            life_health_or_finance_with_harm=_given(vio, "life_health_or_finance_with_harm", False),
+            harm=_given(vio, "harm"),
+            first_offence=_given(vio, "first_offence", False),
+            corrected_promptly=_given(vio, "corrected_promptly", False),
+            no_fault_proven=_given(vio, "no_fault_proven", False),
+            mitigating=_given(vio, "mitigating", ()),
+            major_public_interest=_given(vio, "major_public_interest", False),
+            complex=_given(vio, "complex", False),
+            in_review_catalogue=_given(vio, "in_review_catalogue", False),
+            criminal_suspected=_given(vio, "criminal_suspected", False),
+        ),
+        basis=None
+        if basis is None
+        else _make(
+            Basis,
+            law=basis.law,
+            article=basis.article,
+            penalty_types=basis.penalty_types,
+            fine_min=_given(basis, "fine_min"),
+            fine_max=_given(basis, "fine_max"),
+        ),
+        benchmark=None
+        if bench is None
+        else _make(
+            Benchmark,
+            circumstance=bench.circumstance,
+            fine_min=_given(bench, "fine_min"),
+            fine_max=_given(bench, "fine_max"),
+            reason_outside_band=_given(bench, "reason_outside_band"),
+        ),
+        officers=tuple(
+            _make(
+                Officer,
+                id=o.id,
+                name=o.name,
+                certificate=None
+                if (cert := _given(o, "certificate")) is None
+                else _make(
+                    Certificate,
+                    number=cert.number,
+                    valid_from=cert.valid_from,
+                    valid_to=cert.valid_to,
+                    status=cert.status,
+                ),
+                auxiliary=_given(o, "auxiliary", False),
+                legal_qualification=_given(o, "legal_qualification", False),
+                first_time_reviewer=_given(o, "first_time_reviewer", False),
+                conflict_of_interest=_given(o, "conflict_of_interest", False),
+            )
+            for o in _given(doc, "officers", ())
+        ),
+        steps=tuple(map(_typed_step, doc.steps)),
+    )
 
 
 def flatten_settings(settings: Mapping[str, Any]) -> dict[str, int | float | bool]:

@@ -5,6 +5,7 @@
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -12,7 +13,9 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
+from .casefile import CaseFile, typed_case_file
 from .schemacheck import Check, UnsupportedSchema, compile_check
+from .schematypes import compile_decoder, compile_types
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "casefile-v1.schema.json"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -77,6 +80,37 @@ def fast_check() -> Check | None:
         return compile_check(schema(), {"date": _date_format})
     except UnsupportedSchema:
         return None
+
+
+@cache
+def typed_check() -> Check | None:
+    """The msgspec check of the schema (schematypes.py), the first and fastest; it also
+    bounds the depth of what it accepts. None when the schema uses something it does not
+    implement."""
+    try:
+        return compile_types(schema(), {"date": _date_format}, _member_too_deep)
+    except UnsupportedSchema:
+        return None
+
+
+@cache
+def typed_decoder() -> Callable[[str | bytes], Any] | None:
+    """Parse and check in one pass (schematypes.compile_decoder): the typed document of a
+    valid case file, else None. None when the schema uses something it does not
+    implement."""
+    try:
+        return compile_decoder(schema(), {"date": _date_format}, _member_too_deep)
+    except UnsupportedSchema:
+        return None
+
+
+def _member_too_deep(value: Any) -> bool:
+    """A member of the document (level 2) holds a nonempty container at MAX_DEPTH."""
+    return (
+        (type(value) is dict or type(value) is list)
+        and bool(value)
+        and _deeper(value, 2, MAX_DEPTH)
+    )
 
 
 @cache
@@ -194,6 +228,12 @@ def validate_document(document: Any) -> None:
 
     The compiled check accepts a valid document at once; any other goes through the
     jsonschema interpreter, which names every error and its path."""
+    typed = typed_check()
+    if typed is not None and typed(document):
+        region = _region_code_errors(document)
+        if region:
+            raise InvalidCaseFile(region)
+        return
     check = fast_check()
     if check is not None and check(document):
         region = _region_code_errors(document)
@@ -321,21 +361,12 @@ def _deeper(node: Any, level: int, limit: int) -> bool:
     return False
 
 
-def parse_json(text: str | bytes) -> Any:
-    """Parse JSON text; raise ``InvalidCaseFile`` (path ``$``) when it is not JSON."""
-    too_deep = InvalidCaseFile(
-        [
-            FieldError(
-                "$",
-                f"nested more than {MAX_DEPTH} levels deep; not a case file",
-                f"嵌套超过 {MAX_DEPTH} 层，不是案卷文件",
-            )
-        ]
-    )
+def _parse(text: str | bytes) -> Any:
+    """Parse JSON text (no depth check); raise ``InvalidCaseFile`` when it is not JSON."""
     try:
-        document = json.loads(text, parse_constant=_no_constants)
+        return json.loads(text, parse_constant=_no_constants)
     except RecursionError:
-        raise too_deep from None
+        raise _too_deep_error() from None
     except json.JSONDecodeError as exc:
         raise InvalidCaseFile(
             [
@@ -350,14 +381,60 @@ def parse_json(text: str | bytes) -> Any:
         raise InvalidCaseFile(
             [FieldError("$", f"not valid JSON: {exc}", f"不是有效的 JSON：{exc}")]
         ) from None
+
+
+def _too_deep_error() -> InvalidCaseFile:
+    return InvalidCaseFile(
+        [
+            FieldError(
+                "$",
+                f"nested more than {MAX_DEPTH} levels deep; not a case file",
+                f"嵌套超过 {MAX_DEPTH} 层，不是案卷文件",
+            )
+        ]
+    )
+
+
+def parse_json(text: str | bytes) -> Any:
+    """Parse JSON text; raise ``InvalidCaseFile`` (path ``$``) when it is not JSON or
+    nests more than ``MAX_DEPTH`` levels."""
+    document = _parse(text)
     if isinstance(document, dict | list) and document and _too_deep(document):
-        raise too_deep
+        raise _too_deep_error()
     return document
 
 
+def load_case_file(text: str | bytes) -> CaseFile:
+    """Parse, validate and build the typed case file of ``text``: what
+    ``CaseFile.from_dict(load_document(text))`` gives, with the same errors.
+
+    A file the typed decoder accepts (nearly every valid one) is parsed, checked and
+    built in one pass; any other goes through ``load_document``."""
+    decode = typed_decoder()
+    typed = decode(text) if decode is not None else None
+    if typed is None:
+        return CaseFile.from_dict(load_document(text))
+    region = typed.agency.region_code
+    if isinstance(region, str) and not _known_division(region):
+        raise InvalidCaseFile(_region_code_errors({"agency": {"region_code": region}}))
+    return typed_case_file(typed)
+
+
 def load_document(text: str | bytes) -> dict[str, Any]:
-    """Parse and validate; the returned document is a valid case file."""
-    document = parse_json(text)
+    """Parse and validate; the returned document is a valid case file.
+
+    A document the typed check accepts is valid and bounded in depth (schematypes.py):
+    it needs no walk for the depth limit. Any other goes the whole way (the depth limit,
+    then ``validate_document``), with the same errors as before."""
+    document = _parse(text)
+    typed = typed_check()
+    if typed is not None and type(document) is dict and typed(document):
+        region = _region_code_errors(document)
+        if region:
+            raise InvalidCaseFile(region)
+        return document
+    if isinstance(document, dict | list) and document and _too_deep(document):
+        raise _too_deep_error()
     validate_document(document)
     assert isinstance(document, dict)
     return document

@@ -8,13 +8,19 @@ from typing import Any
 
 import pytest
 
+from zhifa.rules.engine.casefile import CaseFile
 from zhifa.rules.engine.schemacheck import UnsupportedSchema, compile_check
+from zhifa.rules.engine.schematypes import compile_types
 from zhifa.rules.engine.validation import (
     FieldError,
     InvalidCaseFile,
     _error,
     _validator,
     fast_check,
+    load_case_file,
+    load_document,
+    typed_check,
+    typed_decoder,
     validate_document,
 )
 
@@ -111,3 +117,116 @@ def test_compiled_check_refuses_what_it_does_not_implement() -> None:
     check = compile_check({"enum": [1, "a"]}, {})
     assert check(1) and check("a") and not check(True) and not check(2)
     assert not compile_check({"type": "integer"}, {})(1.0)
+
+
+def test_typed_check_is_never_more_lenient_than_the_whole_schema() -> None:
+    """The msgspec check (schematypes.py) accepts only valid documents: on 1,500
+    mutations of the legal test files, whatever it accepts the interpreter accepts too;
+    and it accepts the unmutated files (else every file would take the slow path)."""
+    typed = typed_check()
+    assert typed is not None  # the shipped schema compiles to types
+    accepted = refused_valid = 0
+    for seed in range(1500):
+        document = _mutated(seed)
+        if typed(document):
+            accepted += 1
+            assert not _full_schema_errors(document), (seed, document)
+        elif not _full_schema_errors(document):
+            refused_valid += 1  # allowed (stricter), e.g. 1.0 as an integer
+    assert accepted > 100
+    for path in legal_case_files():
+        assert typed(json.loads(path.read_text("utf-8"))), path.stem
+
+
+def test_typed_check_leaves_unknown_and_deep_members_to_the_slow_path() -> None:
+    document = json.loads(legal_case_files()[0].read_text("utf-8"))
+    typed = typed_check()
+    assert typed is not None and typed(document)
+    # an unknown member of a step or a section is valid, but not typed
+    with_extra = copy.deepcopy(document)
+    with_extra["steps"][0]["note"] = "x"
+    assert not typed(with_extra) and not _full_schema_errors(with_extra)
+    assert _fast_errors(with_extra) == []
+    # an unknown member of the document is typed, unless it nests too deep
+    deep: Any = []
+    for _ in range(40):
+        deep = [deep, 1]
+    assert typed({**document, "note": [[1]]})
+    assert not typed({**document, "note": deep})
+    with pytest.raises(InvalidCaseFile, match="nested more than"):
+        load_document(json.dumps({**document, "note": deep}))
+    # the conditional clauses and uniqueItems are checked after the conversion
+    entrusted = copy.deepcopy(document)
+    entrusted["agency"]["subject_type"] = "entrusted"
+    entrusted["agency"].pop("entrustment", None)
+    assert not typed(entrusted) and _full_schema_errors(entrusted)
+    twice = copy.deepcopy(document)
+    twice.setdefault("settings", {})["local_policies"] = ["JX", "JX"]
+    assert not typed(twice) and _full_schema_errors(twice)
+
+
+def test_typed_check_refuses_what_it_does_not_implement() -> None:
+    def deep(value: Any) -> bool:
+        return False
+
+    with pytest.raises(UnsupportedSchema):
+        compile_types({"type": "object", "properties": {"a": {"type": "object"}}}, {}, deep)
+    with pytest.raises(UnsupportedSchema):
+        compile_types({"type": "object", "properties": {"a": {"not": {}}}}, {}, deep)
+    with pytest.raises(UnsupportedSchema):
+        compile_types({"type": "string"}, {}, deep)  # the root must be an object
+    check = compile_types(
+        {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"}}}, {}, deep
+    )
+    assert check({"n": 1}) and not check({"n": 1.0}) and not check({"n": True})
+
+
+def _outcome(load: Any, text: str) -> Any:
+    try:
+        return load(text)
+    except InvalidCaseFile as exc:
+        return exc.errors
+
+
+def test_load_case_file_builds_what_from_dict_builds() -> None:
+    """The one-pass path (typed decoder + typed_case_file) gives the CaseFile
+    ``CaseFile.from_dict(load_document(text))`` gives — every field, nulls for optional
+    fields included — and the same errors, on the legal test files and 1,500 mutations,
+    each also with every optional member written as null."""
+
+    def slow(text: str) -> Any:
+        return CaseFile.from_dict(load_document(text))
+
+    decode = typed_decoder()
+    assert decode is not None
+    fast_paths = 0
+    texts = [p.read_text("utf-8") for p in legal_case_files()]
+    texts += [json.dumps(_mutated(seed), ensure_ascii=False) for seed in range(1500)]
+    for text in texts:
+        for variant in (text, _with_nulls(text)):
+            fast_paths += decode(variant) is not None
+            new, old = _outcome(load_case_file, variant), _outcome(slow, variant)
+            assert new == old, variant
+            if isinstance(new, CaseFile):
+                # equal, and of equal types (an int amount stays an int)
+                assert repr(new) == repr(old), variant
+    assert fast_paths > 300
+
+
+def _with_nulls(text: str) -> str:
+    """Every optional member the schema lets be null, given as null where absent."""
+    document = json.loads(text)
+    if not isinstance(document, dict):
+        return text
+    for key in ("procedure", "as_of", "settings", "power", "benchmark", "power_kind"):
+        document.setdefault(key, None)
+    steps = document.get("steps")
+    for step in steps if isinstance(steps, list) else []:
+        if isinstance(step, dict) and step.get("step") == "decision":
+            for key in ("penalties", "approved_by", "elements", "cites_full_name_and_article"):
+                step.setdefault(key, None)
+    party = document.get("party")
+    if isinstance(party, dict):
+        for key in ("birth_date", "id_number", "uscc", "vulnerable"):
+            party.setdefault(key, None)
+    return json.dumps(document, ensure_ascii=False)

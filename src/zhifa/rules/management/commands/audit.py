@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from zhifa.rules.calendar_db import database_calendar
 from zhifa.rules.engine import InvalidCaseFile, audit, render
-from zhifa.rules.engine.casefile import CaseFile
-from zhifa.rules.engine.validation import load_document
+from zhifa.rules.engine.validation import load_case_file
 
 
 class Command(BaseCommand):
@@ -49,11 +48,10 @@ class Command(BaseCommand):
             self.fail([f"{name}: cannot read the file: {exc.strerror}"])
             return
         try:
-            document = load_document(text)
+            case = load_case_file(text)
         except InvalidCaseFile as exc:
             self.fail([f"{name}: not a valid case file"] + [f"  {e}" for e in exc.errors])
             return
-        case = CaseFile.from_dict(document)
         day = as_of or case.as_of or timezone.localdate()  # "today" in Asia/Shanghai
         result = audit(case, day, database_calendar())
         self.stdout.write(render(result, options["lang"]), ending="")
