@@ -189,7 +189,7 @@ def build(plan: demo_plan.CasePlan, officers: dict[str, Officer]) -> Case:
 
 
 def load(out: TextIO) -> None:
-    from zhifa.accounts.demo import demo_actor
+    from zhifa.registry.demo import demo_actor
 
     actor = demo_actor()
     today = timezone.localdate()

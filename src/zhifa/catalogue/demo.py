@@ -307,7 +307,7 @@ def _article(law: str, number: str) -> Article:
 
 
 def load(out: TextIO) -> None:
-    from zhifa.accounts.demo import demo_actor
+    from zhifa.registry.demo import demo_actor
 
     # The demo supervisor of 嘉兴市: law-text changes go to 嘉兴市司法局's chain, the
     # organs' lists to each organ's chain (see services.law_record_organ).

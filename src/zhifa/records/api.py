@@ -4,6 +4,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -16,7 +17,6 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
-from zhifa.accounts.models import User
 from zhifa.core.api import api, error_body
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
 
@@ -181,7 +181,9 @@ def upload_evidence(
     user = request.user
     require_role(user, *EVIDENCE_ROLES)  # type: ignore[arg-type]
     collectors = list(
-        User.objects.filter(username__in=data.collected_by, organ_id=user.organ_id, is_active=True)  # type: ignore[union-attr]
+        get_user_model().objects.filter(
+            username__in=data.collected_by, organ_id=user.organ_id, is_active=True
+        )  # type: ignore[union-attr]
     )
     if not data.collected_by or len(collectors) != len(set(data.collected_by)):
         raise ValidationError(
