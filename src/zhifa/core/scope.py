@@ -9,8 +9,9 @@ non-public data narrows its queryset here.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -57,13 +58,14 @@ def visible_organs(user: Any) -> QuerySet[Any]:
 
 def visible_regions(user: Any) -> QuerySet[Any]:
     """The regions whose data the user can see (for filters and region pages)."""
-    regions = region_model().objects.all()
+    regions: QuerySet[Any] = region_model().objects.all()
     if not getattr(user, "is_authenticated", False):
         return regions.none()
     if user.is_superuser or (user.role == Role.ADMINISTRATOR and user.region_id is None):
         return regions
     if user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR) and user.region_id:
-        return regions.subtree(user.region)
+        subtree: QuerySet[Any] = cast(Any, regions).subtree(user.region)
+        return subtree
     if user.role in ORGAN_ROLES and user.organ_id:
         return regions.filter(pk=user.organ.region_id)
     return regions.none()
@@ -80,11 +82,11 @@ def get_scoped_or_404(
     return found
 
 
-def require_role(user: Any, *roles: str) -> None:
+def require_role(user: AbstractBaseUser, *roles: str) -> None:
     """Refuse (403) a user whose role is not one of ``roles`` (superusers pass)."""
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied
-    if user.is_superuser:
+    if getattr(user, "is_superuser", False):
         return
-    if user.role not in roles:
+    if getattr(user, "role", None) not in roles:
         raise PermissionDenied

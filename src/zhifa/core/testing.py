@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.test import Client
 
 from .organisation import organ_model
@@ -37,7 +38,7 @@ def make_user(username: str, role: str, **extra: Any) -> Any:
     return user
 
 
-def client_for(user: Any) -> Client:
+def client_for(user: AbstractBaseUser) -> Client:
     client = Client()
     client.force_login(user)
     return client

@@ -247,7 +247,8 @@ def organs_with_chains(organ: Organ | None = None) -> Iterable[Organ]:
         | set(Entry.objects.order_by().values_list("organ_id", flat=True).distinct())
         | set(Checkpoint.objects.order_by().values_list("organ_id", flat=True).distinct())
     )
-    return organ_model().objects.filter(pk__in=ids).order_by("pk")
+    organs: Iterable[Organ] = organ_model().objects.filter(pk__in=ids).order_by("pk")
+    return organs
 
 
 def verify_all(organ: Organ | None = None, *, files: bool = True) -> Iterator[ChainReport]:

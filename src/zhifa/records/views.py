@@ -179,9 +179,9 @@ def _evidence_add(request: HttpRequest) -> HttpResponse:
         if fixed_case is None:
             raise Http404
     if request.method == "POST":
-        form = EvidenceForm(request.POST, request.FILES, user=user, fixed_case=fixed_case)  # type: ignore[arg-type]
+        form = EvidenceForm(request.POST, request.FILES, user=user, fixed_case=fixed_case)
     else:
-        form = EvidenceForm(user=user, fixed_case=fixed_case)  # type: ignore[arg-type]
+        form = EvidenceForm(user=user, fixed_case=fixed_case)
     if getattr(request, "evidence_upload_too_large", False):
         form.is_valid()
         form.errors.pop("file", None)
@@ -194,9 +194,9 @@ def _evidence_add(request: HttpRequest) -> HttpResponse:
         if timezone.is_naive(collected_at):
             collected_at = timezone.make_aware(collected_at)
         try:
-            check_attachable(user, obj)  # type: ignore[arg-type]
+            check_attachable(user, obj)
             evidence = add_evidence(
-                actor=user,  # type: ignore[arg-type]
+                actor=user,
                 upload=data["file"],
                 original_name=data["file"].name,
                 kind=data["kind"],
