@@ -3,22 +3,15 @@ region) and administrators (optionally limited to a region)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    OFFICER = "officer", _("Enforcement officer")
-    LEGAL_REVIEWER = "legal_reviewer", _("Legal reviewer")
-    ORGAN_HEAD = "organ_head", _("Organ head")
-    SUPERVISOR = "supervisor", _("Supervisor")
-    ADMINISTRATOR = "administrator", _("Administrator")
-
-
-#: Roles whose scope is one organ.
-ORGAN_ROLES = frozenset({Role.OFFICER, Role.LEGAL_REVIEWER, Role.ORGAN_HEAD})
+# Re-exported: the roles live with the scope layer (core.roles).
+from zhifa.core.roles import ORGAN_ROLES as ORGAN_ROLES
+from zhifa.core.roles import Role as Role
 
 
 class User(AbstractUser):
@@ -29,7 +22,7 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=64)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     organ = models.ForeignKey(
-        "registry.EnforcementSubject",
+        settings.ZHIFA_ORGAN_MODEL,
         verbose_name=_("organ"),
         null=True,
         blank=True,
@@ -37,7 +30,7 @@ class User(AbstractUser):
         related_name="users",
     )
     region = models.ForeignKey(
-        "registry.Region",
+        settings.ZHIFA_REGION_MODEL,
         verbose_name=_("region"),
         null=True,
         blank=True,

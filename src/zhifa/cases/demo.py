@@ -32,7 +32,7 @@ from zhifa.catalogue import services as catalogue_services
 from zhifa.catalogue.models import Article, PowerCategory, PowerItem
 from zhifa.records.services import create_checkpoints
 from zhifa.registry import services as registry_services
-from zhifa.registry.demo import ISSUER, certificate_dates, demo_id_number
+from zhifa.registry.demo import ISSUER, certificate_dates, demo_actor, demo_id_number
 from zhifa.registry.demo import organs as demo_organs
 from zhifa.registry.models import Certificate, Officer, OfficerKind
 from zhifa.rules.calendar_db import database_calendar
@@ -189,8 +189,6 @@ def build(plan: demo_plan.CasePlan, officers: dict[str, Officer]) -> Case:
 
 
 def load(out: TextIO) -> None:
-    from zhifa.accounts.demo import demo_actor
-
     actor = demo_actor()
     today = timezone.localdate()
     officers = _people(actor, today)

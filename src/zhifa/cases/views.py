@@ -37,6 +37,7 @@ from zhifa.rules.calendar_db import database_calendar
 
 from . import queries, services, workflow
 from .casefile import ordered_steps, prefetch
+from .extensions import case_page_context
 from .filters import filter_cases
 from .forms import (
     STEP_FORMS,
@@ -261,28 +262,8 @@ def case_context(
         "transfers": transfers,
         "can_transfer": workflow.may_transfer(case, user),
         "can_reply": user.role in ACT_ROLES,
-        **_review_context(user, case, steps),
+        **case_page_context(user, case, steps),
     }
-
-
-def _review_context(user: Any, case: Case, steps: list[Any]) -> dict[str, Any]:
-    """The case's legal review requests (review app) and whether the user may submit
-    the case for review: an officer or head of a general-procedure case with a prior
-    notice, no decision and no pending request (``review.services.submit_for_review``
-    checks it again)."""
-    from zhifa.review.models import ReviewRequest, ReviewStatus  # the review app imports cases
-
-    reviews = list(ReviewRequest.objects.filter(case=case).order_by("submitted_on", "pk"))
-    names = {s.step for s in steps}
-    can_submit = (
-        user.role in ACT_ROLES
-        and case.procedure == Procedure.GENERAL
-        and "prior_notice" in names
-        and "decision" not in names
-        and case.status not in (CaseStatus.DECIDED, CaseStatus.EXECUTION, *ENDED_STATUSES)
-        and not any(r.status == ReviewStatus.PENDING for r in reviews)
-    )
-    return {"reviews": reviews, "can_submit_review": can_submit}
 
 
 @login_required

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 from zhifa.registry import services as registry_services
+from zhifa.registry.demo import demo_actor
 from zhifa.registry.demo import organs as demo_organs
 from zhifa.registry.models import Entrustment
 
@@ -307,8 +308,6 @@ def _article(law: str, number: str) -> Article:
 
 
 def load(out: TextIO) -> None:
-    from zhifa.accounts.demo import demo_actor
-
     # The demo supervisor of 嘉兴市: law-text changes go to 嘉兴市司法局's chain, the
     # organs' lists to each organ's chain (see services.law_record_organ).
     actor = demo_actor()

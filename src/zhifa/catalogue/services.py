@@ -12,7 +12,10 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
+from zhifa.core.services import set_fields, validated_save
 from zhifa.records import changes
+from zhifa.records.canonical import sm3_hex
+from zhifa.records.services import record_change
 from zhifa.registry.models import EnforcementSubject, Region
 
 from . import bands
@@ -32,15 +35,6 @@ from .models import (
 
 if TYPE_CHECKING:
     from zhifa.accounts.models import User
-
-
-def _record(
-    actor: User, organ: EnforcementSubject | int, action: str, obj: Any, payload: Any
-) -> None:
-    # Imported here: the record imports the registry, which the catalogue builds on.
-    from zhifa.records.services import append_entry
-
-    append_entry(actor=actor, organ=organ, action=action, obj=obj, payload=payload)
 
 
 def law_record_organ(actor: User) -> EnforcementSubject:
@@ -80,20 +74,6 @@ def law_record_organ(actor: User) -> EnforcementSubject:
     )
 
 
-def _save(obj: Any) -> Any:
-    obj.full_clean()
-    obj.save()
-    return obj
-
-
-def _set_fields(obj: Any, fields: dict[str, Any], allowed: Iterable[str]) -> None:
-    allowed = set(allowed)
-    for name, value in fields.items():
-        if name not in allowed:
-            raise ValidationError({name: _("This field cannot be set here.")})
-        setattr(obj, name, value)
-
-
 # --- laws and articles -----------------------------------------------------------------
 
 LAW_FIELDS = (
@@ -113,21 +93,19 @@ def save_law(law: Law | None = None, *, actor: User, **fields: Any) -> Law:
     organ = law_record_organ(actor)
     before = changes.snapshot(law, LAW_FIELDS) if law is not None and law.pk else None
     law = law or Law()
-    _set_fields(law, fields, LAW_FIELDS)
-    _save(law)
+    set_fields(law, fields, LAW_FIELDS)
+    validated_save(law)
     after = changes.snapshot(law, LAW_FIELDS)
     if before is None:
-        _record(actor, organ, "law.create", law, after)
+        record_change(actor, organ, "law.create", law, after)
     else:
         changed = changes.diff(before, after)
         if changed:
-            _record(actor, organ, "law.update", law, {"changes": changed})
+            record_change(actor, organ, "law.update", law, {"changes": changed})
     return law
 
 
 def _digest(text: str) -> str:
-    from zhifa.records.canonical import sm3_hex
-
     return sm3_hex(text.encode())
 
 
@@ -144,11 +122,11 @@ def add_article(
     """Add an article with its first version (from the law's effective date unless
     given); ``article.add``. The text is recorded by its SM3 digest."""
     organ = law_record_organ(actor)
-    article = _save(Article(law=law, number=number.strip(), ordinal=ordinal))
-    version = _save(
+    article = validated_save(Article(law=law, number=number.strip(), ordinal=ordinal))
+    version = validated_save(
         ArticleVersion(article=article, text=text, valid_from=valid_from or law.valid_from)
     )
-    _record(
+    record_change(
         actor,
         organ,
         "article.add",
@@ -201,14 +179,14 @@ def add_article_version(
     if latest is not None:
         latest.valid_to = valid_from - timedelta(days=1)
         latest.save(update_fields=["valid_to"])
-    version = _save(ArticleVersion(article=article, text=text, valid_from=valid_from))
+    version = validated_save(ArticleVersion(article=article, text=text, valid_from=valid_from))
     warned = 0
     if latest is not None:
         change = BasisChange.objects.create(
             article=article, kind=BasisChangeKind.NEW_VERSION, changed_on=valid_from
         )
         warned = _warn_citing_items(change)
-    _record(
+    record_change(
         actor,
         organ,
         "article.new_version",
@@ -231,7 +209,7 @@ def repeal_article(article: Article, *, actor: User, on: date) -> BasisChange:
     power items citing it get the update warning (``article.repeal``)."""
     organ = law_record_organ(actor)
     change, warned = _repeal_article(article, on=on)
-    _record(
+    record_change(
         actor,
         organ,
         "article.repeal",
@@ -286,7 +264,7 @@ def repeal_law(law: Law, *, actor: User, on: date) -> Law:
         warned += count
     law.repealed_on = on
     law.save(update_fields=["repealed_on"])
-    _record(
+    record_change(
         actor,
         organ,
         "law.repeal",
@@ -346,7 +324,7 @@ def save_power_item(
         if subject is None:
             raise ValidationError({"subject": _("A power item needs a subject.")})
         item = PowerItem(subject=subject)
-    _set_fields(item, fields, POWER_ITEM_FIELDS)
+    set_fields(item, fields, POWER_ITEM_FIELDS)
     if not item.subject.can_enforce:
         raise ValidationError(
             {"subject": _("Only a subject that may enforce has a power list (APL Art. 38).")}
@@ -362,16 +340,16 @@ def save_power_item(
         )
     if basis is not None:
         check_citable(basis)
-    _save(item)
+    validated_save(item)
     if basis is not None:
         item.basis.set(basis)
     after = _power_item_values(item)
     if before is None:
-        _record(actor, item.subject_id, "power_item.create", item, after)
+        record_change(actor, item.subject_id, "power_item.create", item, after)
     else:
         changed = changes.diff(before, after)
         if changed:
-            _record(actor, item.subject_id, "power_item.update", item, {"changes": changed})
+            record_change(actor, item.subject_id, "power_item.update", item, {"changes": changed})
     return item
 
 
@@ -391,7 +369,7 @@ def record_power_item_review(
         warning.reviewed_by = actor
         warning.review_note = note.strip()
         warning.save(update_fields=["reviewed_on", "reviewed_by", "review_note"])
-    _record(
+    record_change(
         actor,
         item.subject_id,
         "power_item.review",
@@ -469,7 +447,7 @@ def save_benchmark(
         if power_item is None:
             raise ValidationError({"power_item": _("A benchmark needs a power item.")})
         benchmark = DiscretionBenchmark(power_item=power_item)
-    _set_fields(benchmark, fields, BENCHMARK_FIELDS)
+    set_fields(benchmark, fields, BENCHMARK_FIELDS)
     if benchmark.penalty_article is not None:
         check_citable([benchmark.penalty_article], field="penalty_article")
     if bands_data is None:
@@ -535,11 +513,11 @@ def save_benchmark(
     after = _benchmark_values(benchmark)
     organ = benchmark.power_item.subject_id
     if before is None:
-        _record(actor, organ, "benchmark.create", benchmark, after)
+        record_change(actor, organ, "benchmark.create", benchmark, after)
     else:
         changed = changes.diff(before, after)
         if changed:
-            _record(actor, organ, "benchmark.update", benchmark, {"changes": changed})
+            record_change(actor, organ, "benchmark.update", benchmark, {"changes": changed})
     return benchmark
 
 
@@ -608,23 +586,23 @@ def save_review_entry(
         if organ is None:
             raise ValidationError({"organ": _("An entry needs an organ.")})
         entry = ReviewCatalogueItem(organ=organ)
-    _set_fields(entry, fields, REVIEW_FIELDS)
+    set_fields(entry, fields, REVIEW_FIELDS)
     if power_items is not None:
         foreign = [p for p in power_items if p.subject_id != entry.organ_id]
         if foreign:
             raise ValidationError(
                 {"power_items": _("Only the organ's own power items can be listed.")}
             )
-    _save(entry)
+    validated_save(entry)
     if power_items is not None:
         entry.power_items.set(power_items)
     after = _review_values(entry)
     if before is None:
-        _record(actor, entry.organ_id, "review_entry.create", entry, after)
+        record_change(actor, entry.organ_id, "review_entry.create", entry, after)
     else:
         changed = changes.diff(before, after)
         if changed:
-            _record(actor, entry.organ_id, "review_entry.update", entry, {"changes": changed})
+            record_change(actor, entry.organ_id, "review_entry.update", entry, {"changes": changed})
     return entry
 
 

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 from zhifa.accounts.models import Role
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped, visible_organs
 from zhifa.core.validation import parse_id
+from zhifa.core.views import apply_service, can_manage, parse_filters
 from zhifa.registry.tabular import CONTENT_TYPES, FORMATS
-from zhifa.registry.views import apply_service, can_manage, parse_filters
 
 from . import exchange, services
 from .filters import (

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.accounts.models import Role
+from .roles import Role
 
 
 @dataclass(frozen=True)

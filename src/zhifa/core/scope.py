@@ -9,17 +9,15 @@ non-public data narrows its queryset here.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar, cast
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from zhifa.accounts.models import ORGAN_ROLES, Role
-from zhifa.registry.models import EnforcementSubject, Region
-
-if TYPE_CHECKING:
-    from zhifa.accounts.models import User
+from .organisation import organ_model, region_model
+from .roles import ORGAN_ROLES, Role
 
 M = TypeVar("M", bound=Model)
 
@@ -48,24 +46,26 @@ def organ_filter(user: Any, organ_field: str = "organ") -> Q | None:
 
 def scoped(user: Any, queryset: QuerySet[M], organ_field: str = "organ") -> QuerySet[M]:
     """Narrow ``queryset`` to the rows the user may see. ``organ_field`` is the path
-    from the model to its EnforcementSubject (``""`` for EnforcementSubject itself)."""
+    from the model to its organ (``""`` for the organ model itself)."""
     condition = organ_filter(user, organ_field)
     return queryset if condition is None else queryset.filter(condition)
 
 
-def visible_organs(user: Any) -> QuerySet[EnforcementSubject]:
-    return scoped(user, EnforcementSubject.objects.all(), organ_field="")
+def visible_organs(user: Any) -> QuerySet[Any]:
+    """The organs (``settings.ZHIFA_ORGAN_MODEL``) whose data the user can see."""
+    return scoped(user, organ_model().objects.all(), organ_field="")
 
 
-def visible_regions(user: Any) -> QuerySet[Region]:
+def visible_regions(user: Any) -> QuerySet[Any]:
     """The regions whose data the user can see (for filters and region pages)."""
-    regions = Region.objects.all()
+    regions: QuerySet[Any] = region_model().objects.all()
     if not getattr(user, "is_authenticated", False):
         return regions.none()
     if user.is_superuser or (user.role == Role.ADMINISTRATOR and user.region_id is None):
         return regions
     if user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR) and user.region_id:
-        return regions.subtree(user.region)
+        subtree: QuerySet[Any] = cast(Any, regions).subtree(user.region)
+        return subtree
     if user.role in ORGAN_ROLES and user.organ_id:
         return regions.filter(pk=user.organ.region_id)
     return regions.none()
@@ -82,11 +82,11 @@ def get_scoped_or_404(
     return found
 
 
-def require_role(user: User, *roles: str) -> None:
+def require_role(user: AbstractBaseUser, *roles: str) -> None:
     """Refuse (403) a user whose role is not one of ``roles`` (superusers pass)."""
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied
-    if user.is_superuser:
+    if getattr(user, "is_superuser", False):
         return
-    if user.role not in roles:
+    if getattr(user, "role", None) not in roles:
         raise PermissionDenied

@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.test import Client
 
-from zhifa.accounts.models import User
-from zhifa.registry.models import EnforcementSubject, Region, SubjectType
+from .organisation import organ_model
 
 TEST_PASSWORD = "Test-password-2026!"
 
@@ -20,24 +21,24 @@ TEST_PASSWORD = "Test-password-2026!"
 FROZEN_NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
-def make_organ(
-    name: str, region: Region, subject_type: str = SubjectType.STATUTORY, **extra: Any
-) -> EnforcementSubject:
-    return EnforcementSubject.objects.create(
+def make_organ(name: str, region: Any, subject_type: str = "statutory", **extra: Any) -> Any:
+    """An organ (``settings.ZHIFA_ORGAN_MODEL``) of ``subject_type`` (default: a
+    statutory organ, ``registry.models.SubjectType.STATUTORY``)."""
+    return organ_model().objects.create(
         name=name, region=region, subject_type=subject_type, **extra
     )
 
 
-def make_user(username: str, role: str, **extra: Any) -> User:
+def make_user(username: str, role: str, **extra: Any) -> Any:
     extra.setdefault("full_name", username)
-    user = User(username=username, role=role, **extra)
+    user = get_user_model()(username=username, role=role, **extra)
     user.set_password(TEST_PASSWORD)
     user.full_clean()
     user.save()
     return user
 
 
-def client_for(user: User) -> Client:
+def client_for(user: AbstractBaseUser) -> Client:
     client = Client()
     client.force_login(user)
     return client

@@ -1,17 +1,56 @@
-"""Home page, health check and the error pages."""
+"""Home page, health check and the error pages; the helpers of every app's pages
+(filters from the query string, service errors on a form, who may manage)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from ninja import FilterSchema
+from pydantic import ValidationError
 
 from .navigation import sections_for
 from .scope import visible_organs
+
+F = TypeVar("F", bound=FilterSchema)
+
+
+def parse_filters(request: HttpRequest, schema: type[F]) -> tuple[F, dict[str, str], list[str]]:
+    """The list page's filter from the query string; bad values are reported, not 500."""
+    params = {k: v for k, v in request.GET.items() if k in schema.model_fields and v}
+    try:
+        return schema(**params), params, []
+    except ValidationError as exc:
+        errors = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        return schema(), params, errors
+
+
+def apply_service(form: Form, action: Callable[[], Any]) -> Any:
+    """Run a service; its validation errors are shown on the form, naming the field."""
+    try:
+        return action()
+    except DjangoValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                target = field if field in form.fields else None
+                for error in errors:
+                    form.add_error(target, error if target else f"{field}: {error}")
+        else:
+            form.add_error(None, exc.messages)
+        return None
+
+
+def can_manage(user: Any, roles: tuple[str, ...]) -> bool:
+    return bool(user.is_superuser or getattr(user, "role", None) in roles)
 
 
 @login_required

@@ -4,6 +4,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -16,7 +17,6 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
-from zhifa.accounts.models import User
 from zhifa.core.api import api, error_body
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
 
@@ -181,7 +181,11 @@ def upload_evidence(
     user = request.user
     require_role(user, *EVIDENCE_ROLES)  # type: ignore[arg-type]
     collectors = list(
-        User.objects.filter(username__in=data.collected_by, organ_id=user.organ_id, is_active=True)  # type: ignore[union-attr]
+        get_user_model().objects.filter(
+            username__in=data.collected_by,
+            organ_id=user.organ_id,  # type: ignore[union-attr]
+            is_active=True,
+        )
     )
     if not data.collected_by or len(collectors) != len(set(data.collected_by)):
         raise ValidationError(
@@ -194,12 +198,12 @@ def upload_evidence(
                 {"object_type": [_("Give both object_type (app.model) and object_id, or neither.")]}
             )
         obj = ObjectRef(data.object_type, data.object_id)
-        check_attachable(user, obj)  # type: ignore[arg-type]
+        check_attachable(user, obj)
     collected_at = data.collected_at
     if timezone.is_naive(collected_at):
         collected_at = timezone.make_aware(collected_at)
     evidence = add_evidence(
-        actor=user,  # type: ignore[arg-type]
+        actor=user,
         upload=file,
         original_name=data.name if data.name is not None else (file.name or ""),
         kind=data.kind,

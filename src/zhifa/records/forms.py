@@ -3,11 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.accounts.models import User
 from zhifa.core.forms import DateTimeInput
+from zhifa.core.organisation import User
 
 from .models import MAX_DURATION_SECONDS, EvidenceKind
 from .services import EVIDENCE_ROLES
@@ -48,7 +49,9 @@ class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("File"), allow_empty_file=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=EvidenceKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    collected_by = CollectorsField(label=_("Collected by"), queryset=User.objects.none())
+    collected_by = CollectorsField(
+        label=_("Collected by"), queryset=get_user_model().objects.none()
+    )
     collected_at = forms.DateTimeField(
         label=_("Collected at"),
         widget=DateTimeInput(),
@@ -82,9 +85,8 @@ class EvidenceForm(forms.Form):
         field = self.fields["collected_by"]
         assert isinstance(field, CollectorsField)
         field.queryset = (
-            User.objects.filter(
-                organ_id=user.organ_id, is_active=True, role__in=sorted(EVIDENCE_ROLES)
-            )
+            get_user_model()
+            .objects.filter(organ_id=user.organ_id, is_active=True, role__in=sorted(EVIDENCE_ROLES))
             .select_related("officer")  # the registry's officer linked to the user
             .order_by("full_name", "username")
         )

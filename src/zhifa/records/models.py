@@ -14,7 +14,7 @@ class Chain(models.Model):
     serialised while different organs append in parallel."""
 
     organ = models.OneToOneField(
-        "registry.EnforcementSubject",
+        settings.ZHIFA_ORGAN_MODEL,
         verbose_name=_("organ"),
         on_delete=models.PROTECT,
         related_name="record_chain",
@@ -35,7 +35,7 @@ class Entry(models.Model):
     it); ``content_digest`` and ``entry_hash`` are defined in ``canonical.py``."""
 
     organ = models.ForeignKey(
-        "registry.EnforcementSubject",
+        settings.ZHIFA_ORGAN_MODEL,
         verbose_name=_("organ"),
         on_delete=models.PROTECT,
         related_name="record_entries",
@@ -84,7 +84,7 @@ class Checkpoint(models.Model):
     so that a cut tail or a rewritten chain is detected. Append-only like entries."""
 
     organ = models.ForeignKey(
-        "registry.EnforcementSubject",
+        settings.ZHIFA_ORGAN_MODEL,
         verbose_name=_("organ"),
         on_delete=models.PROTECT,
         related_name="record_checkpoints",
@@ -127,7 +127,7 @@ class Evidence(models.Model):
     digest and never overwritten; its record entry carries the digests."""
 
     organ = models.ForeignKey(
-        "registry.EnforcementSubject",
+        settings.ZHIFA_ORGAN_MODEL,
         verbose_name=_("organ"),
         on_delete=models.PROTECT,
         related_name="evidence",

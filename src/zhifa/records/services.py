@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -15,8 +15,9 @@ from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhifa.accounts.models import Role
-from zhifa.registry.models import EnforcementSubject
+from zhifa.core.organisation import Organ, User
+from zhifa.core.roles import Role
+from zhifa.core.scope import scoped
 
 from . import evidence_files
 from .canonical import (
@@ -31,9 +32,6 @@ from .canonical import (
 )
 from .models import MAX_DURATION_SECONDS, Chain, Checkpoint, Entry, Evidence, EvidenceKind
 from .signing import public_key_hex, signing_key
-
-if TYPE_CHECKING:
-    from zhifa.accounts.models import User
 
 ACTION_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 #: A scheduled task's name, e.g. ``registry.expire`` or ``records-checkpoint``.
@@ -69,8 +67,8 @@ class ObjectRef:
         return cls(obj._meta.label_lower, str(obj.pk))
 
 
-def _organ_id(organ: EnforcementSubject | int) -> int:
-    organ_id = organ.pk if isinstance(organ, EnforcementSubject) else organ
+def _organ_id(organ: Organ | int) -> int:
+    organ_id = organ.pk if isinstance(organ, models.Model) else organ
     if not isinstance(organ_id, int):
         raise RecordError("An entry needs the organ whose chain it belongs to.")
     return organ_id
@@ -111,10 +109,30 @@ def _move_head(organ_id: int, length: int, head_hash: str) -> None:
         )
 
 
+def record_change(
+    actor: User | None,
+    organ: Organ | int,
+    action: str,
+    obj: models.Model | ObjectRef,
+    payload: Mapping[str, Any] | None,
+    system_task: str | None = None,
+) -> Entry:
+    """:func:`append_entry` with positional arguments: how the apps' services record
+    their changes (``record_change(actor, organ, "officer.create", officer, payload)``)."""
+    return append_entry(
+        actor=actor,
+        organ=organ,
+        action=action,
+        obj=obj,
+        payload=payload,
+        system_task=system_task,
+    )
+
+
 def append_entry(
     *,
     actor: User | None,
-    organ: EnforcementSubject | int,
+    organ: Organ | int,
     action: str,
     obj: models.Model | ObjectRef,
     payload: Mapping[str, Any] | None = None,
@@ -202,13 +220,13 @@ CHECKPOINT_TASK = "records-checkpoint"
 
 @dataclass
 class CheckpointResult:
-    organ: EnforcementSubject
+    organ: Organ
     checkpoint: Checkpoint | None
     problem: str = ""
 
 
 def create_checkpoints(
-    organs: Iterable[EnforcementSubject] | None = None,
+    organs: Iterable[Organ] | None = None,
 ) -> list[CheckpointResult]:
     """Sign the head of every chain (or of ``organs``' chains) that grew since its last
     checkpoint. A chain is signed only if the entries since its last checkpoint
@@ -347,13 +365,11 @@ def attach_refusal(ref: ObjectRef, *, lock: bool = False) -> str | None:
 def check_attachable(actor: User, ref: ObjectRef) -> None:
     """An object reference that comes from a request (API, upload page) may only name an
     object that exists and lies in the actor's scope. A model opts in by declaring
-    ``record_organ_field``, the path from it to its EnforcementSubject (cases will);
+    ``record_organ_field``, the path from it to its organ (cases do);
     until then evidence is uploaded on its own. The id must be the canonical text of the
     primary key (``1``, not ``01``), the one the object's timeline reads. Service-level
     callers pass the object itself and are trusted."""
     from django.apps import apps
-
-    from zhifa.core.scope import scoped
 
     if len(ref.object_type) > MAX_OBJECT_FIELD or len(ref.object_id) > MAX_OBJECT_FIELD:
         raise ValidationError(

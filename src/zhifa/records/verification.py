@@ -12,8 +12,8 @@ from typing import cast
 from django.db import connection
 from django.db.models import Q
 
+from zhifa.core.organisation import Organ, organ_model
 from zhifa.core.validation import parse_id
-from zhifa.registry.models import EnforcementSubject
 
 from . import evidence_files
 from .canonical import (
@@ -60,7 +60,7 @@ class Problem:
 
 @dataclass
 class ChainReport:
-    organ: EnforcementSubject
+    organ: Organ
     length: int = 0
     head_hash: str = GENESIS_HASH
     checkpoints: int = 0
@@ -69,14 +69,14 @@ class ChainReport:
     notes: list[str] = field(default_factory=list)
 
 
-def resolve_organ(value: str) -> EnforcementSubject:
+def resolve_organ(value: str) -> Organ:
     """An organ by primary key, unified social credit code or exact name."""
     value = value.strip()
     query = Q(uscc=value) | Q(name=value)
     pk = parse_id(value)
     if pk is not None:
         query |= Q(pk=pk)
-    matches = list(EnforcementSubject.objects.filter(query)[:2])
+    matches = list(organ_model().objects.filter(query)[:2])
     if len(matches) != 1:
         raise LookupError(
             f"no single organ has the ID, unified social credit code or name {value!r}"
@@ -120,7 +120,7 @@ def _rows(organ_id: int, after: int, until: int) -> Iterator[Row]:
 
 
 def verify_chain(
-    organ: EnforcementSubject, *, files: bool = True, since: Checkpoint | None = None
+    organ: Organ, *, files: bool = True, since: Checkpoint | None = None
 ) -> ChainReport:
     """Recompute ``organ``'s chain and stop at the first bad entry.
 
@@ -238,7 +238,7 @@ def _check_evidence_file(payload_text: str) -> str | None:
     return None
 
 
-def organs_with_chains(organ: EnforcementSubject | None = None) -> Iterable[EnforcementSubject]:
+def organs_with_chains(organ: Organ | None = None) -> Iterable[Organ]:
     """Every organ that has a chain, entries or checkpoints (or just ``organ``)."""
     if organ is not None:
         return [organ]
@@ -247,11 +247,10 @@ def organs_with_chains(organ: EnforcementSubject | None = None) -> Iterable[Enfo
         | set(Entry.objects.order_by().values_list("organ_id", flat=True).distinct())
         | set(Checkpoint.objects.order_by().values_list("organ_id", flat=True).distinct())
     )
-    return EnforcementSubject.objects.filter(pk__in=ids).order_by("pk")
+    organs: Iterable[Organ] = organ_model().objects.filter(pk__in=ids).order_by("pk")
+    return organs
 
 
-def verify_all(
-    organ: EnforcementSubject | None = None, *, files: bool = True
-) -> Iterator[ChainReport]:
+def verify_all(organ: Organ | None = None, *, files: bool = True) -> Iterator[ChainReport]:
     for each in organs_with_chains(organ):
         yield verify_chain(each, files=files)

@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
-from pydantic import ValidationError as PydanticValidationError
 
-from zhifa.accounts.models import Role
+from zhifa.core.roles import Role
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped, visible_organs
 from zhifa.core.validation import parse_id
+from zhifa.core.views import parse_filters
 
 from . import evidence_files
 from .canonical import format_time
@@ -44,13 +44,7 @@ OBJECT_TYPE_RE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 @require_GET
 def entry_list(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *BROWSE_ROLES)  # type: ignore[arg-type]
-    params = {k: v for k, v in request.GET.items() if k in EntryFilter.model_fields and v}
-    filter_errors: list[str] = []
-    try:
-        filters = EntryFilter.model_validate(params)
-    except PydanticValidationError as exc:
-        filter_errors = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-        filters = EntryFilter.model_validate({})
+    filters, params, filter_errors = parse_filters(request, EntryFilter)
     entries = filters.filter(scoped(request.user, Entry.objects.all(), "organ"))
     entries = entries.select_related("organ", "actor").order_by("-recorded_at", "-pk")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -185,9 +179,9 @@ def _evidence_add(request: HttpRequest) -> HttpResponse:
         if fixed_case is None:
             raise Http404
     if request.method == "POST":
-        form = EvidenceForm(request.POST, request.FILES, user=user, fixed_case=fixed_case)  # type: ignore[arg-type]
+        form = EvidenceForm(request.POST, request.FILES, user=user, fixed_case=fixed_case)
     else:
-        form = EvidenceForm(user=user, fixed_case=fixed_case)  # type: ignore[arg-type]
+        form = EvidenceForm(user=user, fixed_case=fixed_case)
     if getattr(request, "evidence_upload_too_large", False):
         form.is_valid()
         form.errors.pop("file", None)
@@ -200,9 +194,9 @@ def _evidence_add(request: HttpRequest) -> HttpResponse:
         if timezone.is_naive(collected_at):
             collected_at = timezone.make_aware(collected_at)
         try:
-            check_attachable(user, obj)  # type: ignore[arg-type]
+            check_attachable(user, obj)
             evidence = add_evidence(
-                actor=user,  # type: ignore[arg-type]
+                actor=user,
                 upload=data["file"],
                 original_name=data["file"].name,
                 kind=data["kind"],

@@ -544,8 +544,6 @@ def create_entrustment(
     filed_on: Form[date | None] = None,
     filing_number: Form[str] = "",
 ) -> Status[dict[str, object]]:
-    from zhifa.catalogue.models import PowerItem
-
     require_role(request.user, *MANAGE_ENTRUSTMENTS)
     entrusting = get_scoped_or_404(
         request.user, visible_organs(request.user), organ_field="", pk=entrusting_organ_id
@@ -562,7 +560,10 @@ def create_entrustment(
 
         raise Http404
     # Only the entrusting organ's own items; any other id is unknown, whoever owns it.
-    items = list(PowerItem.objects.filter(subject=entrusting, pk__in=power_item_ids))
+    # The catalogue's power items, through the relation (the registry imports no
+    # catalogue module, docs/adr/0010-app-layers.md).
+    power_items = Entrustment._meta.get_field("power_items").related_model._default_manager
+    items = list(power_items.filter(subject=entrusting, pk__in=power_item_ids))
     if len(items) != len(set(power_item_ids)):
         from django.core.exceptions import ValidationError
 

@@ -4,10 +4,13 @@ few organs. Region codes and names come from python-stdnum's GB/T 2260 data."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
+
+from zhifa.accounts.demo import DEMO_PASSWORD, save_user
+from zhifa.accounts.models import Role, User
 
 from . import services
 from .models import (
@@ -21,9 +24,6 @@ from .models import (
     SubjectType,
 )
 from .services import load_regions
-
-if TYPE_CHECKING:
-    from zhifa.accounts.models import User
 
 CITY = "330400"
 COUNTY_A = "330421"  # 嘉善县
@@ -56,10 +56,59 @@ def organs() -> dict[str, EnforcementSubject]:
     return {key: found[name] for key, name in names.items() if name in found}
 
 
-def load(out: TextIO) -> None:
-    # Imported here: the accounts demo imports this module.
-    from zhifa.accounts.demo import demo_actor
+#: The demo users, one or more for every role:
+#: (username, full name, role, organ key or None, region code or None)
+USERS = [
+    ("officer", "张伟", Role.OFFICER, "amr", None),
+    ("officer2", "李娜", Role.OFFICER, "amr", None),
+    ("officer.county", "王强", Role.OFFICER, "amr_a", None),
+    ("reviewer", "陈静", Role.LEGAL_REVIEWER, "amr", None),
+    ("head", "刘洋", Role.ORGAN_HEAD, "amr", None),
+    ("head.county", "沈建华", Role.ORGAN_HEAD, "amr_a", None),
+    ("supervisor", "赵敏", Role.SUPERVISOR, None, CITY),
+    ("admin", "系统管理员", Role.ADMINISTRATOR, None, None),
+]
 
+#: The demo user the registry and catalogue demos act as (their changes are recorded
+#: in the whole-process record with a real user). A supervisor of the city.
+DEMO_ACTOR = "supervisor"
+
+
+def _region(code: str | None) -> Region | None:
+    return Region.objects.get(code=code) if code else None
+
+
+def demo_actor() -> User:
+    """The demo supervisor, created if missing. The registry demo needs a real user to
+    record its changes before the organs (and their users) exist; a supervisor needs
+    only the regions, not an organ."""
+    for username, full_name, role, organ_key, region_code in USERS:
+        if username == DEMO_ACTOR:
+            assert organ_key is None
+            return save_user(username, full_name, role, None, _region(region_code))
+    raise LookupError(DEMO_ACTOR)
+
+
+def load_users(out: TextIO) -> None:
+    made = organs()
+    for username, full_name, role, organ_key, region_code in USERS:
+        organ = made[organ_key] if organ_key else None
+        save_user(username, full_name, role, organ, _region(region_code))
+    out.write(f"demo: {len(USERS)} users\n")
+
+
+def print_logins(out: TextIO) -> None:
+    """The demo logins, printed by ``zhifa demo`` after every app's demo is loaded."""
+    out.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})\n")
+    out.write(f"  {'username':<16} {'role':<16} scope\n")
+    for username, full_name, role, _organ_key, _region_code in USERS:
+        user = User.objects.select_related("organ", "region").get(username=username)
+        scope = user.organ.name if user.organ else (user.region.name if user.region else "全部")
+        out.write(f"  {username:<16} {role.value:<16} {full_name} · {scope}\n")
+    out.write("\n")
+
+
+def load(out: TextIO) -> None:
     load_regions("3304")
     actor = demo_actor()
     regions = {r.code: r for r in Region.objects.filter(code__in=[CITY, COUNTY_A, COUNTY_B])}
@@ -84,6 +133,7 @@ def load(out: TextIO) -> None:
     _subject_details(made, actor)
     _officers(made, actor, out)
     _entrustment(made, actor, out)
+    load_users(out)
 
 
 #: Subject details. The legal bases are the real statutes; contact data are made up.

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.accounts.models import User
 from zhifa.core.forms import DateInput
 
 from .models import (
@@ -83,8 +84,6 @@ class OfficerForm(forms.ModelForm):
     def __init__(self, *args: Any, organs: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if organs is not None:
-            from zhifa.accounts.models import User
-
             self.fields["organ"].queryset = organs  # type: ignore[attr-defined]
             self.fields["user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
                 organ__in=organs, is_active=True
@@ -192,11 +191,12 @@ class EntrustmentForm(forms.ModelForm):
             widget.download_url = reverse(
                 "registry:entrustment_instrument", args=[self.instance.pk]
             )
-        from zhifa.catalogue.models import PowerItem
-
         if organs is not None:
             self.fields["entrusting_organ"].queryset = organs  # type: ignore[attr-defined]
-            self.fields["power_items"].queryset = PowerItem.objects.filter(  # type: ignore[attr-defined]
+            # The catalogue's power items (the field's model; the registry imports no
+            # catalogue module, docs/adr/0010-app-layers.md).
+            power_items = self.fields["power_items"]
+            power_items.queryset = power_items.queryset.filter(  # type: ignore[attr-defined]
                 subject__in=organs
             ).select_related("subject")
         entrusted = EnforcementSubject.objects.filter(subject_type="entrusted")

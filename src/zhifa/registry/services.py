@@ -13,7 +13,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from zhifa.core.services import set_fields, validated_save
 from zhifa.records import changes
+from zhifa.records.services import record_change
 
 from .divisions import divisions
 from .models import (
@@ -36,27 +38,6 @@ from .validators import normalise_id_number
 
 if TYPE_CHECKING:
     from zhifa.accounts.models import User
-
-
-def _record(
-    actor: User | None,
-    organ: EnforcementSubject | int,
-    action: str,
-    obj: Any,
-    payload: dict[str, Any],
-    system_task: str | None = None,
-) -> None:
-    # Imported here: the record imports the registry's models.
-    from zhifa.records.services import append_entry
-
-    append_entry(
-        actor=actor,
-        organ=organ,
-        action=action,
-        obj=obj,
-        payload=payload,
-        system_task=system_task,
-    )
 
 
 @transaction.atomic
@@ -83,24 +64,6 @@ def load_regions(prefix: str = "") -> int:
         by_code[region.code] = region
         changed += 1
     return changed
-
-
-# --- helpers ---------------------------------------------------------------------------
-
-
-def _save(obj: Any, exclude: list[str] | None = None) -> Any:
-    """Validate the whole object (field validators and ``clean``) and save it."""
-    obj.full_clean(exclude=exclude)
-    obj.save()
-    return obj
-
-
-def _set_fields(obj: Any, fields: dict[str, Any], allowed: Iterable[str]) -> None:
-    allowed = set(allowed)
-    for name, value in fields.items():
-        if name not in allowed:
-            raise ValidationError({name: _("This field cannot be set here.")})
-        setattr(obj, name, value)
 
 
 # --- subjects and entrustments ---------------------------------------------------------
@@ -148,11 +111,11 @@ def create_subject(
         parent=parent,
         is_justice_bureau=is_justice_bureau,
     )
-    _set_fields(subject, details, SUBJECT_DETAIL_FIELDS)
-    _save(subject)
+    set_fields(subject, details, SUBJECT_DETAIL_FIELDS)
+    validated_save(subject)
     payload = changes.snapshot(subject, SUBJECT_RECORDED_FIELDS)
     payload["region"] = region.code
-    _record(actor, subject, "subject.create", subject, payload)
+    record_change(actor, subject, "subject.create", subject, payload)
     return subject
 
 
@@ -165,11 +128,11 @@ def update_subject_details(
     ``subject.update`` with the changed fields (nothing is recorded when nothing
     changed)."""
     before = changes.snapshot(subject, SUBJECT_DETAIL_FIELDS)
-    _set_fields(subject, fields, SUBJECT_DETAIL_FIELDS)
-    _save(subject)
+    set_fields(subject, fields, SUBJECT_DETAIL_FIELDS)
+    validated_save(subject)
     changed = changes.diff(before, changes.snapshot(subject, SUBJECT_DETAIL_FIELDS))
     if changed:
-        _record(actor, subject, "subject.update", subject, {"changes": changed})
+        record_change(actor, subject, "subject.update", subject, {"changes": changed})
     return subject
 
 
@@ -217,15 +180,15 @@ def create_entrustment(
     """Record a written entrustment (APL Art. 20; rule APL-20-entrustment), as
     ``entrustment.create`` in the entrusting organ's chain."""
     entrustment = Entrustment(entrusting_organ=entrusting_organ, entrusted=entrusted)
-    _set_fields(entrustment, fields, ENTRUSTMENT_FIELDS)
+    set_fields(entrustment, fields, ENTRUSTMENT_FIELDS)
     items = list(power_items)
     _check_entrusted_items(entrustment, items)
-    _save(entrustment)
+    validated_save(entrustment)
     entrustment.power_items.set(items)
     payload = _entrustment_values(entrustment)
     payload["entrusted"] = entrusted.pk
     payload["entrusted_name"] = entrusted.name
-    _record(actor, entrusting_organ, "entrustment.create", entrustment, payload)
+    record_change(actor, entrusting_organ, "entrustment.create", entrustment, payload)
     return entrustment
 
 
@@ -240,16 +203,16 @@ def update_entrustment(
     """Change an entrustment, recorded as ``entrustment.update`` with the changed fields
     in the entrusting organ's chain (nothing is recorded when nothing changed)."""
     before = _entrustment_values(entrustment)
-    _set_fields(entrustment, fields, ENTRUSTMENT_FIELDS)
+    set_fields(entrustment, fields, ENTRUSTMENT_FIELDS)
     if power_items is not None:
         items = list(power_items)
         _check_entrusted_items(entrustment, items)
-    _save(entrustment)
+    validated_save(entrustment)
     if power_items is not None:
         entrustment.power_items.set(items)
     changed = changes.diff(before, _entrustment_values(entrustment))
     if changed:
-        _record(
+        record_change(
             actor,
             entrustment.entrusting_organ_id,
             "entrustment.update",
@@ -268,7 +231,7 @@ def terminate_entrustment(entrustment: Entrustment, on: date, *, actor: User) ->
     entrustment.status = EntrustmentStatus.TERMINATED
     entrustment.status_changed_on = on
     entrustment.save(update_fields=["status", "status_changed_on"])
-    _record(
+    record_change(
         actor,
         entrustment.entrusting_organ_id,
         "entrustment.terminate",
@@ -326,26 +289,26 @@ def save_officer(
             officer.organ = organ
     if fields.get("id_number"):
         fields["id_number"] = normalise_id_number(str(fields["id_number"]))
-    _set_fields(officer, fields, OFFICER_FIELDS)
+    set_fields(officer, fields, OFFICER_FIELDS)
     if not officer.organ.can_enforce:
         raise ValidationError(
             {"organ": _("Officers belong to an organ that may enforce (APL Art. 38).")}
         )
     if officer.user is not None and officer.user.organ_id != officer.organ_id:
         raise ValidationError({"user": _("The user account must belong to the officer's organ.")})
-    _save(officer)
+    validated_save(officer)
     after = changes.snapshot(officer, OFFICER_RECORDED_FIELDS)
     if before is None:
         payload = changes.public(after)
         payload["id_number_recorded"] = bool(officer.id_number)
-        _record(actor, officer.organ_id, "officer.create", officer, payload)
+        record_change(actor, officer.organ_id, "officer.create", officer, payload)
     else:
         changed = changes.diff(before, after)
         if changed:
-            _record(actor, officer.organ_id, "officer.update", officer, {"changes": changed})
+            record_change(actor, officer.organ_id, "officer.update", officer, {"changes": changed})
         if before["organ"] != after["organ"]:
             # A transfer also shows in the chain of the organ the officer left.
-            _record(
+            record_change(
                 actor,
                 before["organ"],
                 "officer.transfer_out",
@@ -360,8 +323,8 @@ def record_training(
     officer: Officer, *, actor: User, year: int, hours: Any, topic: str = ""
 ) -> TrainingRecord:
     """Record training hours (``officer.record_training``)."""
-    record = _save(TrainingRecord(officer=officer, year=year, hours=hours, topic=topic))
-    _record(
+    record = validated_save(TrainingRecord(officer=officer, year=year, hours=hours, topic=topic))
+    record_change(
         actor,
         officer.organ_id,
         "officer.record_training",
@@ -382,10 +345,10 @@ def record_exam(
     passed: bool = False,
 ) -> ExamRecord:
     """Record an examination (``officer.record_exam``)."""
-    record = _save(
+    record = validated_save(
         ExamRecord(officer=officer, taken_on=taken_on, name=name, score=score, passed=passed)
     )
-    _record(
+    record_change(
         actor,
         officer.organ_id,
         "officer.record_exam",
@@ -433,7 +396,7 @@ def issue_certificate(
         raise ValidationError(
             {"officer": _("Auxiliary staff cannot hold an enforcement certificate.")}
         )
-    certificate = _save(
+    certificate = validated_save(
         Certificate(
             officer=officer,
             number=number.strip(),
@@ -451,7 +414,7 @@ def issue_certificate(
         effective_on=valid_from,
         recorded_by=actor,
     )
-    _record(
+    record_change(
         actor,
         officer.organ_id,
         "certificate.issue",
@@ -528,7 +491,7 @@ def change_certificate_status(
         effective_on=effective_on,
         recorded_by=actor,
     )
-    _record(
+    record_change(
         actor,
         certificate.officer.organ_id,
         STATUS_ACTIONS[CertificateStatus(status)],
@@ -667,7 +630,7 @@ def expire_due(today: date) -> CleanupNotice:
     notice.entrustments_expired = len(items) - len(changes)
     notice.save(update_fields=["certificates_expired", "entrustments_expired"])
     for organ_id in sorted(expired):
-        _record(
+        record_change(
             None,
             organ_id,
             "registry.expire",

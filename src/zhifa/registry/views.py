@@ -4,7 +4,7 @@ narrowed by the scope layer; plus the public verification page and clean-up noti
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,8 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from ninja import FilterSchema
-from pydantic import ValidationError
 
 from zhifa.accounts.models import Role
 from zhifa.core.scope import (
@@ -31,6 +29,7 @@ from zhifa.core.scope import (
     visible_organs,
     visible_regions,
 )
+from zhifa.core.views import apply_service, can_manage, parse_filters
 
 from . import services
 from .filters import EntrustmentFilter, OfficerFilter, OrganFilter
@@ -66,37 +65,6 @@ MANAGE_OFFICERS = (Role.ORGAN_HEAD, Role.SUPERVISOR, Role.ADMINISTRATOR)
 MANAGE_CERTIFICATES = (Role.SUPERVISOR, Role.ADMINISTRATOR)
 MANAGE_SUBJECTS = (Role.SUPERVISOR, Role.ADMINISTRATOR)
 MANAGE_ENTRUSTMENTS = (Role.ORGAN_HEAD, Role.SUPERVISOR, Role.ADMINISTRATOR)
-
-F = TypeVar("F", bound=FilterSchema)
-
-
-def parse_filters(request: HttpRequest, schema: type[F]) -> tuple[F, dict[str, str], list[str]]:
-    """The list page's filter from the query string; bad values are reported, not 500."""
-    params = {k: v for k, v in request.GET.items() if k in schema.model_fields and v}
-    try:
-        return schema(**params), params, []
-    except ValidationError as exc:
-        errors = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-        return schema(), params, errors
-
-
-def apply_service(form: Form, action: Callable[[], Any]) -> Any:
-    """Run a service; its validation errors are shown on the form, naming the field."""
-    try:
-        return action()
-    except DjangoValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                target = field if field in form.fields else None
-                for error in errors:
-                    form.add_error(target, error if target else f"{field}: {error}")
-        else:
-            form.add_error(None, exc.messages)
-        return None
-
-
-def can_manage(user: Any, roles: tuple[str, ...]) -> bool:
-    return bool(user.is_superuser or getattr(user, "role", None) in roles)
 
 
 def can_see_id_number(user: Any, officer: Officer) -> bool:

@@ -13,6 +13,8 @@ from django.utils import timezone
 from zhifa.accounts.models import Role, User
 from zhifa.cases.models import Case, CaseStep, Procedure
 from zhifa.records.services import create_checkpoints
+from zhifa.registry import services as registry_services
+from zhifa.registry.demo import demo_actor
 from zhifa.registry.models import Officer
 
 from . import services
@@ -45,9 +47,6 @@ def link_reviewers() -> int:
     """Link each demo legal reviewer without a registry officer to the qualified officer
     of the same organ and name (a reviewer acts as a registry officer, APL-58-reviewer).
     Through the registry service, so the link is recorded."""
-    from zhifa.accounts.demo import demo_actor
-    from zhifa.registry import services as registry_services
-
     linked = 0
     for user in User.objects.filter(role=Role.LEGAL_REVIEWER, organ__isnull=False):
         if Officer.objects.filter(user=user).exists():

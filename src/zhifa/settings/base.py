@@ -159,6 +159,23 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+#: What the infrastructure apps (core, records) know of the domain, named here like
+#: AUTH_USER_MODEL so that they import no domain app (docs/adr/0010-app-layers.md): the
+#: organ (an enforcement subject: ``region`` with a ``path``), the region (a
+#: materialised ``path``; its queryset has ``subtree()``) and who answers an API token.
+ZHIFA_ORGAN_MODEL = "registry.EnforcementSubject"
+ZHIFA_REGION_MODEL = "registry.Region"
+ZHIFA_API_TOKEN_AUTHENTICATOR = "zhifa.accounts.services.authenticate_api_token"
+#: The apps' API routers, mounted on /api/v1/ in this order (core.api.register_routers).
+ZHIFA_API_ROUTERS = [
+    "zhifa.accounts.api.router",
+    "zhifa.registry.api.router",
+    "zhifa.rules.api.router",
+    "zhifa.records.api.router",
+    "zhifa.catalogue.api.router",
+    "zhifa.cases.api.router",
+    "zhifa.review.api.router",
+]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "zhifa.accounts.backends.RoleBackend",

@@ -14,13 +14,13 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from zhifa.accounts.demo import demo_actor
 from zhifa.accounts.models import Role
 from zhifa.cases import demo, demo_plan
 from zhifa.cases.casefile import export_document, officer_ref
 from zhifa.cases.models import Case, CaseStatus, CaseStep, Transfer
 from zhifa.cases.services import deadlines
 from zhifa.records.models import Entry
+from zhifa.registry.demo import demo_actor
 from zhifa.registry.demo import organs as demo_organs
 from zhifa.rules.calendar_db import database_calendar
 

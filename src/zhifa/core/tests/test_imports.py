@@ -71,3 +71,46 @@ def test_every_module_imports_first_in_its_own_interpreter():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+#: The modules whose import cycles were broken (docs/adr/0010-app-layers.md), each
+#: imported in a really fresh interpreter too (``python -c``, no fork), in parallel.
+FRESH = [
+    "zhifa.cases.api",
+    "zhifa.cases.views",
+    "zhifa.review.apps",
+    "zhifa.review.presentation",
+    "zhifa.registry.demo",
+    "zhifa.accounts.demo",
+    "zhifa.core.scope",
+    "zhifa.core.api",
+    "zhifa.records.services",
+    "zhifa.catalogue.services",
+]
+
+
+def test_the_formerly_cyclic_modules_import_in_fresh_interpreters():
+    from concurrent.futures import ThreadPoolExecutor
+
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["DJANGO_SETTINGS_MODULE"] = "zhifa.settings.test"
+    assert set(FRESH) <= set(zhifa_modules())
+
+    def run(name: str) -> tuple[str, subprocess.CompletedProcess[str]]:
+        code = f"import django; django.setup(); import {name}"
+        return name, subprocess.run(
+            [sys.executable, "-c", code],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        failed = [
+            f"{name}:\n{result.stderr}"
+            for name, result in pool.map(run, FRESH)
+            if result.returncode
+        ]
+    assert not failed, "\n".join(failed)

@@ -1,7 +1,9 @@
 """``zhifa demo``: load the demo data (idempotent) and print one login per role.
 
 Each app may provide ``demo.py`` with ``load(out)``; they run in INSTALLED_APPS order,
-so later modules add their own demo data without touching this command.
+so later modules add their own demo data without touching this command. A demo module
+may also provide ``print_logins(out)`` (the registry's, which lists the demo users): it
+runs after every app's data is loaded.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class Command(BaseCommand):
                 "Use --allow-production only on a throwaway installation."
             )
         call_command("migrate", interactive=False, verbosity=0)
+        modules = []
         with transaction.atomic():
             for config in apps.get_app_configs():
                 if not config.name.startswith("zhifa."):
@@ -44,7 +47,9 @@ class Command(BaseCommand):
                     if exc.name != f"{config.name}.demo":
                         raise
                     continue
-                module.load(self.stdout)
-        from zhifa.accounts.demo import print_logins
-
-        print_logins(self.stdout)
+                modules.append(module)
+                if hasattr(module, "load"):
+                    module.load(self.stdout)
+        for module in modules:
+            if hasattr(module, "print_logins"):
+                module.print_logins(self.stdout)

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from zhifa.registry.models import EnforcementSubject
+from zhifa.core.organisation import Organ
 
 from ...export import verify_export
 from ...services import create_checkpoints
@@ -68,7 +68,7 @@ class Command(BaseCommand):
             handle.write(pem)
         self.stdout.write(f"records keygen: wrote {path} (public key {public_hex})")
 
-    def _organ(self, value: str | None) -> EnforcementSubject | None:
+    def _organ(self, value: str | None) -> Organ | None:
         if not value:
             return None
         try:
@@ -76,7 +76,7 @@ class Command(BaseCommand):
         except LookupError as exc:
             raise CommandError(f"--organ: {exc}") from exc
 
-    def _verify(self, organ: EnforcementSubject | None, *, files: bool) -> None:
+    def _verify(self, organ: Organ | None, *, files: bool) -> None:
         chains = entries = checkpoints = evidence = 0
         problems = []
         for report in verify_all(organ, files=files):
@@ -99,7 +99,7 @@ class Command(BaseCommand):
             f"checkpoint(s), {evidence} evidence file(s) intact"
         )
 
-    def _checkpoint(self, organ: EnforcementSubject | None) -> None:
+    def _checkpoint(self, organ: Organ | None) -> None:
         results = create_checkpoints([organ] if organ else None)
         signed = [r for r in results if r.checkpoint is not None]
         failed = [r for r in results if r.problem]
