@@ -29,6 +29,11 @@ class Text:
     zh: str
     en: str
 
+    def __init__(self, zh: str, en: str) -> None:
+        # Frozen: the fields are set once, here, in the instance dict (the generated
+        # __init__ calls object.__setattr__ per field; findings are made by the thousand).
+        self.__dict__.update(zh=zh, en=en)
+
     def get(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
 
@@ -43,6 +48,19 @@ class Finding:
     #: source that binds the case, or the national article of a mixed rule)
     citation: str | None = None
 
+    def __init__(
+        self,
+        rule: str,
+        severity: Severity,
+        step: int | None,
+        message: Text,
+        citation: str | None = None,
+    ) -> None:
+        # as Text.__init__
+        self.__dict__.update(
+            rule=rule, severity=severity, step=step, message=message, citation=citation
+        )
+
 
 @dataclass(frozen=True)
 class DeadlineItem:
@@ -50,6 +68,10 @@ class DeadlineItem:
     start: dt.date
     due: Counted
     done: dt.date | None
+
+    def __init__(self, rule: str, start: dt.date, due: Counted, done: dt.date | None) -> None:
+        # as Text.__init__
+        self.__dict__.update(rule=rule, start=start, due=due, done=done)
 
     def status(self, as_of: dt.date) -> str:
         if self.done is not None:
@@ -67,6 +89,31 @@ class AmountItem:
 Item = Finding | DeadlineItem | AmountItem
 
 _NONE: tuple[list[int], list[tuple[int, Step]]] = ([], [])
+_Entry = tuple[list[int], list[tuple[int, Step]]]
+
+
+#: Every single kind the units have asked for (no steps of it): each index starts from
+#: these, so that asking for an absent kind costs one dict look-up.
+_ABSENT: dict[tuple[str, ...], _Entry] = {}
+
+
+class _Index(dict[tuple[str, ...], _Entry]):
+    """The steps by the tuple of kinds a unit asks for: (positions, (index, step) pairs).
+    Built for each single kind present; any other tuple is merged on its first look-up
+    (``__missing__``) and kept."""
+
+    def __missing__(self, kinds: tuple[str, ...]) -> _Entry:
+        if len(kinds) == 1:
+            _ABSENT[kinds] = found = _NONE
+        else:
+            merged = sorted(
+                (pair for kind in set(kinds) for pair in self.get((kind,), _NONE)[1]),
+                key=lambda pair: pair[0],
+            )
+            found = ([i for i, _s in merged], merged)
+        self[kinds] = found
+        return found
+
 
 _T = TypeVar("_T")
 
@@ -104,25 +151,23 @@ class Context:
     calendar: WorkCalendar
     params: Parameters
     as_of: dt.date
-
-    @property
-    def steps(self) -> tuple[Step, ...]:
-        return self.case.steps
-
-    @property
-    def general(self) -> bool:
-        return self.case.procedure == "general"
-
-    @property
-    def summary(self) -> bool:
-        return self.case.procedure == "summary"
+    # Read by most units: plain attributes, set once (``__post_init__``).
+    steps: tuple[Step, ...] = field(init=False, repr=False, compare=False)
+    general: bool = field(init=False, repr=False, compare=False)
+    summary: bool = field(init=False, repr=False, compare=False)
 
     def local(self, *codes: str, on: dt.date) -> list[str]:
         """Of the local sources ``codes`` (data/local_sources.toml), those that bind this
         case on ``on``: the agency lies in their area, or ``settings.local_policies``
         says the region adopted them."""
         case = self.case
-        return applicable(codes, case.agency.region_code, case.local_policies, on)
+        key = (codes, on)
+        found = self._local.get(key)
+        if found is None:
+            found = self._local[key] = applicable(
+                codes, case.agency.region_code, case.local_policies, on
+            )
+        return list(found)
 
     # The steps are indexed by kind once per audit (``__post_init__``); ``before``/
     # ``after`` find their range by bisection, so a unit's look-ups cost log n, not n, and
@@ -130,60 +175,43 @@ class Context:
     # kinds a unit asks for: one dict look-up per call once a tuple has been seen.
 
     def __post_init__(self) -> None:
-        index: dict[tuple[str, ...], tuple[list[int], list[tuple[int, Step]]]] = {}
-        for i, s in enumerate(self.case.steps):
-            found = index.get((s.step,))
+        steps = self.steps = self.case.steps
+        self.general = self.case.procedure == "general"
+        self.summary = self.case.procedure == "summary"
+        by_kind: dict[str, _Entry] = {}
+        for i, s in enumerate(steps):
+            found = by_kind.get(s.step)
             if found is None:
-                index[(s.step,)] = found = ([], [])
+                by_kind[s.step] = found = ([], [])
             found[0].append(i)
             found[1].append((i, s))
-        self._index = index
+        index = self._index = _Index(_ABSENT)
+        for kind, found in by_kind.items():
+            index[(kind,)] = found
         self._memo: dict[object, object] = {}
-
-    def _of(self, kinds: tuple[str, ...]) -> tuple[list[int], list[tuple[int, Step]]]:
-        found = self._index.get(kinds)
-        if found is None:
-            found = self._merge(kinds)
-        return found
-
-    def _merge(self, kinds: tuple[str, ...]) -> tuple[list[int], list[tuple[int, Step]]]:
-        """The index entry of several kinds (or of a kind with no steps), made once."""
-        index = self._index
-        if len(kinds) == 1:
-            found = _NONE
-        else:
-            merged = sorted(
-                (pair for kind in set(kinds) for pair in index.get((kind,), _NONE)[1]),
-                key=lambda pair: pair[0],
-            )
-            found = ([i for i, _s in merged], merged)
-        index[kinds] = found
-        return found
+        self._local: dict[tuple[tuple[str, ...], dt.date], list[str]] = {}
 
     def indexed(self, *kinds: str) -> list[tuple[int, Step]]:
         """The steps of ``kinds`` with their indexes (shared: do not modify the list)."""
-        found = self._index.get(kinds)
-        if found is None:
-            found = self._merge(kinds)
-        return found[1]
+        return self._index[kinds][1]
 
     def before(self, index: int, *kinds: str) -> list[tuple[int, Step]]:
-        positions, pairs = self._of(kinds)
+        positions, pairs = self._index[kinds]
         if index < 0:
-            index = max(len(self.case.steps) + index, 0)  # as steps[:index] reads it
+            index = max(len(self.steps) + index, 0)  # as steps[:index] reads it
         return pairs[: bisect_left(positions, index)]
 
     def after(self, index: int, *kinds: str) -> list[tuple[int, Step]]:
-        positions, pairs = self._of(kinds)
+        positions, pairs = self._index[kinds]
         return pairs[bisect_right(positions, index) :]
 
     def between(self, start: int, end: int, *kinds: str) -> list[tuple[int, Step]]:
         """The steps of ``kinds`` after ``start`` and before ``end`` (by index)."""
-        positions, pairs = self._of(kinds)
+        positions, pairs = self._index[kinds]
         return pairs[bisect_right(positions, start) : bisect_left(positions, end)]
 
     def first_after(self, index: int, *kinds: str) -> tuple[int, Step] | None:
-        positions, pairs = self._of(kinds)
+        positions, pairs = self._index[kinds]
         at = bisect_right(positions, index)
         return pairs[at] if at < len(pairs) else None
 
@@ -193,7 +221,7 @@ class Context:
         remembered: the next caller computes (and raises) again."""
         memo = self._memo
         if key in memo:
-            return cast(_T, memo[key])
+            return memo[key]  # type: ignore[return-value]
         value = memo[key] = compute()
         return value
 
@@ -202,12 +230,12 @@ class Context:
     ) -> dt.date | None:
         """The earliest ``day(step)`` of the steps of ``kind`` before ``index`` for which
         it is not None (prefix minima computed once per audit and kind/function)."""
-        key = f"earliest:{kind}:{id(day)}"
+        key = ("earliest", kind, day)
         table = self._memo.get(key)
         if table is None:
             positions: list[int] = []
             minima: list[dt.date] = []
-            for i, s in self._of((kind,))[1]:
+            for i, s in self._index[(kind,)][1]:
                 value = day(s)
                 if value is None:
                     continue
@@ -228,7 +256,7 @@ class Context:
         positions: list[int] = []
         sofar: list[frozenset[str]] = []
         seen: frozenset[str] = frozenset()
-        for i, s in self._of(("investigation",))[1]:
+        for i, s in self._index[("investigation",)][1]:
             seen = seen | frozenset(s.officers)
             positions.append(i)
             sofar.append(seen)
@@ -239,7 +267,7 @@ class Context:
         positions: list[int] = []
         sofar: list[frozenset[str]] = []
         seen: frozenset[str] = frozenset()
-        for i, s in self._of(("investigation",))[1]:
+        for i, s in self._index[("investigation",)][1]:
             seen = seen | frozenset(s.evidence)
             positions.append(i)
             sofar.append(seen)
@@ -265,7 +293,7 @@ class Context:
 
     @_lazy
     def _signed_waivers(self) -> list[int]:
-        return [i for i, s in self._of(("waiver",))[1] if s.signed]
+        return [i for i, s in self._index[("waiver",)][1] if s.signed]
 
     def signed_waiver(self, start: int, end: int) -> bool:
         """A signed waiver among the steps ``start + 1 .. end - 1``."""
@@ -283,8 +311,16 @@ class Context:
         return self.params.number("hearing_fine_threshold_individual", on)
 
     def carries_hearing_right(self, penalties: Iterable[Penalty], on: dt.date) -> bool:
-        """APL 63: a large fine or confiscation, or a penalty of a heavy kind."""
+        """APL 63: a large fine or confiscation, or a penalty of a heavy kind (once per
+        audit for the same penalties and day: the notice's is asked by several rules)."""
         penalties = tuple(penalties)
+        key = ("hearing_right", penalties, on)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._carries_hearing_right(penalties, on)
+        return cast(bool, found)
+
+    def _carries_hearing_right(self, penalties: tuple[Penalty, ...], on: dt.date) -> bool:
         if any(p.type in HEARING_TYPES for p in penalties):
             return True
         threshold = self.hearing_threshold(on)

@@ -10,7 +10,7 @@ overridden.
 import datetime as dt
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PARAMETERS_FILE = Path(__file__).resolve().parent.parent / "data" / "parameters.toml"
@@ -37,8 +37,16 @@ class Parameter:
     reference: str
     setting: str | None
     values: tuple[tuple[dt.date, Value | None], ...]  # sorted by date; None = repealed
+    #: ``at`` by date, remembered (the values never change once loaded)
+    _at: dict[dt.date, Value] = field(default_factory=dict, compare=False, repr=False)
 
     def at(self, on: dt.date) -> Value:
+        found = self._at.get(on)
+        if found is None:
+            found = self._at[on] = self._find(on)
+        return found
+
+    def _find(self, on: dt.date) -> Value:
         current: Value | None = None
         found = False
         for since, value in self.values:
@@ -96,14 +104,23 @@ class Parameters:
     ) -> None:
         self._table = default_parameters() if table is None else table
         self._overrides = dict(overrides or {})
+        self._values: dict[tuple[str, dt.date], Value] = {}
 
     def value(self, name: str, on: dt.date) -> Value:
-        param = self._table.get(name)
-        if param is None:
-            raise ParameterError(f"unknown parameter {name}", name, on)
-        if param.setting is not None and param.setting in self._overrides:
-            return self._overrides[param.setting]
-        return param.at(on)
+        """The value of ``name`` on ``on`` (remembered per name and date: several rules
+        ask for the same numbers)."""
+        key = (name, on)
+        found = self._values.get(key)
+        if found is None:
+            param = self._table.get(name)
+            if param is None:
+                raise ParameterError(f"unknown parameter {name}", name, on)
+            if param.setting is not None and param.setting in self._overrides:
+                found = self._overrides[param.setting]
+            else:
+                found = param.at(on)
+            self._values[key] = found
+        return found
 
     def reference(self, name: str) -> str:
         """The legal reference of a parameter (for messages), or "" when unknown."""

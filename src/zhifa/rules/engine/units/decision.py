@@ -237,9 +237,11 @@ def basis_range(ctx: Context) -> Iterator[Item]:
     if basis is None:
         return
     mitigated = ctx.case.benchmark is not None and ctx.case.benchmark.circumstance == "mitigated"
-    yield from _notice_range(ctx)
+    if ctx.indexed("prior_notice"):
+        yield from _notice_range(ctx)
+    provided = frozenset(basis.penalty_types)
     for i, step in ctx.penalty_decisions:
-        wrong = sorted({p.type for p in step.penalties} - set(basis.penalty_types))
+        wrong = sorted({p.type for p in step.penalties if p.type not in provided})
         if wrong:
             yield error(
                 "APL-basis-range",
@@ -280,8 +282,9 @@ def _notice_range(ctx: Context) -> Iterator[Item]:
     if basis is None:
         return
     citation = APL + "第四条、第五条、第四十四条"
+    provided = frozenset(basis.penalty_types)
     for i, step in ctx.indexed("prior_notice"):
-        wrong = sorted({p.type for p in step.intended} - set(basis.penalty_types))
+        wrong = sorted({p.type for p in step.intended if p.type not in provided})
         if wrong:
             yield error(
                 "APL-basis-range",
@@ -327,8 +330,8 @@ def _investigators(ctx: Context, before: int) -> set[str]:
 def review_independent(ctx: Context) -> Iterator[Item]:
     """Refused when it is made, whichever comes second: a review by an officer who
     investigated the case, or an investigator named who reviewed it."""
-    if not ctx.general:
-        return
+    if not ctx.general or not any(s.reviewer is not None for _i, s in ctx.indexed("legal_review")):
+        return  # both refusals need a review with its reviewer named
     for i, step in enumerate(ctx.steps):
         if step.step == "legal_review" and step.reviewer is not None:
             if step.reviewer in _investigators(ctx, i):

@@ -65,7 +65,10 @@ def _service_effective(ctx: Context, served: Step) -> Counted:
 
 
 def _years(*counted: Counted) -> tuple[int, ...]:
-    return tuple(sorted({year for c in counted for year in c.unscheduled_years}))
+    years: set[int] = set()
+    for c in counted:
+        years.update(c.unscheduled_years)
+    return tuple(sorted(years)) if years else ()
 
 
 def approved_deferral(ctx: Context, decision_index: int) -> tuple[int, Step] | None:
@@ -153,10 +156,13 @@ def _full_payment(ctx: Context, decision_index: int) -> tuple[float, float, dt.d
     """APL 67 / APL 72: the fine decided, the sum of the ``paid`` amounts after the
     decision, and the day the running sum first reached the fine (None when it has not).
     A ``paid`` step without an amount is taken as paying the rest of the fine."""
+    payments = ctx.after(decision_index, "paid")
+    if not payments:
+        return float(ctx.steps[decision_index].fine_total()), 0.0, None
     fine = Decimal(str(ctx.steps[decision_index].fine_total()))
     total = Decimal(0)
     full_on: dt.date | None = None
-    for _i, step in ctx.after(decision_index, "paid"):
+    for _i, step in payments:
         total = fine if step.amount is None else total + Decimal(str(step.amount))
         if full_on is None and total >= fine:
             full_on = step.on
@@ -250,9 +256,13 @@ def late_fee(ctx: Context) -> Iterator[Item]:
     _fine, _total, full_on = full_payment(ctx, k)
     end = ctx.as_of if full_on is None else full_on  # late days end when fully paid
     late_days = max((end - deadline.due).days, 0)
+    rate_on_due = ctx.params.number("late_fee_daily_rate", deadline.due)
+    if not late_days:  # paid (or audited) by the deadline: nothing accrues
+        yield AmountItem("APL-72-late-fee", "late_fee", 0.0)
+        return
     late_days -= paused_days(ctx, k, deadline.due, end)
     fine = Decimal(str(ctx.steps[k].fine_total()))
-    rate = Decimal(str(ctx.params.number("late_fee_daily_rate", deadline.due)))
+    rate = Decimal(str(rate_on_due))
     fee = min(fine * rate * late_days, fine)
     yield AmountItem("APL-72-late-fee", "late_fee", _money(fee))
 

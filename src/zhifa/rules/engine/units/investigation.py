@@ -283,6 +283,12 @@ SAMR_FROM = "2019-04-01"
 REGISTRATION_DECISIONS = ("registered", "registration_refused")
 
 
+def _first_on(ctx: Context, kinds: tuple[str, ...]) -> dt.date | None:
+    """The day of the first step of any of ``kinds`` (None when there is none)."""
+    firsts = [found[0] for found in (ctx.indexed(kind) for kind in kinds) if found]
+    return min(firsts, key=lambda pair: pair[0])[1].on if firsts else None
+
+
 @rule(
     "REG-decision",
     "deadline",
@@ -298,7 +304,6 @@ def registration_decision(ctx: Context) -> Iterator[Item]:
     if not ctx.general:
         return
     violation = ctx.case.violation
-    decisions = ctx.indexed(*REGISTRATION_DECISIONS)
     if violation is not None:
         start = violation.discovered_on
         days = ctx.params.integer("registration_working_days", start) + ctx.params.integer(
@@ -308,7 +313,7 @@ def registration_decision(ctx: Context) -> Iterator[Item]:
             "REG-decision",
             start,
             ctx.calendar.add_working_days(start, days),
-            decisions[0][1].on if decisions else None,
+            _first_on(ctx, REGISTRATION_DECISIONS),
         )
     for i, step in ctx.indexed("registration_refused"):
         if not step.approved_by:

@@ -139,7 +139,10 @@ def no_heavier(ctx: Context) -> Iterator[Item]:
         notices = ctx.before(i, "prior_notice")
         if not notices:
             continue
-        heavier, undecided = _heavier(step.penalties, notices[-1][1].intended)
+        intended = notices[-1][1].intended
+        if step.penalties == intended:
+            continue  # the penalty notified, decided: neither heavier nor added
+        heavier, undecided = _heavier(step.penalties, intended)
         if heavier:
             yield error(
                 "APL-45-no-heavier",

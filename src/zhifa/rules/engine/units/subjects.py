@@ -158,17 +158,20 @@ def qualified(ctx: Context) -> Iterator[Item]:
     ]
     if ctx.summary:
         acting += [(i, s, (s.approved_by,)) for i, s in ctx.indexed("decision") if s.approved_by]
-    for i, step, officers in sorted(acting, key=lambda a: a[0]):
-        unknown = {o for o in officers if ctx.case.officer(o) is None}
-        invalid = set()
+        acting.sort(key=lambda a: a[0])
+    officer_of = ctx.case.officer
+    for i, step, officers in acting:
+        bad = set()
         for officer_id in officers:
-            officer = ctx.case.officer(officer_id)
-            if officer is not None and not officer.auxiliary and not officer.qualified_on(step.on):
-                invalid.add(officer_id)
-            if officer is not None and officer.auxiliary and step.step == "decision":
-                invalid.add(officer_id)  # auxiliary staff never act as officers
-        if unknown or invalid:
-            bad = unknown | invalid
+            officer = officer_of(officer_id)
+            if officer is None:
+                bad.add(officer_id)  # unknown
+            elif officer.auxiliary:
+                if step.step == "decision":
+                    bad.add(officer_id)  # auxiliary staff never act as officers
+            elif not officer.qualified_on(step.on):
+                bad.add(officer_id)
+        if bad:
             yield error(
                 "APL-42-qualified",
                 i,
@@ -231,6 +234,9 @@ def show_certificate(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def recusal(ctx: Context) -> Iterator[Item]:
+    interested = {o.id for o in ctx.case.officers if o.conflict_of_interest}
+    if not interested:
+        return  # no officer of the case has an interest in it
     for i, step in enumerate(ctx.steps):
         conflicted = set()
         for officer_id in step.persons():
