@@ -11,7 +11,7 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar, cast, overload
+from typing import Any, Generic, Literal, TypeVar, overload
 
 from .casefile import HEARING_TYPES, CaseFile, Penalty, Step
 from .local import applicable
@@ -161,13 +161,7 @@ class Context:
         case on ``on``: the agency lies in their area, or ``settings.local_policies``
         says the region adopted them."""
         case = self.case
-        key = (codes, on)
-        found = self._local.get(key)
-        if found is None:
-            found = self._local[key] = applicable(
-                codes, case.agency.region_code, case.local_policies, on
-            )
-        return list(found)
+        return applicable(codes, case.agency.region_code, case.local_policies, on)
 
     # The steps are indexed by kind once per audit (``__post_init__``); ``before``/
     # ``after`` find their range by bisection, so a unit's look-ups cost log n, not n, and
@@ -189,7 +183,7 @@ class Context:
         for kind, found in by_kind.items():
             index[(kind,)] = found
         self._memo: dict[object, object] = {}
-        self._local: dict[tuple[tuple[str, ...], dt.date], list[str]] = {}
+        self._hearing: dict[tuple[int, dt.date], tuple[tuple[Penalty, ...], bool]] = {}
 
     def indexed(self, *kinds: str) -> list[tuple[int, Step]]:
         """The steps of ``kinds`` with their indexes (shared: do not modify the list)."""
@@ -314,20 +308,24 @@ class Context:
         """APL 63: a large fine or confiscation, or a penalty of a heavy kind (once per
         audit for the same penalties and day: the notice's is asked by several rules)."""
         penalties = tuple(penalties)
-        key = ("hearing_right", penalties, on)
-        found = self._memo.get(key)
+        key = (id(penalties), on)
+        found = self._hearing.get(key)
         if found is None:
-            found = self._memo[key] = self._carries_hearing_right(penalties, on)
-        return cast(bool, found)
+            # keyed by identity (a step's penalties are asked about by several rules); the
+            # entry keeps the penalties alive, so no other tuple can take their id
+            found = self._hearing[key] = (penalties, self._carries_hearing_right(penalties, on))
+        return found[1]
 
     def _carries_hearing_right(self, penalties: tuple[Penalty, ...], on: dt.date) -> bool:
-        if any(p.type in HEARING_TYPES for p in penalties):
+        types = {p.type for p in penalties}
+        if not types.isdisjoint(HEARING_TYPES):
             return True
         threshold = self.hearing_threshold(on)
         for kind in ("fine", "confiscation"):
-            total = sum(p.amount or 0.0 for p in penalties if p.type == kind)
-            if total >= threshold and any(p.type == kind for p in penalties):
-                return True
+            if kind in types:
+                total = sum([p.amount or 0.0 for p in penalties if p.type == kind])
+                if total >= threshold:
+                    return True
         return False
 
 

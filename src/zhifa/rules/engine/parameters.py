@@ -104,23 +104,15 @@ class Parameters:
     ) -> None:
         self._table = default_parameters() if table is None else table
         self._overrides = dict(overrides or {})
-        self._values: dict[tuple[str, dt.date], Value] = {}
 
     def value(self, name: str, on: dt.date) -> Value:
-        """The value of ``name`` on ``on`` (remembered per name and date: several rules
-        ask for the same numbers)."""
-        key = (name, on)
-        found = self._values.get(key)
-        if found is None:
-            param = self._table.get(name)
-            if param is None:
-                raise ParameterError(f"unknown parameter {name}", name, on)
-            if param.setting is not None and param.setting in self._overrides:
-                found = self._overrides[param.setting]
-            else:
-                found = param.at(on)
-            self._values[key] = found
-        return found
+        param = self._table.get(name)
+        if param is None:
+            raise ParameterError(f"unknown parameter {name}", name, on)
+        if param.setting is not None and param.setting in self._overrides:
+            return self._overrides[param.setting]
+        found = param._at.get(on)
+        return param.at(on) if found is None else found
 
     def reference(self, name: str) -> str:
         """The legal reference of a parameter (for messages), or "" when unknown."""
@@ -128,8 +120,7 @@ class Parameters:
         return "" if param is None else param.reference
 
     def number(self, name: str, on: dt.date) -> float:
-        value = self.value(name, on)
-        return float(value)
+        return float(self.value(name, on))
 
     def integer(self, name: str, on: dt.date) -> int:
         return int(self.value(name, on))

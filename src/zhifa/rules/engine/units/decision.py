@@ -241,7 +241,8 @@ def basis_range(ctx: Context) -> Iterator[Item]:
         yield from _notice_range(ctx)
     provided = frozenset(basis.penalty_types)
     for i, step in ctx.penalty_decisions:
-        wrong = sorted({p.type for p in step.penalties if p.type not in provided})
+        types = {p.type for p in step.penalties}
+        wrong = sorted(types - provided)
         if wrong:
             yield error(
                 "APL-basis-range",
@@ -253,7 +254,7 @@ def basis_range(ctx: Context) -> Iterator[Item]:
                 + ", ".join(wrong)
                 + ".",
             )
-        if not any(p.type == "fine" for p in step.penalties):
+        if "fine" not in types:
             continue
         fine = step.fine_total()
         if basis.fine_max is not None and fine > basis.fine_max:
@@ -284,7 +285,7 @@ def _notice_range(ctx: Context) -> Iterator[Item]:
     citation = APL + "第四条、第五条、第四十四条"
     provided = frozenset(basis.penalty_types)
     for i, step in ctx.indexed("prior_notice"):
-        wrong = sorted({p.type for p in step.intended if p.type not in provided})
+        wrong = sorted({p.type for p in step.intended} - provided)
         if wrong:
             yield error(
                 "APL-basis-range",
@@ -296,8 +297,8 @@ def _notice_range(ctx: Context) -> Iterator[Item]:
                 "does not provide: " + ", ".join(wrong) + ".",
                 citation=citation,
             )
-        fines = [p for p in step.intended if p.type == "fine"]
-        fine = sum(p.amount or 0.0 for p in fines)
+        fines = [p.amount or 0.0 for p in step.intended if p.type == "fine"]
+        fine = sum(fines)
         if fines and basis.fine_max is not None and fine > basis.fine_max:
             yield error(
                 "APL-basis-range",

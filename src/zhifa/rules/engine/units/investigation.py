@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections.abc import Iterator
+from operator import itemgetter
 
 from ..catalogue import (
     ACL,
@@ -34,16 +35,19 @@ APL_2017 = APL + "（2017年修正）"
 def register(ctx: Context) -> Iterator[Item]:
     # A summary (on-the-spot) decision is not registered (立案) but filed (备案) with the
     # organ: APL-52-summary-filing, which replaces the "register afterwards" warning.
-    if ctx.general:
-        for i, step in ctx.indexed(*INVESTIGATION_ACTS):
-            first = ctx.earliest_before(i, "registered")
-            if first is None or first > step.on:
-                yield error(
-                    "APL-54-register",
-                    i,
-                    "普通程序案件在立案登记之前实施了调查取证或作出决定。",
-                    "In the general procedure this act came before the case was registered.",
-                )
+    if not ctx.general:
+        return
+    first: dt.date | None = None  # the earliest registration before the step
+    for i, step in enumerate(ctx.steps):
+        if step.step in INVESTIGATION_ACTS and (first is None or first > step.on):
+            yield error(
+                "APL-54-register",
+                i,
+                "普通程序案件在立案登记之前实施了调查取证或作出决定。",
+                "In the general procedure this act came before the case was registered.",
+            )
+        elif step.step == "registered" and (first is None or step.on < first):
+            first = step.on
 
 
 @rule(
@@ -285,8 +289,8 @@ REGISTRATION_DECISIONS = ("registered", "registration_refused")
 
 def _first_on(ctx: Context, kinds: tuple[str, ...]) -> dt.date | None:
     """The day of the first step of any of ``kinds`` (None when there is none)."""
-    firsts = [found[0] for found in (ctx.indexed(kind) for kind in kinds) if found]
-    return min(firsts, key=lambda pair: pair[0])[1].on if firsts else None
+    firsts = [found[0] for found in map(ctx.indexed, kinds) if found]
+    return min(firsts, key=itemgetter(0))[1].on if firsts else None
 
 
 @rule(

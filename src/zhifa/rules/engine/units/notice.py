@@ -46,6 +46,14 @@ def _hearing_right(ctx: Context, notice: Step) -> bool:
     )
 
 
+def _with_hearing_right(ctx: Context) -> list[tuple[int, Step]]:
+    """The prior notices that offer or carry the hearing right, once per audit."""
+    return ctx.memo(
+        "notices_with_hearing_right",
+        lambda: [(i, s) for i, s in ctx.indexed("prior_notice") if _hearing_right(ctx, s)],
+    )
+
+
 def _request_window(ctx: Context, notice: Step) -> Counted:
     served = notice.served_on or notice.on
     days = ctx.params.integer("hearing_request_working_days", served)
@@ -105,24 +113,22 @@ def _heavier(
     Undecided: a type not notified of the same rank as the heaviest notified type, or
     one added on top of every notified type (the decision adds a penalty)."""
     intended_types = {p.type for p in intended}
-    top = max((SEVERITY[t] for t in intended_types), default=0)
-    added = sorted({p.type for p in decided} - intended_types)
-    keeps_all = intended_types <= {p.type for p in decided}
+    decided_types = {p.type for p in decided}
+    top = max([SEVERITY[t] for t in intended_types], default=0)
+    keeps_all = intended_types <= decided_types
     heavier: list[str] = []
     undecided: list[str] = []
-    for kind in sorted({p.type for p in decided}):
-        if kind in added:
+    for kind in sorted(decided_types):
+        if kind not in intended_types:  # added
             rank = SEVERITY[kind]
             if rank > top:
                 heavier.append(kind)
             elif rank == top or keeps_all:
                 undecided.append(kind)
             continue
-        decided_amount = sum(p.amount or 0.0 for p in decided if p.type == kind)
+        decided_amount = sum([p.amount or 0.0 for p in decided if p.type == kind])
         notified = [p.amount for p in intended if p.type == kind]
-        if all(a is not None for a in notified) and decided_amount > sum(
-            a or 0.0 for a in notified
-        ):
+        if None not in notified and decided_amount > sum([a or 0.0 for a in notified]):
             heavier.append(kind)
     return heavier, undecided
 
@@ -201,9 +207,8 @@ def hearing_right(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def hearing_request(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.indexed("prior_notice"):
-        if not _hearing_right(ctx, step):
-            continue
+    with_right = _with_hearing_right(ctx)
+    for i, step in with_right:
         nxt = ctx.first_after(i, "prior_notice")
         limit = nxt[0] if nxt else len(ctx.steps)
         requested = [s for _j, s in ctx.between(i, limit, "hearing_requested")]
@@ -213,7 +218,6 @@ def hearing_request(ctx: Context) -> Iterator[Item]:
             _request_window(ctx, step),
             requested[0].on if requested else None,
         )
-    with_right = [(i, s) for i, s in ctx.indexed("prior_notice") if _hearing_right(ctx, s)]
     positions = [i for i, _s in with_right]
     for k, decision in ctx.penalty_decisions:
         last = bisect_left(positions, k)  # the notices with the right before the decision
