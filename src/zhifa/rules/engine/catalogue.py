@@ -85,6 +85,10 @@ class AmountItem:
     name: str
     value: float | None
 
+    def __init__(self, rule: str, name: str, value: float | None) -> None:
+        # as Text.__init__
+        self.__dict__.update(rule=rule, name=name, value=value)
+
 
 Item = Finding | DeadlineItem | AmountItem
 

@@ -327,7 +327,10 @@ class WorkCalendar:
         return found
 
 
+@functools.lru_cache(maxsize=65536)
 def add_months(day: dt.date, n: int) -> dt.date:
+    """``day`` moved by ``n`` months (the month's last day when it has no such day);
+    remembered: limitation, ages and the month periods ask for the same days often."""
     month_index = day.month - 1 + n
     year = day.year + month_index // 12
     month = month_index % 12 + 1

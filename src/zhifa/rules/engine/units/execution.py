@@ -48,6 +48,8 @@ def in_force(rule_id: str, day: dt.date) -> bool:
 
 def service_effective(ctx: Context, served: Step) -> Counted:
     """``_service_effective``, once per audit and step."""
+    if served.method != "public_notice":
+        return Counted(served.on)  # in effect on the day of service
     return ctx.memo(("service_effective", id(served)), lambda: _service_effective(ctx, served))
 
 
