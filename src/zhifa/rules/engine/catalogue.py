@@ -223,6 +223,16 @@ class Context:
         value = memo[key] = compute()
         return value
 
+    def fact(self, compute: "Callable[[Context], _T]") -> _T:
+        """``compute(self)``, computed once per audit (a fact several units read: the
+        decision served, the payment deadline …), remembered by the function. An
+        exception is not remembered."""
+        memo = self._memo
+        if compute in memo:
+            return memo[compute]  # type: ignore[return-value]
+        value = memo[compute] = compute(self)
+        return value
+
     def earliest_before(
         self, index: int, kind: str, day: Callable[[Step], dt.date | None] = lambda s: s.on
     ) -> dt.date | None:

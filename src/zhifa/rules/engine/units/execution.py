@@ -27,7 +27,7 @@ from ._util import yuan
 
 def served_decision(ctx: Context) -> tuple[int, Step, int, Step] | None:
     """The last penalty decision and the service of it (None when not served)."""
-    return ctx.memo("served_decision", lambda: _served_decision(ctx))
+    return ctx.fact(_served_decision)
 
 
 def _served_decision(ctx: Context) -> tuple[int, Step, int, Step] | None:
@@ -83,7 +83,7 @@ def approved_deferral(ctx: Context, decision_index: int) -> tuple[int, Step] | N
 
 def payment_deadline(ctx: Context) -> tuple[int, Counted] | None:
     """``_payment_deadline``, once per audit."""
-    return ctx.memo("payment_deadline", lambda: _payment_deadline(ctx))
+    return ctx.fact(_payment_deadline)
 
 
 def _payment_deadline(ctx: Context) -> tuple[int, Counted] | None:

@@ -46,14 +46,6 @@ def _hearing_right(ctx: Context, notice: Step) -> bool:
     )
 
 
-def _with_hearing_right(ctx: Context) -> list[tuple[int, Step]]:
-    """The prior notices that offer or carry the hearing right, once per audit."""
-    return ctx.memo(
-        "notices_with_hearing_right",
-        lambda: [(i, s) for i, s in ctx.indexed("prior_notice") if _hearing_right(ctx, s)],
-    )
-
-
 def _request_window(ctx: Context, notice: Step) -> Counted:
     served = notice.served_on or notice.on
     days = ctx.params.integer("hearing_request_working_days", served)
@@ -207,8 +199,9 @@ def hearing_right(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def hearing_request(ctx: Context) -> Iterator[Item]:
-    with_right = _with_hearing_right(ctx)
-    for i, step in with_right:
+    for i, step in ctx.indexed("prior_notice"):
+        if not _hearing_right(ctx, step):
+            continue
         nxt = ctx.first_after(i, "prior_notice")
         limit = nxt[0] if nxt else len(ctx.steps)
         requested = [s for _j, s in ctx.between(i, limit, "hearing_requested")]
@@ -218,6 +211,7 @@ def hearing_request(ctx: Context) -> Iterator[Item]:
             _request_window(ctx, step),
             requested[0].on if requested else None,
         )
+    with_right = [(i, s) for i, s in ctx.indexed("prior_notice") if _hearing_right(ctx, s)]
     positions = [i for i, _s in with_right]
     for k, decision in ctx.penalty_decisions:
         last = bisect_left(positions, k)  # the notices with the right before the decision
