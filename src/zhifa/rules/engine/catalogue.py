@@ -94,11 +94,25 @@ Item = Finding | DeadlineItem | AmountItem
 
 _NONE: tuple[list[int], list[tuple[int, Step]]] = ([], [])
 _Entry = tuple[list[int], list[tuple[int, Step]]]
+_NOBODY: frozenset[str] = frozenset()
 
 
 #: Every single kind the units have asked for (no steps of it): each index starts from
 #: these, so that asking for an absent kind costs one dict look-up.
 _ABSENT: dict[tuple[str, ...], _Entry] = {}
+
+
+class _ByKind(dict[str, list[tuple[int, Step]]]):
+    """``Context.by_kind``: the steps of a kind with their indexes. Starts from every kind
+    asked for so far (``_NO_STEPS``), so that a look-up is one dict subscription."""
+
+    def __missing__(self, kind: str) -> list[tuple[int, Step]]:
+        _NO_STEPS[kind] = _NONE[1]
+        return _NONE[1]
+
+
+#: Every kind the units have asked ``by_kind`` for, without steps (shared: read only).
+_NO_STEPS: dict[str, list[tuple[int, Step]]] = {}
 
 
 class _Index(dict[tuple[str, ...], _Entry]):
@@ -159,6 +173,9 @@ class Context:
     steps: tuple[Step, ...] = field(init=False, repr=False, compare=False)
     general: bool = field(init=False, repr=False, compare=False)
     summary: bool = field(init=False, repr=False, compare=False)
+    #: the steps of each kind with their indexes, in file order (``ctx.by_kind["served"]``;
+    #: shared lists: do not modify); ``indexed`` for several kinds at once
+    by_kind: dict[str, list[tuple[int, Step]]] = field(init=False, repr=False, compare=False)
 
     def local(self, *codes: str, on: dt.date) -> list[str]:
         """Of the local sources ``codes`` (data/local_sources.toml), those that bind this
@@ -184,8 +201,10 @@ class Context:
             found[0].append(i)
             found[1].append((i, s))
         index = self._index = _Index(_ABSENT)
+        self.by_kind = _ByKind(_NO_STEPS)
         for kind, found in by_kind.items():
             index[(kind,)] = found
+            self.by_kind[kind] = found[1]
         self._memo: dict[object, object] = {}
         self._hearing: dict[tuple[int, dt.date], tuple[tuple[Penalty, ...], bool]] = {}
 
@@ -256,7 +275,7 @@ class Context:
 
     @_lazy
     def penalty_decisions(self) -> list[tuple[int, Step]]:
-        return [(i, s) for i, s in self.indexed("decision") if s.outcome == "penalty"]
+        return [(i, s) for i, s in self.by_kind["decision"] if s.outcome == "penalty"]
 
     @_lazy
     def _investigators(self) -> tuple[list[int], list[frozenset[str]]]:
@@ -282,19 +301,19 @@ class Context:
         return positions, sofar
 
     @staticmethod
-    def _upto(table: tuple[list[int], list[frozenset[str]]], before: int) -> set[str]:
+    def _upto(table: tuple[list[int], list[frozenset[str]]], before: int) -> frozenset[str]:
         positions, sofar = table
         at = bisect_left(positions, before)
-        return set(sofar[at - 1]) if at else set()
+        return sofar[at - 1] if at else _NOBODY
 
-    def investigators(self, before: int | None = None) -> set[str]:
+    def investigators(self, before: int | None = None) -> frozenset[str]:
         if before is None:
             before = len(self.case.steps)
         elif before < 0:
             before = max(len(self.case.steps) + before, 0)
         return self._upto(self._investigators, before)
 
-    def evidence(self, before: int) -> set[str]:
+    def evidence(self, before: int) -> frozenset[str]:
         if before < 0:
             before = max(len(self.case.steps) + before, 0)
         return self._upto(self._evidence, before)
@@ -401,13 +420,30 @@ def rule(
 
 
 def error(rule_id: str, step: int | None, zh: str, en: str, citation: str | None = None) -> Finding:
-    return Finding(rule_id, "error", step, Text(zh, en), citation)
+    return _finding(rule_id, "error", step, zh, en, citation)
 
 
 def warning(
     rule_id: str, step: int | None, zh: str, en: str, citation: str | None = None
 ) -> Finding:
-    return Finding(rule_id, "warning", step, Text(zh, en), citation)
+    return _finding(rule_id, "warning", step, zh, en, citation)
+
+
+_new = object.__new__
+
+
+def _finding(
+    rule_id: str, severity: Severity, step: int | None, zh: str, en: str, citation: str | None
+) -> Finding:
+    """``Finding(rule_id, severity, step, Text(zh, en), citation)``, made without the two
+    ``__init__`` calls (the units make several findings per audit)."""
+    message = _new(Text)
+    message.__dict__.update(zh=zh, en=en)
+    finding = _new(Finding)
+    finding.__dict__.update(
+        rule=rule_id, severity=severity, step=step, message=message, citation=citation
+    )
+    return finding
 
 
 # Citations used by several rules (full names of the laws; legal-rules.md names the versions).

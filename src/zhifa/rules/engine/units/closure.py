@@ -132,7 +132,7 @@ def _problem(
     APL_FROM,
 )
 def close_conditions(ctx: Context) -> Iterator[Item]:
-    for c, close in ctx.indexed("closed"):
+    for c, close in ctx.by_kind["closed"]:
         found = _in_force(ctx, c)
         problem = _problem(ctx, c, close, found)
         if problem is not None:

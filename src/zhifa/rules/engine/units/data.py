@@ -62,7 +62,7 @@ def party_id(ctx: Context) -> Iterator[Item]:
     case_kinds=ALL_KINDS,
 )
 def step_order(ctx: Context) -> Iterator[Item]:
-    registrations = ctx.indexed("registered")
+    registrations = ctx.by_kind["registered"]
     registered_on = registrations[0][1].on if registrations and ctx.general else None
     previous: Step | None = None
     for i, step in enumerate(ctx.steps):

@@ -139,7 +139,7 @@ def service(ctx: Context) -> Iterator[Item]:
             ctx.calendar.add_working_days(decision.on, days),
             None if served is None else served[1].on,
         )
-    for i, step in ctx.indexed("served"):
+    for i, step in ctx.by_kind["served"]:
         if step.method == "electronic" and step.electronic_consent is not True:
             yield error(
                 "APL-61-service",
@@ -209,7 +209,7 @@ def payment(ctx: Context) -> Iterator[Item]:
 def onsite(ctx: Context) -> Iterator[Item]:
     decisions = ctx.penalty_decisions
     fine = decisions[-1][1].fine_total() if decisions else 0.0
-    for i, step in ctx.indexed("paid"):
+    for i, step in ctx.by_kind["paid"]:
         if not step.onsite:
             continue
         cap = ctx.params.number("onsite_small_fine_max", step.on)
@@ -344,7 +344,7 @@ def late_fee_paused(ctx: Context) -> Iterator[Item]:
     ACL_FROM,
 )
 def demand(ctx: Context) -> Iterator[Item]:
-    for i, _step in ctx.indexed("court_application"):
+    for i, _step in ctx.by_kind["court_application"]:
         if not ctx.before(i, "demand"):
             yield error(
                 "ACL-35-demand",
@@ -380,7 +380,7 @@ def premature_demand(ctx: Context, index: int, step: Step) -> dt.date | None:
     ACL_FROM,
 )
 def demand_timing(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.indexed("demand"):
+    for i, step in ctx.by_kind["demand"]:
         due = premature_demand(ctx, i, step)
         if due is None:
             continue
@@ -404,7 +404,7 @@ def demand_timing(ctx: Context) -> Iterator[Item]:
     ACL_FROM,
 )
 def court_application(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.indexed("court_application"):
+    for i, step in ctx.by_kind["court_application"]:
         demands = ctx.before(i, "demand")
         if not demands:
             continue
@@ -506,7 +506,7 @@ def remedies_end(ctx: Context) -> tuple[int, Counted] | None:
     ACL_FROM,
 )
 def court_too_early(ctx: Context) -> Iterator[Item]:
-    if not ctx.indexed("court_application"):
+    if not ctx.by_kind["court_application"]:
         return
     found = remedies_end(ctx)
     if found is None:
@@ -552,7 +552,7 @@ def court_deadline(ctx: Context) -> Iterator[Item]:
     approved, from its ``until`` when that is later (APL-72-deferral-court: APL 72(2)
     moves the start to the end of the deferral; the application still cannot come
     before the remedy periods end, ACL-53-court-too-early)."""
-    if not (ctx.indexed("demand") or ctx.indexed("court_application")):
+    if not (ctx.by_kind["demand"] or ctx.by_kind["court_application"]):
         return
     found = served_decision(ctx)
     remedies = remedies_end(ctx)

@@ -61,7 +61,7 @@ def summary_filing(ctx: Context) -> Iterator[Item]:
     """APL 52(3): 执法人员当场作出的行政处罚决定，应当报所属行政机关备案. Format v1 has no
     filing step: the organ's record of the decision (a ``registered`` step in a summary
     case) is read as the filing. The sector's period for filing is not judged."""
-    if not ctx.summary or ctx.indexed("registered"):
+    if not ctx.summary or ctx.by_kind["registered"]:
         return
     for i, _step in ctx.penalty_decisions:
         yield warning(
@@ -205,7 +205,7 @@ def beyond_statement(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def preservation(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.indexed("preservation"):
+    for i, step in ctx.by_kind["preservation"]:
         days = ctx.params.integer("preservation_working_days", step.on)
         done = ctx.first_after(i, "preservation_decided")
         yield DeadlineItem(
@@ -224,7 +224,7 @@ def preservation(ctx: Context) -> Iterator[Item]:
     ACL_FROM,
 )
 def seizure(ctx: Context) -> Iterator[Item]:
-    seizures = ctx.indexed("seizure")
+    seizures = ctx.by_kind["seizure"]
     for n, (i, step) in enumerate(seizures):
         limit = ctx.params.integer("seizure_max_days", step.on)
         days = step.days if step.days is not None else limit
@@ -289,7 +289,7 @@ REGISTRATION_DECISIONS = ("registered", "registration_refused")
 
 def _first_on(ctx: Context, kinds: tuple[str, ...]) -> dt.date | None:
     """The day of the first step of any of ``kinds`` (None when there is none)."""
-    firsts = [found[0] for found in map(ctx.indexed, kinds) if found]
+    firsts = [ctx.by_kind[kind][0] for kind in kinds if ctx.by_kind[kind]]
     return min(firsts, key=itemgetter(0))[1].on if firsts else None
 
 
@@ -319,7 +319,7 @@ def registration_decision(ctx: Context) -> Iterator[Item]:
             ctx.calendar.add_working_days(start, days),
             _first_on(ctx, REGISTRATION_DECISIONS),
         )
-    for i, step in ctx.indexed("registration_refused"):
+    for i, step in ctx.by_kind["registration_refused"]:
         if not step.approved_by:
             yield error(
                 "REG-decision",
@@ -334,7 +334,7 @@ def registration_decision(ctx: Context) -> Iterator[Item]:
                 "案件已经立案，不能再作出不予立案决定。",
                 "The case is registered already; it cannot be refused registration.",
             )
-    refusals = ctx.indexed("registration_refused")
+    refusals = ctx.by_kind["registration_refused"]
     if refusals:
         first = refusals[0][0]
         for i in range(first + 1, len(ctx.steps)):

@@ -175,7 +175,7 @@ def no_heavier(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def hearing_right(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.indexed("prior_notice"):
+    for i, step in ctx.by_kind["prior_notice"]:
         if step.hearing_right_notified is True:
             continue
         if ctx.carries_hearing_right(step.intended, step.on):
@@ -199,7 +199,7 @@ def hearing_right(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def hearing_request(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.indexed("prior_notice"):
+    for i, step in ctx.by_kind["prior_notice"]:
         if not _hearing_right(ctx, step):
             continue
         nxt = ctx.first_after(i, "prior_notice")
@@ -211,7 +211,7 @@ def hearing_request(ctx: Context) -> Iterator[Item]:
             _request_window(ctx, step),
             requested[0].on if requested else None,
         )
-    with_right = [(i, s) for i, s in ctx.indexed("prior_notice") if _hearing_right(ctx, s)]
+    with_right = [(i, s) for i, s in ctx.by_kind["prior_notice"] if _hearing_right(ctx, s)]
     positions = [i for i, _s in with_right]
     for k, decision in ctx.penalty_decisions:
         last = bisect_left(positions, k)  # the notices with the right before the decision
@@ -253,7 +253,7 @@ def hearing_request(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def hearing_notice(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.indexed("hearing_notice"):
+    for i, step in ctx.by_kind["hearing_notice"]:
         if step.served_on is None or step.hearing_on is None:
             continue
         days = ctx.params.integer("hearing_notice_working_days", step.served_on)
@@ -269,7 +269,7 @@ def hearing_notice(ctx: Context) -> Iterator[Item]:
                 f"hearing on {step.hearing_on.isoformat()}: less than {days} working days "
                 f"(earliest {earliest.isoformat()}).",
             )
-    for i, step in ctx.indexed("hearing"):
+    for i, step in ctx.by_kind["hearing"]:
         if not ctx.before(i, "hearing_notice"):
             yield error(
                 "APL-64-hearing-notice",
@@ -295,7 +295,7 @@ def hearing_notice(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def hearing_host(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.indexed("hearing"):
+    for i, step in ctx.by_kind["hearing"]:
         if step.host is not None and step.host in ctx.investigators(before=i):
             yield error(
                 "APL-64-hearing-host",

@@ -154,10 +154,10 @@ def qualified(ctx: Context) -> Iterator[Item]:
     who decides on the spot (``decision.approved_by``, APL 51–52), hold a certificate
     valid on the step's date."""
     acting: list[tuple[int, Step, tuple[str, ...]]] = [
-        (i, s, s.officers) for i, s in ctx.indexed("investigation")
+        (i, s, s.officers) for i, s in ctx.by_kind["investigation"]
     ]
     if ctx.summary:
-        acting += [(i, s, (s.approved_by,)) for i, s in ctx.indexed("decision") if s.approved_by]
+        acting += [(i, s, (s.approved_by,)) for i, s in ctx.by_kind["decision"] if s.approved_by]
         acting.sort(key=lambda a: a[0])
     officer_of = ctx.case.officer
     for i, step, officers in acting:
@@ -190,7 +190,7 @@ def qualified(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def two_officers(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.indexed("investigation"):
+    for i, step in ctx.by_kind["investigation"]:
         qualified = set()
         for officer_id in step.officers:
             officer = ctx.case.officer(officer_id)
@@ -215,7 +215,7 @@ def two_officers(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def show_certificate(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.indexed("investigation"):
+    for i, step in ctx.by_kind["investigation"]:
         if step.certificates_shown is not True:
             yield warning(
                 "APL-55-show-certificate",
@@ -267,7 +267,7 @@ def separation(ctx: Context) -> Iterator[Item]:
     (APL 64(4)) — is judged everywhere by APL-64-hearing-host."""
     if not ctx.general:
         return  # in the summary procedure the officers decide on the spot (APL 51, 52)
-    for i, step in ctx.indexed("decision"):
+    for i, step in ctx.by_kind["decision"]:
         if step.approved_by is not None and step.approved_by in ctx.investigators(before=i):
             yield error(
                 "SEP-duties",
