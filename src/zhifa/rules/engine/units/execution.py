@@ -75,6 +75,8 @@ def _years(*counted: Counted) -> tuple[int, ...]:
 
 def approved_deferral(ctx: Context, decision_index: int) -> tuple[int, Step] | None:
     """The last deferral (or instalments) approved for the decision, with its ``until``."""
+    if not ctx.by_kind["deferral_approved"]:
+        return None
     deferrals = ctx.after(decision_index, "deferral_approved")
     if deferrals and deferrals[-1][1].until is not None:
         return deferrals[-1]
@@ -158,7 +160,7 @@ def _full_payment(ctx: Context, decision_index: int) -> tuple[float, float, dt.d
     """APL 67 / APL 72: the fine decided, the sum of the ``paid`` amounts after the
     decision, and the day the running sum first reached the fine (None when it has not).
     A ``paid`` step without an amount is taken as paying the rest of the fine."""
-    payments = ctx.after(decision_index, "paid")
+    payments = ctx.after(decision_index, "paid") if ctx.by_kind["paid"] else []
     if not payments:
         return float(ctx.steps[decision_index].fine_total()), 0.0, None
     fine = Decimal(str(ctx.steps[decision_index].fine_total()))
@@ -189,8 +191,8 @@ def payment(ctx: Context) -> Iterator[Item]:
     assert served is not None
     start = service_effective(ctx, served[3]).due
     yield DeadlineItem("APL-67-payment", start, deadline, full_on)
-    payments = ctx.after(k, "paid")
-    if payments and full_on is None:
+    payments = ctx.after(k, "paid") if full_on is None else []
+    if payments:
         yield warning(
             "APL-67-payment",
             payments[-1][0],
