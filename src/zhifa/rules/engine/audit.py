@@ -50,8 +50,8 @@ def _run(
             continue
         items: list[Item] = []
         try:
-            for produced in unit.check(ctx):
-                items.append(produced)
+            # what the unit yields before an exception is kept (appended one by one)
+            items.extend(unit.check(ctx))
         except ParameterError as missing:
             # A number the rule needs has no value on the date it judges. When the rule
             # itself was not in force then, there is nothing to judge; when it was, the

@@ -11,7 +11,7 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar, cast, overload
+from typing import Any, Generic, Literal, TypeVar, overload
 
 from .casefile import HEARING_TYPES, CaseFile, Penalty, Step
 from .local import applicable
@@ -29,6 +29,11 @@ class Text:
     zh: str
     en: str
 
+    def __init__(self, zh: str, en: str) -> None:
+        # Frozen: the fields are set once, here, in the instance dict (the generated
+        # __init__ calls object.__setattr__ per field; findings are made by the thousand).
+        self.__dict__.update(zh=zh, en=en)
+
     def get(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
 
@@ -43,6 +48,19 @@ class Finding:
     #: source that binds the case, or the national article of a mixed rule)
     citation: str | None = None
 
+    def __init__(
+        self,
+        rule: str,
+        severity: Severity,
+        step: int | None,
+        message: Text,
+        citation: str | None = None,
+    ) -> None:
+        # as Text.__init__
+        self.__dict__.update(
+            rule=rule, severity=severity, step=step, message=message, citation=citation
+        )
+
 
 @dataclass(frozen=True)
 class DeadlineItem:
@@ -50,6 +68,10 @@ class DeadlineItem:
     start: dt.date
     due: Counted
     done: dt.date | None
+
+    def __init__(self, rule: str, start: dt.date, due: Counted, done: dt.date | None) -> None:
+        # as Text.__init__
+        self.__dict__.update(rule=rule, start=start, due=due, done=done)
 
     def status(self, as_of: dt.date) -> str:
         if self.done is not None:
@@ -63,10 +85,53 @@ class AmountItem:
     name: str
     value: float | None
 
+    def __init__(self, rule: str, name: str, value: float | None) -> None:
+        # as Text.__init__
+        self.__dict__.update(rule=rule, name=name, value=value)
+
 
 Item = Finding | DeadlineItem | AmountItem
 
 _NONE: tuple[list[int], list[tuple[int, Step]]] = ([], [])
+_Entry = tuple[list[int], list[tuple[int, Step]]]
+_NOBODY: frozenset[str] = frozenset()
+
+
+#: Every single kind the units have asked for (no steps of it): each index starts from
+#: these, so that asking for an absent kind costs one dict look-up.
+_ABSENT: dict[tuple[str, ...], _Entry] = {}
+
+
+class _ByKind(dict[str, list[tuple[int, Step]]]):
+    """``Context.by_kind``: the steps of a kind with their indexes. Starts from every kind
+    asked for so far (``_NO_STEPS``), so that a look-up is one dict subscription."""
+
+    def __missing__(self, kind: str) -> list[tuple[int, Step]]:
+        _NO_STEPS[kind] = _NONE[1]
+        return _NONE[1]
+
+
+#: Every kind the units have asked ``by_kind`` for, without steps (shared: read only).
+_NO_STEPS: dict[str, list[tuple[int, Step]]] = {}
+
+
+class _Index(dict[tuple[str, ...], _Entry]):
+    """The steps by the tuple of kinds a unit asks for: (positions, (index, step) pairs).
+    Built for each single kind present; any other tuple is merged on its first look-up
+    (``__missing__``) and kept."""
+
+    def __missing__(self, kinds: tuple[str, ...]) -> _Entry:
+        if len(kinds) == 1:
+            _ABSENT[kinds] = found = _NONE
+        else:
+            merged = sorted(
+                (pair for kind in set(kinds) for pair in self.get((kind,), _NONE)[1]),
+                key=lambda pair: pair[0],
+            )
+            found = ([i for i, _s in merged], merged)
+        self[kinds] = found
+        return found
+
 
 _T = TypeVar("_T")
 
@@ -104,18 +169,13 @@ class Context:
     calendar: WorkCalendar
     params: Parameters
     as_of: dt.date
-
-    @property
-    def steps(self) -> tuple[Step, ...]:
-        return self.case.steps
-
-    @property
-    def general(self) -> bool:
-        return self.case.procedure == "general"
-
-    @property
-    def summary(self) -> bool:
-        return self.case.procedure == "summary"
+    # Read by most units: plain attributes, set once (``__post_init__``).
+    steps: tuple[Step, ...] = field(init=False, repr=False, compare=False)
+    general: bool = field(init=False, repr=False, compare=False)
+    summary: bool = field(init=False, repr=False, compare=False)
+    #: the steps of each kind with their indexes, in file order (``ctx.by_kind["served"]``;
+    #: shared lists: do not modify); ``indexed`` for several kinds at once
+    by_kind: dict[str, list[tuple[int, Step]]] = field(init=False, repr=False, compare=False)
 
     def local(self, *codes: str, on: dt.date) -> list[str]:
         """Of the local sources ``codes`` (data/local_sources.toml), those that bind this
@@ -130,60 +190,45 @@ class Context:
     # kinds a unit asks for: one dict look-up per call once a tuple has been seen.
 
     def __post_init__(self) -> None:
-        index: dict[tuple[str, ...], tuple[list[int], list[tuple[int, Step]]]] = {}
-        for i, s in enumerate(self.case.steps):
-            found = index.get((s.step,))
+        steps = self.steps = self.case.steps
+        self.general = self.case.procedure == "general"
+        self.summary = self.case.procedure == "summary"
+        by_kind: dict[str, _Entry] = {}
+        for i, s in enumerate(steps):
+            found = by_kind.get(s.step)
             if found is None:
-                index[(s.step,)] = found = ([], [])
+                by_kind[s.step] = found = ([], [])
             found[0].append(i)
             found[1].append((i, s))
-        self._index = index
+        index = self._index = _Index(_ABSENT)
+        self.by_kind = _ByKind(_NO_STEPS)
+        for kind, found in by_kind.items():
+            index[(kind,)] = found
+            self.by_kind[kind] = found[1]
         self._memo: dict[object, object] = {}
-
-    def _of(self, kinds: tuple[str, ...]) -> tuple[list[int], list[tuple[int, Step]]]:
-        found = self._index.get(kinds)
-        if found is None:
-            found = self._merge(kinds)
-        return found
-
-    def _merge(self, kinds: tuple[str, ...]) -> tuple[list[int], list[tuple[int, Step]]]:
-        """The index entry of several kinds (or of a kind with no steps), made once."""
-        index = self._index
-        if len(kinds) == 1:
-            found = _NONE
-        else:
-            merged = sorted(
-                (pair for kind in set(kinds) for pair in index.get((kind,), _NONE)[1]),
-                key=lambda pair: pair[0],
-            )
-            found = ([i for i, _s in merged], merged)
-        index[kinds] = found
-        return found
+        self._hearing: dict[tuple[int, dt.date], tuple[tuple[Penalty, ...], bool]] = {}
 
     def indexed(self, *kinds: str) -> list[tuple[int, Step]]:
         """The steps of ``kinds`` with their indexes (shared: do not modify the list)."""
-        found = self._index.get(kinds)
-        if found is None:
-            found = self._merge(kinds)
-        return found[1]
+        return self._index[kinds][1]
 
     def before(self, index: int, *kinds: str) -> list[tuple[int, Step]]:
-        positions, pairs = self._of(kinds)
+        positions, pairs = self._index[kinds]
         if index < 0:
-            index = max(len(self.case.steps) + index, 0)  # as steps[:index] reads it
+            index = max(len(self.steps) + index, 0)  # as steps[:index] reads it
         return pairs[: bisect_left(positions, index)]
 
     def after(self, index: int, *kinds: str) -> list[tuple[int, Step]]:
-        positions, pairs = self._of(kinds)
+        positions, pairs = self._index[kinds]
         return pairs[bisect_right(positions, index) :]
 
     def between(self, start: int, end: int, *kinds: str) -> list[tuple[int, Step]]:
         """The steps of ``kinds`` after ``start`` and before ``end`` (by index)."""
-        positions, pairs = self._of(kinds)
+        positions, pairs = self._index[kinds]
         return pairs[bisect_right(positions, start) : bisect_left(positions, end)]
 
     def first_after(self, index: int, *kinds: str) -> tuple[int, Step] | None:
-        positions, pairs = self._of(kinds)
+        positions, pairs = self._index[kinds]
         at = bisect_right(positions, index)
         return pairs[at] if at < len(pairs) else None
 
@@ -193,8 +238,18 @@ class Context:
         remembered: the next caller computes (and raises) again."""
         memo = self._memo
         if key in memo:
-            return cast(_T, memo[key])
+            return memo[key]  # type: ignore[return-value]
         value = memo[key] = compute()
+        return value
+
+    def fact(self, compute: "Callable[[Context], _T]") -> _T:
+        """``compute(self)``, computed once per audit (a fact several units read: the
+        decision served, the payment deadline …), remembered by the function. An
+        exception is not remembered."""
+        memo = self._memo
+        if compute in memo:
+            return memo[compute]  # type: ignore[return-value]
+        value = memo[compute] = compute(self)
         return value
 
     def earliest_before(
@@ -202,12 +257,12 @@ class Context:
     ) -> dt.date | None:
         """The earliest ``day(step)`` of the steps of ``kind`` before ``index`` for which
         it is not None (prefix minima computed once per audit and kind/function)."""
-        key = f"earliest:{kind}:{id(day)}"
+        key = ("earliest", kind, day)
         table = self._memo.get(key)
         if table is None:
             positions: list[int] = []
             minima: list[dt.date] = []
-            for i, s in self._of((kind,))[1]:
+            for i, s in self._index[(kind,)][1]:
                 value = day(s)
                 if value is None:
                     continue
@@ -220,7 +275,7 @@ class Context:
 
     @_lazy
     def penalty_decisions(self) -> list[tuple[int, Step]]:
-        return [(i, s) for i, s in self.indexed("decision") if s.outcome == "penalty"]
+        return [(i, s) for i, s in self.by_kind["decision"] if s.outcome == "penalty"]
 
     @_lazy
     def _investigators(self) -> tuple[list[int], list[frozenset[str]]]:
@@ -228,7 +283,7 @@ class Context:
         positions: list[int] = []
         sofar: list[frozenset[str]] = []
         seen: frozenset[str] = frozenset()
-        for i, s in self._of(("investigation",))[1]:
+        for i, s in self._index[("investigation",)][1]:
             seen = seen | frozenset(s.officers)
             positions.append(i)
             sofar.append(seen)
@@ -239,33 +294,33 @@ class Context:
         positions: list[int] = []
         sofar: list[frozenset[str]] = []
         seen: frozenset[str] = frozenset()
-        for i, s in self._of(("investigation",))[1]:
+        for i, s in self._index[("investigation",)][1]:
             seen = seen | frozenset(s.evidence)
             positions.append(i)
             sofar.append(seen)
         return positions, sofar
 
     @staticmethod
-    def _upto(table: tuple[list[int], list[frozenset[str]]], before: int) -> set[str]:
+    def _upto(table: tuple[list[int], list[frozenset[str]]], before: int) -> frozenset[str]:
         positions, sofar = table
         at = bisect_left(positions, before)
-        return set(sofar[at - 1]) if at else set()
+        return sofar[at - 1] if at else _NOBODY
 
-    def investigators(self, before: int | None = None) -> set[str]:
+    def investigators(self, before: int | None = None) -> frozenset[str]:
         if before is None:
             before = len(self.case.steps)
         elif before < 0:
             before = max(len(self.case.steps) + before, 0)
         return self._upto(self._investigators, before)
 
-    def evidence(self, before: int) -> set[str]:
+    def evidence(self, before: int) -> frozenset[str]:
         if before < 0:
             before = max(len(self.case.steps) + before, 0)
         return self._upto(self._evidence, before)
 
     @_lazy
     def _signed_waivers(self) -> list[int]:
-        return [i for i, s in self._of(("waiver",))[1] if s.signed]
+        return [i for i, s in self._index[("waiver",)][1] if s.signed]
 
     def signed_waiver(self, start: int, end: int) -> bool:
         """A signed waiver among the steps ``start + 1 .. end - 1``."""
@@ -283,15 +338,27 @@ class Context:
         return self.params.number("hearing_fine_threshold_individual", on)
 
     def carries_hearing_right(self, penalties: Iterable[Penalty], on: dt.date) -> bool:
-        """APL 63: a large fine or confiscation, or a penalty of a heavy kind."""
+        """APL 63: a large fine or confiscation, or a penalty of a heavy kind (once per
+        audit for the same penalties and day: the notice's is asked by several rules)."""
         penalties = tuple(penalties)
-        if any(p.type in HEARING_TYPES for p in penalties):
+        key = (id(penalties), on)
+        found = self._hearing.get(key)
+        if found is None:
+            # keyed by identity (a step's penalties are asked about by several rules); the
+            # entry keeps the penalties alive, so no other tuple can take their id
+            found = self._hearing[key] = (penalties, self._carries_hearing_right(penalties, on))
+        return found[1]
+
+    def _carries_hearing_right(self, penalties: tuple[Penalty, ...], on: dt.date) -> bool:
+        types = {p.type for p in penalties}
+        if not types.isdisjoint(HEARING_TYPES):
             return True
         threshold = self.hearing_threshold(on)
         for kind in ("fine", "confiscation"):
-            total = sum(p.amount or 0.0 for p in penalties if p.type == kind)
-            if total >= threshold and any(p.type == kind for p in penalties):
-                return True
+            if kind in types:
+                total = sum([p.amount or 0.0 for p in penalties if p.type == kind])
+                if total >= threshold:
+                    return True
         return False
 
 
@@ -353,13 +420,30 @@ def rule(
 
 
 def error(rule_id: str, step: int | None, zh: str, en: str, citation: str | None = None) -> Finding:
-    return Finding(rule_id, "error", step, Text(zh, en), citation)
+    return _finding(rule_id, "error", step, zh, en, citation)
 
 
 def warning(
     rule_id: str, step: int | None, zh: str, en: str, citation: str | None = None
 ) -> Finding:
-    return Finding(rule_id, "warning", step, Text(zh, en), citation)
+    return _finding(rule_id, "warning", step, zh, en, citation)
+
+
+_new = object.__new__
+
+
+def _finding(
+    rule_id: str, severity: Severity, step: int | None, zh: str, en: str, citation: str | None
+) -> Finding:
+    """``Finding(rule_id, severity, step, Text(zh, en), citation)``, made without the two
+    ``__init__`` calls (the units make several findings per audit)."""
+    message = _new(Text)
+    message.__dict__.update(zh=zh, en=en)
+    finding = _new(Finding)
+    finding.__dict__.update(
+        rule=rule_id, severity=severity, step=step, message=message, citation=citation
+    )
+    return finding
 
 
 # Citations used by several rules (full names of the laws; legal-rules.md names the versions).

@@ -8,6 +8,7 @@ lies in the source's area on the date judged, or when the case file's
 """
 
 import datetime as dt
+import functools
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +83,14 @@ def applicable(
 ) -> list[str]:
     """Of ``codes``, the local sources that bind a case on ``on``: in force then, and the
     agency lies in the area or the region adopted the source (``adopted``)."""
+    return list(_applicable(codes, region_code, adopted, on))
+
+
+@functools.lru_cache(maxsize=65536)
+def _applicable(
+    codes: tuple[str, ...], region_code: str, adopted: tuple[str, ...], on: dt.date
+) -> tuple[str, ...]:
+    """``applicable``, remembered (the sources are read once per process)."""
     table = local_sources()
     out = []
     for code in codes:
@@ -90,4 +99,4 @@ def applicable(
             continue
         if code in adopted or source.covers(region_code, on):
             out.append(code)
-    return out
+    return tuple(out)

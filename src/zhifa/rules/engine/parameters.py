@@ -10,7 +10,7 @@ overridden.
 import datetime as dt
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PARAMETERS_FILE = Path(__file__).resolve().parent.parent / "data" / "parameters.toml"
@@ -37,8 +37,16 @@ class Parameter:
     reference: str
     setting: str | None
     values: tuple[tuple[dt.date, Value | None], ...]  # sorted by date; None = repealed
+    #: ``at`` by date, remembered (the values never change once loaded)
+    _at: dict[dt.date, Value] = field(default_factory=dict, compare=False, repr=False)
 
     def at(self, on: dt.date) -> Value:
+        found = self._at.get(on)
+        if found is None:
+            found = self._at[on] = self._find(on)
+        return found
+
+    def _find(self, on: dt.date) -> Value:
         current: Value | None = None
         found = False
         for since, value in self.values:
@@ -103,7 +111,8 @@ class Parameters:
             raise ParameterError(f"unknown parameter {name}", name, on)
         if param.setting is not None and param.setting in self._overrides:
             return self._overrides[param.setting]
-        return param.at(on)
+        found = param._at.get(on)
+        return param.at(on) if found is None else found
 
     def reference(self, name: str) -> str:
         """The legal reference of a parameter (for messages), or "" when unknown."""
@@ -111,8 +120,7 @@ class Parameters:
         return "" if param is None else param.reference
 
     def number(self, name: str, on: dt.date) -> float:
-        value = self.value(name, on)
-        return float(value)
+        return float(self.value(name, on))
 
     def integer(self, name: str, on: dt.date) -> int:
         return int(self.value(name, on))

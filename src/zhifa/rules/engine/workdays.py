@@ -205,13 +205,20 @@ class Counted:
     due: dt.date
     unscheduled_years: tuple[int, ...] = ()
 
+    def __init__(self, due: dt.date, unscheduled_years: tuple[int, ...] = ()) -> None:
+        # Frozen: set once, in the instance dict (cheaper than the generated __init__'s
+        # object.__setattr__ per field; several periods are counted per audit).
+        self.__dict__.update(due=due, unscheduled_years=unscheduled_years)
+
 
 @dataclass
 class WorkCalendar:
     """Working-day arithmetic over a schedule provider."""
 
     provider: ScheduleProvider = field(default_factory=library_provider)
-    _counted: dict[tuple[dt.date, int], Counted] = field(default_factory=dict, repr=False)
+    #: periods counted, by (start, n, unit): "w" working days, "c" calendar days, "m"
+    #: months; remembered per calendar, as its schedules are (``_cache``)
+    _counted: dict[tuple[dt.date, int, str], Counted] = field(default_factory=dict, repr=False)
     # Per year: (has an official schedule, make-up working days, days off). A year
     # without a schedule gets the fixed statutory holidays (CAL-fixed-holidays).
     _cache: dict[int, tuple[bool, frozenset[dt.date], frozenset[dt.date]]] = field(
@@ -244,15 +251,17 @@ class WorkCalendar:
         if not self._year(day.year)[0]:
             years.add(day.year)
 
+    def _remember(self, key: tuple[dt.date, int, str], counted: Counted) -> Counted:
+        if len(self._counted) >= 100_000:
+            self._counted.clear()
+        self._counted[key] = counted
+        return counted
+
     def add_working_days(self, start: dt.date, n: int) -> Counted:
-        """The N-th working day after ``start`` (``start`` itself is not counted).
-        Remembered per calendar, as its schedules are (``_cache``)."""
-        key = (start, n)
-        found = self._counted.get(key)
+        """The N-th working day after ``start`` (``start`` itself is not counted)."""
+        found = self._counted.get((start, n, "w"))
         if found is None:
-            if len(self._counted) >= 100_000:
-                self._counted.clear()
-            found = self._counted[key] = self._add_working_days(start, n)
+            found = self._remember((start, n, "w"), self._add_working_days(start, n))
         return found
 
     def _add_working_days(self, start: dt.date, n: int) -> Counted:
@@ -303,15 +312,25 @@ class WorkCalendar:
 
     def add_calendar_days(self, start: dt.date, n: int) -> Counted:
         """A period of N calendar days after ``start``, ending on a working day."""
-        return self.roll_forward(start + dt.timedelta(days=n))
+        found = self._counted.get((start, n, "c"))
+        if found is None:
+            counted = self.roll_forward(start + dt.timedelta(days=n))
+            found = self._remember((start, n, "c"), counted)
+        return found
 
     def add_months(self, start: dt.date, n: int) -> Counted:
         """A period of N months after ``start`` (same day of the month, or the month's
         last day when it has no such day), ending on a working day."""
-        return self.roll_forward(add_months(start, n))
+        found = self._counted.get((start, n, "m"))
+        if found is None:
+            found = self._remember((start, n, "m"), self.roll_forward(add_months(start, n)))
+        return found
 
 
+@functools.lru_cache(maxsize=65536)
 def add_months(day: dt.date, n: int) -> dt.date:
+    """``day`` moved by ``n`` months (the month's last day when it has no such day);
+    remembered: limitation, ages and the month periods ask for the same days often."""
     month_index = day.month - 1 + n
     year = day.year + month_index // 12
     month = month_index % 12 + 1

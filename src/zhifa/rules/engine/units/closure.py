@@ -28,16 +28,20 @@ SAMR_CLOSURE = "《市场监督管理行政处罚程序规定》关于结案审�
 
 
 def _owed(ctx: Context, k: int, decision: Step, close: int, on: dt.date) -> tuple[float, float]:
+    """``_owed_on_closing``, once per audit and closure."""
+    return ctx.memo(("owed", k, close), lambda: _owed_on_closing(ctx, k, decision, close, on))
+
+
+def _owed_on_closing(
+    ctx: Context, k: int, decision: Step, close: int, on: dt.date
+) -> tuple[float, float]:
     """What the party owed on the day of closing (the fine and the APL 72 late fee,
     late days ending on the day the fine was fully paid) and what it paid before the
     closure."""
     fine = Decimal(str(decision.fine_total()))
     total = Decimal(0)
     full_on: dt.date | None = None
-    for j in range(k + 1, close):
-        step = ctx.steps[j]
-        if step.step != "paid":
-            continue
+    for _j, step in ctx.between(k, close, "paid"):
         total = fine if step.amount is None else total + Decimal(str(step.amount))
         if full_on is None and total >= fine:
             full_on = step.on
@@ -64,11 +68,13 @@ def _in_force(ctx: Context, c: int) -> tuple[int, Step] | None:
     return k, decision
 
 
-def _problem(ctx: Context, c: int, close: Step) -> tuple[str, str] | None:
+def _problem(
+    ctx: Context, c: int, close: Step, found: tuple[int, Step] | None
+) -> tuple[str, str] | None:
     """Why closing at step ``c`` is unlawful (zh, en), or None when a lawful ending of
-    the kind ``close.reason`` names (any, when it names none of the format's) is shown."""
+    the kind ``close.reason`` names (any, when it names none of the format's) is shown.
+    ``found``: the decision in force (``_in_force``)."""
     reason = close.reason
-    found = _in_force(ctx, c)
     if found is None:
         if reason is None and ctx.before(c, "decision"):
             return None  # the decision was revoked or declared void
@@ -126,9 +132,9 @@ def _problem(ctx: Context, c: int, close: Step) -> tuple[str, str] | None:
     APL_FROM,
 )
 def close_conditions(ctx: Context) -> Iterator[Item]:
-    for c, close in ctx.indexed("closed"):
-        problem = _problem(ctx, c, close)
+    for c, close in ctx.by_kind["closed"]:
         found = _in_force(ctx, c)
+        problem = _problem(ctx, c, close, found)
         if problem is not None:
             yield error("CLOSE-conditions", c, problem[0], problem[1])
         elif found is not None and found[1].outcome == "penalty":

@@ -5,6 +5,7 @@ from functools import lru_cache
 
 from stdnum.cn import ric, uscc
 
+from ..casefile import Step
 from ..catalogue import Context, Item, error, rule
 
 ALL_KINDS = ("penalty", "licensing", "coercion")
@@ -61,10 +62,10 @@ def party_id(ctx: Context) -> Iterator[Item]:
     case_kinds=ALL_KINDS,
 )
 def step_order(ctx: Context) -> Iterator[Item]:
-    registrations = ctx.indexed("registered")
+    registrations = ctx.by_kind["registered"]
     registered_on = registrations[0][1].on if registrations and ctx.general else None
+    previous: Step | None = None
     for i, step in enumerate(ctx.steps):
-        previous = ctx.steps[i - 1] if i else None
         if previous is not None and step.on < previous.on:
             yield error(
                 "DATA-step-order",
@@ -94,3 +95,4 @@ def step_order(ctx: Context) -> Iterator[Item]:
                     f"The decision ({step.on.isoformat()}) is dated before its prior notice "
                     f"({notices[-1][1].on.isoformat()}).",
                 )
+        previous = step

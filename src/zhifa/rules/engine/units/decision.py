@@ -89,7 +89,7 @@ def legal_review(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def reviewer(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.indexed("legal_review"):
+    for i, step in ctx.by_kind["legal_review"]:
         officer = ctx.case.officer(step.reviewer) if step.reviewer else None
         if officer and officer.first_time_reviewer and not officer.legal_qualification:
             yield error(
@@ -141,7 +141,7 @@ def collective(ctx: Context) -> Iterator[Item]:
 def decision_deadline(ctx: Context) -> Iterator[Item]:
     if not ctx.general:
         return
-    registrations = ctx.indexed("registered")
+    registrations = ctx.by_kind["registered"]
     if not registrations:
         return
     r, registered = registrations[0]
@@ -237,9 +237,12 @@ def basis_range(ctx: Context) -> Iterator[Item]:
     if basis is None:
         return
     mitigated = ctx.case.benchmark is not None and ctx.case.benchmark.circumstance == "mitigated"
-    yield from _notice_range(ctx)
+    if ctx.by_kind["prior_notice"]:
+        yield from _notice_range(ctx)
+    provided = frozenset(basis.penalty_types)
     for i, step in ctx.penalty_decisions:
-        wrong = sorted({p.type for p in step.penalties} - set(basis.penalty_types))
+        types = {p.type for p in step.penalties}
+        wrong = sorted(types - provided)
         if wrong:
             yield error(
                 "APL-basis-range",
@@ -251,7 +254,7 @@ def basis_range(ctx: Context) -> Iterator[Item]:
                 + ", ".join(wrong)
                 + ".",
             )
-        if not any(p.type == "fine" for p in step.penalties):
+        if "fine" not in types:
             continue
         fine = step.fine_total()
         if basis.fine_max is not None and fine > basis.fine_max:
@@ -280,8 +283,9 @@ def _notice_range(ctx: Context) -> Iterator[Item]:
     if basis is None:
         return
     citation = APL + "第四条、第五条、第四十四条"
-    for i, step in ctx.indexed("prior_notice"):
-        wrong = sorted({p.type for p in step.intended} - set(basis.penalty_types))
+    provided = frozenset(basis.penalty_types)
+    for i, step in ctx.by_kind["prior_notice"]:
+        wrong = sorted({p.type for p in step.intended} - provided)
         if wrong:
             yield error(
                 "APL-basis-range",
@@ -293,8 +297,8 @@ def _notice_range(ctx: Context) -> Iterator[Item]:
                 "does not provide: " + ", ".join(wrong) + ".",
                 citation=citation,
             )
-        fines = [p for p in step.intended if p.type == "fine"]
-        fine = sum(p.amount or 0.0 for p in fines)
+        fines = [p.amount or 0.0 for p in step.intended if p.type == "fine"]
+        fine = sum(fines)
         if fines and basis.fine_max is not None and fine > basis.fine_max:
             yield error(
                 "APL-basis-range",
@@ -327,8 +331,8 @@ def _investigators(ctx: Context, before: int) -> set[str]:
 def review_independent(ctx: Context) -> Iterator[Item]:
     """Refused when it is made, whichever comes second: a review by an officer who
     investigated the case, or an investigator named who reviewed it."""
-    if not ctx.general:
-        return
+    if not ctx.general or not any(s.reviewer is not None for _i, s in ctx.by_kind["legal_review"]):
+        return  # both refusals need a review with its reviewer named
     for i, step in enumerate(ctx.steps):
         if step.step == "legal_review" and step.reviewer is not None:
             if step.reviewer in _investigators(ctx, i):
@@ -360,7 +364,7 @@ def review_independent(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def review_findings_hold(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.indexed("legal_review"):
+    for i, step in ctx.by_kind["legal_review"]:
         problems = [item for item, value in step.checklist if value == "problem"]
         if step.result == "passed" and problems:
             yield error(
@@ -574,7 +578,7 @@ def transfer(ctx: Context) -> Iterator[Item]:
     violation = ctx.case.violation
     if violation is None or not violation.criminal_suspected:
         return
-    decisions = ctx.indexed("decision")
+    decisions = ctx.by_kind["decision"]
     if any(s.outcome == "transfer" for _, s in decisions):
         return
     yield warning(

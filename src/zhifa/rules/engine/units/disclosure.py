@@ -32,7 +32,7 @@ def disclose(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def withdraw(ctx: Context) -> Iterator[Item]:
-    for c, changed in ctx.indexed("decision_changed"):
+    for c, changed in ctx.by_kind["decision_changed"]:
         if not ctx.before(c, "disclosed"):
             continue
         days = ctx.params.integer("withdraw_working_days", changed.on)
@@ -43,7 +43,7 @@ def withdraw(ctx: Context) -> Iterator[Item]:
             ctx.calendar.add_working_days(changed.on, days),
             None if withdrawn is None else withdrawn[1].on,
         )
-    for i, step in ctx.indexed("disclosure_withdrawn"):
+    for i, step in ctx.by_kind["disclosure_withdrawn"]:
         if step.reason_published is not True:
             yield warning(
                 "APL-48-withdraw",

@@ -27,7 +27,7 @@ from ._util import yuan
 
 def served_decision(ctx: Context) -> tuple[int, Step, int, Step] | None:
     """The last penalty decision and the service of it (None when not served)."""
-    return ctx.memo("served_decision", lambda: _served_decision(ctx))
+    return ctx.fact(_served_decision)
 
 
 def _served_decision(ctx: Context) -> tuple[int, Step, int, Step] | None:
@@ -48,6 +48,8 @@ def in_force(rule_id: str, day: dt.date) -> bool:
 
 def service_effective(ctx: Context, served: Step) -> Counted:
     """``_service_effective``, once per audit and step."""
+    if served.method != "public_notice":
+        return Counted(served.on)  # in effect on the day of service
     return ctx.memo(("service_effective", id(served)), lambda: _service_effective(ctx, served))
 
 
@@ -65,11 +67,16 @@ def _service_effective(ctx: Context, served: Step) -> Counted:
 
 
 def _years(*counted: Counted) -> tuple[int, ...]:
-    return tuple(sorted({year for c in counted for year in c.unscheduled_years}))
+    years: set[int] = set()
+    for c in counted:
+        years.update(c.unscheduled_years)
+    return tuple(sorted(years)) if years else ()
 
 
 def approved_deferral(ctx: Context, decision_index: int) -> tuple[int, Step] | None:
     """The last deferral (or instalments) approved for the decision, with its ``until``."""
+    if not ctx.by_kind["deferral_approved"]:
+        return None
     deferrals = ctx.after(decision_index, "deferral_approved")
     if deferrals and deferrals[-1][1].until is not None:
         return deferrals[-1]
@@ -78,7 +85,7 @@ def approved_deferral(ctx: Context, decision_index: int) -> tuple[int, Step] | N
 
 def payment_deadline(ctx: Context) -> tuple[int, Counted] | None:
     """``_payment_deadline``, once per audit."""
-    return ctx.memo("payment_deadline", lambda: _payment_deadline(ctx))
+    return ctx.fact(_payment_deadline)
 
 
 def _payment_deadline(ctx: Context) -> tuple[int, Counted] | None:
@@ -134,7 +141,7 @@ def service(ctx: Context) -> Iterator[Item]:
             ctx.calendar.add_working_days(decision.on, days),
             None if served is None else served[1].on,
         )
-    for i, step in ctx.indexed("served"):
+    for i, step in ctx.by_kind["served"]:
         if step.method == "electronic" and step.electronic_consent is not True:
             yield error(
                 "APL-61-service",
@@ -153,10 +160,13 @@ def _full_payment(ctx: Context, decision_index: int) -> tuple[float, float, dt.d
     """APL 67 / APL 72: the fine decided, the sum of the ``paid`` amounts after the
     decision, and the day the running sum first reached the fine (None when it has not).
     A ``paid`` step without an amount is taken as paying the rest of the fine."""
+    payments = ctx.after(decision_index, "paid") if ctx.by_kind["paid"] else []
+    if not payments:
+        return float(ctx.steps[decision_index].fine_total()), 0.0, None
     fine = Decimal(str(ctx.steps[decision_index].fine_total()))
     total = Decimal(0)
     full_on: dt.date | None = None
-    for _i, step in ctx.after(decision_index, "paid"):
+    for _i, step in payments:
         total = fine if step.amount is None else total + Decimal(str(step.amount))
         if full_on is None and total >= fine:
             full_on = step.on
@@ -181,8 +191,8 @@ def payment(ctx: Context) -> Iterator[Item]:
     assert served is not None
     start = service_effective(ctx, served[3]).due
     yield DeadlineItem("APL-67-payment", start, deadline, full_on)
-    payments = ctx.after(k, "paid")
-    if payments and full_on is None:
+    payments = ctx.after(k, "paid") if full_on is None else []
+    if payments:
         yield warning(
             "APL-67-payment",
             payments[-1][0],
@@ -201,7 +211,7 @@ def payment(ctx: Context) -> Iterator[Item]:
 def onsite(ctx: Context) -> Iterator[Item]:
     decisions = ctx.penalty_decisions
     fine = decisions[-1][1].fine_total() if decisions else 0.0
-    for i, step in ctx.indexed("paid"):
+    for i, step in ctx.by_kind["paid"]:
         if not step.onsite:
             continue
         cap = ctx.params.number("onsite_small_fine_max", step.on)
@@ -250,9 +260,13 @@ def late_fee(ctx: Context) -> Iterator[Item]:
     _fine, _total, full_on = full_payment(ctx, k)
     end = ctx.as_of if full_on is None else full_on  # late days end when fully paid
     late_days = max((end - deadline.due).days, 0)
+    rate_on_due = ctx.params.number("late_fee_daily_rate", deadline.due)
+    if not late_days:  # paid (or audited) by the deadline: nothing accrues
+        yield AmountItem("APL-72-late-fee", "late_fee", 0.0)
+        return
     late_days -= paused_days(ctx, k, deadline.due, end)
     fine = Decimal(str(ctx.steps[k].fine_total()))
-    rate = Decimal(str(ctx.params.number("late_fee_daily_rate", deadline.due)))
+    rate = Decimal(str(rate_on_due))
     fee = min(fine * rate * late_days, fine)
     yield AmountItem("APL-72-late-fee", "late_fee", _money(fee))
 
@@ -332,7 +346,7 @@ def late_fee_paused(ctx: Context) -> Iterator[Item]:
     ACL_FROM,
 )
 def demand(ctx: Context) -> Iterator[Item]:
-    for i, _step in ctx.indexed("court_application"):
+    for i, _step in ctx.by_kind["court_application"]:
         if not ctx.before(i, "demand"):
             yield error(
                 "ACL-35-demand",
@@ -368,7 +382,7 @@ def premature_demand(ctx: Context, index: int, step: Step) -> dt.date | None:
     ACL_FROM,
 )
 def demand_timing(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.indexed("demand"):
+    for i, step in ctx.by_kind["demand"]:
         due = premature_demand(ctx, i, step)
         if due is None:
             continue
@@ -392,7 +406,7 @@ def demand_timing(ctx: Context) -> Iterator[Item]:
     ACL_FROM,
 )
 def court_application(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.indexed("court_application"):
+    for i, step in ctx.by_kind["court_application"]:
         demands = ctx.before(i, "demand")
         if not demands:
             continue
@@ -494,7 +508,7 @@ def remedies_end(ctx: Context) -> tuple[int, Counted] | None:
     ACL_FROM,
 )
 def court_too_early(ctx: Context) -> Iterator[Item]:
-    if not ctx.indexed("court_application"):
+    if not ctx.by_kind["court_application"]:
         return
     found = remedies_end(ctx)
     if found is None:
@@ -540,7 +554,7 @@ def court_deadline(ctx: Context) -> Iterator[Item]:
     approved, from its ``until`` when that is later (APL-72-deferral-court: APL 72(2)
     moves the start to the end of the deferral; the application still cannot come
     before the remedy periods end, ACL-53-court-too-early)."""
-    if not (ctx.indexed("demand") or ctx.indexed("court_application")):
+    if not (ctx.by_kind["demand"] or ctx.by_kind["court_application"]):
         return
     found = served_decision(ctx)
     remedies = remedies_end(ctx)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections.abc import Iterator
+from operator import itemgetter
 
 from ..catalogue import (
     ACL,
@@ -34,16 +35,19 @@ APL_2017 = APL + "（2017年修正）"
 def register(ctx: Context) -> Iterator[Item]:
     # A summary (on-the-spot) decision is not registered (立案) but filed (备案) with the
     # organ: APL-52-summary-filing, which replaces the "register afterwards" warning.
-    if ctx.general:
-        for i, step in ctx.indexed(*INVESTIGATION_ACTS):
-            first = ctx.earliest_before(i, "registered")
-            if first is None or first > step.on:
-                yield error(
-                    "APL-54-register",
-                    i,
-                    "普通程序案件在立案登记之前实施了调查取证或作出决定。",
-                    "In the general procedure this act came before the case was registered.",
-                )
+    if not ctx.general:
+        return
+    first: dt.date | None = None  # the earliest registration before the step
+    for i, step in enumerate(ctx.steps):
+        if step.step in INVESTIGATION_ACTS and (first is None or first > step.on):
+            yield error(
+                "APL-54-register",
+                i,
+                "普通程序案件在立案登记之前实施了调查取证或作出决定。",
+                "In the general procedure this act came before the case was registered.",
+            )
+        elif step.step == "registered" and (first is None or step.on < first):
+            first = step.on
 
 
 @rule(
@@ -57,7 +61,7 @@ def summary_filing(ctx: Context) -> Iterator[Item]:
     """APL 52(3): 执法人员当场作出的行政处罚决定，应当报所属行政机关备案. Format v1 has no
     filing step: the organ's record of the decision (a ``registered`` step in a summary
     case) is read as the filing. The sector's period for filing is not judged."""
-    if not ctx.summary or ctx.indexed("registered"):
+    if not ctx.summary or ctx.by_kind["registered"]:
         return
     for i, _step in ctx.penalty_decisions:
         yield warning(
@@ -201,7 +205,7 @@ def beyond_statement(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def preservation(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.indexed("preservation"):
+    for i, step in ctx.by_kind["preservation"]:
         days = ctx.params.integer("preservation_working_days", step.on)
         done = ctx.first_after(i, "preservation_decided")
         yield DeadlineItem(
@@ -220,7 +224,7 @@ def preservation(ctx: Context) -> Iterator[Item]:
     ACL_FROM,
 )
 def seizure(ctx: Context) -> Iterator[Item]:
-    seizures = ctx.indexed("seizure")
+    seizures = ctx.by_kind["seizure"]
     for n, (i, step) in enumerate(seizures):
         limit = ctx.params.integer("seizure_max_days", step.on)
         days = step.days if step.days is not None else limit
@@ -283,6 +287,12 @@ SAMR_FROM = "2019-04-01"
 REGISTRATION_DECISIONS = ("registered", "registration_refused")
 
 
+def _first_on(ctx: Context, kinds: tuple[str, ...]) -> dt.date | None:
+    """The day of the first step of any of ``kinds`` (None when there is none)."""
+    firsts = [ctx.by_kind[kind][0] for kind in kinds if ctx.by_kind[kind]]
+    return min(firsts, key=itemgetter(0))[1].on if firsts else None
+
+
 @rule(
     "REG-decision",
     "deadline",
@@ -298,7 +308,6 @@ def registration_decision(ctx: Context) -> Iterator[Item]:
     if not ctx.general:
         return
     violation = ctx.case.violation
-    decisions = ctx.indexed(*REGISTRATION_DECISIONS)
     if violation is not None:
         start = violation.discovered_on
         days = ctx.params.integer("registration_working_days", start) + ctx.params.integer(
@@ -308,9 +317,9 @@ def registration_decision(ctx: Context) -> Iterator[Item]:
             "REG-decision",
             start,
             ctx.calendar.add_working_days(start, days),
-            decisions[0][1].on if decisions else None,
+            _first_on(ctx, REGISTRATION_DECISIONS),
         )
-    for i, step in ctx.indexed("registration_refused"):
+    for i, step in ctx.by_kind["registration_refused"]:
         if not step.approved_by:
             yield error(
                 "REG-decision",
@@ -325,7 +334,7 @@ def registration_decision(ctx: Context) -> Iterator[Item]:
                 "案件已经立案，不能再作出不予立案决定。",
                 "The case is registered already; it cannot be refused registration.",
             )
-    refusals = ctx.indexed("registration_refused")
+    refusals = ctx.by_kind["registration_refused"]
     if refusals:
         first = refusals[0][0]
         for i in range(first + 1, len(ctx.steps)):

@@ -105,24 +105,22 @@ def _heavier(
     Undecided: a type not notified of the same rank as the heaviest notified type, or
     one added on top of every notified type (the decision adds a penalty)."""
     intended_types = {p.type for p in intended}
-    top = max((SEVERITY[t] for t in intended_types), default=0)
-    added = sorted({p.type for p in decided} - intended_types)
-    keeps_all = intended_types <= {p.type for p in decided}
+    decided_types = {p.type for p in decided}
+    top = max([SEVERITY[t] for t in intended_types], default=0)
+    keeps_all = intended_types <= decided_types
     heavier: list[str] = []
     undecided: list[str] = []
-    for kind in sorted({p.type for p in decided}):
-        if kind in added:
+    for kind in sorted(decided_types):
+        if kind not in intended_types:  # added
             rank = SEVERITY[kind]
             if rank > top:
                 heavier.append(kind)
             elif rank == top or keeps_all:
                 undecided.append(kind)
             continue
-        decided_amount = sum(p.amount or 0.0 for p in decided if p.type == kind)
+        decided_amount = sum([p.amount or 0.0 for p in decided if p.type == kind])
         notified = [p.amount for p in intended if p.type == kind]
-        if all(a is not None for a in notified) and decided_amount > sum(
-            a or 0.0 for a in notified
-        ):
+        if None not in notified and decided_amount > sum([a or 0.0 for a in notified]):
             heavier.append(kind)
     return heavier, undecided
 
@@ -139,7 +137,10 @@ def no_heavier(ctx: Context) -> Iterator[Item]:
         notices = ctx.before(i, "prior_notice")
         if not notices:
             continue
-        heavier, undecided = _heavier(step.penalties, notices[-1][1].intended)
+        intended = notices[-1][1].intended
+        if step.penalties == intended:
+            continue  # the penalty notified, decided: neither heavier nor added
+        heavier, undecided = _heavier(step.penalties, intended)
         if heavier:
             yield error(
                 "APL-45-no-heavier",
@@ -174,7 +175,7 @@ def no_heavier(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def hearing_right(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.indexed("prior_notice"):
+    for i, step in ctx.by_kind["prior_notice"]:
         if step.hearing_right_notified is True:
             continue
         if ctx.carries_hearing_right(step.intended, step.on):
@@ -198,7 +199,7 @@ def hearing_right(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def hearing_request(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.indexed("prior_notice"):
+    for i, step in ctx.by_kind["prior_notice"]:
         if not _hearing_right(ctx, step):
             continue
         nxt = ctx.first_after(i, "prior_notice")
@@ -210,7 +211,7 @@ def hearing_request(ctx: Context) -> Iterator[Item]:
             _request_window(ctx, step),
             requested[0].on if requested else None,
         )
-    with_right = [(i, s) for i, s in ctx.indexed("prior_notice") if _hearing_right(ctx, s)]
+    with_right = [(i, s) for i, s in ctx.by_kind["prior_notice"] if _hearing_right(ctx, s)]
     positions = [i for i, _s in with_right]
     for k, decision in ctx.penalty_decisions:
         last = bisect_left(positions, k)  # the notices with the right before the decision
@@ -252,7 +253,7 @@ def hearing_request(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def hearing_notice(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.indexed("hearing_notice"):
+    for i, step in ctx.by_kind["hearing_notice"]:
         if step.served_on is None or step.hearing_on is None:
             continue
         days = ctx.params.integer("hearing_notice_working_days", step.served_on)
@@ -268,7 +269,7 @@ def hearing_notice(ctx: Context) -> Iterator[Item]:
                 f"hearing on {step.hearing_on.isoformat()}: less than {days} working days "
                 f"(earliest {earliest.isoformat()}).",
             )
-    for i, step in ctx.indexed("hearing"):
+    for i, step in ctx.by_kind["hearing"]:
         if not ctx.before(i, "hearing_notice"):
             yield error(
                 "APL-64-hearing-notice",
@@ -294,7 +295,7 @@ def hearing_notice(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def hearing_host(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.indexed("hearing"):
+    for i, step in ctx.by_kind["hearing"]:
         if step.host is not None and step.host in ctx.investigators(before=i):
             yield error(
                 "APL-64-hearing-host",

@@ -154,21 +154,24 @@ def qualified(ctx: Context) -> Iterator[Item]:
     who decides on the spot (``decision.approved_by``, APL 51–52), hold a certificate
     valid on the step's date."""
     acting: list[tuple[int, Step, tuple[str, ...]]] = [
-        (i, s, s.officers) for i, s in ctx.indexed("investigation")
+        (i, s, s.officers) for i, s in ctx.by_kind["investigation"]
     ]
     if ctx.summary:
-        acting += [(i, s, (s.approved_by,)) for i, s in ctx.indexed("decision") if s.approved_by]
-    for i, step, officers in sorted(acting, key=lambda a: a[0]):
-        unknown = {o for o in officers if ctx.case.officer(o) is None}
-        invalid = set()
+        acting += [(i, s, (s.approved_by,)) for i, s in ctx.by_kind["decision"] if s.approved_by]
+        acting.sort(key=lambda a: a[0])
+    officer_of = ctx.case.officer
+    for i, step, officers in acting:
+        bad = set()
         for officer_id in officers:
-            officer = ctx.case.officer(officer_id)
-            if officer is not None and not officer.auxiliary and not officer.qualified_on(step.on):
-                invalid.add(officer_id)
-            if officer is not None and officer.auxiliary and step.step == "decision":
-                invalid.add(officer_id)  # auxiliary staff never act as officers
-        if unknown or invalid:
-            bad = unknown | invalid
+            officer = officer_of(officer_id)
+            if officer is None:
+                bad.add(officer_id)  # unknown
+            elif officer.auxiliary:
+                if step.step == "decision":
+                    bad.add(officer_id)  # auxiliary staff never act as officers
+            elif not officer.qualified_on(step.on):
+                bad.add(officer_id)
+        if bad:
             yield error(
                 "APL-42-qualified",
                 i,
@@ -187,7 +190,7 @@ def qualified(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def two_officers(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.indexed("investigation"):
+    for i, step in ctx.by_kind["investigation"]:
         qualified = set()
         for officer_id in step.officers:
             officer = ctx.case.officer(officer_id)
@@ -212,7 +215,7 @@ def two_officers(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def show_certificate(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.indexed("investigation"):
+    for i, step in ctx.by_kind["investigation"]:
         if step.certificates_shown is not True:
             yield warning(
                 "APL-55-show-certificate",
@@ -231,6 +234,9 @@ def show_certificate(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def recusal(ctx: Context) -> Iterator[Item]:
+    interested = {o.id for o in ctx.case.officers if o.conflict_of_interest}
+    if not interested:
+        return  # no officer of the case has an interest in it
     for i, step in enumerate(ctx.steps):
         conflicted = set()
         for officer_id in step.persons():
@@ -261,7 +267,7 @@ def separation(ctx: Context) -> Iterator[Item]:
     (APL 64(4)) — is judged everywhere by APL-64-hearing-host."""
     if not ctx.general:
         return  # in the summary procedure the officers decide on the spot (APL 51, 52)
-    for i, step in ctx.indexed("decision"):
+    for i, step in ctx.by_kind["decision"]:
         if step.approved_by is not None and step.approved_by in ctx.investigators(before=i):
             yield error(
                 "SEP-duties",
