@@ -374,17 +374,20 @@ def compile_decoder(
     schema: Mapping[str, Any],
     formats: Mapping[str, Callable[[str], bool]],
     too_deep: Callable[[Any], bool],
+    max_depth: int = 0,
 ) -> Callable[[str | bytes], Any]:
     """``decode(text)``: the typed document (msgspec Structs; a member absent is
     ``msgspec.UNSET``) when ``text`` is a valid case file by the types, else None — the
     JSON parser, the schema check and the depth limit in one pass in C. ``too_deep`` as
     for ``compile_types`` (applied to the members the root does not name, parsed on their
-    own)."""
+    own); ``max_depth`` the depth it judges, to pass over a member with fewer brackets than
+    that without parsing it (0: parse every such member)."""
     document_type, named, post = _compile(schema, formats)
     typed_decoder = msgspec.json.Decoder(document_type)
     members_decoder = msgspec.json.Decoder(dict[str, msgspec.Raw])
     error = (msgspec.ValidationError, msgspec.DecodeError)
     untyped = msgspec.json.decode
+    shallow = max_depth - 2  # a member is at level 2: its containers start there
 
     def decode(text: str | bytes) -> Any:
         try:
@@ -393,8 +396,11 @@ def compile_decoder(
         except error:
             return None
         for member in members.keys() - named:
+            member_text = bytes(members[member])
+            if member_text.count(b"[") + member_text.count(b"{") < shallow:
+                continue  # fewer brackets than the limit: cannot nest too deep
             try:
-                value = untyped(members[member])
+                value = untyped(member_text)
             except (*error, RecursionError):
                 return None
             if too_deep(value):

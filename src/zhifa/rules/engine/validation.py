@@ -99,7 +99,7 @@ def typed_decoder() -> Callable[[str | bytes], Any] | None:
     valid case file, else None. None when the schema uses something it does not
     implement."""
     try:
-        return compile_decoder(schema(), {"date": _date_format}, _member_too_deep)
+        return compile_decoder(schema(), {"date": _date_format}, _member_too_deep, MAX_DEPTH)
     except UnsupportedSchema:
         return None
 
