@@ -26,6 +26,7 @@ def test_a_passed_review_with_a_problem_is_refused_by_the_api(submitted, ready) 
             "checklist": all_ok(**{PROBLEM: "询问笔录未经当事人签字。"}),
             "opinion": OPINION,
             "result": "passed",
+            "expected_steps": submitted.case.steps.count(),
         },
         content_type="application/json",
     )

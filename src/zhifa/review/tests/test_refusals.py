@@ -63,6 +63,7 @@ def test_a_suspected_crime_cannot_pass_through_the_api(submitted, ready) -> None
             "checklist": all_ok(crime=CRIME),
             "opinion": CRIME_OPINION,
             "result": "passed",
+            "expected_steps": submitted.case.steps.count(),
         },
         content_type="application/json",
     )
