@@ -420,9 +420,10 @@ def can_archive(state: CaseState, user: User) -> Refusal | None:
 
 
 def can_submit_review(state: CaseState, user: User) -> Refusal | None:
-    """An officer or head of the case's organ submits a general-procedure case for
-    legal review after its prior notice (the proposed handling is known), while it is
-    undecided and open and no request is pending (``review.services``)."""
+    """An officer or head of the case's organ submits a registered general-procedure
+    case for legal review while it is undecided and open and no request is pending
+    (``review.services``): the review is then recorded as the case's ``legal_review``
+    step, which the order allows from the registration to the decision."""
     if user.role not in ACT_ROLES or user.organ_id != state.case.organ_id:
         return _forbidden(
             "organ", _("Only officers of the case's organ submit a case for legal review.")
@@ -439,10 +440,10 @@ def can_submit_review(state: CaseState, user: User) -> Refusal | None:
         )
     if state.pending_review is not None:
         return Refusal("pending", _("The case is already waiting for legal review."))
-    if "prior_notice" not in state.names:
+    if "registered" not in state.names:
+        # The review is recorded as the case's step, which follows the registration.
         return Refusal(
-            "no_prior_notice",
-            _("The case is submitted for legal review after its prior notice."),
+            "not_registered", _("Register the case before submitting it for legal review.")
         )
     return None
 
