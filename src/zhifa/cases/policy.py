@@ -420,10 +420,9 @@ def can_archive(state: CaseState, user: User) -> Refusal | None:
 
 
 def can_submit_review(state: CaseState, user: User) -> Refusal | None:
-    """An officer or head of the case's organ submits a registered general-procedure
-    case for legal review while it is undecided and open and no request is pending
-    (``review.services``): the review is then recorded as the case's ``legal_review``
-    step, which the order allows from the registration to the decision."""
+    """An officer or head of the case's organ submits a general-procedure case for
+    legal review once its prior notice is served (the proposed handling is known), while
+    it is undecided and open and no request is pending (``review.services``)."""
     if user.role not in ACT_ROLES or user.organ_id != state.case.organ_id:
         return _forbidden(
             "organ", _("Only officers of the case's organ submit a case for legal review.")
@@ -440,10 +439,11 @@ def can_submit_review(state: CaseState, user: User) -> Refusal | None:
         )
     if state.pending_review is not None:
         return Refusal("pending", _("The case is already waiting for legal review."))
-    if "registered" not in state.names:
-        # The review is recorded as the case's step, which follows the registration.
+    if "prior_notice" not in state.names:
+        # The proposed handling is known once the party was notified of it (APL 44).
         return Refusal(
-            "not_registered", _("Register the case before submitting it for legal review.")
+            "no_prior_notice",
+            _("Serve the prior notice before submitting the case for legal review."),
         )
     return None
 

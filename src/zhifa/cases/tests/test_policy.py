@@ -197,10 +197,14 @@ def test_can_submit_and_complete_a_review(walk: Walker, users: dict) -> None:
     state = load_state(walk.case)
     assert _allowed(lambda u: policy.can_submit_review(state, u), users) == set()
     _register(walk)
+    walk.investigate()
+    early = policy.can_submit_review(load_state(walk.case), users["officer"])
+    assert early is not None and early.code == "no_prior_notice"
+    walk.notify()
     state = load_state(walk.case)
     assert _allowed(lambda u: policy.can_submit_review(state, u), users) == {"officer", "head"}
     request = review_services.submit_for_review(
-        walk.case, actor=users["officer"], on=D("2026-03-04"), note="拟罚款。"
+        walk.case, actor=users["officer"], on=D("2026-03-17"), note="拟罚款。"
     )
     state = load_state(walk.case)
     pending = policy.can_submit_review(state, users["officer"])
@@ -254,6 +258,7 @@ POLICY_CODES = {
     "summary",
     "decided",
     "not_registered",
+    "no_prior_notice",
     "not_suspended",
     "archived",
     "not_closed",
