@@ -52,6 +52,7 @@ from . import queries, services
 from .casefile import OFFICER_FIELDS, export_document
 from .filters import filter_cases
 from .models import Case, CaseStatus, CaseStep, Procedure, Suspension
+from .policy import next_steps
 from .steps import (
     CATALOGUE_CIRCUMSTANCE,
     STEPS,
@@ -62,7 +63,6 @@ from .steps import (
     StepSpec,
     StrictIn,
 )
-from .workflow import next_steps
 
 router = Router(tags=["cases"])
 

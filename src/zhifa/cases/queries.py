@@ -33,7 +33,7 @@ from zhifa.rules.engine import RULES, audit
 from zhifa.rules.engine.catalogue import DeadlineItem
 from zhifa.rules.engine.workdays import WorkCalendar
 
-from . import workflow
+from . import policy, workflow
 from .casefile import case_file
 from .labels import deadline_label
 from .models import ENDED_STATUSES, Case, CaseOfficer, CaseStatus, CaseStep, OfficerRole, Suspension
@@ -263,7 +263,7 @@ class Waiting:
 
 def approvals(user: User) -> list[Waiting]:
     """What waits for the organ head ``user``, derived from each open case's state
-    (``workflow.next_steps`` for the head): registrations (立案审批), decisions after the
+    (``policy.next_steps`` for the head): registrations (立案审批), decisions after the
     prior notice (APL 57), open seizures (ACL 25 extension) and served decisions
     (deferral, APL 66), by group, oldest case first.
 
@@ -289,7 +289,7 @@ def approvals(user: User) -> list[Waiting]:
     )
     groups: dict[str, list[Waiting]] = {name: [] for name in APPROVAL_GROUPS}
     for case in candidates:
-        offered = workflow.next_steps(case, user)
+        offered = policy.next_steps(case, user)
         if "registered" in offered:
             groups["registration"].append(Waiting("registration", case, ("registered",)))
         if "decision" in offered and case.procedure == "general":

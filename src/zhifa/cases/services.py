@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,14 +59,11 @@ from .casefile import (
     build_document,
     case_file,
     certificate_facts,
-    clock_window,
     export_document,
     officer_ref,
     officer_rows_flat,
 )
-from .labels import step_label
 from .models import (
-    ENDED_STATUSES,
     Case,
     CaseOfficer,
     CaseStatus,
@@ -79,6 +76,16 @@ from .models import (
     TransferKind,
     TransferResult,
 )
+from .policy import (
+    can_archive,
+    can_reply_transfer,
+    can_resume,
+    can_suspend,
+    can_take,
+    can_transfer,
+    enforce,
+    load_state,
+)
 from .queries import keep_nearest, refresh_nearest
 from .steps import (
     ALL_ELEMENTS,
@@ -90,15 +97,7 @@ from .steps import (
     StepSpec,
     values,
 )
-from .workflow import (
-    GIVEN_BACK,
-    decision_in_force,
-    decision_state,
-    may_take,
-    required_before,
-    step_permitted,
-    transfer_state,
-)
+from .workflow import GIVEN_BACK
 
 if TYPE_CHECKING:
     from zhifa.accounts.models import User
@@ -279,52 +278,6 @@ def _check_not_future(on: dt.date, field: str = "on") -> None:
         )
 
 
-def _may_take(case: Case, step: str, actor: User) -> bool:
-    """Whether ``actor``'s role may take ``step`` in ``case``. In the summary procedure
-    the officer of the case decides on the spot (APL 51–52); ``_check_people`` checks
-    that the decider is an officer of the case."""
-    if case.procedure == "summary" and step != "decision_changed":
-        return actor.role in (Role.OFFICER, Role.ORGAN_HEAD) and step != "legal_review"
-    return may_take(actor, step)
-
-
-def _check_order(
-    case: Case,
-    stored: Sequence[CaseStep],
-    suspensions: Sequence[Suspension],
-    step: str,
-    actor: User,
-) -> None:
-    """Who may take ``step`` and whether it may follow the ``stored`` steps
-    (``workflow.step_permitted``): the same order the pages offer, enforced here for
-    every entry point. The law's own refusals (e.g. a decision without a prior notice,
-    APL 44) stay with the rules engine, which answers with the rule's ID."""
-    if any(s.end is None for s in suspensions):
-        raise ValidationError(
-            _("The case is suspended: resume it before taking a step."), code="suspended"
-        )
-    if not _may_take(case, step, actor):
-        raise PermissionDenied(
-            _("Your role may not take the step “%(step)s”.") % {"step": step_label(step)}
-        )
-    names = [s.step for s in stored]
-    transfer = transfer_state(case, names)
-    annulled = decision_state([(s.step, s.data) for s in stored])
-    if step_permitted(case.procedure, names, step, transfer, annulled):
-        return
-    before = required_before(case.procedure, names, step)
-    if before:
-        message = _("The step “%(step)s” cannot be taken yet: “%(before)s” comes first.") % {
-            "step": step_label(step),
-            "before": step_label(before),
-        }
-    else:
-        message = _("The step “%(step)s” cannot be taken at this point of the case.") % {
-            "step": step_label(step)
-        }
-    raise ValidationError(message, code="step_order")
-
-
 def _link_officers(
     case: Case,
     step: str,
@@ -409,15 +362,10 @@ def add_step(
     with the step.
     """
     with transaction.atomic():
-        # FOR UPDATE OF the case row only: the power item is a nullable relation, and
-        # PostgreSQL refuses to lock the nullable side of an outer join.
-        locked = (
-            Case.objects.select_for_update(of=("self",))
-            .select_related("organ__region", "power_item")
-            .get(pk=case.pk)
-        )
         # Everything the checks and the document read, once, under the lock.
-        stored = list(CaseStep.objects.filter(case=locked).order_by("index"))
+        state = load_state(case, lock=True)
+        locked = state.case
+        stored = list(state.steps)
         count = len(stored)
         if count != expected_steps:
             raise CaseConflict(
@@ -428,12 +376,12 @@ def add_step(
                 % {"count": count, "expected": expected_steps},
                 code="conflict",
             )
-        _record_actor(actor, locked.organ)
-        if locked.status in ENDED_STATUSES:
-            raise ValidationError(_("The case is closed."), code="closed")
+        # Who may take the step and whether it may follow the stored steps: the policy
+        # the pages offer the step by. The law's own refusals (e.g. a decision without
+        # a prior notice, APL 44) stay with the rules engine, which names the rule.
+        enforce(can_take(state, actor, step))
         _check_not_future(on)
-        suspensions = list(Suspension.objects.filter(case=locked))
-        _check_order(locked, stored, suspensions, step, actor)
+        suspensions = list(state.suspensions)
         named = _officers_named(fields)
         rows, certificates = officer_rows_flat(locked)
         _check_people(locked, step, actor, named, fields, rows)
@@ -1003,8 +951,6 @@ def approve_deferral(
 ) -> CaseStep:
     """A deferral or instalments of the fine approved (APL 66): the payment deadline
     moves to ``until``."""
-    if actor.role != Role.ORGAN_HEAD:
-        raise PermissionDenied(_("Only an organ head approves a deferral."))
     return add_step(
         case, "deferral_approved", actor=actor, on=on, expected_steps=expected_steps, until=until
     )
@@ -1120,18 +1066,10 @@ def archive_case(case: Case, *, actor: User, on: dt.date) -> Case:
     the case must be closed, archived once, on or after its closure and not in the future.
     Nothing changes the case afterwards (``add_step`` refuses a closed case)."""
     with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("organ").get(pk=case.pk)
-        _record_actor(actor, locked.organ)
-        if actor.role not in (Role.OFFICER, Role.ORGAN_HEAD):
-            raise PermissionDenied(_("Officers and the organ head archive cases."))
-        if locked.archived_on is not None:
-            raise ValidationError(
-                _("The case was archived on %(day)s.") % {"day": locked.archived_on.isoformat()},
-                code="archived",
-            )
-        closed = locked.steps.filter(step="closed").order_by("-index").first()
-        if locked.status != CaseStatus.CLOSED or closed is None:
-            raise ValidationError(_("Only a closed case is archived."), code="not_closed")
+        state = load_state(case, lock=True)
+        locked = state.case
+        enforce(can_archive(state, actor))
+        closed = next(s for s in reversed(state.steps) if s.step == "closed")
         if on > timezone.localdate():
             raise ValidationError({"on": [_("The date cannot be in the future.")]})
         if on < closed.on:
@@ -1288,12 +1226,6 @@ def import_document(
 # --- the case clock ----------------------------------------------------------------------
 
 
-def _check_clock_actor(actor: User, case: Case, what: str) -> None:
-    _record_actor(actor, case.organ)
-    if actor.role != Role.ORGAN_HEAD:
-        raise PermissionDenied(what)
-
-
 @transaction.atomic
 def suspend_case(case: Case, *, actor: User, on: dt.date, reason: str) -> Suspension:
     """Stop the case clock from ``on`` (中止调查): the days until ``resume_case`` do not
@@ -1307,20 +1239,10 @@ def suspend_case(case: Case, *, actor: User, on: dt.date, reason: str) -> Suspen
     discovered), before the case's last step or before the end of an earlier
     suspension (suspensions do not overlap). Errors name the field (``on``,
     ``reason``); nothing is written."""
-    locked = Case.objects.select_for_update().select_related("organ").get(pk=case.pk)
-    _check_clock_actor(
-        actor, locked, _("Only the organ head suspends the case (internal control).")
-    )
-    if locked.status in ENDED_STATUSES:
-        raise ValidationError(_("The case is closed."), code="closed")
-    if locked.suspensions.filter(end__isnull=True).exists():
-        raise ValidationError(_("The case is already suspended."), code="suspended")
-    steps = list(locked.steps.order_by("index").values_list("step", "on"))
-    if any(name == "decision" for name, _on in steps):
-        raise ValidationError(
-            _("The case is decided: the decision period no longer runs, so it is not suspended."),
-            code="decided",
-        )
+    state = load_state(case, lock=True)
+    locked = state.case
+    enforce(can_suspend(state, actor))
+    steps = [(s.step, s.on) for s in state.steps]
     errors: dict[str, list[str]] = {}
     if not reason.strip():
         errors["reason"] = [_("A suspension needs its reason.")]
@@ -1328,12 +1250,10 @@ def suspend_case(case: Case, *, actor: User, on: dt.date, reason: str) -> Suspen
         _check_not_future(on)
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    start, _end = clock_window(locked, steps)
-    last_resumed = locked.suspensions.aggregate(last=Max("end"))["last"]
-    if "on" not in errors:
-        if start is None:
-            errors["on"] = [_("Register the case before suspending it.")]
-        elif on < start:
+    start, _end = state.clock
+    last_resumed = max((s.end for s in state.suspensions if s.end is not None), default=None)
+    if "on" not in errors and start is not None:
+        if on < start:
             errors["on"] = [
                 _("A suspension cannot start before the case's registration (%(day)s).")
                 % {"day": start.isoformat()}
@@ -1369,13 +1289,11 @@ def resume_case(case: Case, *, actor: User, on: dt.date) -> Suspension:
     """Restart the case clock on ``on`` (恢复调查), by the organ head (internal control,
     as ``suspend_case``). Refused on a closed case, a case not suspended, or ``on``
     before the suspension started or later than today."""
-    locked = Case.objects.select_for_update().select_related("organ").get(pk=case.pk)
-    _check_clock_actor(actor, locked, _("Only the organ head resumes the case (internal control)."))
-    if locked.status in ENDED_STATUSES:
-        raise ValidationError(_("The case is closed."), code="closed")
-    suspension = locked.suspensions.filter(end__isnull=True).first()
-    if suspension is None:
-        raise ValidationError(_("The case is not suspended."), code="not_suspended")
+    state = load_state(case, lock=True)
+    locked = state.case
+    enforce(can_resume(state, actor))
+    suspension = state.open_suspension
+    assert suspension is not None  # can_resume
     _check_not_future(on)
     if on < suspension.start:
         raise ValidationError(
@@ -1425,8 +1343,6 @@ def deadlines(
 
 #: The replies a receiver gives to a transfer letter.
 TRANSFER_REPLIES = (TransferResult.ACCEPTED, TransferResult.REJECTED, TransferResult.RETURNED)
-#: Roles that send a transfer letter's reply into the platform (officers and heads).
-_REPLY_ROLES = (Role.OFFICER, Role.ORGAN_HEAD)
 
 
 def _transfer_errors(
@@ -1505,36 +1421,20 @@ def transfer_case(
     The receiver is ``to_organ`` when it is in the registry (it then sees the transfer,
     ``incoming_transfers``) or ``receiver_name`` otherwise (e.g. a public security
     organ or a procuratorate). A case is transferred while no decision is in force
-    (``decision_in_force``) and only in the general procedure (the summary procedure is
+    (``policy.CaseState.decided``) and only in the general procedure (the summary procedure is
     decided on the spot by the officers, APL 51–52). Raises ``PermissionDenied`` (not
     the organ head), ``ValidationError`` naming the field, ``RuleViolation`` or
     ``CaseConflict``.
     """
     with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("organ").get(pk=case.pk)
-        _record_actor(actor, locked.organ)
-        if actor.role != Role.ORGAN_HEAD:
-            raise PermissionDenied(_("Only an organ head approves the transfer of a case."))
-        if locked.status in ENDED_STATUSES:
-            raise ValidationError(_("The case is closed."), code="closed")
+        state = load_state(case, lock=True)
+        locked = state.case
+        enforce(can_transfer(state, actor))
         errors = _transfer_errors(
             locked, kind=kind, to_organ=to_organ, receiver_name=receiver_name, reason=reason
         )
         if errors:
             raise ValidationError(errors)
-        if locked.procedure != "general":
-            raise ValidationError(
-                _(
-                    "A summary-procedure case is decided on the spot; a case to be "
-                    "transferred is handled in the general procedure."
-                ),
-                code="summary",
-            )
-        if decision_in_force(locked) is not None:
-            raise ValidationError(
-                _("The case already has a decision in force, so it cannot be transferred."),
-                code="decided",
-            )
         step = add_step(
             locked,
             "decision",
@@ -1589,7 +1489,7 @@ def record_transfer_result(
     procuratorate) — or, when the receiver is an organ in the registry, an officer or
     head of that organ, who is the one giving the reply. Each reply is recorded once.
     A rejected or returned transfer needs the receiver's reason (``note``) and gives
-    the case back: the case is undecided again (``decision_in_force``) and its status
+    the case back: the case is undecided again (``policy.CaseState.decided``) and its status
     returns to investigation, so the organ continues it with the ordinary steps (the
     format has no step for a reply; the transfer decision stays in the steps as it was
     made). Entry ``case.transfer_result`` in the case's record; when the receiving
@@ -1602,19 +1502,9 @@ def record_transfer_result(
             .get(pk=transfer.pk)
         )
         case = Case.objects.select_for_update().get(pk=locked.case_id)
+        enforce(can_reply_transfer(locked, actor))
         sender = actor.organ_id == case.organ_id
         receiver = locked.to_organ_id is not None and actor.organ_id == locked.to_organ_id
-        if actor.role not in _REPLY_ROLES or not (sender or receiver):
-            raise PermissionDenied(
-                _(
-                    "Only officers of the transferring organ or of the receiving organ record "
-                    "the reply to a transfer."
-                )
-            )
-        if locked.result != TransferResult.PENDING:
-            raise ValidationError(
-                _("The reply to this transfer is already recorded."), code="answered"
-            )
         errors: dict[str, list[str]] = {}
         if result not in TRANSFER_REPLIES:
             errors["result"] = [_("Choose accepted, rejected or returned.")]
@@ -1712,8 +1602,7 @@ def change_decision(
     format ignores) and so in the record entry. A published decision must then be
     withdrawn within 3 working days (APL 48, legal-rules.md APL-48-withdraw), which
     the engine's deadline tracks: see ``withdraw_disclosure``."""
-    if actor.role != Role.ORGAN_HEAD:
-        raise PermissionDenied(_("Only an organ head records a change of the decision."))
+    enforce(can_take(load_state(case), actor, "decision_changed"))
     errors: dict[str, list[str]] = {}
     if how not in DecisionChange.values:
         errors["how"] = [_("Choose changed, revoked, declared unlawful or declared void.")]
@@ -1721,9 +1610,6 @@ def change_decision(
         errors["reason"] = [_("Give the reason the decision was changed.")]
     if errors:
         raise ValidationError(errors)
-    decision = decision_in_force(case)
-    if decision is None or decision.data.get("outcome") == "transfer":
-        raise ValidationError(_("The case has no decision that could be changed."), code="none")
     return add_step(
         case,
         "decision_changed",
@@ -1744,13 +1630,6 @@ def withdraw_disclosure(
     working days, with the reason published; the engine keeps a warning with the step
     when ``reason_published`` is false. Only a decision that was published and not
     withdrawn since can be withdrawn."""
-    steps = list(case.steps.order_by("index").values_list("step", flat=True))
-    last_disclosed = max((i for i, s in enumerate(steps) if s == "disclosed"), default=-1)
-    if last_disclosed < 0 or "disclosure_withdrawn" in steps[last_disclosed + 1 :]:
-        raise ValidationError(
-            _("The decision is not published, so there is nothing to withdraw."),
-            code="not_disclosed",
-        )
     return add_step(
         case,
         "disclosure_withdrawn",

@@ -217,7 +217,7 @@ def _served_on() -> forms.DateField:
 
 # --- the declaration ------------------------------------------------------------------------
 
-#: Who may take a step (``workflow.may_take``; the summary procedure has its own rule).
+#: Who may take a step (``policy.role_may_take``; the summary procedure has its own rule).
 HEAD = frozenset({Role.ORGAN_HEAD})
 REVIEWER = frozenset({Role.LEGAL_REVIEWER})
 ACTORS = frozenset({Role.OFFICER, Role.ORGAN_HEAD})

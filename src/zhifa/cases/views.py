@@ -2,9 +2,9 @@
 one form per step, the suspension of the case clock and the organ head's approvals.
 
 The views are thin: every state change is a function of ``cases.services`` (which asks
-the rules engine), the steps offered come from ``workflow.next_steps`` and the search
-from ``filters.filter_cases``. Every case is read through the scope layer (another
-organ's case is a 404).
+the rules engine), every action is offered by ``policy`` (the same ``can_<verb>`` the
+service enforces) and the search comes from ``filters.filter_cases``. Every case is
+read through the scope layer (another organ's case is a 404).
 """
 
 from __future__ import annotations
@@ -32,12 +32,10 @@ from zhifa.core.scope import get_scoped_or_404, require_role, scoped, visible_or
 from zhifa.core.validation import parse_id
 from zhifa.records.models import Entry, Evidence
 from zhifa.records.presentation import entry_rows
-from zhifa.records.services import EVIDENCE_ROLES
 from zhifa.rules.calendar_db import database_calendar
 
-from . import queries, services, workflow
+from . import policy, queries, services
 from .casefile import ordered_steps, prefetch
-from .extensions import case_page_context
 from .filters import filter_cases
 from .forms import (
     STEP_FORMS,
@@ -58,7 +56,6 @@ from .models import (
     CaseStatus,
     Procedure,
     Transfer,
-    TransferResult,
 )
 from .steps import CATALOGUE_CIRCUMSTANCE
 
@@ -214,8 +211,19 @@ def case_context(
     calendar = database_calendar()
     audited = services.case_audit(case, today, calendar)
     steps = ordered_steps(case)
-    offered = workflow.next_steps(case, user)
-    open_suspension = next((s for s in case.suspensions.all() if s.end is None), None)
+    transfers = list(
+        case.transfers.select_related("to_organ", "result_actor").order_by("sent_on", "pk")
+    )
+    state = policy.CaseState(
+        case,
+        steps,
+        case.suspensions.all(),
+        transfers=transfers,
+        officers=case.case_officers.all(),
+        reviews=case.review_requests.order_by("submitted_on", "pk"),
+    )
+    offered = policy.offered_steps(state, user)
+    open_suspension = state.open_suspension
     evidence = (
         scoped(
             user,
@@ -224,11 +232,6 @@ def case_context(
         )
         .select_related("uploaded_by")
         .prefetch_related("collected_by")
-    )
-    can_act = user.role in ACT_ROLES and case.status not in ENDED_STATUSES
-    can_head = can_act and user.role == Role.ORGAN_HEAD
-    transfers = list(
-        case.transfers.select_related("to_organ", "result_actor").order_by("sent_on", "pk")
     )
     applied = (case.benchmark or {}).get("circumstance", "")
     return {
@@ -243,26 +246,22 @@ def case_context(
         "officers": sorted(case.case_officers.all(), key=lambda r: r.pk),
         "suspensions": sorted(case.suspensions.all(), key=lambda s: (s.start, s.pk)),
         "open_suspension": open_suspension,
-        # Only the organ head suspends and resumes (services.suspend_case: internal
-        # control); a decided case is not suspended (the decision period has ended).
-        "can_suspend": can_head
-        and open_suspension is None
-        and not any(s.step == "decision" for s in steps),
-        "can_resume": can_head and open_suspension is not None,
+        "can_suspend": policy.can_suspend(state, user) is None,
+        "can_resume": policy.can_resume(state, user) is None,
         "suspend_form": suspend_form or SuspendForm(),
-        "can_archive": user.role in ACT_ROLES
-        and case.status == CaseStatus.CLOSED
-        and case.archived_on is None,
+        "can_archive": policy.can_archive(state, user) is None,
         "archive_form": archive_form or ArchiveForm(),
         "resume_form": resume_form or ResumeForm(),
         "rows": _timeline(user, case),
         "evidence": list(evidence),
         "object_type": "cases.case",
-        "can_add_evidence": user.role in EVIDENCE_ROLES and case.archived_on is None,
+        "can_add_evidence": policy.can_add_evidence(state, user) is None,
         "transfers": transfers,
-        "can_transfer": workflow.may_transfer(case, user),
-        "can_reply": user.role in ACT_ROLES,
-        **case_page_context(user, case, steps),
+        "can_transfer": policy.can_transfer(state, user) is None,
+        # The transfers whose reply the user may record.
+        "replyable": {t.pk for t in transfers if policy.can_reply_transfer(t, user) is None},
+        "reviews": list(state.reviews),
+        "can_submit_review": policy.can_submit_review(state, user) is None,
     }
 
 
@@ -376,8 +375,9 @@ def step_form(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     form_class = STEP_FORMS.get(step)
     if form_class is None:
         raise Http404
-    if step not in workflow.next_steps(case, user):
-        if step in workflow.next_steps(case):
+    state = policy.state_of(case)
+    if step not in policy.offered_steps(state, user):
+        if step in policy.offered_steps(state):
             raise PermissionDenied  # the step is due, but not this user's to take
         raise Http404
     findings: list[dict[str, str]] = []
@@ -470,7 +470,7 @@ def case_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     case = _scoped_case(request, pk)
     require_role(user, Role.ORGAN_HEAD)
-    if not workflow.may_transfer(case, user):
+    if policy.can_transfer(policy.state_of(case), user) is not None:
         raise Http404
     if request.method == "POST":
         form = TransferForm(request.POST, case=case, user=user)
@@ -527,8 +527,10 @@ def transfer_reply(request: HttpRequest, pk: int) -> HttpResponse:
     sending organ from the reply letter, or the receiving organ of the registry itself."""
     user: Any = request.user
     transfer = _visible_transfer(user, pk)
-    require_role(user, *ACT_ROLES)
-    if transfer.result != TransferResult.PENDING:
+    refusal = policy.can_reply_transfer(transfer, user)
+    if refusal is not None:
+        if refusal.forbidden:
+            raise PermissionDenied
         raise Http404
     sender = transfer.case.organ_id == user.organ_id
     if request.method == "POST":

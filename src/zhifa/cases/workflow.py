@@ -1,25 +1,21 @@
-"""Which steps a case may take next, and who may take them.
+"""Which steps a case may take next: the order of the procedure.
 
 This is the order of the procedure as the case pages offer it (the officer sees the
-next allowed steps only). It is not the law: every step offered here is still checked
-by ``services.add_step``, which asks the rules engine and refuses a step that breaks a
-block rule. A step not offered here can still be refused or allowed there; the list
-only keeps the forms to the ones that make sense now.
+next allowed steps only); who may take them, and the case's state they are judged on,
+are ``policy``'s (``policy.can_take``, ``policy.offered_steps``). It is not the law:
+every step offered here is still checked by ``services.add_step``, which asks the rules
+engine and refuses a step that breaks a block rule. A step not offered here can still
+be refused or allowed there; the list only keeps the forms to the ones that make sense
+now.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from zhifa.accounts.models import Role
-
-from .casefile import is_prefetched, ordered_steps
-from .models import ENDED_STATUSES, Case, CaseStep, Transfer, TransferResult
+from .models import TransferResult
 from .steps import EXECUTION, HEAD, REVIEWER, SOURCE, STEPS, names
-
-if TYPE_CHECKING:
-    from zhifa.accounts.models import User
 
 #: Steps only an organ head takes (the head approves them; ``steps.HEAD`` in their
 #: declaration): the registration (立案审批 under the departmental procedure rules; APL
@@ -86,8 +82,7 @@ def procedural_next_steps(
         return []
     if transfer in ("accepted", ""):
         return ["closed"]
-    decided = "decision" in done and transfer not in ("rejected", "returned")
-    if not decided:
+    if not decided(steps, transfer):
         if procedure == "general" and "registered" not in done:
             return list(SOURCE_STEPS)
         offered = ["investigation"]
@@ -146,7 +141,8 @@ GIVEN_BACK = (TransferResult.REJECTED, TransferResult.RETURNED)
 
 
 def decided(steps: Sequence[str], transfer: str | None) -> bool:
-    """Whether a decision is in force (a transfer given back leaves the case undecided)."""
+    """Whether a decision is in force (a transfer given back leaves the case undecided):
+    the one meaning of "decided" (``policy.CaseState.decided`` reads it)."""
     return "decision" in steps and transfer not in GIVEN_BACK
 
 
@@ -196,85 +192,3 @@ def required_before(procedure: str, steps: Sequence[str], step: str) -> str:
         return "registered"
     wanted = REQUIRES.get(step, "")
     return wanted if wanted and wanted not in steps else ""
-
-
-def may_take(user: User, step: str) -> bool:
-    """Whether ``user``'s role may take ``step`` at all (the service checks the rest)."""
-    if step in HEAD_STEPS:
-        return user.role == Role.ORGAN_HEAD
-    if step in REVIEWER_STEPS:
-        return user.role == Role.LEGAL_REVIEWER
-    return user.role in (Role.OFFICER, Role.ORGAN_HEAD)
-
-
-def next_steps(case: Case, user: User | None = None) -> list[str]:
-    """The steps ``case`` may take next; with ``user``, only those the user may take. In
-    the summary procedure the deciding officer decides on the spot (APL 51–52)."""
-    if is_prefetched(case, "steps") and is_prefetched(case, "suspensions"):
-        pairs = [(s.step, s.data) for s in ordered_steps(case)]
-        suspended = any(s.end is None for s in case.suspensions.all())
-    else:
-        pairs = list(case.steps.order_by("index").values_list("step", "data"))
-        suspended = case.suspensions.filter(end__isnull=True).exists()
-    steps = [name for name, _data in pairs]
-    if case.status in ENDED_STATUSES:
-        return []
-    offered = procedural_next_steps(
-        case.procedure, steps, suspended, transfer_state(case, steps), decision_state(pairs)
-    )
-    if user is None:
-        return offered
-    if case.procedure == "summary":
-        return [
-            s
-            for s in offered
-            if user.role in (Role.OFFICER, Role.ORGAN_HEAD)
-            and (s != "decision_changed" or user.role == Role.ORGAN_HEAD)
-        ]
-    return [s for s in offered if may_take(user, s)]
-
-
-def transfer_state(case: Case, steps: list[str]) -> str | None:
-    """The result of the transfer the case's last decision made, ``""`` when that
-    decision is a transfer with no transfer row, ``None`` when it is no transfer.
-    ``steps`` are the case's step names (no query unless the case has a decision)."""
-    if "decision" not in steps:
-        return None
-    return _transfer_result(_last_decision(case))
-
-
-def decision_in_force(case: Case) -> CaseStep | None:
-    """The case's last decision step, unless it is a transfer the receiver rejected or
-    returned (the case is then undecided again and the organ continues it)."""
-    last = _last_decision(case)
-    if last is not None and _transfer_result(last) in GIVEN_BACK:
-        return None
-    return last
-
-
-def _last_decision(case: Case) -> CaseStep | None:
-    if is_prefetched(case, "steps"):
-        return next((s for s in reversed(ordered_steps(case)) if s.step == "decision"), None)
-    return case.steps.filter(step="decision").order_by("-index").first()
-
-
-def _transfer_result(decision: CaseStep | None) -> str | None:
-    if decision is None or decision.data.get("outcome") != "transfer":
-        return None
-    transfer = Transfer.objects.filter(step=decision).first()
-    return "" if transfer is None else transfer.result
-
-
-def may_transfer(case: Case, user: User) -> bool:
-    """Whether ``user`` may be offered the transfer of ``case`` (``services.transfer_case``
-    checks the rest): an organ head of the case's organ, a general-procedure case that is
-    open, not suspended and has no decision in force."""
-    if user.role != Role.ORGAN_HEAD or user.organ_id != case.organ_id:
-        return False
-    if case.procedure != "general" or case.status in ENDED_STATUSES:
-        return False
-    if not case.steps.filter(step="registered").exists():
-        return False
-    if case.suspensions.filter(end__isnull=True).exists():
-        return False
-    return decision_in_force(case) is None

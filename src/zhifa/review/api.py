@@ -8,9 +8,11 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from zhifa.cases.models import Case
+from zhifa.cases.services import CaseConflict
 from zhifa.core.paging import BoundedLimitOffset, Paged
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
 from zhifa.core.validation import DB_MAX_ID
@@ -86,6 +88,11 @@ class CompleteIn(Schema):
     opinion: str
     result: str
     on: date | None = None
+    expected_steps: int = Field(
+        ge=0,
+        le=100000,
+        description="The number of the case's steps you saw; 409 when the case changed meanwhile.",
+    )
 
 
 def _out(r: ReviewRequest) -> dict[str, Any]:
@@ -159,12 +166,16 @@ def submit(request: HttpRequest, payload: SubmitIn) -> Status[dict[str, Any]]:
 )
 def complete(request: HttpRequest, request_id: Id, payload: CompleteIn) -> dict[str, Any]:
     review = get_scoped_or_404(request.user, _requests(request), ORGAN, pk=request_id)
-    done = services.complete_review(
-        review,
-        actor=request.user,  # type: ignore[arg-type]
-        on=payload.on or timezone.localdate(),
-        checklist=payload.checklist.model_dump(exclude_none=True),
-        opinion=payload.opinion,
-        result=payload.result,
-    )
+    try:
+        done = services.complete_review(
+            review,
+            actor=request.user,  # type: ignore[arg-type]
+            on=payload.on or timezone.localdate(),
+            checklist=payload.checklist.model_dump(exclude_none=True),
+            opinion=payload.opinion,
+            result=payload.result,
+            expected_steps=payload.expected_steps,
+        )
+    except CaseConflict as exc:
+        raise HttpError(409, exc.messages[0]) from exc
     return _out(done)

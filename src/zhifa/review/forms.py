@@ -46,6 +46,9 @@ class ReviewForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
+    #: The number of the case's steps the reviewer saw (the optimistic-concurrency
+    #: check of ``services.complete_review``).
+    expected_steps = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

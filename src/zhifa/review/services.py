@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from zhifa.accounts.models import Role
 from zhifa.cases import services as case_services
-from zhifa.cases.models import Case, CaseStatus, Procedure
+from zhifa.cases.models import Case, CaseStatus
+from zhifa.cases.policy import can_complete_review, can_submit_review, enforce, load_state
 from zhifa.records.services import append_entry
 from zhifa.registry.models import Officer
 
@@ -36,7 +37,8 @@ if TYPE_CHECKING:
 SUBMIT_ROLES = frozenset({Role.OFFICER, Role.ORGAN_HEAD})
 #: The results a review may have (the format's legal_review ``result``).
 RESULTS = (ReviewStatus.PASSED, ReviewStatus.FAILED, ReviewStatus.RETURNED)
-#: Case states after which a review makes no sense (the decision is made).
+#: Case states after which a review makes no sense (the decision is made; the demo's
+#: candidates; ``cases.policy.can_submit_review`` decides for a case).
 DECIDED_STATES = frozenset({CaseStatus.DECIDED, CaseStatus.EXECUTION, CaseStatus.CLOSED})
 #: Words one of which an opinion on a suspected crime contains (APL 27: transfer to the
 #: judicial organs, 移送司法机关).
@@ -55,24 +57,16 @@ def _future_error(on: dt.date) -> dict[str, list[str]]:
     return {}
 
 
-def _organ_user(actor: User, case: Case, roles: frozenset[str], message: str) -> None:
-    if actor.role not in roles or actor.organ_id != case.organ_id:
-        raise PermissionDenied(message)
-
-
 @transaction.atomic
 def submit_for_review(case: Case, *, actor: User, on: dt.date, note: str) -> ReviewRequest:
     """Submit ``case`` for legal review (提请法制审核) with the matters to review and the
     proposed handling (``note``). Only an officer (or head) of the case's organ submits;
-    a case with a pending request, a decided or closed case, or a summary-procedure case
-    (decided on the spot, APL 51–52) is refused."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    _organ_user(
-        actor,
-        locked,
-        SUBMIT_ROLES,
-        _("Only officers of the case's organ submit a case for legal review."),
-    )
+    a case with a pending request, a decided or closed case, a case without its prior
+    notice, or a summary-procedure case (decided on the spot, APL 51–52) is refused
+    (``cases.policy.can_submit_review``, which the case page offers it by)."""
+    state = load_state(case, lock=True)
+    locked = state.case
+    enforce(can_submit_review(state, actor))
     errors = _future_error(on)
     text = (note or "").strip()
     if not text:
@@ -81,18 +75,6 @@ def submit_for_review(case: Case, *, actor: User, on: dt.date, note: str) -> Rev
         errors["note"] = [_("At most %(n)s characters.") % {"n": MAX_TEXT}]
     if errors:
         raise ValidationError(errors)
-    if locked.procedure != Procedure.GENERAL:
-        raise ValidationError(
-            _("Only general-procedure cases are reviewed; a summary case is decided on the spot."),
-            code="procedure",
-        )
-    if locked.status in DECIDED_STATES or locked.steps.filter(step="decision").exists():
-        raise ValidationError(
-            _("The case is decided or closed; it can no longer be submitted for review."),
-            code="decided",
-        )
-    if locked.review_requests.filter(status=ReviewStatus.PENDING).exists():
-        raise ValidationError(_("The case is already waiting for legal review."), code="pending")
     request = ReviewRequest.objects.create(
         case=locked, submitted_by=actor, submitted_on=on, note=text
     )
@@ -163,13 +145,8 @@ def review_warnings(request: ReviewRequest) -> list[dict[str, str]]:
     return [crime_warning()] if request.crime_suspected else []
 
 
-def _reviewer(actor: User, request: ReviewRequest) -> Officer:
-    _organ_user(
-        actor,
-        request.case,
-        frozenset({Role.LEGAL_REVIEWER}),
-        _("Only a legal reviewer of the case's organ completes a legal review."),
-    )
+def _reviewer(actor: User) -> Officer:
+    """The reviewer's own registry officer (the step names it)."""
     officer = Officer.objects.filter(user=actor).first()
     if officer is None:
         raise PermissionDenied(
@@ -186,22 +163,24 @@ def complete_review(
     checklist: Mapping[str, Any],
     opinion: str,
     result: str,
+    expected_steps: int,
 ) -> ReviewRequest:
     """Record the review of a pending request: checklist, written opinion (审核意见) and
     result — passed, failed, or returned for further investigation (退回补充调查). In
     one transaction the case gets its ``legal_review`` step
     (``cases.services.record_legal_review``, which checks the reviewer) and the record
     gets ``review.complete``; any refusal writes nothing. A failed or returned request
-    goes back to the officers, who may submit the case again."""
+    goes back to the officers, who may submit the case again. ``expected_steps`` is the
+    number of the case's steps the reviewer saw (``cases.services.CaseConflict`` when
+    the case changed meanwhile: the review was written against another case file)."""
     with transaction.atomic():
         locked = (
             ReviewRequest.objects.select_for_update()
             .select_related("case__organ")
             .get(pk=request.pk)
         )
-        reviewer = _reviewer(actor, locked)
-        if locked.status != ReviewStatus.PENDING:
-            raise ValidationError(_("This request has already been reviewed."), code="not_pending")
+        enforce(can_complete_review(load_state(locked.case_id), actor, locked))
+        reviewer = _reviewer(actor)
         errors = _future_error(on)
         if result not in RESULTS:
             errors["result"] = [_("Choose passed, failed or returned.")]
@@ -246,7 +225,7 @@ def complete_review(
             on=on,
             reviewer=reviewer,
             result=result,
-            expected_steps=case.steps.count(),
+            expected_steps=expected_steps,
             checklist={c: "ok" if i["ok"] else "problem" for c, i in items.items()},
             opinion=text,
         )

@@ -18,6 +18,7 @@ from zhifa.accounts.models import Role
 from zhifa.cases.casefile import prefetch
 from zhifa.cases.labels import step_label
 from zhifa.cases.models import Case
+from zhifa.cases.policy import can_complete_review, state_of
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
 from zhifa.rules.calendar_db import database_calendar
 
@@ -74,10 +75,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _can_review(user: object, review: ReviewRequest) -> bool:
-    return bool(review.is_pending and getattr(user, "role", None) == Role.LEGAL_REVIEWER)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, request_id: int) -> HttpResponse:
@@ -108,6 +105,7 @@ def detail(request: HttpRequest, request_id: int) -> HttpResponse:
                     checklist=data["checklist"],
                     opinion=data["opinion"],
                     result=data["result"],
+                    expected_steps=data["expected_steps"],
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -116,9 +114,10 @@ def detail(request: HttpRequest, request_id: int) -> HttpResponse:
                 for warning in services.review_warnings(review):
                     messages.warning(request, f"{warning['rule']}: {warning['message']}")
                 return redirect("review:detail", request_id=review.pk)
-    elif _can_review(request.user, review):
-        form = ReviewForm()
     case = review.case
+    state = state_of(case)
+    if form is None and can_complete_review(state, request.user, review) is None:  # type: ignore[arg-type]
+        form = ReviewForm(initial={"expected_steps": len(state.steps)})
     today = timezone.localdate()
     results = dict(ReviewStatus.choices)
     steps = [
@@ -128,7 +127,7 @@ def detail(request: HttpRequest, request_id: int) -> HttpResponse:
             # A legal review's result in words (审核通过), not its code.
             "result": results.get(s.data.get("result", "")) if s.step == "legal_review" else None,
         }
-        for s in case.steps.order_by("index")
+        for s in state.steps
     ]
     history = (
         case.review_requests.exclude(pk=review.pk)

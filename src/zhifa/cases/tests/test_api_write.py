@@ -156,6 +156,7 @@ def test_a_general_case_from_opening_to_closure(
             "opinion": "事实清楚，证据确凿。",
             "result": "passed",
             "on": "2026-03-25",
+            "expected_steps": api.n,
         },
         content_type="application/json",
     )

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from zhifa.accounts.models import Role
 from zhifa.cases import services
-from zhifa.cases.workflow import next_steps
+from zhifa.cases.policy import next_steps
 from zhifa.core.testing import make_user
 from zhifa.records.models import Entry
 from zhifa.registry.models import EnforcementSubject

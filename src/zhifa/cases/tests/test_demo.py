@@ -170,7 +170,7 @@ def test_the_county_organ_has_a_head_who_can_register_its_case(frozen_clock):
 
     from zhifa.accounts.demo import DEMO_PASSWORD
     from zhifa.accounts.models import User
-    from zhifa.cases import workflow
+    from zhifa.cases import policy
     from zhifa.registry.models import Officer
 
     out = io.StringIO()
@@ -183,7 +183,7 @@ def test_the_county_organ_has_a_head_who_can_register_its_case(frozen_clock):
     assert "head.county" in out.getvalue().split("Demo logins", 1)[1]
 
     waiting = Case.objects.get(organ=county, steps__isnull=True)
-    assert "registered" in workflow.next_steps(waiting, head)
+    assert "registered" in policy.next_steps(waiting, head)
     client = Client()
     client.post("/accounts/login/", {"username": "head.county", "password": DEMO_PASSWORD})
     approvals = client.get("/cases/approvals/").content.decode()

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from zhifa.cases import services
 from zhifa.cases.forms import PreservationForm
 from zhifa.cases.models import CaseStep, Suspension
-from zhifa.cases.workflow import next_steps
+from zhifa.cases.policy import next_steps
 from zhifa.core.testing import client_for
 
 from .conftest import BASIS, FINE, PARTY, VIOLATION, D, People, Walker, counts

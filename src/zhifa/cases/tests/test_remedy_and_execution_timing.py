@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from zhifa.cases import services
 from zhifa.cases.models import CaseStep
-from zhifa.cases.workflow import next_steps
+from zhifa.cases.policy import next_steps
 from zhifa.core.testing import client_for
 
 from .conftest import D, Walker, counts, refused_rule

@@ -110,10 +110,12 @@ def test_only_the_organ_head_suspends_and_resumes(walk: Walker) -> None:
 def test_a_suspension_starts_within_the_decision_period(walk: Walker, today: dt.date) -> None:
     head = walk.p.head_user
     case = walk.case
-    # Not registered: the decision period has not started.
-    _refused_at(
-        "on", lambda: services.suspend_case(case, actor=head, on=D("2026-03-10"), reason="x")
-    )
+    # Not registered: the decision period has not started, so the case is not suspended
+    # at all (cases.policy.can_suspend: the case page does not offer it either).
+    with pytest.raises(ValidationError) as refused:
+        services.suspend_case(case, actor=head, on=D("2026-03-10"), reason="x")
+    assert refused.value.code == "not_registered"
+    assert not Suspension.objects.exists()
     _register(walk)
     walk.investigate()  # 2026-03-04
     _refused_at(  # before the registration (M2: a suspension from 1900 moved APL 60 to 2152)

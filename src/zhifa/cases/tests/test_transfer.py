@@ -14,7 +14,7 @@ from django.http import Http404
 from zhifa.accounts.models import Role
 from zhifa.cases import services
 from zhifa.cases.models import Case, CaseStatus, Transfer
-from zhifa.cases.workflow import may_transfer, next_steps
+from zhifa.cases.policy import can_transfer, load_state, next_steps
 from zhifa.catalogue.models import PowerItem
 from zhifa.core.scope import get_scoped_or_404, scoped
 from zhifa.core.testing import make_organ, make_user
@@ -78,7 +78,10 @@ def test_a_suspected_crime_transferred_to_the_judicial_organs(criminal_walk: Wal
     case = walk.case
     _registered(walk)
     assert "APL-27-transfer" in _rule_ids(case, "2026-03-05")
-    assert may_transfer(case, walk.p.head_user) and not may_transfer(case, walk.p.officer_user)
+    assert (
+        can_transfer(load_state(case), walk.p.head_user) is None
+        and can_transfer(load_state(case), walk.p.officer_user) is not None
+    )
 
     transfer = _transfer(walk)
 
@@ -101,7 +104,7 @@ def test_a_suspected_crime_transferred_to_the_judicial_organs(criminal_walk: Wal
     assert Entry.objects.filter(action="case.decision").count() == 1
     # Waiting for the written reply: nothing offered, no second transfer.
     assert next_steps(case, walk.p.head_user) == []
-    assert not may_transfer(case, walk.p.head_user)
+    assert can_transfer(load_state(case), walk.p.head_user) is not None
 
     # The public security organ is not in the registry: the officer records its reply.
     services.record_transfer_result(
@@ -189,10 +192,10 @@ def test_a_rejected_transfer_gives_the_case_back(walk: Walker) -> None:
     )
     case.refresh_from_db()
     assert case.status == CaseStatus.INVESTIGATING
-    assert services.decision_in_force(case) is None
+    assert load_state(case).decision is None
     offered = next_steps(case, walk.p.officer_user)
     assert "prior_notice" in offered and "closed" not in offered
-    assert may_transfer(case, walk.p.head_user)
+    assert can_transfer(load_state(case), walk.p.head_user) is None
 
     # A second reply is refused.
     with pytest.raises(ValidationError) as again:
@@ -210,7 +213,7 @@ def test_a_rejected_transfer_gives_the_case_back(walk: Walker) -> None:
     assert decision.document_number == "嘉市监罚〔2026〕1号"
     case.refresh_from_db()
     assert case.status == CaseStatus.DECIDED
-    assert services.decision_in_force(case) == decision
+    assert load_state(case).decision == decision
     call_command("records", "verify")
 
 
@@ -254,7 +257,7 @@ def test_a_decided_case_is_not_transferred(walk: Walker) -> None:
         _transfer(walk, on=D("2026-03-28"))
     assert refused.value.code == "decided"
     assert _written() == before
-    assert not may_transfer(walk.case, walk.p.head_user)
+    assert can_transfer(load_state(walk.case), walk.p.head_user) is not None
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,8 @@ import pytest
 from zhifa.cases import services
 from zhifa.cases.filters import filter_cases
 from zhifa.cases.models import Case
-from zhifa.cases.workflow import next_steps, procedural_next_steps
+from zhifa.cases.policy import next_steps
+from zhifa.cases.workflow import procedural_next_steps
 
 from .conftest import D, People, Walker
 

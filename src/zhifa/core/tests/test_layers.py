@@ -223,7 +223,7 @@ def test_the_scan_covers_the_apps_and_their_function_level_imports():
     assert "core" in graph["records"]
     assert "cases" in graph["review"]
     # A function-level import (``ReviewConfig.ready``) is seen.
-    assert any("apps.py" in imp.where for imp in graph["review"]["cases"])
+    assert any("apps.py" in imp.where for imp in graph["review"]["records"])
 
 
 # --- the rules -------------------------------------------------------------------------

@@ -16,7 +16,16 @@ def post(client: Any, url: str, body: dict[str, Any]) -> Any:
 
 
 def body(**kw: Any) -> dict[str, Any]:
-    return {"on": "2026-03-25", "checklist": all_ok(), "opinion": OPINION, "result": "passed", **kw}
+    """A review as the page shows it now: ``expected_steps`` is the steps of the tests'
+    one case."""
+    return {
+        "on": "2026-03-25",
+        "checklist": all_ok(),
+        "opinion": OPINION,
+        "result": "passed",
+        "expected_steps": CaseStep.objects.count(),
+        **kw,
+    }
 
 
 def test_submit_list_and_complete(ready) -> None:

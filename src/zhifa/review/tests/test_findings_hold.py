@@ -26,6 +26,7 @@ def test_a_passed_review_with_a_problem_is_refused_by_the_api(submitted, ready) 
             "checklist": all_ok(**{PROBLEM: "询问笔录未经当事人签字。"}),
             "opinion": OPINION,
             "result": "passed",
+            "expected_steps": submitted.case.steps.count(),
         },
         content_type="application/json",
     )
@@ -36,7 +37,12 @@ def test_a_passed_review_with_a_problem_is_refused_by_the_api(submitted, ready) 
 
 def test_a_passed_review_with_a_problem_is_refused_on_the_page(submitted, ready) -> None:
     before = state(submitted)
-    data: dict[str, Any] = {"on": "2026-03-25", "opinion": OPINION, "result": "passed"}
+    data: dict[str, Any] = {
+        "on": "2026-03-25",
+        "opinion": OPINION,
+        "result": "passed",
+        "expected_steps": submitted.case.steps.count(),
+    }
     for code in CHECKLIST_CODES:
         data[f"{code}_ok"] = "problem" if code == PROBLEM else "ok"
         data[f"{code}_comment"] = "询问笔录未经当事人签字。" if code == PROBLEM else ""

@@ -16,7 +16,12 @@ from .conftest import OPINION, complete, state
 
 
 def form_data(**problems: str) -> dict[str, Any]:
-    data: dict[str, Any] = {"opinion": OPINION, "result": "passed"}
+    # The steps the page showed (the tests' one case).
+    data: dict[str, Any] = {
+        "opinion": OPINION,
+        "result": "passed",
+        "expected_steps": CaseStep.objects.count(),
+    }
     for code in CHECKLIST_CODES:
         data[f"{code}_ok"] = "problem" if code in problems else "ok"
         data[f"{code}_comment"] = problems.get(code, "")

@@ -63,6 +63,7 @@ def test_a_suspected_crime_cannot_pass_through_the_api(submitted, ready) -> None
             "checklist": all_ok(crime=CRIME),
             "opinion": CRIME_OPINION,
             "result": "passed",
+            "expected_steps": submitted.case.steps.count(),
         },
         content_type="application/json",
     )
@@ -127,7 +128,8 @@ def test_ids_and_offsets_beyond_the_database_are_400(submitted, ready) -> None:
 
 
 def _submit_cases(n: int, organ, power_item, p) -> None:
-    """``n`` registered general cases of organ A, each waiting for legal review."""
+    """``n`` registered and notified general cases of organ A, each waiting for legal
+    review."""
     for _ in range(n):
         case = case_services.open_case(
             organ,
@@ -145,6 +147,13 @@ def _submit_cases(n: int, organ, power_item, p) -> None:
             actor=p.head_user,
             on=D("2026-03-03"),
             by=[p.o1, p.o2],
+            expected_steps=case.steps.count(),
+        )
+        case_services.serve_prior_notice(
+            case,
+            actor=p.officer_user,
+            on=D("2026-03-16"),
+            intended=cases_conftest.FINE,
             expected_steps=case.steps.count(),
         )
         services.submit_for_review(case, actor=p.officer_user, on=D("2026-03-20"), note="x")
