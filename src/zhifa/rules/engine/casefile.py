@@ -428,9 +428,7 @@ def _given(obj: Any, member: str, default: Any = None) -> Any:
 
 
 def _typed_penalties(items: Any) -> tuple[Penalty, ...]:
-    return tuple(
-        _make(Penalty, type=p.type, amount=None if p.amount is _UNSET else p.amount) for p in items
-    )
+    return tuple(_section(Penalty, p) for p in items)
 
 
 #: How a typed step member becomes a Step field (None: as it is).
@@ -494,119 +492,71 @@ def _typed_settings(settings: Any) -> dict[str, Any]:
     return out
 
 
-def _make(cls: type[_T], **fields: Any) -> _T:
-    """A frozen dataclass instance with every field given, without the per-field
-    ``object.__setattr__`` of a frozen ``__init__`` (what ``__init__`` would set)."""
+_SECTION_PLANS: dict[tuple[type, type], tuple[tuple[int, str, Any], ...]] = {}
+
+
+def _section(cls: type[_T], typed: Any, convert: Mapping[str, Any] | None = None) -> _T:
+    """The engine dataclass ``cls`` of a typed section: each field the section gives
+    (not absent, not null) set in the instance, through ``convert[field]`` when there is
+    one; the others read the class's defaults (a dataclass keeps a field's default as a
+    class attribute), which is what ``from_dict``'s defaults are."""
+    key = (cls, type(typed))
+    plan = _SECTION_PLANS.get(key)
+    if plan is None:
+        names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        plan = _SECTION_PLANS[key] = tuple(
+            (position, name, (convert or {}).get(name))
+            for position, name in enumerate(type(typed).__struct_fields__)
+            if name in names
+        )
     obj = object.__new__(cls)
-    obj.__dict__.update(fields)
+    given = obj.__dict__
+    values = _astuple(typed)
+    for position, name, conv in plan:
+        value = values[position]
+        if value is None or value is _UNSET:
+            continue
+        given[name] = value if conv is None else conv(value)
     return obj
+
+
+def _certificate_of(typed: Any) -> "Certificate":
+    return _section(Certificate, typed)
+
+
+def _entrustment_of(typed: Any) -> "Entrustment":
+    return _section(Entrustment, typed)
+
+
+_OFFICER = {"certificate": _certificate_of}
+_AGENCY = {"entrustment": _entrustment_of}
 
 
 def typed_case_file(doc: Any) -> "CaseFile":
     """The CaseFile of a typed document (see above)."""
-    ag = doc.agency
-    ent = _given(ag, "entrustment")
-    party = doc.party
+    settings = _typed_settings(doc.settings) if _given(doc, "settings") is not None else {}
     vio = _given(doc, "violation")
     basis = _given(doc, "basis")
     bench = _given(doc, "benchmark")
-    settings = _typed_settings(doc.settings) if _given(doc, "settings") is not None else {}
-    return _make(
-        CaseFile,
+    case = object.__new__(CaseFile)
+    case.__dict__.update(
         case_id=doc.case_id,
         kind=doc.kind,
         procedure=_given(doc, "procedure"),
         as_of=_given(doc, "as_of"),
         settings=flatten_settings(settings),
         local_policies=tuple(sorted(set(_opt(settings, "local_policies", ())))),
-        agency=_make(
-            Agency,
-            name=ag.name,
-            subject_type=ag.subject_type,
-            powers=ag.powers,
-            region_code=_given(ag, "region_code", ""),
-            entrustment=None
-            if ent is None
-            else _make(
-                Entrustment,
-                written=ent.written,
-                published=ent.published,
-                valid_from=ent.valid_from,
-                valid_to=ent.valid_to,
-                powers=ent.powers,
-            ),
-        ),
+        agency=_section(Agency, doc.agency, _AGENCY),
         power=_given(doc, "power"),
         power_kind=_given(doc, "power_kind"),
-        party=_make(
-            Party,
-            type=party.type,
-            name=party.name,
-            birth_date=_given(party, "birth_date"),
-            id_number=_given(party, "id_number"),
-            uscc=_given(party, "uscc"),
-            vulnerable=_given(party, "vulnerable", False),
-        ),
-        violation=None
-        if vio is None
-        else _make(
-            Violation,
-            occurred_on=vio.occurred_on,
-            discovered_on=vio.discovered_on,
-            ended_on=_given(vio, "ended_on"),
-            life_health_or_finance_with_harm=_given(vio, "life_health_or_finance_with_harm", False),
-            harm=_given(vio, "harm"),
-            first_offence=_given(vio, "first_offence", False),
-            corrected_promptly=_given(vio, "corrected_promptly", False),
-            no_fault_proven=_given(vio, "no_fault_proven", False),
-            mitigating=_given(vio, "mitigating", ()),
-            major_public_interest=_given(vio, "major_public_interest", False),
-            complex=_given(vio, "complex", False),
-            in_review_catalogue=_given(vio, "in_review_catalogue", False),
-            criminal_suspected=_given(vio, "criminal_suspected", False),
-        ),
-        basis=None
-        if basis is None
-        else _make(
-            Basis,
-            law=basis.law,
-            article=basis.article,
-            penalty_types=basis.penalty_types,
-            fine_min=_given(basis, "fine_min"),
-            fine_max=_given(basis, "fine_max"),
-        ),
-        benchmark=None
-        if bench is None
-        else _make(
-            Benchmark,
-            circumstance=bench.circumstance,
-            fine_min=_given(bench, "fine_min"),
-            fine_max=_given(bench, "fine_max"),
-            reason_outside_band=_given(bench, "reason_outside_band"),
-        ),
-        officers=tuple(
-            _make(
-                Officer,
-                id=o.id,
-                name=o.name,
-                certificate=None
-                if (cert := _given(o, "certificate")) is None
-                else _make(
-                    Certificate,
-                    number=cert.number,
-                    valid_from=cert.valid_from,
-                    valid_to=cert.valid_to,
-                    status=cert.status,
-                ),
-                auxiliary=_given(o, "auxiliary", False),
-                legal_qualification=_given(o, "legal_qualification", False),
-                first_time_reviewer=_given(o, "first_time_reviewer", False),
-                conflict_of_interest=_given(o, "conflict_of_interest", False),
-            )
-            for o in _given(doc, "officers", ())
-        ),
+        party=_section(Party, doc.party),
+        violation=None if vio is None else _section(Violation, vio),
+        basis=None if basis is None else _section(Basis, basis),
+        benchmark=None if bench is None else _section(Benchmark, bench),
+        officers=tuple(_section(Officer, o, _OFFICER) for o in _given(doc, "officers", ())),
         steps=tuple(map(_typed_step, doc.steps)),
     )
+    return case
 
 
 def flatten_settings(settings: Mapping[str, Any]) -> dict[str, int | float | bool]:
