@@ -22,8 +22,7 @@ from zhifa.core.forms import DateInput
 
 from .calendar_db import database_calendar
 from .engine import InvalidCaseFile, audit, render
-from .engine.casefile import CaseFile
-from .engine.validation import load_document
+from .engine.validation import load_case_file
 from .labels import deadline_label
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -69,12 +68,11 @@ def audit_page(request: HttpRequest) -> HttpResponse:
     file_errors: list[Any] = []
     if form.is_bound and form.is_valid():
         try:
-            document = load_document(form.content())
+            case = load_case_file(form.content())
         except InvalidCaseFile as exc:
             language = get_language() or ""
             file_errors = [{"path": e.path, "text": e.text(language)} for e in exc.errors]
         else:
-            case = CaseFile.from_dict(document)
             day: dt.date = form.cleaned_data.get("as_of") or case.as_of or timezone.localdate()
             lang = "en" if (get_language() or "").startswith("en") else "zh"
             result = json.loads(render(audit(case, day, database_calendar()), lang))
