@@ -65,6 +65,9 @@ class Officer:
     legal_qualification: bool = False
     first_time_reviewer: bool = False
     conflict_of_interest: bool = False
+    #: ``organ_head`` (additive): the officer is a head of the organ (行政机关负责人), who
+    #: approves coercive measures (ACL-18-approval); None when the file does not say
+    organ_head: bool | None = None
 
     def qualified_on(self, day: dt.date) -> bool:
         """APL 42: a (non-auxiliary) officer with a certificate valid on ``day``."""
@@ -293,6 +296,9 @@ class CaseFile:
     #: ``settings.local_policies``: local sources (codes of data/local_sources.toml) the
     #: agency's region adopted, beyond those whose area it lies in.
     local_policies: tuple[str, ...] = ()
+    #: ``benchmark_published`` (additive): the case's power item has a published
+    #: discretion benchmark in force (DISC-benchmark); None when the file does not say
+    benchmark_published: bool | None = None
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "CaseFile":
@@ -328,6 +334,7 @@ class CaseFile:
             ),
             power=d.get("power"),
             power_kind=d.get("power_kind"),
+            benchmark_published=d.get("benchmark_published"),
             party=Party(
                 type=party["type"],
                 name=party["name"],
@@ -388,6 +395,7 @@ class CaseFile:
                     legal_qualification=_opt(o, "legal_qualification", False),
                     first_time_reviewer=_opt(o, "first_time_reviewer", False),
                     conflict_of_interest=_opt(o, "conflict_of_interest", False),
+                    organ_head=o.get("organ_head"),
                 )
                 for o in _opt(d, "officers", ())
             ),
