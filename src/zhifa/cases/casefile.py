@@ -417,6 +417,9 @@ def build_document(
     excluded = suspended_days(suspensions, day, clock_window(case, dated))
     if excluded:
         settings["decision_excluded_days"] = settings.get("decision_excluded_days", 0) + excluded
+    published = _benchmark_published(case, dated)
+    if published is not None:
+        settings["benchmark_published"] = published
     document: dict[str, Any] = {
         "format": FORMAT,
         "case_id": case.case_id,
@@ -444,9 +447,6 @@ def build_document(
     ]
     if proposed is not None:
         documents.append(proposed)
-    published = _benchmark_published(case, documents)
-    if published is not None:
-        document["benchmark_published"] = published
     document["officers"] = _officers(
         rows, day, documents, certificates, first_time_reviewers(case, rows, documents)
     )
@@ -454,20 +454,18 @@ def build_document(
     return document
 
 
-def _benchmark_published(case: Case, steps: Sequence[Mapping[str, Any]]) -> bool | None:
-    """Whether the case's power item has a published discretion benchmark band in force
-    on the day of the case's first penalty decision (DISC-benchmark): said only for a
-    case with such a decision and no ``benchmark`` (the rule needs it then), so that other
-    cases cost no query."""
-    if case.benchmark is not None or case.power_item is None:
+def _benchmark_published(case: Case, steps: Sequence[tuple[str, dt.date]]) -> bool | None:
+    """``settings.benchmark_published``: whether the case's power item has a published
+    discretion benchmark band in force on the day of the case's first decision
+    (DISC-benchmark). Said only for a case with a decision and no ``benchmark`` (the
+    rule needs it then), so that other cases cost no query; an imported case keeps the
+    settings it was imported with."""
+    if case.benchmark is not None or case.power_item is None or case.imported:
         return None
-    decided = next(
-        (s["on"] for s in steps if s.get("step") == "decision" and s.get("outcome") == "penalty"),
-        None,
-    )
+    decided = next((on for name, on in steps if name == "decision"), None)
     if decided is None:
         return None
-    return bool(bands_in_force(case.power_item, dt.date.fromisoformat(decided)))
+    return bool(bands_in_force(case.power_item, decided))
 
 
 def case_file(case: Case, as_of: dt.date | None = None) -> CaseFile:

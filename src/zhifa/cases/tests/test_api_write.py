@@ -479,19 +479,9 @@ def test_the_decision_applies_the_band_of_the_circumstance(
     walk: Walker, api: Api, bands: None
 ) -> None:
     walk.until_review()
-    before = counts()
     outside = [{"type": "fine", "amount": 80000}]  # below the band, not above the notice
-    response = api.step(
-        api.head,
-        "decision",
-        "2026-03-27",
-        approved_by=walk.p.head.pk,
-        penalties=outside,
-        circumstance="ordinary",
-    )
-    assert response.status_code == 400
-    assert [e["path"] for e in response.json()["errors"]] == ["body.reason_outside_band"]
-    assert counts() == before
+    # Without a reason the fine outside the band is DISC-benchmark: a warning (issue #12,
+    # the catalogue's severity), shown in test_discretion; here with the reason.
     api.ok(
         api.head,
         "decision",

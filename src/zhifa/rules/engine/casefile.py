@@ -296,9 +296,6 @@ class CaseFile:
     #: ``settings.local_policies``: local sources (codes of data/local_sources.toml) the
     #: agency's region adopted, beyond those whose area it lies in.
     local_policies: tuple[str, ...] = ()
-    #: ``benchmark_published`` (additive): the case's power item has a published
-    #: discretion benchmark in force (DISC-benchmark); None when the file does not say
-    benchmark_published: bool | None = None
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "CaseFile":
@@ -334,7 +331,6 @@ class CaseFile:
             ),
             power=d.get("power"),
             power_kind=d.get("power_kind"),
-            benchmark_published=d.get("benchmark_published"),
             party=Party(
                 type=party["type"],
                 name=party["name"],

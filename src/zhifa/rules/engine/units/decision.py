@@ -385,8 +385,9 @@ def review_findings_hold(ctx: Context) -> Iterator[Item]:
 )
 def benchmark(ctx: Context) -> Iterator[Item]:
     band = ctx.case.benchmark
-    if band is None and ctx.case.benchmark_published:
-        # The power item has a published benchmark (APL 34: published; JX 四（二）, NA 7,
+    if band is None and ctx.case.settings.get("benchmark_published") is True:
+        # settings.benchmark_published: the power item has a published benchmark (APL 34:
+        # published; JX 四（二）, NA 7,
         # CQ 三（六）: applied): a penalty decision states the circumstance found, so that
         # its band is applied and checked.
         for i, _step in ctx.penalty_decisions:
