@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 
 from zhifa.cases import services
 from zhifa.cases.models import Case
-from zhifa.documents.models import IssuedNumber
 
 from .conftest import D, People, Walker, refused_rule
 

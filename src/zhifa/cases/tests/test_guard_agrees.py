@@ -48,9 +48,8 @@ BASIS = {
     "fine_max": 500000,
 }
 PARTY = {"type": "organisation", "name": "某某食品有限公司"}
-CHECKLIST_OK = {
-    c: "ok"
-    for c in (
+CHECKLIST_OK = dict.fromkeys(
+    (
         "subject",
         "powers",
         "facts",
@@ -60,8 +59,9 @@ CHECKLIST_OK = {
         "discretion",
         "documents",
         "crime",
-    )
-}
+    ),
+    "ok",
+)
 
 
 @dataclass
@@ -202,9 +202,7 @@ GENERAL = (
 def _offered(case: Case, kinds: tuple[str, ...]) -> list[str]:
     """Of ``kinds``, the steps the workflow offers now (the order is not law)."""
     names = list(case.steps.order_by("index").values_list("step", flat=True))
-    return [k for k in kinds if step_permitted(case.procedure, names, k, None, False)] or [
-        kinds[0]
-    ]
+    return [k for k in kinds if step_permitted(case.procedure, names, k, None, False)] or [kinds[0]]
 
 
 def _general_step(
@@ -228,7 +226,11 @@ def _general_step(
             },
         )
     if kind == "seizure":
-        return kind, officer, {"days": 30, "approved_by": data.draw(st.sampled_from([w.head, w.deputy]))}
+        return (
+            kind,
+            officer,
+            {"days": 30, "approved_by": data.draw(st.sampled_from([w.head, w.deputy]))},
+        )
     if kind == "prior_notice":
         return (
             kind,
@@ -243,7 +245,11 @@ def _general_step(
     if kind == "hearing_notice":
         return kind, officer, {"served_on": on, "hearing_on": on + dt.timedelta(days=14)}
     if kind == "hearing":
-        return kind, officer, {"host": data.draw(st.sampled_from([w.host, w.i1, w.head])), "public": True}
+        return (
+            kind,
+            officer,
+            {"host": data.draw(st.sampled_from([w.host, w.i1, w.head])), "public": True},
+        )
     if kind == "legal_review":
         reviewer = data.draw(st.sampled_from([w.rq, w.ru]))
         problem = data.draw(st.sampled_from([None, "crime", "documents"]))
@@ -263,7 +269,11 @@ def _general_step(
         )
     if kind == "decision":
         fine = data.draw(st.sampled_from([100000, 150000]))
-        return kind, w.head.user, {"penalties": [{"type": "fine", "amount": fine}], "approved_by": w.head}
+        return (
+            kind,
+            w.head.user,
+            {"penalties": [{"type": "fine", "amount": fine}], "approved_by": w.head},
+        )
     return kind, officer, {}
 
 
@@ -273,10 +283,19 @@ def _summary_step(
     kind = data.draw(st.sampled_from(_offered(case, ("investigation", "decision"))))
     if kind == "investigation":
         officers = data.draw(
-            st.lists(st.sampled_from([w.i1, w.i2, w.deputy]), min_size=1, max_size=3, unique_by=lambda o: o.pk)
+            st.lists(
+                st.sampled_from([w.i1, w.i2, w.deputy]),
+                min_size=1,
+                max_size=3,
+                unique_by=lambda o: o.pk,
+            )
         )
         assert w.i1.user is not None
-        return kind, w.i1.user, {"officers": officers, "certificates_shown": True, "evidence": ["on_site_record"]}
+        return (
+            kind,
+            w.i1.user,
+            {"officers": officers, "certificates_shown": True, "evidence": ["on_site_record"]},
+        )
     # The officer of the case decides on the spot: identity, so only when 张伟 is one.
     if not case.case_officers.filter(ref=officer_ref(w.i1)).exists():
         return None
@@ -337,7 +356,9 @@ def test_the_guard_refuses_exactly_what_the_engine_finds(
     for _ in range(data.draw(st.integers(1, 8), label="length")):
         on = min(on + dt.timedelta(days=data.draw(st.integers(0, 3))), today)
         drawn = (
-            _general_step(data, w, case, on) if procedure == "general" else _summary_step(data, w, case)
+            _general_step(data, w, case, on)
+            if procedure == "general"
+            else _summary_step(data, w, case)
         )
         if drawn is None:
             continue
@@ -369,6 +390,20 @@ def test_the_guard_refuses_exactly_what_the_engine_finds(
         event("refused: " + ",".join(sorted(refused)) if refused else "taken")
 
 
+def _open_under(w: World, item: PowerItem, today: dt.date) -> Case:
+    assert w.i1.user is not None
+    return services.open_case(
+        w.organ,
+        actor=w.i1.user,
+        on=today,
+        procedure="general",
+        power_item=item,
+        party=PARTY,
+        violation={"occurred_on": "2026-11-01", "discovered_on": "2026-11-02"},
+        basis=BASIS,
+    )
+
+
 def test_opening_follows_the_engine_on_the_power_list(
     worlds: dict[str, World], today: dt.date
 ) -> None:
@@ -378,20 +413,9 @@ def test_opening_follows_the_engine_on_the_power_list(
     for key in ("JL", "NA", "JX", "CQ", "none"):
         w = worlds[key]
         other = worlds["JX" if key != "JX" else "CQ"].power_item
-        assert w.i1.user is not None
-        open_case = lambda: services.open_case(  # noqa: E731
-            w.organ,
-            actor=w.i1.user,
-            on=today,
-            procedure="general",
-            power_item=other,
-            party=PARTY,
-            violation={"occurred_on": "2026-11-01", "discovered_on": "2026-11-02"},
-            basis=BASIS,
-        )
         if key in ("JL", "NA"):
             with pytest.raises(services.RuleViolation) as refused:
-                open_case()
+                _open_under(w, other, today)
             assert [f["rule"] for f in refused.value.findings] == ["APL-power-scope"]
         else:
-            assert open_case().power == other.code
+            assert _open_under(w, other, today).power == other.code

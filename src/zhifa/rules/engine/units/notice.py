@@ -306,7 +306,7 @@ def hearing_host(ctx: Context) -> Iterator[Item]:
                 f"The hearing host {names_en(ctx.case, [step.host])} investigated the case.",
             )
     for i, step in ctx.indexed("registered", "investigation"):
-        both = hearing_hosts(ctx, i) & {*step.by, *step.officers}
+        both = {*step.by, *step.officers} & hearing_hosts(ctx, i)
         if both:
             yield error(
                 "APL-64-hearing-host",

@@ -275,7 +275,7 @@ def separation(ctx: Context) -> Iterator[Item]:
                 "investigated the case; investigation and decision must be kept apart.",
             )
     for i, step in ctx.indexed("registered", "investigation"):
-        both = decision_approvers(ctx, i) & {*step.by, *step.officers}
+        both = {*step.by, *step.officers} & decision_approvers(ctx, i)
         if both:
             yield error(
                 "SEP-duties",
