@@ -13,11 +13,13 @@ from typing import Any, Protocol
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from zhifa.accounts.models import Role
+from zhifa.catalogue.services import bands_in_force
 from zhifa.registry.models import Certificate, Officer, certificate_status_on
 from zhifa.rules.engine import CaseFile
 from zhifa.rules.engine.casefile import FORMAT
 
-from .models import Case, CaseOfficer, CaseStep, Suspension
+from .models import Case, CaseOfficer, CaseStep, OfficerRole, Suspension
 
 #: Format certificate statuses; an expired certificate keeps "valid" with its end date.
 _CERTIFICATE_STATUSES = ("suspended", "revoked")
@@ -38,7 +40,7 @@ def prefetch(queryset: QuerySet[Case]) -> QuerySet[Case]:
         "organ__power_items",
         Prefetch(
             "case_officers",
-            queryset=CaseOfficer.objects.select_related("officer").prefetch_related(
+            queryset=CaseOfficer.objects.select_related("officer__user").prefetch_related(
                 "officer__certificates__history"
             ),
         ),
@@ -227,7 +229,7 @@ def officer_rows(case: Case) -> list[CaseOfficer]:
     # Certificates and their status history in two queries for all officers.
     return list(
         CaseOfficer.objects.filter(case=case)
-        .select_related("officer")
+        .select_related("officer__user")
         .prefetch_related("officer__certificates__history")
         .order_by("pk")
     )
@@ -239,8 +241,49 @@ def officer_rows_flat(case: Case) -> tuple[list[CaseOfficer], dict[int, list[Cer
     and status history in one more (``certificate_facts``). Pass both to
     ``build_document`` (``certificates=``); the officers' certificate caches stay
     empty."""
-    rows = list(CaseOfficer.objects.filter(case=case).select_related("officer").order_by("pk"))
+    rows = list(
+        CaseOfficer.objects.filter(case=case).select_related("officer__user").order_by("pk")
+    )
     return rows, certificate_facts(r.officer_id for r in rows if r.officer_id is not None)
+
+
+def first_time_reviewers(
+    case: Case, rows: Sequence[CaseOfficer], steps: Sequence[Mapping[str, Any]]
+) -> set[str]:
+    """The case's legal reviewers (registry officers) reviewing for the first time
+    (APL 58: 初次从事法制审核): no legal review of another case of the organ names them
+    before their first review of this one. The registry does not record when an officer
+    took up legal review work, so the platform's own records count (docs/rules.md,
+    judgment calls). One query, none when the case has no registry reviewer."""
+    refs = {r.ref for r in rows if r.role == OfficerRole.REVIEWER and r.officer_id is not None}
+    first: dict[str, dt.date] = {}
+    for step in steps:
+        ref = step.get("reviewer")
+        if step.get("step") == "legal_review" and ref in refs:
+            on = dt.date.fromisoformat(step["on"])
+            first[ref] = min(first.get(ref, on), on)
+    if not first:
+        return set()
+    earlier = (
+        CaseStep.objects.filter(
+            step="legal_review",
+            case__organ_id=case.organ_id,
+            case__imported=False,
+            on__lt=max(first.values()),
+            data__reviewer__in=sorted(first),
+        )
+        .exclude(case_id=case.pk)
+        .values_list("data__reviewer", "on")
+    )
+    seen = {ref for ref, on in earlier if on < first[ref]}
+    return set(first) - seen
+
+
+def _organ_head(officer: Officer) -> bool:
+    """Whether the officer is a head of the organ (行政机关负责人): the account linked to
+    the officer holds the organ-head role (ACL-18-approval)."""
+    user = officer.user
+    return user is not None and user.role == Role.ORGAN_HEAD and user.organ_id == officer.organ_id
 
 
 def _officers(
@@ -248,6 +291,7 @@ def _officers(
     on: dt.date,
     steps: list[dict[str, Any]],
     certificates: Certificates | None = None,
+    first_time: set[str] | frozenset[str] = frozenset(),
 ) -> list[dict[str, Any]]:
     last = _last_acts(steps)
     out: dict[str, dict[str, Any]] = {}
@@ -271,8 +315,9 @@ def _officers(
             "certificate": _certificate(held, last.get(row.ref, on)),
             "auxiliary": officer.is_auxiliary,
             "legal_qualification": officer.legal_qualification,
-            "first_time_reviewer": False,
+            "first_time_reviewer": row.ref in first_time,
             "conflict_of_interest": row.conflict_of_interest,
+            "organ_head": _organ_head(officer),
         }
     return list(out.values())
 
@@ -372,6 +417,9 @@ def build_document(
     excluded = suspended_days(suspensions, day, clock_window(case, dated))
     if excluded:
         settings["decision_excluded_days"] = settings.get("decision_excluded_days", 0) + excluded
+    published = _benchmark_published(case, dated)
+    if published is not None:
+        settings["benchmark_published"] = published
     document: dict[str, Any] = {
         "format": FORMAT,
         "case_id": case.case_id,
@@ -399,9 +447,25 @@ def build_document(
     ]
     if proposed is not None:
         documents.append(proposed)
-    document["officers"] = _officers(rows, day, documents, certificates)
+    document["officers"] = _officers(
+        rows, day, documents, certificates, first_time_reviewers(case, rows, documents)
+    )
     document["steps"] = documents
     return document
+
+
+def _benchmark_published(case: Case, steps: Sequence[tuple[str, dt.date]]) -> bool | None:
+    """``settings.benchmark_published``: whether the case's power item has a published
+    discretion benchmark band in force on the day of the case's first decision
+    (DISC-benchmark). Said only for a case with a decision and no ``benchmark`` (the
+    rule needs it then), so that other cases cost no query; an imported case keeps the
+    settings it was imported with."""
+    if case.benchmark is not None or case.power_item is None or case.imported:
+        return None
+    decided = next((on for name, on in steps if name == "decision"), None)
+    if decided is None:
+        return None
+    return bool(bands_in_force(case.power_item, decided))
 
 
 def case_file(case: Case, as_of: dt.date | None = None) -> CaseFile:

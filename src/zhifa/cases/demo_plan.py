@@ -20,7 +20,7 @@ service layer (the guard asks the same engine).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -77,6 +77,7 @@ class Person:
     post: str = ""
     fields: str = ""
     id_prefix: str = ""  # for the officers the cases demo adds
+    head: bool = False  # a head of the organ: the demo user is an organ head (organ_head)
 
     @property
     def ref(self) -> str:
@@ -99,6 +100,7 @@ PEOPLE = {
             "amr",
             "330400-0007",
             "valid",
+            head=True,
             post="局长",
             fields="市场监管",
             id_prefix="33042119840923123",
@@ -131,6 +133,7 @@ PEOPLE = {
             "amr_a",
             "330421-0003",
             "valid",
+            head=True,
             post="局长",
             fields="市场监管",
             id_prefix="33042119860615123",
@@ -926,7 +929,7 @@ def _value(value: Any) -> Any:
     return value
 
 
-def _officer(person: Person, today: date) -> dict[str, Any]:
+def _officer(person: Person, today: date, first_time: bool = False) -> dict[str, Any]:
     valid_from, valid_to = certificate_dates(person.state, today)
     return {
         "id": person.ref,
@@ -939,9 +942,38 @@ def _officer(person: Person, today: date) -> dict[str, Any]:
         },
         "auxiliary": False,
         "legal_qualification": person.legal_qualification,
-        "first_time_reviewer": False,
+        "first_time_reviewer": first_time,
         "conflict_of_interest": False,
+        "organ_head": person.head,
     }
+
+
+def _first_reviews(plan: CasePlan, upto: int | None = None) -> dict[str, date]:
+    """Each reviewer's first legal review in ``plan`` (person key → day)."""
+    first: dict[str, date] = {}
+    actions = plan.steps()[:upto] if upto is not None else plan.steps()
+    for action in actions:
+        ref = action.fields.get("reviewer")
+        if action.step == "legal_review" and isinstance(ref, Ref):
+            first[ref.key] = min(first.get(ref.key, action.on), action.on)
+    return first
+
+
+def first_time_reviewers(
+    plans: Sequence[CasePlan], plan: CasePlan, upto: int | None = None
+) -> set[str]:
+    """The reviewers of ``plan`` reviewing for the first time, as the export counts them
+    (``cases.casefile.first_time_reviewers``): no review of another case of the organ
+    names them on an earlier day."""
+    first = _first_reviews(plan, upto)
+    seen = {
+        key
+        for other in plans
+        if other is not plan and other.organ == plan.organ
+        for key, on in _first_reviews(other).items()
+        if key in first and on < first[key]
+    }
+    return set(first) - seen
 
 
 def suspended_days(plan: CasePlan, as_of: date) -> int:
@@ -955,9 +987,12 @@ def suspended_days(plan: CasePlan, as_of: date) -> int:
     return max((max(as_of, suspended) - first).days, 0)
 
 
-def document(plan: CasePlan, today: date, upto: int | None = None) -> dict[str, Any]:
+def document(
+    plan: CasePlan, today: date, upto: int | None = None, first_time: Collection[str] = ()
+) -> dict[str, Any]:
     """The ``zhifa-casefile/1`` document of ``plan`` as of ``today`` (with its first
-    ``upto`` steps only, when given): what the workflow guard audits."""
+    ``upto`` steps only, when given): what the workflow guard audits. ``first_time``: the
+    person keys of its first-time reviewers (``first_time_reviewers``)."""
     name, region, subject_type = ORGANS[plan.organ]
     actions = plan.steps()[:upto] if upto is not None else plan.steps()
     steps = []
@@ -981,11 +1016,15 @@ def document(plan: CasePlan, today: date, upto: int | None = None) -> dict[str, 
             value = action.fields.get(key)
             for ref in value if isinstance(value, list) else [value]:
                 if isinstance(ref, Ref) and ref.key not in people:
-                    people[ref.key] = _officer(PEOPLE[ref.key], today)
+                    people[ref.key] = _officer(PEOPLE[ref.key], today, ref.key in first_time)
     settings: dict[str, Any] = {}
     excluded = suspended_days(plan, today)
     if excluded:
         settings["decision_excluded_days"] = excluded
+    if benchmark is None and any(a.step == "decision" for a in actions):
+        # DISC-benchmark: whether the item has published bands (the export says so for a
+        # decision without a benchmark)
+        settings["benchmark_published"] = plan.item in BANDS
     doc: dict[str, Any] = {
         "format": FORMAT,
         "case_id": f"demo-{plan.key}",

@@ -28,13 +28,12 @@ from django.utils.translation import gettext as _
 
 from zhifa.accounts.models import ORGAN_ROLES, Role
 from zhifa.catalogue.models import PowerItem
-from zhifa.catalogue.services import band_for, bands_in_force, power_item_in_scope
+from zhifa.catalogue.services import band_for, power_item_in_scope
 from zhifa.documents.models import DocumentType
 from zhifa.documents.services import issue_number
 from zhifa.records.canonical import canonical_json, sm3_hex
 from zhifa.records.services import append_entry
 from zhifa.registry.models import ENFORCING_TYPES, EnforcementSubject, Officer
-from zhifa.registry.services import reviewer_qualified
 from zhifa.registry.validators import normalise_id_number, validate_id_number, validate_uscc
 from zhifa.rules.calendar_db import database_calendar
 from zhifa.rules.engine import (
@@ -184,52 +183,27 @@ def _check_people(
     fields: Mapping[str, Any],
     rows: Sequence[CaseOfficer],
 ) -> None:
-    """Who may do what (issue #6): separation of duties and qualifications. ``rows``
-    are the case's officer rows (``officer_rows``) before this step."""
+    """Identity checks only (issue #12): the named officers belong to the case's organ,
+    the actor holds the role the step needs and is the person who acts (the reviewer
+    records the review, the approving head records the decision, the closure and the
+    refused registration). ``rows`` are the case's officer rows (``officer_rows``)
+    before this step. The law on people — separation of duties (SEP-duties,
+    APL-64-hearing-host, REVIEW-independent), the reviewer's qualification
+    (APL-58-reviewer), the head's approval of a seizure (ACL-18-approval) — is the rules
+    engine's, asked by ``add_step`` with the rest."""
     for _field, officer in named:
         if officer.organ_id != case.organ_id:
             raise ValidationError(
                 _("%(officer)s is not an officer of the case's organ.") % {"officer": officer}
             )
-    investigators = {r.ref for r in rows if r.role == OfficerRole.INVESTIGATOR}
     if step == "registered" and actor.role != Role.ORGAN_HEAD:
         raise PermissionDenied(_("Only an organ head approves the registration of a case."))
-    if step in ("registered", "investigation"):
-        # APL 64(4): the hearing host is not an investigator of the case; the approver
-        # of the decision does not investigate the case he decides — checked both ways
-        # (here when the investigator is named after the others acted). The legal
-        # reviewer is the rules engine's (REVIEW-independent), refused with its ID.
-        separated = {r.ref for r in rows if r.role in (OfficerRole.HOST, OfficerRole.APPROVER)}
-        for field, officer in named:
-            if field in ("by", "officers") and officer_ref(officer) in separated:
-                raise ValidationError(
-                    {
-                        field: [
-                            _(
-                                "%(officer)s is the case's hearing host or approver and "
-                                "may not investigate it."
-                            )
-                            % {"officer": officer}
-                        ]
-                    }
-                )
-    if step == "hearing":
-        host = fields.get("host")
-        if isinstance(host, Officer) and officer_ref(host) in investigators:
-            raise ValidationError(_("The hearing host may not be an investigator of the case."))
     if step == "legal_review":
         reviewer = fields.get("reviewer")
-        if not isinstance(reviewer, Officer) or not reviewer_qualified(reviewer):
-            raise ValidationError(_("Only a qualified legal reviewer may review the case."))
+        if not isinstance(reviewer, Officer) or not reviewer.active:
+            raise ValidationError(_("The legal reviewer is an active officer of the registry."))
         if actor.role != Role.LEGAL_REVIEWER or reviewer.user_id != actor.pk:
             raise PermissionDenied(_("The legal review is recorded by the reviewer."))
-    if step in ("seizure", "seizure_extended"):
-        approver = fields.get("approved_by")
-        user = approver.user if isinstance(approver, Officer) else None
-        if user is None or user.role != Role.ORGAN_HEAD:
-            raise ValidationError(
-                _("A seizure and its extension are approved by an organ head (ACL 18, 25).")
-            )
     declared = BY_NAME.get(step)
     if declared is not None and declared.approver_records and "approved_by" in fields:
         # 结案审批 / 不予立案审批: the head approves and records it; whether the
@@ -242,19 +216,15 @@ def _check_people(
         approver = fields.get("approved_by")
         if not isinstance(approver, Officer):
             raise ValidationError(_("A decision names the officer who approves it."))
-        ref = officer_ref(approver)
         if case.procedure == "summary":
-            if ref not in investigators:
+            investigators = {r.ref for r in rows if r.role == OfficerRole.INVESTIGATOR}
+            if officer_ref(approver) not in investigators:
                 raise ValidationError(
                     _("In the summary procedure an officer of the case decides on the spot.")
                 )
             if approver.user_id != actor.pk:
                 raise PermissionDenied(_("The deciding officer records the decision."))
         else:
-            if ref in investigators:
-                raise ValidationError(
-                    _("An investigator of the case may not approve the decision.")
-                )
             user = approver.user
             if user is None or user.role != Role.ORGAN_HEAD or user.pk != actor.pk:
                 raise PermissionDenied(_("Only an organ head approves the decision."))
@@ -312,7 +282,9 @@ def _link_officers(
         return rows
     # The new rows with their officers as stored (not the caller's Officer objects),
     # and the certificates of the officers new to the case.
-    added = list(CaseOfficer.objects.filter(pk__in=pks).select_related("officer").order_by("pk"))
+    added = list(
+        CaseOfficer.objects.filter(pk__in=pks).select_related("officer__user").order_by("pk")
+    )
     certificates.update(
         certificate_facts(
             r.officer_id
@@ -513,12 +485,7 @@ def open_case(
     party = _checked_party(party)
     with transaction.atomic():
         _record_actor(actor, organ)
-        if not power_item_in_scope(organ, power_item, on):
-            raise ValidationError(
-                _("The power item %(code)s is not in the organ's power list on %(day)s.")
-                % {"code": power_item.code, "day": on.isoformat()},
-                code="power_scope",
-            )
+        in_scope = power_item_in_scope(organ, power_item, on)
         number = issue_number(organ, DocumentType.CASE_SOURCE, on.year).text
         case = Case(
             organ=organ,
@@ -552,7 +519,14 @@ def open_case(
         except InvalidCaseFile as exc:
             raise _invalid(exc) from exc
         # Case-level block rules (e.g. POWER-kind: a penalty case under a licensing
-        # item) refuse the case when it is opened; the transaction writes nothing.
+        # item; APL-power-scope where a local source makes the power list binding)
+        # refuse the case when it is opened; the transaction writes nothing. The power
+        # list the engine judges is the one in force on ``on`` (an item not in force, or
+        # not the organ's nor entrusted to it that day, is not on it).
+        listed = set(document["agency"].get("powers") or ()) - {power_item.code}
+        if in_scope:
+            listed.add(power_item.code)
+        document["agency"] = {**document["agency"], "powers": sorted(listed)}
         opened = audit(CaseFile.from_dict(document), on, database_calendar())
         errors = [f for f in opened.findings if f.severity == "error" and f.step is None]
         if errors:
@@ -776,9 +750,10 @@ def decision_benchmark(
     """The ``benchmark`` section for a decision: the band of ``circumstance`` (catalogue
     name: no_penalty / mitigated / lighter / general / heavier) in the power item's
     benchmark in force and published on ``on`` (``catalogue.services.band_for``;
-    DISC-benchmark, APL Art. 34). A fine outside the band needs a written reason (issue
-    #6: the decision form requires it). ``None`` when the band has no fine range (the
-    format's band is a fine range). Raises ``ValidationError`` naming the field."""
+    DISC-benchmark, APL Art. 34). A fine outside the band without a written reason is
+    the engine's DISC-benchmark (a warning, as the catalogue says). ``None`` when the
+    band has no fine range (the format's band is a fine range). Raises
+    ``ValidationError`` naming the field."""
     if circumstance not in FORMAT_CIRCUMSTANCE:
         raise ValidationError(
             {"circumstance": [_("Choose one of the five discretion circumstances.")]}
@@ -804,31 +779,14 @@ def decision_benchmark(
     reason = reason_outside_band.strip()
     if band.fine_min is None or band.fine_max is None:
         return None
-    fine = fine_total(penalties)
-    has_fine = any(p.get("type") == "fine" for p in penalties)
-    if has_fine and not band.fine_min <= fine <= band.fine_max and not reason:
-        raise ValidationError(
-            {
-                "reason_outside_band": [
-                    _(
-                        "The fine of %(fine)s yuan is outside the benchmark band "
-                        "(%(low)s to %(high)s yuan): give the reason."
-                    )
-                    % {"fine": fine, "low": band.fine_min, "high": band.fine_max}
-                ]
-            }
-        )
+    # A fine outside the band without a reason is the engine's DISC-benchmark (a
+    # warning kept with the decision, APL 34).
     return {
         "circumstance": FORMAT_CIRCUMSTANCE[circumstance],
         "fine_min": float(band.fine_min),
         "fine_max": float(band.fine_max),
         "reason_outside_band": reason or None,
     }
-
-
-def _has_bands(case: Case, on: dt.date) -> bool:
-    """Whether the case's power item has a published benchmark band in force on ``on``."""
-    return case.power_item is not None and bool(bands_in_force(case.power_item, on))
 
 
 def issue_decision(
@@ -861,20 +819,9 @@ def issue_decision(
                 ]
             }
         )
+    # Where the organ published a benchmark for the power item and no circumstance is
+    # chosen, the engine warns (DISC-benchmark; the export says benchmark_published).
     benchmark = None
-    if circumstance in (None, "") and outcome == "penalty" and _has_bands(case, on):
-        # Issue #6 item 5: where the organ published a benchmark for the power item, the
-        # decision states the circumstance found, so the band is applied and checked.
-        raise ValidationError(
-            {
-                "circumstance": [
-                    _(
-                        "The power item has a published discretion benchmark: choose the "
-                        "circumstance found."
-                    )
-                ]
-            }
-        )
     if circumstance:
         benchmark = decision_benchmark(
             case,

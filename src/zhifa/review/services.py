@@ -3,8 +3,8 @@
 ``submit_for_review`` puts a case in the organ's review queue; ``complete_review``
 records the reviewer's checklist, opinion and result and, in the same transaction, the
 case's ``legal_review`` step through ``cases.services.record_legal_review`` — which
-checks the reviewer (APL-58-reviewer: legal professional qualification; not an
-investigator of the case; the reviewer is the actor) and asks the rules engine. When it
+checks the reviewer is the actor and asks the rules engine (APL-58-reviewer,
+REVIEW-independent, REVIEW-findings-hold; a suspected crime: APL-27-transfer). When it
 refuses, nothing of the review is written. The engine then lets the decision pass
 APL-58-legal-review only after a passed review (APL Art. 58; JX 四(一)).
 """
@@ -28,7 +28,7 @@ from zhifa.cases.policy import can_complete_review, can_submit_review, enforce, 
 from zhifa.records.services import append_entry
 from zhifa.registry.models import Officer
 
-from .models import CHECKLIST, CHECKLIST_CODES, CRIME_ITEM, ReviewRequest, ReviewStatus
+from .models import CHECKLIST, CHECKLIST_CODES, ReviewRequest, ReviewStatus
 
 if TYPE_CHECKING:
     from zhifa.accounts.models import User
@@ -40,9 +40,6 @@ RESULTS = (ReviewStatus.PASSED, ReviewStatus.FAILED, ReviewStatus.RETURNED)
 #: Case states after which a review makes no sense (the decision is made; the demo's
 #: candidates; ``cases.policy.can_submit_review`` decides for a case).
 DECIDED_STATES = frozenset({CaseStatus.DECIDED, CaseStatus.EXECUTION, CaseStatus.CLOSED})
-#: Words one of which an opinion on a suspected crime contains (APL 27: transfer to the
-#: judicial organs, 移送司法机关).
-CRIME_WORDS = ("犯罪", "移送", "crime", "criminal", "transfer")
 #: Longest text the checklist comments and the opinion may hold.
 MAX_COMMENT = 2000
 MAX_TEXT = 10000
@@ -196,26 +193,10 @@ def complete_review(
             errors["opinion"] = [_("Write the review opinion.")]
         elif len(text) > MAX_TEXT:
             errors["opinion"] = [_("At most %(n)s characters.") % {"n": MAX_TEXT}]
-        elif (
-            items
-            and not items[CRIME_ITEM]["ok"]
-            and not any(w in text.lower() for w in CRIME_WORDS)
-        ):
-            errors["opinion"] = [
-                _(
-                    "A crime is suspected: the opinion must say so and that the case is to "
-                    "be transferred to the judicial organs (APL Art. 27)."
-                )
-            ]
-        if result == ReviewStatus.PASSED and items and not items[CRIME_ITEM]["ok"]:
-            # APL Art. 27: a suspected crime is transferred to the judicial organs; a
-            # penalty must not take the place of the transfer (不得以行政处罚代替移送).
-            errors["result"] = [
-                _(
-                    "A suspected crime must be transferred to the judicial organs "
-                    "(APL Art. 27): return the case instead of passing the review."
-                )
-            ]
+        # A suspected crime is the checklist item ``crime`` marked as a problem, a fact of
+        # the legal_review step: the engine warns that the case is to be transferred
+        # (APL-27-transfer), and a review with a problem item is not passed
+        # (REVIEW-findings-hold, refused with its ID).
         if errors:
             raise ValidationError(errors)
         case = locked.case

@@ -464,10 +464,13 @@ def test_opening_refuses_a_power_item_not_on_the_list(
     response = _open(client_for(people.officer_user), party={"type": "company", "name": "x"})
     assert response.status_code == 400
     assert "body.party.type" in [e["path"] for e in response.json()["errors"]]
-    # Before the power item is in force (2024-01-01) the service refuses it.
-    response = _open(client_for(people.officer_user), on="2023-06-01")
-    assert response.status_code == 400 and response.json()["code"] == "invalid"
     assert counts() == before and Case.objects.count() == 0
+    # Before the power item is in force (2024-01-01) it is not on the power list that
+    # day: in 嘉兴 no local source makes the list binding, so the engine warns
+    # (APL-power-scope) and the case opens — the guard does what the engine says
+    # (issue #12; a JL or NA organ is refused, test_power_scope_follows_the_engine).
+    response = _open(client_for(people.officer_user), on="2023-06-01")
+    assert response.status_code == 201, response.json()
 
 
 # --- discretion ---------------------------------------------------------------------------
@@ -477,19 +480,9 @@ def test_the_decision_applies_the_band_of_the_circumstance(
     walk: Walker, api: Api, bands: None
 ) -> None:
     walk.until_review()
-    before = counts()
     outside = [{"type": "fine", "amount": 80000}]  # below the band, not above the notice
-    response = api.step(
-        api.head,
-        "decision",
-        "2026-03-27",
-        approved_by=walk.p.head.pk,
-        penalties=outside,
-        circumstance="ordinary",
-    )
-    assert response.status_code == 400
-    assert [e["path"] for e in response.json()["errors"]] == ["body.reason_outside_band"]
-    assert counts() == before
+    # Without a reason the fine outside the band is DISC-benchmark: a warning (issue #12,
+    # the catalogue's severity), shown in test_discretion; here with the reason.
     api.ok(
         api.head,
         "decision",

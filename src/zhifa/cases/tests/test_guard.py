@@ -271,14 +271,36 @@ def test_the_hearing_host_is_not_named_an_investigator_afterwards(walk: Walker) 
     # join it (APL 64(4): 听证由非本案调查人员主持).
     assert "investigation" in next_steps(walk.case, walk.p.officer_user)
     before = counts()
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(services.RuleViolation) as refused:
         walk(
             services.record_investigation,
             on=D("2026-03-31"),
             officers=[walk.p.o1, walk.p.host],
             evidence=["documentary"],
         )
-    assert "officers" in refused.value.message_dict
+    # Issue #12: the engine's rule, named (APL-64-hearing-host, judged both ways).
+    assert [f["rule"] for f in refused.value.findings] == ["APL-64-hearing-host"]
+    assert counts() == before
+
+
+def test_an_unqualified_first_time_reviewer_is_refused_with_apl_58(walk: Walker) -> None:
+    """Issue #12: the export carries the real reviewer facts, so APL-58-reviewer fires on
+    a live case: 陈静 reviews for the first time (no earlier review of the organ names
+    her) without the legal professional qualification."""
+    _register(walk)
+    walk.investigate()
+    walk.p.reviewer.legal_qualification = False
+    walk.p.reviewer.save(update_fields=["legal_qualification"])
+    before = counts()
+    with pytest.raises(services.RuleViolation) as refused:
+        walk(
+            services.record_legal_review,
+            actor=walk.p.reviewer_user,
+            on=D("2026-03-20"),
+            reviewer=walk.p.reviewer,
+            result="passed",
+        )
+    assert [f["rule"] for f in refused.value.findings] == ["APL-58-reviewer"]
     assert counts() == before
 
 

@@ -132,23 +132,17 @@ def test_a_missing_item_an_empty_opinion_and_a_bad_result_are_named(submitted, r
     assert state(submitted) == before
 
 
-def test_a_suspected_crime_must_be_stated_in_the_opinion_and_warns(submitted, ready) -> None:
+def test_a_suspected_crime_is_a_fact_of_the_review_and_warns(submitted, ready) -> None:
+    """Issue #12: the suspected crime is the checklist item ``crime`` marked as a problem
+    (a fact of the legal_review step), judged by the engine's APL-27-transfer — a
+    warning kept with the step — not by words in the opinion."""
     p = ready.p
     checklist = all_ok(crime="涉案食品货值金额较大，可能构成生产、销售不符合安全标准的食品罪。")
-    before = state(submitted)
-    with pytest.raises(ValidationError) as exc:
-        complete(submitted, p.reviewer_user, checklist=checklist, result="failed")
-    assert list(exc.value.message_dict) == ["opinion"]
-    assert state(submitted) == before
-    done = complete(
-        submitted,
-        p.reviewer_user,
-        checklist=checklist,
-        result="failed",
-        opinion="本案涉嫌犯罪，应当依法移送司法机关。",
-    )
+    done = complete(submitted, p.reviewer_user, checklist=checklist, result="failed")
     assert done.crime_suspected
     assert [w["rule"] for w in services.review_warnings(done)] == ["APL-27-transfer"]
+    assert done.step.data["checklist"]["crime"] == "problem"
+    assert "APL-27-transfer" in [w["rule"] for w in done.step.warnings]
 
 
 def test_an_unqualified_reviewer_is_refused_and_nothing_is_written(submitted, ready) -> None:

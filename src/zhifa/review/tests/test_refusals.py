@@ -41,8 +41,10 @@ def test_a_suspected_crime_cannot_pass_the_review(submitted, ready) -> None:
             opinion=CRIME_OPINION,
             result="passed",
         )
-    assert list(exc.value.message_dict) == ["result"]
-    assert "《中华人民共和国行政处罚法》第二十七条" in exc.value.message_dict["result"][0]
+    # Issue #12: a review with a problem item is not passed — the engine's
+    # REVIEW-findings-hold, refused with its ID.
+    assert isinstance(exc.value, case_services.RuleViolation)
+    assert [f["rule"] for f in exc.value.findings] == ["REVIEW-findings-hold"]
     assert state(submitted) == before
     done = complete(
         submitted,
@@ -68,7 +70,7 @@ def test_a_suspected_crime_cannot_pass_through_the_api(submitted, ready) -> None
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert [e["path"] for e in response.json()["errors"]] == ["body.result"]
+    assert "REVIEW-findings-hold" in response.content.decode()  # issue #12: the rule's ID
     assert state(submitted) == before
 
 

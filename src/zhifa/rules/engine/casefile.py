@@ -67,6 +67,9 @@ class Officer:
     legal_qualification: bool = False
     first_time_reviewer: bool = False
     conflict_of_interest: bool = False
+    #: ``organ_head`` (additive): the officer is a head of the organ (行政机关负责人), who
+    #: approves coercive measures (ACL-18-approval); None when the file does not say
+    organ_head: bool | None = None
 
     def qualified_on(self, day: dt.date) -> bool:
         """APL 42: a (non-auxiliary) officer with a certificate valid on ``day``."""
@@ -390,6 +393,7 @@ class CaseFile:
                     legal_qualification=_opt(o, "legal_qualification", False),
                     first_time_reviewer=_opt(o, "first_time_reviewer", False),
                     conflict_of_interest=_opt(o, "conflict_of_interest", False),
+                    organ_head=o.get("organ_head"),
                 )
                 for o in _opt(d, "officers", ())
             ),

@@ -1,8 +1,11 @@
 """Small helpers shared by the rule units."""
 
 import datetime as dt
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
 
-from ..casefile import CaseFile
+from ..casefile import CaseFile, Step
+from ..catalogue import Context
 from ..workdays import add_years
 
 
@@ -34,3 +37,54 @@ def age_on(birth: dt.date, day: dt.date) -> int:
     while years > 0 and add_years(birth, years) >= day:
         years -= 1
     return max(years, 0)
+
+
+def named_before(
+    ctx: Context, before: int, kinds: tuple[str, ...], field: Callable[[Step], Iterable[str]]
+) -> frozenset[str]:
+    """The officer ids ``field`` names on the steps of ``kinds`` before step ``before``
+    (prefix unions computed once per audit: a look-up costs log n)."""
+    key = ("named_before", kinds, field)
+
+    def table() -> tuple[list[int], list[frozenset[str]]]:
+        positions: list[int] = []
+        sofar: list[frozenset[str]] = []
+        seen: frozenset[str] = frozenset()
+        for i, s in ctx.indexed(*kinds):
+            seen = seen | frozenset(field(s))
+            positions.append(i)
+            sofar.append(seen)
+        return positions, sofar
+
+    positions, sofar = ctx.memo(key, table)
+    at = bisect_left(positions, before)
+    return sofar[at - 1] if at else frozenset()
+
+
+def _assigned(step: Step) -> tuple[str, ...]:
+    return (*step.by, *step.officers)
+
+
+def _approver(step: Step) -> tuple[str, ...]:
+    return (step.approved_by,) if step.approved_by else ()
+
+
+def _host(step: Step) -> tuple[str, ...]:
+    return (step.host,) if step.host else ()
+
+
+def case_investigators(ctx: Context, before: int) -> frozenset[str]:
+    """The case's investigators before step ``before``: the officers the registration
+    assigns (``registered.by``, the case handlers) and those named on the investigation
+    steps (as REVIEW-independent counts them)."""
+    return named_before(ctx, before, ("registered", "investigation"), _assigned)
+
+
+def decision_approvers(ctx: Context, before: int) -> frozenset[str]:
+    """The officers who approved a decision of the case before step ``before``."""
+    return named_before(ctx, before, ("decision",), _approver)
+
+
+def hearing_hosts(ctx: Context, before: int) -> frozenset[str]:
+    """The officers who hosted a hearing of the case before step ``before``."""
+    return named_before(ctx, before, ("hearing",), _host)

@@ -29,6 +29,8 @@ ELEMENTS_ZH = {
     "seal": "行政机关印章",
 }
 LIGHTER = ("lighter", "mitigated", "no_penalty")
+#: The legal review checklist item that, marked as a problem, means a suspected crime.
+CRIME_ITEM = "crime"
 MITIGATING_ZH = {
     "eliminated_harm": "主动消除或者减轻违法行为危害后果",
     "coerced": "受他人胁迫或者诱骗",
@@ -387,6 +389,22 @@ def review_findings_hold(ctx: Context) -> Iterator[Item]:
 )
 def benchmark(ctx: Context) -> Iterator[Item]:
     band = ctx.case.benchmark
+    if band is None and ctx.case.settings.get("benchmark_published") is True:
+        # settings.benchmark_published: the power item has a published benchmark (APL 34:
+        # published; JX 四（二）, NA 7,
+        # CQ 三（六）: applied): a penalty decision states the circumstance found, so that
+        # its band is applied and checked.
+        for i, _step in ctx.penalty_decisions:
+            yield warning(
+                "DISC-benchmark",
+                i,
+                "本案权力事项有已公布的行政处罚裁量基准，处罚决定未载明适用的裁量情节"
+                "（不予、减轻、从轻、一般、从重）。",
+                "The power item has a published discretion benchmark, but the decision does "
+                "not state the circumstance found (no penalty, mitigated, lighter, ordinary, "
+                "heavier).",
+            )
+        return
     if band is None or (band.reason_outside_band or "").strip():
         return
     for i, step in ctx.penalty_decisions:
@@ -575,11 +593,26 @@ def vulnerable(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def transfer(ctx: Context) -> Iterator[Item]:
+    """A suspected crime: the violation says so (``criminal_suspected``), or a legal
+    review marks its checklist item ``crime`` (suspected crime) as a problem — then the
+    warning is also given on that review. None when a transfer decision is on file."""
     violation = ctx.case.violation
-    if violation is None or not violation.criminal_suspected:
+    reviews = [i for i, s in ctx.indexed("legal_review") if (CRIME_ITEM, "problem") in s.checklist]
+    if not reviews and (violation is None or not violation.criminal_suspected):
         return
     decisions = ctx.by_kind["decision"]
     if any(s.outcome == "transfer" for _, s in decisions):
+        return
+    for i in reviews:
+        yield warning(
+            "APL-27-transfer",
+            i,
+            "法制审核认为违法行为涉嫌犯罪：应当将案件移送司法机关，不得以行政处罚代替移送。",
+            "The legal review finds the act suspected of being a crime: the case must be "
+            "transferred to the judicial organs; a penalty does not take the place of the "
+            "transfer.",
+        )
+    if (violation is None or not violation.criminal_suspected) and not decisions:
         return
     yield warning(
         "APL-27-transfer",

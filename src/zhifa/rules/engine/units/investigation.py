@@ -278,6 +278,41 @@ def seizure(ctx: Context) -> Iterator[Item]:
         )
 
 
+@rule(
+    "ACL-18-approval",
+    "block",
+    ACL + "第十八条、第二十五条",
+    "A seizure and its extension are approved by the organ head.",
+    ACL_FROM,
+)
+def coercive_approval(ctx: Context) -> Iterator[Item]:
+    """ACL 18(一): a coercive measure is reported to the organ head and approved before
+    it is taken; ACL 25: its extension is approved by the organ head. A seizure without
+    an approver, or approved by an officer the file says is not a head of the organ
+    (``organ_head`` false), is refused. A missing approval of an extension is
+    ACL-25-seizure's. Not judged when the file does not say (``organ_head`` absent)."""
+    for i, step in ctx.indexed("seizure", "seizure_extended"):
+        if step.approved_by is None:
+            if step.step == "seizure":
+                yield error(
+                    "ACL-18-approval",
+                    i,
+                    "查封、扣押未记录行政机关负责人批准。",
+                    "The seizure does not record the organ head's approval.",
+                )
+            continue
+        officer = ctx.case.officer(step.approved_by)
+        if officer is not None and officer.organ_head is False:
+            what_zh = "延长查封、扣押期限" if step.step == "seizure_extended" else "查封、扣押"
+            what_en = "extension of the seizure" if step.step == "seizure_extended" else "seizure"
+            yield error(
+                "ACL-18-approval",
+                i,
+                f"批准{what_zh}的{officer.name}不是行政机关负责人。",
+                f"The {what_en} was approved by {officer.name}, who is not a head of the organ.",
+            )
+
+
 #: 《市场监督管理行政处罚程序规定》 (总局令第2号, in force 2019-04-01; amended 2021, 2022):
 #: Art. 18 — 15 working days from discovering the lead to decide whether to register,
 #: extendable by 15 with the head's approval; Art. 19/20 — 立案审批表 / 不予立案审批表.

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..casefile import Penalty, Step
 from ..catalogue import APL, APL_FROM, Context, DeadlineItem, Item, error, rule, warning
 from ..workdays import Counted
-from ._util import names, names_en, yuan
+from ._util import case_investigators, hearing_hosts, names, names_en, yuan
 
 PENALTY_ZH = {
     "warning": "警告",
@@ -295,11 +295,23 @@ def hearing_notice(ctx: Context) -> Iterator[Item]:
     APL_FROM,
 )
 def hearing_host(ctx: Context) -> Iterator[Item]:
+    """Judged whichever comes second: a host who investigated the case (the officers the
+    registration assigns or an investigation names), or an investigator named who
+    hosted its hearing."""
     for i, step in ctx.by_kind["hearing"]:
-        if step.host is not None and step.host in ctx.investigators(before=i):
+        if step.host is not None and step.host in case_investigators(ctx, i):
             yield error(
                 "APL-64-hearing-host",
                 i,
                 f"听证主持人{names(ctx.case, [step.host])}是本案调查人员。",
                 f"The hearing host {names_en(ctx.case, [step.host])} investigated the case.",
+            )
+    for i, step in ctx.indexed("registered", "investigation"):
+        both = {*step.by, *step.officers} & hearing_hosts(ctx, i)
+        if both:
+            yield error(
+                "APL-64-hearing-host",
+                i,
+                f"{names(ctx.case, both)}主持了本案听证，不得担任本案调查人员。",
+                f"{names_en(ctx.case, both)} hosted the case's hearing and may not investigate it.",
             )

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..casefile import Step
 from ..catalogue import APL, APL_FROM, CQ, JL, NA, Context, Item, error, rule, warning
-from ._util import names, names_en
+from ._util import case_investigators, decision_approvers, names, names_en
 
 #: Steps that are acts of the enforcing body (not of the party).
 ORGAN_ACTS = frozenset(
@@ -115,9 +115,10 @@ def power_scope(ctx: Context) -> Iterator[Item]:
     is an error. Elsewhere the national part remains: a penalty without a basis in the
     subject's powers is void (APL 38); a list miss alone cannot settle that — a warning."""
     power = ctx.case.power
-    if power is None or power in ctx.case.agency.powers or not ctx.steps:
+    if power is None or power in ctx.case.agency.powers:
         return
-    on = ctx.steps[0].on
+    # Judged on the first act; a case without steps yet (being opened) on the audit date.
+    on = ctx.steps[0].on if ctx.steps else ctx.as_of
     binding = ctx.local("JL", "NA", on=on)
     if binding:
         citation = {"JL": JL + "三（一）（二）", "NA": NA + "第9条、第11条"}
@@ -262,13 +263,15 @@ def recusal(ctx: Context) -> Iterator[Item]:
     local=("CQ",),
 )
 def separation(ctx: Context) -> Iterator[Item]:
-    """Local rule (CQ 三（三）): the decision's approver did not investigate. The national
-    part of the separation of duties — the hearing host is not an investigator
-    (APL 64(4)) — is judged everywhere by APL-64-hearing-host."""
+    """Local rule (CQ 三（三）): the decision's approver did not investigate — judged
+    whichever comes second: a decision approved by an investigator, or an investigator
+    named (registration or investigation) who approved the decision. The national part
+    of the separation of duties — the hearing host is not an investigator (APL 64(4)) —
+    is judged everywhere by APL-64-hearing-host."""
     if not ctx.general:
         return  # in the summary procedure the officers decide on the spot (APL 51, 52)
     for i, step in ctx.by_kind["decision"]:
-        if step.approved_by is not None and step.approved_by in ctx.investigators(before=i):
+        if step.approved_by is not None and step.approved_by in case_investigators(ctx, i):
             yield error(
                 "SEP-duties",
                 i,
@@ -276,6 +279,17 @@ def separation(ctx: Context) -> Iterator[Item]:
                 "调查与决定应当分离。",
                 f"The decision was approved by {names_en(ctx.case, [step.approved_by])}, who "
                 "investigated the case; investigation and decision must be kept apart.",
+            )
+    for i, step in ctx.indexed("registered", "investigation"):
+        both = {*step.by, *step.officers} & decision_approvers(ctx, i)
+        if both:
+            yield error(
+                "SEP-duties",
+                i,
+                f"{names(ctx.case, both)}批准了本案的处罚决定，不得担任本案调查人员，"
+                "调查与决定应当分离。",
+                f"{names_en(ctx.case, both)} approved the case's decision and may not "
+                "investigate it; investigation and decision must be kept apart.",
             )
 
 
