@@ -29,25 +29,41 @@ class AuditResult:
     late_fee: float | None
 
 
+def context(
+    case: CaseFile,
+    as_of: dt.date,
+    calendar: WorkCalendar,
+    overrides: Mapping[str, Value] | None = None,
+) -> Context:
+    """The context the audit gives the units: the parameters are ``overrides`` with the
+    case file's own ``settings`` over them."""
+    merged: dict[str, Value] = dict(overrides or {})
+    merged.update(case.settings)  # the case file's own settings win
+    return Context(case, calendar, Parameters(merged), as_of)
+
+
 def _run(
     case: CaseFile,
     as_of: dt.date,
     calendar: WorkCalendar,
     overrides: Mapping[str, Value] | None,
-    rules: Iterable[Rule],
+    rules: Iterable[Rule] | None = None,
 ) -> AuditResult:
-    merged: dict[str, Value] = dict(overrides or {})
-    merged.update(case.settings)  # the case file's own settings win
-    ctx = Context(case, calendar, Parameters(merged), as_of)
+    """Run the units ``rules`` (default: every registered unit) that apply to the case
+    (``Rule.runs_on``: its kind, the kinds of its steps)."""
+    ctx = context(case, as_of, calendar, overrides)
     findings: list[Finding] = []
     deadlines: list[DeadlineItem] = []
     late_fee: float | None = None
     kind = case.kind
     steps = case.steps
     first_on = steps[0].on if steps else as_of  # what a case-level finding is judged on
-    for unit in rules:
-        if kind not in unit.case_kinds:
-            continue
+    kinds = ctx.kinds
+    if rules is None:
+        plan = _plan(kind, kinds)
+    else:
+        plan = tuple(unit for unit in rules if unit.runs_on(kind, kinds))
+    for unit in plan:
         items: list[Item] = []
         try:
             # what the unit yields before an exception is kept (appended one by one)
@@ -95,6 +111,9 @@ def _run(
     return AuditResult(case.case_id, as_of, tuple(findings), tuple(deadlines), late_fee)
 
 
+_plan = RULES.plan
+
+
 def _cannot_judge(unit: Rule, missing: ParameterError, ctx: Context) -> Finding:
     """The warning for an in-force rule whose number is not known for a date."""
     on = missing.on.isoformat() if missing.on is not None else "?"
@@ -126,7 +145,7 @@ def audit(
     regional/departmental values by setting key; the case file's ``settings`` win.
     """
     day = as_of or case.as_of or dt.date.today()
-    return _run(case, day, calendar or WorkCalendar(), overrides, RULES.values())
+    return _run(case, day, calendar or WorkCalendar(), overrides)
 
 
 def step_findings(
@@ -271,11 +290,11 @@ def render(result: AuditResult, lang: str = "zh") -> str:
     out.append(',\n  "deadlines": ')
     if result.deadlines:
         as_of = result.as_of
-        heads = _DEADLINE_HEADS
+        deadline_heads = _DEADLINE_HEADS
         notes = _NOTES
         parts = []
         for d in result.deadlines:
-            head = heads.get(d.rule)
+            head = deadline_heads.get(d.rule)
             if head is None:
                 head = _deadline_head(d.rule)
             years = d.due.unscheduled_years

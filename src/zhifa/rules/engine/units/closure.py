@@ -130,6 +130,7 @@ def _problem(
     "A case is closed only after performance, execution or another lawful ending, "
     "approved by the head.",
     APL_FROM,
+    reads=("closed",),
 )
 def close_conditions(ctx: Context) -> Iterator[Item]:
     for c, close in ctx.by_kind["closed"]:

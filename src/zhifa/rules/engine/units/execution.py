@@ -115,6 +115,7 @@ def _payment_deadline(ctx: Context) -> tuple[int, Counted] | None:
     "Service by public notice takes effect 30 days after publication (60 before "
     "2022-01-01); the payment, late-fee, remedy and ACL 53 periods run from that day.",
     "1991-04-09",
+    reads=("served",),
 )
 def public_notice(ctx: Context) -> Iterator[Item]:
     """Computed by ``service_effective`` for APL-67-payment, APL-72-late-fee,
@@ -130,6 +131,7 @@ def public_notice(ctx: Context) -> Iterator[Item]:
     APL + "第六十一条",
     "The decision is served on the spot or within 7 working days; electronic only with consent.",
     APL_FROM,
+    reads=("decision", "served"),
 )
 def service(ctx: Context) -> Iterator[Item]:
     for k, decision in ctx.penalty_decisions:
@@ -179,6 +181,7 @@ def _full_payment(ctx: Context, decision_index: int) -> tuple[float, float, dt.d
     APL + "第六十七条",
     "The fine is paid within 15 calendar days of receiving the decision.",
     APL_FROM,
+    reads=("served",),
 )
 def payment(ctx: Context) -> Iterator[Item]:
     """The deadline is met only when the payments add up to the fine by the due date."""
@@ -207,6 +210,7 @@ def payment(ctx: Context) -> Iterator[Item]:
     APL + "第六十八条",
     "On-the-spot collection only for small fines or where later collection is hard.",
     APL_FROM,
+    reads=("paid",),
 )
 def onsite(ctx: Context) -> Iterator[Item]:
     decisions = ctx.penalty_decisions
@@ -319,6 +323,7 @@ def paused_days(ctx: Context, decision_index: int, due: dt.date, end: dt.date) -
     "While a reconsideration or litigation against the decision is pending, the late fee "
     "does not accrue.",
     APL_FROM,
+    reads=("remedy_filed",),
 )
 def late_fee_paused(ctx: Context) -> Iterator[Item]:
     """Computed by ``paused_days`` for APL-72-late-fee. A remedy whose result is given
@@ -344,6 +349,7 @@ def late_fee_paused(ctx: Context) -> Iterator[Item]:
     ACL + "第三十五条",
     "A written demand is served before a court application.",
     ACL_FROM,
+    reads=("court_application",),
 )
 def demand(ctx: Context) -> Iterator[Item]:
     for i, _step in ctx.by_kind["court_application"]:
@@ -380,6 +386,7 @@ def premature_demand(ctx: Context, index: int, step: Step) -> dt.date | None:
     "A demand presupposes that the party failed to perform by the deadline: a demand "
     "before the payment deadline has passed does not start the ACL 54 period.",
     ACL_FROM,
+    reads=("demand",),
 )
 def demand_timing(ctx: Context) -> Iterator[Item]:
     for i, step in ctx.by_kind["demand"]:
@@ -404,6 +411,7 @@ def demand_timing(ctx: Context) -> Iterator[Item]:
     ACL + "第五十四条、第六十九条",
     "A court application only 10 working days after the demand was served.",
     ACL_FROM,
+    reads=("court_application",),
 )
 def court_application(ctx: Context) -> Iterator[Item]:
     for i, step in ctx.by_kind["court_application"]:
@@ -478,6 +486,7 @@ def remedy_periods(
     "Reconsideration within 60 days (ARL 20; before 2024 ARL 1999 Art. 9); litigation within "
     "6 months (ALitL 46); at most one year when the decision does not state the remedies.",
     "1999-10-01",
+    reads=("served",),
 )
 def remedies(ctx: Context) -> Iterator[Item]:
     """Computed for ACL-53-court-deadline; the decision's statement of both is checked
@@ -506,6 +515,7 @@ def remedies_end(ctx: Context) -> tuple[int, Counted] | None:
     "The organ applies to the court only after the reconsideration and litigation "
     "periods have ended; an application inside them is refused.",
     ACL_FROM,
+    reads=("court_application",),
 )
 def court_too_early(ctx: Context) -> Iterator[Item]:
     if not ctx.by_kind["court_application"]:
@@ -535,6 +545,7 @@ def court_too_early(ctx: Context) -> Iterator[Item]:
     "With a deferral or instalments approved, the period for applying to the court runs "
     "from the end of the deferral or the last instalment.",
     APL_FROM,
+    reads=("deferral_approved",),
 )
 def deferral_court(ctx: Context) -> Iterator[Item]:
     """Computed by ``court_deadline`` for ACL-53-court-deadline."""
@@ -547,6 +558,7 @@ def deferral_court(ctx: Context) -> Iterator[Item]:
     ACL + "第五十三条",
     "Apply to the court within 3 months after the remedy periods end.",
     ACL_FROM,
+    reads=("demand", "court_application"),
 )
 def court_deadline(ctx: Context) -> Iterator[Item]:
     """The 3 months run from the later end of the remedy periods (REMEDY-periods, from
