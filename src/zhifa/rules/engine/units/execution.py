@@ -3,6 +3,7 @@
 import datetime as dt
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from ..casefile import Step
 from ..catalogue import (
@@ -83,29 +84,59 @@ def approved_deferral(ctx: Context, decision_index: int) -> tuple[int, Step] | N
     return None
 
 
-def payment_deadline(ctx: Context) -> tuple[int, Counted] | None:
-    """``_payment_deadline``, once per audit."""
-    return ctx.fact(_payment_deadline)
+class Payment(NamedTuple):
+    """APL 67 for the last penalty decision, when it decides a fine and was served:
+    computed once per audit (``payment``) for APL-67-payment, APL-72-late-fee,
+    ACL-35-demand-timing and CLOSE-conditions."""
+
+    #: the index of the decision
+    decision: int
+    #: the payment deadline: 15 calendar days after service took effect, or the
+    #: ``until`` of an approved deferral
+    deadline: Counted
+    #: the fine, the sum of the ``paid`` amounts after the decision, and the day the
+    #: running sum first reached the fine (None when it has not)
+    fine_total: float
+    paid: float
+    full_on: dt.date | None
 
 
-def _payment_deadline(ctx: Context) -> tuple[int, Counted] | None:
+def payment(ctx: Context) -> Payment | None:
+    """``_payment``, once per audit."""
+    return ctx.fact(_payment)
+
+
+def _payment(ctx: Context) -> Payment | None:
     """APL 67: 15 calendar days after service took effect (CPL-95-public-notice; next
     working day when it ends on a non-working day), or the ``until`` of an approved
-    deferral. Returns the decision index and the deadline, or None when no fine was
-    decided and served."""
+    deferral; and what was paid of the fine. None when no fine was decided and served.
+    A ``paid`` step without an amount is taken as paying the rest of the fine."""
     found = served_decision(ctx)
     if found is None:
         return None
     k, decision, _s, served = found
-    if decision.fine_total() <= 0:
+    fine_total = decision.fine_total()
+    if fine_total <= 0:
         return None
     deferral = approved_deferral(ctx, k)
     if deferral is not None and deferral[1].until is not None:
-        return k, Counted(deferral[1].until)
-    effective = service_effective(ctx, served)
-    days = ctx.params.integer("payment_days", effective.due)
-    due = ctx.calendar.add_calendar_days(effective.due, days)
-    return k, Counted(due.due, _years(effective, due))
+        deadline = Counted(deferral[1].until)
+    else:
+        effective = service_effective(ctx, served)
+        days = ctx.params.integer("payment_days", effective.due)
+        due = ctx.calendar.add_calendar_days(effective.due, days)
+        deadline = Counted(due.due, _years(effective, due))
+    payments = ctx.after(k, "paid") if ctx.by_kind["paid"] else []
+    if not payments:
+        return Payment(k, deadline, float(fine_total), 0.0, None)
+    fine = Decimal(str(fine_total))
+    total = Decimal(0)
+    full_on: dt.date | None = None
+    for _i, step in payments:
+        total = fine if step.amount is None else total + Decimal(str(step.amount))
+        if full_on is None and total >= fine:
+            full_on = step.on
+    return Payment(k, deadline, float(fine), float(total), full_on)
 
 
 @rule(
@@ -153,28 +184,6 @@ def service(ctx: Context) -> Iterator[Item]:
             )
 
 
-def full_payment(ctx: Context, decision_index: int) -> tuple[float, float, dt.date | None]:
-    """``_full_payment``, once per audit and decision."""
-    return ctx.memo(("full_payment", decision_index), lambda: _full_payment(ctx, decision_index))
-
-
-def _full_payment(ctx: Context, decision_index: int) -> tuple[float, float, dt.date | None]:
-    """APL 67 / APL 72: the fine decided, the sum of the ``paid`` amounts after the
-    decision, and the day the running sum first reached the fine (None when it has not).
-    A ``paid`` step without an amount is taken as paying the rest of the fine."""
-    payments = ctx.after(decision_index, "paid") if ctx.by_kind["paid"] else []
-    if not payments:
-        return float(ctx.steps[decision_index].fine_total()), 0.0, None
-    fine = Decimal(str(ctx.steps[decision_index].fine_total()))
-    total = Decimal(0)
-    full_on: dt.date | None = None
-    for _i, step in payments:
-        total = fine if step.amount is None else total + Decimal(str(step.amount))
-        if full_on is None and total >= fine:
-            full_on = step.on
-    return float(fine), float(total), full_on
-
-
 @rule(
     "APL-67-payment",
     "deadline",
@@ -183,19 +192,18 @@ def _full_payment(ctx: Context, decision_index: int) -> tuple[float, float, dt.d
     APL_FROM,
     reads=("served",),
 )
-def payment(ctx: Context) -> Iterator[Item]:
+def payment_due(ctx: Context) -> Iterator[Item]:
     """The deadline is met only when the payments add up to the fine by the due date."""
-    found = payment_deadline(ctx)
+    found = payment(ctx)
     if found is None:
         return
-    k, deadline = found
-    fine, total, full_on = full_payment(ctx, k)
     served = served_decision(ctx)
     assert served is not None
     start = service_effective(ctx, served[3]).due
-    yield DeadlineItem("APL-67-payment", start, deadline, full_on)
-    payments = ctx.after(k, "paid") if full_on is None else []
+    yield DeadlineItem("APL-67-payment", start, found.deadline, found.full_on)
+    payments = ctx.after(found.decision, "paid") if found.full_on is None else []
     if payments:
+        fine, total = found.fine_total, found.paid
         yield warning(
             "APL-67-payment",
             payments[-1][0],
@@ -256,23 +264,28 @@ def _money(value: Decimal) -> float:
     APL_FROM,
 )
 def late_fee(ctx: Context) -> Iterator[Item]:
-    found = payment_deadline(ctx)
+    found = payment(ctx)
     if found is None:
-        yield AmountItem("APL-72-late-fee", "late_fee", None)
+        yield _NO_LATE_FEE
         return
-    k, deadline = found
-    _fine, _total, full_on = full_payment(ctx, k)
-    end = ctx.as_of if full_on is None else full_on  # late days end when fully paid
+    k, deadline = found.decision, found.deadline
+    end = ctx.as_of if found.full_on is None else found.full_on  # late days end when paid
     late_days = max((end - deadline.due).days, 0)
     rate_on_due = ctx.params.number("late_fee_daily_rate", deadline.due)
     if not late_days:  # paid (or audited) by the deadline: nothing accrues
-        yield AmountItem("APL-72-late-fee", "late_fee", 0.0)
+        yield _ZERO_LATE_FEE
         return
     late_days -= paused_days(ctx, k, deadline.due, end)
-    fine = Decimal(str(ctx.steps[k].fine_total()))
+    fine = Decimal(str(found.fine_total))
     rate = Decimal(str(rate_on_due))
     fee = min(fine * rate * late_days, fine)
     yield AmountItem("APL-72-late-fee", "late_fee", _money(fee))
+
+
+#: the late fee when no fine was decided and served, and when none accrued (shared:
+#: the items are frozen)
+_NO_LATE_FEE = AmountItem("APL-72-late-fee", "late_fee", None)
+_ZERO_LATE_FEE = AmountItem("APL-72-late-fee", "late_fee", 0.0)
 
 
 def remedy_pauses(ctx: Context, decision_index: int) -> list[tuple[int, dt.date, dt.date | None]]:
@@ -372,10 +385,10 @@ def premature_demand(ctx: Context, index: int, step: Step) -> dt.date | None:
     ``index``) presses for, when the demand was served on or before it (else None)."""
     if not in_force("ACL-35-demand-timing", demand_served(step)):
         return None
-    found = payment_deadline(ctx)
-    if found is None or found[0] > index:
+    found = payment(ctx)
+    if found is None or found.decision > index:
         return None
-    due = found[1].due
+    due = found.deadline.due
     return due if demand_served(step) <= due else None
 
 
