@@ -29,25 +29,41 @@ class AuditResult:
     late_fee: float | None
 
 
+def context(
+    case: CaseFile,
+    as_of: dt.date,
+    calendar: WorkCalendar,
+    overrides: Mapping[str, Value] | None = None,
+) -> Context:
+    """The context the audit gives the units: the parameters are ``overrides`` with the
+    case file's own ``settings`` over them."""
+    merged: dict[str, Value] = dict(overrides or {})
+    merged.update(case.settings)  # the case file's own settings win
+    return Context(case, calendar, Parameters(merged), as_of)
+
+
 def _run(
     case: CaseFile,
     as_of: dt.date,
     calendar: WorkCalendar,
     overrides: Mapping[str, Value] | None,
-    rules: Iterable[Rule],
+    rules: Iterable[Rule] | None = None,
 ) -> AuditResult:
-    merged: dict[str, Value] = dict(overrides or {})
-    merged.update(case.settings)  # the case file's own settings win
-    ctx = Context(case, calendar, Parameters(merged), as_of)
+    """Run the units ``rules`` (default: every registered unit) that apply to the case
+    (``Rule.runs_on``: its kind, the kinds of its steps)."""
+    ctx = context(case, as_of, calendar, overrides)
     findings: list[Finding] = []
     deadlines: list[DeadlineItem] = []
     late_fee: float | None = None
     kind = case.kind
     steps = case.steps
     first_on = steps[0].on if steps else as_of  # what a case-level finding is judged on
-    for unit in rules:
-        if kind not in unit.case_kinds:
-            continue
+    kinds = ctx.kinds
+    if rules is None:
+        plan = _plan(kind, kinds)
+    else:
+        plan = tuple(unit for unit in rules if unit.runs_on(kind, kinds))
+    for unit in plan:
         items: list[Item] = []
         try:
             # what the unit yields before an exception is kept (appended one by one)
@@ -95,6 +111,9 @@ def _run(
     return AuditResult(case.case_id, as_of, tuple(findings), tuple(deadlines), late_fee)
 
 
+_plan = RULES.plan
+
+
 def _cannot_judge(unit: Rule, missing: ParameterError, ctx: Context) -> Finding:
     """The warning for an in-force rule whose number is not known for a date."""
     on = missing.on.isoformat() if missing.on is not None else "?"
@@ -126,7 +145,7 @@ def audit(
     regional/departmental values by setting key; the case file's ``settings`` win.
     """
     day = as_of or case.as_of or dt.date.today()
-    return _run(case, day, calendar or WorkCalendar(), overrides, RULES.values())
+    return _run(case, day, calendar or WorkCalendar(), overrides)
 
 
 def step_findings(
@@ -234,7 +253,9 @@ def to_document(result: AuditResult, lang: str = "zh") -> dict[str, Any]:
 def render(result: AuditResult, lang: str = "zh") -> str:
     """The findings document as JSON text (UTF-8, two-space indent, final newline):
     ``dump_json(to_document(result, lang)) + "\\n"``, written for the document's fixed
-    shape (the same text, byte for byte)."""
+    shape (the same text, byte for byte). What depends only on the rule (its encoded ID,
+    severity and citation) or on the years of a deadline (its note) is encoded once per
+    process (``_finding_head``, ``_encoded``, ``_note_json``)."""
     enc = _encode_string
     out = [
         '{\n  "format": ',
@@ -247,22 +268,21 @@ def render(result: AuditResult, lang: str = "zh") -> str:
     ]
     if result.findings:
         en = lang == "en"
+        heads = _FINDING_HEADS
+        encoded = _ENCODED
         parts = []
         for f in result.findings:
-            message = f.message.en if en else f.message.zh
+            head = heads.get((f.rule, f.severity))
+            if head is None:
+                head = _finding_head(f.rule, f.severity)
             citation = f.citation or RULES[f.rule].citation
+            cited = encoded.get(citation)
+            if cited is None:
+                cited = _encoded(citation)
+            message = enc(f.message.en if en else f.message.zh)
+            step = "null" if f.step is None else int.__repr__(f.step)
             parts.append(
-                '{\n      "rule": '
-                + enc(f.rule)
-                + ',\n      "severity": '
-                + enc(f.severity)
-                + ',\n      "message": '
-                + enc(message)
-                + ',\n      "citation": '
-                + enc(citation)
-                + ',\n      "step": '
-                + ("null" if f.step is None else int.__repr__(f.step))
-                + "\n    }"
+                f'{head}{message},\n      "citation": {cited},\n      "step": {step}\n    }}'
             )
         out.append("[\n    " + ",\n    ".join(parts) + "\n  ]")
     else:
@@ -270,21 +290,21 @@ def render(result: AuditResult, lang: str = "zh") -> str:
     out.append(',\n  "deadlines": ')
     if result.deadlines:
         as_of = result.as_of
+        deadline_heads = _DEADLINE_HEADS
+        notes = _NOTES
         parts = []
         for d in result.deadlines:
-            note = deadline_note(d.due.unscheduled_years, lang)
+            head = deadline_heads.get(d.rule)
+            if head is None:
+                head = _deadline_head(d.rule)
+            years = d.due.unscheduled_years
+            note = notes.get((years, lang))
+            if note is None:
+                note = _note_json(years, lang)
+            status = _STATUS_JSON[d.status(as_of)]
             parts.append(
-                '{\n      "rule": '
-                + enc(d.rule)
-                + ',\n      "from": "'
-                + d.start.isoformat()
-                + '",\n      "due": "'
-                + d.due.due.isoformat()
-                + '",\n      "status": '
-                + enc(d.status(as_of))
-                + ',\n      "note": '
-                + ("null" if note is None else enc(note))
-                + "\n    }"
+                f'{head}{d.start.isoformat()}",\n      "due": "{d.due.due.isoformat()}",'
+                f'\n      "status": {status},\n      "note": {note}\n    }}'
             )
         out.append("[\n    " + ",\n    ".join(parts) + "\n  ]")
     else:
@@ -293,6 +313,49 @@ def render(result: AuditResult, lang: str = "zh") -> str:
     out.append(dump_json(_amount(result.late_fee), 2))
     out.append("\n  }\n}\n")
     return "".join(out)
+
+
+#: ``render``'s encoded pieces, by what they depend on (filled on first use)
+_FINDING_HEADS: dict[tuple[str, str], str] = {}
+_DEADLINE_HEADS: dict[str, str] = {}
+_ENCODED: dict[str, str] = {}
+_NOTES: dict[tuple[tuple[int, ...], str], str] = {}
+_STATUS_JSON = {status: f'"{status}"' for status in ("met", "missed", "open", "overdue")}
+
+
+def _finding_head(rule_id: str, severity: str) -> str:
+    """A finding's JSON up to its message (rule ID and severity)."""
+    head = _FINDING_HEADS[(rule_id, severity)] = (
+        '{\n      "rule": '
+        + _encode_string(rule_id)
+        + ',\n      "severity": '
+        + _encode_string(severity)
+        + ',\n      "message": '
+    )
+    return head
+
+
+def _deadline_head(rule_id: str) -> str:
+    """A deadline's JSON up to the text of its start date."""
+    head = _DEADLINE_HEADS[rule_id] = (
+        '{\n      "rule": ' + _encode_string(rule_id) + ',\n      "from": "'
+    )
+    return head
+
+
+def _encoded(text: str) -> str:
+    """``text`` as a JSON string (remembered: the citations are few)."""
+    if len(_ENCODED) >= 10_000:
+        _ENCODED.clear()
+    found = _ENCODED[text] = _encode_string(text)
+    return found
+
+
+def _note_json(years: tuple[int, ...], lang: str) -> str:
+    """The JSON of ``deadline_note(years, lang)`` (remembered: the years are few)."""
+    note = deadline_note(years, lang)
+    found = _NOTES[(years, lang)] = "null" if note is None else _encode_string(note)
+    return found
 
 
 _encode_string = json.encoder.encode_basestring  # the C encoder where available

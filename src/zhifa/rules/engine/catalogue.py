@@ -176,6 +176,8 @@ class Context:
     #: the steps of each kind with their indexes, in file order (``ctx.by_kind["served"]``;
     #: shared lists: do not modify); ``indexed`` for several kinds at once
     by_kind: dict[str, list[tuple[int, Step]]] = field(init=False, repr=False, compare=False)
+    #: the kinds of the case's steps (which units the audit runs: ``Rule.reads``)
+    kinds: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def local(self, *codes: str, on: dt.date) -> list[str]:
         """Of the local sources ``codes`` (data/local_sources.toml), those that bind this
@@ -200,6 +202,7 @@ class Context:
                 by_kind[s.step] = found = ([], [])
             found[0].append(i)
             found[1].append((i, s))
+        self.kinds = frozenset(by_kind)
         index = self._index = _Index(_ABSENT)
         self.by_kind = _ByKind(_NO_STEPS)
         for kind, found in by_kind.items():
@@ -378,6 +381,18 @@ class Rule:
     #: local sources that are the rule's only basis: the audit keeps its findings only
     #: where one of them binds the case (Context.local); empty = a national rule
     local: tuple[str, ...] = ()
+    #: the step kinds without which the unit can yield nothing (and raise nothing): the
+    #: audit runs it only on a case with a step of one of them; empty = always run. Only
+    #: what the unit's code makes certain (a unit that finds a step *missing* reads
+    #: nothing); test_declared_reads runs every skipped unit anyway to check it.
+    reads: frozenset[str] = frozenset()
+
+    def runs_on(self, case_kind: str, step_kinds: frozenset[str]) -> bool:
+        """Whether the audit runs the unit on a case of ``case_kind`` whose steps are of
+        ``step_kinds``."""
+        return case_kind in self.case_kinds and (
+            not self.reads or not self.reads.isdisjoint(step_kinds)
+        )
 
     def in_force(self, day: dt.date) -> bool:
         if self.valid_from is not None and day < self.valid_from:
@@ -385,7 +400,55 @@ class Rule:
         return self.valid_to is None or day <= self.valid_to
 
 
-RULES: dict[str, Rule] = {}
+class Registry(dict[str, Rule]):
+    """``RULES``: the units by ID. Remembers which units the audit runs on a case of a
+    kind with steps of given kinds (``plan``); any change of the registry forgets that."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plans: dict[tuple[str, frozenset[str]], tuple[Rule, ...]] = {}
+
+    def plan(self, case_kind: str, step_kinds: frozenset[str]) -> tuple[Rule, ...]:
+        """The units, in registration order, that run on such a case (``Rule.runs_on``)."""
+        found = self.plans.get((case_kind, step_kinds))
+        if found is None:
+            if len(self.plans) >= 10_000:
+                self.plans.clear()
+            found = self.plans[(case_kind, step_kinds)] = tuple(
+                unit for unit in self.values() if unit.runs_on(case_kind, step_kinds)
+            )
+        return found
+
+    def __setitem__(self, key: str, value: Rule) -> None:
+        super().__setitem__(key, value)
+        self.plans.clear()
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        self.plans.clear()
+
+    def pop(self, *args: Any) -> Any:
+        self.plans.clear()
+        return super().pop(*args)
+
+    def popitem(self) -> tuple[str, Rule]:
+        self.plans.clear()
+        return super().popitem()
+
+    def clear(self) -> None:
+        self.plans.clear()
+        super().clear()
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self.plans.clear()
+        super().update(*args, **kwargs)
+
+    def setdefault(self, key: str, default: Rule) -> Rule:
+        self.plans.clear()
+        return super().setdefault(key, default)
+
+
+RULES = Registry()
 
 
 def rule(
@@ -397,8 +460,10 @@ def rule(
     valid_to: str | None = None,
     case_kinds: Iterable[str] = ("penalty",),
     local: Iterable[str] = (),
+    reads: Iterable[str] = (),
 ) -> Callable[[Check], Check]:
-    """Register a rule unit. ``valid_from`` is the date the cited version took effect."""
+    """Register a rule unit. ``valid_from`` is the date the cited version took effect;
+    ``reads`` the step kinds without one of which it yields nothing (``Rule.reads``)."""
 
     def register(check: Check) -> Check:
         if rule_id in RULES:
@@ -413,6 +478,7 @@ def rule(
             check=check,
             case_kinds=frozenset(case_kinds),
             local=tuple(local),
+            reads=frozenset(reads),
         )
         return check
 

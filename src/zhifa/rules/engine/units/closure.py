@@ -8,7 +8,7 @@ from decimal import Decimal
 from ..casefile import Step
 from ..catalogue import APL_FROM, Context, Item, error, rule, warning
 from ._util import yuan
-from .execution import payment_deadline
+from .execution import payment
 
 #: The closing reasons of the format (case-file-format.md, "Additions to v1").
 REASONS_ZH = {
@@ -46,9 +46,9 @@ def _owed_on_closing(
         if full_on is None and total >= fine:
             full_on = step.on
     fee = Decimal(0)
-    found = payment_deadline(ctx)
-    if found is not None and found[0] == k:
-        due = found[1].due
+    found = payment(ctx)
+    if found is not None and found.decision == k:
+        due = found.deadline.due
         late_days = max(((full_on or on) - due).days, 0)
         rate = Decimal(str(ctx.params.number("late_fee_daily_rate", due)))
         fee = min(fine * rate * late_days, fine)
@@ -130,6 +130,7 @@ def _problem(
     "A case is closed only after performance, execution or another lawful ending, "
     "approved by the head.",
     APL_FROM,
+    reads=("closed",),
 )
 def close_conditions(ctx: Context) -> Iterator[Item]:
     for c, close in ctx.by_kind["closed"]:

@@ -45,6 +45,7 @@ MITIGATING_ZH = {
     APL + "第五十八条",
     "Legal review is passed before the decision where the law or local policy requires it.",
     APL_FROM,
+    reads=("decision",),
 )
 def legal_review(ctx: Context) -> Iterator[Item]:
     if not ctx.general:
@@ -89,6 +90,7 @@ def legal_review(ctx: Context) -> Iterator[Item]:
     APL + "第五十八条",
     "A first-time legal reviewer holds the national legal professional qualification.",
     APL_FROM,
+    reads=("legal_review",),
 )
 def reviewer(ctx: Context) -> Iterator[Item]:
     for i, step in ctx.by_kind["legal_review"]:
@@ -118,6 +120,7 @@ def _major(ctx: Context, step: Step) -> bool:
     APL + "第五十七条",
     "Complex or major violations are decided by collective discussion of the heads.",
     APL_FROM,
+    reads=("decision",),
 )
 def collective(ctx: Context) -> Iterator[Item]:
     if not ctx.general:
@@ -139,6 +142,7 @@ def collective(ctx: Context) -> Iterator[Item]:
     APL + "第六十条",
     "The decision is made within 90 calendar days of registration.",
     APL_FROM,
+    reads=("registered",),
 )
 def decision_deadline(ctx: Context) -> Iterator[Item]:
     if not ctx.general:
@@ -169,6 +173,7 @@ def decision_deadline(ctx: Context) -> Iterator[Item]:
     APL + "第五十一条",
     "The summary procedure only for a warning or a small fine.",
     APL_FROM,
+    reads=("decision",),
 )
 def summary(ctx: Context) -> Iterator[Item]:
     if not ctx.summary:
@@ -207,6 +212,7 @@ def summary(ctx: Context) -> Iterator[Item]:
     APL + "第五十九条",
     "The decision document states everything APL 59 requires and cites the full law name.",
     APL_FROM,
+    reads=("decision",),
 )
 def decision_content(ctx: Context) -> Iterator[Item]:
     if not ctx.general:
@@ -233,6 +239,7 @@ def decision_content(ctx: Context) -> Iterator[Item]:
     APL + "第四条、第五条",
     "The penalty type is provided by the cited article; the fine lies within its range.",
     APL_FROM,
+    reads=("decision", "prior_notice"),
 )
 def basis_range(ctx: Context) -> Iterator[Item]:
     basis = ctx.case.basis
@@ -329,6 +336,7 @@ def _investigators(ctx: Context, before: int) -> set[str]:
     APL + "第五十八条；" + GB118 + "三",
     "The legal reviewer of a case is not one of its investigators.",
     APL_FROM,
+    reads=("legal_review",),
 )
 def review_independent(ctx: Context) -> Iterator[Item]:
     """Refused when it is made, whichever comes second: a review by an officer who
@@ -364,6 +372,7 @@ def review_independent(ctx: Context) -> Iterator[Item]:
     APL + "第五十八条；" + GB118 + "三",
     "A legal review that marks a checklist item as a problem is not passed.",
     APL_FROM,
+    reads=("legal_review",),
 )
 def review_findings_hold(ctx: Context) -> Iterator[Item]:
     for i, step in ctx.by_kind["legal_review"]:
@@ -386,6 +395,7 @@ def review_findings_hold(ctx: Context) -> Iterator[Item]:
     APL + "第三十四条",
     "The penalty lies in the discretion benchmark band, or the decision gives a reason.",
     APL_FROM,
+    reads=("decision",),
 )
 def benchmark(ctx: Context) -> Iterator[Item]:
     band = ctx.case.benchmark
@@ -448,6 +458,7 @@ def _lighter_finding(ctx: Context, rule_id: str, i: int, zh: str, en: str) -> It
     APL + "第三十条",
     "Under 14: no penalty; 14 to under 18: lighter or mitigated.",
     APL_FROM,
+    reads=("decision",),
 )
 def minor(ctx: Context) -> Iterator[Item]:
     party, violation = ctx.case.party, ctx.case.violation
@@ -481,6 +492,7 @@ def minor(ctx: Context) -> Iterator[Item]:
     APL + "第三十二条",
     "Lighter or mitigated penalty for the APL 32 circumstances.",
     APL_FROM,
+    reads=("decision",),
 )
 def mitigation(ctx: Context) -> Iterator[Item]:
     violation = ctx.case.violation
@@ -506,6 +518,7 @@ def mitigation(ctx: Context) -> Iterator[Item]:
     APL + "第三十三条",
     "No penalty for minor, corrected, harmless violations or without fault.",
     APL_FROM,
+    reads=("decision",),
 )
 def no_penalty(ctx: Context) -> Iterator[Item]:
     violation = ctx.case.violation
@@ -543,6 +556,7 @@ def no_penalty(ctx: Context) -> Iterator[Item]:
     APL + "第二十九条",
     "The same act is not fined twice.",
     APL_FROM,
+    reads=("decision",),
 )
 def one_fine(ctx: Context) -> Iterator[Item]:
     for i, step in ctx.penalty_decisions:
@@ -562,6 +576,7 @@ def one_fine(ctx: Context) -> Iterator[Item]:
     "Vulnerable parties' first, clearly minor, corrected violations: warning, no fine.",
     "2006-01-01",
     local=("CQ",),
+    reads=("decision",),
 )
 def vulnerable(ctx: Context) -> Iterator[Item]:
     violation = ctx.case.violation

@@ -11,6 +11,7 @@ from ..catalogue import APL, APL_FROM, GB118, Context, DeadlineItem, Item, rule,
     GB118,
     "Penalty decisions are published within 7 working days (configurable).",
     "2018-12-05",
+    reads=("decision",),
 )
 def disclose(ctx: Context) -> Iterator[Item]:
     for k, decision in ctx.penalty_decisions:
@@ -30,6 +31,7 @@ def disclose(ctx: Context) -> Iterator[Item]:
     APL + "第四十八条",
     "A published decision that is changed or revoked is withdrawn within 3 working days.",
     APL_FROM,
+    reads=("decision_changed", "disclosure_withdrawn"),
 )
 def withdraw(ctx: Context) -> Iterator[Item]:
     for c, changed in ctx.by_kind["decision_changed"]:

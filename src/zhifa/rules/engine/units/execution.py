@@ -3,6 +3,7 @@
 import datetime as dt
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from ..casefile import Step
 from ..catalogue import (
@@ -83,29 +84,59 @@ def approved_deferral(ctx: Context, decision_index: int) -> tuple[int, Step] | N
     return None
 
 
-def payment_deadline(ctx: Context) -> tuple[int, Counted] | None:
-    """``_payment_deadline``, once per audit."""
-    return ctx.fact(_payment_deadline)
+class Payment(NamedTuple):
+    """APL 67 for the last penalty decision, when it decides a fine and was served:
+    computed once per audit (``payment``) for APL-67-payment, APL-72-late-fee,
+    ACL-35-demand-timing and CLOSE-conditions."""
+
+    #: the index of the decision
+    decision: int
+    #: the payment deadline: 15 calendar days after service took effect, or the
+    #: ``until`` of an approved deferral
+    deadline: Counted
+    #: the fine, the sum of the ``paid`` amounts after the decision, and the day the
+    #: running sum first reached the fine (None when it has not)
+    fine_total: float
+    paid: float
+    full_on: dt.date | None
 
 
-def _payment_deadline(ctx: Context) -> tuple[int, Counted] | None:
+def payment(ctx: Context) -> Payment | None:
+    """``_payment``, once per audit."""
+    return ctx.fact(_payment)
+
+
+def _payment(ctx: Context) -> Payment | None:
     """APL 67: 15 calendar days after service took effect (CPL-95-public-notice; next
     working day when it ends on a non-working day), or the ``until`` of an approved
-    deferral. Returns the decision index and the deadline, or None when no fine was
-    decided and served."""
+    deferral; and what was paid of the fine. None when no fine was decided and served.
+    A ``paid`` step without an amount is taken as paying the rest of the fine."""
     found = served_decision(ctx)
     if found is None:
         return None
     k, decision, _s, served = found
-    if decision.fine_total() <= 0:
+    fine_total = decision.fine_total()
+    if fine_total <= 0:
         return None
     deferral = approved_deferral(ctx, k)
     if deferral is not None and deferral[1].until is not None:
-        return k, Counted(deferral[1].until)
-    effective = service_effective(ctx, served)
-    days = ctx.params.integer("payment_days", effective.due)
-    due = ctx.calendar.add_calendar_days(effective.due, days)
-    return k, Counted(due.due, _years(effective, due))
+        deadline = Counted(deferral[1].until)
+    else:
+        effective = service_effective(ctx, served)
+        days = ctx.params.integer("payment_days", effective.due)
+        due = ctx.calendar.add_calendar_days(effective.due, days)
+        deadline = Counted(due.due, _years(effective, due))
+    payments = ctx.after(k, "paid") if ctx.by_kind["paid"] else []
+    if not payments:
+        return Payment(k, deadline, float(fine_total), 0.0, None)
+    fine = Decimal(str(fine_total))
+    total = Decimal(0)
+    full_on: dt.date | None = None
+    for _i, step in payments:
+        total = fine if step.amount is None else total + Decimal(str(step.amount))
+        if full_on is None and total >= fine:
+            full_on = step.on
+    return Payment(k, deadline, float(fine), float(total), full_on)
 
 
 @rule(
@@ -115,6 +146,7 @@ def _payment_deadline(ctx: Context) -> tuple[int, Counted] | None:
     "Service by public notice takes effect 30 days after publication (60 before "
     "2022-01-01); the payment, late-fee, remedy and ACL 53 periods run from that day.",
     "1991-04-09",
+    reads=("served",),
 )
 def public_notice(ctx: Context) -> Iterator[Item]:
     """Computed by ``service_effective`` for APL-67-payment, APL-72-late-fee,
@@ -130,6 +162,7 @@ def public_notice(ctx: Context) -> Iterator[Item]:
     APL + "第六十一条",
     "The decision is served on the spot or within 7 working days; electronic only with consent.",
     APL_FROM,
+    reads=("decision", "served"),
 )
 def service(ctx: Context) -> Iterator[Item]:
     for k, decision in ctx.penalty_decisions:
@@ -151,48 +184,26 @@ def service(ctx: Context) -> Iterator[Item]:
             )
 
 
-def full_payment(ctx: Context, decision_index: int) -> tuple[float, float, dt.date | None]:
-    """``_full_payment``, once per audit and decision."""
-    return ctx.memo(("full_payment", decision_index), lambda: _full_payment(ctx, decision_index))
-
-
-def _full_payment(ctx: Context, decision_index: int) -> tuple[float, float, dt.date | None]:
-    """APL 67 / APL 72: the fine decided, the sum of the ``paid`` amounts after the
-    decision, and the day the running sum first reached the fine (None when it has not).
-    A ``paid`` step without an amount is taken as paying the rest of the fine."""
-    payments = ctx.after(decision_index, "paid") if ctx.by_kind["paid"] else []
-    if not payments:
-        return float(ctx.steps[decision_index].fine_total()), 0.0, None
-    fine = Decimal(str(ctx.steps[decision_index].fine_total()))
-    total = Decimal(0)
-    full_on: dt.date | None = None
-    for _i, step in payments:
-        total = fine if step.amount is None else total + Decimal(str(step.amount))
-        if full_on is None and total >= fine:
-            full_on = step.on
-    return float(fine), float(total), full_on
-
-
 @rule(
     "APL-67-payment",
     "deadline",
     APL + "第六十七条",
     "The fine is paid within 15 calendar days of receiving the decision.",
     APL_FROM,
+    reads=("served",),
 )
-def payment(ctx: Context) -> Iterator[Item]:
+def payment_due(ctx: Context) -> Iterator[Item]:
     """The deadline is met only when the payments add up to the fine by the due date."""
-    found = payment_deadline(ctx)
+    found = payment(ctx)
     if found is None:
         return
-    k, deadline = found
-    fine, total, full_on = full_payment(ctx, k)
     served = served_decision(ctx)
     assert served is not None
     start = service_effective(ctx, served[3]).due
-    yield DeadlineItem("APL-67-payment", start, deadline, full_on)
-    payments = ctx.after(k, "paid") if full_on is None else []
+    yield DeadlineItem("APL-67-payment", start, found.deadline, found.full_on)
+    payments = ctx.after(found.decision, "paid") if found.full_on is None else []
     if payments:
+        fine, total = found.fine_total, found.paid
         yield warning(
             "APL-67-payment",
             payments[-1][0],
@@ -207,6 +218,7 @@ def payment(ctx: Context) -> Iterator[Item]:
     APL + "第六十八条",
     "On-the-spot collection only for small fines or where later collection is hard.",
     APL_FROM,
+    reads=("paid",),
 )
 def onsite(ctx: Context) -> Iterator[Item]:
     decisions = ctx.penalty_decisions
@@ -252,23 +264,28 @@ def _money(value: Decimal) -> float:
     APL_FROM,
 )
 def late_fee(ctx: Context) -> Iterator[Item]:
-    found = payment_deadline(ctx)
+    found = payment(ctx)
     if found is None:
-        yield AmountItem("APL-72-late-fee", "late_fee", None)
+        yield _NO_LATE_FEE
         return
-    k, deadline = found
-    _fine, _total, full_on = full_payment(ctx, k)
-    end = ctx.as_of if full_on is None else full_on  # late days end when fully paid
+    k, deadline = found.decision, found.deadline
+    end = ctx.as_of if found.full_on is None else found.full_on  # late days end when paid
     late_days = max((end - deadline.due).days, 0)
     rate_on_due = ctx.params.number("late_fee_daily_rate", deadline.due)
     if not late_days:  # paid (or audited) by the deadline: nothing accrues
-        yield AmountItem("APL-72-late-fee", "late_fee", 0.0)
+        yield _ZERO_LATE_FEE
         return
     late_days -= paused_days(ctx, k, deadline.due, end)
-    fine = Decimal(str(ctx.steps[k].fine_total()))
+    fine = Decimal(str(found.fine_total))
     rate = Decimal(str(rate_on_due))
     fee = min(fine * rate * late_days, fine)
     yield AmountItem("APL-72-late-fee", "late_fee", _money(fee))
+
+
+#: the late fee when no fine was decided and served, and when none accrued (shared:
+#: the items are frozen)
+_NO_LATE_FEE = AmountItem("APL-72-late-fee", "late_fee", None)
+_ZERO_LATE_FEE = AmountItem("APL-72-late-fee", "late_fee", 0.0)
 
 
 def remedy_pauses(ctx: Context, decision_index: int) -> list[tuple[int, dt.date, dt.date | None]]:
@@ -319,6 +336,7 @@ def paused_days(ctx: Context, decision_index: int, due: dt.date, end: dt.date) -
     "While a reconsideration or litigation against the decision is pending, the late fee "
     "does not accrue.",
     APL_FROM,
+    reads=("remedy_filed",),
 )
 def late_fee_paused(ctx: Context) -> Iterator[Item]:
     """Computed by ``paused_days`` for APL-72-late-fee. A remedy whose result is given
@@ -344,6 +362,7 @@ def late_fee_paused(ctx: Context) -> Iterator[Item]:
     ACL + "第三十五条",
     "A written demand is served before a court application.",
     ACL_FROM,
+    reads=("court_application",),
 )
 def demand(ctx: Context) -> Iterator[Item]:
     for i, _step in ctx.by_kind["court_application"]:
@@ -366,10 +385,10 @@ def premature_demand(ctx: Context, index: int, step: Step) -> dt.date | None:
     ``index``) presses for, when the demand was served on or before it (else None)."""
     if not in_force("ACL-35-demand-timing", demand_served(step)):
         return None
-    found = payment_deadline(ctx)
-    if found is None or found[0] > index:
+    found = payment(ctx)
+    if found is None or found.decision > index:
         return None
-    due = found[1].due
+    due = found.deadline.due
     return due if demand_served(step) <= due else None
 
 
@@ -380,6 +399,7 @@ def premature_demand(ctx: Context, index: int, step: Step) -> dt.date | None:
     "A demand presupposes that the party failed to perform by the deadline: a demand "
     "before the payment deadline has passed does not start the ACL 54 period.",
     ACL_FROM,
+    reads=("demand",),
 )
 def demand_timing(ctx: Context) -> Iterator[Item]:
     for i, step in ctx.by_kind["demand"]:
@@ -404,6 +424,7 @@ def demand_timing(ctx: Context) -> Iterator[Item]:
     ACL + "第五十四条、第六十九条",
     "A court application only 10 working days after the demand was served.",
     ACL_FROM,
+    reads=("court_application",),
 )
 def court_application(ctx: Context) -> Iterator[Item]:
     for i, step in ctx.by_kind["court_application"]:
@@ -478,6 +499,7 @@ def remedy_periods(
     "Reconsideration within 60 days (ARL 20; before 2024 ARL 1999 Art. 9); litigation within "
     "6 months (ALitL 46); at most one year when the decision does not state the remedies.",
     "1999-10-01",
+    reads=("served",),
 )
 def remedies(ctx: Context) -> Iterator[Item]:
     """Computed for ACL-53-court-deadline; the decision's statement of both is checked
@@ -506,6 +528,7 @@ def remedies_end(ctx: Context) -> tuple[int, Counted] | None:
     "The organ applies to the court only after the reconsideration and litigation "
     "periods have ended; an application inside them is refused.",
     ACL_FROM,
+    reads=("court_application",),
 )
 def court_too_early(ctx: Context) -> Iterator[Item]:
     if not ctx.by_kind["court_application"]:
@@ -535,6 +558,7 @@ def court_too_early(ctx: Context) -> Iterator[Item]:
     "With a deferral or instalments approved, the period for applying to the court runs "
     "from the end of the deferral or the last instalment.",
     APL_FROM,
+    reads=("deferral_approved",),
 )
 def deferral_court(ctx: Context) -> Iterator[Item]:
     """Computed by ``court_deadline`` for ACL-53-court-deadline."""
@@ -547,6 +571,7 @@ def deferral_court(ctx: Context) -> Iterator[Item]:
     ACL + "第五十三条",
     "Apply to the court within 3 months after the remedy periods end.",
     ACL_FROM,
+    reads=("demand", "court_application"),
 )
 def court_deadline(ctx: Context) -> Iterator[Item]:
     """The 3 months run from the later end of the remedy periods (REMEDY-periods, from

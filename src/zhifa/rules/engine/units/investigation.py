@@ -31,6 +31,7 @@ APL_2017 = APL + "（2017年修正）"
     APL + "第五十四条",
     "A case is registered before investigation acts (summary cases: APL-52-summary-filing).",
     APL_FROM,
+    reads=("investigation", "preservation", "seizure", "decision"),
 )
 def register(ctx: Context) -> Iterator[Item]:
     # A summary (on-the-spot) decision is not registered (立案) but filed (备案) with the
@@ -56,6 +57,7 @@ def register(ctx: Context) -> Iterator[Item]:
     APL + "第五十二条",
     "A summary-procedure decision is filed (备案) with the organ, not registered (立案).",
     APL_FROM,
+    reads=("decision",),
 )
 def summary_filing(ctx: Context) -> Iterator[Item]:
     """APL 52(3): 执法人员当场作出的行政处罚决定，应当报所属行政机关备案. Format v1 has no
@@ -79,6 +81,7 @@ def summary_filing(ctx: Context) -> Iterator[Item]:
     APL + "第三十六条",
     "No penalty when the violation was not discovered within 2 (or 5) years.",
     APL_FROM,
+    reads=("decision",),
 )
 def limitation(ctx: Context) -> Iterator[Item]:
     violation = ctx.case.violation
@@ -113,6 +116,7 @@ def limitation(ctx: Context) -> Iterator[Item]:
     APL + "第三十七条；" + APL_2017 + "第二十九条",
     "Conduct that ended before 2021-07-15: the former APL's two years (APL 37).",
     "1996-10-01",
+    reads=("decision",),
 )
 def limitation_old_law(ctx: Context) -> Iterator[Item]:
     """APL 37: the law at the time of the act applies unless the new one is lighter. For
@@ -158,6 +162,7 @@ def limitation_old_law(ctx: Context) -> Iterator[Item]:
     APL + "第四十条",
     "No penalty when facts are unclear or evidence insufficient.",
     APL_FROM,
+    reads=("decision",),
 )
 def facts(ctx: Context) -> Iterator[Item]:
     if not ctx.general:
@@ -180,6 +185,7 @@ def facts(ctx: Context) -> Iterator[Item]:
     "A party's own statement alone cannot establish the facts.",
     None,
     local=("JX", "NA"),
+    reads=("decision",),
 )
 def beyond_statement(ctx: Context) -> Iterator[Item]:
     """Local rule (JX 三（二）, NA 13): only where one of them binds the case; the
@@ -203,6 +209,7 @@ def beyond_statement(ctx: Context) -> Iterator[Item]:
     APL + "第五十六条",
     "Preserved evidence is dealt with by a decision within 7 working days.",
     APL_FROM,
+    reads=("preservation",),
 )
 def preservation(ctx: Context) -> Iterator[Item]:
     for i, step in ctx.by_kind["preservation"]:
@@ -222,6 +229,7 @@ def preservation(ctx: Context) -> Iterator[Item]:
     ACL + "第二十五条",
     "Seizure lasts at most 30 days; one extension of at most 30 days, approved.",
     ACL_FROM,
+    reads=("seizure",),
 )
 def seizure(ctx: Context) -> Iterator[Item]:
     seizures = ctx.by_kind["seizure"]

@@ -58,6 +58,7 @@ def _request_window(ctx: Context, notice: Step) -> Counted:
     APL + "第四十四条",
     "Before a penalty decision the party gets written notice of it and of their rights.",
     APL_FROM,
+    reads=("decision",),
 )
 def prior_notice(ctx: Context) -> Iterator[Item]:
     for i, step in ctx.penalty_decisions:
@@ -131,6 +132,7 @@ def _heavier(
     APL + "第四十五条",
     "The decided penalty is not heavier than the notified intended penalty.",
     APL_FROM,
+    reads=("prior_notice",),
 )
 def no_heavier(ctx: Context) -> Iterator[Item]:
     for i, step in ctx.penalty_decisions:
@@ -173,6 +175,7 @@ def no_heavier(ctx: Context) -> Iterator[Item]:
     APL + "第六十三条",
     "The notice offers a hearing for large fines and heavy penalties.",
     APL_FROM,
+    reads=("prior_notice",),
 )
 def hearing_right(ctx: Context) -> Iterator[Item]:
     for i, step in ctx.by_kind["prior_notice"]:
@@ -197,6 +200,7 @@ def hearing_right(ctx: Context) -> Iterator[Item]:
     APL + "第六十四条",
     "The party may ask for a hearing within 5 working days; no decision before that.",
     APL_FROM,
+    reads=("prior_notice",),
 )
 def hearing_request(ctx: Context) -> Iterator[Item]:
     for i, step in ctx.by_kind["prior_notice"]:
@@ -251,6 +255,7 @@ def hearing_request(ctx: Context) -> Iterator[Item]:
     APL + "第六十四条",
     "The party is told the hearing's time and place at least 7 working days before.",
     APL_FROM,
+    reads=("hearing_notice", "hearing"),
 )
 def hearing_notice(ctx: Context) -> Iterator[Item]:
     for i, step in ctx.by_kind["hearing_notice"]:
@@ -293,6 +298,7 @@ def hearing_notice(ctx: Context) -> Iterator[Item]:
     APL + "第六十四条",
     "The hearing host is not an investigator of the case.",
     APL_FROM,
+    reads=("hearing",),
 )
 def hearing_host(ctx: Context) -> Iterator[Item]:
     """Judged whichever comes second: a host who investigated the case (the officers the

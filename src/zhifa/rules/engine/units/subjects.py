@@ -149,6 +149,7 @@ def power_scope(ctx: Context) -> Iterator[Item]:
     APL + "第四十二条",
     "Every officer investigating holds an enforcement certificate valid on that date.",
     APL_FROM,
+    reads=("investigation", "decision"),
 )
 def qualified(ctx: Context) -> Iterator[Item]:
     """Officers named on an investigation step, and in the summary procedure the officer
@@ -189,6 +190,7 @@ def qualified(ctx: Context) -> Iterator[Item]:
     APL + "第四十二条",
     "Investigation is done by at least two qualified officers.",
     APL_FROM,
+    reads=("investigation",),
 )
 def two_officers(ctx: Context) -> Iterator[Item]:
     for i, step in ctx.by_kind["investigation"]:
@@ -214,6 +216,7 @@ def two_officers(ctx: Context) -> Iterator[Item]:
     APL + "第五十五条",
     "Officers show their certificates at investigation; the record says so.",
     APL_FROM,
+    reads=("investigation",),
 )
 def show_certificate(ctx: Context) -> Iterator[Item]:
     for i, step in ctx.by_kind["investigation"]:
@@ -261,6 +264,7 @@ def recusal(ctx: Context) -> Iterator[Item]:
     "An officer who investigated the case does not approve its decision.",
     "2006-01-01",
     local=("CQ",),
+    reads=("decision",),
 )
 def separation(ctx: Context) -> Iterator[Item]:
     """Local rule (CQ 三（三）): the decision's approver did not investigate — judged
