@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from zhifa.accounts.models import Role
-from zhifa.cases.casefile import prefetch
+from zhifa.cases.casefile import load_certificates, prefetch
 from zhifa.cases.labels import step_label
 from zhifa.cases.models import Case
 from zhifa.cases.policy import can_complete_review, state_of
@@ -63,6 +63,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     # The page's cases with everything their deadlines read, and one calendar for all
     # rows: a fixed number of queries however many rows the page shows.
     cases = prefetch(Case.objects.filter(pk__in=[r.case_id for r in page])).in_bulk()
+    load_certificates(cases.values())  # the officers of the whole page in one query
     calendar = database_calendar()
     rows = [
         {"request": r, "deadline": decision_deadline(cases[r.case_id], today, calendar)}

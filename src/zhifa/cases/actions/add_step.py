@@ -21,16 +21,15 @@ from django.utils.translation import gettext as _
 from zhifa.documents.models import DocumentType
 from zhifa.documents.services import issue_number
 from zhifa.records.services import append_entry
+from zhifa.registry.facts import CertificateFacts, certificate_facts
 from zhifa.registry.models import Officer
 from zhifa.rules.calendar_db import database_calendar
 from zhifa.rules.engine import CaseFile, InvalidCaseFile, Step, audit, step_findings
 from zhifa.rules.engine.validation import validate_new_steps
 
 from ..casefile import (
-    CertificateFacts,
     agency_powers,
     build_document,
-    certificate_facts,
     officer_ref,
     officer_rows_flat,
 )
