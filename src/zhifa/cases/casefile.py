@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from zhifa.accounts.models import Role
 from zhifa.catalogue.services import bands_in_force
-from zhifa.registry.models import Certificate, Officer, certificate_status_on
+from zhifa.registry.facts import CertificateFacts, Certificates, certificate_facts
+from zhifa.registry.models import Officer
 from zhifa.rules.engine import CaseFile
 from zhifa.rules.engine.casefile import FORMAT
 
@@ -31,20 +31,47 @@ def is_prefetched(obj: Any, name: str) -> bool:
 
 
 def prefetch(queryset: QuerySet[Case]) -> QuerySet[Case]:
-    """``queryset`` with everything ``export_document`` reads, so that building the
-    documents of a page of cases (their deadlines, next steps) costs a fixed number of
-    queries however many cases the page shows."""
+    """``queryset`` with everything ``export_document`` reads but the certificates, so
+    that building the documents of a page of cases (their deadlines, next steps) costs a
+    fixed number of queries however many cases the page shows; the page's certificates
+    come in one more query (``load_certificates``)."""
     return queryset.select_related("organ__region", "power_item").prefetch_related(
         "steps",
         "suspensions",
         "organ__power_items",
-        Prefetch(
-            "case_officers",
-            queryset=CaseOfficer.objects.select_related("officer__user").prefetch_related(
-                "officer__certificates__history"
-            ),
-        ),
+        Prefetch("case_officers", queryset=CaseOfficer.objects.select_related("officer__user")),
     )
+
+
+#: Where ``load_certificates`` keeps a case's certificate facts (the way
+#: ``prefetch_related`` keeps its cache on the instance).
+_LOADED = "_certificate_facts"
+
+
+def load_certificates(cases: Iterable[Case]) -> None:
+    """Load the certificates of the officers of every case in ``cases`` (a page of
+    cases, read with ``prefetch``) in one query (``registry.facts.certificate_facts``)
+    and keep each case's with the case, where ``export_document`` reads them."""
+    cases = list(cases)
+    rows = {case.pk: officer_rows(case) for case in cases}
+    facts = certificate_facts(
+        r.officer_id for found in rows.values() for r in found if r.officer_id is not None
+    )
+    for case in cases:
+        setattr(
+            case,
+            _LOADED,
+            {r.officer_id: facts[r.officer_id] for r in rows[case.pk] if r.officer_id is not None},
+        )
+
+
+def case_certificates(case: Case, rows: Sequence[CaseOfficer]) -> Certificates:
+    """The certificates of the case's officers (``rows``): those ``load_certificates``
+    kept with the case, else one query (``registry.facts.certificate_facts``)."""
+    loaded: Certificates | None = getattr(case, _LOADED, None)
+    if loaded is not None:
+        return loaded
+    return certificate_facts(r.officer_id for r in rows if r.officer_id is not None)
 
 
 def ordered_steps(case: Case) -> list[CaseStep]:
@@ -112,85 +139,10 @@ def suspended_days(
     return total
 
 
-class _CertificateLike(Protocol):
-    """A ``Certificate`` or its ``CertificateFacts``: what ``_certificate`` reads."""
-
-    @property
-    def pk(self) -> Any: ...
-    @property
-    def number(self) -> str: ...
-    @property
-    def valid_from(self) -> dt.date: ...
-    @property
-    def valid_to(self) -> dt.date: ...
-    @property
-    def status(self) -> str: ...
-
-    def status_on(self, on: dt.date) -> str: ...
-
-
-@dataclass(frozen=True)
-class CertificateFacts:
-    """What the case file reads of a registry certificate, from a flat query
-    (``certificate_facts``) instead of model instances and their prefetched history.
-    ``history`` is the status changes as ``(effective_on, status)`` in
-    ``CertificateStatusChange`` order."""
-
-    pk: int
-    number: str
-    valid_from: dt.date
-    valid_to: dt.date
-    status: str
-    history: tuple[tuple[dt.date, str], ...]
-
-    def status_on(self, on: dt.date) -> str:
-        """``Certificate.status_on``, from the same rows."""
-        return certificate_status_on(self.valid_from, self.valid_to, self.history, on)
-
-
-#: The officers' certificates by officer id, each officer's in ``Certificate`` order.
-Certificates = Mapping[int, Sequence[CertificateFacts]]
-
-
-def certificate_facts(officer_ids: Iterable[int]) -> dict[int, list[CertificateFacts]]:
-    """The certificates of ``officer_ids`` with their status history, in one query (no
-    query when there are none): each officer's in ``Certificate`` order (by number),
-    each history in ``CertificateStatusChange`` order (effective day, then pk)."""
-    ids = sorted(set(officer_ids))
-    out: dict[int, list[CertificateFacts]] = {i: [] for i in ids}
-    if not ids:
-        return out
-    rows = (
-        Certificate.objects.filter(officer_id__in=ids)
-        .order_by("officer_id", "number", "history__effective_on", "history__pk")
-        .values_list(
-            "officer_id",
-            "pk",
-            "number",
-            "valid_from",
-            "valid_to",
-            "status",
-            "history__effective_on",
-            "history__status",
-        )
-    )
-    grouped: dict[int, tuple[int, tuple[int, str, dt.date, dt.date, str], list[Any]]] = {}
-    for officer_id, pk, number, valid_from, valid_to, status, effective_on, changed in rows:
-        if pk not in grouped:
-            grouped[pk] = (officer_id, (pk, number, valid_from, valid_to, status), [])
-        if effective_on is not None:
-            grouped[pk][2].append((effective_on, changed))
-    for officer_id, (pk, number, valid_from, valid_to, status), history in grouped.values():
-        out[officer_id].append(  # in query order
-            CertificateFacts(pk, number, valid_from, valid_to, status, tuple(history))
-        )
-    return out
-
-
-def _certificate(certificates: Sequence[_CertificateLike], on: dt.date) -> dict[str, Any] | None:
+def _certificate(certificates: Sequence[CertificateFacts], on: dt.date) -> dict[str, Any] | None:
     """The one certificate the format carries: the one valid on ``on`` (the officer's
     last act in the case, see ``_last_acts``), else the latest. ``certificates`` are the
-    officer's in ``Certificate`` order (model instances or ``CertificateFacts``)."""
+    officer's in ``Certificate`` order."""
     if not certificates:
         return None
     current = [c for c in certificates if c.valid_from <= on <= c.valid_to]
@@ -222,25 +174,20 @@ def _last_acts(steps: list[dict[str, Any]]) -> dict[str, dt.date]:
 
 
 def officer_rows(case: Case) -> list[CaseOfficer]:
-    """The case's officer rows in ``pk`` order, with their officers, certificates and
-    the certificates' status history (three queries, or none when prefetched)."""
+    """The case's officer rows in ``pk`` order, with their officers (one query, or none
+    when prefetched); their certificates: ``case_certificates``."""
     if is_prefetched(case, "case_officers"):
         return sorted(case.case_officers.all(), key=lambda r: r.pk)
-    # Certificates and their status history in two queries for all officers.
     return list(
-        CaseOfficer.objects.filter(case=case)
-        .select_related("officer__user")
-        .prefetch_related("officer__certificates__history")
-        .order_by("pk")
+        CaseOfficer.objects.filter(case=case).select_related("officer__user").order_by("pk")
     )
 
 
 def officer_rows_flat(case: Case) -> tuple[list[CaseOfficer], dict[int, list[CertificateFacts]]]:
-    """``officer_rows`` for one case without the prefetch machinery (``add_step``, on
-    every step): the rows with their officers in one query, the officers' certificates
+    """``officer_rows`` for one case read afresh (``add_step``, on every step, under the
+    case's lock): the rows with their officers in one query, the officers' certificates
     and status history in one more (``certificate_facts``). Pass both to
-    ``build_document`` (``certificates=``); the officers' certificate caches stay
-    empty."""
+    ``build_document``."""
     rows = list(
         CaseOfficer.objects.filter(case=case).select_related("officer__user").order_by("pk")
     )
@@ -290,7 +237,7 @@ def _officers(
     rows: list[CaseOfficer],
     on: dt.date,
     steps: list[dict[str, Any]],
-    certificates: Certificates | None = None,
+    certificates: Certificates,
     first_time: set[str] | frozenset[str] = frozenset(),
 ) -> list[dict[str, Any]]:
     last = _last_acts(steps)
@@ -304,11 +251,7 @@ def _officers(
             out[row.ref].setdefault("conflict_of_interest", row.conflict_of_interest)
             continue
         officer = row.officer
-        held: Sequence[_CertificateLike] = (
-            list(officer.certificates.all())
-            if certificates is None
-            else certificates.get(officer.pk, ())
-        )
+        held = certificates.get(officer.pk, ())
         out[row.ref] = {
             "id": row.ref,
             "name": officer.name,
@@ -382,15 +325,18 @@ def export_document(
     step about to be added (the workflow guard), appended last. The format has one
     certificate per officer: each officer's is the one valid on their last act in the
     case (as_of when they have not acted), so a renewed certificate does not make
-    earlier acts look unqualified."""
+    earlier acts look unqualified. The certificates: ``case_certificates`` (one query,
+    none for a case of a page read with ``load_certificates``)."""
+    rows = officer_rows(case)
     return build_document(
         case,
         day=as_of or timezone.localdate(),
         proposed=proposed,
         steps=ordered_steps(case),
         suspensions=list(case.suspensions.all()),
-        rows=officer_rows(case),
+        rows=rows,
         powers=agency_powers(case),
+        certificates=case_certificates(case, rows),
     )
 
 
@@ -403,13 +349,12 @@ def build_document(
     suspensions: list[Suspension],
     rows: list[CaseOfficer],
     powers: list[str] | None,
-    certificates: Certificates | None = None,
+    certificates: Certificates,
 ) -> dict[str, Any]:
     """``export_document`` from rows the caller already loaded (``add_step`` loads them
     once under the case's lock): ``steps`` in order, ``rows`` from ``officer_rows``,
-    ``powers`` from ``agency_powers``. No query. With ``certificates`` (from
-    ``officer_rows_flat``) the officers' certificates are read from it instead of the
-    rows' prefetched ones."""
+    ``powers`` from ``agency_powers``, ``certificates`` from ``case_certificates`` or
+    ``officer_rows_flat``. No query."""
     settings: dict[str, Any] = dict(case.settings)
     dated = [(st.step, st.on) for st in steps]
     if proposed is not None:

@@ -244,7 +244,7 @@ class StepSpec:
     #: The case status after the step (``None``: unchanged).
     status: str | None = None
     #: The document the step numbers when it is saved (the decision's depends on its
-    #: outcome: ``services._document_type``).
+    #: outcome: ``actions.add_step._document_type``).
     document: str | None = None
     #: The step that must come first (the order's refusal names it).
     requires: str = ""

@@ -10,7 +10,7 @@ read through the scope layer (another organ's case is a 404).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -21,15 +21,18 @@ from django.db.models import Q, QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from zhifa.accounts.models import ORGAN_ROLES, Role
 from zhifa.catalogue.models import Circumstance
 from zhifa.catalogue.services import bands_in_force
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped, visible_organs
 from zhifa.core.validation import parse_id
+from zhifa.core.views import ScopedFormView
 from zhifa.records.models import Entry, Evidence
 from zhifa.records.presentation import entry_rows
 from zhifa.rules.calendar_db import database_calendar
@@ -42,7 +45,6 @@ from .forms import (
     ArchiveForm,
     OpenCaseForm,
     ResumeForm,
-    StepForm,
     SuspendForm,
     TransferForm,
     TransferResultForm,
@@ -272,80 +274,69 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/case_detail.html", case_context(request, case))
 
 
-def _case_act(
-    request: HttpRequest,
-    pk: int,
-    form_class: type[Form],
-    form_key: str,
-    roles: Sequence[str],
-    act: Callable[[Case, Any, dict[str, Any]], object],
-    done: str,
-) -> HttpResponse:
-    """A case-page form that calls one service function (suspend, resume, archive): the
-    user's scope and role, the service's field errors on the form (400, the case page
-    again), the success message and back to the case."""
-    user: Any = request.user
-    case = _scoped_case(request, pk)
-    require_role(user, *roles)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            act(case, user, form.cleaned_data)
-        except ValidationError as exc:
-            show_service_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("cases:detail", pk=case.pk)
-    return render(
-        request,
-        "cases/case_detail.html",
-        case_context(request, case, **{form_key: form}),
-        status=400,
-    )
+class CaseFormView(ScopedFormView):
+    """A form of one case (``core.views.ScopedFormView``): the case through the scope
+    layer (another organ's case is a 404), then the role; the service's field errors
+    on the form; on success the message and back to the case page."""
+
+    def get_object(self) -> Case:
+        return _scoped_case(self.request, self.kwargs["pk"])
+
+    def show_errors(self, form: Form, exc: ValidationError) -> None:
+        show_service_errors(form, exc)
+
+    def success_url(self, obj: Any, result: Any) -> str:
+        return reverse("cases:detail", kwargs={"pk": obj.pk})
 
 
-@login_required
-@require_POST
-def case_suspend(request: HttpRequest, pk: int) -> HttpResponse:
-    return _case_act(
-        request,
-        pk,
-        SuspendForm,
-        "suspend_form",
-        [Role.ORGAN_HEAD],
-        lambda case, user, data: services.suspend_case(
-            case, actor=user, on=data["on"], reason=data["reason"]
+class CasePageFormView(CaseFormView):
+    """A form on the case page that calls one service function (suspend, resume,
+    archive): a refused form shows the case page again (400) with the form at
+    ``form_key``."""
+
+    template_name = "cases/case_detail.html"
+    form_key = ""
+
+    def render_page(self, obj: Any, form: Form, status: int = 200) -> HttpResponse:
+        context = case_context(self.request, obj, **{self.form_key: form})
+        return render(self.request, self.template_name, context, status=status)
+
+
+case_suspend = login_required(
+    CasePageFormView.as_view(
+        form_class=SuspendForm,
+        form_key="suspend_form",
+        roles=[Role.ORGAN_HEAD],
+        service=lambda case, user, form: services.suspend_case(
+            case, actor=user, on=form.cleaned_data["on"], reason=form.cleaned_data["reason"]
         ),
-        _("The case clock is suspended."),
+        message=gettext_lazy("The case clock is suspended."),
     )
+)
 
-
-@login_required
-@require_POST
-def case_resume(request: HttpRequest, pk: int) -> HttpResponse:
-    return _case_act(
-        request,
-        pk,
-        ResumeForm,
-        "resume_form",
-        [Role.ORGAN_HEAD],
-        lambda case, user, data: services.resume_case(case, actor=user, on=data["on"]),
-        _("The case clock runs again."),
+case_resume = login_required(
+    CasePageFormView.as_view(
+        form_class=ResumeForm,
+        form_key="resume_form",
+        roles=[Role.ORGAN_HEAD],
+        service=lambda case, user, form: services.resume_case(
+            case, actor=user, on=form.cleaned_data["on"]
+        ),
+        message=gettext_lazy("The case clock runs again."),
     )
+)
 
-
-@login_required
-@require_POST
-def case_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    return _case_act(
-        request,
-        pk,
-        ArchiveForm,
-        "archive_form",
-        ACT_ROLES,
-        lambda case, user, data: services.archive_case(case, actor=user, on=data["on"]),
-        _("The case is archived."),
+case_archive = login_required(
+    CasePageFormView.as_view(
+        form_class=ArchiveForm,
+        form_key="archive_form",
+        roles=ACT_ROLES,
+        service=lambda case, user, form: services.archive_case(
+            case, actor=user, on=form.cleaned_data["on"]
+        ),
+        message=gettext_lazy("The case is archived."),
     )
+)
 
 
 # --- the steps ---------------------------------------------------------------------------
@@ -367,61 +358,73 @@ def _bands(case: Case, on: dt.date) -> list[dict[str, Any]]:
     ]
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def step_form(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    user: Any = request.user
-    case = _scoped_case(request, pk)
-    form_class = STEP_FORMS.get(step)
-    if form_class is None:
-        raise Http404
-    state = policy.state_of(case)
-    if step not in policy.offered_steps(state, user):
-        if step in policy.offered_steps(state):
-            raise PermissionDenied  # the step is due, but not this user's to take
-        raise Http404
-    findings: list[dict[str, str]] = []
-    form: StepForm
-    if request.method == "POST":
-        form = form_class(request.POST, case=case, user=user)
-        if form.is_valid():
-            try:
-                saved = form.submit()
-            except services.RuleViolation as exc:
-                findings = exc.findings
-            except services.CaseConflict as exc:
-                form.add_error(None, exc.messages)
-            except ValidationError as exc:
-                show_service_errors(form, exc)
-            else:
-                text = _("%(step)s recorded.") % {"step": step_label(step)}
-                if saved.document_number:
-                    text += " " + _("Document number: %(number)s") % {
-                        "number": saved.document_number
-                    }
-                messages.success(request, text)
-                return redirect("cases:detail", pk=case.pk)
-    else:
-        form = form_class(
-            case=case,
-            user=user,
-            initial={"on": timezone.localdate(), "expected_steps": case.steps.count()},
-        )
-    on = timezone.localdate()
-    if form.is_bound and form.is_valid():
-        on = form.cleaned_data["on"]
-    context = {
-        "case": case,
-        "form": form,
-        "step": step,
-        "label": step_label(step),
-        "findings": findings,
-        "penalty_rows": form.penalty_rows() if hasattr(form, "penalty_rows") else [],
-        "bands": _bands(case, on) if step == "decision" else [],
-        "approver": getattr(form, "approver", None),
-    }
-    status = 400 if (findings or form.errors) else 200
-    return render(request, "cases/step_form.html", context, status=status)
+def _step_initial(case: Case) -> dict[str, Any]:
+    """A step form's first values: today and the steps the user saw (``add_step``'s
+    optimistic-concurrency check)."""
+    return {"on": timezone.localdate(), "expected_steps": case.steps.count()}
+
+
+class StepFormView(CaseFormView):
+    """One form per step (``forms.STEP_FORMS``), offered by the policy: a step that is
+    not due is a 404, a step due but not the user's to take a 403. A step the rules
+    engine refuses shows the broken rules (400); the saved step's document number goes
+    into the message."""
+
+    http_method_names = ["get", "post"]
+    template_name = "cases/step_form.html"
+
+    def check(self, obj: Any) -> None:
+        self.findings: list[dict[str, str]] = []
+        step = self.kwargs["step"]
+        if STEP_FORMS.get(step) is None:
+            raise Http404
+        user: Any = self.request.user
+        state = policy.state_of(obj)
+        if step not in policy.offered_steps(state, user):
+            if step in policy.offered_steps(state):
+                raise PermissionDenied  # the step is due, but not this user's to take
+            raise Http404
+
+    def get_form(self, obj: Any, data: Mapping[str, Any] | None) -> Form:
+        form_class = STEP_FORMS[self.kwargs["step"]]
+        if data is None:
+            return form_class(case=obj, user=self.request.user, initial=_step_initial(obj))
+        return form_class(data, case=obj, user=self.request.user)
+
+    def service(self, obj: Any, user: Any, form: Any) -> Any:
+        return form.submit()
+
+    def show_errors(self, form: Form, exc: ValidationError) -> None:
+        if isinstance(exc, services.RuleViolation):
+            self.findings = exc.findings
+        else:
+            show_service_errors(form, exc)
+
+    def success_message(self, obj: Any, result: Any) -> str:
+        step = self.kwargs["step"]
+        text = _("%(step)s recorded.") % {"step": step_label(step)}
+        if result.document_number:
+            text += " " + _("Document number: %(number)s") % {"number": result.document_number}
+        return text
+
+    def context(self, obj: Any, form: Any) -> dict[str, Any]:
+        step = self.kwargs["step"]
+        on = timezone.localdate()
+        if form.is_bound and form.is_valid():
+            on = form.cleaned_data["on"]
+        return {
+            "case": obj,
+            "form": form,
+            "step": step,
+            "label": step_label(step),
+            "findings": self.findings,
+            "penalty_rows": form.penalty_rows() if hasattr(form, "penalty_rows") else [],
+            "bands": _bands(obj, on) if step == "decision" else [],
+            "approver": getattr(form, "approver", None),
+        }
+
+
+step_form = login_required(StepFormView.as_view())
 
 
 # --- approvals ---------------------------------------------------------------------------
@@ -463,47 +466,45 @@ def approvals(request: HttpRequest) -> HttpResponse:
 # --- transfer (移送) -----------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def case_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+class TransferView(CaseFormView):
     """The organ head transfers the case (APL 27; ``services.transfer_case``)."""
-    user: Any = request.user
-    case = _scoped_case(request, pk)
-    require_role(user, Role.ORGAN_HEAD)
-    if policy.can_transfer(policy.state_of(case), user) is not None:
-        raise Http404
-    if request.method == "POST":
-        form = TransferForm(request.POST, case=case, user=user)
-        if form.is_valid():
-            try:
-                transfer = form.submit()
-            except services.RuleViolation as exc:
-                form.add_error(
-                    None, [f"{f['rule']}（{f['citation']}）：{f['message']}" for f in exc.findings]
-                )
-            except services.CaseConflict as exc:
-                form.add_error(None, exc.messages)
-            except ValidationError as exc:
-                show_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("The case is transferred. Transfer letter number: %(number)s")
-                    % {"number": transfer.letter_number},
-                )
-                return redirect("cases:detail", pk=case.pk)
-    else:
-        form = TransferForm(
-            case=case,
-            user=user,
-            initial={"on": timezone.localdate(), "expected_steps": case.steps.count()},
-        )
-    return render(
-        request,
-        "cases/transfer_form.html",
-        {"case": case, "form": form, "approver": form.approver},
-        status=400 if form.errors else 200,
-    )
+
+    http_method_names = ["get", "post"]
+    roles = (Role.ORGAN_HEAD,)
+    form_class = TransferForm
+    template_name = "cases/transfer_form.html"
+
+    def check(self, obj: Any) -> None:
+        if policy.can_transfer(policy.state_of(obj), self.request.user) is not None:  # type: ignore[arg-type]
+            raise Http404
+
+    def form_kwargs(self, obj: Any) -> dict[str, Any]:
+        return {"case": obj, "user": self.request.user}
+
+    def initial(self, obj: Any) -> dict[str, Any]:
+        return _step_initial(obj)
+
+    def service(self, obj: Any, user: Any, form: Any) -> Any:
+        return form.submit()
+
+    def show_errors(self, form: Form, exc: ValidationError) -> None:
+        if isinstance(exc, services.RuleViolation):
+            form.add_error(
+                None, [f"{f['rule']}（{f['citation']}）：{f['message']}" for f in exc.findings]
+            )
+        else:
+            show_service_errors(form, exc)
+
+    def success_message(self, obj: Any, result: Any) -> str:
+        return _("The case is transferred. Transfer letter number: %(number)s") % {
+            "number": result.letter_number
+        }
+
+    def context(self, obj: Any, form: Any) -> dict[str, Any]:
+        return {"case": obj, "form": form, "approver": form.approver}
+
+
+case_transfer = login_required(TransferView.as_view())
 
 
 def _visible_transfer(user: Any, pk: int) -> Transfer:
@@ -520,42 +521,47 @@ def _visible_transfer(user: Any, pk: int) -> Transfer:
     return transfer
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def transfer_reply(request: HttpRequest, pk: int) -> HttpResponse:
+class TransferReplyView(ScopedFormView):
     """Record the receiver's written reply (``services.record_transfer_result``): the
     sending organ from the reply letter, or the receiving organ of the registry itself."""
-    user: Any = request.user
-    transfer = _visible_transfer(user, pk)
-    refusal = policy.can_reply_transfer(transfer, user)
-    if refusal is not None:
-        if refusal.forbidden:
-            raise PermissionDenied
-        raise Http404
-    sender = transfer.case.organ_id == user.organ_id
-    if request.method == "POST":
-        form = TransferResultForm(request.POST)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.record_transfer_result(
-                    transfer, actor=user, on=d["on"], result=d["result"], note=d["note"]
-                )
-            except ValidationError as exc:
-                show_service_errors(form, exc)
-            else:
-                messages.success(request, _("The reply to the transfer is recorded."))
-                if sender:
-                    return redirect("cases:detail", pk=transfer.case_id)
-                return redirect("cases:incoming")
-    else:
-        form = TransferResultForm()
-    return render(
-        request,
-        "cases/transfer_reply.html",
-        {"transfer": transfer, "form": form, "sender": sender},
-        status=400 if form.errors else 200,
-    )
+
+    http_method_names = ["get", "post"]
+    form_class = TransferResultForm
+    template_name = "cases/transfer_reply.html"
+    message = gettext_lazy("The reply to the transfer is recorded.")
+
+    def get_object(self) -> Transfer:
+        return _visible_transfer(self.request.user, self.kwargs["pk"])
+
+    def check(self, obj: Any) -> None:
+        refusal = policy.can_reply_transfer(obj, self.request.user)  # type: ignore[arg-type]
+        if refusal is not None:
+            if refusal.forbidden:
+                raise PermissionDenied
+            raise Http404
+
+    def _sender(self, transfer: Transfer) -> bool:
+        return transfer.case.organ_id == getattr(self.request.user, "organ_id", None)
+
+    def service(self, obj: Any, user: Any, form: Any) -> Any:
+        d = form.cleaned_data
+        return services.record_transfer_result(
+            obj, actor=user, on=d["on"], result=d["result"], note=d["note"]
+        )
+
+    def show_errors(self, form: Form, exc: ValidationError) -> None:
+        show_service_errors(form, exc)
+
+    def success_url(self, obj: Any, result: Any) -> str:
+        if self._sender(obj):
+            return reverse("cases:detail", kwargs={"pk": obj.case_id})
+        return reverse("cases:incoming")
+
+    def context(self, obj: Any, form: Form) -> dict[str, Any]:
+        return {"transfer": obj, "form": form, "sender": self._sender(obj)}
+
+
+transfer_reply = login_required(TransferReplyView.as_view())
 
 
 @login_required

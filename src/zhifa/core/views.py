@@ -1,25 +1,29 @@
 """Home page, health check and the error pages; the helpers of every app's pages
-(filters from the query string, service errors on a form, who may manage)."""
+(filters from the query string, service errors on a form, who may manage) and the one
+generic view of a form that calls one service on one object of the user's scope
+(``ScopedFormView``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, TypeVar
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from ninja import FilterSchema
 from pydantic import ValidationError
 
 from .navigation import sections_for
-from .scope import visible_organs
+from .scope import require_role, visible_organs
 
 F = TypeVar("F", bound=FilterSchema)
 
@@ -39,18 +43,121 @@ def apply_service(form: Form, action: Callable[[], Any]) -> Any:
     try:
         return action()
     except DjangoValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                target = field if field in form.fields else None
-                for error in errors:
-                    form.add_error(target, error if target else f"{field}: {error}")
-        else:
-            form.add_error(None, exc.messages)
+        add_errors(form, exc)
         return None
+
+
+def add_errors(form: Form, exc: DjangoValidationError) -> None:
+    """A service's validation errors on the form: each at its field when the form has
+    it, the rest at the top, prefixed with the field's name."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error if target else f"{field}: {error}")
+    else:
+        form.add_error(None, exc.messages)
 
 
 def can_manage(user: Any, roles: tuple[str, ...]) -> bool:
     return bool(user.is_superuser or getattr(user, "role", None) in roles)
+
+
+class ScopedFormView(View):
+    """A form that calls one service on one object of the user's scope — the shape of
+    most action pages, declared once. Configured per action by a subclass (an app's
+    family of pages: where the object comes from, where the page goes) and the
+    arguments of ``as_view`` (the form, the roles, the service, the message)::
+
+        suspend = login_required(CaseFormView.as_view(form_class=SuspendForm, ...))
+
+    A request goes: the object through the scope layer (``get_object``: outside the
+    scope, 404) and the role (``roles``: 403) — in that order, or the role first
+    (``role_first``); the policy (``check``: raises 404 or 403); on GET the unbound
+    form (``initial``) on the page (``render_page``, 200); on POST the bound form and,
+    when valid, ``service(obj, user, form)``: its ``ValidationError`` goes on the form
+    (``show_errors``) and ``invalid`` answers (the page again, 400 unless
+    ``invalid_status`` says otherwise); success adds ``success_message`` and redirects
+    to ``success_url``. Only the methods of ``http_method_names`` are answered (405)."""
+
+    http_method_names = ["post"]
+    #: The roles that may use the form (none: the policy of ``check`` decides).
+    roles: Collection[str] = ()
+    #: Check the role before loading the object (a 403 before a 404).
+    role_first = False
+    form_class: type[Form] = Form
+    #: The one service the form calls: ``service(obj, user, form)``.
+    service: Callable[[Any, Any, Any], Any] | None = None
+    #: The message after success (``success_message`` may compute it).
+    message = ""
+    template_name = ""
+    invalid_status = 400
+
+    def get_object(self) -> Any:
+        """The object, read through the scope layer (outside the scope: ``Http404``)."""
+        raise NotImplementedError
+
+    def check(self, obj: Any) -> None:
+        """The policy: raise ``Http404`` or ``PermissionDenied`` to refuse."""
+
+    def form_kwargs(self, obj: Any) -> dict[str, Any]:
+        return {}
+
+    def initial(self, obj: Any) -> dict[str, Any]:
+        return {}
+
+    def get_form(self, obj: Any, data: Mapping[str, Any] | None) -> Form:
+        if data is None:
+            return self.form_class(initial=self.initial(obj), **self.form_kwargs(obj))
+        return self.form_class(data, **self.form_kwargs(obj))
+
+    def show_errors(self, form: Form, exc: DjangoValidationError) -> None:
+        add_errors(form, exc)
+
+    def success_message(self, obj: Any, result: Any) -> str:
+        return str(self.message)
+
+    def success_url(self, obj: Any, result: Any) -> str:
+        raise NotImplementedError
+
+    def context(self, obj: Any, form: Form) -> dict[str, Any]:
+        return {"form": form}
+
+    def render_page(self, obj: Any, form: Form, status: int = 200) -> HttpResponse:
+        return render(self.request, self.template_name, self.context(obj, form), status=status)
+
+    def invalid(self, obj: Any, form: Form) -> HttpResponse:
+        return self.render_page(obj, form, self.invalid_status)
+
+    def load(self) -> Any:
+        user = self.request.user
+        if self.role_first and self.roles:
+            require_role(user, *self.roles)
+        obj = self.get_object()
+        if not self.role_first and self.roles:
+            require_role(user, *self.roles)
+        self.check(obj)
+        return obj
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        obj = self.load()
+        return self.render_page(obj, self.get_form(obj, None))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        obj = self.load()
+        form = self.get_form(obj, request.POST)
+        if form.is_valid():
+            assert self.service is not None, "a ScopedFormView names its service"
+            try:
+                result = self.service(obj, request.user, form)
+            except DjangoValidationError as exc:
+                self.show_errors(form, exc)
+            else:
+                text = self.success_message(obj, result)
+                if text:
+                    messages.success(request, text)
+                return redirect(self.success_url(obj, result))
+        return self.invalid(obj, form)
 
 
 @login_required

@@ -444,7 +444,7 @@ def certificate_status_on(
     """A certificate's status on a date: ``history`` is its status changes as
     ``(effective_on, status)`` ordered by effective date (``CertificateStatusChange``
     order); the expiry date also counts. ``Certificate.status_on`` and the case file's
-    flat reads (``cases.casefile.certificate_facts``) both answer with this."""
+    flat reads (``registry.facts.certificate_facts``) both answer with this."""
     if on < valid_from:
         return "not_yet_valid"
     status = CertificateStatus.VALID.value

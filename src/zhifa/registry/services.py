@@ -18,6 +18,7 @@ from zhifa.records import changes
 from zhifa.records.services import record_change
 
 from .divisions import divisions
+from .facts import certificate_facts
 from .models import (
     Certificate,
     CertificateStatus,
@@ -511,10 +512,11 @@ def change_certificate_status(
 
 def officer_qualified_on(officer: Officer, on: date) -> bool:
     """Whether the officer may perform an enforcement act on ``on``: not auxiliary staff,
-    and holding a certificate valid that day (rule APL-42-qualified)."""
+    and holding a certificate valid that day (rule APL-42-qualified). The certificates
+    are read as the case file reads them (``facts.certificate_facts``)."""
     if officer.is_auxiliary or not officer.active:
         return False
-    return any(c.is_valid_on(on) for c in officer.certificates.prefetch_related("history"))
+    return any(c.is_valid_on(on) for c in certificate_facts([officer.pk])[officer.pk])
 
 
 # --- the daily expiry task -------------------------------------------------------------

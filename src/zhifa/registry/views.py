@@ -15,8 +15,10 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -29,7 +31,7 @@ from zhifa.core.scope import (
     visible_organs,
     visible_regions,
 )
-from zhifa.core.views import apply_service, can_manage, parse_filters
+from zhifa.core.views import ScopedFormView, apply_service, can_manage, parse_filters
 
 from . import services
 from .filters import EntrustmentFilter, OfficerFilter, OrganFilter
@@ -285,34 +287,47 @@ def officer_edit(request: HttpRequest, officer_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def officer_training(request: HttpRequest, officer_id: int) -> HttpResponse:
-    require_role(request.user, *MANAGE_OFFICERS)
-    officer = get_scoped_or_404(request.user, Officer.objects, pk=officer_id)
-    form = TrainingForm(request.POST)
-    if form.is_valid() and apply_service(
-        form, lambda: services.record_training(officer, actor=request.user, **form.cleaned_data)
-    ):
-        messages.success(request, _("Saved."))
-    else:
-        messages.error(request, _("Not saved: %(e)s") % {"e": _form_errors(form)})
-    return redirect("registry:officer_detail", officer.pk)
+class OfficerActionView(ScopedFormView):
+    """A form of the officer page that calls one service (training, exam, a certificate
+    issued; ``core.views.ScopedFormView``): the role, then the officer through the scope
+    layer (404 outside it); either way back to the officer's page, with the success
+    message or "Not saved" and the form's errors."""
+
+    role_first = True
+    roles = MANAGE_OFFICERS
+    message = gettext_lazy("Saved.")
+
+    def get_object(self) -> Any:
+        return get_scoped_or_404(self.request.user, Officer.objects, pk=self.kwargs["officer_id"])
+
+    def officer_pk(self, obj: Any) -> int:
+        return int(obj.pk)
+
+    def success_url(self, obj: Any, result: Any) -> str:
+        return reverse("registry:officer_detail", args=[self.officer_pk(obj)])
+
+    def invalid(self, obj: Any, form: Form) -> HttpResponse:
+        messages.error(self.request, _("Not saved: %(e)s") % {"e": _form_errors(form)})
+        return redirect(self.success_url(obj, None))
 
 
-@login_required
-@require_POST
-def officer_exam(request: HttpRequest, officer_id: int) -> HttpResponse:
-    require_role(request.user, *MANAGE_OFFICERS)
-    officer = get_scoped_or_404(request.user, Officer.objects, pk=officer_id)
-    form = ExamForm(request.POST)
-    if form.is_valid() and apply_service(
-        form, lambda: services.record_exam(officer, actor=request.user, **form.cleaned_data)
-    ):
-        messages.success(request, _("Saved."))
-    else:
-        messages.error(request, _("Not saved: %(e)s") % {"e": _form_errors(form)})
-    return redirect("registry:officer_detail", officer.pk)
+officer_training = login_required(
+    OfficerActionView.as_view(
+        form_class=TrainingForm,
+        service=lambda officer, user, form: services.record_training(
+            officer, actor=user, **form.cleaned_data
+        ),
+    )
+)
+
+officer_exam = login_required(
+    OfficerActionView.as_view(
+        form_class=ExamForm,
+        service=lambda officer, user, form: services.record_exam(
+            officer, actor=user, **form.cleaned_data
+        ),
+    )
+)
 
 
 def _form_errors(form: Form) -> str:
@@ -325,20 +340,16 @@ def _form_errors(form: Form) -> str:
     return "; ".join(parts)
 
 
-@login_required
-@require_POST
-def certificate_issue(request: HttpRequest, officer_id: int) -> HttpResponse:
-    require_role(request.user, *MANAGE_CERTIFICATES)
-    officer = get_scoped_or_404(request.user, Officer.objects, pk=officer_id)
-    form = CertificateForm(request.POST)
-    if form.is_valid() and apply_service(
-        form,
-        lambda: services.issue_certificate(officer, actor=request.user, **form.cleaned_data),
-    ):
-        messages.success(request, _("Certificate issued."))
-    else:
-        messages.error(request, _("Not saved: %(e)s") % {"e": _form_errors(form)})
-    return redirect("registry:officer_detail", officer.pk)
+certificate_issue = login_required(
+    OfficerActionView.as_view(
+        roles=MANAGE_CERTIFICATES,
+        form_class=CertificateForm,
+        service=lambda officer, user, form: services.issue_certificate(
+            officer, actor=user, **form.cleaned_data
+        ),
+        message=gettext_lazy("Certificate issued."),
+    )
+)
 
 
 def certificates_queryset(user: Any) -> QuerySet[Certificate]:
@@ -347,27 +358,29 @@ def certificates_queryset(user: Any) -> QuerySet[Certificate]:
     )
 
 
-@login_required
-@require_POST
-def certificate_status(request: HttpRequest, certificate_id: int) -> HttpResponse:
-    require_role(request.user, *MANAGE_CERTIFICATES)
-    certificate = get_scoped_or_404(
-        request.user,
-        certificates_queryset(request.user),
-        organ_field="officer__organ",
-        pk=certificate_id,
-    )
-    form = CertificateStatusForm(request.POST)
-    if form.is_valid() and apply_service(
-        form,
-        lambda: services.change_certificate_status(
-            certificate, actor=request.user, **form.cleaned_data
-        ),
-    ):
-        messages.success(request, _("Status recorded."))
-    else:
-        messages.error(request, _("Not saved: %(e)s") % {"e": _form_errors(form)})
-    return redirect("registry:officer_detail", certificate.officer_id)
+class CertificateStatusView(OfficerActionView):
+    """Suspend, reinstate or revoke a certificate from the officer's page."""
+
+    roles = MANAGE_CERTIFICATES
+    form_class = CertificateStatusForm
+    message = gettext_lazy("Status recorded.")
+
+    def get_object(self) -> Any:
+        return get_scoped_or_404(
+            self.request.user,
+            certificates_queryset(self.request.user),
+            organ_field="officer__organ",
+            pk=self.kwargs["certificate_id"],
+        )
+
+    def officer_pk(self, obj: Any) -> int:
+        return int(obj.officer_id)
+
+    def service(self, obj: Any, user: Any, form: Any) -> Any:
+        return services.change_certificate_status(obj, actor=user, **form.cleaned_data)
+
+
+certificate_status = login_required(CertificateStatusView.as_view())
 
 
 @login_required

@@ -4,22 +4,29 @@ submission of a case. Thin views over ``services``; every query through the scop
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from zhifa.accounts.models import Role
-from zhifa.cases.casefile import prefetch
+from zhifa.cases.casefile import load_certificates, prefetch
 from zhifa.cases.labels import step_label
 from zhifa.cases.models import Case
 from zhifa.cases.policy import can_complete_review, state_of
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
+from zhifa.core.views import ScopedFormView
 from zhifa.rules.calendar_db import database_calendar
 
 from . import services
@@ -56,6 +63,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     # The page's cases with everything their deadlines read, and one calendar for all
     # rows: a fixed number of queries however many rows the page shows.
     cases = prefetch(Case.objects.filter(pk__in=[r.case_id for r in page])).in_bulk()
+    load_certificates(cases.values())  # the officers of the whole page in one query
     calendar = database_calendar()
     rows = [
         {"request": r, "deadline": decision_deadline(cases[r.case_id], today, calendar)}
@@ -152,29 +160,40 @@ def detail(request: HttpRequest, request_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def submit(request: HttpRequest, case_pk: int) -> HttpResponse:
-    """Submit a case of the officer's organ for legal review."""
-    require_role(request.user, *services.SUBMIT_ROLES)  # type: ignore[arg-type]
-    case = get_scoped_or_404(request.user, Case.objects.select_related("organ"), pk=case_pk)
-    form = SubmitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            review = services.submit_for_review(
-                case,
-                actor=request.user,  # type: ignore[arg-type]
-                on=timezone.localdate(),
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The case is submitted for legal review."))
-            return redirect("review:detail", request_id=review.pk)
-    pending = case.review_requests.filter(status=ReviewStatus.PENDING).first()
-    return render(
-        request,
-        "review/submit.html",
-        {"form": form, "case": case, "case_url": case_url(case), "pending": pending},
-    )
+class SubmitView(ScopedFormView):
+    """Submit a case of the officer's organ for legal review (the role, then the case
+    through the scope layer; the page is shown again, 200, with the service's errors)."""
+
+    http_method_names = ["get", "post"]
+    role_first = True
+    roles = services.SUBMIT_ROLES
+    form_class = SubmitForm
+    template_name = "review/submit.html"
+    invalid_status = 200
+    message = gettext_lazy("The case is submitted for legal review.")
+
+    def get_object(self) -> Case:
+        return get_scoped_or_404(
+            self.request.user, Case.objects.select_related("organ"), pk=self.kwargs["case_pk"]
+        )
+
+    def get_form(self, obj: Any, data: Mapping[str, Any] | None) -> Form:
+        return SubmitForm(data or None)
+
+    def service(self, obj: Any, user: Any, form: Any) -> Any:
+        return services.submit_for_review(
+            obj, actor=user, on=timezone.localdate(), note=form.cleaned_data["note"]
+        )
+
+    def show_errors(self, form: Form, exc: ValidationError) -> None:
+        add_service_errors(form, exc)
+
+    def success_url(self, obj: Any, result: Any) -> str:
+        return reverse("review:detail", kwargs={"request_id": result.pk})
+
+    def context(self, obj: Any, form: Form) -> dict[str, Any]:
+        pending = obj.review_requests.filter(status=ReviewStatus.PENDING).first()
+        return {"form": form, "case": obj, "case_url": case_url(obj), "pending": pending}
+
+
+submit = login_required(SubmitView.as_view())

@@ -1,24 +1,31 @@
-"""``add_step`` reads the officers' certificates with one flat query
-(``officer_rows_flat``) instead of model instances and their prefetched history: the
-document it builds is the one ``export_document`` builds, whatever certificates and
-status changes the officers have."""
+"""The case file reads the officers' certificates with one flat query (the registry's
+loader, ``registry.facts.certificate_facts``): ``add_step`` (``officer_rows_flat``), the
+export of one case and of a page of cases (``load_certificates``) build the same
+document, whatever certificates and status changes the officers have, and the facts
+answer as the registry's certificates do."""
 
 from __future__ import annotations
 
 import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from zhifa.cases import services
 from zhifa.cases.casefile import (
     agency_powers,
     build_document,
     export_document,
+    load_certificates,
     officer_rows,
     officer_rows_flat,
     ordered_steps,
+    prefetch,
 )
+from zhifa.cases.models import Case
 from zhifa.registry.models import Certificate, CertificateStatusChange
 
-from .conftest import D, Walker
+from .conftest import BASIS, PARTY, VIOLATION, D, Walker
 
 
 def _certificates(walk: Walker) -> list[Certificate]:
@@ -90,3 +97,41 @@ def test_the_flat_read_keeps_the_rows_and_their_order(walk: Walker) -> None:
     assert [(r.pk, r.ref, r.role) for r in rows] == [(r.pk, r.ref, r.role) for r in expected]
     assert sorted(certificates) == sorted({p.o1.pk, p.o2.pk})
     assert [c.number for c in certificates[p.o1.pk]] == ["ZJA0001"]
+
+
+def test_a_page_of_cases_loads_its_certificates_in_one_query(
+    walk: Walker, general_case, organ_a, power_item
+) -> None:
+    """``load_certificates``: the officers of every case of a page in one query, and
+    each case's document is the one exported case by case."""
+    _certificates(walk)
+    p = walk.p
+    walk(services.register_case, actor=p.head_user, on=D("2026-03-03"), by=[p.o1])
+    other = Walker(
+        services.open_case(
+            organ_a,
+            actor=p.officer_user,
+            on=D("2026-03-02"),
+            procedure="general",
+            power_item=power_item,
+            party=PARTY,
+            violation=VIOLATION,
+            basis=BASIS,
+        ),
+        p,
+    )
+    other(services.register_case, actor=p.head_user, on=D("2026-03-03"), by=[p.o2, p.host])
+    day = D("2026-03-12")
+    expected = {c.pk: export_document(c, day) for c in Case.objects.all()}
+    page = list(prefetch(Case.objects.order_by("pk")))
+    with CaptureQueriesContext(connection) as loading:
+        load_certificates(page)
+    assert len(loading) == 1
+    with CaptureQueriesContext(connection) as exporting:
+        documents = {c.pk: export_document(c, day) for c in page}
+    assert len(exporting) == 0
+    assert documents == expected
+    assert {o["certificate"]["number"] for o in documents[other.case.pk]["officers"]} == {
+        "ZJA0002",
+        "ZJA0003",
+    }
