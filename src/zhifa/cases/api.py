@@ -42,6 +42,7 @@ from zhifa.core.api import ErrorOut, FieldError, error_body
 from zhifa.core.paging import BoundedLimitOffset, Paged
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
 from zhifa.core.validation import DB_MAX_ID
+from zhifa.core.validation import Text as TextIn
 from zhifa.registry.models import Officer
 from zhifa.rules.calendar_db import database_calendar
 from zhifa.rules.engine.audit import deadline_note
@@ -266,7 +267,7 @@ CasePk = Annotated[int, Field(ge=1, le=DB_MAX_ID)]
 @paginate(BoundedLimitOffset)
 def list_cases(
     request: HttpRequest,
-    q: Annotated[str, Field(max_length=200)] = "",
+    q: Annotated[TextIn, Field(max_length=200)] = "",
     status: CaseStatus | None = None,
     procedure: Procedure | None = None,
     mine: bool = False,

@@ -21,7 +21,7 @@ from zhifa.core.api import api, error_body
 from zhifa.core.paging import BoundedLimitOffset
 from zhifa.core.schemas import InputSchema
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
-from zhifa.core.validation import Id
+from zhifa.core.validation import Id, Text
 
 from . import evidence_files
 from .export import object_entries
@@ -136,7 +136,7 @@ def object_timeline(request: HttpRequest, object_type: str, object_id: str) -> Q
 @router.get("/records/evidence", response=list[EvidenceOut], summary="Evidence in your scope")
 @paginate(BoundedLimitOffset)
 def list_evidence(
-    request: HttpRequest, object_type: str = "", object_id: str = ""
+    request: HttpRequest, object_type: Text = "", object_id: Text = ""
 ) -> QuerySet[Evidence]:
     require_role(request.user, *READ_ROLES)  # type: ignore[arg-type]
     items = scoped(request.user, Evidence.objects.all(), "organ").prefetch_related("collected_by")

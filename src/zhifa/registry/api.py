@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from zhifa.core.paging import BoundedLimitOffset, Paged
 from zhifa.core.schemas import InputSchema
 from zhifa.core.scope import get_scoped_or_404, require_role, visible_organs, visible_regions
-from zhifa.core.validation import Id
+from zhifa.core.validation import Id, Text
 
 from . import services
 from .filters import EntrustmentFilter, OfficerFilter, OrganFilter
@@ -556,12 +556,12 @@ def create_entrustment(
     valid_to: Form[date],
     instrument: File[UploadedFile],
     power_item_ids: Form[list[Id]] = [],  # noqa: B006 (ninja reads the default)
-    matters: Form[str] = "",
-    instrument_number: Form[str] = "",
+    matters: Form[Text] = "",
+    instrument_number: Form[Text] = "",
     published: Form[bool] = False,
     published_on: Form[date | None] = None,
     filed_on: Form[date | None] = None,
-    filing_number: Form[str] = "",
+    filing_number: Form[Text] = "",
 ) -> Status[dict[str, object]]:
     require_role(request.user, *MANAGE_ENTRUSTMENTS)
     entrusting = get_scoped_or_404(

@@ -187,3 +187,17 @@ def test_tab_and_newline_are_text(organ_a, supervisor_city):
     assert response.status_code == 200
     organ_a.refresh_from_db()
     assert organ_a.legal_basis == "第一条\n第二条\t（三定）"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("/api/v1/cases?q=%00", "query.q"),
+        ("/api/v1/officers?q=%01", "query.q"),
+        ("/api/v1/records/evidence?object_type=case&object_id=%00", "query.object_id"),
+        ("/api/v1/power-items?q=%00", "query.q"),
+    ],
+)
+def test_bad_text_in_a_query_is_refused(url, path, supervisor_city):
+    _refused(_client(supervisor_city).get(url), path)
