@@ -60,6 +60,7 @@ from .casefile import (
     case_file,
     certificate_facts,
     export_document,
+    import_bound_errors,
     officer_ref,
     officer_rows_flat,
 )
@@ -1144,6 +1145,8 @@ def import_document(
         ) from exc
     if document["kind"] != "penalty":
         raise ValidationError(_("Only penalty cases can be imported."), code="kind")
+    if bound_errors := import_bound_errors(document):
+        raise ValidationError(bound_errors, code="invalid")
     digest = _document_digest(document)
     document = without_nulls(document)  # an optional field given as null is not given
     with transaction.atomic():
