@@ -446,9 +446,8 @@ def import_bound_errors(document: Mapping[str, Any]) -> list[str]:
         return ".".join(str(p) for p in path) or "$"
 
     errors = [f"{name(path)}: {problem}" for path, problem in text_problems(dict(document))]
-    errors.extend(
-        f"{name(path)}: {_('not a finite number')}" for path in _non_finite(dict(document))
-    )
+    not_finite = _("not a finite number")
+    errors.extend(f"{name(path)}: {not_finite}" for path in _non_finite(dict(document)))
     for path, field in _BOUNDED_TEXT:
         value: Any = document
         for key in path:
