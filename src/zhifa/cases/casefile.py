@@ -460,7 +460,7 @@ def import_bound_errors(document: Mapping[str, Any]) -> list[str]:
             )
     for index, officer in enumerate(document.get("officers") or ()):
         ref = officer.get("id") if isinstance(officer, Mapping) else None
-        limit = CaseOfficer._meta.get_field("ref").max_length
+        limit = CaseOfficer._meta.get_field("ref").max_length or 64
         if isinstance(ref, str) and len(ref) > limit:
             errors.append(
                 f"officers.{index}.id: "
