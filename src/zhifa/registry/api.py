@@ -4,13 +4,14 @@ from decimal import Decimal
 from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from zhifa.core.paging import BoundedLimitOffset, Paged
 from zhifa.core.schemas import InputSchema
 from zhifa.core.scope import get_scoped_or_404, require_role, visible_organs, visible_regions
-from zhifa.core.validation import Id, Text
+from zhifa.core.validation import Id, text_problem
 
 from . import services
 from .filters import EntrustmentFilter, OfficerFilter, OrganFilter
@@ -556,14 +557,26 @@ def create_entrustment(
     valid_to: Form[date],
     instrument: File[UploadedFile],
     power_item_ids: Form[list[Id]] = [],  # noqa: B006 (ninja reads the default)
-    matters: Form[Text] = "",
-    instrument_number: Form[Text] = "",
+    matters: Form[str] = "",
+    instrument_number: Form[str] = "",
     published: Form[bool] = False,
     published_on: Form[date | None] = None,
     filed_on: Form[date | None] = None,
-    filing_number: Form[Text] = "",
+    filing_number: Form[str] = "",
 ) -> Status[dict[str, object]]:
     require_role(request.user, *MANAGE_ENTRUSTMENTS)
+    # Form[Text] loses the default in django-ninja: the texts are checked here.
+    bad = [
+        {"loc": ("form", name), "msg": problem, "type": "bad_text"}
+        for name, value in (
+            ("matters", matters),
+            ("instrument_number", instrument_number),
+            ("filing_number", filing_number),
+        )
+        if (problem := text_problem(value))
+    ]
+    if bad:
+        raise NinjaValidationError(bad)
     entrusting = get_scoped_or_404(
         request.user, visible_organs(request.user), organ_field="", pk=entrusting_organ_id
     )

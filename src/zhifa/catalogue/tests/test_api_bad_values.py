@@ -201,3 +201,21 @@ def test_tab_and_newline_are_text(organ_a, supervisor_city):
 )
 def test_bad_text_in_a_query_is_refused(url, path, supervisor_city):
     _refused(_client(supervisor_city).get(url), path)
+
+
+@pytest.mark.django_db
+def test_bad_text_in_an_entrustment_form_is_refused(organ_a, item_a, supervisor_city):
+    entrusted = EnforcementSubject.objects.create(
+        name="嘉兴市某街道办事处", region=organ_a.region, subject_type="entrusted", parent=organ_a
+    )
+    data = {
+        "entrusting_organ_id": organ_a.pk,
+        "entrusted_id": entrusted.pk,
+        "valid_from": "2026-01-01",
+        "valid_to": "2026-12-31",
+        "matters": "检查\x00",
+        "instrument": SimpleUploadedFile("委托书.pdf", b"%PDF-1.4 x", "application/pdf"),
+    }
+    response = _client(supervisor_city).post("/api/v1/entrustments", data)
+    _refused(response, "form.matters")
+    assert not Entrustment.objects.exists()
