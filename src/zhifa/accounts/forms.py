@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.core.forms import Form
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
@@ -27,7 +29,7 @@ class LoginForm(AuthenticationForm):
     )
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(Form):
     name = forms.CharField(
         label=_("Name"),
         max_length=64,

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import (
     Field,
     ValidatorFunctionWrapHandler,
@@ -39,9 +39,10 @@ from pydantic_core import InitErrorDetails
 from zhifa.accounts.models import ORGAN_ROLES, Role
 from zhifa.catalogue.models import PowerItem
 from zhifa.core.api import ErrorOut, FieldError, error_body
-from zhifa.core.paging import Paged
+from zhifa.core.paging import BoundedLimitOffset, Paged
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
 from zhifa.core.validation import DB_MAX_ID
+from zhifa.core.validation import Text as TextIn
 from zhifa.registry.models import Officer
 from zhifa.rules.calendar_db import database_calendar
 from zhifa.rules.engine.audit import deadline_note
@@ -263,10 +264,10 @@ CasePk = Annotated[int, Field(ge=1, le=DB_MAX_ID)]
         "ones). Each case carries its nearest deadline as the work list shows it."
     ),
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_cases(
     request: HttpRequest,
-    q: Annotated[str, Field(max_length=200)] = "",
+    q: Annotated[TextIn, Field(max_length=200)] = "",
     status: CaseStatus | None = None,
     procedure: Procedure | None = None,
     mine: bool = False,

@@ -6,14 +6,17 @@ deadlines and the export all go through here."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhifa.accounts.models import Role
 from zhifa.catalogue.services import bands_in_force
+from zhifa.core.validation import text_problems
 from zhifa.registry.facts import CertificateFacts, Certificates, certificate_facts
 from zhifa.registry.models import Officer
 from zhifa.rules.engine import CaseFile
@@ -416,3 +419,60 @@ def _benchmark_published(case: Case, steps: Sequence[tuple[str, dt.date]]) -> bo
 def case_file(case: Case, as_of: dt.date | None = None) -> CaseFile:
     """The engine's ``CaseFile`` of the stored case: the export, read back."""
     return CaseFile.from_dict(export_document(case, as_of))
+
+
+# --- bounds of an imported document ----------------------------------------------------------
+
+#: Text of a case file stored in a bounded column: its path and the column.
+_BOUNDED_TEXT: tuple[tuple[tuple[str, ...], Any], ...] = (
+    (("case_id",), Case._meta.get_field("case_id")),
+    (("power",), Case._meta.get_field("power")),
+    (("power_kind",), Case._meta.get_field("power_kind")),
+    (("party", "name"), Case._meta.get_field("party_name")),
+    (("party", "id_number"), Case._meta.get_field("party_id_number")),
+    (("party", "uscc"), Case._meta.get_field("party_uscc")),
+)
+
+
+def _non_finite(value: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    if isinstance(value, float):
+        return [] if math.isfinite(value) else [path]
+    if isinstance(value, Mapping):
+        return [p for k, v in value.items() for p in _non_finite(v, (*path, k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _non_finite(v, (*path, i))]
+    return []
+
+
+def import_bound_errors(document: Mapping[str, Any]) -> list[str]:
+    """What keeps a valid case-file document from being stored as it is, one message
+    a problem, each naming its path: text that is not text (``text_problems``: NUL,
+    control characters, lone surrogates), numbers that are not finite (``1e400``), and
+    text longer than the column that stores it (``case_id`` over 128 characters). The
+    import refuses such a document whole, with these messages, on every database."""
+
+    def name(path: Sequence[str | int]) -> str:
+        return ".".join(str(p) for p in path) or "$"
+
+    errors = [f"{name(path)}: {problem}" for path, problem in text_problems(dict(document))]
+    not_finite = _("not a finite number")
+    errors.extend(f"{name(path)}: {not_finite}" for path in _non_finite(dict(document)))
+    for path, field in _BOUNDED_TEXT:
+        value: Any = document
+        for key in path:
+            value = value.get(key) if isinstance(value, Mapping) else None
+        if isinstance(value, str) and len(value) > field.max_length:
+            errors.append(
+                f"{name(path)}: "
+                + _("at most %(n)d characters (it has %(len)d)")
+                % {"n": field.max_length, "len": len(value)}
+            )
+    for index, officer in enumerate(document.get("officers") or ()):
+        ref = officer.get("id") if isinstance(officer, Mapping) else None
+        limit = CaseOfficer._meta.get_field("ref").max_length or 64
+        if isinstance(ref, str) and len(ref) > limit:
+            errors.append(
+                f"officers.{index}.id: "
+                + _("at most %(n)d characters (it has %(len)d)") % {"n": limit, "len": len(ref)}
+            )
+    return errors

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.accounts.models import Role, User
 from zhifa.catalogue.models import Article, Circumstance, PowerItem
+from zhifa.core.forms import Form
 from zhifa.registry.models import ENFORCING_TYPES, EnforcementSubject, Officer
 from zhifa.registry.validators import normalise_id_number, validate_id_number, validate_uscc
 
@@ -119,7 +120,7 @@ def power_items_for(organ: EnforcementSubject, on: dt.date) -> QuerySet[PowerIte
     )
 
 
-class OpenCaseForm(forms.Form):
+class OpenCaseForm(Form):
     on = forms.DateField(label=_("date opened"), widget=DATE, initial=_today)
     source = forms.ChoiceField(label=_("source"), choices=CaseSource.choices)
     procedure = forms.ChoiceField(label=_("procedure"), choices=Procedure.choices)
@@ -350,23 +351,23 @@ def basis_prefill(item: PowerItem, on: dt.date) -> dict[str, Any]:
 # --- the case clock ----------------------------------------------------------------------
 
 
-class SuspendForm(forms.Form):
+class SuspendForm(Form):
     on = forms.DateField(label=_("suspended from"), widget=DATE, initial=_today)
     reason = forms.CharField(label=_("reason"), max_length=255)
 
 
-class ArchiveForm(forms.Form):
+class ArchiveForm(Form):
     on = forms.DateField(label=_("archived on"), widget=DATE, initial=_today)
 
 
-class ResumeForm(forms.Form):
+class ResumeForm(Form):
     on = forms.DateField(label=_("resumed on"), widget=DATE, initial=_today)
 
 
 # --- the steps ---------------------------------------------------------------------------
 
 
-class StepForm(forms.Form):
+class StepForm(Form):
     """One step: its date, the step count the user saw (a concurrent change is a
     conflict), and the step's own fields (``steps.StepSpec.form_fields``). ``submit``
     calls the named service with them (``fields_for_service``)."""
@@ -419,7 +420,7 @@ class StepForm(forms.Form):
         )
 
 
-class PenaltyRowsMixin(forms.Form):
+class PenaltyRowsMixin(Form):
     """A fixed set of penalty rows (type and amount); the types offered are those of the
     article applied (case basis)."""
 
@@ -606,7 +607,7 @@ globals().update({form.__name__: form for form in STEP_FORMS.values()})
 # --- transfer (移送) -----------------------------------------------------------------------
 
 
-class TransferForm(forms.Form):
+class TransferForm(Form):
     """The organ head's transfer of the case (``services.transfer_case``): to another
     organ — chosen from the registry, or named when it is not there — or to the judicial
     organs. The approver is the head's own registry officer."""
@@ -664,7 +665,7 @@ class TransferForm(forms.Form):
         )
 
 
-class TransferResultForm(forms.Form):
+class TransferResultForm(Form):
     """The receiver's written reply to the transfer letter
     (``services.record_transfer_result``)."""
 

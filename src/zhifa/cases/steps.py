@@ -28,12 +28,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from zhifa.accounts.models import Role
 from zhifa.catalogue import bands
 from zhifa.core.forms import DateInput
+from zhifa.core.schemas import InputSchema
 from zhifa.core.validation import DB_MAX_ID
 from zhifa.documents.models import DocumentType
 from zhifa.registry.models import Officer
@@ -171,7 +171,7 @@ else:
     Circumstance = literal(FORMAT_CIRCUMSTANCE.values())
 
 
-class StrictIn(Schema):
+class StrictIn(InputSchema):
     """Input: an unknown field is an error (a misspelt field must not fall back to its
     default silently)."""
 

@@ -5,10 +5,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from zhifa.core.paging import Paged
+from zhifa.core.paging import BoundedLimitOffset, Paged
+from zhifa.core.schemas import InputSchema
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped, visible_organs
+from zhifa.core.validation import Id
 
 from . import exchange, services
 from .filters import BenchmarkFilter, LawFilter, PowerItemFilter, ReviewEntryFilter
@@ -94,7 +96,7 @@ def _article_out(a: Article) -> dict[str, object]:
 
 
 @router.get("/laws", response=list[LawOut], summary="Laws, regulations, rules and documents")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_laws(request: HttpRequest, filters: Query[LawFilter]) -> list[dict[str, object]]:
     if not request.user.is_authenticated:
         raise Http404
@@ -102,7 +104,7 @@ def list_laws(request: HttpRequest, filters: Query[LawFilter]) -> list[dict[str,
 
 
 @router.get("/laws/{law_id}", response=LawDetailOut, summary="One law with its articles")
-def get_law(request: HttpRequest, law_id: int) -> dict[str, object]:
+def get_law(request: HttpRequest, law_id: Id) -> dict[str, object]:
     law = Law.objects.filter(pk=law_id).first()
     if law is None:
         raise Http404
@@ -113,7 +115,7 @@ def get_law(request: HttpRequest, law_id: int) -> dict[str, object]:
     return out
 
 
-class LawIn(Schema):
+class LawIn(InputSchema):
     name: str
     level: LawLevel
     issuing_body: str
@@ -130,7 +132,7 @@ def create_law(request: HttpRequest, payload: LawIn) -> Status[dict[str, object]
     return Status(201, _law_out(services.save_law(actor=request.user, **data)))
 
 
-class LawRepealIn(Schema):
+class LawRepealIn(InputSchema):
     repealed_on: date
 
 
@@ -139,7 +141,7 @@ class LawRepealIn(Schema):
     response=LawOut,
     summary="Repeal a whole law (every article; flags the power items citing them)",
 )
-def repeal_law(request: HttpRequest, law_id: int, payload: LawRepealIn) -> dict[str, object]:
+def repeal_law(request: HttpRequest, law_id: Id, payload: LawRepealIn) -> dict[str, object]:
     require_role(request.user, *MANAGE_LAWS)
     law = Law.objects.filter(pk=law_id).first()
     if law is None:
@@ -147,7 +149,7 @@ def repeal_law(request: HttpRequest, law_id: int, payload: LawRepealIn) -> dict[
     return _law_out(services.repeal_law(law, actor=request.user, on=payload.repealed_on))
 
 
-class ArticleIn(Schema):
+class ArticleIn(InputSchema):
     number: str
     text: str
     ordinal: int = 0
@@ -155,7 +157,7 @@ class ArticleIn(Schema):
 
 
 @router.post("/laws/{law_id}/articles", response={201: ArticleOut}, summary="Add an article")
-def add_article(request: HttpRequest, law_id: int, payload: ArticleIn) -> Status[dict[str, object]]:
+def add_article(request: HttpRequest, law_id: Id, payload: ArticleIn) -> Status[dict[str, object]]:
     require_role(request.user, *MANAGE_LAWS)
     law = Law.objects.filter(pk=law_id).first()
     if law is None:
@@ -164,7 +166,7 @@ def add_article(request: HttpRequest, law_id: int, payload: ArticleIn) -> Status
     return Status(201, _article_out(article))
 
 
-class VersionIn(Schema):
+class VersionIn(InputSchema):
     text: str
     valid_from: date
 
@@ -182,7 +184,7 @@ def _article(article_id: int) -> Article:
     summary="Record a new version of an article (flags the power items citing it)",
 )
 def add_article_version(
-    request: HttpRequest, article_id: int, payload: VersionIn
+    request: HttpRequest, article_id: Id, payload: VersionIn
 ) -> Status[dict[str, object]]:
     require_role(request.user, *MANAGE_LAWS)
     article = _article(article_id)
@@ -192,7 +194,7 @@ def add_article_version(
     return Status(201, _article_out(_article(article_id)))
 
 
-class RepealIn(Schema):
+class RepealIn(InputSchema):
     on: date
 
 
@@ -201,7 +203,7 @@ class RepealIn(Schema):
     response=ArticleOut,
     summary="Repeal an article (flags the power items citing it)",
 )
-def repeal_article(request: HttpRequest, article_id: int, payload: RepealIn) -> dict[str, object]:
+def repeal_article(request: HttpRequest, article_id: Id, payload: RepealIn) -> dict[str, object]:
     require_role(request.user, *MANAGE_LAWS)
     services.repeal_article(_article(article_id), actor=request.user, on=payload.on)
     return _article_out(_article(article_id))
@@ -292,7 +294,7 @@ def _items_with_details(user: object) -> object:
 
 
 @router.get("/power-items", response=list[PowerItemOut], summary="Power items in your scope")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_power_items(
     request: HttpRequest, filters: Query[PowerItemFilter]
 ) -> list[dict[str, object]]:
@@ -301,7 +303,7 @@ def list_power_items(
 
 
 @router.get("/power-items/{item_id}", response=PowerItemOut, summary="One power item")
-def get_power_item(request: HttpRequest, item_id: int) -> dict[str, object]:
+def get_power_item(request: HttpRequest, item_id: Id) -> dict[str, object]:
     item = get_scoped_or_404(
         request.user,
         _items_with_details(request.user),  # type: ignore[arg-type]
@@ -311,12 +313,12 @@ def get_power_item(request: HttpRequest, item_id: int) -> dict[str, object]:
     return _power_item_out(item)
 
 
-class PowerItemIn(Schema):
-    subject_id: int
+class PowerItemIn(InputSchema):
+    subject_id: Id
     code: str
     name: str
     category: PowerCategory
-    basis_article_ids: list[int] = []
+    basis_article_ids: list[Id] = []
     responsibilities: str = ""
     valid_from: date
     valid_to: date | None = None
@@ -346,10 +348,10 @@ def create_power_item(request: HttpRequest, payload: PowerItemIn) -> Status[dict
     return Status(201, _power_item_out(item))
 
 
-class PowerItemPatch(Schema):
+class PowerItemPatch(InputSchema):
     name: str | None = None
     category: PowerCategory | None = None
-    basis_article_ids: list[int] | None = None
+    basis_article_ids: list[Id] | None = None
     responsibilities: str | None = None
     valid_from: date | None = None
     valid_to: date | None = None
@@ -359,7 +361,7 @@ class PowerItemPatch(Schema):
 
 @router.patch("/power-items/{item_id}", response=PowerItemOut, summary="Change a power item")
 def update_power_item(
-    request: HttpRequest, item_id: int, payload: PowerItemPatch
+    request: HttpRequest, item_id: Id, payload: PowerItemPatch
 ) -> dict[str, object]:
     require_role(request.user, *MANAGE_CATALOGUE)
     item = get_scoped_or_404(
@@ -375,7 +377,7 @@ def update_power_item(
     return _power_item_out(PowerItem.objects.select_related("subject").get(pk=item.pk))
 
 
-class ReviewIn(Schema):
+class ReviewIn(InputSchema):
     note: str
     on: date | None = None
 
@@ -385,7 +387,7 @@ class ReviewIn(Schema):
     response=PowerItemOut,
     summary="Record the review of a power item after its basis changed",
 )
-def review_power_item(request: HttpRequest, item_id: int, payload: ReviewIn) -> dict[str, object]:
+def review_power_item(request: HttpRequest, item_id: Id, payload: ReviewIn) -> dict[str, object]:
     from django.utils import timezone
 
     require_role(request.user, *MANAGE_CATALOGUE)
@@ -456,7 +458,7 @@ def _benchmark_out(b: DiscretionBenchmark) -> dict[str, object]:
 
 
 @router.get("/benchmarks", response=list[BenchmarkOut], summary="Discretion benchmarks")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_benchmarks(
     request: HttpRequest, filters: Query[BenchmarkFilter]
 ) -> list[dict[str, object]]:
@@ -465,7 +467,7 @@ def list_benchmarks(
 
 
 @router.get("/benchmarks/{benchmark_id}", response=BenchmarkOut, summary="One benchmark")
-def get_benchmark(request: HttpRequest, benchmark_id: int) -> dict[str, object]:
+def get_benchmark(request: HttpRequest, benchmark_id: Id) -> dict[str, object]:
     benchmark = get_scoped_or_404(
         request.user,
         benchmarks_queryset(request.user).prefetch_related("bands"),
@@ -475,7 +477,7 @@ def get_benchmark(request: HttpRequest, benchmark_id: int) -> dict[str, object]:
     return _benchmark_out(benchmark)
 
 
-class BandIn(Schema):
+class BandIn(InputSchema):
     circumstance: Circumstance
     conditions: str
     penalty: str = ""
@@ -483,10 +485,10 @@ class BandIn(Schema):
     fine_max: Decimal | None = None
 
 
-class BenchmarkIn(Schema):
-    power_item_id: int
+class BenchmarkIn(InputSchema):
+    power_item_id: Id
     violation: str
-    penalty_article_id: int | None = None
+    penalty_article_id: Id | None = None
     statutory_range: str
     statutory_min: Decimal | None = None
     statutory_max: Decimal | None = None
@@ -535,7 +537,7 @@ class BandChoiceOut(Schema):
 )
 def band_for(
     request: HttpRequest,
-    item_id: int,
+    item_id: Id,
     on: date,
     circumstance: Circumstance,
     violation: str | None = None,
@@ -579,7 +581,7 @@ class ReviewEntryOut(Schema):
     response=list[ReviewEntryOut],
     summary="Major-decision review catalogue entries in your scope",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_review_catalogue(
     request: HttpRequest, filters: Query[ReviewEntryFilter]
 ) -> list[dict[str, object]]:
@@ -603,12 +605,12 @@ def list_review_catalogue(
     )
 
 
-class ReviewEntryIn(Schema):
-    organ_id: int
+class ReviewEntryIn(InputSchema):
+    organ_id: Id
     title: str
     criteria: str
     category: PowerCategory | None = None
-    power_item_ids: list[int] = []
+    power_item_ids: list[Id] = []
     basis: str = ""
     valid_from: date
     valid_to: date | None = None
@@ -688,7 +690,7 @@ class ImportErrorOut(ImportOut):
 def import_file(
     request: HttpRequest,
     kind: str,
-    organ_id: Form[int],
+    organ_id: Form[Id],
     file: File[UploadedFile],
 ) -> Status[dict[str, object]]:
     if kind not in exchange.KINDS:
@@ -716,7 +718,7 @@ def import_file(
     summary="Export power items, benchmarks or officers in your scope (.xlsx or .csv)",
 )
 def export_table(
-    request: HttpRequest, kind: str, format: str = "xlsx", organ_id: int | None = None
+    request: HttpRequest, kind: str, format: str = "xlsx", organ_id: Id | None = None
 ) -> HttpResponse:
     from django.utils import timezone
 
@@ -740,7 +742,7 @@ def export_table(
     "/organs/{organ_id}/catalogue",
     summary="The whole catalogue of an organ (power items, benchmarks, review catalogue)",
 )
-def organ_catalogue(request: HttpRequest, organ_id: int) -> dict[str, object]:
+def organ_catalogue(request: HttpRequest, organ_id: Id) -> dict[str, object]:
     organ = get_scoped_or_404(
         request.user,
         visible_organs(request.user).select_related("region"),

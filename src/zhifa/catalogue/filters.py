@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q
-from ninja import Field, FilterSchema
+from ninja import Field
 
+from zhifa.core.schemas import InputFilter
 from zhifa.core.validation import DB_MAX_ID
 
 from .models import Circumstance, LawLevel, PowerCategory
 
 
-class LawFilter(FilterSchema):
+class LawFilter(InputFilter):
     q: str | None = Field(None, description="Substring of the name or document number")
     level: LawLevel | None = Field(None, description="Level")
     in_force_on: date | None = Field(None, description="In force on this date")
@@ -28,7 +29,7 @@ class LawFilter(FilterSchema):
         return Q(valid_from__lte=value) & (Q(repealed_on__isnull=True) | Q(repealed_on__gt=value))
 
 
-class PowerItemFilter(FilterSchema):
+class PowerItemFilter(InputFilter):
     q: str | None = Field(None, description="Substring of the code or name")
     category: PowerCategory | None = Field(None, description="Category")
     subject: int | None = Field(None, ge=1, le=DB_MAX_ID, description="Subject (organ) id")
@@ -60,7 +61,7 @@ class PowerItemFilter(FilterSchema):
         return Q(valid_from__lte=value) & (Q(valid_to__isnull=True) | Q(valid_to__gte=value))
 
 
-class BenchmarkFilter(FilterSchema):
+class BenchmarkFilter(InputFilter):
     q: str | None = Field(None, description="Substring of the violation or the power item")
     power_item: int | None = Field(None, ge=1, le=DB_MAX_ID, description="Power item id")
     subject: int | None = Field(None, ge=1, le=DB_MAX_ID, description="Subject (organ) id")
@@ -88,7 +89,7 @@ class BenchmarkFilter(FilterSchema):
         return Q(valid_from__lte=value) & (Q(valid_to__isnull=True) | Q(valid_to__gte=value))
 
 
-class BandListFilter(FilterSchema):
+class BandListFilter(InputFilter):
     """The 三张清单: bands of the no-penalty, mitigated and lighter circumstances."""
 
     q: str | None = Field(None, description="Substring of the violation or conditions")
@@ -104,7 +105,7 @@ class BandListFilter(FilterSchema):
         return Q(benchmark__power_item__subject_id=value) if value else Q()
 
 
-class ReviewEntryFilter(FilterSchema):
+class ReviewEntryFilter(InputFilter):
     q: str | None = Field(None, description="Substring of the matter or criteria")
     organ: int | None = Field(None, ge=1, le=DB_MAX_ID, description="Organ id")
 

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.core.forms import DateInput
+from zhifa.core.forms import DateInput, Form, ModelForm
 from zhifa.registry.models import EnforcementSubject
 
 from .models import (
@@ -22,7 +22,7 @@ from .models import (
 DATE = DateInput()
 
 
-class LawForm(forms.ModelForm):
+class LawForm(ModelForm):
     class Meta:
         model = Law
         fields = [
@@ -36,23 +36,23 @@ class LawForm(forms.ModelForm):
         widgets = {"promulgated_on": DATE, "valid_from": DATE}
 
 
-class ArticleForm(forms.Form):
+class ArticleForm(Form):
     number = forms.CharField(label=_("article"), max_length=64, help_text=_("e.g. 第一百二十四条"))
     ordinal = forms.IntegerField(label=_("order"), min_value=0, initial=0)
     text = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 4}))
     valid_from = forms.DateField(label=_("valid from"), widget=DATE, required=False)
 
 
-class ArticleVersionForm(forms.Form):
+class ArticleVersionForm(Form):
     text = forms.CharField(label=_("new text"), widget=forms.Textarea(attrs={"rows": 4}))
     valid_from = forms.DateField(label=_("valid from"), widget=DATE)
 
 
-class RepealForm(forms.Form):
+class RepealForm(Form):
     on = forms.DateField(label=_("repealed on"), widget=DATE)
 
 
-class PowerItemForm(forms.ModelForm):
+class PowerItemForm(ModelForm):
     basis = forms.ModelMultipleChoiceField(
         label=_("legal basis"),
         queryset=Article.objects.select_related("law"),
@@ -87,11 +87,11 @@ class PowerItemForm(forms.ModelForm):
             self.fields["subject"].queryset = organs  # type: ignore[attr-defined]
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     note = forms.CharField(label=_("review note"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class BenchmarkForm(forms.ModelForm):
+class BenchmarkForm(ModelForm):
     class Meta:
         model = DiscretionBenchmark
         fields = [
@@ -124,7 +124,7 @@ class BenchmarkForm(forms.ModelForm):
         self.fields["penalty_article"].queryset = Article.objects.select_related("law")  # type: ignore[attr-defined]
 
 
-class BandForm(forms.Form):
+class BandForm(Form):
     """One band; left empty when the benchmark has no band for the circumstance."""
 
     conditions = forms.CharField(
@@ -157,12 +157,12 @@ def band_forms(data: Any = None, benchmark: DiscretionBenchmark | None = None) -
     return forms_
 
 
-class BandLookupForm(forms.Form):
+class BandLookupForm(Form):
     on = forms.DateField(label=_("date of the act"), widget=DATE)
     circumstance = forms.ChoiceField(label=_("circumstance"), choices=Circumstance.choices)
 
 
-class ReviewEntryForm(forms.ModelForm):
+class ReviewEntryForm(ModelForm):
     class Meta:
         model = ReviewCatalogueItem
         fields = [
@@ -194,7 +194,7 @@ class ReviewEntryForm(forms.ModelForm):
             )
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     kind = forms.ChoiceField(
         label=_("what"),
         choices=[

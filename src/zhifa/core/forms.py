@@ -12,8 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from .validation import validate_text
 
 #: Django writes a form label's suffix as ``_(":")``, which its own zh_Hans catalogue
 #: leaves as the ASCII colon (新状态:); core's catalogue translates it to "：" for every
@@ -41,3 +44,31 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
         super().__init__(attrs, format or ISO_DATETIME)
+
+
+class TextCheckedMixin:
+    """Every text field of the form (``forms.CharField`` and its kinds) refuses what
+    ``zhifa.core.validation.text_problem`` refuses: control characters other than tab
+    and newline, NUL, lone surrogates, with the field's error saying what and where
+    (the one text validation of forms, API schemas and imports). It replaces Django's
+    own NUL check, which says less."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and validate_text not in field.validators:
+                field.validators = [
+                    v
+                    for v in field.validators
+                    if not isinstance(v, ProhibitNullCharactersValidator)
+                ] + [validate_text]
+
+
+class Form(TextCheckedMixin, forms.Form):
+    """The site's plain form: text fields checked (``TextCheckedMixin``)."""
+
+
+class ModelForm(TextCheckedMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """The site's model form: text fields checked (``TextCheckedMixin``)."""

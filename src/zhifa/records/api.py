@@ -14,11 +14,14 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from zhifa.core.api import api, error_body
+from zhifa.core.paging import BoundedLimitOffset
+from zhifa.core.schemas import InputSchema
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
+from zhifa.core.validation import Id, Text
 
 from . import evidence_files
 from .export import object_entries
@@ -95,7 +98,7 @@ class EvidenceOut(Schema):
         return reverse("records:evidence_file", args=[obj.pk])
 
 
-class EvidenceIn(Schema):
+class EvidenceIn(InputSchema):
     kind: str
     title: str
     collected_by: list[str]
@@ -109,7 +112,7 @@ class EvidenceIn(Schema):
 
 
 @router.get("/records/entries", response=list[EntryOut], summary="Record entries in your scope")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_entries(request: HttpRequest, filters: Query[EntryFilter]) -> QuerySet[Entry]:
     require_role(request.user, *BROWSE_ROLES)  # type: ignore[arg-type]
     entries = filters.filter(scoped(request.user, Entry.objects.all(), "organ"))
@@ -121,7 +124,7 @@ def list_entries(request: HttpRequest, filters: Query[EntryFilter]) -> QuerySet[
     response=list[EntryOut],
     summary="The timeline of one object",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def object_timeline(request: HttpRequest, object_type: str, object_id: str) -> QuerySet[Entry]:
     require_role(request.user, *READ_ROLES)  # type: ignore[arg-type]
     if not OBJECT_TYPE_RE.match(object_type):
@@ -131,9 +134,9 @@ def object_timeline(request: HttpRequest, object_type: str, object_id: str) -> Q
 
 
 @router.get("/records/evidence", response=list[EvidenceOut], summary="Evidence in your scope")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_evidence(
-    request: HttpRequest, object_type: str = "", object_id: str = ""
+    request: HttpRequest, object_type: Text = "", object_id: Text = ""
 ) -> QuerySet[Evidence]:
     require_role(request.user, *READ_ROLES)  # type: ignore[arg-type]
     items = scoped(request.user, Evidence.objects.all(), "organ").prefetch_related("collected_by")
@@ -143,7 +146,7 @@ def list_evidence(
 
 
 @router.get("/records/evidence/{evidence_id}", response=EvidenceOut, summary="One evidence item")
-def get_evidence(request: HttpRequest, evidence_id: int) -> Evidence:
+def get_evidence(request: HttpRequest, evidence_id: Id) -> Evidence:
     require_role(request.user, *READ_ROLES)  # type: ignore[arg-type]
     return get_scoped_or_404(request.user, Evidence.objects.all(), "organ", pk=evidence_id)
 

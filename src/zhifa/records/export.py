@@ -204,13 +204,19 @@ def verify_export(path: Any, public_key: str | None = None) -> ExportCheck:
         except (KeyError, ValueError) as exc:
             result.problems.append(f"{MANIFEST} is missing or not JSON: {exc}")
             return result
+        except RecursionError:
+            result.problems.append(f"{MANIFEST} is nested too deep to be a manifest")
+            return result
+        if not isinstance(manifest, dict):
+            result.problems.append(f"{MANIFEST} is not a JSON object")
+            return result
         if manifest.get("format") != FORMAT:
             result.problems.append(f"unknown format {manifest.get('format')!r}")
             return result
         try:
             _check_manifest(archive, manifest, public_key, result)
-        except (KeyError, TypeError, ValueError) as exc:
-            result.problems.append(f"{MANIFEST} is malformed: {exc!r}")
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+            result.problems.append(f"{MANIFEST} is malformed: {type(exc).__name__}: {exc}"[:500])
     return result
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q
-from ninja import Field, FilterSchema
+from ninja import Field
 
+from zhifa.core.schemas import InputFilter
 from zhifa.core.validation import DB_MAX_ID
 
 from .presentation import actions_matching
 
 
-class EntryFilter(FilterSchema):
+class EntryFilter(InputFilter):
     organ: int | None = Field(None, ge=1, le=DB_MAX_ID, description="Organ ID")
     region: str | None = Field(
         None, pattern=r"^\d{6}(\d{3})?$", description="Region code; includes its subtree"

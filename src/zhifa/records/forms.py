@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.core.forms import DateTimeInput
+from zhifa.core.forms import DateTimeInput, Form
 from zhifa.core.organisation import User
 
 from .models import MAX_DURATION_SECONDS, EvidenceKind
@@ -31,7 +31,7 @@ class CollectorsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
         return f"{name}（{post}）"
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(Form):
     """An evidence file and the case it belongs to: ``case`` offers the cases of the
     user's organ (anything else is refused on the field); with ``fixed_case`` (the
     upload reached from the case page) the case is shown, not chosen: the field is

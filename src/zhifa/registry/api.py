@@ -3,12 +3,15 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from zhifa.core.paging import Paged
+from zhifa.core.paging import BoundedLimitOffset, Paged
+from zhifa.core.schemas import InputSchema
 from zhifa.core.scope import get_scoped_or_404, require_role, visible_organs, visible_regions
+from zhifa.core.validation import Id, text_problem
 
 from . import services
 from .filters import EntrustmentFilter, OfficerFilter, OrganFilter
@@ -96,7 +99,7 @@ def _organ_out(organ: EnforcementSubject) -> dict[str, object]:
 
 
 @router.get("/regions", response=list[RegionOut], summary="Regions in your scope")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_regions(request: HttpRequest) -> list[dict[str, object]]:
     regions = visible_regions(request.user).select_related("parent")
     return Paged(  # type: ignore[return-value]
@@ -111,7 +114,7 @@ def list_regions(request: HttpRequest) -> list[dict[str, object]]:
 
 
 @router.get("/organs", response=list[OrganOut], summary="Enforcement subjects in your scope")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_organs(request: HttpRequest, filters: Query[OrganFilter]) -> list[dict[str, object]]:
     organs = filters.filter(visible_organs(request.user)).select_related("region")
     return Paged(organs, _organ_out)  # type: ignore[return-value]
@@ -120,7 +123,7 @@ def list_organs(request: HttpRequest, filters: Query[OrganFilter]) -> list[dict[
 @router.get(
     "/organs/{organ_id}", response=OrganDetailOut, summary="One enforcement subject and its users"
 )
-def get_organ(request: HttpRequest, organ_id: int) -> dict[str, object]:
+def get_organ(request: HttpRequest, organ_id: Id) -> dict[str, object]:
     organ = get_scoped_or_404(
         request.user,
         EnforcementSubject.objects.select_related("region"),
@@ -135,11 +138,11 @@ def get_organ(request: HttpRequest, organ_id: int) -> dict[str, object]:
     return out
 
 
-class SubjectIn(Schema):
+class SubjectIn(InputSchema):
     name: str
     subject_type: SubjectType
     region_code: str
-    parent_id: int | None = None
+    parent_id: Id | None = None
     short_name: str = ""
     level: RegionLevel | None = None
     legal_basis: str = ""
@@ -174,7 +177,21 @@ def create_organ(request: HttpRequest, payload: SubjectIn) -> Status[dict[str, o
     return Status(201, _organ_out(organ))
 
 
-class SubjectDetailsIn(Schema):
+#: The details a ``null`` clears (stored as the empty text: the columns take no NULL).
+CLEARABLE_DETAILS = (
+    "short_name",
+    "legal_basis",
+    "authorising_law",
+    "uscc",
+    "contact_phone",
+    "contact_address",
+)
+
+
+class SubjectDetailsIn(InputSchema):
+    """Only the fields given change. ``null`` clears a text detail (the empty text) and
+    leaves ``level`` as it is; ``active`` takes only ``true`` or ``false``."""
+
     short_name: str | None = None
     level: RegionLevel | None = None
     legal_basis: str | None = None
@@ -182,7 +199,7 @@ class SubjectDetailsIn(Schema):
     uscc: str | None = None
     contact_phone: str | None = None
     contact_address: str | None = None
-    active: bool | None = None
+    active: bool = Field(None, description="Whether the subject is active (not null).")
 
 
 @router.patch(
@@ -191,7 +208,7 @@ class SubjectDetailsIn(Schema):
     summary="Record a subject's details (supervisors and administrators)",
 )
 def update_organ_details(
-    request: HttpRequest, organ_id: int, payload: SubjectDetailsIn
+    request: HttpRequest, organ_id: Id, payload: SubjectDetailsIn
 ) -> dict[str, object]:
     require_role(request.user, *MANAGE_SUBJECTS)
     organ = get_scoped_or_404(
@@ -203,6 +220,9 @@ def update_organ_details(
     fields = payload.model_dump(exclude_unset=True)
     if fields.get("level") is None:
         fields.pop("level", None)
+    for name in CLEARABLE_DETAILS:
+        if name in fields and fields[name] is None:
+            fields[name] = ""
     return _organ_out(services.update_subject_details(organ, actor=request.user, **fields))
 
 
@@ -269,22 +289,22 @@ def _officer_out(request: HttpRequest, o: Officer) -> dict[str, object]:
 
 
 @router.get("/officers", response=list[OfficerOut], summary="Officers in your scope")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_officers(request: HttpRequest, filters: Query[OfficerFilter]) -> list[dict[str, object]]:
     officers = with_certificates(filters.filter(officers_queryset(request.user)))
     return Paged(officers, lambda o: _officer_out(request, o))  # type: ignore[return-value]
 
 
 @router.get("/officers/{officer_id}", response=OfficerOut, summary="One officer")
-def get_officer(request: HttpRequest, officer_id: int) -> dict[str, object]:
+def get_officer(request: HttpRequest, officer_id: Id) -> dict[str, object]:
     officer = get_scoped_or_404(
         request.user, with_certificates(officers_queryset(request.user)), pk=officer_id
     )
     return _officer_out(request, officer)
 
 
-class OfficerIn(Schema):
-    organ_id: int
+class OfficerIn(InputSchema):
+    organ_id: Id
     name: str
     id_number: str
     kind: OfficerKind = OfficerKind.OFFICER
@@ -306,7 +326,7 @@ def create_officer(request: HttpRequest, payload: OfficerIn) -> Status[dict[str,
     return Status(201, _officer_out(request, officer))
 
 
-class OfficerPatch(Schema):
+class OfficerPatch(InputSchema):
     name: str | None = None
     kind: OfficerKind | None = None
     post: str | None = None
@@ -318,7 +338,7 @@ class OfficerPatch(Schema):
 
 @router.patch("/officers/{officer_id}", response=OfficerOut, summary="Change an officer")
 def update_officer(
-    request: HttpRequest, officer_id: int, payload: OfficerPatch
+    request: HttpRequest, officer_id: Id, payload: OfficerPatch
 ) -> dict[str, object]:
     require_role(request.user, *MANAGE_OFFICERS)
     officer = get_scoped_or_404(request.user, officers_queryset(request.user), pk=officer_id)
@@ -327,13 +347,13 @@ def update_officer(
     return _officer_out(request, officer)
 
 
-class TrainingIn(Schema):
+class TrainingIn(InputSchema):
     year: int
     hours: Decimal
     topic: str = ""
 
 
-class ExamIn(Schema):
+class ExamIn(InputSchema):
     taken_on: date
     name: str
     score: Decimal | None = None
@@ -346,7 +366,7 @@ class ExamIn(Schema):
     summary="Record training hours",
 )
 def add_training(
-    request: HttpRequest, officer_id: int, payload: TrainingIn
+    request: HttpRequest, officer_id: Id, payload: TrainingIn
 ) -> Status[dict[str, object]]:
     require_role(request.user, *MANAGE_OFFICERS)
     officer = get_scoped_or_404(request.user, officers_queryset(request.user), pk=officer_id)
@@ -355,14 +375,14 @@ def add_training(
 
 
 @router.post("/officers/{officer_id}/exams", response={201: OfficerOut}, summary="Record an exam")
-def add_exam(request: HttpRequest, officer_id: int, payload: ExamIn) -> Status[dict[str, object]]:
+def add_exam(request: HttpRequest, officer_id: Id, payload: ExamIn) -> Status[dict[str, object]]:
     require_role(request.user, *MANAGE_OFFICERS)
     officer = get_scoped_or_404(request.user, officers_queryset(request.user), pk=officer_id)
     services.record_exam(officer, actor=request.user, **payload.model_dump())
     return Status(201, _officer_out(request, officer))
 
 
-class CertificateIn(Schema):
+class CertificateIn(InputSchema):
     number: str
     issuing_authority: str
     valid_from: date
@@ -375,7 +395,7 @@ class CertificateIn(Schema):
     summary="Issue a certificate (supervisors and administrators)",
 )
 def issue_certificate(
-    request: HttpRequest, officer_id: int, payload: CertificateIn
+    request: HttpRequest, officer_id: Id, payload: CertificateIn
 ) -> Status[dict[str, object]]:
     require_role(request.user, *MANAGE_CERTIFICATES)
     officer = get_scoped_or_404(request.user, officers_queryset(request.user), pk=officer_id)
@@ -383,7 +403,7 @@ def issue_certificate(
     return Status(201, _certificate_out(certificate))
 
 
-class CertificateStatusIn(Schema):
+class CertificateStatusIn(InputSchema):
     status: CertificateStatus
     reason: str
     effective_on: date
@@ -415,7 +435,7 @@ def _certificate_detail(c: Certificate) -> dict[str, object]:
     response=CertificateDetailOut,
     summary="One certificate with its status history",
 )
-def get_certificate(request: HttpRequest, certificate_id: int) -> dict[str, object]:
+def get_certificate(request: HttpRequest, certificate_id: Id) -> dict[str, object]:
     certificate = get_scoped_or_404(
         request.user,
         certificates_queryset(request.user).prefetch_related("history"),
@@ -431,7 +451,7 @@ def get_certificate(request: HttpRequest, certificate_id: int) -> dict[str, obje
     summary="Suspend, reinstate or revoke a certificate (supervisors and administrators)",
 )
 def change_certificate_status(
-    request: HttpRequest, certificate_id: int, payload: CertificateStatusIn
+    request: HttpRequest, certificate_id: Id, payload: CertificateStatusIn
 ) -> dict[str, object]:
     require_role(request.user, *MANAGE_CERTIFICATES)
     certificate = get_scoped_or_404(
@@ -499,7 +519,7 @@ def _entrustment_out(e: Entrustment) -> dict[str, object]:
     response=list[EntrustmentOut],
     summary="Entrustments your organs give or receive",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_entrustments(
     request: HttpRequest, filters: Query[EntrustmentFilter]
 ) -> list[dict[str, object]]:
@@ -510,7 +530,7 @@ def list_entrustments(
 
 
 @router.get("/entrustments/{entrustment_id}", response=EntrustmentOut, summary="One entrustment")
-def get_entrustment(request: HttpRequest, entrustment_id: int) -> dict[str, object]:
+def get_entrustment(request: HttpRequest, entrustment_id: Id) -> dict[str, object]:
     from django.http import Http404
 
     entrustment = (
@@ -531,12 +551,12 @@ def get_entrustment(request: HttpRequest, entrustment_id: int) -> dict[str, obje
 )
 def create_entrustment(
     request: HttpRequest,
-    entrusting_organ_id: Form[int],
-    entrusted_id: Form[int],
+    entrusting_organ_id: Form[Id],
+    entrusted_id: Form[Id],
     valid_from: Form[date],
     valid_to: Form[date],
     instrument: File[UploadedFile],
-    power_item_ids: Form[list[int]] = [],  # noqa: B006 (ninja reads the default)
+    power_item_ids: Form[list[Id]] = [],  # noqa: B006 (ninja reads the default)
     matters: Form[str] = "",
     instrument_number: Form[str] = "",
     published: Form[bool] = False,
@@ -545,6 +565,18 @@ def create_entrustment(
     filing_number: Form[str] = "",
 ) -> Status[dict[str, object]]:
     require_role(request.user, *MANAGE_ENTRUSTMENTS)
+    # Form[Text] loses the default in django-ninja: the texts are checked here.
+    bad = [
+        {"loc": ("form", name), "msg": problem, "type": "bad_text"}
+        for name, value in (
+            ("matters", matters),
+            ("instrument_number", instrument_number),
+            ("filing_number", filing_number),
+        )
+        if (problem := text_problem(value))
+    ]
+    if bad:
+        raise NinjaValidationError(bad)
     entrusting = get_scoped_or_404(
         request.user, visible_organs(request.user), organ_field="", pk=entrusting_organ_id
     )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from ninja import Field, FilterSchema
+from ninja import Field
 
+from zhifa.core.schemas import InputFilter
 from zhifa.core.validation import DB_MAX_ID
 
 from .models import CertificateStatus, EntrustmentStatus, OfficerKind, SubjectType
@@ -12,7 +13,7 @@ from .models import CertificateStatus, EntrustmentStatus, OfficerKind, SubjectTy
 REGION_PATTERN = r"^\d{6}(\d{3})?$"
 
 
-class OrganFilter(FilterSchema):
+class OrganFilter(InputFilter):
     q: str | None = Field(None, description="Substring of the name or short name")
     subject_type: SubjectType | None = Field(None, description="Subject type")
     region: str | None = Field(
@@ -28,7 +29,7 @@ class OrganFilter(FilterSchema):
         return Q(region__path__contains=f"{value}/") if value else Q()
 
 
-class OfficerFilter(FilterSchema):
+class OfficerFilter(InputFilter):
     q: str | None = Field(
         None, description="Substring of the name, post, enforcement fields or certificate number"
     )
@@ -97,7 +98,7 @@ def _officers_with_certificate_number(value: str):  # type: ignore[no-untyped-de
     return Certificate.objects.filter(number__contains=value).values("officer_id")
 
 
-class EntrustmentFilter(FilterSchema):
+class EntrustmentFilter(InputFilter):
     q: str | None = Field(None, description="Substring of an organ's name or the matters")
     status: EntrustmentStatus | None = Field(None, description="Status")
     organ: int | None = Field(

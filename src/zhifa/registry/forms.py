@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.accounts.models import User
-from zhifa.core.forms import DateInput
+from zhifa.core.forms import DateInput, Form, ModelForm
 
 from .models import (
     CertificateStatus,
@@ -23,7 +23,7 @@ from .models import (
 DATE = DateInput()
 
 
-class SubjectDetailsForm(forms.ModelForm):
+class SubjectDetailsForm(ModelForm):
     class Meta:
         model = EnforcementSubject
         fields = [
@@ -39,7 +39,7 @@ class SubjectDetailsForm(forms.ModelForm):
         widgets = {"legal_basis": forms.Textarea(attrs={"rows": 3})}
 
 
-class SubjectCreateForm(forms.ModelForm):
+class SubjectCreateForm(ModelForm):
     class Meta:
         model = EnforcementSubject
         fields = [
@@ -65,7 +65,7 @@ class SubjectCreateForm(forms.ModelForm):
             self.fields["region"].queryset = regions  # type: ignore[attr-defined]
 
 
-class OfficerForm(forms.ModelForm):
+class OfficerForm(ModelForm):
     class Meta:
         model = Officer
         fields = [
@@ -98,14 +98,14 @@ class OfficerForm(forms.ModelForm):
         return normalise_id_number(self.cleaned_data["id_number"])
 
 
-class CertificateForm(forms.Form):
+class CertificateForm(Form):
     number = forms.CharField(label=_("certificate number"), max_length=32)
     issuing_authority = forms.CharField(label=_("issuing authority"), max_length=128)
     valid_from = forms.DateField(label=_("valid from"), widget=DATE)
     valid_to = forms.DateField(label=_("valid to"), widget=DATE)
 
 
-class CertificateStatusForm(forms.Form):
+class CertificateStatusForm(Form):
     status = forms.ChoiceField(
         label=_("new status"),
         choices=[
@@ -118,13 +118,13 @@ class CertificateStatusForm(forms.Form):
     effective_on = forms.DateField(label=_("effective on"), widget=DATE)
 
 
-class TrainingForm(forms.Form):
+class TrainingForm(Form):
     year = forms.IntegerField(label=_("year"), min_value=1990, max_value=2100)
     hours = forms.DecimalField(label=_("training hours"), min_value=0, max_digits=6)
     topic = forms.CharField(label=_("topic"), max_length=255, required=False)
 
 
-class ExamForm(forms.Form):
+class ExamForm(Form):
     taken_on = forms.DateField(label=_("date"), widget=DATE)
     name = forms.CharField(label=_("exam"), max_length=255)
     score = forms.DecimalField(label=_("score"), required=False, max_digits=5)
@@ -157,7 +157,7 @@ class DownloadFileInput(forms.ClearableFileInput):
         return context
 
 
-class EntrustmentForm(forms.ModelForm):
+class EntrustmentForm(ModelForm):
     class Meta:
         model = Entrustment
         fields = [

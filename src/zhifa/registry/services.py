@@ -653,23 +653,36 @@ def _window(now: float, seconds: int) -> int:
 
 
 def rate_limit_hit(key: str, limit: int, seconds: int = 60, now: float | None = None) -> bool:
-    """Count one request for ``key`` in the current window; True while within ``limit``.
+    """Count one request for ``key``; True while the client is within ``limit`` requests
+    in the last ``seconds``.
 
-    The counter is a database row, so every application server shares it. The key is
-    hashed: client addresses are not stored."""
-    window = _window(time.time() if now is None else now, seconds)
+    A sliding window: the requests of the current window plus those of the previous
+    one in proportion to how much of it lies in the last ``seconds`` (a fixed window
+    would let a client send twice the limit across a window's edge). The counters are
+    database rows, so every application server shares them. The key is hashed: client
+    addresses are not stored."""
+    moment = time.time() if now is None else now
+    window = _window(moment, seconds)
+    elapsed = (moment - window * seconds) / seconds
     digest = hashlib.sha256(key.encode()).hexdigest()[:64]
     with transaction.atomic():
         bucket, created = RateLimitBucket.objects.get_or_create(
             key=digest, window=window, defaults={"count": 1}
         )
         if created:
-            # Old windows are not needed any more (one cheap, indexed delete a minute).
-            RateLimitBucket.objects.filter(key=digest, window__lt=window).delete()
+            # Windows before the previous one are not needed any more (one cheap,
+            # indexed delete a window).
+            RateLimitBucket.objects.filter(key=digest, window__lt=window - 1).delete()
         else:
             RateLimitBucket.objects.filter(pk=bucket.pk).update(count=F("count") + 1)
             bucket.refresh_from_db(fields=["count"])
-    return bucket.count <= limit
+        previous = (
+            RateLimitBucket.objects.filter(key=digest, window=window - 1)
+            .values_list("count", flat=True)
+            .first()
+            or 0
+        )
+    return previous * (1 - elapsed) + bucket.count <= limit
 
 
 def reviewer_qualified(officer: Officer) -> bool:

@@ -3,7 +3,7 @@ review. The same services as the pages; errors in the one shape (400 naming the 
 403 the wrong role, 404 outside your scope)."""
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -14,8 +14,9 @@ from ninja.pagination import paginate
 from zhifa.cases.models import Case
 from zhifa.cases.services import CaseConflict
 from zhifa.core.paging import BoundedLimitOffset, Paged
+from zhifa.core.schemas import InputSchema
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
-from zhifa.core.validation import DB_MAX_ID
+from zhifa.core.validation import DB_MAX_ID, Id
 
 from . import services
 from .filters import filter_requests
@@ -23,8 +24,6 @@ from .models import ReviewRequest
 
 router = Router(tags=["review"])
 ORGAN = "case__organ"
-#: An id the database can hold (larger numbers are a 400, not an overflow).
-Id = Annotated[int, Field(ge=1, le=DB_MAX_ID)]
 
 
 class ChecklistOutcome(Schema):
@@ -32,7 +31,7 @@ class ChecklistOutcome(Schema):
     comment: str = ""
 
 
-class ChecklistIn(Schema):
+class ChecklistIn(InputSchema):
     """Every item is required: OK (``ok: true``) or a problem (``ok: false``) with its
     comment. ``crime`` marked as a problem means a suspected crime (APL Art. 27)."""
 
@@ -71,19 +70,19 @@ class ReviewOut(Schema):
     warnings: list[WarningOut]
 
 
-class RequestFilter(Schema):
+class RequestFilter(InputSchema):
     status: str = ""
     case: int | None = Field(None, ge=1, le=DB_MAX_ID, description="Case id")
     q: str = ""
 
 
-class SubmitIn(Schema):
+class SubmitIn(InputSchema):
     case: Id
     note: str
     on: date | None = None
 
 
-class CompleteIn(Schema):
+class CompleteIn(InputSchema):
     checklist: ChecklistIn
     opinion: str
     result: str

@@ -10,13 +10,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.core.forms import Form
+
 from . import services
 from .models import CHECKLIST, ReviewStatus
 
 OK, PROBLEM = "ok", "problem"
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(Form):
     note = forms.CharField(
         label=_("Matters for review and proposed handling"),
         help_text=_(
@@ -28,7 +30,7 @@ class SubmitForm(forms.Form):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     """The checklist (each item OK or a problem with its comment), the written opinion
     and the result."""
 

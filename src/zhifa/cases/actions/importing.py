@@ -19,6 +19,7 @@ from zhifa.registry.models import EnforcementSubject
 from zhifa.rules.engine import InvalidCaseFile, validate_document
 from zhifa.rules.engine.casefile import without_nulls
 
+from ..casefile import import_bound_errors
 from ..models import Case, CaseOfficer, CaseStatus, CaseStep, OfficerRole, Procedure
 from ..queries import refresh_nearest
 from .common import _FIELD_ROLES, STEP_STATUS, _date_or_none
@@ -67,6 +68,8 @@ def import_document(
         ) from exc
     if document["kind"] != "penalty":
         raise ValidationError(_("Only penalty cases can be imported."), code="kind")
+    if bound_errors := import_bound_errors(document):
+        raise ValidationError(bound_errors, code="invalid")
     digest = _document_digest(document)
     document = without_nulls(document)  # an optional field given as null is not given
     with transaction.atomic():

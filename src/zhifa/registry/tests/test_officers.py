@@ -233,5 +233,19 @@ def test_rate_limit_windows_are_cleaned_up(db):
 
     assert services.rate_limit_hit("k", 5, now=60.0)
     assert services.rate_limit_hit("k", 5, now=61.0)
-    assert services.rate_limit_hit("k", 5, now=125.0)
-    assert list(RateLimitBucket.objects.values_list("window", "count")) == [(2, 1)]
+    assert services.rate_limit_hit("k", 5, now=185.0)
+    assert list(RateLimitBucket.objects.values_list("window", "count")) == [(3, 1)]
+
+
+@pytest.mark.django_db
+def test_the_rate_limit_slides(db):
+    """A client cannot double the limit at a window's edge: the previous minute's
+    requests still count, in proportion to how much of that minute is in the last 60 s."""
+    for _ in range(5):
+        assert services.rate_limit_hit("edge", 5, now=59.0)
+    assert not services.rate_limit_hit("edge", 5, now=61.0)
+    # Half a minute later half of the previous minute still counts: 5 * 0.5 + 2 > 5.
+    assert services.rate_limit_hit("edge", 5, now=90.0)  # 2.5 + 2 (the refused one counts)
+    assert not services.rate_limit_hit("edge", 5, now=90.5)
+    # Two minutes later the old requests are forgotten.
+    assert all(services.rate_limit_hit("edge", 5, now=180.0 + i) for i in range(5))

@@ -24,11 +24,31 @@ from django.utils import timezone
 from zhifa.accounts.models import User
 from zhifa.records.verification import resolve_organ
 from zhifa.registry.models import EnforcementSubject
+from zhifa.rules.engine.validation import InvalidCaseFile, parse_json
 
 from ...casefile import export_document
 from ...models import Case
 from ...queries import refresh_deadlines
 from ...services import import_document
+
+
+def _read_case_file(path: Path) -> dict[str, Any]:
+    """The JSON object of the file at ``path``; ``ValueError`` saying what is wrong
+    (not a file, unreadable, not UTF-8, not JSON, ``NaN``, nested too deep, not an
+    object) in one line."""
+    if not path.is_file():
+        raise ValueError("not found (a broken link)" if not path.exists() else "not a file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        document = parse_json(data)
+    except InvalidCaseFile as exc:
+        raise ValueError("; ".join(e.message for e in exc.errors)) from None
+    if not isinstance(document, dict):
+        raise ValueError("not a JSON object")
+    return document
 
 
 class Command(BaseCommand):
@@ -77,9 +97,7 @@ class Command(BaseCommand):
         counts = {"imported": 0, "unchanged": 0, "error": 0}
         for path in sorted(folder.glob("*.json")):
             try:
-                document = json.loads(path.read_text("utf-8"))
-                if not isinstance(document, dict):
-                    raise ValueError("not a JSON object")
+                document = _read_case_file(path)
                 result = import_document(document, organ, actor=actor)
             except (ValueError, ValidationError, PermissionDenied) as exc:
                 message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import shutil
 import sys
@@ -10,6 +11,18 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address or ``localhost``) is reachable only from this
+    machine."""
+    name = host.strip().strip("[]")
+    if name.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 class Command(BaseCommand):
@@ -26,6 +39,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.DEBUG and not is_loopback(options["host"]):
+            self.stderr.write(
+                f"zhifa serve: refusing to serve with DEBUG on {options['host']}, which is "
+                "not a loopback address: DEBUG pages show settings, code and data to "
+                "anyone who can reach the server. Serve on 127.0.0.1, or use the "
+                "production settings (DJANGO_SETTINGS_MODULE=zhifa.settings.production)."
+            )
+            raise SystemExit(2)
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         if not settings.DEBUG:

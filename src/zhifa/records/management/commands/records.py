@@ -113,6 +113,13 @@ class Command(BaseCommand):
             raise SystemExit(1)
 
     def _verify_export(self, path: str, public_key: str | None) -> None:
+        # A file that is not there is a mistake of the command line, not tampering.
+        if not os.path.exists(path):
+            self.stderr.write(f"records verify-export: {path}: not found")
+            raise SystemExit(1)
+        if not os.path.isfile(path):
+            self.stderr.write(f"records verify-export: {path}: not a file")
+            raise SystemExit(1)
         check = verify_export(path, public_key)
         for warning in check.warnings:
             self.stdout.write(f"records verify-export: warning: {warning}")
