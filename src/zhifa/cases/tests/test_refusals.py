@@ -135,7 +135,9 @@ ROLE_CASES: list[tuple[str, Callable[[Walker], Any], type[Exception]]] = [
         lambda w: services.hold_hearing(
             w.case, actor=w.p.officer_user, on=D("2026-03-27"), host=w.p.o1, expected_steps=w.n
         ),
-        ValidationError,
+        # Issue #12: the law (APL 64(4)), so the engine's refusal with its rule ID — a
+        # check put back in the guard would raise a plain ValidationError and fail here.
+        services.RuleViolation,
     ),
 ]
 
@@ -152,6 +154,9 @@ def test_who_may_do_what(
     with pytest.raises(error) as exc:
         act(walk)
     assert getattr(exc.value, "code", None) != "step_order"  # refused for who, not when
+    if what == "an investigator hosts the hearing":
+        assert isinstance(exc.value, services.RuleViolation)
+        assert [f["rule"] for f in exc.value.findings] == ["APL-64-hearing-host"]
     assert counts() == before
 
 
@@ -173,8 +178,10 @@ def test_a_seizure_is_approved_by_an_organ_head(walk: Walker) -> None:
         by=[walk.p.o1, walk.p.o2],
     )
     before = counts()
-    with pytest.raises(ValidationError):
+    with pytest.raises(services.RuleViolation) as refused:
         walk(services.add_step, step="seizure", on=D("2026-03-04"), days=30, approved_by=walk.p.o1)
+    # Issue #12: the law (ACL 18(一), 25), the engine's rule with its ID.
+    assert [f["rule"] for f in refused.value.findings] == ["ACL-18-approval"]
     assert counts() == before
     seized = walk(
         services.add_step, step="seizure", on=D("2026-03-04"), days=30, approved_by=walk.p.head
