@@ -1,0 +1,113 @@
+"""Defects found in the issue #12 workflow code by the attack and the user walk: each
+test failed before its fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from zhifa.catalogue.models import PowerItem
+from zhifa.core.testing import client_for
+from zhifa.registry.models import EnforcementSubject
+
+from .. import policy, services
+from ..models import Case, Transfer
+from .conftest import PARTY, D, People, Walker, counts
+from .test_summary_and_hearing import SMALL_BASIS
+
+pytestmark = pytest.mark.django_db
+
+SUMMARY_PENALTIES = [{"type": "warning"}, {"type": "fine", "amount": 1000}]
+
+
+def _summary_case_noticed(
+    organ_a: EnforcementSubject, power_item: PowerItem, people: People
+) -> Walker:
+    """A summary case investigated by o1 and o2 whose prior notice is served: the
+    on-the-spot decision is next."""
+    case = services.open_case(
+        organ_a,
+        actor=people.officer_user,
+        on=D("2026-03-02"),
+        procedure="summary",
+        power_item=power_item,
+        party=PARTY,
+        violation={"occurred_on": "2026-03-02", "discovered_on": "2026-03-02", "harm": "minor"},
+        basis=SMALL_BASIS,
+    )
+    walk = Walker(case, people)
+    walk(
+        services.record_investigation,
+        on=D("2026-03-02"),
+        officers=[people.o1, people.o2],
+        evidence=["on_site_record"],
+    )
+    walk(
+        services.serve_prior_notice,
+        on=D("2026-03-02"),
+        written=False,
+        hearing_right_notified=False,
+        intended=SUMMARY_PENALTIES,
+    )
+    return walk
+
+
+def test_a_summary_decision_is_offered_only_to_who_may_record_it(
+    organ_a: EnforcementSubject, power_item: PowerItem, people: People
+) -> None:
+    """The page offered the on-the-spot decision of a summary case to any officer of the
+    organ; the service refuses it to an officer who is not of the case."""
+    walk = _summary_case_noticed(organ_a, power_item, people)
+    host_user = people.host.user
+    assert host_user is not None
+    case = Case.objects.get(pk=walk.case.pk)
+    assert "decision" not in policy.next_steps(case, host_user)
+    assert "decision" in policy.next_steps(case, people.officer_user)  # o1, of the case
+    body = client_for(host_user).get(f"/api/v1/cases/{case.pk}").json()
+    assert "decision" not in body["next_steps"], body["next_steps"]
+    before = counts()
+    with pytest.raises((PermissionDenied, ValidationError)):
+        walk(
+            services.issue_decision,
+            actor=host_user,
+            on=D("2026-03-02"),
+            approved_by=people.host,
+            penalties=SUMMARY_PENALTIES,
+        )
+    assert counts() == before
+    # The officer of the case records it.
+    walk(
+        services.issue_decision,
+        actor=people.officer_user,
+        on=D("2026-03-02"),
+        approved_by=people.o1,
+        penalties=SUMMARY_PENALTIES,
+    )
+    assert Case.objects.get(pk=case.pk).steps.filter(step="decision").exists()
+
+
+def test_a_transfer_reply_cannot_be_dated_after_today(walk: Walker, today: dt.date) -> None:
+    """No act is dated after today; the reply to a transfer letter was."""
+    walk(services.register_case, actor=walk.p.head_user, on=D("2026-03-03"), by=[walk.p.o1])
+    walk.investigate()
+    transfer: Transfer = walk(
+        services.transfer_case,
+        actor=walk.p.head_user,
+        on=D("2026-03-05"),
+        kind="judicial",
+        reason="涉嫌生产、销售不符合安全标准的食品罪",
+        approved_by=walk.p.head,
+        receiver_name="嘉兴市公安局",
+    )
+    before = counts()
+    with pytest.raises(ValidationError) as exc:
+        services.record_transfer_result(
+            transfer,
+            actor=walk.p.officer_user,
+            on=today + dt.timedelta(days=1),
+            result="accepted",
+        )
+    assert "on" in exc.value.message_dict
+    assert counts() == before
