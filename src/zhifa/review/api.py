@@ -88,6 +88,7 @@ class CompleteIn(InputSchema):
     result: str
     on: date | None = None
     expected_steps: int = Field(
+        strict=True,
         ge=0,
         le=100000,
         description="The number of the case's steps you saw; 409 when the case changed meanwhile.",

@@ -4,6 +4,7 @@ test failed before its fix."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +15,7 @@ from zhifa.registry.models import EnforcementSubject
 
 from .. import policy, services
 from ..models import Case, Transfer
-from .conftest import PARTY, D, People, Walker, counts
+from .conftest import FINE, PARTY, D, People, Walker, counts
 from .test_summary_and_hearing import SMALL_BASIS
 
 pytestmark = pytest.mark.django_db
@@ -110,4 +111,23 @@ def test_a_transfer_reply_cannot_be_dated_after_today(walk: Walker, today: dt.da
             result="accepted",
         )
     assert "on" in exc.value.message_dict
+    assert counts() == before
+
+
+@pytest.mark.parametrize("expected", [True, "2", 2.0, -1, 10**30, None])
+def test_expected_steps_bad_values_name_the_field(walk: Walker, expected: Any) -> None:
+    """``true`` and ``"2"`` were taken for 1 and 2 (pydantic's lax mode)."""
+    walk(services.register_case, actor=walk.p.head_user, on=D("2026-03-03"), by=[walk.p.o1])
+    walk.investigate()
+    assert walk.case.steps.count() == 2
+    body: dict[str, Any] = {"step": "prior_notice", "on": "2026-03-16", "intended": FINE}
+    if expected is not None:
+        body["expected_steps"] = expected
+    before = counts()
+    r = client_for(walk.p.officer_user).post(
+        f"/api/v1/cases/{walk.case.pk}/steps", body, content_type="application/json"
+    )
+    assert r.status_code == 400, (expected, r.status_code, r.content[:300])
+    paths = [e["path"] for e in r.json()["errors"]]
+    assert paths and all(p.endswith("expected_steps") for p in paths), paths
     assert counts() == before

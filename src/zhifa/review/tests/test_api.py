@@ -131,3 +131,18 @@ def test_an_unqualified_reviewer_is_refused_by_the_case_service(submitted, ready
     )
     assert response.status_code == 400 and response.json()["code"] == "invalid"
     assert state(submitted) == before
+
+
+def test_expected_steps_is_a_strict_integer(submitted, ready) -> None:
+    """``true`` and ``"2"`` were taken for 1 and 2 (pydantic's lax mode)."""
+    before = state(submitted)
+    steps = CaseStep.objects.count()
+    for bad in (True, str(steps), float(steps)):
+        response = post(
+            client_for(ready.p.reviewer_user),
+            f"/api/v1/review/requests/{submitted.pk}/complete",
+            body(expected_steps=bad),
+        )
+        assert response.status_code == 400, (bad, response.json())
+        assert [e["path"] for e in response.json()["errors"]] == ["body.expected_steps"]
+    assert state(submitted) == before
