@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from zhifa.catalogue.models import PowerItem
@@ -15,8 +16,10 @@ from zhifa.registry.models import EnforcementSubject
 
 from .. import policy, services
 from ..models import Case, Transfer
-from .conftest import FINE, PARTY, D, People, Walker, counts
+from .conftest import FINE, PARTY, D, People, Walker, counts, make_bands
 from .test_summary_and_hearing import SMALL_BASIS
+from .test_ui_refusals import DECISION
+from .test_ui_support import post_step
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +134,24 @@ def test_expected_steps_bad_values_name_the_field(walk: Walker, expected: Any) -
     paths = [e["path"] for e in r.json()["errors"]]
     assert paths and all(p.endswith("expected_steps") for p in paths), paths
     assert counts() == before
+
+
+def test_a_step_recorded_with_warnings_says_so_after_the_redirect(
+    walk: Walker, people: People, power_item: PowerItem, supervisor_city: Any
+) -> None:
+    """A fine outside the band without a reason is saved with DISC-benchmark; the
+    message after the redirect was only the green success."""
+    make_bands(power_item, supervisor_city)
+    walk.until_review()
+    head = client_for(people.head_user)
+    data = {**DECISION, "penalty_amount_1": "60000", "circumstance": "general"}
+    posted = post_step(head, walk.case, "decision", **data)
+    assert posted.status_code == 302
+    response = head.get(posted["Location"])
+    assert response.status_code == 200
+    flashed = list(response.context["messages"])
+    assert len(flashed) == 1, flashed
+    assert flashed[0].level == messages.WARNING
+    text = str(flashed[0])
+    assert "DISC-benchmark" in text and "但有以下警示" in text, text
+    assert "DISC-benchmark" in response.content.decode()
