@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from zhifa.core.scope import scoped
 from zhifa.rules.calendar_db import database_calendar
@@ -231,8 +231,11 @@ def mine(user: User) -> Q:
 def work_list(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
     """``cases`` (already scoped and filtered) with what a list row reads: the organ,
     the power item and whether the clock is suspended — a fixed number of queries for
-    any page."""
-    return with_clock_state(cases.select_related("organ", "power_item"), today)
+    any page — in the order of work: the nearest deadline kept on the case first (an
+    overdue case comes before the rest, never on a later page), the cases without one
+    last, then the newest first."""
+    ordered = cases.order_by(F("next_deadline").asc(nulls_last=True), "-created_at", "-pk")
+    return with_clock_state(ordered.select_related("organ", "power_item"), today)
 
 
 @dataclass(frozen=True)
