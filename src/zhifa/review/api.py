@@ -99,7 +99,7 @@ def _out(r: ReviewRequest) -> dict[str, Any]:
     return {
         "id": r.pk,
         "case": r.case_id,
-        "case_number": r.case.case_id,
+        "case_number": r.case.number,
         "party_name": r.case.party_name,
         "organ_id": r.case.organ_id,
         "status": r.status,

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from zhifa.catalogue.models import PowerItem
 from zhifa.core.testing import client_for
@@ -155,3 +156,36 @@ def test_a_step_recorded_with_warnings_says_so_after_the_redirect(
     text = str(flashed[0])
     assert "DISC-benchmark" in text and "但有以下警示" in text, text
     assert "DISC-benchmark" in response.content.decode()
+
+
+def test_the_case_pages_show_a_registered_case_by_its_case_number(walk: Walker) -> None:
+    """The step and transfer pages (title, breadcrumbs, the transfer's facts) showed
+    the source number (案源号) where the list shows the case number (立案号)."""
+    walk(services.register_case, actor=walk.p.head_user, on=D("2026-03-03"), by=[walk.p.o1])
+    walk.investigate()
+    case = Case.objects.get(pk=walk.case.pk)
+    assert case.registration_number and case.registration_number != case.case_id
+
+    def shown(html: str) -> None:
+        assert case.registration_number in html and case.case_id not in html
+
+    officer, head = client_for(walk.p.officer_user), client_for(walk.p.head_user)
+    step = officer.get(reverse("cases:step", args=[case.pk, "prior_notice"]))
+    assert step.status_code == 200
+    shown(step.content.decode())
+    form = head.get(reverse("cases:transfer", args=[case.pk]))
+    assert form.status_code == 200
+    shown(form.content.decode())
+    transfer: Transfer = walk(
+        services.transfer_case,
+        actor=walk.p.head_user,
+        on=D("2026-03-05"),
+        kind="judicial",
+        reason="涉嫌生产、销售不符合安全标准的食品罪",
+        approved_by=walk.p.head,
+        receiver_name="嘉兴市公安局",
+    )
+    reply = officer.get(reverse("cases:transfer_reply", args=[transfer.pk]))
+    assert reply.status_code == 200
+    shown(reply.content.decode())
+    assert str(case).startswith(case.registration_number)

@@ -41,7 +41,7 @@ def test_submit_list_and_complete(ready) -> None:
     reviewer = client_for(ready.p.reviewer_user)
     listed = reviewer.get("/api/v1/review/requests?status=pending").json()
     assert [r["id"] for r in listed["items"]] == [request_id]
-    assert listed["items"][0]["case_number"] == ready.case.case_id
+    assert listed["items"][0]["case_number"] == ready.case.number
     done = post(reviewer, f"/api/v1/review/requests/{request_id}/complete", body())
     assert done.status_code == 200, done.json()
     out = done.json()

@@ -207,3 +207,31 @@ def test_the_approvals_page_says_pending_for_a_case_submitted_for_review(submitt
     complete(submitted, ready.p.reviewer_user)
     html = head.get(reverse("cases:approvals")).content.decode()
     assert "待审核" not in html and "通过" in html
+
+
+def _shown_by_its_case_number(html: str, case: Any) -> None:
+    """A registered case is shown by its case number (立案号), never by the source
+    number (案源号) it keeps as ``case_id``."""
+    assert case.registration_number and case.registration_number != case.case_id
+    assert case.registration_number in html
+    assert case.case_id not in html
+
+
+def test_the_review_pages_show_the_case_number(submitted, ready) -> None:
+    case = ready.case
+    case.refresh_from_db()
+    reviewer = client_for(ready.p.reviewer_user)
+    for url in (reverse("review:queue"), reverse("review:detail", args=[submitted.pk])):
+        response = reviewer.get(url)
+        assert response.status_code == 200, url
+        _shown_by_its_case_number(response.content.decode(), case)
+    listed = reviewer.get("/api/v1/review/requests").json()
+    assert [r["case_number"] for r in listed["items"]] == [case.registration_number]
+
+
+def test_the_submit_page_shows_the_case_number(ready) -> None:
+    case = ready.case
+    case.refresh_from_db()
+    response = client_for(ready.p.officer_user).get(reverse("review:submit", args=[case.pk]))
+    assert response.status_code == 200
+    _shown_by_its_case_number(response.content.decode(), case)
