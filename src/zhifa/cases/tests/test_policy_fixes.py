@@ -115,6 +115,13 @@ def test_a_transfer_reply_cannot_be_dated_after_today(walk: Walker, today: dt.da
             result="accepted",
         )
     assert "on" in exc.value.message_dict
+    # The page names the field.
+    page = client_for(walk.p.officer_user).post(
+        reverse("cases:transfer_reply", args=[transfer.pk]),
+        {"on": (today + dt.timedelta(days=1)).isoformat(), "result": "accepted", "note": ""},
+    )
+    assert page.status_code == 400
+    assert list(page.context["form"].errors) == ["on"]
     assert counts() == before
 
 
