@@ -32,7 +32,7 @@ def test_the_queue_lists_pending_requests_with_the_decision_deadline(submitted, 
     response = client_for(ready.p.reviewer_user).get(reverse("review:queue"))
     assert response.status_code == 200
     text = response.content.decode()
-    assert ready.case.case_id in text and ready.case.party_name in text
+    assert ready.case.number in text and ready.case.party_name in text
     assert "2026-03-20" in text  # submitted on
     assert "2026-06-01" in text  # APL 60: 90 days from registration (2026-03-03)
     assert reverse("review:detail", args=[submitted.pk]) in text
@@ -46,15 +46,15 @@ def test_the_queue_is_the_reviewers_home_section(submitted, ready) -> None:
 def test_the_queue_of_another_organ_does_not_show_the_request(submitted, reviewer_b) -> None:
     response = client_for(reviewer_b).get(reverse("review:queue"))
     assert response.status_code == 200
-    assert submitted.case.case_id not in response.content.decode()
+    assert submitted.case.number not in response.content.decode()
 
 
 def test_a_completed_request_leaves_the_pending_queue(submitted, ready) -> None:
     complete(submitted, ready.p.reviewer_user)
     client = client_for(ready.p.reviewer_user)
-    assert ready.case.case_id not in client.get(reverse("review:queue")).content.decode()
+    assert ready.case.number not in client.get(reverse("review:queue")).content.decode()
     shown = client.get(reverse("review:queue") + "?status=passed").content.decode()
-    assert ready.case.case_id in shown
+    assert ready.case.number in shown
 
 
 def test_the_review_page_shows_the_case_and_its_steps(submitted, ready) -> None:
