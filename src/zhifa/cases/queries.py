@@ -272,7 +272,7 @@ def approvals(user: User) -> list[Waiting]:
 
     Only cases that can wait for the head are read (a source awaiting registration, or
     a case with a prior notice, a seizure or a served decision), with their steps and
-    suspensions in three queries; the caller paginates the result."""
+    suspensions and officers in four queries; the caller paginates the result."""
     steps = CaseStep.objects.filter(step__in=("prior_notice", "seizure", "served"))
     candidates = (
         scoped(
@@ -287,6 +287,8 @@ def approvals(user: User) -> list[Waiting]:
         .prefetch_related(
             Prefetch("steps", CaseStep.objects.only("case_id", "index", "step", "data")),
             "suspensions",
+            # Who decides a summary case on the spot (``policy.decides_on_the_spot``).
+            "case_officers",
         )
         .order_by("created_at", "pk")
     )

@@ -9,13 +9,15 @@ from typing import Any
 import pytest
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from zhifa.catalogue.models import PowerItem
 from zhifa.core.testing import client_for
 from zhifa.registry.models import EnforcementSubject
 
-from .. import policy, services
+from .. import policy, queries, services
 from ..models import Case, Transfer
 from .conftest import FINE, PARTY, D, People, Walker, counts, make_bands
 from .test_summary_and_hearing import SMALL_BASIS
@@ -196,3 +198,21 @@ def test_the_case_pages_show_a_registered_case_by_its_case_number(walk: Walker) 
     assert reply.status_code == 200
     shown(reply.content.decode())
     assert str(case).startswith(case.registration_number)
+
+
+def test_the_approvals_read_of_summary_cases_stays_flat(
+    organ_a: EnforcementSubject, power_item: PowerItem, people: People
+) -> None:
+    """Whether the head may decide a summary case reads its officers: prefetched, not a
+    query per case."""
+
+    def read() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            queries.approvals(people.head_user)
+        return len(captured)
+
+    _summary_case_noticed(organ_a, power_item, people)
+    one = read()
+    _summary_case_noticed(organ_a, power_item, people)
+    _summary_case_noticed(organ_a, power_item, people)
+    assert read() == one
