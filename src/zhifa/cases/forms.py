@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.accounts.models import Role, User
-from zhifa.catalogue.models import Article, Circumstance, PowerItem
+from zhifa.catalogue.models import Article, Circumstance, PowerCategory, PowerItem
 from zhifa.core.forms import Form
 from zhifa.registry.models import ENFORCING_TYPES, EnforcementSubject, Officer
 from zhifa.registry.validators import normalise_id_number, validate_id_number, validate_uscc
@@ -109,10 +109,13 @@ def organ_officers(organ_id: int) -> QuerySet[Officer]:
 
 
 def power_items_for(organ: EnforcementSubject, on: dt.date) -> QuerySet[PowerItem]:
-    """The power items the organ may exercise on ``on`` (own or entrusted); the service
-    checks the scope again (APL-power-scope)."""
+    """The power items a case of the organ may be opened under on ``on``: penalty items
+    (a case opened here is a penalty case; the engine refuses any other kind:
+    POWER-kind) the organ may exercise, own or entrusted; the service checks the scope
+    again (APL-power-scope)."""
     return (
         PowerItem.objects.filter(Q(subject=organ) | Q(entrustments__entrusted=organ))
+        .filter(category=PowerCategory.PENALTY)
         .filter(valid_from__lte=on)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
         .distinct()

@@ -60,8 +60,8 @@ def object_titles() -> dict[str, Any]:
     from .models import Case, Transfer
 
     return {
-        "cases.case": model_titles(Case, lambda c: c.case_id or f"#{c.pk}"),
+        "cases.case": model_titles(Case, lambda c: c.number or f"#{c.pk}"),
         "cases.transfer": model_titles(
-            Transfer, lambda t: f"{t.case.case_id} → {t.receiver}", "case", "to_organ"
+            Transfer, lambda t: f"{t.case.number} → {t.receiver}", "case", "to_organ"
         ),
     }

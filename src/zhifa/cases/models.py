@@ -200,7 +200,7 @@ class Case(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.party_name}"
+        return f"{self.number} {self.party_name}"
 
     @property
     def number(self) -> str:
@@ -215,7 +215,7 @@ class Case(models.Model):
             return None
         return str(
             _("Case %(number)s was archived on %(day)s; no evidence can be added to it.")
-            % {"number": self.case_id, "day": self.archived_on.isoformat()}
+            % {"number": self.number, "day": self.archived_on.isoformat()}
         )
 
 
@@ -427,7 +427,7 @@ class Transfer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case.case_id} → {self.receiver}"
+        return f"{self.case.number} → {self.receiver}"
 
     @property
     def receiver(self) -> str:

@@ -20,13 +20,13 @@ from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from zhifa.accounts.models import ORGAN_ROLES, Role
 from zhifa.records.services import EVIDENCE_ROLES
 
-from .casefile import clock_window, is_prefetched
+from .casefile import clock_window, is_prefetched, officer_ref
 from .labels import step_label
 from .models import (
     ENDED_STATUSES,
@@ -34,6 +34,7 @@ from .models import (
     CaseOfficer,
     CaseStatus,
     CaseStep,
+    OfficerRole,
     Procedure,
     Suspension,
     Transfer,
@@ -51,6 +52,7 @@ from .workflow import (
 
 if TYPE_CHECKING:
     from zhifa.accounts.models import User
+    from zhifa.registry.models import Officer
 
 #: Who takes the ordinary steps, submits a case for review, archives it and answers a
 #: transfer letter: the organ's officers and its heads.
@@ -260,6 +262,25 @@ def role_may_take(procedure: str, role: str, step: str) -> bool:
     return role in ACT_ROLES
 
 
+def decides_on_the_spot(rows: Iterable[CaseOfficer], officer: Officer | None) -> bool:
+    """Whether ``officer`` may decide a summary-procedure case on the spot (APL 51–52):
+    an investigator of the case (``rows``: its officer rows). The one check the policy
+    offers the decision by (the user's officer) and the guard records it by (the
+    approving officer)."""
+    if officer is None:
+        return False
+    ref = officer_ref(officer)
+    return any(r.ref == ref and r.role == OfficerRole.INVESTIGATOR for r in rows)
+
+
+def user_officer(user: User) -> Officer | None:
+    """The registry officer ``user`` is, or ``None``."""
+    try:
+        return user.officer
+    except ObjectDoesNotExist:
+        return None
+
+
 # --- the verbs ----------------------------------------------------------------------------
 
 
@@ -292,6 +313,15 @@ def can_take(state: CaseState, user: User, step: str) -> Refusal | None:
                 _("The decision is not published, so there is nothing to withdraw."),
             )
     if step_permitted(state.case.procedure, names, step, state.transfer, state.annulled):
+        if (
+            step == "decision"
+            and state.case.procedure == Procedure.SUMMARY
+            and not decides_on_the_spot(state.officers, user_officer(user))
+        ):
+            return _forbidden(
+                "not_of_case",
+                _("In the summary procedure an officer of the case decides on the spot."),
+            )
         return None
     before = required_before(state.case.procedure, names, step)
     if before:

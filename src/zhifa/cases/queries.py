@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from zhifa.core.scope import scoped
 from zhifa.rules.calendar_db import database_calendar
@@ -231,8 +231,11 @@ def mine(user: User) -> Q:
 def work_list(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
     """``cases`` (already scoped and filtered) with what a list row reads: the organ,
     the power item and whether the clock is suspended — a fixed number of queries for
-    any page."""
-    return with_clock_state(cases.select_related("organ", "power_item"), today)
+    any page — in the order of work: the nearest deadline kept on the case first (an
+    overdue case comes before the rest, never on a later page), the cases without one
+    last, then the newest first."""
+    ordered = cases.order_by(F("next_deadline").asc(nulls_last=True), "-created_at", "-pk")
+    return with_clock_state(ordered.select_related("organ", "power_item"), today)
 
 
 @dataclass(frozen=True)
@@ -269,7 +272,7 @@ def approvals(user: User) -> list[Waiting]:
 
     Only cases that can wait for the head are read (a source awaiting registration, or
     a case with a prior notice, a seizure or a served decision), with their steps and
-    suspensions in three queries; the caller paginates the result."""
+    suspensions and officers in four queries; the caller paginates the result."""
     steps = CaseStep.objects.filter(step__in=("prior_notice", "seizure", "served"))
     candidates = (
         scoped(
@@ -284,6 +287,8 @@ def approvals(user: User) -> list[Waiting]:
         .prefetch_related(
             Prefetch("steps", CaseStep.objects.only("case_id", "index", "step", "data")),
             "suspensions",
+            # Who decides a summary case on the spot (``policy.decides_on_the_spot``).
+            "case_officers",
         )
         .order_by("created_at", "pk")
     )

@@ -186,6 +186,7 @@ class PenaltyIn(StrictIn):
 class StepBase(StrictIn):
     on: dt.date = Field(description="The day of the step (YYYY-MM-DD).")
     expected_steps: int = Field(
+        strict=True,
         ge=0,
         le=100000,
         description="The number of steps you saw; 409 when the case changed meanwhile.",

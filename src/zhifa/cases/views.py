@@ -401,11 +401,22 @@ class StepFormView(CaseFormView):
             show_service_errors(form, exc)
 
     def success_message(self, obj: Any, result: Any) -> str:
+        """The step recorded, its document number, and the warnings the rules engine
+        saved it with (the rule and its message), which the user must see."""
         step = self.kwargs["step"]
-        text = _("%(step)s recorded.") % {"step": step_label(step)}
+        if result.warnings:
+            text = _("%(step)s recorded, but with these warnings: %(warnings)s") % {
+                "step": step_label(step),
+                "warnings": "；".join(f"{w['rule']} {w['message']}" for w in result.warnings),
+            }
+        else:
+            text = _("%(step)s recorded.") % {"step": step_label(step)}
         if result.document_number:
             text += " " + _("Document number: %(number)s") % {"number": result.document_number}
         return text
+
+    def success_level(self, obj: Any, result: Any) -> int:
+        return messages.WARNING if result.warnings else messages.SUCCESS
 
     def context(self, obj: Any, form: Any) -> dict[str, Any]:
         step = self.kwargs["step"]

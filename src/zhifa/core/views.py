@@ -117,6 +117,11 @@ class ScopedFormView(View):
     def success_message(self, obj: Any, result: Any) -> str:
         return str(self.message)
 
+    def success_level(self, obj: Any, result: Any) -> int:
+        """The level of the message after success (``messages.WARNING`` when the act
+        was recorded with warnings the user must see)."""
+        return messages.SUCCESS
+
     def success_url(self, obj: Any, result: Any) -> str:
         raise NotImplementedError
 
@@ -155,7 +160,7 @@ class ScopedFormView(View):
             else:
                 text = self.success_message(obj, result)
                 if text:
-                    messages.success(request, text)
+                    messages.add_message(request, self.success_level(obj, result), text)
                 return redirect(self.success_url(obj, result))
         return self.invalid(obj, form)
 

@@ -88,6 +88,7 @@ class CompleteIn(InputSchema):
     result: str
     on: date | None = None
     expected_steps: int = Field(
+        strict=True,
         ge=0,
         le=100000,
         description="The number of the case's steps you saw; 409 when the case changed meanwhile.",
@@ -98,7 +99,7 @@ def _out(r: ReviewRequest) -> dict[str, Any]:
     return {
         "id": r.pk,
         "case": r.case_id,
-        "case_number": r.case.case_id,
+        "case_number": r.case.number,
         "party_name": r.case.party_name,
         "organ_id": r.case.organ_id,
         "status": r.status,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 #: The deadlines the rules engine computes for a case (legal-rules.md, kind "deadline").
 DEADLINE_LABELS: dict[str, Any] = {
+    "REG-decision": _("Registration or refusal of the case source"),
     "APL-60-decision-deadline": _("Decision period"),
     "APL-61-service": _("Service of the decision"),
     "APL-64-hearing-request": _("Party's window to request a hearing"),

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from zhifa.accounts.models import ORGAN_ROLES, Role
 from zhifa.registry.models import EnforcementSubject, Officer
 
-from ..casefile import OFFICER_FIELDS, officer_ref
-from ..models import Case, CaseOfficer, OfficerRole
+from ..casefile import OFFICER_FIELDS
+from ..models import Case, CaseOfficer
+from ..policy import decides_on_the_spot
 from ..steps import BY_NAME
 
 if TYPE_CHECKING:
@@ -83,8 +84,7 @@ def _check_people(
         if not isinstance(approver, Officer):
             raise ValidationError(_("A decision names the officer who approves it."))
         if case.procedure == "summary":
-            investigators = {r.ref for r in rows if r.role == OfficerRole.INVESTIGATOR}
-            if officer_ref(approver) not in investigators:
+            if not decides_on_the_spot(rows, approver):
                 raise ValidationError(
                     _("In the summary procedure an officer of the case decides on the spot.")
                 )
@@ -96,19 +96,21 @@ def _check_people(
                 raise PermissionDenied(_("Only an organ head approves the decision."))
 
 
-def _check_not_future(on: dt.date, field: str = "on") -> None:
-    """A day later than today is refused (a step dated 9999-12-31 would block every
-    later step: DATA-step-order)."""
+def future_day_error(on: dt.date) -> ValidationError | None:
+    """The error for an act dated after today, or ``None``: no act is dated later than
+    today (a step dated 9999-12-31 would block every later step: DATA-step-order)."""
     today = timezone.localdate()
-    if on > today:
-        raise ValidationError(
-            {
-                field: [
-                    ValidationError(
-                        _("The day %(day)s is later than today (%(today)s).")
-                        % {"day": on.isoformat(), "today": today.isoformat()},
-                        code="future",
-                    )
-                ]
-            }
-        )
+    if on <= today:
+        return None
+    return ValidationError(
+        _("The day %(day)s is later than today (%(today)s).")
+        % {"day": on.isoformat(), "today": today.isoformat()},
+        code="future",
+    )
+
+
+def _check_not_future(on: dt.date, field: str = "on") -> None:
+    """A day later than today is refused (``future_day_error``)."""
+    error = future_day_error(on)
+    if error is not None:
+        raise ValidationError({field: [error]})

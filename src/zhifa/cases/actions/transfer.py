@@ -19,6 +19,7 @@ from ..models import Case, CaseStatus, Transfer, TransferKind, TransferResult
 from ..policy import can_reply_transfer, can_transfer, enforce, load_state
 from ..workflow import GIVEN_BACK
 from .add_step import add_step
+from .guard import future_day_error
 
 if TYPE_CHECKING:
     from zhifa.accounts.models import User
@@ -197,10 +198,13 @@ def record_transfer_result(
         enforce(can_reply_transfer(locked, actor))
         sender = actor.organ_id == case.organ_id
         receiver = locked.to_organ_id is not None and actor.organ_id == locked.to_organ_id
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[Any]] = {}
         if result not in TRANSFER_REPLIES:
             errors["result"] = [_("Choose accepted, rejected or returned.")]
-        if on < locked.sent_on:
+        future = future_day_error(on)
+        if future is not None:
+            errors["on"] = [future]
+        elif on < locked.sent_on:
             errors["on"] = [
                 _("The reply cannot be dated before the transfer letter (%(day)s).")
                 % {"day": locked.sent_on.isoformat()}

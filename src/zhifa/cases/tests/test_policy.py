@@ -18,8 +18,9 @@ from django.urls import reverse
 
 from zhifa.accounts.models import Role, User
 from zhifa.cases import policy, services
+from zhifa.cases.casefile import officer_ref
 from zhifa.cases.forms import STEP_FORMS
-from zhifa.cases.models import Case, Transfer
+from zhifa.cases.models import Case, CaseOfficer, OfficerRole, Transfer
 from zhifa.cases.policy import load_state
 from zhifa.core.testing import client_for, make_user
 from zhifa.registry.models import EnforcementSubject
@@ -108,8 +109,18 @@ def test_can_take_in_the_summary_procedure(walk: Walker, users: dict) -> None:
     walk.case.procedure = "summary"
     walk.case.save(update_fields=["procedure"])
     state = load_state(walk.case)
-    # The officer decides on the spot; no legal review; a deferral stays the head's.
-    assert _allowed(lambda u: policy.can_take(state, u, "decision"), users) == {"officer", "head"}
+    # An officer of the case (an investigator) decides on the spot, whatever the role:
+    # no one before the investigation names them; no legal review; a deferral stays the
+    # head's.
+    assert _allowed(lambda u: policy.can_take(state, u, "decision"), users) == set()
+    CaseOfficer.objects.create(
+        case=walk.case,
+        officer=walk.p.o1,
+        ref=officer_ref(walk.p.o1),
+        role=OfficerRole.INVESTIGATOR,
+    )
+    state = load_state(walk.case)
+    assert _allowed(lambda u: policy.can_take(state, u, "decision"), users) == {"officer"}
     assert _allowed(lambda u: policy.can_take(state, u, "legal_review"), users) == set()
     assert not policy.role_may_take("summary", Role.OFFICER, "deferral_approved")
     assert policy.role_may_take("summary", Role.ORGAN_HEAD, "deferral_approved")

@@ -159,6 +159,29 @@ def test_the_lists_query_count_stays_flat_from_25_to_500_cases(
     print(f"queries at 25 cases: {small}; at 500 cases: {large}")
 
 
+def test_the_work_list_puts_the_nearest_deadline_first(
+    organ_a: EnforcementSubject, officer_a: User, today: dt.date
+) -> None:
+    """The list was newest first: an overdue case opened long ago fell to a later
+    page. Now the nearest kept deadline comes first, cases without one last, then the
+    newest."""
+    _bulk_cases(organ_a, officer_a, 4, 0)
+    kept = {
+        "BULK-00000": today - dt.timedelta(days=10),  # overdue, the oldest case
+        "BULK-00001": None,
+        "BULK-00002": today + dt.timedelta(days=20),
+        "BULK-00003": None,
+    }
+    for case_id, due in kept.items():
+        Case.objects.filter(case_id=case_id).update(next_deadline=due)
+    expected = ["BULK-00000", "BULK-00002", "BULK-00003", "BULK-00001"]
+    client = client_for(officer_a)
+    page = client.get(reverse("cases:list"), {"all": "1"})
+    assert [row.case.case_id for row in page.context["rows"]] == expected
+    listed = client.get("/api/v1/cases", {"limit": "25"}).json()
+    assert [item["case_id"] for item in listed["items"]] == expected
+
+
 # --- (c) the approvals page is paginated ------------------------------------------------
 
 

@@ -17,7 +17,8 @@ from zhifa.registry import services as registry
 
 from .conftest import D
 
-CASE_NUMBER = "嘉市监案源〔2026〕1号"
+# A registered case is titled by its case number (立案号, ``Case.number``).
+CASE_NUMBER = "嘉市监立〔2026〕1号"
 ID = "33042119850312124" + ric.calc_check_digit("33042119850312124" + "0")
 
 

@@ -29,4 +29,4 @@ def test_the_decision_form_and_the_timeline_use_full_width_colons(walk: Walker) 
     assert "适用条款:" not in page and "批准人:" not in page
     timeline = head.get(reverse("records:timeline", args=["cases.case", walk.case.pk]))
     text = timeline.content.decode()
-    assert f"全过程时间线：案件 {walk.case.case_id}" in text and "全过程时间线:" not in text
+    assert f"全过程时间线：案件 {walk.case.number}" in text and "全过程时间线:" not in text

@@ -254,6 +254,7 @@ def test_a_penalty_case_under_a_licensing_item_is_refused_by_the_api(
     )
     assert response.status_code == 422, response.json()
     assert _rules(response) == {"POWER-kind"}
+    assert [e["path"] for e in response.json()["errors"]] == ["body.power"]
     assert "第三十八条" in response.json()["errors"][0]["citation"]
     assert (Case.objects.count(), *written()) == before
 
@@ -284,5 +285,15 @@ def test_a_penalty_case_under_a_licensing_item_is_refused_on_the_page(
     )
     html = response.content.decode()
     assert response.status_code == 400, html
-    assert "POWER-kind" in html
+    # The form does not offer a licensing item, so it refuses it as a choice.
+    assert response.context["form"].errors.keys() == {"power_item"}
     assert (Case.objects.count(), *written()) == before
+
+
+def test_the_open_form_offers_only_penalty_items(
+    licensing_item: PowerItem, power_item: PowerItem, people: People
+) -> None:
+    response = client_for(people.officer_user).get(reverse("cases:open"))
+    offered = set(response.context["form"].fields["power_item"].queryset)
+    assert power_item in offered and licensing_item not in offered
+    assert licensing_item.code not in response.content.decode()

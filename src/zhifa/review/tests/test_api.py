@@ -41,7 +41,7 @@ def test_submit_list_and_complete(ready) -> None:
     reviewer = client_for(ready.p.reviewer_user)
     listed = reviewer.get("/api/v1/review/requests?status=pending").json()
     assert [r["id"] for r in listed["items"]] == [request_id]
-    assert listed["items"][0]["case_number"] == ready.case.case_id
+    assert listed["items"][0]["case_number"] == ready.case.number
     done = post(reviewer, f"/api/v1/review/requests/{request_id}/complete", body())
     assert done.status_code == 200, done.json()
     out = done.json()
@@ -130,4 +130,19 @@ def test_an_unqualified_reviewer_is_refused_by_the_case_service(submitted, ready
         body(),
     )
     assert response.status_code == 400 and response.json()["code"] == "invalid"
+    assert state(submitted) == before
+
+
+def test_expected_steps_is_a_strict_integer(submitted, ready) -> None:
+    """``true`` and ``"2"`` were taken for 1 and 2 (pydantic's lax mode)."""
+    before = state(submitted)
+    steps = CaseStep.objects.count()
+    for bad in (True, str(steps), float(steps)):
+        response = post(
+            client_for(ready.p.reviewer_user),
+            f"/api/v1/review/requests/{submitted.pk}/complete",
+            body(expected_steps=bad),
+        )
+        assert response.status_code == 400, (bad, response.json())
+        assert [e["path"] for e in response.json()["errors"]] == ["body.expected_steps"]
     assert state(submitted) == before

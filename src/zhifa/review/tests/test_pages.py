@@ -32,7 +32,7 @@ def test_the_queue_lists_pending_requests_with_the_decision_deadline(submitted, 
     response = client_for(ready.p.reviewer_user).get(reverse("review:queue"))
     assert response.status_code == 200
     text = response.content.decode()
-    assert ready.case.case_id in text and ready.case.party_name in text
+    assert ready.case.number in text and ready.case.party_name in text
     assert "2026-03-20" in text  # submitted on
     assert "2026-06-01" in text  # APL 60: 90 days from registration (2026-03-03)
     assert reverse("review:detail", args=[submitted.pk]) in text
@@ -46,15 +46,15 @@ def test_the_queue_is_the_reviewers_home_section(submitted, ready) -> None:
 def test_the_queue_of_another_organ_does_not_show_the_request(submitted, reviewer_b) -> None:
     response = client_for(reviewer_b).get(reverse("review:queue"))
     assert response.status_code == 200
-    assert submitted.case.case_id not in response.content.decode()
+    assert submitted.case.number not in response.content.decode()
 
 
 def test_a_completed_request_leaves_the_pending_queue(submitted, ready) -> None:
     complete(submitted, ready.p.reviewer_user)
     client = client_for(ready.p.reviewer_user)
-    assert ready.case.case_id not in client.get(reverse("review:queue")).content.decode()
+    assert ready.case.number not in client.get(reverse("review:queue")).content.decode()
     shown = client.get(reverse("review:queue") + "?status=passed").content.decode()
-    assert ready.case.case_id in shown
+    assert ready.case.number in shown
 
 
 def test_the_review_page_shows_the_case_and_its_steps(submitted, ready) -> None:
@@ -207,3 +207,31 @@ def test_the_approvals_page_says_pending_for_a_case_submitted_for_review(submitt
     complete(submitted, ready.p.reviewer_user)
     html = head.get(reverse("cases:approvals")).content.decode()
     assert "待审核" not in html and "通过" in html
+
+
+def _shown_by_its_case_number(html: str, case: Any) -> None:
+    """A registered case is shown by its case number (立案号), never by the source
+    number (案源号) it keeps as ``case_id``."""
+    assert case.registration_number and case.registration_number != case.case_id
+    assert case.registration_number in html
+    assert case.case_id not in html
+
+
+def test_the_review_pages_show_the_case_number(submitted, ready) -> None:
+    case = ready.case
+    case.refresh_from_db()
+    reviewer = client_for(ready.p.reviewer_user)
+    for url in (reverse("review:queue"), reverse("review:detail", args=[submitted.pk])):
+        response = reviewer.get(url)
+        assert response.status_code == 200, url
+        _shown_by_its_case_number(response.content.decode(), case)
+    listed = reviewer.get("/api/v1/review/requests").json()
+    assert [r["case_number"] for r in listed["items"]] == [case.registration_number]
+
+
+def test_the_submit_page_shows_the_case_number(ready) -> None:
+    case = ready.case
+    case.refresh_from_db()
+    response = client_for(ready.p.officer_user).get(reverse("review:submit", args=[case.pk]))
+    assert response.status_code == 200
+    _shown_by_its_case_number(response.content.decode(), case)
