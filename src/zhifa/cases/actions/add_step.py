@@ -24,7 +24,7 @@ from zhifa.records.services import append_entry
 from zhifa.registry.facts import CertificateFacts, certificate_facts
 from zhifa.registry.models import Officer
 from zhifa.rules.calendar_db import database_calendar
-from zhifa.rules.engine import CaseFile, InvalidCaseFile, Step, audit, step_findings
+from zhifa.rules.engine import CaseFile, InvalidCaseFile, Step, step_audit
 from zhifa.rules.engine.validation import validate_new_steps
 
 from ..casefile import (
@@ -176,9 +176,11 @@ def add_step(
         calendar = database_calendar()
         base = CaseFile.from_dict({**document, "steps": document["steps"][:-1]})
         proposed = Step.from_dict(proposed_step)
-        # One audit answers both: the errors refuse the step, the step's warnings are
-        # kept with it.
-        findings = step_findings(base, proposed, on=on, calendar=calendar)
+        # One audit answers all three: the errors refuse the step, the step's warnings
+        # are kept with it, and the case's deadlines with the step give the nearest one
+        # kept on the case (the audit of the case with the step as of its day: what a
+        # fresh audit of the stored case as of that day says).
+        findings, with_step = step_audit(base, proposed, on=on, calendar=calendar)
         errors = [f for f in findings if f.severity == "error"]
         if errors:
             raise RuleViolation(errors)
@@ -205,7 +207,6 @@ def add_step(
             locked.registration_number = number
             updated.append("registration_number")
         # The read model: the nearest deadline of the case with the step (cases.queries).
-        with_step = audit(base.with_step(proposed), on, calendar)
         updated += keep_nearest(locked, with_step.deadlines, on)
         locked.save(update_fields=updated)
         append_entry(
