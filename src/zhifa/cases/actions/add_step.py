@@ -150,7 +150,11 @@ def add_step(
         _check_not_future(on)
         suspensions = list(state.suspensions)
         named = _officers_named(fields)
-        rows, certificates = officer_rows_flat(locked)
+        # The certificates of the officers the step names come with the case's (one
+        # query): ``_link_officers`` needs no second one for the officers it links.
+        rows, certificates = officer_rows_flat(
+            locked, also=[o.pk for _, o in named if o.pk is not None]
+        )
         _check_people(locked, step, actor, named, fields, rows)
         rows = _link_officers(locked, step, named, rows, certificates)
         if case_benchmark is not None:
@@ -166,6 +170,10 @@ def add_step(
             rows=rows,
             powers=agency_powers(locked),
             certificates=certificates,
+            # Whether a reviewer reviews for the first time (a query) bears only on the
+            # legal review steps' findings (APL-58-reviewer); a step keeps the findings
+            # on itself (``step_findings``), so only a legal review asks.
+            first_time=step == "legal_review",
         )
         try:
             # The stored steps were validated when they were added: the case-level
