@@ -186,15 +186,20 @@ def officer_rows(case: Case) -> list[CaseOfficer]:
     )
 
 
-def officer_rows_flat(case: Case) -> tuple[list[CaseOfficer], dict[int, list[CertificateFacts]]]:
+def officer_rows_flat(
+    case: Case, also: Iterable[int] = ()
+) -> tuple[list[CaseOfficer], dict[int, list[CertificateFacts]]]:
     """``officer_rows`` for one case read afresh (``add_step``, on every step, under the
     case's lock): the rows with their officers in one query, the officers' certificates
-    and status history in one more (``certificate_facts``). Pass both to
-    ``build_document``."""
+    and status history in one more (``certificate_facts``), with those of the officers
+    ``also`` (the ones a step is about to link: no second certificate query then). Pass
+    both to ``build_document``."""
     rows = list(
         CaseOfficer.objects.filter(case=case).select_related("officer__user").order_by("pk")
     )
-    return rows, certificate_facts(r.officer_id for r in rows if r.officer_id is not None)
+    return rows, certificate_facts(
+        [*(r.officer_id for r in rows if r.officer_id is not None), *also]
+    )
 
 
 def first_time_reviewers(
@@ -353,11 +358,16 @@ def build_document(
     rows: list[CaseOfficer],
     powers: list[str] | None,
     certificates: Certificates,
+    first_time: bool = True,
 ) -> dict[str, Any]:
     """``export_document`` from rows the caller already loaded (``add_step`` loads them
     once under the case's lock): ``steps`` in order, ``rows`` from ``officer_rows``,
     ``powers`` from ``agency_powers``, ``certificates`` from ``case_certificates`` or
-    ``officer_rows_flat``. No query."""
+    ``officer_rows_flat``. No query but ``first_time_reviewers`` (one, for a case with
+    a registry reviewer); ``first_time=False`` leaves it out (no reviewer is marked a
+    first-time reviewer): ``add_step`` for a step that is no legal review, which the
+    engine judges only on its own findings (``step_findings``), and APL-58-reviewer
+    judges the legal review steps only."""
     settings: dict[str, Any] = dict(case.settings)
     dated = [(st.step, st.on) for st in steps]
     if proposed is not None:
@@ -396,7 +406,11 @@ def build_document(
     if proposed is not None:
         documents.append(proposed)
     document["officers"] = _officers(
-        rows, day, documents, certificates, first_time_reviewers(case, rows, documents)
+        rows,
+        day,
+        documents,
+        certificates,
+        first_time_reviewers(case, rows, documents) if first_time else frozenset(),
     )
     document["steps"] = documents
     return document

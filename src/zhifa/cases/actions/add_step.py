@@ -24,7 +24,7 @@ from zhifa.records.services import append_entry
 from zhifa.registry.facts import CertificateFacts, certificate_facts
 from zhifa.registry.models import Officer
 from zhifa.rules.calendar_db import database_calendar
-from zhifa.rules.engine import CaseFile, InvalidCaseFile, Step, audit, step_findings
+from zhifa.rules.engine import CaseFile, InvalidCaseFile, Step, step_audit
 from zhifa.rules.engine.validation import validate_new_steps
 
 from ..casefile import (
@@ -150,7 +150,11 @@ def add_step(
         _check_not_future(on)
         suspensions = list(state.suspensions)
         named = _officers_named(fields)
-        rows, certificates = officer_rows_flat(locked)
+        # The certificates of the officers the step names come with the case's (one
+        # query): ``_link_officers`` needs no second one for the officers it links.
+        rows, certificates = officer_rows_flat(
+            locked, also=[o.pk for _, o in named if o.pk is not None]
+        )
         _check_people(locked, step, actor, named, fields, rows)
         rows = _link_officers(locked, step, named, rows, certificates)
         if case_benchmark is not None:
@@ -166,6 +170,10 @@ def add_step(
             rows=rows,
             powers=agency_powers(locked),
             certificates=certificates,
+            # Whether a reviewer reviews for the first time (a query) bears only on the
+            # legal review steps' findings (APL-58-reviewer); a step keeps the findings
+            # on itself (``step_findings``), so only a legal review asks.
+            first_time=step == "legal_review",
         )
         try:
             # The stored steps were validated when they were added: the case-level
@@ -176,9 +184,11 @@ def add_step(
         calendar = database_calendar()
         base = CaseFile.from_dict({**document, "steps": document["steps"][:-1]})
         proposed = Step.from_dict(proposed_step)
-        # One audit answers both: the errors refuse the step, the step's warnings are
-        # kept with it.
-        findings = step_findings(base, proposed, on=on, calendar=calendar)
+        # One audit answers all three: the errors refuse the step, the step's warnings
+        # are kept with it, and the case's deadlines with the step give the nearest one
+        # kept on the case (the audit of the case with the step as of its day: what a
+        # fresh audit of the stored case as of that day says).
+        findings, with_step = step_audit(base, proposed, on=on, calendar=calendar)
         errors = [f for f in findings if f.severity == "error"]
         if errors:
             raise RuleViolation(errors)
@@ -205,7 +215,6 @@ def add_step(
             locked.registration_number = number
             updated.append("registration_number")
         # The read model: the nearest deadline of the case with the step (cases.queries).
-        with_step = audit(base.with_step(proposed), on, calendar)
         updated += keep_nearest(locked, with_step.deadlines, on)
         locked.save(update_fields=updated)
         append_entry(

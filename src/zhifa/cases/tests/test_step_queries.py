@@ -4,7 +4,9 @@ its lock and validates only what the step adds."""
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -128,3 +130,57 @@ def test_a_numbered_step_takes_its_number_in_two_queries(
     # The registration took the case number (立案号), the prior notice its own number.
     assert numbers[-1].endswith("2号") and numbers[:-1] == ["嘉市监立〔2026〕2号", ""]
     assert len(ctx.captured_queries) <= NUMBERED_STEP_QUERIES
+
+
+#: A legal review naming a reviewer new to the case: the officer row (INSERT), the row
+#: read back with its officer, and whether the reviewer reviews for the first time
+#: (APL-58-reviewer); the reviewer's certificates come with the case's officers'.
+LINKING_REVIEW_QUERIES = STEP_QUERIES + 3
+
+
+@pytest.mark.django_db
+def test_a_step_after_the_legal_review_asks_no_first_time_question(walk: Walker) -> None:
+    """Whether a reviewer reviews for the first time bears on the legal review steps
+    only (APL-58-reviewer): a later step does not ask it again."""
+    walk.until_review()  # … the legal review and the collective discussion
+    p = walk.p
+    n = walk.n
+    with CaptureQueriesContext(connection) as ctx:
+        services.record_statement(
+            walk.case, actor=p.officer_user, on=D("2026-03-26"), expected_steps=n
+        )
+    assert len(ctx.captured_queries) <= STEP_QUERIES
+    assert not any("legal_review" in q["sql"] for q in ctx.captured_queries)
+
+
+@pytest.mark.django_db
+def test_a_legal_review_linking_its_reviewer_reads_certificates_once(walk: Walker) -> None:
+    p = walk.p
+    _until_notice(walk, extra_investigations=0)
+    walk(services.record_statement, on=D("2026-03-18"))
+    n = walk.n
+    with CaptureQueriesContext(connection) as ctx:
+        services.record_legal_review(
+            walk.case,
+            actor=p.reviewer_user,
+            on=D("2026-03-25"),
+            reviewer=p.reviewer,
+            result="passed",
+            expected_steps=n,
+        )
+    certificate_reads = [q for q in ctx.captured_queries if "registry_certificate" in q["sql"]]
+    assert len(certificate_reads) == 1
+    assert len(ctx.captured_queries) <= LINKING_REVIEW_QUERIES
+
+
+@pytest.mark.django_db
+def test_a_step_is_audited_once(walk: Walker) -> None:
+    """One audit gives the step's findings and the nearest deadline kept on the case."""
+    # The module (the package's ``audit`` is the function of that name).
+    engine_audit = importlib.import_module("zhifa.rules.engine.audit")
+    _until_notice(walk, extra_investigations=0)
+    with mock.patch.object(engine_audit, "_run", wraps=engine_audit._run) as run:
+        walk(services.record_statement, on=D("2026-03-18"))
+    assert run.call_count == 1
+    case = Case.objects.get(pk=walk.case.pk)
+    assert case.next_deadline is not None and case.deadline_checked_on == D("2026-03-18")

@@ -6,7 +6,15 @@ from zhifa.rules.engine import audit_text, check_step, CaseFile
 import datetime as dt
 from collections.abc import Mapping
 
-from .audit import AuditResult, audit, check_step, render, step_findings, to_document
+from .audit import (
+    AuditResult,
+    audit,
+    check_step,
+    render,
+    step_audit,
+    step_findings,
+    to_document,
+)
 from .casefile import CaseFile, Step
 from .catalogue import RULES, Finding, Rule
 from .parameters import Parameters, Value
@@ -64,6 +72,7 @@ __all__ = [
     "load_case_file",
     "load_document",
     "render",
+    "step_audit",
     "step_findings",
     "to_document",
     "validate_document",

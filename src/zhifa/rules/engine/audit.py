@@ -158,13 +158,27 @@ def step_findings(
     """What adding ``proposed`` to ``case`` now would cause, from one audit: every
     finding attached to the new step, plus case-level errors (step null). Runs the same
     rule units as the audit; ``on`` is the day of the check."""
+    return step_audit(case, proposed, on, calendar, overrides)[0]
+
+
+def step_audit(
+    case: CaseFile,
+    proposed: Step,
+    on: dt.date | None = None,
+    calendar: WorkCalendar | None = None,
+    overrides: Mapping[str, Value] | None = None,
+) -> tuple[list[Finding], AuditResult]:
+    """``step_findings`` with the audit it comes from: the audit of ``case`` with
+    ``proposed`` as of ``on`` (default: the step's day), so a caller that keeps what the
+    audit says of the case with the step (its deadlines) does not audit it again."""
     day = on or proposed.on
     with_step = case.with_step(proposed)
     result = audit(with_step, day, calendar, overrides)
     index = len(with_step.steps) - 1
-    return [
+    findings = [
         f for f in result.findings if f.step == index or (f.step is None and f.severity == "error")
     ]
+    return findings, result
 
 
 def check_step(
