@@ -170,10 +170,6 @@ def add_step(
             rows=rows,
             powers=agency_powers(locked),
             certificates=certificates,
-            # Whether a reviewer reviews for the first time (a query) bears only on the
-            # legal review steps' findings (APL-58-reviewer); a step keeps the findings
-            # on itself (``step_findings``), so only a legal review asks.
-            first_time=step == "legal_review",
         )
         try:
             # The stored steps were validated when they were added: the case-level

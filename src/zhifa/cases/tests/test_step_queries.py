@@ -139,21 +139,6 @@ LINKING_REVIEW_QUERIES = STEP_QUERIES + 3
 
 
 @pytest.mark.django_db
-def test_a_step_after_the_legal_review_asks_no_first_time_question(walk: Walker) -> None:
-    """Whether a reviewer reviews for the first time bears on the legal review steps
-    only (APL-58-reviewer): a later step does not ask it again."""
-    walk.until_review()  # … the legal review and the collective discussion
-    p = walk.p
-    n = walk.n
-    with CaptureQueriesContext(connection) as ctx:
-        services.record_statement(
-            walk.case, actor=p.officer_user, on=D("2026-03-26"), expected_steps=n
-        )
-    assert len(ctx.captured_queries) <= STEP_QUERIES
-    assert not any("legal_review" in q["sql"] for q in ctx.captured_queries)
-
-
-@pytest.mark.django_db
 def test_a_legal_review_linking_its_reviewer_reads_certificates_once(walk: Walker) -> None:
     p = walk.p
     _until_notice(walk, extra_investigations=0)
