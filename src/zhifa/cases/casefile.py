@@ -358,16 +358,12 @@ def build_document(
     rows: list[CaseOfficer],
     powers: list[str] | None,
     certificates: Certificates,
-    first_time: bool = True,
 ) -> dict[str, Any]:
     """``export_document`` from rows the caller already loaded (``add_step`` loads them
     once under the case's lock): ``steps`` in order, ``rows`` from ``officer_rows``,
     ``powers`` from ``agency_powers``, ``certificates`` from ``case_certificates`` or
     ``officer_rows_flat``. No query but ``first_time_reviewers`` (one, for a case with
-    a registry reviewer); ``first_time=False`` leaves it out (no reviewer is marked a
-    first-time reviewer): ``add_step`` for a step that is no legal review, which the
-    engine judges only on its own findings (``step_findings``), and APL-58-reviewer
-    judges the legal review steps only."""
+    a registry reviewer)."""
     settings: dict[str, Any] = dict(case.settings)
     dated = [(st.step, st.on) for st in steps]
     if proposed is not None:
@@ -410,7 +406,7 @@ def build_document(
         day,
         documents,
         certificates,
-        first_time_reviewers(case, rows, documents) if first_time else frozenset(),
+        first_time_reviewers(case, rows, documents),
     )
     document["steps"] = documents
     return document
