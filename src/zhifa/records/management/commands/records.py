@@ -6,6 +6,7 @@
 - ``checkpoint [--organ ORGAN]``: sign the head of every chain that grew (run it from
   cron or a systemd timer, e.g. every 10 minutes). Exit 1 if a chain failed to verify.
 - ``verify-export FILE.zip [--public-key HEX]``: check an export offline.
+- ``grants ROLE``: the PostgreSQL privileges of the application's role (docs/records.md).
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ class Command(BaseCommand):
             "keygen", help="Write a new Ed25519 checkpoint signing key (PEM) to FILE."
         )
         keygen.add_argument("file")
+        grants = sub.add_parser(
+            "grants",
+            help="Print the PostgreSQL GRANT/REVOKE statements for the application's role "
+            "when another role owns the schema (run them as the owner).",
+        )
+        grants.add_argument("role")
         export = sub.add_parser("verify-export", help="Check an export ZIP offline.")
         export.add_argument("file")
         export.add_argument("--public-key", help="Require checkpoints signed by this key (hex).")
@@ -51,6 +58,11 @@ class Command(BaseCommand):
             self._checkpoint(self._organ(options.get("organ")))
         elif action == "keygen":
             self._keygen(options["file"])
+        elif action == "grants":
+            from ...db import app_role_grants_sql
+
+            for statement in app_role_grants_sql(options["role"]):
+                self.stdout.write(statement + ";")
         else:
             self._verify_export(options["file"], options.get("public_key"))
 
