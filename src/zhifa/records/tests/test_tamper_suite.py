@@ -11,6 +11,8 @@ from django.db import DatabaseError, connection, transaction
 from zhifa.records.models import Checkpoint, Entry
 from zhifa.records.services import create_checkpoints
 
+from .attacker import raw, rehash_from
+
 ENTRY_COLUMNS = (
     "organ_id, seq, recorded_at, actor_id, actor_label, action, object_type, object_id,"
     " payload, prev_hash, content_digest, entry_hash"
@@ -156,3 +158,236 @@ def test_postgresql_app_role_cannot_truncate_or_disable_the_trigger(officer_a, o
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET ROLE")
+
+
+# --- verify: helpers --------------------------------------------------------------------
+
+
+def run_verify(*args: str) -> tuple[int, str]:
+    import io
+
+    from django.core.management import call_command
+
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("records", "verify", *args, stdout=out, stderr=err)
+    except SystemExit as exc:
+        return int(exc.code or 0), err.getvalue()
+    return 0, out.getvalue()
+
+
+def assert_tampered(organ_id: int, seq: int, fragment: str, *args: str) -> str:
+    code, text = run_verify(*args)
+    assert code == 1, text
+    assert f"organ {organ_id} (" in text and f"first bad sequence number {seq}:" in text, text
+    assert fragment in text, text
+    return text
+
+
+def save_witness(path) -> str:
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("records", "checkpoints", "--out", str(path), stdout=out)
+    return out.getvalue()
+
+
+def delete_chain(organ_id: int) -> None:
+    raw("DELETE FROM records_entry WHERE organ_id=%s", [organ_id])
+    raw(
+        "DELETE FROM records_checkpoint WHERE organ_id=%s",
+        [organ_id],
+        table="records_checkpoint",
+    )
+    raw("DELETE FROM records_chain WHERE organ_id=%s", [organ_id])
+
+
+# --- verify knows every organ's chain -----------------------------------------------------
+
+
+@pytest.mark.django_db
+class TestWitnessCopy:
+    @pytest.fixture
+    def chains(self, officer_a, organ_a, officer_b, organ_b, record):
+        record(officer_a, organ_a, 3)
+        record(officer_b, organ_b, 2)
+        create_checkpoints()
+        record(officer_a, organ_a, 2)
+        create_checkpoints()  # organ_a: checkpoints at 3 and 5; organ_b: at 2
+
+    def test_intact_chains_pass_against_the_witness_copy(self, chains, tmp_path):
+        assert "wrote 3 checkpoint(s)" in save_witness(tmp_path / "cp.json")
+        code, text = run_verify("--against", str(tmp_path / "cp.json"))
+        assert code == 0, text
+        assert "2 chain(s), 7 entries, 3 checkpoint(s)" in text
+        assert "3 checkpoint(s) of the witness copy" in text
+
+    def test_the_public_checkpoint_list_serves_as_a_witness_copy(self, chains, client, tmp_path):
+        from django.urls import reverse
+
+        (tmp_path / "public.json").write_bytes(client.get(reverse("records:checkpoints")).content)
+        assert run_verify("--against", str(tmp_path / "public.json"))[0] == 0
+
+    def test_tail_cut_together_with_its_checkpoints(self, chains, organ_a, tmp_path):
+        save_witness(tmp_path / "cp.json")
+        raw("DELETE FROM records_entry WHERE organ_id=%s AND seq>=4", [organ_a.pk])
+        raw(
+            "DELETE FROM records_checkpoint WHERE organ_id=%s AND seq=5",
+            [organ_a.pk],
+            table="records_checkpoint",
+        )
+        rehash_from(organ_a.pk, 4)  # the chain head back to entry 3
+        assert run_verify()[0] == 0  # without a witness, nothing shows the cut
+        assert_tampered(
+            organ_a.pk,
+            4,
+            "the chain ends at 3 but the witness copy's checkpoint signed 5 entries "
+            "(the tail was cut together with its checkpoints)",
+            "--against",
+            str(tmp_path / "cp.json"),
+        )
+
+    def test_whole_chain_deleted(self, chains, organ_b, tmp_path):
+        save_witness(tmp_path / "cp.json")
+        delete_chain(organ_b.pk)
+        code, text = run_verify()
+        assert code == 0 and "1 chain(s)" in text  # organ_b has nothing else recorded
+        assert_tampered(
+            organ_b.pk,
+            1,
+            "the chain is missing but the witness copy's checkpoint signed 2 entries "
+            "(the chain was deleted)",
+            "--against",
+            str(tmp_path / "cp.json"),
+        )
+
+    def test_a_deleted_checkpoint_is_seen(self, chains, organ_a, tmp_path):
+        save_witness(tmp_path / "cp.json")
+        raw(
+            "DELETE FROM records_checkpoint WHERE organ_id=%s AND seq=3",
+            [organ_a.pk],
+            table="records_checkpoint",
+        )
+        assert_tampered(
+            organ_a.pk,
+            3,
+            "the checkpoint at 3 in the witness copy is missing (deleted)",
+            "--against",
+            str(tmp_path / "cp.json"),
+        )
+
+    def test_a_forged_witness_checkpoint_is_refused(self, chains, organ_a, tmp_path):
+        import json
+
+        path = tmp_path / "cp.json"
+        save_witness(path)
+        body = json.loads(path.read_text())
+        body["checkpoints"][0]["head_hash"] = "1" * 64
+        path.write_text(json.dumps(body))
+        assert_tampered(organ_a.pk, 3, "invalid signature", "--against", str(path))
+
+    @pytest.mark.parametrize(
+        ("content", "message"),
+        [
+            (None, "not found"),
+            ("{", "not JSON"),
+            ('{"format": "x"}', "not a checkpoint list"),
+            ('{"format": "zhifa-records-checkpoint/1", "checkpoints": [{"organ": "1"}]}',
+             "checkpoint 1: organ is missing or not a int"),
+        ],
+    )  # fmt: skip
+    def test_a_bad_witness_file_is_a_clear_error(self, chains, tmp_path, content, message):
+        from django.core.management import CommandError
+
+        path = tmp_path / "cp.json"
+        if content is not None:
+            path.write_text(content)
+        with pytest.raises(CommandError, match=f"--against: .*cp.json: {message}"):
+            run_verify("--against", str(path))
+
+    def test_checkpoints_out_refuses_to_overwrite(self, chains, tmp_path):
+        from django.core.management import CommandError
+
+        (tmp_path / "cp.json").write_text("keep")
+        with pytest.raises(CommandError, match="exists"):
+            save_witness(tmp_path / "cp.json")
+        assert (tmp_path / "cp.json").read_text() == "keep"
+
+
+# --- evidence rows ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+class TestEvidenceRows:
+    @pytest.fixture
+    def two(self, officer_a, organ_a, record, frozen_clock):
+        from zhifa.records.services import add_evidence
+
+        from .files import JPEG, evidence_kwargs, upload
+
+        record(officer_a, organ_a, 2)
+        photo = add_evidence(**evidence_kwargs(officer_a))
+        other = add_evidence(
+            **evidence_kwargs(officer_a, upload=upload(JPEG, "other.jpg"),
+                              original_name="other.jpg", title="询问笔录")
+        )  # fmt: skip
+        return photo, other
+
+    def test_intact_evidence_rows_pass(self, two):
+        code, text = run_verify()
+        assert code == 0, text
+        assert "2 evidence file(s) intact, 2 evidence row(s) as recorded" in text
+
+    def test_row_pointed_at_another_file(self, two, organ_a):
+        photo, other = two
+        raw(
+            "UPDATE records_evidence SET storage_name=%s, sm3=%s, sha256=%s, size=%s WHERE id=%s",
+            [other.storage_name, other.sm3, other.sha256, other.size, photo.pk],
+        )
+        assert_tampered(
+            organ_a.pk,
+            3,
+            f"evidence {photo.pk} (现场照片) differs from its record entry: "
+            "storage_name, sm3, sha256, size changed",
+        )
+
+    def test_row_pointed_at_another_file_by_name_only(self, two, organ_a):
+        photo, other = two
+        raw(
+            "UPDATE records_evidence SET storage_name=%s WHERE id=%s",
+            [other.storage_name, photo.pk],
+        )
+        assert_tampered(
+            organ_a.pk, 3, f"evidence {photo.pk} (现场照片) differs from its record entry: "
+            "storage_name changed"
+        )  # fmt: skip
+
+    def test_deleted_row(self, two, organ_a):
+        photo, _other = two
+        raw("DELETE FROM records_evidence_collected_by WHERE evidence_id=%s", [photo.pk])
+        raw("DELETE FROM records_evidence WHERE id=%s", [photo.pk])
+        assert_tampered(organ_a.pk, 3, f"evidence {photo.pk} (现场照片) was deleted")
+
+    def test_row_added_outside_the_record(self, two, organ_a):
+        photo, _other = two
+        raw(
+            "INSERT INTO records_evidence (organ_id, kind, title, object_type, object_id,"
+            " original_name, content_type, extension, size, sm3, sha256, storage_name,"
+            " collected_at, location, device_id, uploaded_by_id, uploaded_at, duration_seconds)"
+            " SELECT organ_id, kind, '伪造照片', object_type, object_id, original_name,"
+            " content_type, extension, size, sm3, sha256, storage_name, collected_at, location,"
+            " device_id, uploaded_by_id, uploaded_at, duration_seconds FROM records_evidence"
+            " WHERE id=%s",
+            [photo.pk],
+        )
+        assert_tampered(organ_a.pk, 1, "(伪造照片) has no record entry")
+
+    def test_organ_with_evidence_but_no_chain(self, two, organ_a):
+        delete_chain(organ_a.pk)
+        assert_tampered(
+            organ_a.pk,
+            1,
+            "the organ has rows in records.evidence but no chain (the chain was deleted)",
+        )

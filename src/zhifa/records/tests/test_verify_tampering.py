@@ -46,7 +46,8 @@ class TestVerify:
         code, text = verify()
         assert code == 0
         assert text.strip().splitlines() == [
-            "records verify: OK: 2 chain(s), 8 entries, 0 checkpoint(s), 0 evidence file(s) intact"
+            "records verify: OK: 2 chain(s), 8 entries, 0 checkpoint(s), 0 evidence file(s)"
+            " intact, 0 evidence row(s) as recorded"
         ]
 
     def test_edited_payload(self, chains, organ_a):
