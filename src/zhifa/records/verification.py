@@ -25,6 +25,7 @@ from .canonical import (
     link_hash,
     sm3_hex,
 )
+from .domain import DomainCollector
 from .models import Chain, Checkpoint, Entry, Evidence
 from .signing import signature_valid, trusted_public_keys
 from .witness import WitnessCheckpoint
@@ -69,6 +70,8 @@ class ChainReport:
     witnessed: int = 0
     evidence_files: int = 0
     evidence_rows: int = 0
+    cases: int = 0
+    steps: int = 0
     problem: Problem | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -199,6 +202,8 @@ def verify_chain(
         else 0
     )
     recorded_evidence: dict[int, tuple[int, dict[str, Any]]] = {}
+    domain = DomainCollector() if since is None else None
+    case_until = _max_case_pk(organ.pk) if since is None else 0
 
     # The head is read after the checkpoints (a checkpoint never goes beyond the head of
     # its time), and the entries only up to it: entries appended while this runs are
@@ -242,6 +247,8 @@ def verify_chain(
         if signed is not None and signed != entry_hash:
             source = " (witness copy)" if seq in witness_only else ""
             return fail(seq, f"the chain differs from the signed checkpoint at {seq}{source}")
+        if domain is not None:
+            domain.feed(seq, action, object_type, object_id, payload)
         if action == "evidence.add":
             recorded = json.loads(payload)
             if since is None and isinstance(recorded.get("evidence"), int):
@@ -302,7 +309,20 @@ def verify_chain(
         if row_problem is not None:
             return fail(*row_problem)
         report.evidence_rows = len(recorded_evidence)
+    if domain is not None:
+        domain_problem = domain.check(organ.pk, case_until)
+        if domain_problem is not None:
+            return fail(*domain_problem)
+        report.cases, report.steps = len(domain.cases), len(domain.steps)
     return report
+
+
+def _max_case_pk(organ_id: int) -> int:
+    if not apps.is_installed("zhifa.cases"):
+        return 0
+    case_model = apps.get_model("cases", "Case")
+    top = case_model.objects.filter(organ_id=organ_id).aggregate(top=Max("pk"))["top"]
+    return int(top or 0)
 
 
 #: What an evidence row must still say as its ``evidence.add`` entry recorded it.

@@ -47,7 +47,7 @@ class TestVerify:
         assert code == 0
         assert text.strip().splitlines() == [
             "records verify: OK: 2 chain(s), 8 entries, 0 checkpoint(s), 0 evidence file(s)"
-            " intact, 0 evidence row(s) as recorded"
+            " intact, 0 evidence row(s) as recorded, 0 case(s) and 0 step(s) as recorded"
         ]
 
     def test_edited_payload(self, chains, organ_a):

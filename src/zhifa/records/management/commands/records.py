@@ -135,7 +135,7 @@ class Command(BaseCommand):
                 witness = load_witness(against)
             except WitnessError as exc:
                 raise CommandError(f"--against: {against}: {exc}") from exc
-        chains = entries = checkpoints = evidence = rows = witnessed = 0
+        chains = entries = checkpoints = evidence = rows = witnessed = cases = steps = 0
         problems = []
         for report in verify_all(organ, files=files, witness=witness):
             chains += 1
@@ -150,6 +150,8 @@ class Command(BaseCommand):
             evidence += report.evidence_files
             rows += report.evidence_rows
             witnessed += report.witnessed
+            cases += report.cases
+            steps += report.steps
         if problems:
             for problem in problems:
                 self.stderr.write(f"records verify: TAMPERED: {problem.describe()}")
@@ -161,7 +163,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"records verify: OK: {chains} chain(s), {entries} entries, {checkpoints} "
             f"checkpoint(s), {evidence} evidence file(s) intact, {rows} evidence row(s) "
-            f"as recorded{witness_note}"
+            f"as recorded, {cases} case(s) and {steps} step(s) as recorded{witness_note}"
         )
 
     def _checkpoint(self, organ: Organ | None) -> None:
