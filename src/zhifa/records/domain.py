@@ -3,6 +3,9 @@
 The chain proves the entries; these checks prove that the rows the entries vouch for
 still say what was recorded:
 
+- the organ's own row still has the fields its ``subject.create`` and
+  ``subject.update`` entries recorded (name, type, region, parent, justice bureau,
+  details);
 - each case opened or imported (``case.open``, ``case.import``) still exists, and each
   case row has such an entry;
 - each step added through the workflow (``case.<step>`` with ``index`` and ``data``)
@@ -25,10 +28,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import FieldError
 
 from .canonical import canonical_json, sm3_hex
 
 CASE = "cases.case"
+SUBJECT = "registry.enforcementsubject"
 BATCH = 2000
 
 
@@ -48,8 +53,13 @@ class DomainCollector:
     imported: set[str] = field(default_factory=set)
     steps: dict[tuple[str, int], tuple[int, str]] = field(default_factory=dict)
     archives: dict[str, tuple[int, str]] = field(default_factory=dict)
+    #: The organ's own recorded fields: field -> (seq of the last entry, value).
+    subject: dict[str, tuple[int, Any]] = field(default_factory=dict)
 
     def feed(self, seq: int, action: str, object_type: str, object_id: str, payload: str) -> None:
+        if object_type == SUBJECT and action in ("subject.create", "subject.update"):
+            self._feed_subject(seq, action, json.loads(payload))
+            return
         if object_type != CASE or not action.startswith("case."):
             return
         if action in ("case.open", "case.import"):
@@ -70,11 +80,46 @@ class DomainCollector:
             )
             self.steps[(object_id, body["index"])] = (seq, digest)
 
+    def _feed_subject(self, seq: int, action: str, body: dict[str, Any]) -> None:
+        if action == "subject.create":
+            self.subject = {name: (seq, value) for name, value in body.items()}
+            return
+        for name, change in (body.get("changes") or {}).items():
+            if isinstance(change, dict) and "new" in change:
+                self.subject[name] = (seq, change["new"])
+
+    def _check_subject(self, organ_id: int) -> tuple[int, str] | None:
+        """The organ's row against its ``subject.create`` snapshot and later
+        ``subject.update`` changes (an organ renamed, moved to another region or made a
+        justice bureau outside the services). Organs registered before the registry
+        recorded them (no ``subject.create``) are not compared."""
+        if not self.subject or not apps.is_installed("zhifa.registry"):
+            return None
+        from .changes import json_value
+
+        model = apps.get_model("registry", "EnforcementSubject")
+        names = [n for n in self.subject if n != "region"]
+        try:
+            row = model.objects.filter(pk=organ_id).values(*names, "region__code").get()
+        except (model.DoesNotExist, FieldError):
+            return None
+        row["region"] = row.pop("region__code")
+        for name, (seq, value) in sorted(self.subject.items()):
+            current = row.get(name)
+            if json_value(current) != value:
+                return seq, (
+                    f"the organ's {name} differs from its record entry "
+                    f"(recorded {value!r}, now {json_value(current)!r}): changed outside "
+                    "the record"
+                )
+        return None
+
     def check(self, organ_id: int, until_case: int) -> tuple[int, str] | None:
         """The first difference as (sequence number, message), or None. Case rows
         above ``until_case`` (created while ``verify`` ran) are the next run's."""
-        if not apps.is_installed("zhifa.cases"):
-            return None
+        subject = self._check_subject(organ_id)
+        if subject is not None or not apps.is_installed("zhifa.cases"):
+            return subject
         return (
             self._check_cases(organ_id, until_case)
             or self._check_steps(organ_id)

@@ -391,3 +391,43 @@ class TestEvidenceRows:
             1,
             "the organ has rows in records.evidence but no chain (the chain was deleted)",
         )
+
+
+# --- the registry's recorded objects ------------------------------------------------------
+
+
+@pytest.mark.django_db
+class TestOrganRow:
+    @pytest.fixture
+    def organ(self, admin_user, regions):
+        from zhifa.registry import services
+
+        return services.create_subject(
+            actor=admin_user,
+            name="嘉兴市应急管理局",
+            subject_type="statutory",
+            region=regions["330400"],
+            short_name="嘉应急",
+        )
+
+    def test_an_organ_as_recorded_passes(self, organ, admin_user):
+        from zhifa.registry import services
+
+        services.update_subject_details(organ, actor=admin_user, short_name="嘉兴应急")
+        code, text = run_verify()
+        assert code == 0, text
+
+    @pytest.mark.parametrize(
+        ("sql_set", "field"),
+        [
+            ("name='嘉兴市应急管理局（改）'", "name"),
+            ("is_justice_bureau=%s", "is_justice_bureau"),
+            ("region_id=(SELECT id FROM registry_region WHERE code='330402')", "region"),
+        ],
+    )
+    def test_organ_changed_outside_the_record(self, organ, sql_set, field):
+        params = [True] if "%s" in sql_set else []
+        raw(f"UPDATE registry_enforcementsubject SET {sql_set} WHERE id=%s", [*params, organ.pk])
+        assert_tampered(
+            organ.pk, 1, f"the organ's {field} differs from its record entry (recorded "
+        )
