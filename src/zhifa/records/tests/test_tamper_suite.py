@@ -431,3 +431,104 @@ class TestOrganRow:
         assert_tampered(
             organ.pk, 1, f"the organ's {field} differs from its record entry (recorded "
         )
+
+
+# --- export manifests prove their completeness ---------------------------------------------
+
+
+@pytest.fixture
+def export_zip(officer_a, organ_a, record, tmp_path, frozen_clock):
+    from django.urls import reverse
+
+    from zhifa.core.testing import client_for
+    from zhifa.records.services import ObjectRef
+
+    case, other = ObjectRef("cases.case", "9"), ObjectRef("cases.case", "other")
+    record(officer_a, organ_a, 2, obj=other)
+    record(officer_a, organ_a, 3, obj=case, action="case.register")
+    record(officer_a, organ_a, 2, obj=other)
+    record(officer_a, organ_a, 1, obj=case, action="case.close")
+    create_checkpoints()
+    response = client_for(officer_a).get(reverse("records:export", args=["cases.case", "9"]))
+    assert response.status_code == 200
+    path = tmp_path / "export.zip"
+    path.write_bytes(response.getvalue())
+    return path
+
+
+def _edit_manifest(src, dst, edit) -> None:
+    import json
+
+    from .test_export import rewrite
+
+    def change(name, data):
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        edit(manifest)
+        return json.dumps(manifest).encode()
+
+    rewrite(src, dst, change)
+
+
+@pytest.mark.django_db
+class TestExportCompleteness:
+    def test_intact_export_is_attested(self, export_zip):
+        from .test_export import verify_export
+
+        code, text = verify_export(export_zip)
+        assert code == 0, text
+        assert "warning" not in text
+
+    def test_an_entry_left_out(self, export_zip, tmp_path):
+        from .test_export import verify_export
+
+        def leave_out(manifest):
+            manifest["entries"] = [e for e in manifest["entries"] if e["seq"] != 4]
+
+        _edit_manifest(export_zip, tmp_path / "cut.zip", leave_out)
+        code, text = verify_export(tmp_path / "cut.zip")
+        assert code == 1, text
+        assert "entry 4 about the object is missing from the manifest (left out)" in text
+
+    def test_an_entry_left_out_with_the_ranges_edited(self, export_zip, tmp_path):
+        from .test_export import verify_export
+
+        def leave_out(manifest):
+            manifest["entries"] = [e for e in manifest["entries"] if e["seq"] != 8]
+            manifest["chains"][0]["object_seqs"].remove(8)
+
+        _edit_manifest(export_zip, tmp_path / "cut.zip", leave_out)
+        code, text = verify_export(tmp_path / "cut.zip")
+        assert code == 1, text
+        assert "the manifest's attestation is invalid" in text
+
+    def test_attestation_removed(self, export_zip, tmp_path):
+        from .test_export import verify_export
+
+        def strip(manifest):
+            manifest["entries"] = [e for e in manifest["entries"] if e["seq"] != 8]
+            manifest["chains"][0]["object_seqs"].remove(8)
+            del manifest["attestation"]
+
+        _edit_manifest(export_zip, tmp_path / "cut.zip", strip)
+        code, text = verify_export(tmp_path / "cut.zip")
+        assert code == 1, text
+        assert "no attestation: that no entry was left out is not proven" in text
+
+    def test_re_attested_by_another_key(self, export_zip, tmp_path, settings):
+        from zhifa.records import export
+
+        from .test_export import verify_export
+
+        settings.RECORDS_SIGNING_KEY_FILE = tmp_path / "attacker-key.pem"
+
+        def forge(manifest):
+            manifest["entries"] = [e for e in manifest["entries"] if e["seq"] != 8]
+            manifest["chains"][0]["object_seqs"].remove(8)
+            manifest["attestation"] = export._attest(manifest)
+
+        _edit_manifest(export_zip, tmp_path / "cut.zip", forge)
+        code, text = verify_export(tmp_path / "cut.zip")
+        assert code == 1, text
+        assert "attested by a key" in text and "that signed none of its checkpoints" in text
