@@ -132,6 +132,7 @@ def verify_chain(
     files: bool = True,
     since: Checkpoint | None = None,
     witness: Sequence[WitnessCheckpoint] = (),
+    rows: bool = True,
 ) -> ChainReport:
     """Recompute ``organ``'s chain and stop at the first bad entry.
 
@@ -145,7 +146,9 @@ def verify_chain(
     (``verify --against``): each must still be in the database and match the chain, so
     a tail cut together with its checkpoints, or a chain deleted whole, is seen.
 
-    A full run (no ``since``) also checks the evidence rows against their entries
+    A full run (no ``since``; ``rows`` off skips this, as signing a checkpoint does:
+    it vouches for the chain, not the rows) also checks the evidence rows against their
+    entries
     (every row recorded, none deleted, each with the file and digests its entry
     recorded), and that an organ with recorded rows (cases, evidence) has a chain.
     """
@@ -196,14 +199,15 @@ def verify_chain(
     # Evidence rows are read up to the highest ID committed before the chain head is
     # read: a row and its entry are written in one transaction, so every row up to it
     # has its entry within the head; rows added meanwhile are left for the next run.
+    full = since is None and rows
     evidence_until = (
         Evidence.objects.filter(organ_id=organ.pk).aggregate(top=Max("pk"))["top"] or 0
-        if since is None
+        if full
         else 0
     )
     recorded_evidence: dict[int, tuple[int, dict[str, Any]]] = {}
-    domain = DomainCollector() if since is None else None
-    case_until = _max_case_pk(organ.pk) if since is None else 0
+    domain = DomainCollector() if full else None
+    case_until = _max_case_pk(organ.pk) if full else 0
 
     # The head is read after the checkpoints (a checkpoint never goes beyond the head of
     # its time), and the entries only up to it: entries appended while this runs are
@@ -251,7 +255,7 @@ def verify_chain(
             domain.feed(seq, action, object_type, object_id, payload)
         if action == "evidence.add":
             recorded = json.loads(payload)
-            if since is None and isinstance(recorded.get("evidence"), int):
+            if full and isinstance(recorded.get("evidence"), int):
                 recorded_evidence[recorded["evidence"]] = (seq, recorded)
             if files:
                 problem = _check_evidence_file(recorded)
@@ -288,9 +292,9 @@ def verify_chain(
     if head_length is None:
         if length > 0:
             return fail(length, "the chain head row is missing")
-        rows = _recorded_rows(organ.pk) if since is None else ""
-        if rows:
-            return fail(1, f"the organ has {rows} but no chain (the chain was deleted)")
+        recorded_rows = _recorded_rows(organ.pk) if full else ""
+        if recorded_rows:
+            return fail(1, f"the organ has {recorded_rows} but no chain (the chain was deleted)")
         return report
     if head_length != length:
         return fail(
@@ -304,7 +308,7 @@ def verify_chain(
             head_length + 1,
             f"there are entries beyond the chain head at {head_length} (inserted)",
         )
-    if since is None:
+    if full:
         row_problem = _check_evidence_rows(organ.pk, recorded_evidence, evidence_until)
         if row_problem is not None:
             return fail(*row_problem)

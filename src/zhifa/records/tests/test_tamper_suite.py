@@ -364,6 +364,16 @@ class TestEvidenceRows:
             "storage_name changed"
         )  # fmt: skip
 
+    def test_checkpoints_vouch_for_the_chain_not_the_rows(self, two, organ_a):
+        photo, other = two
+        raw(
+            "UPDATE records_evidence SET storage_name=%s WHERE id=%s",
+            [other.storage_name, photo.pk],
+        )
+        (result,) = create_checkpoints()
+        assert result.checkpoint is not None and result.checkpoint.seq == 4
+        assert run_verify()[0] == 1  # verify still names the row
+
     def test_deleted_row(self, two, organ_a):
         photo, _other = two
         raw("DELETE FROM records_evidence_collected_by WHERE evidence_id=%s", [photo.pk])
