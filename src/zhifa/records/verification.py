@@ -256,7 +256,8 @@ def verify_chain(
         if action == "evidence.add":
             recorded = json.loads(payload)
             if full and isinstance(recorded.get("evidence"), int):
-                recorded_evidence[recorded["evidence"]] = (seq, recorded)
+                kept = {name: recorded.get(name) for name in EVIDENCE_FIELDS}
+                recorded_evidence[recorded["evidence"]] = (seq, kept)
             if files:
                 problem = _check_evidence_file(recorded)
                 if problem:
