@@ -16,11 +16,22 @@ def _evidence_cases(user: Any) -> QuerySet[Any]:
     return scoped(user, Case.objects.all()).order_by("-pk")
 
 
+def _archived_file_digest(case: Any) -> str:
+    """The SM3 of the case file as of its archiving day (``records verify`` compares it
+    with the ``casefile_sm3`` its ``case.archive`` entry recorded)."""
+    from zhifa.records.canonical import canonical_json, sm3_hex
+
+    from .casefile import export_document
+
+    return sm3_hex(canonical_json(export_document(case, as_of=case.archived_on)).encode())
+
+
 class CasesConfig(AppConfig):
     name = "zhifa.cases"
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        from zhifa.records.domain import register_archived_file_digest
         from zhifa.records.presentation import register_action_labels, register_object_titles
         from zhifa.records.targets import EvidenceTarget, register_evidence_target
 
@@ -33,3 +44,4 @@ class CasesConfig(AppConfig):
             )
         )
         register_object_titles(object_titles())
+        register_archived_file_digest(_archived_file_digest)

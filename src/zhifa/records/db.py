@@ -1,13 +1,16 @@
 """Database-level protection: triggers that refuse UPDATE and DELETE on the entry and
-checkpoint tables, on PostgreSQL and on SQLite.
+checkpoint tables, on PostgreSQL and on SQLite, and on SQLite also an INSERT that would
+REPLACE a row.
 
 The triggers are (re)installed by a migration and after every ``migrate`` (SQLite drops
 a table's triggers when Django rebuilds the table for a schema change).
 
 Two deliberate openings, both documented in docs/records.md:
 
-- PostgreSQL ``TRUNCATE`` is not refused, because Django's ``flush`` (used by tests) is
-  a TRUNCATE; a cut tail is still detected by the signed checkpoints.
+- PostgreSQL ``TRUNCATE`` is not refused by a trigger, because Django's ``flush`` (used
+  by tests) is a TRUNCATE. In production the application's role does not own the tables
+  and has no TRUNCATE privilege on them (:func:`app_role_grants_sql`); a cut tail is
+  still detected by the signed checkpoints and their witness copy.
 - On SQLite the triggers consult ``zhifa_records_unlocked()``, a function that exists
   only on connections opened by Zhifa and answers "yes" only while
   :func:`set_flush_allowed` is on (the test suite's database flush). On any other
@@ -51,6 +54,19 @@ def _sqlite_sql(table: str) -> list[str]:
             f"FOR EACH ROW WHEN zhifa_records_unlocked() = 0 "
             f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {op} refused'); END"
         )
+    # ``INSERT OR REPLACE`` / ``REPLACE INTO`` deletes the row it conflicts with without
+    # firing the DELETE trigger (SQLite fires it only with recursive triggers on), so
+    # an insert that would replace a row (same id, or same organ and sequence number)
+    # is refused before the conflict is resolved. It does not consult the unlock
+    # function: a plain insert never needs to replace a row, on any connection.
+    name = f"{table}_no_replace"
+    statements.append(f'DROP TRIGGER IF EXISTS "{name}"')
+    statements.append(
+        f'CREATE TRIGGER "{name}" BEFORE INSERT ON "{table}" '  # noqa: S608 - constant names
+        f'FOR EACH ROW WHEN EXISTS (SELECT 1 FROM "{table}" WHERE id = NEW.id '
+        f"OR (organ_id = NEW.organ_id AND seq = NEW.seq)) "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: REPLACE refused'); END"
+    )
     return statements
 
 
@@ -95,7 +111,7 @@ def on_post_migrate(using: str = "default", **kwargs: Any) -> None:
 def trigger_names(table: str, vendor: str) -> list[str]:
     """The trigger names on ``table`` (tests use them to play the attacker)."""
     if vendor == "sqlite":
-        return [f"{table}_no_update", f"{table}_no_delete"]
+        return [f"{table}_no_update", f"{table}_no_delete", f"{table}_no_replace"]
     return [f"{table}_append_only"]
 
 
@@ -107,4 +123,19 @@ def disable_triggers_sql(table: str, vendor: str) -> list[str]:
     return [
         "SET CONSTRAINTS ALL IMMEDIATE",
         f'ALTER TABLE "{table}" DISABLE TRIGGER "{table}_append_only"',
+    ]
+
+
+def app_role_grants_sql(role: str) -> list[str]:
+    """The privileges of the application's role on PostgreSQL when another role owns
+    the schema (docs/records.md, "A separate owner role"): what it needs on every table,
+    but on the record tables only SELECT and INSERT. Without ownership it can neither
+    disable nor drop their triggers; without the privilege it cannot TRUNCATE them."""
+    quoted = '"' + role.replace('"', '""') + '"'
+    tables = ", ".join(f'"{t}"' for t in PROTECTED_TABLES)
+    return [
+        f"GRANT USAGE ON SCHEMA public TO {quoted}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {tables} FROM {quoted}",
     ]

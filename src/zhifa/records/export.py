@@ -33,7 +33,7 @@ from .canonical import (
     sm3_hex,
 )
 from .models import Checkpoint, Entry
-from .signing import signature_valid
+from .signing import public_key_hex, signature_valid, signing_key
 
 FORMAT = "zhifa-records-export/1"
 MANIFEST = "manifest.json"
@@ -101,6 +101,9 @@ def write_export(user: Any, object_type: str, object_id: str, out: IO[bytes]) ->
                 "from_seq": first.seq,
                 "start_prev_hash": first.prev_hash,
                 "to_seq": to_seq,
+                # The object's entries in this range: with the attestation below, an
+                # entry left out of ``entries`` is seen.
+                "object_seqs": [e.seq for e in organ_entries],
                 "digests": list(_digests(organ_id, first.seq, to_seq)),
                 "checkpoint": (
                     {
@@ -154,8 +157,27 @@ def write_export(user: Any, object_type: str, object_id: str, out: IO[bytes]) ->
             "evidence": evidence,
             "chains": chains,
         }
+        manifest["attestation"] = _attest(manifest)
         archive.writestr(MANIFEST, canonical_json(manifest).encode())
     return manifest
+
+
+def _attest(manifest: dict[str, Any]) -> dict[str, str]:
+    """The platform's signature (the checkpoint key) over the whole manifest: it states
+    that these were all the object's entries the exporting user could see, in the
+    ranges listed, when it was exported. Without it a holder could leave an entry out
+    (its digest stays in the chain, but nothing says it was about the object)."""
+    key = signing_key()
+    return {
+        "algorithm": "ed25519",
+        "public_key": public_key_hex(key),
+        "signature": key.sign(_attested_bytes(manifest)).hex(),
+    }
+
+
+def _attested_bytes(manifest: dict[str, Any]) -> bytes:
+    body = {k: v for k, v in manifest.items() if k != "attestation"}
+    return b"zhifa-records-export-attestation/1\n" + canonical_json(body).encode()
 
 
 # --- offline check ---------------------------------------------------------------------
@@ -280,6 +302,7 @@ def _check_manifest(
             result.checkpointed += 1
     for key in sorted(set(entries) - covered):
         result.problems.append(f"organ {key[0]}: entry {key[1]} is not in any exported chain")
+    _check_completeness(manifest, entries, public_key, result)
     for item in manifest["evidence"]:
         result.evidence += 1
         doc = entries.get((item["organ"], item["seq"]))
@@ -299,3 +322,51 @@ def _check_manifest(
             result.problems.append(
                 f"evidence file {item['file']} does not match the digests its entry recorded"
             )
+
+
+def _check_completeness(
+    manifest: dict[str, Any],
+    entries: dict[tuple[int, int], Any],
+    public_key: str | None,
+    result: ExportCheck,
+) -> None:
+    """Every entry the chains list as the object's is in the manifest, and the
+    platform's attestation over the manifest holds (so the lists are the exporter's)."""
+    for chain in manifest["chains"]:
+        organ = chain["organ"]
+        for seq in chain.get("object_seqs") or ():
+            if (organ, seq) not in entries:
+                result.problems.append(
+                    f"organ {organ}: entry {seq} about the object is missing from the "
+                    "manifest (left out)"
+                )
+    attestation = manifest.get("attestation")
+    if attestation is None:
+        # Refused, not warned: stripping the attestation must not be a way around it.
+        result.problems.append(
+            "the manifest has no attestation: that no entry was left out is not proven "
+            "(removed, or exported before attestations)"
+        )
+        return
+    key = str(attestation["public_key"])
+    if not signature_valid(key, str(attestation["signature"]), _attested_bytes(manifest)):
+        result.problems.append(
+            "the manifest's attestation is invalid (entries, ranges or evidence were changed "
+            "after the export)"
+        )
+        return
+    known = {
+        str(c["checkpoint"]["public_key"]).lower()
+        for c in manifest["chains"]
+        if c.get("checkpoint")
+    }
+    if public_key and key.lower() != public_key.lower():
+        result.problems.append(f"the manifest is attested by another key ({key})")
+    elif not public_key and known and key.lower() not in known:
+        result.problems.append(
+            f"the manifest is attested by a key ({key}) that signed none of its checkpoints"
+        )
+    elif not public_key and not known:
+        result.warnings.append(
+            "the manifest's attestation key is not pinned (no checkpoint, no --public-key)"
+        )

@@ -23,7 +23,6 @@ from zhifa.core.validation import parse_id
 from zhifa.core.views import parse_filters
 
 from . import evidence_files
-from .canonical import format_time
 from .export import object_entries, write_export
 from .filters import EntryFilter
 from .forms import EvidenceForm
@@ -31,6 +30,8 @@ from .models import Checkpoint, Entry, Evidence, EvidenceKind
 from .presentation import ACTION_LABELS, OBJECT_TITLES, entry_rows, object_title, object_type_label
 from .services import EVIDENCE_ROLES, ObjectRef, add_evidence, check_attachable
 from .targets import evidence_target
+from .witness import FORMAT as WITNESS_FORMAT
+from .witness import checkpoint_dict
 
 PAGE_SIZE = 50
 #: Who may browse entries across objects (and, for supervisors, across organs).
@@ -272,20 +273,8 @@ def published_checkpoints(request: HttpRequest) -> JsonResponse:
         checkpoints = checkpoints.filter(organ_id=organ_pk)
     return JsonResponse(
         {
-            "format": "zhifa-records-checkpoint/1",
-            "checkpoints": [
-                {
-                    "organ": cp.organ_id,
-                    "organ_name": cp.organ.name,
-                    "seq": cp.seq,
-                    "head_hash": cp.head_hash,
-                    "signed_at": format_time(cp.signed_at),
-                    "algorithm": cp.algorithm,
-                    "public_key": cp.public_key,
-                    "signature": cp.signature,
-                }
-                for cp in checkpoints[:100]
-            ],
+            "format": WITNESS_FORMAT,
+            "checkpoints": [checkpoint_dict(cp, cp.organ.name) for cp in checkpoints[:100]],
         },
         json_dumps_params={"ensure_ascii": False},
     )

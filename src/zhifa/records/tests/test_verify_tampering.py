@@ -46,7 +46,8 @@ class TestVerify:
         code, text = verify()
         assert code == 0
         assert text.strip().splitlines() == [
-            "records verify: OK: 2 chain(s), 8 entries, 0 checkpoint(s), 0 evidence file(s) intact"
+            "records verify: OK: 2 chain(s), 8 entries, 0 checkpoint(s), 0 evidence file(s)"
+            " intact, 0 evidence row(s) as recorded, 0 case(s) and 0 step(s) as recorded"
         ]
 
     def test_edited_payload(self, chains, organ_a):
@@ -243,6 +244,15 @@ def test_the_console_script_exits_1_on_tampering_and_0_when_intact(tmp_path):
     # Outside Zhifa (here: the sqlite3 module) the triggers refuse the change too.
     with pytest.raises(sqlite3.OperationalError, match="zhifa_records_unlocked"):
         db.execute("UPDATE records_entry SET payload='{}' WHERE seq=2")
+    # … and so does REPLACE, whose implicit delete fires no DELETE trigger.
+    with pytest.raises(sqlite3.DatabaseError, match="REPLACE refused"):
+        db.execute(
+            "REPLACE INTO records_entry (id, organ_id, seq, recorded_at, actor_id, actor_label,"
+            " action, object_type, object_id, payload, prev_hash, content_digest, entry_hash)"
+            " SELECT id, organ_id, seq, recorded_at, actor_id,"
+            " actor_label, action, object_type, object_id, '{}', prev_hash, content_digest,"
+            " entry_hash FROM records_entry WHERE seq=2"
+        )
     db.execute('DROP TRIGGER "records_entry_no_update"')
     db.execute("UPDATE records_entry SET payload='{\"i\":5}' WHERE seq=2")
     db.commit()

@@ -1,11 +1,15 @@
 """``zhifa records verify|checkpoint|verify-export``.
 
-- ``verify [--organ ORGAN] [--no-files]``: recompute every chain (or one organ's: its
-  ID, unified social credit code or exact name). Exit 0 with a one-line summary when
-  intact; exit 1 naming the organ and the first bad sequence number otherwise.
+- ``verify [--organ ORGAN] [--no-files] [--against FILE]``: recompute every chain (or
+  one organ's: its ID, unified social credit code or exact name), compare the evidence
+  rows with their entries, and with ``--against`` the checkpoints with a witness copy.
+  Exit 0 with a one-line summary when intact; exit 1 naming the organ and the first bad
+  sequence number otherwise.
+- ``checkpoints --out FILE``: save every signed checkpoint (a witness copy).
 - ``checkpoint [--organ ORGAN]``: sign the head of every chain that grew (run it from
   cron or a systemd timer, e.g. every 10 minutes). Exit 1 if a chain failed to verify.
 - ``verify-export FILE.zip [--public-key HEX]``: check an export offline.
+- ``grants ROLE``: the PostgreSQL privileges of the application's role (docs/records.md).
 """
 
 from __future__ import annotations
@@ -33,12 +37,28 @@ class Command(BaseCommand):
         verify.add_argument(
             "--no-files", action="store_true", help="Do not re-hash evidence files."
         )
+        verify.add_argument(
+            "--against",
+            metavar="FILE",
+            help="Compare with a witness copy of the checkpoints "
+            "(`records checkpoints --out FILE`, or the public /records/checkpoints.json).",
+        )
+        saved = sub.add_parser(
+            "checkpoints", help="Save every signed checkpoint to FILE (a witness copy)."
+        )
+        saved.add_argument("--out", metavar="FILE", required=True)
         checkpoint = sub.add_parser("checkpoint", help="Sign the head of every chain.")
         checkpoint.add_argument("--organ", help="Organ ID, unified social credit code or name.")
         keygen = sub.add_parser(
             "keygen", help="Write a new Ed25519 checkpoint signing key (PEM) to FILE."
         )
         keygen.add_argument("file")
+        grants = sub.add_parser(
+            "grants",
+            help="Print the PostgreSQL GRANT/REVOKE statements for the application's role "
+            "when another role owns the schema (run them as the owner).",
+        )
+        grants.add_argument("role")
         export = sub.add_parser("verify-export", help="Check an export ZIP offline.")
         export.add_argument("file")
         export.add_argument("--public-key", help="Require checkpoints signed by this key (hex).")
@@ -46,11 +66,22 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "verify":
-            self._verify(self._organ(options.get("organ")), files=not options["no_files"])
+            self._verify(
+                self._organ(options.get("organ")),
+                files=not options["no_files"],
+                against=options.get("against"),
+            )
+        elif action == "checkpoints":
+            self._save_checkpoints(options["out"])
         elif action == "checkpoint":
             self._checkpoint(self._organ(options.get("organ")))
         elif action == "keygen":
             self._keygen(options["file"])
+        elif action == "grants":
+            from ...db import app_role_grants_sql
+
+            for statement in app_role_grants_sql(options["role"]):
+                self.stdout.write(statement + ";")
         else:
             self._verify_export(options["file"], options.get("public_key"))
 
@@ -76,17 +107,51 @@ class Command(BaseCommand):
         except LookupError as exc:
             raise CommandError(f"--organ: {exc}") from exc
 
-    def _verify(self, organ: Organ | None, *, files: bool) -> None:
-        chains = entries = checkpoints = evidence = 0
+    def _save_checkpoints(self, path: str) -> None:
+        from django.utils import timezone
+
+        from ...witness import write_checkpoints
+
+        try:
+            handle = open(path, "x", encoding="utf-8")  # noqa: SIM115 - closed below
+        except FileExistsError as exc:
+            raise CommandError(f"--out: {path} exists; refusing to overwrite it") from exc
+        except OSError as exc:
+            raise CommandError(f"--out: cannot create {path}: {exc.strerror}") from exc
+        with handle:
+            count = write_checkpoints(handle, saved_at=timezone.now())
+        self.stdout.write(
+            f"records checkpoints: wrote {count} checkpoint(s) to {path}; keep it outside "
+            "the database and check with `zhifa records verify --against FILE`"
+        )
+
+    def _verify(self, organ: Organ | None, *, files: bool, against: str | None = None) -> None:
+        from ...verification import Problem
+        from ...witness import WitnessError, load_witness
+
+        witness = None
+        if against:
+            try:
+                witness = load_witness(against)
+            except WitnessError as exc:
+                raise CommandError(f"--against: {against}: {exc}") from exc
+        chains = entries = checkpoints = evidence = rows = witnessed = cases = steps = 0
         problems = []
-        for report in verify_all(organ, files=files):
+        for report in verify_all(organ, files=files, witness=witness):
             chains += 1
+            if isinstance(report, Problem):
+                problems.append(report)
+                continue
             if report.problem is not None:
                 problems.append(report.problem)
                 continue
             entries += report.length
             checkpoints += report.checkpoints
             evidence += report.evidence_files
+            rows += report.evidence_rows
+            witnessed += report.witnessed
+            cases += report.cases
+            steps += report.steps
         if problems:
             for problem in problems:
                 self.stderr.write(f"records verify: TAMPERED: {problem.describe()}")
@@ -94,9 +159,11 @@ class Command(BaseCommand):
                 f"records verify: {len(problems)} of {chains} chain(s) failed verification"
             )
             raise SystemExit(1)
+        witness_note = f", {witnessed} checkpoint(s) of the witness copy" if against else ""
         self.stdout.write(
             f"records verify: OK: {chains} chain(s), {entries} entries, {checkpoints} "
-            f"checkpoint(s), {evidence} evidence file(s) intact"
+            f"checkpoint(s), {evidence} evidence file(s) intact, {rows} evidence row(s) "
+            f"as recorded, {cases} case(s) and {steps} step(s) as recorded{witness_note}"
         )
 
     def _checkpoint(self, organ: Organ | None) -> None:

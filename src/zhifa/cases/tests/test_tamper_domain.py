@@ -1,0 +1,108 @@
+"""The tamper suite (issue 13), domain rows: a case or a step edited directly in the
+database no longer matches what its record entries say, and ``zhifa records verify``
+fails naming the case and the step. (The record's own gaps are in
+``records/tests/test_tamper_suite.py``.)"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from zhifa.cases import services
+from zhifa.cases.models import Case, CaseStep
+from zhifa.records.tests.attacker import raw
+
+from .conftest import D, Walker
+
+pytestmark = pytest.mark.django_db
+
+
+def verify() -> tuple[int, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("records", "verify", stdout=out, stderr=err)
+    except SystemExit as exc:
+        return int(exc.code or 0), err.getvalue()
+    return 0, out.getvalue()
+
+
+def assert_tampered(fragment: str) -> str:
+    code, text = verify()
+    assert code == 1, text
+    assert "TAMPERED" in text and fragment in text, text
+    return text
+
+
+def _decided(walk: Walker) -> CaseStep:
+    walk.until_review()
+    walk.decide()
+    return walk.case.steps.get(step="decision")
+
+
+def _archived(walk: Walker) -> Case:
+    _decided(walk)
+    walk(services.serve_decision, on=D("2026-03-30"))
+    walk(services.mark_disclosed, on=D("2026-04-01"))
+    walk(services.record_payment, on=D("2026-04-03"), amount=150000)
+    walk(services.close_case, actor=walk.p.head_user, on=D("2026-04-10"), approved_by=walk.p.head)
+    services.archive_case(walk.case, actor=walk.p.officer_user, on=D("2026-04-13"))
+    walk.case.refresh_from_db()
+    return walk.case
+
+
+def test_an_untampered_case_passes(walk: Walker) -> None:
+    _archived(walk)
+    code, text = verify()
+    assert code == 0, text
+    steps = walk.case.steps.count()
+    assert f"1 case(s) and {steps} step(s) as recorded" in text
+
+
+def test_a_fine_changed_in_a_step(walk: Walker) -> None:
+    step = _decided(walk)
+    data = dict(step.data)
+    assert data["penalties"] == [{"type": "fine", "amount": 150000}]
+    data["penalties"] = [{"type": "fine", "amount": 1500}]
+    raw("UPDATE cases_casestep SET data=%s WHERE id=%s", [json.dumps(data), step.pk])
+    assert_tampered(
+        f"case {walk.case.case_id} step {step.index} (decision) differs from its record entry"
+    )
+
+
+def test_a_step_date_changed(walk: Walker) -> None:
+    step = _decided(walk)
+    raw('UPDATE cases_casestep SET "on"=%s WHERE id=%s', ["2026-03-28", step.pk])
+    assert_tampered(f"step {step.index} (decision) differs from its record entry")
+
+
+def test_a_step_deleted(walk: Walker) -> None:
+    step = _decided(walk)
+    raw("DELETE FROM cases_casestep WHERE id=%s", [step.pk])
+    assert_tampered(f"case ID {walk.case.pk} step {step.index} recorded at")
+
+
+def test_the_party_of_an_archived_case_changed(walk: Walker) -> None:
+    case = _archived(walk)
+    raw("UPDATE cases_case SET party_name=%s WHERE id=%s", ["某某替身公司", case.pk])
+    assert_tampered(
+        f"case {case.case_id}: its case file no longer has the digest recorded when it was archived"
+    )
+
+
+def test_the_archive_digest_changed(walk: Walker) -> None:
+    case = _archived(walk)
+    raw("UPDATE cases_case SET archive_digest=%s WHERE id=%s", ["0" * 64, case.pk])
+    assert_tampered(f"case {case.case_id}: archive_digest differs from the digest recorded")
+
+
+def test_an_archived_case_unarchived(walk: Walker) -> None:
+    case = _archived(walk)
+    raw(
+        "UPDATE cases_case SET archived_on=NULL, archived_by_id=NULL, archive_digest=''"
+        " WHERE id=%s",
+        [case.pk],
+    )
+    assert_tampered(f"case ID {case.pk} was archived at")
