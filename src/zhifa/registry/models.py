@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zhifa.core.validation import validate_name, validate_not_negative, validate_past_date
+
 from .validators import (
     validate_certificate_number,
     validate_id_number,
@@ -401,7 +403,9 @@ class TrainingRecord(models.Model):
         Officer, verbose_name=_("officer"), on_delete=models.CASCADE, related_name="trainings"
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    hours = models.DecimalField(_("training hours"), max_digits=6, decimal_places=1)
+    hours = models.DecimalField(
+        _("training hours"), max_digits=6, decimal_places=1, validators=[validate_not_negative]
+    )
     topic = models.CharField(_("topic"), max_length=255, blank=True)
 
     class Meta:
@@ -417,9 +421,16 @@ class ExamRecord(models.Model):
     officer = models.ForeignKey(
         Officer, verbose_name=_("officer"), on_delete=models.CASCADE, related_name="exams"
     )
-    taken_on = models.DateField(_("date"))
-    name = models.CharField(_("exam"), max_length=255)
-    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
+    taken_on = models.DateField(_("date"), validators=[validate_past_date])
+    name = models.CharField(_("exam"), max_length=255, validators=[validate_name])
+    score = models.DecimalField(
+        _("score"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[validate_not_negative],
+    )
     passed = models.BooleanField(_("passed"), default=False)
 
     class Meta:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.accounts.models import ORGAN_ROLES, Role
+from zhifa.core.validation import EARLIEST_DATE, date_problem
 from zhifa.registry.models import EnforcementSubject, Officer
 
 from ..casefile import OFFICER_FIELDS, officer_ref
@@ -100,6 +101,9 @@ def _check_not_future(on: dt.date, field: str = "on") -> None:
     """A day later than today is refused (a step dated 9999-12-31 would block every
     later step: DATA-step-order)."""
     today = timezone.localdate()
+    if on < EARLIEST_DATE:
+        problem = date_problem(on, today=today) or ""
+        raise ValidationError({field: [ValidationError(problem, code="implausible_date")]})
     if on > today:
         raise ValidationError(
             {
