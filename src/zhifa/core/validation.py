@@ -248,6 +248,15 @@ def _checked_name(value: str) -> str:
     return value
 
 
+def validate_visible(value: object) -> None:
+    """Django validator of a required text (the forms' ``TextCheckedMixin``): it must
+    show something, not only white space and zero-width characters."""
+    if isinstance(value, str) and value and all(_invisible(char) for char in value):
+        raise ValidationError(
+            _("The text shows nothing (only spaces or invisible characters)."), code="invisible"
+        )
+
+
 #: A required name in an API schema: ``str`` refusing what ``name_problem`` refuses.
 Name = Annotated[str, AfterValidator(_checked_name)]
 

@@ -122,7 +122,7 @@ class EnforcementSubject(models.Model):
     """An organ or organisation in the registry (行政执法主体), including the bodies
     that exist only so that they can be refused."""
 
-    name = models.CharField(_("name"), max_length=128)
+    name = models.CharField(_("name"), max_length=128, validators=[validate_name])
     short_name = models.CharField(
         _("short name"),
         max_length=32,
@@ -340,7 +340,9 @@ class Officer(models.Model):
         on_delete=models.PROTECT,
         related_name="officers",
     )
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=64)
+    name = models.CharField(
+        pgettext_lazy("person", "name"), max_length=64, validators=[validate_name]
+    )
     kind = models.CharField(
         _("kind"), max_length=16, choices=OfficerKind.choices, default=OfficerKind.OFFICER
     )

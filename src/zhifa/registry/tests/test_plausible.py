@@ -51,3 +51,45 @@ def test_the_exam_page_refuses_a_negative_score(person_a, head_a, frozen_clock):
         expected = f"{ExamForm().fields['score'].label}: {refused.value.messages[0]}"
     assert any(expected in str(m) for m in get_messages(response.wsgi_request)), expected
     assert not person_a.exams.exists()
+
+
+@pytest.mark.parametrize("name", ["   ", "\u200b", "\u3000\u200d", "\ufeff "])
+def test_an_officer_named_with_nothing_visible_is_refused(head_a, organ_a, name):
+    from zhifa.registry.models import Officer
+
+    from .conftest import ID_A
+
+    response = client_for(head_a).post(
+        "/api/v1/officers",
+        {"organ_id": organ_a.pk, "name": name, "id_number": ID_A},
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.json()
+    assert [e["path"] for e in response.json()["errors"]] == ["body.name"]
+    assert not Officer.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["  ", "\u200b\u200c"])
+def test_a_law_named_with_nothing_visible_is_refused(supervisor_city, justice_city, name):
+    from zhifa.catalogue.models import Law
+
+    body = {
+        "name": name,
+        "level": "law",
+        "issuing_body": "全国人民代表大会常务委员会",
+        "valid_from": "2021-07-15",
+    }
+    response = client_for(supervisor_city).post("/api/v1/laws", body, "application/json")
+    assert response.status_code == 400, response.json()
+    assert [e["path"] for e in response.json()["errors"]] == ["body.name"]
+    assert not Law.objects.exists()
+
+
+def test_a_required_form_text_that_shows_nothing_is_not_given():
+    """The forms' text check (``core.forms.TextCheckedMixin``): Django strips white
+    space, not zero-width characters."""
+    from zhifa.registry.forms import ExamForm
+
+    form = ExamForm({"taken_on": "2025-11-15", "name": "\u200b\u2060"})
+    assert not form.is_valid() and "name" in form.errors
+    assert ExamForm({"taken_on": "2025-11-15", "name": "执法资格考试"}).is_valid()
