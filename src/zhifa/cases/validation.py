@@ -135,17 +135,32 @@ def step_problems(data: Mapping[str, Any], today: dt.date) -> list[Problem]:
     as ISO text): a date before 1949-10-01 or more than ``SCHEDULE_MARGIN_DAYS`` after
     today (a hearing is scheduled ahead, a payment period ends ahead; nothing a year
     away), an amount that is not finite, negative or 10^12 yuan or more (``amount``,
-    ``penalties[].amount``)."""
+    ``penalties[].amount``, ``intended[].amount`` …: ``AMOUNT_FIELDS`` at any depth)."""
     problems: list[Problem] = []
     for key, value in data.items():
         if not (isinstance(value, str) and len(value) == 10):
             continue  # dates are ISO text in the format: YYYY-MM-DD
         if problem := date_problem(value, today=today, ahead_days=SCHEDULE_MARGIN_DAYS):
             problems.append(((key,), problem))
-    if problem := amount_problem(data.get("amount")):
-        problems.append((("amount",), problem))
-    penalties = data.get("penalties")
-    for index, penalty in enumerate(penalties if isinstance(penalties, list) else ()):
-        if isinstance(penalty, Mapping) and (problem := amount_problem(penalty.get("amount"))):
-            problems.append((("penalties", str(index), "amount"), problem))
+    problems.extend(_amount_problems(data, ()))
     return problems
+
+
+#: The fields of the format that hold an amount of money, wherever they are.
+AMOUNT_FIELDS = frozenset({"amount", "fine_min", "fine_max"})
+
+
+def _amount_problems(value: Any, path: tuple[str, ...]) -> list[Problem]:
+    """The implausible amounts under ``value`` (``amount``, ``penalties[].amount``,
+    ``intended[].amount``, a benchmark's ``fine_min``/``fine_max`` …), with their paths."""
+    found: list[Problem] = []
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if key in AMOUNT_FIELDS and (problem := amount_problem(item)):
+                found.append(((*path, str(key)), problem))
+            elif isinstance(item, Mapping | list):
+                found.extend(_amount_problems(item, (*path, str(key))))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(_amount_problems(item, (*path, str(index))))
+    return found

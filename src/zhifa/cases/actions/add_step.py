@@ -159,7 +159,8 @@ def add_step(
         if case_benchmark is not None:
             locked.benchmark = _json(case_benchmark)
         data: dict[str, Any] = _json(fields)
-        problems = step_problems(data, timezone.localdate())
+        checked = data if case_benchmark is None else {**data, "benchmark": _json(case_benchmark)}
+        problems = step_problems(checked, timezone.localdate())
         if problems:
             by_field: dict[str, list[str]] = {}
             for path, message in problems:

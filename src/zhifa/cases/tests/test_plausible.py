@@ -256,3 +256,28 @@ def test_a_step_with_implausible_dates_or_amounts_is_refused(
     paths = [e["path"] for e in response.json()["errors"]]
     assert any(f".{field}" in p for p in paths), paths
     assert counts() == before
+
+
+@pytest.mark.parametrize(
+    "amount", [10**400, 1e30, float("inf"), -1], ids=["1e400", "1e30", "inf", "negative"]
+)
+def test_a_step_amount_from_a_form_is_bounded_too(walk: Walker, amount: Any) -> None:
+    """The pages turn "1e400" into a 401-digit integer (``forms._amount``): the service
+    refuses it naming the field, as the API's schema does."""
+    from django.core.exceptions import ValidationError
+
+    from zhifa.cases import services
+
+    from .conftest import D, counts
+
+    walk(services.register_case, actor=walk.p.head_user, on=D("2026-03-03"), by=[walk.p.o1])
+    walk.investigate()
+    before = counts()
+    with pytest.raises(ValidationError) as refused:
+        walk(
+            services.serve_prior_notice,
+            on=D("2026-03-16"),
+            intended=[{"type": "fine", "amount": amount}],
+        )
+    assert list(refused.value.message_dict) == ["intended.0.amount"]
+    assert counts() == before
