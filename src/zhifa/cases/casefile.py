@@ -23,7 +23,7 @@ from zhifa.rules.engine import CaseFile
 from zhifa.rules.engine.casefile import FORMAT
 
 from .models import Case, CaseOfficer, CaseStep, OfficerRole, Suspension
-from .validation import case_problems
+from .validation import case_problems, step_problems
 
 #: Format certificate statuses; an expired certificate keeps "valid" with its end date.
 _CERTIFICATE_STATUSES = ("suspended", "revoked")
@@ -484,6 +484,10 @@ def import_bound_errors(document: Mapping[str, Any]) -> list[str]:
         today=timezone.localdate(),
     )
     errors.extend(f"{name(path)}: {problem}" for path, problem in problems)
+    for index, step in enumerate(document.get("steps") or ()):
+        if isinstance(step, Mapping):
+            for path, problem in step_problems(step, timezone.localdate()):
+                errors.append(f"{name(('steps', index, *path))}: {problem}")
     for index, officer in enumerate(document.get("officers") or ()):
         ref = officer.get("id") if isinstance(officer, Mapping) else None
         limit = CaseOfficer._meta.get_field("ref").max_length or 64

@@ -214,6 +214,12 @@ def test_the_opening_form_accepts_a_plausible_case(
             {"party": {"type": "individual", "name": "某", "birth_date": "9999-01-01"}},
             "party.birth_date",
         ),
+        ({"steps": [{"step": "registered", "on": "9999-12-31"}]}, "steps.0.on"),
+        ({"steps": [{"step": "registered", "on": "0001-01-01"}]}, "steps.0.on"),
+        (
+            {"steps": [{"step": "paid", "on": "2026-03-03", "amount": 1e30}]},
+            "steps.0.amount",
+        ),
     ],
 )
 def test_the_import_refuses_the_same_naming_the_path(
