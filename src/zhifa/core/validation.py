@@ -195,26 +195,6 @@ def amount_problem(value: object) -> str | None:
     return None
 
 
-def validate_amount(value: object) -> None:
-    """Django validator (forms, models): ``amount_problem`` as a ValidationError."""
-    problem = amount_problem(value)
-    if problem:
-        raise ValidationError(problem, code="implausible_amount")
-
-
-def _checked_amount(value: float) -> float:
-    problem = amount_problem(value)
-    if problem:
-        raise PydanticCustomError("implausible_amount", problem)
-    return value
-
-
-#: An amount of money in an API schema: a finite number of yuan, 0 ≤ amount < MAX_AMOUNT.
-Amount = Annotated[
-    float, Field(ge=0, lt=MAX_AMOUNT, allow_inf_nan=False), AfterValidator(_checked_amount)
-]
-
-
 def _invisible(char: str) -> bool:
     """White space, and the format characters that show nothing (zero-width space and
     joiners, word joiner, byte-order mark …: Unicode category Cf)."""
@@ -241,13 +221,6 @@ def validate_name(value: object) -> None:
             raise ValidationError(problem, code="bad_name")
 
 
-def _checked_name(value: str) -> str:
-    problem = name_problem(value)
-    if problem:
-        raise PydanticCustomError("bad_name", problem)
-    return value
-
-
 def validate_visible(value: object) -> None:
     """Django validator of a required text (the forms' ``TextCheckedMixin``): it must
     show something, not only white space and zero-width characters."""
@@ -255,10 +228,6 @@ def validate_visible(value: object) -> None:
         raise ValidationError(
             _("The text shows nothing (only spaces or invisible characters)."), code="invisible"
         )
-
-
-#: A required name in an API schema: ``str`` refusing what ``name_problem`` refuses.
-Name = Annotated[str, AfterValidator(_checked_name)]
 
 
 def validate_past_date(value: object) -> None:
