@@ -23,6 +23,7 @@ from zhifa.rules.engine import CaseFile
 from zhifa.rules.engine.casefile import FORMAT
 
 from .models import Case, CaseOfficer, CaseStep, OfficerRole, Suspension
+from .validation import case_problems, step_problems
 
 #: Format certificate statuses; an expired certificate keeps "valid" with its end date.
 _CERTIFICATE_STATUSES = ("suspended", "revoked")
@@ -477,6 +478,26 @@ def import_bound_errors(document: Mapping[str, Any]) -> list[str]:
                 + _("at most %(n)d characters (it has %(len)d)")
                 % {"n": field.max_length, "len": len(value)}
             )
+
+    # The plausibility checks of every entry point (cases.validation): dates from
+    # 1949-10-01 to today, discovered not before occurred, birth date of the ID number,
+    # names that show something, amounts below 10^12 yuan.
+    def section(key: str) -> Mapping[str, Any]:
+        value = document.get(key)
+        return value if isinstance(value, Mapping) else {}
+
+    problems = case_problems(
+        party=section("party"),
+        violation=section("violation"),
+        basis=section("basis"),
+        benchmark=section("benchmark"),
+        today=timezone.localdate(),
+    )
+    errors.extend(f"{name(path)}: {problem}" for path, problem in problems)
+    for index, step in enumerate(document.get("steps") or ()):
+        if isinstance(step, Mapping):
+            for path, problem in step_problems(step, timezone.localdate()):
+                errors.append(f"{name(('steps', index, *path))}: {problem}")
     for index, officer in enumerate(document.get("officers") or ()):
         ref = officer.get("id") if isinstance(officer, Mapping) else None
         limit = CaseOfficer._meta.get_field("ref").max_length or 64

@@ -17,6 +17,10 @@ host 孙悦, the county's second officer 钱敏) and a power item for the county
 through the registry and catalogue services as the demo supervisor. Idempotent: the
 cases are created once (when the demo organs have none); the record's chains are
 signed again at the end (``create_checkpoints``), so a second run writes nothing.
+
+A few cases carry real evidence files (photos, a scanned record, an audio clip:
+``cases.demo_evidence``), uploaded through the records service on the day of their
+investigation.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from zhifa.registry.demo import organs as demo_organs
 from zhifa.registry.models import Certificate, Officer, OfficerKind
 from zhifa.rules.calendar_db import database_calendar
 
-from . import demo_plan, queries, services
+from . import demo_evidence, demo_plan, queries, services
 from .models import Case, CaseStatus, CaseStep
 from .workflow import PARTY_WINDOWS
 
@@ -155,6 +159,17 @@ def build(plan: demo_plan.CasePlan, officers: dict[str, Officer]) -> Case:
             # The named service function of the step, as the pages and the API call it.
             service = STEP_SERVICES[action.step]
             service(case, actor=actor, on=action.on, expected_steps=steps, **fields, **action.extra)
+            if action.step == "investigation" and plan.key in demo_evidence.FILES:
+                # The evidence collected during the investigation, by its officers.
+                collectors = [users[USERS_OF[ref.key]] for ref in action.fields["officers"]]
+                demo_evidence.attach(
+                    case,
+                    plan.key,
+                    action.on,
+                    actor=actor,
+                    collectors=collectors,
+                    location=f"{plan.party['name']}经营场所",
+                )
         elif action.kind == "transfer":
             to_organ = action.extra.get("to_organ")
             transfer = services.transfer_case(

@@ -43,6 +43,7 @@ from .steps import (
     OfficersChoiceField,
     StepSpec,
 )
+from .validation import case_problems
 
 __all__ = ["DATE", "STEP_FORMS", "OfficerChoiceField", "OfficersChoiceField", "StepForm"]
 
@@ -249,11 +250,22 @@ class OpenCaseForm(Form):
         low, high = data.get("fine_min"), data.get("fine_max")
         if low is not None and high is not None and low > high:
             self.add_error("fine_max", _("The maximum fine is below the minimum."))
-        occurred, discovered = data.get("occurred_on"), data.get("discovered_on")
-        if occurred and discovered and discovered < occurred:
-            self.add_error(
-                "discovered_on", _("The violation cannot be discovered before it occurred.")
-            )
+        # The service's plausibility check (``cases.validation``), shown at the fields.
+        problems = case_problems(
+            party={
+                "name": data.get("party_name"),
+                "birth_date": data.get("party_birth_date"),
+                "id_number": data.get("party_id_number"),
+            },
+            violation={k: data.get(k) for k in ("occurred_on", "ended_on", "discovered_on")},
+            basis={k: data.get(k) for k in ("law", "fine_min", "fine_max")},
+            on=data.get("on"),
+            today=_today(),
+        )
+        for path, message in problems:
+            field = f"party_{path[1]}" if path[0] == "party" else path[-1]
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
         return data
 
     def service_arguments(self) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from zhifa.accounts.models import Role
 from zhifa.catalogue import bands
 from zhifa.core.forms import DateInput
 from zhifa.core.schemas import InputSchema
-from zhifa.core.validation import DB_MAX_ID
+from zhifa.core.validation import DB_MAX_ID, MAX_AMOUNT
 from zhifa.documents.models import DocumentType
 from zhifa.registry.models import Officer
 
@@ -164,7 +164,10 @@ else:
     OfficerId = Annotated[
         int, Field(ge=1, le=DB_MAX_ID, description="A registry officer of the case's organ.")
     ]
-    Amount = Annotated[float, Field(ge=0, allow_inf_nan=False, description="Yuan.")]
+    Amount = Annotated[
+        float,
+        Field(ge=0, lt=MAX_AMOUNT, allow_inf_nan=False, description="Yuan, below 10^12."),
+    ]
     PenaltyType = literal(PENALTY_TYPES)
     Evidence = literal(EVIDENCE_KINDS)
     Element = literal(ELEMENTS)
@@ -186,9 +189,9 @@ class PenaltyIn(StrictIn):
 class StepBase(StrictIn):
     on: dt.date = Field(description="The day of the step (YYYY-MM-DD).")
     expected_steps: int = Field(
-        strict=True,
         ge=0,
         le=100000,
+        strict=True,  # a count: ``false`` is not 0, nor ``"3"`` 3
         description="The number of steps you saw; 409 when the case changed meanwhile.",
     )
 

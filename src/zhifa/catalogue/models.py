@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.core.validation import validate_name
 from zhifa.registry.models import EnforcementSubject
 
 from . import bands
@@ -41,7 +42,7 @@ class Law(models.Model):
     ``valid_from`` is the date it takes effect, ``valid_to`` the last day before its
     repeal (``repealed_on``)."""
 
-    name = models.CharField(_("full name"), max_length=255, unique=True)
+    name = models.CharField(_("full name"), max_length=255, unique=True, validators=[validate_name])
     level = models.CharField(_("level"), max_length=32, choices=LawLevel.choices)
     issuing_body = models.CharField(_("issuing body"), max_length=255)
     document_number = models.CharField(_("document number"), max_length=128, blank=True)
@@ -149,7 +150,7 @@ class PowerItem(models.Model):
         related_name="power_items",
     )
     code = models.CharField(_("code"), max_length=64)
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(_("name"), max_length=255, validators=[validate_name])
     category = models.CharField(_("category"), max_length=16, choices=PowerCategory.choices)
     basis = models.ManyToManyField(
         Article, verbose_name=_("legal basis"), related_name="power_items", blank=True

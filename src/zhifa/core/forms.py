@@ -16,7 +16,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .validation import validate_text
+from .validation import validate_text, validate_visible
 
 #: Django writes a form label's suffix as ``_(":")``, which its own zh_Hans catalogue
 #: leaves as the ASCII colon (新状态:); core's catalogue translates it to "：" for every
@@ -64,6 +64,10 @@ class TextCheckedMixin:
                     for v in field.validators
                     if not isinstance(v, ProhibitNullCharactersValidator)
                 ] + [validate_text]
+                if field.required:
+                    # A required text that shows nothing (zero-width characters only:
+                    # the field strips white space, not those) is not given.
+                    field.validators.append(validate_visible)
 
 
 class Form(TextCheckedMixin, forms.Form):

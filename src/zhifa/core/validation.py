@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
+import math
+import unicodedata
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
@@ -117,3 +121,129 @@ def text_problems(
         for index, item in enumerate(value):
             found.extend(text_problems(item, (*path, index)))
     return found
+
+
+# --- plausible values -------------------------------------------------------------------
+#
+# One check per kind of value, used by the forms (Django validators), the API (pydantic
+# types or the services the API calls) and the imports (their bound checks): a value
+# outside these bounds is a typing error or a probe, and is refused naming its field.
+
+#: The earliest date Zhifa accepts: the founding of the People's Republic (1949-10-01).
+#: No act, violation, birth or exam recorded here is older (an old case is imported with
+#: its real dates, which are later).
+EARLIEST_DATE = dt.date(1949, 10, 1)
+
+#: How far ahead a scheduled date (a hearing's day, the end of a period) may lie: a year.
+#: What happened (a violation, a birth, a step) lies on or before today.
+SCHEDULE_MARGIN_DAYS = 366
+
+#: Amounts of money (fines, confiscations, benchmark bands) are below 10^12 yuan (a
+#: trillion): no administrative fine comes near, and the bound keeps every amount exact
+#: in a float and in the database's numeric columns. NaN and infinity are refused.
+MAX_AMOUNT = 10**12
+
+
+def date_problem(value: object, *, today: dt.date, ahead_days: int = 0) -> str | None:
+    """Why ``value`` (a date, or its ISO text) is not a plausible date, or ``None``:
+    before ``EARLIEST_DATE``, or after ``today`` plus ``ahead_days`` (0 for what has
+    happened, ``SCHEDULE_MARGIN_DAYS`` for what is scheduled). Text that is not a date
+    is left to the caller's schema."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        return None
+    if value < EARLIEST_DATE:
+        return str(
+            _("The date %(date)s is before %(earliest)s, not a plausible date.")
+            % {"date": value.isoformat(), "earliest": EARLIEST_DATE.isoformat()}
+        )
+    latest = today + dt.timedelta(days=ahead_days)
+    if value > latest:
+        if ahead_days:
+            return str(
+                _("The date %(date)s is more than %(days)s days after today (%(latest)s).")
+                % {"date": value.isoformat(), "days": ahead_days, "latest": latest.isoformat()}
+            )
+        return str(
+            _("The date %(date)s is in the future (today is %(today)s).")
+            % {"date": value.isoformat(), "today": today.isoformat()}
+        )
+    return None
+
+
+def amount_problem(value: object) -> str | None:
+    """Why ``value`` is not a plausible amount of money in yuan, or ``None``: not a
+    finite number (NaN, infinity, ``1e400``), negative, or ``MAX_AMOUNT`` or more."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, decimal.Decimal)):
+        return None  # the caller's schema says what a number is
+    if isinstance(value, decimal.Decimal):
+        finite = value.is_finite()
+    else:
+        finite = not isinstance(value, float) or math.isfinite(value)
+    if not finite:
+        return str(_("The amount is not a finite number."))
+    if value < 0:
+        return str(_("The amount cannot be negative."))
+    if value >= MAX_AMOUNT:
+        return str(_("The amount must be below %(max)s yuan.") % {"max": f"{MAX_AMOUNT:,}"})
+    return None
+
+
+def _invisible(char: str) -> bool:
+    """White space, and the format characters that show nothing (zero-width space and
+    joiners, word joiner, byte-order mark …: Unicode category Cf)."""
+    return char.isspace() or unicodedata.category(char) == "Cf"
+
+
+def name_problem(value: str) -> str | None:
+    """Why ``value`` is not a name (of a party, a person, an organ, a law), or ``None``:
+    what ``text_problem`` refuses, and a name that shows nothing (empty, white space or
+    zero-width characters only)."""
+    problem = text_problem(value)
+    if problem:
+        return problem
+    if all(_invisible(char) for char in value):
+        return str(_("The name is empty or shows nothing (only spaces or invisible characters)."))
+    return None
+
+
+def validate_name(value: object) -> None:
+    """Django validator (forms, models): ``name_problem`` as a ValidationError."""
+    if isinstance(value, str):
+        problem = name_problem(value)
+        if problem:
+            raise ValidationError(problem, code="bad_name")
+
+
+def validate_visible(value: object) -> None:
+    """Django validator of a required text (the forms' ``TextCheckedMixin``): it must
+    show something, not only white space and zero-width characters."""
+    if isinstance(value, str) and value and all(_invisible(char) for char in value):
+        raise ValidationError(
+            _("The text shows nothing (only spaces or invisible characters)."), code="invisible"
+        )
+
+
+def validate_past_date(value: object) -> None:
+    """Django validator (models, forms) of a date that has happened (a birth, an exam):
+    ``date_problem`` as of today."""
+    from django.utils import timezone
+
+    problem = date_problem(value, today=timezone.localdate())
+    if problem:
+        raise ValidationError(problem, code="implausible_date")
+
+
+def validate_not_negative(value: object) -> None:
+    """Django validator of a count or a score (training hours, an exam's score): a
+    number that is not negative (``MinValueValidator`` says "greater than or equal to
+    0", this says what is wrong)."""
+    number = isinstance(value, (int, float, decimal.Decimal)) and not isinstance(value, bool)
+    if number and value < 0:  # type: ignore[operator]
+        raise ValidationError(_("The value cannot be negative."), code="negative")

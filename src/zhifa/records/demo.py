@@ -5,8 +5,10 @@ every chain that grew, so the verification, the supervisor's browser and the exp
 have something to show. Idempotent: a run that changed nothing signs nothing.
 
 The demo cases (``cases/demo.py``) run after this one, record their steps as the
-organs' users and sign the chains again. There is no demo evidence: the demo cases
-have no evidence files, and a certificate or an entrustment instrument is not evidence.
+organs' users and sign the chains again. The demo evidence is theirs: a few demo
+cases carry real files (``cases/demo_evidence.py``: photos, a scanned record, an audio
+clip), uploaded through ``services.add_evidence``; a certificate or an entrustment
+instrument is not evidence.
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zhifa.core.validation import validate_name, validate_not_negative, validate_past_date
+
 from .validators import (
     validate_certificate_number,
     validate_id_number,
@@ -120,7 +122,7 @@ class EnforcementSubject(models.Model):
     """An organ or organisation in the registry (行政执法主体), including the bodies
     that exist only so that they can be refused."""
 
-    name = models.CharField(_("name"), max_length=128)
+    name = models.CharField(_("name"), max_length=128, validators=[validate_name])
     short_name = models.CharField(
         _("short name"),
         max_length=32,
@@ -338,7 +340,9 @@ class Officer(models.Model):
         on_delete=models.PROTECT,
         related_name="officers",
     )
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=64)
+    name = models.CharField(
+        pgettext_lazy("person", "name"), max_length=64, validators=[validate_name]
+    )
     kind = models.CharField(
         _("kind"), max_length=16, choices=OfficerKind.choices, default=OfficerKind.OFFICER
     )
@@ -401,7 +405,9 @@ class TrainingRecord(models.Model):
         Officer, verbose_name=_("officer"), on_delete=models.CASCADE, related_name="trainings"
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    hours = models.DecimalField(_("training hours"), max_digits=6, decimal_places=1)
+    hours = models.DecimalField(
+        _("training hours"), max_digits=6, decimal_places=1, validators=[validate_not_negative]
+    )
     topic = models.CharField(_("topic"), max_length=255, blank=True)
 
     class Meta:
@@ -417,9 +423,16 @@ class ExamRecord(models.Model):
     officer = models.ForeignKey(
         Officer, verbose_name=_("officer"), on_delete=models.CASCADE, related_name="exams"
     )
-    taken_on = models.DateField(_("date"))
-    name = models.CharField(_("exam"), max_length=255)
-    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
+    taken_on = models.DateField(_("date"), validators=[validate_past_date])
+    name = models.CharField(_("exam"), max_length=255, validators=[validate_name])
+    score = models.DecimalField(
+        _("score"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[validate_not_negative],
+    )
     passed = models.BooleanField(_("passed"), default=False)
 
     class Meta:

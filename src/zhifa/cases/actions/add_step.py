@@ -15,7 +15,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.documents.models import DocumentType
@@ -36,6 +38,7 @@ from ..casefile import (
 from ..models import Case, CaseOfficer, CaseStep
 from ..policy import can_take, enforce, load_state
 from ..queries import keep_nearest
+from ..validation import step_problems
 from .common import (
     _FIELD_ROLES,
     STEP_DOCUMENTS,
@@ -160,6 +163,13 @@ def add_step(
         if case_benchmark is not None:
             locked.benchmark = _json(case_benchmark)
         data: dict[str, Any] = _json(fields)
+        checked = data if case_benchmark is None else {**data, "benchmark": _json(case_benchmark)}
+        problems = step_problems(checked, timezone.localdate())
+        if problems:
+            by_field: dict[str, list[str]] = {}
+            for path, message in problems:
+                by_field.setdefault(".".join(path), []).append(message)
+            raise ValidationError(by_field)
         proposed_step = {"step": step, "on": on.isoformat(), **data}
         document = build_document(
             locked,

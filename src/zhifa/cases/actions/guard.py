@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.accounts.models import ORGAN_ROLES, Role
+from zhifa.core.validation import EARLIEST_DATE, date_problem
 from zhifa.registry.models import EnforcementSubject, Officer
 
 from ..casefile import OFFICER_FIELDS
@@ -100,6 +101,8 @@ def future_day_error(on: dt.date) -> ValidationError | None:
     """The error for an act dated after today, or ``None``: no act is dated later than
     today (a step dated 9999-12-31 would block every later step: DATA-step-order)."""
     today = timezone.localdate()
+    if on < EARLIEST_DATE:
+        return ValidationError(date_problem(on, today=today) or "", code="implausible_date")
     if on <= today:
         return None
     return ValidationError(
@@ -110,7 +113,8 @@ def future_day_error(on: dt.date) -> ValidationError | None:
 
 
 def _check_not_future(on: dt.date, field: str = "on") -> None:
-    """A day later than today is refused (``future_day_error``)."""
+    """A day later than today, or before the earliest plausible day, is refused
+    (``future_day_error``)."""
     error = future_day_error(on)
     if error is not None:
         raise ValidationError({field: [error]})

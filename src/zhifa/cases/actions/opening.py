@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from zhifa.catalogue.models import PowerItem
 from zhifa.catalogue.services import power_item_in_scope
@@ -23,6 +24,7 @@ from zhifa.rules.engine import CaseFile, InvalidCaseFile, audit, validate_docume
 from ..casefile import export_document
 from ..models import Case, CaseStatus, CaseStep, Procedure
 from ..queries import keep_nearest
+from ..validation import case_problems
 from .add_step import add_step
 from .common import RuleViolation, _date_or_none, _invalid, _json
 from .guard import _record_actor
@@ -75,6 +77,19 @@ def open_case(
     summary case goes straight to its steps and is never registered
     (docs/adr/0009-source-and-case-numbers.md)."""
     party = _checked_party(party)
+    problems = case_problems(
+        party=party,
+        violation=violation,
+        basis=basis,
+        benchmark=benchmark,
+        on=on,
+        today=timezone.localdate(),
+    )
+    if problems:
+        by_field: dict[str, list[str]] = {}
+        for path, message in problems:
+            by_field.setdefault(".".join(path), []).append(message)
+        raise ValidationError(by_field)
     with transaction.atomic():
         _record_actor(actor, organ)
         in_scope = power_item_in_scope(organ, power_item, on)

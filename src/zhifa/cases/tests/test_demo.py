@@ -190,3 +190,57 @@ def test_the_county_organ_has_a_head_who_can_register_its_case(frozen_clock):
     client.post("/accounts/login/", {"username": "head.county", "password": DEMO_PASSWORD})
     approvals = client.get("/cases/approvals/").content.decode()
     assert f"/cases/{waiting.pk}/steps/registered/" in approvals
+
+
+@pytest.mark.django_db
+def test_the_demo_cases_carry_real_evidence_files(frozen_clock):
+    """Issue #13 (acceptance): photos, a scanned record and an audio clip on demo cases,
+    uploaded through the records service: the files exist with the digests and types
+    recorded, the case page lists them, ``records verify`` re-hashes them, and a second
+    run adds none. The bytes are the same on every run."""
+    from django.test import Client
+
+    from zhifa.accounts.demo import DEMO_PASSWORD
+    from zhifa.cases import demo_evidence
+    from zhifa.records.evidence_files import digests_of_stored, evidence_storage
+    from zhifa.records.models import Evidence
+
+    call_command("demo", stdout=io.StringIO())
+    evidence = list(Evidence.objects.order_by("pk"))
+    planned = [f for files in demo_evidence.FILES.values() for f in files]
+    assert len(evidence) == len(planned) >= 5
+    assert {e.content_type for e in evidence} == {"image/png", "application/pdf", "audio/x-wav"}
+    assert {e.kind for e in evidence} == {"photo", "document", "audio"}
+    keys = {c.pk: plan_key for plan_key, c in _cases_by_key().items()}
+    for item in evidence:
+        assert item.object_type == "cases.case"
+        assert evidence_storage().exists(item.storage_name)
+        assert digests_of_stored(item.storage_name) == (item.size, item.sm3, item.sha256)
+        assert Entry.objects.filter(action="evidence.add", object_id=item.object_id).exists()
+        files = demo_evidence.FILES[keys[int(item.object_id)]]
+        made = next(f for f in files if f.title == item.title)
+        with evidence_storage().open(item.storage_name, "rb") as handle:
+            assert handle.read() == made.make()  # deterministic bytes
+    assert {e.duration_seconds for e in evidence if e.kind == "audio"} == {4, 5}
+
+    # The case page shows them (the archived case, too).
+    archived = Case.objects.exclude(archived_on=None).get()
+    client = Client()
+    client.post("/accounts/login/", {"username": "officer", "password": DEMO_PASSWORD})
+    page = client.get(f"/cases/{archived.pk}/").content.decode()
+    assert "现场检查笔录（扫描件）" in page and "询问录音" in page and "image/png" in page
+
+    out = io.StringIO()
+    call_command("records", "verify", stdout=out)
+    assert out.getvalue().startswith("records verify: OK")
+    assert f"{len(evidence)} evidence file(s)" in out.getvalue()
+
+    entries = Entry.objects.count()
+    call_command("demo", stdout=io.StringIO())
+    assert Evidence.objects.count() == len(evidence) and Entry.objects.count() == entries
+
+
+def _cases_by_key() -> dict[str, Case]:
+    """The demo cases by their plan's key (the plans and the cases are in the same order)."""
+    plans = demo_plan.plan(timezone.localdate(), database_calendar())
+    return {p.key: c for p, c in zip(plans, Case.objects.order_by("pk"), strict=True)}

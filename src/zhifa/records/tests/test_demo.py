@@ -11,6 +11,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from zhifa.accounts.models import User
+from zhifa.cases import demo_evidence
 from zhifa.records.models import Checkpoint, Entry, Evidence
 
 
@@ -30,11 +31,14 @@ def test_demo_record_is_idempotent_and_verifies(settings, tmp_path):
     for out in (first, second):
         assert "Demo logins" in out.getvalue() and "supervisor" in out.getvalue()
 
-    assert Evidence.objects.count() == 0
+    # The demo cases carry real evidence files (cases.demo_evidence), uploaded once.
+    evidence = Evidence.objects.count()
+    assert evidence == sum(len(files) for files in demo_evidence.FILES.values())
     assert str(tmp_path) in str(settings.MEDIA_ROOT)
     out = io.StringIO()
     call_command("records", "verify", stdout=out)
     assert f"{len(entries)} entries, {checkpoints} checkpoint(s)" in out.getvalue()
+    assert f"{evidence} evidence file(s) intact" in out.getvalue()
     assert out.getvalue().startswith("records verify: OK")
 
 
@@ -49,9 +53,9 @@ def test_demo_entries_are_about_real_objects_and_real_users():
         if entry.actor_id is None:
             assert entry.actor_label == "system:registry.expire"
             assert entry.action == "registry.expire"
-        elif entry.action.startswith(("case.", "review.")):
+        elif entry.action.startswith(("case.", "review.", "evidence.")):
             # The cases and review demos act as the users of the case's organ (officer,
-            # head, reviewer), as the case and review services require.
+            # head, reviewer), as the case, review and evidence services require.
             actor = User.objects.get(pk=entry.actor_id)
             assert actor.organ_id == entry.organ_id and actor.username == entry.actor_label
         else:
@@ -80,4 +84,5 @@ def test_demo_entries_are_about_real_objects_and_real_users():
         "case.decision",
         "case.suspend",
         "case.closed",
+        "evidence.add",
     } <= actions

@@ -4,6 +4,7 @@
 
 import datetime as dt
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -200,6 +201,15 @@ def _error(err: Any, prefix: str = "$") -> list[FieldError]:
         got = json.dumps(err.instance, ensure_ascii=False)
         message = f"expected {json.dumps(err.validator_value)}, got {got}"
         zh = f"应为 {json.dumps(err.validator_value)}，实际为 {got}"
+    elif kind == "exclusiveMaximum" and isinstance(err.instance, float | int):
+        # Amounts are bounded (below 10^12 yuan); ``1e400`` is read as infinity.
+        bound = f"{err.validator_value:,}"
+        if isinstance(err.instance, float) and not math.isfinite(err.instance):
+            message = f"expected a finite number below {bound}, got a number too large to hold"
+            zh = f"应为小于 {bound} 的有限数字，实际数值过大（无法表示）"
+        else:
+            message = f"expected a number below {bound}, got {err.instance!r}"
+            zh = f"应为小于 {bound} 的数字，实际为 {err.instance!r}"
     elif kind == "pattern" and "[0-9]{6}" in err.validator_value:
         message = f"expected a 6-digit region code, got {err.instance!r}"
         zh = f"应为6位行政区划代码，实际为 {err.instance!r}"
