@@ -213,7 +213,8 @@ def test_a_general_case_from_opening_to_archive_in_the_browser(
 
     # The officer submits the case for legal review.
     officer.goto(f"/review/submit/{pk}/")
-    assert case_id in officer.locator("dl.facts").inner_text()
+    # A registered case is shown by its case number (立案号) on every page (Case.number).
+    assert case_number in officer.locator("dl.facts").inner_text()
     officer.fill("#id_note", "拟罚款十五万元。请审核事实、证据、依据与程序。")
     with officer.expect_navigation(url=re.compile(r"/review/\d+/$")):
         officer.click("form.form button.primary")
@@ -223,7 +224,7 @@ def test_a_general_case_from_opening_to_archive_in_the_browser(
     reviewer = log_in(people.reviewer_user.username)
     reviewer.goto("/review/")
     with reviewer.expect_navigation(url=re.compile(r"/review/\d+/$")):
-        reviewer.click(f"table.list a:text-is('{case_id}')")
+        reviewer.click(f"table.list a:text-is('{case_number}')")
     review_path = urlparse(reviewer.url).path
     radios = reviewer.locator("input[type=radio][name$='_ok'][value=ok]")
     assert radios.count() > 0
@@ -294,7 +295,7 @@ def test_a_general_case_from_opening_to_archive_in_the_browser(
     entries = officer.locator("table.list").first.inner_text()
     # The opening, every step and the archiving, each by the user who recorded it.
     # Objects are titled in words (案件 and its number), not as codes.
-    assert entries.count(f"案件 {case_id}") >= 14, entries
+    assert entries.count(f"案件 {case_number}") >= 14, entries
     assert "cases.case" not in entries
     assert "案件归档" in entries
     for name in ("张伟", "刘洋", "陈静"):
