@@ -28,8 +28,9 @@ def test_no_csp_violation_on_the_pages(page, officer_a, organ_a):
         assert page.locator("h1").count() >= 1, url
     page.goto("/api/v1/docs")
     page.wait_for_selector(".swagger-ui", timeout=10_000)
+    page.goto("/")
+    # The switch submits its form (zhifa.js): wait for that navigation, not the goto's.
     with page.expect_navigation():
-        page.goto("/")
         page.select_option("#language", "en")
     assert page.locator("html").get_attribute("lang") == "en"
     assert reports == []
