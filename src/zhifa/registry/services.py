@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.core.services import set_fields, validated_save
@@ -641,7 +641,7 @@ def expire_due(today: date) -> CleanupNotice:
             system_task=EXPIRE_TASK,
         )
     # The rate-limit counters of past windows are no longer needed.
-    RateLimitBucket.objects.filter(window__lt=_window(time.time(), 60) - 1).delete()
+    RateLimitBucket.objects.filter(window__lt=_window(timezone.now().timestamp(), 60) - 1).delete()
     return notice
 
 
@@ -661,7 +661,7 @@ def rate_limit_hit(key: str, limit: int, seconds: int = 60, now: float | None = 
     would let a client send twice the limit across a window's edge). The counters are
     database rows, so every application server shares them. The key is hashed: client
     addresses are not stored."""
-    moment = time.time() if now is None else now
+    moment = timezone.now().timestamp() if now is None else now
     window = _window(moment, seconds)
     elapsed = (moment - window * seconds) / seconds
     digest = hashlib.sha256(key.encode()).hexdigest()[:64]

@@ -210,10 +210,13 @@ class Walker:
         )
 
 
-@pytest.fixture
-def general_case(organ_a: EnforcementSubject, power_item: PowerItem, people: People) -> Case:
+def open_general_case(
+    organ: EnforcementSubject, power_item: PowerItem, people: People, **extra: Any
+) -> Case:
+    """A general-procedure case opened on 2026-03-02 by the officer (``extra``: more
+    ``open_case`` arguments, e.g. the benchmark)."""
     return services.open_case(
-        organ_a,
+        organ,
         actor=people.officer_user,
         on=D("2026-03-02"),
         procedure="general",
@@ -221,8 +224,58 @@ def general_case(organ_a: EnforcementSubject, power_item: PowerItem, people: Peo
         party=PARTY,
         violation=VIOLATION,
         basis=BASIS,
-        benchmark=BENCHMARK,
+        **extra,
     )
+
+
+SMALL_BASIS = {
+    "law": "浙江省某某条例",
+    "article": "第二十条",
+    "penalty_types": ["warning", "fine"],
+    "fine_min": 200,
+    "fine_max": 2000,
+}
+
+
+def summary_case_noticed(
+    organ: EnforcementSubject,
+    power_item: Any,
+    people: People,
+    intended: list[dict[str, Any]],
+    basis: dict[str, Any] = SMALL_BASIS,
+) -> Walker:
+    """A summary case investigated on the spot by o1 and o2 on 2026-03-02, its prior
+    notice (``intended``) given orally: the on-the-spot decision is next."""
+    case = services.open_case(
+        organ,
+        actor=people.officer_user,
+        on=D("2026-03-02"),
+        procedure="summary",
+        power_item=power_item,
+        party=PARTY,
+        violation={"occurred_on": "2026-03-02", "discovered_on": "2026-03-02", "harm": "minor"},
+        basis=basis,
+    )
+    walk = Walker(case, people)
+    walk(
+        services.record_investigation,
+        on=D("2026-03-02"),
+        officers=[people.o1, people.o2],
+        evidence=["on_site_record"],
+    )
+    walk(
+        services.serve_prior_notice,
+        on=D("2026-03-02"),
+        written=False,
+        hearing_right_notified=False,
+        intended=intended,
+    )
+    return walk
+
+
+@pytest.fixture
+def general_case(organ_a: EnforcementSubject, power_item: PowerItem, people: People) -> Case:
+    return open_general_case(organ_a, power_item, people, benchmark=BENCHMARK)
 
 
 @pytest.fixture

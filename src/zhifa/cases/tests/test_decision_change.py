@@ -16,7 +16,7 @@ from zhifa.core.testing import make_user
 from zhifa.records.models import Entry
 from zhifa.registry.models import EnforcementSubject
 
-from .conftest import BASIS, PARTY, D, People, Walker, counts
+from .conftest import BASIS, D, People, Walker, counts, summary_case_noticed
 
 
 def _published(walk: Walker) -> None:
@@ -173,30 +173,14 @@ def test_a_transfer_is_not_changed_as_a_decision(walk: Walker) -> None:
 def test_in_the_summary_procedure_too_only_the_head_changes_the_decision(
     organ_a: EnforcementSubject, power_item: object, people: People
 ) -> None:
-    case = services.open_case(
+    walk = summary_case_noticed(
         organ_a,
-        actor=people.officer_user,
-        on=D("2026-03-02"),
-        procedure="summary",
-        power_item=power_item,  # type: ignore[arg-type]
-        party=PARTY,
-        violation={"occurred_on": "2026-03-02", "discovered_on": "2026-03-02", "harm": "minor"},
+        power_item,
+        people,
+        [{"type": "warning"}],
         basis={**BASIS, "fine_min": 200, "fine_max": 2000},
     )
-    walk = Walker(case, people)
-    walk(
-        services.record_investigation,
-        on=D("2026-03-02"),
-        officers=[people.o1, people.o2],
-        evidence=["on_site_record"],
-    )
-    walk(
-        services.serve_prior_notice,
-        on=D("2026-03-02"),
-        written=False,
-        hearing_right_notified=False,
-        intended=[{"type": "warning"}],
-    )
+    case = walk.case
     walk(
         services.issue_decision,
         on=D("2026-03-02"),

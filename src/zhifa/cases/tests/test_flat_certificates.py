@@ -25,7 +25,7 @@ from zhifa.cases.casefile import (
 from zhifa.cases.models import Case
 from zhifa.registry.models import Certificate, CertificateStatusChange
 
-from .conftest import BASIS, PARTY, VIOLATION, D, Walker
+from .conftest import D, Walker, open_general_case
 
 
 def _certificates(walk: Walker) -> list[Certificate]:
@@ -108,16 +108,7 @@ def test_a_page_of_cases_loads_its_certificates_in_one_query(
     p = walk.p
     walk(services.register_case, actor=p.head_user, on=D("2026-03-03"), by=[p.o1])
     other = Walker(
-        services.open_case(
-            organ_a,
-            actor=p.officer_user,
-            on=D("2026-03-02"),
-            procedure="general",
-            power_item=power_item,
-            party=PARTY,
-            violation=VIOLATION,
-            basis=BASIS,
-        ),
+        open_general_case(organ_a, power_item, p),
         p,
     )
     other(services.register_case, actor=p.head_user, on=D("2026-03-03"), by=[p.o2, p.host])

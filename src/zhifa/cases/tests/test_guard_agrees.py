@@ -28,8 +28,9 @@ from hypothesis import strategies as st
 
 from zhifa.accounts.models import Role, User
 from zhifa.cases import services
+from zhifa.cases.actions.common import _FIELD_ROLES, _json
 from zhifa.cases.casefile import export_document, officer_ref
-from zhifa.cases.models import Case, CaseOfficer, CaseStep, OfficerRole
+from zhifa.cases.models import Case, CaseOfficer, CaseStep
 from zhifa.cases.workflow import step_permitted
 from zhifa.catalogue.models import PowerItem
 from zhifa.core.testing import make_organ, make_user
@@ -127,26 +128,6 @@ def worlds(db: None, frozen_clock: dt.datetime) -> dict[str, World]:
 
 # --- the oracle: the engine's audit of the file with the step added ---------------------------
 
-_ROLES = {
-    "by": OfficerRole.INVESTIGATOR,
-    "officers": OfficerRole.INVESTIGATOR,
-    "host": OfficerRole.HOST,
-    "reviewer": OfficerRole.REVIEWER,
-    "approved_by": OfficerRole.APPROVER,
-}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Officer):
-        return officer_ref(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
 
 class _Rollback(Exception):
     def __init__(self, errors: set[str]) -> None:
@@ -163,12 +144,15 @@ def engine_errors(
             index = case.steps.count()
             for field, value in fields.items():
                 for officer in value if isinstance(value, list) else [value]:
-                    if isinstance(officer, Officer) and field in _ROLES:
+                    if isinstance(officer, Officer) and field in _FIELD_ROLES:
                         CaseOfficer.objects.get_or_create(
-                            case=case, ref=officer_ref(officer), role=_ROLES[field], officer=officer
+                            case=case,
+                            ref=officer_ref(officer),
+                            role=_FIELD_ROLES[field],
+                            officer=officer,
                         )
             CaseStep.objects.create(
-                case=case, index=index, step=step, on=on, data=_plain(fields), actor=actor
+                case=case, index=index, step=step, on=on, data=_json(fields), actor=actor
             )
             document = export_document(Case.objects.get(pk=case.pk), as_of=on)
             result = audit(CaseFile.from_dict(document), on, database_calendar())

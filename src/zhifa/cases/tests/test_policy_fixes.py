@@ -19,8 +19,7 @@ from zhifa.registry.models import EnforcementSubject
 
 from .. import policy, queries, services
 from ..models import Case, Transfer
-from .conftest import FINE, PARTY, D, People, Walker, counts, make_bands
-from .test_summary_and_hearing import SMALL_BASIS
+from .conftest import FINE, D, People, Walker, counts, make_bands, summary_case_noticed
 from .test_ui_refusals import DECISION
 from .test_ui_support import post_step
 
@@ -34,31 +33,7 @@ def _summary_case_noticed(
 ) -> Walker:
     """A summary case investigated by o1 and o2 whose prior notice is served: the
     on-the-spot decision is next."""
-    case = services.open_case(
-        organ_a,
-        actor=people.officer_user,
-        on=D("2026-03-02"),
-        procedure="summary",
-        power_item=power_item,
-        party=PARTY,
-        violation={"occurred_on": "2026-03-02", "discovered_on": "2026-03-02", "harm": "minor"},
-        basis=SMALL_BASIS,
-    )
-    walk = Walker(case, people)
-    walk(
-        services.record_investigation,
-        on=D("2026-03-02"),
-        officers=[people.o1, people.o2],
-        evidence=["on_site_record"],
-    )
-    walk(
-        services.serve_prior_notice,
-        on=D("2026-03-02"),
-        written=False,
-        hearing_right_notified=False,
-        intended=SUMMARY_PENALTIES,
-    )
-    return walk
+    return summary_case_noticed(organ_a, power_item, people, SUMMARY_PENALTIES)
 
 
 def test_a_summary_decision_is_offered_only_to_who_may_record_it(

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from zhifa.cases import services
 from zhifa.cases.models import Case
 
-from .conftest import BASIS, BENCHMARK, FINE, PARTY, VIOLATION, People, Walker
+from .conftest import BENCHMARK, FINE, People, Walker, open_general_case
 
 D = date.fromisoformat
 
@@ -62,17 +62,7 @@ def test_a_step_costs_the_same_queries_on_a_long_case(
     _until_notice(walk, extra_investigations=0)
     short = _statement_queries(walk)
 
-    other = services.open_case(
-        organ_a,
-        actor=people.officer_user,
-        on=D("2026-03-02"),
-        procedure="general",
-        power_item=power_item,
-        party=PARTY,
-        violation=VIOLATION,
-        basis=BASIS,
-        benchmark=BENCHMARK,
-    )
+    other = open_general_case(organ_a, power_item, people, benchmark=BENCHMARK)
     long_walk = Walker(other, people)
     _until_notice(long_walk, extra_investigations=12)
     assert long_walk.n == 15
@@ -107,17 +97,7 @@ def test_a_numbered_step_takes_its_number_in_two_queries(
 ) -> None:
     p = walk.p
     _until_notice(walk, extra_investigations=0)  # creates the year's sequence row
-    other = services.open_case(
-        organ_a,
-        actor=people.officer_user,
-        on=D("2026-03-02"),
-        procedure="general",
-        power_item=power_item,
-        party=PARTY,
-        violation=VIOLATION,
-        basis=BASIS,
-        benchmark=BENCHMARK,
-    )
+    other = open_general_case(organ_a, power_item, people, benchmark=BENCHMARK)
     second = Walker(other, people)
     second(services.register_case, actor=p.head_user, on=D("2026-03-03"), by=[p.o1, p.o2])
     second.investigate()

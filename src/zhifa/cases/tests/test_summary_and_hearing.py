@@ -9,44 +9,25 @@ from zhifa.registry.models import EnforcementSubject
 from zhifa.rules.calendar_db import database_calendar
 from zhifa.rules.engine import audit_document
 
-from .conftest import FINE, PARTY, D, People, Walker, refused_rule
-
-SMALL_BASIS = {
-    "law": "浙江省某某条例",
-    "article": "第二十条",
-    "penalty_types": ["warning", "fine"],
-    "fine_min": 200,
-    "fine_max": 2000,
-}
+from .conftest import (
+    FINE,
+    PARTY,
+    SMALL_BASIS,
+    D,
+    People,
+    Walker,
+    refused_rule,
+    summary_case_noticed,
+)
 
 
 def test_a_summary_case_on_the_spot(
     organ_a: EnforcementSubject, power_item: object, people: People
 ) -> None:
-    case = services.open_case(
-        organ_a,
-        actor=people.officer_user,
-        on=D("2026-03-02"),
-        procedure="summary",
-        power_item=power_item,  # type: ignore[arg-type]
-        party=PARTY,
-        violation={"occurred_on": "2026-03-02", "discovered_on": "2026-03-02", "harm": "minor"},
-        basis=SMALL_BASIS,
+    walk = summary_case_noticed(
+        organ_a, power_item, people, [{"type": "warning"}, {"type": "fine", "amount": 1000}]
     )
-    walk = Walker(case, people)
-    walk(
-        services.record_investigation,
-        on=D("2026-03-02"),
-        officers=[people.o1, people.o2],
-        evidence=["on_site_record"],
-    )
-    walk(
-        services.serve_prior_notice,
-        on=D("2026-03-02"),
-        written=False,
-        hearing_right_notified=False,
-        intended=[{"type": "warning"}, {"type": "fine", "amount": 1000}],
-    )
+    case = walk.case
     decision = walk(
         services.issue_decision,
         on=D("2026-03-02"),

@@ -35,6 +35,21 @@ class UnsupportedSchema(ValueError):
     """The schema uses something this compiler does not implement."""
 
 
+def resolve_ref(root: Mapping[str, Any], ref: str) -> Mapping[str, Any]:
+    """The schema a local ``$ref`` (``#/$defs/step``) of ``root`` points at."""
+    if not ref.startswith("#/"):
+        raise UnsupportedSchema(f"$ref {ref!r}: only local references")
+    node: Any = root
+    for part in ref[2:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(node, Mapping) or part not in node:
+            raise UnsupportedSchema(f"$ref {ref!r} does not resolve")
+        node = node[part]
+    if not isinstance(node, Mapping):
+        raise UnsupportedSchema(f"$ref {ref!r}: not a schema")
+    return node
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -60,17 +75,7 @@ class _Compiler:
         return name
 
     def resolve(self, ref: str) -> Mapping[str, Any]:
-        if not ref.startswith("#/"):
-            raise UnsupportedSchema(f"$ref {ref!r}: only local references")
-        node: Any = self.root
-        for part in ref[2:].split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
-            if not isinstance(node, Mapping) or part not in node:
-                raise UnsupportedSchema(f"$ref {ref!r} does not resolve")
-            node = node[part]
-        if not isinstance(node, Mapping):
-            raise UnsupportedSchema(f"$ref {ref!r}: not a schema")
-        return node
+        return resolve_ref(self.root, ref)
 
     def function(self, schema: Any, name: str | None = None) -> str:
         """Emit ``def NAME(x): ...`` for ``schema``; return the name."""

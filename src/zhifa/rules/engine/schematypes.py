@@ -26,7 +26,7 @@ from typing import Annotated, Any, Literal, Union
 
 import msgspec
 
-from .schemacheck import ANNOTATIONS, UnsupportedSchema, _dispatch
+from .schemacheck import ANNOTATIONS, UnsupportedSchema, _dispatch, resolve_ref
 
 Check = Callable[[Any], bool]
 Path = tuple[str, ...]
@@ -42,9 +42,8 @@ def _union(types: Sequence[Any]) -> Any:
 
 
 class _Builder:
-    def __init__(self, root: Mapping[str, Any], formats: Mapping[str, Callable[[str], bool]]):
+    def __init__(self, root: Mapping[str, Any]):
         self.root = root
-        self.formats = formats
         self.counter = 0
         #: checks msgspec cannot express, run on the document after the conversion
         self.post: list[tuple[Path, Check]] = []
@@ -52,17 +51,7 @@ class _Builder:
         self.unions: dict[str, Any] = {}
 
     def resolve(self, ref: str) -> Mapping[str, Any]:
-        if not ref.startswith("#/"):
-            raise UnsupportedSchema(f"$ref {ref!r}: only local references")
-        node: Any = self.root
-        for part in ref[2:].split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
-            if not isinstance(node, Mapping) or part not in node:
-                raise UnsupportedSchema(f"$ref {ref!r} does not resolve")
-            node = node[part]
-        if not isinstance(node, Mapping):
-            raise UnsupportedSchema(f"$ref {ref!r}: not a schema")
-        return node
+        return resolve_ref(self.root, ref)
 
     def name(self, hint: str) -> str:
         self.counter += 1
@@ -342,14 +331,13 @@ def _at(obj: Any, path: Path) -> Any:
 
 def compile_types(
     schema: Mapping[str, Any],
-    formats: Mapping[str, Callable[[str], bool]],
     too_deep: Callable[[Any], bool],
 ) -> Check:
     """The msgspec check of a parsed document against ``schema`` (raises
     ``UnsupportedSchema``). ``too_deep(value)`` says whether a member of the root the
     schema does not name nests too deep (the one place a valid document may hold values of
     any shape the types do not bound)."""
-    document_type, named, post = _compile(schema, formats)
+    document_type, named, post = _compile(schema)
     convert = msgspec.convert
     error = msgspec.ValidationError
 
@@ -372,7 +360,6 @@ def compile_types(
 
 def compile_decoder(
     schema: Mapping[str, Any],
-    formats: Mapping[str, Callable[[str], bool]],
     too_deep: Callable[[Any], bool],
     max_depth: int = 0,
 ) -> Callable[[str | bytes], Any]:
@@ -382,7 +369,7 @@ def compile_decoder(
     for ``compile_types`` (applied to the members the root does not name, parsed on their
     own); ``max_depth`` the depth it judges, to pass over a member with fewer brackets than
     that without parsing it (0: parse every such member)."""
-    document_type, named, post = _compile(schema, formats)
+    document_type, named, post = _compile(schema)
     typed_decoder = msgspec.json.Decoder(document_type)
     members_decoder = msgspec.json.Decoder(dict[str, msgspec.Raw])
     error = (msgspec.ValidationError, msgspec.DecodeError)
@@ -415,9 +402,9 @@ def compile_decoder(
 
 
 def _compile(
-    schema: Mapping[str, Any], formats: Mapping[str, Callable[[str], bool]]
+    schema: Mapping[str, Any],
 ) -> tuple[Any, frozenset[str], tuple[tuple[Path, Check], ...]]:
-    builder = _Builder(schema, formats)
+    builder = _Builder(schema)
     document_type = builder.type_of(schema, ())
     if not isinstance(document_type, type) or not issubclass(document_type, msgspec.Struct):
         raise UnsupportedSchema("the root is not an object with properties")

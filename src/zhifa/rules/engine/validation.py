@@ -89,7 +89,7 @@ def typed_check() -> Check | None:
     bounds the depth of what it accepts. None when the schema uses something it does not
     implement."""
     try:
-        return compile_types(schema(), {"date": _date_format}, _member_too_deep)
+        return compile_types(schema(), _member_too_deep)
     except UnsupportedSchema:
         return None
 
@@ -100,7 +100,7 @@ def typed_decoder() -> Callable[[str | bytes], Any] | None:
     valid case file, else None. None when the schema uses something it does not
     implement."""
     try:
-        return compile_decoder(schema(), {"date": _date_format}, _member_too_deep, MAX_DEPTH)
+        return compile_decoder(schema(), _member_too_deep, MAX_DEPTH)
     except UnsupportedSchema:
         return None
 

@@ -183,13 +183,13 @@ def test_typed_check_refuses_what_it_does_not_implement() -> None:
         return False
 
     with pytest.raises(UnsupportedSchema):
-        compile_types({"type": "object", "properties": {"a": {"type": "object"}}}, {}, deep)
+        compile_types({"type": "object", "properties": {"a": {"type": "object"}}}, deep)
     with pytest.raises(UnsupportedSchema):
-        compile_types({"type": "object", "properties": {"a": {"not": {}}}}, {}, deep)
+        compile_types({"type": "object", "properties": {"a": {"not": {}}}}, deep)
     with pytest.raises(UnsupportedSchema):
-        compile_types({"type": "string"}, {}, deep)  # the root must be an object
+        compile_types({"type": "string"}, deep)  # the root must be an object
     check = compile_types(
-        {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"}}}, {}, deep
+        {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"}}}, deep
     )
     assert check({"n": 1}) and not check({"n": 1.0}) and not check({"n": True})
 
