@@ -29,7 +29,7 @@ install-dev: $(VENV)/.installed-dev
 # WhiteNoise, Zhifa's own error pages) on SQLite under ./var/ with a local secret.
 demo: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=zhifa.settings.demo $(BIN)/zhifa demo
-	DJANGO_SETTINGS_MODULE=zhifa.settings.demo $(BIN)/zhifa serve --host 127.0.0.1 --port 8000
+	DJANGO_SETTINGS_MODULE=zhifa.settings.demo $(BIN)/zhifa serve --host 127.0.0.1 --port 8000 --with-worker
 
 lint: install-dev
 	$(BIN)/ruff check .

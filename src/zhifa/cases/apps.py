@@ -45,3 +45,28 @@ class CasesConfig(AppConfig):
         )
         register_object_titles(object_titles())
         register_archived_file_digest(_archived_file_digest)
+
+        import datetime as dt
+
+        from django.db.models.signals import post_delete, post_save
+
+        from zhifa.core.schedule import Job, register
+        from zhifa.rules.models import CalendarYear
+
+        from .tasks import enqueue_refresh_deadlines
+
+        register(
+            Job(
+                "cases.refresh_deadlines",
+                "zhifa.cases.tasks.refresh_deadlines",
+                at=dt.time(0, 15),
+                description="Compute again the nearest deadline of every open case.",
+            )
+        )
+        # A year's holiday schedule loaded or corrected moves due dates: refresh them.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                enqueue_refresh_deadlines,
+                sender=CalendarYear,
+                dispatch_uid=f"cases-refresh-deadlines-{signal is post_save}",
+            )

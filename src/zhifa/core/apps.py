@@ -12,3 +12,16 @@ class CoreConfig(AppConfig):
         admin.site.site_header = _("Zhifa administration")
         admin.site.site_title = _("Zhifa administration")
         admin.site.index_title = _("Regions, organs, users and configuration")
+
+        import datetime as dt
+
+        from .schedule import Job, register
+
+        register(
+            Job(
+                "core.prune_task_history",
+                "zhifa.core.tasks.prune_task_history",
+                at=dt.time(3, 30),
+                description="Delete finished task results and schedule slots after 30 days.",
+            )
+        )

@@ -7,6 +7,9 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
+        import datetime as dt
+
+        from zhifa.core.schedule import Job, register
         from zhifa.records.presentation import (
             register_action_labels,
             register_object_titles,
@@ -18,3 +21,11 @@ class RegistryConfig(AppConfig):
         register_action_labels(ACTION_LABELS)
         register_task_labels(TASK_LABELS)
         register_object_titles(object_titles())
+        register(
+            Job(
+                "registry.expire",
+                "zhifa.registry.tasks.expire_registrations",
+                at=dt.time(0, 5),
+                description="Expire ended certificates and entrustments (clean-up notice).",
+            )
+        )

@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "ninja",  # serves the Swagger UI assets locally (no CDN)
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -285,6 +287,17 @@ ZHIFA_VERIFY_RATE_LIMIT = int(os.environ.get("ZHIFA_VERIFY_RATE_LIMIT", "30"))
 # empty: the address the card page was requested under.
 ZHIFA_PUBLIC_BASE_URL = os.environ.get("ZHIFA_PUBLIC_BASE_URL", "")
 
+
+# Background work: Django tasks (django-tasks) kept in the database, run by
+# ``zhifa worker`` processes (``zhifa serve --with-worker`` starts one beside the web
+# server, as ``make demo`` does). Any number of workers may run on any machine that
+# reaches the database: a task is claimed by one of them under a row lock.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # API pagination: no page may ask for more than this many items.
 NINJA_PAGINATION_MAX_LIMIT = 500

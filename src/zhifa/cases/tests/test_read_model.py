@@ -297,3 +297,40 @@ def test_refresh_deadlines_command_fills_cases_without_one(walk: Walker, today: 
     assert _kept(walk.case) == expected
     walk.case.refresh_from_db()
     assert walk.case.deadline_checked_on == today
+
+
+def test_loading_a_holiday_schedule_queues_one_deadline_refresh(
+    walk: Walker, today: dt.date
+) -> None:
+    """A year's holiday schedule loaded (``zhifa calendar import``, the admin) moves due
+    dates counted in working days: the kept deadlines are refreshed by a background task,
+    queued once however many years the import holds."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from zhifa.cases.tasks import refresh_deadlines
+    from zhifa.rules.calendar_db import import_schedules
+    from zhifa.rules.engine.workdays import YearSchedule
+
+    walk(services.register_case, actor=walk.p.head_user, on=D("2026-03-03"), by=[walk.p.o1])
+    expected = _kept(walk.case)
+    Case.objects.update(next_deadline=D("2026-01-01"), deadline_checked_on=D("2026-01-01"))
+    path = refresh_deadlines.module_path
+    assert not DBTaskResult.objects.filter(task_path=path).exists()
+
+    import_schedules(
+        [
+            YearSchedule(year=2031, holidays=frozenset({D("2031-01-01")}), workdays=frozenset()),
+            YearSchedule(year=2032, holidays=frozenset({D("2032-01-01")}), workdays=frozenset()),
+        ]
+    )
+    queued = DBTaskResult.objects.filter(task_path=path)
+    assert [r.status for r in queued] == [TaskResultStatus.READY]
+
+    call_command("worker", once=True, verbosity=0)
+    result = DBTaskResult.objects.get(task_path=path)
+    assert result.status == TaskResultStatus.SUCCESSFUL, result.traceback
+    assert result.return_value == {"as_of": today.isoformat(), "cases": 1}
+    assert _kept(walk.case) == expected
+    walk.case.refresh_from_db()
+    assert walk.case.deadline_checked_on == today

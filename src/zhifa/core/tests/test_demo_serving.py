@@ -7,15 +7,18 @@ from __future__ import annotations
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[4]
 ZHIFA = Path(sys.executable).with_name("zhifa")
+SERVE = (str(ZHIFA), "serve", "--host", "127.0.0.1")
 
 
 def _env(var_dir: Path) -> dict[str, str]:
@@ -32,7 +35,7 @@ def test_make_demo_uses_the_demo_settings():
     )
     commands = [line for line in result.stdout.splitlines() if "zhifa " in line]
     assert any(re.search(r"zhifa demo$", c) for c in commands)
-    assert any("zhifa serve --host 127.0.0.1 --port 8000" in c for c in commands)
+    assert any("zhifa serve --host 127.0.0.1 --port 8000 --with-worker" in c for c in commands)
     for command in commands:
         assert "DJANGO_SETTINGS_MODULE=zhifa.settings.demo" in command, command
 
@@ -109,3 +112,80 @@ def test_the_demo_server_serves_static_files_and_the_chinese_404(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_serve_with_worker_runs_the_scheduled_tasks_and_stops_both(tmp_path):
+    """`make demo` serves with its background worker: the worker enqueues the periodic
+    jobs due now and runs them (their results land in the demo's database), and
+    stopping `zhifa serve` stops the web server and the worker together."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [*SERVE, "--port", str(port), "--workers", "1", "--with-worker"],
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    database = tmp_path / "zhifa.sqlite3"
+    try:
+        deadline = time.monotonic() + 120
+        done: set[str] = set()
+        while (
+            not {"zhifa.records.tasks.sign_checkpoints", "zhifa.cases.tasks.refresh_deadlines"}
+            <= done
+        ):
+            assert server.poll() is None, server.stdout.read() if server.stdout else ""
+            if time.monotonic() > deadline:
+                server.terminate()
+                raise AssertionError(
+                    f"the worker ran only {sorted(done)}: {server.communicate()[0]}"
+                )
+            time.sleep(1)
+            if database.exists():
+                try:
+                    with closing(sqlite3.connect(database)) as db:
+                        done = {
+                            row[0]
+                            for row in db.execute(
+                                "SELECT task_path FROM django_tasks_database_dbtaskresult"
+                                " WHERE status = 'SUCCESSFUL'"
+                            )
+                        }
+                except sqlite3.OperationalError:
+                    continue  # not migrated yet
+        status, _headers, _body = _get(f"{base}/healthz")
+        assert status == 200
+        children = _children(server.pid)
+        assert len(children) == 2, children  # gunicorn and the worker
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert server.returncode == 0
+    output = server.stdout.read() if server.stdout else ""
+    assert "with a background worker" in output
+    # Both children are gone: nothing answers on the port any more, and neither the
+    # gunicorn master nor the worker lives on (orphaned, it would keep claiming tasks).
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", port)) != 0
+    for pid in children:
+        assert not Path(f"/proc/{pid}").exists() or _state(pid) == "Z", pid
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"

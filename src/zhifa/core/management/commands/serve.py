@@ -1,11 +1,16 @@
-"""``zhifa serve``: run the platform with gunicorn (static files through WhiteNoise)."""
+"""``zhifa serve``: run the platform with gunicorn (static files through WhiteNoise);
+with ``--with-worker``, also a background worker (``zhifa worker``) beside it, the two
+supervised together: when either stops, or on Ctrl-C / SIGTERM, both stop."""
 
 from __future__ import annotations
 
 import ipaddress
 import os
 import shutil
+import signal
+import subprocess
 import sys
+import time
 from typing import Any
 
 from django.conf import settings
@@ -37,6 +42,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-migrate", action="store_true", help="Do not apply migrations first."
         )
+        parser.add_argument(
+            "--with-worker",
+            action="store_true",
+            help="Also run a background worker (zhifa worker) and stop both together.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.DEBUG and not is_loopback(options["host"]):
@@ -52,8 +62,6 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         bind = f"{options['host']}:{options['port']}"
-        self.stdout.write(f"Zhifa: serving on http://{bind}/ (Ctrl-C stops)")
-        self.stdout.flush()
         gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
         argv = [
             gunicorn,
@@ -70,4 +78,49 @@ class Command(BaseCommand):
             # and the storage, and several can run on one machine.
             "--no-control-socket",
         ]
-        os.execv(gunicorn, argv)  # noqa: S606 - replaces this process with gunicorn
+        if not options["with_worker"]:
+            self.stdout.write(f"Zhifa: serving on http://{bind}/ (Ctrl-C stops)")
+            self.stdout.flush()
+            os.execv(gunicorn, argv)  # noqa: S606 - replaces this process with gunicorn
+        self.stdout.write(
+            f"Zhifa: serving on http://{bind}/ with a background worker (Ctrl-C stops both)"
+        )
+        self.stdout.flush()
+        zhifa = shutil.which("zhifa", path=os.path.dirname(sys.executable)) or "zhifa"
+        raise SystemExit(supervise([argv, [zhifa, "worker"]]))
+
+
+def supervise(commands: list[list[str]]) -> int:
+    """Run ``commands`` side by side until one of them exits or this process is told to
+    stop (SIGINT, SIGTERM); then stop the others (SIGTERM, then SIGKILL after 15 s).
+    Returns the exit status of the first that stopped (0 when told to stop)."""
+    children = [subprocess.Popen(argv) for argv in commands]  # noqa: S603
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    status = 0
+    try:
+        while not stopping:
+            ended = [c for c in children if c.poll() is not None]
+            if ended:
+                status = ended[0].returncode or 0
+                break
+            time.sleep(0.2)
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        deadline = time.monotonic() + 15
+        for child in children:
+            try:
+                child.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return status
