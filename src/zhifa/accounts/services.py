@@ -6,8 +6,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -125,7 +125,7 @@ def account_chains(values: Iterable[dict[str, Any]]) -> list[Any]:
     return list(chains.values())
 
 
-def NO_CHAIN() -> str:  # noqa: N802 - a message, like a constant
+def NO_CHAIN() -> str:
     return _(
         "No organ or justice bureau can record this account's change: give it an organ, "
         "or register its region's justice bureau first."

@@ -20,7 +20,7 @@ from zhifa.records import changes
 from zhifa.records.canonical import sm3_hex
 from zhifa.records.models import Entry
 from zhifa.records.services import ObjectRef, record_change
-from zhifa.registry.models import EnforcementSubject, Region
+from zhifa.registry.models import EnforcementSubject
 
 from . import bands
 from .models import (
@@ -105,9 +105,7 @@ def save_law(law: Law | None = None, *, actor: User, **fields: Any) -> Law:
         changed = changes.diff(before, after)
         if changed:
             entry = record_change(actor, organ, "law.update", law, {"changes": changed})
-            _tell_relying_organs(
-                actor, entry, law, list(law.articles.all()), timezone.localdate()
-            )
+            _tell_relying_organs(actor, entry, law, list(law.articles.all()), timezone.localdate())
     return law
 
 
@@ -293,9 +291,7 @@ def repeal_article(article: Article, *, actor: User, on: date) -> BasisChange:
     return change
 
 
-def _repeal_article(
-    article: Article, *, on: date
-) -> tuple[BasisChange, list[PowerItemWarning]]:
+def _repeal_article(article: Article, *, on: date) -> tuple[BasisChange, list[PowerItemWarning]]:
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.repealed_on is not None:
         raise ValidationError({"article": _("The article is already repealed.")})

@@ -1,6 +1,7 @@
 """Law-text changes are recorded in the chain of the organ that made them: the actor's
-own organ (a justice bureau's legal reviewer), or for a supervisor the justice bureau of their region (or the nearest one
-above), or for an administrator without a region the one top-level justice bureau.
+own organ (a justice bureau's legal reviewer), or for a supervisor the justice bureau of
+their region (or the nearest one above), or for an administrator without a region the
+one top-level justice bureau.
 Where no chain fits, the change is refused and nothing is written."""
 
 from __future__ import annotations

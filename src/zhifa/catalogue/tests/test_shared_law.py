@@ -124,9 +124,7 @@ def test_a_change_is_recorded_for_every_relying_organ_with_a_warning(
 
     # The county bureau (its item cites 第一百二十六条) and 海盐县 rely on nothing that
     # changed: no entry in their chains, no warning on their items.
-    assert not Entry.objects.filter(organ__in=[organ_b, organ_c]).exclude(
-        pk__lt=keeper.pk
-    ).exists()
+    assert not Entry.objects.filter(organ__in=[organ_b, organ_c]).exclude(pk__lt=keeper.pk).exists()
     assert not item_b.update_warnings.exists()
 
     assert _verify().startswith("records verify: OK")

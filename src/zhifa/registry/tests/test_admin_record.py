@@ -70,14 +70,16 @@ def test_an_organ_changed_in_the_admin_is_recorded(admin_user, regions, organ):
 
 
 @pytest.mark.django_db
-def test_an_organ_added_in_the_admin_is_recorded_and_none_is_deleted(
-    admin_user, regions, organ
-):
+def test_an_organ_added_in_the_admin_is_recorded_and_none_is_deleted(admin_user, regions, organ):
     client = client_for(admin_user)
     response = client.post(
         reverse("admin:registry_enforcementsubject_add"),
-        {"name": "嘉兴市新局", "subject_type": "statutory", "region": regions["330400"].pk,
-         "active": "on"},
+        {
+            "name": "嘉兴市新局",
+            "subject_type": "statutory",
+            "region": regions["330400"].pk,
+            "active": "on",
+        },
     )
     assert response.status_code == 302
     added = EnforcementSubject.objects.get(name="嘉兴市新局")
@@ -124,9 +126,7 @@ def test_an_account_role_changed_in_the_admin_is_recorded(admin_user, officer_a,
         admin_user.pk,
         str(officer_a.pk),
     )
-    assert json.loads(entry.payload)["changes"] == {
-        "role": {"old": "officer", "new": "organ_head"}
-    }
+    assert json.loads(entry.payload)["changes"] == {"role": {"old": "officer", "new": "organ_head"}}
     assert _verify().startswith("records verify: OK")
 
 
