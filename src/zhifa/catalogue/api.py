@@ -9,7 +9,13 @@ from ninja.pagination import paginate
 
 from zhifa.core.paging import BoundedLimitOffset, Paged
 from zhifa.core.schemas import InputSchema
-from zhifa.core.scope import get_scoped_or_404, require_role, scoped, visible_organs
+from zhifa.core.scope import (
+    get_scoped_or_404,
+    require_law_keeper,
+    require_role,
+    scoped,
+    visible_organs,
+)
 from zhifa.core.validation import Id
 
 from . import exchange, services
@@ -27,7 +33,6 @@ from .models import (
 from .views import (
     IMPORT_ROLES,
     MANAGE_CATALOGUE,
-    MANAGE_LAWS,
     benchmarks_queryset,
     enforcing_organs,
 )
@@ -126,7 +131,7 @@ class LawIn(InputSchema):
 
 @router.post("/laws", response={201: LawOut}, summary="Record a law")
 def create_law(request: HttpRequest, payload: LawIn) -> Status[dict[str, object]]:
-    require_role(request.user, *MANAGE_LAWS)
+    require_law_keeper(request.user)
     data = payload.model_dump()
     data["level"] = payload.level.value
     return Status(201, _law_out(services.save_law(actor=request.user, **data)))
@@ -142,7 +147,7 @@ class LawRepealIn(InputSchema):
     summary="Repeal a whole law (every article; flags the power items citing them)",
 )
 def repeal_law(request: HttpRequest, law_id: Id, payload: LawRepealIn) -> dict[str, object]:
-    require_role(request.user, *MANAGE_LAWS)
+    require_law_keeper(request.user)
     law = Law.objects.filter(pk=law_id).first()
     if law is None:
         raise Http404
@@ -158,7 +163,7 @@ class ArticleIn(InputSchema):
 
 @router.post("/laws/{law_id}/articles", response={201: ArticleOut}, summary="Add an article")
 def add_article(request: HttpRequest, law_id: Id, payload: ArticleIn) -> Status[dict[str, object]]:
-    require_role(request.user, *MANAGE_LAWS)
+    require_law_keeper(request.user)
     law = Law.objects.filter(pk=law_id).first()
     if law is None:
         raise Http404
@@ -186,7 +191,7 @@ def _article(article_id: int) -> Article:
 def add_article_version(
     request: HttpRequest, article_id: Id, payload: VersionIn
 ) -> Status[dict[str, object]]:
-    require_role(request.user, *MANAGE_LAWS)
+    require_law_keeper(request.user)
     article = _article(article_id)
     services.add_article_version(
         article, actor=request.user, text=payload.text, valid_from=payload.valid_from
@@ -204,7 +209,7 @@ class RepealIn(InputSchema):
     summary="Repeal an article (flags the power items citing it)",
 )
 def repeal_article(request: HttpRequest, article_id: Id, payload: RepealIn) -> dict[str, object]:
-    require_role(request.user, *MANAGE_LAWS)
+    require_law_keeper(request.user)
     services.repeal_article(_article(article_id), actor=request.user, on=payload.on)
     return _article_out(_article(article_id))
 

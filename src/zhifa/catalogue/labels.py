@@ -19,6 +19,7 @@ ACTION_LABELS: dict[str, Any] = {
     "power_item.create": _("Power item entered"),
     "power_item.update": _("Power item changed"),
     "power_item.review": _("Power item reviewed after a change of its basis"),
+    "power_item.basis_changed": _("Legal basis of the power items changed (law text)"),
     "benchmark.create": _("Discretion benchmark entered"),
     "benchmark.update": _("Discretion benchmark changed"),
     "review_entry.create": _("Review catalogue entry entered"),

@@ -7,16 +7,20 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhifa.core.organisation import justice_bureau_for
+from zhifa.core.scope import may_change_law
 from zhifa.core.services import set_fields, validated_save
 from zhifa.records import changes
 from zhifa.records.canonical import sm3_hex
-from zhifa.records.services import record_change
-from zhifa.registry.models import EnforcementSubject, Region
+from zhifa.records.models import Entry
+from zhifa.records.services import ObjectRef, record_change
+from zhifa.registry.models import EnforcementSubject
 
 from . import bands
 from .models import (
@@ -38,32 +42,31 @@ if TYPE_CHECKING:
 
 
 def law_record_organ(actor: User) -> EnforcementSubject:
-    """The chain that records a change to law text made by ``actor``.
+    """The keeper's chain that records a change to law text made by ``actor``.
 
-    Laws and articles belong to no organ. A change to them is recorded in the chain of
-    the organ that made it: the actor's own organ (a legal reviewer); for a supervisor,
-    the justice bureau (司法局) of the supervisor's region, or of the nearest region
-    above it that has one, since the justice bureau supervises enforcement there; for
-    an administrator without a region, the one justice bureau at the highest level.
-    When none is registered (or several tie) the change is refused: a law-text change
-    that no chain records is not made.
+    Laws and articles belong to the platform, not to an organ; who may change them is
+    :func:`zhifa.core.scope.may_change_law` (anyone else is refused with
+    ``PermissionDenied`` and nothing is written). The change is recorded in the chain of
+    the justice side that made it: a justice bureau's legal reviewer's own organ; for a
+    supervisor, the justice bureau (司法局) of the supervisor's region, or of the nearest
+    region above it that has one; for an administrator without a region, the one
+    justice bureau at the highest level. When none is registered (or several tie) the
+    change is refused: a law-text change that no chain records is not made. Each organ
+    whose power items rely on a changed article is told in its own chain as well
+    (:func:`_tell_relying_organs`, ADR 0012).
     """
+    if not may_change_law(actor):
+        raise PermissionDenied(
+            _(
+                "Only administrators, supervisors and legal reviewers of a justice bureau "
+                "may change law text."
+            )
+        )
     if actor.organ_id is not None:
         return actor.organ  # type: ignore[return-value]
-    bureaus = EnforcementSubject.objects.filter(is_justice_bureau=True, active=True)
-    region: Region | None = actor.region
-    while region is not None:
-        bureau = bureaus.filter(region=region).order_by("pk").first()
-        if bureau is not None:
-            return bureau
-        region = region.parent
-    if actor.region_id is None:
-        found = list(bureaus.select_related("region"))
-        if found:
-            top = min(len(b.region.path) for b in found)
-            highest = [b for b in found if len(b.region.path) == top]
-            if len(highest) == 1:
-                return highest[0]
+    bureau = justice_bureau_for(actor.region)
+    if bureau is not None:
+        return bureau  # type: ignore[no-any-return]
     raise ValidationError(
         {
             "law": _(
@@ -101,7 +104,8 @@ def save_law(law: Law | None = None, *, actor: User, **fields: Any) -> Law:
     else:
         changed = changes.diff(before, after)
         if changed:
-            record_change(actor, organ, "law.update", law, {"changes": changed})
+            entry = record_change(actor, organ, "law.update", law, {"changes": changed})
+            _tell_relying_organs(actor, entry, law, list(law.articles.all()), timezone.localdate())
     return law
 
 
@@ -143,7 +147,7 @@ def add_article(
     return article
 
 
-def _warn_citing_items(change: BasisChange) -> int:
+def _warn_citing_items(change: BasisChange) -> list[PowerItemWarning]:
     """Give every power item citing the changed article, and in force on the change
     date, a JL one-month update warning (JL 三(二), rule JL-power-list-update)."""
     deadline = bands.add_one_month(change.changed_on)
@@ -151,8 +155,68 @@ def _warn_citing_items(change: BasisChange) -> int:
     warnings = [
         PowerItemWarning(power_item=item, change=change, deadline=deadline) for item in items
     ]
-    PowerItemWarning.objects.bulk_create(warnings)
-    return len(warnings)
+    return PowerItemWarning.objects.bulk_create(warnings)
+
+
+def _tell_relying_organs(
+    actor: User,
+    entry: Entry,
+    law: Law,
+    articles: Sequence[Article],
+    on: date,
+    warnings: Sequence[PowerItemWarning] = (),
+) -> list[Entry]:
+    """Record a law-text change in the chain of every organ whose power items (not
+    ended before ``on``) cite one of ``articles``: one ``power_item.basis_changed``
+    entry per organ, naming the keeper's entry (organ, sequence number, hash), the
+    articles its items cite, its items and the update warnings they were given. An
+    organ that relies on none of the articles gets nothing (ADR 0012)."""
+    ids = {a.pk for a in articles}
+    items = (
+        PowerItem.objects.filter(basis__in=ids)
+        .exclude(valid_to__lt=on)
+        .prefetch_related("basis")
+        .distinct()
+        .order_by("subject_id", "code")
+    )
+    by_organ: dict[int, list[PowerItem]] = {}
+    for item in items:
+        by_organ.setdefault(item.subject_id, []).append(item)
+    warned: dict[int, list[PowerItemWarning]] = {}
+    for warning in warnings:
+        warned.setdefault(warning.power_item_id, []).append(warning)
+    told: list[Entry] = []
+    for organ_id, organ_items in by_organ.items():
+        cited = sorted(
+            {(a.ordinal, a.number) for item in organ_items for a in item.basis.all() if a.pk in ids}
+        )
+        told.append(
+            record_change(
+                actor,
+                organ_id,
+                "power_item.basis_changed",
+                ObjectRef(entry.object_type, entry.object_id),
+                {
+                    "source": {
+                        "organ": entry.organ_id,
+                        "seq": entry.seq,
+                        "action": entry.action,
+                        "entry_hash": entry.entry_hash,
+                    },
+                    "law": law.pk,
+                    "law_name": law.name,
+                    "articles": [number for _ordinal, number in cited],
+                    "changed_on": on,
+                    "items": [item.code for item in organ_items],
+                    "warnings": [
+                        {"item": item.code, "deadline": w.deadline}
+                        for item in organ_items
+                        for w in warned.get(item.pk, [])
+                    ],
+                },
+            )
+        )
+    return told
 
 
 @transaction.atomic
@@ -180,13 +244,13 @@ def add_article_version(
         latest.valid_to = valid_from - timedelta(days=1)
         latest.save(update_fields=["valid_to"])
     version = validated_save(ArticleVersion(article=article, text=text, valid_from=valid_from))
-    warned = 0
+    warnings: list[PowerItemWarning] = []
     if latest is not None:
         change = BasisChange.objects.create(
             article=article, kind=BasisChangeKind.NEW_VERSION, changed_on=valid_from
         )
-        warned = _warn_citing_items(change)
-    record_change(
+        warnings = _warn_citing_items(change)
+    entry = record_change(
         actor,
         organ,
         "article.new_version",
@@ -197,9 +261,11 @@ def add_article_version(
             "valid_from": valid_from,
             "previous_valid_to": latest.valid_to if latest is not None else None,
             "text_sm3": _digest(version.text),
-            "items_warned": warned,
+            "items_warned": len(warnings),
         },
     )
+    if latest is not None:
+        _tell_relying_organs(actor, entry, article.law, [article], valid_from, warnings)
     return version
 
 
@@ -208,8 +274,8 @@ def repeal_article(article: Article, *, actor: User, on: date) -> BasisChange:
     """Repeal the article from ``on`` (its current version ends the day before); the
     power items citing it get the update warning (``article.repeal``)."""
     organ = law_record_organ(actor)
-    change, warned = _repeal_article(article, on=on)
-    record_change(
+    change, warnings = _repeal_article(article, on=on)
+    entry = record_change(
         actor,
         organ,
         "article.repeal",
@@ -218,13 +284,14 @@ def repeal_article(article: Article, *, actor: User, on: date) -> BasisChange:
             "law": change.article.law_id,
             "number": change.article.number,
             "repealed_on": on,
-            "items_warned": warned,
+            "items_warned": len(warnings),
         },
     )
+    _tell_relying_organs(actor, entry, change.article.law, [change.article], on, warnings)
     return change
 
 
-def _repeal_article(article: Article, *, on: date) -> tuple[BasisChange, int]:
+def _repeal_article(article: Article, *, on: date) -> tuple[BasisChange, list[PowerItemWarning]]:
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.repealed_on is not None:
         raise ValidationError({"article": _("The article is already repealed.")})
@@ -256,21 +323,27 @@ def repeal_law(law: Law, *, actor: User, on: date) -> Law:
         raise ValidationError({"repealed_on": _("The law is already repealed.")})
     if on <= law.valid_from:
         raise ValidationError({"repealed_on": _("A law cannot be repealed before it starts.")})
-    repealed: list[str] = []
-    warned = 0
+    repealed: list[Article] = []
+    warnings: list[PowerItemWarning] = []
     for article in law.articles.filter(repealed_on__isnull=True).order_by("ordinal", "pk"):
-        _change, count = _repeal_article(article, on=on)
-        repealed.append(article.number)
-        warned += count
+        _change, given = _repeal_article(article, on=on)
+        repealed.append(article)
+        warnings.extend(given)
     law.repealed_on = on
     law.save(update_fields=["repealed_on"])
-    record_change(
+    entry = record_change(
         actor,
         organ,
         "law.repeal",
         law,
-        {"name": law.name, "repealed_on": on, "articles": repealed, "items_warned": warned},
+        {
+            "name": law.name,
+            "repealed_on": on,
+            "articles": [a.number for a in repealed],
+            "items_warned": len(warnings),
+        },
     )
+    _tell_relying_organs(actor, entry, law, repealed, on, warnings)
     return law
 
 

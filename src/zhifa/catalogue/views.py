@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhifa.accounts.models import Role
-from zhifa.core.scope import get_scoped_or_404, require_role, scoped, visible_organs
+from zhifa.core.scope import (
+    get_scoped_or_404,
+    may_change_law,
+    require_law_keeper,
+    require_role,
+    scoped,
+    visible_organs,
+)
 from zhifa.core.validation import parse_id
 from zhifa.core.views import apply_service, can_manage, parse_filters
 from zhifa.registry.tabular import CONTENT_TYPES, FORMATS
@@ -59,7 +66,6 @@ from .models import (
 
 PAGE_SIZE = 50
 MANAGE_CATALOGUE = (Role.ORGAN_HEAD, Role.LEGAL_REVIEWER, Role.SUPERVISOR, Role.ADMINISTRATOR)
-MANAGE_LAWS = (Role.LEGAL_REVIEWER, Role.SUPERVISOR, Role.ADMINISTRATOR)
 
 
 def enforcing_organs(user: Any) -> QuerySet[Any]:
@@ -82,7 +88,7 @@ def law_list(request: HttpRequest) -> HttpResponse:
             "filters": params,
             "filter_errors": filter_errors,
             "levels": LawLevel.choices,
-            "can_add": can_manage(request.user, MANAGE_LAWS),
+            "can_add": may_change_law(request.user),
         },
     )
 
@@ -101,7 +107,7 @@ def law_detail(request: HttpRequest, law_id: int) -> HttpResponse:
         {
             "law": law,
             "articles": articles,
-            "can_edit": can_manage(request.user, MANAGE_LAWS),
+            "can_edit": may_change_law(request.user),
             "article_form": ArticleForm(),
             "version_form": ArticleVersionForm(),
             "repeal_form": RepealForm(),
@@ -112,7 +118,7 @@ def law_detail(request: HttpRequest, law_id: int) -> HttpResponse:
 
 @login_required
 def law_create(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, *MANAGE_LAWS)
+    require_law_keeper(request.user)
     form = LawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         law = apply_service(
@@ -138,7 +144,7 @@ def _post_form(request: HttpRequest, form: Any, action: Any, done: str) -> None:
 @login_required
 @require_POST
 def article_add(request: HttpRequest, law_id: int) -> HttpResponse:
-    require_role(request.user, *MANAGE_LAWS)
+    require_law_keeper(request.user)
     law = Law.objects.filter(pk=law_id).first()
     if law is None:
         raise Http404
@@ -156,7 +162,7 @@ def _article_action(
 ) -> HttpResponse:
     """A law-text change on one article: role check, form, service, message, back to
     the law's page."""
-    require_role(request.user, *MANAGE_LAWS)
+    require_law_keeper(request.user)
     from .models import Article
 
     article = Article.objects.filter(pk=article_id).first()

@@ -90,3 +90,26 @@ def require_role(user: AbstractBaseUser, *roles: str) -> None:
         return
     if getattr(user, "role", None) not in roles:
         raise PermissionDenied
+
+
+def may_change_law(user: Any) -> bool:
+    """Whether ``user`` may enter or change law text (laws, articles, their versions and
+    repeals; ADR 0012). Law text belongs to the platform, not to an organ: every organ's
+    power items and decisions cite the same articles. It is kept by the justice side
+    (司法行政), which supervises enforcement: administrators, supervisors, and legal
+    reviewers of a justice bureau (司法局). A legal reviewer of an enforcing organ relies
+    on the law text and may not change it for every other organ. The one rule: the law
+    pages, the API and the services ask here."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser or user.role in (Role.ADMINISTRATOR, Role.SUPERVISOR):
+        return True
+    if user.role == Role.LEGAL_REVIEWER and user.organ_id is not None:
+        return bool(getattr(user.organ, "is_justice_bureau", False))
+    return False
+
+
+def require_law_keeper(user: Any) -> None:
+    """Refuse (403) a user who may not change law text (:func:`may_change_law`)."""
+    if not may_change_law(user):
+        raise PermissionDenied

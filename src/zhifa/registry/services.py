@@ -137,6 +137,31 @@ def update_subject_details(
     return subject
 
 
+def _subject_values(subject: EnforcementSubject) -> dict[str, Any]:
+    values = changes.snapshot(subject, SUBJECT_RECORDED_FIELDS)
+    values["region"] = Region.objects.get(pk=subject.region_id).code
+    return values
+
+
+@transaction.atomic
+def amend_subject(subject: EnforcementSubject, *, actor: User, **fields: Any) -> EnforcementSubject:
+    """Change any recorded field of a subject, also its name, type, region, parent and
+    whether it is a justice bureau (the administration site's change form). Recorded as
+    ``subject.update`` with the changed fields in the subject's own chain (the region as
+    its code, as ``subject.create`` records it); nothing when nothing changed. A change
+    of region also changes which supervisors see the organ: it is in the record."""
+    subject = EnforcementSubject.objects.select_for_update().get(pk=subject.pk)
+    before = _subject_values(subject)
+    set_fields(subject, fields, SUBJECT_RECORDED_FIELDS)
+    if isinstance(subject.name, str):
+        subject.name = subject.name.strip()
+    validated_save(subject)
+    changed = changes.diff(before, _subject_values(subject))
+    if changed:
+        record_change(actor, subject, "subject.update", subject, {"changes": changed})
+    return subject
+
+
 ENTRUSTMENT_FIELDS = (
     "matters",
     "valid_from",

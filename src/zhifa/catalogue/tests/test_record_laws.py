@@ -1,6 +1,7 @@
 """Law-text changes are recorded in the chain of the organ that made them: the actor's
-own organ, or for a supervisor the justice bureau of their region (or the nearest one
-above), or for an administrator without a region the one top-level justice bureau.
+own organ (a justice bureau's legal reviewer), or for a supervisor the justice bureau of
+their region (or the nearest one above), or for an administrator without a region the
+one top-level justice bureau.
 Where no chain fits, the change is refused and nothing is written."""
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from django.core.exceptions import ValidationError
 
 from zhifa.catalogue import services
 from zhifa.catalogue.models import Law, LawLevel
+from zhifa.core.roles import Role
+from zhifa.core.testing import make_user
 from zhifa.records.canonical import sm3_hex
 from zhifa.records.testing import appended, payload
 
@@ -27,14 +30,17 @@ def _law(actor, name="中华人民共和国测试法"):
 
 
 @pytest.mark.django_db
-def test_reviewer_records_in_own_organ(reviewer_a, organ_a):
+def test_justice_bureau_reviewer_records_in_own_organ(justice_city):
+    # A legal reviewer of an enforcing organ may not change law text (ADR 0012,
+    # test_shared_law.py); one of the justice bureau may.
+    reviewer = make_user("reviewer_j", Role.LEGAL_REVIEWER, organ=justice_city)
     with appended() as entries:
-        law = _law(reviewer_a)
+        law = _law(reviewer)
     entry = entries.one()
     assert (entry.action, entry.organ_id, entry.actor_id) == (
         "law.create",
-        organ_a.pk,
-        reviewer_a.pk,
+        justice_city.pk,
+        reviewer.pk,
     )
     assert (entry.object_type, entry.object_id) == ("catalogue.law", str(law.pk))
     assert payload(entry)["name"] == "中华人民共和国测试法"
@@ -78,6 +84,13 @@ def test_every_law_text_change_is_one_entry(actor, justice_city, item_a):
             article, actor=actor, text="修改后的条文。", valid_from=date(2025, 1, 1)
         )
         services.repeal_article(article, actor=actor, on=date(2026, 1, 1))
+    # The law's change is told to the organ whose item cites it (test_shared_law.py);
+    # the new article is cited by no item.
+    told = [e for e in entries if e.organ_id != justice_city.pk]
+    assert [(e.action, e.organ_id) for e in told] == [
+        ("power_item.basis_changed", item_a.subject_id)
+    ]
+    entries = [e for e in entries if e.organ_id == justice_city.pk]
     assert [e.action for e in entries] == [
         "law.update",
         "article.add",
@@ -101,7 +114,8 @@ def test_every_law_text_change_is_one_entry(actor, justice_city, item_a):
     # citing them are warned.
     with appended() as repealed:
         services.repeal_law(law, actor=actor, on=date(2026, 6, 1))
-    entry = repealed.one()
+    entry = repealed[0]
+    assert [e.action for e in repealed[1:]] == ["power_item.basis_changed"]
     assert entry.action == "law.repeal" and entry.object_id == str(law.pk)
     data = payload(entry)
     assert data["articles"] == ["第三十五条", "第一百二十二条", "第一百二十六条"]
