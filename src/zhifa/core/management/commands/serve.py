@@ -82,6 +82,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Zhifa: serving on http://{bind}/ (Ctrl-C stops)")
             self.stdout.flush()
             os.execv(gunicorn, argv)  # noqa: S606 - replaces this process with gunicorn
+            return  # not reached (execv does not return)
         self.stdout.write(
             f"Zhifa: serving on http://{bind}/ with a background worker (Ctrl-C stops both)"
         )
