@@ -132,11 +132,8 @@ def register_recorded_object(declaration: RecordedObject) -> None:
 
 
 def recorded_objects() -> list[RecordedObject]:
-    return [d for _t, d in sorted(_RECORDED.items()) if apps.is_installed(_app_of(d))]
-
-
-def _app_of(declaration: RecordedObject) -> str:
-    return apps.get_app_config(declaration.model.partition(".")[0]).name
+    """The declared types, in a fixed order (registered only by installed apps)."""
+    return [d for _t, d in sorted(_RECORDED.items())]
 
 
 def same_value(recorded: Any, current: Any) -> bool:
@@ -376,11 +373,16 @@ class DomainCollector:
             for pk in pks:
                 if pk not in seen:
                     recorded = tracked[pk]
-                    title = recorded.values.get(declaration.title, (0, "?"))[1]
+                    title = recorded.values.get(declaration.title, (0, None))[1]
+                    who = (
+                        f"{declaration.noun} {title} (ID {pk})"
+                        if title
+                        else (f"{declaration.noun} ID {pk}")
+                    )
                     problems.append(
                         (
                             recorded.created,
-                            f"{declaration.noun} {title} (ID {pk}) recorded at "
+                            f"{who} recorded at "
                             f"{recorded.created} was deleted (no record entry says so)",
                         )
                     )

@@ -43,7 +43,7 @@ from .test_tamper_suite import run_verify
 
 pytestmark = pytest.mark.django_db
 
-BANDS = [
+BANDS: list[dict[str, Any]] = [
     {"circumstance": "no_penalty", "conditions": "初次违法且及时改正", "penalty": "不予处罚"},
     {
         "circumstance": "general",
@@ -167,7 +167,7 @@ def _update(model: Any, pk: int, **values: Any) -> None:
 
 
 #: (what, how the attacker changes it, the chain that reports it, the fragment).
-CHANGES: list[tuple[str, Callable[[Any], None], str, Callable[[Any], str]]] = [
+CHANGES: list[tuple[str, Callable[[Any], object], str, Callable[[Any], str]]] = [
     (
         "officer post",
         lambda w: _update(Officer, w.officer.pk, post="局长"),
@@ -295,18 +295,12 @@ CHANGES: list[tuple[str, Callable[[Any], None], str, Callable[[Any], str]]] = [
         "justice_city",
         lambda w: f"article 第三十五条 (ID {w.article.pk}): text_sm3 differs",
     ),
-    (
-        "article repeal",
-        lambda w: _update(Article, w.article.pk, repealed_on=date(2026, 1, 1)),
-        "justice_city",
-        lambda w: "",  # not recorded at article.add: see test_not_compared
-    ),
 ]
 
 
 @pytest.mark.parametrize(
     ("change", "chain", "fragment"),
-    [pytest.param(c, o, f, id=name) for name, c, o, f in CHANGES if name != "article repeal"],
+    [pytest.param(c, o, f, id=name) for name, c, o, f in CHANGES],
 )
 def test_a_field_changed_outside_the_services_fails(world, change, chain, fragment):
     change(world)
@@ -323,7 +317,7 @@ def test_a_field_changed_outside_the_services_fails(world, change, chain, fragme
     [
         (Officer, "spare_officer", "organ_a", "officer 李四 (ID {pk}) recorded at"),
         (Certificate, "certificate", "organ_a", "certificate 33040012345 (ID {pk}) recorded at"),
-        (Entrustment, "entrustment", "organ_a", "entrustment "),
+        (Entrustment, "entrustment", "organ_a", "entrustment ID {pk} recorded at"),
         (DiscretionBenchmark, "benchmark", "organ_a", "discretion benchmark 未取得许可从事"),
         (ReviewCatalogueItem, "review_entry", "organ_a", "review-catalogue entry 较大数额罚款"),
         (User, "spare_user", "organ_a", "user officer_y (ID {pk}) recorded at"),
