@@ -12,3 +12,9 @@ class AccountsConfig(AppConfig):
         from .services import ACTION_LABELS
 
         register_action_labels(ACTION_LABELS)
+        from zhifa.records.domain import register_recorded_object
+
+        from .recorded import recorded_objects
+
+        for declaration in recorded_objects():
+            register_recorded_object(declaration)

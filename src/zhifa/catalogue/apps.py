@@ -14,3 +14,9 @@ class CatalogueConfig(AppConfig):
 
         register_action_labels(ACTION_LABELS)
         register_object_titles(object_titles())
+        from zhifa.records.domain import register_recorded_object
+
+        from .recorded import recorded_objects
+
+        for declaration in recorded_objects():
+            register_recorded_object(declaration)

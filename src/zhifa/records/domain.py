@@ -3,9 +3,17 @@
 The chain proves the entries; these checks prove that the rows the entries vouch for
 still say what was recorded:
 
-- the organ's own row still has the fields its ``subject.create`` and
-  ``subject.update`` entries recorded (name, type, region, parent, justice bureau,
-  details);
+- each *recorded object* — a row whose type an app declared as a
+  :class:`RecordedObject` from its ``AppConfig.ready`` (the organ itself, officers,
+  certificates, entrustments, power items, discretion benchmarks, review-catalogue
+  entries, user accounts, laws and articles) — created in this chain (its create entry
+  is here) still has the last value this chain recorded for each recorded field, and
+  still exists unless an end action (an officer's ``officer.transfer_out``) says it
+  left the chain. Objects created before the record existed (no create entry) are not
+  compared. An object whose changes are recorded in several chains (``shared``: law
+  text is recorded in the chain of the justice side that changed it, an account's
+  change in the chain of each organ concerned) is compared in a chain only while no
+  other chain recorded a later, different change of it;
 - each case opened or imported (``case.open``, ``case.import``) still exists, and each
   case row has such an entry;
 - each step added through the workflow (``case.<step>`` with ``index`` and ``data``)
@@ -16,25 +24,160 @@ still say what was recorded:
   ``case.archive`` entry, and the case file exported as of the archiving day still
   has that digest (a party, a step, an officer of the case changed after archiving).
 
-Memory: one small tuple per case and per step of the organ (a 64-character digest).
-Cost: two streamed queries per organ, and one case-file export per archived case.
+Values are compared in the JSON form the entries hold (``records.changes``): a foreign
+key as its ID (or, where the entry records it so, as a code: the organ's region), a
+date as ISO text, a decimal by its numeric value, a many-to-many relation as the list
+the service records.
+
+Memory: one small tuple per case and per step of the organ (a 64-character digest),
+and the recorded fields of each recorded object created in the chain.
+Cost: two streamed queries per organ for cases and steps, one case-file export per
+archived case, and per recorded object type one streamed query for the rows (per
+:data:`BATCH` objects), one per many-valued field, and for a shared type one indexed
+query for the other chains' entries of its objects. None per row.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import FieldError
+from django.db.models import QuerySet
 
 from .canonical import canonical_json, sm3_hex
+from .changes import json_value
 
 CASE = "cases.case"
-SUBJECT = "registry.enforcementsubject"
 BATCH = 2000
+
+#: Reads one entry's payload: ``(object ID, {field: recorded value})`` for each
+#: recorded object the entry sets fields of (usually the entry's own object).
+EntryReader = Callable[[str, Mapping[str, Any]], Iterable[tuple[str, dict[str, Any]]]]
+
+
+def snapshot_of(object_id: str, body: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """A create entry: the payload is the object's snapshot."""
+    yield object_id, dict(body)
+
+
+def changes_of(object_id: str, body: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """An update entry: ``{"changes": {field: {"old": …, "new": …}}}``."""
+    found = body.get("changes")
+    if isinstance(found, Mapping):
+        yield (
+            object_id,
+            {n: c["new"] for n, c in found.items() if isinstance(c, Mapping) and "new" in c},
+        )
+
+
+@dataclass(frozen=True)
+class ManyField:
+    """A recorded field read from related rows (a many-to-many relation, a benchmark's
+    bands): ``read(objects)`` yields ``(object pk, item)`` for the objects of the
+    queryset, in one streamed query; the field's value is ``combine`` of the object's
+    items in the order read (``list`` unless told)."""
+
+    read: Callable[[QuerySet[Any]], Iterable[tuple[Any, Any]]]
+    combine: Callable[[list[Any]], Any] = list
+
+
+@dataclass(frozen=True)
+class RecordedObject:
+    """How ``verify`` compares one type of recorded object with its rows. Declared by
+    the app that owns the model, from its ``AppConfig.ready``
+    (:func:`register_recorded_object`): ``records`` imports no domain app."""
+
+    #: ``app_label.model`` as the entries store it in ``object_type``.
+    object_type: str
+    #: ``"app_label.Model"`` of the rows.
+    model: str
+    #: What the messages call one ("officer").
+    noun: str
+    #: The actions that create one in a chain and how to read their payload; the
+    #: object is compared in a chain only after one of them.
+    creates: Mapping[str, EntryReader]
+    #: The later actions that set recorded fields (of this or, like the expiry task's
+    #: entry, of several objects).
+    updates: Mapping[str, EntryReader]
+    #: Recorded field -> the ``values()`` lookup giving its current value in the form
+    #: the entries record (``"region": "region__code"``; a foreign key as its ID).
+    fields: Mapping[str, str]
+    #: Recorded fields read from related rows.
+    many: Mapping[str, ManyField] = field(default_factory=dict)
+    #: The ``values()`` lookup naming the object in messages.
+    title: str = "name"
+    #: Actions after which objects are no longer this chain's (moved to another organ):
+    #: ``ends[action](entry's object ID, payload, object pk, its recorded values)``
+    #: says whether the object left with it.
+    ends: Mapping[str, Callable[[str, Mapping[str, Any], str, Mapping[str, Any]], bool]] = field(
+        default_factory=dict
+    )
+    #: Its changes may be recorded in several chains (see the module's docstring).
+    shared: bool = False
+    #: How a message names one field of one object.
+    describe: str = "{noun} {title} (ID {pk}): {field}"
+
+
+_RECORDED: dict[str, RecordedObject] = {}
+
+
+def register_recorded_object(declaration: RecordedObject) -> None:
+    """Called by each app for each type of object its services record."""
+    _RECORDED[declaration.object_type] = declaration
+
+
+def recorded_objects() -> list[RecordedObject]:
+    """The declared types, in a fixed order (registered only by installed apps)."""
+    return [d for _t, d in sorted(_RECORDED.items())]
+
+
+def same_value(recorded: Any, current: Any) -> bool:
+    """Whether ``current`` (a ``values()`` value) is what an entry recorded as
+    ``recorded`` (read back from canonical JSON: dates as text, decimals as text)."""
+    if isinstance(current, bool) or current is None:
+        return recorded is current or recorded == current
+    if isinstance(current, Decimal | float | int):
+        if isinstance(recorded, bool):
+            return False
+        try:
+            return Decimal(str(recorded)) == Decimal(str(current))
+        except (InvalidOperation, ValueError):
+            return False
+    if isinstance(current, dt.date):
+        return bool(recorded == current.isoformat())
+    if isinstance(current, Mapping):
+        return (
+            isinstance(recorded, Mapping)
+            and set(recorded) == {str(k) for k in current}
+            and all(same_value(recorded[str(k)], v) for k, v in current.items())
+        )
+    if isinstance(current, list | tuple):
+        return (
+            isinstance(recorded, list)
+            and len(recorded) == len(current)
+            and all(same_value(r, c) for r, c in zip(recorded, current, strict=True))
+        )
+    return bool(recorded == json_value(current))
+
+
+def shown(value: Any) -> str:
+    text = canonical_json(json_value(value))
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+@dataclass
+class _Tracked:
+    """One recorded object of the chain: field -> (seq of the last entry, value)."""
+
+    created: int
+    values: dict[str, tuple[int, Any]]
+    #: (recorded_at, payload) of the last entry that set its fields in this chain.
+    last: tuple[Any, str]
 
 
 def _step_digest(step: str, on: str, data: Any, document_number: str) -> str:
@@ -63,13 +206,34 @@ class DomainCollector:
     imported: set[str] = field(default_factory=set)
     steps: dict[tuple[str, int], tuple[int, str]] = field(default_factory=dict)
     archives: dict[str, tuple[int, str]] = field(default_factory=dict)
-    #: The organ's own recorded fields: field -> (seq of the last entry, value).
-    subject: dict[str, tuple[int, Any]] = field(default_factory=dict)
+    #: The recorded objects created in the chain: object type -> pk -> what it recorded.
+    objects: dict[str, dict[str, _Tracked]] = field(default_factory=dict)
+    #: action -> (declaration, "create" | "update" | "end", reader)
+    dispatch: dict[str, list[tuple[RecordedObject, str, EntryReader | None]]] = field(
+        default_factory=dict
+    )
 
-    def feed(self, seq: int, action: str, object_type: str, object_id: str, payload: str) -> None:
-        if object_type == SUBJECT and action in ("subject.create", "subject.update"):
-            self._feed_subject(seq, action, json.loads(payload))
-            return
+    def __post_init__(self) -> None:
+        for declaration in recorded_objects():
+            for action, reader in declaration.creates.items():
+                self.dispatch.setdefault(action, []).append((declaration, "create", reader))
+            for action, reader in declaration.updates.items():
+                self.dispatch.setdefault(action, []).append((declaration, "update", reader))
+            for action in declaration.ends:
+                self.dispatch.setdefault(action, []).append((declaration, "end", None))
+
+    def feed(
+        self,
+        seq: int,
+        action: str,
+        object_type: str,
+        object_id: str,
+        payload: str,
+        recorded_at: Any = None,
+    ) -> None:
+        handlers = self.dispatch.get(action)
+        if handlers:
+            self._feed_objects(seq, action, handlers, object_type, object_id, payload, recorded_at)
         if object_type != CASE or not action.startswith("case."):
             return
         if action in ("case.open", "case.import"):
@@ -90,46 +254,146 @@ class DomainCollector:
             )
             self.steps[(object_id, body["index"])] = (seq, digest)
 
-    def _feed_subject(self, seq: int, action: str, body: dict[str, Any]) -> None:
-        if action == "subject.create":
-            self.subject = {name: (seq, value) for name, value in body.items()}
+    def _feed_objects(
+        self,
+        seq: int,
+        action: str,
+        handlers: list[tuple[RecordedObject, str, EntryReader | None]],
+        object_type: str,
+        object_id: str,
+        payload: str,
+        recorded_at: Any,
+    ) -> None:
+        body = json.loads(payload)
+        if not isinstance(body, Mapping):
             return
-        for name, change in (body.get("changes") or {}).items():
-            if isinstance(change, dict) and "new" in change:
-                self.subject[name] = (seq, change["new"])
+        for declaration, kind, reader in handlers:
+            tracked = self.objects.setdefault(declaration.object_type, {})
+            if kind == "end":
+                leaves = declaration.ends[action]
+                for pk in [
+                    pk
+                    for pk, t in tracked.items()
+                    if leaves(object_id, body, pk, {n: v for n, (_s, v) in t.values.items()})
+                ]:
+                    del tracked[pk]
+                continue
+            assert reader is not None
+            for pk, values in reader(object_id, body):
+                kept = {
+                    n: (seq, v)
+                    for n, v in values.items()
+                    if n in declaration.fields or n in declaration.many
+                }
+                if kind == "create" and object_type == declaration.object_type:
+                    tracked[pk] = _Tracked(seq, kept, (recorded_at, payload))
+                elif pk in tracked:
+                    tracked[pk].values.update(kept)
+                    tracked[pk].last = (recorded_at, payload)
 
-    def _check_subject(self, organ_id: int) -> tuple[int, str] | None:
-        """The organ's row against its ``subject.create`` snapshot and later
-        ``subject.update`` changes (an organ renamed, moved to another region or made a
-        justice bureau outside the services). Organs registered before the registry
-        recorded them (no ``subject.create``) are not compared."""
-        if not self.subject or not apps.is_installed("zhifa.registry"):
-            return None
-        from .changes import json_value
+    def _superseded(self, declaration: RecordedObject, organ_id: int, pks: list[str]) -> set[str]:
+        """The objects of a shared type that another chain recorded a later, different
+        change of (this chain's values are then not the last word)."""
+        from .models import Entry
 
-        model = apps.get_model("registry", "EnforcementSubject")
-        names = [n for n in self.subject if n != "region"]
-        try:
-            row = model.objects.filter(pk=organ_id).values(*names, "region__code").get()
-        except (model.DoesNotExist, FieldError):
-            return None
-        row["region"] = row.pop("region__code")
-        for name, (seq, value) in sorted(self.subject.items()):
-            current = row.get(name)
-            if json_value(current) != value:
-                return seq, (
-                    f"the organ's {name} differs from its record entry "
-                    f"(recorded {value!r}, now {json_value(current)!r}): changed outside "
-                    "the record"
+        tracked = self.objects[declaration.object_type]
+        actions = [*declaration.creates, *declaration.updates]
+        found: set[str] = set()
+        for start in range(0, len(pks), BATCH):
+            rows = (
+                Entry.objects.filter(
+                    object_type=declaration.object_type,
+                    object_id__in=pks[start : start + BATCH],
+                    action__in=actions,
                 )
-        return None
+                .exclude(organ_id=organ_id)
+                .order_by()
+                .values_list("object_id", "recorded_at", "payload")
+            )
+            for pk, at, payload in rows.iterator(chunk_size=BATCH):
+                last_at, last_payload = tracked[pk].last
+                if last_at is not None and at > last_at and payload != last_payload:
+                    found.add(pk)
+        return found
+
+    def _current_rows(
+        self, declaration: RecordedObject, pks: list[str]
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """The current recorded fields of the objects ``pks``, in batches: one query for
+        the rows and one per many-valued field."""
+        model = apps.get_model(declaration.model)
+        lookups = dict(declaration.fields)
+        for start in range(0, len(pks), BATCH):
+            chunk = model._default_manager.filter(pk__in=pks[start : start + BATCH])
+            rows: dict[str, dict[str, Any]] = {}
+            names = list(lookups)
+            values = chunk.order_by().values_list(
+                "pk", declaration.title, *(lookups[n] for n in names)
+            )
+            for pk, title, *found in values.iterator(chunk_size=BATCH):
+                rows[str(pk)] = {"__title__": title, **dict(zip(names, found, strict=True))}
+            for name, many in declaration.many.items():
+                items: dict[str, list[Any]] = {}
+                for pk, item in many.read(chunk):
+                    items.setdefault(str(pk), []).append(item)
+                for pk, row in rows.items():
+                    row[name] = many.combine(items.get(pk, []))
+            yield from rows.items()
+
+    def _check_objects(self, organ_id: int) -> tuple[int, str] | None:
+        """Each recorded object created in this chain against its row (see the module's
+        docstring)."""
+        problems: list[tuple[int, str]] = []
+        for declaration in recorded_objects():
+            tracked = self.objects.get(declaration.object_type)
+            if not tracked:
+                continue
+            pks = sorted(tracked, key=lambda k: (len(k), k))
+            if declaration.shared:
+                skip = self._superseded(declaration, organ_id, pks)
+                pks = [pk for pk in pks if pk not in skip]
+            seen: set[str] = set()
+            for pk, row in self._current_rows(declaration, pks):
+                seen.add(pk)
+                recorded = tracked[pk]
+                for name, (seq, value) in sorted(recorded.values.items()):
+                    if name not in row or same_value(value, row[name]):
+                        continue
+                    who = declaration.describe.format(
+                        noun=declaration.noun, title=row["__title__"], pk=pk, field=name
+                    )
+                    problems.append(
+                        (
+                            seq,
+                            f"{who} differs from its record entry (recorded {shown(value)}, "
+                            f"now {shown(row[name])}): changed outside the record",
+                        )
+                    )
+                    break
+            for pk in pks:
+                if pk not in seen:
+                    recorded = tracked[pk]
+                    title = recorded.values.get(declaration.title, (0, None))[1]
+                    who = (
+                        f"{declaration.noun} {title} (ID {pk})"
+                        if title
+                        else (f"{declaration.noun} ID {pk}")
+                    )
+                    problems.append(
+                        (
+                            recorded.created,
+                            f"{who} recorded at "
+                            f"{recorded.created} was deleted (no record entry says so)",
+                        )
+                    )
+        return min(problems) if problems else None
 
     def check(self, organ_id: int, until_case: int) -> tuple[int, str] | None:
         """The first difference as (sequence number, message), or None. Case rows
         above ``until_case`` (created while ``verify`` ran) are the next run's."""
-        subject = self._check_subject(organ_id)
-        if subject is not None or not apps.is_installed("zhifa.cases"):
-            return subject
+        found = self._check_objects(organ_id)
+        if found is not None or not apps.is_installed("zhifa.cases"):
+            return found
         return (
             self._check_cases(organ_id, until_case)
             or self._check_steps(organ_id)

@@ -252,7 +252,7 @@ def verify_chain(
             source = " (witness copy)" if seq in witness_only else ""
             return fail(seq, f"the chain differs from the signed checkpoint at {seq}{source}")
         if domain is not None:
-            domain.feed(seq, action, object_type, object_id, payload)
+            domain.feed(seq, action, object_type, object_id, payload, recorded_at)
         if action == "evidence.add":
             recorded = json.loads(payload)
             if full and isinstance(recorded.get("evidence"), int):

@@ -21,6 +21,12 @@ class RegistryConfig(AppConfig):
         register_action_labels(ACTION_LABELS)
         register_task_labels(TASK_LABELS)
         register_object_titles(object_titles())
+        from zhifa.records.domain import register_recorded_object
+
+        from .recorded import recorded_objects
+
+        for declaration in recorded_objects():
+            register_recorded_object(declaration)
         register(
             Job(
                 "registry.expire",
