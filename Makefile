@@ -64,7 +64,7 @@ test-postgres: install-dev
 
 # schemathesis over the whole OpenAPI document as every role (and anonymous), in-process
 # on a fresh SQLite test database with the demo data and a frozen clock; bounded: a
-# fixed seed and ZHIFA_FUZZ_EXAMPLES examples per operation and role (default 10).
+# fixed seed and ZHIFA_FUZZ_EXAMPLES examples per operation and role (default 8).
 test-api-fuzz: install-dev
 	env -u DATABASE_URL $(BIN)/pytest -p no:logging src/zhifa/core/tests/fuzz_api.py
 

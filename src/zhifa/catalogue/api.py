@@ -358,6 +358,10 @@ def create_power_item(request: HttpRequest, payload: PowerItemIn) -> Status[dict
 
 
 class PowerItemPatch(InputSchema):
+    """Only the fields given change. ``null`` clears ``responsibilities`` (the empty
+    text), ``valid_to`` and ``published_on``, and leaves the other fields as they are
+    (their columns take no NULL)."""
+
     name: str | None = None
     category: PowerCategory | None = None
     basis_article_ids: list[Id] | None = None
@@ -378,6 +382,11 @@ def update_power_item(
     )
     data = payload.model_dump(exclude_unset=True)
     ids = data.pop("basis_article_ids", None)
+    if "responsibilities" in data and data["responsibilities"] is None:
+        data["responsibilities"] = ""
+    for name in ("name", "category", "valid_from", "published"):
+        if name in data and data[name] is None:
+            del data[name]
     if data.get("category") is not None:
         data["category"] = str(data["category"])
     services.save_power_item(

@@ -66,7 +66,7 @@ class InputSchema(Schema):
         # Any other JSON value; ninja hands nested objects over wrapped.
         data = value._obj if isinstance(value, DjangoGetter) else value
         if data is None or isinstance(data, list | str | int | float):
-            raise PydanticCustomError("model_type", str(_("Give a JSON object.")))
+            raise PydanticCustomError("json_object", str(_("Give a JSON object.")))
         return _exact(cls, value)
 
     @field_validator("*", mode="after")

@@ -50,3 +50,17 @@ def test_a_day_is_written_yyyy_mm_dd(officer_a, query, path):
     response = client_for(officer_a).get(query)
     assert response.status_code == 400, response.json()
     assert [e["path"] for e in response.json()["errors"]] == [path]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["responsibilities", "name", "category", "valid_from"])
+def test_patching_a_power_item_with_null_is_no_500(item_a, supervisor_city, field):
+    """``{"responsibilities": null}`` was a 500 (the column takes no NULL): ``null``
+    clears the text, and leaves a field that cannot be empty as it is."""
+    before = getattr(item_a, field)
+    response = client_for(supervisor_city).patch(
+        f"/api/v1/power-items/{item_a.pk}", {field: None}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content[:300]
+    item_a.refresh_from_db()
+    assert getattr(item_a, field) == ("" if field == "responsibilities" else before)

@@ -38,7 +38,7 @@ from zhifa.core.api import register_routers
 from zhifa.core.testing import FROZEN_NOW
 
 #: Examples per operation and role (``ZHIFA_FUZZ_EXAMPLES`` overrides).
-MAX_EXAMPLES = int(os.environ.get("ZHIFA_FUZZ_EXAMPLES", "10"))
+MAX_EXAMPLES = int(os.environ.get("ZHIFA_FUZZ_EXAMPLES", "8"))
 
 #: The demo user acting in each role (``registry.demo.USERS``); None: anonymous.
 ROLES = {
