@@ -8,7 +8,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 # A throwaway key, only so that `check --deploy` can load the production settings.
 CHECK_KEY := check-deploy-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz
 
-.PHONY: demo test install install-dev lint typecheck checks browser test-sqlite test-hard-day test-postgres messages openapi bench clean
+.PHONY: demo test install install-dev lint typecheck checks browser test-sqlite test-hard-day test-postgres test-api-fuzz messages openapi bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Zhifa needs Python 3.11, found " + sys.version' 
@@ -62,9 +62,15 @@ test-hard-day: install-dev browser
 test-postgres: install-dev
 	scripts/test-postgres.sh
 
+# schemathesis over the whole OpenAPI document as every role (and anonymous), in-process
+# on a fresh SQLite test database with the demo data and a frozen clock; bounded: a
+# fixed seed and ZHIFA_FUZZ_EXAMPLES examples per operation and role (default 8).
+test-api-fuzz: install-dev
+	env -u DATABASE_URL $(BIN)/pytest -p no:logging src/zhifa/core/tests/fuzz_api.py
+
 # After the SQLite run, the suite runs again on a hard day (test-hard-day); under CI=true
 # it also runs on PostgreSQL, and a missing PostgreSQL or faketime fails.
-test: lint typecheck checks test-sqlite
+test: lint typecheck checks test-sqlite test-api-fuzz
 	@$(MAKE) --no-print-directory test-hard-day
 	@if [ "$$CI" = "true" ]; then scripts/test-postgres.sh; fi
 

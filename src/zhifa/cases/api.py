@@ -16,7 +16,7 @@ or ``body.<field>`` for a field a service function names.
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, cast, get_args
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -34,14 +34,15 @@ from pydantic import (
     create_model,
 )
 from pydantic import ValidationError as PydanticValidationError
-from pydantic_core import InitErrorDetails
+from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic_core.core_schema import ErrorType
 
 from zhifa.accounts.models import ORGAN_ROLES, Role
 from zhifa.catalogue.models import PowerItem
-from zhifa.core.api import ErrorOut, FieldError, error_body
+from zhifa.core.api import ErrorOut, FieldError, error_body, error_responses
 from zhifa.core.paging import BoundedLimitOffset, Paged
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
-from zhifa.core.validation import DB_MAX_ID
+from zhifa.core.validation import DB_MAX_ID, Day
 from zhifa.core.validation import Text as TextIn
 from zhifa.registry.models import Officer
 from zhifa.rules.calendar_db import database_calendar
@@ -308,7 +309,7 @@ def get_case(request: HttpRequest, case_pk: CasePk) -> dict[str, Any]:
     ),
 )
 def get_deadlines(
-    request: HttpRequest, case_pk: CasePk, as_of: dt.date | None = None
+    request: HttpRequest, case_pk: CasePk, as_of: Day | None = None
 ) -> list[dict[str, Any]]:
     case = _case_or_404(request, case_pk)
     day = as_of or timezone.localdate()
@@ -411,7 +412,7 @@ def _invalid(errors: list[tuple[tuple[str | int, ...], str]]) -> NinjaValidation
 
 @router.post(
     "/cases",
-    response={201: CaseDetailOut, 400: ErrorOut, 403: ErrorOut, 422: RuleViolationOut},
+    response={201: CaseDetailOut, 422: RuleViolationOut},
     summary="Open a case (users of an organ)",
     description=(
         "Opens a case of your organ (the case number is issued from the organ's 立案审批表 "
@@ -484,6 +485,9 @@ STEP_SCHEMAS: tuple[type[StepBase], ...] = tuple(
 STEP_NAMES = frozenset(s.name for s in STEPS if s.api is not None)
 
 
+_BUILTIN_ERRORS = frozenset(get_args(ErrorType))
+
+
 def _untagged(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
     """Report errors at the field (``body.on``), not under the union member's
     tag (``body.registered.on``); an unknown step at ``body.step``."""
@@ -497,7 +501,10 @@ def _untagged(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
                 loc = loc[1:]
             if e["type"] in ("union_tag_invalid", "union_tag_not_found"):
                 loc = ("step",)
-            detail = InitErrorDetails(type=e["type"], loc=loc, input=e["input"])
+            # A custom error (an ``InputSchema`` check) is rebuilt from its message.
+            kind = e["type"]
+            error = kind if kind in _BUILTIN_ERRORS else PydanticCustomError(kind, e["msg"])
+            detail = InitErrorDetails(type=error, loc=loc, input=e["input"])
             if "ctx" in e:
                 detail["ctx"] = e["ctx"]
             details.append(detail)
@@ -551,10 +558,7 @@ def _rule_violation(exc: services.RuleViolation) -> Status[dict[str, Any]]:
     "/cases/{case_pk}/steps",
     response={
         201: StepOut,
-        400: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
+        **error_responses(409),
         422: RuleViolationOut,
     },
     summary="Add a step to a case",
@@ -622,7 +626,7 @@ class ResumeIn(StrictIn):
 
 @router.post(
     "/cases/{case_pk}/suspend",
-    response={201: SuspensionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={201: SuspensionOut},
     summary="Suspend the case clock (中止)",
     description=(
         "From `on` the days do not count towards the decision period (APL 60 excluded "
@@ -645,7 +649,7 @@ def suspend_case(
 
 @router.post(
     "/cases/{case_pk}/resume",
-    response={200: SuspensionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: SuspensionOut},
     summary="Resume the case clock (恢复)",
     description=(
         "Ends the open suspension on `on` (the organ head; 403 otherwise). 400 when the "
@@ -667,7 +671,7 @@ class ArchiveIn(StrictIn):
 
 @router.post(
     "/cases/{case_pk}/archive",
-    response={200: CaseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: CaseOut},
     summary="Archive a closed case (归档)",
     description=(
         "Files the closed case in the archive on `on`; the SM3 of its case file is "

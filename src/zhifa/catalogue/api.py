@@ -1,5 +1,6 @@
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -7,6 +8,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from zhifa.core.api import ErrorOut, FieldError, error_responses
 from zhifa.core.paging import BoundedLimitOffset, Paged
 from zhifa.core.schemas import InputSchema
 from zhifa.core.scope import (
@@ -16,9 +18,9 @@ from zhifa.core.scope import (
     scoped,
     visible_organs,
 )
-from zhifa.core.validation import Id
+from zhifa.core.validation import Day, Id
 
-from . import exchange, services
+from . import bands, exchange, services
 from .filters import BenchmarkFilter, LawFilter, PowerItemFilter, ReviewEntryFilter
 from .models import (
     Article,
@@ -219,6 +221,7 @@ def repeal_article(request: HttpRequest, article_id: Id, payload: RepealIn) -> d
 
 class WarningOut(Schema):
     rule: str
+    message: str
     article: str
     change: str
     changed_on: date
@@ -267,6 +270,8 @@ def _power_item_out(p: PowerItem) -> dict[str, object]:
         "update_warnings": [
             {
                 "rule": "JL-power-list-update",
+                # The msgid of the power item pages (catalogue/_warnings.html).
+                "message": _("Basis changed: review by %(d)s") % {"d": w.deadline.isoformat()},
                 "article": str(w.change.article),
                 "change": w.change.kind,
                 "changed_on": w.change.changed_on,
@@ -340,7 +345,11 @@ def _articles(ids: list[int]) -> list[Article]:
     return articles
 
 
-@router.post("/power-items", response={201: PowerItemOut}, summary="Add a power item")
+@router.post(
+    "/power-items",
+    response={201: PowerItemOut, **error_responses(404)},
+    summary="Add a power item",
+)
 def create_power_item(request: HttpRequest, payload: PowerItemIn) -> Status[dict[str, object]]:
     require_role(request.user, *MANAGE_CATALOGUE)
     data = payload.model_dump()
@@ -354,6 +363,10 @@ def create_power_item(request: HttpRequest, payload: PowerItemIn) -> Status[dict
 
 
 class PowerItemPatch(InputSchema):
+    """Only the fields given change. ``null`` clears ``responsibilities`` (the empty
+    text), ``valid_to`` and ``published_on``, and leaves the other fields as they are
+    (their columns take no NULL)."""
+
     name: str | None = None
     category: PowerCategory | None = None
     basis_article_ids: list[Id] | None = None
@@ -374,6 +387,11 @@ def update_power_item(
     )
     data = payload.model_dump(exclude_unset=True)
     ids = data.pop("basis_article_ids", None)
+    if "responsibilities" in data and data["responsibilities"] is None:
+        data["responsibilities"] = ""
+    for name in ("name", "category", "valid_from", "published"):
+        if name in data and data[name] is None:
+            del data[name]
     if data.get("category") is not None:
         data["category"] = str(data["category"])
     services.save_power_item(
@@ -505,7 +523,11 @@ class BenchmarkIn(InputSchema):
     bands: list[BandIn]
 
 
-@router.post("/benchmarks", response={201: BenchmarkOut}, summary="Add a benchmark version")
+@router.post(
+    "/benchmarks",
+    response={201: BenchmarkOut, **error_responses(404)},
+    summary="Add a benchmark version",
+)
 def create_benchmark(request: HttpRequest, payload: BenchmarkIn) -> Status[dict[str, object]]:
     require_role(request.user, *MANAGE_CATALOGUE)
     data = payload.model_dump()
@@ -526,7 +548,7 @@ class BandChoiceOut(Schema):
     benchmark_id: int
     violation: str
     version_valid_from: date
-    circumstance: str
+    circumstance: Circumstance
     conditions: str
     penalty: str
     fine_min: Decimal | None
@@ -535,20 +557,31 @@ class BandChoiceOut(Schema):
     statutory_max: Decimal | None
 
 
+#: A circumstance in the catalogue's words (``general``) or the case-file format's
+#: (``ordinary``, as the case steps' ``benchmark.circumstance`` take it).
+BandCircumstance = Literal["no_penalty", "mitigated", "lighter", "general", "ordinary", "heavier"]
+
+
 @router.get(
     "/power-items/{item_id}/band",
     response=BandChoiceOut,
     summary="The discretion band for a circumstance on a date (rule DISC-benchmark)",
+    description=(
+        "`circumstance` in the catalogue's words (`general`, 一般处罚) or the case-file "
+        "format's (`ordinary`, as a case step's `benchmark.circumstance`); the answer "
+        "names it in the catalogue's words."
+    ),
 )
 def band_for(
     request: HttpRequest,
     item_id: Id,
-    on: date,
-    circumstance: Circumstance,
+    on: Day,
+    circumstance: BandCircumstance,
     violation: str | None = None,
 ) -> dict[str, object]:
     item = get_scoped_or_404(request.user, PowerItem.objects, organ_field="subject", pk=item_id)
-    choice = services.band_for(item, on, circumstance.value, violation)
+    wanted = bands.GENERAL if circumstance == "ordinary" else circumstance
+    choice = services.band_for(item, on, wanted, violation)
     if choice is None:
         raise Http404
     return {
@@ -625,7 +658,7 @@ class ReviewEntryIn(InputSchema):
 
 @router.post(
     "/review-catalogue",
-    response={201: ReviewEntryOut},
+    response={201: ReviewEntryOut, **error_responses(404)},
     summary="Add an entry to the major-decision review catalogue",
 )
 def create_review_entry(request: HttpRequest, payload: ReviewEntryIn) -> Status[dict[str, object]]:
@@ -678,13 +711,17 @@ class ImportOut(Schema):
     errors: list[RowErrorOut]
 
 
-class ImportErrorOut(ImportOut):
-    """The API's one error shape (status, code, message, errors[].path) with the
-    import's row-by-row report."""
+class ImportErrorOut(ErrorOut):
+    """The API's one error shape. When the file was read but rows are wrong, also the
+    import's row-by-row report (``kind``, ``applied``, ``created``, ``updated``, and each
+    error's ``row`` and ``column``); a request refused before the file is read (a missing
+    or mistyped ``organ_id`` or ``file``) has ``errors`` that name the field only."""
 
-    status: int
-    code: str
-    message: str
+    kind: str | None = None
+    applied: bool | None = None
+    created: int | None = None
+    updated: int | None = None
+    errors: list[RowErrorOut | FieldError] = []  # type: ignore[assignment]
 
 
 @router.post(

@@ -8,6 +8,7 @@ shape every endpoint returns::
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
@@ -98,11 +99,60 @@ BAD_INPUT_DESCRIPTION = (
     "lone surrogates."
 )
 
+#: The API's error responses, each in the shape of ``ErrorOut``: the one mapping from
+#: which the OpenAPI document describes them. ``ZhifaAPI`` lists 400, 401, 403 and 404 on
+#: every operation they can answer (see its docstring); an operation that answers
+#: another one (409, 422) declares it in its ``response=`` (``error_responses(409)``).
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: BAD_INPUT_DESCRIPTION,
+    401: (
+        "Not authenticated (`code` `unauthenticated`): no valid API token "
+        "(`Authorization: Bearer zf_…`) and no logged-in session."
+    ),
+    403: (
+        "Forbidden (`code` `forbidden`): your role or scope does not allow this, or a "
+        "session-authenticated unsafe request lacks its CSRF token."
+    ),
+    404: (
+        "Not found (`code` `not_found`): no such object in your scope, named in the path "
+        "or, where an operation lists it without a path parameter, by an id in the body "
+        "(objects outside your scope are answered as if they did not exist)."
+    ),
+    409: (
+        "Conflict (`code` `conflict`): the object changed since you read it "
+        "(e.g. `expected_steps` no longer matches), or its state does not allow this now."
+    ),
+    422: (
+        "Refused by the rules (`code` `rule_violation`): `errors` lists the findings "
+        "that forbid the step, each with its `path` and `message`."
+    ),
+}
+
+_ERROR_REF = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+
+
+def error_responses(*statuses: int) -> dict[int, type[Schema]]:
+    """``response=`` entries for error statuses an operation answers beyond those every
+    operation lists (``{201: X, **error_responses(409)}``)."""
+    unknown = set(statuses) - set(ERROR_DESCRIPTIONS)
+    if unknown:
+        raise ValueError(f"Undescribed error status(es): {sorted(unknown)}")
+    return dict.fromkeys(statuses, ErrorOut)
+
 
 class ZhifaAPI(NinjaAPI):
-    """``NinjaAPI`` whose OpenAPI document lists the 400 (``ErrorOut``) of every
-    operation that takes parameters or a body: the input checks of every endpoint
-    (bounded ids and offsets, ``InputSchema`` text) answer it."""
+    """``NinjaAPI`` whose OpenAPI document lists the errors every operation can answer,
+    in the shape of ``ErrorOut`` and described by ``ERROR_DESCRIPTIONS``:
+
+    - 400 on every operation that takes parameters or a body (the input checks of every
+      endpoint: bounded ids and offsets, ``InputSchema`` text);
+    - 401 and 403 on every operation that requires authentication (every one: the API's
+      authentication is global; the scope layer and CSRF answer 403);
+    - 404 on every operation with a path parameter (``get_scoped_or_404``; an unknown
+      ``kind`` of import or export).
+
+    Other errors an operation declares in its ``response=`` (``error_responses(409)``) get their
+    description from the same mapping."""
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -115,18 +165,25 @@ class ZhifaAPI(NinjaAPI):
             for operation in operations.values():
                 if not isinstance(operation, dict) or "responses" not in operation:
                     continue
-                takes_input = operation.get("parameters") or operation.get("requestBody")
+                parameters = operation.get("parameters") or []
+                statuses = set()
+                if parameters or operation.get("requestBody"):
+                    statuses.add(400)
+                if operation.get("security", schema.get("security")):
+                    statuses |= {401, 403}
+                if any(p.get("in") == "path" for p in parameters):
+                    statuses.add(404)
+                # ninja keys the responses by int status (sorted when exported).
                 responses = operation["responses"]
-                if takes_input and 400 not in responses and "400" not in responses:
-                    # ninja keys the responses by int status (sorted when exported).
-                    responses[400] = {
-                        "description": BAD_INPUT_DESCRIPTION,
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/ErrorOut"}
-                            }
-                        },
-                    }
+                for status in statuses:
+                    if status not in responses and str(status) not in responses:
+                        responses[status] = {"content": _ERROR_REF}
+                for status, response in responses.items():
+                    code = int(status)
+                    # ninja's default description is the reason phrase; keep any other.
+                    default = response.get("description") in (None, HTTPStatus(code).phrase)
+                    if code in ERROR_DESCRIPTIONS and default:
+                        response["description"] = ERROR_DESCRIPTIONS[code]
         return schema
 
 

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from ninja import FilterSchema, Schema
-from pydantic import BaseModel, field_validator
-from pydantic_core import PydanticCustomError
+from ninja.schema import DjangoGetter
+from pydantic import BaseModel, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from .validation import text_problems
+from .validation import exact_type_problem, text_problems
 
 
 def _check(value: Any) -> Any:
@@ -32,8 +34,40 @@ def _check(value: Any) -> Any:
     return value
 
 
+def _exact(cls: Any, value: Any) -> Any:
+    """Refuse what pydantic's lax mode would coerce (``exact_type_problem``), naming the
+    field. A model validator, not a field validator: pydantic allows no ``before``
+    validator on the discriminator field of a tagged union (a case step's ``step``)."""
+    # ninja hands query filters over wrapped in a ``DjangoGetter``.
+    data = value._obj if isinstance(value, DjangoGetter) else value
+    if not isinstance(data, dict):
+        return value
+    details: list[InitErrorDetails] = []
+    for name, field in cls.model_fields.items():
+        key = field.alias if field.alias in data else name
+        problem = exact_type_problem(field.annotation, data[key]) if key in data else None
+        if problem:
+            error = PydanticCustomError("exact_type", problem)
+            details.append(InitErrorDetails(type=error, loc=(key,), input=data[key]))
+    if details:
+        # pydantic-core keeps these errors' locations (``body.on``).
+        raise ValidationError.from_exception_data(cls.__name__, details)
+    return value
+
+
 class InputSchema(Schema):
-    """A request body: ``Schema`` whose text fields refuse what is not text."""
+    """A request body: ``Schema`` whose text fields refuse what is not text, which is a
+    JSON object (ninja's ``Schema`` would read any value's attributes), and whose days,
+    numbers and booleans are what the OpenAPI document says (``exact_type_problem``)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_non_object_and_coercion(cls, value: Any) -> Any:
+        # Any other JSON value; ninja hands nested objects over wrapped.
+        data = value._obj if isinstance(value, DjangoGetter) else value
+        if data is None or isinstance(data, list | str | int | float):
+            raise PydanticCustomError("json_object", str(_("Give a JSON object.")))
+        return _exact(cls, value)
 
     @field_validator("*", mode="after")
     @classmethod
@@ -42,7 +76,13 @@ class InputSchema(Schema):
 
 
 class InputFilter(FilterSchema):
-    """Query filters: ``FilterSchema`` whose text fields refuse what is not text."""
+    """Query filters: ``FilterSchema`` whose text fields refuse what is not text and
+    whose days are ``YYYY-MM-DD`` (``exact_type_problem``)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_coercion(cls, value: Any) -> Any:
+        return _exact(cls, value)
 
     @field_validator("*", mode="after")
     @classmethod

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
+import re
 import unicodedata
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 #: The largest id the database can hold (a 64-bit signed integer). Larger numbers in a
@@ -247,3 +248,87 @@ def validate_not_negative(value: object) -> None:
     number = isinstance(value, (int, float, decimal.Decimal)) and not isinstance(value, bool)
     if number and value < 0:  # type: ignore[operator]
         raise ValidationError(_("The value cannot be negative."), code="negative")
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def exact_type_problem(annotation: Any, value: object) -> str | None:
+    """What is wrong with ``value`` for a field of type ``annotation`` that pydantic's
+    lax mode would coerce although the OpenAPI document says otherwise, or ``None``:
+    a day (``date``) given as a number or as text other than ``YYYY-MM-DD`` (pydantic
+    reads ``0`` and ``"0"`` as 1970-01-01), a whole number given as ``true``/``false``,
+    ``true``/``false`` given as a number. Text (query strings, forms) is left to
+    pydantic, which parses it."""
+    kinds = _kinds(annotation)
+    if value is None or (isinstance(value, dt.date) and dt.date in kinds):
+        return None
+    if isinstance(value, list) and list in kinds:
+        for item in value:
+            problem = exact_type_problem(_item_type(annotation), item)
+            if problem:
+                return problem
+        return None
+    numbers = {int, float, decimal.Decimal}
+    only_day = dt.date in kinds and not kinds & {str, bool, *numbers}
+    if only_day and not (isinstance(value, str) and _ISO_DAY.fullmatch(value)):
+        return str(_("Give a day as YYYY-MM-DD."))
+    if isinstance(value, bool) and bool not in kinds and kinds & numbers:
+        return str(_("Give a number, not true or false."))
+    only_bool = bool in kinds and not kinds & numbers
+    if only_bool and isinstance(value, int | float) and not isinstance(value, bool):
+        return str(_("Give true or false."))
+    return None
+
+
+def _kinds(annotation: Any) -> set[Any]:
+    """The plain types ``annotation`` allows (through ``Annotated``, unions, ``list``)."""
+    import types
+    import typing
+
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _kinds(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        found: set[Any] = set()
+        for arg in typing.get_args(annotation):
+            found |= _kinds(arg)
+        return found
+    if origin is list:
+        return {list}
+    if isinstance(annotation, type) and issubclass(annotation, dt.datetime):
+        return {dt.datetime}
+    if isinstance(annotation, type) and issubclass(annotation, bool):
+        return {bool}
+    if isinstance(annotation, type) and issubclass(annotation, str):
+        return {str}
+    if isinstance(annotation, type) and issubclass(annotation, int):
+        return {int}
+    return {annotation}
+
+
+def _item_type(annotation: Any) -> Any:
+    import types
+    import typing
+
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _item_type(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            if list in _kinds(arg):
+                return _item_type(arg)
+    if origin is list:
+        return typing.get_args(annotation)[0]
+    return Any
+
+
+def _exact_day(value: object) -> object:
+    problem = exact_type_problem(dt.date, value)
+    if problem:
+        raise PydanticCustomError("date_format", problem)
+    return value
+
+
+#: A day outside an ``InputSchema`` (a single query parameter): ``YYYY-MM-DD`` only.
+Day = Annotated[dt.date, BeforeValidator(_exact_day)]

@@ -8,6 +8,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from zhifa.core.api import error_responses
 from zhifa.core.paging import BoundedLimitOffset, Paged
 from zhifa.core.schemas import InputSchema
 from zhifa.core.scope import get_scoped_or_404, require_role, visible_organs, visible_regions
@@ -154,7 +155,7 @@ class SubjectIn(InputSchema):
 
 @router.post(
     "/organs",
-    response={201: OrganOut},
+    response={201: OrganOut, **error_responses(404)},
     summary="Register a subject in your region (supervisors and administrators)",
 )
 def create_organ(request: HttpRequest, payload: SubjectIn) -> Status[dict[str, object]]:
@@ -315,7 +316,9 @@ class OfficerIn(InputSchema):
     active: bool = True
 
 
-@router.post("/officers", response={201: OfficerOut}, summary="Register an officer")
+@router.post(
+    "/officers", response={201: OfficerOut, **error_responses(404)}, summary="Register an officer"
+)
 def create_officer(request: HttpRequest, payload: OfficerIn) -> Status[dict[str, object]]:
     require_role(request.user, *MANAGE_OFFICERS)
     data = payload.model_dump()
@@ -546,7 +549,7 @@ def get_entrustment(request: HttpRequest, entrustment_id: Id) -> dict[str, objec
 
 @router.post(
     "/entrustments",
-    response={201: EntrustmentOut},
+    response={201: EntrustmentOut, **error_responses(404)},
     summary="Record an entrustment with its written instrument (multipart form)",
 )
 def create_entrustment(

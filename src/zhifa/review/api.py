@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 
 from zhifa.cases.models import Case
 from zhifa.cases.services import CaseConflict
+from zhifa.core.api import error_responses
 from zhifa.core.paging import BoundedLimitOffset, Paged
 from zhifa.core.schemas import InputSchema
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
@@ -144,7 +145,7 @@ def get_request(request: HttpRequest, request_id: Id) -> dict[str, Any]:
 
 @router.post(
     "/review/requests",
-    response={201: ReviewOut},
+    response={201: ReviewOut, **error_responses(404)},
     summary="Submit a case of your organ for legal review (officers)",
 )
 def submit(request: HttpRequest, payload: SubmitIn) -> Status[dict[str, Any]]:
