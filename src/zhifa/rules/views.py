@@ -21,11 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from zhifa.core.forms import DateInput
 
 from .calendar_db import database_calendar
-from .engine import InvalidCaseFile, audit, render
+from .engine import InvalidCaseFile, audit, limits, render
 from .engine.validation import load_case_file
 from .labels import deadline_label
 
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = limits.MAX_BYTES
 
 
 class AuditForm(forms.Form):
