@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.accounts.models import User
 from zhifa.core.forms import DateInput
 
 from .calendar_db import database_calendar
@@ -108,7 +109,7 @@ def audit_page(request: HttpRequest) -> HttpResponse:
             as_of: dt.date | None = form.cleaned_data.get("as_of")
             if len(content) > BACKGROUND_BYTES or len(case.steps) > BACKGROUND_STEPS:
                 queued = AuditRequest.objects.create(
-                    user=request.user, as_of=as_of, lang=lang, content=content
+                    user=cast(User, request.user), as_of=as_of, lang=lang, content=content
                 )
                 transaction.on_commit(lambda: run_audit.enqueue(str(queued.pk)))
                 return redirect("rules:audit-result", pk=queued.pk)

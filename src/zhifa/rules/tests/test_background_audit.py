@@ -48,7 +48,7 @@ def test_a_large_upload_is_audited_by_the_worker(reviewer_a: Any, officer_a: Any
     call_command("worker", once=True, verbosity=0)
     queued.refresh_from_db()
     assert (queued.status, bytes(queued.content)) == ("done", b"")
-    assert queued.result["as_of"] == "2026-06-01"
+    assert queued.result is not None and queued.result["as_of"] == "2026-06-01"
 
     done = client.get(response["Location"])
     html = done.content.decode()
