@@ -22,6 +22,7 @@ from zhifa.rules.engine.limits import MAX_BYTES, MAX_STEPS
 from .conftest import LEGAL_TESTS
 
 ZHIFA = Path(sys.executable).with_name("zhifa")
+SERVE = (str(ZHIFA), "serve", "--host", "127.0.0.1")
 
 
 def _env(var_dir: Path) -> dict[str, str]:
@@ -88,8 +89,7 @@ def test_two_largest_audits_at_once_do_not_stall_the_server(tmp_path: Path) -> N
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [str(ZHIFA), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
-        + ["--no-migrate"],
+        [*SERVE, "--port", str(port), "--workers", "2", "--no-migrate"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
