@@ -12,29 +12,34 @@ from ninja import Router
 from zhifa.core.api import ErrorOut, error_body
 
 from .calendar_db import database_calendar
-from .engine import InvalidCaseFile, audit, render
+from .engine import CaseFileTooLarge, InvalidCaseFile, audit, render
+from .engine.limits import MAX_BYTES, MAX_STEPS
 from .engine.validation import load_case_file
 
 router = Router(tags=["rules"])
 
 
-def _invalid(message: str, errors: list[dict[str, str]]) -> JsonResponse:
+def _invalid(message: str, errors: list[dict[str, str]], status: int = 400) -> JsonResponse:
+    code = "too_large" if status == 413 else "invalid"
     return JsonResponse(
-        error_body(400, "invalid", message, errors),
-        status=400,
+        error_body(status, code, message, errors),
+        status=status,
         json_dumps_params={"ensure_ascii": False},
     )
 
 
 @router.post(
     "/audit",
-    response={200: dict[str, object], 400: ErrorOut},
+    response={200: dict[str, object], 400: ErrorOut, 413: ErrorOut},
     summary="Audit a case file (zhifa-casefile/1)",
     description=(
         "The request body is a case file (zhifa-casefile/1). The response is the findings "
         "document (zhifa-findings/1), exactly as `zhifa audit` prints it. `as_of` "
         "(YYYY-MM-DD) overrides the file's as_of; `lang=en` gives English messages. An "
-        "invalid file gives 400 with the JSON path of every error in errors[].path."
+        "invalid file gives 400 with the JSON path of every error in errors[].path. A file "
+        f"of more than {MAX_STEPS} steps or {MAX_BYTES} bytes gives 413 (code "
+        "`too_large`, errors[].path `$.steps` or `$`): the audit is synchronous, and these "
+        "limits bound its time (well under a second at the cap)."
     ),
     openapi_extra={
         "requestBody": {
@@ -63,15 +68,18 @@ def audit_case_file(
         body = request.body
     except RequestDataTooBig:
         return _invalid(
-            _("The case file is not valid."),
-            [{"path": "$", "message": "the request body is too large"}],
+            _("The case file is too large."),
+            [{"path": "$", "message": f"the request body is too large: at most {MAX_BYTES} bytes"}],
+            status=413,
         )
     try:
         case = load_case_file(body)
     except InvalidCaseFile as exc:
+        too_large = isinstance(exc, CaseFileTooLarge)
         return _invalid(
-            _("The case file is not valid."),
+            _("The case file is too large.") if too_large else _("The case file is not valid."),
             [{"path": e.path, "message": e.text(get_language() or "")} for e in exc.errors],
+            status=413 if too_large else 400,
         )
     result = audit(case, day or case.as_of or timezone.localdate(), database_calendar())
     return HttpResponse(

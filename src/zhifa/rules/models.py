@@ -1,7 +1,9 @@
 """Holiday schedules loaded as data (a year published later than chinese-calendar)."""
 
 import datetime as dt
+import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -66,3 +68,38 @@ class CalendarYear(models.Model):
             raise ValidationError({key: str(exc)}) from exc
         self.holidays = sorted(d.isoformat() for d in schedule.holidays)
         self.workdays = sorted(d.isoformat() for d in schedule.workdays)
+
+
+class AuditRequest(models.Model):
+    """A large case file uploaded on the audit page, audited in the background
+    (``rules.tasks.run_audit``, run by ``zhifa worker``): only its user sees it. The
+    uploaded bytes are dropped once the audit ran; the rendered findings are kept."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="audit_requests"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    as_of = models.DateField(_("audit date"), null=True, blank=True)
+    lang = models.CharField(_("language"), max_length=2, default="zh")
+    content = models.BinaryField(_("case file"), blank=True)
+    result = models.JSONField(_("findings document"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("background audit")
+        verbose_name_plural = _("background audits")
+
+    def __str__(self) -> str:
+        return f"{self.pk} ({self.status})"

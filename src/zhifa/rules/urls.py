@@ -6,4 +6,5 @@ app_name = "rules"
 
 urlpatterns = [
     path("audit/", views.audit_page, name="audit"),
+    path("audit/<uuid:pk>/", views.audit_result, name="audit-result"),
 ]

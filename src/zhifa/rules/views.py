@@ -8,24 +8,38 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+import uuid
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.shortcuts import render as render_page
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.accounts.models import User
 from zhifa.core.forms import DateInput
 
 from .calendar_db import database_calendar
-from .engine import InvalidCaseFile, audit, render
+from .engine import CaseFileTooLarge, InvalidCaseFile, audit, limits, render
 from .engine.validation import load_case_file
 from .labels import deadline_label
+from .models import AuditRequest
+from .tasks import run_audit
 
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = limits.MAX_BYTES
+
+#: A valid file larger than this, or with more steps, is audited in the background (an
+#: ``AuditRequest`` run by ``zhifa worker``); smaller ones at once, as before.
+BACKGROUND_BYTES = 256 * 1024
+BACKGROUND_STEPS = 500
+
+#: How often (seconds) the result page of a background audit reloads while it waits.
+REFRESH_SECONDS = 3
 
 
 class AuditForm(forms.Form):
@@ -49,7 +63,9 @@ class AuditForm(forms.Form):
         data = super().clean() or {}
         upload = data.get("file")
         if upload is not None and upload.size > MAX_BYTES:
-            self.add_error("file", _("The file is larger than 5 MB."))
+            self.add_error(
+                "file", _("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES >> 20}
+            )
         elif upload is None and not (data.get("text") or "").strip():
             self.add_error("file", _("Choose a case file or paste one."))
         return data
@@ -61,29 +77,67 @@ class AuditForm(forms.Form):
         return str(self.cleaned_data["text"]).encode("utf-8")
 
 
+def _page_result(document: dict[str, Any]) -> dict[str, Any]:
+    """The findings document as the page shows it (deadline labels, counts)."""
+    for deadline in document["deadlines"]:
+        deadline["label"] = deadline_label(deadline["rule"])
+    document["overdue"] = sum(d["status"] == "overdue" for d in document["deadlines"])
+    document["missed"] = sum(d["status"] == "missed" for d in document["deadlines"])
+    return document
+
+
 @login_required
 def audit_page(request: HttpRequest) -> HttpResponse:
     form = AuditForm(request.POST, request.FILES) if request.method == "POST" else AuditForm()
     result: dict[str, Any] | None = None
     file_errors: list[Any] = []
     if form.is_bound and form.is_valid():
+        content = form.content()
         try:
-            case = load_case_file(form.content())
+            case = load_case_file(content)
         except InvalidCaseFile as exc:
             language = get_language() or ""
             file_errors = [{"path": e.path, "text": e.text(language)} for e in exc.errors]
+            if isinstance(exc, CaseFileTooLarge):
+                form.add_error(
+                    "file",
+                    _("The case file is too large: at most %(steps)d steps and %(mb)d MB.")
+                    % {"steps": limits.MAX_STEPS, "mb": MAX_BYTES >> 20},
+                )
         else:
-            day: dt.date = form.cleaned_data.get("as_of") or case.as_of or timezone.localdate()
             lang = "en" if (get_language() or "").startswith("en") else "zh"
-            result = json.loads(render(audit(case, day, database_calendar()), lang))
-            for deadline in result["deadlines"]:
-                deadline["label"] = deadline_label(deadline["rule"])
-            result["overdue"] = sum(d["status"] == "overdue" for d in result["deadlines"])
-            result["missed"] = sum(d["status"] == "missed" for d in result["deadlines"])
+            as_of: dt.date | None = form.cleaned_data.get("as_of")
+            if len(content) > BACKGROUND_BYTES or len(case.steps) > BACKGROUND_STEPS:
+                queued = AuditRequest.objects.create(
+                    user=cast(User, request.user), as_of=as_of, lang=lang, content=content
+                )
+                transaction.on_commit(lambda: run_audit.enqueue(str(queued.pk)))
+                return redirect("rules:audit-result", pk=queued.pk)
+            day: dt.date = as_of or case.as_of or timezone.localdate()
+            result = _page_result(json.loads(render(audit(case, day, database_calendar()), lang)))
     status = 400 if (form.errors or file_errors) else 200
     return render_page(
         request,
         "rules/audit.html",
         {"form": form, "result": result, "file_errors": file_errors},
         status=status,
+    )
+
+
+@login_required
+def audit_result(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """A background audit: "queued"/"running" (the page reloads itself every few seconds,
+    without script), then the findings. Only the user who uploaded the file sees it."""
+    queued = get_object_or_404(AuditRequest, pk=pk, user=request.user)
+    waiting = queued.status in (AuditRequest.Status.QUEUED, AuditRequest.Status.RUNNING)
+    result = _page_result(queued.result) if queued.result is not None else None
+    return render_page(
+        request,
+        "rules/audit_result.html",
+        {
+            "queued": queued,
+            "waiting": waiting,
+            "refresh": REFRESH_SECONDS,
+            "result": result,
+        },
     )

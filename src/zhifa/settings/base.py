@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_noop as _
 
+from zhifa.rules.engine.limits import MAX_BYTES as CASE_FILE_MAX_BYTES
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # ./var/ holds the SQLite database, the development secret, uploaded files and
 # collected static files. It is relative to the working directory unless configured.
@@ -301,3 +303,8 @@ TASKS = {
 
 # API pagination: no page may ask for more than this many items.
 NINJA_PAGINATION_MAX_LIMIT = 500
+
+# The largest request body Django reads (a JSON body, or a form's fields besides its
+# files): a case file of the largest size the engine accepts (rules/engine/limits.py),
+# pasted on the audit page or posted to /api/v1/audit, with room for the form around it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = CASE_FILE_MAX_BYTES + 256 * 1024

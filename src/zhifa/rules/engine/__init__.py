@@ -19,6 +19,7 @@ from .casefile import CaseFile, Step
 from .catalogue import RULES, Finding, Rule
 from .parameters import Parameters, Value
 from .validation import (
+    CaseFileTooLarge,
     FieldError,
     InvalidCaseFile,
     load_case_file,
@@ -54,6 +55,7 @@ __all__ = [
     "RULES",
     "AuditResult",
     "CaseFile",
+    "CaseFileTooLarge",
     "ChainProvider",
     "FieldError",
     "Finding",

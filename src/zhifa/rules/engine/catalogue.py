@@ -9,7 +9,8 @@ the deadline's start).
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar, overload
 
@@ -94,7 +95,6 @@ Item = Finding | DeadlineItem | AmountItem
 
 _NONE: tuple[list[int], list[tuple[int, Step]]] = ([], [])
 _Entry = tuple[list[int], list[tuple[int, Step]]]
-_NOBODY: frozenset[str] = frozenset()
 
 
 #: Every single kind the units have asked for (no steps of it): each index starts from
@@ -163,6 +163,119 @@ class _lazy(Generic[_T]):
         return value
 
 
+class Run(Sequence[tuple[int, Step]]):
+    """What ``Context.before``/``after``/``between`` return: the run ``lo .. hi - 1`` of
+    an index's (index, step) pairs, without copying it (a unit that only asks whether
+    there is one, or for the last, costs O(1) whatever the number of steps; a slice of
+    the list cost a copy of the run, which made such a look-up per step quadratic)."""
+
+    __slots__ = ("hi", "lo", "pairs")
+
+    def __init__(self, pairs: list[tuple[int, Step]], lo: int, hi: int) -> None:
+        self.pairs = pairs
+        self.lo = lo
+        self.hi = hi if hi > lo else lo
+
+    def __len__(self) -> int:
+        return self.hi - self.lo
+
+    def __bool__(self) -> bool:
+        return self.hi > self.lo
+
+    @overload
+    def __getitem__(self, at: int) -> tuple[int, Step]: ...
+
+    @overload
+    def __getitem__(self, at: slice) -> list[tuple[int, Step]]: ...
+
+    def __getitem__(self, at: int | slice) -> tuple[int, Step] | list[tuple[int, Step]]:
+        if isinstance(at, slice):
+            return self.pairs[self.lo : self.hi][at]
+        n = self.hi - self.lo
+        if at < 0:
+            at += n
+        if not 0 <= at < n:
+            raise IndexError("Run index out of range")
+        return self.pairs[self.lo + at]
+
+    def __iter__(self) -> Iterator[tuple[int, Step]]:
+        return iter(self.pairs[self.lo : self.hi])
+
+    def __reversed__(self) -> Iterator[tuple[int, Step]]:
+        return reversed(self.pairs[self.lo : self.hi])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Run):
+            return list(self) == list(other)
+        if isinstance(other, list):
+            return list(self) == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Run({self.pairs[self.lo : self.hi]!r})"
+
+
+class NamesTable:
+    """The names (officer ids, evidence kinds) steps carry, by the first step index that
+    names each: what a prefix union would give for every index, in linear space (a
+    frozenset per step grew quadratically with steps naming new officers)."""
+
+    __slots__ = ("at", "first", "order")
+
+    def __init__(self, named: Iterable[tuple[int, Iterable[str]]]) -> None:
+        #: each name's first step index; the names in that order, and their indexes
+        self.first: dict[str, int] = {}
+        self.order: list[str] = []
+        self.at: list[int] = []
+        first = self.first
+        for i, names in named:
+            for name in names:
+                if name not in first:
+                    first[name] = i
+                    self.order.append(name)
+                    self.at.append(i)
+
+    def before(self, index: int) -> "Names":
+        """The names of the steps before ``index``."""
+        return Names(self, bisect_left(self.at, index), index)
+
+
+class Names(AbstractSet[str]):
+    """A read-only set: the names of a ``NamesTable`` first named before ``index``
+    (``count`` of them). Membership costs one dict look-up."""
+
+    __slots__ = ("count", "index", "table")
+
+    def __init__(self, table: NamesTable, count: int, index: int) -> None:
+        self.table = table
+        self.count = count
+        self.index = index
+
+    def __contains__(self, name: object) -> bool:
+        at = self.table.first.get(name) if isinstance(name, str) else None
+        return at is not None and at < self.index
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.table.order[: self.count])
+
+    @classmethod
+    def _from_iterable(cls, it: Iterable[Any]) -> frozenset[Any]:
+        return frozenset(it)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Names({set(self)!r})"
+
+
 @dataclass
 class Context:
     case: CaseFile
@@ -215,20 +328,20 @@ class Context:
         """The steps of ``kinds`` with their indexes (shared: do not modify the list)."""
         return self._index[kinds][1]
 
-    def before(self, index: int, *kinds: str) -> list[tuple[int, Step]]:
+    def before(self, index: int, *kinds: str) -> "Run":
         positions, pairs = self._index[kinds]
         if index < 0:
             index = max(len(self.steps) + index, 0)  # as steps[:index] reads it
-        return pairs[: bisect_left(positions, index)]
+        return Run(pairs, 0, bisect_left(positions, index))
 
-    def after(self, index: int, *kinds: str) -> list[tuple[int, Step]]:
+    def after(self, index: int, *kinds: str) -> "Run":
         positions, pairs = self._index[kinds]
-        return pairs[bisect_right(positions, index) :]
+        return Run(pairs, bisect_right(positions, index), len(pairs))
 
-    def between(self, start: int, end: int, *kinds: str) -> list[tuple[int, Step]]:
+    def between(self, start: int, end: int, *kinds: str) -> "Run":
         """The steps of ``kinds`` after ``start`` and before ``end`` (by index)."""
         positions, pairs = self._index[kinds]
-        return pairs[bisect_right(positions, start) : bisect_left(positions, end)]
+        return Run(pairs, bisect_right(positions, start), bisect_left(positions, end))
 
     def first_after(self, index: int, *kinds: str) -> tuple[int, Step] | None:
         positions, pairs = self._index[kinds]
@@ -281,45 +394,25 @@ class Context:
         return [(i, s) for i, s in self.by_kind["decision"] if s.outcome == "penalty"]
 
     @_lazy
-    def _investigators(self) -> tuple[list[int], list[frozenset[str]]]:
-        """After each investigation step (by index), the officers named so far."""
-        positions: list[int] = []
-        sofar: list[frozenset[str]] = []
-        seen: frozenset[str] = frozenset()
-        for i, s in self._index[("investigation",)][1]:
-            seen = seen | frozenset(s.officers)
-            positions.append(i)
-            sofar.append(seen)
-        return positions, sofar
+    def _investigators(self) -> NamesTable:
+        """The officers named by the investigation steps, by the first that names each."""
+        return NamesTable((i, s.officers) for i, s in self._index[("investigation",)][1])
 
     @_lazy
-    def _evidence(self) -> tuple[list[int], list[frozenset[str]]]:
-        positions: list[int] = []
-        sofar: list[frozenset[str]] = []
-        seen: frozenset[str] = frozenset()
-        for i, s in self._index[("investigation",)][1]:
-            seen = seen | frozenset(s.evidence)
-            positions.append(i)
-            sofar.append(seen)
-        return positions, sofar
+    def _evidence(self) -> NamesTable:
+        return NamesTable((i, s.evidence) for i, s in self._index[("investigation",)][1])
 
-    @staticmethod
-    def _upto(table: tuple[list[int], list[frozenset[str]]], before: int) -> frozenset[str]:
-        positions, sofar = table
-        at = bisect_left(positions, before)
-        return sofar[at - 1] if at else _NOBODY
-
-    def investigators(self, before: int | None = None) -> frozenset[str]:
+    def investigators(self, before: int | None = None) -> AbstractSet[str]:
         if before is None:
             before = len(self.case.steps)
         elif before < 0:
             before = max(len(self.case.steps) + before, 0)
-        return self._upto(self._investigators, before)
+        return self._investigators.before(before)
 
-    def evidence(self, before: int) -> frozenset[str]:
+    def evidence(self, before: int) -> AbstractSet[str]:
         if before < 0:
             before = max(len(self.case.steps) + before, 0)
-        return self._upto(self._evidence, before)
+        return self._evidence.before(before)
 
     @_lazy
     def _signed_waivers(self) -> list[int]:

@@ -15,6 +15,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 
 from .casefile import CaseFile, typed_case_file
+from .limits import MAX_BYTES, MAX_STEPS
 from .schemacheck import Check, UnsupportedSchema, compile_check
 from .schematypes import compile_decoder, compile_types
 
@@ -44,6 +45,46 @@ class InvalidCaseFile(ValueError):
     def __init__(self, errors: list[FieldError]) -> None:
         self.errors = sorted(errors)
         super().__init__("; ".join(str(e) for e in self.errors))
+
+
+class CaseFileTooLarge(InvalidCaseFile):
+    """The file is larger than the limits allow (``limits.MAX_BYTES``, ``MAX_STEPS``):
+    refused before it is validated or audited (the API answers 413)."""
+
+
+def check_size(text: str | bytes) -> None:
+    """Raise ``CaseFileTooLarge`` when ``text`` has more than ``MAX_BYTES`` bytes."""
+    size = len(text) if isinstance(text, bytes | bytearray) else len(text.encode("utf-8"))
+    if size > MAX_BYTES:
+        raise CaseFileTooLarge(
+            [
+                FieldError(
+                    "$",
+                    f"at most {MAX_BYTES} bytes (got {size})",
+                    f"案卷文件不得超过 {MAX_BYTES} 字节（实为 {size} 字节）",
+                )
+            ]
+        )
+
+
+def check_steps(count: int) -> None:
+    """Raise ``CaseFileTooLarge`` when a case file has more than ``MAX_STEPS`` steps."""
+    if count > MAX_STEPS:
+        raise CaseFileTooLarge(
+            [
+                FieldError(
+                    "$.steps",
+                    f"at most {MAX_STEPS} steps (got {count})",
+                    f"步骤不得超过 {MAX_STEPS} 个（实为 {count} 个）",
+                )
+            ]
+        )
+
+
+def _check_document_steps(document: Any) -> None:
+    steps = document.get("steps") if isinstance(document, dict) else None
+    if isinstance(steps, list):
+        check_steps(len(steps))
 
 
 def _is_date(value: object) -> bool:
@@ -237,7 +278,9 @@ def validate_document(document: Any) -> None:
     """Raise ``InvalidCaseFile`` with every error of ``document`` (a parsed JSON value).
 
     The compiled check accepts a valid document at once; any other goes through the
-    jsonschema interpreter, which names every error and its path."""
+    jsonschema interpreter, which names every error and its path. A document of more
+    than ``MAX_STEPS`` steps is refused at once (``CaseFileTooLarge``)."""
+    _check_document_steps(document)
     typed = typed_check()
     if typed is not None and typed(document):
         region = _region_code_errors(document)
@@ -407,8 +450,11 @@ def _too_deep_error() -> InvalidCaseFile:
 
 def parse_json(text: str | bytes) -> Any:
     """Parse JSON text; raise ``InvalidCaseFile`` (path ``$``) when it is not JSON or
-    nests more than ``MAX_DEPTH`` levels."""
+    nests more than ``MAX_DEPTH`` levels; ``CaseFileTooLarge`` when it has more than
+    ``MAX_BYTES`` bytes or ``MAX_STEPS`` steps."""
+    check_size(text)
     document = _parse(text)
+    _check_document_steps(document)
     if isinstance(document, dict | list) and document and _too_deep(document):
         raise _too_deep_error()
     return document
@@ -420,10 +466,12 @@ def load_case_file(text: str | bytes) -> CaseFile:
 
     A file the typed decoder accepts (nearly every valid one) is parsed, checked and
     built in one pass; any other goes through ``load_document``."""
+    check_size(text)
     decode = typed_decoder()
     typed = decode(text) if decode is not None else None
     if typed is None:
         return CaseFile.from_dict(load_document(text))
+    check_steps(len(typed.steps))
     region = typed.agency.region_code
     if isinstance(region, str) and not _known_division(region):
         raise InvalidCaseFile(_region_code_errors({"agency": {"region_code": region}}))
@@ -435,8 +483,11 @@ def load_document(text: str | bytes) -> dict[str, Any]:
 
     A document the typed check accepts is valid and bounded in depth (schematypes.py):
     it needs no walk for the depth limit. Any other goes the whole way (the depth limit,
-    then ``validate_document``), with the same errors as before."""
+    then ``validate_document``), with the same errors as before. Too large a file raises
+    ``CaseFileTooLarge``."""
+    check_size(text)
     document = _parse(text)
+    _check_document_steps(document)
     typed = typed_check()
     if typed is not None and type(document) is dict and typed(document):
         region = _region_code_errors(document)

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from zhifa.accounts.models import User
 from zhifa.core.testing import client_for
+from zhifa.rules.engine.limits import MAX_BYTES
 
 from .conftest import LEGAL_TESTS
 
@@ -80,8 +81,11 @@ def test_not_json_gives_400(officer_a: User) -> None:
 
 
 @pytest.mark.django_db
-def test_a_body_over_the_upload_limit_gives_400(officer_a: User, settings: Any) -> None:
+def test_a_body_over_the_upload_limit_gives_413(officer_a: User, settings: Any) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
     response = post(officer_a, (LEGAL_TESTS / "summary_clean.json").read_bytes())
-    assert response.status_code == 400
-    assert response.json()["errors"] == [{"path": "$", "message": "the request body is too large"}]
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
+    assert response.json()["errors"] == [
+        {"path": "$", "message": f"the request body is too large: at most {MAX_BYTES} bytes"}
+    ]

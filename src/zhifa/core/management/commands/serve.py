@@ -72,6 +72,11 @@ class Command(BaseCommand):
             str(options["workers"]),
             "--access-logfile",
             "-",
+            # A worker silent for this long is restarted. The longest request is an
+            # audit of a case file at the cap (rules/engine/limits.py), well under a
+            # second; larger work runs as a background task (zhifa worker).
+            "--timeout",
+            "30",
             "--graceful-timeout",
             "10",
             # No per-user control socket: servers keep no state outside the database

@@ -62,7 +62,7 @@ def _in_force(ctx: Context, c: int) -> tuple[int, Step] | None:
     if not decisions:
         return None
     k, decision = decisions[-1]
-    changes = [s for j, s in ctx.after(k, "decision_changed") if j < c]
+    changes = [s for _j, s in ctx.between(k, c, "decision_changed")]
     if any(s.how in ANNULLING for s in changes):
         return None
     return k, decision
@@ -102,7 +102,7 @@ def _problem(
             f"本案已作出处罚决定，不能以“{REASONS_ZH[reason]}”结案。",
             f"A penalty was decided; the case cannot be closed as {reason}.",
         )
-    if not [j for j, _s in ctx.after(k, "served") if j < c]:
+    if not ctx.between(k, c, "served"):
         return (
             "处罚决定尚未送达，未履行或执行完毕，不得结案。",
             "The penalty decision has not been served, let alone performed or executed; "
@@ -111,7 +111,7 @@ def _problem(
     owed, paid = _owed(ctx, k, decision, c, close.on)
     if paid >= owed:
         return None
-    court = [j for j, _s in ctx.after(k, "court_application") if j < c]
+    court = ctx.between(k, c, "court_application")
     if court and reason != "performed":
         return None  # executed: the court's ruling is not in the file (a warning)
     return (

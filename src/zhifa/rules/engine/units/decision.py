@@ -319,17 +319,6 @@ def _notice_range(ctx: Context) -> Iterator[Item]:
             )
 
 
-def _investigators(ctx: Context, before: int) -> set[str]:
-    """The case's investigators before step ``before``: the officers the registration
-    assigns (``registered.by``) and those of the investigation steps."""
-    return {
-        o
-        for s in ctx.steps[:before]
-        if s.step in ("registered", "investigation")
-        for o in (*s.by, *s.officers)
-    }
-
-
 @rule(
     "REVIEW-independent",
     "block",
@@ -343,9 +332,15 @@ def review_independent(ctx: Context) -> Iterator[Item]:
     investigated the case, or an investigator named who reviewed it."""
     if not ctx.general or not any(s.reviewer is not None for _i, s in ctx.by_kind["legal_review"]):
         return  # both refusals need a review with its reviewer named
+    # One pass, keeping the investigators (``registered.by`` and the investigation
+    # steps' officers) and the named reviewers of the steps seen so far: linear in the
+    # steps (each step once rescanned every step before it).
+    investigators: set[str] = set()
+    reviewers: set[str] = set()
     for i, step in enumerate(ctx.steps):
-        if step.step == "legal_review" and step.reviewer is not None:
-            if step.reviewer in _investigators(ctx, i):
+        kind = step.step
+        if kind == "legal_review":
+            if step.reviewer is not None and step.reviewer in investigators:
                 yield error(
                     "REVIEW-independent",
                     i,
@@ -354,9 +349,11 @@ def review_independent(ctx: Context) -> Iterator[Item]:
                     f"The legal reviewer {names_en(ctx.case, [step.reviewer])} investigated "
                     "the case; legal review is done apart from the handling unit.",
                 )
-        elif step.step in ("registered", "investigation"):
-            reviewers = {s.reviewer for _, s in ctx.before(i, "legal_review") if s.reviewer}
-            both = reviewers & {*step.by, *step.officers}
+            if step.reviewer:
+                reviewers.add(step.reviewer)
+        elif kind in ("registered", "investigation"):
+            named = {*step.by, *step.officers}
+            both = reviewers & named
             if both:
                 yield error(
                     "REVIEW-independent",
@@ -364,6 +361,7 @@ def review_independent(ctx: Context) -> Iterator[Item]:
                     f"{names(ctx.case, both)}是本案的法制审核人员，不得担任本案调查人员。",
                     f"{names_en(ctx.case, both)} reviewed the case and may not investigate it.",
                 )
+            investigators |= named
 
 
 @rule(

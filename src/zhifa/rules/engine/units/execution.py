@@ -1,6 +1,7 @@
 """Section 5 of legal-rules.md: service and execution (送达与执行)."""
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
@@ -427,14 +428,22 @@ def demand_timing(ctx: Context) -> Iterator[Item]:
     reads=("court_application",),
 )
 def court_application(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.by_kind["court_application"]:
-        demands = ctx.before(i, "demand")
-        if not demands:
+    applications = ctx.by_kind["court_application"]
+    demands = ctx.by_kind["demand"]
+    if not demands or not applications:
+        return
+    # ACL-35-demand-timing: a demand served before the payment deadline passed does not
+    # start the period; the last demand served after it does. Which demands are timely
+    # is worked out once (up to the last application), then found by bisection.
+    last = applications[-1][0]
+    timely = [(j, d) for j, d in demands if j < last and premature_demand(ctx, j, d) is None]
+    timely_at = [j for j, _d in timely]
+    first_demand = demands[0][0]
+    for i, step in applications:
+        if first_demand >= i:
             continue
-        # ACL-35-demand-timing: a demand served before the payment deadline passed does
-        # not start the period; the last demand served after it does.
-        timely = [(j, d) for j, d in demands if premature_demand(ctx, j, d) is None]
-        if not timely:
+        at = bisect_left(timely_at, i)
+        if not at:
             yield error(
                 "ACL-54-court-application",
                 i,
@@ -444,7 +453,7 @@ def court_application(ctx: Context) -> Iterator[Item]:
                 "ACL 54 period has not started, and no court application may be made.",
             )
             continue
-        served = demand_served(timely[-1][1])
+        served = demand_served(timely[at - 1][1])
         days = ctx.params.integer("demand_working_days", served)
         window = ctx.calendar.add_working_days(served, days).due
         if step.on <= window:
