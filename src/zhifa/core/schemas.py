@@ -34,14 +34,16 @@ def _check(value: Any) -> Any:
     return value
 
 
-def _exact(cls: Any, value: Any) -> Any:
+def _exact(cls: Any, value: Any, handler: Any) -> Any:
     """Refuse what pydantic's lax mode would coerce (``exact_type_problem``), naming the
-    field. A model validator, not a field validator: pydantic allows no ``before``
-    validator on the discriminator field of a tagged union (a case step's ``step``)."""
-    # ninja hands query filters over wrapped in a ``DjangoGetter``.
+    field, together with every other field's errors (a request with a bad day and a bad
+    id hears of both). A model validator, not a field validator: pydantic allows no
+    ``before`` validator on the discriminator field of a tagged union (a case step's
+    ``step``)."""
+    # ninja hands query filters and nested objects over wrapped in a ``DjangoGetter``.
     data = value._obj if isinstance(value, DjangoGetter) else value
     if not isinstance(data, dict):
-        return value
+        return handler(value)
     details: list[InitErrorDetails] = []
     for name, field in cls.model_fields.items():
         key = field.alias if field.alias in data else name
@@ -49,10 +51,24 @@ def _exact(cls: Any, value: Any) -> Any:
         if problem:
             error = PydanticCustomError("exact_type", problem)
             details.append(InitErrorDetails(type=error, loc=(key,), input=data[key]))
-    if details:
-        # pydantic-core keeps these errors' locations (``body.on``).
-        raise ValidationError.from_exception_data(cls.__name__, details)
-    return value
+    if not details:
+        return handler(value)
+    refused = {detail["loc"][0] for detail in details}
+    try:
+        handler({k: v for k, v in data.items() if k not in refused})
+    except ValidationError as exc:
+        for error in exc.errors():
+            if error["loc"][:1] and error["loc"][0] in refused:
+                continue  # "missing": the field left out above
+            details.append(
+                InitErrorDetails(
+                    type=PydanticCustomError(error["type"], error["msg"]),
+                    loc=error["loc"],
+                    input=error.get("input"),
+                )
+            )
+    # pydantic-core keeps these errors' locations (``body.on``).
+    raise ValidationError.from_exception_data(cls.__name__, details)
 
 
 class InputSchema(Schema):
@@ -60,14 +76,14 @@ class InputSchema(Schema):
     JSON object (ninja's ``Schema`` would read any value's attributes), and whose days,
     numbers and booleans are what the OpenAPI document says (``exact_type_problem``)."""
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _refuse_non_object_and_coercion(cls, value: Any) -> Any:
+    def _refuse_non_object_and_coercion(cls, value: Any, handler: Any) -> Any:
         # Any other JSON value; ninja hands nested objects over wrapped.
         data = value._obj if isinstance(value, DjangoGetter) else value
         if data is None or isinstance(data, list | str | int | float):
             raise PydanticCustomError("json_object", str(_("Give a JSON object.")))
-        return _exact(cls, value)
+        return _exact(cls, value, handler)
 
     @field_validator("*", mode="after")
     @classmethod
@@ -79,10 +95,10 @@ class InputFilter(FilterSchema):
     """Query filters: ``FilterSchema`` whose text fields refuse what is not text and
     whose days are ``YYYY-MM-DD`` (``exact_type_problem``)."""
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _refuse_coercion(cls, value: Any) -> Any:
-        return _exact(cls, value)
+    def _refuse_coercion(cls, value: Any, handler: Any) -> Any:
+        return _exact(cls, value, handler)
 
     @field_validator("*", mode="after")
     @classmethod
