@@ -14,6 +14,7 @@ from typing import Any
 from . import units  # noqa: F401 - registers the rule units
 from .casefile import CaseFile, Step
 from .catalogue import RULES, AmountItem, Context, DeadlineItem, Finding, Item, Rule, Text
+from .local import may_bind
 from .parameters import ParameterError, Parameters, Value
 from .workdays import WorkCalendar, statutory_holidays
 
@@ -50,7 +51,8 @@ def _run(
     rules: Iterable[Rule] | None = None,
 ) -> AuditResult:
     """Run the units ``rules`` (default: every registered unit) that apply to the case
-    (``Rule.runs_on``: its kind, the kinds of its steps)."""
+    (``Rule.runs_on``: its kind, the kinds of its steps; by default also not the local
+    rules no source of which can bind the case, ``local.may_bind``)."""
     ctx = context(case, as_of, calendar, overrides)
     findings: list[Finding] = []
     deadlines: list[DeadlineItem] = []
@@ -60,7 +62,7 @@ def _run(
     first_on = steps[0].on if steps else as_of  # what a case-level finding is judged on
     kinds = ctx.kinds
     if rules is None:
-        plan = _plan(kind, kinds)
+        plan = _plan(kind, kinds, may_bind(case.agency.region_code, case.local_policies))
     else:
         plan = tuple(unit for unit in rules if unit.runs_on(kind, kinds))
     for unit in plan:
