@@ -83,6 +83,8 @@ def applicable(
 ) -> list[str]:
     """Of ``codes``, the local sources that bind a case on ``on``: in force then, and the
     agency lies in the area or the region adopted the source (``adopted``)."""
+    if may_bind(region_code, adopted).isdisjoint(codes):
+        return []  # none of them binds the case on any day
     return list(_applicable(codes, region_code, adopted, on))
 
 

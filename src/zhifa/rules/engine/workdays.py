@@ -287,6 +287,8 @@ class WorkCalendar:
 
     def _unscheduled(self, first: int, last: int) -> tuple[int, ...]:
         """The years from ``first`` to ``last`` without an official schedule."""
+        if first == last:
+            return () if self._year(first)[0] else (first,)
         return tuple(y for y in range(first, last + 1) if not self._year(y)[0])
 
     def _add_working_days(self, start: dt.date, n: int) -> Counted:
@@ -343,11 +345,11 @@ class WorkCalendar:
             ordinals = self._working(year)
             at = 0
         due = dt.date.fromordinal(ordinals[at])
-        seen = set(self._unscheduled(day.year, due.year))
-        if years is not None:
-            years.update(seen)
-            seen = years
-        return Counted(due, tuple(sorted(seen)))
+        unscheduled = self._unscheduled(day.year, due.year)
+        if years is None:
+            return Counted(due, unscheduled)
+        years.update(unscheduled)
+        return Counted(due, tuple(sorted(years)))
 
     def add_calendar_days(self, start: dt.date, n: int) -> Counted:
         """A period of N calendar days after ``start``, ending on a working day."""
