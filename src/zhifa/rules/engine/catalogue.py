@@ -124,11 +124,15 @@ class _Index(dict[tuple[str, ...], _Entry]):
         if len(kinds) == 1:
             _ABSENT[kinds] = found = _NONE
         else:
-            merged = sorted(
-                (pair for kind in set(kinds) for pair in self.get((kind,), _NONE)[1]),
-                key=lambda pair: pair[0],
-            )
-            found = ([i for i, _s in merged], merged)
+            present = [entry for kind in set(kinds) if (entry := self.get((kind,))) is not None]
+            if not present:
+                found = _NONE
+            elif len(present) == 1:
+                found = present[0]
+            else:
+                # (index, step) pairs: the indexes differ, so the steps are never compared
+                merged = sorted([pair for entry in present for pair in entry[1]])
+                found = ([i for i, _s in merged], merged)
         self[kinds] = found
         return found
 
