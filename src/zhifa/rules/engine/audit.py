@@ -14,6 +14,7 @@ from typing import Any
 from . import units  # noqa: F401 - registers the rule units
 from .casefile import CaseFile, Step
 from .catalogue import RULES, AmountItem, Context, DeadlineItem, Finding, Item, Rule, Text
+from .local import may_bind
 from .parameters import ParameterError, Parameters, Value
 from .workdays import WorkCalendar, statutory_holidays
 
@@ -50,7 +51,8 @@ def _run(
     rules: Iterable[Rule] | None = None,
 ) -> AuditResult:
     """Run the units ``rules`` (default: every registered unit) that apply to the case
-    (``Rule.runs_on``: its kind, the kinds of its steps)."""
+    (``Rule.runs_on``: its kind, the kinds of its steps; by default also not the local
+    rules no source of which can bind the case, ``local.may_bind``)."""
     ctx = context(case, as_of, calendar, overrides)
     findings: list[Finding] = []
     deadlines: list[DeadlineItem] = []
@@ -60,13 +62,13 @@ def _run(
     first_on = steps[0].on if steps else as_of  # what a case-level finding is judged on
     kinds = ctx.kinds
     if rules is None:
-        plan = _plan(kind, kinds)
+        plan = _plan(kind, kinds, may_bind(case.agency.region_code, case.local_policies))
     else:
         plan = tuple(unit for unit in rules if unit.runs_on(kind, kinds))
     for unit in plan:
-        items: list[Item] = []
         try:
             # what the unit yields before an exception is kept (appended one by one)
+            items: list[Item] = []
             items.extend(unit.check(ctx))
         except ParameterError as missing:
             # A number the rule needs has no value on the date it judges. When the rule
@@ -86,26 +88,35 @@ def _run(
         # finding: the first step's date, else the audit date); that date matters only to
         # a rule with a date range or a local basis.
         since, until, local = unit.valid_from, unit.valid_to, unit.local
-        dated = since is not None or until is not None or bool(local)
-        for item in items:
-            if isinstance(item, AmountItem):
-                late_fee = item.value
-                continue
-            if dated:
-                if isinstance(item, DeadlineItem):
-                    on = item.start
-                elif item.step is not None:
-                    on = steps[item.step].on
+        if since is None and until is None and not local:
+            for item in items:
+                cls = type(item)
+                if cls is DeadlineItem:
+                    deadlines.append(item)  # type: ignore[arg-type]
+                elif cls is AmountItem:
+                    late_fee = item.value  # type: ignore[union-attr]
                 else:
-                    on = first_on
-                if (since is not None and on < since) or (until is not None and on > until):
-                    continue
-                if local and not ctx.local(*local, on=on):
-                    continue  # a local source binds only its area (or a region that adopted it)
-            if isinstance(item, DeadlineItem):
-                deadlines.append(item)
+                    findings.append(item)  # type: ignore[arg-type]
+            continue
+        for item in items:
+            cls = type(item)
+            if cls is AmountItem:
+                late_fee = item.value  # type: ignore[union-attr]
+                continue
+            if cls is DeadlineItem:
+                on = item.start  # type: ignore[union-attr]
+            elif item.step is not None:  # type: ignore[union-attr]
+                on = steps[item.step].on  # type: ignore[union-attr]
             else:
-                findings.append(item)
+                on = first_on
+            if (since is not None and on < since) or (until is not None and on > until):
+                continue
+            if local and not ctx.local(*local, on=on):
+                continue  # a local source binds only its area (or a region that adopted it)
+            if cls is DeadlineItem:
+                deadlines.append(item)  # type: ignore[arg-type]
+            else:
+                findings.append(item)  # type: ignore[arg-type]
     findings.sort(key=lambda f: (-1 if f.step is None else f.step, f.rule, f.message.zh))
     deadlines.sort(key=lambda d: (d.start, d.rule, d.due.due))
     return AuditResult(case.case_id, as_of, tuple(findings), tuple(deadlines), late_fee)

@@ -442,40 +442,47 @@ _TYPED_STEP_FIELDS: dict[str, Any] = {
     )
     for name, convert in _STEP_FIELDS.items()
 }
-_STEP_PLANS: dict[type, tuple[str, tuple[tuple[int, str, Any], ...]]] = {}
+_STEP_BUILDERS: dict[type, Any] = {}
 
 
-def _step_plan(cls: type) -> tuple[str, tuple[tuple[int, str, Any], ...]]:
-    """The kind of a typed step class (its tag) and which of its members (by position)
-    become which Step fields, and how."""
-    plan = _STEP_PLANS.get(cls)
-    if plan is None:
-        members = tuple(
-            (position, name, _TYPED_STEP_FIELDS[name])
-            for position, name in enumerate(cls.__struct_fields__)  # type: ignore[attr-defined]
-            if name in _TYPED_STEP_FIELDS
-        )
-        plan = _STEP_PLANS[cls] = (cls.__struct_config__.tag, members)  # type: ignore[attr-defined]
-    return plan
-
-
-_astuple = msgspec.structs.astuple
+def _builder(cls: type, typed_cls: type, kind: str | None, convert: Mapping[str, Any]) -> Any:
+    """A function that builds ``cls`` (an engine dataclass) of an instance of
+    ``typed_cls`` (a typed section or step): each member the dataclass has, when given
+    (not absent, not null), set in the new instance's ``__dict__`` — through
+    ``convert[name]`` when there is one — and, for a step, ``step`` set to ``kind``.
+    Generated once per pair of classes as straight-line code (one test and one store per
+    member: a file has dozens of steps and sections)."""
+    names = {f.name for f in fields(cls)}
+    members = [m for m in typed_cls.__struct_fields__ if m in names]  # type: ignore[attr-defined]
+    env: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_UNSET": _UNSET, "_kind": kind}
+    lines = ["def build(typed):", "    obj = _new(_cls)", "    given = obj.__dict__"]
+    if kind is not None:
+        lines.append("    given['step'] = _kind")
+    for n, member in enumerate(members):
+        lines.append(f"    value = typed.{member}")
+        lines.append("    if value is not None and value is not _UNSET:")
+        conv = convert.get(member)
+        if conv is None:
+            lines.append(f"        given[{member!r}] = value")
+        else:
+            env[f"_conv{n}"] = conv
+            lines.append(f"        given[{member!r}] = _conv{n}(value)")
+    lines.append("    return obj")
+    exec("\n".join(lines), env)  # noqa: S102 - our own code, from the struct's field names
+    return env["build"]
 
 
 def _typed_step(typed: Any) -> Step:
     """A Step with only its given fields in the instance: the others are the class's
     defaults (a dataclass keeps each field's default as a class attribute), which reads
     the same through attributes, equality, hashing and ``replace``."""
-    kind, members = _step_plan(type(typed))
-    values = _astuple(typed)
-    step = object.__new__(Step)
-    given = step.__dict__
-    given["step"] = kind
-    for position, name, convert in members:
-        value = values[position]
-        if value is None or value is _UNSET:
-            continue
-        given[name] = value if convert is None else convert(value)
+    cls = type(typed)
+    build = _STEP_BUILDERS.get(cls)
+    if build is None:
+        members = {name: conv for name, conv in _TYPED_STEP_FIELDS.items() if conv is not None}
+        tag = cls.__struct_config__.tag
+        build = _STEP_BUILDERS[cls] = _builder(Step, cls, tag, members)
+    step: Step = build(typed)
     return step
 
 
@@ -496,7 +503,7 @@ def _typed_settings(settings: Any) -> dict[str, Any]:
     return out
 
 
-_SECTION_PLANS: dict[tuple[type, type], tuple[tuple[int, str, Any], ...]] = {}
+_SECTION_BUILDERS: dict[tuple[type, type], Any] = {}
 
 
 def _section(cls: type[_T], typed: Any, convert: Mapping[str, Any] | None = None) -> _T:
@@ -505,22 +512,10 @@ def _section(cls: type[_T], typed: Any, convert: Mapping[str, Any] | None = None
     one; the others read the class's defaults (a dataclass keeps a field's default as a
     class attribute), which is what ``from_dict``'s defaults are."""
     key = (cls, type(typed))
-    plan = _SECTION_PLANS.get(key)
-    if plan is None:
-        names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
-        plan = _SECTION_PLANS[key] = tuple(
-            (position, name, (convert or {}).get(name))
-            for position, name in enumerate(type(typed).__struct_fields__)
-            if name in names
-        )
-    obj = object.__new__(cls)
-    given = obj.__dict__
-    values = _astuple(typed)
-    for position, name, conv in plan:
-        value = values[position]
-        if value is None or value is _UNSET:
-            continue
-        given[name] = value if conv is None else conv(value)
+    build = _SECTION_BUILDERS.get(key)
+    if build is None:
+        build = _SECTION_BUILDERS[key] = _builder(cls, type(typed), None, convert or {})
+    obj: _T = build(typed)
     return obj
 
 

@@ -124,11 +124,15 @@ class _Index(dict[tuple[str, ...], _Entry]):
         if len(kinds) == 1:
             _ABSENT[kinds] = found = _NONE
         else:
-            merged = sorted(
-                (pair for kind in set(kinds) for pair in self.get((kind,), _NONE)[1]),
-                key=lambda pair: pair[0],
-            )
-            found = ([i for i, _s in merged], merged)
+            present = [entry for kind in set(kinds) if (entry := self.get((kind,))) is not None]
+            if not present:
+                found = _NONE
+            elif len(present) == 1:
+                found = present[0]
+            else:
+                # (index, step) pairs: the indexes differ, so the steps are never compared
+                merged = sorted([pair for entry in present for pair in entry[1]])
+                found = ([i for i, _s in merged], merged)
         self[kinds] = found
         return found
 
@@ -499,16 +503,27 @@ class Registry(dict[str, Rule]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.plans: dict[tuple[str, frozenset[str]], tuple[Rule, ...]] = {}
+        self.plans: dict[tuple[str, frozenset[str], frozenset[str] | None], tuple[Rule, ...]] = {}
 
-    def plan(self, case_kind: str, step_kinds: frozenset[str]) -> tuple[Rule, ...]:
-        """The units, in registration order, that run on such a case (``Rule.runs_on``)."""
-        found = self.plans.get((case_kind, step_kinds))
+    def plan(
+        self,
+        case_kind: str,
+        step_kinds: frozenset[str],
+        local: frozenset[str] | None = None,
+    ) -> tuple[Rule, ...]:
+        """The units, in registration order, that run on such a case (``Rule.runs_on``);
+        with ``local`` (the local sources that can bind the case: ``local.may_bind``),
+        without the units whose only basis is none of them."""
+        key = (case_kind, step_kinds, local)
+        found = self.plans.get(key)
         if found is None:
             if len(self.plans) >= 10_000:
                 self.plans.clear()
-            found = self.plans[(case_kind, step_kinds)] = tuple(
-                unit for unit in self.values() if unit.runs_on(case_kind, step_kinds)
+            found = self.plans[key] = tuple(
+                unit
+                for unit in self.values()
+                if unit.runs_on(case_kind, step_kinds)
+                and (local is None or not unit.local or not local.isdisjoint(unit.local))
             )
         return found
 

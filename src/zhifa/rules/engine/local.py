@@ -83,6 +83,8 @@ def applicable(
 ) -> list[str]:
     """Of ``codes``, the local sources that bind a case on ``on``: in force then, and the
     agency lies in the area or the region adopted the source (``adopted``)."""
+    if may_bind(region_code, adopted).isdisjoint(codes):
+        return []  # none of them binds the case on any day
     return list(_applicable(codes, region_code, adopted, on))
 
 
@@ -100,3 +102,20 @@ def _applicable(
         if code in adopted or source.covers(region_code, on):
             out.append(code)
     return tuple(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def may_bind(region_code: str, adopted: tuple[str, ...]) -> frozenset[str]:
+    """The local sources that can bind a case of ``region_code`` with ``adopted`` on some
+    date (``applicable`` gives a subset of them on any day): adopted, or with the region
+    in one of the areas the source ever had. A rule whose only basis is none of them
+    yields nothing for the case, and the audit does not run it."""
+    out = set()
+    for code, source in local_sources().items():
+        if not source.areas:
+            continue
+        if code in adopted or any(
+            region_code.startswith(p) for _since, prefixes in source.areas for p in prefixes
+        ):
+            out.add(code)
+    return frozenset(out)

@@ -9,8 +9,10 @@ overridden.
 
 import datetime as dt
 import tomllib
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 PARAMETERS_FILE = Path(__file__).resolve().parent.parent / "data" / "parameters.toml"
@@ -27,6 +29,9 @@ class ParameterError(LookupError):
         super().__init__(message)
         self.name = name
         self.on = on
+
+
+_since = itemgetter(0)
 
 
 @dataclass(frozen=True)
@@ -47,13 +52,9 @@ class Parameter:
         return found
 
     def _find(self, on: dt.date) -> Value:
-        current: Value | None = None
-        found = False
-        for since, value in self.values:
-            if since > on:
-                break
-            current, found = value, True
-        if not found or current is None:
+        at = bisect_right(self.values, on, key=_since)  # the versions in force by ``on``
+        current = self.values[at - 1][1] if at else None
+        if current is None:
             raise ParameterError(
                 f"parameter {self.name} has no value on {on.isoformat()}", self.name, on
             )

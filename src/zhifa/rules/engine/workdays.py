@@ -20,6 +20,7 @@ calendar reports such a year, so a deadline can say so instead of silently guess
 import calendar as _stdlib_calendar
 import datetime as dt
 import functools
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -224,6 +225,9 @@ class WorkCalendar:
     _cache: dict[int, tuple[bool, frozenset[dt.date], frozenset[dt.date]]] = field(
         default_factory=dict, repr=False
     )
+    #: per year, the ordinals of its working days in order (``_working``): a period is
+    #: counted by bisection in them, not day by day
+    _ordinals: dict[int, list[int]] = field(default_factory=dict, repr=False)
 
     def _year(self, year: int) -> tuple[bool, frozenset[dt.date], frozenset[dt.date]]:
         entry = self._cache.get(year)
@@ -264,18 +268,48 @@ class WorkCalendar:
             found = self._remember((start, n, "w"), self._add_working_days(start, n))
         return found
 
+    def _working(self, year: int) -> list[int]:
+        """The ordinals of the working days of ``year``, in order (once per calendar)."""
+        found = self._ordinals.get(year)
+        if found is None:
+            if not dt.MINYEAR <= year <= dt.MAXYEAR:
+                raise OverflowError("date value out of range")
+            first = dt.date(year, 1, 1).toordinal()
+            last = dt.date(year, 12, 31).toordinal()
+            _scheduled, workdays, holidays = self._year(year)
+            found = self._ordinals[year] = [
+                o
+                for o in range(first, last + 1)
+                if (day := dt.date.fromordinal(o)) in workdays
+                or (day not in holidays and day.weekday() < 5)
+            ]
+        return found
+
+    def _unscheduled(self, first: int, last: int) -> tuple[int, ...]:
+        """The years from ``first`` to ``last`` without an official schedule."""
+        if first == last:
+            return () if self._year(first)[0] else (first,)
+        return tuple(y for y in range(first, last + 1) if not self._year(y)[0])
+
     def _add_working_days(self, start: dt.date, n: int) -> Counted:
         if n < 0:
             raise ValueError("n must not be negative")
-        years: set[int] = set()
-        day = start
+        if not n:
+            return Counted(start, ())
+        # Every day after ``start`` up to the due day is counted: its year is noted.
+        origin = start.toordinal()
+        year = start.year if start.month < 12 or start.day < 31 else start.year + 1
+        first_year = year
+        ordinals = self._working(year)
+        at = bisect_right(ordinals, origin)
         remaining = n
-        while remaining:
-            day += ONE_DAY
-            self._note(years, day)
-            if self.is_working_day(day):
-                remaining -= 1
-        return Counted(day, tuple(sorted(years)))
+        while at + remaining > len(ordinals):
+            remaining -= len(ordinals) - at
+            year += 1
+            ordinals = self._working(year)
+            at = 0
+        due = dt.date.fromordinal(ordinals[at + remaining - 1])
+        return Counted(due, self._unscheduled(first_year, due.year))
 
     def subtract_working_days(self, end: dt.date, n: int) -> Counted:
         """The N-th working day before ``end`` (``end`` itself is not counted)."""
@@ -303,12 +337,19 @@ class WorkCalendar:
 
     def roll_forward(self, day: dt.date, years: set[int] | None = None) -> Counted:
         """``day`` if it is a working day, else the next working day."""
-        seen: set[int] = set() if years is None else years
-        self._note(seen, day)
-        while not self.is_working_day(day):
-            day += ONE_DAY
-            self._note(seen, day)
-        return Counted(day, tuple(sorted(seen)))
+        year = day.year
+        ordinals = self._working(year)
+        at = bisect_left(ordinals, day.toordinal())
+        while at == len(ordinals):
+            year += 1
+            ordinals = self._working(year)
+            at = 0
+        due = dt.date.fromordinal(ordinals[at])
+        unscheduled = self._unscheduled(day.year, due.year)
+        if years is None:
+            return Counted(due, unscheduled)
+        years.update(unscheduled)
+        return Counted(due, tuple(sorted(years)))
 
     def add_calendar_days(self, start: dt.date, n: int) -> Counted:
         """A period of N calendar days after ``start``, ending on a working day."""

@@ -306,3 +306,49 @@ def test_admin_page_adds_a_year(admin_user: object) -> None:
     assert bad.status_code == 200
     assert "2029-02-30" in bad.content.decode()
     assert not CalendarYear.objects.filter(year=2029).exists()
+
+
+def _counted_day_by_day(cal: WorkCalendar, start: dt.date, n: int) -> tuple[dt.date, set[int]]:
+    """The N-th working day after ``start`` and the unscheduled years it passes through,
+    counted one day at a time (what the bisecting ``add_working_days`` must equal)."""
+    years: set[int] = set()
+    day, remaining = start, n
+    while remaining:
+        day += dt.timedelta(days=1)
+        if not cal.has_schedule(day.year):
+            years.add(day.year)
+        if cal.is_working_day(day):
+            remaining -= 1
+    return day, years
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=ANY_DAYS, n=st.integers(min_value=0, max_value=400))
+def test_working_days_are_counted_as_day_by_day(start: dt.date, n: int) -> None:
+    cal = WorkCalendar()
+    due, years = _counted_day_by_day(cal, start, n)
+    counted = cal.add_working_days(start, n)
+    assert (counted.due, counted.unscheduled_years) == (due, tuple(sorted(years)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=ANY_DAYS, n=st.integers(min_value=0, max_value=400))
+def test_calendar_day_periods_roll_forward_as_day_by_day(start: dt.date, n: int) -> None:
+    cal = WorkCalendar()
+    day = start + dt.timedelta(days=n)
+    years = set() if cal.has_schedule(day.year) else {day.year}
+    while not cal.is_working_day(day):
+        day += dt.timedelta(days=1)
+        if not cal.has_schedule(day.year):
+            years.add(day.year)
+    counted = cal.add_calendar_days(start, n)
+    assert (counted.due, counted.unscheduled_years) == (day, tuple(sorted(years)))
+
+
+def test_counting_past_the_last_date_overflows() -> None:
+    cal = WorkCalendar(MappingProvider([]))
+    with pytest.raises(OverflowError):
+        cal.add_working_days(dt.date(9999, 12, 30), 5)
+    with pytest.raises(OverflowError):
+        cal.add_calendar_days(dt.date(9999, 12, 20), 20)
+    assert cal.add_working_days(dt.date(9999, 12, 29), 1).due == dt.date(9999, 12, 30)

@@ -87,3 +87,32 @@ def test_the_audit_skips_a_unit_that_reads_none_of_the_case_s_kinds(
     reading = {u.id for u in RULES.values() if kind in u.reads and len(u.reads) == 1}
     assert reading and not reading & set(ran)
     assert {u.id for u in RULES.values() if not u.reads} <= set(ran)
+
+
+def test_the_audit_skips_a_local_rule_no_source_of_which_can_bind_the_case(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A rule whose only basis is local (``Rule.local``) is not run on a case whose agency
+    lies outside every area its sources ever had and whose region adopted none of them;
+    it is run where one can bind (in the area, or adopted)."""
+    from zhifa.rules.engine import audit
+
+    case = load_case_file((LEGAL_TESTS / "chongqing_local_breaks.json").read_text("utf-8"))
+    outside = replace(case, agency=replace(case.agency, region_code="330402"))
+    adopted = replace(outside, local_policies=("CQ",))
+    ran: list[str] = []
+    for rule_id, unit in list(RULES.items()):
+
+        def spy(ctx: Context, unit_id: str = rule_id, check: Check = unit.check) -> Iterator[Item]:
+            ran.append(unit_id)
+            return check(ctx)
+
+        monkeypatch.setitem(RULES, rule_id, replace(unit, check=spy))
+    cq_rules = {u.id for u in RULES.values() if u.local == ("CQ",)}
+    assert "SEP-duties" in cq_rules
+    for inside, which in ((True, case), (False, outside), (True, adopted)):
+        ran.clear()
+        audit(which)
+        assert (cq_rules <= set(ran)) if inside else not (cq_rules & set(ran)), which.agency
+    assert {f.rule for f in audit(case).findings} & cq_rules
+    assert {f.rule for f in audit(adopted).findings} & cq_rules

@@ -292,6 +292,7 @@ def seizure(ctx: Context) -> Iterator[Item]:
     ACL + "第十八条、第二十五条",
     "A seizure and its extension are approved by the organ head.",
     ACL_FROM,
+    reads=("seizure", "seizure_extended"),
 )
 def coercive_approval(ctx: Context) -> Iterator[Item]:
     """ACL 18(一): a coercive measure is reported to the organ head and approved before
