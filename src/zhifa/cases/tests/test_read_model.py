@@ -299,6 +299,7 @@ def test_refresh_deadlines_command_fills_cases_without_one(walk: Walker, today: 
     assert walk.case.deadline_checked_on == today
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection between tasks
 def test_loading_a_holiday_schedule_queues_one_deadline_refresh(
     walk: Walker, today: dt.date
 ) -> None:

@@ -82,6 +82,7 @@ class TestEnqueueDue:
         assert "records.checkpoint" in enqueued
         assert "registry.expire" not in enqueued and "records.verify" not in enqueued
 
+    @pytest.mark.django_db(transaction=True)  # the worker closes its connection between tasks
     def test_the_worker_runs_what_is_due(self, time_machine, regions):
         time_machine.move_to(at("2027-01-04 09:20"), tick=True)
         call_command("worker", once=True, schedule=True, verbosity=0)
