@@ -42,3 +42,28 @@ def client_for(user: AbstractBaseUser) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+# --- a real server in a test (``zhifa serve`` in a subprocess) ---------------------------
+
+
+def server_env(var_dir: Any) -> dict[str, str]:
+    """The environment of a ``zhifa`` subprocess on the demo settings with its own
+    ``var_dir`` (SQLite, files, secret key): none of the caller's ``ZHIFA_*`` settings
+    or ``DATABASE_URL``."""
+    import os
+
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("ZHIFA_") and k != "DATABASE_URL"
+    }
+    env.update({"DJANGO_SETTINGS_MODULE": "zhifa.settings.demo", "ZHIFA_VAR_DIR": str(var_dir)})
+    return env
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -5,7 +5,7 @@ the services, so every change writes its entry in the same transaction (issue #1
   through ``amend_subject`` (``subject.update``; name, region, justice bureau …);
   never deleted (an organ has a chain and cases);
 - regions: read-only. They are the official divisions (GB/T 2260), loaded with
-  ``zhifa registry load-regions``; a region's parent decides which supervisors see
+  ``zhifa regions load``; a region's parent decides which supervisors see
   the organs under it, so it is not edited by hand.
 """
 
@@ -16,26 +16,15 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from zhifa.core.admin import ReadOnlyAdmin
+
 from . import services
 from .models import EnforcementSubject, Region
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Viewable, never added, changed or deleted here."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Region)
 class RegionAdmin(ReadOnlyAdmin):
-    """Regions are loaded from the official divisions (``zhifa registry load-regions``)."""
+    """Regions are loaded from the official divisions (``zhifa regions load``)."""
 
     list_display = ("code", "name", "level", "parent")
     list_filter = ("level",)

@@ -4,7 +4,6 @@ WhiteNoise, and the site's Chinese 404 page from the real server."""
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import sqlite3
@@ -16,17 +15,11 @@ import urllib.request
 from contextlib import closing
 from pathlib import Path
 
+from zhifa.core.testing import free_port, server_env
+
 REPO = Path(__file__).resolve().parents[4]
 ZHIFA = Path(sys.executable).with_name("zhifa")
 SERVE = (str(ZHIFA), "serve", "--host", "127.0.0.1")
-
-
-def _env(var_dir: Path) -> dict[str, str]:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith("ZHIFA_") and k != "DATABASE_URL"
-    }
-    env.update({"DJANGO_SETTINGS_MODULE": "zhifa.settings.demo", "ZHIFA_VAR_DIR": str(var_dir)})
-    return env
 
 
 def test_make_demo_uses_the_demo_settings():
@@ -48,7 +41,7 @@ def test_demo_settings_are_production_like(tmp_path):
         "len(s.SECRET_KEY), s.DATABASES['default']['NAME'], sep='|')"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], env=_env(tmp_path), capture_output=True, text=True
+        [sys.executable, "-c", code], env=server_env(tmp_path), capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
     debug, hosts, storage, finders, production, key_length, db = result.stdout.strip().split("|")
@@ -63,12 +56,6 @@ def test_demo_settings_are_production_like(tmp_path):
     assert db == str(tmp_path / "zhifa.sqlite3")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _get(url: str) -> tuple[int, dict[str, str], str]:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
@@ -78,11 +65,11 @@ def _get(url: str) -> tuple[int, dict[str, str], str]:
 
 
 def test_the_demo_server_serves_static_files_and_the_chinese_404(tmp_path):
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [str(ZHIFA), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-        env=_env(tmp_path),
+        env=server_env(tmp_path),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -118,11 +105,11 @@ def test_serve_with_worker_runs_the_scheduled_tasks_and_stops_both(tmp_path):
     """`make demo` serves with its background worker: the worker enqueues the periodic
     jobs due now and runs them (their results land in the demo's database), and
     stopping `zhifa serve` stops the web server and the worker together."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [*SERVE, "--port", str(port), "--workers", "1", "--with-worker"],
-        env=_env(tmp_path),
+        env=server_env(tmp_path),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

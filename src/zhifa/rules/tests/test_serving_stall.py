@@ -7,8 +7,6 @@ case's steps repeated to 19,200 killed both workers and /healthz was unreachable
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
 import threading
@@ -17,26 +15,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from zhifa.core.testing import free_port, server_env
 from zhifa.rules.engine.limits import MAX_BYTES, MAX_STEPS
 
 from .conftest import LEGAL_TESTS
 
 ZHIFA = Path(sys.executable).with_name("zhifa")
 SERVE = (str(ZHIFA), "serve", "--host", "127.0.0.1")
-
-
-def _env(var_dir: Path) -> dict[str, str]:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith("ZHIFA_") and k != "DATABASE_URL"
-    }
-    env.update({"DJANGO_SETTINGS_MODULE": "zhifa.settings.demo", "ZHIFA_VAR_DIR": str(var_dir)})
-    return env
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _largest_file() -> bytes:
@@ -68,7 +53,7 @@ def _post(url: str, body: bytes, token: str) -> int:
 
 
 def test_two_largest_audits_at_once_do_not_stall_the_server(tmp_path: Path) -> None:
-    env = _env(tmp_path)
+    env = server_env(tmp_path)
     subprocess.run([str(ZHIFA), "migrate", "-v", "0"], env=env, check=True)
     made = subprocess.run(
         [
@@ -86,7 +71,7 @@ def test_two_largest_audits_at_once_do_not_stall_the_server(tmp_path: Path) -> N
         text=True,
     )
     token = made.stdout.strip().splitlines()[-1]
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [*SERVE, "--port", str(port), "--workers", "2", "--no-migrate"],
