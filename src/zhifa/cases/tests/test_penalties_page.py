@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.db import connection
@@ -52,7 +51,12 @@ def decided_and_served(organ: EnforcementSubject, power_item: PowerItem, people:
         basis=TEN_THOUSAND_BASIS,
     )
     walk = Walker(case, people)
-    walk(services.register_case, actor=people.head_user, on=D("2026-10-12"), by=[people.o1, people.o2])
+    walk(
+        services.register_case,
+        actor=people.head_user,
+        on=D("2026-10-12"),
+        by=[people.o1, people.o2],
+    )
     walk(
         services.record_investigation,
         on=D("2026-10-13"),
@@ -192,7 +196,10 @@ def test_before_service_and_after_full_payment(
 
 def test_a_deferral_moves_the_deadline(served: Walker, today: dt.date) -> None:
     served(
-        services.approve_deferral, actor=served.p.head_user, on=D("2026-11-10"), until=D("2026-12-31")
+        services.approve_deferral,
+        actor=served.p.head_user,
+        on=D("2026-11-10"),
+        until=D("2026-12-31"),
     )
     found = queries.case_penalties(served.case, today)
     assert found is not None
@@ -200,11 +207,6 @@ def test_a_deferral_moves_the_deadline(served: Walker, today: dt.date) -> None:
     assert found.status == "open"
     deadline = _dd(_page(served.p.officer_user, served.case), "payment-deadline")
     assert "2026-12-31" in deadline and "2026-11-10" in deadline
-
-
-def _english(user: User, case: Case) -> Any:
-    with translation.override("en"):
-        return client_for(user).get(reverse("cases:detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_money_is_shown_in_yuan() -> None:

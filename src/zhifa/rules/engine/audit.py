@@ -125,9 +125,7 @@ def _run(
     findings.sort(key=lambda f: (-1 if f.step is None else f.step, f.rule, f.message.zh))
     deadlines.sort(key=lambda d: (d.start, d.rule, d.due.due))
     payments = facts_of(ctx) if "decision" in kinds else None
-    return AuditResult(
-        case.case_id, as_of, tuple(findings), tuple(deadlines), late_fee, payments
-    )
+    return AuditResult(case.case_id, as_of, tuple(findings), tuple(deadlines), late_fee, payments)
 
 
 _plan = RULES.plan

@@ -168,4 +168,3 @@ def _facts(ctx: Context) -> PaymentFacts | None:
         outstanding=outstanding,
         cannot_judge=cannot_judge,
     )
-
