@@ -16,6 +16,7 @@ or ``body.<field>`` for a field a service function names.
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, cast, get_args
 
 from django.core.exceptions import PermissionDenied
@@ -142,12 +143,97 @@ class SuspensionOut(Schema):
     reason: str
 
 
+class PenaltyOut(Schema):
+    type: str = Field(description="The penalty type of the case-file format (APL Art. 9).")
+    amount: Decimal | None = Field(
+        description="In yuan (fines and confiscation); null when the type has no amount."
+    )
+
+
+class PaymentOut(Schema):
+    step: int = Field(description="The index of the `paid` step.")
+    on: dt.date
+    amount: Decimal | None = Field(
+        description="In yuan; null: recorded without an amount, taken as paying the rest "
+        "of the fine."
+    )
+    onsite: bool = Field(description="Collected on the spot (APL Art. 68-69).")
+    total: Decimal = Field(description="The total paid after this payment, in yuan.")
+
+
+class PenaltiesOut(Schema):
+    """The last penalty decision and its payment, as of today (the case page's
+    "Penalties and payment"): the rules engine's payment facts, the same the
+    APL-67-payment deadline and the APL-72-late-fee amount are computed from."""
+
+    as_of: dt.date = Field(description="The day the late fee and the status are judged.")
+    decision_step: int = Field(description="The index of the `decision` step.")
+    decision_number: str = Field(description="The decision's document number (文号).")
+    decided_on: dt.date
+    penalties: list[PenaltyOut]
+    fine: Decimal = Field(description="The fines decided, in yuan (0: no fine).")
+    served_on: dt.date | None = Field(description="null: the decision is not served yet.")
+    service_effective_on: dt.date | None = Field(
+        description="The day service took effect (service by public notice: when the "
+        "notice period ends, CPL-95-public-notice)."
+    )
+    deferral_approved_on: dt.date | None = Field(
+        description="The day a deferral or instalments were approved (APL Art. 66)."
+    )
+    deferred_until: dt.date | None = Field(
+        description="The approved deferral's (last instalment's) day, which is then the "
+        "payment deadline."
+    )
+    payment_deadline: dt.date | None = Field(
+        description="APL-67-payment: 15 days from service, or the deferral's day; null "
+        "before service, without a fine, or when the engine cannot count it."
+    )
+    payments: list[PaymentOut]
+    paid: Decimal = Field(description="The total paid after the decision, in yuan.")
+    paid_in_full_on: dt.date | None = Field(
+        description="The day the payments first added up to the fine."
+    )
+    late_days: int = Field(
+        description="The days the late fee accrued by `as_of` (paused days excluded)."
+    )
+    paused_days: int = Field(
+        description="Late days on which a reconsideration or litigation paused the fee "
+        "(APL-73-late-fee-paused)."
+    )
+    late_fee_daily_rate: Decimal | None = Field(
+        description="The daily rate of the fine (0.03), when a day is late."
+    )
+    late_fee: Decimal | None = Field(
+        description="APL-72-late-fee (加处罚款) accrued by `as_of`, in yuan; the `late_fee` "
+        "of the case as an exact amount. null before service or without a fine."
+    )
+    late_fee_cap: Decimal | None = Field(
+        description="The most the late fee can reach: the fine (APL Art. 72)."
+    )
+    fine_outstanding: Decimal = Field(description="The fine not yet paid, in yuan.")
+    outstanding: Decimal = Field(
+        description="The fine not yet paid plus the late fee, in yuan (payments beyond the "
+        "fine count against the late fee)."
+    )
+    status: Literal[
+        "no_fine", "not_served", "cannot_judge", "open", "overdue", "late_fee_due", "paid"
+    ]
+    cannot_judge: str | None = Field(
+        description="The parameter the engine lacks to count the deadline or the fee."
+    )
+
+
 class CaseDetailOut(CaseOut):
     steps: list[StepOut]
     deadlines: list[DeadlineOut]
     late_fee: float | None = Field(
         description="The late-payment surcharge (加处罚款, APL-72) due today, in yuan; null "
         "when the case has no fine or the decision was not served."
+    )
+    penalties: PenaltiesOut | None = Field(
+        description="The penalties decided, the payments, the late fee and the amount "
+        "outstanding; null when the case has no penalty decision. Amounts are decimal "
+        "strings in yuan (10000 yuan: `10000.00`)."
     )
     suspended: bool
     suspensions: list[SuspensionOut]
@@ -228,6 +314,40 @@ def _deadlines_out(items: Sequence[DeadlineItem], as_of: dt.date) -> list[dict[s
     ]
 
 
+def _penalties_out(found: queries.Penalties | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    f = found.facts
+    return {
+        "as_of": f.as_of,
+        "decision_step": f.decision,
+        "decision_number": found.decision_number,
+        "decided_on": f.decided_on,
+        "penalties": [{"type": p.type, "amount": p.amount} for p in found.penalties],
+        "fine": f.fine,
+        "served_on": f.served_on,
+        "service_effective_on": f.service_effective_on,
+        "deferral_approved_on": f.deferral_approved_on,
+        "deferred_until": f.deferred_until,
+        "payment_deadline": f.deadline,
+        "payments": [
+            {"step": m.step, "on": m.on, "amount": m.amount, "onsite": m.onsite, "total": m.total}
+            for m in f.payments
+        ],
+        "paid": f.paid,
+        "paid_in_full_on": f.paid_in_full_on,
+        "late_days": f.late_days,
+        "paused_days": f.paused_days,
+        "late_fee_daily_rate": f.late_fee_daily_rate,
+        "late_fee": f.late_fee,
+        "late_fee_cap": f.late_fee_cap,
+        "fine_outstanding": f.fine_outstanding,
+        "outstanding": f.outstanding,
+        "status": found.status,
+        "cannot_judge": f.cannot_judge,
+    }
+
+
 def _detail_out(case: Case, user: Any) -> dict[str, Any]:
     today = timezone.localdate()
     audited = services.case_audit(case, today)
@@ -237,6 +357,7 @@ def _detail_out(case: Case, user: Any) -> dict[str, Any]:
         "steps": [_step_out(s) for s in case.steps.order_by("index")],
         "deadlines": _deadlines_out(audited.deadlines, today),
         "late_fee": audited.late_fee,
+        "penalties": _penalties_out(queries.case_penalties(case, today, audited=audited)),
         "suspended": any(s.end is None for s in suspensions),
         "suspensions": [_suspension_out(s) for s in suspensions],
         "next_steps": next_steps(case, user),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.rules.labels import DEADLINE_LABELS, deadline_label
 
-from .steps import STEPS
+from .steps import PENALTY_TYPES, STEPS
 
 __all__ = [
     "CASE_ACTIONS",
@@ -24,6 +24,8 @@ __all__ = [
     "action_labels",
     "deadline_label",
     "object_titles",
+    "payment_status_label",
+    "penalty_label",
     "step_label",
 ]
 
@@ -33,6 +35,30 @@ STEP_LABELS: dict[str, Any] = {s.name: s.label for s in STEPS}
 
 def step_label(step: str) -> str:
     return str(STEP_LABELS.get(step, step))
+
+
+#: The format's penalty types (APL Art. 9) with their labels.
+PENALTY_LABELS: dict[str, Any] = dict(PENALTY_TYPES)
+
+
+def penalty_label(kind: str) -> str:
+    return str(PENALTY_LABELS.get(kind, kind))
+
+
+#: The payment status of a case's fine (``queries.Penalties.status``).
+PAYMENT_STATUS_LABELS: dict[str, Any] = {
+    "no_fine": _("No fine to pay"),
+    "not_served": _("Decision not served yet: the payment period has not begun"),
+    "cannot_judge": _("The engine cannot count the payment deadline: check by hand"),
+    "open": _("Payment period running"),
+    "overdue": _("Payment overdue"),
+    "late_fee_due": _("Fine paid; the late fee is outstanding"),
+    "paid": _("Paid in full"),
+}
+
+
+def payment_status_label(status: str) -> str:
+    return str(PAYMENT_STATUS_LABELS.get(status, status))
 
 
 #: Record actions of the cases app other than the steps (services.py).

@@ -12,6 +12,10 @@ place, so that they give one answer.
 - **The work list** (``work_list``, ``mine``, ``work_rows``): the user's cases with their
   nearest deadline, for the work list page and the API list alike.
 - **Approvals** (``approvals``): what waits for the organ head.
+- **Penalties and payment** (``case_penalties``): what the last penalty decision
+  decided, what was paid, the late fee (加处罚款, APL 72) as of today and what is
+  outstanding — the engine's payment facts (``AuditResult.payments``), which are the
+  facts its rules read, so the page, the API and the findings give one answer.
 
 The law stays in the engine: nothing here counts a period. Scope stays with the
 callers' querysets (``core.scope.scoped``).
@@ -22,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -29,13 +34,13 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from zhifa.core.scope import scoped
 from zhifa.rules.calendar_db import database_calendar
-from zhifa.rules.engine import RULES, audit
+from zhifa.rules.engine import RULES, AuditResult, PaymentFacts, audit
 from zhifa.rules.engine.catalogue import DeadlineItem
 from zhifa.rules.engine.workdays import WorkCalendar
 
 from . import policy, workflow
 from .casefile import case_file
-from .labels import deadline_label
+from .labels import deadline_label, payment_status_label, penalty_label
 from .models import ENDED_STATUSES, Case, CaseOfficer, CaseStatus, CaseStep, OfficerRole, Suspension
 
 if TYPE_CHECKING:
@@ -146,6 +151,81 @@ def nearest_item(items: Sequence[DeadlineItem]) -> DeadlineItem | None:
     """``nearest`` on the engine's items: the organ's pending deadline due first."""
     pending = [d for d in items if d.done is None and d.rule not in workflow.PARTY_WINDOWS]
     return min(pending, key=lambda d: (d.due.due, d.rule)) if pending else None
+
+
+# --- penalties and payment ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PenaltyRow:
+    type: str
+    label: str
+    amount: Decimal | None
+
+
+@dataclass(frozen=True)
+class Penalties:
+    """The case's penalties and payment as the case page and the API show them: the
+    engine's ``facts`` (amounts as ``Decimal`` yuan), the decision's document number and
+    a ``status`` that sums them up:
+
+    - ``no_fine``: the decision decides no fine (nothing to pay);
+    - ``not_served``: the decision is not served yet (the payment period has not begun);
+    - ``cannot_judge``: the engine lacks a parameter to count the deadline or the fee;
+    - ``open``: the payment period (or an approved deferral) runs;
+    - ``overdue``: the deadline passed and the fine is not paid in full;
+    - ``late_fee_due``: the fine is paid, the late fee accrued is not;
+    - ``paid``: nothing is outstanding.
+    """
+
+    facts: PaymentFacts
+    penalties: tuple[PenaltyRow, ...]
+    decision_number: str
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return payment_status_label(self.status)
+
+
+def _penalties_status(facts: PaymentFacts) -> str:
+    if facts.fine <= 0:
+        return "no_fine"
+    if facts.served_on is None:
+        return "not_served"
+    if facts.cannot_judge is not None or facts.deadline is None:
+        return "cannot_judge"
+    if facts.outstanding <= 0:
+        return "paid"
+    if facts.fine_outstanding <= 0:
+        return "late_fee_due"
+    return "overdue" if facts.overdue else "open"
+
+
+def case_penalties(
+    case: Case,
+    today: dt.date,
+    calendar: WorkCalendar | None = None,
+    audited: AuditResult | None = None,
+) -> Penalties | None:
+    """The penalties decided in ``case`` and their payment as of ``today`` (``audited``:
+    the audit of the case as of ``today`` already made, so a page audits once); None
+    when the case has no penalty decision. Reads the case's steps (prefetched: no
+    query)."""
+    if audited is None:
+        audited = audit(case_file(case, today), today, calendar or database_calendar())
+    facts = audited.payments
+    if facts is None:
+        return None
+    number = next((s.document_number for s in case.steps.all() if s.index == facts.decision), "")
+    return Penalties(
+        facts=facts,
+        penalties=tuple(
+            PenaltyRow(p.type, penalty_label(p.type), p.amount) for p in facts.penalties
+        ),
+        decision_number=number,
+        status=_penalties_status(facts),
+    )
 
 
 # --- the nearest deadline kept on the case ---------------------------------------------

@@ -242,7 +242,7 @@ def case_context(
             CATALOGUE_CIRCUMSTANCE.get(applied, ""), applied
         ),
         "deadlines": queries.case_deadlines(case, today, calendar, audited.deadlines),
-        "late_fee": audited.late_fee,
+        "penalties": queries.case_penalties(case, today, calendar, audited),
         "steps": [{"step": s, "label": step_label(s.step)} for s in steps],
         "next_steps": [{"step": s, "label": step_label(s)} for s in offered if s in STEP_FORMS],
         "officers": sorted(case.case_officers.all(), key=lambda r: r.pk),

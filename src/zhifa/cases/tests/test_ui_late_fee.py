@@ -27,17 +27,18 @@ def test_an_unpaid_fine_shows_its_surcharge(walk: Walker, today: dt.date) -> Non
     assert fee == 150000  # never more than the fine (months late today)
     page = client_for(walk.p.officer_user).get(reverse("cases:detail", args=[walk.case.pk]))
     html = page.content.decode()
-    assert "加处罚款" in html and 'id="late-fee">截至今日 150000 元' in html
+    assert "加处罚款" in html and 'id="late-fee">150,000.00 元' in html
 
 
-def test_a_fine_paid_on_time_has_no_surcharge_shown(walk: Walker) -> None:
+def test_a_fine_paid_on_time_shows_no_surcharge_accrued(walk: Walker) -> None:
     walk.until_review()
     walk.decide()
     walk(services.serve_decision, on=D("2026-03-30"))
     walk(services.record_payment, on=D("2026-04-03"), amount=150000)
     assert services.case_audit(walk.case, D("2026-05-01")).late_fee == 0
     page = client_for(walk.p.officer_user).get(reverse("cases:detail", args=[walk.case.pk]))
-    assert 'id="late-fee"' not in page.content.decode()
+    html = page.content.decode()
+    assert 'id="late-fee">0.00 元' in html and "未产生" in html
 
 
 def test_the_api_gives_the_surcharge(walk: Walker) -> None:

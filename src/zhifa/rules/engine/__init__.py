@@ -10,6 +10,7 @@ from .audit import (
     AuditResult,
     audit,
     check_step,
+    payment_facts,
     render,
     step_audit,
     step_findings,
@@ -18,6 +19,7 @@ from .audit import (
 from .casefile import CaseFile, Step
 from .catalogue import RULES, Finding, Rule
 from .parameters import Parameters, Value
+from .payments import PaymentFacts, PaymentMade, PenaltyDecided
 from .validation import (
     CaseFileTooLarge,
     FieldError,
@@ -63,6 +65,9 @@ __all__ = [
     "LibraryProvider",
     "MappingProvider",
     "Parameters",
+    "PaymentFacts",
+    "PaymentMade",
+    "PenaltyDecided",
     "Rule",
     "Step",
     "WorkCalendar",
@@ -73,6 +78,7 @@ __all__ = [
     "check_step",
     "load_case_file",
     "load_document",
+    "payment_facts",
     "render",
     "step_audit",
     "step_findings",

@@ -16,6 +16,7 @@ from .casefile import CaseFile, Step
 from .catalogue import RULES, AmountItem, Context, DeadlineItem, Finding, Item, Rule, Text
 from .local import may_bind
 from .parameters import ParameterError, Parameters, Value
+from .payments import PaymentFacts, facts_of
 from .workdays import WorkCalendar, statutory_holidays
 
 FINDINGS_FORMAT = "zhifa-findings/1"
@@ -28,6 +29,10 @@ class AuditResult:
     findings: tuple[Finding, ...]
     deadlines: tuple[DeadlineItem, ...]
     late_fee: float | None
+    #: what the last penalty decision decided and what was paid of it, with the late
+    #: fee and the outstanding amount: the facts APL-67/APL-72 read (``payments``);
+    #: None when the case has no penalty decision
+    payments: PaymentFacts | None = None
 
 
 def context(
@@ -119,7 +124,8 @@ def _run(
                 findings.append(item)  # type: ignore[arg-type]
     findings.sort(key=lambda f: (-1 if f.step is None else f.step, f.rule, f.message.zh))
     deadlines.sort(key=lambda d: (d.start, d.rule, d.due.due))
-    return AuditResult(case.case_id, as_of, tuple(findings), tuple(deadlines), late_fee)
+    payments = facts_of(ctx) if "decision" in kinds else None
+    return AuditResult(case.case_id, as_of, tuple(findings), tuple(deadlines), late_fee, payments)
 
 
 _plan = RULES.plan
@@ -157,6 +163,21 @@ def audit(
     """
     day = as_of or case.as_of or dt.date.today()
     return _run(case, day, calendar or WorkCalendar(), overrides)
+
+
+def payment_facts(
+    case: CaseFile,
+    as_of: dt.date | None = None,
+    calendar: WorkCalendar | None = None,
+    overrides: Mapping[str, Value] | None = None,
+) -> PaymentFacts | None:
+    """The payment facts of ``case`` as of ``as_of`` (``payments.PaymentFacts``: the
+    penalties decided, the payments, the APL-72 late fee and what is outstanding), from
+    the facts the audit's rules read, without running the rules. ``as_of``,
+    ``calendar`` and ``overrides`` as for ``audit``; None when the case has no penalty
+    decision."""
+    day = as_of or case.as_of or dt.date.today()
+    return facts_of(context(case, day, calendar or WorkCalendar(), overrides))
 
 
 def step_findings(

@@ -257,6 +257,43 @@ def _money(value: Decimal) -> float:
     return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
+class LateFee(NamedTuple):
+    """APL 72 as of the audit date, computed once per audit (``late_fee_of``) for
+    APL-72-late-fee and ``payment_facts``: the late days after the payment deadline (up
+    to the day the fine was paid in full, else the audit date), less the days a remedy
+    paused the fee (APL-73-late-fee-paused); the daily rate in force on the deadline; the
+    fee (fine × rate × late days) and its cap, the fine."""
+
+    late_days: int
+    paused_days: int
+    daily_rate: Decimal | None  # None when no day is late (the rate is not needed)
+    fee: Decimal
+    cap: Decimal
+
+
+def late_fee_of(ctx: Context) -> LateFee | None:
+    """``_late_fee``, once per audit (None: no fine decided and served)."""
+    return ctx.fact(_late_fee)
+
+
+def _late_fee(ctx: Context) -> LateFee | None:
+    found = payment(ctx)
+    if found is None:
+        return None
+    k, deadline = found.decision, found.deadline
+    fine = Decimal(str(found.fine_total))
+    end = ctx.as_of if found.full_on is None else found.full_on  # late days end when paid
+    late_days = max((end - deadline.due).days, 0)
+    rate_on_due = ctx.params.number("late_fee_daily_rate", deadline.due)
+    if not late_days:  # paid (or audited) by the deadline: nothing accrues
+        return LateFee(0, 0, None, Decimal(0), fine)
+    paused = paused_days(ctx, k, deadline.due, end)
+    late_days -= paused
+    rate = Decimal(str(rate_on_due))
+    fee = min(fine * rate * late_days, fine)
+    return LateFee(late_days, paused, rate, fee, fine)
+
+
 @rule(
     "APL-72-late-fee",
     "compute",
@@ -265,22 +302,13 @@ def _money(value: Decimal) -> float:
     APL_FROM,
 )
 def late_fee(ctx: Context) -> Iterator[Item]:
-    found = payment(ctx)
+    found = late_fee_of(ctx)
     if found is None:
         yield _NO_LATE_FEE
-        return
-    k, deadline = found.decision, found.deadline
-    end = ctx.as_of if found.full_on is None else found.full_on  # late days end when paid
-    late_days = max((end - deadline.due).days, 0)
-    rate_on_due = ctx.params.number("late_fee_daily_rate", deadline.due)
-    if not late_days:  # paid (or audited) by the deadline: nothing accrues
+    elif not found.fee:
         yield _ZERO_LATE_FEE
-        return
-    late_days -= paused_days(ctx, k, deadline.due, end)
-    fine = Decimal(str(found.fine_total))
-    rate = Decimal(str(rate_on_due))
-    fee = min(fine * rate * late_days, fine)
-    yield AmountItem("APL-72-late-fee", "late_fee", _money(fee))
+    else:
+        yield AmountItem("APL-72-late-fee", "late_fee", _money(found.fee))
 
 
 #: the late fee when no fine was decided and served, and when none accrued (shared:
