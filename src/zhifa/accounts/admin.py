@@ -75,6 +75,14 @@ class UserAdmin(BaseUserAdmin):
         # An account's entries name it as their actor: deactivate it (is_active) instead.
         return False
 
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # Only a superuser may change a superuser's account, its password included
+        # (Django's password view asks this too): an administrator cannot take over or
+        # lock out the account above theirs.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return bool(super().has_change_permission(request, obj))
+
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         # is_staff follows the role; only a superuser may grant or take superuser.
         readonly = ["is_staff", "last_login", "date_joined"]

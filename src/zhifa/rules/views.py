@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -88,10 +89,27 @@ def _page_result(document: dict[str, Any]) -> dict[str, Any]:
 
 @login_required
 def audit_page(request: HttpRequest) -> HttpResponse:
-    form = AuditForm(request.POST, request.FILES) if request.method == "POST" else AuditForm()
+    form = AuditForm()
+    if request.method == "POST":
+        try:
+            form = AuditForm(request.POST, request.FILES)
+        except RequestDataTooBig:
+            # Pasted text over the request limit: say so on the field (a file of that
+            # size is refused by the form, with the same limit).
+            form = AuditForm(data={})
+            form.full_clean()
+            form.errors.clear()
+            form.add_error(
+                "text",
+                _(
+                    "The pasted text is larger than %(mb)d MB: a case file is at most "
+                    "%(mb)d MB and %(steps)d steps."
+                )
+                % {"mb": MAX_BYTES >> 20, "steps": limits.MAX_STEPS},
+            )
     result: dict[str, Any] | None = None
     file_errors: list[Any] = []
-    if form.is_bound and form.is_valid():
+    if form.is_bound and not form.errors and form.is_valid():
         content = form.content()
         try:
             case = load_case_file(content)

@@ -69,3 +69,27 @@ class TestAdministratorEscalation:
         )
         admin.refresh_from_db()
         assert not admin.is_superuser
+
+    def test_an_administrator_cannot_take_over_a_superuser(self, regions):
+        """A platform administrator may not change a superuser's password (taking over
+        the account above theirs) nor deactivate it; a superuser may."""
+        from zhifa.core.testing import TEST_PASSWORD, client_for, make_user
+
+        root = make_user("root", Role.ADMINISTRATOR, is_superuser=True)
+        admin = make_user("plat", Role.ADMINISTRATOR)
+        client = client_for(admin)
+        password_url = f"/admin/accounts/user/{root.pk}/password/"
+        new = {"password1": "Another-long-Pass-92", "password2": "Another-long-Pass-92"}
+        assert client.get(password_url).status_code == 403
+        assert client.post(password_url, new).status_code == 403
+        change = client.post(
+            f"/admin/accounts/user/{root.pk}/change/",
+            {"username": "root", "full_name": "root", "role": "administrator"},
+        )
+        assert change.status_code == 403
+        root.refresh_from_db()
+        assert root.check_password(TEST_PASSWORD) and root.is_active
+        # The superuser may, and an administrator still manages ordinary accounts.
+        other = make_user("clerk", Role.ADMINISTRATOR)
+        assert client.get(f"/admin/accounts/user/{other.pk}/password/").status_code == 200
+        assert client_for(root).get(password_url).status_code == 200

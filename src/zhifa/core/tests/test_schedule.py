@@ -96,7 +96,8 @@ class TestEnqueueDue:
         assert verified["ok"] is True
 
     def test_the_worker_refuses_bad_options(self):
-        with pytest.raises(CommandError, match="--interval"):
-            call_command("worker", interval=0)
+        for interval in (0, -1, float("nan"), float("inf"), 1e-300, 86_400):
+            with pytest.raises(CommandError, match="--interval: expected"):
+                call_command("worker", interval=interval)
         with pytest.raises(CommandError, match="--max-tasks"):
             call_command("worker", max_tasks=0)

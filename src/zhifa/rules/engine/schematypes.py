@@ -380,7 +380,9 @@ def compile_decoder(
         try:
             typed = typed_decoder.decode(text)
             members = members_decoder.decode(text)
-        except error:
+        except (*error, RecursionError):
+            # msgspec recurses into a member the types do not name (the root allows
+            # any): a deeply nested one is the slow path's to refuse, by the depth limit.
             return None
         for member in members.keys() - named:
             member_text = bytes(members[member])

@@ -98,3 +98,16 @@ def test_too_many_steps_is_a_form_error(reviewer_a: Any) -> None:
 def test_an_unknown_result_is_404(reviewer_a: Any) -> None:
     url = "/rules/audit/00000000-0000-0000-0000-000000000000/"
     assert client_for(reviewer_a).get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_pasted_text_over_the_request_limit_is_a_field_error(reviewer_a: Any, settings) -> None:
+    """Text pasted over the request size limit gets the audit page again with the limit
+    named on the text field, not the generic "bad request" page."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2_000
+    response = client_for(reviewer_a).post(URL, {"text": "{" + " " * 5_000 + "}"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'name="text"' in html and 'class="field has-error"' in html
+    assert "5 MB" in html and f"{MAX_STEPS}" in html
+    assert not AuditRequest.objects.exists()

@@ -243,3 +243,19 @@ def _with_nulls(text: str) -> str:
         for key in ("birth_date", "id_number", "uscc", "vulnerable"):
             party.setdefault(key, None)
     return json.dumps(document, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("depth", [1_000, 100_000])
+def test_a_member_nested_thousands_deep_is_refused_not_a_crash(depth: int) -> None:
+    """msgspec's typed decoder recurses into a member the root does not name: a member
+    nested thousands deep is refused by the depth limit, never a RecursionError (a 500
+    from the API, a traceback from ``zhifa audit``)."""
+    from zhifa.rules.engine.validation import load_case_file
+
+    document = json.loads(legal_case_files()[0].read_text("utf-8"))
+    text = json.dumps(document)[:-1] + ', "zz": ' + '{"a":' * depth + "1" + "}" * depth + "}"
+    for load in (load_case_file, load_document):
+        with pytest.raises(InvalidCaseFile, match="nested more than"):
+            load(text)
+        with pytest.raises(InvalidCaseFile, match="nested more than"):
+            load(text.encode())

@@ -9,6 +9,7 @@ the jobs due now. Any number of workers may run against one database."""
 
 from __future__ import annotations
 
+import math
 from argparse import BooleanOptionalAction
 from typing import Any
 
@@ -45,8 +46,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["interval"] <= 0:
-            raise CommandError("--interval: expected a positive number of seconds")
+        interval = options["interval"]
+        if not (math.isfinite(interval) and 0.1 <= interval <= 3600):
+            raise CommandError(
+                f"--interval: expected a number of seconds from 0.1 to 3600, got {interval}"
+            )
         if options["max_tasks"] is not None and options["max_tasks"] < 1:
             raise CommandError("--max-tasks: expected a whole number of at least 1")
         schedule = options["schedule"]
