@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from ninja import FilterSchema, Schema
 from ninja.schema import DjangoGetter
-from pydantic import BaseModel, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .validation import exact_type_problem, text_problems
@@ -73,8 +73,12 @@ def _exact(cls: Any, value: Any, handler: Any) -> Any:
 
 class InputSchema(Schema):
     """A request body: ``Schema`` whose text fields refuse what is not text, which is a
-    JSON object (ninja's ``Schema`` would read any value's attributes), and whose days,
-    numbers and booleans are what the OpenAPI document says (``exact_type_problem``)."""
+    JSON object (ninja's ``Schema`` would read any value's attributes), whose days,
+    numbers and booleans are what the OpenAPI document says (``exact_type_problem``),
+    and which names a member it does not know instead of ignoring it (a misspelt
+    ``valid_form`` would otherwise leave ``valid_from`` at its default, silently)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     @model_validator(mode="wrap")
     @classmethod
