@@ -81,6 +81,9 @@ class AuditRequest(models.Model):
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
 
+    #: The statuses of a request whose findings are still to come.
+    WAITING = (Status.QUEUED, Status.RUNNING)
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="audit_requests"

@@ -41,6 +41,14 @@ BACKGROUND_STEPS = 500
 
 #: How often (seconds) the result page of a background audit reloads while it waits.
 REFRESH_SECONDS = 3
+#: Large audits one user may have waiting at once (the queue is shared with the
+#: platform's periodic jobs).
+MAX_WAITING_PER_USER = 3
+#: A background audit queued longer than this: the page says the worker may be down.
+SLOW_QUEUE = dt.timedelta(minutes=1)
+#: A background audit running longer than this has stopped (a file at the cap audits in
+#: seconds; a worker killed mid-task leaves it "running"): the page says so.
+STOPPED_RUNNING = dt.timedelta(minutes=10)
 
 
 class AuditForm(forms.Form):
@@ -126,13 +134,33 @@ def audit_page(request: HttpRequest) -> HttpResponse:
             lang = "en" if (get_language() or "").startswith("en") else "zh"
             as_of: dt.date | None = form.cleaned_data.get("as_of")
             if len(content) > BACKGROUND_BYTES or len(case.steps) > BACKGROUND_STEPS:
-                queued = AuditRequest.objects.create(
-                    user=cast(User, request.user), as_of=as_of, lang=lang, content=content
+                user = cast(User, request.user)
+                waiting = AuditRequest.objects.filter(
+                    user=user, status__in=AuditRequest.WAITING
+                ).count()
+                if waiting >= MAX_WAITING_PER_USER:
+                    form.add_error(
+                        "file",
+                        _(
+                            "You already have %(n)d large audits waiting: open them from "
+                            "their pages, and upload this one when they are done."
+                        )
+                        % {"n": waiting},
+                    )
+                else:
+                    # The request and its task in one transaction (the task table is
+                    # in the same database): both or neither.
+                    with transaction.atomic():
+                        queued = AuditRequest.objects.create(
+                            user=user, as_of=as_of, lang=lang, content=content
+                        )
+                        run_audit.enqueue(str(queued.pk))
+                    return redirect("rules:audit-result", pk=queued.pk)
+            else:
+                day: dt.date = as_of or case.as_of or timezone.localdate()
+                result = _page_result(
+                    json.loads(render(audit(case, day, database_calendar()), lang))
                 )
-                transaction.on_commit(lambda: run_audit.enqueue(str(queued.pk)))
-                return redirect("rules:audit-result", pk=queued.pk)
-            day: dt.date = as_of or case.as_of or timezone.localdate()
-            result = _page_result(json.loads(render(audit(case, day, database_calendar()), lang)))
     status = 400 if (form.errors or file_errors) else 200
     return render_page(
         request,
@@ -147,14 +175,20 @@ def audit_result(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """A background audit: "queued"/"running" (the page reloads itself every few seconds,
     without script), then the findings. Only the user who uploaded the file sees it."""
     queued = get_object_or_404(AuditRequest, pk=pk, user=request.user)
-    waiting = queued.status in (AuditRequest.Status.QUEUED, AuditRequest.Status.RUNNING)
+    waiting = queued.status in AuditRequest.WAITING
+    age = timezone.now() - queued.created_at
+    stopped = queued.status == AuditRequest.Status.RUNNING and age > STOPPED_RUNNING
+    slow = queued.status == AuditRequest.Status.QUEUED and age > SLOW_QUEUE
     result = _page_result(queued.result) if queued.result is not None else None
     return render_page(
         request,
         "rules/audit_result.html",
         {
             "queued": queued,
-            "waiting": waiting,
+            "waiting": waiting and not stopped,
+            "slow": slow,
+            "stopped": stopped,
+            "minutes": int(age.total_seconds() // 60),
             "refresh": REFRESH_SECONDS,
             "result": result,
         },

@@ -4,6 +4,7 @@ reloads itself until the findings appear; only the user who uploaded it sees it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -111,3 +112,44 @@ def test_pasted_text_over_the_request_limit_is_a_field_error(reviewer_a: Any, se
     assert 'name="text"' in html and 'class="field has-error"' in html
     assert "5 MB" in html and f"{MAX_STEPS}" in html
     assert not AuditRequest.objects.exists()
+
+
+@pytest.mark.django_db
+def test_one_user_has_at_most_three_large_audits_waiting(reviewer_a: Any, officer_a: Any) -> None:
+    """The queue is shared (the periodic jobs wait in it too): a fourth large upload
+    while three wait is refused on the field, and nothing is queued for it."""
+    from zhifa.rules.views import MAX_WAITING_PER_USER
+
+    client = client_for(reviewer_a)
+    for _ in range(MAX_WAITING_PER_USER):
+        assert client.post(URL, {"file": _upload(BACKGROUND_STEPS + 1)}).status_code == 302
+    refused = client.post(URL, {"file": _upload(BACKGROUND_STEPS + 1)})
+    assert refused.status_code == 400
+    assert 'class="field has-error"' in refused.content.decode()
+    assert AuditRequest.objects.count() == MAX_WAITING_PER_USER
+    assert DBTaskResult.objects.filter(task_path="zhifa.rules.tasks.run_audit").count() == 3
+    # another user is not held up by them
+    assert (
+        client_for(officer_a).post(URL, {"file": _upload(BACKGROUND_STEPS + 1)}).status_code == 302
+    )
+
+
+@pytest.mark.django_db
+def test_the_page_says_when_no_worker_seems_to_run(reviewer_a: Any, time_machine: Any) -> None:
+    """Queued for minutes: the page says the worker may be down; "running" for longer
+    than any audit takes (a worker killed mid-task): it says the audit stopped, and
+    stops reloading."""
+    from zhifa.core.testing import FROZEN_NOW
+
+    time_machine.move_to(FROZEN_NOW, tick=False)
+    client = client_for(reviewer_a)
+    url = client.post(URL, {"file": _upload(BACKGROUND_STEPS + 1)})["Location"]
+    queued = AuditRequest.objects.get()
+    assert 'class="warning"' not in client.get(url).content.decode()
+    time_machine.move_to(FROZEN_NOW + dt.timedelta(minutes=3), tick=False)
+    html = client.get(url).content.decode()
+    assert 'class="warning"' in html and "http-equiv" in html
+    AuditRequest.objects.filter(pk=queued.pk).update(status=AuditRequest.Status.RUNNING)
+    time_machine.move_to(FROZEN_NOW + dt.timedelta(minutes=11), tick=False)
+    html = client.get(url).content.decode()
+    assert "http-equiv" not in html and 'class="errors"' in html
