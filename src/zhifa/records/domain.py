@@ -21,8 +21,13 @@ still say what was recorded:
   no step of a case that was not imported exists without its entry (an imported case's
   steps are recorded as the file's SHA-256 only: they are compared once archived);
 - each archived case's ``archive_digest`` is the ``casefile_sm3`` of its
-  ``case.archive`` entry, and the case file exported as of the archiving day still
-  has that digest (a party, a step, an officer of the case changed after archiving).
+  ``case.archive`` entry (the whole file as archived), and what the case owns (its
+  identity, party, violation, power, officers as the case names them, steps,
+  suspensions) still has the entry's ``case_sm3`` (a party, a step, an officer of the
+  case changed after archiving). Not compared: what the file reads from elsewhere and
+  may lawfully change later (the organ's name and powers, officers' roles and
+  certificates). An entry written before ``case_sm3`` existed falls back to comparing
+  the file exported as of the archiving day with ``casefile_sm3``.
 
 Values are compared in the JSON form the entries hold (``records.changes``): a foreign
 key as its ID (or, where the entry records it so, as a code: the organ's region), a
@@ -191,11 +196,16 @@ def _step_digest(step: str, on: str, data: Any, document_number: str) -> str:
 #: The SM3 of an archived case's file as of its archiving day; registered by the cases
 #: app (``CasesConfig.ready``), since ``records`` imports no domain app.
 _archived_file_digest: Callable[[Any], str] | None = None
+#: The SM3 of what an archived case owns (``case_sm3`` of its ``case.archive`` entry).
+_archived_sections_digest: Callable[[Any], str] | None = None
 
 
-def register_archived_file_digest(fn: Callable[[Any], str]) -> None:
-    global _archived_file_digest
+def register_archived_file_digest(
+    fn: Callable[[Any], str], sections: Callable[[Any], str] | None = None
+) -> None:
+    global _archived_file_digest, _archived_sections_digest
     _archived_file_digest = fn
+    _archived_sections_digest = sections
 
 
 @dataclass
@@ -205,7 +215,8 @@ class DomainCollector:
     cases: dict[str, int] = field(default_factory=dict)  # case pk -> seq of open/import
     imported: set[str] = field(default_factory=set)
     steps: dict[tuple[str, int], tuple[int, str]] = field(default_factory=dict)
-    archives: dict[str, tuple[int, str]] = field(default_factory=dict)
+    #: case pk -> (seq, casefile_sm3, case_sm3 or None for an entry written before it)
+    archives: dict[str, tuple[int, str, str | None]] = field(default_factory=dict)
     #: The recorded objects created in the chain: object type -> pk -> what it recorded.
     objects: dict[str, dict[str, _Tracked]] = field(default_factory=dict)
     #: action -> (declaration, "create" | "update" | "end", reader)
@@ -243,7 +254,12 @@ class DomainCollector:
             return
         body = json.loads(payload)
         if action == "case.archive":
-            self.archives[object_id] = (seq, str(body.get("casefile_sm3", "")))
+            owned = body.get("case_sm3")
+            self.archives[object_id] = (
+                seq,
+                str(body.get("casefile_sm3", "")),
+                owned if isinstance(owned, str) else None,
+            )
             return
         if isinstance(body.get("index"), int) and "data" in body:
             digest = _step_digest(
@@ -459,18 +475,28 @@ class DomainCollector:
             recorded = self.archives.get(str(case.pk))
             if recorded is None:
                 return 1, f"case {case.case_id} is archived but has no case.archive entry"
-            seq, digest = recorded
+            seq, digest, owned = recorded
             if case.archive_digest != digest:
                 return seq, (
                     f"case {case.case_id}: archive_digest differs from the digest recorded "
                     "when it was archived (edited)"
                 )
-            if _archived_file_digest is not None and _archived_file_digest(case) != digest:
+            if owned is not None:
+                if (
+                    _archived_sections_digest is not None
+                    and _archived_sections_digest(case) != owned
+                ):
+                    return seq, (
+                        f"case {case.case_id}: what the case owns (its party, violation, "
+                        "power, officers, steps…) no longer has the digest recorded when it "
+                        "was archived (changed after archiving)"
+                    )
+            elif _archived_file_digest is not None and _archived_file_digest(case) != digest:
                 return seq, (
                     f"case {case.case_id}: its case file no longer has the digest recorded "
                     "when it was archived (the case, a party or a step changed after archiving)"
                 )
-        for key, (seq, _digest) in sorted(self.archives.items()):
+        for key, (seq, _digest, _owned) in sorted(self.archives.items()):
             if key not in still:
                 return seq, f"case ID {key} was archived at {seq} but is no longer archived"
         return None
