@@ -122,6 +122,10 @@ class RecordedObject:
     ends: Mapping[str, Callable[[str, Mapping[str, Any], str, Mapping[str, Any]], bool]] = field(
         default_factory=dict
     )
+    #: Actions that hand objects of this type over to the chain from another (an
+    #: officer's ``officer.transfer_in`` carries his certificates): read as creates,
+    #: whatever the entry's own object type.
+    handovers: Mapping[str, EntryReader] = field(default_factory=dict)
     #: Its changes may be recorded in several chains (see the module's docstring).
     shared: bool = False
     #: How a message names one field of one object.
@@ -230,6 +234,8 @@ class DomainCollector:
                 self.dispatch.setdefault(action, []).append((declaration, "create", reader))
             for action, reader in declaration.updates.items():
                 self.dispatch.setdefault(action, []).append((declaration, "update", reader))
+            for action, reader in declaration.handovers.items():
+                self.dispatch.setdefault(action, []).append((declaration, "handover", reader))
             for action in declaration.ends:
                 self.dispatch.setdefault(action, []).append((declaration, "end", None))
 
@@ -301,7 +307,9 @@ class DomainCollector:
                     for n, v in values.items()
                     if n in declaration.fields or n in declaration.many
                 }
-                if kind == "create" and object_type == declaration.object_type:
+                if kind == "handover" or (
+                    kind == "create" and object_type == declaration.object_type
+                ):
                     tracked[pk] = _Tracked(seq, kept, (recorded_at, payload))
                 elif pk in tracked:
                     tracked[pk].values.update(kept)
