@@ -54,6 +54,19 @@ class CasesConfig(AppConfig):
         )
         register_object_titles(object_titles())
         register_archived_file_digest(_archived_file_digest, _archived_sections_digest)
+        from zhifa.records.domain import CaseRecord, register_case_record
+
+        from . import recorded
+
+        register_case_record(
+            CaseRecord(
+                opened_fields=recorded.OPENED_FIELDS,
+                opened_digest=recorded.opened_digest,
+                opened_status=recorded.opened_status,
+                status_after=recorded.status_after,
+                step_officers=recorded.step_officers,
+            )
+        )
 
         import datetime as dt
 

@@ -212,12 +212,37 @@ def register_archived_file_digest(
     _archived_sections_digest = sections
 
 
+@dataclass(frozen=True)
+class CaseRecord:
+    """What ``verify`` needs to know of a case row (registered by the cases app,
+    ``cases.recorded``): the opening fields and their digest, the status the entries
+    imply, the officer rows a step adds."""
+
+    opened_fields: tuple[str, ...]
+    opened_digest: Callable[[Mapping[str, Any]], str]
+    opened_status: Callable[[str], str]
+    status_after: Callable[[str, str, Mapping[str, Any]], str]
+    step_officers: Callable[[str, str, Mapping[str, Any]], set[tuple[str, str]]]
+
+
+_case_record: CaseRecord | None = None
+
+
+def register_case_record(record: CaseRecord) -> None:
+    global _case_record
+    _case_record = record
+
+
 @dataclass
 class DomainCollector:
     """Fed each verified entry of one organ's chain; then :meth:`check` the rows."""
 
     cases: dict[str, int] = field(default_factory=dict)  # case pk -> seq of open/import
     imported: set[str] = field(default_factory=set)
+    #: case pk -> what its ``case.open`` recorded (case_id, procedure, power, opened_sm3)
+    opened: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: case pk -> (seq of the last entry that set it, the status the entries imply)
+    status: dict[str, tuple[int, str]] = field(default_factory=dict)
     steps: dict[tuple[str, int], tuple[int, str]] = field(default_factory=dict)
     #: case pk -> (seq, casefile_sm3, case_sm3 or None for an entry written before it)
     archives: dict[str, tuple[int, str, str | None]] = field(default_factory=dict)
@@ -257,8 +282,23 @@ class DomainCollector:
             self.cases.setdefault(object_id, seq)
             if action == "case.import":
                 self.imported.add(object_id)
+                return
+            body = json.loads(payload)
+            if isinstance(body, Mapping):
+                self.opened[object_id] = {
+                    k: body.get(k) for k in ("case_id", "procedure", "power", "opened_sm3")
+                }
+                self.opened[object_id]["seq"] = seq
+                if _case_record is not None:
+                    procedure = str(body.get("procedure", ""))
+                    self.status[object_id] = (seq, _case_record.opened_status(procedure))
             return
         body = json.loads(payload)
+        if object_id in self.status and isinstance(body, Mapping) and _case_record is not None:
+            before = self.status[object_id][1]
+            after = _case_record.status_after(before, action, body)
+            if after != before:
+                self.status[object_id] = (seq, after)
         if action == "case.archive":
             owned = body.get("case_sm3")
             self.archives[object_id] = (
@@ -421,22 +461,96 @@ class DomainCollector:
         return (
             self._check_cases(organ_id, until_case)
             or self._check_steps(organ_id)
+            or self._check_case_officers(organ_id)
             or self._check_archives(organ_id)
         )
+
+    def _check_case_officers(self, organ_id: int) -> tuple[int, str] | None:
+        """The officer rows of each case opened on the platform are those its steps
+        name (reference ``O<officer ID>`` in its role, no conflict of interest): one
+        streamed query."""
+        named = getattr(self, "named", {})
+        model = apps.get_model("cases", "CaseOfficer")
+        rows = (
+            model.objects.filter(case__organ_id=organ_id)
+            .order_by("case_id", "pk")
+            .values_list("case_id", "case__case_id", "ref", "role", "officer_id")
+        )
+        found: dict[str, set[tuple[str, str]]] = {}
+        titles: dict[str, str] = {}
+        for case_pk, case_id, ref, role, officer_id in rows.iterator(chunk_size=BATCH):
+            key = str(case_pk)
+            if key not in self.opened:
+                continue
+            titles[key] = case_id
+            if ref != f"O{officer_id}" or (ref, role) not in named.get(key, set()):
+                return int(self.opened[key]["seq"]), (
+                    f"case {case_id} officer {ref} ({role}) is not one its steps name "
+                    "(added or changed outside the record)"
+                )
+            found.setdefault(key, set()).add((ref, role))
+        for key in sorted(named, key=int):
+            missing = named[key] - found.get(key, set())
+            if key in self.opened and missing:
+                ref, role = sorted(missing)[0]
+                return int(self.opened[key]["seq"]), (
+                    f"case {titles.get(key, 'ID ' + key)} officer {ref} ({role}) named by its "
+                    "steps was deleted"
+                )
+        return None
 
     def _check_cases(self, organ_id: int, until_case: int) -> tuple[int, str] | None:
         case_model = apps.get_model("cases", "Case")
         seen: set[str] = set()
         rows = case_model.objects.filter(organ_id=organ_id).order_by("pk")
-        for pk, case_id in rows.values_list("pk", "case_id").iterator(chunk_size=BATCH):
+        opened_fields = _case_record.opened_fields if _case_record is not None else ()
+        names = ("pk", "case_id", "status", *opened_fields)
+        for values in rows.values(*names).iterator(chunk_size=BATCH):
+            pk, case_id = values["pk"], values["case_id"]
             key = str(pk)
             if key not in self.cases:
                 if pk > until_case:
                     continue
                 return 1, f"case {case_id} (ID {pk}) has no record entry (added outside the record)"
             seen.add(key)
+            opened = self.opened.get(key)
+            if opened is None or _case_record is None:
+                continue
+            problem = self._check_opened(case_id, pk, values, opened)
+            if problem is not None:
+                return problem
         for key in sorted(set(self.cases) - seen, key=int):
             return self.cases[key], f"case ID {key} recorded at {self.cases[key]} was deleted"
+        return None
+
+    def _check_opened(
+        self, case_id: str, pk: Any, values: Mapping[str, Any], opened: Mapping[str, Any]
+    ) -> tuple[int, str] | None:
+        """A case opened on the platform against its ``case.open`` entry (the fields the
+        opening fixed) and its later entries (the status they imply)."""
+        assert _case_record is not None
+        seq = int(opened["seq"])
+        recorded = opened.get("opened_sm3")
+        if isinstance(recorded, str):
+            if _case_record.opened_digest(values) != recorded:
+                return seq, (
+                    f"case {case_id} (ID {pk}) differs from its case.open entry (its party, "
+                    "violation, basis, power or procedure was changed outside the record)"
+                )
+        else:  # an entry written before opened_sm3: what it recorded
+            for name in ("case_id", "procedure", "power"):
+                if opened.get(name) is not None and opened[name] != values[name]:
+                    return seq, (
+                        f"case {case_id} (ID {pk}): {name} differs from its case.open entry "
+                        f"(recorded {shown(opened[name])}, now {shown(values[name])}): "
+                        "changed outside the record"
+                    )
+        implied = self.status.get(str(pk))
+        if implied is not None and implied[1] != values["status"]:
+            return implied[0], (
+                f"case {case_id} (ID {pk}): status {values['status']} is not what its entries "
+                f"imply ({implied[1]}): changed outside the record"
+            )
         return None
 
     def _step_rows(self, organ_id: int) -> Iterator[tuple[Any, ...]]:
@@ -452,8 +566,15 @@ class DomainCollector:
 
     def _check_steps(self, organ_id: int) -> tuple[int, str] | None:
         seen: set[tuple[str, int]] = set()
+        #: case pk -> the (reference, role) officer rows its steps imply
+        self.named: dict[str, set[tuple[str, str]]] = {}
         for case_pk, case_id, index, step, on, data, number in self._step_rows(organ_id):
             key = (str(case_pk), index)
+            opened = self.opened.get(key[0])
+            if opened is not None and _case_record is not None and isinstance(data, Mapping):
+                self.named.setdefault(key[0], set()).update(
+                    _case_record.step_officers(str(opened.get("procedure")), step, data)
+                )
             recorded = self.steps.get(key)
             if recorded is None:
                 if key[0] in self.imported or key[0] not in self.cases:

@@ -88,6 +88,15 @@ def test_a_step_deleted(walk: Walker) -> None:
 def test_the_party_of_an_archived_case_changed(walk: Walker) -> None:
     case = _archived(walk)
     raw("UPDATE cases_case SET party_name=%s WHERE id=%s", ["某某替身公司", case.pk])
+    assert_tampered(f"case {case.case_id} (ID {case.pk}) differs from its case.open entry")
+
+
+def test_the_case_number_of_an_archived_case_changed(walk: Walker) -> None:
+    case = _archived(walk)
+    raw(
+        "UPDATE cases_case SET registration_number=%s WHERE id=%s",
+        ["嘉市监立〔2026〕99号", case.pk],
+    )
     assert_tampered(f"case {case.case_id}: what the case owns (its party")
 
 
@@ -160,4 +169,41 @@ def test_an_officer_of_an_archived_case_changed(walk: Walker) -> None:
     row = case.case_officers.filter(officer__isnull=False).order_by("pk").first()
     assert row is not None
     raw("UPDATE cases_caseofficer SET officer_id=%s WHERE id=%s", [walk.p.o3.pk, row.pk])
-    assert_tampered(f"case {case.case_id}: what the case owns")
+    assert_tampered(f"case {case.case_id} officer {row.ref} ({row.role}) is not one")
+
+
+# --- an open case's own rows (#13 item 2, F4) -------------------------------------------
+
+
+def test_the_party_of_an_open_case_changed(walk: Walker) -> None:
+    _decided(walk)
+    raw("UPDATE cases_case SET party_name=%s WHERE id=%s", ["某某替身公司", walk.case.pk])
+    assert_tampered(f"case {walk.case.case_id} (ID {walk.case.pk}) differs from its case.open")
+
+
+def test_the_power_item_of_an_open_case_changed(walk: Walker) -> None:
+    _decided(walk)
+    raw("UPDATE cases_case SET power=%s WHERE id=%s", ["CF-999", walk.case.pk])
+    assert_tampered(f"case {walk.case.case_id} (ID {walk.case.pk}) differs from its case.open")
+
+
+def test_the_status_of_an_open_case_changed(walk: Walker) -> None:
+    _decided(walk)
+    raw("UPDATE cases_case SET status=%s WHERE id=%s", ["closed", walk.case.pk])
+    assert_tampered(f"case {walk.case.case_id} (ID {walk.case.pk}): status closed is not what")
+
+
+def test_an_officer_of_an_open_case_changed(walk: Walker) -> None:
+    _decided(walk)
+    row = walk.case.case_officers.order_by("pk").first()
+    assert row is not None
+    raw("UPDATE cases_caseofficer SET officer_id=%s WHERE id=%s", [walk.p.o3.pk, row.pk])
+    assert_tampered(f"case {walk.case.case_id} officer {row.ref} ({row.role}) is not one")
+
+
+def test_an_officer_of_an_open_case_deleted(walk: Walker) -> None:
+    _decided(walk)
+    row = walk.case.case_officers.order_by("pk").last()
+    assert row is not None
+    raw("DELETE FROM cases_caseofficer WHERE id=%s", [row.pk])
+    assert_tampered(f"officer {row.ref} ({row.role}) named by its steps was deleted")
