@@ -18,12 +18,21 @@ def _evidence_cases(user: Any) -> QuerySet[Any]:
 
 def _archived_file_digest(case: Any) -> str:
     """The SM3 of the case file as of its archiving day (``records verify`` compares it
-    with the ``casefile_sm3`` its ``case.archive`` entry recorded)."""
+    with the ``casefile_sm3`` of a ``case.archive`` entry written before ``case_sm3``
+    was recorded: it reads today's organ name, powers and officers' roles)."""
     from zhifa.records.canonical import canonical_json, sm3_hex
 
     from .casefile import export_document
 
     return sm3_hex(canonical_json(export_document(case, as_of=case.archived_on)).encode())
+
+
+def _archived_sections_digest(case: Any) -> str:
+    """The SM3 of what the archived case owns (``casefile.archived_sections_digest``),
+    compared with the ``case_sm3`` of its ``case.archive`` entry."""
+    from .casefile import archived_sections_digest
+
+    return archived_sections_digest(case)
 
 
 class CasesConfig(AppConfig):
@@ -44,7 +53,20 @@ class CasesConfig(AppConfig):
             )
         )
         register_object_titles(object_titles())
-        register_archived_file_digest(_archived_file_digest)
+        register_archived_file_digest(_archived_file_digest, _archived_sections_digest)
+        from zhifa.records.domain import CaseRecord, register_case_record
+
+        from . import recorded
+
+        register_case_record(
+            CaseRecord(
+                opened_fields=recorded.OPENED_FIELDS,
+                opened_digest=recorded.opened_digest,
+                opened_status=recorded.opened_status,
+                status_after=recorded.status_after,
+                step_officers=recorded.step_officers,
+            )
+        )
 
         import datetime as dt
 

@@ -507,3 +507,77 @@ def import_bound_errors(document: Mapping[str, Any]) -> list[str]:
                 + _("at most %(n)d characters (it has %(len)d)") % {"n": limit, "len": len(ref)}
             )
     return errors
+
+
+# --- what an archived case owns ----------------------------------------------------------
+
+
+def archived_sections(case: Case) -> dict[str, Any]:
+    """What the case itself owns and the archiving freezes: the case's identity, number,
+    procedure, party, violation, basis, benchmark, settings, power (the case's power id
+    and its power item's ID), the officers as the case names them (reference, role,
+    registry ID, conflict of interest, an imported officer's snapshot), the steps with
+    their data, dates and document numbers (evidence references included) and the
+    suspensions. Not what may lawfully change after archiving and that the case file
+    reads from elsewhere: the organ's name and power list, an officer's name, roles and
+    certificates (``export_document`` reads them as they are today)."""
+    steps = [
+        {
+            "index": s.index,
+            "step": s.step,
+            "on": s.on.isoformat(),
+            "data": s.data,
+            "document_number": s.document_number,
+        }
+        for s in ordered_steps(case)
+    ]
+    officers = sorted(
+        (
+            {
+                "ref": r.ref,
+                "role": r.role,
+                "officer": r.officer_id,
+                "conflict_of_interest": r.conflict_of_interest,
+                "snapshot": r.snapshot,
+            }
+            for r in CaseOfficer.objects.filter(case=case).order_by("pk")
+        ),
+        key=lambda o: (o["ref"], o["role"]),
+    )
+    suspensions = [
+        {
+            "start": s.start.isoformat(),
+            "end": s.end.isoformat() if s.end else None,
+            "reason": s.reason,
+        }
+        for s in case.suspensions.order_by("start", "pk")
+    ]
+    return {
+        "case_id": case.case_id,
+        "registration_number": case.registration_number,
+        "kind": case.kind,
+        "procedure": case.procedure,
+        "source": case.source,
+        "imported": case.imported,
+        "power_item": case.power_item_id,
+        "power": case.power,
+        "power_kind": case.power_kind,
+        "party": _party(case),
+        "violation": case.violation,
+        "basis": case.basis,
+        "benchmark": case.benchmark,
+        "settings": case.settings,
+        "agency": case.agency,
+        "officers": officers,
+        "steps": steps,
+        "suspensions": suspensions,
+    }
+
+
+def archived_sections_digest(case: Case) -> str:
+    """The SM3 of ``archived_sections`` (canonical JSON): recorded at archiving as the
+    ``case.archive`` entry's ``case_sm3`` and compared by ``records verify``. The one
+    function both use."""
+    from zhifa.records.canonical import canonical_json, sm3_hex
+
+    return sm3_hex(canonical_json(archived_sections(case)).encode())

@@ -21,8 +21,13 @@ still say what was recorded:
   no step of a case that was not imported exists without its entry (an imported case's
   steps are recorded as the file's SHA-256 only: they are compared once archived);
 - each archived case's ``archive_digest`` is the ``casefile_sm3`` of its
-  ``case.archive`` entry, and the case file exported as of the archiving day still
-  has that digest (a party, a step, an officer of the case changed after archiving).
+  ``case.archive`` entry (the whole file as archived), and what the case owns (its
+  identity, party, violation, power, officers as the case names them, steps,
+  suspensions) still has the entry's ``case_sm3`` (a party, a step, an officer of the
+  case changed after archiving). Not compared: what the file reads from elsewhere and
+  may lawfully change later (the organ's name and powers, officers' roles and
+  certificates). An entry written before ``case_sm3`` existed falls back to comparing
+  the file exported as of the archiving day with ``casefile_sm3``.
 
 Values are compared in the JSON form the entries hold (``records.changes``): a foreign
 key as its ID (or, where the entry records it so, as a code: the organ's region), a
@@ -117,6 +122,10 @@ class RecordedObject:
     ends: Mapping[str, Callable[[str, Mapping[str, Any], str, Mapping[str, Any]], bool]] = field(
         default_factory=dict
     )
+    #: Actions that hand objects of this type over to the chain from another (an
+    #: officer's ``officer.transfer_in`` carries his certificates): read as creates,
+    #: whatever the entry's own object type.
+    handovers: Mapping[str, EntryReader] = field(default_factory=dict)
     #: Its changes may be recorded in several chains (see the module's docstring).
     shared: bool = False
     #: How a message names one field of one object.
@@ -191,11 +200,37 @@ def _step_digest(step: str, on: str, data: Any, document_number: str) -> str:
 #: The SM3 of an archived case's file as of its archiving day; registered by the cases
 #: app (``CasesConfig.ready``), since ``records`` imports no domain app.
 _archived_file_digest: Callable[[Any], str] | None = None
+#: The SM3 of what an archived case owns (``case_sm3`` of its ``case.archive`` entry).
+_archived_sections_digest: Callable[[Any], str] | None = None
 
 
-def register_archived_file_digest(fn: Callable[[Any], str]) -> None:
-    global _archived_file_digest
+def register_archived_file_digest(
+    fn: Callable[[Any], str], sections: Callable[[Any], str] | None = None
+) -> None:
+    global _archived_file_digest, _archived_sections_digest
     _archived_file_digest = fn
+    _archived_sections_digest = sections
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """What ``verify`` needs to know of a case row (registered by the cases app,
+    ``cases.recorded``): the opening fields and their digest, the status the entries
+    imply, the officer rows a step adds."""
+
+    opened_fields: tuple[str, ...]
+    opened_digest: Callable[[Mapping[str, Any]], str]
+    opened_status: Callable[[str], str]
+    status_after: Callable[[str, str, Mapping[str, Any]], str]
+    step_officers: Callable[[str, str, Mapping[str, Any]], set[tuple[str, str]]]
+
+
+_case_record: CaseRecord | None = None
+
+
+def register_case_record(record: CaseRecord) -> None:
+    global _case_record
+    _case_record = record
 
 
 @dataclass
@@ -204,8 +239,13 @@ class DomainCollector:
 
     cases: dict[str, int] = field(default_factory=dict)  # case pk -> seq of open/import
     imported: set[str] = field(default_factory=set)
+    #: case pk -> what its ``case.open`` recorded (case_id, procedure, power, opened_sm3)
+    opened: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: case pk -> (seq of the last entry that set it, the status the entries imply)
+    status: dict[str, tuple[int, str]] = field(default_factory=dict)
     steps: dict[tuple[str, int], tuple[int, str]] = field(default_factory=dict)
-    archives: dict[str, tuple[int, str]] = field(default_factory=dict)
+    #: case pk -> (seq, casefile_sm3, case_sm3 or None for an entry written before it)
+    archives: dict[str, tuple[int, str, str | None]] = field(default_factory=dict)
     #: The recorded objects created in the chain: object type -> pk -> what it recorded.
     objects: dict[str, dict[str, _Tracked]] = field(default_factory=dict)
     #: action -> (declaration, "create" | "update" | "end", reader)
@@ -219,6 +259,8 @@ class DomainCollector:
                 self.dispatch.setdefault(action, []).append((declaration, "create", reader))
             for action, reader in declaration.updates.items():
                 self.dispatch.setdefault(action, []).append((declaration, "update", reader))
+            for action, reader in declaration.handovers.items():
+                self.dispatch.setdefault(action, []).append((declaration, "handover", reader))
             for action in declaration.ends:
                 self.dispatch.setdefault(action, []).append((declaration, "end", None))
 
@@ -240,10 +282,30 @@ class DomainCollector:
             self.cases.setdefault(object_id, seq)
             if action == "case.import":
                 self.imported.add(object_id)
+                return
+            body = json.loads(payload)
+            if isinstance(body, Mapping):
+                self.opened[object_id] = {
+                    k: body.get(k) for k in ("case_id", "procedure", "power", "opened_sm3")
+                }
+                self.opened[object_id]["seq"] = seq
+                if _case_record is not None:
+                    procedure = str(body.get("procedure", ""))
+                    self.status[object_id] = (seq, _case_record.opened_status(procedure))
             return
         body = json.loads(payload)
+        if object_id in self.status and isinstance(body, Mapping) and _case_record is not None:
+            before = self.status[object_id][1]
+            after = _case_record.status_after(before, action, body)
+            if after != before:
+                self.status[object_id] = (seq, after)
         if action == "case.archive":
-            self.archives[object_id] = (seq, str(body.get("casefile_sm3", "")))
+            owned = body.get("case_sm3")
+            self.archives[object_id] = (
+                seq,
+                str(body.get("casefile_sm3", "")),
+                owned if isinstance(owned, str) else None,
+            )
             return
         if isinstance(body.get("index"), int) and "data" in body:
             digest = _step_digest(
@@ -285,7 +347,9 @@ class DomainCollector:
                     for n, v in values.items()
                     if n in declaration.fields or n in declaration.many
                 }
-                if kind == "create" and object_type == declaration.object_type:
+                if kind == "handover" or (
+                    kind == "create" and object_type == declaration.object_type
+                ):
                     tracked[pk] = _Tracked(seq, kept, (recorded_at, payload))
                 elif pk in tracked:
                     tracked[pk].values.update(kept)
@@ -397,22 +461,96 @@ class DomainCollector:
         return (
             self._check_cases(organ_id, until_case)
             or self._check_steps(organ_id)
+            or self._check_case_officers(organ_id)
             or self._check_archives(organ_id)
         )
+
+    def _check_case_officers(self, organ_id: int) -> tuple[int, str] | None:
+        """The officer rows of each case opened on the platform are those its steps
+        name (reference ``O<officer ID>`` in its role, no conflict of interest): one
+        streamed query."""
+        named = getattr(self, "named", {})
+        model = apps.get_model("cases", "CaseOfficer")
+        rows = (
+            model.objects.filter(case__organ_id=organ_id)
+            .order_by("case_id", "pk")
+            .values_list("case_id", "case__case_id", "ref", "role", "officer_id")
+        )
+        found: dict[str, set[tuple[str, str]]] = {}
+        titles: dict[str, str] = {}
+        for case_pk, case_id, ref, role, officer_id in rows.iterator(chunk_size=BATCH):
+            key = str(case_pk)
+            if key not in self.opened:
+                continue
+            titles[key] = case_id
+            if ref != f"O{officer_id}" or (ref, role) not in named.get(key, set()):
+                return int(self.opened[key]["seq"]), (
+                    f"case {case_id} officer {ref} ({role}) is not one its steps name "
+                    "(added or changed outside the record)"
+                )
+            found.setdefault(key, set()).add((ref, role))
+        for key in sorted(named, key=int):
+            missing = named[key] - found.get(key, set())
+            if key in self.opened and missing:
+                ref, role = sorted(missing)[0]
+                return int(self.opened[key]["seq"]), (
+                    f"case {titles.get(key, 'ID ' + key)} officer {ref} ({role}) named by its "
+                    "steps was deleted"
+                )
+        return None
 
     def _check_cases(self, organ_id: int, until_case: int) -> tuple[int, str] | None:
         case_model = apps.get_model("cases", "Case")
         seen: set[str] = set()
         rows = case_model.objects.filter(organ_id=organ_id).order_by("pk")
-        for pk, case_id in rows.values_list("pk", "case_id").iterator(chunk_size=BATCH):
+        opened_fields = _case_record.opened_fields if _case_record is not None else ()
+        names = ("pk", "case_id", "status", *opened_fields)
+        for values in rows.values(*names).iterator(chunk_size=BATCH):
+            pk, case_id = values["pk"], values["case_id"]
             key = str(pk)
             if key not in self.cases:
                 if pk > until_case:
                     continue
                 return 1, f"case {case_id} (ID {pk}) has no record entry (added outside the record)"
             seen.add(key)
+            opened = self.opened.get(key)
+            if opened is None or _case_record is None:
+                continue
+            problem = self._check_opened(case_id, pk, values, opened)
+            if problem is not None:
+                return problem
         for key in sorted(set(self.cases) - seen, key=int):
             return self.cases[key], f"case ID {key} recorded at {self.cases[key]} was deleted"
+        return None
+
+    def _check_opened(
+        self, case_id: str, pk: Any, values: Mapping[str, Any], opened: Mapping[str, Any]
+    ) -> tuple[int, str] | None:
+        """A case opened on the platform against its ``case.open`` entry (the fields the
+        opening fixed) and its later entries (the status they imply)."""
+        assert _case_record is not None
+        seq = int(opened["seq"])
+        recorded = opened.get("opened_sm3")
+        if isinstance(recorded, str):
+            if _case_record.opened_digest(values) != recorded:
+                return seq, (
+                    f"case {case_id} (ID {pk}) differs from its case.open entry (its party, "
+                    "violation, basis, power or procedure was changed outside the record)"
+                )
+        else:  # an entry written before opened_sm3: what it recorded
+            for name in ("case_id", "procedure", "power"):
+                if opened.get(name) is not None and opened[name] != values[name]:
+                    return seq, (
+                        f"case {case_id} (ID {pk}): {name} differs from its case.open entry "
+                        f"(recorded {shown(opened[name])}, now {shown(values[name])}): "
+                        "changed outside the record"
+                    )
+        implied = self.status.get(str(pk))
+        if implied is not None and implied[1] != values["status"]:
+            return implied[0], (
+                f"case {case_id} (ID {pk}): status {values['status']} is not what its entries "
+                f"imply ({implied[1]}): changed outside the record"
+            )
         return None
 
     def _step_rows(self, organ_id: int) -> Iterator[tuple[Any, ...]]:
@@ -428,8 +566,15 @@ class DomainCollector:
 
     def _check_steps(self, organ_id: int) -> tuple[int, str] | None:
         seen: set[tuple[str, int]] = set()
+        #: case pk -> the (reference, role) officer rows its steps imply
+        self.named: dict[str, set[tuple[str, str]]] = {}
         for case_pk, case_id, index, step, on, data, number in self._step_rows(organ_id):
             key = (str(case_pk), index)
+            opened = self.opened.get(key[0])
+            if opened is not None and _case_record is not None and isinstance(data, Mapping):
+                self.named.setdefault(key[0], set()).update(
+                    _case_record.step_officers(str(opened.get("procedure")), step, data)
+                )
             recorded = self.steps.get(key)
             if recorded is None:
                 if key[0] in self.imported or key[0] not in self.cases:
@@ -459,18 +604,28 @@ class DomainCollector:
             recorded = self.archives.get(str(case.pk))
             if recorded is None:
                 return 1, f"case {case.case_id} is archived but has no case.archive entry"
-            seq, digest = recorded
+            seq, digest, owned = recorded
             if case.archive_digest != digest:
                 return seq, (
                     f"case {case.case_id}: archive_digest differs from the digest recorded "
                     "when it was archived (edited)"
                 )
-            if _archived_file_digest is not None and _archived_file_digest(case) != digest:
+            if owned is not None:
+                if (
+                    _archived_sections_digest is not None
+                    and _archived_sections_digest(case) != owned
+                ):
+                    return seq, (
+                        f"case {case.case_id}: what the case owns (its party, violation, "
+                        "power, officers, steps…) no longer has the digest recorded when it "
+                        "was archived (changed after archiving)"
+                    )
+            elif _archived_file_digest is not None and _archived_file_digest(case) != digest:
                 return seq, (
                     f"case {case.case_id}: its case file no longer has the digest recorded "
                     "when it was archived (the case, a party or a step changed after archiving)"
                 )
-        for key, (seq, _digest) in sorted(self.archives.items()):
+        for key, (seq, _digest, _owned) in sorted(self.archives.items()):
             if key not in still:
                 return seq, f"case ID {key} was archived at {seq} but is no longer archived"
         return None

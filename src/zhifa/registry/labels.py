@@ -18,6 +18,7 @@ ACTION_LABELS: dict[str, Any] = {
     "officer.create": _("Officer registered"),
     "officer.update": _("Officer's details changed"),
     "officer.transfer_out": _("Officer transferred to another organ"),
+    "officer.transfer_in": _("Officer transferred from another organ"),
     "officer.record_training": _("Training recorded"),
     "officer.record_exam": _("Exam recorded"),
     "certificate.issue": _("Certificate issued"),

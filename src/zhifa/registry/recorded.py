@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from zhifa.records.domain import ManyField, RecordedObject, changes_of, snapshot_of
 
 from .services import (
+    CERTIFICATE_RECORDED_FIELDS,
     ENTRUSTMENT_FIELDS,
     OFFICER_RECORDED_FIELDS,
     STATUS_ACTIONS,
@@ -63,6 +64,16 @@ def _expired_certificates(object_id: str, body: Mapping[str, Any]) -> Values:
                 "status_changed_on": item.get("effective_on"),
             },
         )
+
+
+def _transferred_certificates(object_id: str, body: Mapping[str, Any]) -> Values:
+    # The officer's certificates as they were when he joined this organ.
+    for item in body.get("certificates") or ():
+        if isinstance(item, Mapping):
+            yield (
+                str(item.get("certificate")),
+                {k: v for k, v in item.items() if k != "certificate"},
+            )
 
 
 def _entrustment_created(object_id: str, body: Mapping[str, Any]) -> Values:
@@ -123,7 +134,7 @@ def recorded_objects() -> list[RecordedObject]:
             object_type="registry.officer",
             model="registry.Officer",
             noun="officer",
-            creates={"officer.create": snapshot_of},
+            creates={"officer.create": snapshot_of, "officer.transfer_in": snapshot_of},
             updates={"officer.update": changes_of},
             # The ID number is recorded only as changed, never its value.
             fields={n: n for n in OFFICER_RECORDED_FIELDS if n != "id_number"},
@@ -138,20 +149,9 @@ def recorded_objects() -> list[RecordedObject]:
                 **dict.fromkeys(STATUS_ACTIONS.values(), _certificate_status),
                 "registry.expire": _expired_certificates,
             },
-            fields={
-                n: n
-                for n in (
-                    "officer",
-                    "number",
-                    "issuing_authority",
-                    "valid_from",
-                    "valid_to",
-                    "status",
-                    "status_reason",
-                    "status_changed_on",
-                )
-            },
+            fields={n: n for n in CERTIFICATE_RECORDED_FIELDS},
             title="number",
+            handovers={"officer.transfer_in": _transferred_certificates},
             ends={"officer.transfer_out": _officers_certificate_left},
         ),
         RecordedObject(

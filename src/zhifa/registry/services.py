@@ -341,7 +341,37 @@ def save_officer(
                 officer,
                 {"officer": officer.pk, "name": officer.name, "to_organ": officer.organ_id},
             )
+            # The new organ's chain takes the officer and his certificates over: it
+            # records them whole, as a create (``records verify`` compares them there).
+            payload = changes.public(after)
+            payload["id_number_recorded"] = bool(officer.id_number)
+            payload["from_organ"] = before["organ"]
+            payload["certificates"] = [
+                certificate_values(c) for c in officer.certificates.order_by("pk")
+            ]
+            record_change(actor, officer.organ_id, "officer.transfer_in", officer, payload)
     return officer
+
+
+#: The recorded fields of a certificate (``records verify``).
+CERTIFICATE_RECORDED_FIELDS = (
+    "officer",
+    "number",
+    "issuing_authority",
+    "valid_from",
+    "valid_to",
+    "status",
+    "status_reason",
+    "status_changed_on",
+)
+
+
+def certificate_values(certificate: Certificate) -> dict[str, Any]:
+    """A certificate's recorded fields with its ID (``officer.transfer_in``)."""
+    return {
+        "certificate": certificate.pk,
+        **changes.public(changes.snapshot(certificate, CERTIFICATE_RECORDED_FIELDS)),
+    }
 
 
 @transaction.atomic

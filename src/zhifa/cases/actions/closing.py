@@ -14,7 +14,7 @@ from zhifa.records.canonical import canonical_json, sm3_hex
 from zhifa.records.services import append_entry
 from zhifa.registry.models import Officer
 
-from ..casefile import export_document
+from ..casefile import archived_sections_digest, export_document
 from ..models import Case, CaseStep
 from ..policy import can_archive, enforce, load_state
 from .add_step import add_step
@@ -78,7 +78,14 @@ def archive_case(case: Case, *, actor: User, on: dt.date) -> Case:
             organ=locked.organ,
             action="case.archive",
             obj=locked,
-            payload={"on": on.isoformat(), "casefile_sm3": digest},
+            # ``casefile_sm3``: the whole file as archived (it reads the organ's name and
+            # powers, the officers' roles and certificates as they were that day);
+            # ``case_sm3``: what the case owns, which ``records verify`` compares.
+            payload={
+                "on": on.isoformat(),
+                "casefile_sm3": digest,
+                "case_sm3": archived_sections_digest(locked),
+            },
         )
         case.archived_on, case.archived_by, case.archive_digest = on, actor, digest
         return locked

@@ -24,6 +24,7 @@ from zhifa.rules.engine import CaseFile, InvalidCaseFile, audit, validate_docume
 from ..casefile import export_document
 from ..models import Case, CaseStatus, CaseStep, Procedure
 from ..queries import keep_nearest
+from ..recorded import OPENED_FIELDS, opened_digest
 from ..validation import case_problems
 from .add_step import add_step
 from .common import RuleViolation, _date_or_none, _invalid, _json
@@ -149,6 +150,8 @@ def open_case(
                 "procedure": procedure,
                 "power": case.power,
                 **({"source": source} if source else {}),
+                # What the opening fixed, compared by ``records verify``.
+                "opened_sm3": opened_digest({n: getattr(case, n) for n in OPENED_FIELDS}),
             },
         )
         return case

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from zhifa.cases import services
-from zhifa.cases.casefile import export_document
+from zhifa.cases.casefile import archived_sections_digest, export_document
 from zhifa.cases.models import Case
 from zhifa.core.testing import client_for
 from zhifa.records.canonical import canonical_json, sm3_hex
@@ -45,7 +45,11 @@ def test_a_closed_case_is_archived_with_the_digest_of_its_file(walk: Walker) -> 
     expected = sm3_hex(canonical_json(export_document(case, as_of=D("2026-04-13"))).encode())
     assert case.archive_digest == expected
     entry = Entry.objects.filter(action="case.archive").get()
-    assert json.loads(entry.payload) == {"on": "2026-04-13", "casefile_sm3": expected}
+    assert json.loads(entry.payload) == {
+        "on": "2026-04-13",
+        "casefile_sm3": expected,
+        "case_sm3": archived_sections_digest(case),
+    }
     assert [r.problem for r in verify_all()] == [None] * len(list(verify_all()))
 
 

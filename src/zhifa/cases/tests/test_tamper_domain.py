@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -87,9 +88,16 @@ def test_a_step_deleted(walk: Walker) -> None:
 def test_the_party_of_an_archived_case_changed(walk: Walker) -> None:
     case = _archived(walk)
     raw("UPDATE cases_case SET party_name=%s WHERE id=%s", ["某某替身公司", case.pk])
-    assert_tampered(
-        f"case {case.case_id}: its case file no longer has the digest recorded when it was archived"
+    assert_tampered(f"case {case.case_id} (ID {case.pk}) differs from its case.open entry")
+
+
+def test_the_case_number_of_an_archived_case_changed(walk: Walker) -> None:
+    case = _archived(walk)
+    raw(
+        "UPDATE cases_case SET registration_number=%s WHERE id=%s",
+        ["嘉市监立〔2026〕99号", case.pk],
     )
+    assert_tampered(f"case {case.case_id}: what the case owns (its party")
 
 
 def test_the_archive_digest_changed(walk: Walker) -> None:
@@ -106,3 +114,96 @@ def test_an_archived_case_unarchived(walk: Walker) -> None:
         [case.pk],
     )
     assert_tampered(f"case ID {case.pk} was archived at")
+
+
+# --- lawful changes after archiving (#13 item 2, F1): not a false alarm ------------------
+
+
+def test_an_organ_renamed_after_archiving_passes(walk: Walker) -> None:
+    from zhifa.registry.services import amend_subject
+
+    case = _archived(walk)
+    amend_subject(case.organ, actor=walk.p.head_user, name="嘉兴市市场监督管理局（新）")
+    code, text = verify()
+    assert code == 0, text
+
+
+def test_a_power_item_created_after_archiving_passes(walk: Walker, justice_city: Any) -> None:
+    from zhifa.catalogue import services as catalogue
+
+    case = _archived(walk)
+    assert case.power_item is not None
+    catalogue.save_power_item(
+        subject=case.organ,
+        basis=list(case.power_item.basis.all()),
+        code="CF-999",
+        name="另一项行政处罚",
+        category="penalty",
+        valid_from=D("2024-01-01"),
+        actor=walk.p.reviewer_user,
+    )
+    code, text = verify()
+    assert code == 0, text
+
+
+def test_a_users_role_changed_after_archiving_passes(walk: Walker) -> None:
+    from zhifa.accounts.models import Role
+    from zhifa.accounts.services import save_user
+
+    case = _archived(walk)
+    user = walk.p.head_user
+    user.role = Role.OFFICER
+    save_user(user, actor=walk.p.head_user)
+    code, text = verify()
+    assert code == 0, text
+    # The whole file as archived differs now (the head is no longer the organ head):
+    # what the old comparison flagged.
+    from zhifa.cases.apps import _archived_file_digest
+
+    case.refresh_from_db()
+    assert _archived_file_digest(case) != case.archive_digest
+
+
+def test_an_officer_of_an_archived_case_changed(walk: Walker) -> None:
+    case = _archived(walk)
+    row = case.case_officers.filter(officer__isnull=False).order_by("pk").first()
+    assert row is not None
+    raw("UPDATE cases_caseofficer SET officer_id=%s WHERE id=%s", [walk.p.o3.pk, row.pk])
+    assert_tampered(f"case {case.case_id} officer {row.ref} ({row.role}) is not one")
+
+
+# --- an open case's own rows (#13 item 2, F4) -------------------------------------------
+
+
+def test_the_party_of_an_open_case_changed(walk: Walker) -> None:
+    _decided(walk)
+    raw("UPDATE cases_case SET party_name=%s WHERE id=%s", ["某某替身公司", walk.case.pk])
+    assert_tampered(f"case {walk.case.case_id} (ID {walk.case.pk}) differs from its case.open")
+
+
+def test_the_power_item_of_an_open_case_changed(walk: Walker) -> None:
+    _decided(walk)
+    raw("UPDATE cases_case SET power=%s WHERE id=%s", ["CF-999", walk.case.pk])
+    assert_tampered(f"case {walk.case.case_id} (ID {walk.case.pk}) differs from its case.open")
+
+
+def test_the_status_of_an_open_case_changed(walk: Walker) -> None:
+    _decided(walk)
+    raw("UPDATE cases_case SET status=%s WHERE id=%s", ["closed", walk.case.pk])
+    assert_tampered(f"case {walk.case.case_id} (ID {walk.case.pk}): status closed is not what")
+
+
+def test_an_officer_of_an_open_case_changed(walk: Walker) -> None:
+    _decided(walk)
+    row = walk.case.case_officers.order_by("pk").first()
+    assert row is not None
+    raw("UPDATE cases_caseofficer SET officer_id=%s WHERE id=%s", [walk.p.o3.pk, row.pk])
+    assert_tampered(f"case {walk.case.case_id} officer {row.ref} ({row.role}) is not one")
+
+
+def test_an_officer_of_an_open_case_deleted(walk: Walker) -> None:
+    _decided(walk)
+    row = walk.case.case_officers.order_by("pk").last()
+    assert row is not None
+    raw("DELETE FROM cases_caseofficer WHERE id=%s", [row.pk])
+    assert_tampered(f"officer {row.ref} ({row.role}) named by its steps was deleted")

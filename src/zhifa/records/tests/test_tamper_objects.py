@@ -466,3 +466,38 @@ def test_queries_do_not_grow_with_the_objects(
     for i in range(2, 5):
         add(i)
     assert queries() == one
+
+
+def test_a_moved_officers_certificate_is_compared_in_the_new_organs_chain(
+    world, admin_user, organ_c
+):
+    """#13 item 2, F2: an officer transferred to another organ takes his certificates
+    with him (``officer.transfer_in`` in the new organ's chain): a revoked certificate
+    of his made valid directly in the database fails there."""
+    w = world
+    registry.change_certificate_status(
+        w.certificate,
+        status="revoked",
+        reason="吊销",
+        effective_on=date(2026, 2, 1),
+        actor=admin_user,
+    )
+    registry.save_officer(w.officer, actor=admin_user, organ=organ_c)
+    code, text = run_verify()
+    assert code == 0, text
+    _update(Certificate, w.certificate.pk, status="valid", valid_to=date(2031, 1, 1))
+    code, text = run_verify()
+    assert code == 1, text
+    assert f"organ {organ_c.pk} (" in text, text
+    assert f"certificate 33040012345 (ID {w.certificate.pk}): " in text, text
+    assert "changed outside the record" in text, text
+
+
+def test_a_moved_officer_is_compared_in_the_new_organs_chain(world, admin_user, organ_c):
+    w = world
+    registry.save_officer(w.officer, actor=admin_user, organ=organ_c)
+    _update(Officer, w.officer.pk, legal_qualification=True)
+    code, text = run_verify()
+    assert code == 1, text
+    assert f"organ {organ_c.pk} (" in text, text
+    assert f"officer 张三 (ID {w.officer.pk}): legal_qualification differs" in text, text

@@ -97,8 +97,16 @@ def test_refused_officer_changes_append_nothing(organ_a, regions, head_a, person
 def test_transfer_is_recorded_in_both_organs(person_a, organ_a, organ_b, supervisor_city):
     with appended() as entries:
         services.save_officer(person_a, actor=supervisor_city, organ=organ_b)
-    update, transfer = entries
+    update, transfer, joined = entries
     assert (update.action, update.organ_id) == ("officer.update", organ_b.pk)
     assert payload(update) == {"changes": {"organ": {"old": organ_a.pk, "new": organ_b.pk}}}
     assert (transfer.action, transfer.organ_id) == ("officer.transfer_out", organ_a.pk)
     assert payload(transfer) == {"officer": person_a.pk, "name": "张执法", "to_organ": organ_b.pk}
+    # The new organ's chain takes him over whole, with his certificates.
+    assert (joined.action, joined.organ_id) == ("officer.transfer_in", organ_b.pk)
+    body = payload(joined)
+    assert body["organ"] == organ_b.pk and body["from_organ"] == organ_a.pk
+    assert body["name"] == "张执法" and "id_number" not in body
+    assert [c["certificate"] for c in body["certificates"]] == list(
+        person_a.certificates.order_by("pk").values_list("pk", flat=True)
+    )
