@@ -16,8 +16,16 @@ refused; an undeclared method answered 405; authentication not ignored) except:
   today), so schema-valid requests are rightly refused with 400, 404, 409 or 422. The
   rest of it (no 5xx for valid data) is ``not_a_server_error``'s.
 
-Not stateful: the document has no OpenAPI links, so schemathesis's state machine has no
-transitions to follow.
+Then statefully (``test_api_stateful``, once per role): schemathesis's state machine
+follows the document's OpenAPI links (``core.api.API_LINKS``: a list or a created object
+gives the id the next call takes, e.g. ``GET /cases`` → ``POST /cases/{case_pk}/steps``),
+``ZHIFA_FUZZ_SCENARIOS`` scenarios (default 30) of at most ``ZHIFA_FUZZ_STEPS`` calls
+(default 6) per role, with the same checks, the scenarios of a role sharing one
+transaction (a call sees what the earlier ones wrote). The document's own links only:
+schemathesis's inference of links from names and schemas is off.
+
+Anonymous gets ``ZHIFA_FUZZ_ANONYMOUS_EXAMPLES`` examples per operation (default 2): every
+operation answers it 401 before reading any input.
 """
 
 from __future__ import annotations
@@ -39,6 +47,11 @@ from zhifa.core.testing import FROZEN_NOW
 
 #: Examples per operation and role (``ZHIFA_FUZZ_EXAMPLES`` overrides).
 MAX_EXAMPLES = int(os.environ.get("ZHIFA_FUZZ_EXAMPLES", "8"))
+#: Examples per operation without a token (``ZHIFA_FUZZ_ANONYMOUS_EXAMPLES``).
+ANONYMOUS_EXAMPLES = int(os.environ.get("ZHIFA_FUZZ_ANONYMOUS_EXAMPLES", "2"))
+#: Stateful scenarios per role, and calls per scenario at most.
+SCENARIOS = int(os.environ.get("ZHIFA_FUZZ_SCENARIOS", "30"))
+STEPS = int(os.environ.get("ZHIFA_FUZZ_STEPS", "6"))
 
 #: The demo user acting in each role (``registry.demo.USERS``); None: anonymous.
 ROLES = {
@@ -64,6 +77,8 @@ CONFIG = schemathesis.Config.from_dict(
             # See the module's docstring.
             "positive_data_acceptance": {"enabled": False},
         },
+        # The document's links (core.api.API_LINKS), not links guessed from names.
+        "phases": {"stateful": {"max-steps": STEPS, "inference": {"algorithms": []}}},
     }
 )
 
@@ -92,7 +107,11 @@ def tokens(_clock: None, django_db_setup: Any, django_db_blocker: Any) -> dict[s
         }
 
 
-@pytest.fixture(params=list(ROLES))
+def _headers(role: str, tokens: dict[str, str]) -> dict[str, str] | None:
+    return {"Authorization": f"Bearer {tokens[role]}"} if role in tokens else None
+
+
+@pytest.fixture(params=[role for role, user in ROLES.items() if user])
 def role(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
@@ -101,5 +120,47 @@ def role(request: pytest.FixtureRequest) -> str:
 # The role and the test's transaction stay the same for all examples of a test, on purpose.
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 def test_api(case: Any, role: str, tokens: dict[str, str], db: None) -> None:
-    headers = {"Authorization": f"Bearer {tokens[role]}"} if role in tokens else None
-    case.call_and_validate(headers=headers)
+    case.call_and_validate(headers=_headers(role, tokens))
+
+
+@schema.parametrize()
+@settings(
+    max_examples=ANONYMOUS_EXAMPLES,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    deadline=None,
+)
+def test_api_anonymous(case: Any, tokens: dict[str, str], db: None) -> None:
+    case.call_and_validate()
+
+
+@pytest.mark.parametrize("stateful_role", [role for role, user in ROLES.items() if user])
+def test_api_stateful(stateful_role: str, tokens: dict[str, str], db: None) -> None:
+    headers = _headers(stateful_role, tokens)
+
+    class Machine(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": headers}
+
+        def validate_response(
+            self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
+        ) -> None:
+            # As ``call_and_validate`` does: the checks know the token is the caller's
+            # own (``ignored_auth`` then probes without it), not one generated.
+            case.validate_response(
+                response,
+                additional_checks=additional_checks,
+                headers=headers,
+                transport_kwargs=kwargs or None,
+                recorder=self.recorder,
+            )
+
+    Machine.run(
+        settings=settings(
+            max_examples=SCENARIOS,
+            stateful_step_count=STEPS,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
