@@ -20,9 +20,10 @@ Then statefully (``test_api_stateful``, once per role): schemathesis's state mac
 follows the document's OpenAPI links (``core.api.API_LINKS``: a list or a created object
 gives the id the next call takes, e.g. ``GET /cases`` → ``POST /cases/{case_pk}/steps``),
 ``ZHIFA_FUZZ_SCENARIOS`` scenarios (default 30) of at most ``ZHIFA_FUZZ_STEPS`` calls
-(default 6) per role, with the same checks, the scenarios of a role sharing one
-transaction (a call sees what the earlier ones wrote). The document's own links only:
-schemathesis's inference of links from names and schemas is off.
+(default 6) per role, with the same checks; each scenario starts from the demo data (a
+savepoint rolled back after it), its calls seeing what the earlier ones wrote. The
+document's own links only: schemathesis's inference of links from names and schemas is
+off.
 
 Anonymous gets ``ZHIFA_FUZZ_ANONYMOUS_EXAMPLES`` examples per operation (default 2): every
 operation answers it 401 before reading any input.
@@ -40,6 +41,7 @@ import schemathesis
 import time_machine
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
+from django.db import transaction
 from hypothesis import HealthCheck, settings
 
 from zhifa.core.api import register_routers
@@ -138,6 +140,16 @@ def test_api_stateful(stateful_role: str, tokens: dict[str, str], db: None) -> N
     headers = _headers(stateful_role, tokens)
 
     class Machine(schema.as_state_machine()):  # type: ignore[misc]
+        # Each scenario from the same data (a savepoint rolled back after it): what one
+        # scenario wrote would change what the lists give the next one, and Hypothesis
+        # replays a scenario expecting the same data (else FlakyStrategyDefinition).
+        def setup(self) -> None:
+            self.savepoint = transaction.savepoint()
+
+        def teardown(self) -> None:
+            transaction.savepoint_rollback(self.savepoint)
+            super().teardown()
+
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"headers": headers}
 
