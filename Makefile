@@ -64,7 +64,8 @@ test-postgres: install-dev
 
 # schemathesis over the whole OpenAPI document as every role (and anonymous), in-process
 # on a fresh SQLite test database with the demo data and a frozen clock; bounded: a
-# fixed seed and ZHIFA_FUZZ_EXAMPLES examples per operation and role (default 8).
+# fixed seed and ZHIFA_FUZZ_EXAMPLES examples per operation and role (default 8; 2
+# anonymous); then stateful scenarios per role following the document's OpenAPI links.
 test-api-fuzz: install-dev
 	env -u DATABASE_URL $(BIN)/pytest -p no:logging src/zhifa/core/tests/fuzz_api.py
 

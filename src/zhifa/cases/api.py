@@ -49,6 +49,7 @@ from zhifa.registry.models import Officer
 from zhifa.rules.calendar_db import database_calendar
 from zhifa.rules.engine.audit import deadline_note
 from zhifa.rules.engine.catalogue import DeadlineItem
+from zhifa.rules.engine.limits import MAX_STEPS
 from zhifa.rules.engine.workdays import WorkCalendar
 
 from . import queries, services
@@ -700,7 +701,8 @@ def _rule_violation(exc: services.RuleViolation) -> Status[dict[str, Any]]:
         "needs a published decision.\n\n"
         "Refusals (nothing is written): **400** `invalid` — a field is not valid, names "
         "an officer outside the case's organ, breaks the separation of duties, or the "
-        "step is out of order or the case is suspended "
+        "step is out of order or the case is suspended, or the case already has the "
+        f"most steps a case file may have ({MAX_STEPS:,}, `body.step`) "
         "(errors[].path names the field); **403** `forbidden` — your role may not take "
         "this step; **404** — the case is not in your scope; **409** `conflict` — the "
         "case has more or fewer steps than `expected_steps` (someone changed it: "

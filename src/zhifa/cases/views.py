@@ -397,6 +397,9 @@ class StepFormView(CaseFormView):
     def show_errors(self, form: Form, exc: ValidationError) -> None:
         if isinstance(exc, services.RuleViolation):
             self.findings = exc.findings
+        elif getattr(exc, "error_dict", {}).keys() == {"step"}:
+            # The step itself refused (the case is at the cap on steps): the whole form's.
+            form.add_error(None, exc.messages)
         else:
             show_service_errors(form, exc)
 

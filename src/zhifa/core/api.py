@@ -8,6 +8,7 @@ shape every endpoint returns::
 from __future__ import annotations
 
 import logging
+import os
 from http import HTTPStatus
 from typing import Any
 
@@ -140,6 +141,118 @@ def error_responses(*statuses: int) -> dict[int, type[Schema]]:
     return dict.fromkeys(statuses, ErrorOut)
 
 
+#: The OpenAPI links of the document (a client, or schemathesis's stateful phase, follows
+#: them from one call to the next): for each path parameter, the operations whose success
+#: response gives a value for it (``"METHOD /path"`` under the API's root) and where in
+#: that response's body it is (a JSON pointer). Every operation that takes the parameter in
+#: its path gets a link from each of them; an operation taking several (the record's
+#: timeline of an object) gets the ones the producer gives. ``add_links`` refuses an
+#: operation or a first pointer segment the document does not have.
+API_LINKS: dict[str, dict[str, str]] = {
+    "case_pk": {
+        "POST /cases": "/id",
+        "GET /cases": "/items/0/id",
+        "GET /review/requests/{request_id}": "/case",
+    },
+    "law_id": {"POST /laws": "/id", "GET /laws": "/items/0/id"},
+    "article_id": {
+        "POST /laws/{law_id}/articles": "/id",
+        "GET /laws/{law_id}": "/articles/0/id",
+    },
+    "officer_id": {"POST /officers": "/id", "GET /officers": "/items/0/id"},
+    "certificate_id": {
+        "POST /officers/{officer_id}/certificates": "/id",
+        "GET /officers/{officer_id}": "/certificates/0/id",
+    },
+    "organ_id": {
+        "POST /organs": "/id",
+        "GET /organs": "/items/0/id",
+        "GET /me": "/organ_id",
+        "GET /officers/{officer_id}": "/organ_id",
+    },
+    "item_id": {
+        "POST /power-items": "/id",
+        "GET /power-items": "/items/0/id",
+        "POST /benchmarks": "/power_item_id",
+        "GET /benchmarks/{benchmark_id}": "/power_item_id",
+    },
+    "benchmark_id": {
+        "POST /benchmarks": "/id",
+        "GET /benchmarks": "/items/0/id",
+        "GET /power-items/{item_id}/band": "/benchmark_id",
+    },
+    "entrustment_id": {"POST /entrustments": "/id", "GET /entrustments": "/items/0/id"},
+    "request_id": {"POST /review/requests": "/id", "GET /review/requests": "/items/0/id"},
+    "evidence_id": {"POST /records/evidence": "/id", "GET /records/evidence": "/items/0/id"},
+    "object_type": {
+        "POST /records/evidence": "/object_type",
+        "GET /records/evidence/{evidence_id}": "/object_type",
+        "GET /records/entries": "/items/0/object_type",
+    },
+    "object_id": {
+        "POST /records/evidence": "/object_id",
+        "GET /records/evidence/{evidence_id}": "/object_id",
+        "GET /records/entries": "/items/0/object_id",
+    },
+}
+
+
+def _success(operation: dict[str, Any]) -> tuple[Any, dict[str, Any]] | None:
+    """The first 2xx response of an operation (its status as keyed, the response)."""
+    for status, response in sorted(operation.get("responses", {}).items(), key=lambda s: str(s[0])):
+        if 200 <= int(status) < 300:
+            return status, response
+    return None
+
+
+def _body_properties(schema: dict[str, Any], response: dict[str, Any]) -> set[str]:
+    """The top-level property names of a JSON response's schema (following one $ref)."""
+    body = response.get("content", {}).get("application/json", {}).get("schema", {})
+    ref = body.get("$ref", "")
+    if ref.startswith("#/components/schemas/"):
+        body = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    return set(body.get("properties", {}))
+
+
+def add_links(schema: dict[str, Any], links: dict[str, dict[str, str]] = API_LINKS) -> None:
+    """Add the OpenAPI links ``links`` declares to the success responses of ``schema``."""
+    paths: dict[str, Any] = schema.get("paths", {})
+    if not paths:
+        return
+    root = os.path.commonpath(list(paths)) if len(paths) > 1 else ""
+    consumers: list[tuple[str, set[str]]] = []
+    for operations in paths.values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "operationId" in operation:
+                params = {
+                    p["name"] for p in operation.get("parameters") or [] if p.get("in") == "path"
+                }
+                if params:
+                    consumers.append((operation["operationId"], params))
+    by_producer: dict[str, dict[str, str]] = {}
+    for param, producers in links.items():
+        if not any(param in params for _, params in consumers):
+            raise ValueError(f"API_LINKS: no operation takes the path parameter {param!r}")
+        for producer, pointer in producers.items():
+            by_producer.setdefault(producer, {})[param] = pointer
+    for producer, given in by_producer.items():
+        method, _, path = producer.partition(" ")
+        operation = paths.get(root + path, {}).get(method.lower())
+        success = _success(operation) if isinstance(operation, dict) else None
+        if operation is None or success is None:
+            raise ValueError(f"API_LINKS: no operation {producer!r} with a success response")
+        _, response = success
+        properties = _body_properties(schema, response)
+        for pointer in given.values():
+            if pointer.split("/")[1] not in properties:
+                raise ValueError(f"API_LINKS: {producer!r} has no {pointer!r} in its response")
+        response_links = response.setdefault("links", {})
+        for operation_id, params in consumers:
+            taken = {p: f"$response.body#{given[p]}" for p in sorted(params & set(given))}
+            if taken and operation_id != operation.get("operationId"):
+                response_links[operation_id] = {"operationId": operation_id, "parameters": taken}
+
+
 class ZhifaAPI(NinjaAPI):
     """``NinjaAPI`` whose OpenAPI document lists the errors every operation can answer,
     in the shape of ``ErrorOut`` and described by ``ERROR_DESCRIPTIONS``:
@@ -184,6 +297,7 @@ class ZhifaAPI(NinjaAPI):
                     default = response.get("description") in (None, HTTPStatus(code).phrase)
                     if code in ERROR_DESCRIPTIONS and default:
                         response["description"] = ERROR_DESCRIPTIONS[code]
+        add_links(schema)
         return schema
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
+
+#: How long a background audit's findings stay with its user after it finished.
+KEEP_AUDIT_REQUESTS = dt.timedelta(days=7)
 
 
 @task()
@@ -48,3 +53,18 @@ def _finish(request: Any) -> None:
     request.content = b""
     request.finished_at = timezone.now()
     request.save(update_fields=["result", "error", "status", "content", "finished_at"])
+
+
+@task()
+def prune_audit_requests() -> dict[str, Any]:
+    """Delete the background audits (``AuditRequest``) that finished more than
+    ``KEEP_AUDIT_REQUESTS`` ago, with their findings, and those that never finished in
+    that time (their worker died during the audit, or their task was lost), with the
+    uploaded bytes such a failed one still holds. Daily (``rules.prune_audit_requests``)."""
+    from .models import AuditRequest
+
+    before = timezone.now() - KEEP_AUDIT_REQUESTS
+    deleted, _ = AuditRequest.objects.filter(
+        Q(finished_at__lt=before) | Q(finished_at__isnull=True, created_at__lt=before)
+    ).delete()
+    return {"before": before.isoformat(), "audit_requests": deleted}

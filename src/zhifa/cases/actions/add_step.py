@@ -26,7 +26,7 @@ from zhifa.records.services import append_entry
 from zhifa.registry.facts import CertificateFacts, certificate_facts
 from zhifa.registry.models import Officer
 from zhifa.rules.calendar_db import database_calendar
-from zhifa.rules.engine import CaseFile, InvalidCaseFile, Step, step_audit
+from zhifa.rules.engine import CaseFile, InvalidCaseFile, Step, limits, step_audit
 from zhifa.rules.engine.validation import validate_new_steps
 
 from ..casefile import (
@@ -111,6 +111,24 @@ def _document_type(step: str, data: Mapping[str, Any]) -> str | None:
     return STEP_DOCUMENTS.get(step)
 
 
+def _check_step_cap(count: int) -> None:
+    """Refuse a step beyond the engine's cap on a case file (``limits.MAX_STEPS``, read
+    here at each call): a case past it could no longer be exported, audited or imported."""
+    if count >= limits.MAX_STEPS:
+        raise ValidationError(
+            {
+                "step": ValidationError(
+                    _(
+                        "A case file has at most %(limit)s steps and this case has "
+                        "%(count)s: no step can be added to it."
+                    )
+                    % {"limit": limits.MAX_STEPS, "count": count},
+                    code="too_many_steps",
+                )
+            }
+        )
+
+
 def add_step(
     case: Case,
     step: str,
@@ -124,9 +142,11 @@ def add_step(
     """Add one step of the format to ``case`` — the single guarded path.
 
     ``expected_steps`` is the number of steps the caller saw: when another user added a
-    step meanwhile, ``CaseConflict`` is raised. Officers may be passed as registry
-    ``Officer`` objects; dates as ``date``. Raises ``PermissionDenied`` (who may act),
-    ``ValidationError`` (format, separation of duties) or ``RuleViolation`` (block rules);
+    step meanwhile, ``CaseConflict`` is raised. A case at the engine's cap
+    (``limits.MAX_STEPS``) takes no further step (``ValidationError`` on ``step``).
+    Officers may be passed as registry ``Officer`` objects; dates as ``date``. Raises
+    ``PermissionDenied`` (who may act), ``ValidationError`` (format, separation of
+    duties) or ``RuleViolation`` (block rules);
     in every case nothing is written. ``case_benchmark`` sets the case's ``benchmark``
     section (the discretion band a decision applies) in the same transaction, checked
     with the step.
@@ -150,6 +170,7 @@ def add_step(
         # the pages offer the step by. The law's own refusals (e.g. a decision without
         # a prior notice, APL 44) stay with the rules engine, which names the rule.
         enforce(can_take(state, actor, step))
+        _check_step_cap(count)
         _check_not_future(on)
         suspensions = list(state.suspensions)
         named = _officers_named(fields)

@@ -62,6 +62,7 @@ class TestEnqueueDue:
             "records.verify",
             "cases.refresh_deadlines",
             "core.prune_task_history",
+            "rules.prune_audit_requests",
         } <= names
         assert set(enqueue_due()) == names
         # A second worker (or a second tick) in the same slots enqueues nothing.
