@@ -433,7 +433,7 @@ class StepFormView(CaseFormView):
         step = self.kwargs["step"]
         on = timezone.localdate()
         if form.is_bound and form.is_valid():
-            on = form.cleaned_data["on"]
+            on = form.cleaned_data.get("on", on)  # none while "more rows" shows it again
         return {
             "case": obj,
             "form": form,
