@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from zhifa.core.validation import text_problem
 
@@ -42,8 +42,8 @@ Kind = Literal["text", "short", "lines", "pairs", "evidence", "records"]
 
 #: The kinds of a record (``records[].kind``): 询问笔录 and 现场检查笔录.
 RECORD_KINDS: list[tuple[str, Any]] = [
-    ("inquiry", _lazy("Inquiry record")),
-    ("inspection", _lazy("On-site inspection record")),
+    ("inquiry", gettext_lazy("Inquiry record")),
+    ("inspection", gettext_lazy("On-site inspection record")),
 ]
 
 
@@ -61,54 +61,64 @@ class Section:
 SECTIONS: dict[str, Section] = {
     s.name: s
     for s in (
-        Section("summary", _lazy("Summary of the case"), "text"),
-        Section("facts", _lazy("Facts found"), "text"),
+        Section("summary", gettext_lazy("Summary of the case"), "text"),
+        Section("facts", gettext_lazy("Facts found"), "text"),
         Section(
             "evidence",
-            _lazy("Evidence"),
+            gettext_lazy("Evidence"),
             "evidence",
-            help=_lazy("One item of evidence per line; the case's evidence files can be ticked."),
+            help=gettext_lazy(
+                "One item of evidence per line; the case's evidence files can be ticked."
+            ),
         ),
-        Section("opinion", _lazy("Opinion"), "text"),
-        Section("records", _lazy("Inquiry and inspection records"), "records"),
-        Section("items", _lazy("List of items"), "lines", help=_lazy("One item per line.")),
-        Section("reasons", _lazy("Reasons"), "text"),
-        Section("statement", _lazy("Statement and defence of the party"), "text"),
-        Section("review", _lazy("Review opinion"), "text"),
-        Section("place", _lazy("Place"), "short"),
-        Section("chair", _lazy("Chair"), "short"),
+        Section("opinion", gettext_lazy("Opinion"), "text"),
+        Section("records", gettext_lazy("Inquiry and inspection records"), "records"),
+        Section(
+            "items", gettext_lazy("List of items"), "lines", help=gettext_lazy("One item per line.")
+        ),
+        Section("reasons", gettext_lazy("Reasons"), "text"),
+        Section("statement", gettext_lazy("Statement and defence of the party"), "text"),
+        Section("review", gettext_lazy("Review opinion"), "text"),
+        Section("place", gettext_lazy("Place"), "short"),
+        Section("chair", gettext_lazy("Chair"), "short"),
         Section(
             "participants",
-            _lazy("Participants"),
+            gettext_lazy("Participants"),
             "lines",
-            help=_lazy("One per line: name and role (e.g. investigator, party, agent)."),
+            help=gettext_lazy("One per line: name and role (e.g. investigator, party, agent)."),
         ),
         Section(
-            "attendees", _lazy("Attendees"), "lines", help=_lazy("One per line: name and post.")
+            "attendees",
+            gettext_lazy("Attendees"),
+            "lines",
+            help=gettext_lazy("One per line: name and post."),
         ),
         Section(
             "transcript",
-            _lazy("What each side said"),
+            gettext_lazy("What each side said"),
             "pairs",
             pair=("speaker", "said"),
-            pair_labels=(_lazy("speaker"), _lazy("said")),
+            pair_labels=(gettext_lazy("speaker"), gettext_lazy("said")),
         ),
         Section(
             "opinions",
-            _lazy("Opinions in the discussion"),
+            gettext_lazy("Opinions in the discussion"),
             "pairs",
             pair=("speaker", "opinion"),
-            pair_labels=(_lazy("speaker"), _lazy("opinion")),
+            pair_labels=(gettext_lazy("speaker"), gettext_lazy("opinion")),
         ),
-        Section("conclusion", _lazy("Conclusion"), "text"),
-        Section("basis", _lazy("Legal basis"), "text"),
-        Section("discretion", _lazy("Discretion applied and why"), "text"),
+        Section("conclusion", gettext_lazy("Conclusion"), "text"),
+        Section("basis", gettext_lazy("Legal basis"), "text"),
+        Section("discretion", gettext_lazy("Discretion applied and why"), "text"),
         Section(
             "defence_answers",
-            _lazy("Answers to the main defence arguments"),
+            gettext_lazy("Answers to the main defence arguments"),
             "pairs",
             pair=("argument", "answer"),
-            pair_labels=(_lazy("argument of the party"), _lazy("answer of the organ")),
+            pair_labels=(
+                gettext_lazy("argument of the party"),
+                gettext_lazy("answer of the organ"),
+            ),
         ),
     )
 }
