@@ -288,6 +288,17 @@ def _filled(value: Any) -> bool:
 # --- the API's models -----------------------------------------------------------------------
 
 
+#: The API's description of a section by its shape (English: the schema is one file).
+_API_DOC = {
+    "text": "A text, at most 20,000 characters.",
+    "short": "One line, at most 200 characters.",
+    "lines": "A list of at most 200 lines.",
+    "pairs": "A list of at most 200 rows.",
+    "evidence": "A list of at most 200 items of evidence.",
+    "records": "Inquiry (询问笔录) and on-site inspection (现场检查笔录) records.",
+}
+
+
 def api_type(sections: Sequence[str], model_name: str) -> Any:
     """The pydantic model of a step's ``content``: its declared sections, each optional,
     with their bounds; an unknown section is an error."""
@@ -328,7 +339,7 @@ def api_type(sections: Sequence[str], model_name: str) -> Any:
             kind = items(EVIDENCE_ITEM)
         else:
             kind = items(RECORD)
-        fields[name] = (kind | None, Field(None, description=str(spec.label)))
+        fields[name] = (kind | None, Field(None, description=_API_DOC[spec.kind]))
     return model(
         f"{model_name}Content",
         "The narrative the step's documents need (issue #14): each section optional.",
