@@ -54,6 +54,7 @@ from zhifa.rules.engine.workdays import WorkCalendar
 
 from . import queries, services
 from .casefile import OFFICER_FIELDS, export_document
+from .content import api_type as content_api_type
 from .filters import filter_cases
 from .models import Case, CaseStatus, CaseStep, Procedure, Suspension
 from .policy import next_steps
@@ -585,7 +586,19 @@ def open_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
 
 
 def _step_schema(spec: StepSpec) -> type[StepBase]:
-    """The API model of a declared step: ``step`` (its name) and its API fields."""
+    """The API model of a declared step: ``step`` (its name), its API fields and, when
+    it declares content sections, ``content`` (``cases.content.api_type``)."""
+    fields = dict(cast("dict[str, Any]", spec.api))
+    if spec.content:
+        fields["content"] = (
+            content_api_type(spec.content, spec.model_name) | None,
+            Field(
+                None,
+                description="The narrative the step's documents need: "
+                + ", ".join(f"`{name}`" for name in spec.content)
+                + " (each optional; texts at most 20,000 characters, lists 200 items).",
+            ),
+        )
     return cast(
         "type[StepBase]",
         create_model(
@@ -594,7 +607,7 @@ def _step_schema(spec: StepSpec) -> type[StepBase]:
             __doc__=spec.api_doc,
             __module__=__name__,
             step=(Literal[spec.name], ...),
-            **cast("dict[str, Any]", spec.api),
+            **fields,
         ),
     )
 

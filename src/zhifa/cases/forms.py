@@ -13,16 +13,18 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.accounts.models import Role, User
 from zhifa.catalogue.models import Article, Circumstance, PowerCategory, PowerItem
 from zhifa.core.forms import Form
+from zhifa.records.models import Evidence
 from zhifa.registry.models import ENFORCING_TYPES, EnforcementSubject, Officer
 from zhifa.registry.validators import normalise_id_number, validate_id_number, validate_uscc
 
-from . import services
+from . import content, services
 from .models import (
     Case,
     CaseSource,
@@ -382,9 +384,261 @@ class ResumeForm(Form):
 # --- the steps ---------------------------------------------------------------------------
 
 
-class StepForm(Form):
+class ContentFieldsMixin(Form):
+    """The content of a step (``cases.content``) as form fields, for an officer on a
+    phone without any script: a text in a textarea, a list one item per line, the rows
+    of a ``pairs`` section (speaker and what was said, argument and answer) and the
+    questions and answers of a record as a number of blank rows — "More rows" (a submit
+    button) shows the form again with more, keeping what was typed. A step's form takes
+    one inquiry or inspection record (the API takes a list)."""
+
+    #: The step's content sections (``steps.StepSpec.content``).
+    content_sections: ClassVar[tuple[str, ...]] = ()
+    #: Blank rows shown first, and added by "More rows".
+    ROWS_FIRST: ClassVar[int] = 3
+    ROWS_MORE: ClassVar[int] = 3
+    #: Set when the user asked for more rows: the form is shown again, not checked.
+    more_rows = False
+
+    def content_rows(self) -> int:
+        try:
+            rows = int(self.data.get("content_rows", self.ROWS_FIRST)) if self.is_bound else 0
+        except (TypeError, ValueError):
+            rows = self.ROWS_FIRST
+        rows = max(rows, self.ROWS_FIRST)
+        if self.is_bound and self.data.get("more_rows"):
+            self.more_rows = True
+            rows += self.ROWS_MORE
+        return min(rows, content.ITEMS_MAX)
+
+    def add_content_fields(self) -> None:
+        if not self.content_sections:
+            return
+        self.rows = self.content_rows()
+        self.fields["content_rows"] = forms.IntegerField(
+            widget=forms.HiddenInput, required=False, initial=self.rows
+        )
+        if self.is_bound:  # the hidden field keeps the number of rows shown
+            self.data = self.data.copy()
+            self.data["content_rows"] = str(self.rows)
+        for name in self.content_sections:
+            sec = content.SECTIONS[name]
+            if sec.kind in ("text", "short"):
+                limit = content.TEXT_MAX if sec.kind == "text" else content.SHORT_MAX
+                widget = forms.Textarea(attrs={"rows": 4}) if sec.kind == "text" else None
+                self.fields[f"content_{name}"] = forms.CharField(
+                    label=sec.label,
+                    max_length=limit,
+                    required=False,
+                    strip=False,
+                    widget=widget or forms.TextInput,
+                    help_text=sec.help,
+                )
+            elif sec.kind in ("lines", "evidence"):
+                self.fields[f"content_{name}"] = forms.CharField(
+                    label=sec.label,
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                    help_text=sec.help,
+                )
+                if sec.kind == "evidence":
+                    files = Evidence.objects.filter(
+                        organ_id=self.case.organ_id,
+                        object_type="cases.case",
+                        object_id=str(self.case.pk),
+                    ).order_by("collected_at", "pk")
+                    if files:
+                        self.fields["content_evidence_files"] = forms.MultipleChoiceField(
+                            label=_("evidence files of the case"),
+                            choices=[(f.sm3, f.title) for f in files],
+                            required=False,
+                            widget=forms.CheckboxSelectMultiple,
+                        )
+            elif sec.kind == "pairs":
+                first, second = sec.pair
+                for i in range(1, self.rows + 1):
+                    self.fields[f"content_{name}_{i}_{first}"] = forms.CharField(
+                        label=f"{sec.pair_labels[0]} {i}",
+                        max_length=content.SHORT_MAX,
+                        required=False,
+                    )
+                    self.fields[f"content_{name}_{i}_{second}"] = forms.CharField(
+                        label=f"{sec.pair_labels[1]} {i}",
+                        max_length=content.TEXT_MAX,
+                        required=False,
+                        strip=False,
+                        widget=forms.Textarea(attrs={"rows": 3}),
+                    )
+            else:  # records: one record with its questions and answers
+                self.fields["content_record_kind"] = forms.ChoiceField(
+                    label=_("record"), choices=content.RECORD_KINDS, required=False
+                )
+                for member, label in (
+                    ("place", _("place")),
+                    ("started", _("started at")),
+                    ("ended", _("ended at")),
+                    ("interviewee", _("person questioned or present")),
+                ):
+                    self.fields[f"content_record_{member}"] = forms.CharField(
+                        label=label,
+                        max_length=content.SHORT_MAX,
+                        required=False,
+                        help_text=_("e.g. 2025-03-01 09:30")
+                        if member in ("started", "ended")
+                        else "",
+                    )
+                for i in range(1, self.rows + 1):
+                    for member, label in (("question", _("question")), ("answer", _("answer"))):
+                        self.fields[f"content_qa_{i}_{member}"] = forms.CharField(
+                            label=f"{label} {i}",
+                            max_length=content.TEXT_MAX,
+                            required=False,
+                            strip=False,
+                            widget=forms.Textarea(attrs={"rows": 2}),
+                        )
+                self.fields["content_record_notes"] = forms.CharField(
+                    label=_("what was found on site"),
+                    max_length=content.TEXT_MAX,
+                    required=False,
+                    strip=False,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                )
+
+    def full_clean(self) -> None:
+        if self.more_rows:  # shown again with more rows: nothing checked, nothing saved
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+            return
+        super().full_clean()
+
+    def content_groups(self) -> list[dict[str, Any]]:
+        """The content fields for the template: per section its label and its fields,
+        or its rows (pairs of fields)."""
+        groups: list[dict[str, Any]] = []
+        for name in self.content_sections:
+            sec = content.SECTIONS[name]
+            if sec.kind == "pairs":
+                first, second = sec.pair
+                rows = [
+                    (self[f"content_{name}_{i}_{first}"], self[f"content_{name}_{i}_{second}"])
+                    for i in range(1, self.rows + 1)
+                ]
+                groups.append({"label": sec.label, "rows": rows})
+            elif sec.kind == "records":
+                head = [
+                    self[f"content_record_{m}"]
+                    for m in ("kind", "place", "started", "ended", "interviewee")
+                ]
+                rows = [
+                    (self[f"content_qa_{i}_question"], self[f"content_qa_{i}_answer"])
+                    for i in range(1, self.rows + 1)
+                ]
+                groups.append(
+                    {
+                        "label": sec.label,
+                        "fields": head,
+                        "rows": rows,
+                        "after": [self["content_record_notes"]],
+                    }
+                )
+            else:
+                fields = [self[f"content_{name}"]]
+                if sec.kind == "evidence" and "content_evidence_files" in self.fields:
+                    fields.append(self["content_evidence_files"])
+                groups.append({"label": sec.label, "fields": fields})
+        return groups
+
+    def has_rows(self) -> bool:
+        return any(content.SECTIONS[n].kind in ("pairs", "records") for n in self.content_sections)
+
+    def _lines(self, name: str) -> list[str]:
+        text = self.cleaned_data.get(f"content_{name}") or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in self.content_sections:
+            if content.SECTIONS[name].kind not in ("lines", "evidence"):
+                continue
+            lines = self._lines(name)
+            if len(lines) > content.ITEMS_MAX:
+                self.add_error(
+                    f"content_{name}",
+                    _("At most %(limit)s lines.") % {"limit": content.ITEMS_MAX},
+                )
+            elif any(len(line) > content.SHORT_MAX * 10 for line in lines):
+                self.add_error(
+                    f"content_{name}",
+                    _("A line has more than %(limit)s characters.")
+                    % {"limit": content.SHORT_MAX * 10},
+                )
+        return data
+
+    def content_value(self) -> dict[str, Any]:
+        """The step's ``content`` from the cleaned fields (empty sections left out by the
+        service, ``content.compact``)."""
+        d = self.cleaned_data
+        value: dict[str, Any] = {}
+        for name in self.content_sections:
+            sec = content.SECTIONS[name]
+            if sec.kind in ("text", "short"):
+                value[name] = d.get(f"content_{name}") or ""
+            elif sec.kind == "lines":
+                value[name] = self._lines(name)
+            elif sec.kind == "evidence":
+                items: list[dict[str, Any]] = []
+                titles = (
+                    dict(self.fields["content_evidence_files"].choices)
+                    if ("content_evidence_files" in self.fields)
+                    else {}
+                )
+                for digest in d.get("content_evidence_files") or []:
+                    items.append({"name": str(titles[digest]), "sm3": digest})
+                items += [{"name": line} for line in self._lines(name)]
+                value[name] = items
+            elif sec.kind == "pairs":
+                first, second = sec.pair
+                value[name] = [
+                    {
+                        first: (d.get(f"content_{name}_{i}_{first}") or "").strip(),
+                        second: d.get(f"content_{name}_{i}_{second}") or "",
+                    }
+                    for i in range(1, self.rows + 1)
+                ]
+            else:
+                record: dict[str, Any] = {
+                    m: (d.get(f"content_record_{m}") or "").strip()
+                    for m in ("place", "started", "ended", "interviewee")
+                }
+                record["notes"] = d.get("content_record_notes") or ""
+                record["qa"] = [
+                    {
+                        "question": d.get(f"content_qa_{i}_question") or "",
+                        "answer": d.get(f"content_qa_{i}_answer") or "",
+                    }
+                    for i in range(1, self.rows + 1)
+                ]
+                record["qa"] = [
+                    r for r in record["qa"] if r["question"].strip() or r["answer"].strip()
+                ]
+                officers = d.get("officers")
+                filled = {k: v for k, v in record.items() if v}
+                if filled:
+                    filled["kind"] = d.get("content_record_kind") or "inquiry"
+                    if officers:
+                        filled["officers"] = [str(o.name) for o in officers]
+                    value[name] = [filled]
+        return value
+
+    def content_argument(self) -> dict[str, Any]:
+        """``content=`` for the service when the step has content sections."""
+        return {"content": self.content_value()} if self.content_sections else {}
+
+
+class StepForm(ContentFieldsMixin, Form):
     """One step: its date, the step count the user saw (a concurrent change is a
-    conflict), and the step's own fields (``steps.StepSpec.form_fields``). ``submit``
+    conflict), the step's own fields (``steps.StepSpec.form_fields``) and the sections
+    of its content (``steps.StepSpec.content``, ``ContentFieldsMixin``). ``submit``
     calls the named service with them (``fields_for_service``)."""
 
     step: ClassVar[str] = ""
@@ -403,6 +657,7 @@ class StepForm(Form):
             if isinstance(field, forms.ModelChoiceField):
                 field.queryset = officers
         self.setup()
+        self.add_content_fields()
 
     def setup(self) -> None:
         """Per-step adjustments of the fields."""
@@ -432,6 +687,7 @@ class StepForm(Form):
             on=d["on"],
             expected_steps=d["expected_steps"],
             **self.fields_for_service(),
+            **self.content_argument(),
         )
 
 
@@ -608,6 +864,7 @@ def step_form(spec: StepSpec) -> type[StepForm]:
         "step": spec.name,
         "service": staticmethod(service),
         "step_fields": tuple(spec.form_fields),
+        "content_sections": spec.content,
         **{name: make() for name, make in spec.form_fields.items()},
     }
     return type(spec.form_name, (base,), attrs)

@@ -267,6 +267,10 @@ class StepSpec:
     #: (name → a factory of the form field); ``form=None`` when no page takes it.
     form: str | None = "StepForm"
     form_fields: Mapping[str, Callable[[], forms.Field]] = field(default_factory=dict)
+    #: The sections of the step's ``content`` (``cases.content.SECTIONS``): the
+    #: narrative its documents need (issue #14). The API's ``content`` model, the form's
+    #: content fields and the check of ``add_step`` are made from them.
+    content: tuple[str, ...] = ()
 
     @property
     def model_name(self) -> str:
@@ -295,6 +299,7 @@ STEPS: tuple[StepSpec, ...] = (
         api={"by": (list[OfficerId], Field(min_length=1, description="The investigators."))},
         api_doc="立案 (an organ head approves: 立案审批 under the departmental procedure rules).",
         form_fields={"by": _officers_field(_("investigators"))},
+        content=("summary",),
     ),
     StepSpec(
         "investigation",
@@ -318,6 +323,7 @@ STEPS: tuple[StepSpec, ...] = (
                 widget=forms.CheckboxSelectMultiple,
             ),
         },
+        content=("records", "facts", "evidence", "opinion"),
     ),
     StepSpec(
         "preservation",
@@ -331,6 +337,7 @@ STEPS: tuple[StepSpec, ...] = (
                 label=_("items preserved"), min_value=1, max_value=1_000_000
             )
         },
+        content=("items",),
     ),
     StepSpec(
         "preservation_decided",
@@ -353,6 +360,7 @@ STEPS: tuple[StepSpec, ...] = (
                 label=_("approved by (organ head)"), queryset=Officer.objects.none()
             ),
         },
+        content=("items", "reasons"),
     ),
     StepSpec(
         "seizure_extended",
@@ -402,6 +410,7 @@ STEPS: tuple[StepSpec, ...] = (
                 label=_("right to a hearing notified"), required=False, initial=True
             ),
         },
+        content=("facts", "evidence", "basis"),
     ),
     StepSpec(
         "statement",
@@ -409,6 +418,7 @@ STEPS: tuple[StepSpec, ...] = (
         "record_statement",
         status=CaseStatus.NOTIFIED,
         requires="prior_notice",
+        content=("statement", "review"),
     ),
     StepSpec(
         "waiver",
@@ -448,6 +458,7 @@ STEPS: tuple[StepSpec, ...] = (
             "hearing_on": lambda: forms.DateField(label=_("hearing on"), widget=DATE),
             "served_on": _served_on,
         },
+        content=("place",),
     ),
     StepSpec(
         "hearing",
@@ -462,6 +473,7 @@ STEPS: tuple[StepSpec, ...] = (
                 label=_("held in public"), required=False, initial=True
             ),
         },
+        content=("place", "participants", "transcript", "opinion"),
     ),
     StepSpec(
         "legal_review",
@@ -482,6 +494,7 @@ STEPS: tuple[StepSpec, ...] = (
         status=CaseStatus.REVIEW,
         requires="prior_notice",
         api_doc="行政机关负责人集体讨论 (APL 57(2)), recorded by an organ head.",
+        content=("place", "chair", "attendees", "opinions", "conclusion"),
     ),
     StepSpec(
         "decision",
@@ -522,6 +535,7 @@ STEPS: tuple[StepSpec, ...] = (
         api_doc="行政处罚决定书 (APL 57, 59).",
         # Penalty rows, the circumstance (catalogue names) and the head's own officer.
         form="DecisionFormBase",
+        content=("facts", "evidence", "basis", "discretion", "defence_answers"),
     ),
     StepSpec(
         "served",
@@ -579,6 +593,7 @@ STEPS: tuple[StepSpec, ...] = (
         place=EXECUTION,
         api={"until": (dt.date, ...)},
         form_fields={"until": lambda: forms.DateField(label=_("to be paid by"), widget=DATE)},
+        content=("reasons",),
     ),
     StepSpec(
         "demand",
@@ -664,6 +679,7 @@ STEPS: tuple[StepSpec, ...] = (
                 label=_("reason for closing"), choices=CLOSE_REASONS
             )
         },
+        content=("summary",),
     ),
     StepSpec(
         "remedy_filed",
@@ -730,6 +746,7 @@ STEPS: tuple[StepSpec, ...] = (
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
         },
+        content=("summary",),
     ),
 )
 

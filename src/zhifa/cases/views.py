@@ -39,6 +39,7 @@ from zhifa.rules.calendar_db import database_calendar
 
 from . import policy, queries, services
 from .casefile import ordered_steps, prefetch
+from .content import view as content_view
 from .filters import filter_cases
 from .forms import (
     STEP_FORMS,
@@ -243,7 +244,10 @@ def case_context(
         ),
         "deadlines": queries.case_deadlines(case, today, calendar, audited.deadlines),
         "penalties": queries.case_penalties(case, today, calendar, audited),
-        "steps": [{"step": s, "label": step_label(s.step)} for s in steps],
+        "steps": [
+            {"step": s, "label": step_label(s.step), "content": content_view(s.data.get("content"))}
+            for s in steps
+        ],
         "next_steps": [{"step": s, "label": step_label(s)} for s in offered if s in STEP_FORMS],
         "officers": sorted(case.case_officers.all(), key=lambda r: r.pk),
         "suspensions": sorted(case.suspensions.all(), key=lambda s: (s.start, s.pk)),
@@ -394,6 +398,13 @@ class StepFormView(CaseFormView):
     def service(self, obj: Any, user: Any, form: Any) -> Any:
         return form.submit()
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.POST.get("more_rows"):
+            # "More rows" of the content: the form again with what was typed, unsaved.
+            obj = self.load()
+            return self.render_page(obj, self.get_form(obj, request.POST))
+        return super().post(request, *args, **kwargs)
+
     def show_errors(self, form: Form, exc: ValidationError) -> None:
         if isinstance(exc, services.RuleViolation):
             self.findings = exc.findings
@@ -425,7 +436,7 @@ class StepFormView(CaseFormView):
         step = self.kwargs["step"]
         on = timezone.localdate()
         if form.is_bound and form.is_valid():
-            on = form.cleaned_data["on"]
+            on = form.cleaned_data.get("on", on)  # none while "more rows" shows it again
         return {
             "case": obj,
             "form": form,
@@ -435,6 +446,8 @@ class StepFormView(CaseFormView):
             "penalty_rows": form.penalty_rows() if hasattr(form, "penalty_rows") else [],
             "bands": _bands(obj, on) if step == "decision" else [],
             "approver": getattr(form, "approver", None),
+            "content_groups": form.content_groups() if form.content_sections else [],
+            "content_has_rows": form.has_rows(),
         }
 
 
@@ -500,6 +513,13 @@ class TransferView(CaseFormView):
 
     def service(self, obj: Any, user: Any, form: Any) -> Any:
         return form.submit()
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.POST.get("more_rows"):
+            # "More rows" of the content: the form again with what was typed, unsaved.
+            obj = self.load()
+            return self.render_page(obj, self.get_form(obj, request.POST))
+        return super().post(request, *args, **kwargs)
 
     def show_errors(self, form: Form, exc: ValidationError) -> None:
         if isinstance(exc, services.RuleViolation):

@@ -35,9 +35,11 @@ from ..casefile import (
     officer_ref,
     officer_rows_flat,
 )
+from ..content import compact, content_problems
 from ..models import Case, CaseOfficer, CaseStep
 from ..policy import can_take, enforce, load_state
 from ..queries import keep_nearest
+from ..steps import spec
 from ..validation import step_problems
 from .common import (
     _FIELD_ROLES,
@@ -101,6 +103,19 @@ def _link_officers(
     return [*rows, *added]
 
 
+def _by_field(problems: list[tuple[tuple[str, ...], str]]) -> dict[str, list[str]]:
+    by_field: dict[str, list[str]] = {}
+    for path, message in problems:
+        by_field.setdefault(".".join(path), []).append(message)
+    return by_field
+
+
+def step_content(step: str) -> tuple[str, ...]:
+    """The content sections the step declares (``steps.StepSpec.content``)."""
+    declared = spec(step)
+    return declared.content if declared is not None else ()
+
+
 def _document_type(step: str, data: Mapping[str, Any]) -> str | None:
     if step == "decision":
         if data.get("outcome") == "penalty":
@@ -137,6 +152,7 @@ def add_step(
     on: dt.date,
     expected_steps: int,
     case_benchmark: Mapping[str, Any] | None = None,
+    content: Mapping[str, Any] | None = None,
     **fields: Any,
 ) -> CaseStep:
     """Add one step of the format to ``case`` — the single guarded path.
@@ -149,7 +165,9 @@ def add_step(
     duties) or ``RuleViolation`` (block rules);
     in every case nothing is written. ``case_benchmark`` sets the case's ``benchmark``
     section (the discretion band a decision applies) in the same transaction, checked
-    with the step.
+    with the step. ``content`` is the step's narrative (``cases.content``): only the
+    sections the step declares, bounded; it is kept in the step's data (so in its record
+    entry) without its empty sections.
     """
     with transaction.atomic():
         # Everything the checks and the document read, once, under the lock.
@@ -184,13 +202,16 @@ def add_step(
         if case_benchmark is not None:
             locked.benchmark = _json(case_benchmark)
         data: dict[str, Any] = _json(fields)
+        narrative = compact(content)
+        if narrative:
+            problems = content_problems(step_content(step), narrative)
+            if problems:
+                raise ValidationError(_by_field(problems))
+            data["content"] = _json(narrative)
         checked = data if case_benchmark is None else {**data, "benchmark": _json(case_benchmark)}
         problems = step_problems(checked, timezone.localdate())
         if problems:
-            by_field: dict[str, list[str]] = {}
-            for path, message in problems:
-                by_field.setdefault(".".join(path), []).append(message)
-            raise ValidationError(by_field)
+            raise ValidationError(_by_field(problems))
         proposed_step = {"step": step, "on": on.isoformat(), **data}
         document = build_document(
             locked,

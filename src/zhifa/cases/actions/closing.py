@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -31,6 +32,7 @@ def close_case(
     expected_steps: int,
     reason: str | None = None,
     approved_by: Officer | None = None,
+    content: Mapping[str, Any] | None = None,
 ) -> CaseStep:
     """结案: ``reason`` (the format's ``closed.reason``) and, in the general procedure,
     the organ head who approves the closure (结案审批); the engine refuses a closure
@@ -40,7 +42,9 @@ def close_case(
         fields["reason"] = reason
     if approved_by is not None:
         fields["approved_by"] = approved_by
-    return add_step(case, "closed", actor=actor, on=on, expected_steps=expected_steps, **fields)
+    return add_step(
+        case, "closed", actor=actor, on=on, expected_steps=expected_steps, content=content, **fields
+    )
 
 
 def archive_case(case: Case, *, actor: User, on: dt.date) -> Case:

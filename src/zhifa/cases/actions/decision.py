@@ -54,10 +54,20 @@ def record_legal_review(
 
 
 def record_collective_discussion(
-    case: Case, *, actor: User, on: dt.date, expected_steps: int
+    case: Case,
+    *,
+    actor: User,
+    on: dt.date,
+    expected_steps: int,
+    content: Mapping[str, Any] | None = None,
 ) -> CaseStep:
     return add_step(
-        case, "collective_discussion", actor=actor, on=on, expected_steps=expected_steps
+        case,
+        "collective_discussion",
+        actor=actor,
+        on=on,
+        expected_steps=expected_steps,
+        content=content,
     )
 
 
@@ -131,6 +141,7 @@ def issue_decision(
     circumstance: str | None = None,
     reason_outside_band: str = "",
     expected_steps: int,
+    content: Mapping[str, Any] | None = None,
 ) -> CaseStep:
     """The decision; its document number (e.g. 嘉市监罚〔2026〕12号) is issued in the same
     transaction, so a refused decision consumes no number. ``circumstance`` (catalogue
@@ -165,6 +176,7 @@ def issue_decision(
         actor=actor,
         on=on,
         expected_steps=expected_steps,
+        content=content,
         case_benchmark=benchmark,
         outcome=outcome,
         penalties=list(penalties),

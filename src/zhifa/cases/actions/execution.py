@@ -4,6 +4,7 @@ the court."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..models import Case, CaseStep
@@ -62,12 +63,24 @@ def record_payment(
 
 
 def approve_deferral(
-    case: Case, *, actor: User, on: dt.date, until: dt.date, expected_steps: int
+    case: Case,
+    *,
+    actor: User,
+    on: dt.date,
+    until: dt.date,
+    expected_steps: int,
+    content: Mapping[str, Any] | None = None,
 ) -> CaseStep:
     """A deferral or instalments of the fine approved (APL 66): the payment deadline
     moves to ``until``."""
     return add_step(
-        case, "deferral_approved", actor=actor, on=on, expected_steps=expected_steps, until=until
+        case,
+        "deferral_approved",
+        actor=actor,
+        on=on,
+        expected_steps=expected_steps,
+        content=content,
+        until=until,
     )
 
 

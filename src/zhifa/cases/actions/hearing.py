@@ -26,6 +26,7 @@ def serve_prior_notice(
     written: bool = True,
     hearing_right_notified: bool = True,
     expected_steps: int,
+    content: Mapping[str, Any] | None = None,
 ) -> CaseStep:
     return add_step(
         case,
@@ -33,6 +34,7 @@ def serve_prior_notice(
         actor=actor,
         on=on,
         expected_steps=expected_steps,
+        content=content,
         written=written,
         served_on=served_on or on,
         intended=list(intended),
@@ -40,8 +42,17 @@ def serve_prior_notice(
     )
 
 
-def record_statement(case: Case, *, actor: User, on: dt.date, expected_steps: int) -> CaseStep:
-    return add_step(case, "statement", actor=actor, on=on, expected_steps=expected_steps)
+def record_statement(
+    case: Case,
+    *,
+    actor: User,
+    on: dt.date,
+    expected_steps: int,
+    content: Mapping[str, Any] | None = None,
+) -> CaseStep:
+    return add_step(
+        case, "statement", actor=actor, on=on, expected_steps=expected_steps, content=content
+    )
 
 
 def record_waiver(
@@ -64,6 +75,7 @@ def notify_hearing(
     hearing_on: dt.date,
     served_on: dt.date | None = None,
     expected_steps: int,
+    content: Mapping[str, Any] | None = None,
 ) -> CaseStep:
     return add_step(
         case,
@@ -71,6 +83,7 @@ def notify_hearing(
         actor=actor,
         on=on,
         expected_steps=expected_steps,
+        content=content,
         served_on=served_on or on,
         hearing_on=hearing_on,
     )
@@ -84,7 +97,15 @@ def hold_hearing(
     host: Officer,
     public: bool = True,
     expected_steps: int,
+    content: Mapping[str, Any] | None = None,
 ) -> CaseStep:
     return add_step(
-        case, "hearing", actor=actor, on=on, expected_steps=expected_steps, host=host, public=public
+        case,
+        "hearing",
+        actor=actor,
+        on=on,
+        expected_steps=expected_steps,
+        content=content,
+        host=host,
+        public=public,
     )

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from zhifa.registry.models import Officer
 
@@ -25,6 +25,7 @@ def record_investigation(
     evidence: Iterable[str],
     certificates_shown: bool = True,
     expected_steps: int,
+    content: Mapping[str, Any] | None = None,
 ) -> CaseStep:
     return add_step(
         case,
@@ -32,6 +33,7 @@ def record_investigation(
         actor=actor,
         on=on,
         expected_steps=expected_steps,
+        content=content,
         officers=list(officers),
         certificates_shown=certificates_shown,
         evidence=list(evidence),
@@ -39,11 +41,23 @@ def record_investigation(
 
 
 def record_preservation(
-    case: Case, *, actor: User, on: dt.date, items: int, expected_steps: int
+    case: Case,
+    *,
+    actor: User,
+    on: dt.date,
+    items: int,
+    expected_steps: int,
+    content: Mapping[str, Any] | None = None,
 ) -> CaseStep:
     """先行登记保存 started (APL 56: decided within 7 days)."""
     return add_step(
-        case, "preservation", actor=actor, on=on, expected_steps=expected_steps, items=items
+        case,
+        "preservation",
+        actor=actor,
+        on=on,
+        expected_steps=expected_steps,
+        content=content,
+        items=items,
     )
 
 
@@ -60,6 +74,7 @@ def record_seizure(
     approved_by: Officer,
     extended: bool = False,
     expected_steps: int,
+    content: Mapping[str, Any] | None = None,
 ) -> CaseStep:
     """查封、扣押 (or its extension), approved by an organ head (ACL 18, 25)."""
     return add_step(
@@ -68,6 +83,7 @@ def record_seizure(
         actor=actor,
         on=on,
         expected_steps=expected_steps,
+        content=content,
         days=days,
         approved_by=approved_by,
     )

@@ -158,11 +158,23 @@ def open_case(
 
 
 def register_case(
-    case: Case, *, actor: User, on: dt.date, by: Sequence[Officer], expected_steps: int
+    case: Case,
+    *,
+    actor: User,
+    on: dt.date,
+    by: Sequence[Officer],
+    expected_steps: int,
+    content: Mapping[str, Any] | None = None,
 ) -> CaseStep:
     """立案: the organ head approves; ``by`` are the investigators."""
     return add_step(
-        case, "registered", actor=actor, on=on, expected_steps=expected_steps, by=list(by)
+        case,
+        "registered",
+        actor=actor,
+        on=on,
+        expected_steps=expected_steps,
+        content=content,
+        by=list(by),
     )
 
 
@@ -174,6 +186,7 @@ def refuse_registration(
     expected_steps: int,
     reason: str,
     approved_by: Officer | None = None,
+    content: Mapping[str, Any] | None = None,
 ) -> CaseStep:
     """不予立案: the organ head refuses to register the case source, with reasons
     (REG-decision); it ends the case source."""
@@ -181,5 +194,11 @@ def refuse_registration(
     if approved_by is not None:
         fields["approved_by"] = approved_by
     return add_step(
-        case, "registration_refused", actor=actor, on=on, expected_steps=expected_steps, **fields
+        case,
+        "registration_refused",
+        actor=actor,
+        on=on,
+        expected_steps=expected_steps,
+        content=content,
+        **fields,
     )

@@ -5,6 +5,7 @@ step and for nothing else, and a role declared there is what the guard enforces.
 
 from __future__ import annotations
 
+import inspect
 import typing
 from typing import Any
 
@@ -72,7 +73,14 @@ def test_every_declared_step_is_derived_everywhere(name: str) -> None:
     if taken_by_name:
         model = members[name]
         assert model.__name__ == s.model_name
-        assert set(model.model_fields) == {"on", "expected_steps", "step", *(s.api or {})}
+        content = {"content"} if s.content else set()
+        assert set(model.model_fields) == {
+            "on",
+            "expected_steps",
+            "step",
+            *(s.api or {}),
+            *content,
+        }
         service = services.STEP_SERVICES[name]
         assert getattr(service, "func", service) is getattr(services, s.service)
         assert getattr(service, "keywords", {}) == dict(s.service_args)
@@ -83,6 +91,10 @@ def test_every_declared_step_is_derived_everywhere(name: str) -> None:
         assert issubclass(form, getattr(forms, s.form))
         assert set(s.form_fields) <= set(form.base_fields)
         assert form.service is services.STEP_SERVICES[name]
+        assert form.content_sections == s.content
+    if s.content:
+        # The service takes the declared content (its keyword ``content``).
+        assert "content" in inspect.signature(getattr(services, s.service)).parameters
 
 
 def test_nothing_is_derived_that_is_not_declared() -> None:
