@@ -33,6 +33,7 @@ from zhifa.catalogue.services import bands_in_force
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped, visible_organs
 from zhifa.core.validation import parse_id
 from zhifa.core.views import ScopedFormView
+from zhifa.documents.views import case_document_links
 from zhifa.records.models import Entry, Evidence
 from zhifa.records.presentation import entry_rows
 from zhifa.rules.calendar_db import database_calendar
@@ -264,6 +265,7 @@ def case_context(
         "replyable": {t.pk for t in transfers if policy.can_reply_transfer(t, user) is None},
         "reviews": list(state.reviews),
         "can_submit_review": policy.can_submit_review(state, user) is None,
+        "documents": case_document_links(user, case),
     }
 
 
