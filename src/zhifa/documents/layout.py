@@ -176,9 +176,16 @@ def _style(name: str) -> ParagraphStyle:
     return ParagraphStyle(name, **base)
 
 
+#: The ideographic space (全角空格) as four no-break spaces (0.256 em each in the font):
+#: the PDF library collapses U+3000 like any white space, and the blanks of a form
+#: (年　　月　　日) must keep their width.
+IDEOGRAPHIC_SPACE = "\u00a0" * 4
+
+
 def _markup(text: str) -> str:
-    """Plain text as the paragraph's markup: escaped, line breaks kept."""
-    return escape(text).replace("\n", "<br/>")
+    """Plain text as the paragraph's markup: escaped, line breaks and full-width
+    spaces kept."""
+    return escape(text).replace("\u3000", IDEOGRAPHIC_SPACE).replace("\n", "<br/>")
 
 
 class QRCode(Flowable):  # type: ignore[misc]
@@ -242,18 +249,21 @@ def _flowables(blocks: Sequence[Block]) -> list[Flowable]:
 
 
 def _table(rows: Sequence[tuple[str, str]]) -> Table:
-    label = ParagraphStyle("label", parent=_style("plain"), alignment=TA_CENTER)
-    value = _style("plain")
+    """A form's grid: labels centred on the left, values on the right, in a tighter
+    leading than the body's grid so that a one-page form stays on one page."""
+    tight = {"leading": BODY_SIZE * 1.5}
+    label = ParagraphStyle("label", parent=_style("plain"), alignment=TA_CENTER, **tight)
+    value = ParagraphStyle("value", parent=_style("plain"), **tight)
     data = [[Paragraph(_markup(a), label), Paragraph(_markup(b), value)] for a, b in rows]
     return Table(
         data,
-        colWidths=[TEXT_WIDTH * 0.3, TEXT_WIDTH * 0.7],
+        colWidths=[TEXT_WIDTH * 0.28, TEXT_WIDTH * 0.72],
         style=TableStyle(
             [
                 ("GRID", (0, 0), (-1, -1), 0.75, "black"),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 6),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
             ]
         ),
     )
