@@ -137,4 +137,8 @@ def main(source: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+    main(
+        sys.argv[1]
+        if len(sys.argv) > 1
+        else "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+    )

@@ -202,7 +202,7 @@ class QRCode(Flowable):  # type: ignore[misc]
         return self.size, self.size
 
     def draw(self) -> None:
-        matrix = list(self.qr.matrix_iter(scale=1, border=4))
+        matrix = [list(row) for row in self.qr.matrix_iter(scale=1, border=4)]
         module = self.size / len(matrix)
         canvas = self.canv
         canvas.setFillColorRGB(0, 0, 0)
@@ -214,9 +214,7 @@ class QRCode(Flowable):  # type: ignore[misc]
                     start = x
                     while x < len(row) and row[x]:
                         x += 1
-                    canvas.rect(
-                        start * module, top, (x - start) * module, module, stroke=0, fill=1
-                    )
+                    canvas.rect(start * module, top, (x - start) * module, module, stroke=0, fill=1)
                 else:
                     x += 1
 
@@ -270,7 +268,7 @@ def _table(rows: Sequence[tuple[str, str]]) -> Table:
 
 
 def _page_number(canvas: Canvas, doc: BaseDocTemplate) -> None:
-    """"— N —" in 4号, 7 mm below the text block: odd pages right, even pages left,
+    """ "— N —" in 4号, 7 mm below the text block: odd pages right, even pages left,
     one character in."""
     number = canvas.getPageNumber()
     text = f"— {number} —"

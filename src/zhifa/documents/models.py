@@ -260,7 +260,7 @@ class WordingOverride(models.Model):
     valid_from = models.DateField(_("valid from"))
     wording = models.JSONField(
         _("wording"),
-        help_text=_("Entry name → text (Django template syntax), e.g. {\"remedies\": \"…\"}."),
+        help_text=_('Entry name → text (Django template syntax), e.g. {"remedies": "…"}.'),
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -127,7 +127,8 @@ def build_context(
     steps = list(case.steps.order_by("index"))
     organ = case.organ
     data = step.data or {}
-    content = data.get("content") if isinstance(data.get("content"), dict) else {}
+    raw_content = data.get("content")
+    content: dict[str, Any] = raw_content if isinstance(raw_content, dict) else {}
     registered = _last(steps, "registered")
     investigation = _last(steps, "investigation")
     served = _last(steps, "served")
@@ -142,7 +143,7 @@ def build_context(
     power = case.power_item
     benchmark = (case.benchmark or {}).get("circumstance", "")
     decision = _last(steps, "decision")
-    served_doc = (
+    served_doc: dict[str, Any] = (
         {
             "document": "行政处罚决定书",
             "number": decision.document_number if decision else "",
@@ -227,9 +228,7 @@ def check_actor(actor: User, case: Case) -> None:
         raise PermissionDenied(_("Only the case organ's officers render its documents."))
 
 
-def render_document(
-    case: Case, kind: str, *, actor: User, base_url: str = ""
-) -> IssuedDocument:
+def render_document(case: Case, kind: str, *, actor: User, base_url: str = "") -> IssuedDocument:
     """The case's document of type ``kind``: rendered, stored and recorded the first
     time, the same document afterwards. Raises ``DocumentUnavailable`` when the case
     lacks the step it is made from, ``ValidationError`` (field ``kind``) when the text
@@ -251,7 +250,9 @@ def render_document(
         wording, label = formats.wording_for(kind, case.organ.region.code, step.on)
         context = build_context(case, kind, step, number, code, url)
         blocks = formats.fill(kind, wording, context)
-        title = next((b.text for b in blocks if b.style == "title" and b.text != case.organ.name), "")
+        title = next(
+            (b.text for b in blocks if b.style == "title" and b.text != case.organ.name), ""
+        )
         try:
             pdf = layout.build_pdf(
                 layout.Document(blocks, title=title, subject=number, keywords=(code,))

@@ -129,9 +129,7 @@ def public(request: HttpRequest, code: str) -> HttpResponse:
     the organ, the date, the number and the SM3 digest — no party, no content. A file
     sent through the form is hashed and compared with the issued document's digest."""
     document = (
-        IssuedDocument.objects.select_related("organ")
-        .filter(code=normal_code(code)[:16])
-        .first()
+        IssuedDocument.objects.select_related("organ").filter(code=normal_code(code)[:16]).first()
     )
     if document is None:
         return render(request, "documents/public_not_found.html", {"code": code}, status=404)

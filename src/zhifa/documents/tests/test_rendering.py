@@ -6,6 +6,7 @@ cannot open it."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from typing import Any
@@ -20,16 +21,7 @@ from pypdf import PdfReader
 
 from zhifa.cases import services
 from zhifa.cases.models import CaseStep
-from zhifa.cases.tests.conftest import (  # noqa: F401 (fixtures)
-    BASIS,
-    PARTY,
-    D,
-    Walker,
-    general_case,
-    people,
-    power_item,
-    walk,
-)
+from zhifa.cases.tests.conftest import BASIS, PARTY, D, Walker
 from zhifa.documents import formats, layout, rendering
 from zhifa.documents.models import IssuedDocument, WordingOverride
 from zhifa.records.models import Entry
@@ -202,10 +194,8 @@ def test_the_font_covers_gb2312_and_refuses_what_it_lacks() -> None:
     gb2312 = set()
     for high in range(0xB0, 0xF8):  # levels 1 and 2: 6,763 hanzi
         for low in range(0xA1, 0xFF):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 gb2312.add(bytes([high, low]).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
     assert len(gb2312) == 6763 and gb2312 <= covered
     assert set("〔〕《》：；，。、（）—") <= covered
     with pytest.raises(layout.MissingGlyphs) as refused:
