@@ -43,6 +43,16 @@ CODE_LENGTH = 12
 NUMBERED_AT_RENDERING = frozenset({DocumentType.SERVICE_RECEIPT})
 
 
+#: The case sources (案件来源) as the 立案审批表 words them.
+SOURCES = {
+    "inspection": "监督检查",
+    "complaint": "投诉",
+    "report": "举报",
+    "transfer": "其他机关移送",
+    "monitoring": "监测",
+}
+
+
 class DocumentUnavailable(ValidationError):
     """The case has no step the document is made from (yet)."""
 
@@ -181,7 +191,14 @@ def build_context(
         "case": {
             "number": case.registration_number,
             "registered_on": cn_date(registered.on) if registered else "",
+            "source": SOURCES.get(case.source, ""),
         },
+        "officers": "、".join(
+            row.officer.name if row.officer is not None else row.ref
+            for row in case.case_officers.filter(role="investigator")
+            .select_related("officer")
+            .order_by("pk")
+        ),
         "violation": {
             "name": power.name if power is not None else str(case.power),
             "occurred_on": cn_date(dt.date.fromisoformat(str(case.violation["occurred_on"])))

@@ -50,22 +50,28 @@ def render(walk: Walker, kind: str) -> tuple[IssuedDocument, bytes]:
     return document, rendering.open_pdf(document)
 
 
-@pytest.mark.parametrize("kind", ["penalty_decision", "prior_notice", "service_receipt"])
+@pytest.mark.parametrize(
+    "kind", ["penalty_decision", "prior_notice", "service_receipt", "registration_approval"]
+)
 def test_each_document_holds_number_party_law_and_article(walk: Walker, kind: str) -> None:
     step = decided(walk)
     notice = walk.case.steps.get(step="prior_notice")
+    registered = walk.case.steps.get(step="registered")
     document, pdf = render(walk, kind)
     text = text_of(pdf)
     expected_number = {
         "penalty_decision": step.document_number,
         "prior_notice": notice.document_number,
         "service_receipt": "嘉市监送〔2026〕1号",
+        "registration_approval": registered.document_number,
     }[kind]
     assert document.number == expected_number and expected_number in text
     assert PARTY["name"] in text
     if kind == "service_receipt":  # the receipt names the decision it serves
         assert step.document_number in text
     else:
+        if kind == "registration_approval":  # the investigators, from the registry
+            assert walk.p.o1.name in text
         assert f"《{BASIS['law']}》{BASIS['article']}" in text
     if kind == "penalty_decision":
         assert FACTS in text and REASONS in text
