@@ -216,3 +216,14 @@ def test_services_walk_fixture_is_used(walk: Walker) -> None:
     _document, pdf = render(walk, "service_receipt")
     text = text_of(pdf)
     assert "直接送达" in text and "受送达人拒绝签收" in text
+
+
+def test_the_public_page_is_rate_limited_like_verify(walk: Walker, settings: Any) -> None:
+    decided(walk)
+    document, _pdf = render(walk, "penalty_decision")
+    settings.ZHIFA_VERIFY_RATE_LIMIT = 2
+    client = Client()
+    assert client.get(f"/d/{document.code}").status_code == 200
+    assert client.get(f"/d/{document.display_code}").status_code == 200  # typed with dashes
+    refused = client.get(f"/d/{document.code}")
+    assert refused.status_code == 429 and refused["Retry-After"] == "60"
