@@ -13,7 +13,6 @@ urlpatterns = [
     path("catalogue/", include("zhifa.catalogue.urls")),
     path("cases/", include("zhifa.cases.urls")),
     path("review/", include("zhifa.review.urls")),
-    path("documents/", include("zhifa.documents.urls")),
     path("", include("zhifa.documents.public_urls")),
     path("", include("zhifa.registry.public_urls")),
     path("admin/", admin.site.urls),

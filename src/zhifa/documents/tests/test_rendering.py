@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from zhifa.cases import services
+from zhifa.cases import documents, services
 from zhifa.cases.models import CaseStep
 from zhifa.cases.tests.conftest import BASIS, PARTY, D, Walker
 from zhifa.documents import formats, layout, rendering
@@ -46,7 +46,7 @@ def decided(walk: Walker) -> CaseStep:
 
 def render(walk: Walker, kind: str) -> tuple[IssuedDocument, bytes]:
     walk.case.refresh_from_db()
-    document = rendering.render_document(walk.case, kind, actor=walk.p.officer_user)
+    document = documents.render_document(walk.case, kind, actor=walk.p.officer_user)
     return document, rendering.open_pdf(document)
 
 
@@ -94,7 +94,7 @@ def test_a_document_is_rendered_once(walk: Walker) -> None:
 
 def test_no_document_before_its_step(walk: Walker) -> None:
     with pytest.raises(rendering.DocumentUnavailable):
-        rendering.render_document(walk.case, "penalty_decision", actor=walk.p.officer_user)
+        documents.render_document(walk.case, "penalty_decision", actor=walk.p.officer_user)
 
 
 def test_the_qr_code_opens_the_public_page(walk: Walker, settings: Any) -> None:
@@ -106,7 +106,7 @@ def test_the_qr_code_opens_the_public_page(walk: Walker, settings: Any) -> None:
     blocks = formats.fill(
         "penalty_decision",
         formats.load("penalty_decision").wording,
-        rendering.build_context(
+        documents.build_context(
             walk.case, "penalty_decision", walk.case.steps.get(step="decision"), "", "X", url
         ),
     )
@@ -147,15 +147,15 @@ def test_scope_another_organ_gets_404(walk: Walker, officer_b: Any) -> None:
     document, _pdf = render(walk, "penalty_decision")
     own = Client()
     own.force_login(walk.p.officer_user)
-    url = reverse("documents:file", args=[walk.case.pk, document.pk])
+    url = reverse("cases:document_file", args=[walk.case.pk, document.pk])
     assert own.get(url).status_code == 200
     other = Client()
     other.force_login(officer_b)
     assert other.get(url).status_code == 404
-    issue = reverse("documents:issue", args=[walk.case.pk, "prior_notice"])
+    issue = reverse("cases:document_issue", args=[walk.case.pk, "prior_notice"])
     assert other.post(issue).status_code == 404
     with pytest.raises(PermissionDenied):
-        rendering.render_document(walk.case, "prior_notice", actor=officer_b)
+        documents.render_document(walk.case, "prior_notice", actor=officer_b)
 
 
 def test_the_case_page_lists_and_issues_documents(walk: Walker) -> None:
@@ -163,7 +163,7 @@ def test_the_case_page_lists_and_issues_documents(walk: Walker) -> None:
     client = Client()
     client.force_login(walk.p.officer_user)
     page = client.get(reverse("cases:detail", args=[walk.case.pk]))
-    issue = reverse("documents:issue", args=[walk.case.pk, "penalty_decision"])
+    issue = reverse("cases:document_issue", args=[walk.case.pk, "penalty_decision"])
     assert issue in page.content.decode()
     response = client.post(issue)
     document = IssuedDocument.objects.get(case=walk.case, kind="penalty_decision")
