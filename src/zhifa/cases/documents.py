@@ -65,6 +65,15 @@ def penalty_text(penalty: dict[str, Any]) -> str:
     return zh
 
 
+def conduct(power_name: str) -> str:
+    """The conduct a power item names: 对生产经营……的食品的行政处罚 → 生产经营……的食品
+    (a power item is named after the penalty; the documents name the conduct)."""
+    name = power_name.strip()
+    if name.startswith("对") and name.endswith("的行政处罚"):
+        return name[1 : -len("的行政处罚")]
+    return name
+
+
 def _last(steps: list[CaseStep], name: str) -> CaseStep | None:
     found = [s for s in steps if s.step == name]
     return found[-1] if found else None
@@ -152,7 +161,7 @@ def build_context(
             .order_by("pk")
         ),
         "violation": {
-            "name": power.name if power is not None else str(case.power),
+            "name": conduct(power.name if power is not None else str(case.power)),
             "occurred_on": cn_date(dt.date.fromisoformat(str(case.violation["occurred_on"])))
             if (case.violation or {}).get("occurred_on")
             else "",

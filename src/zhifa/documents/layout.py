@@ -192,7 +192,7 @@ class QRCode(Flowable):  # type: ignore[misc]
     """A QR code drawn as vector squares (segno's matrix), ``size`` wide, with its
     quiet zone."""
 
-    def __init__(self, data: str, size: float = 24 * mm) -> None:
+    def __init__(self, data: str, size: float = 20 * mm) -> None:
         super().__init__()
         self.data = data
         self.size = size
@@ -230,7 +230,7 @@ def _flowables(blocks: Sequence[Block]) -> list[Flowable]:
             note = Paragraph(_markup(block.text), _style("small"))
             grid = Table(
                 [[QRCode(block.qr), note]],
-                colWidths=[28 * mm, TEXT_WIDTH - 28 * mm],
+                colWidths=[24 * mm, TEXT_WIDTH - 24 * mm],
                 style=TableStyle(
                     [
                         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -238,7 +238,7 @@ def _flowables(blocks: Sequence[Block]) -> list[Flowable]:
                     ]
                 ),
             )
-            out.append(KeepTogether([Spacer(TEXT_WIDTH, BODY_LEADING / 2), grid]))
+            out.append(KeepTogether([Spacer(TEXT_WIDTH, BODY_LEADING / 4), grid]))
         elif block.style in STYLES:
             out.append(Paragraph(_markup(block.text), _style(block.style)))
         else:

@@ -227,3 +227,10 @@ def test_the_public_page_is_rate_limited_like_verify(walk: Walker, settings: Any
     assert client.get(f"/d/{document.display_code}").status_code == 200  # typed with dashes
     refused = client.get(f"/d/{document.code}")
     assert refused.status_code == 429 and refused["Retry-After"] == "60"
+
+
+def test_the_documents_name_the_conduct_not_the_power() -> None:
+    assert documents.conduct("对生产经营不符合食品安全标准的食品的行政处罚") == (
+        "生产经营不符合食品安全标准的食品"
+    )
+    assert documents.conduct("无照经营") == "无照经营"
