@@ -52,8 +52,8 @@ def run(n: int) -> None:
     from django.test import Client
     from django.urls import reverse
 
+    from zhifa.cases.documents import render_document
     from zhifa.cases.models import Case
-    from zhifa.documents.rendering import render_document
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     people = setup_people()
