@@ -17,4 +17,6 @@ urlpatterns = [
     path("<int:pk>/archive/", views.case_archive, name="archive"),
     path("<int:pk>/transfer/", views.case_transfer, name="transfer"),
     path("<int:pk>/steps/<slug:step>/", views.step_form, name="step"),
+    path("<int:pk>/documents/<slug:kind>/issue/", views.document_issue, name="document_issue"),
+    path("<int:pk>/documents/<int:document_id>.pdf", views.document_file, name="document_file"),
 ]

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.accounts.models import ORGAN_ROLES, Role
 from zhifa.catalogue.models import Circumstance
@@ -33,6 +33,9 @@ from zhifa.catalogue.services import bands_in_force
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped, visible_organs
 from zhifa.core.validation import parse_id
 from zhifa.core.views import ScopedFormView
+from zhifa.documents import formats
+from zhifa.documents.models import DocumentType, IssuedDocument
+from zhifa.documents.rendering import open_pdf
 from zhifa.records.models import Entry, Evidence
 from zhifa.records.presentation import entry_rows
 from zhifa.rules.calendar_db import database_calendar
@@ -40,6 +43,7 @@ from zhifa.rules.calendar_db import database_calendar
 from . import policy, queries, services
 from .casefile import ordered_steps, prefetch
 from .content import view as content_view
+from .documents import render_document
 from .filters import filter_cases
 from .forms import (
     STEP_FORMS,
@@ -268,6 +272,7 @@ def case_context(
         "replyable": {t.pk for t in transfers if policy.can_reply_transfer(t, user) is None},
         "reviews": list(state.reviews),
         "can_submit_review": policy.can_submit_review(state, user) is None,
+        "documents": case_document_links(user, case),
     }
 
 
@@ -629,4 +634,68 @@ def transfer_document(request: HttpRequest, pk: int) -> JsonResponse:
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
     name = f"transfer-{transfer.pk}.json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- the case's documents (issue #14) --------------------------------------------------
+
+
+def case_document_links(user: Any, case: Case) -> list[dict[str, Any]]:
+    """The case page's document list: each document type with a template, its issued
+    document when there is one, and whether the user may issue it now."""
+    issued = {
+        d.kind: d
+        for d in scoped(user, IssuedDocument.objects.filter(case=case), "organ").order_by("pk")
+    }
+    step_names = set(case.steps.values_list("step", flat=True))
+    can_issue = getattr(user, "role", None) in ORGAN_ROLES and user.organ_id == case.organ_id
+    rows = []
+    for kind in formats.kinds():
+        document = issued.get(kind)
+        rows.append(
+            {
+                "kind": kind,
+                "label": DocumentType(kind).label,
+                "document": document,
+                "can_issue": document is None
+                and can_issue
+                and formats.load(kind).step in step_names,
+            }
+        )
+    return rows
+
+
+@login_required
+@require_POST
+def document_issue(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Render the case's document of ``kind`` (once), then open it."""
+    require_role(request.user, *Role.values)  # type: ignore[arg-type]
+    case = _scoped_case(request, pk)
+    require_role(request.user, *ORGAN_ROLES)
+    if kind not in formats.kinds():
+        raise Http404
+    try:
+        document = render_document(
+            case, kind, actor=request.user, base_url=request.build_absolute_uri("/")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("cases:detail", pk=case.pk)
+    return redirect("cases:document_file", pk=case.pk, document_id=document.pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def document_file(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    """The PDF, inline (to print from the browser) or as a download (``?download=1``)."""
+    require_role(request.user, *Role.values)  # type: ignore[arg-type]
+    case = _scoped_case(request, pk)
+    document = get_scoped_or_404(
+        request.user, IssuedDocument.objects.filter(case=case), pk=document_id
+    )
+    response = HttpResponse(open_pdf(document), content_type="application/pdf")
+    disposition = "attachment" if request.GET.get("download") else "inline"
+    name = f"{document.kind}-{document.display_code}.pdf"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
     return response

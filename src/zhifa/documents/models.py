@@ -9,6 +9,7 @@ no gap.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -181,3 +182,103 @@ class IssuedNumber(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class IssuedDocument(models.Model):
+    """A rendered document (文书) of a case: the PDF as issued, stored like evidence
+    under its SM3 digest and recorded in the organ's chain with its digests. A document
+    is rendered once; opening it again gives the same file. ``code`` is the short public
+    code its QR code and the verification page (``/d/<code>``) use."""
+
+    record_organ_field = "organ"
+
+    organ = models.ForeignKey(
+        "registry.EnforcementSubject",
+        verbose_name=_("organ"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="documents"
+    )
+    step = models.ForeignKey(
+        "cases.CaseStep",
+        verbose_name=_("step"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    kind = models.CharField(_("document type"), max_length=40, choices=DocumentType.choices)
+    number = models.CharField(_("document number"), max_length=120, blank=True)
+    code = models.CharField(_("verification code"), max_length=16, unique=True)
+    issued_on = models.DateField(_("issued on"))
+    template = models.CharField(
+        _("template"),
+        max_length=120,
+        help_text=_("The template and wording versions the document was rendered from."),
+    )
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sm3 = models.CharField(_("SM3 digest"), max_length=64, db_index=True)
+    sha256 = models.CharField(_("SHA-256 digest"), max_length=64)
+    storage_name = models.CharField(_("storage name"), max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rendered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        ordering = ["case", "issued_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}".strip()
+
+    @property
+    def display_code(self) -> str:
+        """The code in groups of four, as printed: ``7KQ2-M9XD-4P3A``."""
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+
+
+class WordingOverride(models.Model):
+    """A region's own wording of a document template (data, not code): the entries of
+    ``wording`` replace the template's entries of the same name for organs in the region
+    (a province's code covers its cities and counties; the most specific region wins)
+    for documents issued on or after ``valid_from``; the latest version in force wins."""
+
+    region_code = models.CharField(
+        _("region code"),
+        max_length=9,
+        help_text=_("GB/T 2260 code: 330000 (a province), 330400 (a city), 330402 (a county)."),
+    )
+    kind = models.CharField(_("document type"), max_length=40, choices=DocumentType.choices)
+    version = models.PositiveIntegerField(_("version"))
+    valid_from = models.DateField(_("valid from"))
+    wording = models.JSONField(
+        _("wording"),
+        help_text=_('Entry name → text (Django template syntax), e.g. {"remedies": "…"}.'),
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document wording override")
+        verbose_name_plural = _("document wording overrides")
+        ordering = ["region_code", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_code", "kind", "version"], name="wording_unique_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} · {self.get_kind_display()} v{self.version}"
+
+    def clean(self) -> None:
+        from .formats import validate_wording
+
+        validate_wording(self.kind, self.wording)

@@ -1,0 +1,227 @@
+"""A case's documents (执法文书, issue #14): what the templates are filled with, taken
+from the case — the party, the 文号 the step issued (or one issued when the document is
+rendered, for a document no step numbers, such as the 送达回证), the facts and reasons
+typed in (``step.data["content"]``), the legal basis with the law's full name and
+article, the penalties decided, the remedies with the periods the rules engine's
+parameters give — and who may issue them. Rendering, storage and the record are the
+documents app's (``documents.rendering.issue_document``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from zhifa.accounts.models import ORGAN_ROLES, User
+from zhifa.documents import formats
+from zhifa.documents.models import DocumentType, IssuedDocument
+from zhifa.documents.rendering import (
+    DocumentUnavailable,
+    citation,
+    cn_date,
+    issue_document,
+    yuan,
+)
+from zhifa.rules.engine.parameters import Parameters
+
+from .models import Case, CaseStep
+from .steps import EVIDENCE_KINDS, PENALTY_TYPES, SERVICE_METHODS, SIGNED_BY
+
+#: The kinds whose number is issued when the document is rendered (no step issues it).
+NUMBERED_AT_RENDERING = frozenset({DocumentType.SERVICE_RECEIPT})
+
+#: The case sources (案件来源) as the 立案审批表 words them.
+SOURCES = {
+    "inspection": "监督检查",
+    "complaint": "投诉",
+    "report": "举报",
+    "transfer": "其他机关移送",
+    "monitoring": "监测",
+}
+
+
+def penalty_text(penalty: dict[str, Any]) -> str:
+    label = str(dict(PENALTY_TYPES).get(penalty.get("type", ""), penalty.get("type", "")))
+    kind = penalty.get("type")
+    zh = {
+        "warning": "警告",
+        "fine": "罚款",
+        "confiscation": "没收违法所得",
+        "suspend_permit": "暂扣许可证件",
+        "lower_qualification": "降低资质等级",
+        "revoke_permit": "吊销许可证件",
+        "restrict_business": "限制开展生产经营活动",
+        "suspend_business": "责令停产停业",
+        "closure": "责令关闭",
+        "restrict_practice": "限制从业",
+        "detention": "行政拘留",
+    }.get(str(kind), label)
+    amount = penalty.get("amount")
+    if amount is not None and kind in ("fine", "confiscation"):
+        return f"{zh}人民币{yuan(amount)}元"
+    return zh
+
+
+def conduct(power_name: str) -> str:
+    """The conduct a power item names: 对生产经营……的食品的行政处罚 → 生产经营……的食品
+    (a power item is named after the penalty; the documents name the conduct)."""
+    name = power_name.strip()
+    if name.startswith("对") and name.endswith("的行政处罚"):
+        return name[1 : -len("的行政处罚")]
+    return name
+
+
+def _last(steps: list[CaseStep], name: str) -> CaseStep | None:
+    found = [s for s in steps if s.step == name]
+    return found[-1] if found else None
+
+
+def source_step(case: Case, kind: str) -> CaseStep:
+    """The step whose data and number the document takes."""
+    fmt = formats.load(kind)
+    steps = list(case.steps.order_by("index"))
+    step = _last(steps, fmt.step)
+    if step is None:
+        raise DocumentUnavailable(
+            {"kind": _("The case has no step this document is made from yet.")}
+        )
+    return step
+
+
+def build_context(
+    case: Case, kind: str, step: CaseStep, number: str, code: str, url: str
+) -> dict[str, Any]:
+    """What the template's wording may use (docs/documents.md lists it)."""
+    steps = list(case.steps.order_by("index"))
+    organ = case.organ
+    data = step.data or {}
+    raw_content = data.get("content")
+    content: dict[str, Any] = raw_content if isinstance(raw_content, dict) else {}
+    registered = _last(steps, "registered")
+    investigation = _last(steps, "investigation")
+    served = _last(steps, "served")
+    on = step.on
+    params = Parameters(case.settings or {})
+    penalties = data.get("penalties") or data.get("intended") or []
+    evidence = [
+        str(label)
+        for value, label in EVIDENCE_KINDS
+        if investigation and value in (investigation.data or {}).get("evidence", [])
+    ]
+    power = case.power_item
+    benchmark = (case.benchmark or {}).get("circumstance", "")
+    decision = _last(steps, "decision")
+    served_doc: dict[str, Any] = (
+        {
+            "document": "行政处罚决定书",
+            "number": decision.document_number if decision else "",
+        }
+        if kind == DocumentType.SERVICE_RECEIPT
+        else {}
+    )
+    if served is not None and kind == DocumentType.SERVICE_RECEIPT:
+        sdata = served.data or {}
+        served_doc |= {
+            "method": str(dict(SERVICE_METHODS).get(sdata.get("method", ""), "")),
+            "signed_by": str(dict(SIGNED_BY).get(sdata.get("signed_by", ""), ""))
+            if sdata.get("signed_by") != "refused"
+            else "",
+            "refused": sdata.get("signed_by") == "refused",
+            "on": cn_date(served.on),
+        }
+    return {
+        "organ": {
+            "name": organ.name,
+            "short_name": organ.short_name,
+            "address": organ.contact_address or "",
+            "phone": organ.contact_phone or "",
+        },
+        "number": number,
+        "code": "-".join(code[i : i + 4] for i in range(0, len(code), 4)),
+        "public_url": url,
+        "issued_on": cn_date(on),
+        "party": {
+            "name": case.party_name,
+            "type": case.party_type,
+            "uscc": case.party_uscc,
+            "id_number": case.party_id_number,
+        },
+        "case": {
+            "number": case.registration_number,
+            "registered_on": cn_date(registered.on) if registered else "",
+            "source": SOURCES.get(case.source, ""),
+        },
+        "officers": "、".join(
+            row.officer.name if row.officer is not None else row.ref
+            for row in case.case_officers.filter(role="investigator")
+            .select_related("officer")
+            .order_by("pk")
+        ),
+        "violation": {
+            "name": conduct(power.name if power is not None else str(case.power)),
+            "occurred_on": cn_date(dt.date.fromisoformat(str(case.violation["occurred_on"])))
+            if (case.violation or {}).get("occurred_on")
+            else "",
+        },
+        "basis": {
+            "law": str((case.basis or {}).get("law", "")),
+            "article": str((case.basis or {}).get("article", "")),
+            "citation": citation(case.basis or {}),
+        },
+        "benchmark": {
+            "no_penalty": "不予处罚",
+            "mitigated": "减轻处罚",
+            "lighter": "从轻处罚",
+            "ordinary": "一般处罚",
+            "heavier": "从重处罚",
+        }.get(benchmark, ""),
+        "penalties": [{"text": penalty_text(p), **p} for p in penalties],
+        "fine_total": sum(
+            float(p.get("amount") or 0) for p in penalties if p.get("type") == "fine"
+        ),
+        "evidence": "、".join(evidence),
+        "content": {k: str(v) for k, v in content.items() if isinstance(v, str | int | float)},
+        "payment_days": params.integer("payment_days", on),
+        "late_fee_percent": f"{params.number('late_fee_daily_rate', on) * 100:g}",
+        "hearing_request_days": params.integer("hearing_request_working_days", on),
+        "hearing_right": bool(data.get("hearing_right_notified", True)),
+        "remedies": {
+            "reconsideration_days": params.integer("reconsideration_days", on),
+            "litigation_months": params.integer("litigation_months", on),
+            # 《行政复议法》（2023年修订）第二十四条: a department of a local government
+            # is reviewed by the government of its level; a region may word it
+            # otherwise (a vertically managed organ) through its wording override.
+            "reconsideration_body": f"{organ.region.name}人民政府",
+        },
+        "served": served_doc,
+    }
+
+
+def check_actor(actor: User, case: Case) -> None:
+    """Officers and heads of the case's organ render its documents."""
+    if actor.role not in ORGAN_ROLES or actor.organ_id != case.organ_id:
+        raise PermissionDenied(_("Only the case organ's officers render its documents."))
+
+
+def render_document(case: Case, kind: str, *, actor: User, base_url: str = "") -> IssuedDocument:
+    """The case's document of type ``kind``: rendered from its template, stored and
+    recorded the first time (``documents.rendering.issue_document``), the same document
+    afterwards. Raises ``PermissionDenied`` for a user outside the case's organ,
+    ``DocumentUnavailable`` when the case lacks the step it is made from, and
+    ``ValidationError`` (field ``kind``) for an unknown type or an unprintable text."""
+    check_actor(actor, case)
+    if kind not in formats.kinds():
+        raise ValidationError({"kind": _("No template for this document type.")})
+    step = source_step(case, kind)
+    return issue_document(
+        case=case,
+        step=step,
+        kind=kind,
+        actor=actor,
+        number=None if kind in NUMBERED_AT_RENDERING else step.document_number,
+        context_for=lambda number, code, url: build_context(case, kind, step, number, code, url),
+        base_url=base_url,
+    )

@@ -1,0 +1,319 @@
+"""The page layout of GB/T 9704-2012 (党政机关公文格式), the one place that knows it.
+
+A4 (210 mm × 297 mm); margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm, so the
+text block is 156 mm × 225 mm; body text 3号 (16 pt) in 22 lines of 28 characters; the
+title 2号 (22 pt) in a heavy Song style, centred; page numbers 4号 (14 pt) as
+"— 1 —", 7 mm below the text block, odd pages on the right and even pages on the
+left, one character in from the edge of the text block.
+
+The fonts are the ones shipped in ``fonts/`` (a GB 2312 subset of Noto Serif CJK SC,
+SIL OFL 1.1): never a font the machine happens to have. The standard asks for 仿宋 in
+the body and 小标宋 in the title; no free 仿宋 is packaged, so the body is set in the
+Song (serif) regular and the title in its bold (docs/adr/0002-dependencies.md).
+
+A document is a list of :class:`Block` (what the templates in ``formats/`` become);
+:func:`build_pdf` lays them out and returns the PDF's bytes. The output is invariant:
+the same blocks give the same bytes (no creation time, no random document ID), so a
+document's digest depends on its content only.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import segno
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+BODY_FONT = "ZhifaSerifSC"
+TITLE_FONT = "ZhifaSerifSC-Bold"
+FONT_FILES = {
+    BODY_FONT: FONTS / "ZhifaSerifSC-Regular.ttf",
+    TITLE_FONT: FONTS / "ZhifaSerifSC-Bold.ttf",
+}
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN_TOP = 37 * mm
+MARGIN_BOTTOM = 35 * mm
+MARGIN_LEFT = 28 * mm
+MARGIN_RIGHT = 26 * mm
+TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT  # 156 mm
+TEXT_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM  # 225 mm
+LINES_PER_PAGE = 22
+CHARS_PER_LINE = 28
+#: 3号 is 16 pt; 28 characters of 16 pt are 158 mm, so the standard's 156 mm line holds
+#: them at 15.79 pt (what word processors do with their "grid": the character cell).
+BODY_SIZE = TEXT_WIDTH / CHARS_PER_LINE
+BODY_LEADING = TEXT_HEIGHT / LINES_PER_PAGE  # 28.99 pt
+TITLE_SIZE = 22.0  # 2号
+PAGE_NUMBER_SIZE = 14.0  # 4号
+PAGE_NUMBER_GAP = 7 * mm
+SMALL_SIZE = 12.0  # 小四, the verification note under the QR code
+
+STYLES = ("title", "subtitle", "number", "body", "plain", "heading", "right", "center", "small")
+
+
+class MissingGlyphs(ValueError):
+    """The text holds characters the shipped font does not cover (they would print as
+    empty boxes); the message names them."""
+
+    def __init__(self, characters: str) -> None:
+        self.characters = characters
+        super().__init__(f"no glyph for: {characters}")
+
+
+#: Chinese punctuation that must not start a line (GB/T 15834 and common 避头点 rules).
+#: The PDF library's list is Japanese and lacks the full-width comma, semicolon, colon,
+#: question and exclamation marks and the closing quotes and title marks: a line ending
+#: before one of these carries it over, hanging in the margin (标点悬挂).
+CANNOT_START = "，；：！？、。）》」』〕】〉”’…—·％"
+
+
+@cache
+def register_fonts() -> frozenset[str]:
+    """Register the shipped fonts with the PDF library; return the characters they
+    cover (from the font's own character map)."""
+    from reportlab.lib import textsplit
+    from reportlab.platypus import paragraph
+
+    for module in (textsplit, paragraph):  # both line breakers read their own global
+        missing = "".join(c for c in CANNOT_START if c not in module.ALL_CANNOT_START)
+        module.ALL_CANNOT_START += missing
+    for name, path in FONT_FILES.items():
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+    font: Any = pdfmetrics.getFont(BODY_FONT)
+    return frozenset(map(chr, font.face.charToGlyph))
+
+
+def missing_glyphs(texts: Iterable[str]) -> str:
+    """The characters of ``texts`` that the font cannot print, in order, once each."""
+    covered = register_fonts()
+    seen: dict[str, None] = {}
+    for text in texts:
+        for char in text:
+            if char not in covered and not char.isspace() and char not in seen:
+                seen[char] = None
+    return "".join(seen)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of a document. ``style``: one of ``STYLES``, or ``table`` (``rows``:
+    label/value pairs in a grid), ``gap`` (``lines`` empty body lines) or ``qr``
+    (``qr``: the data encoded, ``text``: the note beside it)."""
+
+    style: str
+    text: str = ""
+    rows: Sequence[tuple[str, str]] = ()
+    lines: int = 1
+    qr: str = ""
+
+    def texts(self) -> list[str]:
+        return [self.text, *(cell for row in self.rows for cell in row)]
+
+
+@dataclass(frozen=True)
+class Document:
+    blocks: Sequence[Block]
+    title: str = ""
+    #: Metadata only (the PDF's subject): e.g. the document number.
+    subject: str = ""
+    keywords: Sequence[str] = field(default_factory=tuple)
+
+
+def _style(name: str) -> ParagraphStyle:
+    base: dict[str, Any] = {
+        "fontName": BODY_FONT,
+        "fontSize": BODY_SIZE,
+        "leading": BODY_LEADING,
+        "wordWrap": "CJK",
+        "alignment": TA_JUSTIFY,
+    }
+    if name == "title":
+        base |= {
+            "fontName": TITLE_FONT,
+            "fontSize": TITLE_SIZE,
+            "leading": BODY_LEADING * 1.25,
+            "alignment": TA_CENTER,
+        }
+    elif name == "subtitle":
+        base |= {"fontName": TITLE_FONT, "alignment": TA_CENTER}
+    elif name == "number":
+        base |= {"alignment": TA_CENTER}
+    elif name == "body":
+        base |= {"firstLineIndent": 2 * BODY_SIZE}
+    elif name == "heading":
+        base |= {"fontName": TITLE_FONT, "firstLineIndent": 2 * BODY_SIZE}
+    elif name == "right":
+        base |= {"alignment": TA_RIGHT, "rightIndent": 2 * BODY_SIZE}
+    elif name == "center":
+        base |= {"alignment": TA_CENTER}
+    elif name == "small":
+        base |= {"fontSize": SMALL_SIZE, "leading": SMALL_SIZE * 1.5, "alignment": TA_LEFT}
+    return ParagraphStyle(name, **base)
+
+
+#: The ideographic space (全角空格) as four no-break spaces (0.256 em each in the font):
+#: the PDF library collapses U+3000 like any white space, and the blanks of a form
+#: (年　　月　　日) must keep their width.
+IDEOGRAPHIC_SPACE = "\u00a0" * 4
+
+
+def _markup(text: str) -> str:
+    """Plain text as the paragraph's markup: escaped, line breaks and full-width
+    spaces kept."""
+    return escape(text).replace("\u3000", IDEOGRAPHIC_SPACE).replace("\n", "<br/>")
+
+
+class QRCode(Flowable):  # type: ignore[misc]
+    """A QR code drawn as vector squares (segno's matrix), ``size`` wide, with its
+    quiet zone."""
+
+    def __init__(self, data: str, size: float = 20 * mm) -> None:
+        super().__init__()
+        self.data = data
+        self.size = size
+        self.qr = segno.make(data, error="m")
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.size, self.size
+
+    def draw(self) -> None:
+        matrix = [list(row) for row in self.qr.matrix_iter(scale=1, border=4)]
+        module = self.size / len(matrix)
+        canvas = self.canv
+        canvas.setFillColorRGB(0, 0, 0)
+        for y, row in enumerate(matrix):
+            top = self.size - (y + 1) * module
+            x = 0
+            while x < len(row):  # one rectangle per horizontal run of dark modules
+                if row[x]:
+                    start = x
+                    while x < len(row) and row[x]:
+                        x += 1
+                    canvas.rect(start * module, top, (x - start) * module, module, stroke=0, fill=1)
+                else:
+                    x += 1
+
+
+def _flowables(blocks: Sequence[Block]) -> list[Flowable]:
+    out: list[Flowable] = []
+    for block in blocks:
+        if block.style == "gap":
+            out.append(Spacer(TEXT_WIDTH, BODY_LEADING * block.lines))
+        elif block.style == "table":
+            out.append(_table(block.rows))
+        elif block.style == "qr":
+            note = Paragraph(_markup(block.text), _style("small"))
+            grid = Table(
+                [[QRCode(block.qr), note]],
+                colWidths=[24 * mm, TEXT_WIDTH - 24 * mm],
+                style=TableStyle(
+                    [
+                        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ]
+                ),
+            )
+            out.append(KeepTogether([Spacer(TEXT_WIDTH, BODY_LEADING / 4), grid]))
+        elif block.style in STYLES:
+            out.append(Paragraph(_markup(block.text), _style(block.style)))
+        else:
+            raise ValueError(f"unknown block style {block.style!r}")
+    return out
+
+
+def _table(rows: Sequence[tuple[str, str]]) -> Table:
+    """A form's grid: labels centred on the left, values on the right, in a tighter
+    leading than the body's grid so that a one-page form stays on one page."""
+    tight = {"leading": BODY_SIZE * 1.5}
+    label = ParagraphStyle("label", parent=_style("plain"), alignment=TA_CENTER, **tight)
+    value = ParagraphStyle("value", parent=_style("plain"), **tight)
+    data = [[Paragraph(_markup(a), label), Paragraph(_markup(b), value)] for a, b in rows]
+    return Table(
+        data,
+        colWidths=[TEXT_WIDTH * 0.28, TEXT_WIDTH * 0.72],
+        style=TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.75, "black"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+            ]
+        ),
+    )
+
+
+def _page_number(canvas: Canvas, doc: BaseDocTemplate) -> None:
+    """ "— N —" in 4号, 7 mm below the text block: odd pages right, even pages left,
+    one character in."""
+    number = canvas.getPageNumber()
+    text = f"— {number} —"
+    canvas.saveState()
+    canvas.setFont(BODY_FONT, PAGE_NUMBER_SIZE)
+    y = MARGIN_BOTTOM - PAGE_NUMBER_GAP - PAGE_NUMBER_SIZE * 0.88
+    if number % 2:
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_RIGHT - PAGE_NUMBER_SIZE, y, text)
+    else:
+        canvas.drawString(MARGIN_LEFT + PAGE_NUMBER_SIZE, y, text)
+    canvas.restoreState()
+
+
+def build_pdf(document: Document) -> bytes:
+    """Lay out ``document`` on GB/T 9704 pages; the PDF's bytes. Raises
+    :class:`MissingGlyphs` when the text has characters the font cannot print."""
+    missing = missing_glyphs(text for block in document.blocks for text in block.texts())
+    if missing:
+        raise MissingGlyphs(missing)
+    buffer = io.BytesIO()
+    template = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN_LEFT,
+        rightMargin=MARGIN_RIGHT,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        title=document.title,
+        subject=document.subject,
+        keywords=list(document.keywords),
+        creator="Zhifa",
+        author="",
+        invariant=1,
+    )
+    frame = Frame(
+        MARGIN_LEFT,
+        MARGIN_BOTTOM,
+        TEXT_WIDTH,
+        TEXT_HEIGHT,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="text",
+    )
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_page_number)])
+    template.build(_flowables(document.blocks))
+    return buffer.getvalue()

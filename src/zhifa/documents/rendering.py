@@ -1,0 +1,176 @@
+"""Issuing a document (执法文书): the template filled (``formats``), laid out
+(``layout``), the PDF stored under its SM3 digest in the evidence store and recorded in
+the organ's chain, all in one transaction; a document is issued once. The case's side
+(what the template is filled with, who may issue) is ``cases.documents``: this app
+imports no case code (docs/adr/0010-app-layers.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import secrets
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from zhifa.records import evidence_files
+from zhifa.records.services import append_entry
+
+from . import formats, layout
+from .models import IssuedDocument
+from .services import issue_number
+
+#: The Crockford base-32 alphabet: no I, L, O, U (no reading mistakes on paper).
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 12
+
+
+class DocumentUnavailable(ValidationError):
+    """The case has no step the document is made from (yet)."""
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+
+
+def normal_code(text: str) -> str:
+    """A typed code as stored: upper case, without the dashes and spaces of print."""
+    return "".join(c for c in text.upper() if c not in "- ")
+
+
+def public_url(code: str, base: str = "") -> str:
+    """The absolute URL of a document's public page (ZHIFA_PUBLIC_BASE_URL, else the
+    base URL of the request that rendered it)."""
+    root = str(getattr(settings, "ZHIFA_PUBLIC_BASE_URL", "") or base or "").rstrip("/")
+    return root + reverse("document_public", args=[code])
+
+
+def cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def yuan(amount: Any) -> str:
+    value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    text = f"{value:,.2f}"
+    return text[:-3] if text.endswith(".00") else text
+
+
+def citation(basis: dict[str, Any]) -> str:
+    """《full law name》article: the law as the catalogue names it, in title marks."""
+    law = str(basis.get("law", "")).strip()
+    if law and not law.startswith("《"):
+        law = f"《{law}》"
+    return law + str(basis.get("article", "")).strip()
+
+
+def issue_document(
+    *,
+    case: Any,
+    step: Any,
+    kind: str,
+    actor: Any,
+    number: str | None,
+    context_for: Callable[[str, str, str], dict[str, Any]],
+    base_url: str = "",
+) -> IssuedDocument:
+    """The document of ``kind`` made from ``step`` of ``case``: rendered, stored and
+    recorded the first time, the same document afterwards. ``number``: the step's 文号,
+    or ``None`` to issue one from the organ's sequence now; ``context_for(number, code,
+    url)`` gives the template's context. Raises ``ValidationError`` (field ``kind``) when
+    the text has characters the font cannot print."""
+    existing = IssuedDocument.objects.filter(case=case, kind=kind, step=step).first()
+    if existing is not None:
+        return existing
+    organ = case.organ
+    with transaction.atomic():
+        if number is None:
+            number = issue_number(organ, kind, step.on.year).text
+        code = new_code()
+        url = public_url(code, base_url)
+        wording, label = formats.wording_for(kind, organ.region.code, step.on)
+        blocks = formats.fill(kind, wording, context_for(number, code, url))
+        title = next((b.text for b in blocks if b.style == "title" and b.text != organ.name), "")
+        try:
+            pdf = layout.build_pdf(
+                layout.Document(blocks, title=title, subject=number, keywords=(code,))
+            )
+        except layout.MissingGlyphs as exc:
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "The document holds characters the font cannot print: %(chars)s. "
+                        "Add them to documents/fonts/extra-characters.txt and rebuild the font."
+                    )
+                    % {"chars": exc.characters}
+                }
+            ) from exc
+        stored = _store(pdf)
+        document = IssuedDocument.objects.create(
+            organ=organ,
+            case=case,
+            step=step,
+            kind=kind,
+            number=number,
+            code=code,
+            issued_on=step.on,
+            template=label,
+            size=len(pdf),
+            sm3=stored.sm3,
+            sha256=stored.sha256,
+            storage_name=stored.storage_name,
+            created_by=actor,
+        )
+        append_entry(
+            actor=actor,
+            organ=organ.pk,
+            action="document.render",
+            obj=case,
+            payload={
+                "document": document.pk,
+                "kind": kind,
+                "number": number,
+                "code": code,
+                "issued_on": step.on,
+                "template": label,
+                "size": len(pdf),
+                "sm3": stored.sm3,
+                "sha256": stored.sha256,
+                "storage_name": stored.storage_name,
+            },
+        )
+    return document
+
+
+class _Stored:
+    def __init__(self, sm3: str, sha256: str, storage_name: str) -> None:
+        self.sm3, self.sha256, self.storage_name = sm3, sha256, storage_name
+
+
+def _store(pdf: bytes) -> _Stored:
+    """The PDF in the evidence store, under its SM3 digest (never overwritten). A file
+    stored for a transaction that then fails stays: content-addressed, harmless."""
+    sm3 = hashlib.new("sm3", pdf).hexdigest()
+    sha256 = hashlib.sha256(pdf).hexdigest()
+    spooled = evidence_files.Spooled(
+        io.BytesIO(pdf), len(pdf), sm3, sha256, "application/pdf", "pdf"
+    )
+    name, _new = evidence_files.store(spooled)
+    return _Stored(sm3, sha256, name)
+
+
+def open_pdf(document: IssuedDocument) -> bytes:
+    with evidence_files.evidence_storage().open(document.storage_name, "rb") as handle:
+        data: bytes = handle.read()
+    return data
+
+
+def sm3_of(data: bytes) -> str:
+    return hashlib.new("sm3", data).hexdigest()

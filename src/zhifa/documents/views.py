@@ -1,0 +1,80 @@
+"""The public verification page of a document (``/d/<code>``): who issued what and
+when, never the party; it checks a file's digest. A case's document pages (issue, open,
+download, print) are the cases app's (``cases.views``)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from zhifa.registry.views import rate_limited
+
+from .models import IssuedDocument
+from .rendering import normal_code
+
+#: The largest file the public page hashes (a rendered document is well under 1 MB).
+MAX_CHECK_BYTES = 20 * 1024 * 1024
+
+
+# --- the public page -----------------------------------------------------------------------
+
+
+class CheckForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("document file (PDF)"),
+        help_text=gettext_lazy("The file is hashed (SM3) and compared; it is not kept."),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_CHECK_BYTES:
+            raise forms.ValidationError(_("The file is larger than any issued document."))
+        return upload
+
+
+def _sm3(upload: Any) -> str:
+    digest = hashlib.new("sm3")
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+@never_cache
+@rate_limited
+@require_http_methods(["GET", "HEAD", "POST"])
+def public(request: HttpRequest, code: str) -> HttpResponse:
+    """Public verification of a document by its code (the QR code opens this page):
+    the organ, the date, the number and the SM3 digest — no party, no content. A file
+    sent through the form is hashed and compared with the issued document's digest."""
+    document = (
+        IssuedDocument.objects.select_related("organ").filter(code=normal_code(code)[:16]).first()
+    )
+    if document is None:
+        return render(request, "documents/public_not_found.html", {"code": code}, status=404)
+    verdict = ""
+    form = CheckForm()
+    if request.method == "POST":
+        form = CheckForm(request.POST, request.FILES)
+        if form.is_valid():
+            verdict = "issued" if _sm3(form.cleaned_data["file"]) == document.sm3 else "unknown"
+    return render(
+        request,
+        "documents/public.html",
+        {
+            "document": document,
+            "kind_label": document.get_kind_display(),
+            "form": form,
+            "verdict": verdict,
+            "action": reverse("document_public", args=[document.code]),
+        },
+        status=400 if request.method == "POST" and form.errors else 200,
+    )
