@@ -281,7 +281,7 @@ def test_a_general_case_from_opening_to_archive_in_the_browser(
     assert "案件已归档" in officer.locator("ul.messages").inner_text()
 
     # What the case page shows now.
-    facts = officer.locator("dl.facts").inner_text()
+    facts = officer.locator("#case-facts").inner_text()
     assert "已结案" in facts and f"已于 {today.isoformat()} 归档" in facts
     assert officer.locator("#archive-form").count() == 0
     assert "目前没有可由您办理的环节。" in officer.content()
