@@ -1,7 +1,8 @@
 """A case's documents (执法文书, issue #14): what the templates are filled with, taken
 from the case — the party, the 文号 the step issued (or one issued when the document is
-rendered, for a document no step numbers, such as the 送达回证), the facts and reasons
-typed in (``step.data["content"]``), the legal basis with the law's full name and
+rendered, for a document no step numbers, such as the 送达回证), the content typed
+in (``step.data["content"]``: facts, evidence, basis, discretion, answers to the defence,
+records, hearing and discussion minutes), the legal basis with the law's full name and
 article, the penalties decided, the remedies with the periods the rules engine's
 parameters give — and who may issue them. Rendering, storage and the record are the
 documents app's (``documents.rendering.issue_document``).
@@ -31,7 +32,34 @@ from .models import Case, CaseStep
 from .steps import EVIDENCE_KINDS, PENALTY_TYPES, SERVICE_METHODS, SIGNED_BY
 
 #: The kinds whose number is issued when the document is rendered (no step issues it).
-NUMBERED_AT_RENDERING = frozenset({DocumentType.SERVICE_RECEIPT})
+NUMBERED_AT_RENDERING = frozenset(
+    {
+        DocumentType.SERVICE_RECEIPT,
+        DocumentType.HEARING_RECORD,
+        DocumentType.COLLECTIVE_DISCUSSION_RECORD,
+        DocumentType.INQUIRY_RECORD,
+        DocumentType.ON_SITE_INSPECTION_RECORD,
+        DocumentType.INVESTIGATION_REPORT,
+    }
+)
+
+#: The kinds made one per record of their step's ``content.records`` (the record's
+#: ``kind``): a 询问笔录 per inquiry, a 现场检查笔录 per inspection.
+PER_RECORD = {
+    DocumentType.INQUIRY_RECORD: "inquiry",
+    DocumentType.ON_SITE_INSPECTION_RECORD: "inspection",
+}
+
+#: The kinds the case page lists before their step exists ("not available yet"); the
+#: others are offered only once the step they are made from is recorded.
+LISTED_BEFORE_STEP = frozenset(
+    {
+        DocumentType.REGISTRATION_APPROVAL,
+        DocumentType.PRIOR_NOTICE,
+        DocumentType.PENALTY_DECISION,
+        DocumentType.SERVICE_RECEIPT,
+    }
+)
 
 #: The case sources (案件来源) as the 立案审批表 words them.
 SOURCES = {
@@ -74,6 +102,48 @@ def conduct(power_name: str) -> str:
     return name
 
 
+def step_content(step: CaseStep | None) -> dict[str, Any]:
+    """The content typed on a step (``data["content"]``), its texts stripped; lists of
+    rows kept as they are (the templates read ``evidence``, ``transcript`` …)."""
+    raw = (step.data or {}).get("content") if step is not None else None
+    if not isinstance(raw, dict):
+        return {}
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if isinstance(value, str):
+            if value.strip():
+                out[key] = value.strip()
+        elif isinstance(value, int | float):
+            out[key] = str(value)
+        elif isinstance(value, list):
+            out[key] = value
+    evidence = out.get("evidence")
+    if isinstance(evidence, list):
+        out["evidence"] = [
+            {"name": str(e.get("name", "")).strip(), "proves": formats.clause(e.get("proves"))}
+            for e in evidence
+            if isinstance(e, dict) and str(e.get("name", "")).strip()
+        ]
+    return out
+
+
+def records_of(step: CaseStep, record_kind: str) -> list[dict[str, Any]]:
+    """The step's records of one kind (inquiry or inspection), in the order typed."""
+    records = step_content(step).get("records") or []
+    return [r for r in records if isinstance(r, dict) and r.get("kind") == record_kind]
+
+
+def _officer_name(case: Case, ref: Any) -> str:
+    row = (
+        case.case_officers.filter(ref=str(ref or "")).select_related("officer").first()
+        if ref
+        else None
+    )
+    if row is None:
+        return str(ref or "")
+    return row.officer.name if row.officer is not None else row.ref
+
+
 def _last(steps: list[CaseStep], name: str) -> CaseStep | None:
     found = [s for s in steps if s.step == name]
     return found[-1] if found else None
@@ -92,16 +162,28 @@ def source_step(case: Case, kind: str) -> CaseStep:
 
 
 def build_context(
-    case: Case, kind: str, step: CaseStep, number: str, code: str, url: str
+    case: Case, kind: str, step: CaseStep, number: str, code: str, url: str, part: int = 0
 ) -> dict[str, Any]:
     """What the template's wording may use (docs/documents.md lists it)."""
     steps = list(case.steps.order_by("index"))
     organ = case.organ
     data = step.data or {}
-    raw_content = data.get("content")
-    content: dict[str, Any] = raw_content if isinstance(raw_content, dict) else {}
-    registered = _last(steps, "registered")
+    content = step_content(step)
+    record: dict[str, Any] = {}
+    if kind in PER_RECORD:
+        found = records_of(step, PER_RECORD[kind])
+        if 1 <= part <= len(found):
+            record = dict(found[part - 1])
+            record["qa"] = [q for q in record.get("qa") or [] if isinstance(q, dict)]
+            record["officers"] = "、".join(str(o) for o in record.get("officers") or [])
+    statement = _last(steps, "statement")
     investigation = _last(steps, "investigation")
+    if kind in (DocumentType.PENALTY_DECISION, DocumentType.PRIOR_NOTICE):
+        # The facts and evidence the investigation found, when the step repeats none.
+        for key, value in step_content(investigation).items():
+            if key in ("facts", "evidence"):
+                content.setdefault(key, value)
+    registered = _last(steps, "registered")
     served = _last(steps, "served")
     on = step.on
     params = Parameters(case.settings or {})
@@ -183,7 +265,12 @@ def build_context(
             float(p.get("amount") or 0) for p in penalties if p.get("type") == "fine"
         ),
         "evidence": "、".join(evidence),
-        "content": {k: str(v) for k, v in content.items() if isinstance(v, str | int | float)},
+        "content": content,
+        "statement": step_content(statement),
+        "record": record,
+        "step_on": cn_date(on),
+        "public": bool(data.get("public", True)),
+        "host": _officer_name(case, data.get("host")) if data.get("host") else "",
         "payment_days": params.integer("payment_days", on),
         "late_fee_percent": f"{params.number('late_fee_daily_rate', on) * 100:g}",
         "hearing_request_days": params.integer("hearing_request_working_days", on),
@@ -206,22 +293,34 @@ def check_actor(actor: User, case: Case) -> None:
         raise PermissionDenied(_("Only the case organ's officers render its documents."))
 
 
-def render_document(case: Case, kind: str, *, actor: User, base_url: str = "") -> IssuedDocument:
+def render_document(
+    case: Case, kind: str, *, actor: User, base_url: str = "", part: int = 0
+) -> IssuedDocument:
     """The case's document of type ``kind``: rendered from its template, stored and
     recorded the first time (``documents.rendering.issue_document``), the same document
     afterwards. Raises ``PermissionDenied`` for a user outside the case's organ,
     ``DocumentUnavailable`` when the case lacks the step it is made from, and
-    ``ValidationError`` (field ``kind``) for an unknown type or an unprintable text."""
+    ``ValidationError`` (field ``kind``) for an unknown type or an unprintable text,
+    (field ``part``) for a record the step does not have. ``part``: the record (from 1,
+    in the order of the records of that kind) for a 询问笔录 or 现场检查笔录."""
     check_actor(actor, case)
     if kind not in formats.kinds():
         raise ValidationError({"kind": _("No template for this document type.")})
     step = source_step(case, kind)
+    if kind in PER_RECORD:
+        if not 1 <= part <= len(records_of(step, PER_RECORD[kind])):
+            raise ValidationError({"part": _("The step has no such record.")})
+    elif part:
+        raise ValidationError({"part": _("This document is made from the whole step.")})
     return issue_document(
         case=case,
         step=step,
         kind=kind,
         actor=actor,
         number=None if kind in NUMBERED_AT_RENDERING else step.document_number,
-        context_for=lambda number, code, url: build_context(case, kind, step, number, code, url),
+        context_for=lambda number, code, url: build_context(
+            case, kind, step, number, code, url, part
+        ),
         base_url=base_url,
+        part=part,
     )

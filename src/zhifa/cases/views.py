@@ -43,7 +43,7 @@ from zhifa.rules.calendar_db import database_calendar
 from . import policy, queries, services
 from .casefile import ordered_steps, prefetch
 from .content import view as content_view
-from .documents import render_document
+from .documents import LISTED_BEFORE_STEP, PER_RECORD, records_of, render_document
 from .filters import filter_cases
 from .forms import (
     STEP_FORMS,
@@ -642,26 +642,40 @@ def transfer_document(request: HttpRequest, pk: int) -> JsonResponse:
 
 def case_document_links(user: Any, case: Case) -> list[dict[str, Any]]:
     """The case page's document list: each document type with a template, its issued
-    document when there is one, and whether the user may issue it now."""
+    document when there is one, and whether the user may issue it now. The four main
+    documents are listed from the start ("not available yet"); the others once the step
+    they are made from is recorded, a 询问笔录 or 现场检查笔录 once per record."""
     issued = {
-        d.kind: d
+        (d.kind, d.part): d
         for d in scoped(user, IssuedDocument.objects.filter(case=case), "organ").order_by("pk")
     }
-    step_names = set(case.steps.values_list("step", flat=True))
+    steps = {s.step: s for s in case.steps.order_by("index")}  # the last of each name
     can_issue = getattr(user, "role", None) in ORGAN_ROLES and user.organ_id == case.organ_id
     rows = []
     for kind in formats.kinds():
-        document = issued.get(kind)
-        rows.append(
-            {
-                "kind": kind,
-                "label": DocumentType(kind).label,
-                "document": document,
-                "can_issue": document is None
-                and can_issue
-                and formats.load(kind).step in step_names,
-            }
-        )
+        label = DocumentType(kind).label
+        step = steps.get(formats.load(kind).step)
+        if kind in PER_RECORD:
+            records = records_of(step, PER_RECORD[kind]) if step is not None else []
+            parts = [
+                (n, f"{label} {n}" + (f"（{r['interviewee']}）" if r.get("interviewee") else ""))
+                for n, r in enumerate(records, start=1)
+            ]
+        elif step is not None or kind in LISTED_BEFORE_STEP or (kind, 0) in issued:
+            parts = [(0, str(label))]
+        else:
+            parts = []
+        for part, text in parts:
+            document = issued.get((kind, part))
+            rows.append(
+                {
+                    "kind": kind,
+                    "part": part,
+                    "label": text,
+                    "document": document,
+                    "can_issue": document is None and can_issue and step is not None,
+                }
+            )
     return rows
 
 
@@ -675,8 +689,13 @@ def document_issue(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in formats.kinds():
         raise Http404
     try:
+        part = int(request.POST.get("part") or 0)
+    except ValueError:
+        messages.error(request, _("part: give the number of the record."))
+        return redirect("cases:detail", pk=case.pk)
+    try:
         document = render_document(
-            case, kind, actor=request.user, base_url=request.build_absolute_uri("/")
+            case, kind, actor=request.user, base_url=request.build_absolute_uri("/"), part=part
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -44,6 +44,13 @@ def cn_index(value: int) -> str:
     return word + "、"
 
 
+@_library.filter
+def clause(value: Any) -> str:
+    """A typed text that more words follow (当事人提出……；本局认为……): without its
+    closing punctuation."""
+    return str(value or "").strip().rstrip("。；;，,.．:：")
+
+
 #: ``Engine(builtins=[module])`` reads the module's ``register``.
 register = _library
 ENGINE = template.Engine(autoescape=False, builtins=[__name__])

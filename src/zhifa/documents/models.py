@@ -32,6 +32,11 @@ class DocumentType(models.TextChoices):
     TRANSFER_LETTER = "transfer_letter", _("Case transfer letter")
     CLOSURE_REPORT = "closure_report", _("Case closure report")
     CASE_SOURCE = "case_source", _("Case source registration form")
+    INVESTIGATION_REPORT = "investigation_report", _("Investigation closing report")
+    COLLECTIVE_DISCUSSION_RECORD = (
+        "collective_discussion_record",
+        _("Collective discussion record"),
+    )
 
 
 #: The pattern used when an organ has configured none. The middle part is the common
@@ -53,6 +58,8 @@ DEFAULT_PATTERNS: dict[str, str] = {
     DocumentType.TRANSFER_LETTER: "{organ}移〔{year}〕{number}号",
     DocumentType.CLOSURE_REPORT: "{organ}结〔{year}〕{number}号",
     DocumentType.CASE_SOURCE: "{organ}案源〔{year}〕{number}号",
+    DocumentType.INVESTIGATION_REPORT: "{organ}调终〔{year}〕{number}号",
+    DocumentType.COLLECTIVE_DISCUSSION_RECORD: "{organ}集〔{year}〕{number}号",
 }
 
 PATTERN_FIELDS = ("organ", "year", "number")
@@ -210,6 +217,14 @@ class IssuedDocument(models.Model):
         related_name="documents",
     )
     kind = models.CharField(_("document type"), max_length=40, choices=DocumentType.choices)
+    part = models.PositiveSmallIntegerField(
+        _("part"),
+        default=0,
+        help_text=_(
+            "Which of the step's records the document is made from (one inquiry or "
+            "inspection record per document); 0 for a document of the whole step."
+        ),
+    )
     number = models.CharField(_("document number"), max_length=120, blank=True)
     code = models.CharField(_("verification code"), max_length=16, unique=True)
     issued_on = models.DateField(_("issued on"))

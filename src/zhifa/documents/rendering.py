@@ -80,13 +80,15 @@ def issue_document(
     number: str | None,
     context_for: Callable[[str, str, str], dict[str, Any]],
     base_url: str = "",
+    part: int = 0,
 ) -> IssuedDocument:
-    """The document of ``kind`` made from ``step`` of ``case``: rendered, stored and
+    """The document of ``kind`` made from ``step`` of ``case`` (``part``: which of the
+    step's records, for a document made per record): rendered, stored and
     recorded the first time, the same document afterwards. ``number``: the step's 文号,
     or ``None`` to issue one from the organ's sequence now; ``context_for(number, code,
     url)`` gives the template's context. Raises ``ValidationError`` (field ``kind``) when
     the text has characters the font cannot print."""
-    existing = IssuedDocument.objects.filter(case=case, kind=kind, step=step).first()
+    existing = IssuedDocument.objects.filter(case=case, kind=kind, step=step, part=part).first()
     if existing is not None:
         return existing
     organ = case.organ
@@ -118,6 +120,7 @@ def issue_document(
             case=case,
             step=step,
             kind=kind,
+            part=part,
             number=number,
             code=code,
             issued_on=step.on,
@@ -136,6 +139,7 @@ def issue_document(
             payload={
                 "document": document.pk,
                 "kind": kind,
+                **({"part": part} if part else {}),
                 "number": number,
                 "code": code,
                 "issued_on": step.on,

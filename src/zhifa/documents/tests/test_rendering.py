@@ -27,7 +27,8 @@ from zhifa.documents.models import IssuedDocument, WordingOverride
 from zhifa.records.models import Entry
 
 FACTS = "当事人在其经营场所销售超过保质期的乳制品共计十二盒，货值金额人民币三百六十元。"
-REASONS = "当事人提出系员工疏忽，本局认为经营者负有查验义务，该申辩意见不予采纳。"
+ARGUMENT = "系员工疏忽"
+ANSWER = "经营者负有查验义务，该申辩意见不予采纳"
 
 
 def text_of(pdf: bytes) -> str:
@@ -39,7 +40,13 @@ def text_of(pdf: bytes) -> str:
 def decided(walk: Walker) -> CaseStep:
     walk.until_review()
     step = walk.decide()
-    step.data = {**step.data, "content": {"facts": FACTS, "reasons": REASONS}}
+    step.data = {
+        **step.data,
+        "content": {
+            "facts": FACTS,
+            "defence_answers": [{"argument": ARGUMENT, "answer": ANSWER}],
+        },
+    }
     CaseStep.objects.filter(pk=step.pk).update(data=step.data)
     return step
 
@@ -74,7 +81,7 @@ def test_each_document_holds_number_party_law_and_article(walk: Walker, kind: st
             assert walk.p.o1.name in text
         assert f"《{BASIS['law']}》{BASIS['article']}" in text
     if kind == "penalty_decision":
-        assert FACTS in text and REASONS in text
+        assert FACTS in text and f"当事人提出{ARGUMENT}；本局认为{ANSWER}。" in text
         assert "罚款人民币150,000元" in text
         # The remedies as the engine's parameters say (60 days, 6 months).
         assert "60日内" in text and "6个月内" in text
@@ -192,7 +199,7 @@ def test_a_region_overrides_the_wording(walk: Walker) -> None:
     document, pdf = render(walk, "penalty_decision")
     text = text_of(pdf)
     assert "如不服本决定，可在60日内申请复议。" in text and "二〇二七年的措辞" not in text
-    assert document.template == f"penalty_decision@1+{region[:2]}0000@1"
+    assert document.template == f"penalty_decision@2+{region[:2]}0000@1"
 
 
 def test_the_font_covers_gb2312_and_refuses_what_it_lacks() -> None:
