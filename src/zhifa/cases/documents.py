@@ -45,7 +45,7 @@ NUMBERED_AT_RENDERING = frozenset(
 
 #: The kinds made one per record of their step's ``content.records`` (the record's
 #: ``kind``): a 询问笔录 per inquiry, a 现场检查笔录 per inspection.
-PER_RECORD = {
+PER_RECORD: dict[str, str] = {
     DocumentType.INQUIRY_RECORD: "inquiry",
     DocumentType.ON_SITE_INSPECTION_RECORD: "inspection",
 }
