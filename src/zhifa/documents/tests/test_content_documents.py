@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
 
 from zhifa.cases import documents, services
 from zhifa.cases.models import Case, CaseStep
@@ -178,3 +180,23 @@ def test_the_hearing_record(walk: Walker) -> None:
     assert "王五（调查人员）、张三（当事人委托代理人）" in text
     assert "当事人代理人：货值较小，请求从轻处罚。" in text
     assert "事实清楚，证据充分，建议维持拟处罚意见。" in text
+
+
+def test_the_case_page_issues_a_record_by_its_part(content_case: Case, people: People) -> None:
+    client = Client()
+    client.force_login(people.officer_user)
+    page = client.get(reverse("cases:detail", args=[content_case.pk])).content.decode()
+    issue = reverse("cases:document_issue", args=[content_case.pk, "inquiry_record"])
+    assert issue in page and 'name="part" value="1"' in page
+    assert "询问笔录 1（张三（负责人））" in page
+    assert "hearing_record" not in page  # no hearing held: not offered
+    for bad in ("x", "7"):  # refused naming the field, never a 500
+        response = client.post(issue, {"part": bad}, follow=True)
+        assert response.status_code == 200
+        assert not IssuedDocument.objects.filter(kind="inquiry_record").exists()
+        assert ("笔录序号" in response.content.decode()) or (
+            "该环节没有这份笔录" in response.content.decode()
+        )
+    response = client.post(issue, {"part": "1"})
+    document = IssuedDocument.objects.get(case=content_case, kind="inquiry_record")
+    assert document.part == 1 and response["Location"].endswith(f"{document.pk}.pdf")
