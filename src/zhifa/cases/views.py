@@ -23,6 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -714,7 +715,12 @@ def document_file(request: HttpRequest, pk: int, document_id: int) -> HttpRespon
     )
     response = HttpResponse(open_pdf(document), content_type="application/pdf")
     disposition = "attachment" if request.GET.get("download") else "inline"
-    name = f"{document.kind}-{document.display_code}.pdf"
-    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    # The document's name and number, as the user knows them (non-ASCII: RFC 6266's
+    # filename*, which Django's helper writes).
+    name = f"{document.get_kind_display()}{document.number or document.display_code}.pdf"
+    name = "".join("_" if c in '/\\:*?"<>|' else c for c in name)
+    response["Content-Disposition"] = (
+        content_disposition_header(disposition == "attachment", name) or disposition
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from zhifa.rules.engine.catalogue import PARTY_WINDOWS as ENGINE_PARTY_WINDOWS
+
 from .models import TransferResult
 from .steps import EXECUTION, HEAD, REVIEWER, SOURCE, STEPS, names
 
@@ -41,12 +43,11 @@ SOURCE_STEPS = names(lambda s: s.place == SOURCE)
 EXECUTION_STEPS = names(lambda s: s.place == EXECUTION)
 #: The step that must come first for a step (``required_before``).
 REQUIRES = {s.name: s.requires for s in STEPS if s.requires}
-#: Deadlines of the engine that are the party's windows, not the organ's deadlines:
-#: APL Art. 64(1), the party asks for a hearing within 5 days of the prior notice
-#: (legal-rules.md APL-64-hearing-request: 5 working days after it is served). The organ
-#: cannot miss them: a window that passed without a request is closed, not overdue, and
-#: the work list's nearest deadline leaves them out.
-PARTY_WINDOWS = frozenset({"APL-64-hearing-request"})
+#: Deadlines of the engine that are the party's windows, not the organ's deadlines
+#: (the engine's ``PARTY_WINDOWS``): the organ cannot miss them; a window that passed
+#: without a request is closed, not overdue, and the work list's nearest deadline leaves
+#: them out.
+PARTY_WINDOWS = ENGINE_PARTY_WINDOWS
 
 
 def _open(steps: Sequence[str], start: str, ends: Sequence[str]) -> bool:

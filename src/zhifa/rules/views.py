@@ -27,6 +27,7 @@ from zhifa.core.forms import DateInput
 
 from .calendar_db import database_calendar
 from .engine import CaseFileTooLarge, InvalidCaseFile, audit, limits, render
+from .engine.catalogue import PARTY_WINDOWS
 from .engine.validation import load_case_file
 from .labels import deadline_label
 from .models import AuditRequest
@@ -90,6 +91,8 @@ def _page_result(document: dict[str, Any]) -> dict[str, Any]:
     """The findings document as the page shows it (deadline labels, counts)."""
     for deadline in document["deadlines"]:
         deadline["label"] = deadline_label(deadline["rule"])
+        if deadline["status"] == "overdue" and deadline["rule"] in PARTY_WINDOWS:
+            deadline["status"] = "closed"  # the party's window passed: not the organ's delay
     document["overdue"] = sum(d["status"] == "overdue" for d in document["deadlines"])
     document["missed"] = sum(d["status"] == "missed" for d in document["deadlines"])
     return document

@@ -43,3 +43,17 @@ def test_the_export_without_a_day_is_as_of_the_site_s_today(
     assert case_file(walk.case).as_of == D("2027-01-01")
     call_command("cases", "export", walk.case.case_id)
     assert json.loads(capsys.readouterr().out)["as_of"] == "2027-01-01"
+
+
+def test_the_export_takes_the_case_number_users_see(walk: Walker, capsys: Any, today: Any) -> None:
+    """``zhifa cases export`` takes the source number or, once registered, the case
+    number (立案号) that every page shows; an unknown one is named in the error."""
+    from django.core.management import CommandError
+
+    walk.until_review()
+    walk.case.refresh_from_db()
+    assert walk.case.registration_number
+    call_command("cases", "export", walk.case.registration_number)
+    assert json.loads(capsys.readouterr().out)["case_id"] == walk.case.case_id
+    with pytest.raises(CommandError, match="source number or case number"):
+        call_command("cases", "export", "嘉市监立〔1999〕9号")

@@ -129,6 +129,7 @@ def test_the_qr_code_opens_the_public_page(walk: Walker, settings: Any) -> None:
         f"/d/{document.code}", {"file": SimpleUploadedFile("d.pdf", pdf, "application/pdf")}
     )
     assert 'data-verdict="issued"' in true.content.decode()
+    assert '<div class="verify verify-ok">' in true.content.decode()
     altered = pdf.replace(b"/Creator", b"/Creatox", 1)
     assert altered != pdf
     false = client.post(
@@ -136,6 +137,9 @@ def test_the_qr_code_opens_the_public_page(walk: Walker, settings: Any) -> None:
     )
     assert 'data-verdict="no-such-document"' in false.content.decode()
     assert 'data-verdict="issued"' not in false.content.decode()
+    # the page says it in red (the bad verdict's frame), not in the "issued" green
+    assert '<div class="verify verify-bad">' in false.content.decode()
+    assert "文书种类" in body
     assert client.get("/d/NOSUCHCODE00").status_code == 404
 
 
@@ -177,6 +181,11 @@ def test_the_case_page_lists_and_issues_documents(walk: Walker) -> None:
     assert response.status_code == 302 and response["Location"].endswith(f"{document.pk}.pdf")
     pdf = client.get(response["Location"] + "?download=1")
     assert pdf["Content-Type"] == "application/pdf" and "attachment" in pdf["Content-Disposition"]
+    # named by the document's name and number (UTF-8, RFC 6266), not an internal key
+    from urllib.parse import quote
+
+    expected = quote(f"{document.get_kind_display()}{document.number}.pdf")
+    assert f"filename*=utf-8''{expected}" in pdf["Content-Disposition"], pdf["Content-Disposition"]
 
 
 def test_a_region_overrides_the_wording(walk: Walker) -> None:

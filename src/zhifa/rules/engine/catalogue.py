@@ -280,6 +280,14 @@ class Names(AbstractSet[str]):
         return f"Names({set(self)!r})"
 
 
+#: Deadlines that are the party's windows, not the organ's deadlines: APL Art. 64(1), the
+#: party asks for a hearing within 5 days of the prior notice (legal-rules.md
+#: APL-64-hearing-request: 5 working days after it is served). The audit reports such a
+#: window that passed as ``overdue`` like any period; pages show it as a window that
+#: closed, since the organ cannot miss it.
+PARTY_WINDOWS = frozenset({"APL-64-hearing-request"})
+
+
 @dataclass
 class Context:
     case: CaseFile

@@ -30,6 +30,31 @@ class TestAuditPage:
         for deadline in expected["deadlines"]:
             assert deadline["due"] in html
 
+    def test_a_party_window_that_passed_is_closed_not_overdue(self, supervisor_city):
+        """The party's hearing-request window (APL-64) that passed is the engine's
+        ``overdue``, but not the organ's delay: the page says the window closed and
+        does not count it among the overdue deadlines, as the case page does."""
+        name = "spring_festival_notice_breaks"
+        expected = json.loads((LEGAL / f"{name}.expected.json").read_text())
+        windows = [d for d in expected["deadlines"] if d["rule"] == "APL-64-hearing-request"]
+        assert [d["status"] for d in windows] == ["overdue"]
+        overdue = sum(d["status"] == "overdue" for d in expected["deadlines"]) - 1
+        upload = SimpleUploadedFile("c.json", (LEGAL / f"{name}.json").read_bytes())
+        html = (
+            client_for(supervisor_city)
+            .post(URL, {"file": upload, "as_of": expected["as_of"]})
+            .content.decode()
+        )
+        deadline_row = r"<tr[^>]*><td>(?:(?!</tr>).)*<small><code>APL-64-hearing-request</code>.*?</tr>"
+        row = re.search(deadline_row, html, re.S)
+        assert row and "已届满" in row.group(0) and 'class="overdue"' not in row.group(0)
+        summary = re.search(r'<p id="audit-summary"[^>]*>(.*?)</p>', html, re.S)
+        assert summary is not None
+        if overdue:
+            assert f"{overdue} 个期限已逾期" in summary.group(1), summary.group(1)
+        else:
+            assert "逾期" not in summary.group(1)
+
     def test_pasted_text_works_too(self, reviewer_a):
         text = (LEGAL / "summary_clean.json").read_text()
         html = client_for(reviewer_a).post(URL, {"text": text}).content.decode()

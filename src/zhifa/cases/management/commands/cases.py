@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 from django.utils import timezone
 
 from zhifa.accounts.models import User
@@ -116,13 +117,17 @@ class Command(BaseCommand):
             raise SystemExit(1)
 
     def _export(self, case_id: str, organ_value: str | None, as_of: str | None) -> None:
-        cases = Case.objects.filter(case_id=case_id)
+        # The source number (案源登记号) or, once registered, the case number (立案号)
+        # users see on every page.
+        cases = Case.objects.filter(Q(case_id=case_id) | Q(registration_number=case_id))
         if organ_value:
             cases = cases.filter(organ=self._organ(organ_value))
         found = list(cases[:2])
         if len(found) != 1:
             raise CommandError(
-                f"no case {case_id!r}" if not found else f"{case_id!r} is ambiguous; use --organ"
+                f"no case has the source number or case number {case_id!r}"
+                if not found
+                else f"{case_id!r} is ambiguous; use --organ"
             )
         try:
             day = dt.date.fromisoformat(as_of) if as_of else None
