@@ -45,7 +45,9 @@ class TestAuditPage:
             .post(URL, {"file": upload, "as_of": expected["as_of"]})
             .content.decode()
         )
-        deadline_row = r"<tr[^>]*><td>(?:(?!</tr>).)*<small><code>APL-64-hearing-request</code>.*?</tr>"
+        deadline_row = (
+            r"<tr[^>]*><td>(?:(?!</tr>).)*<small><code>APL-64-hearing-request</code>.*?</tr>"
+        )
         row = re.search(deadline_row, html, re.S)
         assert row and "已届满" in row.group(0) and 'class="overdue"' not in row.group(0)
         summary = re.search(r'<p id="audit-summary"[^>]*>(.*?)</p>', html, re.S)
