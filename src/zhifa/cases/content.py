@@ -187,6 +187,14 @@ def _object(
     return problems
 
 
+def _half_pair(row: Any, path: tuple[str, ...], first: str, second: str) -> list[Problem]:
+    """A row whose second half (an answer, what a speaker said) has no first half (the
+    question, the speaker): it would read "问：(nothing) 答：…" in the record."""
+    if str(row.get(second) or "").strip() and not str(row.get(first) or "").strip():
+        return [((*path, first), _("Fill this in too: the row has the other half."))]
+    return []
+
+
 _RECORD_MEMBERS: dict[str, tuple[str, int]] = {
     "kind": ("choice", 0),
     **dict.fromkeys(RECORD_SHORT, ("text", SHORT_MAX)),
@@ -214,7 +222,7 @@ def _section_problems(spec: Section, value: Any, path: tuple[str, ...]) -> list[
             problems += _text(item, where, SHORT_MAX * 10)
         elif spec.kind == "pairs":
             limits = {spec.pair[0]: ("text", SHORT_MAX), spec.pair[1]: ("text", TEXT_MAX)}
-            problems += _object(item, where, limits)
+            problems += _object(item, where, limits) or _half_pair(item, where, *spec.pair)
         elif spec.kind == "evidence":
             problems += _object(item, where, _EVIDENCE_MEMBERS)
         else:  # records
@@ -229,7 +237,10 @@ def _section_problems(spec: Section, value: Any, path: tuple[str, ...]) -> list[
                 if not found:
                     limits = {"question": ("text", TEXT_MAX), "answer": ("text", TEXT_MAX)}
                     for j, row in enumerate(qa):
-                        found += _object(row, (*where, "qa", str(j)), limits)
+                        at = (*where, "qa", str(j))
+                        found += _object(row, at, limits) or _half_pair(
+                            row, at, "question", "answer"
+                        )
                 problems += found
     return problems
 

@@ -236,6 +236,20 @@ def test_content_too_long_or_malformed_is_refused_naming_the_field(
         content_qa_1_answer="答\x07",
     )
     assert response.status_code == 400
+    # An answer without its question: refused, and the officer is told where.
+    response = post_step(
+        officer,
+        case,
+        "investigation",
+        on="2026-03-04",
+        officers=[people.o1.pk, people.o2.pk],
+        certificates_shown="on",
+        evidence=["on_site_record"],
+        content_record_kind="inquiry",
+        content_qa_1_answer="只有回答",
+    )
+    assert response.status_code == 400
+    assert "另一半" in response.content.decode()
 
     # The API: each problem at its path.
     def api_step(**content_value: Any) -> Any:
@@ -258,6 +272,11 @@ def test_content_too_long_or_malformed_is_refused_naming_the_field(
         ({"records": [{"qa": [{"question": "q", "answer": "a\x00"}]}]}, "body.content"),
         ({"attendees": ["x"]}, "body.content.attendees"),
         ({"records": [{"kind": "interrogation"}]}, "body.content.records.0.kind"),
+        # an answer without its question would read "问：(nothing) 答：…"
+        (
+            {"records": [{"qa": [{"question": " ", "answer": "a"}]}]},
+            "body.content.records.0.qa.0.question",
+        ),
         ({"evidence": [{"name": "x"}] * (content.ITEMS_MAX + 1)}, "body.content.evidence"),
     ]
     for value, path in cases:
