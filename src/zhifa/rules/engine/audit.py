@@ -167,17 +167,17 @@ def audit(
 
 def payment_facts(
     case: CaseFile,
-    as_of: dt.date | None = None,
+    as_of: dt.date,
     calendar: WorkCalendar | None = None,
     overrides: Mapping[str, Value] | None = None,
 ) -> PaymentFacts | None:
     """The payment facts of ``case`` as of ``as_of`` (``payments.PaymentFacts``: the
     penalties decided, the payments, the APL-72 late fee and what is outstanding), from
-    the facts the audit's rules read, without running the rules. ``as_of``,
-    ``calendar`` and ``overrides`` as for ``audit``; None when the case has no penalty
-    decision."""
-    day = as_of or case.as_of or dt.date.today()
-    return facts_of(context(case, day, calendar or WorkCalendar(), overrides))
+    the facts the audit's rules read, without running the rules. ``as_of`` is required
+    (a late fee is always as of a day the caller knows: the site's today, the file's
+    ``as_of``); ``calendar`` and ``overrides`` as for ``audit``; None when the case has
+    no penalty decision."""
+    return facts_of(context(case, as_of, calendar or WorkCalendar(), overrides))
 
 
 def step_findings(
