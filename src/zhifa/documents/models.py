@@ -17,6 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 class DocumentType(models.TextChoices):
     REGISTRATION_APPROVAL = "registration_approval", _("Case registration approval form")
+    REGISTRATION_REFUSAL = (
+        "registration_refusal",
+        _("Approval form for not registering a case"),
+    )
     ON_SITE_INSPECTION_RECORD = "on_site_inspection_record", _("On-site inspection record")
     INQUIRY_RECORD = "inquiry_record", _("Inquiry record")
     PRESERVATION_NOTICE = "preservation_notice", _("Notice of evidence registered for preservation")
@@ -29,6 +33,10 @@ class DocumentType(models.TextChoices):
     NO_PENALTY_DECISION = "no_penalty_decision", _("Decision not to impose a penalty")
     SERVICE_RECEIPT = "service_receipt", _("Proof of service")
     DEMAND = "demand", _("Demand to perform")
+    DEFERRAL_DECISION = (
+        "deferral_decision",
+        _("Decision on deferred or instalment payment of a fine"),
+    )
     TRANSFER_LETTER = "transfer_letter", _("Case transfer letter")
     CLOSURE_REPORT = "closure_report", _("Case closure report")
     CASE_SOURCE = "case_source", _("Case source registration form")
@@ -43,6 +51,7 @@ class DocumentType(models.TextChoices):
 #: practice for each document; organs set their own in the administration site.
 DEFAULT_PATTERNS: dict[str, str] = {
     DocumentType.REGISTRATION_APPROVAL: "{organ}立〔{year}〕{number}号",
+    DocumentType.REGISTRATION_REFUSAL: "{organ}不立〔{year}〕{number}号",
     DocumentType.ON_SITE_INSPECTION_RECORD: "{organ}检〔{year}〕{number}号",
     DocumentType.INQUIRY_RECORD: "{organ}询〔{year}〕{number}号",
     DocumentType.PRESERVATION_NOTICE: "{organ}存〔{year}〕{number}号",
@@ -55,6 +64,7 @@ DEFAULT_PATTERNS: dict[str, str] = {
     DocumentType.NO_PENALTY_DECISION: "{organ}不罚〔{year}〕{number}号",
     DocumentType.SERVICE_RECEIPT: "{organ}送〔{year}〕{number}号",
     DocumentType.DEMAND: "{organ}催〔{year}〕{number}号",
+    DocumentType.DEFERRAL_DECISION: "{organ}延缴〔{year}〕{number}号",
     DocumentType.TRANSFER_LETTER: "{organ}移〔{year}〕{number}号",
     DocumentType.CLOSURE_REPORT: "{organ}结〔{year}〕{number}号",
     DocumentType.CASE_SOURCE: "{organ}案源〔{year}〕{number}号",
