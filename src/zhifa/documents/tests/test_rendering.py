@@ -82,7 +82,7 @@ def test_each_document_holds_number_party_law_and_article(walk: Walker, kind: st
         assert f"《{BASIS['law']}》{BASIS['article']}" in text
     if kind == "penalty_decision":
         assert FACTS in text and f"当事人提出{ARGUMENT}；本局认为{ANSWER}。" in text
-        assert "罚款人民币150,000元" in text
+        assert "罚款人民币150,000元。" in text  # the last penalty closes the sentence
         # The remedies as the engine's parameters say (60 days, 6 months).
         assert "60日内" in text and "6个月内" in text
     assert document.sm3 == rendering.sm3_of(pdf) and document.size == len(pdf)
@@ -208,7 +208,7 @@ def test_a_region_overrides_the_wording(walk: Walker) -> None:
     document, pdf = render(walk, "penalty_decision")
     text = text_of(pdf)
     assert "如不服本决定，可在60日内申请复议。" in text and "二〇二七年的措辞" not in text
-    assert document.template == f"penalty_decision@2+{region[:2]}0000@1"
+    assert document.template == f"penalty_decision@3+{region[:2]}0000@1"
 
 
 def test_the_font_covers_gb2312_and_refuses_what_it_lacks() -> None:
