@@ -28,6 +28,7 @@ from zhifa.documents.rendering import (
 )
 from zhifa.rules.engine.parameters import Parameters
 
+from .content import parse_moment
 from .models import Case, CaseStep
 from .steps import EVIDENCE_KINDS, PENALTY_TYPES, SERVICE_METHODS, SIGNED_BY
 
@@ -100,6 +101,20 @@ def conduct(power_name: str) -> str:
     if name.startswith("对") and name.endswith("的行政处罚"):
         return name[1 : -len("的行政处罚")]
     return name
+
+
+def record_time(started: Any, ended: Any) -> str:
+    """A 笔录's time as it is written on the form: 2026年3月4日9时30分至10时15分 (the
+    end's day repeated only when it is another day); empty without a start."""
+    begin = parse_moment(str(started or ""))
+    if begin is None:
+        return ""
+    text = f"{cn_date(begin.date())}{begin.hour}时{begin.minute:02d}分"
+    end = parse_moment(str(ended or ""))
+    if end is not None:
+        day = cn_date(end.date()) if end.date() != begin.date() else ""
+        text += f"至{day}{end.hour}时{end.minute:02d}分"
+    return text
 
 
 def step_content(step: CaseStep | None) -> dict[str, Any]:
@@ -176,6 +191,7 @@ def build_context(
             record = dict(found[part - 1])
             record["qa"] = [q for q in record.get("qa") or [] if isinstance(q, dict)]
             record["officers"] = "、".join(str(o) for o in record.get("officers") or [])
+            record["time"] = record_time(record.get("started"), record.get("ended"))
     statement = _last(steps, "statement")
     investigation = _last(steps, "investigation")
     if kind in (DocumentType.PENALTY_DECISION, DocumentType.PRIOR_NOTICE):
