@@ -260,9 +260,7 @@ def _section_problems(spec: Section, value: Any, path: tuple[str, ...]) -> list[
                 started = parse_moment(str(item.get("started") or ""))
                 ended = parse_moment(str(item.get("ended") or ""))
                 if started and ended and ended < started:
-                    problems.append(
-                        ((*where, "ended"), _("A record cannot end before it starts."))
-                    )
+                    problems.append(((*where, "ended"), _("A record cannot end before it starts.")))
             if isinstance(item, Mapping) and "qa" in item:
                 qa = item["qa"]
                 found = _list(qa, (*where, "qa"))
