@@ -235,6 +235,24 @@ def test_a_decision_offers_only_the_document_of_its_outcome(walk: Walker) -> Non
     assert "不予行政处罚决定书" in text_of(pdf)
 
 
+def test_facts_not_established_give_a_no_penalty_decision_on_apl_57_3(walk: Walker) -> None:
+    walk.until_review()
+    walk(
+        services.issue_decision,
+        actor=walk.p.head_user,
+        on=D("2026-03-27"),
+        approved_by=walk.p.head,
+        outcome="not_established",
+        content={"discretion": "现有证据不能证明涉案乳制品系当事人销售。"},
+    )
+    document, pdf = render(walk, "no_penalty_decision")
+    text = text_of(pdf)
+    assert document.number == "嘉市监不罚〔2026〕1号" and document.number in text
+    assert "违法事实不能成立：现有证据不能证明涉案乳制品系当事人销售。" in text
+    assert "《中华人民共和国行政处罚法》第五十七条第一款第（三）项" in text
+    assert "第五十七条第一款第（二）项" not in text and "第三十三条" not in text
+
+
 def test_a_penalty_decision_offers_no_no_penalty_decision(walk: Walker) -> None:
     decided(walk)
     with pytest.raises(rendering.DocumentUnavailable):
