@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zhifa.accounts.models import ORGAN_ROLES, User
@@ -26,10 +27,15 @@ from zhifa.documents.rendering import (
     issue_document,
     yuan,
 )
+from zhifa.records.models import Evidence
+from zhifa.rules.calendar_db import database_calendar
+from zhifa.rules.engine import CaseFile, PaymentFacts, payment_facts
 from zhifa.rules.engine.parameters import Parameters
 
+from .actions.add_step import document_type
+from .casefile import export_document, ordered_steps
 from .content import parse_moment
-from .models import Case, CaseStep
+from .models import Case, CaseStep, Transfer, TransferKind
 from .steps import EVIDENCE_KINDS, PENALTY_TYPES, SERVICE_METHODS, SIGNED_BY
 
 #: The kinds whose number is issued when the document is rendered (no step issues it).
@@ -41,6 +47,19 @@ NUMBERED_AT_RENDERING = frozenset(
         DocumentType.INQUIRY_RECORD,
         DocumentType.ON_SITE_INSPECTION_RECORD,
         DocumentType.INVESTIGATION_REPORT,
+        DocumentType.CLOSURE_REPORT,
+    }
+)
+
+#: The kinds the decision step numbers, one by its outcome (``actions.add_step.
+#: document_type``): each is made from the last decision whose number was issued for
+#: it, so a 行政处罚决定书 is never offered for a decision not to penalise, nor the
+#: reverse, nor either for a transfer.
+DECISION_KINDS = frozenset(
+    {
+        DocumentType.PENALTY_DECISION,
+        DocumentType.NO_PENALTY_DECISION,
+        DocumentType.TRANSFER_LETTER,
     }
 )
 
@@ -61,6 +80,43 @@ LISTED_BEFORE_STEP = frozenset(
         DocumentType.SERVICE_RECEIPT,
     }
 )
+
+#: Each document type's name as the documents write it (国市监法发〔2021〕42号's
+#: names; the 送达回证, 催告书 and 案件移送函 name the documents they serve, press for
+#: or send).
+TITLES: dict[str, str] = {
+    DocumentType.REGISTRATION_APPROVAL: "立案审批表",
+    DocumentType.REGISTRATION_REFUSAL: "不予立案审批表",
+    DocumentType.ON_SITE_INSPECTION_RECORD: "现场检查笔录",
+    DocumentType.INQUIRY_RECORD: "询问笔录",
+    DocumentType.PRESERVATION_NOTICE: "先行登记保存证据通知书",
+    DocumentType.SEIZURE_DECISION: "实施行政强制措施决定书",
+    DocumentType.PRIOR_NOTICE: "行政处罚事先告知书",
+    DocumentType.HEARING_NOTICE: "听证通知书",
+    DocumentType.HEARING_RECORD: "听证笔录",
+    DocumentType.LEGAL_REVIEW_OPINION: "法制审核意见书",
+    DocumentType.PENALTY_DECISION: "行政处罚决定书",
+    DocumentType.NO_PENALTY_DECISION: "不予行政处罚决定书",
+    DocumentType.SERVICE_RECEIPT: "送达回证",
+    DocumentType.DEMAND: "催告书",
+    DocumentType.DEFERRAL_DECISION: "延期（分期）缴纳罚款决定书",
+    DocumentType.TRANSFER_LETTER: "案件移送函",
+    DocumentType.CLOSURE_REPORT: "结案审批表",
+    DocumentType.CASE_SOURCE: "案件来源登记表",
+    DocumentType.INVESTIGATION_REPORT: "案件调查终结报告",
+    DocumentType.COLLECTIVE_DISCUSSION_RECORD: "集体讨论记录",
+}
+
+#: The closing reasons (``closed.reason``, ``steps.CLOSE_REASONS``) as the 结案审批表
+#: words them; another reason the file gives is printed as it is.
+CLOSE_REASONS_ZH = {
+    "performed": "行政处罚决定已履行完毕",
+    "executed": "行政处罚决定已执行完毕",
+    "no_penalty": "作出不予行政处罚决定",
+    "not_established": "违法事实不能成立，不予行政处罚",
+    "transferred": "案件已移送",
+    "terminated": "案件终止调查",
+}
 
 #: The case sources (案件来源) as the 立案审批表 words them.
 SOURCES = {
@@ -164,16 +220,143 @@ def _last(steps: list[CaseStep], name: str) -> CaseStep | None:
     return found[-1] if found else None
 
 
+def made_from(kind: str, steps: list[CaseStep]) -> CaseStep | None:
+    """The step of ``steps`` (in order) the document of ``kind`` is made from: the last
+    step its template names, for a kind the decision numbers the last decision whose
+    number was issued for it (``DECISION_KINDS``); None when there is none yet."""
+    name = formats.load(kind).step
+    found = [s for s in steps if s.step == name]
+    if kind in DECISION_KINDS:
+        found = [s for s in found if document_type(s.step, s.data or {}) == kind]
+    return found[-1] if found else None
+
+
+def listed_before_step(kind: str, steps: list[CaseStep]) -> bool:
+    """The case page lists the kind before its step exists ("not available yet"):
+    the kinds of ``LISTED_BEFORE_STEP``, a decision's kind only while the case has no
+    decision (a decision not to penalise is not followed by a 行政处罚决定书)."""
+    if kind not in LISTED_BEFORE_STEP:
+        return False
+    return kind not in DECISION_KINDS or not any(s.step == "decision" for s in steps)
+
+
 def source_step(case: Case, kind: str) -> CaseStep:
     """The step whose data and number the document takes."""
-    fmt = formats.load(kind)
-    steps = list(case.steps.order_by("index"))
-    step = _last(steps, fmt.step)
+    step = made_from(kind, list(case.steps.order_by("index")))
     if step is None:
         raise DocumentUnavailable(
             {"kind": _("The case has no step this document is made from yet.")}
         )
     return step
+
+
+def _money(amount: Any) -> str:
+    """An amount as the documents print it (150,000 or 1,234.50), empty for none or 0."""
+    return yuan(amount) if amount else ""
+
+
+def payment_as_of(case: Case, step: CaseStep) -> PaymentFacts | None:
+    """The rules engine's payment facts (``payment_facts``: the fine decided, what was
+    paid, the APL-72 late fee, what is outstanding) of the case as it stood with
+    ``step``, on the step's day: the steps after it are not counted."""
+    steps = ordered_steps(case)
+    document = export_document(case, as_of=step.on)
+    at = next(i for i, s in enumerate(steps) if s.pk == step.pk)
+    document["steps"] = document["steps"][: at + 1]
+    return payment_facts(CaseFile.from_dict(document), step.on, database_calendar())
+
+
+def _payment(facts: PaymentFacts | None) -> dict[str, Any]:
+    if facts is None:
+        return {}
+    return {
+        "fine": _money(facts.fine),
+        "paid": _money(facts.paid),
+        "fine_outstanding": _money(facts.fine_outstanding),
+        "late_fee": _money(facts.late_fee),
+        "late_days": facts.late_days,
+        "outstanding": _money(facts.outstanding),
+        "served_on": cn_date(facts.served_on) if facts.served_on else "",
+        "deadline": cn_date(facts.deadline) if facts.deadline else "",
+        "paid_in_full_on": cn_date(facts.paid_in_full_on) if facts.paid_in_full_on else "",
+        "payments": [
+            {
+                "on": cn_date(p.on),
+                "amount": _money(p.amount) if p.amount is not None else _money(facts.fine),
+            }
+            for p in facts.payments
+        ],
+    }
+
+
+def _decided(steps: list[CaseStep], step: CaseStep, at: int | None) -> dict[str, Any]:
+    """The decision the document refers to: the one at index ``at`` (the penalty
+    decision the payment facts are of), else the last decision up to ``step``."""
+    found = [s for s in steps if s.step == "decision" and s.index <= step.index]
+    if at is not None:
+        found = [s for s in found if s.index == at] or found
+    if not found:
+        return {}
+    decision = found[-1]
+    data = decision.data or {}
+    kind = document_type("decision", data) or DocumentType.PENALTY_DECISION
+    return {
+        "number": decision.document_number,
+        "on": cn_date(decision.on),
+        "title": TITLES[kind],
+        "outcome": str(data.get("outcome", "penalty")),
+        "penalties": [{"text": penalty_text(p), **p} for p in data.get("penalties") or []],
+    }
+
+
+def transfer_materials(case: Case, step: CaseStep, steps: list[CaseStep]) -> list[str]:
+    """What a transfer letter sends with it (附件): the numbered documents of the case
+    up to the transfer (those its steps numbered and those issued by then), the
+    evidence the investigation listed and the evidence files of the case."""
+    out: list[str] = []
+    numbers: set[str] = set()
+    for s in steps:
+        kind = document_type(s.step, s.data or {})
+        if s.index < step.index and s.document_number and kind is not None:
+            out.append(f"{TITLES[kind]}（{s.document_number}）")
+            numbers.add(s.document_number)
+    issued = (
+        IssuedDocument.objects.filter(case=case, issued_on__lte=step.on)
+        .exclude(kind=DocumentType.TRANSFER_LETTER)
+        .order_by("issued_on", "pk")
+    )
+    for document in issued:
+        if document.number and document.number not in numbers:
+            out.append(f"{TITLES.get(document.kind, document.kind)}（{document.number}）")
+            numbers.add(document.number)
+    investigation = _last([s for s in steps if s.index < step.index], "investigation")
+    listed = [e["name"] for e in step_content(investigation).get("evidence") or []]
+    if not listed and investigation is not None:
+        kinds = (investigation.data or {}).get("evidence", [])
+        listed = [str(label) for value, label in EVIDENCE_KINDS if value in kinds]
+    if listed:
+        out.append("证据材料：" + "、".join(listed))
+    files = list(
+        Evidence.objects.filter(object_type="cases.case", object_id=str(case.pk))
+        .order_by("pk")
+        .values_list("title", flat=True)
+    )
+    if files:
+        out.append(f"证据文件{len(files)}份：" + "、".join(files))
+    return out
+
+
+def _transfer(case: Case, step: CaseStep, steps: list[CaseStep]) -> dict[str, Any]:
+    transfer = Transfer.objects.filter(step=step).select_related("to_organ").first()
+    if transfer is None:
+        return {}
+    return {
+        "receiver": transfer.receiver,
+        "judicial": transfer.kind == TransferKind.JUDICIAL,
+        "reason": transfer.reason,
+        "sent_on": cn_date(transfer.sent_on),
+        "materials": transfer_materials(case, step, steps),
+    }
 
 
 def build_context(
@@ -214,7 +397,11 @@ def build_context(
     decision = _last(steps, "decision")
     served_doc: dict[str, Any] = (
         {
-            "document": "行政处罚决定书",
+            "document": TITLES[
+                document_type("decision", decision.data or {}) or DocumentType.PENALTY_DECISION
+            ]
+            if decision
+            else TITLES[DocumentType.PENALTY_DECISION],
             "number": decision.document_number if decision else "",
         }
         if kind == DocumentType.SERVICE_RECEIPT
@@ -230,6 +417,14 @@ def build_context(
             "refused": sdata.get("signed_by") == "refused",
             "on": cn_date(served.on),
         }
+    # The payment facts, for the documents of the execution (催告书, 延期缴纳, 结案).
+    facts = (
+        payment_as_of(case, step)
+        if kind
+        in (DocumentType.DEMAND, DocumentType.DEFERRAL_DECISION, DocumentType.CLOSURE_REPORT)
+        else None
+    )
+    until = data.get("until") if step.step == "deferral_approved" else None
     return {
         "organ": {
             "name": organ.name,
@@ -300,7 +495,26 @@ def build_context(
             "reconsideration_body": f"{organ.region.name}人民政府",
         },
         "served": served_doc,
+        "decided": _decided(steps, step, facts.decision if facts is not None else None),
+        "payment": _payment(facts),
+        "demand_days": params.integer("demand_working_days", on),
+        "deferral": {"until": cn_date(dt.date.fromisoformat(str(until)))} if until else {},
+        "closure": {
+            "reason": CLOSE_REASONS_ZH.get(str(data.get("reason", "")), data.get("reason", "")),
+            "approver": _officer_name(case, data.get("approved_by")),
+        }
+        if step.step == "closed"
+        else {},
+        "transfer": _transfer(case, step, steps) if kind == DocumentType.TRANSFER_LETTER else {},
     }
+
+
+def _in_chinese(fill: Any, *args: Any) -> Any:
+    """A document is written in Chinese whatever the language of the page it is issued
+    from: the labels the context takes from the vocabularies (evidence kinds, service
+    methods) are translated in Chinese."""
+    with translation.override("zh-hans"):
+        return fill(*args)
 
 
 def check_actor(actor: User, case: Case) -> None:
@@ -334,8 +548,8 @@ def render_document(
         kind=kind,
         actor=actor,
         number=None if kind in NUMBERED_AT_RENDERING else step.document_number,
-        context_for=lambda number, code, url: build_context(
-            case, kind, step, number, code, url, part
+        context_for=lambda number, code, url: _in_chinese(
+            build_context, case, kind, step, number, code, url, part
         ),
         base_url=base_url,
         part=part,

@@ -17,11 +17,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from zhifa.cases import documents, services
 from zhifa.cases.models import CaseStep
 from zhifa.cases.tests.conftest import BASIS, PARTY, D, Walker
+from zhifa.cases.views import case_document_links
 from zhifa.documents import formats, layout, rendering
 from zhifa.documents.models import IssuedDocument, WordingOverride
 from zhifa.records.models import Entry
@@ -89,6 +91,199 @@ def test_each_document_holds_number_party_law_and_article(walk: Walker, kind: st
     entry = Entry.objects.get(action="document.render", object_id=str(walk.case.pk))
     payload = json.loads(entry.payload) if isinstance(entry.payload, str) else entry.payload
     assert payload["sm3"] == document.sm3 and entry.organ_id == walk.case.organ_id
+
+
+REASONS = "当事人因经营困难申请分三期缴纳，每月末缴纳人民币五万元。"
+SUMMARY = "当事人已于2026年4月10日缴清全部罚款，本案执行完毕。"
+NO_PENALTY_WHY = "鉴于当事人系初次违法，危害后果轻微并及时改正"
+TRANSFER_REASON = "当事人生产经营不符合食品安全标准的食品，货值金额较大"
+
+
+def _served(walk: Walker) -> CaseStep:
+    step = decided(walk)
+    walk(services.serve_decision, on=D("2026-03-30"), method="direct", signed_by="recipient")
+    return step
+
+
+def _no_penalty(walk: Walker) -> tuple[CaseStep, list[str]]:
+    walk.until_review()
+    step = walk(
+        services.issue_decision,
+        actor=walk.p.head_user,
+        on=D("2026-03-27"),
+        approved_by=walk.p.head,
+        outcome="no_penalty",
+        content={"facts": FACTS, "discretion": NO_PENALTY_WHY + "。"},
+    )
+    return step, [
+        FACTS,
+        NO_PENALTY_WHY + "，依据《中华人民共和国行政处罚法》第三十三条、"
+        "第五十七条第一款第（二）项的规定，本局决定对当事人不予行政处罚。",
+        "60日内",
+    ]
+
+
+def _demand(walk: Walker) -> tuple[CaseStep, list[str]]:
+    _served(walk)
+    # Served on 3-30: the 15 days run to 4-14; the demand of 4-20 is 6 days late, and
+    # the late fee 150,000 × 3% × 6 (APL 72).
+    step = walk(services.serve_demand, on=D("2026-04-20"))
+    return step, [
+        "罚款人民币150,000元",
+        "逾期6日，加处罚款人民币27,000元",
+        "共计人民币177,000元",
+        "自收到本催告书之日起10个工作日内履行",
+        "《中华人民共和国行政强制法》第三十六条",
+        "有权进行陈述和申辩",
+    ]
+
+
+def _deferral(walk: Walker) -> tuple[CaseStep, list[str]]:
+    _served(walk)
+    step = walk(
+        services.approve_deferral,
+        actor=walk.p.head_user,
+        on=D("2026-04-02"),
+        until=D("2026-06-30"),
+        content={"reasons": REASONS},
+    )
+    return step, [
+        REASONS.rstrip("。"),
+        "《中华人民共和国行政处罚法》第六十六条",
+        "罚款人民币150,000元应当于2026年6月30日前缴清",
+    ]
+
+
+def _closure(walk: Walker) -> tuple[CaseStep, list[str]]:
+    _served(walk)
+    walk(services.record_payment, on=D("2026-04-10"), amount=150000)
+    step = walk(
+        services.close_case,
+        actor=walk.p.head_user,
+        on=D("2026-04-10"),
+        reason="performed",
+        approved_by=walk.p.head,
+        content={"summary": SUMMARY},
+    )
+    return step, [SUMMARY, "行政处罚决定已履行完毕", "2026年4月10日缴纳人民币150,000元", "刘洋"]
+
+
+def _transfer(walk: Walker) -> tuple[CaseStep, list[str]]:
+    walk(services.register_case, actor=walk.p.head_user, on=D("2026-03-03"), by=[walk.p.o1])
+    walk.investigate()
+    transfer = walk(
+        services.transfer_case,
+        actor=walk.p.head_user,
+        on=D("2026-03-10"),
+        kind="judicial",
+        receiver_name="嘉兴市公安局",
+        reason=TRANSFER_REASON,
+        approved_by=walk.p.head,
+    )
+    registered = walk.case.steps.get(step="registered")
+    return transfer.step, [
+        "涉嫌犯罪案件移送书",
+        "嘉兴市公安局：",
+        TRANSFER_REASON,
+        "《中华人民共和国行政处罚法》第二十七条",
+        f"1．立案审批表（{registered.document_number}）",
+        "证据材料：",
+    ]
+
+
+LATER = {
+    "no_penalty_decision": (_no_penalty, "嘉市监不罚〔2026〕1号"),
+    "demand": (_demand, "嘉市监催〔2026〕1号"),
+    "deferral_decision": (_deferral, "嘉市监延缴〔2026〕1号"),
+    "closure_report": (_closure, "嘉市监结〔2026〕1号"),
+    "transfer_letter": (_transfer, "嘉市监移〔2026〕1号"),
+}
+
+
+@pytest.mark.parametrize("kind", list(LATER))
+def test_each_later_document_holds_number_party_law_article_and_content(
+    walk: Walker, kind: str
+) -> None:
+    """The 不予行政处罚决定书, 催告书, 延期（分期）缴纳罚款决定书, 结案审批表 and 案件移送函:
+    the number (the step's, or the 结案审批表's issued when it is rendered), the party,
+    the case's law and article and what was typed or decided."""
+    setup, expected_number = LATER[kind]
+    step, expected = setup(walk)
+    document, pdf = render(walk, kind)
+    text = text_of(pdf)
+    assert document.number == expected_number and expected_number in text
+    assert document.step_id == step.pk
+    if kind != "closure_report":  # numbered by its step
+        assert step.document_number == expected_number
+    assert PARTY["name"] in text
+    assert f"《{BASIS['law']}》{BASIS['article']}" in text
+    for part in expected:
+        assert part in text, part
+
+
+def test_a_decision_offers_only_the_document_of_its_outcome(walk: Walker) -> None:
+    """A decision not to penalise gives a 不予行政处罚决定书, never a 行政处罚决定书
+    (nor is that listed any more), and the reverse."""
+    _no_penalty(walk)
+    with pytest.raises(rendering.DocumentUnavailable):
+        documents.render_document(walk.case, "penalty_decision", actor=walk.p.officer_user)
+    kinds = {r["kind"] for r in case_document_links(walk.p.officer_user, walk.case)}
+    assert "no_penalty_decision" in kinds and "penalty_decision" not in kinds
+    assert "transfer_letter" not in kinds
+    # The receipt names the decision it serves.
+    _document, pdf = render(walk, "service_receipt")
+    assert "不予行政处罚决定书" in text_of(pdf)
+
+
+def test_facts_not_established_give_a_no_penalty_decision_on_apl_57_3(walk: Walker) -> None:
+    walk.until_review()
+    walk(
+        services.issue_decision,
+        actor=walk.p.head_user,
+        on=D("2026-03-27"),
+        approved_by=walk.p.head,
+        outcome="not_established",
+        content={"discretion": "现有证据不能证明涉案乳制品系当事人销售。"},
+    )
+    document, pdf = render(walk, "no_penalty_decision")
+    text = text_of(pdf)
+    assert document.number == "嘉市监不罚〔2026〕1号" and document.number in text
+    assert "违法事实不能成立：现有证据不能证明涉案乳制品系当事人销售。" in text
+    assert "《中华人民共和国行政处罚法》第五十七条第一款第（三）项" in text
+    assert "第五十七条第一款第（二）项" not in text and "第三十三条" not in text
+
+
+def test_a_penalty_decision_offers_no_no_penalty_decision(walk: Walker) -> None:
+    decided(walk)
+    with pytest.raises(rendering.DocumentUnavailable):
+        documents.render_document(walk.case, "no_penalty_decision", actor=walk.p.officer_user)
+    rows = {r["kind"]: r for r in case_document_links(walk.p.officer_user, walk.case)}
+    assert rows["penalty_decision"]["can_issue"] and "no_penalty_decision" not in rows
+    # Before any decision the 决定书 is listed, not yet available; the others are not.
+    assert "demand" not in rows and "closure_report" not in rows
+
+
+def test_an_organ_transfer_is_a_transfer_letter(walk: Walker, organ_b: Any) -> None:
+    walk(services.register_case, actor=walk.p.head_user, on=D("2026-03-03"), by=[walk.p.o1])
+    walk.investigate()
+    walk(
+        services.transfer_case,
+        actor=walk.p.head_user,
+        on=D("2026-03-05"),
+        kind="organ",
+        to_organ=organ_b,
+        reason="违法行为发生地不在本局管辖区域",
+        approved_by=walk.p.head,
+    )
+    rows = {r["kind"]: r for r in case_document_links(walk.p.officer_user, walk.case)}
+    assert rows["transfer_letter"]["can_issue"] and "penalty_decision" not in rows
+    with translation.override("en"):  # issued from an English page: still Chinese
+        _document, pdf = render(walk, "transfer_letter")
+    text = text_of(pdf)
+    assert "案件移送函" in text and "涉嫌犯罪案件移送书" not in text
+    assert "证据材料：当事人陈述、书证、现场笔录" in text
+    assert f"{organ_b.name}：" in text
+    assert "因违法行为发生地不在本局管辖区域，现将该案移送你单位处理。" in text
 
 
 def test_a_document_is_rendered_once(walk: Walker) -> None:
