@@ -76,7 +76,13 @@ SECTIONS: dict[str, Section] = {
         Section("opinion", gettext_lazy("Opinion"), "text"),
         Section("records", gettext_lazy("Inquiry and inspection records"), "records"),
         Section(
-            "items", gettext_lazy("List of items"), "lines", help=gettext_lazy("One item per line.")
+            "items",
+            gettext_lazy("List of items"),
+            "lines",
+            help=gettext_lazy(
+                "One item per line: name | specification | quantity | notes (the parts "
+                "after the name may be left out); the documents list them in columns."
+            ),
         ),
         Section("reasons", gettext_lazy("Reasons"), "text"),
         Section("statement", gettext_lazy("Statement and defence of the party"), "text"),

@@ -11,6 +11,8 @@ documents app's (``documents.rendering.issue_document``).
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -48,6 +50,11 @@ NUMBERED_AT_RENDERING = frozenset(
         DocumentType.ON_SITE_INSPECTION_RECORD,
         DocumentType.INVESTIGATION_REPORT,
         DocumentType.CLOSURE_REPORT,
+        # 不予立案: no case number (立案号) and no step number; 先行登记保存 and 法制审核:
+        # their steps number nothing.
+        DocumentType.REGISTRATION_REFUSAL,
+        DocumentType.PRESERVATION_NOTICE,
+        DocumentType.LEGAL_REVIEW_OPINION,
     }
 )
 
@@ -94,7 +101,7 @@ TITLES: dict[str, str] = {
     DocumentType.PRIOR_NOTICE: "行政处罚事先告知书",
     DocumentType.HEARING_NOTICE: "听证通知书",
     DocumentType.HEARING_RECORD: "听证笔录",
-    DocumentType.LEGAL_REVIEW_OPINION: "法制审核意见书",
+    DocumentType.LEGAL_REVIEW_OPINION: "法制审核表",
     DocumentType.PENALTY_DECISION: "行政处罚决定书",
     DocumentType.NO_PENALTY_DECISION: "不予行政处罚决定书",
     DocumentType.SERVICE_RECEIPT: "送达回证",
@@ -117,6 +124,56 @@ CLOSE_REASONS_ZH = {
     "transferred": "案件已移送",
     "terminated": "案件终止调查",
 }
+
+#: What another app adds to the context of a document type (``register_context_provider``).
+ContextProvider = Callable[[Case, CaseStep], Mapping[str, Any]]
+_CONTEXT_PROVIDERS: dict[str, list[ContextProvider]] = {}
+
+
+def register_context_provider(kind: str, provider: ContextProvider) -> None:
+    """Let an app above cases add to what the templates of ``kind`` are filled with,
+    from its ``AppConfig.ready`` (docs/adr/0010-app-layers.md: cases imports no app
+    above it). ``provider(case, step)`` returns context entries; an entry that is a
+    mapping on both sides is merged one level deep (``review`` adds to ``review``).
+    The review app registers the 法制审核表's checklist and submission this way."""
+    providers = _CONTEXT_PROVIDERS.setdefault(kind, [])
+    if provider not in providers:
+        providers.append(provider)
+
+
+def _provided(context: dict[str, Any], case: Case, kind: str, step: CaseStep) -> dict[str, Any]:
+    for provider in _CONTEXT_PROVIDERS.get(kind, ()):
+        for key, value in provider(case, step).items():
+            old = context.get(key)
+            if isinstance(old, Mapping) and isinstance(value, Mapping):
+                context[key] = {**old, **value}
+            else:
+                context[key] = value
+    return context
+
+
+#: The results of a legal review (the legal_review step's ``result``) as the 法制审核表
+#: words them.
+REVIEW_RESULTS = {"passed": "审核通过", "failed": "审核未通过", "returned": "退回补充调查"}
+
+#: What separates the parts of an item typed on a line of a list (名称｜规格｜数量｜备注).
+ITEM_SEPARATORS = re.compile(r"\s*[|｜\t]\s*")
+
+
+def item_rows(lines: Any) -> list[dict[str, str]]:
+    """The items of a list section (``content.items``: one a line) as the rows of a
+    清单: name, specification, quantity and notes, separated on the line by ``|`` (or
+    the full-width ｜, or a tab); a line without a separator is the name alone."""
+    rows = []
+    for line in lines if isinstance(lines, list) else []:
+        parts = [p.strip() for p in ITEM_SEPARATORS.split(str(line).strip())]
+        if not any(parts):
+            continue
+        parts = [*parts[:3], "\u3000".join(p for p in parts[3:] if p)]
+        name, spec, quantity, notes = (parts + [""] * 4)[:4]
+        rows.append({"name": name, "spec": spec, "quantity": quantity, "notes": notes})
+    return rows
+
 
 #: The case sources (案件来源) as the 立案审批表 words them.
 SOURCES = {
@@ -425,7 +482,7 @@ def build_context(
         else None
     )
     until = data.get("until") if step.step == "deferral_approved" else None
-    return {
+    context = {
         "organ": {
             "name": organ.name,
             "short_name": organ.short_name,
@@ -444,6 +501,7 @@ def build_context(
         },
         "case": {
             "number": case.registration_number,
+            "source_number": case.case_id,
             "registered_on": cn_date(registered.on) if registered else "",
             "source": SOURCES.get(case.source, ""),
         },
@@ -455,9 +513,8 @@ def build_context(
         ),
         "violation": {
             "name": conduct(power.name if power is not None else str(case.power)),
-            "occurred_on": cn_date(dt.date.fromisoformat(str(case.violation["occurred_on"])))
-            if (case.violation or {}).get("occurred_on")
-            else "",
+            "occurred_on": _cn_day((case.violation or {}).get("occurred_on")),
+            "discovered_on": _cn_day((case.violation or {}).get("discovered_on")),
         },
         "basis": {
             "law": str((case.basis or {}).get("law", "")),
@@ -506,6 +563,46 @@ def build_context(
         if step.step == "closed"
         else {},
         "transfer": _transfer(case, step, steps) if kind == DocumentType.TRANSFER_LETTER else {},
+        # The step's own fields the procedure's documents print (issue #14): the head
+        # who approved it (不予立案, 查封、扣押), the reasons for not registering, the
+        # days of a seizure, the day of a hearing; the items of a list as its rows.
+        "approver": _officer_name(case, data.get("approved_by")) if data.get("approved_by") else "",
+        "refusal_reason": str(data.get("reason") or "").strip()
+        if step.step == "registration_refused"
+        else "",
+        "seizure_days": data.get("days") or "",
+        "hearing_on": _cn_day(data.get("hearing_on")),
+        "items": item_rows(content.get("items")),
+        "preservation_days": params.integer("preservation_working_days", on),
+        "review": _review(case, step) if step.step == "legal_review" else {},
+    }
+    return _provided(context, case, kind, step)
+
+
+def _cn_day(value: Any) -> str:
+    """An ISO day of the case file (``2026-03-01``) as the documents write it."""
+    if not value:
+        return ""
+    try:
+        return cn_date(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
+
+
+def _review(case: Case, step: CaseStep) -> dict[str, Any]:
+    """The legal review as its step holds it (result, opinion, reviewer, day); the review
+    app adds the request's matters and the checklist's items
+    (``register_context_provider``)."""
+    data = step.data or {}
+    return {
+        "result": str(data.get("result") or ""),
+        "result_text": REVIEW_RESULTS.get(str(data.get("result") or ""), ""),
+        "opinion": str(data.get("opinion") or "").strip(),
+        "reviewer": _officer_name(case, data.get("reviewer")) if data.get("reviewer") else "",
+        "reviewed_on": cn_date(step.on),
+        "checklist": [],
+        "note": "",
+        "submitted_on": "",
     }
 
 

@@ -40,6 +40,7 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     KeepTogether,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -72,6 +73,7 @@ TITLE_SIZE = 22.0  # 2号
 PAGE_NUMBER_SIZE = 14.0  # 4号
 PAGE_NUMBER_GAP = 7 * mm
 SMALL_SIZE = 12.0  # 小四, the verification note under the QR code
+GRID_SIZE = 14.0  # 4号, the cells of a list (清单) of several columns
 
 STYLES = ("title", "subtitle", "number", "body", "plain", "heading", "right", "center", "small")
 
@@ -122,7 +124,10 @@ def missing_glyphs(texts: Iterable[str]) -> str:
 @dataclass(frozen=True)
 class Block:
     """One block of a document. ``style``: one of ``STYLES``, or ``table`` (``rows``:
-    label/value pairs in a grid), ``gap`` (``lines`` empty body lines) or ``qr``
+    label/value pairs in a grid), ``grid`` (``cells``: a list of several columns, its
+    first row the header, repeated on each page the list runs to; ``widths``: the
+    columns' shares of the line, equal when not given), ``pagebreak`` (what follows
+    starts a new page: an attached list), ``gap`` (``lines`` empty body lines) or ``qr``
     (``qr``: the data encoded, ``text``: the note beside it)."""
 
     style: str
@@ -130,9 +135,15 @@ class Block:
     rows: Sequence[tuple[str, str]] = ()
     lines: int = 1
     qr: str = ""
+    cells: Sequence[Sequence[str]] = ()
+    widths: Sequence[float] = ()
 
     def texts(self) -> list[str]:
-        return [self.text, *(cell for row in self.rows for cell in row)]
+        return [
+            self.text,
+            *(cell for row in self.rows for cell in row),
+            *(cell for row in self.cells for cell in row),
+        ]
 
 
 @dataclass(frozen=True)
@@ -220,12 +231,43 @@ class QRCode(Flowable):  # type: ignore[misc]
 
 
 def _flowables(blocks: Sequence[Block]) -> list[Flowable]:
+    """The blocks as the PDF library's flowables; the signature of each part (the
+    ``right`` blocks after its last ``body`` paragraph, with what follows them up to a
+    page break) kept on one page with that paragraph, so that a signature never stands
+    on a page of its own (a page with the seal and no text)."""
     out: list[Flowable] = []
+    last_body: int | None = None
+    signed = False
+
+    def close_part() -> None:
+        if last_body is not None and signed:
+            # One level: a KeepTogether inside another measures as "too tall" (it asks
+            # to be split), which would push the group to the next page for nothing.
+            group = [
+                part
+                for flowable in out[last_body:]
+                for part in (
+                    flowable._content if isinstance(flowable, KeepTogether) else [flowable]
+                )
+            ]
+            out[last_body:] = [KeepTogether(group)]
+
     for block in blocks:
+        if block.style == "pagebreak":
+            close_part()
+            out.append(PageBreak())
+            last_body, signed = None, False
+            continue
+        if block.style == "body":
+            last_body, signed = len(out), False
+        elif block.style == "right" and last_body is not None:
+            signed = True
         if block.style == "gap":
             out.append(Spacer(TEXT_WIDTH, BODY_LEADING * block.lines))
         elif block.style == "table":
             out.append(_table(block.rows))
+        elif block.style == "grid":
+            out.append(_grid(block.cells, block.widths))
         elif block.style == "qr":
             note = Paragraph(_markup(block.text), _style("small"))
             grid = Table(
@@ -243,6 +285,7 @@ def _flowables(blocks: Sequence[Block]) -> list[Flowable]:
             out.append(Paragraph(_markup(block.text), _style(block.style)))
         else:
             raise ValueError(f"unknown block style {block.style!r}")
+    close_part()
     return out
 
 
@@ -265,6 +308,45 @@ def _table(rows: Sequence[tuple[str, str]]) -> Table:
             ]
         ),
     )
+
+
+def _grid(cells: Sequence[Sequence[str]], widths: Sequence[float]) -> Table:
+    """A list of several columns (清单): the header row in bold, centred, repeated at
+    the top of each page the list runs to; 4号 in the cells so that five columns fit the
+    line; a row is never split across pages."""
+    columns = max((len(row) for row in cells), default=0)
+    if not columns:
+        raise ValueError("a grid needs at least one column")
+    shares = list(widths)[:columns] if len(widths) >= columns else [1.0] * columns
+    total = sum(shares)
+    tight = {"fontSize": GRID_SIZE, "leading": GRID_SIZE * 1.5}
+    head = ParagraphStyle("head", parent=_style("subtitle"), **tight)
+    cell = ParagraphStyle("cell", parent=_style("plain"), alignment=TA_LEFT, **tight)
+    data = [
+        [
+            Paragraph(_markup(text), head if r == 0 else cell)
+            for text in (*row, *([""] * (columns - len(row))))
+        ]
+        for r, row in enumerate(cells)
+    ]
+    grid = Table(
+        data,
+        colWidths=[TEXT_WIDTH * share / total for share in shares],
+        repeatRows=1,
+        style=TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.75, "black"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        ),
+    )
+    # A quarter line of air between the list and the text around it.
+    grid.spaceBefore = grid.spaceAfter = BODY_LEADING / 4
+    return grid
 
 
 def _page_number(canvas: Canvas, doc: BaseDocTemplate) -> None:

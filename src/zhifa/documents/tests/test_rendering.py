@@ -445,3 +445,208 @@ def test_the_documents_name_the_conduct_not_the_power() -> None:
         "生产经营不符合食品安全标准的食品"
     )
     assert documents.conduct("无照经营") == "无照经营"
+
+
+# --- the documents of the procedure's other steps (不予立案, 先行登记保存, 查封扣押, 听证
+# 通知, 法制审核): each made from its own step, with the content typed on it ---------------
+
+ITEMS = ["纯牛奶｜250毫升/盒｜12盒｜已过保质期", "酸奶|200克/杯|6杯", "进货单据"]
+SUMMARY = "举报所称销售过期乳制品，经现场核查未发现，举报内容不属实。"
+REFUSAL = "经核查，举报所涉违法事实不存在"
+SEIZURE_REASONS = "涉案乳制品可能被转移，依据《中华人民共和国食品安全法》第一百一十条第四项"
+PLACE = "本局第一听证室"
+REVIEW_OPINION = "经审核，本案事实清楚，证据确凿，适用法律正确，程序合法，同意拟处理意见。"
+
+
+def _registered(walk: Walker) -> None:
+    walk(services.register_case, actor=walk.p.head_user, on=D("2026-03-03"), by=[walk.p.o1])
+    walk.investigate()
+
+
+def _refused(walk: Walker) -> CaseStep:
+    return walk(
+        services.refuse_registration,
+        actor=walk.p.head_user,
+        on=D("2026-03-03"),
+        reason=REFUSAL,
+        approved_by=walk.p.head,
+        content={"summary": SUMMARY},
+    )
+
+
+def _preserved(walk: Walker) -> CaseStep:
+    _registered(walk)
+    return walk(
+        services.record_preservation,
+        actor=walk.p.head_user,
+        on=D("2026-03-05"),
+        items=3,
+        content={"items": ITEMS},
+    )
+
+
+def _seized(walk: Walker) -> CaseStep:
+    _registered(walk)
+    return walk(
+        services.record_seizure,
+        on=D("2026-03-05"),
+        days=30,
+        approved_by=walk.p.head,
+        content={"items": ITEMS, "reasons": SEIZURE_REASONS},
+    )
+
+
+def _hearing_notified(walk: Walker) -> CaseStep:
+    _registered(walk)
+    walk.notify()
+    walk(services.request_hearing, on=D("2026-03-18"))
+    return walk(
+        services.notify_hearing,
+        on=D("2026-03-19"),
+        hearing_on=D("2026-03-30"),
+        content={"place": PLACE},
+    )
+
+
+def _reviewed(walk: Walker) -> CaseStep:
+    _registered(walk)
+    walk.notify()
+    walk(services.record_statement, on=D("2026-03-18"))
+    return walk(
+        services.record_legal_review,
+        actor=walk.p.reviewer_user,
+        on=D("2026-03-25"),
+        reviewer=walk.p.reviewer,
+        result="passed",
+        checklist={"facts": "ok", "law": "ok", "crime": "ok"},
+        opinion=REVIEW_OPINION,
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "walk_to", "number", "typed"),
+    [
+        (
+            "registration_refusal",
+            _refused,
+            "嘉市监不立〔2026〕1号",
+            [SUMMARY, REFUSAL, "同意不予立案。"],
+        ),
+        (
+            "preservation_notice",
+            _preserved,
+            "嘉市监存〔2026〕1号",
+            ["纯牛奶250毫升/盒12盒已过保质期", "酸奶200克/杯6杯", "进货单据", "7个工作日内"],
+        ),
+        (
+            "seizure_decision",
+            _seized,
+            None,
+            ["纯牛奶250毫升/盒12盒已过保质期", SEIZURE_REASONS, "期限为30日", "财物清单"],
+        ),
+        ("hearing_notice", _hearing_notified, None, [PLACE, "2026年3月30日"]),
+        (
+            "legal_review_opinion",
+            _reviewed,
+            "嘉市监审〔2026〕1号",
+            [REVIEW_OPINION, "审核结论：审核通过", "案件事实符合要求", "是否涉嫌犯罪未发现"],
+        ),
+    ],
+)
+def test_each_procedure_document_holds_number_party_law_and_content(
+    walk: Walker, kind: str, walk_to: Any, number: str | None, typed: list[str]
+) -> None:
+    step = walk_to(walk)
+    document, pdf = render(walk, kind)
+    text = text_of(pdf)
+    # Numbered by its step (查封扣押, 听证通知) or from the sequence when rendered.
+    expected = number or step.document_number
+    assert expected and document.number == expected and expected in text
+    assert (kind in documents.NUMBERED_AT_RENDERING) == (number is not None)
+    assert document.step == step
+    assert PARTY["name"] in text
+    assert f"《{BASIS['law']}》{BASIS['article']}" in text
+    for part in typed:
+        assert part.replace("\n", "") in text, part
+    if kind == "legal_review_opinion":
+        assert walk.p.reviewer.name in text
+    if kind == "registration_refusal":  # no case number: the source number instead
+        assert walk.case.registration_number == "" and walk.case.case_id in text
+        assert walk.p.head.name in text
+    if kind == "seizure_decision":  # the list on a page of its own, after the decision
+        pages = [p.extract_text().replace("\n", "") for p in PdfReader(io.BytesIO(pdf)).pages]
+        assert "《实施行政强制措施决定书》附件" in pages[-1] and "纯牛奶" in pages[-1]
+        assert not any("纯牛奶" in page for page in pages[:-1])
+        # the organ's signature shares its page with the text it signs
+        signed = next(page for page in pages if "附件：财物清单" in page)
+        assert "申请行政复议" in signed and walk.case.organ.name in signed
+    # The case page offers it once its step exists.
+    rows = {r["kind"] for r in case_document_links(walk.p.officer_user, walk.case)}
+    assert kind in rows
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "registration_refusal",
+        "preservation_notice",
+        "seizure_decision",
+        "hearing_notice",
+        "legal_review_opinion",
+    ],
+)
+def test_a_procedure_document_is_not_listed_before_its_step(walk: Walker, kind: str) -> None:
+    decided(walk)  # registered, investigated, notified … decided: none of these steps
+    rows = {r["kind"] for r in case_document_links(walk.p.officer_user, walk.case)}
+    if kind == "legal_review_opinion":  # the walk has a legal review
+        assert kind in rows
+    else:
+        assert kind not in rows
+        with pytest.raises(rendering.DocumentUnavailable):
+            documents.render_document(walk.case, kind, actor=walk.p.officer_user)
+
+
+def test_a_grid_a_page_break_and_the_same_bytes_again() -> None:
+    document = layout.Document(
+        [
+            layout.Block("title", "财物清单"),
+            layout.Block("grid", cells=[("序号", "名称", "数量"), ("1", "纯牛奶", "12盒")]),
+            layout.Block("pagebreak"),
+            layout.Block("plain", "第二页"),
+        ]
+    )
+    pdf = layout.build_pdf(document)
+    assert layout.build_pdf(document) == pdf  # invariant: the same blocks, the same bytes
+    pages = [p.extract_text().replace("\n", "") for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) == 2 and "纯牛奶" in pages[0] and "第二页" not in pages[0]
+    assert "第二页" in pages[1] and "纯牛奶" not in pages[1]
+    with pytest.raises(layout.MissingGlyphs) as refused:  # a cell is checked like a line
+        layout.build_pdf(layout.Document([layout.Block("grid", cells=[("名称",), ("𠮷野家",)])]))
+    assert refused.value.characters == "𠮷"
+
+
+def test_a_grid_row_is_a_line_of_its_body_entry() -> None:
+    spec = {"blank_rows": 2}
+    assert formats._grid_rows("1\t纯牛奶\t12盒\textra\n\n2\t酸奶\n", 3, spec) == [
+        ("1", "纯牛奶", "12盒 extra"),
+        ("2", "酸奶", ""),
+    ]
+    assert formats._grid_rows("", 3, spec) == [("", "", "")] * 2  # printed to fill in
+    assert formats._grid_rows("", 3, {}) == []  # nothing: no grid
+    assert formats.cell("a\tb\nc") == "a b c"
+    assert documents.item_rows(["纯牛奶｜250毫升/盒｜12盒｜过期｜待检", "进货单据", " "]) == [
+        {"name": "纯牛奶", "spec": "250毫升/盒", "quantity": "12盒", "notes": "过期　待检"},
+        {"name": "进货单据", "spec": "", "quantity": "", "notes": ""},
+    ]
+
+
+def test_a_signature_never_stands_on_a_page_of_its_own() -> None:
+    """GB/T 9704: the page with the organ's signature and date carries text. Twenty-one
+    one-line paragraphs fill the page; the signature takes the last one with it."""
+    blocks = [layout.Block("body", f"第{n}段。") for n in range(1, 22)]
+    blocks += [layout.Block("gap", lines=2), layout.Block("right", "某某机关")]
+    blocks += [layout.Block("right", "2026年3月5日")]
+    pdf = layout.build_pdf(layout.Document(blocks))
+    pages = [p.extract_text().replace("\n", "") for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) == 2 and "某某机关" in pages[1] and "第21段。" in pages[1]
+    assert "第20段。" in pages[0]
