@@ -15,18 +15,22 @@ or ``body.<field>`` for a field a service function names.
 """
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, cast, get_args
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Body, Router, Schema, Status
+from ninja import Body, File, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import (
     Field,
@@ -40,11 +44,12 @@ from pydantic_core.core_schema import ErrorType
 
 from zhifa.accounts.models import ORGAN_ROLES, Role
 from zhifa.catalogue.models import PowerItem
-from zhifa.core.api import ErrorOut, FieldError, error_body, error_responses
+from zhifa.core.api import ErrorOut, FieldError, api, error_body, error_responses
 from zhifa.core.paging import BoundedLimitOffset, Paged
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
 from zhifa.core.validation import DB_MAX_ID, Day
 from zhifa.core.validation import Text as TextIn
+from zhifa.records import evidence_files
 from zhifa.registry.models import Officer
 from zhifa.rules.calendar_db import database_calendar
 from zhifa.rules.engine.audit import deadline_note
@@ -53,11 +58,13 @@ from zhifa.rules.engine.limits import MAX_STEPS
 from zhifa.rules.engine.workdays import WorkCalendar
 
 from . import queries, services
+from .actions.service_receipt import DEFAULT_SCAN_MAX_BYTES, scan_max_bytes
 from .casefile import OFFICER_FIELDS, export_document
 from .content import api_type as content_api_type
+from .documents import SignedReceiptScan, signed_receipt_scans
 from .filters import filter_cases
 from .models import Case, CaseStatus, CaseStep, Procedure, Suspension
-from .policy import next_steps
+from .policy import can_see_receipt_scans, next_steps
 from .steps import (
     CATALOGUE_CIRCUMSTANCE,
     STEPS,
@@ -821,3 +828,122 @@ def archive_case(request: HttpRequest, case_pk: CasePk, payload: ArchiveIn) -> d
     user: Any = request.user
     require_role(user, Role.OFFICER, Role.ORGAN_HEAD)
     return _case_out(services.archive_case(case, actor=user, on=payload.on))
+
+
+# --- the signed 送达回证 (issue #14, item 5) ----------------------------------------------
+
+
+class ReceiptScanOut(Schema):
+    id: int
+    document_id: int = Field(description="The issued 送达回证 the scan is the signed copy of.")
+    document_number: str
+    original_name: str
+    content_type: str = Field(description="As detected from the content: PDF, JPEG or PNG.")
+    size: int
+    sm3: str
+    sha256: str
+    uploaded_at: dt.datetime
+    uploaded_by: str
+    current: bool = Field(description="The latest scan; earlier ones are kept, replaced.")
+    replaces: int | None = Field(description="The scan this one replaced.")
+    download_url: str = Field(description="The file, for the users of the case's organ.")
+
+
+def _scan_out(found: SignedReceiptScan) -> dict[str, Any]:
+    scan = found.scan
+    return {
+        "id": scan.pk,
+        "document_id": scan.document_id,
+        "document_number": found.receipt.number,
+        "original_name": scan.original_name,
+        "content_type": scan.content_type,
+        "size": scan.size,
+        "sm3": scan.sm3,
+        "sha256": scan.sha256,
+        "uploaded_at": scan.uploaded_at,
+        "uploaded_by": scan.uploaded_by.username,
+        "current": found.current,
+        "replaces": scan.replaces_id,
+        "download_url": reverse("cases:receipt_scan_file", args=[scan.case_id, scan.pk]),
+    }
+
+
+def _organ_case_or_404(request: HttpRequest, case_pk: int) -> Case:
+    """The case, for the users of its organ only: the signed receipts hold the
+    signatures of the party and the witnesses (anyone else, a supervisor too: 404)."""
+    case = _case_or_404(request, case_pk)
+    if not can_see_receipt_scans(case, request.user):  # type: ignore[arg-type]
+        raise Http404
+    return case
+
+
+def _scan_size_limited(run: Callable[..., Any]) -> Callable[..., Any]:
+    """The scan's size limit installed before ninja reads the body; an oversized file is
+    refused with the one error shape at ``body.file``."""
+
+    @functools.wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        evidence_files.install_size_limit(request, scan_max_bytes())
+        request.FILES  # noqa: B018 - parse now, with the limit in place
+        if getattr(request, "evidence_upload_too_large", False):
+            body = error_body(
+                400,
+                "invalid",
+                _("The request is not valid."),
+                [
+                    {
+                        "path": "body.file",
+                        "message": evidence_files.too_large_message(scan_max_bytes()),
+                    }
+                ],
+            )
+            return api.create_response(request, body, status=400)
+        return run(request, *args, **kwargs)
+
+    return wrapper
+
+
+@router.get(
+    "/cases/{case_pk}/service-receipt/scans",
+    response=list[ReceiptScanOut],
+    summary="The scans of the signed service receipt (送达回证)",
+    description=(
+        "Every scan attached, in the order attached: the current one last (`current`), "
+        "the earlier ones kept. The users of the case's organ only: anyone else (another "
+        "organ, a supervisor) gets **404**."
+    ),
+)
+def list_receipt_scans(request: HttpRequest, case_pk: CasePk) -> list[dict[str, Any]]:
+    case = _organ_case_or_404(request, case_pk)
+    return [_scan_out(s) for s in signed_receipt_scans(case)]
+
+
+@decorate_view(_scan_size_limited)
+@router.post(
+    "/cases/{case_pk}/service-receipt/scans",
+    response={201: ReceiptScanOut},
+    summary="Attach the scan of the signed service receipt (multipart `file`)",
+    description=(
+        "The 送达回证 printed from the case, signed on paper (or its refusal witnessed), "
+        "scanned: a PDF, JPEG or PNG, its type detected from its content, at most "
+        f"{DEFAULT_SCAN_MAX_BYTES // (1024 * 1024)} MB (the site's "
+        "`ZHIFA_RECEIPT_SCAN_MAX_BYTES`). Stored under its SM3 digest like evidence and "
+        "recorded in the organ's chain (`service_receipt.attach_scan`); a new scan becomes "
+        "the current one and the earlier ones are kept.\n\n"
+        "Refusals (nothing is stored): **400** `invalid` at `body.file` — the file is "
+        "empty, too large, not a PDF, JPEG or PNG by its content, or its name is a path; "
+        "at `body` — the case's 送达回证 has not been issued yet (issue it on the case "
+        "page first), or the case is archived; **403** — you are not an officer or head "
+        "of the case's organ (a legal reviewer); **404** — the case is not your organ's."
+    ),
+)
+def attach_receipt_scan(
+    request: HttpRequest, case_pk: CasePk, file: File[UploadedFile]
+) -> Status[dict[str, Any]]:
+    case = _organ_case_or_404(request, case_pk)
+    user: Any = request.user
+    scan = services.attach_receipt_scan(
+        case, actor=user, upload=file, original_name=file.name or ""
+    )
+    found = next(s for s in signed_receipt_scans(case) if s.scan.pk == scan.pk)
+    return Status(201, _scan_out(found))

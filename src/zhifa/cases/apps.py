@@ -47,6 +47,19 @@ class CasesConfig(AppConfig):
         from .labels import action_labels, object_titles
 
         register_action_labels(action_labels())
+        from zhifa.records.verification import register_file_action
+
+        from .actions.service_receipt import ACTION as ATTACH_SCAN
+
+        # ``records verify`` re-hashes a signed receipt's scan like an evidence file and
+        # compares its row with its entry.
+        register_file_action(ATTACH_SCAN)
+        from zhifa.records.domain import register_recorded_object
+
+        from .recorded import recorded_objects
+
+        for declaration in recorded_objects():
+            register_recorded_object(declaration)
         register_evidence_target(
             EvidenceTarget(
                 object_type="cases.case", choices=_evidence_cases, url_name="cases:detail"

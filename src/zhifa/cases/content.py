@@ -58,6 +58,9 @@ class Section:
     pair: tuple[str, str] = ("", "")
     pair_labels: tuple[Any, Any] = ("", "")
     help: Any = ""
+    #: The second member of a ``pairs`` row is a short value too (a witness's unit),
+    #: not a text.
+    pair_short: bool = False
 
 
 SECTIONS: dict[str, Section] = {
@@ -126,6 +129,44 @@ SECTIONS: dict[str, Section] = {
             pair_labels=(
                 gettext_lazy("argument of the party"),
                 gettext_lazy("answer of the organ"),
+            ),
+        ),
+        # The 送达回证 (the ``served`` step): who was served, who signed, and on a
+        # refusal its reason and its witnesses or its recording.
+        Section(
+            "recipient",
+            gettext_lazy("Person served"),
+            "short",
+            help=gettext_lazy("The recipient (受送达人): the party, or its legal representative."),
+        ),
+        Section(
+            "signer",
+            gettext_lazy("Name of who signed"),
+            "short",
+            help=gettext_lazy("Empty when the recipient refused to sign."),
+        ),
+        Section("refusal_reason", gettext_lazy("Reason given for refusing to sign"), "short"),
+        Section(
+            "witnesses",
+            gettext_lazy("Witnesses of the refusal"),
+            "pairs",
+            pair=("name", "unit"),
+            pair_labels=(gettext_lazy("witness"), gettext_lazy("unit or identity")),
+            pair_short=True,
+            help=gettext_lazy(
+                "On a refusal to sign: the witnesses present (e.g. a representative of the "
+                "residents' committee or of the recipient's unit), each with their unit or "
+                "identity — or record the service by photo or video below."
+            ),
+        ),
+        Section(
+            "recording",
+            gettext_lazy("Photo or video recording of the service"),
+            "short",
+            help=gettext_lazy(
+                "On a refusal to sign without witnesses: the photo or video that records "
+                "the document left at the recipient's residence (e.g. the body-worn "
+                "camera's file)."
             ),
         ),
     )
@@ -252,7 +293,8 @@ def _section_problems(spec: Section, value: Any, path: tuple[str, ...]) -> list[
         if spec.kind == "lines":
             problems += _text(item, where, SHORT_MAX * 10)
         elif spec.kind == "pairs":
-            limits = {spec.pair[0]: ("text", SHORT_MAX), spec.pair[1]: ("text", TEXT_MAX)}
+            second = SHORT_MAX if spec.pair_short else TEXT_MAX
+            limits = {spec.pair[0]: ("text", SHORT_MAX), spec.pair[1]: ("text", second)}
             problems += _object(item, where, limits) or _half_pair(item, where, *spec.pair)
         elif spec.kind == "evidence":
             problems += _object(item, where, _EVIDENCE_MEMBERS)
@@ -362,8 +404,9 @@ def api_type(sections: Sequence[str], model_name: str) -> Any:
     def items(kind: Any) -> Any:
         return Annotated[list[kind], Field(max_length=ITEMS_MAX)]
 
-    def model(name: str, doc: str, **members: Any) -> Any:
-        return create_model(name, __base__=StrictIn, __doc__=doc, __module__=__name__, **members)
+    def model(title: str, doc: str, /, **members: Any) -> Any:
+        # positional only: a row's member may be called ``name`` (a witness's)
+        return create_model(title, __base__=StrictIn, __doc__=doc, __module__=__name__, **members)
 
     fields: dict[str, Any] = {}
     for name in sections:
@@ -379,7 +422,10 @@ def api_type(sections: Sequence[str], model_name: str) -> Any:
             row = model(
                 f"{model_name}{name.title().replace('_', '')}Row",
                 f"A row of `{name}`.",
-                **{spec.pair[0]: (short, ""), spec.pair[1]: (text, "")},
+                **{
+                    spec.pair[0]: (short, ""),
+                    spec.pair[1]: (short if spec.pair_short else text, ""),
+                },
             )
             kind = items(row)
         elif spec.kind == "evidence":

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,7 +38,7 @@ from zhifa.rules.engine.parameters import Parameters
 from .actions.add_step import document_type
 from .casefile import export_document, ordered_steps
 from .content import parse_moment
-from .models import Case, CaseStep, Transfer, TransferKind
+from .models import Case, CaseStep, ReceiptScan, Transfer, TransferKind
 from .steps import EVIDENCE_KINDS, PENALTY_TYPES, SERVICE_METHODS, SIGNED_BY
 
 #: The kinds whose number is issued when the document is rendered (no step issues it).
@@ -183,6 +184,56 @@ SOURCES = {
     "transfer": "其他机关移送",
     "monitoring": "监测",
 }
+
+
+#: The methods of service and who signed, as the 送达回证 words them (the document is
+#: Chinese whatever the user's language).
+SERVICE_METHOD_TEXT = {
+    "on_the_spot": "当场交付",
+    "direct": "直接送达",
+    "left_at_residence": "留置送达",
+    "entrusted": "委托送达",
+    "mail": "邮寄送达",
+    "public_notice": "公告送达",
+    "electronic": "电子送达",
+}
+SIGNED_BY_TEXT = {
+    "recipient": "受送达人本人",
+    "authorised": "代收人",
+    "relative": "同住成年家属",
+    "refused": "拒绝签收",
+}
+
+
+def served_context(served: CaseStep) -> dict[str, Any]:
+    """What the 送达回证 says of its ``served`` step: the method, who signed and when,
+    and from its content the person served, the signer's name, the place and, on a
+    refusal, the reason, the witnesses (name and unit or identity) and the recording."""
+    data = served.data or {}
+    content = step_content(served)
+    witnesses = [
+        {"name": str(w.get("name") or "").strip(), "unit": str(w.get("unit") or "").strip()}
+        for w in content.get("witnesses") or []
+        if isinstance(w, dict) and str(w.get("name") or "").strip()
+    ]
+    method, signed_by = str(data.get("method", "")), str(data.get("signed_by", ""))
+    return {
+        "method": SERVICE_METHOD_TEXT.get(method, str(dict(SERVICE_METHODS).get(method, ""))),
+        "signed_by": ""
+        if signed_by == "refused"
+        else SIGNED_BY_TEXT.get(signed_by, str(dict(SIGNED_BY).get(signed_by, ""))),
+        "refused": signed_by == "refused",
+        "on": cn_date(served.on),
+        "recipient": content.get("recipient", ""),
+        "signer": content.get("signer", ""),
+        "place": content.get("place", ""),
+        "refusal_reason": content.get("refusal_reason", ""),
+        "witnesses": witnesses,
+        "witness_names": "、".join(
+            w["name"] + (f"（{w['unit']}）" if w["unit"] else "") for w in witnesses
+        ),
+        "recording": content.get("recording", ""),
+    }
 
 
 def penalty_text(penalty: dict[str, Any]) -> str:
@@ -465,15 +516,7 @@ def build_context(
         else {}
     )
     if served is not None and kind == DocumentType.SERVICE_RECEIPT:
-        sdata = served.data or {}
-        served_doc |= {
-            "method": str(dict(SERVICE_METHODS).get(sdata.get("method", ""), "")),
-            "signed_by": str(dict(SIGNED_BY).get(sdata.get("signed_by", ""), ""))
-            if sdata.get("signed_by") != "refused"
-            else "",
-            "refused": sdata.get("signed_by") == "refused",
-            "on": cn_date(served.on),
-        }
+        served_doc |= served_context(served)
     # The payment facts, for the documents of the execution (催告书, 延期缴纳, 结案).
     facts = (
         payment_as_of(case, step)
@@ -651,3 +694,61 @@ def render_document(
         base_url=base_url,
         part=part,
     )
+
+
+# --- the signed 送达回证 (item 5) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignedReceiptScan:
+    """A scan of the signed 送达回证 as the case file (案卷) includes it: ``scan`` (the
+    stored file: ``original_name``, ``content_type`` — application/pdf, image/jpeg or
+    image/png —, ``size``, ``sm3``, ``sha256``, ``storage_name``, ``uploaded_at``),
+    ``receipt`` (the issued 送达回证 it is the signed copy of), ``step`` (the case's
+    ``served`` step, ``None`` while the service is not recorded) and ``current`` (not
+    replaced by a later scan)."""
+
+    scan: ReceiptScan
+    receipt: IssuedDocument
+    step: CaseStep | None
+    current: bool
+
+    @property
+    def sm3(self) -> str:
+        return self.scan.sm3
+
+    def read(self) -> bytes:
+        """The stored file's bytes."""
+        return open_scan(self.scan)
+
+
+def signed_receipt_scans(case: Case, *, current_only: bool = False) -> list[SignedReceiptScan]:
+    """The scans of the case's signed 送达回证, in the order they were attached (the
+    current one last; ``current_only``: just that one). For the organ's own use — the
+    案卷 and the case page: the caller checks who may see them
+    (``policy.can_see_receipt_scans``)."""
+    served = case.steps.filter(step="served").order_by("-index").first()
+    scans = list(
+        ReceiptScan.objects.filter(case=case)
+        .select_related("document", "replaced_by")
+        .order_by("pk")
+    )
+    found = [
+        SignedReceiptScan(
+            scan=s,
+            receipt=s.document,
+            step=served,
+            # the reverse one-to-one raises (an AttributeError) when nothing replaced it
+            current=not hasattr(s, "replaced_by"),
+        )
+        for s in scans
+    ]
+    return [f for f in found if f.current] if current_only else found
+
+
+def open_scan(scan: ReceiptScan) -> bytes:
+    from zhifa.records.evidence_files import evidence_storage
+
+    with evidence_storage().open(scan.storage_name, "rb") as handle:
+        data: bytes = handle.read()
+    return data

@@ -510,10 +510,12 @@ class ContentFieldsMixin(Form):
                     )
                     self.fields[f"content_{name}_{i}_{second}"] = forms.CharField(
                         label=f"{sec.pair_labels[1]} {i}",
-                        max_length=content.TEXT_MAX,
+                        max_length=content.SHORT_MAX if sec.pair_short else content.TEXT_MAX,
                         required=False,
-                        strip=False,
-                        widget=forms.Textarea(attrs={"rows": 3}),
+                        strip=sec.pair_short,
+                        widget=forms.TextInput
+                        if sec.pair_short
+                        else forms.Textarea(attrs={"rows": 3}),
                     )
             else:  # records: one record with its questions and answers
                 self.fields["content_record_kind"] = forms.ChoiceField(
@@ -568,7 +570,7 @@ class ContentFieldsMixin(Form):
                     (self[f"content_{name}_{i}_{first}"], self[f"content_{name}_{i}_{second}"])
                     for i in range(1, self.rows + 1)
                 ]
-                groups.append({"label": sec.label, "rows": rows})
+                groups.append({"label": sec.label, "rows": rows, "help": sec.help})
             elif sec.kind == "records":
                 head = [
                     self[f"content_record_{m}"]
@@ -592,6 +594,48 @@ class ContentFieldsMixin(Form):
                     fields.append(self["content_evidence_files"])
                 groups.append({"label": sec.label, "fields": fields})
         return groups
+
+    def field_for_path(self, path: str) -> str | None:
+        """The form field of a path of the step's ``content`` as the service names it
+        (``content.witnesses.0.unit``), or ``None``. The service numbers the rows the
+        form sent with something in them (``content.compact`` drops the empty ones):
+        the n-th filled row is found among the form's rows."""
+        parts = path.split(".")
+        if len(parts) < 2 or parts[0] != "content" or parts[1] not in self.content_sections:
+            return None
+        name, rest = parts[1], parts[2:]
+        sec = content.SECTIONS[name]
+        data = getattr(self, "cleaned_data", None) or {}
+
+        def filled(members: list[str]) -> list[int]:
+            return [
+                i
+                for i in range(1, getattr(self, "rows", 0) + 1)
+                if any(str(data.get(m.format(i=i)) or "").strip() for m in members)
+            ]
+
+        def nth(rows: list[int], index: str) -> int | None:
+            return rows[int(index)] if index.isdigit() and int(index) < len(rows) else None
+
+        if sec.kind == "pairs":
+            first, second = sec.pair
+            members = [f"content_{name}_{{i}}_{first}", f"content_{name}_{{i}}_{second}"]
+            row = nth(filled(members), rest[0]) if rest else None
+            if row is None:
+                return f"content_{name}_1_{first}"
+            member = rest[1] if len(rest) > 1 and rest[1] in sec.pair else first
+            return f"content_{name}_{row}_{member}"
+        if sec.kind == "records":
+            if len(rest) >= 3 and rest[1] == "qa":
+                members = ["content_qa_{i}_question", "content_qa_{i}_answer"]
+                row = nth(filled(members), rest[2])
+                member = rest[3] if len(rest) > 3 and rest[3] in ("question", "answer") else ""
+                if row is not None and member:
+                    return f"content_qa_{row}_{member}"
+            elif len(rest) >= 2 and f"content_record_{rest[1]}" in self.fields:
+                return f"content_record_{rest[1]}"
+            return "content_record_kind"
+        return f"content_{name}" if f"content_{name}" in self.fields else None
 
     def has_rows(self) -> bool:
         return any(content.SECTIONS[n].kind in ("pairs", "records") for n in self.content_sections)
@@ -880,7 +924,14 @@ class DecisionFormBase(PenaltyRowsMixin, StepForm):
 
 
 class ServedFormBase(StepForm):
-    """The party's consent to electronic service counts for electronic service only."""
+    """The service and its 送达回证: the person served (the party, first), who signed,
+    the place and, on a refusal, its witnesses or recording (``content``). The party's
+    consent to electronic service counts for electronic service only."""
+
+    def add_content_fields(self) -> None:
+        super().add_content_fields()
+        if "content_recipient" in self.fields:
+            self.fields["content_recipient"].initial = self.case.party_name
 
     def fields_for_service(self) -> dict[str, Any]:
         arguments = super().fields_for_service()
@@ -928,6 +979,20 @@ def step_form(spec: StepSpec) -> type[StepForm]:
 STEP_FORMS: dict[str, type[StepForm]] = {s.name: step_form(s) for s in STEPS if s.form}
 # Each by its name too (``forms.PreservationForm``).
 globals().update({form.__name__: form for form in STEP_FORMS.values()})
+
+
+# --- the signed 送达回证 ---------------------------------------------------------------------
+
+
+class ReceiptScanForm(Form):
+    """The scan of the signed service receipt (``services.attach_receipt_scan``)."""
+
+    file = forms.FileField(
+        label=_("scan of the signed receipt"),
+        allow_empty_file=False,
+        help_text=_("PDF, JPEG or PNG; a new scan replaces the current one and keeps it."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
 
 
 # --- transfer (移送) -----------------------------------------------------------------------

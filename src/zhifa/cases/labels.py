@@ -70,6 +70,7 @@ CASE_ACTIONS: dict[str, Any] = {
     "case.resume": _("Case clock resumed"),
     "case.transfer": _("Case transferred"),
     "case.transfer_result": _("Reply to the transfer recorded"),
+    "service_receipt.attach_scan": _("Scan of the signed service receipt attached"),
     "transfer.result": _("Reply to an incoming transfer given"),
 }
 

@@ -433,3 +433,57 @@ class Transfer(models.Model):
     def receiver(self) -> str:
         """The receiving organ's name, from the registry when it is there."""
         return self.to_organ.name if self.to_organ is not None else self.receiver_name
+
+
+class ReceiptScan(models.Model):
+    """The scan of a signed 送达回证 (a PDF, JPEG or PNG): the receipt printed from the
+    case, signed (or its refusal witnessed) on paper and scanned back. Stored like
+    evidence — under its SM3 digest in the evidence store, never overwritten — and
+    recorded in the organ's chain (``service_receipt.attach_scan``) with its digests.
+    A new scan replaces the earlier one as the current scan and keeps it: nothing is
+    lost (``replaces``). Seen and downloaded by the organ's users only."""
+
+    record_organ_field = "organ"
+
+    organ = models.ForeignKey(
+        EnforcementSubject, verbose_name=_("organ"), on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="receipt_scans"
+    )
+    document = models.ForeignKey(
+        "documents.IssuedDocument",
+        verbose_name=_("service receipt"),
+        on_delete=models.PROTECT,
+        related_name="scans",
+    )
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+    )
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    extension = models.CharField(_("extension"), max_length=16)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sm3 = models.CharField(_("SM3 digest"), max_length=64, db_index=True)
+    sha256 = models.CharField(_("SHA-256 digest"), max_length=64)
+    storage_name = models.CharField(_("storage name"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("signed service receipt scan")
+        verbose_name_plural = _("signed service receipt scans")
+        ordering = ["case", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.document} · {self.original_name}"

@@ -516,3 +516,26 @@ def can_add_evidence(state: CaseState, user: User) -> Refusal | None:
         return _forbidden("organ", _("Only officers of an organ can add evidence."))
     refusal = state.case.record_evidence_refusal()
     return None if refusal is None else Refusal("archived", refusal)
+
+
+def can_attach_receipt_scan(case: Case, user: User, receipt: Any) -> Refusal | None:
+    """An officer or head of the case's organ attaches the scan of the signed 送达回证
+    (``services.attach_receipt_scan``) once the receipt was issued (``receipt``: the
+    case's issued 送达回证 or ``None``), until the case is archived."""
+    if user.role not in ACT_ROLES or user.organ_id != case.organ_id:
+        return _forbidden(
+            "organ", _("Only officers of the case's organ attach the signed service receipt.")
+        )
+    if receipt is None:
+        return Refusal(
+            "no_receipt",
+            _("Issue the service receipt first: the scan is the signed copy of that document."),
+        )
+    refusal = case.record_evidence_refusal()
+    return None if refusal is None else Refusal("archived", refusal)
+
+
+def can_see_receipt_scans(case: Case, user: User) -> bool:
+    """The scans of a signed 送达回证 hold the recipient's and witnesses' signatures:
+    only the users of the case's organ see them (anyone else gets a 404)."""
+    return user.role in ORGAN_ROLES and user.organ_id is not None and user.organ_id == case.organ_id

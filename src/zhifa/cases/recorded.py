@@ -6,12 +6,14 @@
 - the status the case's entries imply (``status_after``: the opening, each step, a
   transfer and the receiver giving it back);
 - the officers the steps name (``step_officers``): the case's officer rows of a case
-  opened on the platform are exactly those.
+  opened on the platform are exactly those;
+- the scans of signed 送达回证 as recorded objects (``recorded_objects``): each row as
+  its ``service_receipt.attach_scan`` entry recorded it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from zhifa.records.canonical import canonical_json, sm3_hex
@@ -84,3 +86,50 @@ def step_officers(procedure: str, step: str, data: Mapping[str, Any]) -> set[tup
             if isinstance(ref, str):
                 found.add((ref, str(role)))
     return found
+
+
+# --- the scans of signed receipts ----------------------------------------------------------
+
+#: A scan's fields its ``service_receipt.attach_scan`` entry records, by the entry's
+#: member → the row's ``values()`` lookup.
+SCAN_FIELDS = {
+    "document": "document_id",
+    "replaces": "replaces_id",
+    "original_name": "original_name",
+    "content_type": "content_type",
+    "size": "size",
+    "sm3": "sm3",
+    "sha256": "sha256",
+    "storage_name": "storage_name",
+}
+
+
+def _scan_attached(object_id: str, body: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The scan an entry on its case attached: its ID and its recorded fields."""
+    scan = body.get("scan")
+    if isinstance(scan, int):
+        yield (
+            str(scan),
+            {"case": object_id, **{name: body.get(name) for name in SCAN_FIELDS}},
+        )
+
+
+def recorded_objects() -> list[Any]:
+    """The scans of signed 送达回证 (``cases.ReceiptScan``): ``records verify`` compares
+    each row with its entry (a row pointed at another file, or deleted, fails)."""
+    from zhifa.records.domain import RecordedObject
+
+    from .actions.service_receipt import ACTION
+
+    return [
+        RecordedObject(
+            object_type="cases.receiptscan",
+            model="cases.ReceiptScan",
+            noun="signed receipt scan",
+            creates={},
+            updates={},
+            creates_on_other={ACTION: _scan_attached},
+            fields={"case": "case_id", **SCAN_FIELDS},
+            title="original_name",
+        )
+    ]

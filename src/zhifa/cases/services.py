@@ -21,6 +21,7 @@ step produces and appends the record entry ``case.<step>``. The modules by conce
 - ``execution``: service, payment, deferral, demand, court;
 - ``disclosure``: published and withdrawn;
 - ``remedy``: reconsideration and litigation;
+- ``service_receipt``: the scan of the signed 送达回证;
 - ``closing``: closure and archive;
 - ``clock``: suspension, resumption, deadlines;
 - ``transfer``: transfer and the receiver's reply;
@@ -74,6 +75,7 @@ from .actions.investigation import (
 )
 from .actions.opening import open_case, refuse_registration, register_case
 from .actions.remedy import record_remedy
+from .actions.service_receipt import attach_receipt_scan
 from .actions.transfer import (
     TRANSFER_REPLIES,
     incoming_transfers,
@@ -99,6 +101,7 @@ __all__ = [
     "apply_to_court",
     "approve_deferral",
     "archive_case",
+    "attach_receipt_scan",
     "case_audit",
     "case_file",
     "change_decision",

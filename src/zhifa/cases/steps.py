@@ -548,6 +548,12 @@ STEPS: tuple[StepSpec, ...] = (
             "signed_by": (literal(SIGNED_BY), "recipient"),
             "electronic_consent": (bool | None, None),
         },
+        api_doc="送达 of the decision (APL 61) and its 送达回证: the method, who signed and, in\n"
+        "``content``, the person served, the signer's name, the place and, when the\n"
+        "recipient refused to sign (``signed_by: refused``), the reason, the witnesses\n"
+        "(name and unit or identity) or the photo or video recording of the service\n"
+        "(民事诉讼法第八十九条, applied through APL 61): a refusal without a witness or a\n"
+        "recording is refused at ``content.witnesses`` (400).",
         form="ServedFormBase",
         form_fields={
             "method": lambda: forms.ChoiceField(
@@ -558,6 +564,7 @@ STEPS: tuple[StepSpec, ...] = (
                 label=_("the party consented to electronic service"), required=False
             ),
         },
+        content=("recipient", "signer", "place", "refusal_reason", "witnesses", "recording"),
     ),
     StepSpec(
         "paid",

@@ -19,4 +19,10 @@ urlpatterns = [
     path("<int:pk>/steps/<slug:step>/", views.step_form, name="step"),
     path("<int:pk>/documents/<slug:kind>/issue/", views.document_issue, name="document_issue"),
     path("<int:pk>/documents/<int:document_id>.pdf", views.document_file, name="document_file"),
+    path("<int:pk>/service-receipt/scans/", views.receipt_scan_add, name="receipt_scan_add"),
+    path(
+        "<int:pk>/service-receipt/scans/<int:scan_id>/",
+        views.receipt_scan_file,
+        name="receipt_scan_file",
+    ),
 ]

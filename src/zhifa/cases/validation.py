@@ -164,3 +164,58 @@ def _amount_problems(value: Any, path: tuple[str, ...]) -> list[Problem]:
         for index, item in enumerate(value):
             found.extend(_amount_problems(item, (*path, str(index))))
     return found
+
+
+# --- completeness of a step taken through the workflow ---------------------------------------
+
+
+def refusal_problems(data: Mapping[str, Any]) -> list[Problem]:
+    """The 送达回证 of a refusal to sign (``served`` with ``signed_by: refused``) is
+    complete when it names a witness with their unit or identity, or the photo or video
+    recording of the service: 《中华人民共和国民事诉讼法》第八十九条 (留置送达), which
+    APL 61 applies to the decision's service, and 《市场监督管理行政处罚程序规定》第八十二条.
+
+    This is the completeness of what is typed in, checked where the step is taken (the
+    case pages and the API, through ``actions.add_step``), not a rule of the rules
+    engine: the catalogue (legal-rules.md) has no rule ID for it (APL-61-service says
+    only that a refusal is recorded), and an imported file keeps what it recorded."""
+    problems: list[Problem] = []
+    content = data.get("content")
+    content = content if isinstance(content, Mapping) else {}
+    witnesses = content.get("witnesses")
+    rows = [w for w in witnesses if isinstance(w, Mapping)] if isinstance(witnesses, list) else []
+    named = [w for w in rows if str(w.get("name") or "").strip()]
+    if data.get("signed_by") == "refused":
+        recording = str(content.get("recording") or "").strip()
+        if not named and not recording:
+            problems.append(
+                (
+                    ("content", "witnesses"),
+                    _(
+                        "The recipient refused to sign: name at least one witness with their "
+                        "unit or identity, or describe the photo or video recording of the "
+                        "service (民事诉讼法第八十九条)."
+                    ),
+                )
+            )
+    for index, row in enumerate(rows):
+        if str(row.get("name") or "").strip() and not str(row.get("unit") or "").strip():
+            problems.append(
+                (
+                    ("content", "witnesses", str(index), "unit"),
+                    _("Give the witness's unit or identity."),
+                )
+            )
+    return problems
+
+
+#: The completeness checks of the steps that have one (``completeness_problems``).
+_COMPLETENESS = {"served": refusal_problems}
+
+
+def completeness_problems(step: str, data: Mapping[str, Any]) -> list[Problem]:
+    """What a step taken through the workflow lacks (``actions.add_step``: the pages and
+    the API; not the import, whose file keeps what it recorded): paths as the step's
+    fields (``content.witnesses``)."""
+    check = _COMPLETENESS.get(step)
+    return check(data) if check is not None else []

@@ -19,13 +19,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.accounts.models import ORGAN_ROLES, Role
@@ -37,19 +38,29 @@ from zhifa.core.views import ScopedFormView
 from zhifa.documents import formats
 from zhifa.documents.models import DocumentType, IssuedDocument
 from zhifa.documents.rendering import open_pdf
+from zhifa.records import evidence_files
 from zhifa.records.models import Entry, Evidence
 from zhifa.records.presentation import entry_rows
 from zhifa.rules.calendar_db import database_calendar
 
 from . import policy, queries, services
+from .actions.service_receipt import scan_max_bytes
 from .casefile import ordered_steps, prefetch
 from .content import view as content_view
-from .documents import PER_RECORD, listed_before_step, made_from, records_of, render_document
+from .documents import (
+    PER_RECORD,
+    listed_before_step,
+    made_from,
+    records_of,
+    render_document,
+    signed_receipt_scans,
+)
 from .filters import filter_cases
 from .forms import (
     STEP_FORMS,
     ArchiveForm,
     OpenCaseForm,
+    ReceiptScanForm,
     ResumeForm,
     SuspendForm,
     TransferForm,
@@ -63,6 +74,7 @@ from .models import (
     Case,
     CaseStatus,
     Procedure,
+    ReceiptScan,
     Transfer,
 )
 from .steps import CATALOGUE_CIRCUMSTANCE
@@ -136,10 +148,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 def show_service_errors(form: Form, exc: ValidationError) -> None:
     """A service's ``ValidationError`` on the form: each field's messages on the field
-    (when the form has it), the rest at the top."""
+    (when the form has it, a step's content by its path: ``field_for_path``), the rest
+    at the top."""
+    field_for_path = getattr(form, "field_for_path", None)
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             target = field if field in form.fields else None
+            if target is None and field_for_path is not None:
+                target = field_for_path(field)  # a step's content: ``content.witnesses``
             for error in errors:
                 prefixed = target is None and field != "__all__"
                 form.add_error(target, f"{field}: {error}" if prefixed else error)
@@ -212,6 +228,7 @@ def case_context(
     suspend_form: SuspendForm | None = None,
     resume_form: ResumeForm | None = None,
     archive_form: ArchiveForm | None = None,
+    scan_form: ReceiptScanForm | None = None,
 ) -> dict[str, Any]:
     user: Any = request.user
     case = prefetch(Case.objects.filter(pk=case.pk)).get()
@@ -274,6 +291,7 @@ def case_context(
         "reviews": list(state.reviews),
         "can_submit_review": policy.can_submit_review(state, user) is None,
         "documents": case_document_links(user, case),
+        "scan_form": scan_form or ReceiptScanForm(),
     }
 
 
@@ -670,16 +688,29 @@ def case_document_links(user: Any, case: Case) -> list[dict[str, Any]]:
             parts = []
         for part, text in parts:
             document = issued.get((kind, part))
-            rows.append(
-                {
-                    "kind": kind,
-                    "part": part,
-                    "label": text,
-                    "document": document,
-                    "can_issue": document is None and can_issue and step is not None,
-                }
-            )
+            row: dict[str, Any] = {
+                "kind": kind,
+                "part": part,
+                "label": text,
+                "document": document,
+                "can_issue": document is None and can_issue and step is not None,
+            }
+            if kind == DocumentType.SERVICE_RECEIPT:
+                row |= _receipt_scans(user, case, document)
+            rows.append(row)
     return rows
+
+
+def _receipt_scans(user: Any, case: Case, receipt: IssuedDocument | None) -> dict[str, Any]:
+    """Beside the 送达回证: its signed scans (the organ's users only; the current one
+    first) and whether the user may attach one (``policy.can_attach_receipt_scan``)."""
+    if not policy.can_see_receipt_scans(case, user):
+        return {}
+    scans = signed_receipt_scans(case)
+    return {
+        "scans": list(reversed(scans)),
+        "can_attach_scan": policy.can_attach_receipt_scan(case, user, receipt) is None,
+    }
 
 
 @login_required
@@ -723,6 +754,71 @@ def document_file(request: HttpRequest, pk: int, document_id: int) -> HttpRespon
     name = "".join("_" if c in '/\\:*?"<>|' else c for c in name)
     response["Content-Disposition"] = (
         content_disposition_header(disposition == "attachment", name) or disposition
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- the signed 送达回证 (issue #14, item 5) ----------------------------------------------
+
+
+@csrf_exempt  # only so that the size limit is installed before the body is read …
+@login_required
+@require_POST
+def receipt_scan_add(request: HttpRequest, pk: int) -> HttpResponse:
+    require_role(request.user, *Role.values)  # type: ignore[arg-type]
+    evidence_files.install_size_limit(request, scan_max_bytes())
+    return _receipt_scan_add(request, pk)
+
+
+@csrf_protect  # … and CSRF is checked here, as everywhere else.
+def _receipt_scan_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach the scan of the signed 送达回证 (``services.attach_receipt_scan``); a
+    refused file shows the case page again (400) with the error at the upload."""
+    case = _scoped_case(request, pk)
+    user: Any = request.user
+    if not policy.can_see_receipt_scans(case, user):
+        raise Http404  # another organ's case, or a supervisor: not theirs to see
+    form = ReceiptScanForm(request.POST, request.FILES)
+    if getattr(request, "evidence_upload_too_large", False):
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error("file", evidence_files.too_large_message(scan_max_bytes()))
+    elif form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            services.attach_receipt_scan(
+                case, actor=user, upload=upload, original_name=upload.name or ""
+            )
+        except ValidationError as exc:
+            show_service_errors(form, exc)
+        else:
+            messages.success(request, _("The scan of the signed service receipt is attached."))
+            return redirect(reverse("cases:detail", kwargs={"pk": case.pk}) + "#documents")
+    context = case_context(request, case, scan_form=form)
+    return render(request, "cases/case_detail.html", context, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def receipt_scan_file(request: HttpRequest, pk: int, scan_id: int) -> FileResponse:
+    """A scan of the signed 送达回证, as a download: the users of the case's organ only
+    (anyone else: 404); never on a public page."""
+    require_role(request.user, *Role.values)  # type: ignore[arg-type]
+    case = _scoped_case(request, pk)
+    if not policy.can_see_receipt_scans(case, request.user):
+        raise Http404
+    scan = ReceiptScan.objects.filter(case=case, pk=scan_id).select_related("document").first()
+    if scan is None:
+        raise Http404
+    try:
+        handle = evidence_files.evidence_storage().open(scan.storage_name, "rb")
+    except FileNotFoundError as exc:  # reported by `zhifa records verify`
+        raise Http404 from exc
+    name = f"{scan.document.get_kind_display()}{scan.document.number}-{scan.pk}.{scan.extension}"
+    name = "".join("_" if c in '/\\:*?"<>|' else c for c in name)
+    response = FileResponse(
+        handle, as_attachment=True, filename=name, content_type=scan.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

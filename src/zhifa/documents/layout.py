@@ -289,13 +289,22 @@ def _flowables(blocks: Sequence[Block]) -> list[Flowable]:
     return out
 
 
+def _lines(text: str, style: ParagraphStyle) -> list[Paragraph]:
+    """A cell's lines, one paragraph each: the PDF library's CJK line breaker adds an
+    empty line after a line whose closing punctuation hangs in the margin when a line
+    break follows it (a witness's name ending in ）, then the next line)."""
+    return [
+        Paragraph(_markup(line) if line.strip() else "&nbsp;", style) for line in text.split("\n")
+    ]
+
+
 def _table(rows: Sequence[tuple[str, str]]) -> Table:
     """A form's grid: labels centred on the left, values on the right, in a tighter
     leading than the body's grid so that a one-page form stays on one page."""
     tight = {"leading": BODY_SIZE * 1.5}
     label = ParagraphStyle("label", parent=_style("plain"), alignment=TA_CENTER, **tight)
     value = ParagraphStyle("value", parent=_style("plain"), **tight)
-    data = [[Paragraph(_markup(a), label), Paragraph(_markup(b), value)] for a, b in rows]
+    data = [[Paragraph(_markup(a), label), _lines(b, value)] for a, b in rows]
     return Table(
         data,
         colWidths=[TEXT_WIDTH * 0.28, TEXT_WIDTH * 0.72],

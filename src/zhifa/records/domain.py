@@ -126,6 +126,10 @@ class RecordedObject:
     #: officer's ``officer.transfer_in`` carries his certificates): read as creates,
     #: whatever the entry's own object type.
     handovers: Mapping[str, EntryReader] = field(default_factory=dict)
+    #: Actions recorded on another object that create objects of this type (the scan of
+    #: a signed receipt, recorded on its case so that the case's timeline shows it):
+    #: read as creates, whatever the entry's own object type.
+    creates_on_other: Mapping[str, EntryReader] = field(default_factory=dict)
     #: Its changes may be recorded in several chains (see the module's docstring).
     shared: bool = False
     #: How a message names one field of one object.
@@ -260,6 +264,8 @@ class DomainCollector:
             for action, reader in declaration.updates.items():
                 self.dispatch.setdefault(action, []).append((declaration, "update", reader))
             for action, reader in declaration.handovers.items():
+                self.dispatch.setdefault(action, []).append((declaration, "handover", reader))
+            for action, reader in declaration.creates_on_other.items():
                 self.dispatch.setdefault(action, []).append((declaration, "handover", reader))
             for action in declaration.ends:
                 self.dispatch.setdefault(action, []).append((declaration, "end", None))

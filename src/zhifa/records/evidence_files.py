@@ -159,12 +159,20 @@ def _chunks(upload: Any) -> Iterator[bytes]:
         yield data
 
 
-@contextlib.contextmanager
-def spool(upload: Any, kind: str) -> Iterator[Spooled]:
+def spool(upload: Any, kind: str) -> contextlib.AbstractContextManager[Spooled]:
     """Copy ``upload`` to a temporary file, computing SM3, SHA-256 and size as it
     streams; refuse it (ValidationError on ``file``) when too large, empty, or of a
     type not allowed for ``kind``."""
-    limit = max_bytes(kind)
+    return spool_as(
+        upload, allowed=ALLOWED_TYPES[kind], limit=max_bytes(kind), label=kind_label(kind)
+    )
+
+
+@contextlib.contextmanager
+def spool_as(upload: Any, *, allowed: frozenset[str], limit: int, label: str) -> Iterator[Spooled]:
+    """``spool`` for a file that is not an evidence kind (a signed receipt's scan): the
+    content types ``allowed``, at most ``limit`` bytes; ``label`` names it in the
+    messages."""
     sm3, sha256 = hashlib.new("sm3"), hashlib.sha256()
     size = 0
     head = b""
@@ -176,7 +184,7 @@ def spool(upload: Any, kind: str) -> Iterator[Spooled]:
                     {
                         "file": [
                             _("The file is larger than the limit of %(limit)s for %(kind)s.")
-                            % {"limit": filesizeformat(limit), "kind": kind_label(kind)}
+                            % {"limit": filesizeformat(limit), "kind": label}
                         ]
                     }
                 )
@@ -200,8 +208,7 @@ def spool(upload: Any, kind: str) -> Iterator[Spooled]:
                     ]
                 }
             )
-        if content_type is None or content_type not in ALLOWED_TYPES[kind]:
-            allowed = ", ".join(sorted(ALLOWED_TYPES[kind]))
+        if content_type is None or content_type not in allowed:
             raise ValidationError(
                 {
                     "file": [
@@ -211,8 +218,8 @@ def spool(upload: Any, kind: str) -> Iterator[Spooled]:
                         )
                         % {
                             "type": content_type or _("unrecognised"),
-                            "kind": kind_label(kind),
-                            "allowed": allowed,
+                            "kind": label,
+                            "allowed": ", ".join(sorted(allowed)),
                         }
                     ]
                 }
@@ -271,9 +278,9 @@ class EvidenceSizeLimitHandler(FileUploadHandler):
     oversized upload cannot fill the disk before the service refuses it. The exact
     per-kind limit is checked again while spooling."""
 
-    def __init__(self, request: Any = None) -> None:
+    def __init__(self, request: Any = None, limit: int | None = None) -> None:
         super().__init__(request)
-        self.limit = max(max_bytes(kind) for kind in ALLOWED_TYPES)
+        self.limit = limit if limit is not None else largest_limit()
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         if start + len(raw_data) > self.limit:
@@ -286,13 +293,18 @@ class EvidenceSizeLimitHandler(FileUploadHandler):
         return None
 
 
-def install_size_limit(request: Any) -> None:
-    """Put the size limit first; call before the request body is read."""
-    request.upload_handlers.insert(0, EvidenceSizeLimitHandler(request))
+def largest_limit() -> int:
+    """The largest size limit of the evidence kinds."""
+    return max(max_bytes(kind) for kind in ALLOWED_TYPES)
 
 
-def too_large_message() -> str:
-    limit = max(max_bytes(kind) for kind in ALLOWED_TYPES)
+def install_size_limit(request: Any, limit: int | None = None) -> None:
+    """Put the size limit first (``limit`` bytes; the largest evidence limit unless
+    told); call before the request body is read."""
+    request.upload_handlers.insert(0, EvidenceSizeLimitHandler(request, limit))
+
+
+def too_large_message(limit: int | None = None) -> str:
     return _("The file is larger than the largest accepted size (%(limit)s).") % {
-        "limit": filesizeformat(limit)
+        "limit": filesizeformat(limit if limit is not None else largest_limit())
     }

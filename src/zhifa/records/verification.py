@@ -32,6 +32,17 @@ from .witness import WitnessCheckpoint
 
 BATCH = 2000
 
+#: Actions other than ``evidence.add`` whose entry records a file of the evidence store
+#: (``storage_name``, ``size``, ``sm3``, ``sha256``), re-hashed with ``files`` like
+#: evidence; an app registers them (``register_file_action``): records imports no
+#: domain app.
+_FILE_ACTIONS: set[str] = set()
+
+
+def register_file_action(action: str) -> None:
+    _FILE_ACTIONS.add(action)
+
+
 ROW_FIELDS = (
     "seq",
     "recorded_at",
@@ -263,6 +274,11 @@ def verify_chain(
                 if problem:
                     return fail(seq, problem)
                 report.evidence_files += 1
+        elif files and action in _FILE_ACTIONS:
+            problem = _check_evidence_file(json.loads(payload))
+            if problem:
+                return fail(seq, problem)
+            report.evidence_files += 1
         prev = entry_hash
         expected += 1
 

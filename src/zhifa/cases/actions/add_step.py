@@ -40,7 +40,7 @@ from ..models import Case, CaseOfficer, CaseStep
 from ..policy import can_take, enforce, load_state
 from ..queries import keep_nearest
 from ..steps import spec
-from ..validation import step_problems
+from ..validation import completeness_problems, step_problems
 from .common import (
     _FIELD_ROLES,
     STEP_DOCUMENTS,
@@ -213,6 +213,7 @@ def add_step(
             data["content"] = _json(narrative)
         checked = data if case_benchmark is None else {**data, "benchmark": _json(case_benchmark)}
         problems = step_problems(checked, timezone.localdate())
+        problems += completeness_problems(step, data)
         if problems:
             raise ValidationError(_by_field(problems))
         proposed_step = {"step": step, "on": on.isoformat(), **data}

@@ -23,7 +23,12 @@ def serve_decision(
     signed_by: str = "recipient",
     electronic_consent: bool | None = None,
     expected_steps: int,
+    content: Mapping[str, Any] | None = None,
 ) -> CaseStep:
+    """The decision served (APL 61). ``content``: the 送达回证's person served, signer,
+    place and, on a refusal (``signed_by="refused"``), its reason and witnesses or
+    recording — a refusal with neither is refused at ``content.witnesses``
+    (``validation.refusal_problems``)."""
     extra: dict[str, Any] = (
         {} if electronic_consent is None else {"electronic_consent": electronic_consent}
     )
@@ -35,6 +40,7 @@ def serve_decision(
         expected_steps=expected_steps,
         method=method,
         signed_by=signed_by,
+        content=content,
         **extra,
     )
 

@@ -423,7 +423,13 @@ def test_the_font_covers_gb2312_and_refuses_what_it_lacks() -> None:
 def test_services_walk_fixture_is_used(walk: Walker) -> None:
     """The walker serves the decision the way the receipt reads it."""
     decided(walk)
-    walk(services.serve_decision, on=D("2026-03-30"), method="direct", signed_by="refused")
+    walk(
+        services.serve_decision,
+        on=D("2026-03-30"),
+        method="direct",
+        signed_by="refused",
+        content={"witnesses": [{"name": "王五", "unit": "社区居民委员会"}]},
+    )
     _document, pdf = render(walk, "service_receipt")
     text = text_of(pdf)
     assert "直接送达" in text and "受送达人拒绝签收" in text
