@@ -19,4 +19,5 @@ urlpatterns = [
     path("<int:pk>/steps/<slug:step>/", views.step_form, name="step"),
     path("<int:pk>/documents/<slug:kind>/issue/", views.document_issue, name="document_issue"),
     path("<int:pk>/documents/<int:document_id>.pdf", views.document_file, name="document_file"),
+    path("<int:pk>/dossier.pdf", views.case_dossier, name="dossier"),
 ]

@@ -45,6 +45,7 @@ from . import policy, queries, services
 from .casefile import ordered_steps, prefetch
 from .content import view as content_view
 from .documents import LISTED_BEFORE_STEP, PER_RECORD, records_of, render_document
+from .dossier import build_case_dossier, dossier_filename, not_yet_issued
 from .filters import filter_cases
 from .forms import (
     STEP_FORMS,
@@ -242,6 +243,7 @@ def case_context(
         .prefetch_related("collected_by")
     )
     applied = (case.benchmark or {}).get("circumstance", "")
+    documents = case_document_links(user, case)
     return {
         "case": case,
         "circumstance": dict(Circumstance.choices).get(
@@ -273,7 +275,8 @@ def case_context(
         "replyable": {t.pk for t in transfers if policy.can_reply_transfer(t, user) is None},
         "reviews": list(state.reviews),
         "can_submit_review": policy.can_submit_review(state, user) is None,
-        "documents": case_document_links(user, case),
+        "documents": documents,
+        "dossier_missing": not_yet_issued(documents, list(steps)),
     }
 
 
@@ -674,6 +677,9 @@ def case_document_links(user: Any, case: Case) -> list[dict[str, Any]]:
                     "part": part,
                     "label": text,
                     "document": document,
+                    # the template's step, and whether the case has it (could issue it)
+                    "step": formats.load(kind).step,
+                    "available": step is not None,
                     "can_issue": document is None and can_issue and step is not None,
                 }
             )
@@ -721,6 +727,28 @@ def document_file(request: HttpRequest, pk: int, document_id: int) -> HttpRespon
     name = "".join("_" if c in '/\\:*?"<>|' else c for c in name)
     response["Content-Disposition"] = (
         content_disposition_header(disposition == "attachment", name) or disposition
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def case_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case's file (案卷) as one PDF: cover, index and the issued documents in filing
+    order, page-numbered (``cases.dossier``); whoever may open the case's documents may
+    open it (another organ's case is a 404). Built when asked for, not stored."""
+    require_role(request.user, *Role.values)  # type: ignore[arg-type]
+    case = _scoped_case(request, pk)
+    try:
+        dossier = build_case_dossier(request.user, case)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("cases:detail", pk=case.pk)
+    response = HttpResponse(dossier.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        content_disposition_header(bool(request.GET.get("download")), dossier_filename(case))
+        or "inline"
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -72,6 +72,8 @@ TITLE_SIZE = 22.0  # 2号
 PAGE_NUMBER_SIZE = 14.0  # 4号
 PAGE_NUMBER_GAP = 7 * mm
 SMALL_SIZE = 12.0  # 小四, the verification note under the QR code
+#: 五号 (10.5 pt): the cells of a ``grid`` (a dossier's index, 卷内目录), a form's list.
+GRID_SIZE = 10.5
 
 STYLES = ("title", "subtitle", "number", "body", "plain", "heading", "right", "center", "small")
 
@@ -119,17 +121,33 @@ def missing_glyphs(texts: Iterable[str]) -> str:
     return "".join(seen)
 
 
+#: What :func:`printable` prints for a character the font lacks: the geta mark (〓), the
+#: typesetter's sign for a missing character (缺字), in GB 2312.
+MISSING_MARK = "〓"
+
+
+def printable(text: str) -> str:
+    """``text`` with each character the font cannot print replaced by ``MISSING_MARK``:
+    for lists that quote what users typed (a dossier's index naming evidence files),
+    where refusing the whole PDF for one character would help no one."""
+    missing = missing_glyphs([text])
+    return text.translate({ord(c): MISSING_MARK for c in missing}) if missing else text
+
+
 @dataclass(frozen=True)
 class Block:
     """One block of a document. ``style``: one of ``STYLES``, or ``table`` (``rows``:
-    label/value pairs in a grid), ``gap`` (``lines`` empty body lines) or ``qr``
-    (``qr``: the data encoded, ``text``: the note beside it)."""
+    label/value pairs in a grid), ``grid`` (``rows`` of cells under a header row, the
+    first of ``rows``, in columns ``widths`` mm wide; a row of one cell spans the grid,
+    as a section heading), ``gap`` (``lines`` empty body lines) or ``qr`` (``qr``: the
+    data encoded, ``text``: the note beside it)."""
 
     style: str
     text: str = ""
-    rows: Sequence[tuple[str, str]] = ()
+    rows: Sequence[tuple[str, ...]] = ()
     lines: int = 1
     qr: str = ""
+    widths: Sequence[float] = ()
 
     def texts(self) -> list[str]:
         return [self.text, *(cell for row in self.rows for cell in row)]
@@ -226,6 +244,8 @@ def _flowables(blocks: Sequence[Block]) -> list[Flowable]:
             out.append(Spacer(TEXT_WIDTH, BODY_LEADING * block.lines))
         elif block.style == "table":
             out.append(_table(block.rows))
+        elif block.style == "grid":
+            out.append(_grid(block.rows, block.widths))
         elif block.style == "qr":
             note = Paragraph(_markup(block.text), _style("small"))
             grid = Table(
@@ -246,9 +266,11 @@ def _flowables(blocks: Sequence[Block]) -> list[Flowable]:
     return out
 
 
-def _table(rows: Sequence[tuple[str, str]]) -> Table:
+def _table(rows: Sequence[tuple[str, ...]]) -> Table:
     """A form's grid: labels centred on the left, values on the right, in a tighter
     leading than the body's grid so that a one-page form stays on one page."""
+    if any(len(r) != 2 for r in rows):
+        raise ValueError("a table's rows are label/value pairs")
     tight = {"leading": BODY_SIZE * 1.5}
     label = ParagraphStyle("label", parent=_style("plain"), alignment=TA_CENTER, **tight)
     value = ParagraphStyle("value", parent=_style("plain"), **tight)
@@ -267,6 +289,37 @@ def _table(rows: Sequence[tuple[str, str]]) -> Table:
     )
 
 
+def _grid(rows: Sequence[tuple[str, ...]], widths: Sequence[float]) -> Table:
+    """A list in columns (``widths`` in mm, summing to the text block's width at most):
+    the header row bold and centred, repeated on each page; a row of one cell spans
+    the columns (a section heading)."""
+    if not rows or not widths or any(len(r) not in (1, len(widths)) for r in rows):
+        raise ValueError("a grid needs a header and rows of one cell or one per column")
+    tight = {"fontSize": GRID_SIZE, "leading": GRID_SIZE * 1.4}
+    header = ParagraphStyle("grid-header", parent=_style("plain"), fontName=TITLE_FONT, **tight)
+    header.alignment = TA_CENTER
+    cell = ParagraphStyle("grid-cell", parent=_style("plain"), alignment=TA_LEFT, **tight)
+    section = ParagraphStyle("grid-section", parent=cell, fontName=TITLE_FONT)
+    data: list[list[Any]] = []
+    commands: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.75, "black"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ]
+    for n, row in enumerate(rows):
+        if n == 0:
+            data.append([Paragraph(_markup(c), header) for c in row])
+        elif len(row) == 1 and len(widths) > 1:
+            data.append([Paragraph(_markup(row[0]), section)] + [""] * (len(widths) - 1))
+            commands.append(("SPAN", (0, n), (-1, n)))
+        else:
+            data.append([Paragraph(_markup(c), cell) for c in row])
+    return Table(data, colWidths=[w * mm for w in widths], style=TableStyle(commands), repeatRows=1)
+
+
 def _page_number(canvas: Canvas, doc: BaseDocTemplate) -> None:
     """ "— N —" in 4号, 7 mm below the text block: odd pages right, even pages left,
     one character in."""
@@ -282,9 +335,15 @@ def _page_number(canvas: Canvas, doc: BaseDocTemplate) -> None:
     canvas.restoreState()
 
 
-def build_pdf(document: Document) -> bytes:
+def _no_page_number(canvas: Canvas, doc: BaseDocTemplate) -> None:
+    return None
+
+
+def build_pdf(document: Document, *, page_numbers: bool = True) -> bytes:
     """Lay out ``document`` on GB/T 9704 pages; the PDF's bytes. Raises
-    :class:`MissingGlyphs` when the text has characters the font cannot print."""
+    :class:`MissingGlyphs` when the text has characters the font cannot print.
+    ``page_numbers=False``: no "— N —" (pages another process numbers, such as a
+    dossier's cover and index)."""
     missing = missing_glyphs(text for block in document.blocks for text in block.texts())
     if missing:
         raise MissingGlyphs(missing)
@@ -314,6 +373,7 @@ def build_pdf(document: Document) -> bytes:
         bottomPadding=0,
         id="text",
     )
-    template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_page_number)])
+    on_page = _page_number if page_numbers else _no_page_number
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
     template.build(_flowables(document.blocks))
     return buffer.getvalue()
