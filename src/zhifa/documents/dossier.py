@@ -28,6 +28,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
@@ -109,7 +110,7 @@ class DossierTooLarge(ValidationError):
 @dataclass(frozen=True)
 class Attachment:
     """A file filed right after a document, such as the signed scan of a 送达回证: a PDF
-    (its pages copied) or a JPEG or PNG image (on an A4 page of its own)."""
+    (its pages copied) or an image (on an A4 page of its own)."""
 
     title: str
     on: dt.date
@@ -217,17 +218,28 @@ def _image_page(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def _attachment_pdf(attachment: Attachment) -> bytes:
-    if attachment.content_type == "application/pdf":
-        return attachment.data
-    if attachment.content_type in ("image/jpeg", "image/png"):
-        return _image_page(attachment.data)
-    raise ValidationError(
-        {
-            "attachment": _("%(title)s: a %(type)s file cannot be filed in the dossier.")
-            % {"title": attachment.title, "type": attachment.content_type}
-        }
-    )
+def _attachment_reader(attachment: Attachment) -> PdfReader:
+    """The pages of an attachment: a PDF's own, an image on a page of its own (the first
+    frame of a multi-page TIFF), or, for a file that is neither or cannot be read, a page
+    saying so with its digest: one bad scan does not take the whole dossier down."""
+    try:
+        if attachment.content_type == "application/pdf":
+            reader = _reader(attachment.data)
+            if len(reader.pages):
+                return reader
+        elif attachment.content_type.startswith("image/"):
+            return _reader(_image_page(attachment.data))
+    except (OSError, ValueError, PdfReadError):  # PIL's and pypdf's "cannot read this"
+        pass
+    note = [
+        layout.Block("title", layout.printable(attachment.title)),
+        layout.Block(
+            "body",
+            f"该文件（{layout.printable(attachment.content_type)}）无法并入本卷，存于证据库，"
+            f"SM3摘要：{attachment.sm3}。",
+        ),
+    ]
+    return _reader(layout.build_pdf(layout.Document(note), page_numbers=False))
 
 
 def _date(day: dt.date | None) -> str:
@@ -256,9 +268,9 @@ def _cover_pdf(cover: Cover, documents: int, pages: int) -> bytes:
         layout.Block("gap"),
         layout.Block(
             "small",
-            "本卷汇编本机关已出具文书的存档件，按立卷归档顺序排列；"
-            "各件的文号、核验码和页号见卷内目录，电子证据文件的SM3摘要列于目录之后。"
-            "页号为汇编时加注，文书原件的数字摘要不因此改变。",
+            "本卷汇编本机关已出具文书的存档件，按立卷归档顺序排列；各件的文号、日期和页号"
+            "见卷内目录，核验码和二维码印于各件文书，电子证据文件的SM3摘要列于目录之后。"
+            "页号为汇编时加注，文书存档件及其数字摘要不因此改变。",
         ),
     ]
     return layout.build_pdf(
@@ -321,7 +333,7 @@ def build_dossier(
     listing ``evidence``. Raises ``DossierTooLarge`` past ``MAX_PAGES`` pages."""
     items = in_filing_order(items)
     readers = [
-        [_reader(item.pdf), *(_reader(_attachment_pdf(a)) for a in item.attachments)]
+        [_reader(item.pdf), *(_attachment_reader(a) for a in item.attachments)]
         for item in items
     ]
     sizes = [[len(reader.pages) for reader in body] for body in readers]

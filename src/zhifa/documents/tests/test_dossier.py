@@ -181,31 +181,44 @@ def test_a_scan_filed_after_the_service_receipt(
     content_case: Case, people: People, issued: list[IssuedDocument], monkeypatch: Any
 ) -> None:
     """The hook for the signed 送达回证 scan: what it returns is filed right after the
-    blank receipt, with its own row in the index."""
+    blank receipt, each with its own row in the index — an image on a page of its own,
+    a PDF's pages, and a file that cannot be read as a page saying so with its digest."""
     served = content_case.steps.get(step="served")
-    scan = dossier.Attachment(
-        title="送达回证（签收件）",
-        on=served.on,
-        data=_png(),
-        content_type="image/png",
-        sm3="f" * 64,
+    two_pages = layout.build_pdf(
+        layout.Document([layout.Block("body", "签收" * 400)]), page_numbers=False
     )
+    assert len(pages_of(two_pages)) == 2
+
+    def attachment(title: str, data: bytes, content_type: str, sm3: str) -> dossier.Attachment:
+        return dossier.Attachment(title, served.on, data, content_type, sm3)
+
+    scans = [
+        attachment("送达回证（签收件）", _png(), "image/png", "f" * 64),
+        attachment("送达回证（签收件二）", two_pages, "application/pdf", "e" * 64),
+        attachment("送达回证（损坏）", b"%PDF-1.4 broken", "application/pdf", "d" * 64),
+    ]
     asked: list[Any] = []
 
-    def scans(case: Case, document: IssuedDocument) -> list[dossier.Attachment]:
+    def hook(case: Case, document: IssuedDocument) -> list[dossier.Attachment]:
         asked.append(document.kind)
-        return [scan]
+        return scans
 
-    monkeypatch.setitem(case_dossier.ATTACHMENTS, DocumentType.SERVICE_RECEIPT, scans)
+    monkeypatch.setitem(case_dossier.ATTACHMENTS, DocumentType.SERVICE_RECEIPT, hook)
     built = case_dossier.build_case_dossier(people.officer_user, content_case)
+    pages = pages_of(built.pdf)
     assert asked == ["service_receipt"]
     titles = [row.title for row in built.rows]
     receipt = titles.index("送达回证")
-    assert titles[receipt + 1] == "送达回证（签收件）" and built.rows[receipt + 1].note == "扫描件"
-    after = built.rows[receipt + 1]
-    assert after.first == after.last == built.rows[receipt].last + 1
-    assert built.pages == len(pages_of(built.pdf))
-    assert stamp_on(pages_of(built.pdf)[after.first - 1]) == str(after.first)
+    assert titles[receipt + 1 : receipt + 4] == [s.title for s in scans]
+    assert [row.note for row in built.rows[receipt + 1 : receipt + 4]] == ["扫描件"] * 3
+    image, pdf, broken = built.rows[receipt + 1 : receipt + 4]
+    assert image.first == image.last == built.rows[receipt].last + 1
+    assert (pdf.first, pdf.last) == (image.last + 1, image.last + 2)
+    assert broken.first == broken.last == pdf.last + 1
+    assert "d" * 64 in page_text(pages[broken.first - 1])
+    assert built.rows[receipt + 4].first == broken.last + 1
+    assert built.pages == len(pages)
+    assert [stamp_on(page) for page in pages] == [str(n) for n in range(1, len(pages) + 1)]
 
 
 def _png() -> bytes:
