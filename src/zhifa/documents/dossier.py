@@ -333,8 +333,7 @@ def build_dossier(
     listing ``evidence``. Raises ``DossierTooLarge`` past ``MAX_PAGES`` pages."""
     items = in_filing_order(items)
     readers = [
-        [_reader(item.pdf), *(_attachment_reader(a) for a in item.attachments)]
-        for item in items
+        [_reader(item.pdf), *(_attachment_reader(a) for a in item.attachments)] for item in items
     ]
     sizes = [[len(reader.pages) for reader in body] for body in readers]
     content_pages = sum(map(sum, sizes))
