@@ -46,7 +46,7 @@ def service_receipt_scans(case: Case, document: IssuedDocument) -> list[pdf.Atta
     None yet: the scan attached on the service step is being added (issue #14 item 5).
     When it is, return here each scan of the case's ``served`` step — ``Attachment(
     title="送达回证（签收件）", on=<the day served>, data=<the stored bytes>,
-    content_type=<"application/pdf", "image/jpeg" or "image/png">, sm3=<its digest>)``.
+    content_type=<"application/pdf" or an image type>, sm3=<its digest>)``.
     To file the scan *instead of* the blank, drop the blank's pages in
     ``dossier_items`` for a receipt that has one."""
     return []
@@ -80,8 +80,6 @@ def dossier_items(user: Any, case: Case) -> list[pdf.Item]:
                 title=_title(document),
                 number=document.number,
                 issued_on=document.issued_on,
-                code=document.display_code,
-                sm3=document.sm3,
                 pdf=open_pdf(document),
                 part=document.part,
                 order=document.pk,

@@ -127,8 +127,6 @@ class Item:
     title: str
     number: str
     issued_on: dt.date
-    code: str
-    sm3: str
     pdf: bytes
     part: int = 0
     #: Ties between documents of one type, day and record (the document's id).

@@ -316,8 +316,6 @@ def test_an_index_of_several_pages_shifts_the_documents(monkeypatch: Any) -> Non
             title=f"询问笔录（{n}）",
             number=f"嘉市监询〔2026〕{n}号",
             issued_on=dt.date(2026, 3, 4),
-            code="ABCD-EFGH-JKMN",
-            sm3="0" * 64,
             pdf=one,
             part=n,
         )
