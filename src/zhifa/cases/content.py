@@ -18,6 +18,8 @@ legal rule: the rules engine ignores ``content``.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -74,7 +76,13 @@ SECTIONS: dict[str, Section] = {
         Section("opinion", gettext_lazy("Opinion"), "text"),
         Section("records", gettext_lazy("Inquiry and inspection records"), "records"),
         Section(
-            "items", gettext_lazy("List of items"), "lines", help=gettext_lazy("One item per line.")
+            "items",
+            gettext_lazy("List of items"),
+            "lines",
+            help=gettext_lazy(
+                "One item per line: name | specification | quantity | notes (the parts "
+                "after the name may be left out); the documents list them in columns."
+            ),
         ),
         Section("reasons", gettext_lazy("Reasons"), "text"),
         Section("statement", gettext_lazy("Statement and defence of the party"), "text"),
@@ -125,6 +133,22 @@ SECTIONS: dict[str, Section] = {
 
 #: The members of a record (``records[]``) and of an evidence item (``evidence[]``).
 RECORD_SHORT = ("place", "started", "ended", "interviewee")
+#: When a record started and ended: a day and a time, ``2026-03-04 09:30`` (a record's
+#: time is on its 笔录: 自…时…分至…时…分).
+RECORD_TIMES = ("started", "ended")
+MOMENT_PATTERN = r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2})?$"
+
+
+def parse_moment(value: str) -> dt.datetime | None:
+    """``2026-03-04 09:30`` as a datetime; ``None`` for anything else."""
+    if not re.fullmatch(MOMENT_PATTERN, value) or not value:
+        return None
+    try:
+        return dt.datetime.strptime(value, "%Y-%m-%d %H:%M")
+    except ValueError:
+        return None
+
+
 EVIDENCE_MEMBERS = ("name", "proves", "sm3")
 
 
@@ -179,6 +203,11 @@ def _object(
             problems += _list(item, where) or [
                 p for i, v in enumerate(item) for p in _text(v, (*where, str(i)), limit)
             ]
+        elif kind == "moment":
+            if not isinstance(item, str) or (item and parse_moment(item) is None):
+                problems.append(
+                    (where, _("Give a day and a time as 2026-03-04 09:30, or leave it empty."))
+                )
         elif kind == "choice":
             if item not in dict(RECORD_KINDS):
                 problems.append((where, _("Choose one of: %s.") % ", ".join(dict(RECORD_KINDS))))
@@ -197,7 +226,9 @@ def _half_pair(row: Any, path: tuple[str, ...], first: str, second: str) -> list
 
 _RECORD_MEMBERS: dict[str, tuple[str, int]] = {
     "kind": ("choice", 0),
-    **dict.fromkeys(RECORD_SHORT, ("text", SHORT_MAX)),
+    "place": ("text", SHORT_MAX),
+    "interviewee": ("text", SHORT_MAX),
+    **dict.fromkeys(RECORD_TIMES, ("moment", 0)),
     "officers": ("list", SHORT_MAX),
     "notes": ("text", TEXT_MAX),
 }
@@ -231,6 +262,11 @@ def _section_problems(spec: Section, value: Any, path: tuple[str, ...]) -> list[
                 where,
                 _RECORD_MEMBERS,
             )
+            if isinstance(item, Mapping):
+                started = parse_moment(str(item.get("started") or ""))
+                ended = parse_moment(str(item.get("ended") or ""))
+                if started and ended and ended < started:
+                    problems.append(((*where, "ended"), _("A record cannot end before it starts.")))
             if isinstance(item, Mapping) and "qa" in item:
                 qa = item["qa"]
                 found = _list(qa, (*where, "qa"))
@@ -367,6 +403,7 @@ def _shared_models() -> tuple[Any, Any]:
 
     text = Annotated[str, Field(max_length=TEXT_MAX)]
     short = Annotated[str, Field(max_length=SHORT_MAX)]
+    moment = Annotated[str, Field(pattern=MOMENT_PATTERN)]
     qa = create_model(
         "QuestionAnswer",
         __base__=StrictIn,
@@ -381,8 +418,8 @@ def _shared_models() -> tuple[Any, Any]:
         __module__=__name__,
         kind=(Literal["inquiry", "inspection"], "inquiry"),
         place=(short, ""),
-        started=(short, Field("", description="e.g. 2025-03-01 09:30")),
-        ended=(short, ""),
+        started=(moment, Field("", description="A day and a time: 2025-03-01 09:30.")),
+        ended=(moment, Field("", description="A day and a time: 2025-03-01 10:15.")),
         officers=(Annotated[list[short], Field(max_length=ITEMS_MAX)], []),
         interviewee=(short, ""),
         qa=(Annotated[list[qa], Field(max_length=ITEMS_MAX)], []),  # type: ignore[valid-type]

@@ -11,9 +11,12 @@ documents app's (``documents.rendering.issue_document``).
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zhifa.accounts.models import ORGAN_ROLES, User
@@ -26,9 +29,15 @@ from zhifa.documents.rendering import (
     issue_document,
     yuan,
 )
+from zhifa.records.models import Evidence
+from zhifa.rules.calendar_db import database_calendar
+from zhifa.rules.engine import CaseFile, PaymentFacts, payment_facts
 from zhifa.rules.engine.parameters import Parameters
 
-from .models import Case, CaseStep
+from .actions.add_step import document_type
+from .casefile import export_document, ordered_steps
+from .content import parse_moment
+from .models import Case, CaseStep, Transfer, TransferKind
 from .steps import EVIDENCE_KINDS, PENALTY_TYPES, SERVICE_METHODS, SIGNED_BY
 
 #: The kinds whose number is issued when the document is rendered (no step issues it).
@@ -40,6 +49,24 @@ NUMBERED_AT_RENDERING = frozenset(
         DocumentType.INQUIRY_RECORD,
         DocumentType.ON_SITE_INSPECTION_RECORD,
         DocumentType.INVESTIGATION_REPORT,
+        DocumentType.CLOSURE_REPORT,
+        # 不予立案: no case number (立案号) and no step number; 先行登记保存 and 法制审核:
+        # their steps number nothing.
+        DocumentType.REGISTRATION_REFUSAL,
+        DocumentType.PRESERVATION_NOTICE,
+        DocumentType.LEGAL_REVIEW_OPINION,
+    }
+)
+
+#: The kinds the decision step numbers, one by its outcome (``actions.add_step.
+#: document_type``): each is made from the last decision whose number was issued for
+#: it, so a 行政处罚决定书 is never offered for a decision not to penalise, nor the
+#: reverse, nor either for a transfer.
+DECISION_KINDS = frozenset(
+    {
+        DocumentType.PENALTY_DECISION,
+        DocumentType.NO_PENALTY_DECISION,
+        DocumentType.TRANSFER_LETTER,
     }
 )
 
@@ -60,6 +87,93 @@ LISTED_BEFORE_STEP = frozenset(
         DocumentType.SERVICE_RECEIPT,
     }
 )
+
+#: Each document type's name as the documents write it (国市监法发〔2021〕42号's
+#: names; the 送达回证, 催告书 and 案件移送函 name the documents they serve, press for
+#: or send).
+TITLES: dict[str, str] = {
+    DocumentType.REGISTRATION_APPROVAL: "立案审批表",
+    DocumentType.REGISTRATION_REFUSAL: "不予立案审批表",
+    DocumentType.ON_SITE_INSPECTION_RECORD: "现场检查笔录",
+    DocumentType.INQUIRY_RECORD: "询问笔录",
+    DocumentType.PRESERVATION_NOTICE: "先行登记保存证据通知书",
+    DocumentType.SEIZURE_DECISION: "实施行政强制措施决定书",
+    DocumentType.PRIOR_NOTICE: "行政处罚事先告知书",
+    DocumentType.HEARING_NOTICE: "听证通知书",
+    DocumentType.HEARING_RECORD: "听证笔录",
+    DocumentType.LEGAL_REVIEW_OPINION: "法制审核表",
+    DocumentType.PENALTY_DECISION: "行政处罚决定书",
+    DocumentType.NO_PENALTY_DECISION: "不予行政处罚决定书",
+    DocumentType.SERVICE_RECEIPT: "送达回证",
+    DocumentType.DEMAND: "催告书",
+    DocumentType.DEFERRAL_DECISION: "延期（分期）缴纳罚款决定书",
+    DocumentType.TRANSFER_LETTER: "案件移送函",
+    DocumentType.CLOSURE_REPORT: "结案审批表",
+    DocumentType.CASE_SOURCE: "案件来源登记表",
+    DocumentType.INVESTIGATION_REPORT: "案件调查终结报告",
+    DocumentType.COLLECTIVE_DISCUSSION_RECORD: "集体讨论记录",
+}
+
+#: The closing reasons (``closed.reason``, ``steps.CLOSE_REASONS``) as the 结案审批表
+#: words them; another reason the file gives is printed as it is.
+CLOSE_REASONS_ZH = {
+    "performed": "行政处罚决定已履行完毕",
+    "executed": "行政处罚决定已执行完毕",
+    "no_penalty": "作出不予行政处罚决定",
+    "not_established": "违法事实不能成立，不予行政处罚",
+    "transferred": "案件已移送",
+    "terminated": "案件终止调查",
+}
+
+#: What another app adds to the context of a document type (``register_context_provider``).
+ContextProvider = Callable[[Case, CaseStep], Mapping[str, Any]]
+_CONTEXT_PROVIDERS: dict[str, list[ContextProvider]] = {}
+
+
+def register_context_provider(kind: str, provider: ContextProvider) -> None:
+    """Let an app above cases add to what the templates of ``kind`` are filled with,
+    from its ``AppConfig.ready`` (docs/adr/0010-app-layers.md: cases imports no app
+    above it). ``provider(case, step)`` returns context entries; an entry that is a
+    mapping on both sides is merged one level deep (``review`` adds to ``review``).
+    The review app registers the 法制审核表's checklist and submission this way."""
+    providers = _CONTEXT_PROVIDERS.setdefault(kind, [])
+    if provider not in providers:
+        providers.append(provider)
+
+
+def _provided(context: dict[str, Any], case: Case, kind: str, step: CaseStep) -> dict[str, Any]:
+    for provider in _CONTEXT_PROVIDERS.get(kind, ()):
+        for key, value in provider(case, step).items():
+            old = context.get(key)
+            if isinstance(old, Mapping) and isinstance(value, Mapping):
+                context[key] = {**old, **value}
+            else:
+                context[key] = value
+    return context
+
+
+#: The results of a legal review (the legal_review step's ``result``) as the 法制审核表
+#: words them.
+REVIEW_RESULTS = {"passed": "审核通过", "failed": "审核未通过", "returned": "退回补充调查"}
+
+#: What separates the parts of an item typed on a line of a list (名称｜规格｜数量｜备注).
+ITEM_SEPARATORS = re.compile(r"\s*[|｜\t]\s*")
+
+
+def item_rows(lines: Any) -> list[dict[str, str]]:
+    """The items of a list section (``content.items``: one a line) as the rows of a
+    清单: name, specification, quantity and notes, separated on the line by ``|`` (or
+    the full-width ｜, or a tab); a line without a separator is the name alone."""
+    rows = []
+    for line in lines if isinstance(lines, list) else []:
+        parts = [p.strip() for p in ITEM_SEPARATORS.split(str(line).strip())]
+        if not any(parts):
+            continue
+        parts = [*parts[:3], "\u3000".join(p for p in parts[3:] if p)]
+        name, spec, quantity, notes = (parts + [""] * 4)[:4]
+        rows.append({"name": name, "spec": spec, "quantity": quantity, "notes": notes})
+    return rows
+
 
 #: The case sources (案件来源) as the 立案审批表 words them.
 SOURCES = {
@@ -100,6 +214,20 @@ def conduct(power_name: str) -> str:
     if name.startswith("对") and name.endswith("的行政处罚"):
         return name[1 : -len("的行政处罚")]
     return name
+
+
+def record_time(started: Any, ended: Any) -> str:
+    """A 笔录's time as it is written on the form: 2026年3月4日9时30分至10时15分 (the
+    end's day repeated only when it is another day); empty without a start."""
+    begin = parse_moment(str(started or ""))
+    if begin is None:
+        return ""
+    text = f"{cn_date(begin.date())}{begin.hour}时{begin.minute:02d}分"
+    end = parse_moment(str(ended or ""))
+    if end is not None:
+        day = cn_date(end.date()) if end.date() != begin.date() else ""
+        text += f"至{day}{end.hour}时{end.minute:02d}分"
+    return text
 
 
 def step_content(step: CaseStep | None) -> dict[str, Any]:
@@ -149,16 +277,143 @@ def _last(steps: list[CaseStep], name: str) -> CaseStep | None:
     return found[-1] if found else None
 
 
+def made_from(kind: str, steps: list[CaseStep]) -> CaseStep | None:
+    """The step of ``steps`` (in order) the document of ``kind`` is made from: the last
+    step its template names, for a kind the decision numbers the last decision whose
+    number was issued for it (``DECISION_KINDS``); None when there is none yet."""
+    name = formats.load(kind).step
+    found = [s for s in steps if s.step == name]
+    if kind in DECISION_KINDS:
+        found = [s for s in found if document_type(s.step, s.data or {}) == kind]
+    return found[-1] if found else None
+
+
+def listed_before_step(kind: str, steps: list[CaseStep]) -> bool:
+    """The case page lists the kind before its step exists ("not available yet"):
+    the kinds of ``LISTED_BEFORE_STEP``, a decision's kind only while the case has no
+    decision (a decision not to penalise is not followed by a 行政处罚决定书)."""
+    if kind not in LISTED_BEFORE_STEP:
+        return False
+    return kind not in DECISION_KINDS or not any(s.step == "decision" for s in steps)
+
+
 def source_step(case: Case, kind: str) -> CaseStep:
     """The step whose data and number the document takes."""
-    fmt = formats.load(kind)
-    steps = list(case.steps.order_by("index"))
-    step = _last(steps, fmt.step)
+    step = made_from(kind, list(case.steps.order_by("index")))
     if step is None:
         raise DocumentUnavailable(
             {"kind": _("The case has no step this document is made from yet.")}
         )
     return step
+
+
+def _money(amount: Any) -> str:
+    """An amount as the documents print it (150,000 or 1,234.50), empty for none or 0."""
+    return yuan(amount) if amount else ""
+
+
+def payment_as_of(case: Case, step: CaseStep) -> PaymentFacts | None:
+    """The rules engine's payment facts (``payment_facts``: the fine decided, what was
+    paid, the APL-72 late fee, what is outstanding) of the case as it stood with
+    ``step``, on the step's day: the steps after it are not counted."""
+    steps = ordered_steps(case)
+    document = export_document(case, as_of=step.on)
+    at = next(i for i, s in enumerate(steps) if s.pk == step.pk)
+    document["steps"] = document["steps"][: at + 1]
+    return payment_facts(CaseFile.from_dict(document), step.on, database_calendar())
+
+
+def _payment(facts: PaymentFacts | None) -> dict[str, Any]:
+    if facts is None:
+        return {}
+    return {
+        "fine": _money(facts.fine),
+        "paid": _money(facts.paid),
+        "fine_outstanding": _money(facts.fine_outstanding),
+        "late_fee": _money(facts.late_fee),
+        "late_days": facts.late_days,
+        "outstanding": _money(facts.outstanding),
+        "served_on": cn_date(facts.served_on) if facts.served_on else "",
+        "deadline": cn_date(facts.deadline) if facts.deadline else "",
+        "paid_in_full_on": cn_date(facts.paid_in_full_on) if facts.paid_in_full_on else "",
+        "payments": [
+            {
+                "on": cn_date(p.on),
+                "amount": _money(p.amount) if p.amount is not None else _money(facts.fine),
+            }
+            for p in facts.payments
+        ],
+    }
+
+
+def _decided(steps: list[CaseStep], step: CaseStep, at: int | None) -> dict[str, Any]:
+    """The decision the document refers to: the one at index ``at`` (the penalty
+    decision the payment facts are of), else the last decision up to ``step``."""
+    found = [s for s in steps if s.step == "decision" and s.index <= step.index]
+    if at is not None:
+        found = [s for s in found if s.index == at] or found
+    if not found:
+        return {}
+    decision = found[-1]
+    data = decision.data or {}
+    kind = document_type("decision", data) or DocumentType.PENALTY_DECISION
+    return {
+        "number": decision.document_number,
+        "on": cn_date(decision.on),
+        "title": TITLES[kind],
+        "outcome": str(data.get("outcome", "penalty")),
+        "penalties": [{"text": penalty_text(p), **p} for p in data.get("penalties") or []],
+    }
+
+
+def transfer_materials(case: Case, step: CaseStep, steps: list[CaseStep]) -> list[str]:
+    """What a transfer letter sends with it (附件): the numbered documents of the case
+    up to the transfer (those its steps numbered and those issued by then), the
+    evidence the investigation listed and the evidence files of the case."""
+    out: list[str] = []
+    numbers: set[str] = set()
+    for s in steps:
+        kind = document_type(s.step, s.data or {})
+        if s.index < step.index and s.document_number and kind is not None:
+            out.append(f"{TITLES[kind]}（{s.document_number}）")
+            numbers.add(s.document_number)
+    issued = (
+        IssuedDocument.objects.filter(case=case, issued_on__lte=step.on)
+        .exclude(kind=DocumentType.TRANSFER_LETTER)
+        .order_by("issued_on", "pk")
+    )
+    for document in issued:
+        if document.number and document.number not in numbers:
+            out.append(f"{TITLES.get(document.kind, document.kind)}（{document.number}）")
+            numbers.add(document.number)
+    investigation = _last([s for s in steps if s.index < step.index], "investigation")
+    listed = [e["name"] for e in step_content(investigation).get("evidence") or []]
+    if not listed and investigation is not None:
+        kinds = (investigation.data or {}).get("evidence", [])
+        listed = [str(label) for value, label in EVIDENCE_KINDS if value in kinds]
+    if listed:
+        out.append("证据材料：" + "、".join(listed))
+    files = list(
+        Evidence.objects.filter(object_type="cases.case", object_id=str(case.pk))
+        .order_by("pk")
+        .values_list("title", flat=True)
+    )
+    if files:
+        out.append(f"证据文件{len(files)}份：" + "、".join(files))
+    return out
+
+
+def _transfer(case: Case, step: CaseStep, steps: list[CaseStep]) -> dict[str, Any]:
+    transfer = Transfer.objects.filter(step=step).select_related("to_organ").first()
+    if transfer is None:
+        return {}
+    return {
+        "receiver": transfer.receiver,
+        "judicial": transfer.kind == TransferKind.JUDICIAL,
+        "reason": transfer.reason,
+        "sent_on": cn_date(transfer.sent_on),
+        "materials": transfer_materials(case, step, steps),
+    }
 
 
 def build_context(
@@ -176,6 +431,7 @@ def build_context(
             record = dict(found[part - 1])
             record["qa"] = [q for q in record.get("qa") or [] if isinstance(q, dict)]
             record["officers"] = "、".join(str(o) for o in record.get("officers") or [])
+            record["time"] = record_time(record.get("started"), record.get("ended"))
     statement = _last(steps, "statement")
     investigation = _last(steps, "investigation")
     if kind in (DocumentType.PENALTY_DECISION, DocumentType.PRIOR_NOTICE):
@@ -198,7 +454,11 @@ def build_context(
     decision = _last(steps, "decision")
     served_doc: dict[str, Any] = (
         {
-            "document": "行政处罚决定书",
+            "document": TITLES[
+                document_type("decision", decision.data or {}) or DocumentType.PENALTY_DECISION
+            ]
+            if decision
+            else TITLES[DocumentType.PENALTY_DECISION],
             "number": decision.document_number if decision else "",
         }
         if kind == DocumentType.SERVICE_RECEIPT
@@ -214,7 +474,15 @@ def build_context(
             "refused": sdata.get("signed_by") == "refused",
             "on": cn_date(served.on),
         }
-    return {
+    # The payment facts, for the documents of the execution (催告书, 延期缴纳, 结案).
+    facts = (
+        payment_as_of(case, step)
+        if kind
+        in (DocumentType.DEMAND, DocumentType.DEFERRAL_DECISION, DocumentType.CLOSURE_REPORT)
+        else None
+    )
+    until = data.get("until") if step.step == "deferral_approved" else None
+    context = {
         "organ": {
             "name": organ.name,
             "short_name": organ.short_name,
@@ -233,6 +501,7 @@ def build_context(
         },
         "case": {
             "number": case.registration_number,
+            "source_number": case.case_id,
             "registered_on": cn_date(registered.on) if registered else "",
             "source": SOURCES.get(case.source, ""),
         },
@@ -244,9 +513,8 @@ def build_context(
         ),
         "violation": {
             "name": conduct(power.name if power is not None else str(case.power)),
-            "occurred_on": cn_date(dt.date.fromisoformat(str(case.violation["occurred_on"])))
-            if (case.violation or {}).get("occurred_on")
-            else "",
+            "occurred_on": _cn_day((case.violation or {}).get("occurred_on")),
+            "discovered_on": _cn_day((case.violation or {}).get("discovered_on")),
         },
         "basis": {
             "law": str((case.basis or {}).get("law", "")),
@@ -284,7 +552,66 @@ def build_context(
             "reconsideration_body": f"{organ.region.name}人民政府",
         },
         "served": served_doc,
+        "decided": _decided(steps, step, facts.decision if facts is not None else None),
+        "payment": _payment(facts),
+        "demand_days": params.integer("demand_working_days", on),
+        "deferral": {"until": cn_date(dt.date.fromisoformat(str(until)))} if until else {},
+        "closure": {
+            "reason": CLOSE_REASONS_ZH.get(str(data.get("reason", "")), data.get("reason", "")),
+            "approver": _officer_name(case, data.get("approved_by")),
+        }
+        if step.step == "closed"
+        else {},
+        "transfer": _transfer(case, step, steps) if kind == DocumentType.TRANSFER_LETTER else {},
+        # The step's own fields the procedure's documents print (issue #14): the head
+        # who approved it (不予立案, 查封、扣押), the reasons for not registering, the
+        # days of a seizure, the day of a hearing; the items of a list as its rows.
+        "approver": _officer_name(case, data.get("approved_by")) if data.get("approved_by") else "",
+        "refusal_reason": str(data.get("reason") or "").strip()
+        if step.step == "registration_refused"
+        else "",
+        "seizure_days": data.get("days") or "",
+        "hearing_on": _cn_day(data.get("hearing_on")),
+        "items": item_rows(content.get("items")),
+        "preservation_days": params.integer("preservation_working_days", on),
+        "review": _review(case, step) if step.step == "legal_review" else {},
     }
+    return _provided(context, case, kind, step)
+
+
+def _cn_day(value: Any) -> str:
+    """An ISO day of the case file (``2026-03-01``) as the documents write it."""
+    if not value:
+        return ""
+    try:
+        return cn_date(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
+
+
+def _review(case: Case, step: CaseStep) -> dict[str, Any]:
+    """The legal review as its step holds it (result, opinion, reviewer, day); the review
+    app adds the request's matters and the checklist's items
+    (``register_context_provider``)."""
+    data = step.data or {}
+    return {
+        "result": str(data.get("result") or ""),
+        "result_text": REVIEW_RESULTS.get(str(data.get("result") or ""), ""),
+        "opinion": str(data.get("opinion") or "").strip(),
+        "reviewer": _officer_name(case, data.get("reviewer")) if data.get("reviewer") else "",
+        "reviewed_on": cn_date(step.on),
+        "checklist": [],
+        "note": "",
+        "submitted_on": "",
+    }
+
+
+def _in_chinese(fill: Any, *args: Any) -> Any:
+    """A document is written in Chinese whatever the language of the page it is issued
+    from: the labels the context takes from the vocabularies (evidence kinds, service
+    methods) are translated in Chinese."""
+    with translation.override("zh-hans"):
+        return fill(*args)
 
 
 def check_actor(actor: User, case: Case) -> None:
@@ -318,8 +645,8 @@ def render_document(
         kind=kind,
         actor=actor,
         number=None if kind in NUMBERED_AT_RENDERING else step.document_number,
-        context_for=lambda number, code, url: build_context(
-            case, kind, step, number, code, url, part
+        context_for=lambda number, code, url: _in_chinese(
+            build_context, case, kind, step, number, code, url, part
         ),
         base_url=base_url,
         part=part,

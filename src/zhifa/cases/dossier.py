@@ -19,12 +19,14 @@ from django.utils import timezone, translation
 
 from zhifa.core.scope import scoped
 from zhifa.documents import dossier as pdf
+from zhifa.documents import formats
 from zhifa.documents.models import DocumentType, IssuedDocument
 from zhifa.documents.rendering import open_pdf
 from zhifa.records.models import Evidence
 from zhifa.rules.engine.units.closure import REASONS_ZH
 
-from .documents import conduct, penalty_text
+from .actions.add_step import document_type
+from .documents import TITLES, conduct, penalty_text
 from .labels import step_label
 from .models import Case, CaseStep
 
@@ -59,8 +61,12 @@ ATTACHMENTS: dict[str, Callable[[Case, IssuedDocument], list[pdf.Attachment]]] =
 
 
 def _title(document: IssuedDocument) -> str:
-    with translation.override("zh-hans"):
-        label = str(DocumentType(document.kind).label)
+    """The document's name as the documents write it (``documents.TITLES``), and which
+    record of its kind for a 询问笔录 or 现场检查笔录."""
+    label = TITLES.get(document.kind)
+    if label is None:
+        with translation.override("zh-hans"):
+            label = str(DocumentType(document.kind).label)
     return f"{label}（{document.part}）" if document.part else label
 
 
@@ -164,15 +170,14 @@ def dossier_filename(case: Case) -> str:
 def not_yet_issued(document_rows: list[dict[str, Any]], steps: list[CaseStep]) -> list[str]:
     """What the dossier lacks (for the case page's notice, not the PDF): the documents
     whose step is recorded but which were not issued yet (``document_rows``: the case
-    page's document list), and the numbers a step issued for a document that has no
-    template yet."""
+    page's document list), and the numbers a step issued for a document type that has
+    no template yet."""
     missing = [
         str(row["label"]) for row in document_rows if row["available"] and not row["document"]
     ]
-    issued = {row["document"].number for row in document_rows if row["document"]}
-    templated = {row["step"] for row in document_rows}
+    templates = set(formats.kinds())
     for step in steps:
-        number = step.document_number
-        if number and number not in issued and step.step not in templated:
-            missing.append(f"{step_label(step.step)} {number}")
+        kind = document_type(step.step, step.data or {}) if step.document_number else None
+        if kind is not None and kind not in templates:
+            missing.append(f"{step_label(step.step)} {step.document_number}")
     return missing

@@ -7,6 +7,7 @@ a value the law forbids is refused by the engine, and the refusal is shown on th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -21,6 +22,7 @@ from zhifa.accounts.models import Role, User
 from zhifa.catalogue.models import Article, Circumstance, PowerCategory, PowerItem
 from zhifa.core.forms import Form
 from zhifa.records.models import Evidence
+from zhifa.registry.facts import certificate_facts
 from zhifa.registry.models import ENFORCING_TYPES, EnforcementSubject, Officer
 from zhifa.registry.validators import normalise_id_number, validate_id_number, validate_uscc
 
@@ -106,6 +108,50 @@ def _amount(value: Decimal) -> int | float:
 
 def organ_officers(organ_id: int) -> QuerySet[Officer]:
     return Officer.objects.filter(organ_id=organ_id, active=True).order_by("name", "pk")
+
+
+class RecordTimeField(forms.CharField):
+    """A record's start or end: the browser's day-and-time picker (``datetime-local``
+    sends ``2026-03-04T09:30``), kept as the case file writes it, ``2026-03-04 09:30``."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def to_python(self, value: Any) -> str:
+        text = str(super().to_python(value)).strip()
+        # The picker may add seconds (``09:30:00``); the record keeps the minute.
+        if found := re.fullmatch(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(\.\d+)?)?", text):
+            text = f"{found[1]} {found[2]}"
+        if text and content.parse_moment(text) is None:
+            raise forms.ValidationError(
+                _("Give a day and a time as 2026-03-04 09:30."), code="invalid"
+            )
+        return text
+
+    def prepare_value(self, value: Any) -> Any:
+        return str(value).replace(" ", "T") if value else value
+
+
+def officer_label(officers: list[Officer]) -> Callable[[Officer], str]:
+    """An officer as the step forms offer him: his name, marked when he holds no
+    enforcement certificate valid today or is auxiliary staff (rule APL-42-qualified
+    refuses such an officer acting in an investigation; the form still lists him, since
+    the step's own date decides). The certificates are read in one query."""
+    today = _today()
+    facts = certificate_facts(o.pk for o in officers)
+    unqualified = {
+        o.pk
+        for o in officers
+        if o.is_auxiliary or not any(c.is_valid_on(today) for c in facts.get(o.pk, []))
+    }
+
+    def label(officer: Officer) -> str:
+        if officer.pk in unqualified:
+            return str(
+                _("%(name)s (no enforcement certificate valid today)") % {"name": officer.name}
+            )
+        return str(officer.name)
+
+    return label
 
 
 # --- opening a case --------------------------------------------------------------------
@@ -479,13 +525,12 @@ class ContentFieldsMixin(Form):
                     ("ended", _("ended at")),
                     ("interviewee", _("person questioned or present")),
                 ):
-                    self.fields[f"content_record_{member}"] = forms.CharField(
-                        label=label,
-                        max_length=content.SHORT_MAX,
-                        required=False,
-                        help_text=_("e.g. 2025-03-01 09:30")
-                        if member in ("started", "ended")
-                        else "",
+                    self.fields[f"content_record_{member}"] = (
+                        RecordTimeField(label=label, required=False)
+                        if member in content.RECORD_TIMES
+                        else forms.CharField(
+                            label=label, max_length=content.SHORT_MAX, required=False
+                        )
                     )
                 for i in range(1, self.rows + 1):
                     for member, label in (("question", _("question")), ("answer", _("answer"))):
@@ -653,14 +698,23 @@ class StepForm(ContentFieldsMixin, Form):
         super().__init__(*args, **kwargs)
         self.case, self.user = case, user
         officers = organ_officers(case.organ_id)
-        for field in self.fields.values():
-            if isinstance(field, forms.ModelChoiceField):
+        choosers = [f for f in self.fields.values() if isinstance(f, forms.ModelChoiceField)]
+        if choosers:
+            label = officer_label(list(officers))
+            for field in choosers:
                 field.queryset = officers
+                field.label_from_instance = label  # type: ignore[method-assign]
         self.setup()
         self.add_content_fields()
 
     def setup(self) -> None:
         """Per-step adjustments of the fields."""
+
+    @property
+    def field_errors(self) -> list[tuple[forms.BoundField, str]]:
+        """Each field's errors with the field, in the form's order: the summary at the
+        top of the step form links them (a long form on a phone hides the field)."""
+        return [(field, error) for field in self for error in field.errors]
 
     def fields_for_service(self) -> dict[str, Any]:
         """The step's own keyword arguments for the service: the cleaned value of each of

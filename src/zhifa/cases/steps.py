@@ -248,7 +248,7 @@ class StepSpec:
     #: The case status after the step (``None``: unchanged).
     status: str | None = None
     #: The document the step numbers when it is saved (the decision's depends on its
-    #: outcome: ``actions.add_step._document_type``).
+    #: outcome: ``actions.add_step.document_type``).
     document: str | None = None
     #: The step that must come first (the order's refusal names it).
     requires: str = ""
@@ -589,6 +589,9 @@ STEPS: tuple[StepSpec, ...] = (
         "approve_deferral",
         roles=HEAD,
         status=CaseStatus.EXECUTION,
+        # 延期(分期)缴纳罚款决定书: the approval is served on the party as a decision
+        # with its number, issued with the step like the demand's (催告书).
+        document=DocumentType.DEFERRAL_DECISION,
         requires="served",
         place=EXECUTION,
         api={"until": (dt.date, ...)},

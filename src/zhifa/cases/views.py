@@ -44,7 +44,7 @@ from zhifa.rules.calendar_db import database_calendar
 from . import policy, queries, services
 from .casefile import ordered_steps, prefetch
 from .content import view as content_view
-from .documents import LISTED_BEFORE_STEP, PER_RECORD, records_of, render_document
+from .documents import PER_RECORD, listed_before_step, made_from, records_of, render_document
 from .dossier import build_case_dossier, dossier_filename, not_yet_issued
 from .filters import filter_cases
 from .forms import (
@@ -647,25 +647,27 @@ def transfer_document(request: HttpRequest, pk: int) -> JsonResponse:
 def case_document_links(user: Any, case: Case) -> list[dict[str, Any]]:
     """The case page's document list: each document type with a template, its issued
     document when there is one, and whether the user may issue it now. The four main
-    documents are listed from the start ("not available yet"); the others once the step
-    they are made from is recorded, a 询问笔录 or 现场检查笔录 once per record."""
+    documents are listed from the start ("not available yet"; the 行政处罚决定书 only
+    while no decision was made); the others once the step they are made from is
+    recorded (``documents.made_from``: a decision's document by its outcome), a 询问笔录
+    or 现场检查笔录 once per record."""
     issued = {
         (d.kind, d.part): d
         for d in scoped(user, IssuedDocument.objects.filter(case=case), "organ").order_by("pk")
     }
-    steps = {s.step: s for s in case.steps.order_by("index")}  # the last of each name
+    steps = list(case.steps.order_by("index"))
     can_issue = getattr(user, "role", None) in ORGAN_ROLES and user.organ_id == case.organ_id
     rows = []
     for kind in formats.kinds():
         label = DocumentType(kind).label
-        step = steps.get(formats.load(kind).step)
+        step = made_from(kind, steps)
         if kind in PER_RECORD:
             records = records_of(step, PER_RECORD[kind]) if step is not None else []
             parts = [
                 (n, f"{label} {n}" + (f"（{r['interviewee']}）" if r.get("interviewee") else ""))
                 for n, r in enumerate(records, start=1)
             ]
-        elif step is not None or kind in LISTED_BEFORE_STEP or (kind, 0) in issued:
+        elif step is not None or listed_before_step(kind, steps) or (kind, 0) in issued:
             parts = [(0, str(label))]
         else:
             parts = []
@@ -677,8 +679,7 @@ def case_document_links(user: Any, case: Case) -> list[dict[str, Any]]:
                     "part": part,
                     "label": text,
                     "document": document,
-                    # the template's step, and whether the case has it (could issue it)
-                    "step": formats.load(kind).step,
+                    # whether the case has the step it is made from (could issue it)
                     "available": step is not None,
                     "can_issue": document is None and can_issue and step is not None,
                 }

@@ -99,8 +99,10 @@ STAMP_RESOURCE = "/ZhifaPageNumber"
 #: The columns of the index (mm; 156 in all, the text block's width): 序号, 文号, 题名,
 #: 日期, 页号, 备注 ("扫描件" for a scan filed after a document). A document's
 #: verification code is printed on the document itself, with its QR code.
-INDEX_WIDTHS = (9.0, 46.0, 48.0, 21.0, 16.0, 16.0)
-EVIDENCE_WIDTHS = (9.0, 147.0)
+INDEX_WIDTHS = (10.5, 47.0, 41.5, 22.5, 17.0, 17.5)
+EVIDENCE_WIDTHS = (10.5, 145.5)
+#: 五号 in the index's cells (the forms' lists are in 4号): six columns on one line.
+INDEX_SIZE = 10.5
 
 
 class DossierTooLarge(ValidationError):
@@ -290,7 +292,7 @@ def _index_pdf(rows: Sequence[Row], evidence: Sequence[EvidenceFile]) -> bytes:
         )
     blocks = [
         layout.Block("title", "卷内目录"),
-        layout.Block("grid", rows=grid, widths=INDEX_WIDTHS),
+        layout.Block("grid", cells=grid, widths=INDEX_WIDTHS, size=INDEX_SIZE),
     ]
     if not rows:
         blocks.append(layout.Block("center", "（本案尚无已出具的文书）"))
@@ -300,10 +302,11 @@ def _index_pdf(rows: Sequence[Row], evidence: Sequence[EvidenceFile]) -> bytes:
             listed.append(
                 (
                     str(n),
-                    f"{p(e.title)}（{p(e.kind)}，{e.collected_on.isoformat()}）\nSM3：{e.sm3}",
+                    f"{p(e.title)}（{p(e.kind)}，{e.collected_on.isoformat()}）SM3：\n{e.sm3}",
                 )
             )
-        blocks += [layout.Block("gap"), layout.Block("grid", rows=listed, widths=EVIDENCE_WIDTHS)]
+        listing = layout.Block("grid", cells=listed, widths=EVIDENCE_WIDTHS, size=INDEX_SIZE)
+        blocks += [layout.Block("gap"), listing]
     return layout.build_pdf(layout.Document(blocks, title="卷内目录"), page_numbers=False)
 
 

@@ -1,11 +1,12 @@
 """Document templates as data (``formats/<kind>.toml``) and a region's own wording.
 
 A template names its document type, its version, the step whose data and number it
-takes, its ``blocks`` (the layout: a style and the name of a wording entry, or a table
-of label/value entry names) and its ``wording`` (entry name → text in Django template
-syntax, filled from the case). A region changes the wording, never the blocks, with a
-``WordingOverride`` row (region code, version, valid from): the entries it lists
-replace the template's. How to add a document type: docs/documents.md.
+takes, its ``blocks`` (the layout: a style and the name of a wording entry, a table
+of label/value entry names, or a grid: its column headers' entries and the entry whose
+lines are its rows, cells separated by tabs) and its ``wording`` (entry name → text in
+Django template syntax, filled from the case). A region changes the wording, never the
+blocks, with a ``WordingOverride`` row (region code, version, valid from): the entries
+it lists replace the template's. How to add a document type: docs/documents.md.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 from .layout import STYLES, Block
 
 FORMATS = Path(__file__).resolve().parent / "formats"
-BLOCK_STYLES = frozenset({*STYLES, "table", "gap", "qr"})
+BLOCK_STYLES = frozenset({*STYLES, "table", "grid", "pagebreak", "gap", "qr"})
 CN_DIGITS = "零一二三四五六七八九十"
 
 _library = template.Library()
@@ -49,6 +50,13 @@ def clause(value: Any) -> str:
     """A typed text that more words follow (当事人提出……；本局认为……): without its
     closing punctuation."""
     return str(value or "").strip().rstrip("。；;，,.．:：")
+
+
+@_library.filter
+def cell(value: Any) -> str:
+    """A typed text in one cell of a grid row: its tabs and line breaks as spaces (they
+    would start another cell or row)."""
+    return " ".join(str(value or "").replace("\t", "\n").split("\n")).strip()
 
 
 #: ``Engine(builtins=[module])`` reads the module's ``register``.
@@ -91,6 +99,7 @@ def kinds() -> tuple[str, ...]:
 
 def _names(block: Mapping[str, Any]) -> list[str]:
     names = [block["text"]] if block.get("text") else []
+    names += list(block.get("columns", ())) + ([block["body"]] if block.get("body") else [])
     return names + [name for row in block.get("rows", ()) for name in row]
 
 
@@ -147,6 +156,23 @@ def wording_for(kind: str, region_code: str, on: dt.date) -> tuple[dict[str, str
     return wording, label
 
 
+def _grid_rows(body: str, columns: int, spec: Mapping[str, Any]) -> list[tuple[str, ...]]:
+    """The rows of a ``grid`` block from its ``body`` entry as rendered: one row a line,
+    its cells separated by tabs (more cells than columns end up in the last one); when
+    there are none, ``blank_rows`` empty rows (a list printed to be filled in by hand),
+    or none at all (the grid is dropped, like an entry that renders empty)."""
+    rows = []
+    for line in body.split("\n"):
+        cells = [c.strip() for c in line.split("\t")]
+        if not any(cells):
+            continue
+        cells = [*cells[: columns - 1], " ".join(c for c in cells[columns - 1 :] if c)]
+        rows.append(tuple(cells + [""] * (columns - len(cells))))
+    if not rows:
+        rows = [("",) * columns] * int(spec.get("blank_rows", 0))
+    return rows
+
+
 @cache
 def _compiled(text: str) -> template.Template:
     return ENGINE.from_string(text)
@@ -169,6 +195,20 @@ def fill(kind: str, wording: Mapping[str, str], context: Mapping[str, Any]) -> l
         elif style == "table":
             rows = tuple((text(a).strip(), text(b)) for a, b in spec["rows"])
             blocks.append(Block("table", rows=rows))
+        elif style == "grid":
+            header = [text(name).strip() for name in spec["columns"]]
+            body = _grid_rows(text(spec["body"]), len(header), spec)
+            if not body:
+                continue  # nothing to list and no blank rows to fill in: no grid
+            blocks.append(
+                Block(
+                    "grid",
+                    cells=(tuple(header), *body),
+                    widths=tuple(float(w) for w in spec.get("widths", ())),
+                )
+            )
+        elif style == "pagebreak":
+            blocks.append(Block("pagebreak"))
         elif style == "qr":
             blocks.append(Block("qr", text=text(spec["text"]), qr=str(context["public_url"])))
         else:

@@ -40,6 +40,7 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     KeepTogether,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -72,8 +73,7 @@ TITLE_SIZE = 22.0  # 2号
 PAGE_NUMBER_SIZE = 14.0  # 4号
 PAGE_NUMBER_GAP = 7 * mm
 SMALL_SIZE = 12.0  # 小四, the verification note under the QR code
-#: 五号 (10.5 pt): the cells of a ``grid`` (a dossier's index, 卷内目录), a form's list.
-GRID_SIZE = 10.5
+GRID_SIZE = 14.0  # 4号, the cells of a list (清单) of several columns
 
 STYLES = ("title", "subtitle", "number", "body", "plain", "heading", "right", "center", "small")
 
@@ -137,20 +137,29 @@ def printable(text: str) -> str:
 @dataclass(frozen=True)
 class Block:
     """One block of a document. ``style``: one of ``STYLES``, or ``table`` (``rows``:
-    label/value pairs in a grid), ``grid`` (``rows`` of cells under a header row, the
-    first of ``rows``, in columns ``widths`` mm wide; a row of one cell spans the grid,
-    as a section heading), ``gap`` (``lines`` empty body lines) or ``qr`` (``qr``: the
-    data encoded, ``text``: the note beside it)."""
+    label/value pairs in a grid), ``grid`` (``cells``: a list of several columns, its
+    first row the header, repeated on each page the list runs to; ``widths``: the
+    columns' shares of the line, equal when not given; ``size``: the cells' size in
+    points, ``GRID_SIZE`` when 0; a row of one cell in a list of several columns spans
+    them, in bold: a section heading), ``pagebreak`` (what follows
+    starts a new page: an attached list), ``gap`` (``lines`` empty body lines) or ``qr``
+    (``qr``: the data encoded, ``text``: the note beside it)."""
 
     style: str
     text: str = ""
-    rows: Sequence[tuple[str, ...]] = ()
+    rows: Sequence[tuple[str, str]] = ()
     lines: int = 1
     qr: str = ""
+    cells: Sequence[Sequence[str]] = ()
     widths: Sequence[float] = ()
+    size: float = 0.0
 
     def texts(self) -> list[str]:
-        return [self.text, *(cell for row in self.rows for cell in row)]
+        return [
+            self.text,
+            *(cell for row in self.rows for cell in row),
+            *(cell for row in self.cells for cell in row),
+        ]
 
 
 @dataclass(frozen=True)
@@ -238,14 +247,43 @@ class QRCode(Flowable):  # type: ignore[misc]
 
 
 def _flowables(blocks: Sequence[Block]) -> list[Flowable]:
+    """The blocks as the PDF library's flowables; the signature of each part (the
+    ``right`` blocks after its last ``body`` paragraph, with what follows them up to a
+    page break) kept on one page with that paragraph, so that a signature never stands
+    on a page of its own (a page with the seal and no text)."""
     out: list[Flowable] = []
+    last_body: int | None = None
+    signed = False
+
+    def close_part() -> None:
+        if last_body is not None and signed:
+            # One level: a KeepTogether inside another measures as "too tall" (it asks
+            # to be split), which would push the group to the next page for nothing.
+            group = [
+                part
+                for flowable in out[last_body:]
+                for part in (
+                    flowable._content if isinstance(flowable, KeepTogether) else [flowable]
+                )
+            ]
+            out[last_body:] = [KeepTogether(group)]
+
     for block in blocks:
+        if block.style == "pagebreak":
+            close_part()
+            out.append(PageBreak())
+            last_body, signed = None, False
+            continue
+        if block.style == "body":
+            last_body, signed = len(out), False
+        elif block.style == "right" and last_body is not None:
+            signed = True
         if block.style == "gap":
             out.append(Spacer(TEXT_WIDTH, BODY_LEADING * block.lines))
         elif block.style == "table":
             out.append(_table(block.rows))
         elif block.style == "grid":
-            out.append(_grid(block.rows, block.widths))
+            out.append(_grid(block.cells, block.widths, block.size or GRID_SIZE))
         elif block.style == "qr":
             note = Paragraph(_markup(block.text), _style("small"))
             grid = Table(
@@ -263,14 +301,13 @@ def _flowables(blocks: Sequence[Block]) -> list[Flowable]:
             out.append(Paragraph(_markup(block.text), _style(block.style)))
         else:
             raise ValueError(f"unknown block style {block.style!r}")
+    close_part()
     return out
 
 
-def _table(rows: Sequence[tuple[str, ...]]) -> Table:
+def _table(rows: Sequence[tuple[str, str]]) -> Table:
     """A form's grid: labels centred on the left, values on the right, in a tighter
     leading than the body's grid so that a one-page form stays on one page."""
-    if any(len(r) != 2 for r in rows):
-        raise ValueError("a table's rows are label/value pairs")
     tight = {"leading": BODY_SIZE * 1.5}
     label = ParagraphStyle("label", parent=_style("plain"), alignment=TA_CENTER, **tight)
     value = ParagraphStyle("value", parent=_style("plain"), **tight)
@@ -289,35 +326,48 @@ def _table(rows: Sequence[tuple[str, ...]]) -> Table:
     )
 
 
-def _grid(rows: Sequence[tuple[str, ...]], widths: Sequence[float]) -> Table:
-    """A list in columns (``widths`` in mm, summing to the text block's width at most):
-    the header row bold and centred, repeated on each page; a row of one cell spans
-    the columns (a section heading)."""
-    if not rows or not widths or any(len(r) not in (1, len(widths)) for r in rows):
-        raise ValueError("a grid needs a header and rows of one cell or one per column")
-    tight = {"fontSize": GRID_SIZE, "leading": GRID_SIZE * 1.4}
-    header = ParagraphStyle("grid-header", parent=_style("plain"), fontName=TITLE_FONT, **tight)
-    header.alignment = TA_CENTER
-    cell = ParagraphStyle("grid-cell", parent=_style("plain"), alignment=TA_LEFT, **tight)
-    section = ParagraphStyle("grid-section", parent=cell, fontName=TITLE_FONT)
+def _grid(cells: Sequence[Sequence[str]], widths: Sequence[float], size: float) -> Table:
+    """A list of several columns (清单): the header row in bold, centred, repeated at
+    the top of each page the list runs to; ``size`` points in the cells (4号 so that five
+    columns fit the line; 五号 in a dossier's index); a row is never split across pages;
+    a row of one cell spans the columns, in bold (a section heading: 正卷, 副卷)."""
+    columns = max((len(row) for row in cells), default=0)
+    if not columns:
+        raise ValueError("a grid needs at least one column")
+    shares = list(widths)[:columns] if len(widths) >= columns else [1.0] * columns
+    total = sum(shares)
+    tight = {"fontSize": size, "leading": size * 1.5}
+    head = ParagraphStyle("head", parent=_style("subtitle"), **tight)
+    cell = ParagraphStyle("cell", parent=_style("plain"), alignment=TA_LEFT, **tight)
+    section = ParagraphStyle("section", parent=cell, fontName=TITLE_FONT)
     data: list[list[Any]] = []
-    commands: list[tuple[Any, ...]] = [
-        ("GRID", (0, 0), (-1, -1), 0.75, "black"),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-    ]
-    for n, row in enumerate(rows):
-        if n == 0:
-            data.append([Paragraph(_markup(c), header) for c in row])
-        elif len(row) == 1 and len(widths) > 1:
-            data.append([Paragraph(_markup(row[0]), section)] + [""] * (len(widths) - 1))
-            commands.append(("SPAN", (0, n), (-1, n)))
-        else:
-            data.append([Paragraph(_markup(c), cell) for c in row])
-    return Table(data, colWidths=[w * mm for w in widths], style=TableStyle(commands), repeatRows=1)
+    spans: list[tuple[Any, ...]] = []
+    for r, row in enumerate(cells):
+        if r and len(row) == 1 and columns > 1:
+            data.append([Paragraph(_markup(row[0]), section), *([""] * (columns - 1))])
+            spans.append(("SPAN", (0, r), (-1, r)))
+            continue
+        style = head if r == 0 else cell
+        data.append([Paragraph(_markup(t), style) for t in (*row, *([""] * (columns - len(row))))])
+    grid = Table(
+        data,
+        colWidths=[TEXT_WIDTH * share / total for share in shares],
+        repeatRows=1,
+        style=TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.75, "black"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+                *spans,
+            ]
+        ),
+    )
+    # A quarter line of air between the list and the text around it.
+    grid.spaceBefore = grid.spaceAfter = BODY_LEADING / 4
+    return grid
 
 
 def _page_number(canvas: Canvas, doc: BaseDocTemplate) -> None:

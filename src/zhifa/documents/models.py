@@ -57,7 +57,7 @@ DEFAULT_PATTERNS: dict[str, str] = {
     DocumentType.PRESERVATION_NOTICE: "{organ}存〔{year}〕{number}号",
     DocumentType.SEIZURE_DECISION: "{organ}强〔{year}〕{number}号",
     DocumentType.PRIOR_NOTICE: "{organ}罚告〔{year}〕{number}号",
-    DocumentType.HEARING_NOTICE: "{organ}听告〔{year}〕{number}号",
+    DocumentType.HEARING_NOTICE: "{organ}听通〔{year}〕{number}号",
     DocumentType.HEARING_RECORD: "{organ}听录〔{year}〕{number}号",
     DocumentType.LEGAL_REVIEW_OPINION: "{organ}审〔{year}〕{number}号",
     DocumentType.PENALTY_DECISION: "{organ}罚〔{year}〕{number}号",

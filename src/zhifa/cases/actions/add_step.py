@@ -116,7 +116,10 @@ def step_content(step: str) -> tuple[str, ...]:
     return declared.content if declared is not None else ()
 
 
-def _document_type(step: str, data: Mapping[str, Any]) -> str | None:
+def document_type(step: str, data: Mapping[str, Any]) -> str | None:
+    """The document a step of ``step`` with ``data`` numbers when it is saved: the
+    step's declared document (``steps.StepSpec.document``), the decision's by its
+    outcome (the 行政处罚决定书, the 不予行政处罚决定书 or the transfer letter)."""
     if step == "decision":
         if data.get("outcome") == "penalty":
             return DocumentType.PENALTY_DECISION
@@ -244,7 +247,7 @@ def add_step(
             {"rule": f.rule, "message": f.message.zh} for f in findings if f.severity == "warning"
         ]
         number = ""
-        doc_type = _document_type(step, data)
+        doc_type = document_type(step, data)
         if doc_type is not None:
             number = issue_number(locked.organ, doc_type, on.year).text
         saved = CaseStep.objects.create(

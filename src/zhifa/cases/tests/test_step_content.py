@@ -55,7 +55,8 @@ def _walk_with_content(people: People, power_item: Any, supervisor_city: Any) ->
         evidence=["on_site_record", "party_statement"],
         content_record_kind="inquiry",
         content_record_place="当事人经营场所",
-        content_record_started="2026-03-04 09:30",
+        content_record_started="2026-03-04T09:30",  # as the browser's picker sends it
+        content_record_ended="2026-03-04T10:15:00",
         content_record_interviewee="张三（负责人）",
         content_qa_1_question=QUESTION,
         content_qa_1_answer=ANSWER,
@@ -128,6 +129,8 @@ def test_content_typed_on_the_pages_is_kept_everywhere(
     steps = {s.step: s for s in case.steps.all()}
     record = steps["investigation"].data["content"]["records"][0]
     assert record["kind"] == "inquiry" and record["place"] == "当事人经营场所"
+    # The picker's 2026-03-04T09:30 (and :00 seconds) kept as the file writes a time.
+    assert (record["started"], record["ended"]) == ("2026-03-04 09:30", "2026-03-04 10:15")
     assert record["qa"] == [{"question": QUESTION, "answer": ANSWER}]
     assert record["officers"] == [people.o1.name, people.o2.name]
     assert steps["investigation"].data["content"]["evidence"] == [
@@ -278,6 +281,13 @@ def test_content_too_long_or_malformed_is_refused_naming_the_field(
             "body.content.records.0.qa.0.question",
         ),
         ({"evidence": [{"name": "x"}] * (content.ITEMS_MAX + 1)}, "body.content.evidence"),
+        # a record's times are a day and a time, and it ends after it starts
+        ({"records": [{"started": "上午九点"}]}, "body.content.records.0.started"),
+        ({"records": [{"started": "2026-02-30 09:00"}]}, "body.content.records.0.started"),
+        (
+            {"records": [{"started": "2026-03-04 10:00", "ended": "2026-03-04 09:59"}]},
+            "body.content.records.0.ended",
+        ),
     ]
     for value, path in cases:
         response = api_step(**value)

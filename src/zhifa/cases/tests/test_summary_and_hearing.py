@@ -92,7 +92,7 @@ def test_the_hearing_path(walk: Walker) -> None:
     notice = walk(
         services.notify_hearing, on=D("2026-03-19"), hearing_on=D("2026-03-30")
     )  # the 7th working day after service
-    assert notice.document_number == "嘉市监听告〔2026〕1号"
+    assert notice.document_number == "嘉市监听通〔2026〕1号"
     walk(services.hold_hearing, actor=walk.p.host.user, on=D("2026-03-30"), host=walk.p.host)
     walk(
         services.record_legal_review,

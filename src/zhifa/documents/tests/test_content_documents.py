@@ -149,7 +149,7 @@ def test_the_on_site_inspection_record(walk: Walker) -> None:
     document, text = _pdf(walk.case, "on_site_inspection_record", walk.p.officer_user, part=1)
     assert document.number in text and PARTY["name"] in text
     assert "嘉兴市南湖区某路1号仓库" in text and "王五、赵六" in text
-    assert "2026-03-04 14:00至2026-03-04 15:10" in text
+    assert "2026年3月4日14时00分至15时10分" in text
     assert "仓库货架上存放超过保质期的乳制品十二盒。" in text and "李四（店长）" in text
 
 

@@ -16,11 +16,11 @@ from reportlab.lib.units import mm
 
 from zhifa.cases import documents
 from zhifa.cases import dossier as case_dossier
-from zhifa.cases.models import Case, CaseStep
+from zhifa.cases.models import Case
 from zhifa.cases.tests.conftest import PARTY, People, Walker
 from zhifa.cases.tests.test_step_content import _walk_with_content
 from zhifa.core.testing import client_for
-from zhifa.documents import dossier, layout, rendering
+from zhifa.documents import dossier, formats, layout, rendering
 from zhifa.documents.models import DocumentType, IssuedDocument
 from zhifa.records.models import Entry
 from zhifa.records.services import add_evidence
@@ -230,7 +230,7 @@ def _png() -> bytes:
 
 
 def test_the_case_page_links_the_dossier_and_says_what_it_lacks(
-    content_case: Case, people: People
+    content_case: Case, people: People, monkeypatch: Any
 ) -> None:
     documents.render_document(content_case, "registration_approval", actor=people.officer_user)
     page = client_for(people.officer_user).get(reverse("cases:detail", args=[content_case.pk]))
@@ -242,12 +242,13 @@ def test_the_case_page_links_the_dossier_and_says_what_it_lacks(
     assert "立案审批表" not in notice.group(1)
     for label in ("行政处罚决定书", "行政处罚事先告知书", "案件调查终结报告"):
         assert label in notice.group(1)
-    # A step that numbered a document no template renders yet is named with its number.
-    CaseStep.objects.filter(case=content_case, step="statement").update(
-        document_number="嘉市监测〔2026〕9号"
-    )
+    # A step that numbered a document no template renders (yet) is named with its number.
+    kinds = formats.kinds()
+    monkeypatch.setattr(formats, "kinds", lambda: [k for k in kinds if k != "prior_notice"])
+    number = content_case.steps.get(step="prior_notice").document_number
     html = client_for(people.officer_user).get(f"/cases/{content_case.pk}/").content.decode()
-    assert "嘉市监测〔2026〕9号" in html
+    notice = re.search(r'<p class="note" id="dossier-missing">(.*?)</p>', html, re.S)
+    assert notice is not None and number in notice.group(1)
 
 
 def test_scope_of_the_dossier(
