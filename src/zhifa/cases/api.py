@@ -21,9 +21,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, cast, get_args
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Body, File, Router, Schema, Status
@@ -49,6 +50,8 @@ from zhifa.core.paging import BoundedLimitOffset, Paged
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
 from zhifa.core.validation import DB_MAX_ID, Day
 from zhifa.core.validation import Text as TextIn
+from zhifa.documents.dossier import MAX_PAGES as MAX_DOSSIER_PAGES
+from zhifa.documents.dossier import DossierTooLarge
 from zhifa.records import evidence_files
 from zhifa.registry.models import Officer
 from zhifa.rules.calendar_db import database_calendar
@@ -62,6 +65,7 @@ from .actions.service_receipt import DEFAULT_SCAN_MAX_BYTES, scan_max_bytes
 from .casefile import OFFICER_FIELDS, export_document
 from .content import api_type as content_api_type
 from .documents import SignedReceiptScan, signed_receipt_scans
+from .dossier import build_case_dossier, dossier_filename
 from .filters import filter_cases
 from .models import Case, CaseStatus, CaseStep, Procedure, Suspension
 from .policy import can_see_receipt_scans, next_steps
@@ -454,6 +458,41 @@ def get_deadlines(
 def get_case_file(request: HttpRequest, case_pk: CasePk) -> dict[str, Any]:
     case = _case_or_404(request, case_pk)
     return export_document(case, timezone.localdate())
+
+
+@router.get(
+    "/cases/{case_pk}/dossier",
+    response=error_responses(409),
+    summary="The case file (案卷) as one PDF",
+    description=(
+        "The case's file as the case page's 'Case file (PDF)' link gives it: a cover "
+        "(卷宗封面), the index (卷内目录: 文号, title, date and page range of each document, "
+        "then the evidence files attached to the case with their SM3 digest) and the "
+        "case's issued documents — their stored PDFs, unchanged but "
+        "for the page number added in the top margin — in filing order (docs/documents.md, "
+        "'The 案卷 PDF'), every page numbered. Built when asked for, not stored; the same "
+        "documents give the same bytes. Documents not issued yet are not in it. A dossier "
+        f"of more than {MAX_DOSSIER_PAGES} pages is refused (409 `conflict`): download the "
+        "documents one by one."
+    ),
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The PDF (`Content-Disposition: attachment`).",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def get_dossier(request: HttpRequest, case_pk: CasePk) -> HttpResponse:
+    case = _case_or_404(request, case_pk)
+    try:
+        dossier = build_case_dossier(request.user, case)
+    except DossierTooLarge as exc:
+        raise HttpError(409, " ".join(exc.messages)) from exc
+    response = HttpResponse(dossier.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, dossier_filename(case))
+    return response
 
 
 # --- input types (the case-file format's enums) -------------------------------------------

@@ -25,4 +25,5 @@ urlpatterns = [
         views.receipt_scan_file,
         name="receipt_scan_file",
     ),
+    path("<int:pk>/dossier.pdf", views.case_dossier, name="dossier"),
 ]

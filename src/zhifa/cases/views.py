@@ -55,6 +55,7 @@ from .documents import (
     render_document,
     signed_receipt_scans,
 )
+from .dossier import build_case_dossier, dossier_filename, not_yet_issued
 from .filters import filter_cases
 from .forms import (
     STEP_FORMS,
@@ -259,6 +260,7 @@ def case_context(
         .prefetch_related("collected_by")
     )
     applied = (case.benchmark or {}).get("circumstance", "")
+    documents = case_document_links(user, case)
     return {
         "case": case,
         "circumstance": dict(Circumstance.choices).get(
@@ -290,8 +292,9 @@ def case_context(
         "replyable": {t.pk for t in transfers if policy.can_reply_transfer(t, user) is None},
         "reviews": list(state.reviews),
         "can_submit_review": policy.can_submit_review(state, user) is None,
-        "documents": case_document_links(user, case),
+        "documents": documents,
         "scan_form": scan_form or ReceiptScanForm(),
+        "dossier_missing": not_yet_issued(documents, list(steps)),
     }
 
 
@@ -693,6 +696,8 @@ def case_document_links(user: Any, case: Case) -> list[dict[str, Any]]:
                 "part": part,
                 "label": text,
                 "document": document,
+                # whether the case has the step it is made from (could issue it)
+                "available": step is not None,
                 "can_issue": document is None and can_issue and step is not None,
             }
             if kind == DocumentType.SERVICE_RECEIPT:
@@ -819,6 +824,28 @@ def receipt_scan_file(request: HttpRequest, pk: int, scan_id: int) -> FileRespon
     name = "".join("_" if c in '/\\:*?"<>|' else c for c in name)
     response = FileResponse(
         handle, as_attachment=True, filename=name, content_type=scan.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def case_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case's file (案卷) as one PDF: cover, index and the issued documents in filing
+    order, page-numbered (``cases.dossier``); whoever may open the case's documents may
+    open it (another organ's case is a 404). Built when asked for, not stored."""
+    require_role(request.user, *Role.values)  # type: ignore[arg-type]
+    case = _scoped_case(request, pk)
+    try:
+        dossier = build_case_dossier(request.user, case)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("cases:detail", pk=case.pk)
+    response = HttpResponse(dossier.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        content_disposition_header(bool(request.GET.get("download")), dossier_filename(case))
+        or "inline"
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -121,12 +121,27 @@ def missing_glyphs(texts: Iterable[str]) -> str:
     return "".join(seen)
 
 
+#: What :func:`printable` prints for a character the font lacks: the geta mark (〓), the
+#: typesetter's sign for a missing character (缺字), in GB 2312.
+MISSING_MARK = "〓"
+
+
+def printable(text: str) -> str:
+    """``text`` with each character the font cannot print replaced by ``MISSING_MARK``:
+    for lists that quote what users typed (a dossier's index naming evidence files),
+    where refusing the whole PDF for one character would help no one."""
+    missing = missing_glyphs([text])
+    return text.translate({ord(c): MISSING_MARK for c in missing}) if missing else text
+
+
 @dataclass(frozen=True)
 class Block:
     """One block of a document. ``style``: one of ``STYLES``, or ``table`` (``rows``:
     label/value pairs in a grid), ``grid`` (``cells``: a list of several columns, its
     first row the header, repeated on each page the list runs to; ``widths``: the
-    columns' shares of the line, equal when not given), ``pagebreak`` (what follows
+    columns' shares of the line, equal when not given; ``size``: the cells' size in
+    points, ``GRID_SIZE`` when 0; a row of one cell in a list of several columns spans
+    them, in bold: a section heading), ``pagebreak`` (what follows
     starts a new page: an attached list), ``gap`` (``lines`` empty body lines) or ``qr``
     (``qr``: the data encoded, ``text``: the note beside it)."""
 
@@ -137,6 +152,7 @@ class Block:
     qr: str = ""
     cells: Sequence[Sequence[str]] = ()
     widths: Sequence[float] = ()
+    size: float = 0.0
 
     def texts(self) -> list[str]:
         return [
@@ -267,7 +283,7 @@ def _flowables(blocks: Sequence[Block]) -> list[Flowable]:
         elif block.style == "table":
             out.append(_table(block.rows))
         elif block.style == "grid":
-            out.append(_grid(block.cells, block.widths))
+            out.append(_grid(block.cells, block.widths, block.size or GRID_SIZE))
         elif block.style == "qr":
             note = Paragraph(_markup(block.text), _style("small"))
             grid = Table(
@@ -319,25 +335,29 @@ def _table(rows: Sequence[tuple[str, str]]) -> Table:
     )
 
 
-def _grid(cells: Sequence[Sequence[str]], widths: Sequence[float]) -> Table:
+def _grid(cells: Sequence[Sequence[str]], widths: Sequence[float], size: float) -> Table:
     """A list of several columns (清单): the header row in bold, centred, repeated at
-    the top of each page the list runs to; 4号 in the cells so that five columns fit the
-    line; a row is never split across pages."""
+    the top of each page the list runs to; ``size`` points in the cells (4号 so that five
+    columns fit the line; 五号 in a dossier's index); a row is never split across pages;
+    a row of one cell spans the columns, in bold (a section heading: 正卷, 副卷)."""
     columns = max((len(row) for row in cells), default=0)
     if not columns:
         raise ValueError("a grid needs at least one column")
     shares = list(widths)[:columns] if len(widths) >= columns else [1.0] * columns
     total = sum(shares)
-    tight = {"fontSize": GRID_SIZE, "leading": GRID_SIZE * 1.5}
+    tight = {"fontSize": size, "leading": size * 1.5}
     head = ParagraphStyle("head", parent=_style("subtitle"), **tight)
     cell = ParagraphStyle("cell", parent=_style("plain"), alignment=TA_LEFT, **tight)
-    data = [
-        [
-            Paragraph(_markup(text), head if r == 0 else cell)
-            for text in (*row, *([""] * (columns - len(row))))
-        ]
-        for r, row in enumerate(cells)
-    ]
+    section = ParagraphStyle("section", parent=cell, fontName=TITLE_FONT)
+    data: list[list[Any]] = []
+    spans: list[tuple[Any, ...]] = []
+    for r, row in enumerate(cells):
+        if r and len(row) == 1 and columns > 1:
+            data.append([Paragraph(_markup(row[0]), section), *([""] * (columns - 1))])
+            spans.append(("SPAN", (0, r), (-1, r)))
+            continue
+        style = head if r == 0 else cell
+        data.append([Paragraph(_markup(t), style) for t in (*row, *([""] * (columns - len(row))))])
     grid = Table(
         data,
         colWidths=[TEXT_WIDTH * share / total for share in shares],
@@ -350,6 +370,7 @@ def _grid(cells: Sequence[Sequence[str]], widths: Sequence[float]) -> Table:
                 ("RIGHTPADDING", (0, 0), (-1, -1), 4),
                 ("TOPPADDING", (0, 0), (-1, -1), 3),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+                *spans,
             ]
         ),
     )
@@ -373,9 +394,15 @@ def _page_number(canvas: Canvas, doc: BaseDocTemplate) -> None:
     canvas.restoreState()
 
 
-def build_pdf(document: Document) -> bytes:
+def _no_page_number(canvas: Canvas, doc: BaseDocTemplate) -> None:
+    return None
+
+
+def build_pdf(document: Document, *, page_numbers: bool = True) -> bytes:
     """Lay out ``document`` on GB/T 9704 pages; the PDF's bytes. Raises
-    :class:`MissingGlyphs` when the text has characters the font cannot print."""
+    :class:`MissingGlyphs` when the text has characters the font cannot print.
+    ``page_numbers=False``: no "— N —" (pages another process numbers, such as a
+    dossier's cover and index)."""
     missing = missing_glyphs(text for block in document.blocks for text in block.texts())
     if missing:
         raise MissingGlyphs(missing)
@@ -405,6 +432,7 @@ def build_pdf(document: Document) -> bytes:
         bottomPadding=0,
         id="text",
     )
-    template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_page_number)])
+    on_page = _page_number if page_numbers else _no_page_number
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
     template.build(_flowables(document.blocks))
     return buffer.getvalue()

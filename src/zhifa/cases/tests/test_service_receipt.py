@@ -452,3 +452,31 @@ def test_no_scan_once_the_case_is_archived(walk: Walker) -> None:
     assert refused.value.code == "archived"
     page = client_for(walk.p.officer_user).get(f"/cases/{walk.case.pk}/").content.decode()
     assert reverse("cases:receipt_scan_add", args=[walk.case.pk]) not in page
+
+
+def test_the_dossier_files_the_current_scan_after_the_receipt_for_the_organ_only(
+    walk: Walker, supervisor_city: Any
+) -> None:
+    from zhifa.cases.dossier import build_case_dossier
+
+    issued(walk)
+    for name, content in (("old.png", PNG), ("new.jpg", JPEG)):
+        services.attach_receipt_scan(
+            walk.case,
+            actor=walk.p.officer_user,
+            upload=SimpleUploadedFile(name, content),
+            original_name=name,
+        )
+    current = ReceiptScan.objects.filter(case=walk.case).order_by("-pk").first()
+    assert current is not None
+    own = build_case_dossier(walk.p.officer_user, walk.case)
+    titles = [row.title for row in own.rows]
+    receipt = titles.index("送达回证")
+    # The current scan (the JPEG), right after the receipt; the replaced one is not filed.
+    assert titles[receipt + 1] == "送达回证（签收件）" and titles.count("送达回证（签收件）") == 1
+    assert own.rows[receipt + 1].note == "扫描件"
+    assert current.content_type == "image/jpeg"
+    # A supervisor opens the dossier but never the signatures on the receipt.
+    theirs = build_case_dossier(supervisor_city, walk.case)
+    assert "送达回证（签收件）" not in [row.title for row in theirs.rows]
+    assert theirs.pages == own.pages - 1
