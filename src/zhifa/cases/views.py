@@ -44,7 +44,7 @@ from zhifa.rules.calendar_db import database_calendar
 from . import policy, queries, services
 from .casefile import ordered_steps, prefetch
 from .content import view as content_view
-from .documents import PER_RECORD, listed_before_step, made_from, records_of, render_document
+from .documents import PER_RECORD, listed_before_step, made_from, record_parts, render_document
 from .filters import filter_cases
 from .forms import (
     STEP_FORMS,
@@ -647,7 +647,7 @@ def case_document_links(user: Any, case: Case) -> list[dict[str, Any]]:
     documents are listed from the start ("not available yet"; the 行政处罚决定书 only
     while no decision was made); the others once the step they are made from is
     recorded (``documents.made_from``: a decision's document by its outcome), a 询问笔录
-    or 现场检查笔录 once per record."""
+    or 现场检查笔录 once per record of every investigation step (``record_parts``)."""
     issued = {
         (d.kind, d.part): d
         for d in scoped(user, IssuedDocument.objects.filter(case=case), "organ").order_by("pk")
@@ -659,7 +659,7 @@ def case_document_links(user: Any, case: Case) -> list[dict[str, Any]]:
         label = DocumentType(kind).label
         step = made_from(kind, steps)
         if kind in PER_RECORD:
-            records = records_of(step, PER_RECORD[kind]) if step is not None else []
+            records = [record for _step, record in record_parts(kind, steps)]
             parts = [
                 (n, f"{label} {n}" + (f"（{r['interviewee']}）" if r.get("interviewee") else ""))
                 for n, r in enumerate(records, start=1)
