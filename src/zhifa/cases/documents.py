@@ -71,6 +71,12 @@ DECISION_KINDS = frozenset(
     }
 )
 
+#: The decisions a 送达回证 serves on the party. A transfer's letter (案件移送函,
+#: 涉嫌犯罪案件移送书) is addressed to the receiving organ, not served on the party: the
+#: case page offers no 送达回证 for it (the receipt would name the party as the
+#: recipient of a letter it never receives).
+SERVED_ON_PARTY = frozenset({DocumentType.PENALTY_DECISION, DocumentType.NO_PENALTY_DECISION})
+
 #: The kinds made one per record of their step's ``content.records`` (the record's
 #: ``kind``): a 询问笔录 per inquiry, a 现场检查笔录 per inspection.
 PER_RECORD: dict[str, str] = {
@@ -312,6 +318,19 @@ def records_of(step: CaseStep, record_kind: str) -> list[dict[str, Any]]:
     return [r for r in records if isinstance(r, dict) and r.get("kind") == record_kind]
 
 
+def record_parts(kind: str, steps: list[CaseStep]) -> list[tuple[CaseStep, dict[str, Any]]]:
+    """The records a 询问笔录 or 现场检查笔录 (``PER_RECORD``) is made from, each with
+    the step that holds it: the records of that kind of every step its template names
+    (the investigation), in the order of the steps and then as typed. A step's form
+    takes one record, so an officer who questions the party on one day and inspects the
+    premises on another records two investigation steps: both 笔录 are printable.
+    ``part`` n is the n-th (the steps are never removed: the numbering stays)."""
+    name = formats.load(kind).step
+    return [
+        (s, record) for s in steps if s.step == name for record in records_of(s, PER_RECORD[kind])
+    ]
+
+
 def _officer_name(case: Case, ref: Any) -> str:
     row = (
         case.case_officers.filter(ref=str(ref or "")).select_related("officer").first()
@@ -331,21 +350,27 @@ def _last(steps: list[CaseStep], name: str) -> CaseStep | None:
 def made_from(kind: str, steps: list[CaseStep]) -> CaseStep | None:
     """The step of ``steps`` (in order) the document of ``kind`` is made from: the last
     step its template names, for a kind the decision numbers the last decision whose
-    number was issued for it (``DECISION_KINDS``); None when there is none yet."""
+    number was issued for it (``DECISION_KINDS``), for the 送达回证 the last decision
+    served on the party (``SERVED_ON_PARTY``); None when there is none yet."""
     name = formats.load(kind).step
     found = [s for s in steps if s.step == name]
     if kind in DECISION_KINDS:
         found = [s for s in found if document_type(s.step, s.data or {}) == kind]
+    elif kind == DocumentType.SERVICE_RECEIPT:
+        found = [s for s in found if document_type(s.step, s.data or {}) in SERVED_ON_PARTY]
     return found[-1] if found else None
 
 
 def listed_before_step(kind: str, steps: list[CaseStep]) -> bool:
     """The case page lists the kind before its step exists ("not available yet"):
-    the kinds of ``LISTED_BEFORE_STEP``, a decision's kind only while the case has no
-    decision (a decision not to penalise is not followed by a 行政处罚决定书)."""
+    the kinds of ``LISTED_BEFORE_STEP``, a decision's kind and the 送达回证 only while
+    the case has no decision (a decision not to penalise is not followed by a
+    行政处罚决定书, a transfer by no 送达回证)."""
     if kind not in LISTED_BEFORE_STEP:
         return False
-    return kind not in DECISION_KINDS or not any(s.step == "decision" for s in steps)
+    if kind not in DECISION_KINDS and kind != DocumentType.SERVICE_RECEIPT:
+        return True
+    return not any(s.step == "decision" for s in steps)
 
 
 def source_step(case: Case, kind: str) -> CaseStep:
@@ -477,9 +502,9 @@ def build_context(
     content = step_content(step)
     record: dict[str, Any] = {}
     if kind in PER_RECORD:
-        found = records_of(step, PER_RECORD[kind])
-        if 1 <= part <= len(found):
-            record = dict(found[part - 1])
+        found = record_parts(kind, steps)
+        if 1 <= part <= len(found) and found[part - 1][0].pk == step.pk:
+            record = dict(found[part - 1][1])
             record["qa"] = [q for q in record.get("qa") or [] if isinstance(q, dict)]
             record["officers"] = "、".join(str(o) for o in record.get("officers") or [])
             record["time"] = record_time(record.get("started"), record.get("ended"))
@@ -671,15 +696,18 @@ def render_document(
     afterwards. Raises ``PermissionDenied`` for a user outside the case's organ,
     ``DocumentUnavailable`` when the case lacks the step it is made from, and
     ``ValidationError`` (field ``kind``) for an unknown type or an unprintable text,
-    (field ``part``) for a record the step does not have. ``part``: the record (from 1,
-    in the order of the records of that kind) for a 询问笔录 or 现场检查笔录."""
+    (field ``part``) for a record the case does not have. ``part``: the record (from 1,
+    in the order of the case's records of that kind, ``record_parts``) for a 询问笔录 or
+    现场检查笔录; the document is made from the step that holds it."""
     check_actor(actor, case)
     if kind not in formats.kinds():
         raise ValidationError({"kind": _("No template for this document type.")})
     step = source_step(case, kind)
     if kind in PER_RECORD:
-        if not 1 <= part <= len(records_of(step, PER_RECORD[kind])):
+        parts = record_parts(kind, list(case.steps.order_by("index")))
+        if not 1 <= part <= len(parts):
             raise ValidationError({"part": _("The step has no such record.")})
+        step = parts[part - 1][0]  # the investigation step the record was typed on
     elif part:
         raise ValidationError({"part": _("This document is made from the whole step.")})
     return issue_document(

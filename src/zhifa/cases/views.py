@@ -51,7 +51,7 @@ from .documents import (
     PER_RECORD,
     listed_before_step,
     made_from,
-    records_of,
+    record_parts,
     render_document,
     signed_receipt_scans,
 )
@@ -668,7 +668,7 @@ def case_document_links(user: Any, case: Case) -> list[dict[str, Any]]:
     documents are listed from the start ("not available yet"; the 行政处罚决定书 only
     while no decision was made); the others once the step they are made from is
     recorded (``documents.made_from``: a decision's document by its outcome), a 询问笔录
-    or 现场检查笔录 once per record."""
+    or 现场检查笔录 once per record of every investigation step (``record_parts``)."""
     issued = {
         (d.kind, d.part): d
         for d in scoped(user, IssuedDocument.objects.filter(case=case), "organ").order_by("pk")
@@ -680,7 +680,7 @@ def case_document_links(user: Any, case: Case) -> list[dict[str, Any]]:
         label = DocumentType(kind).label
         step = made_from(kind, steps)
         if kind in PER_RECORD:
-            records = records_of(step, PER_RECORD[kind]) if step is not None else []
+            records = [record for _step, record in record_parts(kind, steps)]
             parts = [
                 (n, f"{label} {n}" + (f"（{r['interviewee']}）" if r.get("interviewee") else ""))
                 for n, r in enumerate(records, start=1)

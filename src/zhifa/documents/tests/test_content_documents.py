@@ -153,6 +153,43 @@ def test_the_on_site_inspection_record(walk: Walker) -> None:
     assert "仓库货架上存放超过保质期的乳制品十二盒。" in text and "李四（店长）" in text
 
 
+def test_the_records_of_every_investigation_step_are_printable(walk: Walker) -> None:
+    """A step's form takes one record: the inspection typed on one day and the inquiry
+    on another are two investigation steps, and each record gets its 笔录 — numbered
+    (``part``) across the steps, made from the step that holds it."""
+    walk(services.register_case, actor=walk.p.head_user, on=D("2026-03-03"), by=[walk.p.o1])
+
+    def investigation(on: str, record: dict[str, Any]) -> CaseStep:
+        return walk(  # type: ignore[no-any-return]
+            services.record_investigation,
+            on=D(on),
+            officers=[walk.p.o1, walk.p.o2],
+            evidence=["on_site_record"],
+            content={"records": [record]},
+        )
+
+    first = investigation("2026-03-04", {"kind": "inspection", "notes": "货架上有过期乳制品。"})
+    second = investigation("2026-03-06", {"kind": "inquiry", "interviewee": "张三"})
+    third = investigation("2026-03-09", {"kind": "inspection", "notes": "仓库已清理。"})
+    rows = {(r["kind"], r["part"]) for r in case_document_links(walk.p.officer_user, walk.case)}
+    assert {
+        ("on_site_inspection_record", 1),
+        ("on_site_inspection_record", 2),
+        ("inquiry_record", 1),
+    } <= rows
+    assert ("on_site_inspection_record", 3) not in rows and ("inquiry_record", 2) not in rows
+    actor = walk.p.officer_user
+    document, text = _pdf(walk.case, "on_site_inspection_record", actor, part=1)
+    assert document.step == first and "货架上有过期乳制品。" in text
+    assert "仓库已清理。" not in text and "2026年3月4日" in text
+    document, text = _pdf(walk.case, "on_site_inspection_record", actor, part=2)
+    assert document.step == third and "仓库已清理。" in text
+    document, text = _pdf(walk.case, "inquiry_record", actor, part=1)
+    assert document.step == second and "张三" in text
+    with pytest.raises(ValidationError):
+        documents.render_document(walk.case, "on_site_inspection_record", actor=actor, part=3)
+
+
 def test_the_hearing_record(walk: Walker) -> None:
     walk(services.register_case, actor=walk.p.head_user, on=D("2026-03-03"), by=[walk.p.o1])
     walk.investigate()

@@ -277,6 +277,10 @@ def test_an_organ_transfer_is_a_transfer_letter(walk: Walker, organ_b: Any) -> N
     )
     rows = {r["kind"]: r for r in case_document_links(walk.p.officer_user, walk.case)}
     assert rows["transfer_letter"]["can_issue"] and "penalty_decision" not in rows
+    # The letter is the receiver's: no 送达回证 naming the party is offered, nor made.
+    assert "service_receipt" not in rows
+    with pytest.raises(rendering.DocumentUnavailable):
+        documents.render_document(walk.case, "service_receipt", actor=walk.p.officer_user)
     with translation.override("en"):  # issued from an English page: still Chinese
         _document, pdf = render(walk, "transfer_letter")
     text = text_of(pdf)
