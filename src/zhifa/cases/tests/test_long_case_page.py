@@ -1,6 +1,6 @@
 """A case imported with thousands of steps (up to the cap) does not make its page slow
 (issue 13, item 1): the page's queries do not grow with the steps, and it renders in
-bounded time."""
+bounded CPU time."""
 
 from __future__ import annotations
 
@@ -38,9 +38,11 @@ def test_a_case_at_the_cap_has_a_quick_page(organ_a: EnforcementSubject, officer
     counts = []
     for case in (small, large):
         with CaptureQueriesContext(connection) as queries:
-            start = time.perf_counter()
+            # The process's CPU time, not the wall clock: other processes on a shared
+            # machine (a CI runner, parallel jobs) must not fail the test.
+            start = time.process_time()
             response = client.get(f"/cases/{case.pk}/")
-            seconds = time.perf_counter() - start
+            seconds = time.process_time() - start
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[1] <= counts[0] + 2, counts
