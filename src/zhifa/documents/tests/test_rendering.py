@@ -21,9 +21,9 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from zhifa.cases import documents, services
+from zhifa.cases.documents import case_document_links
 from zhifa.cases.models import CaseStep
 from zhifa.cases.tests.conftest import BASIS, PARTY, D, Walker
-from zhifa.cases.views import case_document_links
 from zhifa.documents import formats, layout, rendering
 from zhifa.documents.models import IssuedDocument, WordingOverride
 from zhifa.records.models import Entry
