@@ -31,8 +31,53 @@ class AuditResult:
     late_fee: float | None
     #: what the last penalty decision decided and what was paid of it, with the late
     #: fee and the outstanding amount: the facts APL-67/APL-72 read (``payments``);
-    #: None when the case has no penalty decision
+    #: None when the case has no penalty decision. The audit computes them when they
+    #: are first read (``_LazyPayments``): rendering the findings does not need them.
     payments: PaymentFacts | None = None
+
+
+class _LazyPayments:
+    """``AuditResult.payments`` of a result made by the audit: ``payments.facts_of`` of
+    the audit's context, computed on first access (from the facts the rules already
+    computed, which the context remembers) and then kept in the instance like any field.
+    A result made by its constructor holds its ``payments`` in the instance and never
+    reaches this descriptor."""
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        if instance is None:
+            return None  # the field's default, as dataclasses reads it from the class
+        state = instance.__dict__
+        ctx = state.pop("_context", None)
+        value = None if ctx is None else facts_of(ctx)
+        state["payments"] = value
+        return value
+
+
+def _result(
+    ctx: Context,
+    findings: tuple[Finding, ...],
+    deadlines: tuple[DeadlineItem, ...],
+    late_fee: float | None,
+) -> AuditResult:
+    """The audit's result, its ``payments`` computed when first read (``_LazyPayments``;
+    None at once when the case has no decision step)."""
+    result = object.__new__(AuditResult)
+    state = result.__dict__
+    state.update(
+        case_id=ctx.case.case_id,
+        as_of=ctx.as_of,
+        findings=findings,
+        deadlines=deadlines,
+        late_fee=late_fee,
+    )
+    if "decision" in ctx.kinds:
+        state["_context"] = ctx
+    else:
+        state["payments"] = None
+    return result
+
+
+AuditResult.payments = _LazyPayments()  # type: ignore[assignment]
 
 
 def context(
@@ -124,8 +169,7 @@ def _run(
                 findings.append(item)  # type: ignore[arg-type]
     findings.sort(key=lambda f: (-1 if f.step is None else f.step, f.rule, f.message.zh))
     deadlines.sort(key=lambda d: (d.start, d.rule, d.due.due))
-    payments = facts_of(ctx) if "decision" in kinds else None
-    return AuditResult(case.case_id, as_of, tuple(findings), tuple(deadlines), late_fee, payments)
+    return _result(ctx, tuple(findings), tuple(deadlines), late_fee)
 
 
 _plan = RULES.plan
