@@ -465,6 +465,8 @@ def dump_json(value: Any, level: int = 0) -> str:
         return "false"
     if kind is int:
         return int.__repr__(value)
+    if kind is float and value - value == 0.0:  # finite: as json.dumps writes a float
+        return float.__repr__(value)
     if kind is dict and all(type(k) is str for k in value):
         if not value:
             return "{}"
