@@ -8,7 +8,6 @@ workflow builds the same structure from its models. All optional flags default t
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields, replace
-from functools import cached_property
 from types import UnionType
 from typing import Annotated, Any, Literal, NamedTuple, Union, get_args, get_origin
 
@@ -401,15 +400,17 @@ class CaseFile:
             steps=tuple(Step.from_dict(s) for s in d["steps"]),
         )
 
-    @cached_property
-    def _officers_by_id(self) -> dict[str, Officer]:
-        by_id: dict[str, Officer] = {}
-        for o in self.officers:
-            by_id.setdefault(o.id, o)  # the first of an id, as a scan finds it
-        return by_id
-
     def officer(self, officer_id: str) -> Officer | None:
-        return self._officers_by_id.get(officer_id)
+        """The first officer of the id (as a scan finds it), or None; the officers are
+        indexed on the first look-up and the index kept in the instance (the case file
+        is frozen: it cannot go stale)."""
+        by_id: dict[str, Officer] | None = self.__dict__.get("_officers_by_id")
+        if by_id is None:
+            by_id = {}
+            for o in self.officers:
+                by_id.setdefault(o.id, o)
+            self.__dict__["_officers_by_id"] = by_id
+        return by_id.get(officer_id)
 
     def with_step(self, step: Step) -> "CaseFile":
         return replace(self, steps=(*self.steps, step))

@@ -221,6 +221,10 @@ class Run(Sequence[tuple[int, Step]]):
         return f"Run({self.pairs[self.lo : self.hi]!r})"
 
 
+#: ``Context.before``/``after``/``between`` copy a run of at most this many steps
+_SHORT = 16
+
+
 class NamesTable:
     """The names (officer ids, evidence kinds) steps carry, by the first step index that
     names each: what a prefix union would give for every index, in linear space (a
@@ -340,20 +344,27 @@ class Context:
         """The steps of ``kinds`` with their indexes (shared: do not modify the list)."""
         return self._index[kinds][1]
 
-    def before(self, index: int, *kinds: str) -> "Run":
+    # A short run (at most ``_SHORT`` steps, nearly always) is returned as a list: a
+    # slice of a few items costs less than a Run; a longer one as a Run, without copying.
+
+    def before(self, index: int, *kinds: str) -> Sequence[tuple[int, Step]]:
         positions, pairs = self._index[kinds]
         if index < 0:
             index = max(len(self.steps) + index, 0)  # as steps[:index] reads it
-        return Run(pairs, 0, bisect_left(positions, index))
+        at = bisect_left(positions, index)
+        return pairs[:at] if at <= _SHORT else Run(pairs, 0, at)
 
-    def after(self, index: int, *kinds: str) -> "Run":
+    def after(self, index: int, *kinds: str) -> Sequence[tuple[int, Step]]:
         positions, pairs = self._index[kinds]
-        return Run(pairs, bisect_right(positions, index), len(pairs))
+        lo = bisect_right(positions, index)
+        return pairs[lo:] if len(pairs) - lo <= _SHORT else Run(pairs, lo, len(pairs))
 
-    def between(self, start: int, end: int, *kinds: str) -> "Run":
+    def between(self, start: int, end: int, *kinds: str) -> Sequence[tuple[int, Step]]:
         """The steps of ``kinds`` after ``start`` and before ``end`` (by index)."""
         positions, pairs = self._index[kinds]
-        return Run(pairs, bisect_right(positions, start), bisect_left(positions, end))
+        lo = bisect_right(positions, start)
+        hi = bisect_left(positions, end)
+        return pairs[lo:hi] if hi - lo <= _SHORT else Run(pairs, lo, hi)
 
     def first_after(self, index: int, *kinds: str) -> tuple[int, Step] | None:
         positions, pairs = self._index[kinds]
@@ -601,29 +612,30 @@ def rule(
     return register
 
 
-def error(rule_id: str, step: int | None, zh: str, en: str, citation: str | None = None) -> Finding:
-    return _finding(rule_id, "error", step, zh, en, citation)
-
-
-def warning(
-    rule_id: str, step: int | None, zh: str, en: str, citation: str | None = None
-) -> Finding:
-    return _finding(rule_id, "warning", step, zh, en, citation)
-
-
 _new = object.__new__
 
 
-def _finding(
-    rule_id: str, severity: Severity, step: int | None, zh: str, en: str, citation: str | None
-) -> Finding:
-    """``Finding(rule_id, severity, step, Text(zh, en), citation)``, made without the two
+def error(rule_id: str, step: int | None, zh: str, en: str, citation: str | None = None) -> Finding:
+    """``Finding(rule_id, "error", step, Text(zh, en), citation)``, made without the two
     ``__init__`` calls (the units make several findings per audit)."""
     message = _new(Text)
     message.__dict__.update(zh=zh, en=en)
     finding = _new(Finding)
     finding.__dict__.update(
-        rule=rule_id, severity=severity, step=step, message=message, citation=citation
+        rule=rule_id, severity="error", step=step, message=message, citation=citation
+    )
+    return finding
+
+
+def warning(
+    rule_id: str, step: int | None, zh: str, en: str, citation: str | None = None
+) -> Finding:
+    """As ``error``, of severity ``warning``."""
+    message = _new(Text)
+    message.__dict__.update(zh=zh, en=en)
+    finding = _new(Finding)
+    finding.__dict__.update(
+        rule=rule_id, severity="warning", step=step, message=message, citation=citation
     )
     return finding
 

@@ -120,11 +120,32 @@ class Parameters:
         param = self._table.get(name)
         return "" if param is None else param.reference
 
+    # ``number``, ``integer`` and ``flag`` are ``value`` (written out: the units ask for
+    # a dozen numbers per audit) converted.
+
     def number(self, name: str, on: dt.date) -> float:
-        return float(self.value(name, on))
+        param = self._table.get(name)
+        if param is None:
+            raise ParameterError(f"unknown parameter {name}", name, on)
+        if param.setting is not None and param.setting in self._overrides:
+            return float(self._overrides[param.setting])
+        found = param._at.get(on)
+        return float(param.at(on) if found is None else found)
 
     def integer(self, name: str, on: dt.date) -> int:
-        return int(self.value(name, on))
+        param = self._table.get(name)
+        if param is None:
+            raise ParameterError(f"unknown parameter {name}", name, on)
+        if param.setting is not None and param.setting in self._overrides:
+            return int(self._overrides[param.setting])
+        found = param._at.get(on)
+        return int(param.at(on) if found is None else found)
 
     def flag(self, name: str, on: dt.date) -> bool:
-        return bool(self.value(name, on))
+        param = self._table.get(name)
+        if param is None:
+            raise ParameterError(f"unknown parameter {name}", name, on)
+        if param.setting is not None and param.setting in self._overrides:
+            return bool(self._overrides[param.setting])
+        found = param._at.get(on)
+        return bool(param.at(on) if found is None else found)
