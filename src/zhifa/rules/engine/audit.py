@@ -391,9 +391,14 @@ def render(result: AuditResult, lang: str = "zh") -> str:
             note = notes.get((years, lang))
             if note is None:
                 note = _note_json(years, lang)
-            status = _STATUS_JSON[d.status(as_of)]
+            due = d.due.due
+            done = d.done  # DeadlineItem.status, written out
+            if done is not None:
+                status = '"met"' if done <= due else '"missed"'
+            else:
+                status = '"open"' if as_of <= due else '"overdue"'
             parts.append(
-                f'{head}{d.start.isoformat()}",\n      "due": "{d.due.due.isoformat()}",'
+                f'{head}{d.start.isoformat()}",\n      "due": "{due.isoformat()}",'
                 f'\n      "status": {status},\n      "note": {note}\n    }}'
             )
         out.append("[\n    " + ",\n    ".join(parts) + "\n  ]")
@@ -410,7 +415,6 @@ _FINDING_HEADS: dict[tuple[str, str], str] = {}
 _DEADLINE_HEADS: dict[str, str] = {}
 _ENCODED: dict[str, str] = {}
 _NOTES: dict[tuple[tuple[int, ...], str], str] = {}
-_STATUS_JSON = {status: f'"{status}"' for status in ("met", "missed", "open", "overdue")}
 
 
 def _finding_head(rule_id: str, severity: str) -> str:

@@ -72,9 +72,13 @@ class Officer:
     organ_head: bool | None = None
 
     def qualified_on(self, day: dt.date) -> bool:
-        """APL 42: a (non-auxiliary) officer with a certificate valid on ``day``."""
+        """APL 42: a (non-auxiliary) officer with a certificate valid on ``day``
+        (``Certificate.valid_on``, written out)."""
+        if self.auxiliary:
+            return False
+        cert = self.certificate
         return (
-            not self.auxiliary and self.certificate is not None and self.certificate.valid_on(day)
+            cert is not None and cert.status == "valid" and cert.valid_from <= day <= cert.valid_to
         )
 
 
@@ -214,7 +218,7 @@ class Step:
         return tuple(named)
 
     def fine_total(self) -> float:
-        return sum(p.amount or 0.0 for p in self.penalties if p.type == "fine")
+        return sum([p.amount or 0.0 for p in self.penalties if p.type == "fine"])
 
 
 def _penalty(d: Mapping[str, Any]) -> Penalty:

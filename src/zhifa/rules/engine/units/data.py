@@ -65,7 +65,9 @@ def step_order(ctx: Context) -> Iterator[Item]:
     registrations = ctx.by_kind["registered"]
     registered_on = registrations[0][1].on if registrations and ctx.general else None
     previous: Step | None = None
+    notice: Step | None = None  # the last prior notice before the step
     for i, step in enumerate(ctx.steps):
+        kind = step.step
         if previous is not None and step.on < previous.on:
             yield error(
                 "DATA-step-order",
@@ -84,15 +86,14 @@ def step_order(ctx: Context) -> Iterator[Item]:
                 f"In the general procedure this step ({step.on.isoformat()}) is dated before "
                 f"the registration ({registered_on.isoformat()}).",
             )
-        elif step.step == "decision":
-            notices = ctx.before(i, "prior_notice")
-            if notices and step.on < notices[-1][1].on:
-                yield error(
-                    "DATA-step-order",
-                    i,
-                    f"决定日期{step.on.isoformat()}早于事先告知日期"
-                    f"{notices[-1][1].on.isoformat()}。",
-                    f"The decision ({step.on.isoformat()}) is dated before its prior notice "
-                    f"({notices[-1][1].on.isoformat()}).",
-                )
+        elif kind == "decision" and notice is not None and step.on < notice.on:
+            yield error(
+                "DATA-step-order",
+                i,
+                f"决定日期{step.on.isoformat()}早于事先告知日期{notice.on.isoformat()}。",
+                f"The decision ({step.on.isoformat()}) is dated before its prior notice "
+                f"({notice.on.isoformat()}).",
+            )
+        if kind == "prior_notice":
+            notice = step
         previous = step

@@ -28,8 +28,13 @@ from ._util import yuan
 
 
 def served_decision(ctx: Context) -> tuple[int, Step, int, Step] | None:
-    """The last penalty decision and the service of it (None when not served)."""
-    return ctx.fact(_served_decision)
+    """The last penalty decision and the service of it (None when not served); once per
+    audit (``Context.fact``, written out: several units ask)."""
+    memo = ctx._memo
+    if _served_decision in memo:
+        return memo[_served_decision]  # type: ignore[return-value]
+    value = memo[_served_decision] = _served_decision(ctx)
+    return value
 
 
 def _served_decision(ctx: Context) -> tuple[int, Step, int, Step] | None:
@@ -69,6 +74,8 @@ def _service_effective(ctx: Context, served: Step) -> Counted:
 
 
 def _years(*counted: Counted) -> tuple[int, ...]:
+    if not any(c.unscheduled_years for c in counted):
+        return ()  # every year scheduled (nearly always)
     years: set[int] = set()
     for c in counted:
         years.update(c.unscheduled_years)
@@ -103,8 +110,12 @@ class Payment(NamedTuple):
 
 
 def payment(ctx: Context) -> Payment | None:
-    """``_payment``, once per audit."""
-    return ctx.fact(_payment)
+    """``_payment``, once per audit (``Context.fact``, written out)."""
+    memo = ctx._memo
+    if _payment in memo:
+        return memo[_payment]  # type: ignore[return-value]
+    value = memo[_payment] = _payment(ctx)
+    return value
 
 
 def _payment(ctx: Context) -> Payment | None:
@@ -272,8 +283,13 @@ class LateFee(NamedTuple):
 
 
 def late_fee_of(ctx: Context) -> LateFee | None:
-    """``_late_fee``, once per audit (None: no fine decided and served)."""
-    return ctx.fact(_late_fee)
+    """``_late_fee``, once per audit (None: no fine decided and served; ``Context.fact``,
+    written out)."""
+    memo = ctx._memo
+    if _late_fee in memo:
+        return memo[_late_fee]  # type: ignore[return-value]
+    value = memo[_late_fee] = _late_fee(ctx)
+    return value
 
 
 def _late_fee(ctx: Context) -> LateFee | None:

@@ -203,26 +203,31 @@ def hearing_right(ctx: Context) -> Iterator[Item]:
     reads=("prior_notice",),
 )
 def hearing_request(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.by_kind["prior_notice"]:
+    # the notices that carry the hearing right, with their request windows (each
+    # judged once, in file order, as the deadlines are yielded)
+    positions: list[int] = []
+    windows: list[Counted] = []
+    notices = ctx.by_kind["prior_notice"]
+    for n, (i, step) in enumerate(notices):
         if not _hearing_right(ctx, step):
             continue
-        nxt = ctx.first_after(i, "prior_notice")
-        limit = nxt[0] if nxt else len(ctx.steps)
-        requested = [s for _j, s in ctx.between(i, limit, "hearing_requested")]
+        limit = notices[n + 1][0] if n + 1 < len(notices) else len(ctx.steps)
+        requested = ctx.between(i, limit, "hearing_requested")
+        window = _request_window(ctx, step)
+        positions.append(i)
+        windows.append(window)
         yield DeadlineItem(
             "APL-64-hearing-request",
             step.served_on or step.on,
-            _request_window(ctx, step),
-            requested[0].on if requested else None,
+            window,
+            requested[0][1].on if requested else None,
         )
-    with_right = [(i, s) for i, s in ctx.by_kind["prior_notice"] if _hearing_right(ctx, s)]
-    positions = [i for i, _s in with_right]
     for k, decision in ctx.penalty_decisions:
         last = bisect_left(positions, k)  # the notices with the right before the decision
         if not last:
             continue
-        i, notice = with_right[last - 1]
-        window = _request_window(ctx, notice)
+        i = positions[last - 1]
+        window = windows[last - 1]
         if ctx.signed_waiver(i, k):
             continue
         if decision.on <= window.due:
