@@ -72,7 +72,11 @@ class DeadlineItem:
 
     def __init__(self, rule: str, start: dt.date, due: Counted, done: dt.date | None) -> None:
         # as Text.__init__
-        self.__dict__.update(rule=rule, start=start, due=due, done=done)
+        state = self.__dict__
+        state["rule"] = rule
+        state["start"] = start
+        state["due"] = due
+        state["done"] = done
 
     def status(self, as_of: dt.date) -> str:
         if self.done is not None:
@@ -619,11 +623,16 @@ def error(rule_id: str, step: int | None, zh: str, en: str, citation: str | None
     """``Finding(rule_id, "error", step, Text(zh, en), citation)``, made without the two
     ``__init__`` calls (the units make several findings per audit)."""
     message = _new(Text)
-    message.__dict__.update(zh=zh, en=en)
+    state = message.__dict__
+    state["zh"] = zh
+    state["en"] = en
     finding = _new(Finding)
-    finding.__dict__.update(
-        rule=rule_id, severity="error", step=step, message=message, citation=citation
-    )
+    state = finding.__dict__
+    state["rule"] = rule_id
+    state["severity"] = "error"
+    state["step"] = step
+    state["message"] = message
+    state["citation"] = citation
     return finding
 
 
@@ -632,11 +641,16 @@ def warning(
 ) -> Finding:
     """As ``error``, of severity ``warning``."""
     message = _new(Text)
-    message.__dict__.update(zh=zh, en=en)
+    state = message.__dict__
+    state["zh"] = zh
+    state["en"] = en
     finding = _new(Finding)
-    finding.__dict__.update(
-        rule=rule_id, severity="warning", step=step, message=message, citation=citation
-    )
+    state = finding.__dict__
+    state["rule"] = rule_id
+    state["severity"] = "warning"
+    state["step"] = step
+    state["message"] = message
+    state["citation"] = citation
     return finding
 
 
