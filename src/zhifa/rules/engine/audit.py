@@ -362,9 +362,10 @@ def render(result: AuditResult, lang: str = "zh") -> str:
         encoded = _ENCODED
         parts = []
         for f in result.findings:
-            head = heads.get((f.rule, f.severity))
+            severity = f.severity
+            head = heads[severity].get(f.rule) if severity in heads else None
             if head is None:
-                head = _finding_head(f.rule, f.severity)
+                head = _finding_head(f.rule, severity)
             citation = f.citation or RULES[f.rule].citation
             cited = encoded.get(citation)
             if cited is None:
@@ -387,11 +388,14 @@ def render(result: AuditResult, lang: str = "zh") -> str:
             head = deadline_heads.get(d.rule)
             if head is None:
                 head = _deadline_head(d.rule)
-            years = d.due.unscheduled_years
-            note = notes.get((years, lang))
-            if note is None:
-                note = _note_json(years, lang)
-            due = d.due.due
+            counted = d.due
+            years = counted.unscheduled_years
+            note: str | None = "null"  # deadline_note((), lang) is None
+            if years:
+                note = notes.get((years, lang))
+                if note is None:
+                    note = _note_json(years, lang)
+            due = counted.due
             done = d.done  # DeadlineItem.status, written out
             if done is not None:
                 status = '"met"' if done <= due else '"missed"'
@@ -405,13 +409,24 @@ def render(result: AuditResult, lang: str = "zh") -> str:
     else:
         out.append("[]")
     out.append(',\n  "amounts": {\n    "late_fee": ')
-    out.append(dump_json(_amount(result.late_fee), 2))
+    out.append(_late_fee_json(result.late_fee))
     out.append("\n  }\n}\n")
     return "".join(out)
 
 
-#: ``render``'s encoded pieces, by what they depend on (filled on first use)
-_FINDING_HEADS: dict[tuple[str, str], str] = {}
+def _late_fee_json(value: float | None) -> str:
+    """``dump_json(_amount(value), 2)``: a finite float written out as ``_amount`` and
+    ``dump_json`` write it, anything else through them."""
+    if value is None:
+        return "null"
+    if type(value) is float and value - value == 0.0:
+        return int.__repr__(int(value)) if value.is_integer() else float.__repr__(round(value, 2))
+    return dump_json(_amount(value), 2)
+
+
+#: ``render``'s encoded pieces, by what they depend on (filled on first use); the heads
+#: of the findings by severity, then rule ID
+_FINDING_HEADS: dict[str, dict[str, str]] = {}
 _DEADLINE_HEADS: dict[str, str] = {}
 _ENCODED: dict[str, str] = {}
 _NOTES: dict[tuple[tuple[int, ...], str], str] = {}
@@ -419,7 +434,7 @@ _NOTES: dict[tuple[tuple[int, ...], str], str] = {}
 
 def _finding_head(rule_id: str, severity: str) -> str:
     """A finding's JSON up to its message (rule ID and severity)."""
-    head = _FINDING_HEADS[(rule_id, severity)] = (
+    head = _FINDING_HEADS.setdefault(severity, {})[rule_id] = (
         '{\n      "rule": '
         + _encode_string(rule_id)
         + ',\n      "severity": '
