@@ -137,7 +137,10 @@ def _payment(ctx: Context) -> Payment | None:
         effective = service_effective(ctx, served)
         days = ctx.params.integer("payment_days", effective.due)
         due = ctx.calendar.add_calendar_days(effective.due, days)
-        deadline = Counted(due.due, _years(effective, due))
+        # the period's own count when service added no year to note (Counted is frozen)
+        deadline = (
+            due if not effective.unscheduled_years else Counted(due.due, _years(effective, due))
+        )
     payments = ctx.after(k, "paid") if ctx.by_kind["paid"] else []
     if not payments:
         return Payment(k, deadline, float(fine_total), 0.0, None)
@@ -211,7 +214,10 @@ def payment_due(ctx: Context) -> Iterator[Item]:
         return
     served = served_decision(ctx)
     assert served is not None
-    start = service_effective(ctx, served[3]).due
+    step = served[3]
+    # the day service took effect (``service_effective``; the day of service unless by
+    # public notice)
+    start = step.on if step.method != "public_notice" else service_effective(ctx, step).due
     yield DeadlineItem("APL-67-payment", start, found.deadline, found.full_on)
     payments = ctx.after(found.decision, "paid") if found.full_on is None else []
     if payments:
@@ -282,6 +288,9 @@ class LateFee(NamedTuple):
     cap: Decimal
 
 
+_NO_FEE = Decimal(0)  # shared: a Decimal is immutable
+
+
 def late_fee_of(ctx: Context) -> LateFee | None:
     """``_late_fee``, once per audit (None: no fine decided and served; ``Context.fact``,
     written out)."""
@@ -302,7 +311,7 @@ def _late_fee(ctx: Context) -> LateFee | None:
     late_days = max((end - deadline.due).days, 0)
     rate_on_due = ctx.params.number("late_fee_daily_rate", deadline.due)
     if not late_days:  # paid (or audited) by the deadline: nothing accrues
-        return LateFee(0, 0, None, Decimal(0), fine)
+        return LateFee(0, 0, None, _NO_FEE, fine)
     paused = paused_days(ctx, k, deadline.due, end)
     late_days -= paused
     rate = Decimal(str(rate_on_due))
