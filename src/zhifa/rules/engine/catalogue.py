@@ -330,11 +330,13 @@ class Context:
         self.summary = self.case.procedure == "summary"
         by_kind: dict[str, _Entry] = {}
         for i, s in enumerate(steps):
-            found = by_kind.get(s.step)
+            kind = s.step
+            found = by_kind.get(kind)
             if found is None:
-                by_kind[s.step] = found = ([], [])
-            found[0].append(i)
-            found[1].append((i, s))
+                by_kind[kind] = ([i], [(i, s)])
+            else:
+                found[0].append(i)
+                found[1].append((i, s))
         self.kinds = frozenset(by_kind)
         index = self._index = _Index(_ABSENT)
         self.by_kind = _ByKind(_NO_STEPS)
