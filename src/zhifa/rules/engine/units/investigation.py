@@ -191,7 +191,8 @@ def beyond_statement(ctx: Context) -> Iterator[Item]:
     """Local rule (JX 三（二）, NA 13): only where one of them binds the case; the
     finding cites the source that does (JX first)."""
     for i, step in ctx.penalty_decisions:
-        if ctx.evidence(i) == {"party_statement"}:
+        evidence = ctx.evidence(i)
+        if len(evidence) == 1 and "party_statement" in evidence:  # == {"party_statement"}
             binding = ctx.local("JX", "NA", on=step.on)
             yield error(
                 "JX-evidence-beyond-statement",

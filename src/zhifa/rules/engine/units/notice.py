@@ -318,7 +318,8 @@ def hearing_host(ctx: Context) -> Iterator[Item]:
                 f"The hearing host {names_en(ctx.case, [step.host])} investigated the case.",
             )
     for i, step in ctx.indexed("registered", "investigation"):
-        both = {*step.by, *step.officers} & hearing_hosts(ctx, i)
+        hosts = hearing_hosts(ctx, i)
+        both = {o for o in (*step.by, *step.officers) if o in hosts}
         if both:
             yield error(
                 "APL-64-hearing-host",

@@ -285,7 +285,8 @@ def separation(ctx: Context) -> Iterator[Item]:
                 "investigated the case; investigation and decision must be kept apart.",
             )
     for i, step in ctx.indexed("registered", "investigation"):
-        both = {*step.by, *step.officers} & decision_approvers(ctx, i)
+        approvers = decision_approvers(ctx, i)
+        both = {o for o in (*step.by, *step.officers) if o in approvers}
         if both:
             yield error(
                 "SEP-duties",
