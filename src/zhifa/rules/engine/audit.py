@@ -102,7 +102,7 @@ def _run(
     rules: Iterable[Rule] | None = None,
 ) -> AuditResult:
     """Run the units ``rules`` (default: every registered unit) that apply to the case
-    (``Rule.runs_on``: its kind, the kinds of its steps; by default also not the local
+    (``Rule.runs_on``: its kind and procedure, the kinds of its steps; by default also not the local
     rules no source of which can bind the case, ``local.may_bind``)."""
     ctx = context(case, as_of, calendar, overrides)
     findings: list[Finding] = []
@@ -113,9 +113,10 @@ def _run(
     first_on = steps[0].on if steps else as_of  # what a case-level finding is judged on
     kinds = ctx.kinds
     if rules is None:
-        plan = _plan(kind, kinds, may_bind(case.agency.region_code, case.local_policies))
+        bindable = may_bind(case.agency.region_code, case.local_policies)
+        plan = _plan(kind, kinds, bindable, case.procedure)
     else:
-        plan = tuple(unit for unit in rules if unit.runs_on(kind, kinds))
+        plan = tuple(unit for unit in rules if unit.runs_on(kind, kinds, case.procedure))
     for unit in plan:
         try:
             # what the unit yields before an exception is kept (appended one by one)

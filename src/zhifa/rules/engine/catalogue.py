@@ -508,12 +508,19 @@ class Rule:
     #: what the unit's code makes certain (a unit that finds a step *missing* reads
     #: nothing); test_declared_reads runs every skipped unit anyway to check it.
     reads: frozenset[str] = frozenset()
+    #: the procedures (the case's ``procedure``) outside which the unit yields nothing
+    #: (and raises nothing): the audit runs it only on a case of one of them; empty =
+    #: every case. As for ``reads``, only what the unit's code makes certain (a unit
+    #: that returns at once unless ``ctx.general``); test_declared_reads checks it.
+    procedures: frozenset[str] = frozenset()
 
-    def runs_on(self, case_kind: str, step_kinds: frozenset[str]) -> bool:
-        """Whether the audit runs the unit on a case of ``case_kind`` whose steps are of
-        ``step_kinds``."""
-        return case_kind in self.case_kinds and (
-            not self.reads or not self.reads.isdisjoint(step_kinds)
+    def runs_on(self, case_kind: str, step_kinds: frozenset[str], procedure: str | None) -> bool:
+        """Whether the audit runs the unit on a case of ``case_kind`` and ``procedure``
+        whose steps are of ``step_kinds``."""
+        return (
+            case_kind in self.case_kinds
+            and (not self.reads or not self.reads.isdisjoint(step_kinds))
+            and (not self.procedures or procedure in self.procedures)
         )
 
     def in_force(self, day: dt.date) -> bool:
@@ -528,18 +535,21 @@ class Registry(dict[str, Rule]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.plans: dict[tuple[str, frozenset[str], frozenset[str] | None], tuple[Rule, ...]] = {}
+        self.plans: dict[
+            tuple[str, frozenset[str], frozenset[str] | None, str | None], tuple[Rule, ...]
+        ] = {}
 
     def plan(
         self,
         case_kind: str,
         step_kinds: frozenset[str],
         local: frozenset[str] | None = None,
+        procedure: str | None = None,
     ) -> tuple[Rule, ...]:
         """The units, in registration order, that run on such a case (``Rule.runs_on``);
         with ``local`` (the local sources that can bind the case: ``local.may_bind``),
         without the units whose only basis is none of them."""
-        key = (case_kind, step_kinds, local)
+        key = (case_kind, step_kinds, local, procedure)
         found = self.plans.get(key)
         if found is None:
             if len(self.plans) >= 10_000:
@@ -547,7 +557,7 @@ class Registry(dict[str, Rule]):
             found = self.plans[key] = tuple(
                 unit
                 for unit in self.values()
-                if unit.runs_on(case_kind, step_kinds)
+                if unit.runs_on(case_kind, step_kinds, procedure)
                 and (local is None or not unit.local or not local.isdisjoint(unit.local))
             )
         return found
@@ -594,9 +604,11 @@ def rule(
     case_kinds: Iterable[str] = ("penalty",),
     local: Iterable[str] = (),
     reads: Iterable[str] = (),
+    procedures: Iterable[str] = (),
 ) -> Callable[[Check], Check]:
     """Register a rule unit. ``valid_from`` is the date the cited version took effect;
-    ``reads`` the step kinds without one of which it yields nothing (``Rule.reads``)."""
+    ``reads`` the step kinds without one of which it yields nothing (``Rule.reads``);
+    ``procedures`` those outside which it yields nothing (``Rule.procedures``)."""
 
     def register(check: Check) -> Check:
         if rule_id in RULES:
@@ -612,6 +624,7 @@ def rule(
             case_kinds=frozenset(case_kinds),
             local=tuple(local),
             reads=frozenset(reads),
+            procedures=frozenset(procedures),
         )
         return check
 

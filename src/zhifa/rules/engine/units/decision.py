@@ -46,6 +46,7 @@ MITIGATING_ZH = {
     "Legal review is passed before the decision where the law or local policy requires it.",
     APL_FROM,
     reads=("decision",),
+    procedures=("general",),
 )
 def legal_review(ctx: Context) -> Iterator[Item]:
     if not ctx.general:
@@ -121,6 +122,7 @@ def _major(ctx: Context, step: Step) -> bool:
     "Complex or major violations are decided by collective discussion of the heads.",
     APL_FROM,
     reads=("decision",),
+    procedures=("general",),
 )
 def collective(ctx: Context) -> Iterator[Item]:
     if not ctx.general:
@@ -143,6 +145,7 @@ def collective(ctx: Context) -> Iterator[Item]:
     "The decision is made within 90 calendar days of registration.",
     APL_FROM,
     reads=("registered",),
+    procedures=("general",),
 )
 def decision_deadline(ctx: Context) -> Iterator[Item]:
     if not ctx.general:
@@ -174,6 +177,7 @@ def decision_deadline(ctx: Context) -> Iterator[Item]:
     "The summary procedure only for a warning or a small fine.",
     APL_FROM,
     reads=("decision",),
+    procedures=("summary",),
 )
 def summary(ctx: Context) -> Iterator[Item]:
     if not ctx.summary:
@@ -213,6 +217,7 @@ def summary(ctx: Context) -> Iterator[Item]:
     "The decision document states everything APL 59 requires and cites the full law name.",
     APL_FROM,
     reads=("decision",),
+    procedures=("general",),
 )
 def decision_content(ctx: Context) -> Iterator[Item]:
     if not ctx.general:
@@ -326,6 +331,7 @@ def _notice_range(ctx: Context) -> Iterator[Item]:
     "The legal reviewer of a case is not one of its investigators.",
     APL_FROM,
     reads=("legal_review",),
+    procedures=("general",),
 )
 def review_independent(ctx: Context) -> Iterator[Item]:
     """Refused when it is made, whichever comes second: a review by an officer who

@@ -32,6 +32,7 @@ APL_2017 = APL + "（2017年修正）"
     "A case is registered before investigation acts (summary cases: APL-52-summary-filing).",
     APL_FROM,
     reads=("investigation", "preservation", "seizure", "decision"),
+    procedures=("general",),
 )
 def register(ctx: Context) -> Iterator[Item]:
     # A summary (on-the-spot) decision is not registered (立案) but filed (备案) with the
@@ -58,6 +59,7 @@ def register(ctx: Context) -> Iterator[Item]:
     "A summary-procedure decision is filed (备案) with the organ, not registered (立案).",
     APL_FROM,
     reads=("decision",),
+    procedures=("summary",),
 )
 def summary_filing(ctx: Context) -> Iterator[Item]:
     """APL 52(3): 执法人员当场作出的行政处罚决定，应当报所属行政机关备案. Format v1 has no
@@ -163,6 +165,7 @@ def limitation_old_law(ctx: Context) -> Iterator[Item]:
     "No penalty when facts are unclear or evidence insufficient.",
     APL_FROM,
     reads=("decision",),
+    procedures=("general",),
 )
 def facts(ctx: Context) -> Iterator[Item]:
     if not ctx.general:
@@ -344,6 +347,7 @@ def _first_on(ctx: Context, kinds: tuple[str, ...]) -> dt.date | None:
     APL + "第五十四条；" + SAMR_PROCEDURE + "第十八条、第二十条",
     "A case source is registered or refused, approved by the head, within the sector's period.",
     SAMR_FROM,
+    procedures=("general",),
 )
 def registration_decision(ctx: Context) -> Iterator[Item]:
     """General procedure: the registration or its refusal (不予立案, with reasons,

@@ -265,6 +265,7 @@ def recusal(ctx: Context) -> Iterator[Item]:
     "2006-01-01",
     local=("CQ",),
     reads=("decision",),
+    procedures=("general",),
 )
 def separation(ctx: Context) -> Iterator[Item]:
     """Local rule (CQ 三（三）): the decision's approver did not investigate — judged
