@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar, overload
 
 from .casefile import HEARING_TYPES, CaseFile, Penalty, Step
-from .local import applicable
+from .local import applicable, may_bind
 from .parameters import Parameters
 from .workdays import Counted, WorkCalendar
 
@@ -316,8 +316,16 @@ class Context:
         """Of the local sources ``codes`` (data/local_sources.toml), those that bind this
         case on ``on``: the agency lies in their area, or ``settings.local_policies``
         says the region adopted them."""
+        if self._bindable.isdisjoint(codes):
+            return []  # none of them can bind the case on any day (as ``applicable`` says)
         case = self.case
         return applicable(codes, case.agency.region_code, case.local_policies, on)
+
+    @_lazy
+    def _bindable(self) -> frozenset[str]:
+        """The local sources that can bind the case on some day (``local.may_bind``)."""
+        case = self.case
+        return may_bind(case.agency.region_code, case.local_policies)
 
     # The steps are indexed by kind once per audit (``__post_init__``); ``before``/
     # ``after`` find their range by bisection, so a unit's look-ups cost log n, not n, and
