@@ -90,15 +90,18 @@ def entrustment(ctx: Context) -> Iterator[Item]:
             f"本案权力事项“{ctx.case.power}”不在委托事项范围内。",
             f"The case's power item “{ctx.case.power}” is outside the entrusted matters.",
         )
+    since, until = ent.valid_from, ent.valid_to
+    term: tuple[str, str] | None = None  # the term's dates as text, once
     for i, step in enumerate(ctx.steps):
-        if step.step in ORGAN_ACTS and not ent.valid_from <= step.on <= ent.valid_to:
+        if step.step in ORGAN_ACTS and not since <= step.on <= until:
+            if term is None:
+                term = (since.isoformat(), until.isoformat())
+            on = step.on.isoformat()
             yield error(
                 "APL-20-entrustment",
                 i,
-                f"该步骤日期{step.on.isoformat()}不在委托期限"
-                f"（{ent.valid_from.isoformat()}至{ent.valid_to.isoformat()}）内。",
-                f"The step's date {step.on.isoformat()} is outside the entrustment term "
-                f"({ent.valid_from.isoformat()} to {ent.valid_to.isoformat()}).",
+                f"该步骤日期{on}不在委托期限（{term[0]}至{term[1]}）内。",
+                f"The step's date {on} is outside the entrustment term ({term[0]} to {term[1]}).",
             )
 
 
