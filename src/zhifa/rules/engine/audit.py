@@ -16,7 +16,7 @@ from . import units  # noqa: F401 - registers the rule units
 from .casefile import CaseFile, Step
 from .catalogue import RULES, AmountItem, Context, DeadlineItem, Finding, Item, Rule, Text
 from .local import may_bind
-from .parameters import ParameterError, Parameters, Value
+from .parameters import ParameterError, Parameters, Value, default_parameters
 from .payments import PaymentFacts, facts_of
 from .workdays import WorkCalendar, statutory_holidays
 
@@ -89,9 +89,23 @@ def context(
 ) -> Context:
     """The context the audit gives the units: the parameters are ``overrides`` with the
     case file's own ``settings`` over them."""
-    merged: dict[str, Value] = dict(overrides or {})
+    merged: dict[str, Value] = dict(overrides) if overrides else {}
     merged.update(case.settings)  # the case file's own settings win
-    return Context(case, calendar, Parameters(merged), as_of)
+    # ``Context(case, calendar, Parameters(merged), as_of)``, without copying ``merged``
+    # again or the generated __init__ (an audit per case file)
+    params = _new(Parameters)
+    params._table = default_parameters()
+    params._overrides = merged
+    ctx = _new(Context)
+    ctx.case = case
+    ctx.calendar = calendar
+    ctx.params = params
+    ctx.as_of = as_of
+    ctx.__post_init__()
+    return ctx
+
+
+_new = object.__new__
 
 
 def _run(
