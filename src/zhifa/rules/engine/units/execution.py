@@ -270,8 +270,11 @@ def onsite(ctx: Context) -> Iterator[Item]:
         )
 
 
+_CENT = Decimal("0.01")
+
+
 def _money(value: Decimal) -> float:
-    return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return float(value.quantize(_CENT, rounding=ROUND_HALF_UP))
 
 
 class LateFee(NamedTuple):
@@ -369,6 +372,8 @@ def paused_days(ctx: Context, decision_index: int, due: dt.date, end: dt.date) -
     (filed, decided] of every remedy (up to ``end`` while it is pending), overlapping
     remedies counted once. The day of filing is not counted, the day of the decision is,
     as the catalogue counts periods."""
+    if not ctx.by_kind["remedy_filed"]:
+        return 0  # no remedy: nothing pauses the fee
     spans = sorted(
         (max(filed, due), min(decided or end, end))
         for _i, filed, decided in remedy_pauses(ctx, decision_index)

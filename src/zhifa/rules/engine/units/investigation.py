@@ -2,8 +2,8 @@
 
 import datetime as dt
 from collections.abc import Iterator
-from operator import itemgetter
 
+from ..casefile import Step
 from ..catalogue import (
     ACL,
     ACL_FROM,
@@ -337,8 +337,13 @@ REGISTRATION_DECISIONS = ("registered", "registration_refused")
 
 def _first_on(ctx: Context, kinds: tuple[str, ...]) -> dt.date | None:
     """The day of the first step of any of ``kinds`` (None when there is none)."""
-    firsts = [ctx.by_kind[kind][0] for kind in kinds if ctx.by_kind[kind]]
-    return min(firsts, key=itemgetter(0))[1].on if firsts else None
+    by_kind = ctx.by_kind
+    first: tuple[int, Step] | None = None
+    for kind in kinds:
+        pairs = by_kind[kind]
+        if pairs and (first is None or pairs[0][0] < first[0]):
+            first = pairs[0]
+    return None if first is None else first[1].on
 
 
 @rule(
