@@ -584,7 +584,13 @@ def typed_case_file(doc: Any) -> "CaseFile":
     if built is None:
         built = _root_builders(type(doc))
     settings = doc.settings
-    settings = {} if settings is None or settings is _UNSET else _typed_settings(settings)
+    if settings is None or settings is _UNSET:
+        flat: dict[str, int | float | bool] = {}  # flatten_settings({})
+        adopted: tuple[str, ...] = ()
+    else:
+        given = _typed_settings(settings)
+        flat = flatten_settings(given)
+        adopted = tuple(sorted(set(_opt(given, "local_policies", ()))))
     vio = doc.violation
     basis = doc.basis
     bench = doc.benchmark
@@ -601,8 +607,8 @@ def typed_case_file(doc: Any) -> "CaseFile":
         kind=doc.kind,
         procedure=None if procedure is _UNSET else procedure,
         as_of=None if as_of is _UNSET else as_of,
-        settings=flatten_settings(settings),
-        local_policies=tuple(sorted(set(_opt(settings, "local_policies", ())))),
+        settings=flat,
+        local_policies=adopted,
         agency=built.agency(doc.agency),
         power=None if power is _UNSET else power,
         power_kind=None if power_kind is _UNSET else power_kind,
