@@ -408,12 +408,14 @@ class CaseFile:
         """The first officer of the id (as a scan finds it), or None; the officers are
         indexed on the first look-up and the index kept in the instance (the case file
         is frozen: it cannot go stale)."""
-        by_id: dict[str, Officer] | None = self.__dict__.get("_officers_by_id")
-        if by_id is None:
+        try:
+            by_id: dict[str, Officer] = self._officers_by_id  # type: ignore[attr-defined]
+        except AttributeError:
             by_id = {}
             for o in self.officers:
                 by_id.setdefault(o.id, o)
-            self.__dict__["_officers_by_id"] = by_id
+            # an attribute, not ``__dict__`` (which would slow every attribute read)
+            object.__setattr__(self, "_officers_by_id", by_id)
         return by_id.get(officer_id)
 
     def with_step(self, step: Step) -> "CaseFile":

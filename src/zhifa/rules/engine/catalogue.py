@@ -147,7 +147,7 @@ _T = TypeVar("_T")
 class _lazy(Generic[_T]):
     """``functools.cached_property`` without its lock (Python 3.11 takes one on every
     first access; an audit's Context lives in one thread): computed on first access and
-    stored in the instance's ``__dict__``, which later look-ups read directly."""
+    stored in the instance, which later look-ups read directly."""
 
     def __init__(self, func: Callable[[Any], _T]) -> None:
         self.func = func
@@ -167,7 +167,9 @@ class _lazy(Generic[_T]):
         if instance is None:
             return self
         value = self.func(instance)
-        instance.__dict__[self.name] = value
+        # stored as an attribute (not through ``__dict__``, which would turn the
+        # instance's inline attribute values into a dict and slow every attribute read)
+        object.__setattr__(instance, self.name, value)
         return value
 
 
