@@ -14,7 +14,18 @@ from typing import Any
 
 from . import units  # noqa: F401 - registers the rule units
 from .casefile import CaseFile, Step
-from .catalogue import RULES, AmountItem, Context, DeadlineItem, Finding, Item, Rule, Text
+from .catalogue import (
+    _ISO,
+    RULES,
+    AmountItem,
+    Context,
+    DeadlineItem,
+    Finding,
+    Item,
+    Rule,
+    Text,
+    iso,
+)
 from .local import may_bind
 from .parameters import ParameterError, Parameters, Value, default_parameters
 from .payments import PaymentFacts, facts_of
@@ -390,7 +401,7 @@ def render(result: AuditResult, lang: str = "zh") -> str:
         ',\n  "case_id": ',
         enc(result.case_id),
         ',\n  "as_of": "',
-        result.as_of.isoformat(),
+        _ISO.get(result.as_of) or iso(result.as_of),
         '",\n  "findings": ',
     ]
     if result.findings:
@@ -420,6 +431,7 @@ def render(result: AuditResult, lang: str = "zh") -> str:
         as_of = result.as_of
         deadline_heads = _DEADLINE_HEADS
         notes = _NOTES
+        known = _ISO.get
         parts = []
         for d in result.deadlines:
             head = deadline_heads.get(d.rule)
@@ -438,8 +450,9 @@ def render(result: AuditResult, lang: str = "zh") -> str:
                 status = '"met"' if done <= due else '"missed"'
             else:
                 status = '"open"' if as_of <= due else '"overdue"'
+            start = d.start
             parts.append(
-                f'{head}{d.start.isoformat()}",\n      "due": "{due.isoformat()}",'
+                f'{head}{known(start) or iso(start)}",\n      "due": "{known(due) or iso(due)}",'
                 f'\n      "status": {status},\n      "note": {note}\n    }}'
             )
         out.append("[\n    " + ",\n    ".join(parts) + "\n  ]")

@@ -97,6 +97,22 @@ class AmountItem:
 
 Item = Finding | DeadlineItem | AmountItem
 
+#: ``iso``'s texts by day (a few thousand days at most in a run; cleared when large)
+_ISO: dict[dt.date, str] = {}
+
+
+def iso(day: dt.date) -> str:
+    """``day.isoformat()``, remembered: ``date.isoformat`` formats through a format
+    string on every call, several times slower than a look-up; the findings and
+    deadlines of every audit write the same few thousand days."""
+    text = _ISO.get(day)
+    if text is None:
+        if len(_ISO) >= 100_000:
+            _ISO.clear()
+        text = _ISO[day] = day.isoformat()
+    return text
+
+
 _NONE: tuple[list[int], list[tuple[int, Step]]] = ([], [])
 _Entry = tuple[list[int], list[tuple[int, Step]]]
 

@@ -20,6 +20,7 @@ from ..catalogue import (
     DeadlineItem,
     Item,
     error,
+    iso,
     rule,
     warning,
 )
@@ -465,14 +466,14 @@ def demand_timing(ctx: Context) -> Iterator[Item]:
         due = premature_demand(ctx, i, step)
         if due is None:
             continue
-        served = demand_served(step).isoformat()
+        served = iso(demand_served(step))
         yield error(
             "ACL-35-demand-timing",
             i,
-            f"催告书于{served}送达，罚款缴纳期限至{due.isoformat()}尚未届满：当事人逾期"
+            f"催告书于{served}送达，罚款缴纳期限至{iso(due)}尚未届满：当事人逾期"
             "不履行的才可以催告，期限届满前的催告不起算第五十四条的期间。",
             f"The demand was served on {served}, before the payment deadline "
-            f"({due.isoformat()}) had passed: only a party that failed to perform by the "
+            f"({iso(due)}) had passed: only a party that failed to perform by the "
             "deadline is given a demand, and this one does not start the ACL 54 period.",
         )
 
@@ -518,10 +519,10 @@ def court_application(ctx: Context) -> Iterator[Item]:
             yield error(
                 "ACL-54-court-application",
                 i,
-                f"催告书于{served.isoformat()}送达，{days}个工作日至{window.isoformat()}届满，"
+                f"催告书于{iso(served)}送达，{days}个工作日至{iso(window)}届满，"
                 "届满前不得申请人民法院强制执行。",
-                f"The demand was served on {served.isoformat()}; the {days} working days run "
-                f"to {window.isoformat()}, before which no court application may be made.",
+                f"The demand was served on {iso(served)}; the {days} working days run "
+                f"to {iso(window)}, before which no court application may be made.",
             )
 
 
@@ -609,11 +610,11 @@ def court_too_early(ctx: Context) -> Iterator[Item]:
             yield error(
                 "ACL-53-court-too-early",
                 i,
-                f"复议和诉讼期限至{end.due.isoformat()}届满，期限届满前不得申请人民法院"
+                f"复议和诉讼期限至{iso(end.due)}届满，期限届满前不得申请人民法院"
                 "强制执行：当事人在法定期限内不申请行政复议或者提起行政诉讼，又不履行的，"
                 "行政机关方可申请。",
                 "The reconsideration and litigation periods run to "
-                f"{end.due.isoformat()}: the organ may apply to the court only after they "
+                f"{iso(end.due)}: the organ may apply to the court only after they "
                 "have ended without the party applying or performing.",
             )
 

@@ -15,6 +15,7 @@ from ..catalogue import (
     DeadlineItem,
     Item,
     error,
+    iso,
     rule,
     warning,
 )
@@ -104,10 +105,10 @@ def limitation(ctx: Context) -> Iterator[Item]:
             yield error(
                 "APL-36-limitation",
                 i,
-                f"违法行为自{start.isoformat()}起{years}年内（至{last.isoformat()}）未被发现，"
-                f"{violation.discovered_on.isoformat()}才发现，不再给予行政处罚。",
-                f"The violation (from {start.isoformat()}) was not discovered within {years} "
-                f"years (by {last.isoformat()}) but on {violation.discovered_on.isoformat()}; "
+                f"违法行为自{iso(start)}起{years}年内（至{iso(last)}）未被发现，"
+                f"{iso(violation.discovered_on)}才发现，不再给予行政处罚。",
+                f"The violation (from {iso(start)}) was not discovered within {years} "
+                f"years (by {iso(last)}) but on {iso(violation.discovered_on)}; "
                 "no penalty may be imposed.",
             )
 
@@ -147,13 +148,13 @@ def limitation_old_law(ctx: Context) -> Iterator[Item]:
         yield error(
             "APL-36-old-law",
             i,
-            f"违法行为于{end.isoformat()}{verb_zh}，在2021年修订的行政处罚法施行之前，依照第三十七条"
-            f"适用修订前行政处罚法第二十九条规定的二年期限（至{last.isoformat()}）；{five_zh}"
-            f"{violation.discovered_on.isoformat()}才发现，不再给予行政处罚。",
-            f"The conduct {verb_en} on {end.isoformat()}, before the 2021 APL took effect: by "
+            f"违法行为于{iso(end)}{verb_zh}，在2021年修订的行政处罚法施行之前，依照第三十七条"
+            f"适用修订前行政处罚法第二十九条规定的二年期限（至{iso(last)}）；{five_zh}"
+            f"{iso(violation.discovered_on)}才发现，不再给予行政处罚。",
+            f"The conduct {verb_en} on {iso(end)}, before the 2021 APL took effect: by "
             f"APL 37 the {years} years of Art. 29 of the former APL apply (until "
-            f"{last.isoformat()}); {five_en}it was discovered only on "
-            f"{violation.discovered_on.isoformat()}, so no penalty may be imposed.",
+            f"{iso(last)}); {five_en}it was discovered only on "
+            f"{iso(violation.discovered_on)}, so no penalty may be imposed.",
             citation=None if step.on >= APL_2021 else APL_2017 + "第二十九条",
         )
 

@@ -5,7 +5,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 
 from ..casefile import Penalty, Step
-from ..catalogue import APL, APL_FROM, Context, DeadlineItem, Item, error, rule, warning
+from ..catalogue import APL, APL_FROM, Context, DeadlineItem, Item, error, iso, rule, warning
 from ..workdays import Counted
 from ._util import case_investigators, hearing_hosts, names, names_en, yuan
 
@@ -234,10 +234,10 @@ def hearing_request(ctx: Context) -> Iterator[Item]:
             yield error(
                 "APL-64-hearing-request",
                 k,
-                f"当事人申请听证的期限至{window.due.isoformat()}届满，处罚决定在期限届满前作出，"
+                f"当事人申请听证的期限至{iso(window.due)}届满，处罚决定在期限届满前作出，"
                 "且当事人未书面放弃。",
                 f"The decision was made before the hearing-request window closed on "
-                f"{window.due.isoformat()}, and the party did not waive in writing.",
+                f"{iso(window.due)}, and the party did not waive in writing.",
             )
             continue
         requested_in_time = [
@@ -272,12 +272,12 @@ def hearing_notice(ctx: Context) -> Iterator[Item]:
             yield error(
                 "APL-64-hearing-notice",
                 i,
-                f"听证通知于{step.served_on.isoformat()}送达，听证定于"
-                f"{step.hearing_on.isoformat()}，不足{days}个工作日"
-                f"（最早{earliest.isoformat()}）。",
-                f"The hearing notice was served on {step.served_on.isoformat()} for a "
-                f"hearing on {step.hearing_on.isoformat()}: less than {days} working days "
-                f"(earliest {earliest.isoformat()}).",
+                f"听证通知于{iso(step.served_on)}送达，听证定于"
+                f"{iso(step.hearing_on)}，不足{days}个工作日"
+                f"（最早{iso(earliest)}）。",
+                f"The hearing notice was served on {iso(step.served_on)} for a "
+                f"hearing on {iso(step.hearing_on)}: less than {days} working days "
+                f"(earliest {iso(earliest)}).",
             )
     for i, step in ctx.by_kind["hearing"]:
         if not ctx.before(i, "hearing_notice"):

@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from ..casefile import Step
-from ..catalogue import APL, APL_FROM, CQ, JL, NA, Context, Item, error, rule, warning
+from ..catalogue import APL, APL_FROM, CQ, JL, NA, Context, Item, error, iso, rule, warning
 from ._util import case_investigators, decision_approvers, names, names_en
 
 #: Steps that are acts of the enforcing body (not of the party).
@@ -95,8 +95,8 @@ def entrustment(ctx: Context) -> Iterator[Item]:
     for i, step in enumerate(ctx.steps):
         if step.step in ORGAN_ACTS and not since <= step.on <= until:
             if term is None:
-                term = (since.isoformat(), until.isoformat())
-            on = step.on.isoformat()
+                term = (iso(since), iso(until))
+            on = iso(step.on)
             yield error(
                 "APL-20-entrustment",
                 i,
@@ -180,10 +180,10 @@ def qualified(ctx: Context) -> Iterator[Item]:
             yield error(
                 "APL-42-qualified",
                 i,
-                f"执法人员{names(ctx.case, bad)}在{step.on.isoformat()}没有有效的行政执法证件"
+                f"执法人员{names(ctx.case, bad)}在{iso(step.on)}没有有效的行政执法证件"
                 "（未登记、过期、暂扣或吊销）。",
                 f"Officer(s) {names_en(ctx.case, bad)} held no enforcement certificate valid "
-                f"on {step.on.isoformat()} (unknown, expired, suspended or revoked).",
+                f"on {iso(step.on)} (unknown, expired, suspended or revoked).",
             )
 
 
