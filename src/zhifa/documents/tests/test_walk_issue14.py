@@ -12,14 +12,17 @@ import pytest
 from django.utils import translation
 from pypdf import PdfReader
 
-from zhifa.cases import documents
+from zhifa.cases import documents, services
 from zhifa.cases.content import SECTIONS
 from zhifa.cases.documents import TITLES
-from zhifa.cases.tests.conftest import People
+from zhifa.cases.tests.conftest import D, People, Walker
 from zhifa.cases.tests.test_step_content import _walk_with_content
+from zhifa.cases.views import case_document_links
 from zhifa.documents import dossier, formats, layout
 from zhifa.documents.models import DocumentType
 from zhifa.review.forms import ReviewForm
+
+from .test_rendering import _refused
 
 
 @pytest.mark.parametrize("kind", sorted(TITLES))
@@ -119,3 +122,36 @@ def test_the_dossier_cover_fits_one_page_with_a_long_name_and_result() -> None:
     )
     pdf = dossier._cover_pdf(cover, 9, 20)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+
+
+# --- the case page's list of documents -------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_refused_source_lists_no_document_it_will_never_have(walk: Walker) -> None:
+    # A source not registered listed 立案审批表, 事先告知书, 决定书 and 送达回证 as "not
+    # available yet", for ever.
+    _refused(walk)
+    rows = case_document_links(walk.p.officer_user, walk.case)
+    assert [r["kind"] for r in rows] == ["registration_refusal"]
+
+
+@pytest.mark.django_db
+def test_a_transferred_case_lists_no_prior_notice_it_will_never_have(
+    walk: Walker, organ_b: Any
+) -> None:
+    walk(services.register_case, actor=walk.p.head_user, on=D("2026-03-03"), by=[walk.p.o1])
+    rows = {r["kind"] for r in case_document_links(walk.p.officer_user, walk.case)}
+    assert "prior_notice" in rows  # listed from the start, "not available yet"
+    walk.investigate()
+    walk(
+        services.transfer_case,
+        actor=walk.p.head_user,
+        on=D("2026-03-05"),
+        kind="organ",
+        to_organ=organ_b,
+        reason="违法行为发生地不在本局管辖区域",
+        approved_by=walk.p.head,
+    )
+    rows = {r["kind"] for r in case_document_links(walk.p.officer_user, walk.case)}
+    assert "prior_notice" not in rows and "transfer_letter" in rows
