@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from zhifa.cases.documents import TITLES
 from zhifa.cases.tests.conftest import D, People, Walker
 from zhifa.cases.tests.test_step_content import _walk_with_content
 from zhifa.cases.views import case_document_links
+from zhifa.core.testing import client_for
 from zhifa.documents import dossier, formats, layout
 from zhifa.documents.models import DocumentType
 from zhifa.review.forms import ReviewForm
@@ -155,3 +157,19 @@ def test_a_transferred_case_lists_no_prior_notice_it_will_never_have(
     )
     rows = {r["kind"] for r in case_document_links(walk.p.officer_user, walk.case)}
     assert "prior_notice" not in rows and "transfer_letter" in rows
+
+
+@pytest.mark.django_db
+def test_a_steps_content_on_the_case_page_has_no_blank_lines_between_paragraphs(
+    organ_a: Any, power_item: Any, people: People, supervisor_city: Any
+) -> None:
+    # The content's <dd> keeps the typed line breaks (white-space: pre-wrap), so the
+    # template's line breaks between a record's paragraphs showed as blank lines (a
+    # gap of three lines above the first question on the phone).
+    case = _walk_with_content(people, power_item, supervisor_city)
+    page = client_for(people.officer_user).get(f"/cases/{case.pk}/").content.decode()
+    views = re.findall(r'<details class="step-content-view">.*?</details>', page, re.S)
+    assert views and any("<p>" in view for view in views)
+    for view in views:
+        for dd in re.findall(r"<dd>(.*?)</dd>", view, re.S):
+            assert not re.search(r">\s+<", dd), dd
