@@ -365,14 +365,12 @@ def made_from(kind: str, steps: list[CaseStep]) -> CaseStep | None:
 
 def listed_before_step(kind: str, steps: list[CaseStep]) -> bool:
     """The case page lists the kind before its step exists ("not available yet"):
-    the kinds of ``LISTED_BEFORE_STEP``, a decision's kind and the 送达回证 only while
-    the case has no decision (a decision not to penalise is not followed by a
-    行政处罚决定书, a transfer by no 送达回证)."""
+    the kinds of ``LISTED_BEFORE_STEP`` only while the case has no decision and was not
+    refused registration (a decision not to penalise is not followed by a 行政处罚决定书,
+    a transfer by no 事先告知书 nor 送达回证, a source not registered by none of them)."""
     if kind not in LISTED_BEFORE_STEP:
         return False
-    if kind not in DECISION_KINDS and kind != DocumentType.SERVICE_RECEIPT:
-        return True
-    return not any(s.step == "decision" for s in steps)
+    return not any(s.step in ("decision", "registration_refused") for s in steps)
 
 
 def source_step(case: Case, kind: str) -> CaseStep:

@@ -65,7 +65,7 @@ from .forms import (
     basis_prefill,
     power_items_for,
 )
-from .labels import step_label
+from .labels import circumstance_label, step_label
 from .models import (
     ENDED_STATUSES,
     Case,
@@ -74,7 +74,6 @@ from .models import (
     ReceiptScan,
     Transfer,
 )
-from .steps import CATALOGUE_CIRCUMSTANCE
 
 PAGE_SIZE = 25
 #: Who may open a case and take its steps (the service checks each step's actor).
@@ -255,13 +254,10 @@ def case_context(
         .select_related("uploaded_by")
         .prefetch_related("collected_by")
     )
-    applied = (case.benchmark or {}).get("circumstance", "")
     documents = case_document_links(user, case)
     return {
         "case": case,
-        "circumstance": dict(Circumstance.choices).get(
-            CATALOGUE_CIRCUMSTANCE.get(applied, ""), applied
-        ),
+        "circumstance": circumstance_label(case.benchmark),
         "deadlines": queries.case_deadlines(case, today, calendar, audited.deadlines),
         "penalties": queries.case_penalties(case, today, calendar, audited),
         "steps": [
