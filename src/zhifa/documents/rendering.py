@@ -25,6 +25,7 @@ from zhifa.records import evidence_files
 from zhifa.records.services import append_entry
 
 from . import formats, layout
+from .apps import RENDER
 from .models import IssuedDocument
 from .services import issue_number
 
@@ -88,11 +89,19 @@ def issue_document(
     or ``None`` to issue one from the organ's sequence now; ``context_for(number, code,
     url)`` gives the template's context. Raises ``ValidationError`` (field ``kind``) when
     the text has characters the font cannot print."""
-    existing = IssuedDocument.objects.filter(case=case, kind=kind, step=step, part=part).first()
+    issued = IssuedDocument.objects.filter(case=case, kind=kind, step=step, part=part)
+    existing = issued.first()
     if existing is not None:
         return existing
     organ = case.organ
     with transaction.atomic():
+        # Under the case's row lock, asked again: of two users issuing the document at
+        # once, the second waits for the first and gets its document (one number, one
+        # PDF, one entry; the unique constraint is the last guard).
+        list(type(case)._default_manager.select_for_update().filter(pk=case.pk).values("pk"))
+        existing = issued.first()
+        if existing is not None:
+            return existing
         if number is None:
             number = issue_number(organ, kind, step.on.year).text
         code = new_code()
@@ -134,10 +143,12 @@ def issue_document(
         append_entry(
             actor=actor,
             organ=organ.pk,
-            action="document.render",
+            action=RENDER,
             obj=case,
             payload={
                 "document": document.pk,
+                "organ": organ.pk,
+                "step": step.pk,
                 "kind": kind,
                 **({"part": part} if part else {}),
                 "number": number,
