@@ -20,6 +20,7 @@ document's digest depends on its content only.
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -119,6 +120,18 @@ def missing_glyphs(texts: Iterable[str]) -> str:
             if char not in covered and not char.isspace() and char not in seen:
                 seen[char] = None
     return "".join(seen)
+
+
+def named_characters(characters: str) -> str:
+    """Characters as a message names them: each with its code point (``😀 U+1F600``),
+    an invisible one (a zero-width space, a direction mark, a control character) by its
+    code point alone."""
+    named = []
+    for char in characters:
+        code = f"U+{ord(char):04X}"
+        visible = unicodedata.category(char)[0] not in "CZM"
+        named.append(f"{char} {code}" if visible else code)
+    return "、".join(named)
 
 
 #: What :func:`printable` prints for a character the font lacks: the geta mark (〓), the

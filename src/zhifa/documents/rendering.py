@@ -107,22 +107,15 @@ def issue_document(
         code = new_code()
         url = public_url(code, base_url)
         wording, label = formats.wording_for(kind, organ.region.code, step.on)
-        blocks = formats.fill(kind, wording, context_for(number, code, url))
+        context = context_for(number, code, url)
+        blocks = formats.fill(kind, wording, context)
         title = next((b.text for b in blocks if b.style == "title" and b.text != organ.name), "")
         try:
             pdf = layout.build_pdf(
                 layout.Document(blocks, title=title, subject=number, keywords=(code,))
             )
         except layout.MissingGlyphs as exc:
-            raise ValidationError(
-                {
-                    "kind": _(
-                        "The document holds characters the font cannot print: %(chars)s. "
-                        "Add them to documents/fonts/extra-characters.txt and rebuild the font."
-                    )
-                    % {"chars": exc.characters}
-                }
-            ) from exc
+            raise unprintable(exc.characters, context) from exc
         stored = _store(pdf)
         document = IssuedDocument.objects.create(
             organ=organ,
@@ -162,6 +155,41 @@ def issue_document(
             },
         )
     return document
+
+
+def unprintable(characters: str, context: Any) -> ValidationError:
+    """The error of a document holding ``characters`` the font lacks (field ``kind``):
+    the characters by their code points (an invisible one has no other name) and where
+    the case holds them (``party.name``, ``content.facts``…), or the template's wording
+    when no field does. Nothing was written: the number, the file and the entry are the
+    transaction's."""
+    fields = _holding(context, set(characters))
+    where = "、".join(fields[:5]) if fields else _("the wording of the template")
+    return ValidationError(
+        {
+            "kind": _(
+                "The document cannot be printed: the document font lacks %(chars)s, found "
+                "in %(fields)s. Correct it there, or ask the administrator to add it to the "
+                "font (documents/fonts/extra-characters.txt)."
+            )
+            % {"chars": layout.named_characters(characters), "fields": where}
+        }
+    )
+
+
+def _holding(value: Any, characters: set[str], path: str = "") -> list[str]:
+    """The paths of the texts in ``value`` that hold one of ``characters``."""
+    if isinstance(value, str):
+        return [path] if characters & set(value) else []
+    items: Any = ()
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    found: list[str] = []
+    for key, item in items:
+        found += _holding(item, characters, f"{path}.{key}" if path else str(key))
+    return found
 
 
 class _Stored:

@@ -9,11 +9,21 @@ from __future__ import annotations
 import io
 import re
 import time
+from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 from pypdf import PdfReader
 
-from zhifa.documents import layout
+from zhifa.cases import content, documents, services
+from zhifa.cases.models import Case
+from zhifa.cases.tests.conftest import D, People, Walker, counts
+from zhifa.cases.tests.test_ui_support import open_case, post_step
+from zhifa.core.testing import client_for
+from zhifa.documents import layout, rendering
+from zhifa.documents.models import IssuedDocument, IssuedNumber
+from zhifa.records.models import Entry
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +98,132 @@ def test_a_short_form_is_laid_out_as_before() -> None:
     pdf = layout.build_pdf(layout.Document([layout.Block("table", rows=rows)]))
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
     assert SENTENCE * 5 in text_of(pdf)
+
+
+# --- characters the font lacks, refused where they are typed ------------------------------
+
+#: Typed by carelessness or on purpose: an emoji, a character outside the font (a rare
+#: name character), a zero-width space and a right-to-left override (invisible: the
+#: message names their code).
+UNPRINTABLE = [("😀", "U+1F600"), ("𠮷", "U+20BB7"), ("\u200b", "U+200B"), ("\u202e", "U+202E")]
+
+
+@pytest.mark.parametrize(("char", "code"), UNPRINTABLE)
+def test_content_the_documents_cannot_print_is_refused_at_its_field(
+    walk: Walker, char: str, code: str
+) -> None:
+    """Accepted, such a text made every document of the step unprintable for good (the
+    step cannot be changed); it is refused where it is typed, naming the character."""
+    before = counts()
+    with pytest.raises(ValidationError) as refused:
+        walk(
+            services.register_case,
+            actor=walk.p.head_user,
+            on=D("2026-03-03"),
+            by=[walk.p.o1],
+            content={"summary": f"群众举报{char}，经核查符合立案条件。"},
+        )
+    messages = refused.value.message_dict["content.summary"]
+    assert any(code in m for m in messages), messages
+    assert counts() == before
+
+
+def test_the_api_and_the_page_refuse_it_at_the_field(
+    walk: Walker, power_item: Any, people: People
+) -> None:
+    officer, head = client_for(people.officer_user), client_for(people.head_user)
+    case = open_case(officer, power_item)
+    before = case.steps.count()
+    api = head.post(
+        f"/api/v1/cases/{case.pk}/steps",
+        {
+            "step": "registered",
+            "on": "2026-03-03",
+            "expected_steps": before,
+            "by": [people.o1.pk],
+            "content": {"summary": "群众举报😀"},
+        },
+        content_type="application/json",
+    )
+    assert api.status_code == 400, api.content
+    errors = api.json()["errors"]
+    assert [e["path"] for e in errors] == ["body.content.summary"], errors
+    assert "U+1F600" in errors[0]["message"]
+    page = post_step(
+        head, case, "registered", on="2026-03-03", by=[people.o1.pk], content_summary="举报\u200b"
+    )
+    assert page.status_code == 400 and "U+200B" in page.content.decode()
+    assert case.steps.count() == before
+
+
+def test_a_steps_content_is_bounded_as_a_whole(walk: Walker) -> None:
+    """Each text within its limit, 200 rows of them: four million characters, hours of
+    layout for its document. The step's content as a whole is bounded."""
+    walk(services.register_case, actor=walk.p.head_user, on=D("2026-03-03"), by=[walk.p.o1])
+    before = counts()
+    rows = [{"question": "问" * 1000, "answer": "答" * 1000}] * content.ITEMS_MAX
+    with pytest.raises(ValidationError) as refused:
+        walk(
+            services.record_investigation,
+            on=D("2026-03-04"),
+            officers=[walk.p.o1, walk.p.o2],
+            evidence=["on_site_record"],
+            content={"records": [{"kind": "inquiry", "qa": rows}]},
+        )
+    assert "content" in refused.value.message_dict, refused.value.message_dict
+    assert f"{content.CONTENT_MAX:,}".replace(",", "") in " ".join(
+        refused.value.message_dict["content"]
+    ).replace(",", "")
+    assert counts() == before
+
+
+# --- what is not checked where it is typed: the document names the field ---------------
+
+
+def test_a_party_name_the_font_lacks_is_named_and_consumes_no_number(walk: Walker) -> None:
+    """A party's name with a rare character (the case was opened with it): the
+    document is refused naming the field and the character, nothing is written (no
+    number taken, no document, no entry), the page says so (no server error)."""
+    walk.until_review()
+    walk.decide()
+    Case.objects.filter(pk=walk.case.pk).update(party_name="嘉兴𠮷野家食品有限公司")
+    walk.case.refresh_from_db()
+    written = lambda: (  # noqa: E731
+        IssuedNumber.objects.count(),
+        IssuedDocument.objects.count(),
+        Entry.objects.count(),
+    )
+    before = written()
+    with pytest.raises(ValidationError) as refused:
+        documents.render_document(walk.case, "service_receipt", actor=walk.p.officer_user)
+    message = " ".join(refused.value.messages)
+    assert "U+20BB7" in message and "party.name" in message, message
+    assert written() == before
+    page = client_for(walk.p.officer_user).post(
+        reverse("cases:document_issue", args=[walk.case.pk, "service_receipt"]), follow=True
+    )
+    assert page.status_code == 200 and "U+20BB7" in page.content.decode()
+    assert IssuedDocument.objects.count() == before[1]
+
+
+# --- lists: 200 rows, a line of 50 parts ---------------------------------------------------
+
+
+def test_a_list_of_200_rows_and_a_line_of_50_parts(walk: Walker) -> None:
+    walk(services.register_case, actor=walk.p.head_user, on=D("2026-03-03"), by=[walk.p.o1])
+    walk.investigate()
+    fifty = "|".join(f"第{n}部分" for n in range(1, 51))
+    items = [fifty] + [f"乳制品{n}|盒|{n}|" for n in range(2, content.ITEMS_MAX + 1)]
+    walk(
+        services.record_seizure,
+        on=D("2026-03-05"),
+        days=30,
+        approved_by=walk.p.head,
+        content={"items": items, "reasons": "防止证据灭失。"},
+    )
+    walk.case.refresh_from_db()
+    document = documents.render_document(walk.case, "seizure_decision", actor=walk.p.officer_user)
+    text = text_of(rendering.open_pdf(document))
+    # the first three parts are name, specification and quantity; the rest the notes
+    assert "第1部分第2部分第3部分第4部分" in text and "第50部分" in text
+    assert f"乳制品{content.ITEMS_MAX}" in text
