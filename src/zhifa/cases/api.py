@@ -793,7 +793,10 @@ def _step_schema(spec: StepSpec) -> type[StepBase]:
                 None,
                 description="The narrative the step's documents need: "
                 + ", ".join(f"`{name}`" for name in spec.content)
-                + " (each optional; texts at most 20,000 characters, lists 200 items).",
+                + " (each optional; texts at most 20,000 characters, lists 200 items, "
+                "100,000 characters in all; a character the document font lacks — an "
+                "emoji, a zero-width or direction mark, a rare character — is refused at "
+                "its field: the documents could not print it).",
             ),
         )
     return cast(

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from zhifa.core.validation import text_problem
+from zhifa.documents.layout import missing_glyphs, named_characters
 
 #: The longest text of a section (characters).
 TEXT_MAX = 20_000
@@ -35,6 +36,10 @@ TEXT_MAX = 20_000
 SHORT_MAX = 200
 #: The most items of a list (lines, rows, records, questions).
 ITEMS_MAX = 200
+#: The most characters of a step's content as a whole (about 160 pages of a document):
+#: each text within its limit, 200 rows of them would be millions of characters, and
+#: minutes of layout for the step's document.
+CONTENT_MAX = 100_000
 
 #: The shapes of a section: ``text`` (a long text), ``short`` (one line), ``lines`` (a
 #: list of short values: names, items), ``pairs`` (a list of two-member rows, e.g.
@@ -215,6 +220,17 @@ def _text(value: Any, path: tuple[str, ...], limit: int) -> list[Problem]:
         ]
     if problem := text_problem(value):
         return [(path, problem)]
+    if missing := missing_glyphs([value]):
+        return [
+            (
+                path,
+                _(
+                    "The documents cannot print %(chars)s: the document font lacks it. Write "
+                    "it otherwise, or ask the administrator to add it to the font."
+                )
+                % {"chars": named_characters(missing)},
+            )
+        ]
     return []
 
 
@@ -330,6 +346,18 @@ def content_problems(sections: Sequence[str], content: Any) -> list[Problem]:
     if not isinstance(content, Mapping):
         return [(("content",), _("Give an object of sections."))]
     problems: list[Problem] = []
+    total = _characters(content)
+    if total > CONTENT_MAX:
+        problems.append(
+            (
+                ("content",),
+                _(
+                    "At most %(limit)s characters in all (this has %(n)s): a document of "
+                    "more would run to hundreds of pages."
+                )
+                % {"limit": CONTENT_MAX, "n": total},
+            )
+        )
     for name, value in content.items():
         path = ("content", str(name))
         if name not in sections:
@@ -343,6 +371,17 @@ def content_problems(sections: Sequence[str], content: Any) -> list[Problem]:
             continue
         problems += _section_problems(SECTIONS[name], value, path)
     return problems
+
+
+def _characters(value: Any) -> int:
+    """The characters of the texts in ``value`` (nested lists and mappings)."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, Mapping):
+        return sum(_characters(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return sum(_characters(v) for v in value)
+    return 0
 
 
 def compact(content: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -20,6 +20,7 @@ document's digest depends on its content only.
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -120,6 +121,18 @@ def missing_glyphs(texts: Iterable[str]) -> str:
             if char not in covered and not char.isspace() and char not in seen:
                 seen[char] = None
     return "".join(seen)
+
+
+def named_characters(characters: str) -> str:
+    """Characters as a message names them: each with its code point (``😀 U+1F600``),
+    an invisible one (a zero-width space, a direction mark, a control character) by its
+    code point alone."""
+    named = []
+    for char in characters:
+        code = f"U+{ord(char):04X}"
+        visible = unicodedata.category(char)[0] not in "CZM"
+        named.append(f"{char} {code}" if visible else code)
+    return "、".join(named)
 
 
 #: What :func:`printable` prints for a character the font lacks: the geta mark (〓), the
@@ -355,22 +368,150 @@ def _lines(text: str, style: ParagraphStyle) -> list[Paragraph]:
     ]
 
 
+#: A cell taller than ``LONG_CELL`` is laid out in pieces of at most ``PIECE_HEIGHT``
+#: (a paragraph split between two of its lines), each piece a row of its own, the rows
+#: of one cell drawn without a rule between them. The PDF library never splits a table
+#: row across pages unless told to, so a cell taller than the text block fits on no page
+#: (its ``LayoutError``: a 简要案情 of 500 characters failed); told to, it lays the rest
+#: of the table out again at every page (a 20,000-character cell took seconds, a list of
+#: 200 long lines minutes). A cell that fits is one row, drawn as it always was.
+LONG_CELL = TEXT_HEIGHT * 3 / 4
+PIECE_HEIGHT = TEXT_HEIGHT / 4
+RULE = 0.75
+#: The padding of a form's cells left and right (the PDF library's default) and of a
+#: list's: the width the cell's text is laid out in.
+TABLE_PADDING = 6.0
+GRID_PADDING = 4.0
+
+
+def _in_lines(flowable: Flowable, width: float, lines: int) -> list[Flowable]:
+    """A cell's paragraph as paragraphs of at most ``lines`` lines, laid out once: the
+    PDF library's ``Paragraph.split`` lays out the rest again at every cut (a 20,000
+    character cell took 17 s). The cut is the library's own (the function its ``split``
+    uses, in the pinned version, docs/adr/0002-dependencies.md): the lines break where
+    they broke, a cut line is justified like the lines around it."""
+    if not isinstance(flowable, Paragraph):
+        return [flowable]
+    flowable.wrap(width, PAGE_HEIGHT)
+    laid = flowable.blPara
+    if len(laid.lines) <= lines:
+        return [flowable]
+    cut = flowable._get_split_blParaFunc()
+    parts: list[Flowable] = []
+    for start in range(0, len(laid.lines), lines):
+        stop = min(start + lines, len(laid.lines))
+        part = Paragraph(None, flowable.style, frags=cut(laid, start, stop))
+        part._JustifyLast = stop < len(laid.lines)
+        parts.append(part)
+    return parts
+
+
+def _at_most(flowables: Sequence[Flowable], width: float) -> float:
+    """An upper bound of the height of a cell's paragraphs, without laying them out: no
+    character is wider than the font size (a CJK character is, the others are
+    narrower), a line holds one character less than fits (a hanging punctuation mark),
+    the markup counts as text."""
+    height = 0.0
+    for flowable in flowables:
+        style = getattr(flowable, "style", None)
+        text = getattr(flowable, "text", None)
+        if style is None or not isinstance(text, str):
+            return float(PAGE_HEIGHT)  # not a paragraph: measure it
+        per_line = max(1, int(width // style.fontSize) - 1)
+        lines = sum(-(-(len(line) + 1) // per_line) for line in text.split("<br/>"))
+        height += lines * style.leading
+    return height
+
+
+def _pieces(flowables: Sequence[Flowable], width: float) -> list[list[Flowable]]:
+    """A cell's paragraphs laid out in ``width``, in pieces of at most ``PIECE_HEIGHT``
+    (or one piece when the cell is not taller than ``LONG_CELL``)."""
+    if _at_most(flowables, width) <= LONG_CELL:  # the usual cell: laid out once, later
+        return [list(flowables)]
+    if sum(f.wrap(width, PAGE_HEIGHT)[1] for f in flowables) <= LONG_CELL:
+        return [list(flowables)]
+    pieces: list[list[Flowable]] = []
+    current: list[Flowable] = []
+    used = 0.0
+    for flowable in flowables:
+        leading = float(getattr(getattr(flowable, "style", None), "leading", 0) or PIECE_HEIGHT)
+        for part in _in_lines(flowable, width, max(1, int(PIECE_HEIGHT // leading))):
+            height = part.wrap(width, PAGE_HEIGHT)[1]
+            if current and used + height > PIECE_HEIGHT:
+                pieces.append(current)
+                current, used = [], 0.0
+            current.append(part)
+            used += height
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _rows_in_pieces(row: Sequence[Any], widths: Sequence[float]) -> list[list[Any]]:
+    """A row's cells (each a list of flowables, or a flowable) as one row, or, when a
+    cell is taller than ``LONG_CELL``, as the rows of its pieces: the k-th piece of each
+    cell in the k-th row (empty where a cell has fewer)."""
+    cells = [list(c) if isinstance(c, list | tuple) else [c] for c in row]
+    split = [_pieces(c, w) for c, w in zip(cells, widths, strict=True)]
+    if all(len(p) == 1 for p in split):
+        return [list(row)]
+    return [[p[k] if k < len(p) else "" for p in split] for k in range(max(len(p) for p in split))]
+
+
+def _ruled(
+    rows: Sequence[Sequence[list[Any]]],
+) -> tuple[list[list[Any]], list[tuple[Any, ...]], list[int]]:
+    """The table's data from each logical row's rows (``_rows_in_pieces``), the rules
+    and paddings: a grid as before when every row is one; else a box, the column rules,
+    a rule under each logical row only, and no padding between a cell's pieces (its
+    text runs on). Also the index of each logical row's first row."""
+    data: list[list[Any]] = []
+    firsts: list[int] = []
+    for group in rows:
+        firsts.append(len(data))
+        data.extend(group)
+    if len(data) == len(rows):
+        return data, [("GRID", (0, 0), (-1, -1), RULE, "black")], firsts
+    style: list[tuple[Any, ...]] = [
+        ("BOX", (0, 0), (-1, -1), RULE, "black"),
+        ("LINEAFTER", (0, 0), (-2, -1), RULE, "black"),
+    ]
+    for n, group in enumerate(rows):
+        first, last = firsts[n], firsts[n] + len(group) - 1
+        if n < len(rows) - 1:
+            style.append(("LINEBELOW", (0, last), (-1, last), RULE, "black"))
+        if last > first:
+            style += [
+                ("VALIGN", (1, first), (-1, last), "TOP"),
+                ("BOTTOMPADDING", (0, first), (-1, last - 1), 0),
+                ("TOPPADDING", (0, first + 1), (-1, last), 0),
+            ]
+    return data, style, firsts
+
+
 def _table(rows: Sequence[tuple[str, str]]) -> Table:
     """A form's grid: labels centred on the left, values on the right, in a tighter
-    leading than the body's grid so that a one-page form stays on one page."""
+    leading than the body's grid so that a one-page form stays on one page; a value
+    taller than ``LONG_CELL`` runs on over rows of its pieces (``_pieces``)."""
     tight = {"leading": BODY_SIZE * 1.5}
     label = ParagraphStyle("label", parent=_style("plain"), alignment=TA_CENTER, **tight)
     value = ParagraphStyle("value", parent=_style("plain"), **tight)
-    data = [[Paragraph(_markup(a), label), _lines(b, value)] for a, b in rows]
+    widths = [TEXT_WIDTH * 0.28, TEXT_WIDTH * 0.72]
+    inner = [w - 2 * TABLE_PADDING for w in widths]
+    grouped = [
+        _rows_in_pieces([Paragraph(_markup(a), label), _lines(b, value)], inner) for a, b in rows
+    ]
+    data, rules, _firsts = _ruled(grouped)
     return Table(
         data,
-        colWidths=[TEXT_WIDTH * 0.28, TEXT_WIDTH * 0.72],
+        colWidths=widths,
         style=TableStyle(
             [
-                ("GRID", (0, 0), (-1, -1), 0.75, "black"),
+                *rules[:1],
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("TOPPADDING", (0, 0), (-1, -1), 4),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+                *rules[1:],
             ]
         ),
     )
@@ -379,41 +520,48 @@ def _table(rows: Sequence[tuple[str, str]]) -> Table:
 def _grid(cells: Sequence[Sequence[str]], widths: Sequence[float], size: float) -> Table:
     """A list of several columns (清单): the header row in bold, centred, repeated at
     the top of each page the list runs to; ``size`` points in the cells (4号 so that five
-    columns fit the line; 五号 in a dossier's index); a row is never split across pages;
+    columns fit the line; 五号 in a dossier's index); a row is kept on one page unless a
+    cell is taller than ``LONG_CELL`` (it runs on over rows of its pieces, ``_pieces``);
     a row of one cell spans the columns, in bold (a section heading: 正卷, 副卷)."""
     columns = max((len(row) for row in cells), default=0)
     if not columns:
         raise ValueError("a grid needs at least one column")
     shares = list(widths)[:columns] if len(widths) >= columns else [1.0] * columns
     total = sum(shares)
+    col_widths = [TEXT_WIDTH * share / total for share in shares]
+    inner = [w - 2 * GRID_PADDING for w in col_widths]
     tight = {"fontSize": size, "leading": size * 1.5}
     head = ParagraphStyle("head", parent=_style("subtitle"), **tight)
     cell = ParagraphStyle("cell", parent=_style("plain"), alignment=TA_LEFT, **tight)
     section = ParagraphStyle("section", parent=cell, fontName=TITLE_FONT)
-    data: list[list[Any]] = []
-    spans: list[tuple[Any, ...]] = []
+    grouped: list[list[list[Any]]] = []
+    sections: list[int] = []
     for r, row in enumerate(cells):
         if r and len(row) == 1 and columns > 1:
-            data.append([Paragraph(_markup(row[0]), section), *([""] * (columns - 1))])
-            spans.append(("SPAN", (0, r), (-1, r)))
+            sections.append(r)
+            grouped.append([[Paragraph(_markup(row[0]), section), *([""] * (columns - 1))]])
             continue
         style = head if r == 0 else cell
         # An empty cell is a line high: a blank row is printed to be filled in by hand.
         texts = (*row, *([""] * (columns - len(row))))
-        data.append([Paragraph(_markup(t) if t.strip() else "&nbsp;", style) for t in texts])
+        paragraphs = [Paragraph(_markup(t) if t.strip() else "&nbsp;", style) for t in texts]
+        grouped.append([paragraphs] if r == 0 else _rows_in_pieces(paragraphs, inner))
+    data, rules, firsts = _ruled(grouped)
+    spans = [("SPAN", (0, firsts[r]), (-1, firsts[r])) for r in sections]
     grid = Table(
         data,
-        colWidths=[TEXT_WIDTH * share / total for share in shares],
+        colWidths=col_widths,
         repeatRows=1,
         style=TableStyle(
             [
-                ("GRID", (0, 0), (-1, -1), 0.75, "black"),
+                *rules[:1],
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("LEFTPADDING", (0, 0), (-1, -1), GRID_PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), GRID_PADDING),
                 ("TOPPADDING", (0, 0), (-1, -1), 3),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
                 *spans,
+                *rules[1:],
             ]
         ),
     )

@@ -259,6 +259,13 @@ class IssuedDocument(models.Model):
         verbose_name = _("issued document")
         verbose_name_plural = _("issued documents")
         ordering = ["case", "issued_on", "pk"]
+        constraints = [
+            # A document is issued once (``rendering.issue_document``): two users issuing
+            # it at once get one document, one number and one entry.
+            models.UniqueConstraint(
+                fields=["case", "kind", "step", "part"], name="issued_document_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}".strip()

@@ -25,6 +25,7 @@ from zhifa.records import evidence_files
 from zhifa.records.services import append_entry
 
 from . import formats, layout
+from .apps import RENDER
 from .models import IssuedDocument
 from .services import issue_number
 
@@ -88,32 +89,33 @@ def issue_document(
     or ``None`` to issue one from the organ's sequence now; ``context_for(number, code,
     url)`` gives the template's context. Raises ``ValidationError`` (field ``kind``) when
     the text has characters the font cannot print."""
-    existing = IssuedDocument.objects.filter(case=case, kind=kind, step=step, part=part).first()
+    issued = IssuedDocument.objects.filter(case=case, kind=kind, step=step, part=part)
+    existing = issued.first()
     if existing is not None:
         return existing
     organ = case.organ
     with transaction.atomic():
+        # Under the case's row lock, asked again: of two users issuing the document at
+        # once, the second waits for the first and gets its document (one number, one
+        # PDF, one entry; the unique constraint is the last guard).
+        list(type(case)._default_manager.select_for_update().filter(pk=case.pk).values("pk"))
+        existing = issued.first()
+        if existing is not None:
+            return existing
         if number is None:
             number = issue_number(organ, kind, step.on.year).text
         code = new_code()
         url = public_url(code, base_url)
         wording, label = formats.wording_for(kind, organ.region.code, step.on)
-        blocks = formats.fill(kind, wording, context_for(number, code, url))
+        context = context_for(number, code, url)
+        blocks = formats.fill(kind, wording, context)
         title = next((b.text for b in blocks if b.style == "title" and b.text != organ.name), "")
         try:
             pdf = layout.build_pdf(
                 layout.Document(blocks, title=title, subject=number, keywords=(code,))
             )
         except layout.MissingGlyphs as exc:
-            raise ValidationError(
-                {
-                    "kind": _(
-                        "The document holds characters the font cannot print: %(chars)s. "
-                        "Add them to documents/fonts/extra-characters.txt and rebuild the font."
-                    )
-                    % {"chars": exc.characters}
-                }
-            ) from exc
+            raise unprintable(exc.characters, context) from exc
         stored = _store(pdf)
         document = IssuedDocument.objects.create(
             organ=organ,
@@ -134,10 +136,12 @@ def issue_document(
         append_entry(
             actor=actor,
             organ=organ.pk,
-            action="document.render",
+            action=RENDER,
             obj=case,
             payload={
                 "document": document.pk,
+                "organ": organ.pk,
+                "step": step.pk,
                 "kind": kind,
                 **({"part": part} if part else {}),
                 "number": number,
@@ -151,6 +155,41 @@ def issue_document(
             },
         )
     return document
+
+
+def unprintable(characters: str, context: Any) -> ValidationError:
+    """The error of a document holding ``characters`` the font lacks (field ``kind``):
+    the characters by their code points (an invisible one has no other name) and where
+    the case holds them (``party.name``, ``content.facts``…), or the template's wording
+    when no field does. Nothing was written: the number, the file and the entry are the
+    transaction's."""
+    fields = _holding(context, set(characters))
+    where = "、".join(fields[:5]) if fields else _("the wording of the template")
+    return ValidationError(
+        {
+            "kind": _(
+                "The document cannot be printed: the document font lacks %(chars)s, found "
+                "in %(fields)s. Correct it there, or ask the administrator to add it to the "
+                "font (documents/fonts/extra-characters.txt)."
+            )
+            % {"chars": layout.named_characters(characters), "fields": where}
+        }
+    )
+
+
+def _holding(value: Any, characters: set[str], path: str = "") -> list[str]:
+    """The paths of the texts in ``value`` that hold one of ``characters``."""
+    if isinstance(value, str):
+        return [path] if characters & set(value) else []
+    items: Any = ()
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    found: list[str] = []
+    for key, item in items:
+        found += _holding(item, characters, f"{path}.{key}" if path else str(key))
+    return found
 
 
 class _Stored:

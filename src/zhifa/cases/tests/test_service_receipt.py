@@ -288,9 +288,10 @@ def test_the_signed_scan_is_stored_recorded_and_replaced_without_loss(walk: Walk
         assert got["X-Content-Type-Options"] == "nosniff"
     page = officer.get(f"/cases/{walk.case.pk}/").content.decode()
     assert "回证.pdf" in page and "回证.jpg" in page
-    # the chain verifies, with the scans re-hashed like evidence files
+    # the chain verifies, with the scans (and the issued receipt's PDF) re-hashed like
+    # evidence files
     report = verify_chain(walk.case.organ, files=True)
-    assert report.problem is None and report.evidence_files == 2
+    assert report.problem is None and report.evidence_files == 3
     code, text = verify()
     assert code == 0, text
 
