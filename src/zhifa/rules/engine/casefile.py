@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields, replace
 from types import UnionType
-from typing import Annotated, Any, Literal, NamedTuple, Union, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Union, get_args, get_origin
 
 import msgspec
 
@@ -302,6 +302,8 @@ class CaseFile:
     #: ``settings.local_policies``: local sources (codes of data/local_sources.toml) the
     #: agency's region adopted, beyond those whose area it lies in.
     local_policies: tuple[str, ...] = ()
+    #: ``officer``'s index, set on its first call (not a field: None until then)
+    _officers_by_id: ClassVar[dict[str, Officer] | None] = None
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "CaseFile":
@@ -408,9 +410,8 @@ class CaseFile:
         """The first officer of the id (as a scan finds it), or None; the officers are
         indexed on the first look-up and the index kept in the instance (the case file
         is frozen: it cannot go stale)."""
-        try:
-            by_id: dict[str, Officer] = self._officers_by_id  # type: ignore[attr-defined]
-        except AttributeError:
+        by_id = self._officers_by_id
+        if by_id is None:
             by_id = {}
             for o in self.officers:
                 by_id.setdefault(o.id, o)
