@@ -267,13 +267,14 @@ def _flowables(blocks: Sequence[Block]) -> list[Flowable]:
     a page of its own (a page with the seal and no text): with the part's last ``body``
     paragraph before its ``right`` blocks (else its last ``plain`` line, else the
     signature's lines together); the QR code of a part with no ``right`` block with the
-    last ``body`` or ``plain`` paragraph before it, or, right after a form's ``table``,
-    with the table's last row. A ``heading`` goes with what follows it: it starts a new
-    page when fewer than three lines are left, and a group that starts right after it
-    takes it along."""
+    last ``body`` paragraph or run of ``plain`` lines before it (a record's signature
+    lines), or, right after a form's ``table``, with the table's last row. A ``heading``
+    goes with what follows it: it starts a new page when fewer than three lines are
+    left, and a group that starts right after it takes it along."""
     out: list[Flowable] = []
     last_body: int | None = None  # where the part's last body paragraph starts
     last_plain: int | None = None  # its last plain line
+    plain_run: int | None = None  # where its last run of plain lines starts
     first_right: int | None = None  # its signature's first line
     qr_at: int | None = None  # its QR code
     heading_at: int | None = None  # where the heading just laid out starts
@@ -284,7 +285,7 @@ def _flowables(blocks: Sequence[Block]) -> list[Flowable]:
         if first_right is not None:
             start = next(i for i in (last_body, last_plain, first_right) if i is not None)
         elif qr_at is not None:
-            start = max((i for i in (last_body, last_plain) if i is not None), default=None)
+            start = max((i for i in (last_body, plain_run) if i is not None), default=None)
         else:
             start = None
         if start is not None:
@@ -303,18 +304,20 @@ def _flowables(blocks: Sequence[Block]) -> list[Flowable]:
         if block.style == "pagebreak":
             close_part()
             out.append(PageBreak())
-            last_body = last_plain = first_right = qr_at = heading_at = None
+            last_body = last_plain = plain_run = first_right = qr_at = heading_at = None
             previous = block
             continue
         here = heading_at if heading_at is not None else len(out)
         heading_at = None
         signing = first_right is not None or qr_at is not None
         if block.style == "body" and not signing:
-            last_body, last_plain = here, None
+            last_body, last_plain, plain_run = here, None, None
         elif block.style == "plain" and not signing:
             last_plain = here
+            if previous is None or previous.style != "plain":
+                plain_run = here  # a run of lines (a record's signature lines) as one
         elif block.style in ("table", "grid") and not signing:
-            last_body = last_plain = None  # a list or form is never moved whole
+            last_body = last_plain = plain_run = None  # a list or form is never moved whole
         elif block.style == "right" and first_right is None and qr_at is None:
             first_right = len(out)
         elif block.style == "qr" and qr_at is None:

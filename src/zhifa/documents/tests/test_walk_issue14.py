@@ -173,3 +173,16 @@ def test_a_steps_content_on_the_case_page_has_no_blank_lines_between_paragraphs(
     for view in views:
         for dd in re.findall(r"<dd>(.*?)</dd>", view, re.S):
             assert not re.search(r">\s+<", dd), dd
+
+
+@pytest.mark.parametrize("lines", [16, 17, 18, 19, 20])
+def test_a_records_signature_lines_go_together_with_its_verification_code(lines: int) -> None:
+    # 现场检查笔录: the QR code took only 记录人（签名） with it, 当事人 and 检查人员 stayed
+    # on the page before.
+    blocks = [layout.Block("body", f"第{n}段。") for n in range(1, lines + 1)]
+    blocks += [layout.Block("gap")]
+    signers = ("当事人", "检查人员", "记录人")
+    blocks += [layout.Block("plain", f"{who}（签名）：") for who in signers]
+    pages = _pages([*blocks, layout.Block("qr", "核验码：某某", qr="https://example.test/d/X")])
+    assert all(f"{who}（签名）" in pages[-1] for who in signers)
+    assert "核验码" in pages[-1] and "段。" in "".join(pages)
