@@ -21,7 +21,7 @@ from zhifa.core.scope import scoped
 from zhifa.documents import dossier as pdf
 from zhifa.documents import formats
 from zhifa.documents.models import DocumentType, IssuedDocument
-from zhifa.documents.rendering import open_pdf
+from zhifa.documents.rendering import StoredDocumentBroken, open_pdf
 from zhifa.records.models import Evidence
 from zhifa.rules.engine.units.closure import REASONS_ZH
 
@@ -99,13 +99,23 @@ def dossier_items(user: Any, case: Case) -> list[pdf.Item]:
                 title=_title(document),
                 number=document.number,
                 issued_on=document.issued_on,
-                pdf=open_pdf(document),
+                pdf=_stored(document),
                 part=document.part,
                 order=document.pk,
                 attachments=attach(user, case, document) if attach else (),
             )
         )
     return items
+
+
+def _stored(document: IssuedDocument) -> bytes:
+    """The document's stored PDF; when it is missing or not the file issued, a page
+    saying so in its place (one damaged file does not take the dossier down, and an
+    altered one is never filed as issued)."""
+    try:
+        return open_pdf(document)
+    except StoredDocumentBroken:
+        return pdf.not_filed_page(_title(document), document.number, document.sm3)
 
 
 def evidence_files(user: Any, case: Case) -> list[pdf.EvidenceFile]:

@@ -37,7 +37,7 @@ from zhifa.core.validation import parse_id
 from zhifa.core.views import ScopedFormView
 from zhifa.documents import formats
 from zhifa.documents.models import IssuedDocument
-from zhifa.documents.rendering import open_pdf
+from zhifa.documents.rendering import StoredDocumentBroken, open_pdf
 from zhifa.records import evidence_files
 from zhifa.records.models import Entry, Evidence
 from zhifa.records.presentation import entry_rows
@@ -687,7 +687,12 @@ def document_file(request: HttpRequest, pk: int, document_id: int) -> HttpRespon
     document = get_scoped_or_404(
         request.user, IssuedDocument.objects.filter(case=case), pk=document_id
     )
-    response = HttpResponse(open_pdf(document), content_type="application/pdf")
+    try:
+        pdf = open_pdf(document)
+    except StoredDocumentBroken as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("cases:detail", pk=case.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
     disposition = "attachment" if request.GET.get("download") else "inline"
     # The document's name and number, as the user knows them (non-ASCII: RFC 6266's
     # filename*, which Django's helper writes).

@@ -242,6 +242,20 @@ def _attachment_reader(attachment: Attachment) -> PdfReader:
     return _reader(layout.build_pdf(layout.Document(note), page_numbers=False))
 
 
+def not_filed_page(title: str, number: str, sm3: str) -> bytes:
+    """The page filed in place of an issued document whose stored PDF is missing or is
+    not the file issued (``rendering.StoredDocumentBroken``)."""
+    blocks = [
+        layout.Block("title", layout.printable(title)),
+        layout.Block(
+            "body",
+            f"该文书（{layout.printable(number) or '无文号'}）的存档文件缺失或与出具时的数字"
+            f"摘要不符，未并入本卷。出具时的SM3摘要：{sm3}。",
+        ),
+    ]
+    return layout.build_pdf(layout.Document(blocks), page_numbers=False)
+
+
 def _date(day: dt.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 

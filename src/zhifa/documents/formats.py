@@ -15,12 +15,16 @@ import datetime as dt
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from django import template
 from django.core.exceptions import ValidationError
+from django.template import defaultfilters, defaulttags
+from django.template.base import TextNode, VariableNode
 from django.utils.translation import gettext as _
 
 from .layout import STYLES, Block
@@ -33,9 +37,15 @@ _library = template.Library()
 
 
 @_library.filter
-def cn_index(value: int) -> str:
-    """1 → 一、 (the enumeration of decided penalties)."""
-    number = int(value)
+def cn_index(value: Any) -> str:
+    """1 → 一、 (the enumeration of decided penalties), up to 99; a larger number in
+    Arabic digits (100、), what is not a number as nothing."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return ""
+    if not 0 <= number < 100:
+        return f"{number}、"
     if number <= 10:
         word = CN_DIGITS[number]
     elif number < 20:
@@ -59,9 +69,156 @@ def cell(value: Any) -> str:
     return " ".join(str(value or "").replace("\t", "\n").split("\n")).strip()
 
 
+# --- the sandbox: what a wording may use and produce -----------------------------------------
+#
+# A wording is data: the templates' and a region's override (``WordingOverride``, edited
+# in the administration site). It is compiled by an engine that knows only the tags and
+# filters below (no ``load``, ``include``, ``extends``, ``debug``, ``now``, ``url``,
+# ``lorem``; no padding or formatting filter that makes a large text from a small
+# one), filled with plain data (mappings and tuples: no method of a list or a mapping
+# can be called), and its rendering is bounded (``Budget``): a wording cannot load or
+# read anything, nor hang the worker.
+
+#: The tags a wording may use.
+TAGS = {
+    "if": defaulttags.do_if,
+    "for": None,  # ``_counted_for``: the loop's iterations are counted
+    "with": defaulttags.do_with,
+    "firstof": defaulttags.firstof,
+    "comment": defaulttags.comment,
+}
+#: The filters a wording may use (besides this module's).
+FILTERS = (
+    "default",
+    "default_if_none",
+    "join",
+    "slice",
+    "length",
+    "first",
+    "last",
+    "yesno",
+    "cut",
+    "truncatechars",
+    "upper",
+    "lower",
+)
+#: The most iterations of the loops of one document's wording, and the most
+#: characters it may produce (about 480 pages: the step content a document draws on is
+#: at most 100,000 characters a step, ``cases.content.CONTENT_MAX``).
+MAX_ITERATIONS = 20_000
+MAX_CHARACTERS = 300_000
+
+
+class OverBudget(Exception):
+    """The wording's rendering went past ``MAX_ITERATIONS`` or ``MAX_CHARACTERS``."""
+
+
+class Budget:
+    """What one document's wording has used so far (kept on its ``Context``)."""
+
+    def __init__(self) -> None:
+        self.iterations = 0
+        self.characters = 0
+
+    def iterate(self) -> None:
+        self.iterations += 1
+        if self.iterations > MAX_ITERATIONS:
+            raise OverBudget(
+                _("its loops repeat more than %(limit)s times") % {"limit": MAX_ITERATIONS}
+            )
+
+    def produce(self, text: str) -> str:
+        self.characters += len(text)
+        if self.characters > MAX_CHARACTERS:
+            raise OverBudget(
+                _("the document would hold more than %(limit)s characters")
+                % {"limit": MAX_CHARACTERS}
+            )
+        return text
+
+
+def _budget(context: template.Context) -> Budget:
+    found = getattr(context, "zhifa_budget", None)
+    if found is None:
+        found = context.zhifa_budget = Budget()  # type: ignore[attr-defined]
+    return found
+
+
+class _Tick(template.Node):
+    """First in a loop's body: counts the iteration."""
+
+    def render(self, context: template.Context) -> str:
+        _budget(context).iterate()
+        return ""
+
+
+def _counted_for(parser: Any, token: Any) -> Any:
+    node = defaulttags.do_for(parser, token)
+    node.nodelist_loop.insert(0, _Tick())  # type: ignore[arg-type]
+    return node
+
+
+class _CountedText(TextNode):
+    def render(self, context: template.Context) -> str:
+        return _budget(context).produce(super().render(context))
+
+
+class _CountedVariable(VariableNode):
+    def render(self, context: template.Context) -> str:
+        return _budget(context).produce(super().render(context))
+
+
+class _CountedFirstOf(defaulttags.FirstOfNode):
+    def render(self, context: template.Context) -> str:
+        return _budget(context).produce(super().render(context))
+
+
+_COUNTED = {
+    TextNode: _CountedText,
+    VariableNode: _CountedVariable,
+    defaulttags.FirstOfNode: _CountedFirstOf,
+}
+
+for _name, _compile in TAGS.items():
+    _library.tag(_name, _compile or _counted_for)
+for _name in FILTERS:
+    _library.filter(_name, defaultfilters.register.filters[_name])
+
+
+class _WordingEngine(template.Engine):
+    """An engine with this module's library only: not Django's built-in tags and
+    filters (``default_builtins``), no template loaders, no libraries to load."""
+
+    default_builtins = []
+
+
 #: ``Engine(builtins=[module])`` reads the module's ``register``.
 register = _library
-ENGINE = template.Engine(autoescape=False, builtins=[__name__])
+ENGINE = _WordingEngine(autoescape=False, builtins=[__name__], dirs=[], loaders=[])
+
+
+def compile_wording(text: str) -> template.Template:
+    """``text`` compiled by the sandbox's engine, its text and variables counted.
+    Raises ``TemplateSyntaxError`` for a tag or filter outside the allowlist."""
+    compiled = ENGINE.from_string(text)
+    for node in compiled.nodelist.get_nodes_by_type(template.Node):
+        counted = _COUNTED.get(type(node))
+        if counted is not None:
+            node.__class__ = counted
+    return compiled
+
+
+def frozen(value: Any) -> Any:
+    """``value`` as plain data a wording cannot change: mappings read-only, lists as
+    tuples (a template calls a method it reaches without arguments: ``clear``, ``pop``,
+    ``popitem``)."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({str(k): frozen(v) for k, v in value.items()})
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(frozen(v) for v in value)
+    if value is None or isinstance(value, str | int | float | bool | Decimal | dt.date):
+        return value
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -117,7 +274,7 @@ def validate_wording(kind: str, wording: Any) -> None:
         if not isinstance(text, str):
             raise ValidationError({"wording": _("Entry %(name)s is not text.") % {"name": name}})
         try:
-            ENGINE.from_string(text)
+            compile_wording(text)
         except template.TemplateSyntaxError as exc:
             raise ValidationError(
                 {"wording": _("Entry %(name)s: %(error)s") % {"name": name, "error": exc}}
@@ -175,17 +332,39 @@ def _grid_rows(body: str, columns: int, spec: Mapping[str, Any]) -> list[tuple[s
 
 @cache
 def _compiled(text: str) -> template.Template:
-    return ENGINE.from_string(text)
+    return compile_wording(text)
 
 
 def fill(kind: str, wording: Mapping[str, str], context: Mapping[str, Any]) -> list[Block]:
     """The template's blocks filled from ``context``; a text entry that renders empty
-    drops its block (a paragraph the case has nothing for)."""
+    drops its block (a paragraph the case has nothing for). Raises ``ValidationError``
+    (field ``kind``, naming the entry) for a wording that does not compile in the
+    sandbox (an override written around the administration site's check), goes past
+    its ``Budget`` or fails on what it is given."""
     fmt = load(kind)
-    ctx = template.Context(dict(context), autoescape=False)
+    ctx = template.Context(dict(frozen(context)), autoescape=False)
+    ctx.zhifa_budget = Budget()  # type: ignore[attr-defined]
 
     def text(name: str) -> str:
-        return str(_compiled(wording[name]).render(ctx))
+        try:
+            return str(_compiled(wording[name]).render(ctx))
+        except (
+            template.TemplateSyntaxError,
+            OverBudget,
+            ArithmeticError,
+            LookupError,
+            TypeError,
+            ValueError,
+        ) as exc:
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "The wording of entry %(name)s cannot be filled: %(error)s. Correct "
+                        "the template or the region's wording override."
+                    )
+                    % {"name": name, "error": exc}
+                }
+            ) from exc
 
     blocks: list[Block] = []
     for spec in fmt.blocks:

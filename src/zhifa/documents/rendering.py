@@ -209,9 +209,31 @@ def _store(pdf: bytes) -> _Stored:
     return _Stored(sm3, sha256, name)
 
 
+class StoredDocumentBroken(ValidationError):
+    """The stored PDF of an issued document is missing, or is not the file issued (its
+    SM3 digest differs from the one recorded): it is never served or filed as the
+    document (``records verify`` reports it too)."""
+
+
 def open_pdf(document: IssuedDocument) -> bytes:
-    with evidence_files.evidence_storage().open(document.storage_name, "rb") as handle:
-        data: bytes = handle.read()
+    """The issued document's stored PDF, checked against its SM3 digest. Raises
+    ``StoredDocumentBroken`` (field ``document``) when it is missing or altered."""
+    try:
+        with evidence_files.evidence_storage().open(document.storage_name, "rb") as handle:
+            data: bytes = handle.read()
+    except FileNotFoundError:
+        data = b""
+    if not data or sm3_of(data) != document.sm3:
+        raise StoredDocumentBroken(
+            {
+                "document": _(
+                    "The stored file of %(document)s (SM3 %(sm3)s) is missing or is not the "
+                    "file issued: it is not served. Tell the administrator (zhifa records "
+                    "verify)."
+                )
+                % {"document": document, "sm3": document.sm3}
+            }
+        )
     return data
 
 

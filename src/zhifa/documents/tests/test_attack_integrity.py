@@ -12,12 +12,15 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
+from django.urls import reverse
 
 from zhifa.cases import documents
 from zhifa.cases.tests.conftest import Walker
 from zhifa.cases.tests.test_tamper_domain import assert_tampered, verify
+from zhifa.core.testing import client_for
 from zhifa.documents import rendering
 from zhifa.documents.models import IssuedDocument, IssuedNumber
+from zhifa.documents.tests.test_attack_content import text_of
 from zhifa.records.evidence_files import evidence_storage
 from zhifa.records.models import Entry
 
@@ -156,3 +159,58 @@ def test_two_issues_at_once_give_one_document_and_one_number(walk: Walker) -> No
     assert IssuedDocument.objects.filter(kind="service_receipt").count() == 1
     assert IssuedNumber.objects.count() == numbers + 1
     assert Entry.objects.filter(action="document.render").count() == 1
+
+
+# --- the pages never serve or file a stored PDF that is not the one issued ---------------
+
+
+@pytest.mark.parametrize("damage", ["altered", "garbage", "missing"])
+def test_a_damaged_stored_pdf_is_not_served_as_the_document(walk: Walker, damage: str) -> None:
+    """Opening the document: not the altered bytes (printed, they would carry the true
+    document's QR code), not a server error: the case page says what is wrong."""
+    document = issued_decision(walk)
+    path = stored_path(document)
+    if damage == "altered":
+        path.write_bytes(path.read_bytes().replace(b"/Creator", b"/Creatox", 1))
+    elif damage == "garbage":
+        path.write_bytes(b"garbage")
+    else:
+        path.unlink()
+    client = client_for(walk.p.officer_user)
+    url = reverse("cases:document_file", args=[walk.case.pk, document.pk])
+    response = client.get(url)
+    assert response.status_code == 302, response.status_code
+    assert response["Location"] == reverse("cases:detail", args=[walk.case.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert document.number in page and document.sm3[:16] in page
+    with pytest.raises(rendering.StoredDocumentBroken):
+        rendering.open_pdf(document)
+
+
+@pytest.mark.parametrize("damage", ["altered", "garbage", "missing"])
+def test_the_dossier_files_a_page_saying_so_for_a_damaged_stored_pdf(
+    walk: Walker, damage: str
+) -> None:
+    """One damaged document does not take the whole 案卷 down (a malformed PDF was a
+    server error), nor is an altered one filed as issued: a page in its place names it,
+    with the digest it was issued with."""
+    document = issued_decision(walk)
+    notice = documents.render_document(walk.case, "prior_notice", actor=walk.p.officer_user)
+    path = stored_path(document)
+    if damage == "altered":
+        path.write_bytes(path.read_bytes().replace(b"/Creator", b"/Creatox", 1))
+    elif damage == "garbage":
+        path.write_bytes(b"%PDF-1.4 garbage")
+    else:
+        path.unlink()
+    client = client_for(walk.p.officer_user)
+    for url in (
+        reverse("cases:dossier", args=[walk.case.pk]),
+        f"/api/v1/cases/{walk.case.pk}/dossier",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        text = text_of(response.content)
+        assert document.sm3 in text and document.number in text
+        assert "未并入本卷" in text
+        assert notice.number in text  # the others are filed
