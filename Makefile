@@ -69,10 +69,10 @@ test-postgres: install-dev
 test-api-fuzz: install-dev
 	env -u DATABASE_URL $(BIN)/pytest -p no:logging src/zhifa/core/tests/fuzz_api.py
 
-# The SQLite suite and the API fuzz run, and beside them the suite again on a hard day
-# (test-hard-day) and, under CI=true, on PostgreSQL: two lanes side by side
-# (scripts/test-lanes.sh; ZHIFA_TEST_LANES=1 runs them one after the other). Under
-# CI=true a missing PostgreSQL or faketime fails.
+# The SQLite suite, the API fuzz run, the suite again on a hard day (test-hard-day) and,
+# under CI=true, on PostgreSQL, one after the other (scripts/test-lanes.sh;
+# ZHIFA_TEST_LANES=2 runs them in two lanes side by side). Under CI=true a missing
+# PostgreSQL or faketime fails.
 test: lint typecheck checks install-dev browser
 	@MAKE="$(MAKE)" scripts/test-lanes.sh
 

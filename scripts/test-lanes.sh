@@ -9,8 +9,13 @@
 # Each run keeps its own test database (SQLite in memory, PostgreSQL test_zhifa), its own
 # temporary files (settings.test) and free ports, so the lanes share nothing. Each lane's
 # output is kept in a file and printed whole when both are done, lane 1 first; the exit
-# status is non-zero when any stage failed. ZHIFA_TEST_LANES=1 runs the stages one after
-# the other instead (the same order).
+# status is non-zero when any stage failed.
+#
+# The default is ONE lane (the stages one after the other, the same order):
+# ZHIFA_TEST_LANES=2 runs the two lanes side by side. Two lanes run the same tests at the
+# same moment, and the real-server test that two largest audits do not stall /healthz
+# (rules/tests/test_serving_stall.py) timed out in both lanes at once on a 2-core machine
+# (CI run of 2026-12-02): keep one lane for CI until that test owns the machine.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 MAKE_CMD=${MAKE:-make}
@@ -25,7 +30,7 @@ lane2() {
   fi
 }
 
-if [ "${ZHIFA_TEST_LANES:-2}" = "1" ]; then
+if [ "${ZHIFA_TEST_LANES:-1}" != "2" ]; then
   lane1 && lane2
   exit $?
 fi
