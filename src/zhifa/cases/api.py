@@ -24,7 +24,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Body, File, Router, Schema, Status
@@ -56,6 +55,7 @@ from zhifa.documents.dossier import DossierTooLarge
 from zhifa.documents.formats import kinds as document_kinds
 from zhifa.documents.models import IssuedDocument
 from zhifa.documents.rendering import open_pdf
+from zhifa.documents.views import document_filename, pdf_response
 from zhifa.records import evidence_files
 from zhifa.registry.models import Officer
 from zhifa.rules.calendar_db import database_calendar
@@ -499,9 +499,7 @@ def get_dossier(request: HttpRequest, case_pk: CasePk) -> HttpResponse:
         dossier = build_case_dossier(request.user, case)
     except DossierTooLarge as exc:
         raise HttpError(409, " ".join(exc.messages)) from exc
-    response = HttpResponse(dossier.pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, dossier_filename(case))
-    return response
+    return pdf_response(dossier.pdf, dossier_filename(case), attachment=True)
 
 
 # --- the case's documents (issue #14) ----------------------------------------------------
@@ -638,12 +636,7 @@ def get_document_pdf(
     document = get_scoped_or_404(
         request.user, IssuedDocument.objects.filter(case=case), pk=document_id
     )
-    response = HttpResponse(open_pdf(document), content_type="application/pdf")
-    name = f"{document.get_kind_display()}{document.number or document.display_code}.pdf"
-    name = "".join("_" if c in '/\\:*?"<>|' else c for c in name)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return pdf_response(open_pdf(document), document_filename(document), attachment=True)
 
 
 # --- input types (the case-file format's enums) -------------------------------------------

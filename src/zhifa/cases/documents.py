@@ -785,18 +785,21 @@ def open_scan(scan: ReceiptScan) -> bytes:
 # --- the case's documents as the case page and the API list them ----------------------
 
 
-def case_document_links(user: Any, case: Case) -> list[dict[str, Any]]:
+def case_document_links(
+    user: Any, case: Case, steps: list[CaseStep] | None = None
+) -> list[dict[str, Any]]:
     """The case page's document list: each document type with a template, its issued
     document when there is one, and whether the user may issue it now. The four main
     documents are listed from the start ("not available yet"; the 行政处罚决定书 only
     while no decision was made); the others once the step they are made from is
     recorded (``documents.made_from``: a decision's document by its outcome), a 询问笔录
-    or 现场检查笔录 once per record of every investigation step (``record_parts``)."""
+    or 现场检查笔录 once per record of every investigation step (``record_parts``).
+    ``steps``: the case's steps in order, when the caller has them already."""
     issued = {
         (d.kind, d.part): d
         for d in scoped(user, IssuedDocument.objects.filter(case=case), "organ").order_by("pk")
     }
-    steps = list(case.steps.order_by("index"))
+    steps = ordered_steps(case) if steps is None else steps
     can_issue = getattr(user, "role", None) in ORGAN_ROLES and user.organ_id == case.organ_id
     rows = []
     for kind in formats.kinds():

@@ -186,8 +186,7 @@ def build_case_dossier(user: Any, case: Case) -> pdf.Dossier:
 
 
 def dossier_filename(case: Case) -> str:
-    name = f"{case.registration_number or case.case_id}案卷.pdf"
-    return "".join("_" if c in '/\\:*?"<>|' else c for c in name)
+    return f"{case.registration_number or case.case_id}案卷.pdf"
 
 
 def not_yet_issued(document_rows: list[dict[str, Any]], steps: list[CaseStep]) -> list[str]:

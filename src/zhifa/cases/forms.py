@@ -22,8 +22,8 @@ from zhifa.accounts.models import Role, User
 from zhifa.catalogue.models import Article, Circumstance, PowerCategory, PowerItem
 from zhifa.core.forms import Form
 from zhifa.records.models import Evidence
-from zhifa.registry.facts import certificate_facts
 from zhifa.registry.models import ENFORCING_TYPES, EnforcementSubject, Officer
+from zhifa.registry.services import qualified_officers
 from zhifa.registry.validators import normalise_id_number, validate_id_number, validate_uscc
 
 from . import content, services
@@ -136,13 +136,8 @@ def officer_label(officers: list[Officer]) -> Callable[[Officer], str]:
     enforcement certificate valid today or is auxiliary staff (rule APL-42-qualified
     refuses such an officer acting in an investigation; the form still lists him, since
     the step's own date decides). The certificates are read in one query."""
-    today = _today()
-    facts = certificate_facts(o.pk for o in officers)
-    unqualified = {
-        o.pk
-        for o in officers
-        if o.is_auxiliary or not any(c.is_valid_on(today) for c in facts.get(o.pk, []))
-    }
+    qualified = qualified_officers(officers, _today())
+    unqualified = {o.pk for o in officers} - qualified
 
     def label(officer: Officer) -> str:
         if officer.pk in unqualified:

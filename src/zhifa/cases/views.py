@@ -23,7 +23,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -38,6 +37,7 @@ from zhifa.core.views import ScopedFormView
 from zhifa.documents import formats
 from zhifa.documents.models import IssuedDocument
 from zhifa.documents.rendering import StoredDocumentBroken, open_pdf
+from zhifa.documents.views import document_filename, pdf_response
 from zhifa.records import evidence_files
 from zhifa.records.models import Entry, Evidence
 from zhifa.records.presentation import entry_rows
@@ -254,7 +254,7 @@ def case_context(
         .select_related("uploaded_by")
         .prefetch_related("collected_by")
     )
-    documents = case_document_links(user, case)
+    documents = case_document_links(user, case, steps)
     return {
         "case": case,
         "circumstance": circumstance_label(case.benchmark),
@@ -692,17 +692,9 @@ def document_file(request: HttpRequest, pk: int, document_id: int) -> HttpRespon
     except StoredDocumentBroken as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("cases:detail", pk=case.pk)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    disposition = "attachment" if request.GET.get("download") else "inline"
-    # The document's name and number, as the user knows them (non-ASCII: RFC 6266's
-    # filename*, which Django's helper writes).
-    name = f"{document.get_kind_display()}{document.number or document.display_code}.pdf"
-    name = "".join("_" if c in '/\\:*?"<>|' else c for c in name)
-    response["Content-Disposition"] = (
-        content_disposition_header(disposition == "attachment", name) or disposition
+    return pdf_response(
+        pdf, document_filename(document), attachment=bool(request.GET.get("download"))
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- the signed 送达回证 (issue #14, item 5) ----------------------------------------------
@@ -783,10 +775,6 @@ def case_dossier(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("cases:detail", pk=case.pk)
-    response = HttpResponse(dossier.pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        content_disposition_header(bool(request.GET.get("download")), dossier_filename(case))
-        or "inline"
+    return pdf_response(
+        dossier.pdf, dossier_filename(case), attachment=bool(request.GET.get("download"))
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

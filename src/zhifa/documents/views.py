@@ -11,6 +11,7 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -39,6 +40,21 @@ class CheckForm(forms.Form):
         if upload.size > MAX_CHECK_BYTES:
             raise forms.ValidationError(_("The file is larger than any issued document."))
         return upload
+
+
+def pdf_response(pdf: bytes, name: str, *, attachment: bool) -> HttpResponse:
+    """A PDF served under ``name`` (the document's name and number as the user knows
+    them; non-ASCII through RFC 6266's ``filename*``), inline to print from the browser
+    or as a download; the characters a file system refuses are replaced."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = "".join("_" if c in '/\\:*?"<>|' else c for c in name)
+    response["Content-Disposition"] = content_disposition_header(attachment, name) or "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def document_filename(document: IssuedDocument) -> str:
+    return f"{document.get_kind_display()}{document.number or document.display_code}.pdf"
 
 
 def _sm3(upload: Any) -> str:
