@@ -61,7 +61,12 @@ from zhifa.rules.engine.limits import MAX_STEPS
 from zhifa.rules.engine.workdays import WorkCalendar
 
 from . import queries, services
-from .actions.service_receipt import DEFAULT_SCAN_MAX_BYTES, scan_max_bytes
+from .actions.service_receipt import (
+    DEFAULT_SCAN_MAX_BYTES,
+    MAX_SCAN_PAGES,
+    MAX_SCAN_PIXELS,
+    scan_max_bytes,
+)
 from .casefile import OFFICER_FIELDS, export_document
 from .content import api_type as content_api_type
 from .documents import SignedReceiptScan, signed_receipt_scans
@@ -973,7 +978,9 @@ def list_receipt_scans(request: HttpRequest, case_pk: CasePk) -> list[dict[str, 
         "recorded in the organ's chain (`service_receipt.attach_scan`); a new scan becomes "
         "the current one and the earlier ones are kept.\n\n"
         "Refusals (nothing is stored): **400** `invalid` at `body.file` — the file is "
-        "empty, too large, not a PDF, JPEG or PNG by its content, or its name is a path; "
+        "empty, too large, not a PDF, JPEG or PNG by its content, cannot be read as one "
+        f"(an encrypted PDF too), a PDF of more than {MAX_SCAN_PAGES} pages or an image of "
+        f"more than {MAX_SCAN_PIXELS // 1_000_000} million pixels, or its name is a path; "
         "at `body` — the case's 送达回证 has not been issued yet (issue it on the case "
         "page first), or the case is archived; **403** — you are not an officer or head "
         "of the case's organ (a legal reviewer); **404** — the case is not your organ's."
