@@ -236,6 +236,15 @@ class IssuedDocument(models.Model):
         ),
     )
     number = models.CharField(_("document number"), max_length=120, blank=True)
+    organ_name = models.CharField(
+        _("organ's name as printed"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The organ's name when the document was issued: the public page shows it as "
+            "the paper prints it, whatever the organ is called later."
+        ),
+    )
     code = models.CharField(_("verification code"), max_length=16, unique=True)
     issued_on = models.DateField(_("issued on"))
     template = models.CharField(
@@ -269,6 +278,12 @@ class IssuedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}".strip()
+
+    @property
+    def issuer_name(self) -> str:
+        """The organ's name as the document prints it (its current name for a document
+        issued before the name was kept)."""
+        return self.organ_name or self.organ.name
 
     @property
     def display_code(self) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
+from django.test import Client
 from django.urls import reverse
 
 from zhifa.cases import documents
@@ -214,3 +215,29 @@ def test_the_dossier_files_a_page_saying_so_for_a_damaged_stored_pdf(
         assert document.sm3 in text and document.number in text
         assert "未并入本卷" in text
         assert notice.number in text  # the others are filed
+
+
+# --- issued once: the organ renamed afterwards ----------------------------------------------
+
+
+def test_an_organ_renamed_after_issuing_changes_neither_the_pdf_nor_its_page(
+    walk: Walker,
+) -> None:
+    """The PDF is the one issued (not rendered again); the public page names the organ
+    as the document prints it — a court compares the paper with the page — and says
+    what it is called now."""
+    document = issued_decision(walk)
+    before = rendering.open_pdf(document)
+    printed = walk.case.organ.name
+    organ = walk.case.organ
+    organ.name = "嘉兴市综合行政执法局"
+    organ.save()
+    walk.case.refresh_from_db()
+    again = documents.render_document(walk.case, "penalty_decision", actor=walk.p.officer_user)
+    assert again.pk == document.pk and rendering.open_pdf(again) == before
+    assert printed in text_of(before) and "综合行政执法局" not in text_of(before)
+    body = Client().get(f"/d/{document.code}").content.decode()
+    verdict = body[body.index('class="verdict"') :]
+    assert printed in verdict.split("</p>")[0], verdict[:300]
+    assert "嘉兴市综合行政执法局" in body  # what it is called now, said as such
+    assert verify()[0] == 0
