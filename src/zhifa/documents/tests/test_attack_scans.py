@@ -235,3 +235,35 @@ def test_two_uploads_at_once_are_both_kept_one_current(walk: Walker) -> None:
         scans[1].pk
     ]
     assert Entry.objects.filter(action=service_receipt.ACTION).count() == 2
+
+
+@pytest.mark.parametrize("damage", ["altered", "missing"])
+def test_a_damaged_stored_scan_is_neither_served_nor_filed(walk: Walker, damage: str) -> None:
+    """The signed receipt is the proof of service: a scan altered on disk is not served
+    or filed as the one attached, a missing one is not a server error."""
+    receipt(walk)
+    scan = services.attach_receipt_scan(
+        walk.case,
+        actor=walk.p.officer_user,
+        upload=SimpleUploadedFile("回证.jpg", jpeg()),
+        original_name="回证.jpg",
+    )
+    path = evidence_files.evidence_storage().path(scan.storage_name)
+    import os
+
+    os.chmod(path, 0o644)
+    if damage == "altered":
+        with open(path, "wb") as handle:
+            handle.write(jpeg()[:-2] + b"\x00\xff\xd9")
+    else:
+        os.remove(path)
+    client = client_for(walk.p.officer_user)
+    response = client.get(reverse("cases:receipt_scan_file", args=[walk.case.pk, scan.pk]))
+    assert response.status_code in (302, 404), response.status_code
+    if response.status_code == 302:
+        page = client.get(response["Location"]).content.decode()
+        assert scan.sm3[:16] in page
+    dossier = client.get(reverse("cases:dossier", args=[walk.case.pk]))
+    assert dossier.status_code == 200
+    text = text_of(dossier.content)
+    assert scan.sm3 in text and "无法并入本卷" in text
