@@ -65,5 +65,6 @@ class DocumentsConfig(AppConfig):
                 creates_on_other={RENDER: _rendered},
                 fields={"case": "case_id", **DOCUMENT_FIELDS},
                 title="number",
+                every_row="organ_id",
             )
         )

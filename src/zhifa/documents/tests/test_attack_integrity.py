@@ -100,6 +100,43 @@ def test_a_document_row_deleted_fails_verification(walk: Walker) -> None:
     assert_tampered("was deleted")
 
 
+def test_a_document_row_added_behind_the_record_fails_verification(walk: Walker) -> None:
+    """A forged row (a code and the digest of a forged PDF) would make the public page
+    say "issued" for the forgery: a row without its entry fails, like evidence."""
+    document = issued_decision(walk)
+    forged = IssuedDocument.objects.values().get(pk=document.pk)
+    forged.pop("id")
+    forged.update(part=7, code="FRGD00000000", sm3="f" * 64, number="嘉市监罚〔2026〕999号")
+    row = IssuedDocument.objects.create(**forged)
+    assert Client().get("/d/FRGD00000000").status_code == 200  # what the forger wanted
+    assert_tampered(f"issued document 嘉市监罚〔2026〕999号 (ID {row.pk}) has no record entry")
+
+
+def test_a_scan_row_added_behind_the_record_fails_verification(walk: Walker) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhifa.cases import services
+    from zhifa.cases.models import ReceiptScan
+    from zhifa.cases.tests.test_service_receipt import PDF
+
+    walk.until_review()
+    walk.decide()
+    walk.case.refresh_from_db()
+    documents.render_document(walk.case, "service_receipt", actor=walk.p.officer_user)
+    scan = services.attach_receipt_scan(
+        walk.case,
+        actor=walk.p.officer_user,
+        upload=SimpleUploadedFile("回证.pdf", PDF),
+        original_name="回证.pdf",
+    )
+    assert verify()[0] == 0
+    forged = ReceiptScan.objects.values().get(pk=scan.pk)
+    forged.pop("id")
+    forged.update(replaces_id=scan.pk, original_name="伪造.pdf")
+    row = ReceiptScan.objects.create(**forged)
+    assert_tampered(f"signed receipt scan 伪造.pdf (ID {row.pk}) has no record entry")
+
+
 def test_the_entry_is_in_the_organs_chain_with_the_digests(walk: Walker) -> None:
     document = issued_decision(walk)
     entry = Entry.objects.get(action="document.render")
