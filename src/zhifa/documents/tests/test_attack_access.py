@@ -184,7 +184,7 @@ def test_another_cases_document_or_scan_under_this_case_is_a_404(
     )
 
 
-def test_issuing_needs_a_post_with_the_csrf_token(walk: Walker) -> None:
+def test_issuing_and_attaching_need_the_csrf_token(walk: Walker) -> None:
     issued_case(walk)
     url = reverse("cases:document_issue", args=[walk.case.pk, "prior_notice"])
     before = writes()
@@ -192,6 +192,14 @@ def test_issuing_needs_a_post_with_the_csrf_token(walk: Walker) -> None:
     client.force_login(walk.p.officer_user)
     assert client.get(url).status_code == 405
     assert client.post(url).status_code == 403  # no CSRF token: a cross-site form
+    # the scan's upload, by page and by the API with the session's cookie
+    scan = {"file": SimpleUploadedFile("x.pdf", PDF)}
+    assert client.post(
+        reverse("cases:receipt_scan_add", args=[walk.case.pk]), scan
+    ).status_code == (403)
+    api = f"/api/v1/cases/{walk.case.pk}/service-receipt/scans"
+    scan = {"file": SimpleUploadedFile("x.pdf", PDF)}
+    assert client.post(api, scan).status_code == 403
     assert writes() == before
 
 
