@@ -68,8 +68,11 @@ def public(request: HttpRequest, code: str) -> HttpResponse:
 
 @csrf_protect  # … and CSRF is checked here, as everywhere else.
 def _public(request: HttpRequest, code: str) -> HttpResponse:
+    wanted = normal_code(code)
     document = (
-        IssuedDocument.objects.select_related("organ").filter(code=normal_code(code)[:16]).first()
+        IssuedDocument.objects.select_related("organ").filter(code=wanted).first()
+        if wanted
+        else None
     )
     if document is None:
         return render(request, "documents/public_not_found.html", {"code": code}, status=404)
