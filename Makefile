@@ -69,11 +69,12 @@ test-postgres: install-dev
 test-api-fuzz: install-dev
 	env -u DATABASE_URL $(BIN)/pytest -p no:logging src/zhifa/core/tests/fuzz_api.py
 
-# After the SQLite run, the suite runs again on a hard day (test-hard-day); under CI=true
-# it also runs on PostgreSQL, and a missing PostgreSQL or faketime fails.
-test: lint typecheck checks test-sqlite test-api-fuzz
-	@$(MAKE) --no-print-directory test-hard-day
-	@if [ "$$CI" = "true" ]; then scripts/test-postgres.sh; fi
+# The SQLite suite, the API fuzz run, the suite again on a hard day (test-hard-day) and,
+# under CI=true, on PostgreSQL, one after the other (scripts/test-lanes.sh;
+# ZHIFA_TEST_LANES=2 runs them in two lanes side by side). Under CI=true a missing
+# PostgreSQL or faketime fails.
+test: lint typecheck checks install-dev browser
+	@MAKE="$(MAKE)" scripts/test-lanes.sh
 
 messages: install-dev
 	@for app in src/zhifa/*/locale; do \

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, cast, get_args
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -47,11 +47,15 @@ from zhifa.accounts.models import ORGAN_ROLES, Role
 from zhifa.catalogue.models import PowerItem
 from zhifa.core.api import ErrorOut, FieldError, api, error_body, error_responses
 from zhifa.core.paging import BoundedLimitOffset, Paged
+from zhifa.core.schemas import InputSchema
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
 from zhifa.core.validation import DB_MAX_ID, Day
 from zhifa.core.validation import Text as TextIn
 from zhifa.documents.dossier import MAX_PAGES as MAX_DOSSIER_PAGES
 from zhifa.documents.dossier import DossierTooLarge
+from zhifa.documents.formats import kinds as document_kinds
+from zhifa.documents.models import IssuedDocument
+from zhifa.documents.rendering import open_pdf
 from zhifa.records import evidence_files
 from zhifa.registry.models import Officer
 from zhifa.rules.calendar_db import database_calendar
@@ -69,7 +73,12 @@ from .actions.service_receipt import (
 )
 from .casefile import OFFICER_FIELDS, export_document
 from .content import api_type as content_api_type
-from .documents import SignedReceiptScan, signed_receipt_scans
+from .documents import (
+    SignedReceiptScan,
+    case_document_links,
+    render_document,
+    signed_receipt_scans,
+)
 from .dossier import build_case_dossier, dossier_filename
 from .filters import filter_cases
 from .models import Case, CaseStatus, CaseStep, Procedure, Suspension
@@ -497,6 +506,148 @@ def get_dossier(request: HttpRequest, case_pk: CasePk) -> HttpResponse:
         raise HttpError(409, " ".join(exc.messages)) from exc
     response = HttpResponse(dossier.pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, dossier_filename(case))
+    return response
+
+
+# --- the case's documents (issue #14) ----------------------------------------------------
+
+
+class DocumentOut(Schema):
+    """A document the case has or may have, as the case page lists it
+    (``cases.documents.case_document_links``)."""
+
+    kind: str = Field(description="The document type (a template in documents/formats/).")
+    part: int = Field(
+        description="For a 询问笔录 or 现场检查笔录: which record of its kind in the case "
+        "(from 1); 0 for the others."
+    )
+    label: str
+    available: bool = Field(description="The case has the step the document is made from.")
+    can_issue: bool = Field(description="Not issued yet, and you may issue it now.")
+    id: int | None = Field(description="The issued document; null while not issued.")
+    number: str | None = Field(description="Its 文号; null while not issued.")
+    issued_on: dt.date | None
+    sm3: str | None = Field(description="The SM3 digest of the PDF as issued.")
+    code: str | None = Field(description="The short code printed on it (public check).")
+    verify_url: str | None = Field(description="Its public verification page.")
+    pdf_url: str | None = Field(description="The PDF (this API).")
+
+
+class DocumentIn(InputSchema):
+    kind: str = Field(max_length=40, description="The document type, e.g. penalty_decision.")
+    part: int = Field(
+        0, ge=0, le=10_000, description="The record (from 1) for a 询问笔录 or 现场检查笔录."
+    )
+
+
+def _document_out(row: dict[str, Any]) -> dict[str, Any]:
+    document: IssuedDocument | None = row["document"]
+    issued = document is not None
+    return {
+        "kind": row["kind"],
+        "part": row["part"],
+        "label": str(row["label"]),
+        "available": row["available"],
+        "can_issue": row["can_issue"],
+        "id": document.pk if issued else None,
+        "number": (document.number or None) if issued else None,
+        "issued_on": document.issued_on if issued else None,
+        "sm3": document.sm3 if issued else None,
+        "code": document.display_code if issued else None,
+        "verify_url": reverse("document_public", args=[document.code]) if issued else None,
+        "pdf_url": f"/api/v1/cases/{document.case_id}/documents/{document.pk}/pdf"
+        if issued
+        else None,
+    }
+
+
+@router.get(
+    "/cases/{case_pk}/documents",
+    response=list[DocumentOut],
+    summary="The case's documents (执法文书): issued, or which may be issued",
+    description=(
+        "The documents the case page lists, in the same order: each type with a "
+        "template, once the case has the step it is made from (the 立案审批表, 事先告知书, "
+        "决定书 and 送达回证 from the start), a 询问笔录 or 现场检查笔录 once per record; "
+        "for each, the issued document (文号, day, SM3, public code) or whether you may "
+        "issue it now."
+    ),
+)
+def list_documents(request: HttpRequest, case_pk: CasePk) -> list[dict[str, Any]]:
+    case = _case_or_404(request, case_pk)
+    return [_document_out(row) for row in case_document_links(request.user, case)]
+
+
+@router.post(
+    "/cases/{case_pk}/documents",
+    response={201: DocumentOut, **error_responses(409)},
+    summary="Issue one of the case's documents (rendered once, numbered, recorded)",
+    description=(
+        "Renders the document from its template and the case, numbers it from the organ's "
+        "sequence when its step did not, stores the PDF under its SM3 digest and records "
+        "it (`document.render`), in one transaction. Issued once: asked again, the same "
+        "document is returned (201 again, same `id`).\n\n"
+        "Refusals (nothing is written): **400** `invalid` at `body.kind` — no template "
+        "of that type, or the case has no step it is made from yet, or a text the "
+        "document's font cannot print; at `body.part` — the case has no such record, or "
+        "the type is made from the whole step; **403** — you are not an officer or head "
+        "of the case's organ; **404** — the case is not in your scope."
+    ),
+)
+def issue_document_api(
+    request: HttpRequest, case_pk: CasePk, body: DocumentIn
+) -> Status[dict[str, Any]]:
+    case = _case_or_404(request, case_pk)
+    if body.kind not in document_kinds():
+        raise ValidationError({"kind": _("No template for this document type.")})
+    document = render_document(
+        case,
+        body.kind,
+        actor=request.user,  # type: ignore[arg-type]
+        base_url=request.build_absolute_uri("/"),
+        part=body.part,
+    )
+    rows = case_document_links(request.user, case)
+    row = next(
+        (r for r in rows if r["document"] is not None and r["document"].pk == document.pk), None
+    )
+    if row is None:  # listed no more (e.g. a decision changed since): describe it alone
+        row = {
+            "kind": document.kind,
+            "part": document.part,
+            "label": str(document.get_kind_display()),
+            "available": True,
+            "can_issue": False,
+            "document": document,
+        }
+    return Status(201, _document_out(row))
+
+
+@router.get(
+    "/cases/{case_pk}/documents/{document_id}/pdf",
+    summary="An issued document's PDF",
+    description="The PDF as issued (its SM3 is the document's `sm3`).",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The PDF (`Content-Disposition: attachment`).",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def get_document_pdf(
+    request: HttpRequest, case_pk: CasePk, document_id: Annotated[int, Field(ge=1, le=DB_MAX_ID)]
+) -> HttpResponse:
+    case = _case_or_404(request, case_pk)
+    document = get_scoped_or_404(
+        request.user, IssuedDocument.objects.filter(case=case), pk=document_id
+    )
+    response = HttpResponse(open_pdf(document), content_type="application/pdf")
+    name = f"{document.get_kind_display()}{document.number or document.display_code}.pdf"
+    name = "".join("_" if c in '/\\:*?"<>|' else c for c in name)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

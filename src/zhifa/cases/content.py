@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from zhifa.core.validation import text_problem
 from zhifa.documents.layout import missing_glyphs, named_characters
@@ -94,7 +94,7 @@ SECTIONS: dict[str, Section] = {
         ),
         Section("reasons", gettext_lazy("Reasons"), "text"),
         Section("statement", gettext_lazy("Statement and defence of the party"), "text"),
-        Section("review", gettext_lazy("Review opinion"), "text"),
+        Section("review", pgettext_lazy("statement re-examined", "Review opinion"), "text"),
         Section("place", gettext_lazy("Place"), "short"),
         Section("chair", gettext_lazy("Chair"), "short"),
         Section(

@@ -21,6 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zhifa.accounts.models import ORGAN_ROLES, User
+from zhifa.core.scope import scoped
 from zhifa.documents import formats
 from zhifa.documents.models import DocumentType, IssuedDocument
 from zhifa.documents.rendering import (
@@ -35,6 +36,7 @@ from zhifa.rules.calendar_db import database_calendar
 from zhifa.rules.engine import CaseFile, PaymentFacts, payment_facts
 from zhifa.rules.engine.parameters import Parameters
 
+from . import policy
 from .actions.add_step import document_type
 from .casefile import export_document, ordered_steps
 from .content import parse_moment
@@ -363,14 +365,12 @@ def made_from(kind: str, steps: list[CaseStep]) -> CaseStep | None:
 
 def listed_before_step(kind: str, steps: list[CaseStep]) -> bool:
     """The case page lists the kind before its step exists ("not available yet"):
-    the kinds of ``LISTED_BEFORE_STEP``, a decision's kind and the 送达回证 only while
-    the case has no decision (a decision not to penalise is not followed by a
-    行政处罚决定书, a transfer by no 送达回证)."""
+    the kinds of ``LISTED_BEFORE_STEP`` only while the case has no decision and was not
+    refused registration (a decision not to penalise is not followed by a 行政处罚决定书,
+    a transfer by no 事先告知书 nor 送达回证, a source not registered by none of them)."""
     if kind not in LISTED_BEFORE_STEP:
         return False
-    if kind not in DECISION_KINDS and kind != DocumentType.SERVICE_RECEIPT:
-        return True
-    return not any(s.step == "decision" for s in steps)
+    return not any(s.step in ("decision", "registration_refused") for s in steps)
 
 
 def source_step(case: Case, kind: str) -> CaseStep:
@@ -808,3 +808,62 @@ def open_scan(scan: ReceiptScan) -> bytes:
     if hashlib.new("sm3", data).hexdigest() != scan.sm3:
         raise scan_broken(scan)
     return data
+
+
+# --- the case's documents as the case page and the API list them ----------------------
+
+
+def case_document_links(user: Any, case: Case) -> list[dict[str, Any]]:
+    """The case page's document list: each document type with a template, its issued
+    document when there is one, and whether the user may issue it now. The four main
+    documents are listed from the start ("not available yet"; the 行政处罚决定书 only
+    while no decision was made); the others once the step they are made from is
+    recorded (``documents.made_from``: a decision's document by its outcome), a 询问笔录
+    or 现场检查笔录 once per record of every investigation step (``record_parts``)."""
+    issued = {
+        (d.kind, d.part): d
+        for d in scoped(user, IssuedDocument.objects.filter(case=case), "organ").order_by("pk")
+    }
+    steps = list(case.steps.order_by("index"))
+    can_issue = getattr(user, "role", None) in ORGAN_ROLES and user.organ_id == case.organ_id
+    rows = []
+    for kind in formats.kinds():
+        label = DocumentType(kind).label
+        step = made_from(kind, steps)
+        if kind in PER_RECORD:
+            records = [record for _step, record in record_parts(kind, steps)]
+            parts = [
+                (n, f"{label} {n}" + (f"（{r['interviewee']}）" if r.get("interviewee") else ""))
+                for n, r in enumerate(records, start=1)
+            ]
+        elif step is not None or listed_before_step(kind, steps) or (kind, 0) in issued:
+            parts = [(0, str(label))]
+        else:
+            parts = []
+        for part, text in parts:
+            document = issued.get((kind, part))
+            row: dict[str, Any] = {
+                "kind": kind,
+                "part": part,
+                "label": text,
+                "document": document,
+                # whether the case has the step it is made from (could issue it)
+                "available": step is not None,
+                "can_issue": document is None and can_issue and step is not None,
+            }
+            if kind == DocumentType.SERVICE_RECEIPT:
+                row |= _receipt_scans(user, case, document)
+            rows.append(row)
+    return rows
+
+
+def _receipt_scans(user: Any, case: Case, receipt: IssuedDocument | None) -> dict[str, Any]:
+    """Beside the 送达回证: its signed scans (the organ's users only; the current one
+    first) and whether the user may attach one (``policy.can_attach_receipt_scan``)."""
+    if not policy.can_see_receipt_scans(case, user):
+        return {}
+    scans = signed_receipt_scans(case)
+    return {
+        "scans": list(reversed(scans)),
+        "can_attach_scan": policy.can_attach_receipt_scan(case, user, receipt) is None,
+    }

@@ -13,15 +13,17 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.catalogue.models import Circumstance
 from zhifa.rules.labels import DEADLINE_LABELS, deadline_label
 
-from .steps import PENALTY_TYPES, STEPS
+from .steps import CATALOGUE_CIRCUMSTANCE, PENALTY_TYPES, STEPS
 
 __all__ = [
     "CASE_ACTIONS",
     "DEADLINE_LABELS",
     "STEP_LABELS",
     "action_labels",
+    "circumstance_label",
     "deadline_label",
     "object_titles",
     "payment_status_label",
@@ -35,6 +37,13 @@ STEP_LABELS: dict[str, Any] = {s.name: s.label for s in STEPS}
 
 def step_label(step: str) -> str:
     return str(STEP_LABELS.get(step, step))
+
+
+def circumstance_label(benchmark: dict[str, Any] | None) -> str:
+    """The discretion circumstance a case's benchmark applies (the format's value,
+    ``lighter``), in words (从轻处罚); a value the catalogue does not know as it is."""
+    applied = str((benchmark or {}).get("circumstance", ""))
+    return str(dict(Circumstance.choices).get(CATALOGUE_CIRCUMSTANCE.get(applied, ""), applied))
 
 
 #: The format's penalty types (APL Art. 9) with their labels.

@@ -36,7 +36,7 @@ from zhifa.core.scope import get_scoped_or_404, require_role, scoped, visible_or
 from zhifa.core.validation import parse_id
 from zhifa.core.views import ScopedFormView
 from zhifa.documents import formats
-from zhifa.documents.models import DocumentType, IssuedDocument
+from zhifa.documents.models import IssuedDocument
 from zhifa.documents.rendering import StoredDocumentBroken, open_pdf
 from zhifa.records import evidence_files
 from zhifa.records.models import Entry, Evidence
@@ -48,13 +48,9 @@ from .actions.service_receipt import scan_max_bytes
 from .casefile import ordered_steps, prefetch
 from .content import view as content_view
 from .documents import (
-    PER_RECORD,
-    listed_before_step,
-    made_from,
-    record_parts,
+    case_document_links,
     render_document,
     scan_broken,
-    signed_receipt_scans,
 )
 from .dossier import build_case_dossier, dossier_filename, not_yet_issued
 from .filters import filter_cases
@@ -70,7 +66,7 @@ from .forms import (
     basis_prefill,
     power_items_for,
 )
-from .labels import step_label
+from .labels import circumstance_label, step_label
 from .models import (
     ENDED_STATUSES,
     Case,
@@ -79,7 +75,6 @@ from .models import (
     ReceiptScan,
     Transfer,
 )
-from .steps import CATALOGUE_CIRCUMSTANCE
 
 PAGE_SIZE = 25
 #: Who may open a case and take its steps (the service checks each step's actor).
@@ -260,13 +255,10 @@ def case_context(
         .select_related("uploaded_by")
         .prefetch_related("collected_by")
     )
-    applied = (case.benchmark or {}).get("circumstance", "")
     documents = case_document_links(user, case)
     return {
         "case": case,
-        "circumstance": dict(Circumstance.choices).get(
-            CATALOGUE_CIRCUMSTANCE.get(applied, ""), applied
-        ),
+        "circumstance": circumstance_label(case.benchmark),
         "deadlines": queries.case_deadlines(case, today, calendar, audited.deadlines),
         "penalties": queries.case_penalties(case, today, calendar, audited),
         "steps": [
@@ -661,62 +653,6 @@ def transfer_document(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 # --- the case's documents (issue #14) --------------------------------------------------
-
-
-def case_document_links(user: Any, case: Case) -> list[dict[str, Any]]:
-    """The case page's document list: each document type with a template, its issued
-    document when there is one, and whether the user may issue it now. The four main
-    documents are listed from the start ("not available yet"; the 行政处罚决定书 only
-    while no decision was made); the others once the step they are made from is
-    recorded (``documents.made_from``: a decision's document by its outcome), a 询问笔录
-    or 现场检查笔录 once per record of every investigation step (``record_parts``)."""
-    issued = {
-        (d.kind, d.part): d
-        for d in scoped(user, IssuedDocument.objects.filter(case=case), "organ").order_by("pk")
-    }
-    steps = list(case.steps.order_by("index"))
-    can_issue = getattr(user, "role", None) in ORGAN_ROLES and user.organ_id == case.organ_id
-    rows = []
-    for kind in formats.kinds():
-        label = DocumentType(kind).label
-        step = made_from(kind, steps)
-        if kind in PER_RECORD:
-            records = [record for _step, record in record_parts(kind, steps)]
-            parts = [
-                (n, f"{label} {n}" + (f"（{r['interviewee']}）" if r.get("interviewee") else ""))
-                for n, r in enumerate(records, start=1)
-            ]
-        elif step is not None or listed_before_step(kind, steps) or (kind, 0) in issued:
-            parts = [(0, str(label))]
-        else:
-            parts = []
-        for part, text in parts:
-            document = issued.get((kind, part))
-            row: dict[str, Any] = {
-                "kind": kind,
-                "part": part,
-                "label": text,
-                "document": document,
-                # whether the case has the step it is made from (could issue it)
-                "available": step is not None,
-                "can_issue": document is None and can_issue and step is not None,
-            }
-            if kind == DocumentType.SERVICE_RECEIPT:
-                row |= _receipt_scans(user, case, document)
-            rows.append(row)
-    return rows
-
-
-def _receipt_scans(user: Any, case: Case, receipt: IssuedDocument | None) -> dict[str, Any]:
-    """Beside the 送达回证: its signed scans (the organ's users only; the current one
-    first) and whether the user may attach one (``policy.can_attach_receipt_scan``)."""
-    if not policy.can_see_receipt_scans(case, user):
-        return {}
-    scans = signed_receipt_scans(case)
-    return {
-        "scans": list(reversed(scans)),
-        "can_attach_scan": policy.can_attach_receipt_scan(case, user, receipt) is None,
-    }
 
 
 @login_required

@@ -160,6 +160,7 @@ API_LINKS: dict[str, dict[str, str]] = {
         "GET /laws/{law_id}": "/articles/0/id",
     },
     "officer_id": {"POST /officers": "/id", "GET /officers": "/items/0/id"},
+    "document_id": {"POST /cases/{case_pk}/documents": "/id"},
     "certificate_id": {
         "POST /officers/{officer_id}/certificates": "/id",
         "GET /officers/{officer_id}": "/certificates/0/id",

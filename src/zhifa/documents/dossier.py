@@ -287,24 +287,30 @@ def _cover_pdf(cover: Cover, documents: int, pages: int) -> bytes:
         ("处理结果", p(cover.result) or "—"),
         ("卷内文件", f"共{documents}件，{pages}页"),
     ]
-    blocks = [
-        layout.Block("gap", lines=2),
-        layout.Block("title", p(cover.organ)),
-        layout.Block("title", "行政处罚案卷"),
-        layout.Block("gap", lines=2),
-        layout.Block("table", rows=rows),
-        layout.Block("gap"),
-        layout.Block(
-            "small",
-            "本卷汇编本机关已出具文书的存档件，按立卷归档顺序排列；各件的文号、日期和页号"
-            "见卷内目录，核验码和二维码印于各件文书，电子证据文件的SM3摘要列于目录之后。"
-            "页号为汇编时加注，文书存档件及其数字摘要不因此改变。",
-        ),
-    ]
-    return layout.build_pdf(
-        layout.Document(blocks, title=f"{cover.title}案卷", subject=cover.registration_number),
-        page_numbers=False,
+    note = (
+        "本卷汇编本机关已出具文书的存档件，按立卷归档顺序排列；各件的文号、日期和页号"
+        "见卷内目录，核验码和二维码印于各件文书，电子证据文件的SM3摘要列于目录之后。"
+        "页号为汇编时加注，文书存档件及其数字摘要不因此改变。"
     )
+    # The cover is one page: with less air above and under the title when a long 案件名称
+    # or 处理结果 would take the note to a page of its own.
+    for above, under in ((2, 2), (1, 1), (0, 0)):
+        blocks = [
+            *([layout.Block("gap", lines=above)] if above else []),
+            layout.Block("title", p(cover.organ)),
+            layout.Block("title", "行政处罚案卷"),
+            *([layout.Block("gap", lines=under)] if under else []),
+            layout.Block("table", rows=rows),
+            layout.Block("gap"),
+            layout.Block("small", note),
+        ]
+        pdf = layout.build_pdf(
+            layout.Document(blocks, title=f"{cover.title}案卷", subject=cover.registration_number),
+            page_numbers=False,
+        )
+        if len(_reader(pdf).pages) == 1:
+            break
+    return pdf
 
 
 def _index_pdf(rows: Sequence[Row], evidence: Sequence[EvidenceFile]) -> bytes:

@@ -38,6 +38,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
     KeepTogether,
@@ -260,37 +261,67 @@ class QRCode(Flowable):  # type: ignore[misc]
 
 
 def _flowables(blocks: Sequence[Block]) -> list[Flowable]:
-    """The blocks as the PDF library's flowables; the signature of each part (the
-    ``right`` blocks after its last ``body`` paragraph, with what follows them up to a
-    page break) kept on one page with that paragraph, so that a signature never stands
-    on a page of its own (a page with the seal and no text)."""
+    """The blocks as the PDF library's flowables; the signature of each part (its
+    ``right`` blocks, with what follows them up to a page break, or its QR code) kept on
+    one page with the text before it, so that a signature or the QR code never stands on
+    a page of its own (a page with the seal and no text): with the part's last ``body``
+    paragraph before its ``right`` blocks (else its last ``plain`` line, else the
+    signature's lines together); the QR code of a part with no ``right`` block with the
+    last ``body`` paragraph or run of ``plain`` lines before it (a record's signature
+    lines), or, right after a form's ``table``, with the table's last row. A ``heading``
+    goes with what follows it: it starts a new page when fewer than three lines are
+    left, and a group that starts right after it takes it along."""
     out: list[Flowable] = []
-    last_body: int | None = None
-    signed = False
+    last_body: int | None = None  # where the part's last body paragraph starts
+    last_plain: int | None = None  # its last plain line
+    plain_run: int | None = None  # where its last run of plain lines starts
+    first_right: int | None = None  # its signature's first line
+    qr_at: int | None = None  # its QR code
+    heading_at: int | None = None  # where the heading just laid out starts
+    previous: Block | None = None
 
     def close_part() -> None:
-        if last_body is not None and signed:
+        start: int | None
+        if first_right is not None:
+            start = next(i for i in (last_body, last_plain, first_right) if i is not None)
+        elif qr_at is not None:
+            start = max((i for i in (last_body, plain_run) if i is not None), default=None)
+        else:
+            start = None
+        if start is not None:
             # One level: a KeepTogether inside another measures as "too tall" (it asks
             # to be split), which would push the group to the next page for nothing.
             group = [
                 part
-                for flowable in out[last_body:]
+                for flowable in out[start:]
                 for part in (
                     flowable._content if isinstance(flowable, KeepTogether) else [flowable]
                 )
             ]
-            out[last_body:] = [KeepTogether(group)]
+            out[start:] = [KeepTogether(group)]
 
     for block in blocks:
         if block.style == "pagebreak":
             close_part()
             out.append(PageBreak())
-            last_body, signed = None, False
+            last_body = last_plain = plain_run = first_right = qr_at = heading_at = None
+            previous = block
             continue
-        if block.style == "body":
-            last_body, signed = len(out), False
-        elif block.style == "right" and last_body is not None:
-            signed = True
+        here = heading_at if heading_at is not None else len(out)
+        heading_at = None
+        signing = first_right is not None or qr_at is not None
+        if block.style == "body" and not signing:
+            last_body, last_plain, plain_run = here, None, None
+        elif block.style == "plain" and not signing:
+            last_plain = here
+            if previous is None or previous.style != "plain":
+                plain_run = here  # a run of lines (a record's signature lines) as one
+        elif block.style in ("table", "grid") and not signing:
+            last_body = last_plain = plain_run = None  # a list or form is never moved whole
+        elif block.style == "right" and first_right is None and qr_at is None:
+            first_right = len(out)
+        elif block.style == "qr" and qr_at is None:
+            qr_at = len(out)
         if block.style == "gap":
             out.append(Spacer(TEXT_WIDTH, BODY_LEADING * block.lines))
         elif block.style == "table":
@@ -309,11 +340,24 @@ def _flowables(blocks: Sequence[Block]) -> list[Flowable]:
                     ]
                 ),
             )
-            out.append(KeepTogether([Spacer(TEXT_WIDTH, BODY_LEADING / 4), grid]))
+            code = [Spacer(TEXT_WIDTH, BODY_LEADING / 4), grid]
+            form = previous if previous and previous.style == "table" else None
+            if form is not None and first_right is None and len(form.rows) > 1:
+                # The form's last row goes to the next page with the code (one table
+                # drawn as two: the rows share their borders).
+                out[-1] = _table(form.rows[:-1])
+                out.append(KeepTogether([_table(form.rows[-1:]), *code]))
+            else:
+                out.append(KeepTogether(code))
+        elif block.style == "heading":
+            out.append(CondPageBreak(3 * BODY_LEADING))
+            heading_at = len(out) - 1
+            out.append(Paragraph(_markup(block.text), _style(block.style)))
         elif block.style in STYLES:
             out.append(Paragraph(_markup(block.text), _style(block.style)))
         else:
             raise ValueError(f"unknown block style {block.style!r}")
+        previous = block
     close_part()
     return out
 
@@ -501,8 +545,9 @@ def _grid(cells: Sequence[Sequence[str]], widths: Sequence[float], size: float) 
             grouped.append([[Paragraph(_markup(row[0]), section), *([""] * (columns - 1))]])
             continue
         style = head if r == 0 else cell
+        # An empty cell is a line high: a blank row is printed to be filled in by hand.
         texts = (*row, *([""] * (columns - len(row))))
-        paragraphs = [Paragraph(_markup(t), style) for t in texts]
+        paragraphs = [Paragraph(_markup(t) if t.strip() else "&nbsp;", style) for t in texts]
         grouped.append([paragraphs] if r == 0 else _rows_in_pieces(paragraphs, inner))
     data, rules, firsts = _ruled(grouped)
     spans = [("SPAN", (0, firsts[r]), (-1, firsts[r])) for r in sections]

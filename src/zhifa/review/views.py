@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from zhifa.accounts.models import Role
 from zhifa.cases.casefile import load_certificates, prefetch
-from zhifa.cases.labels import step_label
+from zhifa.cases.labels import circumstance_label, step_label
 from zhifa.cases.models import Case
 from zhifa.cases.policy import can_complete_review, state_of
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
@@ -150,6 +150,7 @@ def detail(request: HttpRequest, request_id: int) -> HttpResponse:
             "review": review,
             "case": case,
             "case_url": case_url(case),
+            "circumstance": circumstance_label(case.benchmark),
             "steps": steps,
             "deadline": decision_deadline(case, today),
             "history": history,

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from zhifa.cases import documents, services
+from zhifa.cases.documents import case_document_links
 from zhifa.cases.models import Case, CaseStep
 from zhifa.cases.tests.conftest import PARTY, D, People, Walker
 from zhifa.cases.tests.test_step_content import (
@@ -24,7 +25,6 @@ from zhifa.cases.tests.test_step_content import (
     REPLY,
     _walk_with_content,
 )
-from zhifa.cases.views import case_document_links
 from zhifa.documents import rendering
 from zhifa.documents.models import IssuedDocument
 

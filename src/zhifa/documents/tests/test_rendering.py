@@ -10,6 +10,7 @@ import contextlib
 import io
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import segno
@@ -21,9 +22,9 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from zhifa.cases import documents, services
+from zhifa.cases.documents import case_document_links
 from zhifa.cases.models import CaseStep
 from zhifa.cases.tests.conftest import BASIS, PARTY, D, Walker
-from zhifa.cases.views import case_document_links
 from zhifa.documents import formats, layout, rendering
 from zhifa.documents.models import IssuedDocument, WordingOverride
 from zhifa.records.models import Entry
@@ -318,8 +319,11 @@ def test_the_qr_code_opens_the_public_page(walk: Walker, settings: Any) -> None:
     )
     assert [b.qr for b in blocks if b.style == "qr"] == [url]
     assert url in text_of(pdf)
+    # The printed page, scanned: the PDF's last page rendered to pixels and the QR code
+    # read back by a decoder (zxing-cpp), as a phone would.
+    assert scanned_qr_codes(pdf) == [url]
     client = Client()
-    page = client.get(f"/d/{document.code}")
+    page = client.get(urlsplit(url).path)
     body = page.content.decode()
     assert page.status_code == 200 and document.number in body and document.sm3 in body
     assert walk.case.organ.name in body
@@ -340,6 +344,18 @@ def test_the_qr_code_opens_the_public_page(walk: Walker, settings: Any) -> None:
     assert '<div class="verify verify-bad">' in false.content.decode()
     assert "文书种类" in body
     assert client.get("/d/NOSUCHCODE00").status_code == 404
+
+
+def scanned_qr_codes(pdf: bytes) -> list[str]:
+    """The QR codes a decoder reads on the document's last page rendered at 216 dpi."""
+    import pypdfium2
+    import zxingcpp
+
+    document = pypdfium2.PdfDocument(pdf)
+    image = document[len(document) - 1].render(scale=3).to_pil()
+    return [
+        r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode
+    ]
 
 
 def test_the_qr_squares_drawn_are_the_urls_code() -> None:

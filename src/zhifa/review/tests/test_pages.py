@@ -235,3 +235,14 @@ def test_the_submit_page_shows_the_case_number(ready) -> None:
     response = client_for(ready.p.officer_user).get(reverse("review:submit", args=[case.pk]))
     assert response.status_code == 200
     _shown_by_its_case_number(response.content.decode(), case)
+
+
+def test_the_review_page_names_the_discretion_band_in_chinese(submitted, ready) -> None:
+    # It showed the file's value: "裁量基准 ordinary 100000–200000 元" (demo: lighter
+    # 50000.0–65000.0).
+    ready.case.benchmark = {"circumstance": "lighter", "fine_min": 50000.0, "fine_max": 65000.0}
+    ready.case.save(update_fields=["benchmark"])
+    client = client_for(ready.p.reviewer_user)
+    text = client.get(reverse("review:detail", args=[submitted.pk])).content.decode()
+    assert "从轻处罚 50000–65000 元" in text
+    assert "lighter" not in text and "50000.0" not in text

@@ -8,8 +8,8 @@ workflow builds the same structure from its models. All optional flags default t
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields, replace
-from functools import cached_property
-from typing import Any, TypeVar
+from types import UnionType
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Union, get_args, get_origin
 
 import msgspec
 
@@ -72,9 +72,13 @@ class Officer:
     organ_head: bool | None = None
 
     def qualified_on(self, day: dt.date) -> bool:
-        """APL 42: a (non-auxiliary) officer with a certificate valid on ``day``."""
+        """APL 42: a (non-auxiliary) officer with a certificate valid on ``day``
+        (``Certificate.valid_on``, written out)."""
+        if self.auxiliary:
+            return False
+        cert = self.certificate
         return (
-            not self.auxiliary and self.certificate is not None and self.certificate.valid_on(day)
+            cert is not None and cert.status == "valid" and cert.valid_from <= day <= cert.valid_to
         )
 
 
@@ -214,7 +218,7 @@ class Step:
         return tuple(named)
 
     def fine_total(self) -> float:
-        return sum(p.amount or 0.0 for p in self.penalties if p.type == "fine")
+        return sum([p.amount or 0.0 for p in self.penalties if p.type == "fine"])
 
 
 def _penalty(d: Mapping[str, Any]) -> Penalty:
@@ -298,6 +302,8 @@ class CaseFile:
     #: ``settings.local_policies``: local sources (codes of data/local_sources.toml) the
     #: agency's region adopted, beyond those whose area it lies in.
     local_policies: tuple[str, ...] = ()
+    #: ``officer``'s index, set on its first call (not a field: None until then)
+    _officers_by_id: ClassVar[dict[str, Officer] | None] = None
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "CaseFile":
@@ -400,15 +406,18 @@ class CaseFile:
             steps=tuple(Step.from_dict(s) for s in d["steps"]),
         )
 
-    @cached_property
-    def _officers_by_id(self) -> dict[str, Officer]:
-        by_id: dict[str, Officer] = {}
-        for o in self.officers:
-            by_id.setdefault(o.id, o)  # the first of an id, as a scan finds it
-        return by_id
-
     def officer(self, officer_id: str) -> Officer | None:
-        return self._officers_by_id.get(officer_id)
+        """The first officer of the id (as a scan finds it), or None; the officers are
+        indexed on the first look-up and the index kept in the instance (the case file
+        is frozen: it cannot go stale)."""
+        by_id = self._officers_by_id
+        if by_id is None:
+            by_id = {}
+            for o in self.officers:
+                by_id.setdefault(o.id, o)
+            # an attribute, not ``__dict__`` (which would slow every attribute read)
+            object.__setattr__(self, "_officers_by_id", by_id)
+        return by_id.get(officer_id)
 
     def with_step(self, step: Step) -> "CaseFile":
         return replace(self, steps=(*self.steps, step))
@@ -423,67 +432,88 @@ class CaseFile:
 # builds from the same valid document (a test compares them).
 
 _UNSET: Any = msgspec.UNSET
-_T = TypeVar("_T")
+#: The sections within sections and steps, by the engine class and member: an engine
+#: dataclass (one section), a list of one (a tuple of sections), or a function.
+_NESTED: dict[type, dict[str, Any]] = {}  # filled below the classes (CaseFile's module)
 
 
-def _given(obj: Any, member: str, default: Any = None) -> Any:
-    value = getattr(obj, member, None)
-    return default if value is None or value is _UNSET else value
+def _struct_in(annotation: Any) -> Any:
+    """The msgspec Struct type within a member's type (its item type for an array, the
+    type beside null for a nullable one), or None."""
+    if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
+        return annotation
+    for arg in get_args(annotation):
+        found = _struct_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
-def _typed_penalties(items: Any) -> tuple[Penalty, ...]:
-    return tuple(_section(Penalty, p) for p in items)
+def _may_be_none(annotation: Any) -> bool:
+    """Whether a member of this type may hold None (anything not plainly a type that
+    excludes it counts as possibly None)."""
+    if annotation is None or annotation is type(None):
+        return True
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _may_be_none(get_args(annotation)[0])
+    if origin is Union or origin is UnionType:
+        return any(_may_be_none(arg) for arg in get_args(annotation))
+    if origin is Literal:
+        return None in get_args(annotation)
+    return not isinstance(annotation, type) and origin is None
 
 
-#: How a typed step member becomes a Step field (None: as it is).
-_TYPED_STEP_FIELDS: dict[str, Any] = {
-    name: (
-        _typed_penalties if convert is _penalties else _checklist if convert is _checklist else None
-    )
-    for name, convert in _STEP_FIELDS.items()
-}
-_STEP_BUILDERS: dict[type, Any] = {}
+_BUILDERS: dict[tuple[type, type], Any] = {}
 
 
-def _builder(cls: type, typed_cls: type, kind: str | None, convert: Mapping[str, Any]) -> Any:
-    """A function that builds ``cls`` (an engine dataclass) of an instance of
-    ``typed_cls`` (a typed section or step): each member the dataclass has, when given
-    (not absent, not null), set in the new instance's ``__dict__`` — through
-    ``convert[name]`` when there is one — and, for a step, ``step`` set to ``kind``.
-    Generated once per pair of classes as straight-line code (one test and one store per
-    member: a file has dozens of steps and sections)."""
+def _builder(cls: type, typed_cls: type) -> Any:
+    """The function that builds ``cls`` (an engine dataclass) of an instance of
+    ``typed_cls`` (a typed section or step), once per pair of classes: each member the
+    dataclass has, when given (not absent, not null), set in the new instance's
+    ``__dict__`` — a section within it built the same way (``_NESTED``) — and, for a
+    step, ``step`` set to its kind (the tag). The members not given read the class's
+    defaults (a dataclass keeps each field's default as a class attribute), which reads
+    the same through attributes, equality, hashing and ``replace`` as ``from_dict``'s
+    instances. Straight-line code: one test and one store per member, no test for a
+    required member that cannot be null (a file has dozens of steps and sections)."""
+    key = (cls, typed_cls)
+    found = _BUILDERS.get(key)
+    if found is not None:
+        return found
     names = {f.name for f in fields(cls)}
-    members = [m for m in typed_cls.__struct_fields__ if m in names]  # type: ignore[attr-defined]
+    nested = _NESTED.get(cls, {})
+    kind = typed_cls.__struct_config__.tag if cls is Step else None  # type: ignore[attr-defined]
     env: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_UNSET": _UNSET, "_kind": kind}
     lines = ["def build(typed):", "    obj = _new(_cls)", "    given = obj.__dict__"]
     if kind is not None:
         lines.append("    given['step'] = _kind")
-    for n, member in enumerate(members):
-        lines.append(f"    value = typed.{member}")
-        lines.append("    if value is not None and value is not _UNSET:")
-        conv = convert.get(member)
-        if conv is None:
-            lines.append(f"        given[{member!r}] = value")
+    for n, info in enumerate(msgspec.structs.fields(typed_cls)):
+        member = info.name
+        if member not in names:
+            continue
+        spec = nested.get(member)
+        if spec is None:
+            value = "value"
+        elif isinstance(spec, list):
+            env[f"_conv{n}"] = _builder(spec[0], _struct_in(info.type))
+            value = f"tuple([_conv{n}(item) for item in value])"
+        elif isinstance(spec, type):
+            env[f"_conv{n}"] = _builder(spec, _struct_in(info.type))
+            value = f"_conv{n}(value)"
         else:
-            env[f"_conv{n}"] = conv
-            lines.append(f"        given[{member!r}] = _conv{n}(value)")
+            env[f"_conv{n}"] = spec
+            value = f"_conv{n}(value)"
+        lines.append(f"    value = typed.{member}")
+        if info.required and not _may_be_none(info.type):
+            lines.append(f"    given[{member!r}] = {value}")
+        else:
+            lines.append("    if value is not None and value is not _UNSET:")
+            lines.append(f"        given[{member!r}] = {value}")
     lines.append("    return obj")
     exec("\n".join(lines), env)  # noqa: S102 - our own code, from the struct's field names
-    return env["build"]
-
-
-def _typed_step(typed: Any) -> Step:
-    """A Step with only its given fields in the instance: the others are the class's
-    defaults (a dataclass keeps each field's default as a class attribute), which reads
-    the same through attributes, equality, hashing and ``replace``."""
-    cls = type(typed)
-    build = _STEP_BUILDERS.get(cls)
-    if build is None:
-        members = {name: conv for name, conv in _TYPED_STEP_FIELDS.items() if conv is not None}
-        tag = cls.__struct_config__.tag
-        build = _STEP_BUILDERS[cls] = _builder(Step, cls, tag, members)
-    step: Step = build(typed)
-    return step
+    found = _BUILDERS[key] = env["build"]
+    return found
 
 
 def _typed_settings(settings: Any) -> dict[str, Any]:
@@ -503,57 +533,96 @@ def _typed_settings(settings: Any) -> dict[str, Any]:
     return out
 
 
-_SECTION_BUILDERS: dict[tuple[type, type], Any] = {}
+class _RootBuilders(NamedTuple):
+    """The builders of a typed document's sections and steps (``_root_builders``)."""
+
+    agency: Any
+    party: Any
+    violation: Any
+    basis: Any
+    benchmark: Any
+    officer: Any
+    #: the builder of each kind of step, by its typed class
+    steps: dict[type, Any]
 
 
-def _section(cls: type[_T], typed: Any, convert: Mapping[str, Any] | None = None) -> _T:
-    """The engine dataclass ``cls`` of a typed section: each field the section gives
-    (not absent, not null) set in the instance, through ``convert[field]`` when there is
-    one; the others read the class's defaults (a dataclass keeps a field's default as a
-    class attribute), which is what ``from_dict``'s defaults are."""
-    key = (cls, type(typed))
-    build = _SECTION_BUILDERS.get(key)
-    if build is None:
-        build = _SECTION_BUILDERS[key] = _builder(cls, type(typed), None, convert or {})
-    obj: _T = build(typed)
-    return obj
+_ROOTS: dict[type, _RootBuilders] = {}
 
 
-def _certificate_of(typed: Any) -> "Certificate":
-    return _section(Certificate, typed)
+def _root_builders(root: type) -> _RootBuilders:
+    """The builders for a typed document class, once per class."""
+    found = _ROOTS.get(root)
+    if found is not None:
+        return found
+    types = {info.name: info.type for info in msgspec.structs.fields(root)}
 
+    def of(cls: type, member: str) -> Any:
+        typed = _struct_in(types[member])
+        return None if typed is None else _builder(cls, typed)
 
-def _entrustment_of(typed: Any) -> "Entrustment":
-    return _section(Entrustment, typed)
+    step_types: list[type] = []
 
+    def collect(annotation: Any) -> None:
+        if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
+            step_types.append(annotation)
+        for arg in get_args(annotation):
+            collect(arg)
 
-_OFFICER = {"certificate": _certificate_of}
-_AGENCY = {"entrustment": _entrustment_of}
+    collect(types["steps"])
+    found = _ROOTS[root] = _RootBuilders(
+        agency=of(Agency, "agency"),
+        party=of(Party, "party"),
+        violation=of(Violation, "violation"),
+        basis=of(Basis, "basis"),
+        benchmark=of(Benchmark, "benchmark"),
+        officer=of(Officer, "officers"),
+        steps={typed: _builder(Step, typed) for typed in step_types},
+    )
+    return found
 
 
 def typed_case_file(doc: Any) -> "CaseFile":
     """The CaseFile of a typed document (see above)."""
-    settings = _typed_settings(doc.settings) if _given(doc, "settings") is not None else {}
-    vio = _given(doc, "violation")
-    basis = _given(doc, "basis")
-    bench = _given(doc, "benchmark")
+    built = _ROOTS.get(type(doc))
+    if built is None:
+        built = _root_builders(type(doc))
+    settings = doc.settings
+    if settings is None or settings is _UNSET:
+        flat: dict[str, int | float | bool] = {}  # flatten_settings({})
+        adopted: tuple[str, ...] = ()
+    else:
+        given = _typed_settings(settings)
+        flat = flatten_settings(given)
+        adopted = tuple(sorted(set(_opt(given, "local_policies", ()))))
+    vio = doc.violation
+    basis = doc.basis
+    bench = doc.benchmark
+    officers = doc.officers
+    procedure = doc.procedure
+    as_of = doc.as_of
+    power = doc.power
+    power_kind = doc.power_kind
+    officer = built.officer
+    step_builders = built.steps
     case = object.__new__(CaseFile)
     case.__dict__.update(
         case_id=doc.case_id,
         kind=doc.kind,
-        procedure=_given(doc, "procedure"),
-        as_of=_given(doc, "as_of"),
-        settings=flatten_settings(settings),
-        local_policies=tuple(sorted(set(_opt(settings, "local_policies", ())))),
-        agency=_section(Agency, doc.agency, _AGENCY),
-        power=_given(doc, "power"),
-        power_kind=_given(doc, "power_kind"),
-        party=_section(Party, doc.party),
-        violation=None if vio is None else _section(Violation, vio),
-        basis=None if basis is None else _section(Basis, basis),
-        benchmark=None if bench is None else _section(Benchmark, bench),
-        officers=tuple(_section(Officer, o, _OFFICER) for o in _given(doc, "officers", ())),
-        steps=tuple(map(_typed_step, doc.steps)),
+        procedure=None if procedure is _UNSET else procedure,
+        as_of=None if as_of is _UNSET else as_of,
+        settings=flat,
+        local_policies=adopted,
+        agency=built.agency(doc.agency),
+        power=None if power is _UNSET else power,
+        power_kind=None if power_kind is _UNSET else power_kind,
+        party=built.party(doc.party),
+        violation=None if vio is None or vio is _UNSET else built.violation(vio),
+        basis=None if basis is None or basis is _UNSET else built.basis(basis),
+        benchmark=None if bench is None or bench is _UNSET else built.benchmark(bench),
+        officers=()
+        if officers is None or officers is _UNSET
+        else tuple([officer(o) for o in officers]),
+        steps=tuple([step_builders[type(s)](s) for s in doc.steps]),
     )
     return case
 
@@ -574,3 +643,12 @@ def flatten_settings(settings: Mapping[str, Any]) -> dict[str, int | float | boo
 
 def steps_of(steps: Sequence[Step], kind: str) -> list[tuple[int, Step]]:
     return [(i, s) for i, s in enumerate(steps) if s.step == kind]
+
+
+_NESTED.update(
+    {
+        Agency: {"entrustment": Entrustment},
+        Officer: {"certificate": Certificate},
+        Step: {"intended": [Penalty], "penalties": [Penalty], "checklist": _checklist},
+    }
+)

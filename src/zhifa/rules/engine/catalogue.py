@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar, overload
 
 from .casefile import HEARING_TYPES, CaseFile, Penalty, Step
-from .local import applicable
+from .local import applicable, may_bind
 from .parameters import Parameters
 from .workdays import Counted, WorkCalendar
 
@@ -72,7 +72,11 @@ class DeadlineItem:
 
     def __init__(self, rule: str, start: dt.date, due: Counted, done: dt.date | None) -> None:
         # as Text.__init__
-        self.__dict__.update(rule=rule, start=start, due=due, done=done)
+        state = self.__dict__
+        state["rule"] = rule
+        state["start"] = start
+        state["due"] = due
+        state["done"] = done
 
     def status(self, as_of: dt.date) -> str:
         if self.done is not None:
@@ -92,6 +96,22 @@ class AmountItem:
 
 
 Item = Finding | DeadlineItem | AmountItem
+
+#: ``iso``'s texts by day (a few thousand days at most in a run; cleared when large)
+_ISO: dict[dt.date, str] = {}
+
+
+def iso(day: dt.date) -> str:
+    """``day.isoformat()``, remembered: ``date.isoformat`` formats through a format
+    string on every call, several times slower than a look-up; the findings and
+    deadlines of every audit write the same few thousand days."""
+    text = _ISO.get(day)
+    if text is None:
+        if len(_ISO) >= 100_000:
+            _ISO.clear()
+        text = _ISO[day] = day.isoformat()
+    return text
+
 
 _NONE: tuple[list[int], list[tuple[int, Step]]] = ([], [])
 _Entry = tuple[list[int], list[tuple[int, Step]]]
@@ -143,7 +163,7 @@ _T = TypeVar("_T")
 class _lazy(Generic[_T]):
     """``functools.cached_property`` without its lock (Python 3.11 takes one on every
     first access; an audit's Context lives in one thread): computed on first access and
-    stored in the instance's ``__dict__``, which later look-ups read directly."""
+    stored in the instance, which later look-ups read directly."""
 
     def __init__(self, func: Callable[[Any], _T]) -> None:
         self.func = func
@@ -163,7 +183,9 @@ class _lazy(Generic[_T]):
         if instance is None:
             return self
         value = self.func(instance)
-        instance.__dict__[self.name] = value
+        # stored as an attribute (not through ``__dict__``, which would turn the
+        # instance's inline attribute values into a dict and slow every attribute read)
+        object.__setattr__(instance, self.name, value)
         return value
 
 
@@ -219,6 +241,10 @@ class Run(Sequence[tuple[int, Step]]):
 
     def __repr__(self) -> str:
         return f"Run({self.pairs[self.lo : self.hi]!r})"
+
+
+#: ``Context.before``/``after``/``between`` copy a run of at most this many steps
+_SHORT = 16
 
 
 class NamesTable:
@@ -308,8 +334,16 @@ class Context:
         """Of the local sources ``codes`` (data/local_sources.toml), those that bind this
         case on ``on``: the agency lies in their area, or ``settings.local_policies``
         says the region adopted them."""
+        if self._bindable.isdisjoint(codes):
+            return []  # none of them can bind the case on any day (as ``applicable`` says)
         case = self.case
         return applicable(codes, case.agency.region_code, case.local_policies, on)
+
+    @_lazy
+    def _bindable(self) -> frozenset[str]:
+        """The local sources that can bind the case on some day (``local.may_bind``)."""
+        case = self.case
+        return may_bind(case.agency.region_code, case.local_policies)
 
     # The steps are indexed by kind once per audit (``__post_init__``); ``before``/
     # ``after`` find their range by bisection, so a unit's look-ups cost log n, not n, and
@@ -322,11 +356,13 @@ class Context:
         self.summary = self.case.procedure == "summary"
         by_kind: dict[str, _Entry] = {}
         for i, s in enumerate(steps):
-            found = by_kind.get(s.step)
+            kind = s.step
+            found = by_kind.get(kind)
             if found is None:
-                by_kind[s.step] = found = ([], [])
-            found[0].append(i)
-            found[1].append((i, s))
+                by_kind[kind] = ([i], [(i, s)])
+            else:
+                found[0].append(i)
+                found[1].append((i, s))
         self.kinds = frozenset(by_kind)
         index = self._index = _Index(_ABSENT)
         self.by_kind = _ByKind(_NO_STEPS)
@@ -340,20 +376,27 @@ class Context:
         """The steps of ``kinds`` with their indexes (shared: do not modify the list)."""
         return self._index[kinds][1]
 
-    def before(self, index: int, *kinds: str) -> "Run":
+    # A short run (at most ``_SHORT`` steps, nearly always) is returned as a list: a
+    # slice of a few items costs less than a Run; a longer one as a Run, without copying.
+
+    def before(self, index: int, *kinds: str) -> Sequence[tuple[int, Step]]:
         positions, pairs = self._index[kinds]
         if index < 0:
             index = max(len(self.steps) + index, 0)  # as steps[:index] reads it
-        return Run(pairs, 0, bisect_left(positions, index))
+        at = bisect_left(positions, index)
+        return pairs[:at] if at <= _SHORT else Run(pairs, 0, at)
 
-    def after(self, index: int, *kinds: str) -> "Run":
+    def after(self, index: int, *kinds: str) -> Sequence[tuple[int, Step]]:
         positions, pairs = self._index[kinds]
-        return Run(pairs, bisect_right(positions, index), len(pairs))
+        lo = bisect_right(positions, index)
+        return pairs[lo:] if len(pairs) - lo <= _SHORT else Run(pairs, lo, len(pairs))
 
-    def between(self, start: int, end: int, *kinds: str) -> "Run":
+    def between(self, start: int, end: int, *kinds: str) -> Sequence[tuple[int, Step]]:
         """The steps of ``kinds`` after ``start`` and before ``end`` (by index)."""
         positions, pairs = self._index[kinds]
-        return Run(pairs, bisect_right(positions, start), bisect_left(positions, end))
+        lo = bisect_right(positions, start)
+        hi = bisect_left(positions, end)
+        return pairs[lo:hi] if hi - lo <= _SHORT else Run(pairs, lo, hi)
 
     def first_after(self, index: int, *kinds: str) -> tuple[int, Step] | None:
         positions, pairs = self._index[kinds]
@@ -491,12 +534,19 @@ class Rule:
     #: what the unit's code makes certain (a unit that finds a step *missing* reads
     #: nothing); test_declared_reads runs every skipped unit anyway to check it.
     reads: frozenset[str] = frozenset()
+    #: the procedures (the case's ``procedure``) outside which the unit yields nothing
+    #: (and raises nothing): the audit runs it only on a case of one of them; empty =
+    #: every case. As for ``reads``, only what the unit's code makes certain (a unit
+    #: that returns at once unless ``ctx.general``); test_declared_reads checks it.
+    procedures: frozenset[str] = frozenset()
 
-    def runs_on(self, case_kind: str, step_kinds: frozenset[str]) -> bool:
-        """Whether the audit runs the unit on a case of ``case_kind`` whose steps are of
-        ``step_kinds``."""
-        return case_kind in self.case_kinds and (
-            not self.reads or not self.reads.isdisjoint(step_kinds)
+    def runs_on(self, case_kind: str, step_kinds: frozenset[str], procedure: str | None) -> bool:
+        """Whether the audit runs the unit on a case of ``case_kind`` and ``procedure``
+        whose steps are of ``step_kinds``."""
+        return (
+            case_kind in self.case_kinds
+            and (not self.reads or not self.reads.isdisjoint(step_kinds))
+            and (not self.procedures or procedure in self.procedures)
         )
 
     def in_force(self, day: dt.date) -> bool:
@@ -511,18 +561,21 @@ class Registry(dict[str, Rule]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.plans: dict[tuple[str, frozenset[str], frozenset[str] | None], tuple[Rule, ...]] = {}
+        self.plans: dict[
+            tuple[str, frozenset[str], frozenset[str] | None, str | None], tuple[Rule, ...]
+        ] = {}
 
     def plan(
         self,
         case_kind: str,
         step_kinds: frozenset[str],
         local: frozenset[str] | None = None,
+        procedure: str | None = None,
     ) -> tuple[Rule, ...]:
         """The units, in registration order, that run on such a case (``Rule.runs_on``);
         with ``local`` (the local sources that can bind the case: ``local.may_bind``),
         without the units whose only basis is none of them."""
-        key = (case_kind, step_kinds, local)
+        key = (case_kind, step_kinds, local, procedure)
         found = self.plans.get(key)
         if found is None:
             if len(self.plans) >= 10_000:
@@ -530,7 +583,7 @@ class Registry(dict[str, Rule]):
             found = self.plans[key] = tuple(
                 unit
                 for unit in self.values()
-                if unit.runs_on(case_kind, step_kinds)
+                if unit.runs_on(case_kind, step_kinds, procedure)
                 and (local is None or not unit.local or not local.isdisjoint(unit.local))
             )
         return found
@@ -577,9 +630,11 @@ def rule(
     case_kinds: Iterable[str] = ("penalty",),
     local: Iterable[str] = (),
     reads: Iterable[str] = (),
+    procedures: Iterable[str] = (),
 ) -> Callable[[Check], Check]:
     """Register a rule unit. ``valid_from`` is the date the cited version took effect;
-    ``reads`` the step kinds without one of which it yields nothing (``Rule.reads``)."""
+    ``reads`` the step kinds without one of which it yields nothing (``Rule.reads``);
+    ``procedures`` those outside which it yields nothing (``Rule.procedures``)."""
 
     def register(check: Check) -> Check:
         if rule_id in RULES:
@@ -595,36 +650,48 @@ def rule(
             case_kinds=frozenset(case_kinds),
             local=tuple(local),
             reads=frozenset(reads),
+            procedures=frozenset(procedures),
         )
         return check
 
     return register
 
 
+_new = object.__new__
+
+
 def error(rule_id: str, step: int | None, zh: str, en: str, citation: str | None = None) -> Finding:
-    return _finding(rule_id, "error", step, zh, en, citation)
+    """``Finding(rule_id, "error", step, Text(zh, en), citation)``, made without the two
+    ``__init__`` calls (the units make several findings per audit)."""
+    message = _new(Text)
+    state = message.__dict__
+    state["zh"] = zh
+    state["en"] = en
+    finding = _new(Finding)
+    state = finding.__dict__
+    state["rule"] = rule_id
+    state["severity"] = "error"
+    state["step"] = step
+    state["message"] = message
+    state["citation"] = citation
+    return finding
 
 
 def warning(
     rule_id: str, step: int | None, zh: str, en: str, citation: str | None = None
 ) -> Finding:
-    return _finding(rule_id, "warning", step, zh, en, citation)
-
-
-_new = object.__new__
-
-
-def _finding(
-    rule_id: str, severity: Severity, step: int | None, zh: str, en: str, citation: str | None
-) -> Finding:
-    """``Finding(rule_id, severity, step, Text(zh, en), citation)``, made without the two
-    ``__init__`` calls (the units make several findings per audit)."""
+    """As ``error``, of severity ``warning``."""
     message = _new(Text)
-    message.__dict__.update(zh=zh, en=en)
+    state = message.__dict__
+    state["zh"] = zh
+    state["en"] = en
     finding = _new(Finding)
-    finding.__dict__.update(
-        rule=rule_id, severity=severity, step=step, message=message, citation=citation
-    )
+    state = finding.__dict__
+    state["rule"] = rule_id
+    state["severity"] = "warning"
+    state["step"] = step
+    state["message"] = message
+    state["citation"] = citation
     return finding
 
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
+from typing import ClassVar
 
 PARAMETERS_FILE = Path(__file__).resolve().parent.parent / "data" / "parameters.toml"
 
@@ -44,8 +45,19 @@ class Parameter:
     values: tuple[tuple[dt.date, Value | None], ...]  # sorted by date; None = repealed
     #: ``at`` by date, remembered (the values never change once loaded)
     _at: dict[dt.date, Value] = field(default_factory=dict, compare=False, repr=False)
+    #: (set in __post_init__, not a field) the last version: its date and value
+    _current: ClassVar[tuple[dt.date, Value | None]]
+
+    def __post_init__(self) -> None:
+        # The version in force from its date on (the last), as (since, value): a day on or
+        # after ``since`` takes its value without a look-up (nearly every day asked).
+        current = self.values[-1] if self.values else (dt.date.max, None)
+        object.__setattr__(self, "_current", current)
 
     def at(self, on: dt.date) -> Value:
+        since, latest = self._current
+        if latest is not None and on >= since:
+            return latest  # what _find gives: the last version is in force
         found = self._at.get(on)
         if found is None:
             found = self._at[on] = self._find(on)
@@ -112,19 +124,48 @@ class Parameters:
             raise ParameterError(f"unknown parameter {name}", name, on)
         if param.setting is not None and param.setting in self._overrides:
             return self._overrides[param.setting]
-        found = param._at.get(on)
-        return param.at(on) if found is None else found
+        return param.at(on)
 
     def reference(self, name: str) -> str:
         """The legal reference of a parameter (for messages), or "" when unknown."""
         param = self._table.get(name)
         return "" if param is None else param.reference
 
+    # ``number``, ``integer`` and ``flag`` are ``value`` (written out: the units ask for
+    # a dozen numbers per audit) converted.
+
     def number(self, name: str, on: dt.date) -> float:
-        return float(self.value(name, on))
+        param = self._table.get(name)
+        if param is None:
+            raise ParameterError(f"unknown parameter {name}", name, on)
+        if param.setting is not None and param.setting in self._overrides:
+            return float(self._overrides[param.setting])
+        since, latest = param._current
+        if latest is not None and on >= since:
+            return float(latest)
+        found = param._at.get(on)
+        return float(param.at(on) if found is None else found)
 
     def integer(self, name: str, on: dt.date) -> int:
-        return int(self.value(name, on))
+        param = self._table.get(name)
+        if param is None:
+            raise ParameterError(f"unknown parameter {name}", name, on)
+        if param.setting is not None and param.setting in self._overrides:
+            return int(self._overrides[param.setting])
+        since, latest = param._current
+        if latest is not None and on >= since:
+            return int(latest)
+        found = param._at.get(on)
+        return int(param.at(on) if found is None else found)
 
     def flag(self, name: str, on: dt.date) -> bool:
-        return bool(self.value(name, on))
+        param = self._table.get(name)
+        if param is None:
+            raise ParameterError(f"unknown parameter {name}", name, on)
+        if param.setting is not None and param.setting in self._overrides:
+            return bool(self._overrides[param.setting])
+        since, latest = param._current
+        if latest is not None and on >= since:
+            return bool(latest)
+        found = param._at.get(on)
+        return bool(param.at(on) if found is None else found)

@@ -384,8 +384,10 @@ def compile_decoder(
             # msgspec recurses into a member the types do not name (the root allows
             # any): a deeply nested one is the slow path's to refuse, by the depth limit.
             return None
-        for member in members.keys() - named:
-            member_text = bytes(members[member])
+        for member, raw in members.items():
+            if member in named:
+                continue
+            member_text = bytes(raw)
             if member_text.count(b"[") + member_text.count(b"{") < shallow:
                 continue  # fewer brackets than the limit: cannot nest too deep
             try:
@@ -395,7 +397,7 @@ def compile_decoder(
             if too_deep(value):
                 return None
         for path, test in post:
-            value = _at(typed, path)
+            value = _at(typed, path) if path else typed
             if value is not None and not test(value):
                 return None
         return typed

@@ -460,13 +460,21 @@ def parse_json(text: str | bytes) -> Any:
     return document
 
 
+#: a string of at most this many characters has at most MAX_BYTES bytes in UTF-8
+_SURELY_SMALL = MAX_BYTES // 4
+
+
 def load_case_file(text: str | bytes) -> CaseFile:
     """Parse, validate and build the typed case file of ``text``: what
     ``CaseFile.from_dict(load_document(text))`` gives, with the same errors.
 
     A file the typed decoder accepts (nearly every valid one) is parsed, checked and
     built in one pass; any other goes through ``load_document``."""
-    check_size(text)
+    if type(text) is not str or len(text) > _SURELY_SMALL:
+        check_size(text)
+    # else: at most 4 bytes a character, the file is within MAX_BYTES; a string that
+    # cannot be encoded (a lone surrogate) raises the same UnicodeEncodeError in the
+    # decoder, which encodes it first, as check_size does.
     decode = typed_decoder()
     typed = decode(text) if decode is not None else None
     if typed is None:

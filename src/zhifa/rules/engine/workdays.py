@@ -209,7 +209,9 @@ class Counted:
     def __init__(self, due: dt.date, unscheduled_years: tuple[int, ...] = ()) -> None:
         # Frozen: set once, in the instance dict (cheaper than the generated __init__'s
         # object.__setattr__ per field; several periods are counted per audit).
-        self.__dict__.update(due=due, unscheduled_years=unscheduled_years)
+        state = self.__dict__
+        state["due"] = due
+        state["unscheduled_years"] = unscheduled_years
 
 
 @dataclass

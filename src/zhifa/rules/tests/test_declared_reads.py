@@ -1,7 +1,9 @@
-"""``Rule.reads``: the audit skips a unit on a case without a step of the kinds it
-declares. A declaration is right only if the unit, run anyway, yields nothing there (and
-raises nothing): checked on every legal test file, on each of them without the steps of
-one kind at a time, and on 2,000 files of the benchmark's generator."""
+"""``Rule.reads`` and ``Rule.procedures``: the audit skips a unit on a case without a
+step of the kinds it declares, or of another procedure than those it declares. A
+declaration is right only if the unit, run anyway, yields nothing there (and raises
+nothing): checked on every legal test file, on each of them without the steps of one kind
+at a time and in each procedure (general, summary, none given), and on 2,000 files of the
+benchmark's generator."""
 
 import importlib.util
 import json
@@ -39,6 +41,9 @@ def _cases() -> Iterator[CaseFile]:
         yield case
         for kind in sorted({s.step for s in case.steps}):
             yield replace(case, steps=tuple(s for s in case.steps if s.step != kind))
+        for procedure in ("general", "summary", None):
+            if procedure != case.procedure:
+                yield replace(case, procedure=procedure)
     for text in _generate(2000):
         yield load_case_file(text)
 
@@ -52,16 +57,20 @@ def test_reads_name_step_kinds_of_the_format() -> None:
 
 def test_a_skipped_unit_yields_nothing() -> None:
     calendar = WorkCalendar()
-    skipped = checked = 0
+    skipped = checked = by_procedure = 0
     for case in _cases():
         ctx = context(case, case.as_of or case.steps[-1].on, calendar)
         for unit in RULES.values():
-            if case.kind not in unit.case_kinds or unit.runs_on(case.kind, ctx.kinds):
+            if case.kind not in unit.case_kinds or unit.runs_on(
+                case.kind, ctx.kinds, case.procedure
+            ):
                 continue
             skipped += 1
+            by_procedure += bool(unit.procedures) and case.procedure not in unit.procedures
             assert list(unit.check(ctx)) == [], (case.case_id, unit.id)
         checked += 1
     assert checked > 2000 and skipped > checked  # the check ran on skipped units
+    assert by_procedure > 1000  # … and on units skipped for the case's procedure
 
 
 @pytest.mark.parametrize("kind", ["decision", "served", "prior_notice"])

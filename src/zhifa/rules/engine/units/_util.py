@@ -11,6 +11,11 @@ from ..workdays import add_years
 
 def yuan(amount: float) -> str:
     """An amount as it appears in a message: ``10000`` or ``150.5``."""
+    kind = type(amount)
+    if kind is int:
+        return int.__repr__(amount)  # str(int(amount))
+    if kind is float:
+        return str(int(amount)) if amount.is_integer() else f"{amount:.2f}".rstrip("0")
     return str(int(amount)) if float(amount).is_integer() else f"{amount:.2f}".rstrip("0")
 
 

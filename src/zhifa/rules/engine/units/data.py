@@ -6,7 +6,7 @@ from functools import lru_cache
 from stdnum.cn import ric, uscc
 
 from ..casefile import Step
-from ..catalogue import Context, Item, error, rule
+from ..catalogue import Context, Item, error, iso, rule
 
 ALL_KINDS = ("penalty", "licensing", "coercion")
 
@@ -65,34 +65,33 @@ def step_order(ctx: Context) -> Iterator[Item]:
     registrations = ctx.by_kind["registered"]
     registered_on = registrations[0][1].on if registrations and ctx.general else None
     previous: Step | None = None
+    notice: Step | None = None  # the last prior notice before the step
     for i, step in enumerate(ctx.steps):
+        kind = step.step
         if previous is not None and step.on < previous.on:
             yield error(
                 "DATA-step-order",
                 i,
-                f"步骤日期{step.on.isoformat()}早于前一步骤（{previous.on.isoformat()}），"
-                "步骤未按日期排列。",
-                f"The step is dated {step.on.isoformat()}, before the previous step "
-                f"({previous.on.isoformat()}): steps are not in date order.",
+                f"步骤日期{iso(step.on)}早于前一步骤（{iso(previous.on)}），步骤未按日期排列。",
+                f"The step is dated {iso(step.on)}, before the previous step "
+                f"({iso(previous.on)}): steps are not in date order.",
             )
         elif registered_on is not None and step.on < registered_on:
             yield error(
                 "DATA-step-order",
                 i,
-                f"普通程序中该步骤日期{step.on.isoformat()}早于立案日期"
-                f"{registered_on.isoformat()}。",
-                f"In the general procedure this step ({step.on.isoformat()}) is dated before "
-                f"the registration ({registered_on.isoformat()}).",
+                f"普通程序中该步骤日期{iso(step.on)}早于立案日期{iso(registered_on)}。",
+                f"In the general procedure this step ({iso(step.on)}) is dated before "
+                f"the registration ({iso(registered_on)}).",
             )
-        elif step.step == "decision":
-            notices = ctx.before(i, "prior_notice")
-            if notices and step.on < notices[-1][1].on:
-                yield error(
-                    "DATA-step-order",
-                    i,
-                    f"决定日期{step.on.isoformat()}早于事先告知日期"
-                    f"{notices[-1][1].on.isoformat()}。",
-                    f"The decision ({step.on.isoformat()}) is dated before its prior notice "
-                    f"({notices[-1][1].on.isoformat()}).",
-                )
+        elif kind == "decision" and notice is not None and step.on < notice.on:
+            yield error(
+                "DATA-step-order",
+                i,
+                f"决定日期{iso(step.on)}早于事先告知日期{iso(notice.on)}。",
+                f"The decision ({iso(step.on)}) is dated before its prior notice "
+                f"({iso(notice.on)}).",
+            )
+        if kind == "prior_notice":
+            notice = step
         previous = step

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from ..casefile import Step
+from ..casefile import Basis, Step
 from ..catalogue import (
     APL,
     APL_FROM,
@@ -46,6 +46,7 @@ MITIGATING_ZH = {
     "Legal review is passed before the decision where the law or local policy requires it.",
     APL_FROM,
     reads=("decision",),
+    procedures=("general",),
 )
 def legal_review(ctx: Context) -> Iterator[Item]:
     if not ctx.general:
@@ -121,6 +122,7 @@ def _major(ctx: Context, step: Step) -> bool:
     "Complex or major violations are decided by collective discussion of the heads.",
     APL_FROM,
     reads=("decision",),
+    procedures=("general",),
 )
 def collective(ctx: Context) -> Iterator[Item]:
     if not ctx.general:
@@ -143,6 +145,7 @@ def collective(ctx: Context) -> Iterator[Item]:
     "The decision is made within 90 calendar days of registration.",
     APL_FROM,
     reads=("registered",),
+    procedures=("general",),
 )
 def decision_deadline(ctx: Context) -> Iterator[Item]:
     if not ctx.general:
@@ -174,6 +177,7 @@ def decision_deadline(ctx: Context) -> Iterator[Item]:
     "The summary procedure only for a warning or a small fine.",
     APL_FROM,
     reads=("decision",),
+    procedures=("summary",),
 )
 def summary(ctx: Context) -> Iterator[Item]:
     if not ctx.summary:
@@ -213,6 +217,7 @@ def summary(ctx: Context) -> Iterator[Item]:
     "The decision document states everything APL 59 requires and cites the full law name.",
     APL_FROM,
     reads=("decision",),
+    procedures=("general",),
 )
 def decision_content(ctx: Context) -> Iterator[Item]:
     if not ctx.general:
@@ -246,12 +251,12 @@ def basis_range(ctx: Context) -> Iterator[Item]:
     if basis is None:
         return
     mitigated = ctx.case.benchmark is not None and ctx.case.benchmark.circumstance == "mitigated"
-    if ctx.by_kind["prior_notice"]:
-        yield from _notice_range(ctx)
     provided = frozenset(basis.penalty_types)
+    if ctx.by_kind["prior_notice"]:
+        yield from _notice_range(ctx, basis, provided)
     for i, step in ctx.penalty_decisions:
         types = {p.type for p in step.penalties}
-        wrong = sorted(types - provided)
+        wrong = () if types <= provided else sorted(types - provided)
         if wrong:
             yield error(
                 "APL-basis-range",
@@ -284,17 +289,18 @@ def basis_range(ctx: Context) -> Iterator[Item]:
             )
 
 
-def _notice_range(ctx: Context) -> Iterator[Item]:
+_NOTICE_RANGE_CITATION = APL + "第四条、第五条、第四十四条"
+
+
+def _notice_range(ctx: Context, basis: Basis, provided: frozenset[str]) -> Iterator[Item]:
     """APL-basis-range extended (legal-rules.md §9): the intended penalty of a prior
     notice obeys the article's types and its maximum fine (APL 4, 5, 44); the minimum
-    is left to the decision (the notice may announce a mitigated penalty)."""
-    basis = ctx.case.basis
-    if basis is None:
-        return
-    citation = APL + "第四条、第五条、第四十四条"
-    provided = frozenset(basis.penalty_types)
+    is left to the decision (the notice may announce a mitigated penalty). ``provided``:
+    the penalty types of ``basis``."""
+    citation = _NOTICE_RANGE_CITATION
     for i, step in ctx.by_kind["prior_notice"]:
-        wrong = sorted({p.type for p in step.intended} - provided)
+        types = {p.type for p in step.intended}
+        wrong = () if types <= provided else sorted(types - provided)
         if wrong:
             yield error(
                 "APL-basis-range",
@@ -326,6 +332,7 @@ def _notice_range(ctx: Context) -> Iterator[Item]:
     "The legal reviewer of a case is not one of its investigators.",
     APL_FROM,
     reads=("legal_review",),
+    procedures=("general",),
 )
 def review_independent(ctx: Context) -> Iterator[Item]:
     """Refused when it is made, whichever comes second: a review by an officer who

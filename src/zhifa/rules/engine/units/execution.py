@@ -20,6 +20,7 @@ from ..catalogue import (
     DeadlineItem,
     Item,
     error,
+    iso,
     rule,
     warning,
 )
@@ -28,8 +29,13 @@ from ._util import yuan
 
 
 def served_decision(ctx: Context) -> tuple[int, Step, int, Step] | None:
-    """The last penalty decision and the service of it (None when not served)."""
-    return ctx.fact(_served_decision)
+    """The last penalty decision and the service of it (None when not served); once per
+    audit (``Context.fact``, written out: several units ask)."""
+    memo = ctx._memo
+    if _served_decision in memo:
+        return memo[_served_decision]  # type: ignore[return-value]
+    value = memo[_served_decision] = _served_decision(ctx)
+    return value
 
 
 def _served_decision(ctx: Context) -> tuple[int, Step, int, Step] | None:
@@ -69,6 +75,8 @@ def _service_effective(ctx: Context, served: Step) -> Counted:
 
 
 def _years(*counted: Counted) -> tuple[int, ...]:
+    if not any(c.unscheduled_years for c in counted):
+        return ()  # every year scheduled (nearly always)
     years: set[int] = set()
     for c in counted:
         years.update(c.unscheduled_years)
@@ -103,8 +111,12 @@ class Payment(NamedTuple):
 
 
 def payment(ctx: Context) -> Payment | None:
-    """``_payment``, once per audit."""
-    return ctx.fact(_payment)
+    """``_payment``, once per audit (``Context.fact``, written out)."""
+    memo = ctx._memo
+    if _payment in memo:
+        return memo[_payment]  # type: ignore[return-value]
+    value = memo[_payment] = _payment(ctx)
+    return value
 
 
 def _payment(ctx: Context) -> Payment | None:
@@ -126,7 +138,10 @@ def _payment(ctx: Context) -> Payment | None:
         effective = service_effective(ctx, served)
         days = ctx.params.integer("payment_days", effective.due)
         due = ctx.calendar.add_calendar_days(effective.due, days)
-        deadline = Counted(due.due, _years(effective, due))
+        # the period's own count when service added no year to note (Counted is frozen)
+        deadline = (
+            due if not effective.unscheduled_years else Counted(due.due, _years(effective, due))
+        )
     payments = ctx.after(k, "paid") if ctx.by_kind["paid"] else []
     if not payments:
         return Payment(k, deadline, float(fine_total), 0.0, None)
@@ -200,7 +215,10 @@ def payment_due(ctx: Context) -> Iterator[Item]:
         return
     served = served_decision(ctx)
     assert served is not None
-    start = service_effective(ctx, served[3]).due
+    step = served[3]
+    # the day service took effect (``service_effective``; the day of service unless by
+    # public notice)
+    start = step.on if step.method != "public_notice" else service_effective(ctx, step).due
     yield DeadlineItem("APL-67-payment", start, found.deadline, found.full_on)
     payments = ctx.after(found.decision, "paid") if found.full_on is None else []
     if payments:
@@ -253,8 +271,11 @@ def onsite(ctx: Context) -> Iterator[Item]:
         )
 
 
+_CENT = Decimal("0.01")
+
+
 def _money(value: Decimal) -> float:
-    return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return float(value.quantize(_CENT, rounding=ROUND_HALF_UP))
 
 
 class LateFee(NamedTuple):
@@ -271,9 +292,17 @@ class LateFee(NamedTuple):
     cap: Decimal
 
 
+_NO_FEE = Decimal(0)  # shared: a Decimal is immutable
+
+
 def late_fee_of(ctx: Context) -> LateFee | None:
-    """``_late_fee``, once per audit (None: no fine decided and served)."""
-    return ctx.fact(_late_fee)
+    """``_late_fee``, once per audit (None: no fine decided and served; ``Context.fact``,
+    written out)."""
+    memo = ctx._memo
+    if _late_fee in memo:
+        return memo[_late_fee]  # type: ignore[return-value]
+    value = memo[_late_fee] = _late_fee(ctx)
+    return value
 
 
 def _late_fee(ctx: Context) -> LateFee | None:
@@ -286,7 +315,7 @@ def _late_fee(ctx: Context) -> LateFee | None:
     late_days = max((end - deadline.due).days, 0)
     rate_on_due = ctx.params.number("late_fee_daily_rate", deadline.due)
     if not late_days:  # paid (or audited) by the deadline: nothing accrues
-        return LateFee(0, 0, None, Decimal(0), fine)
+        return LateFee(0, 0, None, _NO_FEE, fine)
     paused = paused_days(ctx, k, deadline.due, end)
     late_days -= paused
     rate = Decimal(str(rate_on_due))
@@ -344,6 +373,8 @@ def paused_days(ctx: Context, decision_index: int, due: dt.date, end: dt.date) -
     (filed, decided] of every remedy (up to ``end`` while it is pending), overlapping
     remedies counted once. The day of filing is not counted, the day of the decision is,
     as the catalogue counts periods."""
+    if not ctx.by_kind["remedy_filed"]:
+        return 0  # no remedy: nothing pauses the fee
     spans = sorted(
         (max(filed, due), min(decided or end, end))
         for _i, filed, decided in remedy_pauses(ctx, decision_index)
@@ -435,14 +466,14 @@ def demand_timing(ctx: Context) -> Iterator[Item]:
         due = premature_demand(ctx, i, step)
         if due is None:
             continue
-        served = demand_served(step).isoformat()
+        served = iso(demand_served(step))
         yield error(
             "ACL-35-demand-timing",
             i,
-            f"催告书于{served}送达，罚款缴纳期限至{due.isoformat()}尚未届满：当事人逾期"
+            f"催告书于{served}送达，罚款缴纳期限至{iso(due)}尚未届满：当事人逾期"
             "不履行的才可以催告，期限届满前的催告不起算第五十四条的期间。",
             f"The demand was served on {served}, before the payment deadline "
-            f"({due.isoformat()}) had passed: only a party that failed to perform by the "
+            f"({iso(due)}) had passed: only a party that failed to perform by the "
             "deadline is given a demand, and this one does not start the ACL 54 period.",
         )
 
@@ -488,10 +519,10 @@ def court_application(ctx: Context) -> Iterator[Item]:
             yield error(
                 "ACL-54-court-application",
                 i,
-                f"催告书于{served.isoformat()}送达，{days}个工作日至{window.isoformat()}届满，"
+                f"催告书于{iso(served)}送达，{days}个工作日至{iso(window)}届满，"
                 "届满前不得申请人民法院强制执行。",
-                f"The demand was served on {served.isoformat()}; the {days} working days run "
-                f"to {window.isoformat()}, before which no court application may be made.",
+                f"The demand was served on {iso(served)}; the {days} working days run "
+                f"to {iso(window)}, before which no court application may be made.",
             )
 
 
@@ -579,11 +610,11 @@ def court_too_early(ctx: Context) -> Iterator[Item]:
             yield error(
                 "ACL-53-court-too-early",
                 i,
-                f"复议和诉讼期限至{end.due.isoformat()}届满，期限届满前不得申请人民法院"
+                f"复议和诉讼期限至{iso(end.due)}届满，期限届满前不得申请人民法院"
                 "强制执行：当事人在法定期限内不申请行政复议或者提起行政诉讼，又不履行的，"
                 "行政机关方可申请。",
                 "The reconsideration and litigation periods run to "
-                f"{end.due.isoformat()}: the organ may apply to the court only after they "
+                f"{iso(end.due)}: the organ may apply to the court only after they "
                 "have ended without the party applying or performing.",
             )
 

@@ -2,8 +2,8 @@
 
 import datetime as dt
 from collections.abc import Iterator
-from operator import itemgetter
 
+from ..casefile import Step
 from ..catalogue import (
     ACL,
     ACL_FROM,
@@ -15,6 +15,7 @@ from ..catalogue import (
     DeadlineItem,
     Item,
     error,
+    iso,
     rule,
     warning,
 )
@@ -32,6 +33,7 @@ APL_2017 = APL + "（2017年修正）"
     "A case is registered before investigation acts (summary cases: APL-52-summary-filing).",
     APL_FROM,
     reads=("investigation", "preservation", "seizure", "decision"),
+    procedures=("general",),
 )
 def register(ctx: Context) -> Iterator[Item]:
     # A summary (on-the-spot) decision is not registered (立案) but filed (备案) with the
@@ -58,6 +60,7 @@ def register(ctx: Context) -> Iterator[Item]:
     "A summary-procedure decision is filed (备案) with the organ, not registered (立案).",
     APL_FROM,
     reads=("decision",),
+    procedures=("summary",),
 )
 def summary_filing(ctx: Context) -> Iterator[Item]:
     """APL 52(3): 执法人员当场作出的行政处罚决定，应当报所属行政机关备案. Format v1 has no
@@ -102,10 +105,10 @@ def limitation(ctx: Context) -> Iterator[Item]:
             yield error(
                 "APL-36-limitation",
                 i,
-                f"违法行为自{start.isoformat()}起{years}年内（至{last.isoformat()}）未被发现，"
-                f"{violation.discovered_on.isoformat()}才发现，不再给予行政处罚。",
-                f"The violation (from {start.isoformat()}) was not discovered within {years} "
-                f"years (by {last.isoformat()}) but on {violation.discovered_on.isoformat()}; "
+                f"违法行为自{iso(start)}起{years}年内（至{iso(last)}）未被发现，"
+                f"{iso(violation.discovered_on)}才发现，不再给予行政处罚。",
+                f"The violation (from {iso(start)}) was not discovered within {years} "
+                f"years (by {iso(last)}) but on {iso(violation.discovered_on)}; "
                 "no penalty may be imposed.",
             )
 
@@ -145,13 +148,13 @@ def limitation_old_law(ctx: Context) -> Iterator[Item]:
         yield error(
             "APL-36-old-law",
             i,
-            f"违法行为于{end.isoformat()}{verb_zh}，在2021年修订的行政处罚法施行之前，依照第三十七条"
-            f"适用修订前行政处罚法第二十九条规定的二年期限（至{last.isoformat()}）；{five_zh}"
-            f"{violation.discovered_on.isoformat()}才发现，不再给予行政处罚。",
-            f"The conduct {verb_en} on {end.isoformat()}, before the 2021 APL took effect: by "
+            f"违法行为于{iso(end)}{verb_zh}，在2021年修订的行政处罚法施行之前，依照第三十七条"
+            f"适用修订前行政处罚法第二十九条规定的二年期限（至{iso(last)}）；{five_zh}"
+            f"{iso(violation.discovered_on)}才发现，不再给予行政处罚。",
+            f"The conduct {verb_en} on {iso(end)}, before the 2021 APL took effect: by "
             f"APL 37 the {years} years of Art. 29 of the former APL apply (until "
-            f"{last.isoformat()}); {five_en}it was discovered only on "
-            f"{violation.discovered_on.isoformat()}, so no penalty may be imposed.",
+            f"{iso(last)}); {five_en}it was discovered only on "
+            f"{iso(violation.discovered_on)}, so no penalty may be imposed.",
             citation=None if step.on >= APL_2021 else APL_2017 + "第二十九条",
         )
 
@@ -163,6 +166,7 @@ def limitation_old_law(ctx: Context) -> Iterator[Item]:
     "No penalty when facts are unclear or evidence insufficient.",
     APL_FROM,
     reads=("decision",),
+    procedures=("general",),
 )
 def facts(ctx: Context) -> Iterator[Item]:
     if not ctx.general:
@@ -191,7 +195,8 @@ def beyond_statement(ctx: Context) -> Iterator[Item]:
     """Local rule (JX 三（二）, NA 13): only where one of them binds the case; the
     finding cites the source that does (JX first)."""
     for i, step in ctx.penalty_decisions:
-        if ctx.evidence(i) == {"party_statement"}:
+        evidence = ctx.evidence(i)
+        if len(evidence) == 1 and "party_statement" in evidence:  # == {"party_statement"}
             binding = ctx.local("JX", "NA", on=step.on)
             yield error(
                 "JX-evidence-beyond-statement",
@@ -333,8 +338,13 @@ REGISTRATION_DECISIONS = ("registered", "registration_refused")
 
 def _first_on(ctx: Context, kinds: tuple[str, ...]) -> dt.date | None:
     """The day of the first step of any of ``kinds`` (None when there is none)."""
-    firsts = [ctx.by_kind[kind][0] for kind in kinds if ctx.by_kind[kind]]
-    return min(firsts, key=itemgetter(0))[1].on if firsts else None
+    by_kind = ctx.by_kind
+    first: tuple[int, Step] | None = None
+    for kind in kinds:
+        pairs = by_kind[kind]
+        if pairs and (first is None or pairs[0][0] < first[0]):
+            first = pairs[0]
+    return None if first is None else first[1].on
 
 
 @rule(
@@ -343,6 +353,7 @@ def _first_on(ctx: Context, kinds: tuple[str, ...]) -> dt.date | None:
     APL + "第五十四条；" + SAMR_PROCEDURE + "第十八条、第二十条",
     "A case source is registered or refused, approved by the head, within the sector's period.",
     SAMR_FROM,
+    procedures=("general",),
 )
 def registration_decision(ctx: Context) -> Iterator[Item]:
     """General procedure: the registration or its refusal (不予立案, with reasons,

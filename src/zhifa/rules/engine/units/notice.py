@@ -5,7 +5,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 
 from ..casefile import Penalty, Step
-from ..catalogue import APL, APL_FROM, Context, DeadlineItem, Item, error, rule, warning
+from ..catalogue import APL, APL_FROM, Context, DeadlineItem, Item, error, iso, rule, warning
 from ..workdays import Counted
 from ._util import case_investigators, hearing_hosts, names, names_en, yuan
 
@@ -203,36 +203,41 @@ def hearing_right(ctx: Context) -> Iterator[Item]:
     reads=("prior_notice",),
 )
 def hearing_request(ctx: Context) -> Iterator[Item]:
-    for i, step in ctx.by_kind["prior_notice"]:
+    # the notices that carry the hearing right, with their request windows (each
+    # judged once, in file order, as the deadlines are yielded)
+    positions: list[int] = []
+    windows: list[Counted] = []
+    notices = ctx.by_kind["prior_notice"]
+    for n, (i, step) in enumerate(notices):
         if not _hearing_right(ctx, step):
             continue
-        nxt = ctx.first_after(i, "prior_notice")
-        limit = nxt[0] if nxt else len(ctx.steps)
-        requested = [s for _j, s in ctx.between(i, limit, "hearing_requested")]
+        limit = notices[n + 1][0] if n + 1 < len(notices) else len(ctx.steps)
+        requested = ctx.between(i, limit, "hearing_requested")
+        window = _request_window(ctx, step)
+        positions.append(i)
+        windows.append(window)
         yield DeadlineItem(
             "APL-64-hearing-request",
             step.served_on or step.on,
-            _request_window(ctx, step),
-            requested[0].on if requested else None,
+            window,
+            requested[0][1].on if requested else None,
         )
-    with_right = [(i, s) for i, s in ctx.by_kind["prior_notice"] if _hearing_right(ctx, s)]
-    positions = [i for i, _s in with_right]
     for k, decision in ctx.penalty_decisions:
         last = bisect_left(positions, k)  # the notices with the right before the decision
         if not last:
             continue
-        i, notice = with_right[last - 1]
-        window = _request_window(ctx, notice)
+        i = positions[last - 1]
+        window = windows[last - 1]
         if ctx.signed_waiver(i, k):
             continue
         if decision.on <= window.due:
             yield error(
                 "APL-64-hearing-request",
                 k,
-                f"当事人申请听证的期限至{window.due.isoformat()}届满，处罚决定在期限届满前作出，"
+                f"当事人申请听证的期限至{iso(window.due)}届满，处罚决定在期限届满前作出，"
                 "且当事人未书面放弃。",
                 f"The decision was made before the hearing-request window closed on "
-                f"{window.due.isoformat()}, and the party did not waive in writing.",
+                f"{iso(window.due)}, and the party did not waive in writing.",
             )
             continue
         requested_in_time = [
@@ -267,12 +272,12 @@ def hearing_notice(ctx: Context) -> Iterator[Item]:
             yield error(
                 "APL-64-hearing-notice",
                 i,
-                f"听证通知于{step.served_on.isoformat()}送达，听证定于"
-                f"{step.hearing_on.isoformat()}，不足{days}个工作日"
-                f"（最早{earliest.isoformat()}）。",
-                f"The hearing notice was served on {step.served_on.isoformat()} for a "
-                f"hearing on {step.hearing_on.isoformat()}: less than {days} working days "
-                f"(earliest {earliest.isoformat()}).",
+                f"听证通知于{iso(step.served_on)}送达，听证定于"
+                f"{iso(step.hearing_on)}，不足{days}个工作日"
+                f"（最早{iso(earliest)}）。",
+                f"The hearing notice was served on {iso(step.served_on)} for a "
+                f"hearing on {iso(step.hearing_on)}: less than {days} working days "
+                f"(earliest {iso(earliest)}).",
             )
     for i, step in ctx.by_kind["hearing"]:
         if not ctx.before(i, "hearing_notice"):
@@ -313,7 +318,8 @@ def hearing_host(ctx: Context) -> Iterator[Item]:
                 f"The hearing host {names_en(ctx.case, [step.host])} investigated the case.",
             )
     for i, step in ctx.indexed("registered", "investigation"):
-        both = {*step.by, *step.officers} & hearing_hosts(ctx, i)
+        hosts = hearing_hosts(ctx, i)
+        both = {o for o in (*step.by, *step.officers) if o in hosts}
         if both:
             yield error(
                 "APL-64-hearing-host",

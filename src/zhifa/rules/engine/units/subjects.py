@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from ..casefile import Step
-from ..catalogue import APL, APL_FROM, CQ, JL, NA, Context, Item, error, rule, warning
+from ..catalogue import APL, APL_FROM, CQ, JL, NA, Context, Item, error, iso, rule, warning
 from ._util import case_investigators, decision_approvers, names, names_en
 
 #: Steps that are acts of the enforcing body (not of the party).
@@ -90,15 +90,18 @@ def entrustment(ctx: Context) -> Iterator[Item]:
             f"本案权力事项“{ctx.case.power}”不在委托事项范围内。",
             f"The case's power item “{ctx.case.power}” is outside the entrusted matters.",
         )
+    since, until = ent.valid_from, ent.valid_to
+    term: tuple[str, str] | None = None  # the term's dates as text, once
     for i, step in enumerate(ctx.steps):
-        if step.step in ORGAN_ACTS and not ent.valid_from <= step.on <= ent.valid_to:
+        if step.step in ORGAN_ACTS and not since <= step.on <= until:
+            if term is None:
+                term = (iso(since), iso(until))
+            on = iso(step.on)
             yield error(
                 "APL-20-entrustment",
                 i,
-                f"该步骤日期{step.on.isoformat()}不在委托期限"
-                f"（{ent.valid_from.isoformat()}至{ent.valid_to.isoformat()}）内。",
-                f"The step's date {step.on.isoformat()} is outside the entrustment term "
-                f"({ent.valid_from.isoformat()} to {ent.valid_to.isoformat()}).",
+                f"该步骤日期{on}不在委托期限（{term[0]}至{term[1]}）内。",
+                f"The step's date {on} is outside the entrustment term ({term[0]} to {term[1]}).",
             )
 
 
@@ -177,10 +180,10 @@ def qualified(ctx: Context) -> Iterator[Item]:
             yield error(
                 "APL-42-qualified",
                 i,
-                f"执法人员{names(ctx.case, bad)}在{step.on.isoformat()}没有有效的行政执法证件"
+                f"执法人员{names(ctx.case, bad)}在{iso(step.on)}没有有效的行政执法证件"
                 "（未登记、过期、暂扣或吊销）。",
                 f"Officer(s) {names_en(ctx.case, bad)} held no enforcement certificate valid "
-                f"on {step.on.isoformat()} (unknown, expired, suspended or revoked).",
+                f"on {iso(step.on)} (unknown, expired, suspended or revoked).",
             )
 
 
@@ -265,6 +268,7 @@ def recusal(ctx: Context) -> Iterator[Item]:
     "2006-01-01",
     local=("CQ",),
     reads=("decision",),
+    procedures=("general",),
 )
 def separation(ctx: Context) -> Iterator[Item]:
     """Local rule (CQ 三（三）): the decision's approver did not investigate — judged
@@ -285,7 +289,8 @@ def separation(ctx: Context) -> Iterator[Item]:
                 "investigated the case; investigation and decision must be kept apart.",
             )
     for i, step in ctx.indexed("registered", "investigation"):
-        both = {*step.by, *step.officers} & decision_approvers(ctx, i)
+        approvers = decision_approvers(ctx, i)
+        both = {o for o in (*step.by, *step.officers) if o in approvers}
         if both:
             yield error(
                 "SEP-duties",
