@@ -55,7 +55,7 @@ from zhifa.documents.dossier import MAX_PAGES as MAX_DOSSIER_PAGES
 from zhifa.documents.dossier import DossierTooLarge
 from zhifa.documents.formats import kinds as document_kinds
 from zhifa.documents.models import IssuedDocument
-from zhifa.documents.rendering import open_pdf
+from zhifa.documents.rendering import StoredDocumentBroken, open_pdf
 from zhifa.records import evidence_files
 from zhifa.registry.models import Officer
 from zhifa.rules.calendar_db import database_calendar
@@ -625,8 +625,13 @@ def issue_document_api(
 
 @router.get(
     "/cases/{case_pk}/documents/{document_id}/pdf",
+    response=error_responses(409),
     summary="An issued document's PDF",
-    description="The PDF as issued (its SM3 is the document's `sm3`).",
+    description=(
+        "The PDF as issued (its SM3 is the document's `sm3`): checked against that "
+        "digest when it is read. **409** `conflict` when the stored file is missing or is "
+        "not the file issued (it is not served; `zhifa records verify` reports it)."
+    ),
     openapi_extra={
         "responses": {
             200: {
@@ -643,7 +648,11 @@ def get_document_pdf(
     document = get_scoped_or_404(
         request.user, IssuedDocument.objects.filter(case=case), pk=document_id
     )
-    response = HttpResponse(open_pdf(document), content_type="application/pdf")
+    try:
+        pdf = open_pdf(document)
+    except StoredDocumentBroken as exc:
+        raise HttpError(409, " ".join(exc.messages)) from exc
+    response = HttpResponse(pdf, content_type="application/pdf")
     name = f"{document.get_kind_display()}{document.number or document.display_code}.pdf"
     name = "".join("_" if c in '/\\:*?"<>|' else c for c in name)
     response["Content-Disposition"] = content_disposition_header(True, name)

@@ -332,3 +332,61 @@ def test_a_refused_client_is_not_read(walk: Walker, spy: list[int], settings: An
     )
     assert response.status_code == 429
     assert spy == []
+
+
+# --- the documents API (list, issue, PDF) ----------------------------------------------------
+
+
+def test_the_documents_api_by_role(
+    walk: Walker, officer_b: Any, supervisor_county_c: Any, supervisor_city: Any
+) -> None:
+    document, _scan = issued_case(walk)
+    api = f"/api/v1/cases/{walk.case.pk}/documents"
+    pdf = f"{api}/{document.pk}/pdf"
+    issue = {"kind": "prior_notice"}
+    before = writes()
+
+    def statuses(client: Client) -> tuple[int, int, int]:
+        return (
+            client.get(api).status_code,
+            client.get(pdf).status_code,
+            client.post(api, issue, content_type="application/json").status_code,
+        )
+
+    assert statuses(client_for(officer_b)) == (404, 404, 404)
+    assert statuses(client_for(supervisor_county_c)) == (404, 404, 404)
+    assert statuses(Client()) == (401, 401, 401)
+    assert statuses(client_for(supervisor_city)) == (200, 200, 403)
+    assert writes() == before
+    # another case's document under this case
+    other = client_for(walk.p.officer_user).get(
+        f"/api/v1/cases/{walk.case.pk + 1000}/documents/{document.pk}/pdf"
+    )
+    assert other.status_code == 404
+
+
+@pytest.mark.parametrize("damage", ["altered", "missing"])
+def test_the_api_does_not_serve_a_damaged_stored_pdf(walk: Walker, damage: str) -> None:
+    """Its own error, as documented: a 409 naming the document (the stored file is not
+    the one issued), not a 400 about the request nor a server error."""
+    import json as json_module
+
+    from zhifa.documents.tests.test_attack_integrity import stored_path
+
+    document, _scan = issued_case(walk)
+    path = stored_path(document)
+    if damage == "altered":
+        path.write_bytes(path.read_bytes() + b"%x")
+    else:
+        path.unlink()
+    url = f"/api/v1/cases/{walk.case.pk}/documents/{document.pk}/pdf"
+    response = client_for(walk.p.officer_user).get(url)
+    assert response.status_code == 409, response.status_code
+    body = response.json()
+    assert body["code"] == "conflict" and document.sm3 in body["message"], body
+    from pathlib import Path
+
+    committed = Path(__file__).resolve().parents[4] / "docs" / "openapi.json"
+    spec = json_module.loads(committed.read_text())
+    responses = spec["paths"]["/api/v1/cases/{case_pk}/documents/{document_id}/pdf"]["get"]
+    assert "409" in responses["responses"]
