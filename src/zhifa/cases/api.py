@@ -54,7 +54,7 @@ from zhifa.documents.dossier import MAX_PAGES as MAX_DOSSIER_PAGES
 from zhifa.documents.dossier import DossierTooLarge
 from zhifa.documents.formats import kinds as document_kinds
 from zhifa.documents.models import IssuedDocument
-from zhifa.documents.rendering import open_pdf
+from zhifa.documents.rendering import StoredDocumentBroken, open_pdf
 from zhifa.documents.views import document_filename, pdf_response
 from zhifa.records import evidence_files
 from zhifa.registry.models import Officer
@@ -65,7 +65,12 @@ from zhifa.rules.engine.limits import MAX_STEPS
 from zhifa.rules.engine.workdays import WorkCalendar
 
 from . import queries, services
-from .actions.service_receipt import DEFAULT_SCAN_MAX_BYTES, scan_max_bytes
+from .actions.service_receipt import (
+    DEFAULT_SCAN_MAX_BYTES,
+    MAX_SCAN_PAGES,
+    MAX_SCAN_PIXELS,
+    scan_max_bytes,
+)
 from .casefile import OFFICER_FIELDS, export_document
 from .content import api_type as content_api_type
 from .documents import (
@@ -618,8 +623,13 @@ def issue_document_api(
 
 @router.get(
     "/cases/{case_pk}/documents/{document_id}/pdf",
+    response=error_responses(409),
     summary="An issued document's PDF",
-    description="The PDF as issued (its SM3 is the document's `sm3`).",
+    description=(
+        "The PDF as issued (its SM3 is the document's `sm3`): checked against that "
+        "digest when it is read. **409** `conflict` when the stored file is missing or is "
+        "not the file issued (it is not served; `zhifa records verify` reports it)."
+    ),
     openapi_extra={
         "responses": {
             200: {
@@ -636,7 +646,11 @@ def get_document_pdf(
     document = get_scoped_or_404(
         request.user, IssuedDocument.objects.filter(case=case), pk=document_id
     )
-    return pdf_response(open_pdf(document), document_filename(document), attachment=True)
+    try:
+        pdf = open_pdf(document)
+    except StoredDocumentBroken as exc:
+        raise HttpError(409, " ".join(exc.messages)) from exc
+    return pdf_response(pdf, document_filename(document), attachment=True)
 
 
 # --- input types (the case-file format's enums) -------------------------------------------
@@ -1117,7 +1131,9 @@ def list_receipt_scans(request: HttpRequest, case_pk: CasePk) -> list[dict[str, 
         "recorded in the organ's chain (`service_receipt.attach_scan`); a new scan becomes "
         "the current one and the earlier ones are kept.\n\n"
         "Refusals (nothing is stored): **400** `invalid` at `body.file` — the file is "
-        "empty, too large, not a PDF, JPEG or PNG by its content, or its name is a path; "
+        "empty, too large, not a PDF, JPEG or PNG by its content, cannot be read as one "
+        f"(an encrypted PDF too), a PDF of more than {MAX_SCAN_PAGES} pages or an image of "
+        f"more than {MAX_SCAN_PIXELS // 1_000_000} million pixels, or its name is a path; "
         "at `body` — the case's 送达回证 has not been issued yet (issue it on the case "
         "page first), or the case is archived; **403** — you are not an officer or head "
         "of the case's organ (a legal reviewer); **404** — the case is not your organ's."

@@ -774,11 +774,39 @@ def signed_receipt_scans(case: Case, *, current_only: bool = False) -> list[Sign
     return [f for f in found if f.current] if current_only else found
 
 
+class ScanBroken(ValidationError):
+    """The stored file of a signed receipt's scan is missing, or is not the file
+    attached (its SM3 digest differs from the one recorded): it is never served or
+    filed as the signed receipt (``records verify`` reports it too)."""
+
+
+def scan_broken(scan: ReceiptScan) -> ScanBroken:
+    return ScanBroken(
+        {
+            "file": _(
+                "The stored file of the scan %(name)s (SM3 %(sm3)s) is missing or is not the "
+                "file attached: it is not served. Tell the administrator (zhifa records "
+                "verify)."
+            )
+            % {"name": scan.original_name, "sm3": scan.sm3}
+        }
+    )
+
+
 def open_scan(scan: ReceiptScan) -> bytes:
+    """The scan's stored file, checked against its SM3 digest. Raises ``ScanBroken``
+    when it is missing or altered."""
+    import hashlib
+
     from zhifa.records.evidence_files import evidence_storage
 
-    with evidence_storage().open(scan.storage_name, "rb") as handle:
-        data: bytes = handle.read()
+    try:
+        with evidence_storage().open(scan.storage_name, "rb") as handle:
+            data: bytes = handle.read()
+    except FileNotFoundError as exc:
+        raise scan_broken(scan) from exc
+    if hashlib.new("sm3", data).hexdigest() != scan.sm3:
+        raise scan_broken(scan)
     return data
 
 

@@ -27,7 +27,7 @@ from zhifa.rules.engine.units.closure import REASONS_ZH
 
 from . import policy
 from .actions.add_step import document_type
-from .documents import TITLES, conduct, penalty_text, signed_receipt_scans
+from .documents import TITLES, ScanBroken, conduct, penalty_text, signed_receipt_scans
 from .labels import step_label
 from .models import Case, CaseStep
 
@@ -55,11 +55,15 @@ def service_receipt_scans(user: Any, case: Case, document: IssuedDocument) -> li
         if found.receipt.pk != document.pk:
             continue
         on = found.step.on if found.step is not None else document.issued_on
+        try:
+            data = found.read()
+        except ScanBroken:  # filed as a page saying so, with the digest attached
+            data = b""
         out.append(
             pdf.Attachment(
                 title="送达回证（签收件）",
                 on=on,
-                data=found.read(),
+                data=data,
                 content_type=found.scan.content_type,
                 sm3=found.sm3,
             )

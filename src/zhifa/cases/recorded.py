@@ -131,5 +131,6 @@ def recorded_objects() -> list[Any]:
             creates_on_other={ACTION: _scan_attached},
             fields={"case": "case_id", **SCAN_FIELDS},
             title="original_name",
+            every_row="organ_id",
         )
     ]

@@ -50,6 +50,7 @@ from .content import view as content_view
 from .documents import (
     case_document_links,
     render_document,
+    scan_broken,
 )
 from .dossier import build_case_dossier, dossier_filename, not_yet_issued
 from .filters import filter_cases
@@ -739,9 +740,10 @@ def _receipt_scan_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
-def receipt_scan_file(request: HttpRequest, pk: int, scan_id: int) -> FileResponse:
+def receipt_scan_file(request: HttpRequest, pk: int, scan_id: int) -> HttpResponse:
     """A scan of the signed 送达回证, as a download: the users of the case's organ only
-    (anyone else: 404); never on a public page."""
+    (anyone else: 404); never on a public page. A stored file that is missing or not the
+    one attached (its SM3) is not served: the case page says so."""
     require_role(request.user, *Role.values)  # type: ignore[arg-type]
     case = _scoped_case(request, pk)
     if not policy.can_see_receipt_scans(case, request.user):
@@ -750,9 +752,13 @@ def receipt_scan_file(request: HttpRequest, pk: int, scan_id: int) -> FileRespon
     if scan is None:
         raise Http404
     try:
-        handle = evidence_files.evidence_storage().open(scan.storage_name, "rb")
-    except FileNotFoundError as exc:  # reported by `zhifa records verify`
-        raise Http404 from exc
+        _size, sm3, _sha256 = evidence_files.digests_of_stored(scan.storage_name)
+    except FileNotFoundError:
+        sm3 = ""
+    if sm3 != scan.sm3:  # missing or altered: reported by `zhifa records verify`
+        messages.error(request, " ".join(scan_broken(scan).messages))
+        return redirect(reverse("cases:detail", kwargs={"pk": case.pk}) + "#documents")
+    handle = evidence_files.evidence_storage().open(scan.storage_name, "rb")
     name = f"{scan.document.get_kind_display()}{scan.document.number}-{scan.pk}.{scan.extension}"
     name = "".join("_" if c in '/\\:*?"<>|' else c for c in name)
     response = FileResponse(

@@ -10,14 +10,16 @@ from django.utils.translation import gettext_lazy as _
 RENDER = "document.render"
 
 #: An issued document's fields its ``document.render`` entry records, by the entry's
-#: member → the row's ``values()`` lookup. ``organ`` and ``step`` are recorded since
-#: the review of issue #14; an earlier entry's row is compared on the others.
+#: member → the row's ``values()`` lookup. ``organ``, ``step`` and ``organ_name`` are
+#: recorded since the review of issue #14; an earlier entry's row is compared on the
+#: others.
 DOCUMENT_FIELDS = {
     "organ": "organ_id",
     "step": "step_id",
     "kind": "kind",
     "part": "part",
     "number": "number",
+    "organ_name": "organ_name",
     "code": "code",
     "issued_on": "issued_on",
     "template": "template",
@@ -63,5 +65,6 @@ class DocumentsConfig(AppConfig):
                 creates_on_other={RENDER: _rendered},
                 fields={"case": "case_id", **DOCUMENT_FIELDS},
                 title="number",
+                every_row="organ_id",
             )
         )

@@ -27,8 +27,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from PIL import Image
 from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
@@ -218,18 +218,32 @@ def _image_page(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
+#: The most pages of an attachment filed in the dossier (a scan of a signed receipt:
+#: ``cases.actions.service_receipt.MAX_SCAN_PAGES`` refuses more at the upload); one of
+#: more is filed as a page saying so.
+MAX_ATTACHMENT_PAGES = 20
+#: The most pixels of an image filed on a page (decoded to be drawn:
+#: ``cases.actions.service_receipt.MAX_SCAN_PIXELS`` refuses more at the upload).
+MAX_ATTACHMENT_PIXELS = 40_000_000
+
+
 def _attachment_reader(attachment: Attachment) -> PdfReader:
     """The pages of an attachment: a PDF's own, an image on a page of its own (the first
-    frame of a multi-page TIFF), or, for a file that is neither or cannot be read, a page
-    saying so with its digest: one bad scan does not take the whole dossier down."""
+    frame of a multi-page TIFF), or, for a file that is neither, cannot be read, has
+    more than ``MAX_ATTACHMENT_PAGES`` pages or ``MAX_ATTACHMENT_PIXELS`` pixels (a
+    decompression bomb), a page saying so with its digest: one bad scan does not take
+    the whole dossier down."""
     try:
         if attachment.content_type == "application/pdf":
             reader = _reader(attachment.data)
-            if len(reader.pages):
+            if 1 <= len(reader.pages) <= MAX_ATTACHMENT_PAGES:
                 return reader
         elif attachment.content_type.startswith("image/"):
-            return _reader(_image_page(attachment.data))
-    except (OSError, ValueError, PdfReadError):  # PIL's and pypdf's "cannot read this"
+            with Image.open(io.BytesIO(attachment.data)) as image:
+                width, height = image.size
+            if width * height <= MAX_ATTACHMENT_PIXELS:
+                return _reader(_image_page(attachment.data))
+    except Exception:  # noqa: S110 - PIL's and pypdf's many ways of "cannot read this"
         pass
     note = [
         layout.Block("title", layout.printable(attachment.title)),

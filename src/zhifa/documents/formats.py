@@ -27,7 +27,9 @@ from django.template import defaultfilters, defaulttags
 from django.template.base import TextNode, VariableNode
 from django.utils.translation import gettext as _
 
-from .layout import STYLES, Block
+from zhifa.core.validation import text_problem
+
+from .layout import STYLES, Block, missing_glyphs, named_characters
 
 FORMATS = Path(__file__).resolve().parent / "formats"
 BLOCK_STYLES = frozenset({*STYLES, "table", "grid", "pagebreak", "gap", "qr"})
@@ -273,6 +275,20 @@ def validate_wording(kind: str, wording: Any) -> None:
             )
         if not isinstance(text, str):
             raise ValidationError({"wording": _("Entry %(name)s is not text.") % {"name": name}})
+        problem = text_problem(text)
+        missing = missing_glyphs([text])
+        if problem or missing:
+            raise ValidationError(
+                {
+                    "wording": _("Entry %(name)s: %(error)s")
+                    % {
+                        "name": name,
+                        "error": problem
+                        or _("the documents cannot print %(chars)s (the font lacks it).")
+                        % {"chars": named_characters(missing)},
+                    }
+                }
+            )
         try:
             compile_wording(text)
         except template.TemplateSyntaxError as exc:

@@ -9,6 +9,8 @@ no gap.
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -73,6 +75,10 @@ DEFAULT_PATTERNS: dict[str, str] = {
 }
 
 PATTERN_FIELDS = ("organ", "year", "number")
+#: The Unicode categories a number may not hold: controls (line breaks too), format
+#: characters (zero-width, direction marks), separators of lines and paragraphs, and
+#: what is not a character.
+INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
 
 
 def validate_pattern(pattern: str) -> None:
@@ -99,6 +105,16 @@ def validate_pattern(pattern: str) -> None:
         )
     if "number" not in names:
         raise ValidationError(_("The pattern must contain {number}."), code="bad_pattern")
+    from .layout import missing_glyphs, named_characters
+
+    invisible = "".join(c for c in pattern if unicodedata.category(c) in INVISIBLE)
+    unprintable = invisible + missing_glyphs([pattern])
+    if unprintable:
+        raise ValidationError(
+            _("The documents cannot print %(chars)s: a number is one line of printable text."),
+            code="bad_pattern",
+            params={"chars": named_characters("".join(dict.fromkeys(unprintable)))},
+        )
     try:
         pattern.format(organ="X", year=2026, number=1)
     except (ValueError, KeyError) as exc:
@@ -236,6 +252,15 @@ class IssuedDocument(models.Model):
         ),
     )
     number = models.CharField(_("document number"), max_length=120, blank=True)
+    organ_name = models.CharField(
+        _("organ's name as printed"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The organ's name when the document was issued: the public page shows it as "
+            "the paper prints it, whatever the organ is called later."
+        ),
+    )
     code = models.CharField(_("verification code"), max_length=16, unique=True)
     issued_on = models.DateField(_("issued on"))
     template = models.CharField(
@@ -269,6 +294,12 @@ class IssuedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}".strip()
+
+    @property
+    def issuer_name(self) -> str:
+        """The organ's name as the document prints it (its current name for a document
+        issued before the name was kept)."""
+        return self.organ_name or self.organ.name
 
     @property
     def display_code(self) -> str:

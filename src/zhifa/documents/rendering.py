@@ -43,8 +43,16 @@ def new_code() -> str:
 
 
 def normal_code(text: str) -> str:
-    """A typed code as stored: upper case, without the dashes and spaces of print."""
-    return "".join(c for c in text.upper() if c not in "- ")
+    """A typed code as stored: upper case, without the dashes and spaces of print, read
+    as Crockford base 32 is read (O for 0, I and L for 1); ``""`` for a text that is
+    not a code (it is then looked up nowhere: PostgreSQL refuses a NUL in a query)."""
+    code = "".join(c for c in text.upper() if c not in "- ").translate(_READ_AS)
+    if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+        return ""
+    return code
+
+
+_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
 def public_url(code: str, base: str = "") -> str:
@@ -124,6 +132,7 @@ def issue_document(
             kind=kind,
             part=part,
             number=number,
+            organ_name=organ.name,
             code=code,
             issued_on=step.on,
             template=label,
@@ -145,6 +154,7 @@ def issue_document(
                 "kind": kind,
                 **({"part": part} if part else {}),
                 "number": number,
+                "organ_name": organ.name,
                 "code": code,
                 "issued_on": step.on,
                 "template": label,

@@ -15,8 +15,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from zhifa.records import evidence_files
 from zhifa.registry.views import rate_limited
 
 from .models import IssuedDocument
@@ -65,14 +67,28 @@ def _sm3(upload: Any) -> str:
 
 
 @never_cache
-@rate_limited
+@csrf_exempt  # only so that the rate limit and the size limit come before the body is read …
 @require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited
 def public(request: HttpRequest, code: str) -> HttpResponse:
     """Public verification of a document by its code (the QR code opens this page):
     the organ, the date, the number and the SM3 digest — no party, no content. A file
-    sent through the form is hashed and compared with the issued document's digest."""
+    sent through the form is hashed and compared with the issued document's digest.
+    Anyone may post one: a client past the rate limit is refused before its request is
+    read, and a file larger than ``MAX_CHECK_BYTES`` is skipped as it arrives (never
+    written to disk)."""
+    if request.method == "POST":
+        evidence_files.install_size_limit(request, MAX_CHECK_BYTES)
+    return _public(request, code)
+
+
+@csrf_protect  # … and CSRF is checked here, as everywhere else.
+def _public(request: HttpRequest, code: str) -> HttpResponse:
+    wanted = normal_code(code)
     document = (
-        IssuedDocument.objects.select_related("organ").filter(code=normal_code(code)[:16]).first()
+        IssuedDocument.objects.select_related("organ").filter(code=wanted).first()
+        if wanted
+        else None
     )
     if document is None:
         return render(request, "documents/public_not_found.html", {"code": code}, status=404)
@@ -80,7 +96,11 @@ def public(request: HttpRequest, code: str) -> HttpResponse:
     form = CheckForm()
     if request.method == "POST":
         form = CheckForm(request.POST, request.FILES)
-        if form.is_valid():
+        if getattr(request, "evidence_upload_too_large", False):
+            form.is_valid()
+            form.errors.pop("file", None)
+            form.add_error("file", _("The file is larger than any issued document."))
+        elif form.is_valid():
             verdict = "issued" if _sm3(form.cleaned_data["file"]) == document.sm3 else "unknown"
     return render(
         request,

@@ -134,6 +134,11 @@ class RecordedObject:
     shared: bool = False
     #: How a message names one field of one object.
     describe: str = "{noun} {title} (ID {pk}): {field}"
+    #: The ``values()`` lookup of the organ whose chain records every row of the type
+    #: (``"organ_id"``): then a row of the organ without its creating entry fails, like
+    #: an evidence row (a forged issued document would make the public page vouch for
+    #: it). Empty: rows created before the record existed are not compared.
+    every_row: str = ""
 
 
 _RECORDED: dict[str, RecordedObject] = {}
@@ -252,6 +257,8 @@ class DomainCollector:
     archives: dict[str, tuple[int, str, str | None]] = field(default_factory=dict)
     #: The recorded objects created in the chain: object type -> pk -> what it recorded.
     objects: dict[str, dict[str, _Tracked]] = field(default_factory=dict)
+    #: object type -> the highest ID read before the chain's head (``rows_until``).
+    until_rows: dict[str, int] = field(default_factory=dict)
     #: action -> (declaration, "create" | "update" | "end", reader)
     dispatch: dict[str, list[tuple[RecordedObject, str, EntryReader | None]]] = field(
         default_factory=dict
@@ -458,10 +465,46 @@ class DomainCollector:
                     )
         return min(problems) if problems else None
 
+    def rows_until(self, organ_id: int) -> None:
+        """Read, before the chain's head, the highest ID of each type whose every row
+        the chain records (``RecordedObject.every_row``): a row and its entry are
+        written in one transaction, so the rows up to it have their entries within the
+        head; rows added while ``verify`` runs are the next run's."""
+        from django.db.models import Max
+
+        for declaration in recorded_objects():
+            if declaration.every_row:
+                model = apps.get_model(declaration.model)
+                top = model._default_manager.filter(**{declaration.every_row: organ_id}).aggregate(
+                    top=Max("pk")
+                )["top"]
+                self.until_rows[declaration.object_type] = int(top or 0)
+
+    def _check_every_row(self, organ_id: int) -> tuple[int, str] | None:
+        """A row of a type the chain records every row of, without its entry."""
+        for declaration in recorded_objects():
+            until = self.until_rows.get(declaration.object_type)
+            if not until:
+                continue
+            tracked = self.objects.get(declaration.object_type, {})
+            model = apps.get_model(declaration.model)
+            rows = (
+                model._default_manager.filter(**{declaration.every_row: organ_id}, pk__lte=until)
+                .order_by("pk")
+                .values_list("pk", declaration.title)
+            )
+            for pk, title in rows.iterator(chunk_size=BATCH):
+                if str(pk) not in tracked:
+                    return 1, (
+                        f"{declaration.noun} {title} (ID {pk}) has no record entry (added "
+                        "outside the record)"
+                    )
+        return None
+
     def check(self, organ_id: int, until_case: int) -> tuple[int, str] | None:
         """The first difference as (sequence number, message), or None. Case rows
         above ``until_case`` (created while ``verify`` ran) are the next run's."""
-        found = self._check_objects(organ_id)
+        found = self._check_objects(organ_id) or self._check_every_row(organ_id)
         if found is not None or not apps.is_installed("zhifa.cases"):
             return found
         return (

@@ -219,6 +219,8 @@ def verify_chain(
     recorded_evidence: dict[int, tuple[int, dict[str, Any]]] = {}
     domain = DomainCollector() if full else None
     case_until = _max_case_pk(organ.pk) if full else 0
+    if domain is not None:
+        domain.rows_until(organ.pk)
 
     # The head is read after the checkpoints (a checkpoint never goes beyond the head of
     # its time), and the entries only up to it: entries appended while this runs are

@@ -38,6 +38,16 @@ DEFAULT_SCAN_MAX_BYTES = 20 * 1024 * 1024
 ACTION = "service_receipt.attach_scan"
 
 
+#: The most pages of a scanned receipt (a 送达回证 is a page; a few documents served
+#: together, a few more): a PDF of more is not a scan of it, and would fill the 案卷
+#: (``documents.dossier.MAX_PAGES``). Its page tree's count is what is checked.
+MAX_SCAN_PAGES = 20
+#: The most pixels of a scanned image: A4 at 600 dpi is 35 million. More is not a scan
+#: but a decompression bomb (a PNG of 15,000 × 15,000 white pixels is 650 KB on disk and
+#: 675 MB decoded, which the 案卷 decodes to file it).
+MAX_SCAN_PIXELS = 40_000_000
+
+
 def scan_max_bytes() -> int:
     return int(getattr(settings, "ZHIFA_RECEIPT_SCAN_MAX_BYTES", DEFAULT_SCAN_MAX_BYTES))
 
@@ -70,6 +80,10 @@ def attach_receipt_scan(case: Case, *, actor: User, upload: Any, original_name: 
         limit=scan_max_bytes(),
         label=_("a signed service receipt (PDF, JPEG or PNG)"),
     ) as spooled:
+        problem = scan_problem(spooled.file, spooled.content_type)
+        if problem:
+            raise ValidationError({"file": [problem]})
+        spooled.file.seek(0)
         storage_name, newly_stored = evidence_files.store(spooled)
         try:
             return _record(case, actor, original_name, spooled, storage_name)
@@ -78,6 +92,46 @@ def attach_receipt_scan(case: Case, *, actor: User, upload: Any, original_name: 
             if newly_stored:
                 evidence_files.discard(storage_name)
             raise
+
+
+def scan_problem(file: Any, content_type: str) -> str | None:
+    """Why the file (a PDF, JPEG or PNG by its first bytes) is not a scan the 案卷 can
+    file, or ``None``: a PDF that cannot be read, is encrypted, has no page or more
+    than ``MAX_SCAN_PAGES``; an image that cannot be read or has more than
+    ``MAX_SCAN_PIXELS`` (its header's size: nothing is decoded)."""
+    file.seek(0)
+    if content_type == "application/pdf":
+        from pypdf import PdfReader
+
+        try:
+            reader = PdfReader(file)
+            if reader.is_encrypted:
+                return _("The PDF is encrypted: scan the receipt without a password.")
+            pages = len(reader.pages)
+        except Exception:
+            return _("The file cannot be read as a PDF: scan the receipt again.")
+        if not 1 <= pages <= MAX_SCAN_PAGES:
+            return _("The PDF has %(pages)s pages: a scanned receipt has 1 to %(limit)s.") % {
+                "pages": pages,
+                "limit": MAX_SCAN_PAGES,
+            }
+        return None
+    from PIL import Image
+
+    try:
+        with Image.open(file) as image:
+            width, height = image.size
+            image.verify()
+    except Image.DecompressionBombError:
+        width = height = MAX_SCAN_PIXELS  # over the limit: said below
+    except Exception:
+        return _("The file cannot be read as an image: scan the receipt again.")
+    if width * height > MAX_SCAN_PIXELS:
+        return _(
+            "The image has more than %(limit)s million pixels: scan the receipt at 300 "
+            "dpi (A4: 9 million)."
+        ) % {"limit": MAX_SCAN_PIXELS // 1_000_000}
+    return None
 
 
 def _record(

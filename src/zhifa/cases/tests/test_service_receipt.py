@@ -26,7 +26,7 @@ from zhifa.documents import rendering
 from zhifa.documents.models import IssuedDocument
 from zhifa.records.evidence_files import evidence_storage
 from zhifa.records.models import Entry
-from zhifa.records.tests.files import ELF, JPEG, PNG
+from zhifa.records.tests.files import ELF
 from zhifa.records.verification import verify_chain
 
 from .conftest import D, Walker
@@ -39,7 +39,25 @@ WITNESSES = [
     {"name": "王五", "unit": "南湖区某某社区居民委员会主任"},
     {"name": "赵六", "unit": "嘉兴某某食品有限公司保安"},
 ]
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _real(kind: str) -> bytes:
+    """A small file of ``kind`` that reads as one: a scan is checked beyond its first
+    bytes (a PDF's pages, an image's size)."""
+    from PIL import Image
+    from pypdf import PdfWriter
+
+    buffer = io.BytesIO()
+    if kind == "pdf":
+        writer = PdfWriter()
+        writer.add_blank_page(595, 842)
+        writer.write(buffer)
+    else:
+        Image.new("RGB", (210, 297), "white").save(buffer, kind)
+    return buffer.getvalue()
+
+
+PDF, PNG, JPEG = _real("pdf"), _real("png"), _real("jpeg")
 
 
 def text_of(pdf: bytes) -> str:

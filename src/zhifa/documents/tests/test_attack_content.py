@@ -22,7 +22,7 @@ from zhifa.cases.tests.conftest import D, People, Walker, counts
 from zhifa.cases.tests.test_ui_support import open_case, post_step
 from zhifa.core.testing import client_for
 from zhifa.documents import layout, rendering
-from zhifa.documents.models import IssuedDocument, IssuedNumber
+from zhifa.documents.models import IssuedDocument, IssuedNumber, NumberPattern
 from zhifa.records.models import Entry
 
 pytestmark = pytest.mark.django_db
@@ -227,3 +227,36 @@ def test_a_list_of_200_rows_and_a_line_of_50_parts(walk: Walker) -> None:
     # the first three parts are name, specification and quantity; the rest the notes
     assert "第1部分第2部分第3部分第4部分" in text and "第50部分" in text
     assert f"乳制品{content.ITEMS_MAX}" in text
+
+
+# --- markup and numbers --------------------------------------------------------------------
+
+
+def test_typed_markup_is_printed_as_typed(walk: Walker) -> None:
+    """The PDF library reads its paragraphs as markup: a typed tag neither changes the
+    layout nor breaks the document."""
+    typed = '<font size="300">大</font><br/><b>粗</b>&amp;<para>&#x41;'
+    walk(
+        services.register_case,
+        actor=walk.p.head_user,
+        on=D("2026-03-03"),
+        by=[walk.p.o1],
+        content={"summary": typed},
+    )
+    walk.case.refresh_from_db()
+    document = documents.render_document(
+        walk.case, "registration_approval", actor=walk.p.officer_user
+    )
+    assert typed.replace(" ", "") in text_of(rendering.open_pdf(document))
+
+
+@pytest.mark.parametrize(
+    "pattern", ["{organ}罚\n〔{year}〕{number}号", "{organ}\x00{number}", "{organ}😀{number}"]
+)
+def test_a_number_pattern_the_documents_cannot_print_is_refused(organ_a: Any, pattern: str) -> None:
+    """A line break splits the number over two lines of the document; a control
+    character or one the font lacks makes every document of its type unprintable."""
+    row = NumberPattern(organ=organ_a, document_type="penalty_decision", pattern=pattern)
+    with pytest.raises(ValidationError) as refused:
+        row.full_clean()
+    assert "pattern" in refused.value.message_dict

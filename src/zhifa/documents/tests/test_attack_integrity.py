@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
+from django.test import Client
 from django.urls import reverse
 
 from zhifa.cases import documents
@@ -97,6 +98,43 @@ def test_a_document_row_deleted_fails_verification(walk: Walker) -> None:
     document = issued_decision(walk)
     IssuedDocument.objects.filter(pk=document.pk).delete()
     assert_tampered("was deleted")
+
+
+def test_a_document_row_added_behind_the_record_fails_verification(walk: Walker) -> None:
+    """A forged row (a code and the digest of a forged PDF) would make the public page
+    say "issued" for the forgery: a row without its entry fails, like evidence."""
+    document = issued_decision(walk)
+    forged = IssuedDocument.objects.values().get(pk=document.pk)
+    forged.pop("id")
+    forged.update(part=7, code="FRGD00000000", sm3="f" * 64, number="嘉市监罚〔2026〕999号")
+    row = IssuedDocument.objects.create(**forged)
+    assert Client().get("/d/FRGD00000000").status_code == 200  # what the forger wanted
+    assert_tampered(f"issued document 嘉市监罚〔2026〕999号 (ID {row.pk}) has no record entry")
+
+
+def test_a_scan_row_added_behind_the_record_fails_verification(walk: Walker) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhifa.cases import services
+    from zhifa.cases.models import ReceiptScan
+    from zhifa.cases.tests.test_service_receipt import PDF
+
+    walk.until_review()
+    walk.decide()
+    walk.case.refresh_from_db()
+    documents.render_document(walk.case, "service_receipt", actor=walk.p.officer_user)
+    scan = services.attach_receipt_scan(
+        walk.case,
+        actor=walk.p.officer_user,
+        upload=SimpleUploadedFile("回证.pdf", PDF),
+        original_name="回证.pdf",
+    )
+    assert verify()[0] == 0
+    forged = ReceiptScan.objects.values().get(pk=scan.pk)
+    forged.pop("id")
+    forged.update(replaces_id=scan.pk, original_name="伪造.pdf")
+    row = ReceiptScan.objects.create(**forged)
+    assert_tampered(f"signed receipt scan 伪造.pdf (ID {row.pk}) has no record entry")
 
 
 def test_the_entry_is_in_the_organs_chain_with_the_digests(walk: Walker) -> None:
@@ -214,3 +252,29 @@ def test_the_dossier_files_a_page_saying_so_for_a_damaged_stored_pdf(
         assert document.sm3 in text and document.number in text
         assert "未并入本卷" in text
         assert notice.number in text  # the others are filed
+
+
+# --- issued once: the organ renamed afterwards ----------------------------------------------
+
+
+def test_an_organ_renamed_after_issuing_changes_neither_the_pdf_nor_its_page(
+    walk: Walker,
+) -> None:
+    """The PDF is the one issued (not rendered again); the public page names the organ
+    as the document prints it — a court compares the paper with the page — and says
+    what it is called now."""
+    document = issued_decision(walk)
+    before = rendering.open_pdf(document)
+    printed = walk.case.organ.name
+    organ = walk.case.organ
+    organ.name = "嘉兴市综合行政执法局"
+    organ.save()
+    walk.case.refresh_from_db()
+    again = documents.render_document(walk.case, "penalty_decision", actor=walk.p.officer_user)
+    assert again.pk == document.pk and rendering.open_pdf(again) == before
+    assert printed in text_of(before) and "综合行政执法局" not in text_of(before)
+    body = Client().get(f"/d/{document.code}").content.decode()
+    verdict = body[body.index('class="verdict"') :]
+    assert printed in verdict.split("</p>")[0], verdict[:300]
+    assert "嘉兴市综合行政执法局" in body  # what it is called now, said as such
+    assert verify()[0] == 0

@@ -88,6 +88,10 @@ REFUSED_AT_THE_ADMIN = [
     "{{ party.name|add:party.name }}",
     "{{ party|pprint }}",
     "{{ party.name.__class__ }}",
+    # texts no document can print: every document of the region would be refused
+    "核验码😀{{ code }}",
+    "核验码\u200b{{ code }}",
+    "核验码\x00{{ code }}",  # PostgreSQL's JSON cannot even store it: a server error
 ]
 
 
