@@ -192,6 +192,9 @@ def _style(name: str) -> ParagraphStyle:
         "leading": BODY_LEADING,
         "wordWrap": "CJK",
         "alignment": TA_JUSTIFY,
+        # No widow: a paragraph's last line never stands alone at the top of a page
+        # (the PDF library moves one more line down with it).
+        "allowWidows": 0,
     }
     if name == "title":
         base |= {

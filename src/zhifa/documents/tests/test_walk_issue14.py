@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 from pypdf import PdfReader
+from reportlab.platypus import Paragraph
 
 from zhifa.cases import documents, services
 from zhifa.cases.content import SECTIONS
@@ -186,3 +187,18 @@ def test_a_records_signature_lines_go_together_with_its_verification_code(lines:
     pages = _pages([*blocks, layout.Block("qr", "核验码：某某", qr="https://example.test/d/X")])
     assert all(f"{who}（签名）" in pages[-1] for who in signers)
     assert "核验码" in pages[-1] and "段。" in "".join(pages)
+
+
+@pytest.mark.parametrize("style", ["body", "plain"])
+def test_a_paragraphs_last_line_never_stands_alone_at_the_top_of_a_page(style: str) -> None:
+    # 行政处罚决定书: "款的数额。" alone at the top of page 2 (a widow): a paragraph of four
+    # lines with room for three leaves two on each page.
+    layout.register_fonts()
+    text = "甲" * 26 + "乙" * 28 + "丙" * 28 + "丁丁丁丁。"
+    paragraph = Paragraph(text, layout._style(style))
+    paragraph.wrap(layout.TEXT_WIDTH, layout.TEXT_HEIGHT)
+    assert len(paragraph.blPara.lines) == 4
+    first, second = paragraph.split(layout.TEXT_WIDTH, 3.5 * layout.BODY_LEADING)
+    first.wrap(layout.TEXT_WIDTH, layout.TEXT_HEIGHT)
+    second.wrap(layout.TEXT_WIDTH, layout.TEXT_HEIGHT)
+    assert len(first.blPara.lines) == 2 and len(second.blPara.lines) == 2
