@@ -50,9 +50,9 @@ browser:
 	@scripts/ensure-chromium.sh || [ "$$CI" != "true" ]
 
 test-sqlite: install-dev browser
-	env -u DATABASE_URL $(BIN)/pytest
+	env -u DATABASE_URL VENV=$(VENV) scripts/pytest-stages.sh
 
-# The SQLite suite again with the process clock on a hard day (faketime; default
+# The SQLite suite with the process clock on a hard day (faketime; default
 # 2027-01-04, a year the holiday package does not know): a test reading the wall clock
 # instead of the frozen one fails here. `make test-hard-day HARD_DAY=2026-10-08`.
 HARD_DAY ?= 2027-01-04
@@ -69,12 +69,13 @@ test-postgres: install-dev
 test-api-fuzz: install-dev
 	env -u DATABASE_URL $(BIN)/pytest -p no:logging src/zhifa/core/tests/fuzz_api.py
 
-# The SQLite suite, the API fuzz run, the suite again on a hard day (test-hard-day) and,
-# under CI=true, on PostgreSQL, one after the other (scripts/test-lanes.sh;
-# ZHIFA_TEST_LANES=2 runs them in two lanes side by side). Under CI=true a missing
-# PostgreSQL or faketime fails.
+# The SQLite suite on a hard day (test-hard-day), the API fuzz run and, under CI=true,
+# the tests that use the database on PostgreSQL on the real clock, one after the other
+# (scripts/test-stages.sh); each suite run is parallel (pytest-xdist, one worker per CPU;
+# ZHIFA_TEST_JOBS=1 runs it in one process), then its `solo` tests alone. Under CI=true a
+# missing PostgreSQL or faketime fails.
 test: lint typecheck checks install-dev browser
-	@MAKE="$(MAKE)" scripts/test-lanes.sh
+	@MAKE="$(MAKE)" VENV=$(VENV) scripts/test-stages.sh
 
 messages: install-dev
 	@for app in src/zhifa/*/locale; do \

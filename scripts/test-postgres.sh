@@ -36,4 +36,4 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 
 echo "test-postgres: running the suite on PostgreSQL"
-exec "$BIN/pytest" "$@"
+VENV=${VENV:-.venv} exec scripts/pytest-stages.sh "$@"

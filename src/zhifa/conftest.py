@@ -14,6 +14,37 @@ from zhifa.core.testing import FROZEN_NOW, make_organ, make_user
 from zhifa.registry.models import EnforcementSubject, Region
 from zhifa.registry.services import load_regions
 
+#: The fixtures through which a test reaches the test database (pytest-django's).
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+)
+
+
+def uses_the_database(item: pytest.Item) -> bool:
+    """Whether a test can reach the test database: it has the ``django_db`` mark or one
+    of pytest-django's database fixtures among its fixtures (``live_server`` and every
+    fixture built on ``db`` included). pytest-django refuses database access to any other
+    test, and the tests that start ``zhifa`` subprocesses give them their own SQLite
+    (``core.testing.server_env``)."""
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    return bool(DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``ZHIFA_DATABASE_TESTS_ONLY=1`` (the PostgreSQL run of ``make test``) keeps the
+    tests that use the database and deselects the others: they cannot tell one database
+    from another and ran in the SQLite run (pytest reports them as deselected)."""
+    import os
+
+    if os.environ.get("ZHIFA_DATABASE_TESTS_ONLY") != "1":
+        return
+    kept = [item for item in items if uses_the_database(item)]
+    dropped = [item for item in items if not uses_the_database(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
 
 @pytest.fixture(autouse=True)
 def _records_flush_allowed() -> Iterator[None]:

@@ -40,6 +40,12 @@ class Command(BaseCommand):
             "--workers", type=int, default=int(os.environ.get("ZHIFA_WORKERS", "2"))
         )
         parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("ZHIFA_THREADS", "4")),
+            help="Threads per worker (gunicorn's gthread workers; default 4).",
+        )
+        parser.add_argument(
             "--no-migrate", action="store_true", help="Do not apply migrations first."
         )
         parser.add_argument(
@@ -70,6 +76,14 @@ class Command(BaseCommand):
             bind,
             "--workers",
             str(options["workers"]),
+            # Threaded workers: a long request (an audit of a file at the cap) holds one
+            # thread, not the whole worker, so /healthz and the other users' pages are
+            # answered meanwhile (two such audits once held both sync workers and the
+            # load balancer saw the server as down).
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(options["threads"]),
             "--access-logfile",
             "-",
             # A worker silent for this long is restarted. The longest request is an
