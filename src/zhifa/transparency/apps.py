@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TransparencyConfig(AppConfig):
+    name = "zhifa.transparency"
+    verbose_name = _("Publication log")
+
+    def ready(self) -> None:
+        import datetime as dt
+
+        from zhifa.core.schedule import Job, register
+
+        register(
+            Job(
+                "transparency.checkpoint",
+                "zhifa.transparency.tasks.issue_checkpoint",
+                every=dt.timedelta(minutes=15),
+                description="Sign the publication log's tree if it grew.",
+            )
+        )
