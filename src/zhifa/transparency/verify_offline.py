@@ -142,7 +142,7 @@ def format_vkey(name: str, public_key: bytes) -> str:
 
 def parse_vkey(text: str) -> tuple[str, bytes]:
     """(name, raw Ed25519 public key) of a verifier key; ProofError when malformed."""
-    parts = text.strip().split("+")
+    parts = text.strip().split("+", 2)  # the base64 key may contain "+"
     if len(parts) != 3 or not valid_key_name(parts[0]):
         raise ProofError("the key is not of the form <name>+<hex key hash>+<base64 key>")
     name, hash_hex, encoded = parts

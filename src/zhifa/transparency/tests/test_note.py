@@ -89,3 +89,10 @@ def test_malformed_checkpoints_are_refused(body):
 def test_malformed_keys_are_refused(vkey):
     with pytest.raises(ProofError):
         parse_vkey(vkey)
+
+
+def test_a_key_whose_base64_holds_a_plus_sign():
+    key = b"\xfb" * 32
+    vkey = format_vkey("zhifa.test/log", key)
+    assert vkey.count("+") > 2
+    assert parse_vkey(vkey) == ("zhifa.test/log", key)
