@@ -11,6 +11,8 @@ class TransparencyConfig(AppConfig):
 
         from zhifa.core.schedule import Job, register
 
+        from . import checks  # noqa: F401 - registers the system checks
+
         register(
             Job(
                 "transparency.checkpoint",

@@ -102,3 +102,13 @@ def test_the_verifier_script_is_served(client, db):
 
 def test_pages_refuse_post(client, signed):
     assert client.post("/transparency/entries/1").status_code == 405
+
+
+def test_an_invalid_origin_is_a_system_check_error(settings):
+    from zhifa.transparency.checks import origin_named, origin_valid
+
+    assert origin_valid() == []
+    settings.TRANSPARENCY_ORIGIN = "two words"
+    assert [m.id for m in origin_valid()] == ["transparency.E001"]
+    settings.TRANSPARENCY_ORIGIN = "zhifa.localhost/transparency"
+    assert [m.id for m in origin_named()] == ["transparency.W001"]
