@@ -12,6 +12,9 @@ class TransparencyConfig(AppConfig):
         from zhifa.core.schedule import Job, register
 
         from . import checks  # noqa: F401 - registers the system checks
+        from .commands import register as register_commands
+
+        register_commands()
 
         register(
             Job(

@@ -10,11 +10,8 @@
   cron or a systemd timer, e.g. every 10 minutes). Exit 1 if a chain failed to verify.
 - ``verify-export FILE.zip [--public-key HEX]``: check an export offline.
 - ``grants ROLE``: the PostgreSQL privileges of the application's role (docs/records.md).
-- ``verify-publication [--source SOURCE [--id ID]]``: check the publication log
-  (docs/transparency.md): each logged leaf against the database row it came from, its
-  inclusion in the latest signed checkpoint, and the checkpoints' signatures and
-  consistency. Exit 1 naming each failure.
-- ``publication-checkpoint``: sign the publication log's tree now if it grew.
+- Subcommands other apps register (``records.subcommands``), e.g. the publication
+  log's ``verify-publication`` and ``publication-checkpoint`` (docs/transparency.md).
 """
 
 from __future__ import annotations
@@ -67,19 +64,10 @@ class Command(BaseCommand):
         export = sub.add_parser("verify-export", help="Check an export ZIP offline.")
         export.add_argument("file")
         export.add_argument("--public-key", help="Require checkpoints signed by this key (hex).")
-        publication = sub.add_parser(
-            "verify-publication",
-            help="Check the publication log against the database and its signed checkpoints.",
-        )
-        publication.add_argument(
-            "--source", help="Only this source's entries (e.g. disclosure.publication)."
-        )
-        publication.add_argument(
-            "--id", dest="object_id", help="Only this object (needs --source)."
-        )
-        sub.add_parser(
-            "publication-checkpoint", help="Sign the publication log's tree now if it grew."
-        )
+        from ...subcommands import subcommands
+
+        for extra in subcommands():  # e.g. verify-publication (zhifa.transparency)
+            extra.add_arguments(sub.add_parser(extra.name, help=extra.help))
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -100,65 +88,15 @@ class Command(BaseCommand):
 
             for statement in app_role_grants_sql(options["role"]):
                 self.stdout.write(statement + ";")
-        elif action == "verify-publication":
-            self._verify_publication(options.get("source"), options.get("object_id"))
-        elif action == "publication-checkpoint":
-            self._publication_checkpoint()
-        else:
+        elif action == "verify-export":
             self._verify_export(options["file"], options.get("public_key"))
-
-    def _verify_publication(self, source: str | None, object_id: str | None) -> None:
-        # The publication log is its own app; records does not import it at load time.
-        from zhifa.transparency.models import LogEntry
-        from zhifa.transparency.sources import get_source, source_names
-        from zhifa.transparency.verification import verify_publication
-
-        if object_id is not None and source is None:
-            raise CommandError("--id: give the object's --source too")
-        if (
-            source is not None
-            and get_source(source) is None
-            and not LogEntry.objects.filter(source=source).exists()
-        ):
-            known = ", ".join(source_names()) or "none"
-            raise CommandError(f"--source: no source {source!r} (registered: {known})")
-        if (
-            object_id is not None
-            and not LogEntry.objects.filter(source=source, object_id=object_id).exists()
-        ):
-            raise CommandError(f"--id: nothing of {source} is logged under {object_id!r}")
-        report = verify_publication(source, object_id)
-        prefix = "records verify-publication"
-        if report.pending:
-            self.stdout.write(
-                f"{prefix}: note: {report.pending} entr(y/ies) appended after the latest "
-                "signed checkpoint, not yet covered (`zhifa records publication-checkpoint`)"
-            )
-        if report.failures:
-            for failure in report.failures:
-                self.stderr.write(f"{prefix}: FAILED: {failure}")
-            self.stderr.write(f"{prefix}: {len(report.failures)} failure(s)")
-            raise SystemExit(1)
-        self.stdout.write(
-            f"{prefix}: OK: {report.entries} entr(y/ies) of {report.objects} object(s) as in "
-            f"the database and included in the signed tree of {report.covered_size} leaves; "
-            f"{report.checkpoints} checkpoint(s) signed and consistent"
-        )
-
-    def _publication_checkpoint(self) -> None:
-        from zhifa.transparency.checkpoints import issue_checkpoint
-
-        outcome = issue_checkpoint()
-        if outcome.problem:
-            self.stderr.write(f"records publication-checkpoint: NOT SIGNED: {outcome.problem}")
-            raise SystemExit(1)
-        if outcome.checkpoint is None:
-            self.stdout.write("records publication-checkpoint: unchanged")
         else:
-            self.stdout.write(
-                f"records publication-checkpoint: signed the tree of {outcome.checkpoint.size} "
-                "leaves"
-            )
+            from ...subcommands import get_subcommand
+
+            extra = get_subcommand(action)
+            if extra is None:  # argparse allows only the registered names
+                raise CommandError(f"unknown action {action!r}")
+            extra.handle(self, options)
 
     def _keygen(self, path: str) -> None:
         from ...signing import new_key_pem
