@@ -3,7 +3,6 @@ merkle.py)."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -16,8 +15,6 @@ from . import merkle
 from .models import LogEntry, LogHead, TreeNode
 from .sources import get_source
 from .verify_offline import leaf_hash
-
-logger = logging.getLogger("zhifa.transparency")
 
 #: A leaf is a short canonical summary (its source decides), not a document.
 MAX_LEAF_BYTES = 64 * 1024
@@ -55,7 +52,7 @@ def append(source: str, object_id: str, leaf: bytes) -> LogEntry:
     """Append ``leaf`` (the canonical bytes of ``source``'s object ``object_id``) to the
     log and return its entry. Runs inside the caller's transaction, so the entry commits
     or rolls back with the publication it logs; appends are serialised on the log head,
-    so every entry gets its own index. A checkpoint is queued for after the commit."""
+    so every entry gets its own index. A checkpoint task is queued with it."""
     if not transaction.get_connection().in_atomic_block:
         raise TransactionManagementError(
             "append() must run inside the transaction of the change it logs."
@@ -83,26 +80,23 @@ def append(source: str, object_id: str, leaf: bytes) -> LogEntry:
         appended_at=timezone.now(),
     )
     LogHead.objects.filter(id=HEAD_ID).update(size=index + 1)
-    transaction.on_commit(enqueue_checkpoint)
+    enqueue_checkpoint()
     return entry
 
 
 def enqueue_checkpoint() -> None:
-    """Queue the checkpoint task unless one is already waiting (a burst of appends
-    queues it once). Never fails the caller: the scheduled job signs later anyway."""
+    """Queue the checkpoint task in the append's transaction (it runs only if the append
+    commits) unless one is already waiting: a burst of appends queues it once."""
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     from .tasks import issue_checkpoint
 
-    try:
-        waiting = DBTaskResult.objects.filter(
-            status=TaskResultStatus.READY, task_path=issue_checkpoint.module_path
-        ).exists()
-        if not waiting:
-            issue_checkpoint.enqueue()
-    except Exception:  # the publication is committed; the 15-minute job covers it
-        logger.exception("transparency: could not queue a checkpoint")
+    waiting = DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path=issue_checkpoint.module_path
+    ).exists()
+    if not waiting:
+        issue_checkpoint.enqueue()
 
 
 # --- reading the tree -----------------------------------------------------------------

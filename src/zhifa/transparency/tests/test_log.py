@@ -121,14 +121,21 @@ def test_no_checkpoint_after_a_forged_last_checkpoint(source):
     assert outcome.checkpoint is None and "does not verify" in outcome.problem
 
 
-def test_a_commit_queues_one_checkpoint_task(source, django_capture_on_commit_callbacks):
+@pytest.mark.django_db(transaction=True)
+def test_appends_queue_one_checkpoint_task_that_the_worker_runs(source, frozen_clock):
+    from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
 
     from zhifa.transparency.tasks import issue_checkpoint
 
-    with django_capture_on_commit_callbacks(execute=True):
-        _append_many(source, 3)
+    _append_many(source, 3)
     queued = DBTaskResult.objects.filter(task_path=issue_checkpoint.module_path)
     assert queued.count() == 1
-    result = issue_checkpoint.call()
-    assert result == {"signed": 3, "problem": ""}
+    with pytest.raises(RuntimeError), transaction.atomic():
+        append(source, "x", b"rolled back")  # its queued task goes with it
+        raise RuntimeError
+    assert queued.count() == 1
+    call_command("worker", once=True)
+    done = queued.get()
+    assert done.return_value == {"signed": 3, "problem": ""}
+    assert SignedCheckpoint.objects.get().size == 3
