@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "zhifa.rules",
     "zhifa.cases",
     "zhifa.review",
+    "zhifa.transparency",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -288,6 +289,10 @@ ZHIFA_VERIFY_RATE_LIMIT = int(os.environ.get("ZHIFA_VERIFY_RATE_LIMIT", "30"))
 # The public address printed in certificate QR codes (e.g. https://zhifa.example.gov.cn);
 # empty: the address the card page was requested under.
 ZHIFA_PUBLIC_BASE_URL = os.environ.get("ZHIFA_PUBLIC_BASE_URL", "")
+# The publication log's origin (first line of its signed checkpoints, and the name of
+# its key): one word naming this deployment's log, e.g. zhifa.example.gov.cn/transparency.
+# Set it once: checkpoints of another origin no longer verify (docs/transparency.md).
+TRANSPARENCY_ORIGIN = os.environ.get("ZHIFA_TRANSPARENCY_ORIGIN", "zhifa.localhost/transparency")
 
 
 # Background work: Django tasks (django-tasks) kept in the database, run by

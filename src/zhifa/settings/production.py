@@ -35,3 +35,11 @@ SESSION_COOKIE_HTTPONLY = True
 
 # Checkpoints are signed with one configured key on every server, never a generated one.
 RECORDS_GENERATE_SIGNING_KEY = False
+
+# The publication log's origin names this deployment's log in every signed checkpoint:
+# set ZHIFA_TRANSPARENCY_ORIGIN once and keep it (docs/transparency.md); without it, the
+# first allowed host's (a system check warns when neither gives one).
+TRANSPARENCY_ORIGIN = os.environ.get("ZHIFA_TRANSPARENCY_ORIGIN") or next(
+    (f"{host.lstrip('.')}/transparency" for host in ALLOWED_HOSTS if host != "*"),  # noqa: F405
+    TRANSPARENCY_ORIGIN,  # noqa: F405
+)

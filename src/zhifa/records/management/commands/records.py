@@ -10,6 +10,8 @@
   cron or a systemd timer, e.g. every 10 minutes). Exit 1 if a chain failed to verify.
 - ``verify-export FILE.zip [--public-key HEX]``: check an export offline.
 - ``grants ROLE``: the PostgreSQL privileges of the application's role (docs/records.md).
+- Subcommands other apps register (``records.subcommands``), e.g. the publication
+  log's ``verify-publication`` and ``publication-checkpoint`` (docs/transparency.md).
 """
 
 from __future__ import annotations
@@ -62,6 +64,10 @@ class Command(BaseCommand):
         export = sub.add_parser("verify-export", help="Check an export ZIP offline.")
         export.add_argument("file")
         export.add_argument("--public-key", help="Require checkpoints signed by this key (hex).")
+        from ...subcommands import subcommands
+
+        for extra in subcommands():  # e.g. verify-publication (zhifa.transparency)
+            extra.add_arguments(sub.add_parser(extra.name, help=extra.help))
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -82,8 +88,15 @@ class Command(BaseCommand):
 
             for statement in app_role_grants_sql(options["role"]):
                 self.stdout.write(statement + ";")
-        else:
+        elif action == "verify-export":
             self._verify_export(options["file"], options.get("public_key"))
+        else:
+            from ...subcommands import get_subcommand
+
+            extra = get_subcommand(action)
+            if extra is None:  # argparse allows only the registered names
+                raise CommandError(f"unknown action {action!r}")
+            extra.handle(self, options)
 
     def _keygen(self, path: str) -> None:
         from ...signing import new_key_pem
