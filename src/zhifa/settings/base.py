@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "zhifa.rules",
     "zhifa.cases",
     "zhifa.review",
+    "zhifa.statistics",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -180,6 +181,7 @@ ZHIFA_API_ROUTERS = [
     "zhifa.catalogue.api.router",
     "zhifa.cases.api.router",
     "zhifa.review.api.router",
+    "zhifa.statistics.api.router",
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
