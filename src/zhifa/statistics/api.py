@@ -9,14 +9,12 @@ only, never a party's data). docs/statistics.md lists every answer:
 
 The running (unpublished) figures are on the staff pages only."""
 
-from __future__ import annotations
-
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from zhifa.core.paging import BoundedLimitOffset, Paged, offset_error
@@ -196,8 +194,8 @@ def list_published(request: HttpRequest, filters: Query[PublishedFilter]) -> Any
 )
 def get_organ_statistics(
     request: HttpRequest,
-    organ_id: Path[Id],
-    year: Path[Year],
+    organ_id: Id,
+    year: Year,
     query: Query[VersionQuery],
 ) -> dict[str, Any]:
     publication = published.organ_publication(organ_id, year, query.version)
@@ -229,9 +227,7 @@ def get_organ_statistics(
     auth=None,
     summary="A region's published statistics of a year (its organs and those below)",
 )
-def get_region_statistics(
-    request: HttpRequest, code: Path[RegionCode], year: Path[Year]
-) -> dict[str, Any]:
+def get_region_statistics(request: HttpRequest, code: RegionCode, year: Year) -> dict[str, Any]:
     region = _region(code)
     figures, publications = published.region_figures(region, year)
     done = {p.organ_id for p in publications}
@@ -305,9 +301,9 @@ def _check_key(key: str) -> None:
 @paginate(BoundedLimitOffset)
 def organ_list(
     request: HttpRequest,
-    organ_id: Path[Id],
-    year: Path[Year],
-    key: Path[ListKey],
+    organ_id: Id,
+    year: Year,
+    key: ListKey,
     query: Query[VersionQuery],
 ) -> Any:
     _check_key(key)
@@ -322,8 +318,6 @@ def organ_list(
     summary="The decisions a published figure of a region counts",
 )
 @paginate(BoundedLimitOffset)
-def region_list(
-    request: HttpRequest, code: Path[RegionCode], year: Path[Year], key: Path[ListKey]
-) -> Any:
+def region_list(request: HttpRequest, code: RegionCode, year: Year, key: ListKey) -> Any:
     _check_key(key)
     return _IdPage(published.region_list(_region(code), year, key))
