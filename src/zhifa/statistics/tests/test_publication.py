@@ -11,6 +11,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.http import Http404
@@ -122,7 +123,7 @@ def test_the_record_vouches_for_each_snapshot(today: dt.date) -> None:
     figures = dict(publication.figures, preservations=99)
     Publication.objects.filter(pk=publication.pk).update(figures=figures)
     page = Client().get(f"/statistics/{today.year - 1}/organs/{head.organ_id}/")
-    assert "do not match" in page.content.decode() or "不符" in page.content.decode()
+    assert "与公开时记录的摘要不符" in page.content.decode()
     # An altered digest, or a snapshot without its entry: verify fails.
     Publication.objects.filter(pk=publication.pk).update(digest="0" * 64)
     err = io.StringIO()
