@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 #: The penalty categories (rules.engine.statistics.CATEGORIES) by key.
 CATEGORY_LABELS: dict[str, Any] = {
@@ -30,9 +31,9 @@ LIST_LABELS: dict[str, Any] = {
 }
 #: The kinds of act the platform does not record (``queries.NOT_RECORDED``).
 NOT_RECORDED_LABELS: dict[str, Any] = {
-    "licensing": _("Licensing"),
-    "inspection": _("Inspection"),
-    "levy": _("Levy"),
+    "licensing": pgettext_lazy("statistics", "Licensing"),
+    "inspection": pgettext_lazy("statistics", "Inspection"),
+    "levy": pgettext_lazy("statistics", "Levy"),
 }
 STATUS_LABELS: dict[str, Any] = {
     "met": _("Published on time"),

@@ -11,7 +11,6 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.http import Http404
