@@ -42,7 +42,12 @@ def statistical_organs() -> QuerySet[EnforcementSubject]:
 def organ_in_scope(user: Any, organ_id: int) -> EnforcementSubject:
     """The organ, if the user's scope includes it; else 404 (its existence is not
     revealed)."""
-    found = visible_organs(user).filter(pk=organ_id).select_related("region").first()
+    found = (
+        statistical_organs()
+        .filter(pk__in=visible_organs(user).values("pk"), pk=organ_id)
+        .select_related("region")
+        .first()
+    )
     if found is None:
         raise Http404
     return found
