@@ -254,7 +254,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     today = timezone.localdate()
     if user.role in ORGAN_ROLES and user.organ_id:
-        return redirect("statistics:staff_organ", organ_id=user.organ_id, year=today.year)
+        return staff_organ(request, user.organ_id, today.year)
     year = rules.report_year(today)
     organs: QuerySet[EnforcementSubject] = policy.statistical_organs().filter(
         pk__in=visible_organs(user).values("pk"), active=True
