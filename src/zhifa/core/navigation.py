@@ -90,6 +90,12 @@ SECTIONS: list[Section] = [
         roles=frozenset({Role.OFFICER, Role.ORGAN_HEAD, Role.LEGAL_REVIEWER, Role.SUPERVISOR}),
     ),
     Section(
+        _("Annual statistics"),
+        _("Enforcement statistics of the year, their publication by 31 January, corrections."),
+        url_name="statistics:staff",
+        roles=frozenset({Role.OFFICER, Role.ORGAN_HEAD, Role.LEGAL_REVIEWER, Role.SUPERVISOR}),
+    ),
+    Section(
         _("Users and configuration"),
         _("Regions, organs, users and roles in the administration site."),
         url_name="admin:index",

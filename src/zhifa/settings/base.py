@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "zhifa.cases",
     "zhifa.review",
     "zhifa.transparency",
+    "zhifa.statistics",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -181,6 +182,7 @@ ZHIFA_API_ROUTERS = [
     "zhifa.catalogue.api.router",
     "zhifa.cases.api.router",
     "zhifa.review.api.router",
+    "zhifa.statistics.api.router",
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

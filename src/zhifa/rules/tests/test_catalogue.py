@@ -37,6 +37,7 @@ def test_sections_one_to_six_are_covered() -> None:
         "APL-66-deferral",  # no application step; an approved deferral is all it shows
         "GB118-ex-ante",  # organ-level, not case-level
         "GB118-annual-report",  # organ-level, not case-level
+        "GB118-annual-stats",  # organ-level: rules/engine/statistics.py
     }
     section_7_and_8 = {
         "NA-major-filing",
