@@ -1,5 +1,5 @@
 """The chart of the penalty figures: a horizontal bar chart drawn on the server as SVG
-(docs/adr/0013-statistics-chart-server-side-svg.md). No script, no library, no other
+(docs/adr/0014-statistics-chart-server-side-svg.md). No script, no library, no other
 origin: the page's Content-Security-Policy holds, and the table beside it carries the
 same figures for readers without images or with a screen reader."""
 
