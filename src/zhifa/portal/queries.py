@@ -158,6 +158,13 @@ def officers(organ: EnforcementSubject, on: dt.date) -> list[PublicOfficer]:
     ]
 
 
+def officer_count(organ: EnforcementSubject) -> int:
+    """How many certificates ``officers`` lists for the organ (one query)."""
+    return Certificate.objects.filter(
+        officer__organ=organ, officer__active=True, officer__kind=OfficerKind.OFFICER
+    ).count()
+
+
 # --- the power list and its history ------------------------------------------------
 
 
@@ -297,6 +304,17 @@ def power_list(organ: EnforcementSubject, on: dt.date, today: dt.date) -> PowerL
         items=listed,
         change_days=change_days,
         last_changed=change_days[0] if change_days else None,
+    )
+
+
+def power_count(organ: EnforcementSubject, today: dt.date) -> int:
+    """How many items the organ's published power list holds today (one query; today's
+    list is the items as they are, no change to undo)."""
+    return (
+        PowerItem.objects.filter(subject=organ, published=True, valid_from__lte=today)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .filter(Q(published_on__isnull=True) | Q(published_on__lte=today))
+        .count()
     )
 
 

@@ -155,8 +155,8 @@ def organ(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     given = queries.entrustments(subject)
     counts = {
-        "officers": len(queries.officers(subject, today)),
-        "powers": len(queries.power_list(subject, today, today).items)
+        "officers": queries.officer_count(subject),
+        "powers": queries.power_count(subject, today)
         if subject.subject_type != SubjectType.ENTRUSTED
         else None,
     }
