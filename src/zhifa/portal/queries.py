@@ -97,7 +97,8 @@ def last_recorded(organ_ids: Iterable[int], actions: Iterable[str]) -> dt.dateti
     found = Entry.objects.filter(wanted, organ_id__in=list(organ_ids)).aggregate(
         last=Max("recorded_at")
     )
-    return found["last"]
+    last: dt.datetime | None = found["last"]
+    return last
 
 
 def latest(*candidates: dt.date | dt.datetime | None) -> dt.date | None:

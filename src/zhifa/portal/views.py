@@ -57,18 +57,19 @@ def public_page(view: View) -> View:
             patch_cache_control(response, public=True, max_age=MAX_AGE)
         response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
         changed = getattr(response, "last_changed", None)
-        last_modified = None
+        last_modified: int | None = None
         if isinstance(changed, dt.date):
             when = (
                 changed
                 if isinstance(changed, dt.datetime)
                 else timezone.make_aware(dt.datetime.combine(changed, dt.time.min))
             )
-            last_modified = when.timestamp()
+            last_modified = int(when.timestamp())
             response["Last-Modified"] = http_date(last_modified)
-        return get_conditional_response(
+        conditional = get_conditional_response(
             request, etag=response["ETag"], last_modified=last_modified, response=response
         )
+        return response if conditional is None else conditional
 
     return wrapped
 

@@ -61,6 +61,13 @@ def test_walk_the_portal_at_390px(browser, live_server, world, organ_a, item_a, 
         _no_sideways_scroll(page)
         page.screenshot(path=str(shots / "5-officers.png"), full_page=True)
 
+        page.goto(f"/public/organs/{organ_a.pk}/benchmarks/")
+        _no_sideways_scroll(page)
+        page.screenshot(path=str(shots / "5b-benchmarks.png"), full_page=True)
+        page.goto(f"/public/organs/{organ_a.pk}/entrustments/")
+        _no_sideways_scroll(page)
+        page.screenshot(path=str(shots / "5c-entrustments.png"), full_page=True)
+
         page.goto(f"/public/organs/{organ_a.pk}/")
         with page.expect_navigation(url="**/public/procedure/"):
             page.click("a[href='/public/procedure/'] >> nth=0")
