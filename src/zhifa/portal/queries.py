@@ -88,15 +88,17 @@ def end_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
 
-def last_recorded(organ_ids: Iterable[int], actions: Iterable[str]) -> dt.datetime | None:
+def last_recorded(
+    organ_ids: Iterable[int] | QuerySet[Any], actions: Iterable[str]
+) -> dt.datetime | None:
     """When the last recorded change of ``actions`` (prefixes when ending with a dot) in
-    the chains of ``organ_ids`` was made; ``None`` when none was recorded. One query."""
+    the chains of ``organ_ids`` (IDs, or a query of them: a subquery) was made; ``None``
+    when none was recorded. One query."""
     wanted = Q()
     for action in actions:
         wanted |= Q(action__startswith=action) if action.endswith(".") else Q(action=action)
-    found = Entry.objects.filter(wanted, organ_id__in=list(organ_ids)).aggregate(
-        last=Max("recorded_at")
-    )
+    organs = organ_ids if isinstance(organ_ids, QuerySet) else list(organ_ids)
+    found = Entry.objects.filter(wanted, organ_id__in=organs).aggregate(last=Max("recorded_at"))
     last: dt.datetime | None = found["last"]
     return last
 
