@@ -5,6 +5,7 @@ from zhifa.core import views as core_views
 from zhifa.core.api import register_routers
 
 urlpatterns = [
+    path("", include("zhifa.portal.urls")),
     path("", include("zhifa.core.urls")),
     path("accounts/", include("zhifa.accounts.urls")),
     path("registry/", include("zhifa.registry.urls")),

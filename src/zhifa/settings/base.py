@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "zhifa.review",
     "zhifa.transparency",
     "zhifa.statistics",
+    "zhifa.portal",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

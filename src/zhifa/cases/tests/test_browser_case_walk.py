@@ -47,7 +47,7 @@ def log_in(browser: Any, live_server: Any) -> Iterator[Callable[[str], Page]]:
         page.goto("/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", TEST_PASSWORD)
-        with page.expect_navigation(url=f"{live_server.url}/"):
+        with page.expect_navigation(url=f"{live_server.url}/work/"):
             page.click("button.primary")
         return page
 

@@ -73,7 +73,7 @@ def test_every_page_renders_or_refuses(demo, username):
         assert client.get(url).status_code == 200, url
     for url in write:
         assert client.get(url).status_code in (200, 403), url
-    home = client.get("/").content.decode()
+    home = client.get(reverse("core:home")).content.decode()
     assert reverse("registry:officer_list") in home or username == "reviewer"
     assert reverse("catalogue:power_item_list") in home
 

@@ -23,12 +23,19 @@ def test_no_csp_violation_on_the_pages(page, officer_a, organ_a):
     page.fill("#id_password", TEST_PASSWORD)
     with page.expect_navigation():
         page.click("button.primary")
-    for url in ["/", "/registry/organs/", "/registry/officers/", "/cases/", "/catalogue/laws/"]:
+    for url in [
+        "/",
+        "/work/",
+        "/registry/organs/",
+        "/registry/officers/",
+        "/cases/",
+        "/catalogue/laws/",
+    ]:
         page.goto(url)
         assert page.locator("h1").count() >= 1, url
     page.goto("/api/v1/docs")
     page.wait_for_selector(".swagger-ui", timeout=10_000)
-    page.goto("/")
+    page.goto("/work/")
     # The switch submits its form (zhifa.js): wait for that navigation, not the goto's.
     with page.expect_navigation():
         page.select_option("#language", "en")

@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_log_in_see_home_and_organs_then_log_out(page, live_server, officer_a, organ_b):
-    page.goto("/")
+    page.goto("/work/")
     assert "/accounts/login/" in page.url
     assert page.locator("html").get_attribute("lang") == "zh-hans"
 
@@ -21,7 +21,7 @@ def test_log_in_see_home_and_organs_then_log_out(page, live_server, officer_a, o
     assert "用户名或密码不正确" in page.locator(".errors").inner_text()
 
     page.fill("#id_password", TEST_PASSWORD)
-    with page.expect_navigation(url=f"{live_server.url}/"):
+    with page.expect_navigation(url=f"{live_server.url}/work/"):
         page.click("button.primary")
     assert page.locator("h1").inner_text() == "欢迎，张伟"
 

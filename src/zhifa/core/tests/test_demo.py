@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 
 from zhifa.accounts.demo import DEMO_PASSWORD
 from zhifa.accounts.models import Role, User
@@ -36,7 +37,7 @@ def test_demo_is_idempotent_and_its_printed_logins_work():
             "/accounts/login/", {"username": user.username, "password": DEMO_PASSWORD}
         )
         assert response.status_code == 302, user.username
-        assert client.get("/").status_code == 200
+        assert client.get(reverse("core:home")).status_code == 200
 
 
 @pytest.mark.django_db
