@@ -13,6 +13,7 @@ urlpatterns = [
     path("catalogue/", include("zhifa.catalogue.urls")),
     path("cases/", include("zhifa.cases.urls")),
     path("review/", include("zhifa.review.urls")),
+    path("", include("zhifa.disclosure.urls")),
     path("", include("zhifa.documents.public_urls")),
     path("", include("zhifa.registry.public_urls")),
     path("admin/", admin.site.urls),

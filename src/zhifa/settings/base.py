@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "zhifa.rules",
     "zhifa.cases",
     "zhifa.review",
+    "zhifa.disclosure",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
