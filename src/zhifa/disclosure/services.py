@@ -223,16 +223,19 @@ def save_settings(organ: Any, *, actor: User, **values: Any) -> DisclosureSettin
 # --- scheduling -------------------------------------------------------------------------------
 
 
-def schedule(case: Case, decision: CaseStep, actor: User) -> Publication | None:
+def schedule(
+    case: Case, decision: CaseStep, actor: User, *, beyond_scope: bool = False
+) -> Publication | None:
     """A penalty decision was issued: its publication, when DISC-scope covers it, due
     by GB118-disclose-decision (working days of the engine's calendar). Runs inside the
-    decision's transaction (``on_step``)."""
+    decision's transaction (``on_step``). ``beyond_scope``: the organ publishes a
+    decision the scope does not require (it may publish more, never less)."""
     data = decision.data or {}
     if data.get("outcome") != "penalty" or not decision.document_number:
         return None
     scope = organ_scope(case.organ)
     types = [str(p.get("type")) for p in data.get("penalties") or []]
-    if not scope.covers(case.procedure, types):
+    if not beyond_scope and not scope.covers(case.procedure, types):
         return None
     calendar = database_calendar()
     due = publication_due(calendar, decision.on, scope, Parameters(case.settings or {}))
@@ -671,14 +674,19 @@ def sweep(on: dt.date) -> dict[str, int]:
 
 def publisher(case: Case, *, actor: User, on: dt.date, expected_steps: int) -> CaseStep:
     """``cases.services.publish_decision`` with this app installed (the demo's
-    "disclosed"): the case's scheduled publication, released by ``actor`` when it awaits
-    approval, published on ``on``. Raises ``ValidationError`` when the case has no
-    publication to publish or it failed (naming the fields)."""
-    publication = (
-        Publication.objects.filter(case=case).order_by("-decided_on", "-pk").first()
-    )
+    "disclosed"): the case's scheduled publication — or, for a penalty decision outside
+    DISC-scope, one scheduled now (an organ may publish more than the scope requires) —,
+    released by ``actor`` when it awaits approval, published on ``on``. Raises
+    ``ValidationError`` when the case has no penalty decision to publish or the
+    publication failed (naming the fields)."""
+    publication = Publication.objects.filter(case=case).order_by("-decided_on", "-pk").first()
     if publication is None:
-        raise ValidationError({"step": [_("The case has no scheduled publication.")]})
+        decision = case.steps.filter(step="decision").order_by("-index").first()
+        with transaction.atomic():
+            if decision is not None:
+                publication = schedule(case, decision, actor, beyond_scope=True)
+    if publication is None:
+        raise ValidationError({"step": [_("The case has no penalty decision to publish.")]})
     if publication.status == PublicationStatus.AWAITING_APPROVAL:
         publication = approve(publication, actor=actor, on=on)
     done = publish(publication, on=on, actor=actor)
