@@ -18,7 +18,7 @@ from zhifa.rules.engine.publication import (
 
 
 def valid_id(body: str = "33040219850307123") -> str:
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")  # takes the full number
 
 
 ID = valid_id()
@@ -47,6 +47,7 @@ PATTERNS = {
         valid_id("11010519491231002"),  # another person's
         "330402850307123",  # the 15-digit first-generation form
         "33040219850307123" + ("0" if ID[-1] != "0" else "1"),  # a wrong check digit
+        ID[:-1] + "X" if ID[-1] != "X" else ID[:-1] + "1",
     ],
     "phone": ["13812345678", "138-1234-5678", "+86 138 1234 5678", "0573-82123456", "电话：8212345"],
     "bank_card": ["6222021234567890128"],  # Luhn-valid, 19 digits
@@ -54,6 +55,10 @@ PATTERNS = {
     "address": ["嘉兴市南湖区解放路123号", "幸福村3组", "5幢2单元301室", "嘉兴市南湖区解放路某小区"],
     "name": ["王小明", "李秀英", "王 小 明"],
 }
+
+
+def test_the_test_ids_are_valid() -> None:
+    assert ric.is_valid(ID) and ric.is_valid(valid_id("11010519491231002"))
 
 
 def test_a_clean_summary_passes_and_masks_the_individual() -> None:
