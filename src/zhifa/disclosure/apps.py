@@ -53,9 +53,8 @@ class DisclosureConfig(AppConfig):
             }
         )
         register_task_labels({services.TASK: _("Publication of decisions")})
-        updates = {
-            action: changes_of
-            for action in (
+        updates = dict.fromkeys(
+            (
                 services.APPROVE,
                 services.REJECT,
                 services.PUBLISH,
@@ -64,8 +63,9 @@ class DisclosureConfig(AppConfig):
                 services.REQUEST_WITHDRAWAL,
                 services.WITHDRAW,
                 services.TAKE_DOWN,
-            )
-        }
+            ),
+            changes_of,
+        )
         register_recorded_object(
             RecordedObject(
                 object_type="disclosure.publication",

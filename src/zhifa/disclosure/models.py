@@ -80,7 +80,9 @@ class DisclosureSettings(models.Model):
         related_name="disclosure_settings",
     )
     sector = models.SlugField(_("sector"), max_length=64, blank=True)
-    require_approval = models.BooleanField(_("approve each publication before release"), default=False)
+    require_approval = models.BooleanField(
+        _("approve each publication before release"), default=False
+    )
     ordinary_months = models.PositiveSmallIntegerField(
         _("publication period, ordinary (months)"), null=True, blank=True
     )

@@ -63,7 +63,7 @@ def case_private_values(case: Case, steps: Iterable[CaseStep]) -> tuple[list[str
     }
     shown = {case.party_name.strip()} if case.party_type != PartyType.INDIVIDUAL else set()
     people = [p.strip() for p in people if p and p.strip() not in officers | shown]
-    return [a for a in addresses if a.strip()], sorted(set(p for p in people if p))
+    return [a for a in addresses if a.strip()], sorted({p for p in people if p})
 
 
 def decision_facts(case: Case, decision: CaseStep, facts_brief: str = "") -> DecisionFacts:
@@ -75,7 +75,9 @@ def decision_facts(case: Case, decision: CaseStep, facts_brief: str = "") -> Dec
     if not facts:
         facts = str(step_content(decision).get("facts") or "")
     if not facts:
-        investigations = [s for s in steps if s.step == "investigation" and s.index < decision.index]
+        investigations = [
+            s for s in steps if s.step == "investigation" and s.index < decision.index
+        ]
         if investigations:
             facts = str(step_content(investigations[-1]).get("facts") or "")
     power = case.power_item
@@ -121,9 +123,7 @@ def document_blocks(summary: dict[str, str]) -> list[layout.Block]:
         layout.Block("gap", lines=2),
         layout.Block("right", summary["organ"]),
         layout.Block("right", summary["decided_on"]),
-        layout.Block(
-            "plain", "（本文书为依法隐去个人信息后的公开版本，不作为送达或执行的依据。）"
-        ),
+        layout.Block("plain", "（本文书为依法隐去个人信息后的公开版本，不作为送达或执行的依据。）"),
     ]
     return blocks
 

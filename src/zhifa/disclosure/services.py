@@ -83,7 +83,7 @@ TAKE_DOWN = "disclosure.take_down"
 SETTINGS = "disclosure.settings"
 
 #: The reason published with a withdrawal, by how the decision ceased to stand.
-WITHDRAWAL_REASONS = {
+WITHDRAWAL_REASONS: dict[str, str] = {
     DecisionChange.CHANGED: "该行政处罚决定已被依法变更",
     DecisionChange.REVOKED: "该行政处罚决定已被依法撤销",
     DecisionChange.UNLAWFUL: "该行政处罚决定已被依法确认违法",
@@ -107,7 +107,9 @@ def _entry(
     )
 
 
-def _changes(publication: Publication, before: Mapping[str, Any], fields: list[str]) -> dict:
+def _changes(
+    publication: Publication, before: Mapping[str, Any], fields: list[str]
+) -> dict[str, Any]:
     """``{"changes": {field: {"old", "new"}}}`` of the recorded fields (records.domain)."""
     from zhifa.records.changes import json_value
 
@@ -290,8 +292,10 @@ def on_step(case: Case, step: CaseStep, actor: User) -> None:
 
 
 def _locked(publication: Publication) -> Publication:
-    return Publication.objects.select_for_update().select_related("case", "decision").get(
-        pk=publication.pk
+    return (
+        Publication.objects.select_for_update()
+        .select_related("case", "decision")
+        .get(pk=publication.pk)
     )
 
 
@@ -369,7 +373,10 @@ def correct(publication: Publication, *, actor: User, facts_brief: str) -> Publi
         _entry(
             locked,
             CORRECT,
-            {"facts_brief_sm3": sm3_hex(text.encode()), **_changes(locked, before, RECORDED_FIELDS)},
+            {
+                "facts_brief_sm3": sm3_hex(text.encode()),
+                **_changes(locked, before, RECORDED_FIELDS),
+            },
             actor=actor,
         )
         if locked.status == PublicationStatus.SCHEDULED:
@@ -417,7 +424,16 @@ def search_text(summary: Mapping[str, str]) -> str:
     """What the search reads of a publication: its public fields only."""
     return "\n".join(
         str(summary.get(k, ""))
-        for k in ("number", "party", "party_uscc", "violation", "facts", "basis", "penalty", "organ")
+        for k in (
+            "number",
+            "party",
+            "party_uscc",
+            "violation",
+            "facts",
+            "basis",
+            "penalty",
+            "organ",
+        )
     )
 
 
@@ -460,7 +476,9 @@ def publish(publication: Publication, *, on: dt.date, actor: User | None = None)
             raise
         except (ValidationError, PermissionDenied) as exc:
             messages = getattr(exc, "messages", None) or [str(exc)]
-            return _fail(locked, on, [{"field": "case", "kind": "case", "message": m} for m in messages])
+            return _fail(
+                locked, on, [{"field": "case", "kind": "case", "message": m} for m in messages]
+            )
         before = _snapshot(locked)
         locked.status = PublicationStatus.PUBLISHED
         locked.summary = summary
@@ -530,7 +548,7 @@ def _withdrawal_reason(publication: Publication, changed: CaseStep) -> str:
         facts = redaction.decision_facts(publication.case, publication.decision)
         if not redaction_leaks({"reason": reason}, facts):
             return f"{text}：{reason}"
-    return text + "。"
+    return str(text) + "。"
 
 
 def withdraw(publication: Publication, *, on: dt.date, actor: User | None = None) -> Publication:
@@ -609,7 +627,8 @@ def take_down(
                 return locked
             if locked.takedown_on > on:
                 return locked
-            text = f"公示期限已于{locked.takedown_on.year}年{locked.takedown_on.month}月{locked.takedown_on.day}日届满，依法停止公示。"
+            end = locked.takedown_on
+            text = f"公示期限已于{end.year}年{end.month}月{end.day}日届满，依法停止公示。"
         else:
             raise ValidationError({"kind": [_("Unknown kind of take-down.")]})
         before = _snapshot(locked)
@@ -629,6 +648,14 @@ def take_down(
 
 
 # --- the worker's sweep -----------------------------------------------------------------------
+
+
+#: The status each part of the sweep leads to.
+EXPECTED = {
+    "published": PublicationStatus.PUBLISHED,
+    "withdrawn": PublicationStatus.WITHDRAWN,
+    "taken_down": PublicationStatus.TAKEN_DOWN,
+}
 
 
 def sweep(on: dt.date) -> dict[str, int]:
@@ -663,11 +690,7 @@ def sweep(on: dt.date) -> dict[str, int]:
                 continue
             if result.status == PublicationStatus.FAILED:
                 done["failed"] += 1
-            elif name == "published" and result.status == PublicationStatus.PUBLISHED:
-                done[name] += 1
-            elif name == "withdrawn" and result.status == PublicationStatus.WITHDRAWN:
-                done[name] += 1
-            elif name == "taken_down" and result.status == PublicationStatus.TAKEN_DOWN:
+            elif result.status == EXPECTED[name]:
                 done[name] += 1
     return done
 
@@ -692,9 +715,12 @@ def publisher(case: Case, *, actor: User, on: dt.date, expected_steps: int) -> C
     done = publish(publication, on=on, actor=actor)
     if done.status != PublicationStatus.PUBLISHED:
         raise ValidationError(
-            {"step": [_("The publication failed: %(fields)s") % {"fields": ", ".join(
-                f"{f['field']} ({f['kind']})" for f in done.failures
-            )}]}
+            {
+                "step": [
+                    _("The publication failed: %(fields)s")
+                    % {"fields": ", ".join(f"{f['field']} ({f['kind']})" for f in done.failures)}
+                ]
+            }
         )
     step = case.steps.filter(step="disclosed").order_by("-index").first()
     assert step is not None

@@ -130,7 +130,9 @@ def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if found is None or not found.document_pdf:
         raise Http404(_("This decision has no published document."))
     number = str(found.summary.get("number", found.pk))
-    return pdf_response(bytes(found.document_pdf), f"行政处罚决定书（公开版）{number}.pdf", attachment=False)
+    return pdf_response(
+        bytes(found.document_pdf), f"行政处罚决定书（公开版）{number}.pdf", attachment=False
+    )
 
 
 # --- the organ's pages ------------------------------------------------------------------------
@@ -157,8 +159,10 @@ def organ_list(request: HttpRequest) -> HttpResponse:
     """The organ's publications: the failed ones (with the fields named) and those
     awaiting approval first, then the others."""
     user = _organ_user(request)
-    rows = Publication.objects.filter(organ_id=user.organ_id).select_related("case").defer(
-        "document_pdf"
+    rows = (
+        Publication.objects.filter(organ_id=user.organ_id)
+        .select_related("case")
+        .defer("document_pdf")
     )
     failed = list(rows.filter(status=PublicationStatus.FAILED).order_by("due_on", "pk"))
     awaiting = list(rows.filter(status=PublicationStatus.AWAITING_APPROVAL).order_by("due_on"))
@@ -229,8 +233,10 @@ def _act(request: HttpRequest, pk: int, action: Any) -> HttpResponse:
             messages.error(request, message)
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("You may not do this."))
-        return render(request, "403.html", status=403) if False else redirect(
-            "disclosure:organ_detail", pk=pk
+        return (
+            render(request, "403.html", status=403)
+            if False
+            else redirect("disclosure:organ_detail", pk=pk)
         )
     return redirect("disclosure:organ_detail", pk=pk)
 
@@ -239,9 +245,7 @@ def _act(request: HttpRequest, pk: int, action: Any) -> HttpResponse:
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    return _act(
-        request, pk, lambda p: services.approve(p, actor=user, on=timezone.localdate())
-    )
+    return _act(request, pk, lambda p: services.approve(p, actor=user, on=timezone.localdate()))
 
 
 @login_required

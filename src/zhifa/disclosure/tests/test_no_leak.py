@@ -61,7 +61,12 @@ def dirty_case(organ_a: Any, power_item: Any, people: People) -> Walker:
         on=D("2026-03-02"),
         procedure="general",
         power_item=power_item,
-        party={"type": "individual", "name": PARTY_NAME, "id_number": ID, "birth_date": "1985-03-07"},
+        party={
+            "type": "individual",
+            "name": PARTY_NAME,
+            "id_number": ID,
+            "birth_date": "1985-03-07",
+        },
         violation=VIOLATION,
         basis=BASIS,
         benchmark=BENCHMARK,
@@ -89,7 +94,11 @@ def dirty_case(organ_a: Any, power_item: Any, people: People) -> Walker:
             ],
         },
     )
-    walk(case_services.serve_prior_notice, on=D("2026-03-16"), intended=[{"type": "fine", "amount": 150000}])
+    walk(
+        case_services.serve_prior_notice,
+        on=D("2026-03-16"),
+        intended=[{"type": "fine", "amount": 150000}],
+    )
     walk(case_services.record_statement, on=D("2026-03-18"), content={"statement": DIRTY})
     walk(
         case_services.record_legal_review,
@@ -143,7 +152,12 @@ def test_nothing_personal_reaches_the_public(
     failed = services.publish(publication, on=D("2026-03-30"))
     assert failed.status == PublicationStatus.FAILED
     found = {(f["field"], f["kind"]) for f in failed.failures}
-    assert {("facts", "id_number"), ("facts", "phone"), ("facts", "address"), ("facts", "name")} <= found
+    assert {
+        ("facts", "id_number"),
+        ("facts", "phone"),
+        ("facts", "address"),
+        ("facts", "name"),
+    } <= found
     for failure in failed.failures:
         assert set(failure) == {"field", "kind"}
     # Visible to the organ: the case page and the organ's list of failed publications.
@@ -173,7 +187,9 @@ def test_nothing_personal_reaches_the_public(
     assert "王某某" in searched
     pdf = anonymous.get(reverse("disclosure:public_pdf", args=[done.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    document = pypdfium2.PdfDocument(b"".join(pdf.streaming_content) if pdf.streaming else pdf.content)
+    document = pypdfium2.PdfDocument(
+        b"".join(pdf.streaming_content) if pdf.streaming else pdf.content
+    )
     pdf_text = "".join(page.get_textpage().get_text_range() for page in document)
     assert "王某某" in _flat(pdf_text) and "公开版" in _flat(pdf_text)
     for where, text in (("list", listing), ("page", page), ("search", searched), ("pdf", pdf_text)):

@@ -162,11 +162,19 @@ def test_credit_repair_is_the_heads_with_a_reason(
     publication = Publication.objects.get(pk=decided.pk)
     with pytest.raises(PermissionDenied):
         services.take_down(
-            publication, on=D("2026-05-01"), kind="credit_repair", reason="x", actor=walk.p.officer_user
+            publication,
+            on=D("2026-05-01"),
+            kind="credit_repair",
+            reason="x",
+            actor=walk.p.officer_user,
         )
     with pytest.raises(ValidationError):
         services.take_down(
-            publication, on=D("2026-05-01"), kind="credit_repair", reason=" ", actor=walk.p.head_user
+            publication,
+            on=D("2026-05-01"),
+            kind="credit_repair",
+            reason=" ",
+            actor=walk.p.head_user,
         )
     done = services.take_down(
         publication,
@@ -198,9 +206,10 @@ def test_another_organs_staff_see_and_approve_nothing(
     anonymous = Client()
     url = reverse("disclosure:public_decision", args=[publication.pk])
     assert anonymous.get(url).status_code == 404
-    assert publication.decision.document_number not in anonymous.get(
-        reverse("disclosure:public_list")
-    ).content.decode()
+    assert (
+        publication.decision.document_number
+        not in anonymous.get(reverse("disclosure:public_list")).content.decode()
+    )
 
 
 def test_a_year_without_schedule_says_so(walk: Walker) -> None:

@@ -30,9 +30,7 @@ def test_the_index_is_the_vendors(published: Publication) -> None:
         else:
             cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
             assert cursor.fetchone() == (1,)
-            cursor.execute(
-                "SELECT 1 FROM pg_indexes WHERE indexname = 'publication_search_trgm'"
-            )
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'publication_search_trgm'")
             assert cursor.fetchone() == (1,)
 
 

@@ -47,8 +47,12 @@ WITHDRAW = "APL-48-withdraw"
 
 #: The catalogue IDs of this module and their citations (legal-rules.md §6, §9).
 CITATIONS: dict[str, str] = {
-    REDACTION: GB118 + "；《中华人民共和国政府信息公开条例》第十五条；《中华人民共和国个人信息保护法》",
-    SCOPE: APL + "第四十八条；" + GB118 + "；行业公示规定（市场监督管理行政处罚信息公示规定，待核实）",
+    REDACTION: GB118
+    + "；《中华人民共和国政府信息公开条例》第十五条；《中华人民共和国个人信息保护法》",
+    SCOPE: APL
+    + "第四十八条；"
+    + GB118
+    + "；行业公示规定（市场监督管理行政处罚信息公示规定，待核实）",
     PERIOD: "《失信行为纠正后的信用信息修复管理办法（试行）》（2023年，待核实）",
     DISCLOSE: GB118 + "；" + APL + "第四十八条",
     WITHDRAW: APL + "第四十八条",
@@ -201,8 +205,38 @@ def takedown_on(published_on: dt.date, months: int) -> dt.date:
 
 #: Compound surnames (复姓) kept whole when a name is masked.
 COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 钟离 "
-    "端木 西门 南宫 独孤 呼延 澹台 公冶 申屠 太史 闻人 万俟 濮阳 赫连 单于".split()
+    (
+        "欧阳",
+        "司马",
+        "上官",
+        "诸葛",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "长孙",
+        "宇文",
+        "司徒",
+        "夏侯",
+        "轩辕",
+        "令狐",
+        "钟离",
+        "端木",
+        "西门",
+        "南宫",
+        "独孤",
+        "呼延",
+        "澹台",
+        "公冶",
+        "申屠",
+        "太史",
+        "闻人",
+        "万俟",
+        "濮阳",
+        "赫连",
+        "单于",
+    )
 )
 _HAN = re.compile(r"^[\u3400-\u9fff\u00b7·]+$")
 
@@ -264,6 +298,7 @@ def public_summary(facts: DecisionFacts) -> dict[str, str]:
     organisation, no ID number in any case. Check it with ``redaction_leaks`` before
     publishing it."""
     individual = facts.party_type != "organisation"
+    day = facts.decided_on
     return {
         "number": facts.number.strip(),
         "party": mask_name(facts.party_name) if individual else facts.party_name.strip(),
@@ -273,7 +308,7 @@ def public_summary(facts: DecisionFacts) -> dict[str, str]:
         "basis": facts.basis.strip(),
         "penalty": "；".join(p.strip() for p in facts.penalties if p.strip()),
         "organ": facts.organ.strip(),
-        "decided_on": f"{facts.decided_on.year}年{facts.decided_on.month}月{facts.decided_on.day}日",
+        "decided_on": f"{day.year}年{day.month}月{day.day}日",
     }
 
 
@@ -314,7 +349,9 @@ _PHONE_WORD = re.compile(
     r"(电话|手机|联系方式|联系号码|座机|传真|tel|phone|mobile)[^\d]{0,6}\d[\d\s\-()（）]{5,}",
     re.IGNORECASE,
 )
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+\s*(@|＠|\(at\)|\[at\])\s*[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+")
+_EMAIL = re.compile(
+    r"[A-Za-z0-9._%+\-]+\s*(@|＠|\(at\)|\[at\])\s*[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+"
+)
 #: An address-like text: a road, street, lane, village or estate followed by a number
 #: (中山路123号, 幸福村3组, 1幢2单元301室), or a building number with its unit or room.
 _ADDRESS = re.compile(
