@@ -113,7 +113,13 @@ def _people(actor: User, today: date) -> dict[str, Officer]:
 
 #: The service of each step the plan takes: the pages' and the API's, and the review
 #: app's for the legal review (the demo records the review's outcome directly).
-STEP_SERVICES = {**services.STEP_SERVICES, "legal_review": services.record_legal_review}
+STEP_SERVICES = {
+    **services.STEP_SERVICES,
+    "legal_review": services.record_legal_review,
+    # Published by the platform (zhifa.disclosure), on the day the plan says.
+    "disclosed": services.publish_decision,
+    "disclosure_withdrawn": services.withdraw_disclosure,
+}
 
 #: The plan's people who are demo users (``accounts.demo``).
 USERS_OF = {

@@ -49,7 +49,7 @@ from .actions.decision import (
     record_collective_discussion,
     record_legal_review,
 )
-from .actions.disclosure import mark_disclosed, withdraw_disclosure
+from .actions.disclosure import mark_disclosed, publish_decision, withdraw_disclosure
 from .actions.execution import (
     apply_to_court,
     approve_deferral,
@@ -118,6 +118,7 @@ __all__ = [
     "mark_disclosed",
     "notify_hearing",
     "open_case",
+    "publish_decision",
     "record_collective_discussion",
     "record_investigation",
     "record_legal_review",

@@ -632,8 +632,12 @@ STEPS: tuple[StepSpec, ...] = (
     StepSpec(
         "disclosed",
         _("Decision disclosed"),
+        # Taken by the platform when it publishes the decision (zhifa.disclosure:
+        # DISC-scope, DISC-redaction), never ticked by hand: no page nor API takes it.
         "mark_disclosed",
         requires="decision",
+        api=None,
+        form=None,
     ),
     StepSpec(
         "decision_changed",
@@ -657,17 +661,12 @@ STEPS: tuple[StepSpec, ...] = (
     StepSpec(
         "disclosure_withdrawn",
         _("Disclosure withdrawn"),
+        # Taken by the platform when it withdraws the publication after the decision
+        # was changed (zhifa.disclosure, APL-48-withdraw): no page nor API takes it.
         "withdraw_disclosure",
         requires="disclosed",
-        api={"reason_published": (bool, False)},
-        api_doc="The published decision withdrawn (APL 48; ``services.withdraw_disclosure``).",
-        form_fields={
-            "reason_published": lambda: forms.BooleanField(
-                label=_("the reason for the withdrawal is published"),
-                required=False,
-                initial=True,
-            )
-        },
+        api=None,
+        form=None,
     ),
     StepSpec(
         "closed",

@@ -288,7 +288,18 @@ def case_context(
         "documents": documents,
         "scan_form": scan_form or ReceiptScanForm(),
         "dossier_missing": not_yet_issued(documents, list(steps)),
+        "publications": _publications(user, case),
     }
+
+
+def _publications(user: Any, case: Case) -> list[Any]:
+    """The publications of the case's decisions (the disclosure app's, through its
+    reverse relation: cases imports no disclosure code), for the organ's own users:
+    a failed publication names what to correct."""
+    related = getattr(case, "publications", None)
+    if related is None or getattr(user, "organ_id", None) != case.organ_id:
+        return []
+    return list(related.select_related("decision").defer("document_pdf").order_by("pk"))
 
 
 @login_required

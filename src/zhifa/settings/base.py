@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "zhifa.transparency",
     "zhifa.statistics",
     "zhifa.portal",
+    "zhifa.disclosure",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

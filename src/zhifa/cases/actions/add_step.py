@@ -12,7 +12,7 @@ are thin wrappers that translate officers and dates into the format's fields.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -54,6 +54,20 @@ from .guard import _check_not_future, _check_people, _officers_named
 
 if TYPE_CHECKING:
     from zhifa.accounts.models import User
+
+
+#: Called after a step is saved, inside its transaction: ``listener(case, step, actor)``.
+StepListener = Callable[[Case, CaseStep, "User"], None]
+_STEP_LISTENERS: list[StepListener] = []
+
+
+def register_step_listener(listener: StepListener) -> None:
+    """Let an app above cases act on a saved step in the step's transaction, from its
+    ``AppConfig.ready`` (docs/adr/0010-app-layers.md: cases imports no app above it):
+    the disclosure app schedules a decision's publication and asks for its withdrawal
+    when the decision is changed. A listener that raises refuses the step."""
+    if listener not in _STEP_LISTENERS:
+        _STEP_LISTENERS.append(listener)
 
 
 def _link_officers(
@@ -283,6 +297,8 @@ def add_step(
                 **({"benchmark": locked.benchmark} if case_benchmark is not None else {}),
             },
         )
+        for listener in _STEP_LISTENERS:
+            listener(locked, saved, actor)
         case.status = locked.status
         case.benchmark = locked.benchmark
         case.registration_number = locked.registration_number

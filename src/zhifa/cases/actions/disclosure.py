@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..models import Case, CaseStep
@@ -13,7 +14,29 @@ if TYPE_CHECKING:
 
 
 def mark_disclosed(case: Case, *, actor: User, on: dt.date, expected_steps: int) -> CaseStep:
+    """The format's step ``disclosed``. The platform takes it when it publishes the
+    decision (``zhifa.disclosure``): no page nor API takes it by hand (``steps``)."""
     return add_step(case, "disclosed", actor=actor, on=on, expected_steps=expected_steps)
+
+
+#: The platform's publication of a decision (registered by the disclosure app).
+Publisher = Callable[..., CaseStep]
+_PUBLISHER: list[Publisher] = []
+
+
+def register_publisher(publisher: Publisher) -> None:
+    """Set how ``publish_decision`` publishes (the disclosure app, from its ``ready``)."""
+    _PUBLISHER[:] = [publisher]
+
+
+def publish_decision(case: Case, *, actor: User, on: dt.date, expected_steps: int) -> CaseStep:
+    """The case's decision published by the platform on ``on`` (its scheduled
+    publication, released by ``actor`` when it awaits approval), which takes the step
+    ``disclosed``; without a publisher registered, the step alone. The demo's
+    "disclosed" goes through here."""
+    if _PUBLISHER:
+        return _PUBLISHER[0](case, actor=actor, on=on, expected_steps=expected_steps)
+    return mark_disclosed(case, actor=actor, on=on, expected_steps=expected_steps)
 
 
 def withdraw_disclosure(

@@ -168,7 +168,13 @@ def test_a_general_case_from_opening_to_closure(
     assert decision["data"]["penalties"] == [{"type": "fine", "amount": 150000}]
     assert decision["data"]["approved_by"] == f"O{p.head.pk}"
     api.ok(api.officer, "served", "2026-03-30")
-    api.ok(api.officer, "disclosed", "2026-04-01")
+    # The decision is published by the platform, never ticked through the API.
+    refused = api.step(api.officer, "disclosed", "2026-04-01")
+    assert refused.status_code == 400 and set(refused.json()) == SHAPE
+    stored = Case.objects.get(pk=api.case_pk)
+    services.publish_decision(
+        stored, actor=p.head_user, on=D("2026-04-01"), expected_steps=stored.steps.count()
+    )
     api.ok(api.officer, "paid", "2026-04-03", amount=150000)
     # CLOSE-conditions: performed, the closure approved and recorded by the head.
     closed = api.ok(api.head, "closed", "2026-04-10", reason="performed", approved_by=p.head.pk)
@@ -201,7 +207,7 @@ def test_a_general_case_from_opening_to_closure(
     result = audit_document(export_document(stored, D("2026-05-01")), calendar=database_calendar())
     assert [f.rule for f in result.findings if f.severity == "error"] == []
     # A closed case takes no more steps.
-    again = api.step(api.officer, "disclosed", "2026-04-11")
+    again = api.step(api.officer, "paid", "2026-04-11", amount=1)
     assert again.status_code == 400 and set(again.json()) == SHAPE
 
 
@@ -247,7 +253,10 @@ def test_a_summary_case_on_the_spot(power_item: PowerItem, people: People) -> No
     assert decision["document_number"] == "嘉市监罚〔2026〕1号"
     api.ok(api.officer, "served", "2026-03-02", method="on_the_spot")
     api.ok(api.officer, "paid", "2026-03-05", amount=1000)
-    api.ok(api.officer, "disclosed", "2026-03-06")
+    stored = Case.objects.get(pk=api.case_pk)
+    services.publish_decision(
+        stored, actor=p.officer_user, on=D("2026-03-06"), expected_steps=stored.steps.count()
+    )
     api.ok(api.officer, "closed", "2026-03-09")
     assert api.detail()["status"] == CaseStatus.CLOSED
 

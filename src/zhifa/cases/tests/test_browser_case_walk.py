@@ -263,7 +263,10 @@ def test_a_general_case_from_opening_to_archive_in_the_browser(
 
     take_step(officer, pk, "served", fill=direct_service, today=today)
     take_step(officer, pk, "paid", fill=lambda page: page.fill("#id_amount", "150000"), today=today)
-    take_step(officer, pk, "disclosed", today=today)
+    # The platform publishes the decision (the worker's sweep): no tick-box.
+    from zhifa.disclosure.tasks import sweep_publications
+
+    assert sweep_publications.call()["published"] == 1
     # The head approves the closure (结案审批, CLOSE-conditions): the fine was paid.
     take_step(
         head,

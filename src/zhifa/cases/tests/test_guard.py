@@ -157,8 +157,10 @@ def test_a_disclosure_is_withdrawn_only_when_published(walk: Walker, api: Api) -
         reason="复议",
     )
     before = counts()
+    # The API takes no withdrawal by hand: the platform withdraws the publication
+    # (zhifa.disclosure, APL-48-withdraw).
     response = api.step(api.head, "disclosure_withdrawn", "2026-03-29", reason_published=True)
-    _refused(response, 400, before, "body")
+    _refused(response, 400, before, "body.step")
 
 
 def test_the_steps_api_does_not_record_the_legal_review(walk: Walker, api: Api) -> None:

@@ -158,7 +158,7 @@ def test_the_head_changes_the_decision_and_the_publication_is_withdrawn(walk: Wa
     walk.until_review()
     walk.decide()
     walk(services.serve_decision, on=D("2026-03-30"))
-    walk(services.mark_disclosed, on=D("2026-04-01"))
+    walk(services.publish_decision, actor=walk.p.head_user, on=D("2026-04-01"))
     case = walk.case
     change_url = reverse("cases:step", args=[case.pk, "decision_changed"])
     head = client_for(walk.p.head_user)
@@ -182,10 +182,11 @@ def test_the_head_changes_the_decision_and_the_publication_is_withdrawn(walk: Wa
     changed = case.steps.get(step="decision_changed")
     assert changed.data == {"how": "revoked", "reason": "经行政复议，撤销原处罚决定"}
 
+    # The platform withdraws the publication (zhifa.disclosure, APL-48): no tick-box.
     withdraw_url = reverse("cases:step", args=[case.pk, "disclosure_withdrawn"])
-    assert withdraw_url in officer.get(reverse("cases:detail", args=[case.pk])).content.decode()
-    response = officer.post(
-        withdraw_url, {"on": "2026-04-15", "expected_steps": walk.n, "reason_published": "on"}
-    )
-    assert response.status_code == 302
+    assert withdraw_url not in officer.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    from zhifa.disclosure.models import Publication
+    from zhifa.disclosure.services import withdraw
+
+    withdraw(Publication.objects.get(case=case), on=D("2026-04-15"))
     assert case.steps.get(step="disclosure_withdrawn").data == {"reason_published": True}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from zhifa.cases import services
 from zhifa.cases.casefile import export_document
@@ -79,7 +80,11 @@ def test_a_general_case_through_the_pages(
     assert decision.document_number == "嘉市监罚〔2026〕1号"
     assert decision.data["approved_by"] == f"O{people.head.pk}"
     step_ok(officer, case, "served", on="2026-03-30", method="direct", signed_by="recipient")
-    step_ok(officer, case, "disclosed", on="2026-04-01")
+    # Published by the platform (zhifa.disclosure): the page offers no tick-box.
+    assert officer.get(reverse("cases:step", args=[case.pk, "disclosed"])).status_code == 404
+    services.publish_decision(
+        case, actor=people.head_user, on=D("2026-04-01"), expected_steps=case.steps.count()
+    )
     step_ok(officer, case, "paid", on="2026-04-03", amount="150000")
     # CLOSE-conditions: the head approves and records the closure, with its reason.
     step_ok(client_for(people.head_user), case, "closed", on="2026-04-10", reason="performed")
@@ -163,7 +168,9 @@ def test_a_summary_case_through_the_pages(organ_a: Any, power_item: Any, people:
     assert decision.data["approved_by"] == f"O{people.o1.pk}"  # decided on the spot
     step_ok(officer, case, "served", on="2026-03-02", method="on_the_spot", signed_by="recipient")
     step_ok(officer, case, "paid", on="2026-03-05", amount="1000")
-    step_ok(officer, case, "disclosed", on="2026-03-06")
+    services.publish_decision(
+        case, actor=people.officer_user, on=D("2026-03-06"), expected_steps=case.steps.count()
+    )
     step_ok(officer, case, "closed", on="2026-03-09", reason="performed")
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED and case.procedure == "summary"

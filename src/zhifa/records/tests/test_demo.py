@@ -53,7 +53,7 @@ def test_demo_entries_are_about_real_objects_and_real_users():
         if entry.actor_id is None:
             assert entry.actor_label == "system:registry.expire"
             assert entry.action == "registry.expire"
-        elif entry.action.startswith(("case.", "review.", "evidence.")):
+        elif entry.action.startswith(("case.", "review.", "evidence.", "disclosure.")):
             # The cases and review demos act as the users of the case's organ (officer,
             # head, reviewer), as the case, review and evidence services require.
             actor = User.objects.get(pk=entry.actor_id)

@@ -1,0 +1,106 @@
+"""Search over published decisions (issue #15 item 7): one interface, ``search(query,
+filters)``, over the public text of each published decision (its number, party as
+published, violation, facts in brief, basis, penalty, organ), chosen by the database:
+
+- SQLite: an FTS5 table with the ``trigram`` tokenizer (substring search that works for
+  Chinese without a segmenter), kept by the services when a decision is published and
+  when it leaves (``index_publication``, ``unindex_publication``); a query shorter than
+  three characters (which trigrams cannot match) falls back to a substring filter;
+- PostgreSQL: the ``pg_trgm`` extension and a GIN trigram index on ``search_text``
+  (migration 0002), which ``ILIKE '%…%'`` uses.
+
+Only published decisions are searched: a withdrawn or taken-down one left the index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+from .models import Publication, PublicationStatus
+
+FTS_TABLE = "disclosure_publication_fts"
+
+
+@dataclass(frozen=True)
+class Filters:
+    party: str = ""
+    violation: str = ""
+    organ: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def _fts() -> bool:
+    return connection.vendor == "sqlite"
+
+
+def index_publication(publication: Publication) -> None:
+    if _fts():
+        with connection.cursor() as cursor:
+            # FTS_TABLE is a constant; the values are parameters.
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [publication.pk])  # noqa: S608
+            cursor.execute(
+                f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (%s, %s)",  # noqa: S608
+                [publication.pk, publication.search_text],
+            )
+
+
+def unindex_publication(publication: Publication) -> None:
+    if _fts():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [publication.pk])  # noqa: S608
+
+
+def _phrase(text: str) -> str:
+    """An FTS5 string literal: the text as one phrase (quotes doubled)."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def public_decisions() -> QuerySet[Publication]:
+    """Every decision the public may see: published, or published once and withdrawn or
+    taken down (shown as such)."""
+    return Publication.objects.filter(
+        status__in=[
+            PublicationStatus.PUBLISHED,
+            PublicationStatus.WITHDRAWN,
+            PublicationStatus.TAKEN_DOWN,
+        ],
+        published_on__isnull=False,
+    )
+
+
+def search(query: str, filters: Filters | None = None) -> QuerySet[Publication]:
+    """The decisions matching ``query`` (every word of it, as substrings) and
+    ``filters``, newest first. Without a query: the public list (withdrawn and taken
+    down ones included, shown as such); with a query: the published ones."""
+    filters = filters or Filters()
+    found: QuerySet[Publication] = public_decisions()
+    words = [w for w in query.split() if w][:8]
+    if words:
+        found = found.filter(status=PublicationStatus.PUBLISHED)
+        for word in words:
+            found = _matching(found, word)
+    if filters.party:
+        found = found.filter(summary__party__icontains=filters.party)
+    if filters.violation:
+        found = found.filter(summary__violation__icontains=filters.violation)
+    if filters.organ is not None:
+        found = found.filter(organ_id=filters.organ)
+    if filters.date_from is not None:
+        found = found.filter(decided_on__gte=filters.date_from)
+    if filters.date_to is not None:
+        found = found.filter(decided_on__lte=filters.date_to)
+    return found.order_by("-published_on", "-pk")
+
+
+def _matching(found: QuerySet[Publication], word: str) -> QuerySet[Publication]:
+    if _fts() and len(word) >= 3:
+        # The table name is a constant; the phrase is a parameter (quoted for FTS5).
+        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+        return found.filter(pk__in=RawSQL(sql, [_phrase(word)]))  # noqa: S611
+    return found.filter(search_text__icontains=word)

@@ -1,0 +1,327 @@
+"""The public pages of published decisions (no login: only what was published, redacted)
+and the organ's pages (its publications, the failed ones first, approval, correction,
+take-down after credit repair, its settings). Another organ's publication is a 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhifa.accounts.models import ORGAN_ROLES
+from zhifa.core.scope import get_scoped_or_404, require_role
+from zhifa.documents.views import pdf_response
+from zhifa.registry.models import EnforcementSubject
+from zhifa.registry.views import rate_limited
+from zhifa.rules.engine.audit import deadline_note
+from zhifa.rules.engine.publication import LEAK_TEXTS, default_data
+
+from . import policy, services
+from .forms import CorrectForm, ReasonForm, SearchForm, SettingsForm
+from .models import EndKind, Publication, PublicationStatus
+from .search import Filters, public_decisions, search
+
+PAGE_SIZE = 20
+
+
+# --- public -----------------------------------------------------------------------------------
+
+
+@rate_limited
+def decision_list(request: HttpRequest) -> HttpResponse:
+    """The published decisions, newest first, with search and filters (item 7)."""
+    form = SearchForm(request.GET or None)
+    found = public_decisions().order_by("-published_on", "-pk")
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        found = search(
+            data.get("q") or "",
+            Filters(
+                party=data.get("party") or "",
+                violation=data.get("violation") or "",
+                organ=data.get("organ"),
+                date_from=data.get("date_from"),
+                date_to=data.get("date_to"),
+            ),
+        )
+    elif form.is_bound:
+        found = found.none()
+    page = Paginator(found.select_related(None).only(*LIST_FIELDS), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "disclosure/public_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "organs": EnforcementSubject.objects.filter(
+                pk__in=public_decisions().values("organ_id")
+            ).order_by("name"),
+        },
+    )
+
+
+#: What the list reads of a publication (never the PDF).
+LIST_FIELDS = (
+    "id",
+    "organ_id",
+    "status",
+    "summary",
+    "published_on",
+    "ended_on",
+    "end_kind",
+    "end_reason",
+    "decided_on",
+)
+
+
+def _public(pk: int) -> Publication:
+    found = public_decisions().defer("document_pdf").filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("No published decision has this number."))
+    return found
+
+
+def decision_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One published decision: its redacted summary, the redacted 决定书 where the
+    scope publishes it; withdrawn or taken down: that it left, when and why."""
+    publication = _public(pk)
+    return render(
+        request,
+        "disclosure/public_decision.html",
+        {"p": publication, "view": publication.public_view(), "shown": _shown(publication)},
+    )
+
+
+def _shown(publication: Publication) -> list[tuple[str, str]]:
+    if publication.status != PublicationStatus.PUBLISHED:
+        return []
+    summary = publication.summary
+    labels = [
+        ("number", _("Document number")),
+        ("party", _("Party")),
+        ("party_uscc", _("Unified social credit code")),
+        ("violation", _("Violation")),
+        ("facts", _("Facts in brief")),
+        ("basis", _("Legal basis")),
+        ("penalty", _("Penalty")),
+        ("organ", _("Organ")),
+        ("decided_on", _("Decided on")),
+    ]
+    return [(str(label), str(summary.get(key, ""))) for key, label in labels if summary.get(key)]
+
+
+def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The redacted 决定书 (rendered from the checked summary when published)."""
+    found = public_decisions().filter(pk=pk, status=PublicationStatus.PUBLISHED).first()
+    if found is None or not found.document_pdf:
+        raise Http404(_("This decision has no published document."))
+    number = str(found.summary.get("number", found.pk))
+    return pdf_response(
+        bytes(found.document_pdf), f"行政处罚决定书（公开版）{number}.pdf", attachment=False
+    )
+
+
+# --- the organ's pages ------------------------------------------------------------------------
+
+
+def _organ_user(request: HttpRequest) -> Any:
+    user: Any = request.user
+    require_role(user, *ORGAN_ROLES)
+    return user
+
+
+def _leak_label(kind: str) -> str:
+    zh, en = LEAK_TEXTS.get(kind, (kind, kind))
+    return en if (get_language() or "").startswith("en") else zh
+
+
+def _note(publication: Publication) -> str:
+    lang = "en" if (get_language() or "").startswith("en") else "zh"
+    return deadline_note(tuple(publication.due_unscheduled_years or ()), lang) or ""
+
+
+@login_required
+def organ_list(request: HttpRequest) -> HttpResponse:
+    """The organ's publications: the failed ones (with the fields named) and those
+    awaiting approval first, then the others."""
+    user = _organ_user(request)
+    rows = (
+        Publication.objects.filter(organ_id=user.organ_id)
+        .select_related("case")
+        .defer("document_pdf")
+    )
+    failed = list(rows.filter(status=PublicationStatus.FAILED).order_by("due_on", "pk"))
+    awaiting = list(rows.filter(status=PublicationStatus.AWAITING_APPROVAL).order_by("due_on"))
+    others = Paginator(
+        rows.exclude(
+            status__in=[PublicationStatus.FAILED, PublicationStatus.AWAITING_APPROVAL]
+        ).order_by("-decided_on", "-pk"),
+        50,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "disclosure/organ_list.html",
+        {
+            "failed": [(p, _failures(p)) for p in failed],
+            "awaiting": awaiting,
+            "page": others,
+            "today": timezone.localdate(),
+            "settings": services.organ_settings(user.organ),
+            "can_edit_settings": policy.can_edit_settings(user, user.organ_id) is None,
+        },
+    )
+
+
+def _failures(publication: Publication) -> list[str]:
+    out = []
+    for failure in publication.failures or []:
+        if failure.get("kind") == "case":
+            out.append(str(failure.get("message", "")))
+        else:
+            out.append(f"{failure.get('field')}: {_leak_label(str(failure.get('kind')))}")
+    return out
+
+
+def _mine(request: HttpRequest, pk: int) -> Publication:
+    user = _organ_user(request)
+    found: Publication = get_scoped_or_404(
+        user, Publication.objects.select_related("case", "approved_by").defer("document_pdf"), pk=pk
+    )
+    return found
+
+
+@login_required
+def organ_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    publication = _mine(request, pk)
+    return render(
+        request,
+        "disclosure/organ_detail.html",
+        {
+            "p": publication,
+            "failures": _failures(publication),
+            "note": _note(publication),
+            "can_approve": policy.can_approve(user, publication) is None,
+            "can_correct": policy.can_correct(user, publication) is None,
+            "can_take_down": policy.can_take_down(user, publication) is None,
+            "reason_form": ReasonForm(),
+            "correct_form": CorrectForm(initial={"facts_brief": publication.facts_brief}),
+        },
+    )
+
+
+def _act(request: HttpRequest, pk: int, action: Any) -> HttpResponse:
+    publication = _mine(request, pk)
+    try:
+        action(publication)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("You may not do this."))
+        return (
+            render(request, "403.html", status=403)
+            if False
+            else redirect("disclosure:organ_detail", pk=pk)
+        )
+    return redirect("disclosure:organ_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    return _act(request, pk, lambda p: services.approve(p, actor=user, on=timezone.localdate()))
+
+
+@login_required
+@require_POST
+def reject(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _act(
+        request,
+        pk,
+        lambda p: services.reject(p, actor=user, on=timezone.localdate(), reason=reason),
+    )
+
+
+@login_required
+@require_POST
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    form = CorrectForm(request.POST)
+    text = form.cleaned_data["facts_brief"] if form.is_valid() else ""
+    return _act(request, pk, lambda p: services.correct(p, actor=user, facts_brief=text))
+
+
+@login_required
+@require_POST
+def take_down(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _act(
+        request,
+        pk,
+        lambda p: services.take_down(
+            p,
+            on=timezone.localdate(),
+            kind=EndKind.CREDIT_REPAIR,
+            reason=reason,
+            actor=user,
+        ),
+    )
+
+
+@login_required
+def organ_settings(request: HttpRequest) -> HttpResponse:
+    user = _organ_user(request)
+    current = services.organ_settings(user.organ)
+    if request.method == "POST":
+        form = SettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.save_settings(user.organ, actor=user, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            except PermissionDenied as exc:
+                raise PermissionDenied(str(exc)) from exc
+            else:
+                messages.success(request, _("The disclosure settings were saved."))
+                return redirect("disclosure:organ_list")
+    else:
+        form = SettingsForm(
+            initial={
+                "sector": current.sector,
+                "require_approval": current.require_approval,
+                "ordinary_months": current.ordinary_months,
+                "serious_months": current.serious_months,
+            }
+        )
+    return render(
+        request,
+        "disclosure/organ_settings.html",
+        {
+            "form": form,
+            "periods": list(default_data().periods.values()),
+            "can_edit": policy.can_edit_settings(user, user.organ_id) is None,
+        },
+    )
