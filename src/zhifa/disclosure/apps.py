@@ -53,6 +53,28 @@ class DisclosureConfig(AppConfig):
             }
         )
         register_task_labels({services.TASK: _("Publication of decisions")})
+        # Every state a publication shows the public is logged (zhifa.transparency):
+        # ``records verify-publication`` recomputes each one's leaf from its row, and
+        # finds one published but never logged. A publication that left the portal
+        # keeps its proof, but no longer its content.
+        from zhifa.transparency.sources import register_source
+
+        from .models import Publication, PublicationStatus
+
+        def leaf(object_id: str) -> bytes | None:
+            found = Publication.objects.defer("document_pdf").filter(pk=int(object_id)).first()
+            return found.leaf_bytes() if found is not None else None
+
+        def logged_ids() -> list[str]:
+            published = Publication.objects.filter(published_on__isnull=False)
+            return [str(pk) for pk in published.values_list("pk", flat=True)]
+
+        def still_public(object_id: str) -> bool:
+            return Publication.objects.filter(
+                pk=int(object_id), status=PublicationStatus.PUBLISHED
+            ).exists()
+
+        register_source(services.LOG_SOURCE, leaf, object_ids=logged_ids, is_public=still_public)
         updates = dict.fromkeys(
             (
                 services.APPROVE,

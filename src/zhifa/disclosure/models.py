@@ -233,7 +233,8 @@ class Publication(models.Model):
         """The canonical leaf of the publication for a transparency log
         (``zhifa.transparency``): the canonical JSON (records/canonical.py) of what the
         public page shows and of its publication or withdrawal state. A leaf is logged
-        per state: the published summary, then its withdrawal."""
+        per state (``services._logged``): the published summary, then its withdrawal or
+        take-down."""
         from zhifa.records.canonical import canonical_json
 
         body = {
@@ -247,6 +248,8 @@ class Publication(models.Model):
             "published_on": self.published_on.isoformat() if self.published_on else None,
             "ended_on": self.ended_on.isoformat() if self.ended_on else None,
             "end_kind": self.end_kind,
-            "end_reason": self.end_reason,
+            # A withdrawal's reason is set when it is requested and published when it
+            # is done: it belongs to the leaf of the withdrawn state only.
+            "end_reason": self.end_reason if self.status != PublicationStatus.PUBLISHED else "",
         }
         return canonical_json(body).encode()

@@ -107,6 +107,20 @@ def _entry(
     )
 
 
+#: The source under which publications are logged (``zhifa.transparency``).
+LOG_SOURCE = "disclosure.publication"
+
+
+def _logged(publication: Publication) -> dict[str, Any]:
+    """Append the publication's public state to the publication log (issue #15 item 8)
+    in the caller's transaction; its record entry carries the log index and leaf hash,
+    so the organ's chain and the public log vouch for each other."""
+    from zhifa.transparency.log import append
+
+    entry = append(LOG_SOURCE, str(publication.pk), publication.leaf_bytes())
+    return {"log_index": entry.index, "leaf_hash": entry.leaf_hash}
+
+
 def _changes(
     publication: Publication, before: Mapping[str, Any], fields: list[str]
 ) -> dict[str, Any]:
@@ -496,7 +510,12 @@ def publish(publication: Publication, *, on: dt.date, actor: User | None = None)
         _entry(
             locked,
             PUBLISH,
-            {"on": on, "summary": summary, **_changes(locked, before, RECORDED_FIELDS)},
+            {
+                "on": on,
+                "summary": summary,
+                **_changes(locked, before, RECORDED_FIELDS),
+                **_logged(locked),
+            },
             actor=actor,
         )
     return locked
@@ -589,7 +608,12 @@ def withdraw(publication: Publication, *, on: dt.date, actor: User | None = None
         _entry(
             locked,
             WITHDRAW,
-            {"on": on, "case_step": step_taken, **_changes(locked, before, RECORDED_FIELDS)},
+            {
+                "on": on,
+                "case_step": step_taken,
+                **_changes(locked, before, RECORDED_FIELDS),
+                **_logged(locked),
+            },
             actor=actor,
         )
     return locked
@@ -641,7 +665,12 @@ def take_down(
         _entry(
             locked,
             TAKE_DOWN,
-            {"on": on, "kind": kind, **_changes(locked, before, RECORDED_FIELDS)},
+            {
+                "on": on,
+                "kind": kind,
+                **_changes(locked, before, RECORDED_FIELDS),
+                **_logged(locked),
+            },
             actor=actor,
         )
     return locked

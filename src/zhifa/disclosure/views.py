@@ -24,11 +24,13 @@ from zhifa.registry.models import EnforcementSubject
 from zhifa.registry.views import rate_limited
 from zhifa.rules.engine.audit import deadline_note
 from zhifa.rules.engine.publication import LEAK_TEXTS, default_data
+from zhifa.transparency.bundle import proof_summary
 
 from . import policy, services
 from .forms import CorrectForm, ReasonForm, SearchForm, SettingsForm
 from .models import EndKind, Publication, PublicationStatus
 from .search import Filters, public_decisions, search
+from .services import LOG_SOURCE
 
 PAGE_SIZE = 20
 
@@ -102,7 +104,12 @@ def decision_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "disclosure/public_decision.html",
-        {"p": publication, "view": publication.public_view(), "shown": _shown(publication)},
+        {
+            "p": publication,
+            "view": publication.public_view(),
+            "shown": _shown(publication),
+            "proof": proof_summary(LOG_SOURCE, str(publication.pk)),
+        },
     )
 
 
