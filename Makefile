@@ -66,8 +66,12 @@ test-postgres: install-dev
 # on a fresh SQLite test database with the demo data and a frozen clock; bounded: a
 # fixed seed and ZHIFA_FUZZ_EXAMPLES examples per operation and role (default 8; 2
 # anonymous); then stateful scenarios per role following the document's OpenAPI links.
+# In parallel like the suite (one worker per CPU, ZHIFA_TEST_JOBS), each worker with
+# its own database and demo data, the operations dealt out one by one (--dist load).
 test-api-fuzz: install-dev
-	env -u DATABASE_URL $(BIN)/pytest -p no:logging src/zhifa/core/tests/fuzz_api.py
+	env -u DATABASE_URL $(BIN)/pytest -p no:logging \
+		$$([ "$${ZHIFA_TEST_JOBS:-auto}" = 1 ] || echo "-n $${ZHIFA_TEST_JOBS:-auto} --dist load") \
+		src/zhifa/core/tests/fuzz_api.py
 
 # The SQLite suite on a hard day (test-hard-day), the API fuzz run and, under CI=true,
 # the tests that use the database on PostgreSQL on the real clock, one after the other
