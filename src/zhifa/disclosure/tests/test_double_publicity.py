@@ -249,3 +249,69 @@ def test_the_seven_working_day_clock_over_the_qingming_holiday(
     assert published.summary["number"] not in section
     entry = json.loads(Entry.objects.get(action=double_publicity.EXPORT).payload)
     assert entry["on_time"] is False and entry["due_on"] == "2026-04-08"
+
+
+# --- the public read API ----------------------------------------------------------------------
+
+PUBLIC = "/api/v1/public/decisions"
+
+
+def test_the_public_api_lists_and_shows_published_decisions_only(
+    published: Publication, walk: Walker, people: Any
+) -> None:
+    anonymous = Client()
+    listed = anonymous.get(PUBLIC)
+    assert listed.status_code == 200
+    body = listed.json()
+    assert body["count"] == 1
+    (item,) = body["items"]
+    assert item["id"] == published.pk and item["status"] == "published"
+    assert item["summary"] == {k: str(v) for k, v in published.summary.items()}
+    assert item["summary"]["facts"] == FACTS
+    # The same search as the public page.
+    assert anonymous.get(PUBLIC, {"q": "食品安全"}).json()["count"] == 1
+    assert anonymous.get(PUBLIC, {"q": "不存在的词语"}).json()["count"] == 0
+    assert anonymous.get(PUBLIC, {"date_from": "2026-03-28"}).json()["count"] == 0
+    one = anonymous.get(f"{PUBLIC}/{published.pk}")
+    assert one.status_code == 200 and one.json()["number"] == published.summary["number"]
+    # Errors: a parameter named; an unknown id; an id out of range.
+    bad = anonymous.get(PUBLIC, {"date_from": "2026-04-01", "date_to": "2026-03-01"})
+    assert bad.status_code == 400 and bad.json()["errors"][0]["path"] == "query.date_to"
+    assert anonymous.get(PUBLIC, {"date_from": "yesterday"}).status_code == 400
+    assert anonymous.get(PUBLIC, {"q": "x" * 101}).status_code == 400
+    assert anonymous.get(f"{PUBLIC}/{published.pk + 1000}").json()["code"] == "not_found"
+    assert anonymous.get(f"{PUBLIC}/{2**70}").status_code == 400
+
+
+def test_a_decision_not_yet_published_is_not_in_the_public_api(walk: Walker) -> None:
+    walk.until_review()
+    walk.decide()
+    scheduled = Publication.objects.get(case=walk.case)
+    assert scheduled.status == PublicationStatus.SCHEDULED
+    assert Client().get(PUBLIC).json()["count"] == 0
+    assert Client().get(f"{PUBLIC}/{scheduled.pk}").status_code == 404
+
+
+def test_a_withdrawn_decision_shows_as_withdrawn_with_its_reason_and_no_summary(
+    published: Publication, walk: Walker, time_machine: Any
+) -> None:
+    from zhifa.cases import services as case_services
+
+    at(time_machine, "2026-04-01")
+    walk(
+        case_services.change_decision,
+        actor=walk.p.head_user,
+        on=D("2026-04-01"),
+        how="revoked",
+        reason="复议机关决定撤销",
+    )
+    services.withdraw(Publication.objects.get(pk=published.pk), on=D("2026-04-02"))
+    item = Client().get(f"{PUBLIC}/{published.pk}").json()
+    assert item["status"] == "withdrawn"
+    assert item["summary"] is None and item["document_url"] is None
+    assert item["end_reason"].startswith("该行政处罚决定已被依法撤销")
+    assert item["ended_on"] == "2026-04-02"
+    listed = Client().get(PUBLIC).json()["items"]
+    assert [i["status"] for i in listed] == ["withdrawn"] and listed[0]["summary"] is None
+    # Withdrawn: not delivered to the credit platform any more.
+    assert double_publicity.exportable(walk.p.officer_user).count() == 0
