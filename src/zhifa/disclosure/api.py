@@ -357,11 +357,9 @@ def check_double_publicity(request: HttpRequest, query: Query[ExportQuery]) -> d
 )
 def deliver_double_publicity(request: HttpRequest, body: ExportIn) -> Any:
     rows = _rows(request, body)
+    user: Any = request.user
     delivered = double_publicity.record_export(
-        rows,
-        actor=request.user,
-        on=timezone.localdate(),
-        fmt=body.format,  # type: ignore[arg-type]
+        rows, actor=user, on=timezone.localdate(), fmt=body.format
     )
     if body.format == "json":
         return _export_out(rows, delivered)

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from zhifa.accounts.models import User
 
 EXPORT = "disclosure.export"
+RULE = layout.RULE
 FORMATS = ("csv", "xlsx")
 #: Who exports: the organ's users (their organ) and supervisors (their region).
 EXPORT_ROLES = frozenset({*ORGAN_ROLES, Role.SUPERVISOR, Role.ADMINISTRATOR})
@@ -328,7 +329,7 @@ def record_export(rows: Iterable[Row], *, actor: User | None, on: dt.date, fmt: 
                     "first": first,
                     "first_exported_on": publication.first_exported_on,
                     "due_on": due,
-                    "on_time": publication.first_exported_on <= due,
+                    "on_time": (publication.first_exported_on or on) <= due,
                     "rule": layout.RULE,
                 },
                 system_task=None if actor is not None else TASK,

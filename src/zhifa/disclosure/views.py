@@ -386,6 +386,6 @@ def export(request: HttpRequest) -> HttpResponseBase:
             "passing": sum(1 for r in rows if r.ok),
             "failing": [r for r in rows if not r.ok],
             "query": data.urlencode() if data else "",
-            "rule": double_publicity.layout.RULE,
+            "rule": double_publicity.RULE,
         },
     )
