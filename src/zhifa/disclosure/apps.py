@@ -50,6 +50,7 @@ class DisclosureConfig(AppConfig):
                 services.WITHDRAW: _("Publication withdrawn"),
                 services.TAKE_DOWN: _("Publication taken down"),
                 services.SETTINGS: _("Disclosure settings changed"),
+                "disclosure.export": _("Delivered to the credit platform (双公示)"),
             }
         )
         register_task_labels({services.TASK: _("Publication of decisions")})

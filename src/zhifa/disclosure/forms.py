@@ -62,3 +62,34 @@ class SettingsForm(forms.Form):
         max_value=120,
         required=False,
     )
+
+
+class ExportForm(forms.Form):
+    """The 双公示 export: decided in a range, for the user's organ, or (a supervisor)
+    a region of their scope or one organ of it."""
+
+    date_from = forms.DateField(label=_("Decided from"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Decided until"), required=False, widget=DateInput())
+    region = forms.CharField(
+        label=_("Region code"),
+        max_length=9,
+        required=False,
+        help_text=_("Supervisors: a region of your scope (empty: all of it)."),
+    )
+    organ = forms.IntegerField(label=_("Organ"), min_value=1, max_value=2**31 - 1, required=False)
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("csv", "CSV"), ("xlsx", "XLSX")],
+        required=False,
+        initial="csv",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end of the range is before its start."))
+        region = str(data.get("region") or "")
+        if region and not region.isdigit():
+            self.add_error("region", _("A region code is digits only."))
+        return data

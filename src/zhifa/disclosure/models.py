@@ -196,6 +196,14 @@ class Publication(models.Model):
     ended_on = models.DateField(_("withdrawn or taken down on"), null=True, blank=True)
     end_kind = models.CharField(_("ended"), max_length=16, choices=EndKind.choices, blank=True)
     end_reason = models.TextField(_("published reason"), blank=True)
+    # 双公示 (DISC-double-publicity): when the decision was first and last delivered to
+    # the credit platform (exported in its layout).
+    first_exported_on = models.DateField(
+        _("first delivered to the credit platform on"), null=True, blank=True, db_index=True
+    )
+    last_exported_on = models.DateField(
+        _("last delivered to the credit platform on"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

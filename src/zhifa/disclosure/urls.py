@@ -12,6 +12,7 @@ urlpatterns = [
     # The organ's pages.
     path("disclosure/", views.organ_list, name="organ_list"),
     path("disclosure/settings/", views.organ_settings, name="organ_settings"),
+    path("disclosure/export/", views.export, name="export"),
     path("disclosure/<int:pk>/", views.organ_detail, name="organ_detail"),
     path("disclosure/<int:pk>/approve/", views.approve, name="approve"),
     path("disclosure/<int:pk>/reject/", views.reject, name="reject"),

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -26,8 +26,8 @@ from zhifa.rules.engine.audit import deadline_note
 from zhifa.rules.engine.publication import LEAK_TEXTS, default_data
 from zhifa.transparency.bundle import proof_summary
 
-from . import policy, services
-from .forms import CorrectForm, ReasonForm, SearchForm, SettingsForm
+from . import double_publicity, policy, services
+from .forms import CorrectForm, ExportForm, ReasonForm, SearchForm, SettingsForm
 from .models import EndKind, Publication, PublicationStatus
 from .search import Filters, public_decisions, search
 from .services import LOG_SOURCE
@@ -179,14 +179,19 @@ def organ_list(request: HttpRequest) -> HttpResponse:
         ).order_by("-decided_on", "-pk"),
         50,
     ).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    not_delivered = rows.filter(
+        status=PublicationStatus.PUBLISHED, first_exported_on__isnull=True
+    ).order_by("decided_on", "pk")
     return render(
         request,
         "disclosure/organ_list.html",
         {
+            "export_overdue": double_publicity.overdue(not_delivered, today),
             "failed": [(p, _failures(p)) for p in failed],
             "awaiting": awaiting,
             "page": others,
-            "today": timezone.localdate(),
+            "today": today,
             "settings": services.organ_settings(user.organ),
             "can_edit_settings": policy.can_edit_settings(user, user.organ_id) is None,
         },
@@ -330,5 +335,57 @@ def organ_settings(request: HttpRequest) -> HttpResponse:
             "form": form,
             "periods": list(default_data().periods.values()),
             "can_edit": policy.can_edit_settings(user, user.organ_id) is None,
+        },
+    )
+
+
+# --- 双公示 export (DISC-double-publicity) ---------------------------------------------------
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponseBase:
+    """The 双公示 export of the user's organ (organ users) or region (supervisors): GET
+    shows the check of every row (the items that fail, named); POST delivers the file
+    (CSV or XLSX, the passing rows) and records the delivery of each decision in it.
+    Another organ's or region's: 404."""
+    user: Any = request.user
+    if not double_publicity.may_export(user):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else request.GET
+    form = ExportForm(data or None)
+    rows: list[double_publicity.Row] = []
+    checked = False
+    if form.is_bound and form.is_valid():
+        clean = form.cleaned_data
+        found = double_publicity.exportable(
+            user,
+            date_from=clean.get("date_from"),
+            date_to=clean.get("date_to"),
+            organ_id=clean.get("organ"),
+            region_code=clean.get("region") or "",
+        )
+        rows = double_publicity.build_rows(found[:5000])
+        checked = True
+        if request.method == "POST":
+            fmt = clean.get("format") or "csv"
+            body, content_type, ext = double_publicity.render(rows, fmt)
+            double_publicity.record_export(rows, actor=user, on=timezone.localdate(), fmt=fmt)
+            response = HttpResponse(body, content_type=content_type)
+            day = timezone.localdate().isoformat()
+            response["Content-Disposition"] = (
+                f'attachment; filename="shuanggongshi-xzcf-{day}.{ext}"'
+            )
+            return response
+    return render(
+        request,
+        "disclosure/export.html",
+        {
+            "form": form,
+            "checked": checked,
+            "rows": rows,
+            "passing": sum(1 for r in rows if r.ok),
+            "failing": [r for r in rows if not r.ok],
+            "query": data.urlencode() if data else "",
+            "rule": double_publicity.RULE,
         },
     )

@@ -185,6 +185,7 @@ ZHIFA_API_ROUTERS = [
     "zhifa.cases.api.router",
     "zhifa.review.api.router",
     "zhifa.statistics.api.router",
+    "zhifa.disclosure.api.router",
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -2,11 +2,14 @@
 numbers, addresses, a bank card, an e-mail address and individuals' full names. The
 publication fails (the fields named, visibly to the organ, never their values); the
 organ writes the public text; the published decision then shows none of them on the
-public list, the public page, the redacted 决定书's text (pypdfium2) — and the
-anonymous public sees nothing else."""
+public list, the public page, the redacted 决定书's text (pypdfium2), the public API,
+the 双公示 export (CSV, XLSX and its API) — and the anonymous public sees nothing
+else."""
 
 from __future__ import annotations
 
+import io
+import json
 import re
 from typing import Any
 
@@ -14,6 +17,7 @@ import pypdfium2
 import pytest
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 from stdnum.cn import ric
 
 from zhifa.cases import services as case_services
@@ -44,6 +48,12 @@ DIRTY = f"{PARTY_NAME}（身份证{ID}，电话{PHONE}，住{HOME}）与{WITNESS
 
 def _flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+def _json_text(response: Any) -> str:
+    """A JSON answer as text with its characters unescaped (\\u738b is 王)."""
+    assert response.status_code == 200, response.content[:300]
+    return json.dumps(response.json(), ensure_ascii=False)
 
 
 def assert_clean(text: str, where: str) -> None:
@@ -188,7 +198,7 @@ def test_nothing_personal_reaches_the_public(
     pdf = anonymous.get(reverse("disclosure:public_pdf", args=[done.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     document = pypdfium2.PdfDocument(
-        b"".join(pdf.streaming_content) if pdf.streaming else pdf.content
+        b"".join(getattr(pdf, "streaming_content", [])) if pdf.streaming else pdf.content
     )
     pdf_text = "".join(page.get_textpage().get_text_range() for page in document)
     assert "王某某" in _flat(pdf_text) and "公开版" in _flat(pdf_text)
@@ -196,7 +206,50 @@ def test_nothing_personal_reaches_the_public(
         assert_clean(text, where)
     # A search for a secret finds nothing.
     for secret in (PARTY_NAME, PHONE, ID):
-        found = anonymous.get(reverse("disclosure:public_list"), {"q": secret}).content.decode()
-        assert "王某某" not in found, secret
+        hits = anonymous.get(reverse("disclosure:public_list"), {"q": secret}).content.decode()
+        assert "王某某" not in hits, secret
     # The transparency leaf holds only what the page shows.
     assert_clean(done.leaf_bytes().decode(), "leaf")
+    # The public API: the list, the search, the decision.
+    api_list = _json_text(anonymous.get("/api/v1/public/decisions"))
+    api_search = _json_text(anonymous.get("/api/v1/public/decisions", {"q": "食品安全"}))
+    api_one = _json_text(anonymous.get(f"/api/v1/public/decisions/{done.pk}"))
+    assert "王某某" in api_list and "王某某" in api_search and "王某某" in api_one
+    for secret in (PARTY_NAME, PHONE, ID):
+        answer = anonymous.get("/api/v1/public/decisions", {"q": secret}).json()
+        assert answer["count"] == 0, secret
+    # The 双公示 export (CSV, XLSX, the API's rows): the name masked, the ID items empty.
+    type(done.organ).objects.filter(pk=done.organ_id).update(uscc="11330400MB1234567X")
+    officer = client_for(people.officer_user)
+    exported = {
+        fmt: officer.post(reverse("disclosure:export"), {"format": fmt}).content
+        for fmt in ("csv", "xlsx")
+    }
+    csv_text = exported["csv"].decode("utf-8-sig")
+    assert "王某某" in csv_text and "自然人" in csv_text
+    sheet = load_workbook(io.BytesIO(exported["xlsx"])).active
+    assert sheet is not None
+    xlsx_text = "\n".join(
+        "\t".join("" if v is None else str(v) for v in row)
+        for row in sheet.iter_rows(values_only=True)
+    )
+    assert "王某某" in xlsx_text
+    api_rows = officer.get("/api/v1/disclosure/double-publicity").json()
+    (row,) = api_rows["rows"]
+    assert row["problems"] == [] and row["values"]["CF_XDR_ZJHM"] == ""
+    assert row["values"]["CF_XDR_MC"] == "王某某"
+    delivered = _json_text(
+        officer.post(
+            "/api/v1/disclosure/double-publicity/deliveries", {}, content_type="application/json"
+        )
+    )
+    for where, text in (
+        ("api list", api_list),
+        ("api search", api_search),
+        ("api decision", api_one),
+        ("export csv", csv_text),
+        ("export xlsx", xlsx_text),
+        ("export api", json.dumps(api_rows, ensure_ascii=False)),
+        ("export delivery", delivered),
+    ):
+        assert_clean(text, where)
