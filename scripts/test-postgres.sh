@@ -29,8 +29,11 @@ if [ -z "${DATABASE_URL:-}" ]; then
   if [ "$(id -u)" = "0" ]; then
     exists=$("${SERVICE[@]}" su postgres -c "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname='zhifa'\"")
     if [ "$exists" != "1" ]; then
-      "${SERVICE[@]}" su postgres -c "psql -q -c \"CREATE ROLE zhifa LOGIN PASSWORD 'zhifa' CREATEDB\""
+      "${SERVICE[@]}" su postgres -c "psql -q -c \"CREATE ROLE zhifa LOGIN PASSWORD 'zhifa' CREATEDB CREATEROLE\""
     fi
+    # CREATEROLE: the test that an application role without table ownership can neither
+    # truncate the record tables nor drop their triggers creates such a role.
+    "${SERVICE[@]}" su postgres -c "psql -q -c \"ALTER ROLE zhifa CREATEROLE\""
   fi
   export DATABASE_URL=postgres://zhifa:zhifa@127.0.0.1:5432/zhifa
 fi

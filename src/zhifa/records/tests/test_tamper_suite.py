@@ -132,6 +132,8 @@ def test_postgresql_app_role_cannot_truncate_or_disable_the_trigger(officer_a, o
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f'CREATE ROLE "{role}" NOLOGIN')
+            # PostgreSQL 15: a CREATEROLE role may grant itself the new role (SET ROLE).
+            cursor.execute(f'GRANT "{role}" TO CURRENT_USER')
     except DatabaseError:
         pytest.skip("the test database's role may not create roles")
     with connection.cursor() as cursor:
