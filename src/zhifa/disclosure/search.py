@@ -88,10 +88,14 @@ def search(query: str, filters: Filters | None = None) -> QuerySet[Publication]:
         found = found.filter(status=PublicationStatus.PUBLISHED)
         for word in words:
             found = _matching(found, word)
+    # A field filter is read through the index first (its text is in the search text),
+    # then on the field itself: never a scan of every summary's JSON.
     if filters.party:
-        found = found.filter(summary__party__icontains=filters.party)
+        found = _matching(found, filters.party).filter(summary__party__icontains=filters.party)
     if filters.violation:
-        found = found.filter(summary__violation__icontains=filters.violation)
+        found = _matching(found, filters.violation).filter(
+            summary__violation__icontains=filters.violation
+        )
     if filters.organ is not None:
         found = found.filter(organ_id=filters.organ)
     if filters.date_from is not None:
