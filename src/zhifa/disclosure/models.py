@@ -243,15 +243,19 @@ class Publication(models.Model):
         public page shows and of its publication or withdrawal state. A leaf is logged
         per state (``services._logged``): the published summary, then its withdrawal or
         take-down."""
-        from zhifa.records.canonical import canonical_json
+        from zhifa.records.canonical import canonical_json, sm3_hex
 
+        # The document's digest is taken from the stored document itself, not from the
+        # column beside it: a document replaced in the database no longer matches the
+        # logged leaf (``records verify-publication``).
+        pdf = self.document_pdf
         body = {
             "format": "zhifa-publication/1",
             "publication": self.pk,
             "organ": self.organ_id,
             "summary": dict(self.summary),
             "summary_sm3": self.summary_sm3,
-            "document_sm3": self.document_sm3,
+            "document_sm3": sm3_hex(bytes(pdf)) if pdf else "",
             "status": self.status,
             "published_on": self.published_on.isoformat() if self.published_on else None,
             "ended_on": self.ended_on.isoformat() if self.ended_on else None,

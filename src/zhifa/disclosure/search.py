@@ -76,19 +76,26 @@ def public_decisions() -> QuerySet[Publication]:
 
 def search(query: str, filters: Filters | None = None) -> QuerySet[Publication]:
     """The decisions matching ``query`` (every word of it, as substrings) and
-    ``filters``, newest first. Without a query: the public list (withdrawn and taken
-    down ones included, shown as such); with a query: the published ones."""
+    ``filters``, newest first. Without a query, party or violation: the public list
+    (withdrawn and taken down ones included, shown as such); with one: the published
+    ones only (what left the portal is not found by its content)."""
     filters = filters or Filters()
     found: QuerySet[Publication] = public_decisions()
     words = [w for w in query.split() if w][:8]
-    if words:
+    if words or filters.party or filters.violation:
+        # Only what is published now is found by its content: a decision withdrawn or
+        # taken down (after credit repair) is no longer found by its party or violation.
         found = found.filter(status=PublicationStatus.PUBLISHED)
         for word in words:
             found = _matching(found, word)
+    # A field filter is read through the index first (its text is in the search text),
+    # then on the field itself: never a scan of every summary's JSON.
     if filters.party:
-        found = found.filter(summary__party__icontains=filters.party)
+        found = _matching(found, filters.party).filter(summary__party__icontains=filters.party)
     if filters.violation:
-        found = found.filter(summary__violation__icontains=filters.violation)
+        found = _matching(found, filters.violation).filter(
+            summary__violation__icontains=filters.violation
+        )
     if filters.organ is not None:
         found = found.filter(organ_id=filters.organ)
     if filters.date_from is not None:

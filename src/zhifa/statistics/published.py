@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
+from zhifa.core.validation import DB_MAX_ID
 from zhifa.registry.models import EnforcementSubject, Region
 from zhifa.rules.calendar_db import database_calendar
 from zhifa.rules.engine import statistics as rules
@@ -29,7 +30,9 @@ def current(queryset: QuerySet[Publication] | None = None) -> QuerySet[Publicati
 
 def organ_publication(organ_id: int, year: int, version: int | None = None) -> Publication:
     """The organ's publication of ``year`` (the latest, or ``version``); 404 when it
-    has none."""
+    has none — or when ``organ_id`` (from the URL) is beyond any database id."""
+    if not 1 <= organ_id <= DB_MAX_ID:
+        raise Http404
     found = Publication.objects.filter(organ_id=organ_id, year=year).select_related("organ__region")
     found = found.filter(version=version) if version is not None else current(found)
     publication = found.first()

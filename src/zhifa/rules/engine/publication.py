@@ -31,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from stdnum.cn import ric
+from stdnum.cn import ric, uscc
 
 from .catalogue import APL, GB118, Text
 from .parameters import Parameters
@@ -340,8 +340,14 @@ LEAK_TEXTS: dict[str, tuple[str, str]] = {
 }
 
 # Digits as one run, whatever separates them (spaces, hyphens, dots) — after NFKC, so
-# full-width digits (１３８…) are digits too.
-_JOINED = re.compile(r"(?<=\d)[\s\-‐‑‒–—―.·_/()（）]+(?=\d)")
+# full-width digits (１３８…) are digits too; an ID number's final X typed apart
+# (33040219850307123 X) joins its run too.
+_JOINED = re.compile(r"(?<=\d)[\s\-‐‑‒–—―.·_/()（）]+(?=\d|[Xx](?![0-9A-Za-z]))")
+#: Digits written as Chinese numerals (一三八…, 壹叁捌…, 幺 as spoken for 1 in phone
+#: numbers), read as digits by the number checks (ID, phone, bank card): a run of
+#: them long enough to be one of those numbers is one. Positional numerals (十, 百,
+#: 千, 万) are not digits: 第一百二十四条 stays short runs.
+_NUMERALS = str.maketrans("〇零一二三四五六七八九幺壹贰叁肆伍陆柒捌玖", "001234567891123456789")
 _DIGIT_RUN = re.compile(r"(?<![0-9A-Za-z])(\d{15,19}|\d{17}[Xx])(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86)?1[3-9]\d{9}(?!\d)")
 _LANDLINE = re.compile(r"(?<![\d])0\d{2,3}[\-\s(（)）]*[2-9]\d{6,7}(?![\d])")
@@ -426,13 +432,19 @@ def text_leaks(
     own name, which may hold a person's name or a place).
     """
     found: list[str] = []
-    plain = normalised(text)
+    whole = normalised(text)
+    plain = whole
     for shown in allowed_texts:
         if shown and shown.strip():
             plain = plain.replace(normalised(shown.strip()), "\u3000")
-    joined = _JOINED.sub("", plain)
+    # The numbers are looked for in the whole text: an organisation's name is shown
+    # whatever names or places it holds, never a phone or ID number typed into it.
+    numbers = whole.translate(_NUMERALS)
+    joined = _JOINED.sub("", numbers)
+    # A code is shown only when it is a valid unified social credit code (never an ID
+    # number typed in its place).
     allowed = {normalised(c).upper() for c in allowed_codes if c}
-    for code in allowed:
+    for code in (c for c in allowed if uscc.is_valid(c)):
         joined = joined.replace(code, " ").replace(code.lower(), " ")
     squeezed = _squeezed(plain)
     # ID numbers: the party's own (even when malformed), and any number of the shape.
@@ -440,14 +452,23 @@ def text_leaks(
     runs = [m.group(0).upper() for m in _DIGIT_RUN.finditer(joined)]
     if any(n in joined.upper() for n in ids) or any(_is_id_number(r) for r in runs):
         found.append("id_number")
-    if _MOBILE.search(joined) or _LANDLINE.search(plain) or _PHONE_WORD.search(plain):
+    if (
+        _MOBILE.search(joined)
+        or _LANDLINE.search(numbers)
+        or _LANDLINE.search(joined)
+        or _PHONE_WORD.search(numbers)
+    ):
         found.append("phone")
     if any(16 <= len(r) <= 19 and r.isdigit() and _luhn(r) for r in runs):
         found.append("bank_card")
-    if _EMAIL.search(plain):
+    if _EMAIL.search(whole):
         found.append("email")
     known = [_squeezed(normalised(a)) for a in addresses if a and len(_squeezed(a)) >= 4]
-    if _ADDRESS.search(plain) or any(a in squeezed for a in known):
+    if (
+        _ADDRESS.search(plain)
+        or _ADDRESS.search(plain.translate(_NUMERALS))
+        or any(a in squeezed for a in known)
+    ):
         found.append("address")
     names = [_squeezed(normalised(n)) for n in individuals if n and len(_squeezed(n)) >= 2]
     if any(n in squeezed for n in names):
