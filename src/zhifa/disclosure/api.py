@@ -55,6 +55,16 @@ MAX_ROWS = 5000
 
 _ERROR_REF = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
 
+#: The export's answer for an organ or region the caller may not see (never a hint that
+#: it exists).
+_OUT_OF_SCOPE = {
+    404: {
+        "description": "`organ_id` or `region` is not one the caller may export "
+        "(another organ, a region outside the scope, or none such; `code` `not_found`).",
+        "content": _ERROR_REF,
+    }
+}
+
 
 # --- public -----------------------------------------------------------------------------------
 
@@ -330,6 +340,7 @@ def _export_out(rows: list[double_publicity.Row], delivered: list[int]) -> dict[
     "/disclosure/double-publicity",
     response=ExportOut,
     summary="Check the 双公示 export of a range (changes nothing)",
+    openapi_extra={"responses": _OUT_OF_SCOPE},
 )
 def check_double_publicity(request: HttpRequest, query: Query[ExportQuery]) -> dict[str, Any]:
     return _export_out(_rows(request, query), [])
@@ -351,7 +362,8 @@ def check_double_publicity(request: HttpRequest, query: Query[ExportQuery]) -> d
                         "schema": {"type": "string", "format": "binary"}
                     },
                 },
-            }
+            },
+            **_OUT_OF_SCOPE,
         }
     },
 )
