@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from stdnum.cn import ric
 
 from zhifa.catalogue import services as catalogue
-from zhifa.catalogue.models import LawLevel
+from zhifa.catalogue.tests import conftest as catalogue_conftest
 from zhifa.core.testing import make_organ
 from zhifa.registry import services as registry
 from zhifa.registry.models import OfficerKind, SubjectType
@@ -43,41 +43,12 @@ PRIVATE = {
 }
 
 
-@pytest.fixture
-def actor(supervisor_city, justice_city):
-    return supervisor_city
-
-
-@pytest.fixture
-def articles(actor):
-    law = catalogue.save_law(
-        name="中华人民共和国食品安全法",
-        level=LawLevel.LAW,
-        issuing_body="全国人民代表大会常务委员会",
-        valid_from=date(2021, 4, 29),
-        actor=actor,
-    )
-    return {
-        number: catalogue.add_article(
-            law, number=number, text=f"{number}的条文。", ordinal=i, actor=actor
-        )
-        for i, number in enumerate(["第三十五条", "第一百二十二条", "第一百二十六条"])
-    }
-
-
-@pytest.fixture
-def item_a(organ_a, articles, actor):
-    return catalogue.save_power_item(
-        subject=organ_a,
-        basis=[articles["第三十五条"], articles["第一百二十二条"]],
-        code="CF-001",
-        name="对未取得食品经营许可从事食品经营活动的行政处罚",
-        category="penalty",
-        valid_from=date(2024, 1, 1),
-        published=True,
-        published_on=date(2024, 1, 1),
-        actor=actor,
-    )
+# The catalogue tests' law, articles and organ A's power item, shared (not copied); organ
+# B's item differs from the catalogue tests' one: here it is published.
+actor = catalogue_conftest.actor
+law = catalogue_conftest.law
+articles = catalogue_conftest.articles
+item_a = catalogue_conftest.item_a
 
 
 @pytest.fixture
