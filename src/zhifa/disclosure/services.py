@@ -35,7 +35,6 @@ from django.utils.translation import gettext as _
 from zhifa.cases import services as case_services
 from zhifa.cases.actions.common import CaseConflict
 from zhifa.cases.models import Case, CaseStep, DecisionChange
-from zhifa.documents.formats import region_codes
 from zhifa.records.canonical import canonical_json, sm3_hex
 from zhifa.records.services import append_entry
 from zhifa.rules.calendar_db import database_calendar
@@ -48,6 +47,7 @@ from zhifa.rules.engine.publication import (
     public_summary,
     publication_due,
     redaction_leaks,
+    region_chain,
     scope_for,
     takedown_on,
     withdrawal_due,
@@ -192,7 +192,7 @@ def scopes() -> list[Scope]:
 
 def organ_scope(organ: Any) -> Scope:
     sector = organ_settings(organ).sector
-    return scope_for(scopes(), sector, region_codes(organ.region.code))
+    return scope_for(scopes(), sector, region_chain(organ.region.code))
 
 
 def save_settings(organ: Any, *, actor: User, **values: Any) -> DisclosureSettings:

@@ -28,6 +28,7 @@ from django.template.base import TextNode, VariableNode
 from django.utils.translation import gettext as _
 
 from zhifa.core.validation import text_problem
+from zhifa.rules.engine.publication import region_chain
 
 from .layout import STYLES, Block, missing_glyphs, named_characters
 
@@ -298,13 +299,9 @@ def validate_wording(kind: str, wording: Any) -> None:
 
 
 def region_codes(code: str) -> list[str]:
-    """A county's code and those of its city and province, most specific first."""
-    out = [code]
-    if len(code) == 6:
-        for parent in (code[:4] + "00", code[:2] + "0000"):
-            if parent not in out:
-                out.append(parent)
-    return out
+    """A county's code and those of its city and province, most specific first (the
+    engine's ``region_chain``)."""
+    return region_chain(code) or [code]
 
 
 def wording_for(kind: str, region_code: str, on: dt.date) -> tuple[dict[str, str], str]:

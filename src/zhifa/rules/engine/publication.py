@@ -145,6 +145,17 @@ def default_data() -> PublicationData:
     return load_publication_data()
 
 
+def region_chain(code: str) -> list[str]:
+    """A county's GB/T 2260 code and those of its city and province, most specific first
+    (``330402`` → ``330402``, ``330400``, ``330000``); what ``scope_for`` reads."""
+    out = [code] if code else []
+    if len(code) == 6:
+        for parent in (code[:4] + "00", code[:2] + "0000"):
+            if parent not in out:
+                out.append(parent)
+    return out
+
+
 def scope_for(scopes: Iterable[Scope], sector: str, regions: Sequence[str]) -> Scope:
     """The entry that applies to an organ of ``sector`` in the region whose codes, from
     its own to the top, are ``regions``: an entry of the sector before one for every

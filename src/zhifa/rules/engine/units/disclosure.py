@@ -3,19 +3,36 @@
 from collections.abc import Iterator
 
 from ..catalogue import APL, APL_FROM, GB118, Context, DeadlineItem, Item, rule, warning
+from ..publication import Scope, default_data, region_chain, scope_for
+
+
+def disclosure_scope(ctx: Context) -> Scope:
+    """DISC-scope for the case's agency: the engine's data (``rules/data/disclosure.toml``)
+    by its region. A case file names no sector, so only the entries for every sector
+    apply here; an organ's sector entries (the platform's ``disclosure.DisclosureScope``)
+    decide what the platform publishes, not what the audit expects."""
+    return scope_for(default_data().scopes, "", region_chain(ctx.case.agency.region_code))
 
 
 @rule(
     "GB118-disclose-decision",
     "deadline",
     GB118,
-    "Penalty decisions are published within 7 working days (configurable).",
+    "Penalty decisions within DISC-scope are published within 7 working days (configurable).",
     "2018-12-05",
     reads=("decision",),
 )
 def disclose(ctx: Context) -> Iterator[Item]:
-    for k, decision in ctx.penalty_decisions:
-        days = ctx.params.integer("disclosure_working_days", decision.on)
+    decisions = ctx.penalty_decisions
+    if not decisions:
+        return
+    scope = disclosure_scope(ctx)
+    for k, decision in decisions:
+        # DISC-scope: a decision the scope does not publish (by default a summary-procedure
+        # one) has no publication deadline.
+        if not scope.covers(ctx.case.procedure or "", (p.type for p in decision.penalties)):
+            continue
+        days = ctx.params.integer(scope.working_days, decision.on)
         disclosed = ctx.first_after(k, "disclosed")
         yield DeadlineItem(
             "GB118-disclose-decision",
