@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -15,6 +16,14 @@ class SearchForm(forms.Form):
     organ = forms.IntegerField(label=_("Organ"), min_value=1, max_value=2**31 - 1, required=False)
     date_from = forms.DateField(label=_("Decided from"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("Decided until"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, organs: Iterable[Any] = (), **kwargs: Any) -> None:
+        """``organs``: the organs the visitor may choose among (those with public
+        decisions), offered by name — the public does not know an organ's id."""
+        super().__init__(*args, **kwargs)
+        self.fields["organ"].widget = forms.Select(
+            choices=[("", "—"), *((organ.pk, organ.name) for organ in organs)]
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

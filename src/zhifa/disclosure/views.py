@@ -41,7 +41,10 @@ PAGE_SIZE = 20
 @rate_limited
 def decision_list(request: HttpRequest) -> HttpResponse:
     """The published decisions, newest first, with search and filters (item 7)."""
-    form = SearchForm(request.GET or None)
+    organs = EnforcementSubject.objects.filter(
+        pk__in=public_decisions().values("organ_id")
+    ).order_by("name")
+    form = SearchForm(request.GET or None, organs=organs)
     found = public_decisions().order_by("-published_on", "-pk")
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -69,9 +72,6 @@ def decision_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "organs": EnforcementSubject.objects.filter(
-                pk__in=public_decisions().values("organ_id")
-            ).order_by("name"),
         },
     )
 
