@@ -344,7 +344,10 @@ class Officer(models.Model):
         pgettext_lazy("person", "name"), max_length=64, validators=[validate_name]
     )
     kind = models.CharField(
-        _("kind"), max_length=16, choices=OfficerKind.choices, default=OfficerKind.OFFICER
+        pgettext_lazy("officer", "kind"),
+        max_length=16,
+        choices=OfficerKind.choices,
+        default=OfficerKind.OFFICER,
     )
     post = models.CharField(_("post"), max_length=64, blank=True)
     enforcement_fields = models.CharField(
@@ -447,7 +450,7 @@ class ExamRecord(models.Model):
 class CertificateStatus(models.TextChoices):
     VALID = "valid", _("Valid")
     SUSPENDED = "suspended", _("Suspended")
-    REVOKED = "revoked", _("Revoked")
+    REVOKED = "revoked", pgettext_lazy("certificate status", "Revoked")
     EXPIRED = "expired", _("Expired")
 
 
