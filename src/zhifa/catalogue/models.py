@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhifa.core.validation import validate_name
 from zhifa.registry.models import EnforcementSubject
@@ -42,7 +43,12 @@ class Law(models.Model):
     ``valid_from`` is the date it takes effect, ``valid_to`` the last day before its
     repeal (``repealed_on``)."""
 
-    name = models.CharField(_("full name"), max_length=255, unique=True, validators=[validate_name])
+    name = models.CharField(
+        pgettext_lazy("law title", "full name"),
+        max_length=255,
+        unique=True,
+        validators=[validate_name],
+    )
     level = models.CharField(_("level"), max_length=32, choices=LawLevel.choices)
     issuing_body = models.CharField(_("issuing body"), max_length=255)
     document_number = models.CharField(_("document number"), max_length=128, blank=True)
@@ -249,7 +255,7 @@ class PowerItemWarning(models.Model):
 
 
 class Circumstance(models.TextChoices):
-    NO_PENALTY = bands.NO_PENALTY, _("No penalty")
+    NO_PENALTY = bands.NO_PENALTY, pgettext_lazy("discretion band", "No penalty")
     MITIGATED = bands.MITIGATED, _("Mitigated penalty")
     LIGHTER = bands.LIGHTER, _("Lighter penalty")
     GENERAL = bands.GENERAL, _("General penalty")
