@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhifa.accounts.models import Role, User
 from zhifa.catalogue.models import Article, Circumstance, PowerCategory, PowerItem
@@ -169,7 +170,9 @@ def power_items_for(organ: EnforcementSubject, on: dt.date) -> QuerySet[PowerIte
 
 class OpenCaseForm(Form):
     on = forms.DateField(label=_("date opened"), widget=DATE, initial=_today)
-    source = forms.ChoiceField(label=_("source"), choices=CaseSource.choices)
+    source = forms.ChoiceField(
+        label=pgettext_lazy("case source", "source"), choices=CaseSource.choices
+    )
     procedure = forms.ChoiceField(label=_("procedure"), choices=Procedure.choices)
     power_item = forms.ModelChoiceField(
         label=_("power item (cause of action)"), queryset=PowerItem.objects.none()

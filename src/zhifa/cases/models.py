@@ -94,7 +94,7 @@ class Case(models.Model):
     )
     procedure = models.CharField(_("procedure"), max_length=16, choices=Procedure.choices)
     source = models.CharField(
-        _("source"),
+        pgettext_lazy("case source", "source"),
         max_length=16,
         choices=CaseSource.choices,
         blank=True,
@@ -329,7 +329,7 @@ class DecisionChange(models.TextChoices):
     declared void is withdrawn from publication)."""
 
     CHANGED = "changed", _("Changed")
-    REVOKED = "revoked", _("Revoked")
+    REVOKED = "revoked", pgettext_lazy("decision change", "Revoked")
     UNLAWFUL = "unlawful", _("Declared unlawful")
     VOID = "void", _("Declared void")
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from pydantic import ConfigDict, Field
 
 from zhifa.accounts.models import Role
@@ -714,7 +715,7 @@ STEPS: tuple[StepSpec, ...] = (
                 label=_("result"), choices=REMEDY_RESULTS, initial="pending"
             ),
             "decided_on": lambda: forms.DateField(
-                label=_("decided on"),
+                label=pgettext_lazy("remedy", "decided on"),
                 widget=DATE,
                 required=False,
                 help_text=_("The day it was decided or withdrawn; empty while pending."),
