@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhifa.core.forms import Form
 
@@ -42,8 +43,8 @@ class ReviewForm(Form):
     result = forms.ChoiceField(
         label=_("Result"),
         choices=[
-            (ReviewStatus.PASSED, _("Passed")),
-            (ReviewStatus.FAILED, _("Failed")),
+            (ReviewStatus.PASSED, pgettext_lazy("legal review result", "Passed")),
+            (ReviewStatus.FAILED, pgettext_lazy("legal review result", "Failed")),
             (ReviewStatus.RETURNED, _("Returned for further investigation")),
         ],
         widget=forms.RadioSelect,

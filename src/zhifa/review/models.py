@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhifa.cases.models import Case, CaseStep
 from zhifa.registry.models import Officer
@@ -89,8 +90,8 @@ CRIME_ITEM = "crime"
 
 class ReviewStatus(models.TextChoices):
     PENDING = "pending", _("Pending review")
-    PASSED = "passed", _("Passed")
-    FAILED = "failed", _("Failed")
+    PASSED = "passed", pgettext_lazy("legal review result", "Passed")
+    FAILED = "failed", pgettext_lazy("legal review result", "Failed")
     RETURNED = "returned", _("Returned for further investigation")
 
 
@@ -124,7 +125,9 @@ class ReviewRequest(models.Model):
         blank=True,
         related_name="legal_reviews",
     )
-    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
+    reviewed_on = models.DateField(
+        pgettext_lazy("legal review", "reviewed on"), null=True, blank=True
+    )
     checklist = models.JSONField(
         _("checklist"),
         default=dict,

@@ -188,7 +188,7 @@ def test_the_review_page_s_steps_are_in_words_and_numbered_from_1(submitted, rea
     )
     table = text.split("<h3>办案环节</h3>", 1)[1].split("</table>", 1)[0]
     assert "<th>序号</th>" in table and "<th>#</th>" not in table
-    assert "(passed)" not in table and "法制审核（通过）" in table
+    assert "(passed)" not in table and "法制审核（审核通过）" in table
     numbers = [int(n) for n in re.findall(r"<tr><td[^>]*>(\d+)</td>", table)]
     assert numbers == list(range(1, ready.case.steps.count() + 1)), numbers
 
