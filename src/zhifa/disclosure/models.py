@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhifa.cases.models import Case, CaseStep
 from zhifa.registry.models import EnforcementSubject, Region
@@ -50,7 +51,7 @@ class DisclosureScope(models.Model):
     working_days = models.CharField(
         _("working days parameter"), max_length=64, default="disclosure_working_days"
     )
-    reference = models.CharField(_("source"), max_length=255)
+    reference = models.CharField(pgettext_lazy("legal source", "source"), max_length=255)
 
     class Meta:
         verbose_name = _("disclosure scope")
@@ -107,7 +108,7 @@ class DisclosureSettings(models.Model):
 class PublicationStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("decision disclosure", "Published")
     FAILED = "failed", _("Failed")
     REJECTED = "rejected", _("Release refused")
     WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -173,8 +174,12 @@ class Publication(models.Model):
     document_pdf = models.BinaryField(_("redacted decision document"), null=True, blank=True)
     document_sm3 = models.CharField(_("document SM3"), max_length=64, blank=True)
     search_text = models.TextField(_("search text"), blank=True, editable=False)
-    published_on = models.DateField(_("published on"), null=True, blank=True, db_index=True)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_on = models.DateField(
+        pgettext_lazy("decision disclosure", "published on"), null=True, blank=True, db_index=True
+    )
+    published_at = models.DateTimeField(
+        pgettext_lazy("decision disclosure", "published at"), null=True, blank=True
+    )
     # A failure: the fields and kinds found (never the values), for the organ.
     failures = models.JSONField(_("failures"), default=list, blank=True)
     failed_on = models.DateField(_("failed on"), null=True, blank=True)
