@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhifa.registry.models import EnforcementSubject
 
@@ -42,8 +43,8 @@ class Publication(models.Model):
     reason = models.TextField(
         _("reason for the correction"), blank=True, help_text=_("Empty for the first version.")
     )
-    published_on = models.DateField(_("published on"))
-    published_at = models.DateTimeField(_("published at"))
+    published_on = models.DateField(pgettext_lazy("statistics publication", "published on"))
+    published_at = models.DateTimeField(pgettext_lazy("statistics publication", "published at"))
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("published by"),
