@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DocumentType(models.TextChoices):
@@ -28,10 +29,13 @@ class DocumentType(models.TextChoices):
     PRESERVATION_NOTICE = "preservation_notice", _("Notice of evidence registered for preservation")
     SEIZURE_DECISION = "seizure_decision", _("Sealing or seizure decision")
     PRIOR_NOTICE = "prior_notice", _("Prior notice of administrative penalty")
-    HEARING_NOTICE = "hearing_notice", _("Hearing notice")
+    HEARING_NOTICE = "hearing_notice", pgettext_lazy("document type", "Hearing notice")
     HEARING_RECORD = "hearing_record", _("Hearing record")
     LEGAL_REVIEW_OPINION = "legal_review_opinion", _("Legal review opinion")
-    PENALTY_DECISION = "penalty_decision", _("Administrative penalty decision")
+    PENALTY_DECISION = (
+        "penalty_decision",
+        pgettext_lazy("document type", "Administrative penalty decision"),
+    )
     NO_PENALTY_DECISION = "no_penalty_decision", _("Decision not to impose a penalty")
     SERVICE_RECEIPT = "service_receipt", _("Proof of service")
     DEMAND = "demand", _("Demand to perform")
@@ -198,7 +202,7 @@ class IssuedNumber(models.Model):
         _("document type"), max_length=40, choices=DocumentType.choices
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    number = models.PositiveIntegerField(_("number"))
+    number = models.PositiveIntegerField(pgettext_lazy("sequence number", "number"))
     text = models.CharField(_("document number"), max_length=120)
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
 
