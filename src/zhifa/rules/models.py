@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .engine.workdays import YearSchedule
 
@@ -79,7 +80,7 @@ class AuditRequest(models.Model):
         QUEUED = "queued", _("queued")
         RUNNING = "running", _("running")
         DONE = "done", _("done")
-        FAILED = "failed", _("failed")
+        FAILED = "failed", pgettext_lazy("audit request status", "failed")
 
     #: The statuses of a request whose findings are still to come.
     WAITING = (Status.QUEUED, Status.RUNNING)
