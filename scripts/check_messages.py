@@ -8,11 +8,20 @@ committed django.mo must hold exactly the .po's translations. ``--compile`` writ
 GNU gettext's xgettext) in a temporary copy of the app, and fails when the code holds a
 message its catalogue lacks — so a new UI string cannot ship untranslated. Without
 xgettext that part is skipped with a note, except under CI=true, where it fails.
+
+Django merges every app's catalogue of a language into one, the first app in
+INSTALLED_APPS winning, so a message (context and msgid) that two apps translate
+differently shows one app's word in the other's pages. Such a collision fails the check,
+naming the message and each app's translation: use one translation where the meaning is
+the same, else tell the meanings apart in the code with a context (``pgettext``,
+``{% translate "..." context "..." %}``) or a more specific msgid.
 """
 
 from __future__ import annotations
 
 import sys
+from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 import polib
@@ -42,6 +51,42 @@ def check(po_path: Path) -> list[str]:
     }
     if expected != actual:
         problems.append(f"{mo_path}: out of date with {po_path.name} (run: make messages)")
+    return problems
+
+
+def _translation(entry: polib.POEntry) -> tuple[str, ...]:
+    """What the catalogue makes of ``entry``: its msgstr, or its plural forms."""
+    if entry.msgid_plural:
+        return (entry.msgid_plural, *(entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)))
+    return (entry.msgstr,)
+
+
+def _shown(translation: tuple[str, ...]) -> str:
+    if len(translation) == 1:
+        return repr(translation[0])
+    plural, *forms = translation
+    return f"(plural {plural!r}) " + " / ".join(repr(f) for f in forms)
+
+
+def collisions(po_paths: Iterable[Path]) -> list[str]:
+    """Messages that the apps' catalogues of one language translate differently.
+
+    ``po_paths`` are ``<app>/locale/<language>/LC_MESSAGES/django.po`` files; only the
+    translated, non-fuzzy entries count (the check above reports the others).
+    """
+    found: dict[tuple[str, str | None, str], dict[str, tuple[str, ...]]] = defaultdict(dict)
+    for po_path in po_paths:
+        app, language = po_path.parents[3].name, po_path.parents[1].name
+        for entry in polib.pofile(str(po_path)).translated_entries():
+            found[(language, entry.msgctxt, entry.msgid)][app] = _translation(entry)
+    problems = []
+    for (language, context, msgid), by_app in sorted(found.items(), key=lambda kv: str(kv[0])):
+        if len(set(by_app.values())) > 1:
+            apps = "; ".join(f"{app}: {_shown(t)}" for app, t in sorted(by_app.items()))
+            problems.append(
+                f"{language}: context {context!r}, msgid {msgid!r} translated differently by "
+                f"the apps (Django keeps only one; use one translation or a context): {apps}"
+            )
     return problems
 
 
@@ -89,6 +134,7 @@ def main() -> int:
         if compile_:
             polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
         problems += check(po_path)
+    problems += collisions(directory / "django.po" for directory in LOCALE_DIRS)
     if "--extract" in sys.argv:
         problems += extraction_problems()
     for p in problems:
