@@ -136,6 +136,8 @@ def _run(
     kind = case.kind
     steps = case.steps
     first_on = steps[0].on if steps else as_of  # what a case-level finding is judged on
+    # the first and last day a finding can be judged on
+    first, last = (ctx.first_day, ctx.last_day) if steps else (as_of, as_of)
     kinds = ctx.kinds
     if rules is None:
         bindable = may_bind(case.agency.region_code, case.local_policies)
@@ -163,13 +165,17 @@ def _run(
             continue
         # An item is judged on its step's date (a deadline: its start; a case-level
         # finding: the first step's date, else the audit date); that date matters only to
-        # a rule with a date range or a local basis.
+        # a rule with a date range or a local basis. A national rule in force on every
+        # day from the first to the last step keeps every finding (nearly always): only
+        # its deadlines are judged, on their start.
         since, until, local = unit.valid_from, unit.valid_to, unit.local
-        if since is None and until is None and not local:
+        if not local and (since is None or since <= first) and (until is None or last <= until):
             for item in items:
                 cls = type(item)
                 if cls is DeadlineItem:
-                    deadlines.append(item)  # type: ignore[arg-type]
+                    on = item.start  # type: ignore[union-attr]
+                    if (since is None or since <= on) and (until is None or on <= until):
+                        deadlines.append(item)  # type: ignore[arg-type]
                 elif cls is AmountItem:
                     late_fee = item.value  # type: ignore[union-attr]
                 else:
