@@ -27,7 +27,7 @@ from .catalogue import (
     iso,
 )
 from .local import may_bind
-from .parameters import ParameterError, Parameters, Value, default_parameters
+from .parameters import ParameterError, Parameters, Value, current_values, default_parameters
 from .payments import PaymentFacts, facts_of
 from .workdays import WorkCalendar, statutory_holidays
 
@@ -105,8 +105,9 @@ def context(
     # ``Context(case, calendar, Parameters(merged), as_of)``, without copying ``merged``
     # again or the generated __init__ (an audit per case file)
     params = _new(Parameters)
-    params._table = default_parameters()
+    params._table = table = default_parameters()
     params._overrides = merged
+    params._current = current_values(table, merged)
     ctx = _new(Context)
     ctx.case = case
     ctx.calendar = calendar
