@@ -335,9 +335,11 @@ class Context:
     by_kind: dict[str, Pairs] = field(init=False, repr=False, compare=False)
     #: the kinds of the case's steps (which units the audit runs: ``Rule.reads``)
     kinds: frozenset[str] = field(init=False, repr=False, compare=False)
-    #: the earliest and the latest day of the steps (the audit date when there is none)
+    #: the earliest and the latest day of the steps (the audit date when there is none),
+    #: and whether the steps are in date order (each on or after the one before)
     first_day: dt.date = field(init=False, repr=False, compare=False)
     last_day: dt.date = field(init=False, repr=False, compare=False)
+    in_date_order: bool = field(init=False, repr=False, compare=False)
 
     def local(self, *codes: str, on: dt.date) -> list[str]:
         """Of the local sources ``codes`` (data/local_sources.toml), those that bind this
@@ -379,9 +381,12 @@ class Context:
         self.kinds = frozenset(map(_KIND, steps))
         if steps:
             days = list(map(_DAY, steps))
-            self.first_day, self.last_day = min(days), max(days)
+            ordered = sorted(days)
+            self.first_day, self.last_day = ordered[0], ordered[-1]
+            self.in_date_order = days == ordered
         else:
             self.first_day = self.last_day = self.as_of
+            self.in_date_order = True
         self._memo: dict[object, object] = {}
         self._hearing: dict[tuple[int, dt.date], tuple[tuple[Penalty, ...], bool]] = {}
 

@@ -317,6 +317,8 @@ def hearing_host(ctx: Context) -> Iterator[Item]:
                 f"听证主持人{names(ctx.case, [step.host])}是本案调查人员。",
                 f"The hearing host {names_en(ctx.case, [step.host])} investigated the case.",
             )
+    if not hearing_hosts(ctx, len(ctx.steps)):
+        return  # no hearing names its host
     for i, step in ctx.indexed("registered", "investigation"):
         hosts = hearing_hosts(ctx, i)
         both = {o for o in (*step.by, *step.officers) if o in hosts}
