@@ -396,6 +396,8 @@ class Context:
 
     # A short run (at most ``_SHORT`` steps, nearly always) is returned as a list: a
     # slice of a few items costs less than a Run; a longer one as a Run, without copying.
+    # A run of every step of the kinds, or of none, is the index's own list (nearly
+    # always: a case has one or two steps of a kind): shared, do not modify it.
 
     def before(self, index: int, *kinds: str) -> Sequence[tuple[int, Step]]:
         pairs = self._index[kinds]
@@ -403,13 +405,19 @@ class Context:
             return pairs
         if index < 0:
             index = max(len(self.steps) + index, 0)  # as steps[:index] reads it
+        if pairs[-1][0] < index:
+            return pairs
+        if pairs[0][0] >= index:
+            return _NO_PAIRS
         at = bisect_left(pairs, (index,))
         return pairs[:at] if at <= _SHORT else Run(pairs, 0, at)
 
     def after(self, index: int, *kinds: str) -> Sequence[tuple[int, Step]]:
         pairs = self._index[kinds]
-        if not pairs:
+        if not pairs or pairs[0][0] > index:
             return pairs
+        if pairs[-1][0] <= index:
+            return _NO_PAIRS
         lo = bisect_left(pairs, (index + 1,))
         return pairs[lo:] if len(pairs) - lo <= _SHORT else Run(pairs, lo, len(pairs))
 
@@ -424,10 +432,11 @@ class Context:
 
     def first_after(self, index: int, *kinds: str) -> tuple[int, Step] | None:
         pairs = self._index[kinds]
-        if not pairs:
+        if not pairs or pairs[-1][0] <= index:
             return None
-        at = bisect_left(pairs, (index + 1,))
-        return pairs[at] if at < len(pairs) else None
+        if pairs[0][0] > index:
+            return pairs[0]
+        return pairs[bisect_left(pairs, (index + 1,))]
 
     def memo(self, key: object, compute: Callable[[], _T]) -> _T:
         """``compute()``, computed once per audit for ``key`` (for what several units
