@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, Generic, Literal, TypeVar, overload
 
-from .casefile import HEARING_TYPES, CaseFile, Penalty, Step
+from .casefile import HEARING_TYPES, CaseFile, Penalty, Step, penalty_type
 from .local import applicable, may_bind
 from .parameters import Parameters
 from .workdays import Counted, WorkCalendar
@@ -536,7 +536,7 @@ class Context:
         return found[1]
 
     def _carries_hearing_right(self, penalties: tuple[Penalty, ...], on: dt.date) -> bool:
-        types = {p.type for p in penalties}
+        types = set(map(penalty_type, penalties))
         if not types.isdisjoint(HEARING_TYPES):
             return True
         threshold = self.hearing_threshold(on)
