@@ -27,7 +27,7 @@ from .catalogue import (
     iso,
 )
 from .local import may_bind
-from .parameters import ParameterError, Parameters, Value, default_parameters
+from .parameters import ParameterError, Parameters, Value, current_values, default_parameters
 from .payments import PaymentFacts, facts_of
 from .workdays import WorkCalendar, statutory_holidays
 
@@ -105,8 +105,9 @@ def context(
     # ``Context(case, calendar, Parameters(merged), as_of)``, without copying ``merged``
     # again or the generated __init__ (an audit per case file)
     params = _new(Parameters)
-    params._table = default_parameters()
+    params._table = table = default_parameters()
     params._overrides = merged
+    params._current = current_values(table, merged)
     ctx = _new(Context)
     ctx.case = case
     ctx.calendar = calendar
@@ -136,6 +137,8 @@ def _run(
     kind = case.kind
     steps = case.steps
     first_on = steps[0].on if steps else as_of  # what a case-level finding is judged on
+    # the first and last day a finding can be judged on
+    first, last = (ctx.first_day, ctx.last_day) if steps else (as_of, as_of)
     kinds = ctx.kinds
     if rules is None:
         bindable = may_bind(case.agency.region_code, case.local_policies)
@@ -163,13 +166,17 @@ def _run(
             continue
         # An item is judged on its step's date (a deadline: its start; a case-level
         # finding: the first step's date, else the audit date); that date matters only to
-        # a rule with a date range or a local basis.
+        # a rule with a date range or a local basis. A national rule in force on every
+        # day from the first to the last step keeps every finding (nearly always): only
+        # its deadlines are judged, on their start.
         since, until, local = unit.valid_from, unit.valid_to, unit.local
-        if since is None and until is None and not local:
+        if not local and (since is None or since <= first) and (until is None or last <= until):
             for item in items:
                 cls = type(item)
                 if cls is DeadlineItem:
-                    deadlines.append(item)  # type: ignore[arg-type]
+                    on = item.start  # type: ignore[union-attr]
+                    if (since is None or since <= on) and (until is None or on <= until):
+                        deadlines.append(item)  # type: ignore[arg-type]
                 elif cls is AmountItem:
                     late_fee = item.value  # type: ignore[union-attr]
                 else:
@@ -391,9 +398,10 @@ def to_document(result: AuditResult, lang: str = "zh") -> dict[str, Any]:
 def render(result: AuditResult, lang: str = "zh") -> str:
     """The findings document as JSON text (UTF-8, two-space indent, final newline):
     ``dump_json(to_document(result, lang)) + "\\n"``, written for the document's fixed
-    shape (the same text, byte for byte). What depends only on the rule (its encoded ID,
-    severity and citation) or on the years of a deadline (its note) is encoded once per
-    process (``_finding_head``, ``_encoded``, ``_note_json``)."""
+    shape (the same text, byte for byte). What depends only on the rule, severity,
+    citation and step of a finding, or on the status and the unscheduled years of a
+    deadline (its note), is encoded once per process (``_finding_ends``,
+    ``_deadline_tail``)."""
     enc = _encode_string
     out = [
         '{\n  "format": ',
@@ -406,55 +414,43 @@ def render(result: AuditResult, lang: str = "zh") -> str:
     ]
     if result.findings:
         en = lang == "en"
-        heads = _FINDING_HEADS
-        encoded = _ENCODED
+        ends = _FINDING_ENDS
         parts = []
         for f in result.findings:
-            severity = f.severity
-            head = heads[severity].get(f.rule) if severity in heads else None
-            if head is None:
-                head = _finding_head(f.rule, severity)
-            citation = f.citation or RULES[f.rule].citation
-            cited = encoded.get(citation)
-            if cited is None:
-                cited = _encoded(citation)
-            message = enc(f.message.en if en else f.message.zh)
-            step = "null" if f.step is None else int.__repr__(f.step)
-            parts.append(
-                f'{head}{message},\n      "citation": {cited},\n      "step": {step}\n    }}'
-            )
+            key = (f.rule, f.severity, f.citation, f.step)
+            around = ends.get(key)
+            if around is None:
+                around = _finding_ends(key)
+            message = f.message
+            parts.append(f"{around[0]}{enc(message.en if en else message.zh)}{around[1]}")
         out.append("[\n    " + ",\n    ".join(parts) + "\n  ]")
     else:
         out.append("[]")
     out.append(',\n  "deadlines": ')
     if result.deadlines:
         as_of = result.as_of
-        deadline_heads = _DEADLINE_HEADS
-        notes = _NOTES
+        heads = _DEADLINE_HEADS
+        tails = _DEADLINE_TAILS
         known = _ISO.get
         parts = []
         for d in result.deadlines:
-            head = deadline_heads.get(d.rule)
+            head = heads.get(d.rule)
             if head is None:
                 head = _deadline_head(d.rule)
             counted = d.due
-            years = counted.unscheduled_years
-            note: str | None = "null"  # deadline_note((), lang) is None
-            if years:
-                note = notes.get((years, lang))
-                if note is None:
-                    note = _note_json(years, lang)
             due = counted.due
             done = d.done  # DeadlineItem.status, written out
             if done is not None:
-                status = '"met"' if done <= due else '"missed"'
+                status = "met" if done <= due else "missed"
             else:
-                status = '"open"' if as_of <= due else '"overdue"'
+                status = "open" if as_of <= due else "overdue"
+            written = (status, counted.unscheduled_years, lang)
+            tail = tails.get(written)
+            if tail is None:
+                tail = _deadline_tail(written)
             start = d.start
-            parts.append(
-                f'{head}{known(start) or iso(start)}",\n      "due": "{known(due) or iso(due)}",'
-                f'\n      "status": {status},\n      "note": {note}\n    }}'
-            )
+            since = known(start) or iso(start)
+            parts.append(f'{head}{since}",\n      "due": "{known(due) or iso(due)}{tail}')
         out.append("[\n    " + ",\n    ".join(parts) + "\n  ]")
     else:
         out.append("[]")
@@ -474,24 +470,33 @@ def _late_fee_json(value: float | None) -> str:
     return dump_json(_amount(value), 2)
 
 
-#: ``render``'s encoded pieces, by what they depend on (filled on first use); the heads
-#: of the findings by severity, then rule ID
-_FINDING_HEADS: dict[str, dict[str, str]] = {}
+#: ``render``'s encoded pieces, by what they depend on (filled on first use): a
+#: finding's JSON before and after its message, by (rule ID, severity, citation, step)
+_FINDING_ENDS: dict[tuple[str, str, str | None, int | None], tuple[str, str]] = {}
 _DEADLINE_HEADS: dict[str, str] = {}
-_ENCODED: dict[str, str] = {}
-_NOTES: dict[tuple[tuple[int, ...], str], str] = {}
+#: a deadline's JSON after its due date, by (status, years without a schedule, language)
+_DEADLINE_TAILS: dict[tuple[str, tuple[int, ...], str], str] = {}
 
 
-def _finding_head(rule_id: str, severity: str) -> str:
-    """A finding's JSON up to its message (rule ID and severity)."""
-    head = _FINDING_HEADS.setdefault(severity, {})[rule_id] = (
+def _finding_ends(key: tuple[str, str, str | None, int | None]) -> tuple[str, str]:
+    """A finding's JSON up to its message (rule ID and severity), and after it
+    (citation, the rule's own when the finding names none, and step)."""
+    rule_id, severity, citation, step = key
+    if len(_FINDING_ENDS) >= 10_000:
+        _FINDING_ENDS.clear()
+    found = _FINDING_ENDS[key] = (
         '{\n      "rule": '
         + _encode_string(rule_id)
         + ',\n      "severity": '
         + _encode_string(severity)
-        + ',\n      "message": '
+        + ',\n      "message": ',
+        ',\n      "citation": '
+        + _encode_string(citation or RULES[rule_id].citation)
+        + ',\n      "step": '
+        + ("null" if step is None else int.__repr__(step))
+        + "\n    }",
     )
-    return head
+    return found
 
 
 def _deadline_head(rule_id: str) -> str:
@@ -502,18 +507,17 @@ def _deadline_head(rule_id: str) -> str:
     return head
 
 
-def _encoded(text: str) -> str:
-    """``text`` as a JSON string (remembered: the citations are few)."""
-    if len(_ENCODED) >= 10_000:
-        _ENCODED.clear()
-    found = _ENCODED[text] = _encode_string(text)
-    return found
-
-
-def _note_json(years: tuple[int, ...], lang: str) -> str:
-    """The JSON of ``deadline_note(years, lang)`` (remembered: the years are few)."""
+def _deadline_tail(key: tuple[str, tuple[int, ...], str]) -> str:
+    """A deadline's JSON after the text of its due date: its status and the note on the
+    years it was counted without a schedule (``deadline_note``; remembered: the years
+    are few)."""
+    status, years, lang = key
     note = deadline_note(years, lang)
-    found = _NOTES[(years, lang)] = "null" if note is None else _encode_string(note)
+    found = _DEADLINE_TAILS[key] = (
+        f'",\n      "status": "{status}",\n      "note": '
+        + ("null" if note is None else _encode_string(note))
+        + "\n    }"
+    )
     return found
 
 

@@ -8,6 +8,7 @@ workflow builds the same structure from its models. All optional flags default t
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields, replace
+from operator import attrgetter
 from types import UnionType
 from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Union, get_args, get_origin
 
@@ -45,6 +46,10 @@ def without_nulls(value: Any) -> Any:
 class Penalty:
     type: str
     amount: float | None = None
+
+
+#: a penalty's type (``set(map(penalty_type, penalties))``: the types, in C)
+penalty_type = attrgetter("type")
 
 
 @dataclass(frozen=True)

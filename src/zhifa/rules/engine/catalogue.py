@@ -8,13 +8,14 @@ the deadline's start).
 """
 
 import datetime as dt
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, Generic, Literal, TypeVar, overload
 
-from .casefile import HEARING_TYPES, CaseFile, Penalty, Step
+from .casefile import HEARING_TYPES, CaseFile, Penalty, Step, penalty_type
 from .local import applicable, may_bind
 from .parameters import Parameters
 from .workdays import Counted, WorkCalendar
@@ -113,48 +114,53 @@ def iso(day: dt.date) -> str:
     return text
 
 
-_NONE: tuple[list[int], list[tuple[int, Step]]] = ([], [])
-_Entry = tuple[list[int], list[tuple[int, Step]]]
+#: The steps of one kind or several, with their indexes, in file order: (index, step) pairs.
+Pairs = list[tuple[int, Step]]
+#: The pairs of a kind without steps (shared: read only).
+_NO_PAIRS: Pairs = []
 
 
-#: Every single kind the units have asked for (no steps of it): each index starts from
-#: these, so that asking for an absent kind costs one dict look-up.
-_ABSENT: dict[tuple[str, ...], _Entry] = {}
-
-
-class _ByKind(dict[str, list[tuple[int, Step]]]):
+class _ByKind(dict[str, Pairs]):
     """``Context.by_kind``: the steps of a kind with their indexes. Starts from every kind
     asked for so far (``_NO_STEPS``), so that a look-up is one dict subscription."""
 
-    def __missing__(self, kind: str) -> list[tuple[int, Step]]:
-        _NO_STEPS[kind] = _NONE[1]
-        return _NONE[1]
+    def __missing__(self, kind: str) -> Pairs:
+        _NO_STEPS[kind] = _NO_PAIRS
+        return _NO_PAIRS
 
 
 #: Every kind the units have asked ``by_kind`` for, without steps (shared: read only).
-_NO_STEPS: dict[str, list[tuple[int, Step]]] = {}
+_NO_STEPS: dict[str, Pairs] = {}
 
 
-class _Index(dict[tuple[str, ...], _Entry]):
-    """The steps by the tuple of kinds a unit asks for: (positions, (index, step) pairs).
-    Built for each single kind present; any other tuple is merged on its first look-up
-    (``__missing__``) and kept."""
+class _Index(dict[tuple[str, ...], Pairs]):
+    """The steps by the tuple of kinds a unit asks for. Built for each single kind
+    present; any other tuple is merged on its first look-up (``__missing__``) and kept.
+    Starts from every single kind asked for so far (``_ABSENT``), so that asking for an
+    absent kind costs one dict look-up."""
 
-    def __missing__(self, kinds: tuple[str, ...]) -> _Entry:
+    def __missing__(self, kinds: tuple[str, ...]) -> Pairs:
         if len(kinds) == 1:
-            _ABSENT[kinds] = found = _NONE
+            _ABSENT[kinds] = found = _NO_PAIRS
         else:
             present = [entry for kind in set(kinds) if (entry := self.get((kind,))) is not None]
             if not present:
-                found = _NONE
+                found = _NO_PAIRS
             elif len(present) == 1:
                 found = present[0]
             else:
-                # (index, step) pairs: the indexes differ, so the steps are never compared
-                merged = sorted([pair for entry in present for pair in entry[1]])
-                found = ([i for i, _s in merged], merged)
+                # the indexes differ, so the steps are never compared
+                found = sorted([pair for entry in present for pair in entry])
         self[kinds] = found
         return found
+
+
+#: Every single kind the units have asked for, without steps (shared: read only).
+_ABSENT: dict[tuple[str, ...], Pairs] = {}
+
+#: A step's kind and day, read in C (``Context.__post_init__``)
+_KIND = attrgetter("step")
+_DAY = attrgetter("on")
 
 
 _T = TypeVar("_T")
@@ -326,9 +332,14 @@ class Context:
     summary: bool = field(init=False, repr=False, compare=False)
     #: the steps of each kind with their indexes, in file order (``ctx.by_kind["served"]``;
     #: shared lists: do not modify); ``indexed`` for several kinds at once
-    by_kind: dict[str, list[tuple[int, Step]]] = field(init=False, repr=False, compare=False)
+    by_kind: dict[str, Pairs] = field(init=False, repr=False, compare=False)
     #: the kinds of the case's steps (which units the audit runs: ``Rule.reads``)
     kinds: frozenset[str] = field(init=False, repr=False, compare=False)
+    #: the earliest and the latest day of the steps (the audit date when there is none),
+    #: and whether the steps are in date order (each on or after the one before)
+    first_day: dt.date = field(init=False, repr=False, compare=False)
+    last_day: dt.date = field(init=False, repr=False, compare=False)
+    in_date_order: bool = field(init=False, repr=False, compare=False)
 
     def local(self, *codes: str, on: dt.date) -> list[str]:
         """Of the local sources ``codes`` (data/local_sources.toml), those that bind this
@@ -348,60 +359,84 @@ class Context:
     # The steps are indexed by kind once per audit (``__post_init__``); ``before``/
     # ``after`` find their range by bisection, so a unit's look-ups cost log n, not n, and
     # an audit stays n·log n in the number of steps. The index is keyed by the tuple of
-    # kinds a unit asks for: one dict look-up per call once a tuple has been seen.
+    # kinds a unit asks for: one dict look-up per call once a tuple has been seen. The
+    # bisection compares (index, step) pairs with ``(index,)``: the indexes differ, so a
+    # step is never compared, and ``(i,)`` sorts before the pair of step ``i``.
 
     def __post_init__(self) -> None:
-        steps = self.steps = self.case.steps
-        self.general = self.case.procedure == "general"
-        self.summary = self.case.procedure == "summary"
-        by_kind: dict[str, _Entry] = {}
-        for i, s in enumerate(steps):
-            kind = s.step
-            found = by_kind.get(kind)
-            if found is None:
-                by_kind[kind] = ([i], [(i, s)])
-            else:
-                found[0].append(i)
-                found[1].append((i, s))
-        self.kinds = frozenset(by_kind)
+        case = self.case
+        steps = self.steps = case.steps
+        self.general = case.procedure == "general"
+        self.summary = case.procedure == "summary"
+        by_kind = self.by_kind = _ByKind(_NO_STEPS)
         index = self._index = _Index(_ABSENT)
-        self.by_kind = _ByKind(_NO_STEPS)
-        for kind, found in by_kind.items():
-            index[(kind,)] = found
-            self.by_kind[kind] = found[1]
+        none = _NO_PAIRS
+        for pair in enumerate(steps):
+            kind = pair[1].step
+            pairs = by_kind.get(kind, none)
+            if pairs is none:
+                by_kind[kind] = index[(kind,)] = [pair]
+            else:
+                pairs.append(pair)
+        self.kinds = frozenset(map(_KIND, steps))
+        if steps:
+            days = list(map(_DAY, steps))
+            ordered = sorted(days)
+            self.first_day, self.last_day = ordered[0], ordered[-1]
+            self.in_date_order = days == ordered
+        else:
+            self.first_day = self.last_day = self.as_of
+            self.in_date_order = True
         self._memo: dict[object, object] = {}
         self._hearing: dict[tuple[int, dt.date], tuple[tuple[Penalty, ...], bool]] = {}
 
-    def indexed(self, *kinds: str) -> list[tuple[int, Step]]:
+    def indexed(self, *kinds: str) -> Pairs:
         """The steps of ``kinds`` with their indexes (shared: do not modify the list)."""
-        return self._index[kinds][1]
+        return self._index[kinds]
 
     # A short run (at most ``_SHORT`` steps, nearly always) is returned as a list: a
     # slice of a few items costs less than a Run; a longer one as a Run, without copying.
+    # A run of every step of the kinds, or of none, is the index's own list (nearly
+    # always: a case has one or two steps of a kind): shared, do not modify it.
 
     def before(self, index: int, *kinds: str) -> Sequence[tuple[int, Step]]:
-        positions, pairs = self._index[kinds]
+        pairs = self._index[kinds]
+        if not pairs:
+            return pairs
         if index < 0:
             index = max(len(self.steps) + index, 0)  # as steps[:index] reads it
-        at = bisect_left(positions, index)
+        if pairs[-1][0] < index:
+            return pairs
+        if pairs[0][0] >= index:
+            return _NO_PAIRS
+        at = bisect_left(pairs, (index,))
         return pairs[:at] if at <= _SHORT else Run(pairs, 0, at)
 
     def after(self, index: int, *kinds: str) -> Sequence[tuple[int, Step]]:
-        positions, pairs = self._index[kinds]
-        lo = bisect_right(positions, index)
+        pairs = self._index[kinds]
+        if not pairs or pairs[0][0] > index:
+            return pairs
+        if pairs[-1][0] <= index:
+            return _NO_PAIRS
+        lo = bisect_left(pairs, (index + 1,))
         return pairs[lo:] if len(pairs) - lo <= _SHORT else Run(pairs, lo, len(pairs))
 
     def between(self, start: int, end: int, *kinds: str) -> Sequence[tuple[int, Step]]:
         """The steps of ``kinds`` after ``start`` and before ``end`` (by index)."""
-        positions, pairs = self._index[kinds]
-        lo = bisect_right(positions, start)
-        hi = bisect_left(positions, end)
+        pairs = self._index[kinds]
+        if not pairs:
+            return pairs
+        lo = bisect_left(pairs, (start + 1,))
+        hi = bisect_left(pairs, (end,))
         return pairs[lo:hi] if hi - lo <= _SHORT else Run(pairs, lo, hi)
 
     def first_after(self, index: int, *kinds: str) -> tuple[int, Step] | None:
-        positions, pairs = self._index[kinds]
-        at = bisect_right(positions, index)
-        return pairs[at] if at < len(pairs) else None
+        pairs = self._index[kinds]
+        if not pairs or pairs[-1][0] <= index:
+            return None
+        if pairs[0][0] > index:
+            return pairs[0]
+        return pairs[bisect_left(pairs, (index + 1,))]
 
     def memo(self, key: object, compute: Callable[[], _T]) -> _T:
         """``compute()``, computed once per audit for ``key`` (for what several units
@@ -433,7 +468,7 @@ class Context:
         if table is None:
             positions: list[int] = []
             minima: list[dt.date] = []
-            for i, s in self._index[(kind,)][1]:
+            for i, s in self._index[(kind,)]:
                 value = day(s)
                 if value is None:
                     continue
@@ -451,11 +486,11 @@ class Context:
     @_lazy
     def _investigators(self) -> NamesTable:
         """The officers named by the investigation steps, by the first that names each."""
-        return NamesTable((i, s.officers) for i, s in self._index[("investigation",)][1])
+        return NamesTable((i, s.officers) for i, s in self._index[("investigation",)])
 
     @_lazy
     def _evidence(self) -> NamesTable:
-        return NamesTable((i, s.evidence) for i, s in self._index[("investigation",)][1])
+        return NamesTable((i, s.evidence) for i, s in self._index[("investigation",)])
 
     def investigators(self, before: int | None = None) -> AbstractSet[str]:
         if before is None:
@@ -471,7 +506,7 @@ class Context:
 
     @_lazy
     def _signed_waivers(self) -> list[int]:
-        return [i for i, s in self._index[("waiver",)][1] if s.signed]
+        return [i for i, s in self._index[("waiver",)] if s.signed]
 
     def signed_waiver(self, start: int, end: int) -> bool:
         """A signed waiver among the steps ``start + 1 .. end - 1``."""
@@ -501,7 +536,7 @@ class Context:
         return found[1]
 
     def _carries_hearing_right(self, penalties: tuple[Penalty, ...], on: dt.date) -> bool:
-        types = {p.type for p in penalties}
+        types = set(map(penalty_type, penalties))
         if not types.isdisjoint(HEARING_TYPES):
             return True
         threshold = self.hearing_threshold(on)

@@ -106,6 +106,37 @@ def default_parameters() -> dict[str, Parameter]:
     return _DEFAULTS
 
 
+#: (since, value) of the version in force from its date on, by parameter (those in
+#: force today): ``Parameters``' look-up of a day on or after ``since`` (nearly every
+#: day asked), by table (the default table's, kept)
+_Current = dict[str, tuple[dt.date, Value]]
+_DEFAULT_CURRENT: _Current | None = None
+
+
+def _current_of(table: Mapping[str, Parameter]) -> _Current:
+    out: _Current = {}
+    for name, param in table.items():
+        since, value = param._current
+        if value is not None:  # None: repealed
+            out[name] = (since, value)
+    return out
+
+
+def current_values(table: Mapping[str, Parameter], overrides: Mapping[str, Value]) -> _Current:
+    """The current versions of the parameters of ``table`` that ``overrides`` does not
+    replace (by their ``setting``), by name."""
+    global _DEFAULT_CURRENT
+    if table is _DEFAULTS:
+        if _DEFAULT_CURRENT is None:
+            _DEFAULT_CURRENT = _current_of(table)
+        current = _DEFAULT_CURRENT
+    else:
+        current = _current_of(table)
+    if not overrides:
+        return current
+    return {name: found for name, found in current.items() if table[name].setting not in overrides}
+
+
 class Parameters:
     """The parameters as they apply to one case: defaults plus overrides by setting key
     (e.g. ``{"decision_days": 60, "hearing_fine_threshold.individual": 5000}``)."""
@@ -117,6 +148,7 @@ class Parameters:
     ) -> None:
         self._table = default_parameters() if table is None else table
         self._overrides = dict(overrides or {})
+        self._current = current_values(self._table, self._overrides)
 
     def value(self, name: str, on: dt.date) -> Value:
         param = self._table.get(name)
@@ -131,41 +163,24 @@ class Parameters:
         param = self._table.get(name)
         return "" if param is None else param.reference
 
-    # ``number``, ``integer`` and ``flag`` are ``value`` (written out: the units ask for
-    # a dozen numbers per audit) converted.
+    # ``number``, ``integer`` and ``flag`` are ``value`` converted; a day on or after the
+    # current version's date (nearly every day asked) takes its value at once (the units
+    # ask for a dozen numbers per audit).
 
     def number(self, name: str, on: dt.date) -> float:
-        param = self._table.get(name)
-        if param is None:
-            raise ParameterError(f"unknown parameter {name}", name, on)
-        if param.setting is not None and param.setting in self._overrides:
-            return float(self._overrides[param.setting])
-        since, latest = param._current
-        if latest is not None and on >= since:
-            return float(latest)
-        found = param._at.get(on)
-        return float(param.at(on) if found is None else found)
+        current = self._current.get(name)
+        if current is not None and on >= current[0]:
+            return float(current[1])
+        return float(self.value(name, on))
 
     def integer(self, name: str, on: dt.date) -> int:
-        param = self._table.get(name)
-        if param is None:
-            raise ParameterError(f"unknown parameter {name}", name, on)
-        if param.setting is not None and param.setting in self._overrides:
-            return int(self._overrides[param.setting])
-        since, latest = param._current
-        if latest is not None and on >= since:
-            return int(latest)
-        found = param._at.get(on)
-        return int(param.at(on) if found is None else found)
+        current = self._current.get(name)
+        if current is not None and on >= current[0]:
+            return int(current[1])
+        return int(self.value(name, on))
 
     def flag(self, name: str, on: dt.date) -> bool:
-        param = self._table.get(name)
-        if param is None:
-            raise ParameterError(f"unknown parameter {name}", name, on)
-        if param.setting is not None and param.setting in self._overrides:
-            return bool(self._overrides[param.setting])
-        since, latest = param._current
-        if latest is not None and on >= since:
-            return bool(latest)
-        found = param._at.get(on)
-        return bool(param.at(on) if found is None else found)
+        current = self._current.get(name)
+        if current is not None and on >= current[0]:
+            return bool(current[1])
+        return bool(self.value(name, on))

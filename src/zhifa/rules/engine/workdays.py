@@ -214,6 +214,22 @@ class Counted:
         state["unscheduled_years"] = unscheduled_years
 
 
+#: ``on_day``'s instances, by day (cleared when large)
+_ON_DAY: dict[dt.date, Counted] = {}
+
+
+def on_day(day: dt.date) -> Counted:
+    """``Counted(day)``: a day itself, no year counted without a schedule (one frozen
+    instance per day, kept: the day a service took effect is asked for by several
+    rules in every audit)."""
+    found = _ON_DAY.get(day)
+    if found is None:
+        if len(_ON_DAY) >= 100_000:
+            _ON_DAY.clear()
+        found = _ON_DAY[day] = Counted(day)
+    return found
+
+
 @dataclass
 class WorkCalendar:
     """Working-day arithmetic over a schedule provider."""

@@ -64,6 +64,10 @@ def party_id(ctx: Context) -> Iterator[Item]:
 def step_order(ctx: Context) -> Iterator[Item]:
     registrations = ctx.by_kind["registered"]
     registered_on = registrations[0][1].on if registrations and ctx.general else None
+    if ctx.in_date_order and (registered_on is None or registered_on <= ctx.first_day):
+        # nothing out of order, nothing before the registration, and so no decision
+        # before a prior notice that precedes it (nearly every file)
+        return
     previous: Step | None = None
     notice: Step | None = None  # the last prior notice before the step
     for i, step in enumerate(ctx.steps):

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from ..casefile import Basis, Step
+from ..casefile import Basis, Step, penalty_type
 from ..catalogue import (
     APL,
     APL_FROM,
@@ -255,7 +255,7 @@ def basis_range(ctx: Context) -> Iterator[Item]:
     if ctx.by_kind["prior_notice"]:
         yield from _notice_range(ctx, basis, provided)
     for i, step in ctx.penalty_decisions:
-        types = {p.type for p in step.penalties}
+        types = set(map(penalty_type, step.penalties))
         wrong = () if types <= provided else sorted(types - provided)
         if wrong:
             yield error(
@@ -299,7 +299,7 @@ def _notice_range(ctx: Context, basis: Basis, provided: frozenset[str]) -> Itera
     the penalty types of ``basis``."""
     citation = _NOTICE_RANGE_CITATION
     for i, step in ctx.by_kind["prior_notice"]:
-        types = {p.type for p in step.intended}
+        types = set(map(penalty_type, step.intended))
         wrong = () if types <= provided else sorted(types - provided)
         if wrong:
             yield error(

@@ -24,7 +24,7 @@ from ..catalogue import (
     rule,
     warning,
 )
-from ..workdays import Counted
+from ..workdays import Counted, on_day
 from ._util import yuan
 
 
@@ -57,7 +57,7 @@ def in_force(rule_id: str, day: dt.date) -> bool:
 def service_effective(ctx: Context, served: Step) -> Counted:
     """``_service_effective``, once per audit and step."""
     if served.method != "public_notice":
-        return Counted(served.on)  # in effect on the day of service
+        return on_day(served.on)  # in effect on the day of service
     return ctx.memo(("service_effective", id(served)), lambda: _service_effective(ctx, served))
 
 
@@ -69,7 +69,7 @@ def _service_effective(ctx: Context, served: Step) -> Counted:
     catalogue counts a calendar-day period (the next working day when the last day is not
     one). Any other method takes effect on the day of service."""
     if served.method != "public_notice" or not in_force("CPL-95-public-notice", served.on):
-        return Counted(served.on)
+        return on_day(served.on)
     days = ctx.params.integer("public_notice_days", served.on)
     return ctx.calendar.add_calendar_days(served.on, days)
 

@@ -40,6 +40,11 @@ def register(ctx: Context) -> Iterator[Item]:
     # organ: APL-52-summary-filing, which replaces the "register afterwards" warning.
     if not ctx.general:
         return
+    act = _first(ctx, INVESTIGATION_ACTS)
+    registered = _first(ctx, ("registered",))
+    if act is None or (registered is not None and registered[0] < act[0] and ctx.in_date_order):
+        # every act comes after a registration dated on or before it (nearly every file)
+        return
     first: dt.date | None = None  # the earliest registration before the step
     for i, step in enumerate(ctx.steps):
         if step.step in INVESTIGATION_ACTS and (first is None or first > step.on):
@@ -336,14 +341,20 @@ SAMR_FROM = "2019-04-01"
 REGISTRATION_DECISIONS = ("registered", "registration_refused")
 
 
-def _first_on(ctx: Context, kinds: tuple[str, ...]) -> dt.date | None:
-    """The day of the first step of any of ``kinds`` (None when there is none)."""
+def _first(ctx: Context, kinds: tuple[str, ...]) -> tuple[int, Step] | None:
+    """The first step of any of ``kinds`` with its index (None when there is none)."""
     by_kind = ctx.by_kind
     first: tuple[int, Step] | None = None
     for kind in kinds:
         pairs = by_kind[kind]
         if pairs and (first is None or pairs[0][0] < first[0]):
             first = pairs[0]
+    return first
+
+
+def _first_on(ctx: Context, kinds: tuple[str, ...]) -> dt.date | None:
+    """The day of the first step of any of ``kinds`` (None when there is none)."""
+    first = _first(ctx, kinds)
     return None if first is None else first[1].on
 
 

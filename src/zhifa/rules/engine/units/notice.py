@@ -4,7 +4,7 @@ import datetime as dt
 from bisect import bisect_left
 from collections.abc import Iterator
 
-from ..casefile import Penalty, Step
+from ..casefile import Penalty, Step, penalty_type
 from ..catalogue import APL, APL_FROM, Context, DeadlineItem, Item, error, iso, rule, warning
 from ..workdays import Counted
 from ._util import case_investigators, hearing_hosts, names, names_en, yuan
@@ -105,9 +105,9 @@ def _heavier(
     notified type the decision replaces (a warning instead of a fine is lighter).
     Undecided: a type not notified of the same rank as the heaviest notified type, or
     one added on top of every notified type (the decision adds a penalty)."""
-    intended_types = {p.type for p in intended}
-    decided_types = {p.type for p in decided}
-    top = max([SEVERITY[t] for t in intended_types], default=0)
+    intended_types = set(map(penalty_type, intended))
+    decided_types = set(map(penalty_type, decided))
+    top = max(map(SEVERITY.__getitem__, intended_types), default=0)
     keeps_all = intended_types <= decided_types
     heavier: list[str] = []
     undecided: list[str] = []
@@ -317,6 +317,8 @@ def hearing_host(ctx: Context) -> Iterator[Item]:
                 f"听证主持人{names(ctx.case, [step.host])}是本案调查人员。",
                 f"The hearing host {names_en(ctx.case, [step.host])} investigated the case.",
             )
+    if not hearing_hosts(ctx, len(ctx.steps)):
+        return  # no hearing names its host
     for i, step in ctx.indexed("registered", "investigation"):
         hosts = hearing_hosts(ctx, i)
         both = {o for o in (*step.by, *step.officers) if o in hosts}

@@ -91,6 +91,8 @@ def entrustment(ctx: Context) -> Iterator[Item]:
             f"The case's power item “{ctx.case.power}” is outside the entrusted matters.",
         )
     since, until = ent.valid_from, ent.valid_to
+    if since <= ctx.first_day and ctx.last_day <= until:
+        return  # every step within the term
     term: tuple[str, str] | None = None  # the term's dates as text, once
     for i, step in enumerate(ctx.steps):
         if step.step in ORGAN_ACTS and not since <= step.on <= until:
@@ -288,6 +290,8 @@ def separation(ctx: Context) -> Iterator[Item]:
                 f"The decision was approved by {names_en(ctx.case, [step.approved_by])}, who "
                 "investigated the case; investigation and decision must be kept apart.",
             )
+    if not decision_approvers(ctx, len(ctx.steps)):
+        return  # no decision names its approver
     for i, step in ctx.indexed("registered", "investigation"):
         approvers = decision_approvers(ctx, i)
         both = {o for o in (*step.by, *step.officers) if o in approvers}
