@@ -7,7 +7,10 @@ published, violation, facts in brief, basis, penalty, organ), chosen by the data
   when it leaves (``index_publication``, ``unindex_publication``); a query shorter than
   three characters (which trigrams cannot match) falls back to a substring filter;
 - PostgreSQL: the ``pg_trgm`` extension and a GIN trigram index on ``search_text``
-  (migration 0002), which ``ILIKE '%…%'`` uses.
+  (migration 0002), which ``ILIKE '%…%'`` uses; a word of one or two characters (which
+  trigrams cannot match: without an index it read every decision) is looked up in the
+  index of the text's characters and character pairs (``disclosure_grams``, migration
+  0004), which answers it exactly.
 
 Only published decisions are searched: a withdrawn or taken-down one left the index.
 """
@@ -18,12 +21,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from .models import Publication, PublicationStatus
 
 FTS_TABLE = "disclosure_publication_fts"
+#: PostgreSQL: the function (migration 0004) that gives the characters and the pairs of
+#: adjacent characters of a text, upper-cased; a GIN index is built on it.
+GRAMS_FUNCTION = "disclosure_grams"
 
 
 @dataclass(frozen=True)
@@ -110,4 +116,11 @@ def _matching(found: QuerySet[Publication], word: str) -> QuerySet[Publication]:
         # The table name is a constant; the phrase is a parameter (quoted for FTS5).
         sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
         return found.filter(pk__in=RawSQL(sql, [_phrase(word)]))  # noqa: S611
+    if connection.vendor == "postgresql" and len(word) < 3:
+        # A word of one or two characters is one of the text's grams exactly when the
+        # text contains it (both upper-cased, as ``icontains`` compares): the grams'
+        # index answers it, where pg_trgm would read every row.
+        column = f"{connection.ops.quote_name(Publication._meta.db_table)}.search_text"
+        sql = f"{GRAMS_FUNCTION}({column}) @> ARRAY[UPPER(%s)]"
+        return found.filter(RawSQL(sql, [word], output_field=BooleanField()))  # noqa: S611
     return found.filter(search_text__icontains=word)

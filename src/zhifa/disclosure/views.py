@@ -4,15 +4,20 @@ take-down after credit repair, its settings). Another organ's publication is a 4
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -33,6 +38,40 @@ from .search import Filters, public_decisions, search
 from .services import LOG_SOURCE
 
 PAGE_SIZE = 20
+#: The public list counts the matches of a search only this far past the page shown
+#: ("page 1 of 51+"): a word found in most decisions is not counted through all of them.
+COUNT_AHEAD = 1000
+#: How long (seconds) a server process keeps a decision page it rendered for a visitor
+#: who is not signed in. The key is a digest of all the page shows, so a change to the
+#: decision (withdrawal, take-down, correction) or to its proof (a new checkpoint) is
+#: served at once: the cache only saves rendering the same page again.
+PAGE_CACHE_SECONDS = 300
+
+
+class CountingAhead(Paginator):  # type: ignore[type-arg]
+    """A paginator that counts the matches only up to ``COUNT_AHEAD`` past the page
+    asked for (``more``: there are more than counted; ``pages_label``: "51+")."""
+
+    def __init__(self, object_list: QuerySet[Publication], per_page: int, page: Any) -> None:
+        super().__init__(object_list, per_page)
+        self.found = object_list
+        try:
+            number = max(1, int(page))
+        except (TypeError, ValueError):
+            number = 1
+        self.limit = (number - 1) * per_page + COUNT_AHEAD
+
+    @cached_property
+    def count(self) -> int:
+        return self.found.order_by().values("pk")[: self.limit + 1].count()
+
+    @property
+    def more(self) -> bool:
+        return self.count > self.limit
+
+    @property
+    def pages_label(self) -> str:
+        return f"{self.num_pages}+" if self.more else str(self.num_pages)
 
 
 # --- public -----------------------------------------------------------------------------------
@@ -57,8 +96,9 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         )
     elif form.is_bound:
         found = found.none()
-    page = Paginator(found.select_related(None).only(*LIST_FIELDS), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    number = request.GET.get("page")
+    page = CountingAhead(found.select_related(None).only(*LIST_FIELDS), PAGE_SIZE, number).get_page(
+        number
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -91,26 +131,39 @@ LIST_FIELDS = (
 
 
 def _public(pk: int) -> Publication:
-    found = public_decisions().defer("document_pdf").filter(pk=pk).first()
-    if found is None:
-        raise Http404(_("No published decision has this number."))
+    try:
+        found: Publication = public_decisions().defer("document_pdf").get(pk=pk)
+    except Publication.DoesNotExist:
+        raise Http404(_("No published decision has this number.")) from None
     return found
 
 
 def decision_page(request: HttpRequest, pk: int) -> HttpResponse:
     """One published decision: its redacted summary, the redacted 决定书 where the
-    scope publishes it; withdrawn or taken down: that it left, when and why."""
+    scope publishes it; withdrawn or taken down: that it left, when and why. Two
+    queries (the decision, its proof); the page a visitor not signed in was given is
+    kept (``PAGE_CACHE_SECONDS``) under a digest of what it shows."""
     publication = _public(pk)
-    return render(
+    proof = proof_summary(LOG_SOURCE, str(publication.pk))
+    view = publication.public_view()
+    key = ""
+    if not request.user.is_authenticated:
+        shown = [view, proof, get_language(), request.get_full_path()]
+        digest = hashlib.sha256(
+            json.dumps(shown, sort_keys=True, ensure_ascii=False, default=str).encode()
+        ).hexdigest()
+        key = f"disclosure:decision-page:{digest}"
+        body = cache.get(key)
+        if body is not None:
+            return HttpResponse(body)
+    response = render(
         request,
         "disclosure/public_decision.html",
-        {
-            "p": publication,
-            "view": publication.public_view(),
-            "shown": _shown(publication),
-            "proof": proof_summary(LOG_SOURCE, str(publication.pk)),
-        },
+        {"p": publication, "view": view, "shown": _shown(publication), "proof": proof},
     )
+    if key:
+        cache.set(key, response.content, PAGE_CACHE_SECONDS)
+    return response
 
 
 def _shown(publication: Publication) -> list[tuple[str, str]]:

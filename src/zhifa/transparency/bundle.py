@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from django.db import connection
+
 from . import checkpoints as cps
 from . import log
 from .models import LogEntry, SignedCheckpoint
@@ -48,16 +50,29 @@ def build_bundle(entry: LogEntry, checkpoint: SignedCheckpoint) -> dict[str, Any
 def proof_summary(source: str, object_id: str) -> dict[str, Any] | None:
     """What a publication page shows of its log entry (``_proof.html``): the latest
     entry's index, the size of the checkpoint covering it (None until one does), and
-    the URL of the entry's page. None when the object was never logged."""
+    the URL of the entry's page. None when the object was never logged.
+
+    One query, read on every visit of a public decision page (``bench/portal.py``):
+    the object's latest entry and the latest checkpoint's size."""
     from django.urls import reverse
 
-    entry = log.latest_entry(source, object_id)
-    if entry is None:
+    quote = connection.ops.quote_name
+    entries, checkpoints = LogEntry._meta.db_table, SignedCheckpoint._meta.db_table
+    with connection.cursor() as cursor:
+        # Table and column names from the models; the values are parameters.
+        cursor.execute(
+            f"SELECT {quote('index')}, leaf_hash, (SELECT MAX(size) FROM {quote(checkpoints)}) "  # noqa: S608
+            f"FROM {quote(entries)} WHERE source = %s AND object_id = %s "
+            f"ORDER BY {quote('index')} DESC LIMIT 1",
+            [source, object_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
         return None
-    checkpoint = cps.covering(entry.index)
+    index, leaf_hash, newest = row
     return {
-        "index": entry.index,
-        "leaf_hash": entry.leaf_hash,
-        "checkpoint_size": checkpoint.size if checkpoint is not None else None,
-        "url": reverse("transparency:entry", args=[entry.index]),
+        "index": index,
+        "leaf_hash": leaf_hash,
+        "checkpoint_size": newest if newest is not None and newest > index else None,
+        "url": reverse("transparency:entry", args=[index]),
     }
