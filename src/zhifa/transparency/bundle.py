@@ -6,6 +6,7 @@ import base64
 from typing import Any
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 from . import checkpoints as cps
 from . import log
@@ -50,29 +51,46 @@ def build_bundle(entry: LogEntry, checkpoint: SignedCheckpoint) -> dict[str, Any
 def proof_summary(source: str, object_id: str) -> dict[str, Any] | None:
     """What a publication page shows of its log entry (``_proof.html``): the latest
     entry's index, the size of the checkpoint covering it (None until one does), and
-    the URL of the entry's page. None when the object was never logged.
+    the URL of the entry's page. None when the object was never logged."""
+    entry = log.latest_entry(source, object_id)
+    if entry is None:
+        return None
+    newest = cps.latest()
+    return proof_of(entry.index, entry.leaf_hash, newest.size if newest is not None else None)
 
-    One query, read on every visit of a public decision page (``bench/portal.py``):
-    the object's latest entry and the latest checkpoint's size."""
+
+def proof_columns(source: str, object_id: str) -> dict[str, RawSQL]:
+    """What ``proof_summary`` reads, as columns to annotate the query of the page's
+    object with (its page in one query; ``proof_of`` makes the summary of them):
+    ``proof_index`` and ``proof_leaf_hash`` of the object's latest entry,
+    ``proof_checkpoint_size`` of the latest checkpoint. Plain SQL: the page is read on
+    every visit, and compiling subqueries cost more than running them."""
+    quote = connection.ops.quote_name
+    entries = quote(LogEntry._meta.db_table)
+    checkpoints = quote(SignedCheckpoint._meta.db_table)
+    index = quote("index")
+    # Table and column names from the models; the values are parameters.
+    latest = f"FROM {entries} WHERE source = %s AND object_id = %s ORDER BY {index} DESC LIMIT 1"
+    return {
+        "proof_index": RawSQL(f"SELECT {index} {latest}", [source, object_id]),  # noqa: S611
+        "proof_leaf_hash": RawSQL(f"SELECT leaf_hash {latest}", [source, object_id]),  # noqa: S611
+        "proof_checkpoint_size": RawSQL(f"SELECT MAX(size) FROM {checkpoints}", []),  # noqa: S611, S608
+    }
+
+
+def proof_of(
+    index: int | None, leaf_hash: str | None, checkpoint_size: int | None
+) -> dict[str, Any] | None:
+    """``proof_summary`` of an object's latest entry (``index`` None: never logged) and
+    the size of the latest checkpoint (None: none signed yet)."""
     from django.urls import reverse
 
-    quote = connection.ops.quote_name
-    entries, checkpoints = LogEntry._meta.db_table, SignedCheckpoint._meta.db_table
-    with connection.cursor() as cursor:
-        # Table and column names from the models; the values are parameters.
-        cursor.execute(
-            f"SELECT {quote('index')}, leaf_hash, (SELECT MAX(size) FROM {quote(checkpoints)}) "  # noqa: S608
-            f"FROM {quote(entries)} WHERE source = %s AND object_id = %s "
-            f"ORDER BY {quote('index')} DESC LIMIT 1",
-            [source, object_id],
-        )
-        row = cursor.fetchone()
-    if row is None:
+    if index is None:
         return None
-    index, leaf_hash, newest = row
+    covered = checkpoint_size is not None and checkpoint_size > index
     return {
         "index": index,
         "leaf_hash": leaf_hash,
-        "checkpoint_size": newest if newest is not None and newest > index else None,
+        "checkpoint_size": checkpoint_size if covered else None,
         "url": reverse("transparency:entry", args=[index]),
     }

@@ -7,16 +7,22 @@ vendors: nothing (SQLite reads such a word with a substring filter)."""
 
 from django.db import migrations
 
-# One expression (no FROM): PostgreSQL inlines it, which makes it about twice as fast to
-# compute for every row as a function body it has to run (measured on 5,000 rows).
+# PL/pgSQL, not an SQL function PostgreSQL would inline: computed once per row it is
+# faster (the upper-cased text made once), and its declared COST tells the planner that
+# reading rows through it is dear (an index scan, not a filter over every row).
 FUNCTION = r"""
-CREATE OR REPLACE FUNCTION disclosure_grams(text) RETURNS text[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT array_remove(
-    string_to_array(upper($1), NULL)
-    || string_to_array(regexp_replace(upper($1), '(..)', E'\\1\\x01', 'g'), E'\\x01')
-    || string_to_array(regexp_replace(substr(upper($1), 2), '(..)', E'\\1\\x01', 'g'), E'\\x01'),
-    '')
+CREATE OR REPLACE FUNCTION disclosure_grams(t text) RETURNS text[]
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 1000 AS $$
+DECLARE
+  u text := upper(t);
+  sep text := chr(1);
+BEGIN
+  RETURN array_remove(
+    string_to_array(u, NULL)
+    || string_to_array(regexp_replace(u, '(..)', '\1' || sep, 'g'), sep)
+    || string_to_array(regexp_replace(substr(u, 2), '(..)', '\1' || sep, 'g'), sep),
+    '');
+END
 $$
 """
 
