@@ -48,6 +48,9 @@ COUNT_AHEAD = 1000
 PAGE_CACHE_SECONDS = 300
 
 
+# --- public -----------------------------------------------------------------------------------
+
+
 class CountingAhead(Paginator):  # type: ignore[type-arg]
     """A paginator of public decisions that reads the matches only up to
     ``COUNT_AHEAD`` past the page asked for (their ids, in any order: ``more`` when

@@ -1,8 +1,8 @@
 """What the public decision pages cost stays bounded as the portal grows (issue #15,
 ``bench/portal.py``): a decision's page, for a visitor not signed in, is rendered once
-per content and then found in one query (never served stale); the list counts the matches of a search
-only so far past the page shown; a word of one or two characters is answered by an
-index on PostgreSQL, not by reading every decision."""
+per content and then found in one query (never served stale); the list reads the
+matches of a search only so far past the page shown; a word of one or two characters is
+answered by an index on PostgreSQL, not by reading every decision."""
 
 from __future__ import annotations
 
