@@ -7,7 +7,10 @@ published, violation, facts in brief, basis, penalty, organ), chosen by the data
   when it leaves (``index_publication``, ``unindex_publication``); a query shorter than
   three characters (which trigrams cannot match) falls back to a substring filter;
 - PostgreSQL: the ``pg_trgm`` extension and a GIN trigram index on ``search_text``
-  (migration 0002), which ``ILIKE '%…%'`` uses.
+  (migration 0002), which ``ILIKE '%…%'`` uses; a word of one or two characters (which
+  trigrams cannot match: without an index it read every decision) is looked up in the
+  index of the text's characters and character pairs (``disclosure_grams``, migration
+  0004), which answers it exactly.
 
 Only published decisions are searched: a withdrawn or taken-down one left the index.
 """
@@ -18,12 +21,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from .models import Publication, PublicationStatus
 
 FTS_TABLE = "disclosure_publication_fts"
+#: PostgreSQL: the function (migration 0004) that gives the characters and the pairs of
+#: adjacent characters of a text, upper-cased; a GIN index is built on it.
+GRAMS_FUNCTION = "disclosure_grams"
 
 
 @dataclass(frozen=True)
@@ -74,11 +80,18 @@ def public_decisions() -> QuerySet[Publication]:
     )
 
 
-def search(query: str, filters: Filters | None = None) -> QuerySet[Publication]:
+def search(
+    query: str, filters: Filters | None = None, *, in_order: bool = False
+) -> QuerySet[Publication]:
     """The decisions matching ``query`` (every word of it, as substrings) and
     ``filters``, newest first. Without a query, party or violation: the public list
     (withdrawn and taken down ones included, shown as such); with one: the published
-    ones only (what left the portal is not found by its content)."""
+    ones only (what left the portal is not found by its content).
+
+    ``in_order``: the same decisions, for reading the newest of many matches in order
+    (the list's page when there are more than it counts): on PostgreSQL a short word
+    is then tested as a substring only, cheap on each row read, instead of through the
+    grams' index (which finds few matches fast, but is dear to compute row by row)."""
     filters = filters or Filters()
     found: QuerySet[Publication] = public_decisions()
     words = [w for w in query.split() if w][:8]
@@ -87,13 +100,15 @@ def search(query: str, filters: Filters | None = None) -> QuerySet[Publication]:
         # taken down (after credit repair) is no longer found by its party or violation.
         found = found.filter(status=PublicationStatus.PUBLISHED)
         for word in words:
-            found = _matching(found, word)
+            found = _matching(found, word, in_order)
     # A field filter is read through the index first (its text is in the search text),
     # then on the field itself: never a scan of every summary's JSON.
     if filters.party:
-        found = _matching(found, filters.party).filter(summary__party__icontains=filters.party)
+        found = _matching(found, filters.party, in_order).filter(
+            summary__party__icontains=filters.party
+        )
     if filters.violation:
-        found = _matching(found, filters.violation).filter(
+        found = _matching(found, filters.violation, in_order).filter(
             summary__violation__icontains=filters.violation
         )
     if filters.organ is not None:
@@ -105,9 +120,21 @@ def search(query: str, filters: Filters | None = None) -> QuerySet[Publication]:
     return found.order_by("-published_on", "-pk")
 
 
-def _matching(found: QuerySet[Publication], word: str) -> QuerySet[Publication]:
+def _matching(
+    found: QuerySet[Publication], word: str, in_order: bool = False
+) -> QuerySet[Publication]:
     if _fts() and len(word) >= 3:
         # The table name is a constant; the phrase is a parameter (quoted for FTS5).
         sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
         return found.filter(pk__in=RawSQL(sql, [_phrase(word)]))  # noqa: S611
-    return found.filter(search_text__icontains=word)
+    found = found.filter(search_text__icontains=word)
+    if connection.vendor == "postgresql" and len(word) < 3 and not in_order:
+        # A word of one or two characters is one of the text's grams exactly when the
+        # text contains it (both upper-cased, as ``icontains`` compares): the grams'
+        # index finds the rows, where pg_trgm would read every one of them. The
+        # substring test stays beside it: the planner, which multiplies the two
+        # estimates, then reads few matches through the index, never every row in order.
+        column = f"{connection.ops.quote_name(Publication._meta.db_table)}.search_text"
+        sql = f"{GRAMS_FUNCTION}({column}) @> ARRAY[UPPER(%s)]"
+        found = found.filter(RawSQL(sql, [word], output_field=BooleanField()))  # noqa: S611
+    return found

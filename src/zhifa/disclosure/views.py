@@ -4,15 +4,20 @@ take-down after credit repair, its settings). Another organ's publication is a 4
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,7 +29,7 @@ from zhifa.registry.models import EnforcementSubject
 from zhifa.registry.views import rate_limited
 from zhifa.rules.engine.audit import deadline_note
 from zhifa.rules.engine.publication import LEAK_TEXTS, default_data
-from zhifa.transparency.bundle import proof_summary
+from zhifa.transparency.bundle import proof_columns, proof_of
 
 from . import double_publicity, policy, services
 from .forms import CorrectForm, ExportForm, ReasonForm, SearchForm, SettingsForm
@@ -33,9 +38,68 @@ from .search import Filters, public_decisions, search
 from .services import LOG_SOURCE
 
 PAGE_SIZE = 20
+#: The public list counts the matches of a search only this far past the page shown
+#: ("page 1 of 51+"): a word found in most decisions is not counted through all of them.
+COUNT_AHEAD = 1000
+#: How long (seconds) a server process keeps a decision page it rendered for a visitor
+#: who is not signed in. The key is a digest of all the page shows, so a change to the
+#: decision (withdrawal, take-down, correction) or to its proof (a new checkpoint) is
+#: served at once: the cache only saves rendering the same page again.
+PAGE_CACHE_SECONDS = 300
 
 
 # --- public -----------------------------------------------------------------------------------
+
+
+class CountingAhead(Paginator):  # type: ignore[type-arg]
+    """A paginator of public decisions that reads the matches only up to
+    ``COUNT_AHEAD`` past the page asked for (their ids, in any order: ``more`` when
+    there are more, ``pages_label``: "51+"). When that is all of them, the page is read
+    by those ids, so a rare word never has the database read every decision in order
+    looking for twenty matches; when there are more, the page is read from
+    ``in_order`` (the same decisions, newest first: ``search(..., in_order=True)``)."""
+
+    def __init__(
+        self,
+        found: QuerySet[Publication],
+        per_page: int,
+        page: Any,
+        in_order: QuerySet[Publication] | None = None,
+    ) -> None:
+        in_order = found if in_order is None else in_order
+        super().__init__(in_order, per_page)
+        self.found, self.in_order = found, in_order
+        try:
+            number = max(1, int(page))
+        except (TypeError, ValueError):
+            number = 1
+        self.limit = (number - 1) * per_page + COUNT_AHEAD
+
+    @cached_property
+    def matches(self) -> list[int]:
+        return list(self.found.order_by().values_list("pk", flat=True)[: self.limit + 1])
+
+    @cached_property
+    def count(self) -> int:
+        return len(self.matches)
+
+    @property
+    def more(self) -> bool:
+        return self.count > self.limit
+
+    @property
+    def pages_label(self) -> str:
+        return f"{self.num_pages}+" if self.more else str(self.num_pages)
+
+    def page(self, number: Any) -> Any:
+        if not self.more:
+            self.object_list = (
+                public_decisions()
+                .filter(pk__in=self.matches)
+                .order_by(*(self.in_order.query.order_by or ("-published_on", "-pk")))
+                .only(*LIST_FIELDS)
+            )
+        return super().page(number)
 
 
 @rate_limited
@@ -45,24 +109,24 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         pk__in=public_decisions().values("organ_id")
     ).order_by("name")
     form = SearchForm(request.GET or None, organs=organs)
-    found = public_decisions().order_by("-published_on", "-pk")
+    found = in_order = public_decisions().order_by("-published_on", "-pk")
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        found = search(
-            data.get("q") or "",
-            Filters(
-                party=data.get("party") or "",
-                violation=data.get("violation") or "",
-                organ=data.get("organ"),
-                date_from=data.get("date_from"),
-                date_to=data.get("date_to"),
-            ),
+        words = data.get("q") or ""
+        filters = Filters(
+            party=data.get("party") or "",
+            violation=data.get("violation") or "",
+            organ=data.get("organ"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
         )
+        found, in_order = search(words, filters), search(words, filters, in_order=True)
     elif form.is_bound:
-        found = found.none()
-    page = Paginator(found.select_related(None).only(*LIST_FIELDS), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+        found = in_order = found.none()
+    number = request.GET.get("page")
+    page = CountingAhead(
+        found, PAGE_SIZE, number, in_order.select_related(None).only(*LIST_FIELDS)
+    ).get_page(number)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -91,26 +155,68 @@ LIST_FIELDS = (
 
 
 def _public(pk: int) -> Publication:
-    found = public_decisions().defer("document_pdf").filter(pk=pk).first()
-    if found is None:
-        raise Http404(_("No published decision has this number."))
+    try:
+        found: Publication = public_decisions().defer("document_pdf").get(pk=pk)
+    except Publication.DoesNotExist:
+        raise Http404(_("No published decision has this number.")) from None
     return found
+
+
+#: What a decision's page shows of its row, read first (as values, with its proof) to
+#: find the page already rendered.
+PAGE_FIELDS = (
+    "status",
+    "summary",
+    "published_on",
+    "ended_on",
+    "end_kind",
+    "end_reason",
+    "document_sm3",
+)
 
 
 def decision_page(request: HttpRequest, pk: int) -> HttpResponse:
     """One published decision: its redacted summary, the redacted 决定书 where the
-    scope publishes it; withdrawn or taken down: that it left, when and why."""
+    scope publishes it; withdrawn or taken down: that it left, when and why.
+
+    One query (what the page shows, with its proof) finds the page a visitor not signed
+    in was given, kept (``PAGE_CACHE_SECONDS``) under a digest of all it shows: never
+    stale, only not rendered again. Otherwise a second query reads the decision."""
+    rows = list(
+        public_decisions()
+        .filter(pk=pk)
+        .annotate(**proof_columns(LOG_SOURCE, str(pk)))
+        .order_by()
+        .values_list(*PAGE_FIELDS, "proof_index", "proof_leaf_hash", "proof_checkpoint_size")[:1]
+    )
+    if not rows:
+        raise Http404(_("No published decision has this number."))
+    *shown, index, leaf_hash, checkpoint_size = rows[0]
+    proof = proof_of(index, leaf_hash, checkpoint_size)
+    key = ""
+    if not request.user.is_authenticated:
+        page = [pk, shown, proof, get_language(), request.get_full_path()]
+        digest = hashlib.sha256(
+            json.dumps(page, sort_keys=True, ensure_ascii=False, default=str).encode()
+        ).hexdigest()
+        key = f"disclosure:decision-page:{digest}"
+        body = cache.get(key)
+        if body is not None:
+            return HttpResponse(body)
     publication = _public(pk)
-    return render(
+    response = render(
         request,
         "disclosure/public_decision.html",
         {
             "p": publication,
             "view": publication.public_view(),
             "shown": _shown(publication),
-            "proof": proof_summary(LOG_SOURCE, str(publication.pk)),
+            "proof": proof,
         },
     )
+    if key:
+        cache.set(key, response.content, PAGE_CACHE_SECONDS)
+    return response
 
 
 def _shown(publication: Publication) -> list[tuple[str, str]]:

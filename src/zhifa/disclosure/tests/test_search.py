@@ -32,13 +32,20 @@ def test_the_index_is_the_vendors(published: Publication) -> None:
             assert cursor.fetchone() == (1,)
             cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'publication_search_trgm'")
             assert cursor.fetchone() == (1,)
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'publication_search_grams'")
+            assert cursor.fetchone() == (1,)
 
 
 @pytest.mark.parametrize(
     ("query", "hit"),
     [
         ("食品安全标准", True),  # the violation (trigram match)
-        ("食品", True),  # two characters: the substring fallback
+        ("食品", True),  # two characters: a substring (SQLite) or the grams' index (PostgreSQL)
+        ("食", True),  # one character
+        ("q", True),  # the credit code's final Q, in any case
+        ("2Q", True),
+        ("品食", False),  # both characters are there, not together
+        ("药", False),
         ("第一百二十四条", True),  # the basis
         ("嘉兴某某食品有限公司", True),  # the party as published
         ("嘉兴市市场监督管理局 罚款", True),  # every word
