@@ -86,7 +86,7 @@ class Interference(models.Model):
         related_name="+",
         help_text=_("The person's account on the platform, if any: they never see the record."),
     )
-    method = models.CharField(_("how"), max_length=16, choices=Method.choices)
+    method = models.CharField(_("manner of interference"), max_length=16, choices=Method.choices)
     request = models.TextField(_("what was asked"))
     response = models.TextField(_("what the officer did"))
     attachment_name = models.CharField(_("attachment file name"), max_length=255, blank=True)
