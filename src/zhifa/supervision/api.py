@@ -120,7 +120,10 @@ class CountsOut(Schema):
 
 
 def _out(r: Interference) -> dict[str, Any]:
-    corrected = Interference.objects.filter(corrects=r).values_list("pk", flat=True).first()
+    try:
+        corrected: int | None = r.corrected_by.pk
+    except Interference.DoesNotExist:
+        corrected = None
     return {
         "id": r.pk,
         "rule": INTERFERENCE.id,
@@ -146,7 +149,7 @@ def _out(r: Interference) -> dict[str, Any]:
         "recorded_at": r.recorded_at,
         "digest": r.digest,
         "intact": services.is_intact(r),
-        "acknowledgements": [_ack_out(a) for a in r.acknowledgements.select_related("actor")],
+        "acknowledgements": [_ack_out(a) for a in r.acknowledgements.all()],
     }
 
 
@@ -168,7 +171,11 @@ def _ack_out(a: Acknowledgement) -> dict[str, Any]:
 )
 @paginate(BoundedLimitOffset)
 def list_interference(request: HttpRequest, filters: Query[ListFilter]) -> Any:
-    found = policy.visible(request.user).select_related("case", "recorded_by", "person_user")
+    found = (
+        policy.visible(request.user)
+        .select_related("case", "recorded_by", "person_user", "corrected_by")
+        .prefetch_related("acknowledgements__actor")
+    )
     if filters.year is not None:
         found = found.filter(occurred_at__year=filters.year)
     if filters.case is not None:

@@ -81,7 +81,10 @@ def visible(user: Any, queryset: QuerySet[Interference] | None = None) -> QueryS
 def get_visible_or_404(user: Any, pk: int) -> Interference:
     found = (
         visible(user)
-        .select_related("organ", "organ__region", "case", "recorded_by", "person_user", "corrects")
+        .select_related(
+            "organ__region", "case", "recorded_by", "person_user", "corrects", "corrected_by"
+        )
+        .prefetch_related("acknowledgements__actor")
         .filter(pk=pk)
         .first()
     )

@@ -51,7 +51,9 @@ def _year(request: HttpRequest) -> tuple[int | None, str]:
 @require_http_methods(["GET", "HEAD"])
 def interference_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    records = policy.visible(user).select_related("organ", "case", "recorded_by", "corrected_by")
+    records = policy.visible(user).select_related(
+        "organ__region", "case", "recorded_by", "corrected_by"
+    )
     year, error = _year(request)
     if year is not None:
         records = records.filter(occurred_at__year=year)
@@ -116,7 +118,7 @@ def _detail(
     request: HttpRequest, record: Interference, form: AcknowledgeForm, status: int = 200
 ) -> HttpResponse:
     user: Any = request.user
-    acknowledgements = list(record.acknowledgements.select_related("actor"))
+    acknowledgements = list(record.acknowledgements.all())
     can_acknowledge = policy.acknowledger_role(user, record) is not None and not any(
         a.actor_id == user.pk for a in acknowledgements
     )

@@ -101,3 +101,32 @@ def test_a_correction_on_the_page(
     assert response.status_code == 302
     assert Interference.objects.get(corrects=recorded).person_position == "分管副局长"
     assert client.get(url, {"corrects": "abc"}).status_code == 404
+
+
+def test_the_list_and_the_api_take_a_fixed_number_of_queries(
+    recorded: Interference,
+    general_case: Any,
+    officer_a: Any,
+    supervisor_city: Any,
+    frozen_clock: Any,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhifa.supervision import services
+
+    client = client_for(supervisor_city)
+    urls = [reverse("supervision:interference_list"), "/api/v1/supervision/interference"]
+
+    def measure() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    before = measure()
+    for _ in range(3):
+        services.record_interference(general_case, actor=officer_a, **record_kwargs(frozen_clock))
+    assert measure() == before
