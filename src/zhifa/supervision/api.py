@@ -265,7 +265,7 @@ def acknowledge(
 
 @router.get(
     "/supervision/interference-counts",
-    response=CountsOut,
+    response={200: CountsOut, **error_responses(404)},
     summary="Evaluation figures of an organ's interference records in a year",
 )
 def interference_counts(request: HttpRequest, filters: Query[CountsFilter]) -> dict[str, Any]:

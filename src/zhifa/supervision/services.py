@@ -293,10 +293,10 @@ def interference_counts(organ: Any, year: int) -> dict[str, Any]:
     figures only to whoever may see the organ's evaluation."""
     tz = timezone.get_current_timezone()
     start = dt.datetime(year, 1, 1, tzinfo=tz)
-    end = dt.datetime(year + 1, 1, 1, tzinfo=tz)
+    end = dt.datetime(year, 12, 31, 23, 59, 59, 999999, tzinfo=tz)  # year 9999 too
     rows = list(
         current(
-            Interference.objects.filter(organ=organ, occurred_at__gte=start, occurred_at__lt=end)
+            Interference.objects.filter(organ=organ, occurred_at__gte=start, occurred_at__lte=end)
         ).values_list("pk", "case_id", "source", "method")
     )
     acknowledged = Counter(

@@ -115,3 +115,12 @@ def test_counts_by_api(
     assert client_for(supervisor_county_c).get(url).status_code == 404
     bad = client_for(head_a).get("/api/v1/supervision/interference-counts?organ=1&year=x")
     assert bad.status_code == 400 and bad.json()["errors"][0]["path"] == "query.year"
+
+
+def test_counts_of_the_last_year_and_an_unknown_organ(recorded: Interference, head_a: Any) -> None:
+    """Found by the API fuzz: year 9999 was a 500; an organ outside the scope a 404."""
+    client = client_for(head_a)
+    url = "/api/v1/supervision/interference-counts"
+    last = client.get(url, {"organ": recorded.organ_id, "year": 9999})
+    assert last.status_code == 200 and last.json()["records"] == 0
+    assert client.get(url, {"organ": 10**12, "year": 2026}).status_code == 404
