@@ -4,7 +4,9 @@ sideways."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,7 +46,12 @@ def phone(browser: Any, live_server: Any) -> Iterator[Callable[[str], Page]]:
         context.close()
 
 
-def width(page: Page) -> int:
+def width(page: Page, shot: str = "") -> int:
+    """The page's width; with ``ZHIFA_SHOTS`` set, a full-page screenshot goes there."""
+    shots = os.environ.get("ZHIFA_SHOTS")
+    if shots and shot:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(shots) / f"{shot}.png"), full_page=True)
     return int(page.evaluate("() => document.documentElement.scrollWidth"))
 
 
@@ -54,7 +61,7 @@ def test_record_and_acknowledge_on_a_phone(
     page = phone("officer_a")
     page.goto(f"/cases/{general_case.pk}/")
     page.click("#interference + p a")
-    assert width(page) <= WIDTH
+    assert width(page, "interference-form") <= WIDTH
     assert "NA-interference" in page.inner_text("#rule")
     page.fill("#id_occurred_at", "2026-11-21T10:30")
     page.select_option("#id_source", "internal_leader")
@@ -65,13 +72,13 @@ def test_record_and_acknowledge_on_a_phone(
     page.fill("#id_response", "当场拒绝，告知将依规记录并报告。")
     page.click("#interference-form button.primary")
     page.wait_for_selector("#record-facts")
-    assert width(page) <= WIDTH
+    assert width(page, "interference-record") <= WIDTH
     record = Interference.objects.get()
     assert record.person_name == "钱某" and record.recorded_by == officer_a
 
     head = phone("head_a")
     head.goto("/supervision/interference/")
-    assert width(head) <= WIDTH
+    assert width(head, "interference-list") <= WIDTH
     head.click("#interference-list a.warn")
     head.fill("#id_note", "已阅，已谈话提醒。")
     head.click("#acknowledge button.primary")
