@@ -91,6 +91,10 @@ def _text(errors: dict[str, list[str]], field: str, value: Any, *, required: boo
 def _person_user(errors: dict[str, list[str]], username: str, actor: Any) -> Any:
     if not username:
         return None
+    problem = text_problem(username)
+    if problem or len(username) > 150:
+        errors["person_username"] = [problem or _("At most %(n)s characters.") % {"n": 150}]
+        return None
     found = get_user_model().objects.filter(username=username, is_active=True).first()
     if found is None:
         errors["person_username"] = [
@@ -159,7 +163,10 @@ def record_interference(
         "request": _text(errors, "request", request, required=True),
         "response": _text(errors, "response", response, required=True),
     }
-    person_user = _person_user(errors, (person_username or "").strip(), actor)
+    if not isinstance(person_username, str):
+        errors["person_username"] = [_("Give text.")]
+        person_username = ""
+    person_user = _person_user(errors, person_username.strip(), actor)
     if upload is not None:
         problem = evidence_files.file_name_problem(original_name)
         if problem:

@@ -75,6 +75,8 @@ def test_without_a_justice_bureau_the_organs_chain(
         ("response", "\u200b"),
         ("person_username", "nobody"),
         ("person_username", "officer_a"),
+        ("person_username", "a\x00b"),
+        ("person_username", "u" * 151),
     ],
 )
 def test_bad_input_names_the_field_and_writes_nothing(
