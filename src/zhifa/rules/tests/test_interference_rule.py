@@ -25,4 +25,4 @@ def test_the_rule_is_in_the_catalogue_with_its_citation() -> None:
 def test_the_sentence_in_both_languages() -> None:
     assert "干预、插手案件办理" in RULE_TEXT.get("zh")
     assert "internal personnel" in RULE_TEXT.get("en")
-    assert INTERNAL_SOURCES == {"internal_leader", "internal_staff"}
+    assert {"internal_leader", "internal_staff"} == INTERNAL_SOURCES
