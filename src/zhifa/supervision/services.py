@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -169,6 +169,8 @@ def record_interference(
     person_user = _person_user(errors, person_username.strip(), actor)
     if upload is not None:
         problem = evidence_files.file_name_problem(original_name)
+        if problem is None and len(original_name) > 255:
+            problem = _("The file name is longer than %(n)s characters.") % {"n": 255}
         if problem:
             errors["file"] = [problem]
     if errors:
@@ -233,8 +235,14 @@ def _record(
             **(attachment or {}),
         )
         interference.digest = content_digest(interference)
-        interference.full_clean()
-        interference.save()
+        interference.full_clean(exclude=["corrects"])
+        try:
+            with transaction.atomic():
+                interference.save()
+        except IntegrityError as exc:  # a concurrent correction of the same record
+            raise ValidationError(
+                {"corrects": [_("This record has just been corrected by another record.")]}
+            ) from exc
         record_change(actor, chain, RECORD_ACTION, interference, recorded_values(interference))
     return interference
 
@@ -266,13 +274,19 @@ def acknowledge(interference: Interference, *, actor: Any, note: str) -> Acknowl
     with transaction.atomic():
         if Acknowledgement.objects.filter(interference=interference, actor=actor).exists():
             raise AlreadyAcknowledged({"note": [_("You have already acknowledged this record.")]})
-        ack = Acknowledgement.objects.create(
-            interference=interference,
-            actor=actor,
-            role=role,
-            note=text,
-            acknowledged_at=timezone.now(),
-        )
+        try:
+            with transaction.atomic():
+                ack = Acknowledgement.objects.create(
+                    interference=interference,
+                    actor=actor,
+                    role=role,
+                    note=text,
+                    acknowledged_at=timezone.now(),
+                )
+        except IntegrityError as exc:  # acknowledged concurrently
+            raise AlreadyAcknowledged(
+                {"note": [_("You have already acknowledged this record.")]}
+            ) from exc
         record_change(
             actor,
             interference.recorded_in_id,

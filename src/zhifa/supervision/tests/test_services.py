@@ -94,7 +94,13 @@ def test_bad_input_names_the_field_and_writes_nothing(
 
 
 @pytest.mark.parametrize(
-    ("content", "name"), [(b"", "empty.txt"), (b"MZ\x90\x00" + b"\x00" * 64, "a.pdf")]
+    ("content", "name"),
+    [
+        (b"", "empty.txt"),
+        (b"MZ\x90\x00" + b"\x00" * 64, "a.pdf"),
+        (b"text", "a/b.txt"),
+        (b"text", "x" * 252 + ".txt"),
+    ],
 )
 def test_a_bad_attachment_names_the_file(
     general_case: Any, officer_a: Any, frozen_clock: dt.datetime, content: bytes, name: str
