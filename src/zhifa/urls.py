@@ -16,6 +16,7 @@ urlpatterns = [
     path("review/", include("zhifa.review.urls")),
     path("transparency/", include("zhifa.transparency.urls")),
     path("statistics/", include("zhifa.statistics.urls")),
+    path("supervision/", include("zhifa.supervision.urls")),
     path("", include("zhifa.disclosure.urls")),
     path("", include("zhifa.documents.public_urls")),
     path("", include("zhifa.registry.public_urls")),
