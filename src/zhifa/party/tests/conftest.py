@@ -28,11 +28,11 @@ def registered(walk: Walker) -> None:
     walk.investigate()
 
 
-def notify(walk: Walker, on: str = "2026-11-20", intended: Any = FINE) -> None:
+def notify(walk: Walker, on: str = "2026-11-20", intended: Any = FINE, **extra: Any) -> None:
     """The prior notice, served on ``on`` (the frozen today is 2026-11-24: a notice of
     2026-11-20 leaves the hearing-request window open)."""
     registered(walk)
-    walk(services.serve_prior_notice, on=D(on), intended=intended)
+    walk(services.serve_prior_notice, on=D(on), intended=intended, **extra)
 
 
 def decided(walk: Walker) -> None:
