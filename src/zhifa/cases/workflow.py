@@ -36,7 +36,7 @@ ANNULLING = frozenset({"revoked", "void"})
 REVIEWER_STEPS = frozenset(names(lambda s: s.roles == REVIEWER))
 #: Steps the party may record itself (``steps.PARTY`` in their declaration; the party
 #: app, docs/party.md).
-PARTY_STEPS = frozenset(names(lambda s: PARTY <= s.roles))
+PARTY_STEPS = frozenset(names(lambda s: s.roles >= PARTY))
 #: Steps after which a case takes no more steps.
 ENDING_STEPS = frozenset(names(lambda s: s.ends_case))
 #: The steps offered to a case source: a general case not yet registered.

@@ -255,9 +255,7 @@ def party_statement(request: HttpRequest, body: StatementIn) -> Any:
     if not isinstance(access, PartyAccess):
         return access
     try:
-        step = services.file_statement(
-            access, statement=body.statement, today=timezone.localdate()
-        )
+        step = services.file_statement(access, statement=body.statement, today=timezone.localdate())
     except services.PartyRefusal as exc:
         return _refusal(exc)
     return Status(201, _step_out(access, step))

@@ -73,7 +73,10 @@ class ServiceConsent(models.Model):
     """The party's signed consent to electronic service (APL-61-service), given online."""
 
     access = models.ForeignKey(
-        PartyAccess, verbose_name=_("party access"), on_delete=models.PROTECT, related_name="consents"
+        PartyAccess,
+        verbose_name=_("party access"),
+        on_delete=models.PROTECT,
+        related_name="consents",
     )
     signed_name = models.CharField(_("signed name"), max_length=200)
     address = models.CharField(
@@ -107,7 +110,7 @@ class ConductRating(models.Model):
         related_name="+",
     )
     score = models.PositiveSmallIntegerField(
-        _("score"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+        _("score (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
     rated_on = models.DateField(_("rated on"))

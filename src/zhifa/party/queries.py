@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zhifa.cases import services as cases
 from zhifa.cases.labels import step_label
@@ -130,11 +131,11 @@ class PartyView:
 
 def _status_label(status: str) -> str:
     labels = {
-        "met": _("done in time"),
-        "missed": _("done late"),
-        "open": _("open"),
-        "overdue": _("passed"),
-        "ended": _("ended"),
+        "met": pgettext("party period", "done in time"),
+        "missed": pgettext("party period", "done late"),
+        "open": pgettext("party period", "open"),
+        "overdue": pgettext("party period", "passed"),
+        "ended": pgettext("party period", "ended"),
     }
     return str(labels.get(status, status))
 

@@ -214,7 +214,8 @@ def sign_in(number: str, code: str) -> tuple[PartyAccess, AccessCode]:
     wrong = SignInFailed(_("The case number or the access code is wrong."))
     accesses = list(
         PartyAccess.objects.filter(
-            Q(case__registration_number=number) | Q(case__registration_number="", case__case_id=number)
+            Q(case__registration_number=number)
+            | Q(case__registration_number="", case__case_id=number)
         ).select_related("case__organ")
         if number and len(number) <= 64 and "\x00" not in number
         else []
@@ -265,8 +266,6 @@ def _count_failure(access: PartyAccess, now: dt.datetime) -> None:
         PartyAccess.objects.filter(pk=access.pk).update(
             failed_attempts=0, locked_until=now + dt.timedelta(minutes=LOCK_MINUTES)
         )
-
-
 
 
 # --- the party's acts -------------------------------------------------------------------------

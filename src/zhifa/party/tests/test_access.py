@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from zhifa.cases.documents import render_document
 from zhifa.cases.models import Case
@@ -35,7 +36,7 @@ def test_rendering_the_prior_notice_prints_a_new_code_that_signs_in(
     line = services.access_line(case, step)["party_access"]
     assert line["number"] == case.registration_number
     assert line["url"].endswith("/party/")
-    access, code = services.sign_in(case.registration_number, line["code"])
+    access, _code = services.sign_in(case.registration_number, line["code"])
     assert access.case_id == case.pk
     # both codes stay valid: only a re-issue revokes
     assert AccessCode.objects.filter(access=access, revoked_at__isnull=True).count() == 2
@@ -52,7 +53,7 @@ def test_a_code_for_case_a_never_opens_case_b(
 ) -> None:
     code_a = services.reissue_code(notified_walk.case, actor=people.officer_user)
     services.reissue_code(other_case, actor=people.officer_user)
-    with pytest.raises(services.SignInFailed) as wrong:
+    with translation.override("en"), pytest.raises(services.SignInFailed) as wrong:
         services.sign_in(other_case.registration_number, code_a)
     assert wrong.value.message == "The case number or the access code is wrong."
     access, _ = services.sign_in(notified_walk.case.registration_number, code_a)

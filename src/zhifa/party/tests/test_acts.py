@@ -67,9 +67,7 @@ def test_the_party_requests_a_hearing_within_the_engines_window(
     assert notified_walk.case.status == "hearing"
 
 
-def test_a_late_hearing_request_is_refused_with_the_rule(
-    walk: Walker, today: dt.date
-) -> None:
+def test_a_late_hearing_request_is_refused_with_the_rule(walk: Walker, today: dt.date) -> None:
     notify(walk, on="2026-11-10")
     access = _access(walk)
     before = walk.n
@@ -152,7 +150,7 @@ def test_the_decided_case_shows_payment_late_fee_and_remedies_from_the_engine(
     payment = next(d for d in view.deadlines if d.rule == "APL-67-payment")
     engine = next(d for d in audited.deadlines if d.rule == "APL-67-payment")
     assert payment.due == engine.due.due and payment.citation == RULES["APL-67-payment"].citation
-    reconsideration = [d for d in view.deadlines if d.rule == "REMEDY-periods"][0]
+    reconsideration = next(d for d in view.deadlines if d.rule == "REMEDY-periods")
     # 60 calendar days from service on 2026-03-27 (ARL 20), counted by the engine
     assert reconsideration.start == D("2026-03-27")
     assert reconsideration.due == D("2026-05-26") and reconsideration.status == "ended"
@@ -201,9 +199,7 @@ def test_the_rating_is_kept_once_without_officers(walk: Walker, today: dt.date) 
     assert entry.actor_id == access.principal_id and "办案人员" not in entry.payload
 
 
-def test_consent_to_electronic_service_is_recorded(
-    notified_walk: Walker, today: dt.date
-) -> None:
+def test_consent_to_electronic_service_is_recorded(notified_walk: Walker, today: dt.date) -> None:
     access = _access(notified_walk)
     with pytest.raises(ValidationError) as invalid:
         services.give_consent(access, signed_name=" ", address="a@b.cn", today=today)

@@ -50,7 +50,7 @@ def test_sign_in_page_is_public_and_wrong_code_is_a_clear_error(
         SIGN_IN, {"number": notified_walk.case.registration_number, "code": "0000-0000-0000"}
     )
     assert wrong.status_code == 400
-    assert "案件编号或者查询码不正确" in wrong.content.decode() or (
+    assert "案号或者查询码不正确" in wrong.content.decode() or (
         "The case number or the access code is wrong." in wrong.content.decode()
     )
     assert client.get(CASE)["Location"] == SIGN_IN
@@ -145,9 +145,7 @@ def test_reissue_ends_the_open_session(notified_walk: Walker, people: People) ->
     assert client.get(CASE)["Location"] == SIGN_IN
 
 
-def test_the_session_expires(
-    notified_walk: Walker, people: People, time_machine: Any
-) -> None:
+def test_the_session_expires(notified_walk: Walker, people: People, time_machine: Any) -> None:
     case = notified_walk.case
     client = _signed_in(case, services.reissue_code(case, actor=people.officer_user))
     time_machine.move_to(FROZEN_NOW + dt.timedelta(minutes=31), tick=False)
@@ -206,9 +204,7 @@ def _api(client: Client, path: str, body: dict[str, Any]) -> Any:
     return client.post(f"/api/v1{path}", json.dumps(body), content_type="application/json")
 
 
-def test_the_api_view_and_errors(
-    notified_walk: Walker, other_case: Case, people: People
-) -> None:
+def test_the_api_view_and_errors(notified_walk: Walker, other_case: Case, people: People) -> None:
     case = notified_walk.case
     code = services.reissue_code(case, actor=people.officer_user)
     client = Client()
@@ -224,9 +220,7 @@ def test_the_api_view_and_errors(
     assert bad.status_code == 400 and bad.json()["code"] == "invalid"
 
 
-def test_the_api_files_a_statement_and_refuses_a_late_hearing(
-    walk: Walker, people: People
-) -> None:
+def test_the_api_files_a_statement_and_refuses_a_late_hearing(walk: Walker, people: People) -> None:
     from .conftest import notify
 
     notify(walk, on="2026-11-10")
