@@ -65,20 +65,20 @@ _ACT_RESPONSES = {
 }
 
 
-class Credentials(InputSchema):
+class PartyCredentials(InputSchema):
     number: str = Field(min_length=1, max_length=64, description="The case number (立案号).")
     code: str = Field(
         min_length=1, max_length=32, description="The access code printed on a served document."
     )
 
 
-class StatementIn(Credentials):
+class PartyStatementIn(PartyCredentials):
     statement: str = Field(
         min_length=1, max_length=services.STATEMENT_MAX, description="The statement and defence."
     )
 
 
-class StepOut(Schema):
+class PartyStepOut(Schema):
     index: int
     step: str
     label: str
@@ -87,12 +87,12 @@ class StepOut(Schema):
     by_party: bool
 
 
-class OfficerOut(Schema):
+class PartyOfficerOut(Schema):
     name: str
     certificate: str = Field(description="The number of the enforcement certificate.")
 
 
-class DocumentOut(Schema):
+class PartyDocumentOut(Schema):
     id: int
     kind: str
     label: str
@@ -100,7 +100,7 @@ class DocumentOut(Schema):
     issued_on: dt.date
 
 
-class DeadlineOut(Schema):
+class PartyDeadlineOut(Schema):
     rule: str = Field(description="The rule ID (legal-rules.md).")
     label: str
     citation: str
@@ -112,12 +112,12 @@ class DeadlineOut(Schema):
     )
 
 
-class PaymentOut(Schema):
+class PartyPaymentOut(Schema):
     on: dt.date
     amount: Decimal | None
 
 
-class MoneyOut(Schema):
+class PartyMoneyOut(Schema):
     fine: Decimal
     paid: Decimal
     deadline: dt.date | None = Field(description="APL-67-payment.")
@@ -125,10 +125,10 @@ class MoneyOut(Schema):
     late_fee_cap: Decimal | None
     outstanding: Decimal
     cannot_judge: str | None
-    payments: list[PaymentOut]
+    payments: list[PartyPaymentOut]
 
 
-class RatingOut(Schema):
+class PartyRatingOut(Schema):
     score: int
     rated_on: dt.date
 
@@ -141,15 +141,15 @@ class PartyCaseOut(Schema):
     status_label: str
     procedure: str
     as_of: dt.date
-    steps: list[StepOut]
-    officers: list[OfficerOut]
-    documents: list[DocumentOut]
-    deadlines: list[DeadlineOut]
-    money: MoneyOut | None
+    steps: list[PartyStepOut]
+    officers: list[PartyOfficerOut]
+    documents: list[PartyDocumentOut]
+    deadlines: list[PartyDeadlineOut]
+    money: PartyMoneyOut | None
     may_state: bool
     may_request_hearing: bool
     decided: bool
-    rated: RatingOut | None
+    rated: PartyRatingOut | None
     electronic_service_consent: bool
 
 
@@ -157,7 +157,7 @@ def _error(status: int, code: str, message: str) -> Any:
     return Status(status, error_body(status, code, message))
 
 
-def _signed_in(request: HttpRequest, body: Credentials) -> PartyAccess | Any:
+def _signed_in(request: HttpRequest, body: PartyCredentials) -> PartyAccess | Any:
     limit = int(getattr(settings, "ZHIFA_PARTY_RATE_LIMIT", 10))
     if not registry_services.rate_limit_hit("party:" + _client_key(request), limit):
         return _error(429, "rate_limited", _("Too many requests: try again in a minute."))
@@ -206,7 +206,7 @@ def _view_out(access: PartyAccess) -> dict[str, Any]:
     summary="The party's view of its case (case number and access code)",
     openapi_extra={"responses": _RESPONSES},
 )
-def party_case(request: HttpRequest, body: Credentials) -> Any:
+def party_case(request: HttpRequest, body: PartyCredentials) -> Any:
     access = _signed_in(request, body)
     if not isinstance(access, PartyAccess):
         return access
@@ -245,12 +245,12 @@ def _step_out(access: PartyAccess, step: Any) -> dict[str, Any]:
 
 @router.post(
     "/party/case/statement",
-    response={201: StepOut, 401: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={201: PartyStepOut, 401: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     auth=None,
     summary="File the party's statement and defence (the case's statement step)",
     openapi_extra={"responses": _ACT_RESPONSES},
 )
-def party_statement(request: HttpRequest, body: StatementIn) -> Any:
+def party_statement(request: HttpRequest, body: PartyStatementIn) -> Any:
     access = _signed_in(request, body)
     if not isinstance(access, PartyAccess):
         return access
@@ -263,12 +263,12 @@ def party_statement(request: HttpRequest, body: StatementIn) -> Any:
 
 @router.post(
     "/party/case/hearing-request",
-    response={201: StepOut, 401: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={201: PartyStepOut, 401: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     auth=None,
     summary="Ask for a hearing (the case's hearing_requested step)",
     openapi_extra={"responses": _ACT_RESPONSES},
 )
-def party_hearing_request(request: HttpRequest, body: Credentials) -> Any:
+def party_hearing_request(request: HttpRequest, body: PartyCredentials) -> Any:
     access = _signed_in(request, body)
     if not isinstance(access, PartyAccess):
         return access
