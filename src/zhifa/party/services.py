@@ -51,6 +51,9 @@ LOCK_MINUTES = 15
 #: The party's statement: at most this many characters (the case content's bound).
 STATEMENT_MAX = 20_000
 COMMENT_MAX = 2000
+#: At most this many steps filed by the party on one case (a platform limit, not a rule
+#: of law: the party's filings cannot fill a case up to the engine's cap on steps).
+MAX_PARTY_STEPS = 10
 #: The deadline the party's hearing request is judged by (legal-rules.md APL-64).
 HEARING_RULE = "APL-64-hearing-request"
 
@@ -295,6 +298,7 @@ def file_statement(access: PartyAccess, *, statement: str, today: dt.date) -> Ca
             field="statement",
         )
     case = access.case
+    _check_party_steps(access)
     try:
         return cases.record_statement(
             case,
@@ -305,6 +309,19 @@ def file_statement(access: PartyAccess, *, statement: str, today: dt.date) -> Ca
         )
     except (cases.RuleViolation, ValidationError, PermissionDenied) as exc:
         raise _refused(exc) from exc
+
+
+def _check_party_steps(access: PartyAccess) -> None:
+    if CaseStep.objects.filter(case_id=access.case_id, actor_id=access.principal_id).count() >= (
+        MAX_PARTY_STEPS
+    ):
+        raise PartyRefusal(
+            _(
+                "You have filed %(count)s times on this case, the most the platform takes "
+                "online: give further statements to the organ directly."
+            )
+            % {"count": MAX_PARTY_STEPS}
+        )
 
 
 @dataclass(frozen=True)
@@ -335,6 +352,7 @@ def request_hearing(access: PartyAccess, *, today: dt.date) -> CaseStep:
     APL-64-hearing-request when the engine finds no window for it (the notice offered no
     hearing) or its window closed before today."""
     case = access.case
+    _check_party_steps(access)
     window = hearing_window(case, today)
     citation = RULES[HEARING_RULE].citation
     if window is None:

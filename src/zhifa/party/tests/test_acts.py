@@ -223,3 +223,17 @@ def test_an_electronic_service_without_consent_is_still_the_engines_refusal(
     walk.decide(on="2026-03-27")
     with refused_rule("APL-61-service"):
         walk(cases.serve_decision, on=D("2026-03-27"), method="electronic", signed_by="recipient")
+
+
+def test_the_party_files_at_most_a_bounded_number_of_steps(
+    notified_walk: Walker, today: dt.date, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(services, "MAX_PARTY_STEPS", 2)
+    access = _access(notified_walk)
+    services.file_statement(access, statement="一", today=today)
+    services.file_statement(access, statement="二", today=today)
+    with pytest.raises(services.PartyRefusal):
+        services.file_statement(access, statement="三", today=today)
+    with pytest.raises(services.PartyRefusal):
+        services.request_hearing(access, today=today)
+    assert notified_walk.case.steps.filter(actor=access.principal).count() == 2
