@@ -264,6 +264,7 @@ def case_context(
     )
     return {
         "case": case,
+        "electronic_consents": _electronic_consents(case),
         "circumstance": circumstance_label(case.benchmark),
         "deadlines": queries.case_deadlines(case, today, calendar, audited.deadlines),
         "penalties": queries.case_penalties(case, today, calendar, audited),
@@ -303,6 +304,15 @@ def case_context(
         "dossier_missing": not_yet_issued(documents, list(steps)),
         "publications": _publications(user, case),
     }
+
+
+def _electronic_consents(case: Case) -> list[Any]:
+    """The party's signed consents to electronic service given online (the party app's,
+    through its reverse relation: cases imports no party code), which the officer relies
+    on when recording an electronic service (the served step's ``electronic_consent``,
+    APL-61-service)."""
+    access = getattr(case, "party_access", None)
+    return list(access.consents.all()) if access is not None else []
 
 
 def _publications(user: Any, case: Case) -> list[Any]:

@@ -195,6 +195,11 @@ def test_rating_and_consent_on_the_page(walk: Walker, people: People) -> None:
         "/party/case/consent/", {"signed_name": "张三", "address": "a@b.cn", "agree": "on"}
     )
     assert good.status_code == 302
+    # the officer who records the service sees it on the case page
+    staff = client_for(people.officer_user).get(reverse("cases:detail", args=[walk.case.pk]))
+    assert (
+        'id="electronic-consent"' in staff.content.decode() and "a@b.cn" in staff.content.decode()
+    )
 
 
 # --- the API ---------------------------------------------------------------------------------
