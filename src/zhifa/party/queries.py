@@ -209,6 +209,16 @@ def party_view(access: PartyAccess, today: dt.date) -> PartyView:
         )
     statement = can_take(state, principal, "statement")
     hearing = can_take(state, principal, "hearing_requested")
+    hearing_refusal = "" if hearing is None else hearing.message
+    if hearing is None:
+        # the engine's window (APL-64-hearing-request), as the service judges it
+        windows = [d for d in audited.deadlines if d.rule == HEARING_RULE]
+        if not windows:
+            hearing_refusal = f"{HEARING_RULE}: " + _("The notice served on you offers no hearing.")
+        elif today > windows[-1].due.due:
+            hearing_refusal = f"{HEARING_RULE}: " + _(
+                "The time to ask for a hearing ended on %(due)s."
+            ) % {"due": windows[-1].due.due.isoformat()}
     return PartyView(
         case_id=case.pk,
         number=case.number,
@@ -229,9 +239,9 @@ def party_view(access: PartyAccess, today: dt.date) -> PartyView:
         deadlines=deadlines,
         money=money,
         may_state=statement is None,
-        may_request_hearing=hearing is None,
+        may_request_hearing=hearing is None and not hearing_refusal,
         statement_refusal="" if statement is None else statement.message,
-        hearing_refusal="" if hearing is None else hearing.message,
+        hearing_refusal=hearing_refusal,
         decided=state.decided,
         rating=ConductRating.objects.filter(case=case).first(),
         consents=list(ServiceConsent.objects.filter(access=access)),

@@ -71,6 +71,8 @@ def test_a_late_hearing_request_is_refused_with_the_rule(walk: Walker, today: dt
     notify(walk, on="2026-11-10")
     access = _access(walk)
     before = walk.n
+    view = queries.party_view(access, today)
+    assert not view.may_request_hearing and "APL-64-hearing-request" in view.hearing_refusal
     with pytest.raises(services.PartyRefusal) as refused:
         services.request_hearing(access, today=today)
     assert refused.value.rule == "APL-64-hearing-request"
