@@ -46,7 +46,7 @@ _RESPONSES = {
     },
     429: {
         "description": "Too many calls from this client (`code` `rate_limited`), or too many "
-        "wrong codes for this case (`code` `locked`): retry after `Retry-After` seconds.",
+        "wrong codes for this case (`code` `locked`: the message says until when); retry later.",
         "content": _ERROR_REF,
     },
 }
