@@ -239,3 +239,21 @@ def test_the_party_files_at_most_a_bounded_number_of_steps(
     with pytest.raises(services.PartyRefusal):
         services.request_hearing(access, today=today)
     assert notified_walk.case.steps.filter(actor=access.principal).count() == 2
+
+
+def test_the_organs_record_verifies_after_the_partys_acts(walk: Walker, today: dt.date) -> None:
+    """The party's entries (codes, statement, consent, rating) keep the organ's chain and
+    its domain checks whole (``zhifa records verify``)."""
+    from zhifa.cases.documents import render_document
+    from zhifa.documents.models import DocumentType
+    from zhifa.records.verification import verify_chain
+
+    notify(walk, on="2026-11-20")
+    render_document(walk.case, DocumentType.PRIOR_NOTICE, actor=walk.p.officer_user)
+    access = _access(walk)
+    services.file_statement(access, statement="陈述", today=today)
+    services.request_hearing(access, today=today)
+    services.give_consent(access, signed_name="张三", address="a@b.cn", today=today)
+    report = verify_chain(walk.case.organ, files=False)
+    assert report.problem is None, report.problem
+    assert report.steps == walk.n
