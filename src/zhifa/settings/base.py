@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "zhifa.portal",
     "zhifa.disclosure",
     "zhifa.supervision",
+    "zhifa.party",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -188,6 +189,7 @@ ZHIFA_API_ROUTERS = [
     "zhifa.statistics.api.router",
     "zhifa.disclosure.api.router",
     "zhifa.supervision.api.router",
+    "zhifa.party.api.router",
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
