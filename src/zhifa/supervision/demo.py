@@ -2,7 +2,7 @@
 opened gets one record (an outsider phoned to ask for leniency, the officer refused),
 through the service, so that the head's and the supervisor's lists are not empty. Runs
 after the cases demo (INSTALLED_APPS order); idempotent (an organ with a record gets no
-other); with no such case it does nothing and says so."""
+other; the records' chains are signed at the end); with no such case it does nothing and says so."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from zhifa.accounts.models import Role
 from zhifa.cases.models import ENDED_STATUSES, Case
+from zhifa.records.services import create_checkpoints
 
 from . import services
 from .models import Interference
@@ -44,4 +45,7 @@ def load(out: TextIO) -> None:
         )
         done.add(case.organ_id)
         made += 1
+    if made:
+        # Signed at once, as the cases demo does: a second run writes nothing.
+        create_checkpoints()
     out.write(f"demo: {made} interference record(s)\n")
