@@ -210,7 +210,9 @@ class _Builder:
                 fields.append((member, kind, msgspec.UNSET))
         fields.sort(key=len)  # required (no default) first, as a Struct demands
         # the root keeps the members it does not name (checked for depth by ``check``)
-        options: dict[str, Any] = {"forbid_unknown_fields": path != ()}
+        # gc=False: a decoded document is a tree (no cycle), read once and dropped; not
+        # tracking its Structs saves work on each one made and freed
+        options: dict[str, Any] = {"forbid_unknown_fields": path != (), "gc": False}
         if tag is not None:
             options.update(tag=tag, tag_field=tag_field)
         return msgspec.defstruct(self.name(tag or hint), fields, **options)

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 
+from ..casefile import penalty_type
 from ..catalogue import APL, APL_FROM, GB118, Context, DeadlineItem, Item, rule, warning
 from ..publication import Scope, default_data, region_chain, scope_for
 
@@ -11,7 +12,24 @@ def disclosure_scope(ctx: Context) -> Scope:
     by its region. A case file names no sector, so only the entries for every sector
     apply here; an organ's sector entries (the platform's ``disclosure.DisclosureScope``)
     decide what the platform publishes, not what the audit expects."""
-    return scope_for(default_data().scopes, "", region_chain(ctx.case.agency.region_code))
+    scopes = default_data().scopes
+    region = ctx.case.agency.region_code
+    by_region = _BY_REGION
+    if scopes is not _READ_FROM[0]:  # other data (a test's): start again
+        _READ_FROM[0] = scopes
+        by_region.clear()
+    found = by_region.get(region)
+    if found is None:
+        if len(by_region) >= 10_000:
+            by_region.clear()
+        found = by_region[region] = scope_for(scopes, "", region_chain(region))
+    return found
+
+
+#: ``disclosure_scope``'s answers by region code (once per process, not per audit), and
+#: the scopes they were read from (the engine's data, loaded once)
+_BY_REGION: dict[str, Scope] = {}
+_READ_FROM: list[tuple[Scope, ...] | None] = [None]
 
 
 @rule(
@@ -27,10 +45,11 @@ def disclose(ctx: Context) -> Iterator[Item]:
     if not decisions:
         return
     scope = disclosure_scope(ctx)
+    procedure = ctx.case.procedure or ""
     for k, decision in decisions:
         # DISC-scope: a decision the scope does not publish (by default a summary-procedure
         # one) has no publication deadline.
-        if not scope.covers(ctx.case.procedure or "", (p.type for p in decision.penalties)):
+        if not scope.covers(procedure, map(penalty_type, decision.penalties)):
             continue
         days = ctx.params.integer(scope.working_days, decision.on)
         disclosed = ctx.first_after(k, "disclosed")
