@@ -17,6 +17,7 @@ urlpatterns = [
     path("transparency/", include("zhifa.transparency.urls")),
     path("statistics/", include("zhifa.statistics.urls")),
     path("", include("zhifa.disclosure.urls")),
+    path("", include("zhifa.complaints.urls")),
     path("", include("zhifa.documents.public_urls")),
     path("", include("zhifa.registry.public_urls")),
     path("admin/", admin.site.urls),

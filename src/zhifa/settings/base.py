@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "zhifa.statistics",
     "zhifa.portal",
     "zhifa.disclosure",
+    "zhifa.complaints",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -186,6 +187,7 @@ ZHIFA_API_ROUTERS = [
     "zhifa.review.api.router",
     "zhifa.statistics.api.router",
     "zhifa.disclosure.api.router",
+    "zhifa.complaints.api.router",
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
