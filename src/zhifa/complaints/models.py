@@ -63,6 +63,9 @@ class ComplaintSequence(models.Model):
             models.UniqueConstraint(fields=["region", "year"], name="complaint_sequence_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.region_id}/{self.year}: {self.last}"
+
 
 class Complaint(models.Model):
     """One complaint or report (投诉举报)."""
@@ -164,6 +167,9 @@ class ComplaintNote(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.kind} {self.on}"
+
 
 class ComplaintAttachment(models.Model):
     """A photo or document the filer sent: type judged from the content, stored under
@@ -179,3 +185,6 @@ class ComplaintAttachment(models.Model):
 
     class Meta:
         ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
