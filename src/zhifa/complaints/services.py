@@ -100,7 +100,7 @@ def _text(
         errors.setdefault(field, []).append(_("This field is required."))
     elif len(value) > limit:
         errors.setdefault(field, []).append(_("At most %(limit)d characters.") % {"limit": limit})
-    return value
+    return str(value)
 
 
 def _entry(

@@ -169,7 +169,10 @@ def dispute(request: HttpRequest) -> HttpResponse:
         return render(request, "complaints/status.html", context, status=400)
     complaint = services.find_by_code(form.cleaned_data["number"], form.cleaned_data["code"])
     if complaint is None:
-        follow_form = forms.FollowForm()
+        follow_form = forms.FollowForm(
+            {"number": form.cleaned_data["number"], "code": form.cleaned_data["code"]}
+        )
+        follow_form.is_valid()
         follow_form.add_error(None, _("No filing has this number and access code."))
         return render(request, "complaints/follow.html", {"form": follow_form}, status=404)
     status = 200
@@ -194,7 +197,7 @@ def _visible(request: HttpRequest) -> Any:
 
 
 def _get(request: HttpRequest, pk: int) -> Complaint:
-    found = _visible(request).filter(pk=pk).first()
+    found: Complaint | None = _visible(request).filter(pk=pk).first()
     if found is None:
         raise Http404
     return found
@@ -331,8 +334,8 @@ def enter_case(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 case = services.enter_case(
                     complaint,
-                    actor=request.user,
-                    arguments=form.service_arguments(),  # type: ignore[arg-type]
+                    actor=request.user,  # type: ignore[arg-type]
+                    arguments=form.service_arguments(),
                 )
             except ValidationError as exc:
                 _errors_on(form, exc)

@@ -39,9 +39,14 @@ def _pages(pk: int) -> list[tuple[str, str]]:
         "/api/v1/complaints",
         f"/api/v1/complaints/{pk}",
     ]
-    posts = [reverse("complaints:act", args=[pk, a]) for a in ("accept", "reject", "progress", "close", "review")]
+    posts = [
+        reverse("complaints:act", args=[pk, a])
+        for a in ("accept", "reject", "progress", "close", "review")
+    ]
     posts += [reverse("complaints:enter_case", args=[pk])]
-    posts += [f"/api/v1/complaints/{pk}/{a}" for a in ("accept", "reject", "progress", "close", "review")]
+    posts += [
+        f"/api/v1/complaints/{pk}/{a}" for a in ("accept", "reject", "progress", "close", "review")
+    ]
     return [("get", u) for u in gets] + [("post", u) for u in posts]
 
 
@@ -54,7 +59,9 @@ def _try_everything(client: Client, pk: int) -> list[tuple[str, int, bytes]]:
             body = BODIES[url.rsplit("/", 1)[1]]
             response = client.post(url, json.dumps(body), content_type="application/json")
         else:
-            response = client.post(url, {"note": "x", "reasons": "x", "text": "x", "result": "x", "decision": "reopen"})
+            response = client.post(
+                url, {"note": "x", "reasons": "x", "text": "x", "result": "x", "decision": "reopen"}
+            )
         seen.append((url, response.status_code, response.content))
     return seen
 
@@ -69,7 +76,11 @@ def test_the_officer_complained_about_sees_nothing(conduct: Any, officer_c: Any)
         for secret in SECRETS:
             assert secret.encode() not in content, url
         assert conduct.number.encode() not in content, url
-        if "complaints" in url and url != reverse("complaints:desk") and url != "/api/v1/complaints":
+        if (
+            "complaints" in url
+            and url != reverse("complaints:desk")
+            and url != "/api/v1/complaints"
+        ):
             assert status in (403, 404), (url, status)
     assert services.find_by_code(conduct.number, "x") is None
 
@@ -92,14 +103,18 @@ def test_the_officer_complained_about_sees_nothing_even_as_a_supervisor_of_sorts
             assert conduct.number.encode() not in content, (user, url)
 
 
-def test_another_organ_sees_nothing_of_a_report(units: None, officer_b: Any, officer_c: Any, today: Any) -> None:
+def test_another_organ_sees_nothing_of_a_report(
+    units: None, officer_b: Any, officer_c: Any, today: Any
+) -> None:
     report = file_report().complaint
     for user in (officer_b, officer_c):
         for url, status, content in _try_everything(client_for(user), report.pk):
             assert report.number.encode() not in content, url
             for secret in SECRETS:
                 assert secret.encode() not in content, url
-            if url.startswith(f"/api/v1/complaints/{report.pk}") or "/desk/" in url and str(report.pk) in url:
+            if url.startswith(f"/api/v1/complaints/{report.pk}") or (
+                "/desk/" in url and str(report.pk) in url
+            ):
                 assert status in (403, 404), (url, status)
 
 
@@ -107,7 +122,12 @@ def test_the_handling_staff_and_the_supervisor_see_the_filer(
     units: None, officer_a: Any, supervisor_city: Any, supervisor_county_c: Any, conduct: Any
 ) -> None:
     report = file_report().complaint
-    for user, pk in ((officer_a, report.pk), (supervisor_city, report.pk), (supervisor_city, conduct.pk), (supervisor_county_c, conduct.pk)):
+    for user, pk in (
+        (officer_a, report.pk),
+        (supervisor_city, report.pk),
+        (supervisor_city, conduct.pk),
+        (supervisor_county_c, conduct.pk),
+    ):
         client = client_for(user)
         page = client.get(reverse("complaints:detail", args=[pk]))
         assert page.status_code == 200
@@ -115,13 +135,20 @@ def test_the_handling_staff_and_the_supervisor_see_the_filer(
         api = client.get(f"/api/v1/complaints/{pk}")
         assert api.status_code == 200 and api.json()["filer_contact"] == FILER_CONTACT
     # The county supervisor of 海盐 does not supervise a report filed in the city.
-    assert client_for(supervisor_county_c).get(reverse("complaints:detail", args=[report.pk])).status_code == 404
+    assert (
+        client_for(supervisor_county_c)
+        .get(reverse("complaints:detail", args=[report.pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_the_public_pages_show_no_filer_data(units: None, today: Any) -> None:
     filed = file_report()
     client = Client()
-    response = client.post(reverse("complaints:follow"), {"number": filed.complaint.number, "code": filed.access_code})
+    response = client.post(
+        reverse("complaints:follow"), {"number": filed.complaint.number, "code": filed.access_code}
+    )
     assert response.status_code == 200
     for secret in SECRETS:
         assert secret not in response.content.decode()

@@ -15,7 +15,16 @@ from zhifa.complaints import services
 from zhifa.complaints.models import Complaint, ComplaintAttachment, ComplaintStatus
 from zhifa.records.models import Entry
 
-from .conftest import BASIS, FILER_CONTACT, FILER_NAME, PARTY, VIOLATION, file_conduct, file_report, fresh
+from .conftest import (
+    BASIS,
+    FILER_CONTACT,
+    FILER_NAME,
+    PARTY,
+    VIOLATION,
+    file_conduct,
+    file_report,
+    fresh,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +54,9 @@ def test_a_report_goes_to_the_competent_organ_with_number_code_and_clock(
 def test_the_record_holds_no_identity_of_the_filer(units: None, today: Any) -> None:
     c = file_report().complaint
     entry = Entry.objects.get(object_type="complaints.complaint", object_id=str(c.pk))
-    assert entry.action == "complaint.file" and entry.actor_label == "system:complaints.public-filing"
+    assert (
+        entry.action == "complaint.file" and entry.actor_label == "system:complaints.public-filing"
+    )
     assert FILER_NAME not in entry.payload and FILER_CONTACT not in entry.payload
     assert "filer_sm3" in entry.payload
 
@@ -185,7 +196,9 @@ def test_accept_progress_close_dispute_and_reopen(
     ]
 
 
-def test_the_supervisor_confirms(units: None, officer_a: Any, supervisor_city: Any, today: Any) -> None:
+def test_the_supervisor_confirms(
+    units: None, officer_a: Any, supervisor_city: Any, today: Any
+) -> None:
     c = file_report().complaint
     services.accept(c, actor=officer_a)
     services.close(fresh(c), actor=officer_a, result="已处理。")
