@@ -54,15 +54,15 @@ _RATE_LIMITED = {
 }
 
 
-class RuleOut(Schema):
+class ComplaintRuleOut(Schema):
     rule: str = Field(description="The rule ID (legal-rules.md).")
     citation: str
 
 
-class ClockOut(Schema):
+class ComplaintClockOut(Schema):
     due_on: date = Field(description="The filer is told whether it was accepted by this day.")
     working_days: int
-    rules: list[RuleOut]
+    rules: list[ComplaintRuleOut]
     unscheduled_years: list[int] = Field(
         description="Years counted without a loaded holiday schedule (weekends and the "
         "fixed statutory holidays only)."
@@ -70,7 +70,7 @@ class ClockOut(Schema):
     acknowledged_on: date | None
 
 
-class NoteOut(Schema):
+class ComplaintNoteOut(Schema):
     kind: str
     on: date
     text: str
@@ -85,14 +85,14 @@ class PublicComplaintOut(Schema):
     status: str
     received_on: date
     receiving_unit: str
-    clock: ClockOut
-    notes: list[NoteOut]
+    clock: ComplaintClockOut
+    notes: list[ComplaintNoteOut]
     rejection_reasons: str
     result: str
     can_dispute: bool
 
 
-class FiledOut(PublicComplaintOut):
+class FiledComplaintOut(PublicComplaintOut):
     access_code: str = Field(description="Shown once: with the number, it follows the filing.")
 
 
@@ -111,7 +111,7 @@ class ComplaintOut(PublicComplaintOut):
     attachments: list[str] = Field(description="SM3 digests of the attachments.")
 
 
-class FileIn(InputSchema):
+class ComplaintFileIn(InputSchema):
     category: str = Field(max_length=32)
     region: str = Field(max_length=9, description="GB/T 2260 region code.")
     address: str = Field(max_length=255)
@@ -122,32 +122,32 @@ class FileIn(InputSchema):
     filer_contact: str = Field("", max_length=128)
 
 
-class LookupIn(InputSchema):
+class ComplaintLookupIn(InputSchema):
     number: str = Field(max_length=32)
     code: str = Field(max_length=32)
 
 
-class DisputeIn(LookupIn):
+class ComplaintDisputeIn(ComplaintLookupIn):
     reason: str = Field(max_length=services.MAX_TEXT)
 
 
-class AcceptIn(InputSchema):
+class ComplaintAcceptIn(InputSchema):
     note: str = Field("", max_length=services.MAX_TEXT)
 
 
-class RejectIn(InputSchema):
+class ComplaintRejectIn(InputSchema):
     reasons: str = Field(max_length=services.MAX_TEXT)
 
 
-class ProgressIn(InputSchema):
+class ComplaintProgressIn(InputSchema):
     text: str = Field(max_length=services.MAX_TEXT)
 
 
-class CloseIn(InputSchema):
+class ComplaintCloseIn(InputSchema):
     result: str = Field(max_length=services.MAX_TEXT)
 
 
-class ReviewIn(InputSchema):
+class ComplaintReviewIn(InputSchema):
     decision: Literal["reopen", "confirm"]
     note: str = Field(max_length=services.MAX_TEXT)
 
@@ -199,13 +199,13 @@ def _out(c: Complaint) -> dict[str, Any]:
 
 @router.post(
     "/public/complaints",
-    response={201: FiledOut},
+    response={201: FiledComplaintOut},
     auth=None,
     summary="File a complaint or report (public; anonymous allowed)",
     openapi_extra=_RATE_LIMITED,
 )
 @rate_limited
-def file_public(request: HttpRequest, payload: FileIn) -> Status[dict[str, Any]]:
+def file_public(request: HttpRequest, payload: ComplaintFileIn) -> Status[dict[str, Any]]:
     organ = officer = None
     errors: dict[str, list[str]] = {}
     if payload.subject_organ_id is not None:
@@ -239,7 +239,7 @@ def file_public(request: HttpRequest, payload: FileIn) -> Status[dict[str, Any]]
     openapi_extra=_RATE_LIMITED,
 )
 @rate_limited
-def lookup(request: HttpRequest, payload: LookupIn) -> dict[str, Any]:
+def lookup(request: HttpRequest, payload: ComplaintLookupIn) -> dict[str, Any]:
     found = services.find_by_code(payload.number, payload.code)
     if found is None:
         raise Http404
@@ -254,7 +254,7 @@ def lookup(request: HttpRequest, payload: LookupIn) -> dict[str, Any]:
     openapi_extra=_RATE_LIMITED,
 )
 @rate_limited
-def dispute(request: HttpRequest, payload: DisputeIn) -> dict[str, Any]:
+def dispute(request: HttpRequest, payload: ComplaintDisputeIn) -> dict[str, Any]:
     found = services.find_by_code(payload.number, payload.code)
     if found is None:
         raise Http404
@@ -297,7 +297,7 @@ def get_complaint(request: HttpRequest, complaint_id: Id) -> dict[str, Any]:
     response=ComplaintOut,
     summary="Accept (JL-complaint-ack); the filer is told",
 )
-def accept(request: HttpRequest, complaint_id: Id, payload: AcceptIn) -> dict[str, Any]:
+def accept(request: HttpRequest, complaint_id: Id, payload: ComplaintAcceptIn) -> dict[str, Any]:
     done = services.accept(_get(request, complaint_id), actor=request.user, note=payload.note)  # type: ignore[arg-type]
     return _out(_get(request, done.pk))
 
@@ -307,17 +307,19 @@ def accept(request: HttpRequest, complaint_id: Id, payload: AcceptIn) -> dict[st
     response=ComplaintOut,
     summary="Do not accept, with the reasons the filer is told (JL-complaint-ack)",
 )
-def reject(request: HttpRequest, complaint_id: Id, payload: RejectIn) -> dict[str, Any]:
+def reject(request: HttpRequest, complaint_id: Id, payload: ComplaintRejectIn) -> dict[str, Any]:
     done = services.reject(_get(request, complaint_id), actor=request.user, reasons=payload.reasons)  # type: ignore[arg-type]
     return _out(_get(request, done.pk))
 
 
 @router.post(
     "/complaints/{complaint_id}/progress",
-    response={201: NoteOut, **error_responses()},
+    response={201: ComplaintNoteOut, **error_responses()},
     summary="A progress note the filer sees",
 )
-def progress(request: HttpRequest, complaint_id: Id, payload: ProgressIn) -> Status[dict[str, Any]]:
+def progress(
+    request: HttpRequest, complaint_id: Id, payload: ComplaintProgressIn
+) -> Status[dict[str, Any]]:
     note = services.add_progress(_get(request, complaint_id), actor=request.user, text=payload.text)  # type: ignore[arg-type]
     return Status(201, {"kind": note.kind, "on": note.on, "text": note.text})
 
@@ -325,7 +327,7 @@ def progress(request: HttpRequest, complaint_id: Id, payload: ProgressIn) -> Sta
 @router.post(
     "/complaints/{complaint_id}/close", response=ComplaintOut, summary="Close with the result"
 )
-def close(request: HttpRequest, complaint_id: Id, payload: CloseIn) -> dict[str, Any]:
+def close(request: HttpRequest, complaint_id: Id, payload: ComplaintCloseIn) -> dict[str, Any]:
     done = services.close(_get(request, complaint_id), actor=request.user, result=payload.result)  # type: ignore[arg-type]
     return _out(_get(request, done.pk))
 
@@ -335,7 +337,7 @@ def close(request: HttpRequest, complaint_id: Id, payload: CloseIn) -> dict[str,
     response=ComplaintOut,
     summary="The supervisor's second look at a disputed closure: reopen or confirm",
 )
-def review(request: HttpRequest, complaint_id: Id, payload: ReviewIn) -> dict[str, Any]:
+def review(request: HttpRequest, complaint_id: Id, payload: ComplaintReviewIn) -> dict[str, Any]:
     done = services.review(
         _get(request, complaint_id),
         actor=request.user,  # type: ignore[arg-type]

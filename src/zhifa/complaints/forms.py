@@ -78,7 +78,7 @@ class FileForm(forms.Form):
 
 
 class FollowForm(forms.Form):
-    number = forms.CharField(label=_("filing number"), max_length=32)
+    number = forms.CharField(label=_("number of the filing"), max_length=32)
     code = forms.CharField(label=_("access code"), max_length=32)
 
 

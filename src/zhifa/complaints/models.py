@@ -44,7 +44,7 @@ class NoteKind(models.TextChoices):
     PROGRESS = "progress", _("Progress")
     ACCEPTED = "accepted", pgettext_lazy("complaint note", "Accepted")
     REJECTED = "rejected", pgettext_lazy("complaint note", "Not accepted")
-    RESULT = "result", _("Result")
+    RESULT = "result", _("Result of handling")
     DISPUTE = "dispute", _("Not resolved (filer)")
     REOPENED = "reopened", _("Reopened by the supervisor")
     CONFIRMED = "confirmed", _("Confirmed by the supervisor")
@@ -80,7 +80,7 @@ class Complaint(models.Model):
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="complaints"
     )
     address = models.CharField(_("address"), max_length=255)
-    description = models.TextField(_("description"))
+    description = models.TextField(_("what happened"))
     subject_organ = models.ForeignKey(
         EnforcementSubject,
         verbose_name=_("organ complained about"),
@@ -123,7 +123,7 @@ class Complaint(models.Model):
     )
     acknowledged_on = models.DateField(_("acceptance told on"), null=True, blank=True)
     rejection_reasons = models.TextField(_("reasons for not accepting"), blank=True)
-    result = models.TextField(_("result"), blank=True)
+    result = models.TextField(_("result told to the filer"), blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     disputed_on = models.DateField(_("disputed on"), null=True, blank=True)
     dispute_reason = models.TextField(_("why it is not resolved"), blank=True)
@@ -158,7 +158,7 @@ class ComplaintNote(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(_("kind"), max_length=16, choices=NoteKind.choices)
     on = models.DateField(_("date"))
-    text = models.TextField(_("text"))
+    text = models.TextField(_("note text"))
     author = models.ForeignKey(
         USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -178,7 +178,7 @@ class ComplaintAttachment(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=64)
-    size = models.PositiveBigIntegerField(_("size"))
+    size = models.PositiveBigIntegerField(_("file size"))
     sm3 = models.CharField(_("SM3"), max_length=64)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     storage_name = models.CharField(max_length=255)
