@@ -30,3 +30,9 @@ class ComplaintsConfig(AppConfig):
             }
         )
         register_task_labels({services.PUBLIC_TASK: _("Public filing")})
+
+        from zhifa.records.domain import register_recorded_object
+
+        from .recorded import declaration
+
+        register_recorded_object(declaration())

@@ -79,6 +79,11 @@ MAX_DESCRIPTION = 5000
 MAX_TEXT = 5000
 
 
+#: What the record holds of a filing's row (``recorded.py`` reads it back for
+#: ``zhifa records verify``): the create entry's fields, and what each later action sets.
+RECORDED_FIELDS = ("number", "status", "kind", "category", "address", "ack_due_on")
+
+
 @dataclass(frozen=True)
 class Filed:
     """A new filing and its access code (shown to the filer once, never stored)."""
