@@ -36,3 +36,20 @@ class ComplaintsConfig(AppConfig):
         from .recorded import declaration
 
         register_recorded_object(declaration())
+
+        # The staff home's section (core lists the sections; this app adds its own).
+        from zhifa.core.navigation import SECTIONS, Section
+        from zhifa.core.roles import Role
+
+        if not any(s.url_name == "complaints:desk" for s in SECTIONS):
+            SECTIONS.append(
+                Section(
+                    _("Complaints and reports"),
+                    _(
+                        "Filings from the public: acceptance within the clock, progress, "
+                        "result, disputes; the filer's identity stays confidential."
+                    ),
+                    url_name="complaints:desk",
+                    roles=frozenset({Role.OFFICER, Role.ORGAN_HEAD, Role.SUPERVISOR}),
+                )
+            )
