@@ -13,5 +13,10 @@ urlpatterns = [
     path("complaints/desk/", views.desk, name="desk"),
     path("complaints/desk/<int:pk>/", views.detail, name="detail"),
     path("complaints/desk/<int:pk>/case/", views.enter_case, name="enter_case"),
+    path(
+        "complaints/desk/<int:pk>/attachments/<int:attachment_id>/",
+        views.attachment,
+        name="attachment",
+    ),
     path("complaints/desk/<int:pk>/<slug:action>/", views.act, name="act"),
 ]

@@ -11,15 +11,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhifa.cases.forms import OpenCaseForm
+from zhifa.records import evidence_files
 from zhifa.registry.models import Certificate
 from zhifa.registry.views import rate_limited
 from zhifa.rules.engine.audit import deadline_note
@@ -255,6 +256,27 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **bound: Any) ->
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _get(request, pk)
     return render(request, "complaints/detail.html", _detail_context(request, complaint))
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    """An attachment of a filing the user may see (``policy.visible``), as a download."""
+    complaint = _get(request, pk)
+    found = complaint.attachments.filter(pk=attachment_id).first()
+    if found is None:
+        raise Http404
+    try:
+        handle = evidence_files.evidence_storage().open(found.storage_name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    extension = found.storage_name.rsplit(".", 1)[-1]
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{complaint.number}-{found.pk}.{extension}",
+        content_type=found.content_type,
+    )
 
 
 #: The desk's actions: the form, its name in the page's context, and the service call.

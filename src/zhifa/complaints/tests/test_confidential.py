@@ -92,7 +92,7 @@ def test_the_organ_complained_about_sees_nothing(conduct: Any, head_c: Any) -> N
         assert conduct.number.encode() not in content, url
 
 
-def test_the_officer_complained_about_sees_nothing_even_as_a_supervisor_of_sorts(
+def test_another_organ_and_a_legal_reviewer_see_nothing(
     conduct: Any, officer_a: Any, officer_b: Any, reviewer_a: Any
 ) -> None:
     """Another organ, and a legal reviewer (not handling staff), see nothing either."""
@@ -161,3 +161,24 @@ def test_the_public_pages_show_no_filer_data(units: None, today: Any) -> None:
     for secret in SECRETS:
         assert secret not in api.content.decode()
     assert "filer_name" not in api.json()
+
+
+def test_attachments_only_for_whom_sees_the_filing(
+    units: None, officer_a: Any, officer_b: Any, today: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    c = file_report(attachments=[SimpleUploadedFile("p.png", png)]).complaint
+    a = c.attachments.get()
+    url = reverse("complaints:attachment", args=[c.pk, a.pk])
+    response = client_for(officer_a).get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == png
+    assert client_for(officer_b).get(url).status_code == 404
+    assert Client().get(url).status_code == 302  # to the login page
+    assert (
+        client_for(officer_a)
+        .get(reverse("complaints:attachment", args=[c.pk, a.pk + 1]))
+        .status_code
+        == 404
+    )
