@@ -25,7 +25,7 @@ from zhifa.registry.models import Certificate
 from zhifa.registry.views import rate_limited
 from zhifa.rules.engine.audit import deadline_note
 
-from . import forms, policy, routing, services
+from . import duplicates, forms, policy, routing, services
 from .models import Complaint, ComplaintStatus
 
 PAGE_SIZE = 25
@@ -239,6 +239,7 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **bound: Any) ->
         "clock": _clock(request, complaint),
         "notes": list(complaint.notes.select_related("author").order_by("created_at", "pk")),
         "attachments": list(complaint.attachments.all()),
+        "similar": duplicates.similar_open(complaint, policy.visible(user)),
         "can_acknowledge": policy.can_acknowledge(user, complaint) is None,
         "can_note": policy.can_note(user, complaint) is None,
         "can_close": policy.can_close(user, complaint) is None,

@@ -205,3 +205,20 @@ def test_the_public_api_files_and_follows(units: None, today: Any, settings: Any
         "/api/v1/public/complaints", json.dumps(body), content_type="application/json"
     )
     assert limited.status_code == 429 and limited.json()["code"] == "rate_limited"
+
+
+def test_similar_open_filings_are_suggested(units: None, officer_a: Any, today: Any) -> None:
+    first = file_report(description="南湖区某饭店出售过期食品，已多次发现。").complaint
+    second = file_report(
+        description="南湖区某饭店出售过期食品，多次发现。", address="某路2号"
+    ).complaint
+    unlike = file_report(description="超市价格标签与收银价格不一致。", address="另一条路").complaint
+    page = (
+        client_for(officer_a).get(reverse("complaints:detail", args=[second.pk])).content.decode()
+    )
+    assert 'id="similar"' in page and first.number in page and unlike.number not in page
+    services.reject(first, actor=officer_a, reasons="重复。")
+    page = (
+        client_for(officer_a).get(reverse("complaints:detail", args=[second.pk])).content.decode()
+    )
+    assert first.number not in page  # only open ones
