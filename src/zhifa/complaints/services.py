@@ -290,7 +290,7 @@ def find_by_code(number: str, code: str) -> Complaint | None:
 
 def _locked(complaint: Complaint) -> Complaint:
     return (
-        Complaint.objects.select_for_update()
+        Complaint.objects.select_for_update(of=("self",))
         .select_related("organ", "region", "subject_officer")
         .get(pk=complaint.pk)
     )
