@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zhifa.accounts.models import Role
 from zhifa.cases.forms import OpenCaseForm
+from zhifa.cases.models import Case
 from zhifa.records import evidence_files
 from zhifa.registry.models import Certificate
 from zhifa.registry.views import rate_limited
@@ -204,18 +207,66 @@ def _get(request: HttpRequest, pk: int) -> Complaint:
     return found
 
 
+def organ_statistics(found: Any, today: Any) -> list[dict[str, Any]]:
+    """Per receiving unit: filings, awaiting acceptance (and overdue), told late,
+    disputed, and filings per 100 of its cases (the supervisor's desk, issue #16 item 7)."""
+    rows = list(
+        found.order_by()
+        .values("organ_id", "organ__name")
+        .annotate(
+            total=Count("pk"),
+            awaiting=Count("pk", filter=Q(status=ComplaintStatus.RECEIVED)),
+            overdue=Count("pk", filter=Q(status=ComplaintStatus.RECEIVED, ack_due_on__lt=today)),
+            late=Count("pk", filter=Q(acknowledged_on__gt=F("ack_due_on"))),
+            disputed=Count("pk", filter=Q(disputed_on__isnull=False)),
+        )
+        .order_by("organ__name")
+    )
+    cases = dict(
+        Case.objects.filter(organ_id__in=[r["organ_id"] for r in rows])
+        .order_by()
+        .values("organ_id")
+        .annotate(n=Count("pk"))
+        .values_list("organ_id", "n")
+    )
+    for row in rows:
+        n = cases.get(row["organ_id"], 0)
+        row["cases"] = n
+        row["per_100_cases"] = round(100 * row["total"] / n, 1) if n else None
+    return rows
+
+
 @login_required
 def desk(request: HttpRequest) -> HttpResponse:
-    """The filings the user handles or supervises, the acknowledgement clocks first."""
-    status = request.GET.get("status", "")
-    found = _visible(request)
-    if status in ComplaintStatus.values:
-        found = found.filter(status=status)
+    """The filings the user handles or supervises, the acknowledgement clocks first;
+    narrowed by status, category, receiving unit, overdue. A supervisor also sees the
+    figures per receiving unit."""
+    user: Any = request.user
+    today = timezone.localdate()
+    visible = _visible(request)
+    found = visible
+    filters = {k: request.GET.get(k, "") for k in ("status", "category", "organ", "overdue")}
+    if filters["status"] in ComplaintStatus.values:
+        found = found.filter(status=filters["status"])
     else:
-        status = ""
+        filters["status"] = ""
+    if filters["category"] in routing.categories():
+        found = found.filter(category=filters["category"])
+    else:
+        filters["category"] = ""
+    organs = list(
+        visible.order_by().values_list("organ_id", "organ__name").distinct().order_by("organ__name")
+    )
+    if filters["organ"] in {str(pk) for pk, _name in organs}:
+        found = found.filter(organ_id=int(filters["organ"]))
+    else:
+        filters["organ"] = ""
+    if filters["overdue"] == "1":
+        found = found.filter(status=ComplaintStatus.RECEIVED, ack_due_on__lt=today)
+    else:
+        filters["overdue"] = ""
     found = found.order_by("status", "ack_due_on", "pk")
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
     rows = [
         {
             "complaint": c,
@@ -224,10 +275,19 @@ def desk(request: HttpRequest) -> HttpResponse:
         }
         for c in page.object_list
     ]
+    supervising = getattr(user, "role", None) == Role.SUPERVISOR
     return render(
         request,
         "complaints/desk.html",
-        {"page": page, "rows": rows, "status": status, "statuses": ComplaintStatus.choices},
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "statuses": ComplaintStatus.choices,
+            "categories": routing.category_choices(),
+            "organs": organs,
+            "statistics": organ_statistics(visible, today) if supervising else [],
+        },
     )
 
 

@@ -222,3 +222,41 @@ def test_similar_open_filings_are_suggested(units: None, officer_a: Any, today: 
         client_for(officer_a).get(reverse("complaints:detail", args=[second.pk])).content.decode()
     )
     assert first.number not in page  # only open ones
+
+
+def test_the_supervisor_desk_filters_and_counts(
+    units: None,
+    officer_a: Any,
+    supervisor_city: Any,
+    justice_city: Any,
+    frozen_clock: Any,
+    time_machine: Any,
+) -> None:
+    import datetime as dt
+
+    first = file_report().complaint
+    file_report(category="other")  # to the justice bureau
+    services.accept(file_report().complaint, actor=officer_a)
+    time_machine.move_to(frozen_clock + dt.timedelta(days=10), tick=True)
+    services.accept(first, actor=officer_a)  # told late
+    client = client_for(supervisor_city)
+    page = client.get(reverse("complaints:desk")).content.decode()
+    assert 'id="statistics"' in page and justice_city.name in page
+    stats = {
+        r["organ_id"]: r
+        for r in __import__("zhifa.complaints.views", fromlist=["x"]).organ_statistics(
+            Complaint.objects.all(), dt.date(2026, 12, 4)
+        )
+    }
+    a = stats[officer_a.organ_id]
+    assert (a["total"], a["awaiting"], a["late"], a["disputed"], a["cases"]) == (2, 0, 1, 0, 0)
+    assert stats[justice_city.pk]["overdue"] == 1
+    narrowed = client.get(reverse("complaints:desk"), {"organ": justice_city.pk}).content.decode()
+    assert first.number not in narrowed.split('id="statistics"')[0]
+    overdue = client.get(reverse("complaints:desk"), {"overdue": "1"}).content.decode()
+    assert first.number not in overdue.split('id="statistics"')[0]
+    assert (
+        client.get(reverse("complaints:desk"), {"organ": "x", "category": "y"}).status_code == 200
+    )
+    officer_page = client_for(officer_a).get(reverse("complaints:desk")).content.decode()
+    assert 'id="statistics"' not in officer_page
