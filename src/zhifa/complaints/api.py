@@ -17,8 +17,8 @@ the organ and the officer complained about included, gets 404 — COMPLAINT-conf
 
 - ``GET /complaints``, ``GET /complaints/{complaint_id}``;
 - ``POST /complaints/{complaint_id}/accept`` · ``/reject`` · ``/progress`` · ``/close`` ·
-  ``/review``: 200; 400 (field errors, or the filing's state does not allow it, with the
-  refusal's code); 403 (the role may not); 404.
+  ``/review`` · ``/reassign`` (supervisors): 200; 400 (field errors, or the filing's
+  state does not allow it, with the refusal's code); 403 (the role may not); 404.
 """
 
 from datetime import date, datetime
@@ -145,6 +145,11 @@ class ComplaintProgressIn(InputSchema):
 
 class ComplaintCloseIn(InputSchema):
     result: str = Field(max_length=services.MAX_TEXT)
+
+
+class ComplaintReassignIn(InputSchema):
+    organ_id: Id = Field(description="An active unit of the supervisor's region.")
+    reason: str = Field(max_length=services.MAX_TEXT)
 
 
 class ComplaintReviewIn(InputSchema):
@@ -345,3 +350,26 @@ def review(request: HttpRequest, complaint_id: Id, payload: ComplaintReviewIn) -
         note=payload.note,
     )
     return _out(_get(request, done.pk))
+
+
+@router.post(
+    "/complaints/{complaint_id}/reassign",
+    response=ComplaintOut,
+    summary="Hand a filing not yet closed to another unit of the region (supervisors)",
+)
+def reassign(
+    request: HttpRequest, complaint_id: Id, payload: ComplaintReassignIn
+) -> dict[str, Any]:
+    complaint = _get(request, complaint_id)
+    organ = EnforcementSubject.objects.select_related("region").filter(pk=payload.organ_id).first()
+    if organ is None:
+        policy.enforce(policy.can_reassign(request.user, complaint))
+        raise ValidationError({"organ_id": [_("Choose an active unit of your region.")]})
+    done = services.reassign(
+        complaint,
+        actor=request.user,  # type: ignore[arg-type]
+        organ=organ,
+        reason=payload.reason,
+    )
+    found = policy.visible(request.user).filter(pk=done.pk).first()
+    return _out(found if found is not None else done)

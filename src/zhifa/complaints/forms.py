@@ -136,3 +136,21 @@ class ReviewForm(forms.Form):
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class ReassignForm(forms.Form):
+    organ = forms.ModelChoiceField(
+        label=_("to the unit"), queryset=EnforcementSubject.objects.none()
+    )
+    reason = forms.CharField(
+        label=_("why"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, region: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organs = EnforcementSubject.objects.filter(active=True)
+        if region is not None:
+            organs = organs.filter(region__path__startswith=region.path)
+        else:
+            organs = organs.none()
+        self.fields["organ"].queryset = organs.order_by("region__code", "name")  # type: ignore[attr-defined]

@@ -26,8 +26,10 @@ __all__ = [
     "Refusal",
     "can_acknowledge",
     "can_close",
+    "can_dispute",
     "can_enter_case",
     "can_note",
+    "can_reassign",
     "can_review",
     "can_see",
     "enforce",
@@ -148,6 +150,15 @@ def can_review(user: Any, complaint: Complaint) -> Refusal | None:
         return _forbidden(_("Only the supervisor of the region takes the second look."))
     if complaint.status != ComplaintStatus.DISPUTED:
         return Refusal("not_disputed", _("Only a disputed closure gets a second look."))
+    return None
+
+
+def can_reassign(user: Any, complaint: Complaint) -> Refusal | None:
+    """The supervisor of the region hands a filing not yet closed to another unit."""
+    if not can_see(user, complaint) or not is_supervisor(user, complaint):
+        return _forbidden(_("Only the supervisor of the region reassigns a filing."))
+    if complaint.status not in (ComplaintStatus.RECEIVED, ComplaintStatus.ACCEPTED):
+        return Refusal("not_open", _("Only a filing not yet closed is reassigned."))
     return None
 
 

@@ -26,6 +26,15 @@ def updated(object_id: str, body: Mapping[str, Any]) -> Iterator[tuple[str, dict
     yield object_id, values
 
 
+def arrived(object_id: str, body: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    fields = (*services.RECORDED_FIELDS, "rejection_reasons", "result")
+    yield object_id, {f: body[f] for f in fields if f in body}
+
+
+def left(object_id: str, body: Mapping[str, Any], pk: str, values: Mapping[str, Any]) -> bool:
+    return pk == object_id
+
+
 def declaration() -> RecordedObject:
     updates = dict.fromkeys(
         (
@@ -44,7 +53,8 @@ def declaration() -> RecordedObject:
         object_type="complaints.complaint",
         model="complaints.Complaint",
         noun="complaint",
-        creates={services.FILE: created},
+        creates={services.FILE: created, services.REASSIGN_IN: arrived},
+        ends={services.REASSIGN_OUT: left},
         updates=updates,
         fields={
             **{f: f for f in services.RECORDED_FIELDS},

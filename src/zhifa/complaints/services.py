@@ -69,6 +69,8 @@ DISPUTE = "complaint.dispute"
 REOPEN = "complaint.reopen"
 CONFIRM = "complaint.confirm"
 ENTER_CASE = "complaint.enter_case"
+REASSIGN_OUT = "complaint.reassign_out"
+REASSIGN_IN = "complaint.reassign_in"
 
 #: Attachments: at most this many, each at most ATTACHMENT_MAX_BYTES, of these types
 #: (judged from the content, never from the name or the browser's claim).
@@ -423,6 +425,66 @@ def review(complaint: Complaint, *, actor: User, decision: str, note: str) -> Co
         _note(complaint, NoteKind.REOPENED if reopen else NoteKind.CONFIRMED, today, note, actor)
         _entry(
             complaint, REOPEN if reopen else CONFIRM, {"on": today.isoformat(), "note": note}, actor
+        )
+    return complaint
+
+
+def recorded_snapshot(complaint: Complaint) -> dict[str, Any]:
+    """The recorded fields as the entries hold them (a reassigned filing's snapshot)."""
+    values: dict[str, Any] = {f: getattr(complaint, f) for f in RECORDED_FIELDS}
+    values["ack_due_on"] = complaint.ack_due_on.isoformat()
+    values["rejection_reasons"] = complaint.rejection_reasons
+    values["result"] = complaint.result
+    return values
+
+
+def reassign(
+    complaint: Complaint, *, actor: User, organ: EnforcementSubject, reason: str
+) -> Complaint:
+    """The supervisor of the region hands a filing not yet closed to another unit of the
+    region (never the organ complained about); the acknowledgement clock runs on from
+    the receipt. Recorded in both chains: leaving the old unit's, arriving with its
+    snapshot in the new one's."""
+    policy.enforce(policy.can_reassign(actor, complaint))  # who asks, before what
+    errors: dict[str, list[str]] = {}
+    reason = _text(errors, "reason", reason, required=True, limit=MAX_TEXT)
+    region = getattr(actor, "region", None)
+    if (
+        organ is None
+        or not organ.active
+        or region is None
+        or not organ.region.path.startswith(region.path)
+    ):
+        errors["organ"] = [_("Choose an active unit of your region.")]
+    elif organ.pk == complaint.organ_id:
+        errors["organ"] = [_("The filing is already with this unit.")]
+    elif organ.pk == complaint.subject_organ_id:
+        errors["organ"] = [_("A filing never goes to the organ complained about.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        complaint = _locked(complaint)
+        policy.enforce(policy.can_reassign(actor, complaint))
+        old = complaint.organ_id
+        today = timezone.localdate()
+        _entry(
+            complaint,
+            REASSIGN_OUT,
+            {"on": today.isoformat(), "to": organ.pk, "reason": reason},
+            actor,
+        )
+        complaint.organ = organ
+        complaint.save(update_fields=["organ"])
+        _entry(
+            complaint,
+            REASSIGN_IN,
+            {
+                "on": today.isoformat(),
+                "from": old,
+                "reason": reason,
+                **recorded_snapshot(complaint),
+            },
+            actor,
         )
     return complaint
 

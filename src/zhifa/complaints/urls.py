@@ -18,5 +18,6 @@ urlpatterns = [
         views.attachment,
         name="attachment",
     ),
+    path("complaints/desk/<int:pk>/reassign/", views.reassign, name="reassign"),
     path("complaints/desk/<int:pk>/<slug:action>/", views.act, name="act"),
 ]

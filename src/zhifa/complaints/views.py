@@ -310,6 +310,9 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **bound: Any) ->
         "progress_form": bound.get("progress_form") or forms.ProgressForm(),
         "close_form": bound.get("close_form") or forms.CloseForm(),
         "review_form": bound.get("review_form") or forms.ReviewForm(),
+        "can_reassign": policy.can_reassign(user, complaint) is None,
+        "reassign_form": bound.get("reassign_form")
+        or forms.ReassignForm(region=getattr(user, "region", None)),
     }
 
 
@@ -377,6 +380,32 @@ _MESSAGES = {
     "close": lambda: _("Closed; the filer sees the result."),
     "review": lambda: _("Second look recorded; the filer sees it."),
 }
+
+
+@login_required
+@require_POST
+def reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    """The supervisor hands the filing to another unit of the region."""
+    user: Any = request.user
+    complaint = _get(request, pk)
+    form = forms.ReassignForm(request.POST, region=getattr(user, "region", None))
+    if form.is_valid():
+        try:
+            services.reassign(
+                complaint,
+                actor=user,
+                organ=form.cleaned_data["organ"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _errors_on(form, exc)
+        else:
+            messages.success(request, _("Reassigned."))
+            if policy.visible(user).filter(pk=complaint.pk).exists():
+                return redirect("complaints:detail", pk=complaint.pk)
+            return redirect("complaints:desk")
+    context = _detail_context(request, complaint, reassign_form=form)
+    return render(request, "complaints/detail.html", context, status=400)
 
 
 @login_required

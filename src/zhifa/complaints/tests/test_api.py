@@ -52,3 +52,18 @@ def test_anonymous_desk_api_is_401(units: None, today: Any) -> None:
     c = file_report().complaint
     assert Client().get("/api/v1/complaints").status_code == 401
     assert _post(Client(), f"/api/v1/complaints/{c.pk}/accept", {"note": ""}).status_code == 401
+
+
+def test_the_supervisor_reassigns_by_api(
+    units: None, officer_a: Any, organ_b: Any, supervisor_city: Any, today: Any
+) -> None:
+    c = file_report().complaint
+    url = f"/api/v1/complaints/{c.pk}/reassign"
+    assert (
+        _post(client_for(officer_a), url, {"organ_id": organ_b.pk, "reason": "x"}).status_code
+        == 403
+    )
+    missing = _post(client_for(supervisor_city), url, {"organ_id": 999999, "reason": "x"})
+    assert missing.status_code == 400 and missing.json()["errors"][0]["path"] == "body.organ_id"
+    done = _post(client_for(supervisor_city), url, {"organ_id": organ_b.pk, "reason": "属地管辖。"})
+    assert done.status_code == 200 and done.json()["receiving_unit_id"] == organ_b.pk

@@ -44,6 +44,7 @@ def _pages(pk: int) -> list[tuple[str, str]]:
         for a in ("accept", "reject", "progress", "close", "review")
     ]
     posts += [reverse("complaints:enter_case", args=[pk])]
+    posts += [reverse("complaints:reassign", args=[pk])]
     posts += [
         f"/api/v1/complaints/{pk}/{a}" for a in ("accept", "reject", "progress", "close", "review")
     ]

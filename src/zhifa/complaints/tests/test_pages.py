@@ -260,3 +260,25 @@ def test_the_supervisor_desk_filters_and_counts(
     )
     officer_page = client_for(officer_a).get(reverse("complaints:desk")).content.decode()
     assert 'id="statistics"' not in officer_page
+
+
+def test_the_supervisor_reassigns_from_the_desk(
+    units: None, officer_a: Any, organ_b: Any, supervisor_city: Any, today: Any
+) -> None:
+    c = file_report().complaint
+    client = client_for(supervisor_city)
+    page = client.get(reverse("complaints:detail", args=[c.pk])).content.decode()
+    assert 'id="reassign-form"' in page
+    bad = client.post(
+        reverse("complaints:reassign", args=[c.pk]), {"organ": organ_b.pk, "reason": ""}
+    )
+    assert bad.status_code == 400 and fresh(c).organ_id == officer_a.organ_id
+    ok = client.post(
+        reverse("complaints:reassign", args=[c.pk]), {"organ": organ_b.pk, "reason": "属地管辖。"}
+    )
+    assert ok.status_code == 302 and fresh(c).organ_id == organ_b.pk
+    assert client_for(officer_a).get(reverse("complaints:detail", args=[c.pk])).status_code == 404
+    assert (
+        client_for(officer_a).post(reverse("complaints:reassign", args=[c.pk]), {}).status_code
+        == 404
+    )

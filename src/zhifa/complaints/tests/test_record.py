@@ -60,3 +60,41 @@ def test_a_failed_state_change_writes_nothing(
     with pytest.raises(PermissionDenied):
         services.close(c, actor=officer_b, result="x")
     assert Entry.objects.count() == before and fresh(c).status == ComplaintStatus.RECEIVED
+
+
+def test_a_reassigned_filing_moves_chains_and_verifies(
+    units: None, officer_a: Any, officer_b: Any, organ_b: Any, supervisor_city: Any, today: Any
+) -> None:
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from zhifa.records.models import Entry
+
+    c = file_report().complaint
+    with pytest.raises(PermissionDenied):
+        services.reassign(c, actor=officer_a, organ=organ_b, reason="x")
+    with pytest.raises(ValidationError) as exc:
+        services.reassign(c, actor=supervisor_city, organ=c.organ, reason="x")
+    assert "organ" in exc.value.message_dict
+    services.reassign(c, actor=supervisor_city, organ=organ_b, reason="属嘉善县管辖。")
+    c = fresh(c)
+    assert c.organ == organ_b and c.ack_due_on.isoformat() == "2026-12-01"
+    assert Entry.objects.filter(organ=officer_a.organ_id, action="complaint.reassign_out").exists()
+    assert Entry.objects.filter(organ=organ_b.pk, action="complaint.reassign_in").exists()
+    services.accept(c, actor=officer_b)
+    with pytest.raises(PermissionDenied):
+        services.close(fresh(c), actor=officer_a, result="x")
+    code, text = run_verify()
+    assert code == 0, text
+
+
+def test_never_to_the_organ_complained_about(
+    units: None, officer_c_record: Any, organ_c: Any, supervisor_city: Any, today: Any
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from .conftest import file_conduct
+
+    c = file_conduct(officer_c_record).complaint
+    with pytest.raises(ValidationError) as exc:
+        services.reassign(c, actor=supervisor_city, organ=organ_c, reason="x")
+    assert "organ" in exc.value.message_dict
