@@ -17,7 +17,7 @@ the organ and the officer complained about included, gets 404 — COMPLAINT-conf
 
 - ``GET /complaints``, ``GET /complaints/{complaint_id}``;
 - ``POST /complaints/{complaint_id}/accept`` · ``/reject`` · ``/progress`` · ``/close`` ·
-  ``/review`` · ``/reassign`` (supervisors): 200; 400 (field errors, or the filing's
+  ``/review`` · ``/reassign`` (supervisors) · ``/merge``: 200; 400 (field errors, or the filing's
   state does not allow it, with the refusal's code); 403 (the role may not); 404.
 """
 
@@ -39,6 +39,7 @@ from zhifa.registry.models import EnforcementSubject, Officer
 
 from . import policy, routing, services
 from .models import Complaint
+from .views import staff_notes
 
 router = Router(tags=["complaints"])
 
@@ -76,6 +77,13 @@ class ComplaintNoteOut(Schema):
     text: str
 
 
+class ComplaintTogetherOut(Schema):
+    number: str
+    status: str
+    result: str
+    notes: list[ComplaintNoteOut] = Field(description="What its unit told (not its filer's words).")
+
+
 class PublicComplaintOut(Schema):
     number: str
     kind: str
@@ -90,6 +98,9 @@ class PublicComplaintOut(Schema):
     rejection_reasons: str
     result: str
     can_dispute: bool
+    handled_with: ComplaintTogetherOut | None = Field(
+        None, description="The filing this one was merged into, when it was."
+    )
 
 
 class FiledComplaintOut(PublicComplaintOut):
@@ -147,6 +158,11 @@ class ComplaintCloseIn(InputSchema):
     result: str = Field(max_length=services.MAX_TEXT)
 
 
+class ComplaintMergeIn(InputSchema):
+    into_id: Id = Field(description="An open filing of the same unit.")
+    note: str = Field("", max_length=services.MAX_TEXT)
+
+
 class ComplaintReassignIn(InputSchema):
     organ_id: Id = Field(description="An active unit of the supervisor's region.")
     reason: str = Field(max_length=services.MAX_TEXT)
@@ -181,6 +197,18 @@ def _public(c: Complaint) -> dict[str, Any]:
         "rejection_reasons": c.rejection_reasons,
         "result": c.result,
         "can_dispute": policy.can_dispute(c) is None,
+        "handled_with": _together(c.merged_into) if c.merged_into_id else None,
+    }
+
+
+def _together(other: Complaint | None) -> dict[str, Any] | None:
+    if other is None:
+        return None
+    return {
+        "number": other.number,
+        "status": other.status,
+        "result": other.result if other.status != "accepted" else "",
+        "notes": [{"kind": n.kind, "on": n.on, "text": n.text} for n in staff_notes(other)],
     }
 
 
@@ -373,3 +401,17 @@ def reassign(
     )
     found = policy.visible(request.user).filter(pk=done.pk).first()
     return _out(found if found is not None else done)
+
+
+@router.post(
+    "/complaints/{complaint_id}/merge",
+    response=ComplaintOut,
+    summary="Handle a duplicate together with an open filing of the same unit",
+)
+def merge(request: HttpRequest, complaint_id: Id, payload: ComplaintMergeIn) -> dict[str, Any]:
+    complaint = _get(request, complaint_id)
+    into = _visible(request).filter(pk=payload.into_id).first()
+    if into is None:
+        raise Http404
+    done = services.merge(complaint, actor=request.user, into=into, note=payload.note)  # type: ignore[arg-type]
+    return _out(_get(request, done.pk))

@@ -32,12 +32,13 @@ class ComplaintStatus(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("complaint status", "Closed with a result")
     DISPUTED = "disputed", pgettext_lazy("complaint status", "Not resolved: under second look")
     CONFIRMED = "confirmed", pgettext_lazy("complaint status", "Closed, confirmed on second look")
+    MERGED = "merged", pgettext_lazy("complaint status", "Handled together with another filing")
 
 
 #: Statuses in which the receiving unit owes the filer the acknowledgement.
 AWAITING_ACK = (ComplaintStatus.RECEIVED,)
 #: Statuses in which nothing more is done.
-ENDED = (ComplaintStatus.REJECTED, ComplaintStatus.CONFIRMED)
+ENDED = (ComplaintStatus.REJECTED, ComplaintStatus.CONFIRMED, ComplaintStatus.MERGED)
 
 
 class NoteKind(models.TextChoices):
@@ -49,6 +50,7 @@ class NoteKind(models.TextChoices):
     REOPENED = "reopened", _("Reopened by the supervisor")
     CONFIRMED = "confirmed", _("Confirmed by the supervisor")
     CASE = "case", _("Entered as a case source")
+    MERGED = "merged", _("Handled together with another filing")
 
 
 class ComplaintSequence(models.Model):
@@ -128,6 +130,14 @@ class Complaint(models.Model):
     disputed_on = models.DateField(_("disputed on"), null=True, blank=True)
     dispute_reason = models.TextField(_("why it is not resolved"), blank=True)
     reviewed_on = models.DateField(_("second look on"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("handled together with"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+    )
     case = models.OneToOneField(
         Case,
         verbose_name=_("case"),

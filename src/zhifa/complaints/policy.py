@@ -28,6 +28,7 @@ __all__ = [
     "can_close",
     "can_dispute",
     "can_enter_case",
+    "can_merge",
     "can_note",
     "can_reassign",
     "can_review",
@@ -159,6 +160,24 @@ def can_reassign(user: Any, complaint: Complaint) -> Refusal | None:
         return _forbidden(_("Only the supervisor of the region reassigns a filing."))
     if complaint.status not in (ComplaintStatus.RECEIVED, ComplaintStatus.ACCEPTED):
         return Refusal("not_open", _("Only a filing not yet closed is reassigned."))
+    return None
+
+
+#: The statuses in which a filing may be merged, or receive a merged one.
+MERGEABLE = (ComplaintStatus.RECEIVED, ComplaintStatus.ACCEPTED)
+
+
+def can_merge(user: Any, complaint: Complaint, into: Complaint) -> Refusal | None:
+    """The receiving unit handles a duplicate together with an open filing of its own."""
+    refusal = _handler(user, complaint) or _handler(user, into)
+    if refusal is not None:
+        return refusal
+    if complaint.pk == into.pk or complaint.organ_id != into.organ_id:
+        return Refusal("not_mergeable", _("A filing is merged into another one of the same unit."))
+    if complaint.status not in MERGEABLE or into.status not in MERGEABLE:
+        return Refusal("not_open", _("Only filings not yet closed are merged."))
+    if complaint.merged_into_id is not None or into.merged_into_id is not None:
+        return Refusal("merged", _("This filing was already merged."))
     return None
 
 

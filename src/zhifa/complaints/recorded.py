@@ -46,6 +46,7 @@ def declaration() -> RecordedObject:
             services.CONFIRM,
             services.PROGRESS,
             services.ENTER_CASE,
+            services.MERGE,
         ),
         updated,
     )

@@ -69,6 +69,7 @@ DISPUTE = "complaint.dispute"
 REOPEN = "complaint.reopen"
 CONFIRM = "complaint.confirm"
 ENTER_CASE = "complaint.enter_case"
+MERGE = "complaint.merge"
 REASSIGN_OUT = "complaint.reassign_out"
 REASSIGN_IN = "complaint.reassign_in"
 
@@ -425,6 +426,46 @@ def review(complaint: Complaint, *, actor: User, decision: str, note: str) -> Co
         _note(complaint, NoteKind.REOPENED if reopen else NoteKind.CONFIRMED, today, note, actor)
         _entry(
             complaint, REOPEN if reopen else CONFIRM, {"on": today.isoformat(), "note": note}, actor
+        )
+    return complaint
+
+
+def merge(complaint: Complaint, *, actor: User, into: Complaint, note: str = "") -> Complaint:
+    """The receiving unit handles ``complaint`` together with ``into`` (a duplicate):
+    its filer is told (this counts as telling the acceptance) and follows the other
+    filing's acceptance, progress and result from its own number and code; the other
+    filer sees that a filing was merged in, never whose."""
+    errors: dict[str, list[str]] = {}
+    note = _text(errors, "note", note, required=False, limit=MAX_TEXT)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        first, second = sorted((complaint.pk, into.pk))
+        locked = {c.pk: c for c in (_locked(Complaint(pk=first)), _locked(Complaint(pk=second)))}
+        complaint, into = locked[complaint.pk], locked[into.pk]
+        policy.enforce(policy.can_merge(actor, complaint, into))
+        today = timezone.localdate()
+        complaint.status = ComplaintStatus.MERGED
+        complaint.merged_into = into
+        if complaint.acknowledged_on is None:
+            complaint.acknowledged_on = today
+        complaint.save(update_fields=["status", "merged_into", "acknowledged_on"])
+        told = note or _("Your filing is handled together with filing %(number)s.") % {
+            "number": into.number
+        }
+        _note(complaint, NoteKind.MERGED, today, told, actor)
+        _note(
+            into,
+            NoteKind.MERGED,
+            today,
+            _("Another filing about the same matter is handled together with this one."),
+            actor,
+        )
+        _entry(
+            complaint,
+            MERGE,
+            {"on": today.isoformat(), "into": into.pk, "into_number": into.number, "note": note},
+            actor,
         )
     return complaint
 

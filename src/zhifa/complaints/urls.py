@@ -19,5 +19,6 @@ urlpatterns = [
         name="attachment",
     ),
     path("complaints/desk/<int:pk>/reassign/", views.reassign, name="reassign"),
+    path("complaints/desk/<int:pk>/merge/", views.merge, name="merge"),
     path("complaints/desk/<int:pk>/<slug:action>/", views.act, name="act"),
 ]

@@ -29,7 +29,7 @@ from zhifa.registry.views import rate_limited
 from zhifa.rules.engine.audit import deadline_note
 
 from . import duplicates, forms, policy, routing, services
-from .models import Complaint, ComplaintStatus
+from .models import Complaint, ComplaintStatus, NoteKind
 
 PAGE_SIZE = 25
 
@@ -120,13 +120,26 @@ def file(request: HttpRequest) -> HttpResponse:
     )
 
 
+def staff_notes(complaint: Complaint) -> list[Any]:
+    """What the unit told about a filing, without what its filer wrote (a dispute): for
+    the filer of a filing merged into it."""
+    return list(
+        complaint.notes.filter(author__isnull=False)
+        .exclude(kind=NoteKind.DISPUTE)
+        .order_by("created_at", "pk")
+    )
+
+
 def _public_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
+    together = complaint.merged_into
     return {
         "complaint": complaint,
         "category": routing.category_label(complaint.category),
         "clock": _clock(request, complaint),
         "notes": list(complaint.notes.order_by("created_at", "pk")),
         "can_dispute": policy.can_dispute(complaint) is None,
+        "together": together,
+        "together_notes": staff_notes(together) if together is not None else [],
     }
 
 
@@ -299,7 +312,10 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **bound: Any) ->
         "clock": _clock(request, complaint),
         "notes": list(complaint.notes.select_related("author").order_by("created_at", "pk")),
         "attachments": list(complaint.attachments.all()),
-        "similar": duplicates.similar_open(complaint, policy.visible(user)),
+        "similar": [
+            (other, ratio, policy.can_merge(user, complaint, other) is None)
+            for other, ratio in duplicates.similar_open(complaint, policy.visible(user))
+        ],
         "can_acknowledge": policy.can_acknowledge(user, complaint) is None,
         "can_note": policy.can_note(user, complaint) is None,
         "can_close": policy.can_close(user, complaint) is None,
@@ -380,6 +396,24 @@ _MESSAGES = {
     "close": lambda: _("Closed; the filer sees the result."),
     "review": lambda: _("Second look recorded; the filer sees it."),
 }
+
+
+@login_required
+@require_POST
+def merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Handle this filing together with a similar open one of the same unit."""
+    complaint = _get(request, pk)
+    into_pk = request.POST.get("into", "")
+    into = _visible(request).filter(pk=int(into_pk)).first() if into_pk.isdigit() else None
+    if into is None:
+        raise Http404
+    try:
+        services.merge(complaint, actor=request.user, into=into)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("complaints:detail", pk=complaint.pk)
+    messages.success(request, _("Merged: both filers are told."))
+    return redirect("complaints:detail", pk=into.pk)
 
 
 @login_required

@@ -282,3 +282,52 @@ def test_the_supervisor_reassigns_from_the_desk(
         client_for(officer_a).post(reverse("complaints:reassign", args=[c.pk]), {}).status_code
         == 404
     )
+
+
+def test_a_duplicate_is_merged_and_both_filers_are_told(
+    units: None, officer_a: Any, officer_b: Any, today: Any
+) -> None:
+    first = file_report(description="南湖区某饭店出售过期食品，已多次发现。", filer_name="甲某")
+    second = file_report(description="南湖区某饭店出售过期食品，多次发现。", filer_name="乙某")
+    client = client_for(officer_a)
+    page = client.get(reverse("complaints:detail", args=[second.complaint.pk])).content.decode()
+    assert "merge-form" in page
+    assert (
+        client_for(officer_b)
+        .post(reverse("complaints:merge", args=[second.complaint.pk]), {"into": first.complaint.pk})
+        .status_code
+        == 404
+    )
+    merged = client.post(
+        reverse("complaints:merge", args=[second.complaint.pk]), {"into": first.complaint.pk}
+    )
+    assert merged.status_code == 302
+    assert fresh(second.complaint).status == ComplaintStatus.MERGED
+    assert fresh(second.complaint).merged_into == first.complaint
+    services.accept(first.complaint, actor=officer_a, note="已受理。")
+    services.close(fresh(first.complaint), actor=officer_a, result="已责令整改。")
+    services.dispute(fresh(first.complaint), reason="甲某认为仍未解决")
+    public = Client()
+    status = public.post(
+        reverse("complaints:follow"),
+        {"number": second.complaint.number, "code": second.access_code},
+    ).content.decode()
+    assert (
+        'id="together"' in status and "已责令整改。" in status and first.complaint.number in status
+    )
+    assert "甲某" not in status  # not the other filer's name, nor their words
+    other = public.post(
+        reverse("complaints:follow"), {"number": first.complaint.number, "code": first.access_code}
+    ).content.decode()
+    assert "乙某" not in other and second.complaint.number not in other
+    api = public.post(
+        "/api/v1/public/complaints/lookup",
+        json.dumps({"number": second.complaint.number, "code": second.access_code}),
+        content_type="application/json",
+    ).json()
+    assert api["handled_with"]["number"] == first.complaint.number
+    assert "甲某" not in json.dumps(api, ensure_ascii=False)
+    again = client.post(
+        reverse("complaints:merge", args=[second.complaint.pk]), {"into": first.complaint.pk}
+    )
+    assert again.status_code == 302 and fresh(second.complaint).status == ComplaintStatus.MERGED
