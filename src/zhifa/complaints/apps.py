@@ -27,6 +27,7 @@ class ComplaintsConfig(AppConfig):
                 services.REOPEN: _("Complaint or report reopened"),
                 services.CONFIRM: _("Closure confirmed on second look"),
                 services.ENTER_CASE: _("Report entered as a case source"),
+                services.MERGE: _("Complaint or report handled together with another"),
                 services.REASSIGN_OUT: _("Complaint or report handed to another unit"),
                 services.REASSIGN_IN: _("Complaint or report received from another unit"),
             }
