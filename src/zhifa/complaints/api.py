@@ -192,7 +192,7 @@ def _public(c: Complaint) -> dict[str, Any]:
         },
         "notes": [
             {"kind": n.kind, "on": n.on, "text": n.text}
-            for n in c.notes.order_by("created_at", "pk")
+            for n in sorted(c.notes.all(), key=lambda n: (n.created_at, n.pk))
         ],
         "rejection_reasons": c.rejection_reasons,
         "result": c.result,
@@ -297,7 +297,7 @@ def dispute(request: HttpRequest, payload: ComplaintDisputeIn) -> dict[str, Any]
 def _visible(request: HttpRequest) -> Any:
     return (
         policy.visible(request.user)
-        .select_related("organ", "region", "subject_officer")
+        .select_related("organ", "region", "subject_officer", "merged_into")
         .prefetch_related("notes", "attachments")
     )
 

@@ -67,3 +67,20 @@ def test_the_supervisor_reassigns_by_api(
     assert missing.status_code == 400 and missing.json()["errors"][0]["path"] == "body.organ_id"
     done = _post(client_for(supervisor_city), url, {"organ_id": organ_b.pk, "reason": "属地管辖。"})
     assert done.status_code == 200 and done.json()["receiving_unit_id"] == organ_b.pk
+
+
+def test_the_list_costs_the_same_for_more_filings(units: None, officer_a: Any, today: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(officer_a)
+    file_report()
+    client.get("/api/v1/complaints")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/api/v1/complaints").status_code == 200
+    for _ in range(4):
+        c = file_report().complaint
+        _post(client, f"/api/v1/complaints/{c.pk}/accept", {"note": "x"})
+    with CaptureQueriesContext(connection) as more:
+        assert client.get("/api/v1/complaints").json()["count"] == 5
+    assert len(more) == len(few)
