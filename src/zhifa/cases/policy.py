@@ -16,7 +16,7 @@ asks it for every step); the order of the procedure is ``workflow``'s.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +42,7 @@ from .models import (
 )
 from .workflow import (
     HEAD_STEPS,
+    PARTY_STEPS,
     REVIEWER_STEPS,
     decided,
     decision_state,
@@ -240,7 +241,30 @@ def state_of(case: Case) -> CaseState:
 # --- who acts -----------------------------------------------------------------------------
 
 
+#: Who is a case's party: ``resolver(user, case)`` says whether ``user`` (of role
+#: ``Role.PARTY``) acts for the party of ``case`` (``register_party_resolver``).
+PartyResolver = Callable[["User", Case], bool]
+_PARTY_RESOLVERS: list[PartyResolver] = []
+
+
+def register_party_resolver(resolver: PartyResolver) -> None:
+    """Let the app that holds the parties' access (the party app, from its
+    ``AppConfig.ready``; docs/adr/0010-app-layers.md: cases imports no app above it) say
+    which user acts for a case's party. Without one, no party acts on any case."""
+    if resolver not in _PARTY_RESOLVERS:
+        _PARTY_RESOLVERS.append(resolver)
+
+
+def is_case_party(user: User, case: Case) -> bool:
+    """Whether ``user`` acts for the party of ``case`` (a registered resolver says so)."""
+    return user.role == Role.PARTY and any(r(user, case) for r in _PARTY_RESOLVERS)
+
+
 def _of_organ(state: CaseState, user: User) -> Refusal | None:
+    if user.role == Role.PARTY:
+        if not is_case_party(user, state.case):
+            return _forbidden("party", _("Only the case's own party may act on it."))
+        return None
     if user.role not in ORGAN_ROLES or user.organ_id != state.case.organ_id:
         return _forbidden("organ", _("Only users of the case's organ may act on the case."))
     return None
@@ -252,7 +276,10 @@ def role_may_take(procedure: str, role: str, step: str) -> bool:
     theirs, the others the officers' and the heads'. In the summary procedure the
     officer of the case decides on the spot (APL 51–52) and takes the steps an officer
     or head takes, but the legal review (none in the summary procedure) and
-    ``SUMMARY_HEAD_STEPS``."""
+    ``SUMMARY_HEAD_STEPS``. The party takes only the steps declared its own
+    (``steps.PARTY``), in the general procedure (the summary one is decided on the spot)."""
+    if role == Role.PARTY:
+        return procedure == Procedure.GENERAL and step in PARTY_STEPS
     if procedure == Procedure.SUMMARY and step not in SUMMARY_HEAD_STEPS:
         return role in ACT_ROLES and step not in REVIEWER_STEPS
     if step in HEAD_STEPS:

@@ -226,6 +226,9 @@ def _served_on() -> forms.DateField:
 HEAD = frozenset({Role.ORGAN_HEAD})
 REVIEWER = frozenset({Role.LEGAL_REVIEWER})
 ACTORS = frozenset({Role.OFFICER, Role.ORGAN_HEAD})
+#: The steps the party records itself as well (the party app: docs/party.md): its
+#: statement and defence and its request for a hearing (APL 44, 64).
+PARTY = frozenset({Role.PARTY})
 
 #: Where ``workflow.procedural_next_steps`` offers a step: ``SOURCE`` — to a general case
 #: not yet registered (a case source); ``EXECUTION`` — once the decision in force was
@@ -417,6 +420,7 @@ STEPS: tuple[StepSpec, ...] = (
         "statement",
         _("Statement and defence"),
         "record_statement",
+        roles=ACTORS | PARTY,
         status=CaseStatus.NOTIFIED,
         requires="prior_notice",
         content=("statement", "review"),
@@ -438,6 +442,7 @@ STEPS: tuple[StepSpec, ...] = (
         "hearing_requested",
         _("Hearing requested"),
         "request_hearing",
+        roles=ACTORS | PARTY,
         status=CaseStatus.HEARING,
         requires="prior_notice",
     ),

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zhifa.accounts.models import ORGAN_ROLES, Role
+from zhifa.accounts.models import ORGAN_ROLES, Role, User
 from zhifa.catalogue.models import Circumstance
 from zhifa.catalogue.services import bands_in_force
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped, visible_organs
@@ -257,15 +257,29 @@ def case_context(
         .prefetch_related("collected_by")
     )
     documents = case_document_links(user, case, steps)
+    # The steps the party filed itself (the party app: its acting user has role party).
+    party_actors = set(
+        User.objects.filter(pk__in={s.actor_id for s in steps}, role=Role.PARTY).values_list(
+            "pk", flat=True
+        )
+    )
     return {
         "case": case,
+        "electronic_consents": _electronic_consents(case),
         "circumstance": circumstance_label(case.benchmark),
         "deadlines": queries.case_deadlines(case, today, calendar, audited.deadlines),
         "penalties": queries.case_penalties(case, today, calendar, audited),
         "steps": [
-            {"step": s, "label": step_label(s.step), "content": content_view(s.data.get("content"))}
+            {
+                "step": s,
+                "label": step_label(s.step),
+                "content": content_view(s.data.get("content")),
+                "by_party": s.actor_id in party_actors,
+            }
             for s in steps
         ],
+        "can_act": getattr(user, "role", None) in policy.ACT_ROLES
+        and getattr(user, "organ_id", None) == case.organ_id,
         "next_steps": [{"step": s, "label": step_label(s)} for s in offered if s in STEP_FORMS],
         "officers": sorted(case.case_officers.all(), key=lambda r: r.pk),
         "suspensions": sorted(case.suspensions.all(), key=lambda s: (s.start, s.pk)),
@@ -292,6 +306,15 @@ def case_context(
         "publications": _publications(user, case),
         "extra_links": extensions.case_links(user, case),
     }
+
+
+def _electronic_consents(case: Case) -> list[Any]:
+    """The party's signed consents to electronic service given online (the party app's,
+    through its reverse relation: cases imports no party code), which the officer relies
+    on when recording an electronic service (the served step's ``electronic_consent``,
+    APL-61-service)."""
+    access = getattr(case, "party_access", None)
+    return list(access.consents.all()) if access is not None else []
 
 
 def _publications(user: Any, case: Case) -> list[Any]:

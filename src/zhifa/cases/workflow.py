@@ -17,7 +17,7 @@ from typing import Any
 from zhifa.rules.engine.catalogue import PARTY_WINDOWS as ENGINE_PARTY_WINDOWS
 
 from .models import TransferResult
-from .steps import EXECUTION, HEAD, REVIEWER, SOURCE, STEPS, names
+from .steps import EXECUTION, HEAD, PARTY, REVIEWER, SOURCE, STEPS, names
 
 #: Steps only an organ head takes (the head approves them; ``steps.HEAD`` in their
 #: declaration): the registration (立案审批 under the departmental procedure rules; APL
@@ -34,6 +34,9 @@ HEAD_STEPS = frozenset(names(lambda s: s.roles == HEAD))
 ANNULLING = frozenset({"revoked", "void"})
 #: Steps only a legal reviewer takes (APL 58).
 REVIEWER_STEPS = frozenset(names(lambda s: s.roles == REVIEWER))
+#: Steps the party may record itself (``steps.PARTY`` in their declaration; the party
+#: app, docs/party.md).
+PARTY_STEPS = frozenset(names(lambda s: s.roles >= PARTY))
 #: Steps after which a case takes no more steps.
 ENDING_STEPS = frozenset(names(lambda s: s.ends_case))
 #: The steps offered to a case source: a general case not yet registered.

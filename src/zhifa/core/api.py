@@ -186,6 +186,10 @@ API_LINKS: dict[str, dict[str, str]] = {
     "entrustment_id": {"POST /entrustments": "/id", "GET /entrustments": "/items/0/id"},
     "request_id": {"POST /review/requests": "/id", "GET /review/requests": "/items/0/id"},
     "evidence_id": {"POST /records/evidence": "/id", "GET /records/evidence": "/items/0/id"},
+    "interference_id": {
+        "POST /cases/{case_pk}/interference": "/id",
+        "GET /supervision/interference": "/items/0/id",
+    },
     "object_type": {
         "POST /records/evidence": "/object_type",
         "GET /records/evidence/{evidence_id}": "/object_type",

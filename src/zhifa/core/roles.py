@@ -14,7 +14,15 @@ class Role(models.TextChoices):
     ORGAN_HEAD = "organ_head", _("Organ head")
     SUPERVISOR = "supervisor", _("Supervisor")
     ADMINISTRATOR = "administrator", _("Administrator")
+    #: The party (当事人) of one case, acting on its own case through the party app
+    #: (docs/party.md): never signs in as a user (no usable password, inactive), it only
+    #: records the steps the declaration gives it (``cases.steps.PARTY``).
+    PARTY = "party", _("Party")
 
 
+#: The roles of people who sign in (every role but the party's).
+STAFF_ROLES = frozenset(
+    {Role.OFFICER, Role.LEGAL_REVIEWER, Role.ORGAN_HEAD, Role.SUPERVISOR, Role.ADMINISTRATOR}
+)
 #: Roles whose scope is one organ.
 ORGAN_ROLES = frozenset({Role.OFFICER, Role.LEGAL_REVIEWER, Role.ORGAN_HEAD})

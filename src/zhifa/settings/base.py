@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "zhifa.portal",
     "zhifa.disclosure",
     "zhifa.complaints",
+    "zhifa.supervision",
+    "zhifa.party",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -188,6 +190,8 @@ ZHIFA_API_ROUTERS = [
     "zhifa.statistics.api.router",
     "zhifa.disclosure.api.router",
     "zhifa.complaints.api.router",
+    "zhifa.supervision.api.router",
+    "zhifa.party.api.router",
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

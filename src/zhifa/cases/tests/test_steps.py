@@ -25,6 +25,7 @@ from zhifa.cases.steps import (
     CATALOGUE_CIRCUMSTANCE,
     FORMAT_CIRCUMSTANCE,
     HEAD,
+    PARTY,
     REVIEWER,
     STEPS,
     StepSpec,
@@ -49,10 +50,15 @@ def test_the_steps_are_declared_once_each() -> None:
     assert len(NAMES) == len(set(NAMES))
     assert set(BY_NAME) == set(NAMES)
     for s in STEPS:
-        assert s.roles in (HEAD, REVIEWER, ACTORS), s.name
+        assert s.roles in (HEAD, REVIEWER, ACTORS, ACTORS | PARTY), s.name
         assert not s.requires or s.requires in BY_NAME, s.name
         assert s.form is None or hasattr(forms, s.form), s.name
         assert callable(getattr(services, s.service)), s.name
+
+
+def test_the_party_takes_its_statement_and_hearing_request_only() -> None:
+    """The steps the party app lets the party record itself (docs/party.md)."""
+    assert {s.name for s in STEPS if s.roles >= PARTY} == {"statement", "hearing_requested"}
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -423,7 +423,7 @@ def test_a_region_overrides_the_wording(walk: Walker) -> None:
     document, pdf = render(walk, "penalty_decision")
     text = text_of(pdf)
     assert "如不服本决定，可在60日内申请复议。" in text and "二〇二七年的措辞" not in text
-    assert document.template == f"penalty_decision@3+{region[:2]}0000@1"
+    assert document.template == f"penalty_decision@4+{region[:2]}0000@1"
 
 
 def test_the_font_covers_gb2312_and_refuses_what_it_lacks() -> None:

@@ -58,6 +58,12 @@ def test_demo_entries_are_about_real_objects_and_real_users():
             # head, reviewer), as the case, review and evidence services require.
             actor = User.objects.get(pk=entry.actor_id)
             assert actor.organ_id == entry.organ_id and actor.username == entry.actor_label
+        elif entry.action.startswith("interference."):
+            # An officer of the case records it, in the chain of the region's justice
+            # bureau (not the organ's own chain, which the organ's users read).
+            actor = User.objects.get(pk=entry.actor_id)
+            assert actor.role == "officer" and actor.username == entry.actor_label
+            assert actor.organ_id != entry.organ_id
         else:
             assert entry.actor_id == supervisor.pk and entry.actor_label == "supervisor"
         actions.add(entry.action)

@@ -130,3 +130,18 @@ def test_not_yet_valid_and_inactive_officer(client, person_a, today, actor):
     assert "尚未生效" in html and "今日无效" in html
     services.save_officer(person_a, active=False, actor=actor)
     assert "今日无效" in client.get("/verify/A-0001").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    ["/verify/330400-0001", "/verify/NO-SUCH-NUMBER", "/notices/cleanup/", "/d/AAAAAAAAAAAA"],
+)
+def test_the_public_verification_pages_wear_the_portal(demo, path: str) -> None:
+    """What a QR code or the portal's footer opens is a public page: the portal's layout
+    (its navigation and stylesheet), not the staff platform's bar."""
+    response = Client().get(path)
+    html = response.content.decode()
+    assert response.status_code in (200, 404), path
+    assert '<body class="portal">' in html and "portal/portal.css" in html
+    assert 'class="topbar"' not in html and "zhifa/zhifa.css" not in html

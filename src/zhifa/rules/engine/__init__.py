@@ -11,6 +11,7 @@ from .audit import (
     audit,
     check_step,
     payment_facts,
+    remedy_facts,
     render,
     step_audit,
     step_findings,
@@ -20,6 +21,7 @@ from .casefile import CaseFile, Step
 from .catalogue import RULES, Finding, Rule
 from .parameters import Parameters, Value
 from .payments import PaymentFacts, PaymentMade, PenaltyDecided
+from .remedies import RemedyFacts
 from .validation import (
     CaseFileTooLarge,
     FieldError,
@@ -68,6 +70,7 @@ __all__ = [
     "PaymentFacts",
     "PaymentMade",
     "PenaltyDecided",
+    "RemedyFacts",
     "Rule",
     "Step",
     "WorkCalendar",
@@ -79,6 +82,7 @@ __all__ = [
     "load_case_file",
     "load_document",
     "payment_facts",
+    "remedy_facts",
     "render",
     "step_audit",
     "step_findings",

@@ -29,6 +29,8 @@ from .catalogue import (
 from .local import may_bind
 from .parameters import ParameterError, Parameters, Value, current_values, default_parameters
 from .payments import PaymentFacts, facts_of
+from .remedies import RemedyFacts
+from .remedies import facts_of as remedy_facts_of
 from .workdays import WorkCalendar, statutory_holidays
 
 FINDINGS_FORMAT = "zhifa-findings/1"
@@ -277,6 +279,18 @@ def payment_facts(
     ``as_of``); ``calendar`` and ``overrides`` as for ``audit``; None when the case has
     no penalty decision."""
     return facts_of(context(case, as_of, calendar or WorkCalendar(), overrides))
+
+
+def remedy_facts(
+    case: CaseFile,
+    as_of: dt.date,
+    calendar: WorkCalendar | None = None,
+    overrides: Mapping[str, Value] | None = None,
+) -> RemedyFacts | None:
+    """The party's remedy periods against the last penalty decision of ``case``
+    (``remedies.RemedyFacts``, REMEDY-periods), from the facts the audit's rules read,
+    without running the rules; None when the decision was not served."""
+    return remedy_facts_of(context(case, as_of, calendar or WorkCalendar(), overrides))
 
 
 def step_findings(

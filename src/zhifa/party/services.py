@@ -1,0 +1,447 @@
+"""The party's access and its own acts on its case (docs/party.md). Every state change is
+one function here: one transaction, validated, written and recorded in the organ's chain.
+The law is the rules engine's: the party's steps go through ``cases.services`` (the
+guarded path, ``add_step``), and the periods it is shown are the engine's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from zhifa.accounts.models import Role
+from zhifa.cases import services as cases
+from zhifa.cases.models import Case, CaseStep
+from zhifa.cases.policy import ACT_ROLES
+from zhifa.core.validation import text_problem
+from zhifa.documents.models import DocumentType
+from zhifa.documents.rendering import new_code, normal_code
+from zhifa.records.services import append_entry
+from zhifa.rules.engine import RULES
+
+from .models import AccessCode, CodeSource, ConductRating, PartyAccess, ServiceConsent
+
+if TYPE_CHECKING:
+    from zhifa.accounts.models import User
+
+#: The documents served to the party that print its access line (the code is made when
+#: the document is rendered: only its digest is kept, so a document printed later cannot
+#: show an earlier code).
+PRINTED_ON = (
+    DocumentType.PRIOR_NOTICE,
+    DocumentType.PENALTY_DECISION,
+    DocumentType.NO_PENALTY_DECISION,
+)
+#: Wrong codes for one case before the case's sign-in is locked, and for how long.
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+#: The party's statement: at most this many characters (the case content's bound).
+STATEMENT_MAX = 20_000
+COMMENT_MAX = 2000
+#: At most this many steps filed by the party on one case (a platform limit, not a rule
+#: of law: the party's filings cannot fill a case up to the engine's cap on steps).
+MAX_PARTY_STEPS = 10
+#: The deadline the party's hearing request is judged by (legal-rules.md APL-64).
+HEARING_RULE = "APL-64-hearing-request"
+
+ACTION_LABELS: Mapping[str, Any] = {
+    "party.code": gettext_lazy("Party access code issued"),
+    "party.code_reissued": gettext_lazy("Party access code re-issued"),
+    "party.consent": gettext_lazy("Party consented to electronic service"),
+    "party.rating": gettext_lazy("Party rated the conduct of the case"),
+}
+
+
+class SignInFailed(Exception):
+    """A wrong case number or access code, or a locked case (``locked_until``)."""
+
+    def __init__(self, message: str, locked_until: dt.datetime | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.locked_until = locked_until
+
+
+class PartyRefusal(ValidationError):
+    """The party's act refused: ``rule`` (a rule ID of the catalogue, or ``""`` when no
+    rule but the procedure's order or the input refuses it), ``citation`` and
+    ``message``."""
+
+    def __init__(self, message: str, rule: str = "", citation: str = "", field: str = "") -> None:
+        self.rule, self.citation, self.text, self.field = rule, citation, message, field
+        super().__init__(message, code="rule_violation" if rule else "refused")
+
+
+def digest(code: str) -> str:
+    """The stored form of an access code (a keyed SHA-256: the code has 60 random bits,
+    the sign-in is rate-limited and locked after ``MAX_FAILURES``)."""
+    key = ("zhifa-party-access:" + settings.SECRET_KEY).encode()
+    return hmac.new(key, code.encode(), hashlib.sha256).hexdigest()
+
+
+def display(code: str) -> str:
+    """A code as printed, in groups of four: ``7KQ2-M9XD-4P3A``."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def sign_in_url() -> str:
+    base = str(getattr(settings, "ZHIFA_PUBLIC_BASE_URL", "") or "").rstrip("/")
+    return base + reverse("party:sign_in")
+
+
+def acts_for(user: Any, case: Case) -> bool:
+    """Whether ``user`` is the acting user of ``case``'s party (cases' party resolver)."""
+    if user.role != Role.PARTY or user.pk is None:
+        return False
+    return PartyAccess.objects.filter(principal_id=user.pk, case_id=case.pk).exists()
+
+
+def ensure_access(case: Case) -> PartyAccess:
+    """The party's access to ``case``, with its acting user, made the first time."""
+    found = PartyAccess.objects.filter(case=case).select_related("principal").first()
+    if found is not None:
+        return found
+    user = get_user_model()(
+        username=f"party:{case.pk}",
+        full_name=(case.party_name or "")[:64],
+        role=Role.PARTY,
+        is_active=False,
+    )
+    user.set_unusable_password()
+    user.save()
+    return PartyAccess.objects.create(case=case, principal=user)
+
+
+def _issue(
+    access: PartyAccess,
+    *,
+    source: str,
+    actor: User | None,
+    document_kind: str = "",
+    revoke: bool = False,
+) -> str:
+    now = timezone.now()
+    revoked = 0
+    if revoke:
+        revoked = AccessCode.objects.filter(access=access, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
+    code = new_code()
+    row = AccessCode.objects.create(
+        access=access,
+        digest=digest(code),
+        source=source,
+        document_kind=document_kind,
+        issued_at=now,
+    )
+    append_entry(
+        actor=actor,
+        system_task=None if actor is not None else "party.access-code",
+        organ=access.case.organ_id,
+        action="party.code_reissued" if revoke else "party.code",
+        obj=access.case,
+        payload={
+            "access": access.pk,
+            "code": row.pk,
+            "source": source,
+            **({"document_kind": document_kind} if document_kind else {}),
+            **({"revoked": revoked} if revoke else {}),
+        },
+    )
+    return code
+
+
+def access_line(case: Case, step: CaseStep) -> dict[str, Any]:
+    """The access line printed on a document served to the party (a context provider of
+    ``cases.documents``, called in the document's rendering transaction): a new code for
+    the party, valid with the earlier ones until the organ re-issues one."""
+    kind = _kind_of(step)
+    access = ensure_access(case)
+    code = _issue(access, source=CodeSource.DOCUMENT, actor=None, document_kind=kind)
+    return {
+        "party_access": {
+            "number": case.number,
+            "code": display(code),
+            "url": sign_in_url(),
+        }
+    }
+
+
+def _kind_of(step: CaseStep) -> str:
+    from zhifa.cases.actions.add_step import document_type
+
+    return document_type(step.step, step.data) or ""
+
+
+@transaction.atomic
+def reissue_code(case: Case, *, actor: User) -> str:
+    """A new access code for the party of ``case``, given by an officer or head of its
+    organ: every earlier code stops working (and the party's open sessions end). Returns
+    the code, shown once."""
+    if actor.role not in ACT_ROLES or actor.organ_id != case.organ_id:
+        raise PermissionDenied(_("Only officers of the case's organ re-issue the party's code."))
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    access = ensure_access(locked)
+    PartyAccess.objects.filter(pk=access.pk).update(failed_attempts=0, locked_until=None)
+    return _issue(access, source=CodeSource.REISSUED, actor=actor, revoke=True)
+
+
+# --- signing in -------------------------------------------------------------------------------
+
+
+#: Compared against when no case has the number: the same work as a real comparison.
+_NO_DIGEST = "0" * 64
+
+
+def sign_in(number: str, code: str) -> tuple[PartyAccess, AccessCode]:
+    """The party's access and the code it signed in with, for a case ``number`` (立案号,
+    or the source number of a case not registered) and an access ``code``. Raises
+    ``SignInFailed``: one message for a wrong number or a wrong code (no hint which), a
+    case locked after ``MAX_FAILURES`` wrong codes. The comparison is in constant time
+    and is made the same way whether or not a case has the number."""
+    number = number.strip()
+    typed = normal_code(code)
+    candidate = digest(typed or "-")
+    wrong = SignInFailed(_("The case number or the access code is wrong."))
+    accesses = list(
+        PartyAccess.objects.filter(
+            Q(case__registration_number=number)
+            | Q(case__registration_number="", case__case_id=number)
+        ).select_related("case__organ")
+        if number and len(number) <= 64 and "\x00" not in number
+        else []
+    )
+    now = timezone.now()
+    found: tuple[PartyAccess, AccessCode] | None = None
+    codes = {
+        a.pk: list(AccessCode.objects.filter(access=a, revoked_at__isnull=True)) for a in accesses
+    }
+    compared = False
+    for access in accesses:
+        for row in codes[access.pk]:
+            compared = True
+            if hmac.compare_digest(row.digest, candidate) and typed and found is None:
+                found = (access, row)
+    if not compared:
+        hmac.compare_digest(_NO_DIGEST, candidate)
+    if found is not None:
+        access, row = found
+        if access.locked_until is not None and access.locked_until > now:
+            raise _locked(access.locked_until)
+        if access.failed_attempts:
+            PartyAccess.objects.filter(pk=access.pk).update(failed_attempts=0, locked_until=None)
+        return found
+    for access in accesses:
+        if access.locked_until is not None and access.locked_until > now:
+            raise _locked(access.locked_until)
+        _count_failure(access, now)
+    raise wrong
+
+
+def _locked(until: dt.datetime) -> SignInFailed:
+    return SignInFailed(
+        _(
+            "Too many wrong access codes were tried for this case: signing in is locked "
+            "until %(time)s. Try again then, or ask the organ for a new code."
+        )
+        % {"time": timezone.localtime(until).strftime("%Y-%m-%d %H:%M")},
+        locked_until=until,
+    )
+
+
+@transaction.atomic
+def _count_failure(access: PartyAccess, now: dt.datetime) -> None:
+    PartyAccess.objects.filter(pk=access.pk).update(failed_attempts=F("failed_attempts") + 1)
+    access.refresh_from_db(fields=["failed_attempts"])
+    if access.failed_attempts >= MAX_FAILURES:
+        PartyAccess.objects.filter(pk=access.pk).update(
+            failed_attempts=0, locked_until=now + dt.timedelta(minutes=LOCK_MINUTES)
+        )
+
+
+# --- the party's acts -------------------------------------------------------------------------
+
+
+def _refused(exc: Exception) -> PartyRefusal:
+    if isinstance(exc, cases.RuleViolation):
+        first = exc.findings[0]
+        text = "；".join(f["message"] for f in exc.findings)
+        return PartyRefusal(text, rule=first["rule"], citation=first["citation"])
+    if isinstance(exc, ValidationError | PermissionDenied):
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        return PartyRefusal(" ".join(str(m) for m in messages))
+    raise exc
+
+
+def file_statement(access: PartyAccess, *, statement: str, today: dt.date) -> CaseStep:
+    """The party's statement and defence (陈述申辩, APL 44–45), recorded as the case's
+    ``statement`` step through the guarded path, the party's acting user its actor.
+    Refused (``PartyRefusal``) with the engine's rule ID when a rule blocks it, with the
+    procedure's reason when the case is not at a point where the party is heard."""
+    text = statement.strip()
+    problem = text_problem(text) if text else _("Write your statement and defence.")
+    if problem or len(text) > STATEMENT_MAX:
+        raise PartyRefusal(
+            problem or _("At most %(max)s characters.") % {"max": STATEMENT_MAX},
+            field="statement",
+        )
+    case = access.case
+    _check_party_steps(access)
+    try:
+        return cases.record_statement(
+            case,
+            actor=access.principal,
+            on=today,
+            expected_steps=case.steps.count(),
+            content={"statement": text},
+        )
+    except (cases.RuleViolation, ValidationError, PermissionDenied) as exc:
+        raise _refused(exc) from exc
+
+
+def _check_party_steps(access: PartyAccess) -> None:
+    if CaseStep.objects.filter(case_id=access.case_id, actor_id=access.principal_id).count() >= (
+        MAX_PARTY_STEPS
+    ):
+        raise PartyRefusal(
+            _(
+                "You have filed %(count)s times on this case, the most the platform takes "
+                "online: give further statements to the organ directly."
+            )
+            % {"count": MAX_PARTY_STEPS}
+        )
+
+
+@dataclass(frozen=True)
+class Window:
+    rule: str
+    citation: str
+    start: dt.date
+    due: dt.date
+    status: str
+
+
+def hearing_window(case: Case, today: dt.date) -> Window | None:
+    """The engine's hearing-request window of the case's last prior notice that carries
+    the right to a hearing (APL-64-hearing-request), as of ``today``; None when no
+    notice offered a hearing."""
+    items = [d for d in cases.case_audit(case, today).deadlines if d.rule == HEARING_RULE]
+    if not items:
+        return None
+    last = items[-1]
+    return Window(
+        HEARING_RULE, RULES[HEARING_RULE].citation, last.start, last.due.due, last.status(today)
+    )
+
+
+def request_hearing(access: PartyAccess, *, today: dt.date) -> CaseStep:
+    """The party's request for a hearing (听证申请, APL 63–64), recorded as the case's
+    ``hearing_requested`` step through the guarded path. Refused with
+    APL-64-hearing-request when the engine finds no window for it (the notice offered no
+    hearing) or its window closed before today."""
+    case = access.case
+    _check_party_steps(access)
+    window = hearing_window(case, today)
+    citation = RULES[HEARING_RULE].citation
+    if window is None:
+        raise PartyRefusal(
+            _(
+                "The notice served on you does not offer a hearing (the intended penalty "
+                "does not carry the right to one)."
+            ),
+            rule=HEARING_RULE,
+            citation=citation,
+        )
+    if today > window.due:
+        raise PartyRefusal(
+            _(
+                "The time to ask for a hearing ended on %(due)s (counted from the notice "
+                "served on %(start)s)."
+            )
+            % {"due": window.due.isoformat(), "start": window.start.isoformat()},
+            rule=HEARING_RULE,
+            citation=citation,
+        )
+    try:
+        return cases.request_hearing(
+            case, actor=access.principal, on=today, expected_steps=case.steps.count()
+        )
+    except (cases.RuleViolation, ValidationError, PermissionDenied) as exc:
+        raise _refused(exc) from exc
+
+
+@transaction.atomic
+def give_consent(
+    access: PartyAccess, *, signed_name: str, address: str, today: dt.date
+) -> ServiceConsent:
+    """The party's signed consent to electronic service (APL 61: 电子送达须经当事人同意并签
+    订确认书), given online: the name typed as its signature and the address to serve
+    to. Recorded in the organ's chain as the party's act."""
+    errors: dict[str, list[str]] = {}
+    name, where = signed_name.strip(), address.strip()
+    for field, value, bound in (("signed_name", name, 200), ("address", where, 200)):
+        problem = text_problem(value) if value else _("This field is required.")
+        if problem or len(value) > bound:
+            errors[field] = [problem or _("At most %(max)s characters.") % {"max": bound}]
+    if errors:
+        raise ValidationError(errors)
+    consent = ServiceConsent.objects.create(
+        access=access, signed_name=name, address=where, given_on=today, given_at=timezone.now()
+    )
+    append_entry(
+        actor=access.principal,
+        organ=access.case.organ_id,
+        action="party.consent",
+        obj=access.case,
+        payload={"consent": consent.pk, "signed_name": name, "address": where, "on": today},
+    )
+    return consent
+
+
+def has_consent(case: Case) -> bool:
+    return ServiceConsent.objects.filter(access__case=case).exists()
+
+
+@transaction.atomic
+def rate_conduct(
+    access: PartyAccess, *, score: int, comment: str, today: dt.date, decided: bool
+) -> ConductRating:
+    """The party's rating of the conduct of its case (1–5, an optional comment), once,
+    after the decision (``decided``: the case has a decision in force)."""
+    if not decided:
+        raise PartyRefusal(_("The case can be rated once it is decided."), field="score")
+    errors: dict[str, list[str]] = {}
+    if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+        errors["score"] = [_("Choose a score from 1 to 5.")]
+    text = comment.strip()
+    problem = text_problem(text) if text else None
+    if problem or len(text) > COMMENT_MAX:
+        errors["comment"] = [problem or _("At most %(max)s characters.") % {"max": COMMENT_MAX}]
+    if errors:
+        raise ValidationError(errors)
+    case = Case.objects.select_for_update().get(pk=access.case_id)
+    if ConductRating.objects.filter(case=case).exists():
+        raise PartyRefusal(_("The case was rated already: it is rated once."), field="score")
+    rating = ConductRating.objects.create(
+        case=case, organ_id=case.organ_id, score=score, comment=text, rated_on=today
+    )
+    append_entry(
+        actor=access.principal,
+        organ=case.organ_id,
+        action="party.rating",
+        obj=case,
+        payload={"rating": rating.pk, "score": score, "on": today},
+    )
+    return rating

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupervisionConfig(AppConfig):
+    name = "zhifa.supervision"
+    verbose_name = _("Supervision")
+
+    def ready(self) -> None:
+        from zhifa.core.navigation import SECTIONS, Section
+        from zhifa.core.roles import Role
+        from zhifa.records.domain import register_recorded_object
+        from zhifa.records.presentation import register_action_labels
+
+        from .recorded import recorded_object
+        from .services import ACKNOWLEDGE_ACTION, RECORD_ACTION
+
+        register_recorded_object(recorded_object())
+        # No object titles: an entry names the record by its number only.
+        register_action_labels(
+            {
+                RECORD_ACTION: _("Interference in a case recorded"),
+                ACKNOWLEDGE_ACTION: _("Interference record acknowledged"),
+            }
+        )
+        section = Section(
+            _("Interference records"),
+            _(
+                "Attempts to interfere in cases, recorded by their officers (NA-interference): "
+                "to acknowledge, by organ and year."
+            ),
+            url_name="supervision:interference_list",
+            roles=frozenset({Role.OFFICER, Role.ORGAN_HEAD, Role.SUPERVISOR}),
+        )
+        if all(s.url_name != section.url_name for s in SECTIONS):
+            SECTIONS.append(section)

@@ -1,0 +1,87 @@
+"""On a phone (390 CSS pixels, headless Chromium): the officer of a case records an
+attempt to interfere from the case page; the head acknowledges it. No page scrolls
+sideways."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from zhifa.core.testing import TEST_PASSWORD
+from zhifa.supervision.models import Acknowledgement, Interference
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTH = 390
+Page = Any  # playwright.sync_api.Page
+
+
+@pytest.fixture
+def phone(browser: Any, live_server: Any) -> Iterator[Callable[[str], Page]]:
+    contexts: list[Any] = []
+
+    def _phone(username: str) -> Page:
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport={"width": WIDTH, "height": 844},
+            is_mobile=True,
+            has_touch=True,
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", TEST_PASSWORD)
+        with page.expect_navigation(url=f"{live_server.url}/work/"):
+            page.click("button.primary")
+        return page
+
+    yield _phone
+    for context in contexts:
+        context.close()
+
+
+def width(page: Page, shot: str = "") -> int:
+    """The page's width; with ``ZHIFA_SHOTS`` set, a full-page screenshot goes there."""
+    shots = os.environ.get("ZHIFA_SHOTS")
+    if shots and shot:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(shots) / f"{shot}.png"), full_page=True)
+    return int(page.evaluate("() => document.documentElement.scrollWidth"))
+
+
+def test_record_and_acknowledge_on_a_phone(
+    phone: Callable[[str], Page], general_case: Any, officer_a: Any, head_a: Any
+) -> None:
+    page = phone("officer_a")
+    page.goto(f"/cases/{general_case.pk}/")
+    page.click("#interference + p a")
+    assert width(page, "interference-form") <= WIDTH
+    assert "NA-interference" in page.inner_text("#rule")
+    page.fill("#id_occurred_at", "2026-11-21T10:30")
+    page.select_option("#id_source", "internal_leader")
+    page.fill("#id_person_name", "钱某")
+    page.fill("#id_person_position", "副局长")
+    page.select_option("#id_method", "phone")
+    page.fill("#id_request", "打电话要求对该公司从轻处罚。")
+    page.fill("#id_response", "当场拒绝，告知将依规记录并报告。")
+    page.click("#interference-form button.primary")
+    page.wait_for_selector("#record-facts")
+    assert width(page, "interference-record") <= WIDTH
+    record = Interference.objects.get()
+    assert record.person_name == "钱某" and record.recorded_by == officer_a
+
+    head = phone("head_a")
+    head.goto("/supervision/interference/")
+    assert width(head, "interference-list") <= WIDTH
+    head.click("#interference-list a.warn")
+    head.fill("#id_note", "已阅，已谈话提醒。")
+    head.click("#acknowledge button.primary")
+    head.wait_for_selector(".messages")
+    assert width(head) <= WIDTH
+    assert Acknowledgement.objects.get().actor == head_a

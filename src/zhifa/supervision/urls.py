@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "supervision"
+
+urlpatterns = [
+    path("interference/", views.interference_list, name="interference_list"),
+    path("interference/<int:pk>/", views.interference_detail, name="interference_detail"),
+    path(
+        "interference/<int:pk>/acknowledge/",
+        views.interference_acknowledge,
+        name="interference_acknowledge",
+    ),
+    path(
+        "interference/<int:pk>/attachment/",
+        views.interference_attachment,
+        name="interference_attachment",
+    ),
+    path(
+        "cases/<int:case_pk>/interference/new/",
+        views.interference_add,
+        name="interference_add",
+    ),
+]

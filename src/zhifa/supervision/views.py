@@ -1,0 +1,263 @@
+"""The interference pages (NA-interference): the list of the records a user may see,
+one record with its acknowledgements, the form an officer of a case records one with,
+and the attachment's download. Every view asks ``policy``; what a user may not see is
+answered 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zhifa.cases.models import Case
+from zhifa.core.scope import get_scoped_or_404
+from zhifa.core.validation import parse_id
+from zhifa.records import evidence_files
+from zhifa.rules.engine.interference import INTERFERENCE, INTERNAL_SOURCES, RULE_TEXT
+
+from . import policy, services
+from .forms import AcknowledgeForm, InterferenceForm, add_service_errors
+from .models import Interference
+
+PAGE_SIZE = 50
+
+
+def rule_context(request: HttpRequest) -> dict[str, Any]:
+    lang = "en" if (request.LANGUAGE_CODE or "").startswith("en") else "zh"
+    return {"rule": INTERFERENCE, "rule_text": RULE_TEXT.get(lang)}
+
+
+def _year(request: HttpRequest) -> tuple[int | None, str]:
+    raw = request.GET.get("year", "")
+    if not raw:
+        return None, ""
+    year = parse_id(raw, canonical=True)
+    latest = timezone.localdate().year
+    if year is None or not 1949 <= year <= latest:
+        return None, _("year: give a year from 1949 to %(latest)s.") % {"latest": latest}
+    return year, ""
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def interference_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    records = policy.visible(user).select_related(
+        "organ__region", "case", "recorded_by", "corrected_by"
+    )
+    year, error = _year(request)
+    if year is not None:
+        records = records.filter(occurred_at__year=year)
+    rows = list(records.order_by("-occurred_at", "-pk")[:5000])
+    acks: dict[int, set[str]] = {}
+    mine: set[int] = set()
+    for ack in services.Acknowledgement.objects.filter(
+        interference_id__in=[r.pk for r in rows]
+    ).values("interference_id", "role", "actor_id"):
+        acks.setdefault(ack["interference_id"], set()).add(ack["role"])
+        if ack["actor_id"] == user.pk:
+            mine.add(ack["interference_id"])
+    current = [r for r in rows if not hasattr_corrected(r)]
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/interference_list.html",
+        {
+            **rule_context(request),
+            "page": page,
+            "rows": [
+                {
+                    "record": r,
+                    "corrected": hasattr_corrected(r),
+                    "by_head": "organ_head" in acks.get(r.pk, set()),
+                    "by_supervisor": "supervisor" in acks.get(r.pk, set()),
+                    "to_acknowledge": r.pk not in mine
+                    and policy.acknowledger_role(user, r) is not None
+                    and not hasattr_corrected(r),
+                }
+                for r in page.object_list
+            ],
+            "year": year or "",
+            "year_error": error,
+            "total": len(current),
+            "internal": sum(1 for r in current if r.source in INTERNAL_SOURCES),
+            "waiting": sum(
+                1
+                for r in current
+                if r.pk not in mine and policy.acknowledger_role(user, r) is not None
+            ),
+        },
+    )
+
+
+def hasattr_corrected(record: Interference) -> bool:
+    try:
+        record.corrected_by  # noqa: B018 - the reverse one-to-one
+    except Interference.DoesNotExist:
+        return False
+    return True
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def interference_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = policy.get_visible_or_404(request.user, pk)
+    return _detail(request, record, AcknowledgeForm())
+
+
+def _detail(
+    request: HttpRequest, record: Interference, form: AcknowledgeForm, status: int = 200
+) -> HttpResponse:
+    user: Any = request.user
+    acknowledgements = list(record.acknowledgements.all())
+    can_acknowledge = policy.acknowledger_role(user, record) is not None and not any(
+        a.actor_id == user.pk for a in acknowledgements
+    )
+    corrected_by = Interference.objects.filter(corrects=record).first()
+    return render(
+        request,
+        "supervision/interference_detail.html",
+        {
+            **rule_context(request),
+            "record": record,
+            "intact": services.is_intact(record),
+            "acknowledgements": acknowledgements,
+            "can_acknowledge": can_acknowledge,
+            "can_correct": policy.may_correct(user, record)
+            and policy.may_record(user, record.case),
+            "corrected_by": corrected_by
+            if corrected_by is not None and policy.may_see(user, corrected_by)
+            else None,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def interference_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    record = policy.get_visible_or_404(request.user, pk)
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.acknowledge(record, actor=request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The record is acknowledged."))
+            return redirect("supervision:interference_detail", pk=record.pk)
+    return _detail(request, record, form, status=400)
+
+
+@csrf_exempt  # only so that the size limit is installed before the body is read …
+@login_required
+@require_http_methods(["GET", "POST"])
+def interference_add(request: HttpRequest, case_pk: int) -> HttpResponse:
+    if request.method == "POST":
+        evidence_files.install_size_limit(request, evidence_files.max_bytes("document"))
+    return _interference_add(request, case_pk)
+
+
+@csrf_protect  # … and CSRF is checked here, as everywhere else.
+def _interference_add(request: HttpRequest, case_pk: int) -> HttpResponse:
+    user: Any = request.user
+    case = get_scoped_or_404(user, Case.objects.select_related("organ__region"), pk=case_pk)
+    policy.require_may_record(user, case)
+    corrects = None
+    raw = request.GET.get("corrects") or request.POST.get("corrects")
+    if raw:
+        found = parse_id(raw, canonical=True)
+        corrects = policy.visible(user).filter(pk=found, case=case).first() if found else None
+        if corrects is None:
+            raise Http404
+    if request.method == "POST":
+        form = InterferenceForm(request.POST, request.FILES)
+        if getattr(request, "evidence_upload_too_large", False):
+            form.add_error(
+                "file", evidence_files.too_large_message(evidence_files.max_bytes("document"))
+            )
+        elif form.is_valid():
+            data = form.cleaned_data
+            upload = data.pop("file", None)
+            try:
+                record = services.record_interference(
+                    case,
+                    actor=user,
+                    upload=upload,
+                    original_name=upload.name if upload is not None else "",
+                    corrects=corrects,
+                    **data,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The attempt to interfere is recorded. The organ's head and the "
+                        "justice bureau's supervisors see it; the person named does not."
+                    ),
+                )
+                return redirect("supervision:interference_detail", pk=record.pk)
+        status = 400
+    else:
+        initial: dict[str, Any] = {}
+        if corrects is not None:
+            initial = {
+                name: getattr(corrects, name)
+                for name in (
+                    "occurred_at",
+                    "source",
+                    "person_name",
+                    "person_unit",
+                    "person_position",
+                    "method",
+                    "request",
+                    "response",
+                )
+            }
+            initial["occurred_at"] = timezone.localtime(corrects.occurred_at)
+            if corrects.person_user is not None:
+                initial["person_username"] = corrects.person_user.get_username()
+        form = InterferenceForm(initial=initial)
+        status = 200
+    return render(
+        request,
+        "supervision/interference_form.html",
+        {**rule_context(request), "case": case, "form": form, "corrects": corrects},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def interference_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    record = policy.get_visible_or_404(request.user, pk)
+    if not record.attachment_storage:
+        raise Http404
+    try:
+        _size, sm3, _sha256 = evidence_files.digests_of_stored(record.attachment_storage)
+    except FileNotFoundError:
+        sm3 = ""
+    if sm3 != record.attachment_sm3:
+        raise Http404
+    handle = evidence_files.evidence_storage().open(record.attachment_storage, "rb")
+    name = "".join("_" if c in '/\\:*?"<>|' else c for c in record.attachment_name)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=name or f"attachment-{record.pk}",
+        content_type=record.attachment_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
