@@ -55,6 +55,19 @@ _RATE_LIMITED = {
 }
 
 
+#: The public follow-up's answer when the number and the code do not match.
+_FOLLOW_EXTRA = {
+    "responses": {
+        **_RATE_LIMITED["responses"],
+        404: {
+            "description": "No filing has this number and access code (`code` `not_found`; "
+            "a wrong number and a wrong code are not told apart).",
+            "content": _ERROR_REF,
+        },
+    }
+}
+
+
 class ComplaintRuleOut(Schema):
     rule: str = Field(description="The rule ID (legal-rules.md).")
     citation: str
@@ -269,7 +282,7 @@ def file_public(request: HttpRequest, payload: ComplaintFileIn) -> Status[dict[s
     response=PublicComplaintOut,
     auth=None,
     summary="Follow a filing by its number and access code (public)",
-    openapi_extra=_RATE_LIMITED,
+    openapi_extra=_FOLLOW_EXTRA,
 )
 @rate_limited
 def lookup(request: HttpRequest, payload: ComplaintLookupIn) -> dict[str, Any]:
@@ -284,7 +297,7 @@ def lookup(request: HttpRequest, payload: ComplaintLookupIn) -> dict[str, Any]:
     response=PublicComplaintOut,
     auth=None,
     summary='Dispute a closure ("未解决"), once (public, number and access code)',
-    openapi_extra=_RATE_LIMITED,
+    openapi_extra=_FOLLOW_EXTRA,
 )
 @rate_limited
 def dispute(request: HttpRequest, payload: ComplaintDisputeIn) -> dict[str, Any]:
