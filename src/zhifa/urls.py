@@ -18,6 +18,7 @@ urlpatterns = [
     path("statistics/", include("zhifa.statistics.urls")),
     path("supervision/", include("zhifa.supervision.urls")),
     path("", include("zhifa.disclosure.urls")),
+    path("", include("zhifa.complaints.urls")),
     path("party/", include("zhifa.party.urls")),
     path("", include("zhifa.documents.public_urls")),
     path("", include("zhifa.registry.public_urls")),

@@ -43,7 +43,7 @@ from zhifa.records.models import Entry, Evidence
 from zhifa.records.presentation import entry_rows
 from zhifa.rules.calendar_db import database_calendar
 
-from . import policy, queries, services
+from . import extensions, policy, queries, services
 from .actions.service_receipt import scan_max_bytes
 from .casefile import ordered_steps, prefetch
 from .content import view as content_view
@@ -135,6 +135,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "show_all": show_all,
             "can_open": user.role in ACT_ROLES,
             "can_see_incoming": user.role in ORGAN_ROLES and user.organ_id is not None,
+            "extra_sections": extensions.work_list_sections(request),
         },
         status=400 if organ_error else 200,
     )
@@ -303,6 +304,7 @@ def case_context(
         "scan_form": scan_form or ReceiptScanForm(),
         "dossier_missing": not_yet_issued(documents, list(steps)),
         "publications": _publications(user, case),
+        "extra_links": extensions.case_links(user, case),
     }
 
 

@@ -155,6 +155,7 @@ API_LINKS: dict[str, dict[str, str]] = {
         "GET /review/requests/{request_id}": "/case",
     },
     "law_id": {"POST /laws": "/id", "GET /laws": "/items/0/id"},
+    "complaint_id": {"GET /complaints": "/items/0/id"},
     "article_id": {
         "POST /laws/{law_id}/articles": "/id",
         "GET /laws/{law_id}": "/articles/0/id",

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "zhifa.statistics",
     "zhifa.portal",
     "zhifa.disclosure",
+    "zhifa.complaints",
     "zhifa.supervision",
     "zhifa.party",
     "django.contrib.admin",
@@ -188,6 +189,7 @@ ZHIFA_API_ROUTERS = [
     "zhifa.review.api.router",
     "zhifa.statistics.api.router",
     "zhifa.disclosure.api.router",
+    "zhifa.complaints.api.router",
     "zhifa.supervision.api.router",
     "zhifa.party.api.router",
 ]

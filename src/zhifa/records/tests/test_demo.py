@@ -50,12 +50,18 @@ def test_demo_entries_are_about_real_objects_and_real_users():
     for entry in Entry.objects.all():
         model = apps.get_model(entry.object_type)
         assert model.objects.filter(pk=entry.object_id).exists(), entry.object_type
-        if entry.actor_id is None:
+        if entry.actor_id is None and entry.action == "complaint.file":
+            # A filing from the public: no user acted (complaints' demo).
+            assert entry.actor_label == "system:complaints.public-filing"
+        elif entry.actor_id is None:
             assert entry.actor_label == "system:registry.expire"
             assert entry.action == "registry.expire"
-        elif entry.action.startswith(("case.", "review.", "evidence.", "disclosure.")):
+        elif entry.action.startswith(
+            ("case.", "review.", "evidence.", "disclosure.", "complaint.")
+        ):
             # The cases and review demos act as the users of the case's organ (officer,
-            # head, reviewer), as the case, review and evidence services require.
+            # head, reviewer), as the case, review and evidence services require; the
+            # complaints demo as an officer of the receiving unit.
             actor = User.objects.get(pk=entry.actor_id)
             assert actor.organ_id == entry.organ_id and actor.username == entry.actor_label
         elif entry.action.startswith("interference."):

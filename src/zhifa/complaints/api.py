@@ -1,0 +1,430 @@
+"""The complaints API (docs/complaints.md lists every answer).
+
+Public (no authentication; rate-limited per client like the public pages: 429
+``rate_limited``):
+
+- ``POST /public/complaints``: file a complaint or report (no attachments by API: the
+  public page takes them). 201 with the number and the access code (shown once, stored
+  hashed); 400 naming the field.
+- ``POST /public/complaints/lookup``: follow a filing by number and access code. 200
+  with what the filer may see (status, acknowledgement deadline with its rules, notes,
+  result); 404 when the number and the code do not match (not told apart).
+- ``POST /public/complaints/dispute``: the filer says a closure did not resolve it,
+  once. 200; 400 (``invalid``: not closed, or already disputed; field errors); 404.
+
+The desk (the receiving unit's staff and the supervisor of the region; everyone else,
+the organ and the officer complained about included, gets 404 — COMPLAINT-confidential):
+
+- ``GET /complaints``, ``GET /complaints/{complaint_id}``;
+- ``POST /complaints/{complaint_id}/accept`` · ``/reject`` · ``/progress`` · ``/close`` ·
+  ``/review`` · ``/reassign`` (supervisors) · ``/merge``: 200; 400 (field errors, or the filing's
+  state does not allow it, with the refusal's code); 403 (the role may not); 404.
+"""
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from zhifa.core.api import error_responses
+from zhifa.core.paging import BoundedLimitOffset, Paged
+from zhifa.core.schemas import InputSchema
+from zhifa.core.validation import Id
+from zhifa.disclosure.api import rate_limited
+from zhifa.registry.models import EnforcementSubject, Officer
+
+from . import policy, routing, services
+from .models import Complaint
+from .views import staff_notes
+
+router = Router(tags=["complaints"])
+
+_ERROR_REF = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+_RATE_LIMITED = {
+    "responses": {
+        429: {
+            "description": "Too many requests from this client (`code` `rate_limited`): "
+            "retry after the `Retry-After` seconds.",
+            "content": _ERROR_REF,
+        }
+    }
+}
+
+
+#: The public follow-up's answer when the number and the code do not match.
+_FOLLOW_EXTRA = {
+    "responses": {
+        **_RATE_LIMITED["responses"],
+        404: {
+            "description": "No filing has this number and access code (`code` `not_found`; "
+            "a wrong number and a wrong code are not told apart).",
+            "content": _ERROR_REF,
+        },
+    }
+}
+
+
+class ComplaintRuleOut(Schema):
+    rule: str = Field(description="The rule ID (legal-rules.md).")
+    citation: str
+
+
+class ComplaintClockOut(Schema):
+    due_on: date = Field(description="The filer is told whether it was accepted by this day.")
+    working_days: int
+    rules: list[ComplaintRuleOut]
+    unscheduled_years: list[int] = Field(
+        description="Years counted without a loaded holiday schedule (weekends and the "
+        "fixed statutory holidays only)."
+    )
+    acknowledged_on: date | None
+
+
+class ComplaintNoteOut(Schema):
+    kind: str
+    on: date
+    text: str
+
+
+class ComplaintTogetherOut(Schema):
+    number: str
+    status: str
+    result: str
+    notes: list[ComplaintNoteOut] = Field(description="What its unit told (not its filer's words).")
+
+
+class PublicComplaintOut(Schema):
+    number: str
+    kind: str
+    category: str
+    category_label: str
+    region: str
+    status: str
+    received_on: date
+    receiving_unit: str
+    clock: ComplaintClockOut
+    notes: list[ComplaintNoteOut]
+    rejection_reasons: str
+    result: str
+    can_dispute: bool
+    handled_with: ComplaintTogetherOut | None = Field(
+        None, description="The filing this one was merged into, when it was."
+    )
+
+
+class FiledComplaintOut(PublicComplaintOut):
+    access_code: str = Field(description="Shown once: with the number, it follows the filing.")
+
+
+class ComplaintOut(PublicComplaintOut):
+    id: int
+    received_at: datetime
+    address: str
+    description: str
+    subject_organ_id: int | None
+    subject_officer_id: int | None
+    anonymous: bool
+    filer_name: str = Field(description="Confidential (COMPLAINT-confidential).")
+    filer_contact: str = Field(description="Confidential (COMPLAINT-confidential).")
+    receiving_unit_id: int
+    case_id: int | None
+    attachments: list[str] = Field(description="SM3 digests of the attachments.")
+
+
+class ComplaintFileIn(InputSchema):
+    category: str = Field(max_length=32)
+    region: str = Field(max_length=9, description="GB/T 2260 region code.")
+    address: str = Field(max_length=255)
+    description: str = Field(max_length=services.MAX_DESCRIPTION)
+    subject_organ_id: Id | None = None
+    subject_officer_id: Id | None = None
+    filer_name: str = Field("", max_length=64)
+    filer_contact: str = Field("", max_length=128)
+
+
+class ComplaintLookupIn(InputSchema):
+    number: str = Field(max_length=32)
+    code: str = Field(max_length=32)
+
+
+class ComplaintDisputeIn(ComplaintLookupIn):
+    reason: str = Field(max_length=services.MAX_TEXT)
+
+
+class ComplaintAcceptIn(InputSchema):
+    note: str = Field("", max_length=services.MAX_TEXT)
+
+
+class ComplaintRejectIn(InputSchema):
+    reasons: str = Field(max_length=services.MAX_TEXT)
+
+
+class ComplaintProgressIn(InputSchema):
+    text: str = Field(max_length=services.MAX_TEXT)
+
+
+class ComplaintCloseIn(InputSchema):
+    result: str = Field(max_length=services.MAX_TEXT)
+
+
+class ComplaintMergeIn(InputSchema):
+    into_id: Id = Field(description="An open filing of the same unit.")
+    note: str = Field("", max_length=services.MAX_TEXT)
+
+
+class ComplaintReassignIn(InputSchema):
+    organ_id: Id = Field(description="An active unit of the supervisor's region.")
+    reason: str = Field(max_length=services.MAX_TEXT)
+
+
+class ComplaintReviewIn(InputSchema):
+    decision: Literal["reopen", "confirm"]
+    note: str = Field(max_length=services.MAX_TEXT)
+
+
+def _public(c: Complaint) -> dict[str, Any]:
+    return {
+        "number": c.number,
+        "kind": c.kind,
+        "category": c.category,
+        "category_label": routing.category_label(c.category),
+        "region": c.region.code,
+        "status": c.status,
+        "received_on": c.received_on,
+        "receiving_unit": c.organ.name,
+        "clock": {
+            "due_on": c.ack_due_on,
+            "working_days": c.ack_working_days,
+            "rules": [{"rule": r[0], "citation": r[1]} for r in c.ack_rules],
+            "unscheduled_years": list(c.ack_unscheduled_years or ()),
+            "acknowledged_on": c.acknowledged_on,
+        },
+        "notes": [
+            {"kind": n.kind, "on": n.on, "text": n.text}
+            for n in sorted(c.notes.all(), key=lambda n: (n.created_at, n.pk))
+        ],
+        "rejection_reasons": c.rejection_reasons,
+        "result": c.result,
+        "can_dispute": policy.can_dispute(c) is None,
+        "handled_with": _together(c.merged_into) if c.merged_into_id else None,
+    }
+
+
+def _together(other: Complaint | None) -> dict[str, Any] | None:
+    if other is None:
+        return None
+    return {
+        "number": other.number,
+        "status": other.status,
+        "result": other.result if other.status != "accepted" else "",
+        "notes": [{"kind": n.kind, "on": n.on, "text": n.text} for n in staff_notes(other)],
+    }
+
+
+def _out(c: Complaint) -> dict[str, Any]:
+    return {
+        **_public(c),
+        "id": c.pk,
+        "received_at": c.received_at,
+        "address": c.address,
+        "description": c.description,
+        "subject_organ_id": c.subject_organ_id,
+        "subject_officer_id": c.subject_officer_id,
+        "anonymous": c.is_anonymous,
+        "filer_name": c.filer_name,
+        "filer_contact": c.filer_contact,
+        "receiving_unit_id": c.organ_id,
+        "case_id": c.case_id,
+        "attachments": [a.sm3 for a in c.attachments.all()],
+    }
+
+
+@router.post(
+    "/public/complaints",
+    response={201: FiledComplaintOut},
+    auth=None,
+    summary="File a complaint or report (public; anonymous allowed)",
+    openapi_extra=_RATE_LIMITED,
+)
+@rate_limited
+def file_public(request: HttpRequest, payload: ComplaintFileIn) -> Status[dict[str, Any]]:
+    organ = officer = None
+    errors: dict[str, list[str]] = {}
+    if payload.subject_organ_id is not None:
+        organ = EnforcementSubject.objects.filter(pk=payload.subject_organ_id, active=True).first()
+        if organ is None:
+            errors["subject_organ_id"] = [_("No such organ.")]
+    if payload.subject_officer_id is not None:
+        officer = Officer.objects.filter(pk=payload.subject_officer_id).first()
+        if officer is None:
+            errors["subject_officer_id"] = [_("No such officer.")]
+    if errors:
+        raise ValidationError(errors)
+    filed = services.file_complaint(
+        category=payload.category,
+        region_code=payload.region,
+        address=payload.address,
+        description=payload.description,
+        filer_name=payload.filer_name,
+        filer_contact=payload.filer_contact,
+        subject_organ=organ,
+        subject_officer=officer,
+    )
+    return Status(201, {**_public(filed.complaint), "access_code": filed.access_code})
+
+
+@router.post(
+    "/public/complaints/lookup",
+    response=PublicComplaintOut,
+    auth=None,
+    summary="Follow a filing by its number and access code (public)",
+    openapi_extra=_FOLLOW_EXTRA,
+)
+@rate_limited
+def lookup(request: HttpRequest, payload: ComplaintLookupIn) -> dict[str, Any]:
+    found = services.find_by_code(payload.number, payload.code)
+    if found is None:
+        raise Http404
+    return _public(found)
+
+
+@router.post(
+    "/public/complaints/dispute",
+    response=PublicComplaintOut,
+    auth=None,
+    summary='Dispute a closure ("未解决"), once (public, number and access code)',
+    openapi_extra=_FOLLOW_EXTRA,
+)
+@rate_limited
+def dispute(request: HttpRequest, payload: ComplaintDisputeIn) -> dict[str, Any]:
+    found = services.find_by_code(payload.number, payload.code)
+    if found is None:
+        raise Http404
+    return _public(services.dispute(found, reason=payload.reason))
+
+
+def _visible(request: HttpRequest) -> Any:
+    return (
+        policy.visible(request.user)
+        .select_related("organ", "region", "subject_officer", "merged_into")
+        .prefetch_related("notes", "attachments")
+    )
+
+
+def _get(request: HttpRequest, complaint_id: int) -> Complaint:
+    found = _visible(request).filter(pk=complaint_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@router.get(
+    "/complaints",
+    response=list[ComplaintOut],
+    summary="The filings you handle or supervise (acknowledgement clock first)",
+)
+@paginate(BoundedLimitOffset)
+def list_complaints(request: HttpRequest) -> Any:
+    found = _visible(request).order_by("status", "ack_due_on", "pk")
+    return Paged(found, _out)
+
+
+@router.get("/complaints/{complaint_id}", response=ComplaintOut, summary="One filing")
+def get_complaint(request: HttpRequest, complaint_id: Id) -> dict[str, Any]:
+    return _out(_get(request, complaint_id))
+
+
+@router.post(
+    "/complaints/{complaint_id}/accept",
+    response=ComplaintOut,
+    summary="Accept (JL-complaint-ack); the filer is told",
+)
+def accept(request: HttpRequest, complaint_id: Id, payload: ComplaintAcceptIn) -> dict[str, Any]:
+    done = services.accept(_get(request, complaint_id), actor=request.user, note=payload.note)  # type: ignore[arg-type]
+    return _out(_get(request, done.pk))
+
+
+@router.post(
+    "/complaints/{complaint_id}/reject",
+    response=ComplaintOut,
+    summary="Do not accept, with the reasons the filer is told (JL-complaint-ack)",
+)
+def reject(request: HttpRequest, complaint_id: Id, payload: ComplaintRejectIn) -> dict[str, Any]:
+    done = services.reject(_get(request, complaint_id), actor=request.user, reasons=payload.reasons)  # type: ignore[arg-type]
+    return _out(_get(request, done.pk))
+
+
+@router.post(
+    "/complaints/{complaint_id}/progress",
+    response={201: ComplaintNoteOut, **error_responses()},
+    summary="A progress note the filer sees",
+)
+def progress(
+    request: HttpRequest, complaint_id: Id, payload: ComplaintProgressIn
+) -> Status[dict[str, Any]]:
+    note = services.add_progress(_get(request, complaint_id), actor=request.user, text=payload.text)  # type: ignore[arg-type]
+    return Status(201, {"kind": note.kind, "on": note.on, "text": note.text})
+
+
+@router.post(
+    "/complaints/{complaint_id}/close", response=ComplaintOut, summary="Close with the result"
+)
+def close(request: HttpRequest, complaint_id: Id, payload: ComplaintCloseIn) -> dict[str, Any]:
+    done = services.close(_get(request, complaint_id), actor=request.user, result=payload.result)  # type: ignore[arg-type]
+    return _out(_get(request, done.pk))
+
+
+@router.post(
+    "/complaints/{complaint_id}/review",
+    response=ComplaintOut,
+    summary="The supervisor's second look at a disputed closure: reopen or confirm",
+)
+def review(request: HttpRequest, complaint_id: Id, payload: ComplaintReviewIn) -> dict[str, Any]:
+    done = services.review(
+        _get(request, complaint_id),
+        actor=request.user,  # type: ignore[arg-type]
+        decision=payload.decision,
+        note=payload.note,
+    )
+    return _out(_get(request, done.pk))
+
+
+@router.post(
+    "/complaints/{complaint_id}/reassign",
+    response=ComplaintOut,
+    summary="Hand a filing not yet closed to another unit of the region (supervisors)",
+)
+def reassign(
+    request: HttpRequest, complaint_id: Id, payload: ComplaintReassignIn
+) -> dict[str, Any]:
+    complaint = _get(request, complaint_id)
+    organ = EnforcementSubject.objects.select_related("region").filter(pk=payload.organ_id).first()
+    if organ is None:
+        policy.enforce(policy.can_reassign(request.user, complaint))
+        raise ValidationError({"organ_id": [_("Choose an active unit of your region.")]})
+    done = services.reassign(
+        complaint,
+        actor=request.user,  # type: ignore[arg-type]
+        organ=organ,
+        reason=payload.reason,
+    )
+    found = policy.visible(request.user).filter(pk=done.pk).first()
+    return _out(found if found is not None else done)
+
+
+@router.post(
+    "/complaints/{complaint_id}/merge",
+    response=ComplaintOut,
+    summary="Handle a duplicate together with an open filing of the same unit",
+)
+def merge(request: HttpRequest, complaint_id: Id, payload: ComplaintMergeIn) -> dict[str, Any]:
+    complaint = _get(request, complaint_id)
+    into = _visible(request).filter(pk=payload.into_id).first()
+    if into is None:
+        raise Http404
+    done = services.merge(complaint, actor=request.user, into=into, note=payload.note)  # type: ignore[arg-type]
+    return _out(_get(request, done.pk))

@@ -1,0 +1,190 @@
+"""May I? One answer for the complaint pages, the API and the services (as
+``cases.policy``): ``can_<verb>(user, complaint)`` returns a ``Refusal`` or ``None``;
+the services ``enforce`` the same function.
+
+Who sees a filing at all (``visible`` / ``can_see``), and with it the filer's identity
+and contact (COMPLAINT-confidential): the receiving unit's staff (its officers and
+heads; for a unit that is a justice bureau, also the supervisors of the region) and the
+supervisor of the region — never the organ complained about (any of its users) nor the
+officer complained about, even when they would otherwise be one of those. Everyone
+else gets a 404, as for any object outside their scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from zhifa.accounts.models import Role
+from zhifa.cases.policy import Refusal, enforce
+
+from .models import Complaint, ComplaintKind, ComplaintStatus
+
+__all__ = [
+    "HANDLER_ROLES",
+    "Refusal",
+    "can_acknowledge",
+    "can_close",
+    "can_dispute",
+    "can_enter_case",
+    "can_merge",
+    "can_note",
+    "can_reassign",
+    "can_review",
+    "can_see",
+    "enforce",
+    "is_handler",
+    "visible",
+]
+
+#: The receiving organ's users who handle its filings.
+HANDLER_ROLES = frozenset({Role.OFFICER, Role.ORGAN_HEAD})
+
+
+def _region_path(user: Any) -> str | None:
+    region = getattr(user, "region", None) if getattr(user, "region_id", None) else None
+    return region.path if region is not None else None
+
+
+def is_subject(user: Any, complaint: Complaint) -> bool:
+    """The user is (of) the organ or the officer complained about."""
+    organ_id = getattr(user, "organ_id", None)
+    if organ_id is not None and organ_id == complaint.subject_organ_id:
+        return True
+    officer = complaint.subject_officer
+    return officer is not None and officer.user_id is not None and officer.user_id == user.pk
+
+
+def is_supervisor(user: Any, complaint: Complaint) -> bool:
+    path = _region_path(user) if getattr(user, "role", None) == Role.SUPERVISOR else None
+    return path is not None and complaint.region.path.startswith(path)
+
+
+def is_handler(user: Any, complaint: Complaint) -> bool:
+    """The receiving unit's staff (without the subject test: see ``can_see``)."""
+    role = getattr(user, "role", None)
+    if role in HANDLER_ROLES and user.organ_id == complaint.organ_id:
+        return True
+    return complaint.organ.is_justice_bureau and is_supervisor(user, complaint)
+
+
+def can_see(user: Any, complaint: Complaint) -> bool:
+    """Sees the filing, its filer's identity and contact included."""
+    if not getattr(user, "is_authenticated", False) or is_subject(user, complaint):
+        return False
+    return is_handler(user, complaint) or is_supervisor(user, complaint)
+
+
+def visible(user: Any, queryset: QuerySet[Complaint] | None = None) -> QuerySet[Complaint]:
+    """The filings ``user`` may see (``can_see`` as one query)."""
+    found = Complaint.objects.all() if queryset is None else queryset
+    if not getattr(user, "is_authenticated", False):
+        return found.none()
+    role = getattr(user, "role", None)
+    condition = Q()
+    if role in HANDLER_ROLES and user.organ_id is not None:
+        condition = Q(organ_id=user.organ_id)
+    elif role == Role.SUPERVISOR and _region_path(user) is not None:
+        condition = Q(region__path__startswith=_region_path(user))
+    else:
+        return found.none()
+    found = found.filter(condition)
+    if user.organ_id is not None:
+        found = found.exclude(subject_organ_id=user.organ_id)
+    return found.exclude(subject_officer__user_id=user.pk)
+
+
+def _forbidden(message: str) -> Refusal:
+    return Refusal("forbidden", message, forbidden=True)
+
+
+def _handler(user: Any, complaint: Complaint) -> Refusal | None:
+    if not can_see(user, complaint) or not is_handler(user, complaint):
+        return _forbidden(_("Only the receiving unit's staff handle this filing."))
+    return None
+
+
+def can_acknowledge(user: Any, complaint: Complaint) -> Refusal | None:
+    """Accept or reject (JL-complaint-ack)."""
+    refusal = _handler(user, complaint)
+    if refusal is None and complaint.status != ComplaintStatus.RECEIVED:
+        refusal = Refusal("not_received", _("The filing was already accepted or rejected."))
+    return refusal
+
+
+def can_note(user: Any, complaint: Complaint) -> Refusal | None:
+    """Write a progress note the filer sees."""
+    refusal = _handler(user, complaint)
+    if refusal is None and complaint.status != ComplaintStatus.ACCEPTED:
+        refusal = Refusal("not_accepted", _("Progress is written on an accepted filing."))
+    return refusal
+
+
+def can_close(user: Any, complaint: Complaint) -> Refusal | None:
+    """Give the result."""
+    refusal = _handler(user, complaint)
+    if refusal is None and complaint.status != ComplaintStatus.ACCEPTED:
+        refusal = Refusal("not_accepted", _("Only an accepted filing is closed with a result."))
+    return refusal
+
+
+def can_enter_case(user: Any, complaint: Complaint) -> Refusal | None:
+    """An accepted report becomes a case source of the receiving organ."""
+    refusal = _handler(user, complaint)
+    if refusal is not None:
+        return refusal
+    if getattr(user, "role", None) not in HANDLER_ROLES or user.organ_id != complaint.organ_id:
+        return _forbidden(_("Only the receiving organ's officers enter a case."))
+    if complaint.kind != ComplaintKind.REPORT:
+        return Refusal("not_report", _("Only a report becomes a case source."))
+    if complaint.status != ComplaintStatus.ACCEPTED:
+        return Refusal("not_accepted", _("Only an accepted report becomes a case source."))
+    if complaint.case_id is not None:
+        return Refusal("has_case", _("This report is already a case source."))
+    return None
+
+
+def can_review(user: Any, complaint: Complaint) -> Refusal | None:
+    """The supervisor's second look at a disputed closure: reopen or confirm."""
+    if not can_see(user, complaint) or not is_supervisor(user, complaint):
+        return _forbidden(_("Only the supervisor of the region takes the second look."))
+    if complaint.status != ComplaintStatus.DISPUTED:
+        return Refusal("not_disputed", _("Only a disputed closure gets a second look."))
+    return None
+
+
+def can_reassign(user: Any, complaint: Complaint) -> Refusal | None:
+    """The supervisor of the region hands a filing not yet closed to another unit."""
+    if not can_see(user, complaint) or not is_supervisor(user, complaint):
+        return _forbidden(_("Only the supervisor of the region reassigns a filing."))
+    if complaint.status not in (ComplaintStatus.RECEIVED, ComplaintStatus.ACCEPTED):
+        return Refusal("not_open", _("Only a filing not yet closed is reassigned."))
+    return None
+
+
+#: The statuses in which a filing may be merged, or receive a merged one.
+MERGEABLE = (ComplaintStatus.RECEIVED, ComplaintStatus.ACCEPTED)
+
+
+def can_merge(user: Any, complaint: Complaint, into: Complaint) -> Refusal | None:
+    """The receiving unit handles a duplicate together with an open filing of its own."""
+    refusal = _handler(user, complaint) or _handler(user, into)
+    if refusal is not None:
+        return refusal
+    if complaint.pk == into.pk or complaint.organ_id != into.organ_id:
+        return Refusal("not_mergeable", _("A filing is merged into another one of the same unit."))
+    if complaint.status not in MERGEABLE or into.status not in MERGEABLE:
+        return Refusal("not_open", _("Only filings not yet closed are merged."))
+    if complaint.merged_into_id is not None or into.merged_into_id is not None:
+        return Refusal("merged", _("This filing was already merged."))
+    return None
+
+
+def can_dispute(complaint: Complaint) -> Refusal | None:
+    """The filer (holding number and code) says a closure did not resolve it, once."""
+    if complaint.status != ComplaintStatus.CLOSED:
+        return Refusal("not_closed", _("Only a closed filing can be disputed."))
+    if complaint.disputed_on is not None:
+        return Refusal("disputed", _("A closure is disputed only once."))
+    return None

@@ -1,0 +1,333 @@
+"""The public pages (file, receipt, follow, dispute; rate-limited, CSRF on) and the desk
+(work list beside the cases, the case page's link)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from zhifa.complaints import services
+from zhifa.complaints.models import Complaint, ComplaintStatus
+from zhifa.core.testing import client_for
+
+from .conftest import BASIS, PARTY, VIOLATION, file_report, fresh
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(**extra: Any) -> dict[str, Any]:
+    data = {
+        "category": "food_safety",
+        "region": "330400",
+        "address": "嘉兴市南湖区某路1号",
+        "description": "某饭店出售过期食品。",
+    }
+    data.update(extra)
+    return data
+
+
+def test_anonymous_filing_shows_number_and_code_once_then_follows(units: None, today: Any) -> None:
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(reverse("complaints:file"))
+    assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+    token = page.cookies["csrftoken"].value
+    response = client.post(reverse("complaints:file"), {**_form(), "csrfmiddlewaretoken": token})
+    assert response.status_code == 201
+    text = response.content.decode()
+    number = re.search(r'id="number">([^<]+)<', text).group(1)  # type: ignore[union-attr]
+    code = re.search(r'id="code" class="c-code">([^<]+)<', text).group(1)  # type: ignore[union-attr]
+    complaint = Complaint.objects.get(number=number)
+    assert complaint.is_anonymous and code not in complaint.access_code_hash
+    assert "JL-complaint-ack" in text and "2026-12-01" in text
+    follow = client.post(
+        reverse("complaints:follow"), {"number": number, "code": code, "csrfmiddlewaretoken": token}
+    )
+    assert follow.status_code == 200
+    assert code not in follow.content.decode()  # never shown again
+    assert 'data-status="received"' in follow.content.decode()
+    wrong = client.post(
+        reverse("complaints:follow"),
+        {"number": number, "code": "0" * 12, "csrfmiddlewaretoken": token},
+    )
+    assert wrong.status_code == 404
+
+
+def test_csrf_is_enforced_on_the_public_form(units: None, today: Any) -> None:
+    client = Client(enforce_csrf_checks=True)
+    assert client.post(reverse("complaints:file"), _form()).status_code == 403
+    assert not Complaint.objects.exists()
+
+
+def test_bad_input_is_a_400_naming_the_field(units: None, today: Any) -> None:
+    response = Client().post(reverse("complaints:file"), _form(description=""))
+    assert response.status_code == 400
+    assert "p-error" in response.content.decode()
+    response = Client().post(reverse("complaints:file"), _form(subject_certificate="NOPE1"))
+    assert response.status_code == 400
+    assert not Complaint.objects.exists()
+
+
+def test_the_public_form_is_rate_limited(units: None, today: Any, settings: Any) -> None:
+    settings.ZHIFA_VERIFY_RATE_LIMIT = 2
+    client = Client()
+    assert client.post(reverse("complaints:file"), _form()).status_code == 201
+    assert client.post(reverse("complaints:file"), _form()).status_code == 201
+    refused = client.post(reverse("complaints:file"), _form())
+    assert refused.status_code == 429 and refused["Retry-After"] == "60"
+    assert Complaint.objects.count() == 2
+
+
+def test_the_filer_sees_result_and_disputes_once(
+    units: None, officer_a: Any, supervisor_city: Any, today: Any
+) -> None:
+    filed = file_report()
+    c = filed.complaint
+    services.accept(c, actor=officer_a, note="已受理。")
+    services.add_progress(fresh(c), actor=officer_a, text="已派员核查。")
+    services.close(fresh(c), actor=officer_a, result="已责令整改。")
+    client = Client()
+    keys = {"number": c.number, "code": filed.access_code}
+    page = client.post(reverse("complaints:follow"), keys).content.decode()
+    assert "已派员核查。" in page and "已责令整改。" in page and 'name="dispute"' in page
+    assert client.post(reverse("complaints:dispute"), {**keys, "reason": ""}).status_code == 400
+    done = client.post(reverse("complaints:dispute"), {**keys, "reason": "仍在出售。"})
+    assert done.status_code == 200 and fresh(c).status == ComplaintStatus.DISPUTED
+    assert 'name="dispute"' not in done.content.decode()
+    assert (
+        client.post(reverse("complaints:dispute"), {**keys, "reason": "again"}).status_code == 400
+    )
+    assert (
+        client.post(
+            reverse("complaints:dispute"), {**keys, "code": "0" * 12, "reason": "x"}
+        ).status_code
+        == 404
+    )
+    # The supervisor reopens it from the desk.
+    desk = client_for(supervisor_city)
+    response = desk.post(
+        reverse("complaints:act", args=[c.pk, "review"]),
+        {"decision": "reopen", "note": "请重新核查。"},
+    )
+    assert response.status_code == 302 and fresh(c).status == ComplaintStatus.ACCEPTED
+
+
+def test_the_desk_accepts_and_rejects_with_reasons(units: None, officer_a: Any, today: Any) -> None:
+    c = file_report().complaint
+    client = client_for(officer_a)
+    page = client.get(reverse("complaints:detail", args=[c.pk])).content.decode()
+    assert 'id="accept-form"' in page and "JL-complaint-ack" in page
+    refused = client.post(reverse("complaints:act", args=[c.pk, "reject"]), {"reasons": ""})
+    assert refused.status_code == 400 and fresh(c).status == ComplaintStatus.RECEIVED
+    assert client.post(reverse("complaints:act", args=[c.pk, "nope"])).status_code == 404
+    ok = client.post(
+        reverse("complaints:act", args=[c.pk, "reject"]), {"reasons": "不属于本机关职责。"}
+    )
+    assert ok.status_code == 302 and fresh(c).status == ComplaintStatus.REJECTED
+    assert client.post(reverse("complaints:act", args=[c.pk, "accept"]), {}).status_code == 400
+
+
+def test_the_work_list_shows_the_clocks_beside_the_cases(
+    units: None, officer_a: Any, officer_b: Any, today: Any
+) -> None:
+    c = file_report().complaint
+    page = client_for(officer_a).get(reverse("cases:list")).content.decode()
+    assert 'id="complaint-clocks"' in page and c.number in page and "2026-12-01" in page
+    other = client_for(officer_b).get(reverse("cases:list")).content.decode()
+    assert c.number not in other
+
+
+def test_the_case_page_links_the_report_and_back(
+    units: None, power_item: Any, people: Any, today: Any, officer_b: Any
+) -> None:
+    c = file_report().complaint
+    officer = people.officer_user
+    services.accept(c, actor=officer)
+    client = client_for(officer)
+    form = client.get(reverse("complaints:enter_case", args=[c.pk]))
+    assert form.status_code == 200
+    case = services.enter_case(
+        fresh(c),
+        actor=officer,
+        arguments={
+            "on": today,
+            "procedure": "general",
+            "power_item": power_item,
+            "party": PARTY,
+            "violation": {**VIOLATION, "discovered_on": today.isoformat()},
+            "basis": BASIS,
+        },
+    )
+    case_page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("complaints:detail", args=[c.pk]) in case_page and c.number in case_page
+    detail = client.get(reverse("complaints:detail", args=[c.pk])).content.decode()
+    assert reverse("cases:detail", args=[case.pk]) in detail
+    assert client.get(reverse("complaints:enter_case", args=[c.pk])).status_code == 403
+
+
+def test_the_public_api_files_and_follows(units: None, today: Any, settings: Any) -> None:
+    client = Client()
+    body = {
+        "category": "food_safety",
+        "region": "330400",
+        "address": "某路",
+        "description": "过期食品",
+    }
+    created = client.post(
+        "/api/v1/public/complaints", json.dumps(body), content_type="application/json"
+    )
+    assert created.status_code == 201
+    data = created.json()
+    assert data["clock"]["rules"][0]["rule"] == "JL-complaint-ack"
+    keys = {"number": data["number"], "code": data["access_code"]}
+    found = client.post(
+        "/api/v1/public/complaints/lookup", json.dumps(keys), content_type="application/json"
+    )
+    assert found.status_code == 200 and "access_code" not in found.json()
+    bad = client.post(
+        "/api/v1/public/complaints",
+        json.dumps({**body, "category": "x"}),
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and bad.json()["errors"][0]["path"] == "body.category"
+    missing = client.post(
+        "/api/v1/public/complaints/lookup",
+        json.dumps({**keys, "code": "0" * 12}),
+        content_type="application/json",
+    )
+    assert missing.status_code == 404
+    settings.ZHIFA_VERIFY_RATE_LIMIT = 0
+    limited = client.post(
+        "/api/v1/public/complaints", json.dumps(body), content_type="application/json"
+    )
+    assert limited.status_code == 429 and limited.json()["code"] == "rate_limited"
+
+
+def test_similar_open_filings_are_suggested(units: None, officer_a: Any, today: Any) -> None:
+    first = file_report(description="南湖区某饭店出售过期食品，已多次发现。").complaint
+    second = file_report(
+        description="南湖区某饭店出售过期食品，多次发现。", address="某路2号"
+    ).complaint
+    unlike = file_report(description="超市价格标签与收银价格不一致。", address="另一条路").complaint
+    page = (
+        client_for(officer_a).get(reverse("complaints:detail", args=[second.pk])).content.decode()
+    )
+    assert 'id="similar"' in page and first.number in page and unlike.number not in page
+    services.reject(first, actor=officer_a, reasons="重复。")
+    page = (
+        client_for(officer_a).get(reverse("complaints:detail", args=[second.pk])).content.decode()
+    )
+    assert first.number not in page  # only open ones
+
+
+def test_the_supervisor_desk_filters_and_counts(
+    units: None,
+    officer_a: Any,
+    supervisor_city: Any,
+    justice_city: Any,
+    frozen_clock: Any,
+    time_machine: Any,
+) -> None:
+    import datetime as dt
+
+    first = file_report().complaint
+    file_report(category="other")  # to the justice bureau
+    services.accept(file_report().complaint, actor=officer_a)
+    time_machine.move_to(frozen_clock + dt.timedelta(days=10), tick=True)
+    services.accept(first, actor=officer_a)  # told late
+    client = client_for(supervisor_city)
+    page = client.get(reverse("complaints:desk")).content.decode()
+    assert 'id="statistics"' in page and justice_city.name in page
+    stats = {
+        r["organ_id"]: r
+        for r in __import__("zhifa.complaints.views", fromlist=["x"]).organ_statistics(
+            Complaint.objects.all(), dt.date(2026, 12, 4)
+        )
+    }
+    a = stats[officer_a.organ_id]
+    assert (a["total"], a["awaiting"], a["late"], a["disputed"], a["cases"]) == (2, 0, 1, 0, 0)
+    assert stats[justice_city.pk]["overdue"] == 1
+    narrowed = client.get(reverse("complaints:desk"), {"organ": justice_city.pk}).content.decode()
+    assert first.number not in narrowed.split('id="statistics"')[0]
+    overdue = client.get(reverse("complaints:desk"), {"overdue": "1"}).content.decode()
+    assert first.number not in overdue.split('id="statistics"')[0]
+    assert (
+        client.get(reverse("complaints:desk"), {"organ": "x", "category": "y"}).status_code == 200
+    )
+    officer_page = client_for(officer_a).get(reverse("complaints:desk")).content.decode()
+    assert 'id="statistics"' not in officer_page
+
+
+def test_the_supervisor_reassigns_from_the_desk(
+    units: None, officer_a: Any, organ_b: Any, supervisor_city: Any, today: Any
+) -> None:
+    c = file_report().complaint
+    client = client_for(supervisor_city)
+    page = client.get(reverse("complaints:detail", args=[c.pk])).content.decode()
+    assert 'id="reassign-form"' in page
+    bad = client.post(
+        reverse("complaints:reassign", args=[c.pk]), {"organ": organ_b.pk, "reason": ""}
+    )
+    assert bad.status_code == 400 and fresh(c).organ_id == officer_a.organ_id
+    ok = client.post(
+        reverse("complaints:reassign", args=[c.pk]), {"organ": organ_b.pk, "reason": "属地管辖。"}
+    )
+    assert ok.status_code == 302 and fresh(c).organ_id == organ_b.pk
+    assert client_for(officer_a).get(reverse("complaints:detail", args=[c.pk])).status_code == 404
+    assert (
+        client_for(officer_a).post(reverse("complaints:reassign", args=[c.pk]), {}).status_code
+        == 404
+    )
+
+
+def test_a_duplicate_is_merged_and_both_filers_are_told(
+    units: None, officer_a: Any, officer_b: Any, today: Any
+) -> None:
+    first = file_report(description="南湖区某饭店出售过期食品，已多次发现。", filer_name="甲某")
+    second = file_report(description="南湖区某饭店出售过期食品，多次发现。", filer_name="乙某")
+    client = client_for(officer_a)
+    page = client.get(reverse("complaints:detail", args=[second.complaint.pk])).content.decode()
+    assert "merge-form" in page
+    assert (
+        client_for(officer_b)
+        .post(reverse("complaints:merge", args=[second.complaint.pk]), {"into": first.complaint.pk})
+        .status_code
+        == 404
+    )
+    merged = client.post(
+        reverse("complaints:merge", args=[second.complaint.pk]), {"into": first.complaint.pk}
+    )
+    assert merged.status_code == 302
+    assert fresh(second.complaint).status == ComplaintStatus.MERGED
+    assert fresh(second.complaint).merged_into == first.complaint
+    services.accept(first.complaint, actor=officer_a, note="已受理。")
+    services.close(fresh(first.complaint), actor=officer_a, result="已责令整改。")
+    services.dispute(fresh(first.complaint), reason="甲某认为仍未解决")
+    public = Client()
+    status = public.post(
+        reverse("complaints:follow"),
+        {"number": second.complaint.number, "code": second.access_code},
+    ).content.decode()
+    assert (
+        'id="together"' in status and "已责令整改。" in status and first.complaint.number in status
+    )
+    assert "甲某" not in status  # not the other filer's name, nor their words
+    other = public.post(
+        reverse("complaints:follow"), {"number": first.complaint.number, "code": first.access_code}
+    ).content.decode()
+    assert "乙某" not in other and second.complaint.number not in other
+    api = public.post(
+        "/api/v1/public/complaints/lookup",
+        json.dumps({"number": second.complaint.number, "code": second.access_code}),
+        content_type="application/json",
+    ).json()
+    assert api["handled_with"]["number"] == first.complaint.number
+    assert "甲某" not in json.dumps(api, ensure_ascii=False)
+    again = client.post(
+        reverse("complaints:merge", args=[second.complaint.pk]), {"into": first.complaint.pk}
+    )
+    assert again.status_code == 302 and fresh(second.complaint).status == ComplaintStatus.MERGED

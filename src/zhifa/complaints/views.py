@@ -1,0 +1,542 @@
+"""Complaint pages: the public filing and follow-up (no account: number and access code;
+rate-limited per client like certificate verification), and the receiving unit's and the
+supervisor's desk. Every staff page reads the filing through ``policy.visible`` (outside
+it: 404) and offers only what ``policy`` allows; the services ask the same policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from zhifa.accounts.models import Role
+from zhifa.cases.forms import OpenCaseForm
+from zhifa.cases.models import Case
+from zhifa.records import evidence_files
+from zhifa.registry.models import Certificate
+from zhifa.registry.views import rate_limited
+from zhifa.rules.engine.audit import deadline_note
+
+from . import duplicates, forms, policy, routing, services
+from .models import Complaint, ComplaintStatus, NoteKind
+
+PAGE_SIZE = 25
+
+
+def _errors_on(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error if target else f"{field}: {error}")
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _lang(request: HttpRequest) -> str:
+    return "en" if (getattr(request, "LANGUAGE_CODE", "") or "").startswith("en") else "zh"
+
+
+def _clock(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
+    today = timezone.localdate()
+    waiting = complaint.status == ComplaintStatus.RECEIVED
+    return {
+        "due": complaint.ack_due_on,
+        "rules": complaint.ack_rules,
+        "days": complaint.ack_working_days,
+        "note": deadline_note(tuple(complaint.ack_unscheduled_years or ()), _lang(request)) or "",
+        "overdue": waiting and today > complaint.ack_due_on,
+        "waiting": waiting,
+        "late": complaint.acknowledged_on is not None
+        and complaint.acknowledged_on > complaint.ack_due_on,
+    }
+
+
+# --- public -------------------------------------------------------------------------------
+
+
+@never_cache
+@rate_limited
+@require_http_methods(["GET", "POST"])
+def file(request: HttpRequest) -> HttpResponse:
+    """File a complaint or report; on success the number and the access code, once."""
+    if request.method == "POST":
+        form = forms.FileForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            officer = None
+            certificate = (data.get("subject_certificate") or "").strip()
+            if certificate:
+                found = (
+                    Certificate.objects.select_related("officer").filter(number=certificate).first()
+                )
+                if found is None:
+                    form.add_error("subject_certificate", _("No certificate has this number."))
+                else:
+                    officer = found.officer
+            if not form.errors:
+                try:
+                    filed = services.file_complaint(
+                        category=data["category"],
+                        region_code=data["region"],
+                        address=data["address"],
+                        description=data["description"],
+                        filer_name=data.get("filer_name") or "",
+                        filer_contact=data.get("filer_contact") or "",
+                        subject_organ=data.get("subject_organ"),
+                        subject_officer=officer,
+                        attachments=data.get("attachments") or [],
+                    )
+                except ValidationError as exc:
+                    _errors_on(form, exc)
+                else:
+                    complaint = filed.complaint
+                    return render(
+                        request,
+                        "complaints/receipt.html",
+                        {
+                            "complaint": complaint,
+                            "code": filed.access_code,
+                            "category": routing.category_label(complaint.category),
+                            "clock": _clock(request, complaint),
+                        },
+                        status=201,
+                    )
+    else:
+        form = forms.FileForm()
+    return render(
+        request, "complaints/file.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def staff_notes(complaint: Complaint) -> list[Any]:
+    """What the unit told about a filing, without what its filer wrote (a dispute): for
+    the filer of a filing merged into it."""
+    return list(
+        complaint.notes.filter(author__isnull=False)
+        .exclude(kind=NoteKind.DISPUTE)
+        .order_by("created_at", "pk")
+    )
+
+
+def _public_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
+    together = complaint.merged_into
+    return {
+        "complaint": complaint,
+        "category": routing.category_label(complaint.category),
+        "clock": _clock(request, complaint),
+        "notes": list(complaint.notes.order_by("created_at", "pk")),
+        "can_dispute": policy.can_dispute(complaint) is None,
+        "together": together,
+        "together_notes": staff_notes(together) if together is not None else [],
+    }
+
+
+@never_cache
+@rate_limited
+@require_http_methods(["GET", "POST"])
+def follow(request: HttpRequest) -> HttpResponse:
+    """Follow a filing by its number and access code (POST: the code stays out of URLs
+    and logs)."""
+    if request.method == "POST":
+        form = forms.FollowForm(request.POST)
+        if form.is_valid():
+            complaint = services.find_by_code(
+                form.cleaned_data["number"], form.cleaned_data["code"]
+            )
+            if complaint is not None:
+                context = _public_context(request, complaint)
+                context["dispute_form"] = forms.DisputeForm(initial=form.cleaned_data)
+                return render(request, "complaints/status.html", context)
+            form.add_error(None, _("No filing has this number and access code."))
+            return render(request, "complaints/follow.html", {"form": form}, status=404)
+        return render(request, "complaints/follow.html", {"form": form}, status=400)
+    return render(request, "complaints/follow.html", {"form": forms.FollowForm()})
+
+
+@never_cache
+@rate_limited
+@require_POST
+def dispute(request: HttpRequest) -> HttpResponse:
+    """The filer says the closure did not resolve it ("未解决"), once."""
+    form = forms.DisputeForm(request.POST)
+    if not form.is_valid():
+        complaint = None
+        if not form.errors.get("number") and not form.errors.get("code"):
+            complaint = services.find_by_code(
+                request.POST.get("number", ""), request.POST.get("code", "")
+            )
+        if complaint is None:
+            return render(
+                request, "complaints/follow.html", {"form": forms.FollowForm()}, status=400
+            )
+        context = _public_context(request, complaint)
+        context["dispute_form"] = form
+        return render(request, "complaints/status.html", context, status=400)
+    complaint = services.find_by_code(form.cleaned_data["number"], form.cleaned_data["code"])
+    if complaint is None:
+        follow_form = forms.FollowForm(
+            {"number": form.cleaned_data["number"], "code": form.cleaned_data["code"]}
+        )
+        follow_form.is_valid()
+        follow_form.add_error(None, _("No filing has this number and access code."))
+        return render(request, "complaints/follow.html", {"form": follow_form}, status=404)
+    status = 200
+    try:
+        complaint = services.dispute(complaint, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        _errors_on(form, exc)
+        status = 400
+    context = _public_context(request, complaint)
+    context["dispute_form"] = form
+    context["disputed"] = status == 200
+    return render(request, "complaints/status.html", context, status=status)
+
+
+# --- the desk -----------------------------------------------------------------------------
+
+
+def _visible(request: HttpRequest) -> Any:
+    return policy.visible(request.user).select_related(
+        "organ", "region", "subject_organ", "subject_officer", "case"
+    )
+
+
+def _get(request: HttpRequest, pk: int) -> Complaint:
+    found: Complaint | None = _visible(request).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def organ_statistics(found: Any, today: Any) -> list[dict[str, Any]]:
+    """Per receiving unit: filings, awaiting acceptance (and overdue), told late,
+    disputed, and filings per 100 of its cases (the supervisor's desk, issue #16 item 7)."""
+    rows = list(
+        found.order_by()
+        .values("organ_id", "organ__name")
+        .annotate(
+            total=Count("pk"),
+            awaiting=Count("pk", filter=Q(status=ComplaintStatus.RECEIVED)),
+            overdue=Count("pk", filter=Q(status=ComplaintStatus.RECEIVED, ack_due_on__lt=today)),
+            late=Count("pk", filter=Q(acknowledged_on__gt=F("ack_due_on"))),
+            disputed=Count("pk", filter=Q(disputed_on__isnull=False)),
+        )
+        .order_by("organ__name")
+    )
+    cases = dict(
+        Case.objects.filter(organ_id__in=[r["organ_id"] for r in rows])
+        .order_by()
+        .values("organ_id")
+        .annotate(n=Count("pk"))
+        .values_list("organ_id", "n")
+    )
+    for row in rows:
+        n = cases.get(row["organ_id"], 0)
+        row["cases"] = n
+        row["per_100_cases"] = round(100 * row["total"] / n, 1) if n else None
+    return rows
+
+
+@login_required
+def desk(request: HttpRequest) -> HttpResponse:
+    """The filings the user handles or supervises, the acknowledgement clocks first;
+    narrowed by status, category, receiving unit, overdue. A supervisor also sees the
+    figures per receiving unit."""
+    user: Any = request.user
+    today = timezone.localdate()
+    visible = _visible(request)
+    found = visible
+    filters = {k: request.GET.get(k, "") for k in ("status", "category", "organ", "overdue")}
+    if filters["status"] in ComplaintStatus.values:
+        found = found.filter(status=filters["status"])
+    else:
+        filters["status"] = ""
+    if filters["category"] in routing.categories():
+        found = found.filter(category=filters["category"])
+    else:
+        filters["category"] = ""
+    organs = list(
+        visible.order_by().values_list("organ_id", "organ__name").distinct().order_by("organ__name")
+    )
+    if filters["organ"] in {str(pk) for pk, _name in organs}:
+        found = found.filter(organ_id=int(filters["organ"]))
+    else:
+        filters["organ"] = ""
+    if filters["overdue"] == "1":
+        found = found.filter(status=ComplaintStatus.RECEIVED, ack_due_on__lt=today)
+    else:
+        filters["overdue"] = ""
+    found = found.order_by("status", "ack_due_on", "pk")
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "complaint": c,
+            "category": routing.category_label(c.category),
+            "overdue": c.status == ComplaintStatus.RECEIVED and today > c.ack_due_on,
+        }
+        for c in page.object_list
+    ]
+    supervising = getattr(user, "role", None) == Role.SUPERVISOR
+    return render(
+        request,
+        "complaints/desk.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "statuses": ComplaintStatus.choices,
+            "categories": routing.category_choices(),
+            "organs": organs,
+            "statistics": organ_statistics(visible, today) if supervising else [],
+        },
+    )
+
+
+def _detail_context(request: HttpRequest, complaint: Complaint, **bound: Any) -> dict[str, Any]:
+    user = request.user
+    return {
+        "complaint": complaint,
+        "category": routing.category_label(complaint.category),
+        "clock": _clock(request, complaint),
+        "notes": list(complaint.notes.select_related("author").order_by("created_at", "pk")),
+        "attachments": list(complaint.attachments.all()),
+        "similar": [
+            (other, ratio, policy.can_merge(user, complaint, other) is None)
+            for other, ratio in duplicates.similar_open(complaint, policy.visible(user))
+        ],
+        "can_acknowledge": policy.can_acknowledge(user, complaint) is None,
+        "can_note": policy.can_note(user, complaint) is None,
+        "can_close": policy.can_close(user, complaint) is None,
+        "can_enter_case": policy.can_enter_case(user, complaint) is None,
+        "can_review": policy.can_review(user, complaint) is None,
+        "accept_form": bound.get("accept_form") or forms.AcceptForm(),
+        "reject_form": bound.get("reject_form") or forms.RejectForm(),
+        "progress_form": bound.get("progress_form") or forms.ProgressForm(),
+        "close_form": bound.get("close_form") or forms.CloseForm(),
+        "review_form": bound.get("review_form") or forms.ReviewForm(),
+        "can_reassign": policy.can_reassign(user, complaint) is None,
+        "reassign_form": bound.get("reassign_form")
+        or forms.ReassignForm(region=getattr(user, "region", None)),
+    }
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = _get(request, pk)
+    return render(request, "complaints/detail.html", _detail_context(request, complaint))
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    """An attachment of a filing the user may see (``policy.visible``), as a download."""
+    complaint = _get(request, pk)
+    found = complaint.attachments.filter(pk=attachment_id).first()
+    if found is None:
+        raise Http404
+    try:
+        handle = evidence_files.evidence_storage().open(found.storage_name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    extension = found.storage_name.rsplit(".", 1)[-1]
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{complaint.number}-{found.pk}.{extension}",
+        content_type=found.content_type,
+    )
+
+
+#: The desk's actions: the form, its name in the page's context, and the service call.
+ACTIONS: dict[str, tuple[type[Any], str, Any]] = {
+    "accept": (
+        forms.AcceptForm,
+        "accept_form",
+        lambda c, u, d: services.accept(c, actor=u, note=d["note"]),
+    ),
+    "reject": (
+        forms.RejectForm,
+        "reject_form",
+        lambda c, u, d: services.reject(c, actor=u, reasons=d["reasons"]),
+    ),
+    "progress": (
+        forms.ProgressForm,
+        "progress_form",
+        lambda c, u, d: services.add_progress(c, actor=u, text=d["text"]),
+    ),
+    "close": (
+        forms.CloseForm,
+        "close_form",
+        lambda c, u, d: services.close(c, actor=u, result=d["result"]),
+    ),
+    "review": (
+        forms.ReviewForm,
+        "review_form",
+        lambda c, u, d: services.review(c, actor=u, decision=d["decision"], note=d["note"]),
+    ),
+}
+
+#: The success messages (translated when shown).
+_MESSAGES = {
+    "accept": lambda: _("Accepted; the filer is told."),
+    "reject": lambda: _("Not accepted; the filer is told the reasons."),
+    "progress": lambda: _("Progress recorded; the filer sees it."),
+    "close": lambda: _("Closed; the filer sees the result."),
+    "review": lambda: _("Second look recorded; the filer sees it."),
+}
+
+
+@login_required
+@require_POST
+def merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Handle this filing together with a similar open one of the same unit."""
+    complaint = _get(request, pk)
+    into_pk = request.POST.get("into", "")
+    into = _visible(request).filter(pk=int(into_pk)).first() if into_pk.isdigit() else None
+    if into is None:
+        raise Http404
+    try:
+        services.merge(complaint, actor=request.user, into=into)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("complaints:detail", pk=complaint.pk)
+    messages.success(request, _("Merged: both filers are told."))
+    return redirect("complaints:detail", pk=into.pk)
+
+
+@login_required
+@require_POST
+def reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    """The supervisor hands the filing to another unit of the region."""
+    user: Any = request.user
+    complaint = _get(request, pk)
+    form = forms.ReassignForm(request.POST, region=getattr(user, "region", None))
+    if form.is_valid():
+        try:
+            services.reassign(
+                complaint,
+                actor=user,
+                organ=form.cleaned_data["organ"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _errors_on(form, exc)
+        else:
+            messages.success(request, _("Reassigned."))
+            if policy.visible(user).filter(pk=complaint.pk).exists():
+                return redirect("complaints:detail", pk=complaint.pk)
+            return redirect("complaints:desk")
+    context = _detail_context(request, complaint, reassign_form=form)
+    return render(request, "complaints/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    complaint = _get(request, pk)
+    form_class, name, call = ACTIONS[action]
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            call(complaint, request.user, form.cleaned_data)
+        except PermissionDenied:
+            raise
+        except ValidationError as exc:
+            _errors_on(form, exc)
+        else:
+            messages.success(request, _MESSAGES[action]())
+            return redirect("complaints:detail", pk=complaint.pk)
+    context = _detail_context(request, complaint, **{name: form})
+    return render(request, "complaints/detail.html", context, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enter_case(request: HttpRequest, pk: int) -> HttpResponse:
+    """An accepted report becomes a case source of the receiving organ (the case-opening
+    form of the cases app; general procedure, source ``report``)."""
+    complaint = _get(request, pk)
+    refusal = policy.can_enter_case(request.user, complaint)
+    if refusal is not None:
+        raise PermissionDenied(refusal.message)
+    organ = complaint.organ
+    if request.method == "POST":
+        form = OpenCaseForm(request.POST, organ=organ)
+        if form.is_valid():
+            try:
+                case = services.enter_case(
+                    complaint,
+                    actor=request.user,  # type: ignore[arg-type]
+                    arguments=form.service_arguments(),
+                )
+            except ValidationError as exc:
+                _errors_on(form, exc)
+            else:
+                messages.success(
+                    request, _("Case source %(number)s entered.") % {"number": case.case_id}
+                )
+                return redirect("cases:detail", pk=case.pk)
+    else:
+        form = OpenCaseForm(organ=organ, initial={"source": complaint.kind, "procedure": "general"})
+    return render(
+        request,
+        "complaints/enter_case.html",
+        {"complaint": complaint, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- what the cases app shows (registered from AppConfig.ready) -----------------------------
+
+
+def case_links(user: Any, case: Any) -> list[dict[str, Any]]:
+    """The filing a case came from, for whom may see it."""
+    complaint = (
+        Complaint.objects.filter(case_id=case.pk)
+        .select_related("organ", "region", "subject_officer")
+        .first()
+    )
+    if complaint is None or not policy.can_see(user, complaint):
+        return []
+    return [
+        {
+            "label": _("from filing %(number)s") % {"number": complaint.number},
+            "url": reverse("complaints:detail", args=[complaint.pk]),
+        }
+    ]
+
+
+def work_list_section(request: HttpRequest) -> dict[str, Any] | None:
+    """The receiving unit's acknowledgement clocks beside its cases."""
+    waiting = list(
+        _visible(request).filter(status=ComplaintStatus.RECEIVED).order_by("ack_due_on", "pk")[:10]
+    )
+    if not waiting:
+        return None
+    today = timezone.localdate()
+    return {
+        "template": "complaints/_work_list.html",
+        "rows": [
+            {
+                "complaint": c,
+                "category": routing.category_label(c.category),
+                "overdue": today > c.ack_due_on,
+                "rules": c.ack_rules,
+            }
+            for c in waiting
+        ],
+    }
