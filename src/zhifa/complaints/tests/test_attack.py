@@ -150,3 +150,24 @@ def test_reassign_errors_name_the_input_field(
     )
     assert response.status_code == 400
     assert [e["path"] for e in response.json()["errors"]] == ["body.organ_id"]
+
+
+def test_duplicate_suggestions_stay_cheap_on_crafted_descriptions(
+    units: None, officer_a: Any, today: Any
+) -> None:
+    """Opening a filing compares its description with up to 50 open ones by difflib
+    (quadratic on repetitive text): anonymous filings with periodic 5,000-character
+    descriptions (under the limit) take about a second each to compare, so one desk
+    page costs the worker most of a minute. Twelve are enough to show it."""
+    import time
+
+    alphabet = "".join(chr(0x4E00 + i) for i in range(101))
+    mine = file_report(description=(alphabet * 50)[: services.MAX_DESCRIPTION]).complaint
+    for _i in range(12):
+        file_report(description=(alphabet[::-1] * 50)[: services.MAX_DESCRIPTION])
+    client = client_for(officer_a)
+    started = time.perf_counter()
+    response = client.get(reverse("complaints:detail", args=[mine.pk]))
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200
+    assert elapsed < 3.0, f"the desk page took {elapsed:.1f} s"
