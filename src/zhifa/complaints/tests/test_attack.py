@@ -171,3 +171,25 @@ def test_duplicate_suggestions_stay_cheap_on_crafted_descriptions(
     elapsed = time.perf_counter() - started
     assert response.status_code == 200
     assert elapsed < 3.0, f"the desk page took {elapsed:.1f} s"
+
+
+def test_the_public_filing_api_names_its_own_fields(
+    units: None, organ_c: EnforcementSubject, today: Any
+) -> None:
+    """A report that names an organ is refused on ``body.subject_organ`` (the service's
+    key) while the request field is ``subject_organ_id``."""
+    response = Client().post(
+        "/api/v1/public/complaints",
+        json.dumps(
+            {
+                "category": "food_safety",
+                "region": "330400",
+                "address": "嘉兴市南湖区某路1号",
+                "description": "某饭店出售过期食品。",
+                "subject_organ_id": organ_c.pk,
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert [e["path"] for e in response.json()["errors"]] == ["body.subject_organ_id"]
