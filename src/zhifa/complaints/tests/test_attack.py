@@ -34,7 +34,7 @@ def _export(client: Client, complaint: Complaint) -> tuple[int, str]:
     response = client.get(url)
     if response.status_code != 200:
         return response.status_code, ""
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))  # type: ignore[attr-defined]
     return 200, "".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
 
 
