@@ -13,6 +13,8 @@ from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 
+from zhifa.core.roles import STAFF_ROLES
+
 from .models import Role
 
 
@@ -25,6 +27,12 @@ def _is_administrator(user: Any) -> bool:
 
 
 class RoleBackend(ModelBackend):
+    def user_can_authenticate(self, user: Any) -> bool:
+        """Only the roles that sign in (``STAFF_ROLES``): a party's acting user never
+        does, even if it was made active and given a password (docs/party.md). Checked
+        on every request of a session too (``get_user``)."""
+        return getattr(user, "role", None) in STAFF_ROLES and super().user_can_authenticate(user)
+
     def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
         return _is_administrator(user_obj) or super().has_perm(user_obj, perm, obj)
 
