@@ -17,7 +17,7 @@ from zhifa.records.tests.test_tamper_suite import run_verify
 from zhifa.supervision import policy, services
 from zhifa.supervision.models import Acknowledgement, Interference
 
-from .conftest import record_kwargs
+from .conftest import record_kwargs, when
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +201,19 @@ def test_a_head_who_is_an_officer_of_the_case_cannot_correct_anothers_record(
     response = client.post(f"/api/v1/cases/{general_case.pk}/interference", data)
     assert response.status_code in (400, 403, 404), response.content[:300]
     assert Interference.objects.count() == 1
+
+
+def test_a_correction_of_a_record_naming_a_user_is_hidden_from_them_too(
+    recorded: Interference, officer_a: Any, deputy: Any, general_case: Any, frozen_clock: Any
+) -> None:
+    # The first record named the deputy head; its correction (a changed time, the
+    # username left out) tells the same attempt: the deputy sees neither.
+    correction = services.record_interference(
+        general_case,
+        actor=officer_a,
+        corrects=recorded,
+        **record_kwargs(frozen_clock, occurred_at=when(frozen_clock, 4)),
+    )
+    assert not policy.may_see(deputy, recorded)
+    assert not policy.may_see(deputy, correction)
+    assert policy.visible(deputy).count() == 0
