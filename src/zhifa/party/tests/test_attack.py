@@ -235,3 +235,25 @@ def test_a_huge_case_id_on_the_reissue_page_is_404(people: People) -> None:
 
     client = client_for(people.officer_user)
     assert client.get("/party/organ/cases/99999999999999999999/code/").status_code == 404
+
+
+def test_consents_are_bounded_like_the_partys_other_filings(
+    notified_walk: Walker, people: People
+) -> None:
+    """Every consent is a row and an entry in the organ's chain; a signed-in party (or a
+    script holding its code) must not add them without end."""
+    import datetime as dt
+
+    from zhifa.party.models import ServiceConsent
+
+    services.reissue_code(notified_walk.case, actor=people.officer_user)
+    access = PartyAccess.objects.get(case=notified_walk.case)
+    today = dt.date(2026, 11, 24)
+    refused = 0
+    for i in range(services.MAX_PARTY_STEPS + 5):
+        try:
+            services.give_consent(access, signed_name="张三", address=f"a{i}@b.cn", today=today)
+        except services.ValidationError:
+            refused += 1
+    assert ServiceConsent.objects.filter(access=access).count() <= services.MAX_PARTY_STEPS
+    assert refused == 5
