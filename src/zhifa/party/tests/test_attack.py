@@ -257,3 +257,13 @@ def test_consents_are_bounded_like_the_partys_other_filings(
             refused += 1
     assert ServiceConsent.objects.filter(access=access).count() <= services.MAX_PARTY_STEPS
     assert refused == 5
+
+
+def test_a_body_over_the_upload_limit_is_413_not_500(db: None, settings: Any) -> None:
+    """The party's API is public: a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is the
+    client's error, answered in the one error shape."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = {"number": "x", "code": "y", "statement": "陈" * 2000}
+    response = _api(Client(), "/party/case/statement", body)
+    assert response.status_code == 413, response.content[:300]
+    assert response.json()["code"] == "too_large"
