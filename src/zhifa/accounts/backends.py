@@ -13,8 +13,6 @@ from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 
-from zhifa.core.roles import STAFF_ROLES
-
 from .models import Role
 
 
@@ -28,10 +26,10 @@ def _is_administrator(user: Any) -> bool:
 
 class RoleBackend(ModelBackend):
     def user_can_authenticate(self, user: Any) -> bool:
-        """Only the roles that sign in (``STAFF_ROLES``): a party's acting user never
-        does, even if it was made active and given a password (docs/party.md). Checked
-        on every request of a session too (``get_user``)."""
-        return getattr(user, "role", None) in STAFF_ROLES and super().user_can_authenticate(user)
+        """Never a party's acting user (``Role.PARTY``), even if it was made active and
+        given a password (docs/party.md); checked on every request of a session too
+        (``get_user``). A user without a role yet (``createsuperuser``) still signs in."""
+        return getattr(user, "role", None) != Role.PARTY and super().user_can_authenticate(user)
 
     def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
         return _is_administrator(user_obj) or super().has_perm(user_obj, perm, obj)
