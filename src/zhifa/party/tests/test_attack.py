@@ -267,3 +267,24 @@ def test_a_body_over_the_upload_limit_is_413_not_500(db: None, settings: Any) ->
     response = _api(Client(), "/party/case/statement", body)
     assert response.status_code == 413, response.content[:300]
     assert response.json()["code"] == "too_large"
+
+
+def test_the_party_users_are_not_in_the_administration_site(
+    notified_walk: Walker, people: People
+) -> None:
+    """The acting user carries the party's name: it is not an account an administrator
+    lists, opens, activates or gives a password."""
+    from zhifa.accounts.models import Role
+    from zhifa.core.testing import client_for, make_user
+
+    services.reissue_code(notified_walk.case, actor=people.officer_user)
+    principal = PartyAccess.objects.get(case=notified_walk.case).principal
+    admin = make_user("platform_admin", Role.ADMINISTRATOR)
+    client = client_for(admin)
+    listed = client.get("/admin/accounts/user/")
+    assert listed.status_code == 200
+    assert principal.username not in listed.content.decode()
+    searched = client.get("/admin/accounts/user/", {"q": principal.full_name[:4]})
+    assert principal.username not in searched.content.decode()
+    opened = client.get(f"/admin/accounts/user/{principal.pk}/change/")
+    assert opened.status_code in (302, 404)
