@@ -55,14 +55,42 @@ def test_a_changed_acknowledgement_fails_verification(recorded: Interference, he
     ack = services.acknowledge(recorded, actor=head_a, note="已阅，将约谈。")
     Acknowledgement.objects.filter(pk=ack.pk).update(note="已阅。")
     code, text = run_verify()
-    assert code == 1, text
+    assert code == 1 and f"(ID {ack.pk}): note_sm3 differs" in text, text
 
 
 def test_a_deleted_acknowledgement_fails_verification(recorded: Interference, head_a: Any) -> None:
     ack = services.acknowledge(recorded, actor=head_a, note="已阅。")
     Acknowledgement.objects.filter(pk=ack.pk).delete()
     code, text = run_verify()
-    assert code == 1, text
+    assert code == 1 and f"ID {ack.pk} recorded at" in text and "was deleted" in text, text
+
+
+def test_an_acknowledgement_verifies_until_changed_naming_it(
+    recorded: Interference, head_a: Any, deputy: Any
+) -> None:
+    ack = services.acknowledge(recorded, actor=head_a, note="已阅。")
+    assert run_verify()[0] == 0
+    Acknowledgement.objects.filter(pk=ack.pk).update(role="supervisor")
+    code, text = run_verify()
+    who = f"acknowledgement of interference record {recorded.pk} (ID {ack.pk})"
+    assert code == 1 and f"{who}: role differs" in text, text
+    Acknowledgement.objects.filter(pk=ack.pk).update(role=ack.role, actor=deputy)
+    code, text = run_verify()
+    assert code == 1 and f"{who}: actor differs" in text, text
+
+
+def test_an_acknowledgement_added_outside_the_record_fails_verification(
+    recorded: Interference, deputy: Any, frozen_clock: dt.datetime
+) -> None:
+    Acknowledgement.objects.create(
+        interference=recorded,
+        actor=deputy,
+        role="organ_head",
+        note="已阅。",
+        acknowledged_at=frozen_clock,
+    )
+    code, text = run_verify()
+    assert code == 1 and "has no record entry" in text, text
 
 
 @pytest.mark.parametrize(
