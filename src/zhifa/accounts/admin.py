@@ -11,7 +11,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import User
+from .models import Role, User
 
 
 class RecordedScopeMixin:
@@ -65,6 +65,11 @@ class UserAdmin(BaseUserAdmin):
         (_("Status"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        # A party's acting user (docs/party.md) carries the party's name and is no
+        # account to administer: not listed, not opened, never activated here.
+        return super().get_queryset(request).exclude(role=Role.PARTY)
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         """Through ``services.save_user``: a change of the account's role, organ, region

@@ -25,6 +25,12 @@ def _is_administrator(user: Any) -> bool:
 
 
 class RoleBackend(ModelBackend):
+    def user_can_authenticate(self, user: Any) -> bool:
+        """Never a party's acting user (``Role.PARTY``), even if it was made active and
+        given a password (docs/party.md); checked on every request of a session too
+        (``get_user``). A user without a role yet (``createsuperuser``) still signs in."""
+        return getattr(user, "role", None) != Role.PARTY and super().user_can_authenticate(user)
+
     def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
         return _is_administrator(user_obj) or super().has_perm(user_obj, perm, obj)
 

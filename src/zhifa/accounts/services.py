@@ -21,7 +21,7 @@ from zhifa.core.organisation import justice_bureau_for, region_model
 from zhifa.records import changes
 from zhifa.records.services import record_change
 
-from .models import ApiToken, User
+from .models import ApiToken, Role, User
 
 TOKEN_PREFIX = "zf_"
 MAX_ACTIVE_TOKENS = 10
@@ -89,7 +89,7 @@ def authenticate_api_token(plaintext: str) -> User | None:
     now = timezone.now()
     if token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= now):
         return None
-    if not token.user.is_active:
+    if not token.user.is_active or token.user.role == Role.PARTY:
         return None
     # Record use at most once a minute, so reads do not turn into writes on every call.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):

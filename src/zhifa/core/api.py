@@ -13,7 +13,7 @@ from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.module_loading import import_string
@@ -376,6 +376,18 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _respond(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return _respond(
+        request,
+        413,
+        "too_large",
+        _("The request body is too large."),
+        [{"path": "body", "message": f"at most {limit} bytes"}],
+    )
 
 
 @api.exception_handler(HttpError)

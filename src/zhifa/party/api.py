@@ -245,7 +245,14 @@ def _step_out(access: PartyAccess, step: Any) -> dict[str, Any]:
 
 @router.post(
     "/party/case/statement",
-    response={201: PartyStepOut, 401: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={
+        201: PartyStepOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
     auth=None,
     summary="File the party's statement and defence (the case's statement step)",
     openapi_extra={"responses": _ACT_RESPONSES},
@@ -263,7 +270,14 @@ def party_statement(request: HttpRequest, body: PartyStatementIn) -> Any:
 
 @router.post(
     "/party/case/hearing-request",
-    response={201: PartyStepOut, 401: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={
+        201: PartyStepOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
     auth=None,
     summary="Ask for a hearing (the case's hearing_requested step)",
     openapi_extra={"responses": _ACT_RESPONSES},

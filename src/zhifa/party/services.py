@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -397,6 +397,19 @@ def give_consent(
             errors[field] = [problem or _("At most %(max)s characters.") % {"max": bound}]
     if errors:
         raise ValidationError(errors)
+    PartyAccess.objects.select_for_update().filter(pk=access.pk).first()
+    if ServiceConsent.objects.filter(access=access).count() >= MAX_PARTY_STEPS:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    _(
+                        "You have given your consent %(count)s times on this case, the most "
+                        "the platform takes online: ask the organ to change your address."
+                    )
+                    % {"count": MAX_PARTY_STEPS}
+                ]
+            }
+        )
     consent = ServiceConsent.objects.create(
         access=access, signed_name=name, address=where, given_on=today, given_at=timezone.now()
     )

@@ -14,10 +14,11 @@ class SupervisionConfig(AppConfig):
         from zhifa.records.domain import register_recorded_object
         from zhifa.records.presentation import register_action_labels
 
-        from .recorded import recorded_object
+        from .recorded import recorded_objects
         from .services import ACKNOWLEDGE_ACTION, RECORD_ACTION
 
-        register_recorded_object(recorded_object())
+        for declaration in recorded_objects():
+            register_recorded_object(declaration)
         # No object titles: an entry names the record by its number only.
         register_action_labels(
             {

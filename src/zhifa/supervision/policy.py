@@ -58,6 +58,22 @@ def require_may_record(user: Any, case: Case) -> None:
         raise PermissionDenied(refusal)
 
 
+def _named_chains(user: Any) -> set[int]:
+    """The records of every correction chain in which ``user`` is named as the person
+    interfering: a correction is the same attempt told again, so the person named in
+    one record of the chain sees none of it (neither the record a later correction names
+    them in, nor a correction of a record that named them)."""
+    found = set(Interference.objects.filter(person_user=user.pk).values_list("pk", flat=True))
+    frontier = set(found)
+    while frontier:
+        linked = Interference.objects.filter(Q(pk__in=frontier) | Q(corrects__in=frontier))
+        pairs = linked.values_list("pk", "corrects_id")
+        new = {i for pair in pairs for i in pair if i is not None} - found
+        found |= new
+        frontier = new
+    return found
+
+
 def visible_filter(user: Any) -> Q:
     """The records ``user`` may see, as a Q over ``Interference``."""
     nothing = Q(pk__in=[])
@@ -68,7 +84,8 @@ def visible_filter(user: Any) -> Q:
         allowed |= Q(organ_id=user.organ_id)
     elif user.role == Role.SUPERVISOR and user.region_id is not None:
         allowed |= Q(organ__region__path__startswith=user.region.path)
-    return allowed & ~Q(person_user=user.pk)
+    named = _named_chains(user)
+    return allowed & ~Q(pk__in=named) if named else allowed
 
 
 def visible(user: Any, queryset: QuerySet[Interference] | None = None) -> QuerySet[Interference]:

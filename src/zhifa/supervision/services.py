@@ -294,6 +294,7 @@ def acknowledge(interference: Interference, *, actor: Any, note: str) -> Acknowl
             interference,
             {
                 "acknowledgement": ack.pk,
+                "actor": actor.pk,
                 "role": role,
                 "note_sm3": sm3_hex(canonical_json(text).encode()),
             },
