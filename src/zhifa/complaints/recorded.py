@@ -1,23 +1,44 @@
 """The record's view of a filing (``zhifa records verify``, records/domain.py): the
 create entry's recorded fields and the status, reasons and result each later action
-sets. The filer's identity is recorded as a digest only (COMPLAINT-confidential), so it
-is not compared field by field."""
+sets. The filer's identity is recorded as a keyed digest only (COMPLAINT-confidential,
+``services.filer_digest``): the row's name and contact are compared through it, so an
+edit of either made outside the platform fails the verification (entries written before
+the digest was keyed recorded ``filer_sm3`` and are not compared on it).
+
+Who reads the record of a filing is ``policy.visible`` (``visible_to``): the timeline,
+its export and the entry lists of the records app show it to nobody else."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from zhifa.records.domain import RecordedObject
+from django.db.models import QuerySet
 
-from . import services
+from zhifa.records.domain import ManyField, RecordedObject
+
+from . import policy, services
 
 #: Payload key -> recorded field, for the later actions.
 _SET_BY = {"reasons": "rejection_reasons", "result": "result"}
 
 
 def created(object_id: str, body: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    yield object_id, {f: body[f] for f in services.RECORDED_FIELDS if f in body}
+    yield object_id, {f: body[f] for f in (*services.RECORDED_FIELDS, FILER) if f in body}
+
+
+#: The FILE entry's keyed digest of the filer.
+FILER = "filer_hmac"
+
+
+def _filer_digests(rows: QuerySet[Any]) -> Iterator[tuple[Any, str]]:
+    found = rows.order_by().values_list("pk", "filer_name", "filer_contact")
+    for pk, name, contact in found.iterator(chunk_size=500):
+        yield pk, services.filer_digest(name, contact)
+
+
+def _first(items: list[Any]) -> Any:
+    return items[0] if items else None
 
 
 def updated(object_id: str, body: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -62,6 +83,8 @@ def declaration() -> RecordedObject:
             "rejection_reasons": "rejection_reasons",
             "result": "result",
         },
+        many={FILER: ManyField(_filer_digests, _first)},
         title="number",
         every_row="organ_id",
+        visible_to=policy.visible,
     )

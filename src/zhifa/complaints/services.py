@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from zhifa.cases import services as case_services
 from zhifa.cases.models import Procedure
+from zhifa.core.services import keyed_digest
 from zhifa.core.validation import text_problem
 from zhifa.documents.rendering import new_code, normal_code
 from zhifa.records import evidence_files
@@ -85,6 +86,13 @@ MAX_TEXT = 5000
 #: What the record holds of a filing's row (``recorded.py`` reads it back for
 #: ``zhifa records verify``): the create entry's fields, and what each later action sets.
 RECORDED_FIELDS = ("number", "status", "kind", "category", "address", "ack_due_on")
+
+
+def filer_digest(name: str, contact: str) -> str:
+    """What the FILE entry records of the filer: HMAC-SHA256 of the canonical JSON of
+    ``[name, contact]`` keyed from ``SECRET_KEY`` (``core.services.keyed_digest``,
+    purpose ``complaint-filer``). ``records verify`` recomputes it from the row."""
+    return keyed_digest("complaint-filer", canonical_json([name, contact]))
 
 
 @dataclass(frozen=True)
@@ -257,8 +265,9 @@ def file_complaint(
                     "region": region.code,
                     "address": address,
                     "description_sm3": sm3_hex(description.encode()),
-                    # COMPLAINT-confidential: the digest only, never the identity.
-                    "filer_sm3": sm3_hex(canonical_json([filer_name, filer_contact]).encode()),
+                    # COMPLAINT-confidential: a keyed digest only, never the identity
+                    # (nobody without the site's key confirms a guessed filer).
+                    "filer_hmac": filer_digest(filer_name, filer_contact),
                     "anonymous": complaint.is_anonymous,
                     "subject_organ": complaint.subject_organ_id,
                     "subject_officer": complaint.subject_officer_id,

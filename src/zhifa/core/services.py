@@ -4,9 +4,12 @@ save a model, set only the fields a service allows. Recording the change is the 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils.translation import gettext as _
@@ -28,3 +31,13 @@ def set_fields(obj: Model, fields: dict[str, Any], allowed: Iterable[str]) -> No
         if name not in allowed:
             raise ValidationError({name: _("This field cannot be set here.")})
         setattr(obj, name, value)
+
+
+def keyed_digest(purpose: str, text: str) -> str:
+    """HMAC-SHA256 of ``text`` (UTF-8) keyed with ``"zhifa-<purpose>:" + SECRET_KEY``:
+    the stored or recorded form of a secret or an identity that must be matched later
+    without being readable, and that nobody without the site's key can recompute from a
+    guess (a party's access code, a complaint filer's identity). Each purpose gets its
+    own key. Rotating ``SECRET_KEY`` changes every digest."""
+    key = f"zhifa-{purpose}:{settings.SECRET_KEY}".encode()
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()

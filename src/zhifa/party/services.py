@@ -6,7 +6,6 @@ guarded path, ``add_step``), and the periods it is shown are the engine's."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from zhifa.accounts.models import Role
 from zhifa.cases import services as cases
 from zhifa.cases.models import Case, CaseStep
 from zhifa.cases.policy import ACT_ROLES
+from zhifa.core.services import keyed_digest
 from zhifa.core.validation import text_problem
 from zhifa.documents.models import DocumentType
 from zhifa.documents.rendering import new_code, normal_code
@@ -87,8 +87,7 @@ class PartyRefusal(ValidationError):
 def digest(code: str) -> str:
     """The stored form of an access code (a keyed SHA-256: the code has 60 random bits,
     the sign-in is rate-limited and locked after ``MAX_FAILURES``)."""
-    key = ("zhifa-party-access:" + settings.SECRET_KEY).encode()
-    return hmac.new(key, code.encode(), hashlib.sha256).hexdigest()
+    return keyed_digest("party-access", code)
 
 
 def display(code: str) -> str:

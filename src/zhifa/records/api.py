@@ -24,6 +24,7 @@ from zhifa.core.scope import get_scoped_or_404, require_role, scoped
 from zhifa.core.validation import Id, Text
 
 from . import evidence_files
+from .domain import visible_entries
 from .export import object_entries
 from .filters import EntryFilter
 from .models import Entry, Evidence
@@ -115,7 +116,9 @@ class EvidenceIn(InputSchema):
 @paginate(BoundedLimitOffset)
 def list_entries(request: HttpRequest, filters: Query[EntryFilter]) -> QuerySet[Entry]:
     require_role(request.user, *BROWSE_ROLES)  # type: ignore[arg-type]
-    entries = filters.filter(scoped(request.user, Entry.objects.all(), "organ"))
+    entries = visible_entries(
+        request.user, filters.filter(scoped(request.user, Entry.objects.all(), "organ"))
+    )
     return entries.select_related("organ", "actor").order_by("-recorded_at", "-pk")
 
 

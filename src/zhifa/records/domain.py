@@ -52,7 +52,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.apps import apps
-from django.db.models import QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 
 from .canonical import canonical_json, sm3_hex
 from .changes import json_value
@@ -139,6 +140,13 @@ class RecordedObject:
     #: an evidence row (a forged issued document would make the public page vouch for
     #: it). Empty: rows created before the record existed are not compared.
     every_row: str = ""
+    #: Who may read the record of an object of this type, when the organ's scope is not
+    #: enough (a complaint hidden from the organ it is about): ``visible_to(user)`` is
+    #: the queryset of the rows ``user`` may see (the owning app's policy). The
+    #: timeline, its export and the entry lists then show the entries of this type only
+    #: about those rows (:func:`visible_entries`, one subquery per such type). None:
+    #: the organ's scope decides alone.
+    visible_to: Callable[[Any], QuerySet[Any]] | None = None
 
 
 _RECORDED: dict[str, RecordedObject] = {}
@@ -152,6 +160,23 @@ def register_recorded_object(declaration: RecordedObject) -> None:
 def recorded_objects() -> list[RecordedObject]:
     """The declared types, in a fixed order (registered only by installed apps)."""
     return [d for _t, d in sorted(_RECORDED.items())]
+
+
+def visible_entries(user: Any, entries: QuerySet[Any]) -> QuerySet[Any]:
+    """``entries`` (already scoped to the user's organs) without those about objects of
+    a type whose declaration has ``visible_to`` that ``user`` may not see. A filter in
+    SQL, so that lists stay paginated and counted right."""
+    for declaration in recorded_objects():
+        if declaration.visible_to is None:
+            continue
+        ids = (
+            declaration.visible_to(user)
+            .order_by()
+            .annotate(_record_id=Cast("pk", output_field=CharField()))
+            .values("_record_id")
+        )
+        entries = entries.filter(~Q(object_type=declaration.object_type) | Q(object_id__in=ids))
+    return entries
 
 
 def same_value(recorded: Any, current: Any) -> bool:

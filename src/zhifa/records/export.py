@@ -32,6 +32,7 @@ from .canonical import (
     link_hash,
     sm3_hex,
 )
+from .domain import visible_entries
 from .models import Checkpoint, Entry
 from .signing import public_key_hex, signature_valid, signing_key
 
@@ -40,11 +41,15 @@ MANIFEST = "manifest.json"
 
 
 def object_entries(user: Any, object_type: str, object_id: str) -> QuerySet[Entry]:
-    """The entries about one object that ``user`` may see (scope layer)."""
-    return scoped(
+    """The entries about one object that ``user`` may see (scope layer, then the
+    object's own policy: ``RecordedObject.visible_to``)."""
+    return visible_entries(
         user,
-        Entry.objects.filter(object_type=object_type, object_id=object_id),
-        organ_field="organ",
+        scoped(
+            user,
+            Entry.objects.filter(object_type=object_type, object_id=object_id),
+            organ_field="organ",
+        ),
     ).order_by("organ_id", "seq")
 
 

@@ -23,6 +23,7 @@ from zhifa.core.validation import parse_id
 from zhifa.core.views import parse_filters
 
 from . import evidence_files
+from .domain import visible_entries
 from .export import object_entries, write_export
 from .filters import EntryFilter
 from .forms import EvidenceForm
@@ -46,7 +47,9 @@ OBJECT_TYPE_RE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 def entry_list(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *BROWSE_ROLES)  # type: ignore[arg-type]
     filters, params, filter_errors = parse_filters(request, EntryFilter)
-    entries = filters.filter(scoped(request.user, Entry.objects.all(), "organ"))
+    entries = visible_entries(
+        request.user, filters.filter(scoped(request.user, Entry.objects.all(), "organ"))
+    )
     entries = entries.select_related("organ", "actor").order_by("-recorded_at", "-pk")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from zhifa.records.canonical import canonical_json, sm3_hex
 from zhifa.records.domain import ManyField, RecordedObject, snapshot_of
 
+from . import policy
 from .services import ACKNOWLEDGE_ACTION, RECORD_ACTION, content_digest
 
 
@@ -83,4 +84,7 @@ def recorded_object() -> RecordedObject:
         many={"digest": ManyField(_digests, _first)},
         title="pk",
         every_row="recorded_in_id",
+        # The record's timeline, export and entry lists follow ``policy.visible`` (the
+        # person named in a correction chain reads none of it).
+        visible_to=policy.visible,
     )

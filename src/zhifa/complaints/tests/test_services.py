@@ -58,7 +58,7 @@ def test_the_record_holds_no_identity_of_the_filer(units: None, today: Any) -> N
         entry.action == "complaint.file" and entry.actor_label == "system:complaints.public-filing"
     )
     assert FILER_NAME not in entry.payload and FILER_CONTACT not in entry.payload
-    assert "filer_sm3" in entry.payload
+    assert "filer_hmac" in entry.payload and "filer_sm3" not in entry.payload
 
 
 def test_a_consumer_dispute_names_the_sector_rules(units: None, today: Any) -> None:
