@@ -21,6 +21,8 @@ the organ and the officer complained about included, gets 404 — COMPLAINT-conf
   state does not allow it, with the refusal's code); 403 (the role may not); 404.
 """
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -42,6 +44,21 @@ from .models import Complaint
 from .views import staff_notes
 
 router = Router(tags=["complaints"])
+
+
+@contextmanager
+def _as_fields(names: Mapping[str, str]) -> Iterator[None]:
+    """A service's field errors renamed to the request's fields (``organ`` ->
+    ``organ_id``), so that a 400 names what the client sent."""
+    try:
+        yield
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError(
+            {names.get(field, field): errors for field, errors in exc.message_dict.items()}
+        ) from exc
+
 
 _ERROR_REF = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
 _RATE_LIMITED = {
@@ -264,16 +281,17 @@ def file_public(request: HttpRequest, payload: ComplaintFileIn) -> Status[dict[s
             errors["subject_officer_id"] = [_("No such officer.")]
     if errors:
         raise ValidationError(errors)
-    filed = services.file_complaint(
-        category=payload.category,
-        region_code=payload.region,
-        address=payload.address,
-        description=payload.description,
-        filer_name=payload.filer_name,
-        filer_contact=payload.filer_contact,
-        subject_organ=organ,
-        subject_officer=officer,
-    )
+    with _as_fields({"subject_organ": "subject_organ_id", "subject_officer": "subject_officer_id"}):
+        filed = services.file_complaint(
+            category=payload.category,
+            region_code=payload.region,
+            address=payload.address,
+            description=payload.description,
+            filer_name=payload.filer_name,
+            filer_contact=payload.filer_contact,
+            subject_organ=organ,
+            subject_officer=officer,
+        )
     return Status(201, {**_public(filed.complaint), "access_code": filed.access_code})
 
 
@@ -406,12 +424,13 @@ def reassign(
     if organ is None:
         policy.enforce(policy.can_reassign(request.user, complaint))
         raise ValidationError({"organ_id": [_("Choose an active unit of your region.")]})
-    done = services.reassign(
-        complaint,
-        actor=request.user,  # type: ignore[arg-type]
-        organ=organ,
-        reason=payload.reason,
-    )
+    with _as_fields({"organ": "organ_id"}):
+        done = services.reassign(
+            complaint,
+            actor=request.user,  # type: ignore[arg-type]
+            organ=organ,
+            reason=payload.reason,
+        )
     found = policy.visible(request.user).filter(pk=done.pk).first()
     return _out(found if found is not None else done)
 
