@@ -1,7 +1,7 @@
 """The complaints API (docs/complaints.md lists every answer).
 
 Public (no authentication; rate-limited per client like the public pages: 429
-``rate_limited``):
+``rate_limited``; counted in their own ``complaints`` bucket, pages and API together):
 
 - ``POST /public/complaints``: file a complaint or report (no attachments by API: the
   public page takes them). 201 with the number and the access code (shown once, stored
@@ -36,7 +36,7 @@ from zhifa.core.api import error_responses
 from zhifa.core.paging import BoundedLimitOffset, Paged
 from zhifa.core.schemas import InputSchema
 from zhifa.core.validation import Id
-from zhifa.disclosure.api import rate_limited
+from zhifa.disclosure.api import rate_limited_as
 from zhifa.registry.models import EnforcementSubject, Officer
 
 from . import policy, routing, services
@@ -267,7 +267,7 @@ def _out(c: Complaint) -> dict[str, Any]:
     summary="File a complaint or report (public; anonymous allowed)",
     openapi_extra=_RATE_LIMITED,
 )
-@rate_limited
+@rate_limited_as("complaints")
 def file_public(request: HttpRequest, payload: ComplaintFileIn) -> Status[dict[str, Any]]:
     organ = officer = None
     errors: dict[str, list[str]] = {}
@@ -302,7 +302,7 @@ def file_public(request: HttpRequest, payload: ComplaintFileIn) -> Status[dict[s
     summary="Follow a filing by its number and access code (public)",
     openapi_extra=_FOLLOW_EXTRA,
 )
-@rate_limited
+@rate_limited_as("complaints")
 def lookup(request: HttpRequest, payload: ComplaintLookupIn) -> dict[str, Any]:
     found = services.find_by_code(payload.number, payload.code)
     if found is None:
@@ -317,7 +317,7 @@ def lookup(request: HttpRequest, payload: ComplaintLookupIn) -> dict[str, Any]:
     summary='Dispute a closure ("未解决"), once (public, number and access code)',
     openapi_extra=_FOLLOW_EXTRA,
 )
-@rate_limited
+@rate_limited_as("complaints")
 def dispute(request: HttpRequest, payload: ComplaintDisputeIn) -> dict[str, Any]:
     found = services.find_by_code(payload.number, payload.code)
     if found is None:
