@@ -1,7 +1,7 @@
 """The complaints API (docs/complaints.md lists every answer).
 
 Public (no authentication; rate-limited per client like the public pages: 429
-``rate_limited``):
+``rate_limited``; counted in their own ``complaints`` bucket, pages and API together):
 
 - ``POST /public/complaints``: file a complaint or report (no attachments by API: the
   public page takes them). 201 with the number and the access code (shown once, stored
@@ -21,6 +21,8 @@ the organ and the officer complained about included, gets 404 — COMPLAINT-conf
   state does not allow it, with the refusal's code); 403 (the role may not); 404.
 """
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -34,7 +36,7 @@ from zhifa.core.api import error_responses
 from zhifa.core.paging import BoundedLimitOffset, Paged
 from zhifa.core.schemas import InputSchema
 from zhifa.core.validation import Id
-from zhifa.disclosure.api import rate_limited
+from zhifa.disclosure.api import rate_limited_as
 from zhifa.registry.models import EnforcementSubject, Officer
 
 from . import policy, routing, services
@@ -42,6 +44,21 @@ from .models import Complaint
 from .views import staff_notes
 
 router = Router(tags=["complaints"])
+
+
+@contextmanager
+def _as_fields(names: Mapping[str, str]) -> Iterator[None]:
+    """A service's field errors renamed to the request's fields (``organ`` ->
+    ``organ_id``), so that a 400 names what the client sent."""
+    try:
+        yield
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError(
+            {names.get(field, field): errors for field, errors in exc.message_dict.items()}
+        ) from exc
+
 
 _ERROR_REF = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
 _RATE_LIMITED = {
@@ -250,7 +267,7 @@ def _out(c: Complaint) -> dict[str, Any]:
     summary="File a complaint or report (public; anonymous allowed)",
     openapi_extra=_RATE_LIMITED,
 )
-@rate_limited
+@rate_limited_as("complaints")
 def file_public(request: HttpRequest, payload: ComplaintFileIn) -> Status[dict[str, Any]]:
     organ = officer = None
     errors: dict[str, list[str]] = {}
@@ -264,16 +281,17 @@ def file_public(request: HttpRequest, payload: ComplaintFileIn) -> Status[dict[s
             errors["subject_officer_id"] = [_("No such officer.")]
     if errors:
         raise ValidationError(errors)
-    filed = services.file_complaint(
-        category=payload.category,
-        region_code=payload.region,
-        address=payload.address,
-        description=payload.description,
-        filer_name=payload.filer_name,
-        filer_contact=payload.filer_contact,
-        subject_organ=organ,
-        subject_officer=officer,
-    )
+    with _as_fields({"subject_organ": "subject_organ_id", "subject_officer": "subject_officer_id"}):
+        filed = services.file_complaint(
+            category=payload.category,
+            region_code=payload.region,
+            address=payload.address,
+            description=payload.description,
+            filer_name=payload.filer_name,
+            filer_contact=payload.filer_contact,
+            subject_organ=organ,
+            subject_officer=officer,
+        )
     return Status(201, {**_public(filed.complaint), "access_code": filed.access_code})
 
 
@@ -284,7 +302,7 @@ def file_public(request: HttpRequest, payload: ComplaintFileIn) -> Status[dict[s
     summary="Follow a filing by its number and access code (public)",
     openapi_extra=_FOLLOW_EXTRA,
 )
-@rate_limited
+@rate_limited_as("complaints")
 def lookup(request: HttpRequest, payload: ComplaintLookupIn) -> dict[str, Any]:
     found = services.find_by_code(payload.number, payload.code)
     if found is None:
@@ -299,7 +317,7 @@ def lookup(request: HttpRequest, payload: ComplaintLookupIn) -> dict[str, Any]:
     summary='Dispute a closure ("未解决"), once (public, number and access code)',
     openapi_extra=_FOLLOW_EXTRA,
 )
-@rate_limited
+@rate_limited_as("complaints")
 def dispute(request: HttpRequest, payload: ComplaintDisputeIn) -> dict[str, Any]:
     found = services.find_by_code(payload.number, payload.code)
     if found is None:
@@ -406,12 +424,13 @@ def reassign(
     if organ is None:
         policy.enforce(policy.can_reassign(request.user, complaint))
         raise ValidationError({"organ_id": [_("Choose an active unit of your region.")]})
-    done = services.reassign(
-        complaint,
-        actor=request.user,  # type: ignore[arg-type]
-        organ=organ,
-        reason=payload.reason,
-    )
+    with _as_fields({"organ": "organ_id"}):
+        done = services.reassign(
+            complaint,
+            actor=request.user,  # type: ignore[arg-type]
+            organ=organ,
+            reason=payload.reason,
+        )
     found = policy.visible(request.user).filter(pk=done.pk).first()
     return _out(found if found is not None else done)
 

@@ -20,8 +20,9 @@ only the digest of what was given, so the row can still be checked against its e
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -145,6 +146,20 @@ def _issue_number(region: Region, year: int) -> str:
     return f"{region.code}-{year}-{sequence.last:06d}"
 
 
+@contextlib.contextmanager
+def _on_attachments(upload: Any) -> Iterator[None]:
+    """The upload checker's refusal (on its ``file`` key) named on ``attachments``, the
+    field the filer used, with the file's name."""
+    try:
+        yield
+    except ValidationError as exc:
+        name = getattr(upload, "name", "") or ""
+        messages = exc.messages
+        raise ValidationError(
+            {"attachments": [f"{name}: {m}" if name else m for m in messages]}
+        ) from exc
+
+
 def file_complaint(
     *,
     category: str,
@@ -206,12 +221,15 @@ def file_complaint(
     try:
         spooled_files = []
         for upload in attachments:
-            with evidence_files.spool_as(
-                upload,
-                allowed=ATTACHMENT_TYPES,
-                limit=ATTACHMENT_MAX_BYTES,
-                label=_("an attachment"),
-            ) as spooled:
+            with (
+                _on_attachments(upload),
+                evidence_files.spool_as(
+                    upload,
+                    allowed=ATTACHMENT_TYPES,
+                    limit=ATTACHMENT_MAX_BYTES,
+                    label=_("an attachment"),
+                ) as spooled,
+            ):
                 name, new = evidence_files.store(spooled)
                 stored.append((name, new))
                 spooled_files.append(
@@ -443,7 +461,8 @@ def merge(complaint: Complaint, *, actor: User, into: Complaint, note: str = "")
     """The receiving unit handles ``complaint`` together with ``into`` (a duplicate):
     its filer is told (this counts as telling the acceptance) and follows the other
     filing's acceptance, progress and result from its own number and code; the other
-    filer sees that a filing was merged in, never whose."""
+    filer sees that a filing was merged in, never whose. Filings already merged into
+    ``complaint`` follow it to ``into`` (their filers told too): a merge never chains."""
     errors: dict[str, list[str]] = {}
     note = _text(errors, "note", note, required=False, limit=MAX_TEXT)
     if errors:
@@ -476,6 +495,36 @@ def merge(complaint: Complaint, *, actor: User, into: Complaint, note: str = "")
             {"on": today.isoformat(), "into": into.pk, "into_number": into.number, "note": note},
             actor,
         )
+        # Filings merged into this one follow it to ``into``: no chain of merges, so
+        # their filers see the result ``into``'s filer is told.
+        followers = (
+            Complaint.objects.select_for_update(of=("self",))
+            .filter(merged_into=complaint)
+            .order_by("pk")
+        )
+        for follower in followers:
+            follower.merged_into = into
+            follower.save(update_fields=["merged_into"])
+            _note(
+                follower,
+                NoteKind.MERGED,
+                today,
+                _("Your filing is handled together with filing %(number)s.")
+                % {"number": into.number},
+                actor,
+            )
+            _entry(
+                follower,
+                MERGE,
+                {
+                    "on": today.isoformat(),
+                    "into": into.pk,
+                    "into_number": into.number,
+                    "note": "",
+                    "via": complaint.pk,
+                },
+                actor,
+            )
     return complaint
 
 

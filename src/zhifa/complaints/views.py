@@ -25,7 +25,7 @@ from zhifa.cases.forms import OpenCaseForm
 from zhifa.cases.models import Case
 from zhifa.records import evidence_files
 from zhifa.registry.models import Certificate
-from zhifa.registry.views import rate_limited
+from zhifa.registry.views import rate_limited_as
 from zhifa.rules.engine.audit import deadline_note
 
 from . import duplicates, forms, policy, routing, services
@@ -67,7 +67,7 @@ def _clock(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
 
 
 @never_cache
-@rate_limited
+@rate_limited_as("complaints")
 @require_http_methods(["GET", "POST"])
 def file(request: HttpRequest) -> HttpResponse:
     """File a complaint or report; on success the number and the access code, once."""
@@ -144,7 +144,7 @@ def _public_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any
 
 
 @never_cache
-@rate_limited
+@rate_limited_as("complaints")
 @require_http_methods(["GET", "POST"])
 def follow(request: HttpRequest) -> HttpResponse:
     """Follow a filing by its number and access code (POST: the code stays out of URLs
@@ -166,7 +166,7 @@ def follow(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@rate_limited
+@rate_limited_as("complaints")
 @require_POST
 def dispute(request: HttpRequest) -> HttpResponse:
     """The filer says the closure did not resolve it ("未解决"), once."""

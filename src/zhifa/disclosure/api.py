@@ -150,14 +150,23 @@ PUBLIC_FIELDS = (
 def rate_limited(view: Any) -> Any:
     """The public search's rate limit (the public page's: ``ZHIFA_VERIFY_RATE_LIMIT`` a
     minute per client): a 429 in the API's error shape."""
+    return rate_limited_as()(view)
 
+
+def rate_limited_as(bucket: str = "") -> Any:
+    """``rate_limited`` counting in its own ``bucket`` (shared with the pages that use
+    ``registry.views.rate_limited_as`` with the same name)."""
+    return functools.partial(_rate_limited, bucket=bucket)
+
+
+def _rate_limited(view: Any, *, bucket: str) -> Any:
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         from zhifa.registry import services as registry_services
-        from zhifa.registry.views import _client_key
+        from zhifa.registry.views import bucket_key
 
         limit = int(getattr(settings, "ZHIFA_VERIFY_RATE_LIMIT", 30))
-        if not registry_services.rate_limit_hit(_client_key(request), limit):
+        if not registry_services.rate_limit_hit(bucket_key(request, bucket), limit):
             response = api.create_response(
                 request,
                 error_body(429, "rate_limited", _("Too many requests: try again in a minute.")),

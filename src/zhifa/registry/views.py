@@ -563,20 +563,39 @@ def _client_key(request: HttpRequest) -> str:
     return "verify:" + request.META.get("REMOTE_ADDR", "")
 
 
+def bucket_key(request: HttpRequest, bucket: str = "") -> str:
+    """The rate-limit key of the client: the shared public bucket (``verify:<ip>``), or
+    ``<bucket>:verify:<ip>`` for a feature counted on its own."""
+    key = _client_key(request)
+    return f"{bucket}:{key}" if bucket else key
+
+
+def rate_limited_as(
+    bucket: str = "",
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """``rate_limited`` counting the requests in their own ``bucket`` (a feature's
+    public pages do not use up the certificate check's allowance, nor the reverse)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            limit = int(getattr(settings, "ZHIFA_VERIFY_RATE_LIMIT", 30))
+            if not services.rate_limit_hit(bucket_key(request, bucket), limit):
+                response = render(request, "registry/rate_limited.html", status=429)
+                response["Retry-After"] = "60"
+                return response
+            return view(request, *args, **kwargs)
+
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return wrapped
+
+    return decorator
+
+
 def rate_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Refuse (429) a client that asks more than ZHIFA_VERIFY_RATE_LIMIT times a minute."""
-
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        limit = int(getattr(settings, "ZHIFA_VERIFY_RATE_LIMIT", 30))
-        if not services.rate_limit_hit(_client_key(request), limit):
-            response = render(request, "registry/rate_limited.html", status=429)
-            response["Retry-After"] = "60"
-            return response
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+    """Refuse (429) a client that asks more than ZHIFA_VERIFY_RATE_LIMIT times a minute
+    (the public pages' shared bucket)."""
+    return rate_limited_as()(view)
 
 
 @never_cache

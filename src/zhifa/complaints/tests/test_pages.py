@@ -331,3 +331,30 @@ def test_a_duplicate_is_merged_and_both_filers_are_told(
         reverse("complaints:merge", args=[second.complaint.pk]), {"into": first.complaint.pk}
     )
     assert again.status_code == 302 and fresh(second.complaint).status == ComplaintStatus.MERGED
+
+
+def test_complaints_count_in_their_own_rate_limit_bucket(
+    units: None, settings: Any, today: Any
+) -> None:
+    settings.ZHIFA_VERIFY_RATE_LIMIT = 2
+    client = Client()
+    body = json.dumps({"number": "330400-2026-000999", "code": "X"})
+    codes = [
+        client.post(
+            "/api/v1/public/complaints/lookup", body, content_type="application/json"
+        ).status_code
+        for _ in range(2)
+    ]
+    assert codes == [404, 404]
+    # The page and the API share the complaints bucket, now used up ...
+    assert client.get(reverse("complaints:file")).status_code == 429
+    # ... while the certificate check (the shared public bucket) is untouched.
+    assert client.get("/verify/A-0001").status_code == 404
+    assert client.get("/verify/A-0001").status_code == 404
+    assert client.get("/verify/A-0001").status_code == 429
+    assert (
+        client.post(
+            "/api/v1/public/complaints/lookup", body, content_type="application/json"
+        ).json()["code"]
+        == "rate_limited"
+    )

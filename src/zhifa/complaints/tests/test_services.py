@@ -134,7 +134,8 @@ def test_a_file_that_is_not_what_it_claims_is_refused(units: None, today: Any) -
     fake = SimpleUploadedFile("scan.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     with pytest.raises(ValidationError) as exc:
         file_report(attachments=[fake])
-    assert "file" in exc.value.message_dict
+    assert list(exc.value.message_dict) == ["attachments"]  # the field the filer used
+    assert exc.value.message_dict["attachments"][0].startswith("scan.pdf: ")
     assert not Complaint.objects.exists()
 
 
@@ -146,8 +147,9 @@ def test_too_many_or_too_large_attachments_are_refused(
         file_report(attachments=files)
     assert "attachments" in exc.value.message_dict
     monkeypatch.setattr(services, "ATTACHMENT_MAX_BYTES", 10)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         file_report(attachments=[io.BytesIO(PNG)])
+    assert list(exc.value.message_dict) == ["attachments"]  # the field, not the checker's
     assert not Complaint.objects.exists()
 
 
@@ -246,3 +248,40 @@ def test_an_accepted_report_becomes_a_case_source_linked_both_ways(
     assert fresh(c).case == case and case.complaint_source == fresh(c)
     with pytest.raises(ValidationError):
         services.enter_case(fresh(c), actor=people.officer_user, arguments=args)
+
+
+def test_a_merge_chain_ends_on_one_filing_and_every_filer_is_told(
+    units: None, officer_a: Any, today: Any
+) -> None:
+    a = file_report().complaint
+    b = file_report(description="同一家饭店出售过期食品。").complaint
+    c = file_report(description="该饭店出售过期食品，已多次。").complaint
+    services.merge(a, actor=officer_a, into=b)
+    services.merge(fresh(b), actor=officer_a, into=c)
+    assert fresh(a).merged_into_id == c.pk and fresh(b).merged_into_id == c.pk
+    assert not Complaint.objects.filter(merged_into=b).exists()
+    told = list(fresh(a).notes.order_by("pk").values_list("text", flat=True))
+    assert any(c.number in text for text in told) and any(b.number in text for text in told)
+    assert fresh(c).notes.filter(kind="merged").count() == 1
+    actions = list(
+        Entry.objects.filter(object_id=str(a.pk)).order_by("seq").values_list("action", flat=True)
+    )
+    assert actions.count(services.MERGE) == 2  # the re-pointing is in a's own chain
+
+
+def test_description_likeness_is_sensible_and_bounded() -> None:
+    from zhifa.complaints import duplicates
+
+    def alike(first: str, second: str) -> float:
+        return duplicates.likeness(duplicates._bigrams(first), duplicates._bigrams(second))
+
+    assert alike(
+        "南湖区某饭店出售过期食品，已多次发现。", "南湖区某饭店出售过期食品，多次发现。"
+    ) >= (duplicates.SIMILAR)
+    assert (
+        alike("南湖区某饭店出售过期食品。", "超市价格标签与收银价格不一致。") < duplicates.SIMILAR
+    )
+    assert alike("", "某饭店") == 0.0 and alike("店", "店") == 1.0
+    # A crafted long description is compared on its first COMPARED characters only.
+    long = "".join(chr(0x4E00 + i) for i in range(5000))
+    assert len(duplicates._bigrams(long)) == duplicates.COMPARED - 1
