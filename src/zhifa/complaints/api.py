@@ -13,12 +13,19 @@ Public (no authentication; rate-limited per client like the public pages: 429
   once. 200; 400 (``invalid``: not closed, or already disputed; field errors); 404.
 
 The desk (the receiving unit's staff and the supervisor of the region; everyone else,
-the organ and the officer complained about included, gets 404 — COMPLAINT-confidential):
+the organ and the officer complained about included, gets 404 — COMPLAINT-confidential).
+The filer's identity and contact are given only to the staff assigned to the filing and
+the supervisor of the region; to the unit's other staff they are ``null`` with
+``filer_withheld`` true:
 
-- ``GET /complaints``, ``GET /complaints/{complaint_id}``;
+- ``GET /complaints`` (``?assigned_to_me=true``: the filings assigned to you),
+  ``GET /complaints/{complaint_id}``;
+- ``POST /complaints/{complaint_id}/assign`` (the unit's head): the staff who handle it;
+  400 naming ``assignee_ids`` (the officer complained about, another organ's user …);
 - ``POST /complaints/{complaint_id}/accept`` · ``/reject`` · ``/progress`` · ``/close`` ·
   ``/review`` · ``/reassign`` (supervisors) · ``/merge``: 200; 400 (field errors, or the filing's
-  state does not allow it, with the refusal's code); 403 (the role may not); 404.
+  state does not allow it, with the refusal's code); 403 (the role may not: handling is
+  the unit's head's and the assigned staff's); 404.
 """
 
 from collections.abc import Iterator, Mapping
@@ -41,7 +48,7 @@ from zhifa.registry.models import EnforcementSubject, Officer
 
 from . import policy, routing, services
 from .models import Complaint
-from .views import staff_notes
+from .views import ASSIGNMENTS, staff_notes
 
 router = Router(tags=["complaints"])
 
@@ -137,6 +144,12 @@ class FiledComplaintOut(PublicComplaintOut):
     access_code: str = Field(description="Shown once: with the number, it follows the filing.")
 
 
+class ComplaintAssigneeOut(Schema):
+    id: int
+    username: str
+    name: str
+
+
 class ComplaintOut(PublicComplaintOut):
     id: int
     received_at: datetime
@@ -144,9 +157,17 @@ class ComplaintOut(PublicComplaintOut):
     description: str
     subject_organ_id: int | None
     subject_officer_id: int | None
-    anonymous: bool
-    filer_name: str = Field(description="Confidential (COMPLAINT-confidential).")
-    filer_contact: str = Field(description="Confidential (COMPLAINT-confidential).")
+    filer_withheld: bool = Field(
+        description="The filer's identity is withheld from you (COMPLAINT-confidential: "
+        "only the assigned staff and the supervisor of the region read it); then "
+        "`anonymous`, `filer_name` and `filer_contact` are null."
+    )
+    anonymous: bool | None
+    filer_name: str | None = Field(description="Confidential (COMPLAINT-confidential).")
+    filer_contact: str | None = Field(description="Confidential (COMPLAINT-confidential).")
+    assignees: list[ComplaintAssigneeOut] = Field(
+        description="The staff assigned to handle it (承办人员)."
+    )
     receiving_unit_id: int
     case_id: int | None
     attachments: list[str] = Field(description="SM3 digests of the attachments.")
@@ -198,6 +219,17 @@ class ComplaintReassignIn(InputSchema):
     reason: str = Field(max_length=services.MAX_TEXT)
 
 
+class ComplaintAssignIn(InputSchema):
+    assignee_ids: list[Id] = Field(
+        min_length=1,
+        max_length=50,
+        description="The whole new list: active officers or heads of the receiving unit "
+        "(for a justice bureau, also supervisors of the region); never the officer "
+        "complained about.",
+    )
+    note: str = Field("", max_length=services.MAX_TEXT)
+
+
 class ComplaintReviewIn(InputSchema):
     decision: Literal["reopen", "confirm"]
     note: str = Field(max_length=services.MAX_TEXT)
@@ -242,7 +274,8 @@ def _together(other: Complaint | None) -> dict[str, Any] | None:
     }
 
 
-def _out(c: Complaint) -> dict[str, Any]:
+def _out(c: Complaint, user: Any) -> dict[str, Any]:
+    shown = policy.can_see_filer(user, c)
     return {
         **_public(c),
         "id": c.pk,
@@ -251,9 +284,14 @@ def _out(c: Complaint) -> dict[str, Any]:
         "description": c.description,
         "subject_organ_id": c.subject_organ_id,
         "subject_officer_id": c.subject_officer_id,
-        "anonymous": c.is_anonymous,
-        "filer_name": c.filer_name,
-        "filer_contact": c.filer_contact,
+        "filer_withheld": not shown,
+        "anonymous": c.is_anonymous if shown else None,
+        "filer_name": c.filer_name if shown else None,
+        "filer_contact": c.filer_contact if shown else None,
+        "assignees": [
+            {"id": a.user_id, "username": a.user.username, "name": a.user.get_full_name()}
+            for a in c.assignments.all()
+        ],
         "receiving_unit_id": c.organ_id,
         "case_id": c.case_id,
         "attachments": [a.sm3 for a in c.attachments.all()],
@@ -329,7 +367,7 @@ def _visible(request: HttpRequest) -> Any:
     return (
         policy.visible(request.user)
         .select_related("organ", "region", "subject_officer", "merged_into")
-        .prefetch_related("notes", "attachments")
+        .prefetch_related("notes", "attachments", ASSIGNMENTS)
     )
 
 
@@ -346,14 +384,33 @@ def _get(request: HttpRequest, complaint_id: int) -> Complaint:
     summary="The filings you handle or supervise (acknowledgement clock first)",
 )
 @paginate(BoundedLimitOffset)
-def list_complaints(request: HttpRequest) -> Any:
+def list_complaints(request: HttpRequest, assigned_to_me: bool = False) -> Any:
     found = _visible(request).order_by("status", "ack_due_on", "pk")
-    return Paged(found, _out)
+    if assigned_to_me:
+        found = found.filter(assignments__user_id=request.user.pk)
+    return Paged(found, lambda c: _out(c, request.user))
 
 
 @router.get("/complaints/{complaint_id}", response=ComplaintOut, summary="One filing")
 def get_complaint(request: HttpRequest, complaint_id: Id) -> dict[str, Any]:
-    return _out(_get(request, complaint_id))
+    return _out(_get(request, complaint_id), request.user)
+
+
+@router.post(
+    "/complaints/{complaint_id}/assign",
+    response=ComplaintOut,
+    summary="Assign the staff who handle a filing, or change them (the unit's head)",
+)
+def assign(request: HttpRequest, complaint_id: Id, payload: ComplaintAssignIn) -> dict[str, Any]:
+    complaint = _get(request, complaint_id)
+    with _as_fields({"assignees": "assignee_ids"}):
+        done = services.assign(
+            complaint,
+            actor=request.user,  # type: ignore[arg-type]
+            assignees=list(payload.assignee_ids),
+            note=payload.note,
+        )
+    return _out(_get(request, done.pk), request.user)
 
 
 @router.post(
@@ -363,7 +420,7 @@ def get_complaint(request: HttpRequest, complaint_id: Id) -> dict[str, Any]:
 )
 def accept(request: HttpRequest, complaint_id: Id, payload: ComplaintAcceptIn) -> dict[str, Any]:
     done = services.accept(_get(request, complaint_id), actor=request.user, note=payload.note)  # type: ignore[arg-type]
-    return _out(_get(request, done.pk))
+    return _out(_get(request, done.pk), request.user)
 
 
 @router.post(
@@ -373,7 +430,7 @@ def accept(request: HttpRequest, complaint_id: Id, payload: ComplaintAcceptIn) -
 )
 def reject(request: HttpRequest, complaint_id: Id, payload: ComplaintRejectIn) -> dict[str, Any]:
     done = services.reject(_get(request, complaint_id), actor=request.user, reasons=payload.reasons)  # type: ignore[arg-type]
-    return _out(_get(request, done.pk))
+    return _out(_get(request, done.pk), request.user)
 
 
 @router.post(
@@ -393,7 +450,7 @@ def progress(
 )
 def close(request: HttpRequest, complaint_id: Id, payload: ComplaintCloseIn) -> dict[str, Any]:
     done = services.close(_get(request, complaint_id), actor=request.user, result=payload.result)  # type: ignore[arg-type]
-    return _out(_get(request, done.pk))
+    return _out(_get(request, done.pk), request.user)
 
 
 @router.post(
@@ -408,7 +465,7 @@ def review(request: HttpRequest, complaint_id: Id, payload: ComplaintReviewIn) -
         decision=payload.decision,
         note=payload.note,
     )
-    return _out(_get(request, done.pk))
+    return _out(_get(request, done.pk), request.user)
 
 
 @router.post(
@@ -432,7 +489,7 @@ def reassign(
             reason=payload.reason,
         )
     found = policy.visible(request.user).filter(pk=done.pk).first()
-    return _out(found if found is not None else done)
+    return _out(found if found is not None else done, request.user)
 
 
 @router.post(
@@ -446,4 +503,4 @@ def merge(request: HttpRequest, complaint_id: Id, payload: ComplaintMergeIn) -> 
     if into is None:
         raise Http404
     done = services.merge(complaint, actor=request.user, into=into, note=payload.note)  # type: ignore[arg-type]
-    return _out(_get(request, done.pk))
+    return _out(_get(request, done.pk), request.user)

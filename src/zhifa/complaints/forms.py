@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.registry.models import EnforcementSubject, Region
 
-from . import routing
+from . import policy, routing
 from .services import MAX_ATTACHMENTS, MAX_DESCRIPTION, MAX_TEXT
 
 
@@ -154,3 +154,23 @@ class ReassignForm(forms.Form):
         else:
             organs = organs.none()
         self.fields["organ"].queryset = organs.order_by("region__code", "name")  # type: ignore[attr-defined]
+
+
+class StaffChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name()}（{obj.get_role_display()}）"
+
+
+class AssignForm(forms.Form):
+    """The unit's head chooses the staff who handle a filing (``policy.assignable``)."""
+
+    assignees = StaffChoiceField(
+        label=_("staff who handle it"),
+        queryset=EnforcementSubject.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(label=_("note (optional)"), max_length=MAX_TEXT, required=False)
+
+    def __init__(self, *args: Any, complaint: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignees"].queryset = policy.assignable(complaint)  # type: ignore[attr-defined]

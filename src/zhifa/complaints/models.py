@@ -3,9 +3,11 @@
 A filing from the public: a **complaint** about an organ's or officer's conduct (to the
 justice bureau of the region, 执法监督) or a **report** of a suspected violation (to the
 competent organ). It gets a readable number and a secret access code on receipt; with
-both, the filer follows it without an account. The filer's identity and contact are
-confidential (COMPLAINT-confidential): only the receiving unit's staff and the
-supervisor of the region see them (``policy``)."""
+both, the filer follows it without an account. The receiving unit's head assigns the
+staff who handle it (``ComplaintAssignment``, 承办人员). The filer's identity and contact
+are confidential (COMPLAINT-confidential): only the assigned staff and the supervisor of
+the region see them (``policy.can_see_filer``); the unit's other staff see the filing,
+its clocks and its handling, never its filer."""
 
 from __future__ import annotations
 
@@ -51,6 +53,7 @@ class NoteKind(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed by the supervisor")
     CASE = "case", _("Entered as a case source")
     MERGED = "merged", _("Handled together with another filing")
+    DISPUTE_JOINED = "dispute_joined", _("Not resolved (filer of a filing handled together)")
 
 
 class ComplaintSequence(models.Model):
@@ -99,7 +102,8 @@ class Complaint(models.Model):
         on_delete=models.PROTECT,
         related_name="complaints_about",
     )
-    # Confidential (COMPLAINT-confidential): shown only to whom ``policy.can_see`` allows.
+    # Confidential (COMPLAINT-confidential): shown only to whom ``policy.can_see_filer``
+    # allows (the assigned staff and the supervisor of the region).
     filer_name = models.CharField(_("filer's name"), max_length=64, blank=True)
     filer_contact = models.CharField(_("filer's contact"), max_length=128, blank=True)
     organ = models.ForeignKey(
@@ -179,6 +183,38 @@ class ComplaintNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.kind} {self.on}"
+
+
+class ComplaintAssignment(models.Model):
+    """One of the receiving unit's staff assigned to handle a filing (承办人员): set by
+    the unit's head (for a justice bureau, also the supervisors of the region) through
+    ``services.assign``, recorded with the filing. The assigned staff see the filer's
+    identity and contact; the officer complained about is never assigned."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(
+        USER_MODEL,
+        verbose_name=_("assigned staff"),
+        on_delete=models.PROTECT,
+        related_name="complaint_assignments",
+    )
+    assigned_by = models.ForeignKey(
+        USER_MODEL, verbose_name=_("assigned by"), on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("assigned at"))
+
+    class Meta:
+        verbose_name = _("assignment of a filing")
+        verbose_name_plural = _("assignments of filings")
+        ordering = ["complaint", "user_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "user"], name="complaint_assignment_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id}: {self.user_id}"
 
 
 class ComplaintAttachment(models.Model):

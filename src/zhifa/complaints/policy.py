@@ -2,12 +2,26 @@
 ``cases.policy``): ``can_<verb>(user, complaint)`` returns a ``Refusal`` or ``None``;
 the services ``enforce`` the same function.
 
-Who sees a filing at all (``visible`` / ``can_see``), and with it the filer's identity
-and contact (COMPLAINT-confidential): the receiving unit's staff (its officers and
-heads; for a unit that is a justice bureau, also the supervisors of the region) and the
-supervisor of the region — never the organ complained about (any of its users) nor the
-officer complained about, even when they would otherwise be one of those. Everyone
-else gets a 404, as for any object outside their scope."""
+Who sees a filing at all (``visible`` / ``can_see``): the receiving unit's staff (its
+officers and heads; for a unit that is a justice bureau, also the supervisors of the
+region) and the supervisor of the region — never the organ complained about (any of its
+users) nor the officer complained about, even when they would otherwise be one of
+those. Everyone else gets a 404, as for any object outside their scope.
+
+Who sees the filer's identity and contact (COMPLAINT-confidential; ``can_see_filer`` /
+``visible_filer``): of those, only the staff **assigned** to the filing
+(``ComplaintAssignment``) and the supervisor of the region. The unit's other staff —
+its head too, unless assigned — see the filing, its clocks and its handling, and the
+filer as withheld (docs/adr/0015-complaint-assignment.md).
+
+Who assigns (``can_assign``): the receiving unit's head; for a justice bureau, also the
+supervisors of the region. Whom (``assignable``): the unit's active officers and heads
+(for a justice bureau, also the region's supervisors), never the officer complained
+about.
+
+Who handles (accept or reject, progress, result, case source, merge: ``is_handler``):
+the unit's head and the assigned staff (for a justice bureau, also the supervisors of
+the region) — the head answers for the unit's clock, the assigned staff do the work."""
 
 from __future__ import annotations
 
@@ -19,12 +33,14 @@ from django.utils.translation import gettext as _
 from zhifa.accounts.models import Role
 from zhifa.cases.policy import Refusal, enforce
 
-from .models import Complaint, ComplaintKind, ComplaintStatus
+from .models import ENDED, Complaint, ComplaintKind, ComplaintStatus
 
 __all__ = [
     "HANDLER_ROLES",
     "Refusal",
+    "assignable",
     "can_acknowledge",
+    "can_assign",
     "can_close",
     "can_dispute",
     "can_enter_case",
@@ -33,9 +49,14 @@ __all__ = [
     "can_reassign",
     "can_review",
     "can_see",
+    "can_see_filer",
     "enforce",
+    "is_assigned",
     "is_handler",
+    "is_unit_head",
+    "is_unit_staff",
     "visible",
+    "visible_filer",
 ]
 
 #: The receiving organ's users who handle its filings.
@@ -61,7 +82,7 @@ def is_supervisor(user: Any, complaint: Complaint) -> bool:
     return path is not None and complaint.region.path.startswith(path)
 
 
-def is_handler(user: Any, complaint: Complaint) -> bool:
+def is_unit_staff(user: Any, complaint: Complaint) -> bool:
     """The receiving unit's staff (without the subject test: see ``can_see``)."""
     role = getattr(user, "role", None)
     if role in HANDLER_ROLES and user.organ_id == complaint.organ_id:
@@ -69,11 +90,45 @@ def is_handler(user: Any, complaint: Complaint) -> bool:
     return complaint.organ.is_justice_bureau and is_supervisor(user, complaint)
 
 
+def is_unit_head(user: Any, complaint: Complaint) -> bool:
+    """Assigns the unit's staff: its head; for a justice bureau, also the supervisors of
+    the region."""
+    if getattr(user, "role", None) == Role.ORGAN_HEAD and user.organ_id == complaint.organ_id:
+        return True
+    return complaint.organ.is_justice_bureau and is_supervisor(user, complaint)
+
+
+def is_assigned(user: Any, complaint: Complaint) -> bool:
+    """``user`` is one of the staff assigned to the filing (reads a prefetched
+    ``assignments`` when there is one)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return any(a.user_id == user.pk for a in complaint.assignments.all())
+
+
+def is_handler(user: Any, complaint: Complaint) -> bool:
+    """Handles the filing: the unit's head (for a justice bureau, also the supervisors
+    of the region) and the staff assigned to it."""
+    if not is_unit_staff(user, complaint):
+        return False
+    return is_unit_head(user, complaint) or is_assigned(user, complaint)
+
+
 def can_see(user: Any, complaint: Complaint) -> bool:
-    """Sees the filing, its filer's identity and contact included."""
+    """Sees the filing (its filer only if ``can_see_filer``)."""
     if not getattr(user, "is_authenticated", False) or is_subject(user, complaint):
         return False
-    return is_handler(user, complaint) or is_supervisor(user, complaint)
+    return is_unit_staff(user, complaint) or is_supervisor(user, complaint)
+
+
+def can_see_filer(user: Any, complaint: Complaint) -> bool:
+    """Sees the filer's identity and contact (COMPLAINT-confidential): the staff
+    assigned to the filing and the supervisor of the region."""
+    if not can_see(user, complaint):
+        return False
+    return is_supervisor(user, complaint) or (
+        is_unit_staff(user, complaint) and is_assigned(user, complaint)
+    )
 
 
 def visible(user: Any, queryset: QuerySet[Complaint] | None = None) -> QuerySet[Complaint]:
@@ -95,13 +150,59 @@ def visible(user: Any, queryset: QuerySet[Complaint] | None = None) -> QuerySet[
     return found.exclude(subject_officer__user_id=user.pk)
 
 
+def visible_filer(user: Any, queryset: QuerySet[Complaint] | None = None) -> QuerySet[Complaint]:
+    """The filings whose filer ``user`` may see (``can_see_filer`` as one query)."""
+    found = visible(user, queryset)
+    role = getattr(user, "role", None)
+    if role == Role.SUPERVISOR:
+        return found  # ``visible`` gave a supervisor the filings of his region only
+    if role in HANDLER_ROLES:
+        return found.filter(assignments__user_id=user.pk)
+    return found.none()
+
+
+def assignable(complaint: Complaint) -> QuerySet[Any]:
+    """Whom the filing may be assigned to: the receiving unit's active officers and
+    heads (for a justice bureau, also the active supervisors of the region), never the
+    officer complained about nor a user of the organ complained about."""
+    from zhifa.accounts.models import User
+
+    condition = Q(role__in=HANDLER_ROLES, organ_id=complaint.organ_id)
+    if complaint.organ.is_justice_bureau:
+        paths = _ancestor_paths(complaint.region.path)
+        condition |= Q(role=Role.SUPERVISOR, region__path__in=paths)
+    found = User.objects.filter(condition, is_active=True)
+    if complaint.subject_organ_id is not None:
+        found = found.exclude(organ_id=complaint.subject_organ_id)
+    officer = complaint.subject_officer
+    if officer is not None and officer.user_id is not None:
+        found = found.exclude(pk=officer.user_id)
+    return found.order_by("role", "full_name", "pk")
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """The region's path and its ancestors' ("330000/", "330000/330400/" …)."""
+    return [path[: i + 1] for i, char in enumerate(path) if char == "/"]
+
+
 def _forbidden(message: str) -> Refusal:
     return Refusal("forbidden", message, forbidden=True)
 
 
 def _handler(user: Any, complaint: Complaint) -> Refusal | None:
     if not can_see(user, complaint) or not is_handler(user, complaint):
-        return _forbidden(_("Only the receiving unit's staff handle this filing."))
+        return _forbidden(
+            _("Only the unit's head and the staff assigned to this filing handle it.")
+        )
+    return None
+
+
+def can_assign(user: Any, complaint: Complaint) -> Refusal | None:
+    """Assign the staff who handle the filing, or change them."""
+    if not can_see(user, complaint) or not is_unit_head(user, complaint):
+        return _forbidden(_("Only the receiving unit's head assigns the staff of a filing."))
+    if complaint.status in ENDED:
+        return Refusal("ended", _("Nothing more is done on this filing."))
     return None
 
 
@@ -182,7 +283,25 @@ def can_merge(user: Any, complaint: Complaint, into: Complaint) -> Refusal | Non
 
 
 def can_dispute(complaint: Complaint) -> Refusal | None:
-    """The filer (holding number and code) says a closure did not resolve it, once."""
+    """The filer (holding number and code) says a closure did not resolve it, once.
+
+    The filer of a filing merged into another (``MERGED``) disputes, once, the result
+    of the filing it was merged into — while that one is closed, or already disputed
+    and awaiting the supervisor's second look (the dispute joins it); not while it is
+    handled again, nor once its closure was confirmed on the second look."""
+    if complaint.status == ComplaintStatus.MERGED and complaint.merged_into_id is not None:
+        into = complaint.merged_into
+        assert into is not None
+        if complaint.disputed_on is not None:
+            return Refusal("disputed", _("A closure is disputed only once."))
+        if into.status in (ComplaintStatus.CLOSED, ComplaintStatus.DISPUTED):
+            return None
+        if into.status == ComplaintStatus.CONFIRMED:
+            return Refusal("reviewed", _("The result was already confirmed on a second look."))
+        return Refusal(
+            "not_closed",
+            _("The filing yours is handled together with has no result to dispute yet."),
+        )
     if complaint.status != ComplaintStatus.CLOSED:
         return Refusal("not_closed", _("Only a closed filing can be disputed."))
     if complaint.disputed_on is not None:

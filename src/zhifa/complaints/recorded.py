@@ -6,7 +6,13 @@ edit of either made outside the platform fails the verification (entries written
 the digest was keyed recorded ``filer_sm3`` and are not compared on it).
 
 Who reads the record of a filing is ``policy.visible`` (``visible_to``): the timeline,
-its export and the entry lists of the records app show it to nobody else."""
+its export and the entry lists of the records app show it to nobody else. The filer part
+of the entries (the keyed digest and whether the filer was anonymous) is
+``policy.visible_filer``'s (``confidential`` / ``confidential_to``): the assigned staff
+and the supervisor read it; to the unit's other staff it is withheld.
+
+The assigned staff are a recorded field (``assignees``, user IDs): an assignment written
+outside ``services.assign`` — a way to read the filer — fails the verification."""
 
 from __future__ import annotations
 
@@ -23,12 +29,33 @@ from . import policy, services
 _SET_BY = {"reasons": "rejection_reasons", "result": "result"}
 
 
-def created(object_id: str, body: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    yield object_id, {f: body[f] for f in (*services.RECORDED_FIELDS, FILER) if f in body}
-
-
 #: The FILE entry's keyed digest of the filer.
 FILER = "filer_hmac"
+#: The assigned staff (user IDs, ascending), recorded by FILE (none), ASSIGN and
+#: REASSIGN_IN (none: the new unit's head assigns).
+ASSIGNEES = "assignees"
+#: The payload keys only ``policy.visible_filer`` reads, by action.
+CONFIDENTIAL = {services.FILE: ("filer_hmac", "filer_sm3", "anonymous")}
+
+
+def created(object_id: str, body: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    fields = (*services.RECORDED_FIELDS, FILER, ASSIGNEES)
+    yield object_id, {f: body[f] for f in fields if f in body}
+
+
+def assigned(object_id: str, body: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    yield object_id, {ASSIGNEES: body.get(ASSIGNEES)}
+
+
+def _assignees(rows: QuerySet[Any]) -> Iterator[tuple[Any, int]]:
+    from .models import ComplaintAssignment
+
+    found = (
+        ComplaintAssignment.objects.filter(complaint__in=rows.order_by().values("pk"))
+        .order_by("complaint_id", "user_id")
+        .values_list("complaint_id", "user_id")
+    )
+    yield from found.iterator(chunk_size=500)
 
 
 def _filer_digests(rows: QuerySet[Any]) -> Iterator[tuple[Any, str]]:
@@ -48,7 +75,7 @@ def updated(object_id: str, body: Mapping[str, Any]) -> Iterator[tuple[str, dict
 
 
 def arrived(object_id: str, body: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    fields = (*services.RECORDED_FIELDS, "rejection_reasons", "result")
+    fields = (*services.RECORDED_FIELDS, "rejection_reasons", "result", ASSIGNEES)
     yield object_id, {f: body[f] for f in fields if f in body}
 
 
@@ -68,9 +95,11 @@ def declaration() -> RecordedObject:
             services.PROGRESS,
             services.ENTER_CASE,
             services.MERGE,
+            services.DISPUTE_JOINED,
         ),
         updated,
     )
+    updates[services.ASSIGN] = assigned
     return RecordedObject(
         object_type="complaints.complaint",
         model="complaints.Complaint",
@@ -83,8 +112,10 @@ def declaration() -> RecordedObject:
             "rejection_reasons": "rejection_reasons",
             "result": "result",
         },
-        many={FILER: ManyField(_filer_digests, _first)},
+        many={FILER: ManyField(_filer_digests, _first), ASSIGNEES: ManyField(_assignees)},
         title="number",
         every_row="organ_id",
         visible_to=policy.visible,
+        confidential=CONFIDENTIAL,
+        confidential_to=policy.visible_filer,
     )

@@ -12,7 +12,11 @@ entry (``zhifa.records``) in the same transaction. The clocks are the engine's
 - ``dispute`` — the filer says the closure did not resolve it ("未解决"), once;
 - ``review`` — the supervisor of the region reopens it or confirms the closure;
 - ``enter_case`` — an accepted report becomes a case source (``cases.services.open_case``
-  with source ``report``), linked both ways.
+  with source ``report``), linked both ways;
+- ``assign`` — the unit's head assigns the staff who handle it (承办人员), or changes
+  them; the assigned staff see the filer (COMPLAINT-confidential, ``policy``);
+- ``merge`` / ``reassign`` — handled together with another filing of the unit / handed
+  to another unit by the supervisor (the assignment ends with it).
 
 The record entries hold no identity or contact of the filer (COMPLAINT-confidential):
 only the digest of what was given, so the row can still be checked against its entry.
@@ -32,6 +36,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhifa.accounts.models import User as UserModel
 from zhifa.cases import services as case_services
 from zhifa.cases.models import Procedure
 from zhifa.core.services import keyed_digest
@@ -47,6 +52,7 @@ from zhifa.rules.engine.complaints import ack_due
 from . import policy, routing
 from .models import (
     Complaint,
+    ComplaintAssignment,
     ComplaintAttachment,
     ComplaintKind,
     ComplaintNote,
@@ -72,6 +78,9 @@ REOPEN = "complaint.reopen"
 CONFIRM = "complaint.confirm"
 ENTER_CASE = "complaint.enter_case"
 MERGE = "complaint.merge"
+ASSIGN = "complaint.assign"
+#: On the filing merged into: a filer of a filing handled together disputes its result.
+DISPUTE_JOINED = "complaint.dispute_joined"
 REASSIGN_OUT = "complaint.reassign_out"
 REASSIGN_IN = "complaint.reassign_in"
 
@@ -292,6 +301,7 @@ def file_complaint(
                     "ack_due_on": complaint.ack_due_on.isoformat(),
                     "ack_rules": [r[0] for r in deadline.rules],
                     "attachments": [f[3] for f in spooled_files],
+                    "assignees": [],
                 },
                 None,
             )
@@ -411,11 +421,19 @@ def close(complaint: Complaint, *, actor: User, result: str) -> Complaint:
 
 def dispute(complaint: Complaint, *, reason: str) -> Complaint:
     """The filer (number and code checked by the caller) says the closure did not
-    resolve it ("未解决"): once; the supervisor of the region takes a second look."""
+    resolve it ("未解决"): once; the supervisor of the region takes a second look.
+
+    The filer of a filing merged into another disputes that one's result
+    (``policy.can_dispute``): the filing merged into goes to the supervisor's second
+    look (or the dispute joins the one pending), its filer is told that a filer of a
+    filing handled together says it is not resolved (never who, nor the words), and the
+    reason stays on the merged filing, where the unit and the supervisor read it."""
     errors: dict[str, list[str]] = {}
     reason = _text(errors, "reason", reason, required=True, limit=MAX_TEXT)
     if errors:
         raise ValidationError(errors)
+    if complaint.status == ComplaintStatus.MERGED and complaint.merged_into_id is not None:
+        return _dispute_merged(complaint, reason)
     with transaction.atomic():
         complaint = _locked(complaint)
         policy.enforce(policy.can_dispute(complaint))
@@ -426,6 +444,64 @@ def dispute(complaint: Complaint, *, reason: str) -> Complaint:
         complaint.save(update_fields=["status", "disputed_on", "dispute_reason"])
         _note(complaint, NoteKind.DISPUTE, today, reason, None)
         _entry(complaint, DISPUTE, {"on": today.isoformat(), "reason": reason}, None)
+    return complaint
+
+
+def _dispute_merged(complaint: Complaint, reason: str) -> Complaint:
+    with transaction.atomic():
+        first, second = sorted((complaint.pk, complaint.merged_into_id or 0))
+        locked = {c.pk: c for c in (_locked(Complaint(pk=first)), _locked(Complaint(pk=second)))}
+        complaint = locked[complaint.pk]
+        into = locked[complaint.merged_into_id or 0]
+        complaint.merged_into = into
+        policy.enforce(policy.can_dispute(complaint))
+        today = timezone.localdate()
+        complaint.disputed_on = today
+        complaint.dispute_reason = reason
+        complaint.save(update_fields=["disputed_on", "dispute_reason"])
+        joined = into.status == ComplaintStatus.DISPUTED
+        _note(complaint, NoteKind.DISPUTE, today, reason, None)
+        _note(
+            complaint,
+            NoteKind.DISPUTE_JOINED,
+            today,
+            _(
+                "Your dispute of the result of filing %(number)s is recorded: the "
+                "supervisor takes a second look."
+            )
+            % {"number": into.number},
+            None,
+        )
+        _entry(
+            complaint,
+            DISPUTE,
+            {
+                "on": today.isoformat(),
+                "reason": reason,
+                "of": into.pk,
+                "of_number": into.number,
+            },
+            None,
+        )
+        if not joined:
+            into.status = ComplaintStatus.DISPUTED
+            into.save(update_fields=["status"])
+        _note(
+            into,
+            NoteKind.DISPUTE_JOINED,
+            today,
+            _(
+                "The filer of a filing handled together with this one says the result "
+                "does not resolve it: the supervisor takes a second look."
+            ),
+            None,
+        )
+        _entry(
+            into,
+            DISPUTE_JOINED,
+            {"on": today.isoformat(), "by": complaint.pk, "joined": joined},
+            None,
+        )
     return complaint
 
 
@@ -534,7 +610,100 @@ def recorded_snapshot(complaint: Complaint) -> dict[str, Any]:
     values["ack_due_on"] = complaint.ack_due_on.isoformat()
     values["rejection_reasons"] = complaint.rejection_reasons
     values["result"] = complaint.result
+    values["assignees"] = assignee_ids(complaint)
     return values
+
+
+def assignee_ids(complaint: Complaint) -> list[int]:
+    """The assigned staff as the entries record them: user IDs, ascending."""
+    return sorted(complaint.assignments.values_list("user_id", flat=True))
+
+
+def assign(
+    complaint: Complaint, *, actor: User, assignees: Sequence[Any], note: str = ""
+) -> Complaint:
+    """The receiving unit's head (for a justice bureau, also a supervisor of the region)
+    assigns the staff who handle the filing (承办人员), or changes them: ``assignees`` is
+    the whole new list (users, or their IDs). Each must be in ``policy.assignable``:
+    an active officer or head of the unit, never the officer complained about. Raises
+    ValidationError naming ``assignees`` (nothing written) or PermissionDenied.
+    Recorded as one entry with the new list and what changed; the filer is not told
+    (the assignment is the unit's own business), and the record shows no filer."""
+    policy.enforce(policy.can_assign(actor, complaint))  # who asks, before what
+    errors: dict[str, list[str]] = {}
+    note = _text(errors, "note", note, required=False, limit=MAX_TEXT)
+    wanted: list[int] = []
+    for item in assignees:
+        pk = getattr(item, "pk", item)
+        if isinstance(pk, bool) or not isinstance(pk, int):
+            errors.setdefault("assignees", []).append(_("Choose users of this platform."))
+            break
+        if pk not in wanted:
+            wanted.append(pk)
+    if not wanted and "assignees" not in errors:
+        errors["assignees"] = [_("Choose at least one of the unit's staff.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        complaint = _locked(complaint)
+        policy.enforce(policy.can_assign(actor, complaint))
+        _assignees_problems(complaint, wanted, errors)
+        current = assignee_ids(complaint)
+        if not errors and sorted(wanted) == current:
+            errors["assignees"] = [_("The filing is already assigned to exactly these staff.")]
+        if errors:
+            raise ValidationError(errors)
+        now = timezone.now()
+        added = sorted(set(wanted) - set(current))
+        removed = sorted(set(current) - set(wanted))
+        complaint.assignments.filter(user_id__in=removed).delete()
+        ComplaintAssignment.objects.bulk_create(
+            ComplaintAssignment(complaint=complaint, user_id=pk, assigned_by=actor, assigned_at=now)
+            for pk in added
+        )
+        _entry(
+            complaint,
+            ASSIGN,
+            {
+                "on": timezone.localdate(now).isoformat(),
+                "assignees": sorted(wanted),
+                "added": added,
+                "removed": removed,
+                "note": note,
+            },
+            actor,
+        )
+    return complaint
+
+
+def _assignees_problems(
+    complaint: Complaint, wanted: list[int], errors: dict[str, list[str]]
+) -> None:
+    """Why some of ``wanted`` may not be assigned, each named (on ``assignees``)."""
+    allowed = set(policy.assignable(complaint).filter(pk__in=wanted).values_list("pk", flat=True))
+    users = {u.pk: u for u in UserModel.objects.filter(pk__in=wanted)}
+    officer = complaint.subject_officer
+    for pk in wanted:
+        if pk in allowed:
+            continue
+        user = users.get(pk)
+        if user is None:
+            message = _("No user has the ID %(id)s.") % {"id": pk}
+        elif officer is not None and officer.user_id == pk:
+            message = _(
+                "%(name)s is the officer complained about and never handles this filing."
+            ) % {"name": user.get_full_name()}
+        elif complaint.subject_organ_id is not None and user.organ_id == complaint.subject_organ_id:
+            message = _(
+                "%(name)s belongs to the organ complained about and never handles this filing."
+            ) % {"name": user.get_full_name()}
+        elif not user.is_active:
+            message = _("%(name)s is no longer active.") % {"name": user.get_full_name()}
+        else:
+            message = _("%(name)s is not one of the receiving unit's staff.") % {
+                "name": user.get_full_name()
+            }
+        errors.setdefault("assignees", []).append(message)
 
 
 def reassign(
@@ -566,10 +735,13 @@ def reassign(
         policy.enforce(policy.can_reassign(actor, complaint))
         old = complaint.organ_id
         today = timezone.localdate()
+        # The old unit's staff no longer handle it: the new unit's head assigns.
+        unassigned = sorted(complaint.assignments.values_list("user_id", flat=True))
+        complaint.assignments.all().delete()
         _entry(
             complaint,
             REASSIGN_OUT,
-            {"on": today.isoformat(), "to": organ.pk, "reason": reason},
+            {"on": today.isoformat(), "to": organ.pk, "reason": reason, "unassigned": unassigned},
             actor,
         )
         complaint.organ = organ

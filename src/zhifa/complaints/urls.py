@@ -20,5 +20,6 @@ urlpatterns = [
     ),
     path("complaints/desk/<int:pk>/reassign/", views.reassign, name="reassign"),
     path("complaints/desk/<int:pk>/merge/", views.merge, name="merge"),
+    path("complaints/desk/<int:pk>/assign/", views.assign, name="assign"),
     path("complaints/desk/<int:pk>/<slug:action>/", views.act, name="act"),
 ]

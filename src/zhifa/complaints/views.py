@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +29,7 @@ from zhifa.registry.views import rate_limited_as
 from zhifa.rules.engine.audit import deadline_note
 
 from . import duplicates, forms, policy, routing, services
-from .models import Complaint, ComplaintStatus, NoteKind
+from .models import Complaint, ComplaintAssignment, ComplaintStatus, NoteKind
 
 PAGE_SIZE = 25
 
@@ -207,9 +207,17 @@ def dispute(request: HttpRequest) -> HttpResponse:
 # --- the desk -----------------------------------------------------------------------------
 
 
+#: The assignments with their users, for the lists and ``policy.is_assigned``.
+ASSIGNMENTS = Prefetch(
+    "assignments", queryset=ComplaintAssignment.objects.select_related("user").order_by("user_id")
+)
+
+
 def _visible(request: HttpRequest) -> Any:
-    return policy.visible(request.user).select_related(
-        "organ", "region", "subject_organ", "subject_officer", "case"
+    return (
+        policy.visible(request.user)
+        .select_related("organ", "region", "subject_organ", "subject_officer", "case")
+        .prefetch_related(ASSIGNMENTS)
     )
 
 
@@ -258,7 +266,9 @@ def desk(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     visible = _visible(request)
     found = visible
-    filters = {k: request.GET.get(k, "") for k in ("status", "category", "organ", "overdue")}
+    filters = {
+        k: request.GET.get(k, "") for k in ("status", "category", "organ", "overdue", "mine")
+    }
     if filters["status"] in ComplaintStatus.values:
         found = found.filter(status=filters["status"])
     else:
@@ -278,6 +288,10 @@ def desk(request: HttpRequest) -> HttpResponse:
         found = found.filter(status=ComplaintStatus.RECEIVED, ack_due_on__lt=today)
     else:
         filters["overdue"] = ""
+    if filters["mine"] == "1":
+        found = found.filter(assignments__user_id=user.pk)
+    else:
+        filters["mine"] = ""
     found = found.order_by("status", "ack_due_on", "pk")
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
@@ -285,6 +299,8 @@ def desk(request: HttpRequest) -> HttpResponse:
             "complaint": c,
             "category": routing.category_label(c.category),
             "overdue": c.status == ComplaintStatus.RECEIVED and today > c.ack_due_on,
+            "assignees": [a.user for a in c.assignments.all()],
+            "mine": policy.is_assigned(user, c),
         }
         for c in page.object_list
     ]
@@ -304,14 +320,46 @@ def desk(request: HttpRequest) -> HttpResponse:
     )
 
 
+def attachment_rows(complaint: Complaint, filer_visible: bool) -> list[dict[str, Any]]:
+    """The attachments as the page lists them: the file name the filer gave only to
+    whom sees the filer (a name may name its sender), else "附件 1" …"""
+    return [
+        {
+            "attachment": a,
+            "name": a.original_name if filer_visible else _("Attachment %(n)d") % {"n": n},
+        }
+        for n, a in enumerate(complaint.attachments.all(), start=1)
+    ]
+
+
 def _detail_context(request: HttpRequest, complaint: Complaint, **bound: Any) -> dict[str, Any]:
     user = request.user
+    filer_visible = policy.can_see_filer(user, complaint)
+    can_assign = policy.can_assign(user, complaint) is None
+    merged = list(
+        complaint.merged.order_by("pk").only("pk", "number", "disputed_on", "dispute_reason")
+    )
     return {
         "complaint": complaint,
         "category": routing.category_label(complaint.category),
         "clock": _clock(request, complaint),
         "notes": list(complaint.notes.select_related("author").order_by("created_at", "pk")),
-        "attachments": list(complaint.attachments.all()),
+        "filer_visible": filer_visible,
+        "assignees": [a.user for a in complaint.assignments.all()],
+        "assigned_to_me": policy.is_assigned(user, complaint),
+        "can_assign": can_assign,
+        "assign_form": bound.get("assign_form")
+        or (
+            forms.AssignForm(
+                complaint=complaint,
+                initial={"assignees": [a.user_id for a in complaint.assignments.all()]},
+            )
+            if can_assign
+            else None
+        ),
+        "merged_filings": merged,
+        "merged_disputes": [m for m in merged if m.disputed_on is not None],
+        "attachments": attachment_rows(complaint, filer_visible),
         "similar": [
             (other, ratio, policy.can_merge(user, complaint, other) is None)
             for other, ratio in duplicates.similar_open(complaint, policy.visible(user))
@@ -444,6 +492,33 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's head assigns the staff who handle the filing, or changes them."""
+    complaint = _get(request, pk)
+    refusal = policy.can_assign(request.user, complaint)
+    if refusal is not None:
+        raise PermissionDenied(refusal.message)
+    form = forms.AssignForm(request.POST, complaint=complaint)
+    if form.is_valid():
+        try:
+            services.assign(
+                complaint,
+                actor=request.user,  # type: ignore[arg-type]
+                assignees=list(form.cleaned_data["assignees"]),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _errors_on(form, exc)
+        else:
+            messages.success(request, _("Assigned."))
+            return redirect("complaints:detail", pk=complaint.pk)
+    complaint = _get(request, pk)
+    context = _detail_context(request, complaint, assign_form=form)
+    return render(request, "complaints/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
@@ -521,22 +596,33 @@ def case_links(user: Any, case: Any) -> list[dict[str, Any]]:
 
 
 def work_list_section(request: HttpRequest) -> dict[str, Any] | None:
-    """The receiving unit's acknowledgement clocks beside its cases."""
+    """Beside the cases: the filings assigned to the user and not yet ended, and the
+    unit's acknowledgement clocks (with whom each is assigned to)."""
+    user: Any = request.user
+    open_statuses = (ComplaintStatus.RECEIVED, ComplaintStatus.ACCEPTED, ComplaintStatus.DISPUTED)
+    mine = list(
+        _visible(request)
+        .filter(assignments__user_id=user.pk, status__in=open_statuses)
+        .order_by("status", "ack_due_on", "pk")[:10]
+    )
     waiting = list(
         _visible(request).filter(status=ComplaintStatus.RECEIVED).order_by("ack_due_on", "pk")[:10]
     )
-    if not waiting:
+    if not waiting and not mine:
         return None
     today = timezone.localdate()
+
+    def row(c: Complaint) -> dict[str, Any]:
+        return {
+            "complaint": c,
+            "category": routing.category_label(c.category),
+            "overdue": c.status == ComplaintStatus.RECEIVED and today > c.ack_due_on,
+            "rules": c.ack_rules,
+            "assignees": [a.user for a in c.assignments.all()],
+        }
+
     return {
         "template": "complaints/_work_list.html",
-        "rows": [
-            {
-                "complaint": c,
-                "category": routing.category_label(c.category),
-                "overdue": today > c.ack_due_on,
-                "rules": c.ack_rules,
-            }
-            for c in waiting
-        ],
+        "mine": [row(c) for c in mine],
+        "rows": [row(c) for c in waiting],
     }

@@ -42,11 +42,17 @@ class Paged:
     (plus the prefetches of the page) however large the table grows. An offset beyond
     ``DB_MAX_ID`` (an endpoint paginated with plain ``LimitOffsetPagination``) is a 400
     naming ``query.offset``, not an overflow in the database driver.
+
+    ``convert_page`` (instead of ``convert``) converts the page's rows together, for a
+    conversion that asks the database once per page rather than once per row.
     """
 
-    def __init__(self, queryset: Any, convert: Any) -> None:
+    def __init__(self, queryset: Any, convert: Any = None, *, convert_page: Any = None) -> None:
         self.queryset = queryset
-        self.convert = convert
+        if convert_page is None:
+            convert_page = (lambda rows: [convert(row) for row in rows]) if convert else list
+        self.convert_page = convert_page
+        self.convert = convert if convert is not None else (lambda row: convert_page([row])[0])
 
     def all(self) -> Paged:
         return self
@@ -63,8 +69,8 @@ class Paged:
                 raise offset_error()
             # offset + limit may pass DB_MAX_ID: nothing lies beyond it anyway.
             stop = key.stop if key.stop is None else min(key.stop, DB_MAX_ID)
-            return [self.convert(row) for row in self.queryset[key.start : stop]]
+            return self.convert_page(list(self.queryset[key.start : stop]))
         return self.convert(self.queryset[key])
 
     def __iter__(self) -> Any:
-        return (self.convert(row) for row in self.queryset)
+        return iter(self.convert_page(list(self.queryset)))

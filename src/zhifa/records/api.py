@@ -11,20 +11,20 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from zhifa.core.api import api, error_body
-from zhifa.core.paging import BoundedLimitOffset
+from zhifa.core.paging import BoundedLimitOffset, Paged
 from zhifa.core.schemas import InputSchema
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
 from zhifa.core.validation import Id, Text
 
 from . import evidence_files
-from .domain import visible_entries
+from .domain import shown_payload, visible_entries, withheld_keys
 from .export import object_entries
 from .filters import EntryFilter
 from .models import Entry, Evidence
@@ -46,7 +46,14 @@ class EntryOut(Schema):
     action_label: str
     object_type: str
     object_id: str
-    payload: dict[str, Any]
+    payload: dict[str, Any] = Field(
+        description="What the entry recorded, without the keys in `withheld`."
+    )
+    withheld: list[str] = Field(
+        description="Payload keys withheld from you (confidential to some users of the "
+        "scope: a complaint's filer part is read only by its assigned staff and the "
+        "supervisor, COMPLAINT-confidential). The entry hash still covers them."
+    )
     entry_hash: str
 
     # Resolvers let the paginator slice the queryset in the database.
@@ -68,7 +75,24 @@ class EntryOut(Schema):
 
     @staticmethod
     def resolve_payload(obj: Entry) -> Any:
-        return json.loads(obj.payload)
+        return shown_payload(json.loads(obj.payload), getattr(obj, "withheld", ()))
+
+    @staticmethod
+    def resolve_withheld(obj: Entry) -> list[str]:
+        return list(getattr(obj, "withheld", ()))
+
+
+def _with_withheld(user: Any) -> Callable[[list[Entry]], list[Entry]]:
+    """Marks each entry of a page with the payload keys ``user`` may not read (one
+    query per confidential type on the page)."""
+
+    def mark(entries: list[Entry]) -> list[Entry]:
+        found = withheld_keys(user, entries)
+        for entry in entries:
+            entry.withheld = found.get(entry.pk, ())  # type: ignore[attr-defined]
+        return entries
+
+    return mark
 
 
 class EvidenceOut(Schema):
@@ -114,12 +138,13 @@ class EvidenceIn(InputSchema):
 
 @router.get("/records/entries", response=list[EntryOut], summary="Record entries in your scope")
 @paginate(BoundedLimitOffset)
-def list_entries(request: HttpRequest, filters: Query[EntryFilter]) -> QuerySet[Entry]:
+def list_entries(request: HttpRequest, filters: Query[EntryFilter]) -> Any:
     require_role(request.user, *BROWSE_ROLES)  # type: ignore[arg-type]
     entries = visible_entries(
         request.user, filters.filter(scoped(request.user, Entry.objects.all(), "organ"))
     )
-    return entries.select_related("organ", "actor").order_by("-recorded_at", "-pk")
+    entries = entries.select_related("organ", "actor").order_by("-recorded_at", "-pk")
+    return Paged(entries, convert_page=_with_withheld(request.user))
 
 
 @router.get(
@@ -128,12 +153,13 @@ def list_entries(request: HttpRequest, filters: Query[EntryFilter]) -> QuerySet[
     summary="The timeline of one object",
 )
 @paginate(BoundedLimitOffset)
-def object_timeline(request: HttpRequest, object_type: str, object_id: str) -> QuerySet[Entry]:
+def object_timeline(request: HttpRequest, object_type: str, object_id: str) -> Any:
     require_role(request.user, *READ_ROLES)  # type: ignore[arg-type]
     if not OBJECT_TYPE_RE.match(object_type):
         raise Http404
     entries = object_entries(request.user, object_type, object_id)
-    return entries.select_related("organ", "actor").order_by("recorded_at", "organ_id", "seq")
+    entries = entries.select_related("organ", "actor").order_by("recorded_at", "organ_id", "seq")
+    return Paged(entries, convert_page=_with_withheld(request.user))
 
 
 @router.get("/records/evidence", response=list[EvidenceOut], summary="Evidence in your scope")

@@ -147,6 +147,13 @@ class RecordedObject:
     #: about those rows (:func:`visible_entries`, one subquery per such type). None:
     #: the organ's scope decides alone.
     visible_to: Callable[[Any], QuerySet[Any]] | None = None
+    #: Payload keys of some actions that only some of those users may read (the
+    #: filer's digest of a complaint, COMPLAINT-confidential): action -> keys. To the
+    #: others the API and the export show them withheld (:func:`withheld_keys`).
+    confidential: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The rows whose ``confidential`` keys ``user`` may read (the owning app's
+    #: policy); None with ``confidential`` set: nobody but the scope decides.
+    confidential_to: Callable[[Any], QuerySet[Any]] | None = None
 
 
 _RECORDED: dict[str, RecordedObject] = {}
@@ -177,6 +184,40 @@ def visible_entries(user: Any, entries: QuerySet[Any]) -> QuerySet[Any]:
         )
         entries = entries.filter(~Q(object_type=declaration.object_type) | Q(object_id__in=ids))
     return entries
+
+
+def withheld_keys(user: Any, entries: Iterable[Any]) -> dict[int, tuple[str, ...]]:
+    """Entry pk -> the payload keys of that entry ``user`` may not read
+    (``RecordedObject.confidential``), for the entries that have some. One query per
+    type with confidential actions among ``entries``, none per entry."""
+    by_type: dict[str, list[Any]] = {}
+    for entry in entries:
+        declaration = _RECORDED.get(entry.object_type)
+        if declaration is not None and entry.action in declaration.confidential:
+            by_type.setdefault(entry.object_type, []).append(entry)
+    found: dict[int, tuple[str, ...]] = {}
+    for object_type, group in by_type.items():
+        declaration = _RECORDED[object_type]
+        readable: set[str] = set()
+        if declaration.confidential_to is not None:
+            pks = [pk for pk in {e.object_id for e in group} if pk.isdigit()]
+            readable = {
+                str(pk)
+                for pk in declaration.confidential_to(user)
+                .filter(pk__in=pks)
+                .order_by()
+                .values_list("pk", flat=True)
+            }
+        for entry in group:
+            if entry.object_id not in readable:
+                found[entry.pk] = declaration.confidential[entry.action]
+    return found
+
+
+def shown_payload(payload: Mapping[str, Any], withheld: Iterable[str]) -> dict[str, Any]:
+    """The payload without the ``withheld`` keys it has."""
+    hidden = set(withheld)
+    return {k: v for k, v in payload.items() if k not in hidden}
 
 
 def same_value(recorded: Any, current: Any) -> bool:

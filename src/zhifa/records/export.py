@@ -32,7 +32,7 @@ from .canonical import (
     link_hash,
     sm3_hex,
 )
-from .domain import visible_entries
+from .domain import shown_payload, visible_entries, withheld_keys
 from .models import Checkpoint, Entry
 from .signing import public_key_hex, signature_valid, signing_key
 
@@ -53,8 +53,10 @@ def object_entries(user: Any, object_type: str, object_id: str) -> QuerySet[Entr
     ).order_by("organ_id", "seq")
 
 
-def _entry_doc(entry: Entry) -> dict[str, Any]:
-    return {
+def _entry_doc(entry: Entry, withheld: tuple[str, ...] = ()) -> dict[str, Any]:
+    payload = json.loads(entry.payload)
+    hidden = sorted(k for k in withheld if k in payload)
+    doc = {
         "organ": entry.organ_id,
         "seq": entry.seq,
         "recorded_at": format_time(entry.recorded_at),
@@ -64,11 +66,16 @@ def _entry_doc(entry: Entry) -> dict[str, Any]:
         "action": entry.action,
         "object_type": entry.object_type,
         "object_id": entry.object_id,
-        "payload": json.loads(entry.payload),
+        "payload": shown_payload(payload, hidden),
         "prev_hash": entry.prev_hash,
         "content_digest": entry.content_digest,
         "entry_hash": entry.entry_hash,
     }
+    if hidden:
+        # Confidential to some users of the scope (``RecordedObject.confidential``):
+        # the content digest cannot be recomputed; the entry is checked in the chain.
+        doc["withheld"] = hidden
+    return doc
 
 
 def _digests(organ_id: int, first: int, last: int) -> Iterator[str]:
@@ -89,6 +96,7 @@ def _digests(organ_id: int, first: int, last: int) -> Iterator[str]:
 def write_export(user: Any, object_type: str, object_id: str, out: IO[bytes]) -> dict[str, Any]:
     """Write the ZIP for one object to ``out``; returns the manifest."""
     entries = list(object_entries(user, object_type, object_id).select_related("actor"))
+    withheld = withheld_keys(user, entries)
     by_organ: dict[int, list[Entry]] = {}
     for entry in entries:
         by_organ.setdefault(entry.organ_id, []).append(entry)
@@ -158,7 +166,7 @@ def write_export(user: Any, object_type: str, object_id: str, out: IO[bytes]) ->
             "exported_at": format_time(timezone.now()),
             "exported_by": user.get_username(),
             "object": {"type": object_type, "id": object_id},
-            "entries": [_entry_doc(e) for e in entries],
+            "entries": [_entry_doc(e, withheld.get(e.pk, ())) for e in entries],
             "evidence": evidence,
             "chains": chains,
         }
@@ -199,6 +207,12 @@ class ExportCheck:
 
 
 def _check_entry(doc: dict[str, Any]) -> str | None:
+    if doc.get("withheld"):
+        # Part of the payload is withheld from the exporter: only the link is checked
+        # here; the chain of digests and the attestation vouch for the rest.
+        if link_hash(doc["prev_hash"], doc["content_digest"]) != doc["entry_hash"]:
+            return "hash does not match its content and link"
+        return None
     content = entry_content(
         organ=doc["organ"],
         seq=doc["seq"],
@@ -256,6 +270,13 @@ def _check_manifest(
         problem = _check_entry(doc)
         if problem:
             result.problems.append(f"organ {organ}: entry {seq}: {problem}")
+        elif doc.get("withheld"):
+            keys = ", ".join(str(k) for k in doc["withheld"])
+            result.warnings.append(
+                f"organ {organ}: entry {seq}: {keys} withheld from the exporter "
+                "(confidential): its content is vouched for by the chain and the "
+                "attestation, not recomputed"
+            )
     covered: set[tuple[int, int]] = set()
     for chain in manifest["chains"]:
         result.chains += 1

@@ -79,5 +79,20 @@ def file_conduct(officer: Officer, **extra: Any) -> services.Filed:
     return services.file_complaint(**args)
 
 
+def assign(complaint: Complaint, *users: User, by: User | None = None) -> Complaint:
+    """Assign ``users`` to handle the filing as its unit's head does (``by``, else the
+    unit's first active head, made when there is none)."""
+    head = by or (
+        User.objects.filter(role=Role.ORGAN_HEAD, organ_id=complaint.organ_id, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    if head is None:
+        head = make_user(
+            f"head_of_{complaint.organ_id}", Role.ORGAN_HEAD, organ=complaint.organ, full_name="负责人"
+        )
+    return services.assign(complaint, actor=head, assignees=list(users))
+
+
 def fresh(c: Complaint) -> Complaint:
     return Complaint.objects.get(pk=c.pk)

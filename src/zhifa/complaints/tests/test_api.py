@@ -10,7 +10,7 @@ import pytest
 from zhifa.complaints.models import ComplaintStatus
 from zhifa.core.testing import client_for
 
-from .conftest import FILER_NAME, file_report, fresh
+from .conftest import FILER_NAME, assign, file_report, fresh
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,7 @@ def test_the_desk_api_walks_a_filing(
     units: None, officer_a: Any, supervisor_city: Any, today: Any
 ) -> None:
     c = file_report().complaint
+    assign(c, officer_a)
     officer = client_for(officer_a)
     listed = officer.get("/api/v1/complaints").json()
     assert listed["count"] == 1 and listed["items"][0]["filer_name"] == FILER_NAME

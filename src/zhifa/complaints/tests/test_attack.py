@@ -20,7 +20,7 @@ from zhifa.core.testing import client_for, make_user
 from zhifa.records.canonical import canonical_json, sm3_hex
 from zhifa.registry.models import EnforcementSubject, Officer
 
-from .conftest import FILER_CONTACT, FILER_NAME, file_report, fresh
+from .conftest import FILER_CONTACT, FILER_NAME, assign, file_report, fresh
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +101,8 @@ def test_the_filer_of_a_merged_filing_follows_it_to_the_end_of_a_merge_chain(
     a = file_report()
     b = file_report(description="同一家饭店出售过期食品。").complaint
     c = file_report(description="该饭店出售过期食品，已多次。").complaint
+    for filing in (a.complaint, b, c):
+        assign(filing, officer_a)
     services.merge(a.complaint, actor=officer_a, into=b)
     services.merge(fresh(b), actor=officer_a, into=c)
     services.accept(fresh(c), actor=officer_a)

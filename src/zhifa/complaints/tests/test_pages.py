@@ -15,7 +15,7 @@ from zhifa.complaints import services
 from zhifa.complaints.models import Complaint, ComplaintStatus
 from zhifa.core.testing import client_for
 
-from .conftest import BASIS, PARTY, VIOLATION, file_report, fresh
+from .conftest import BASIS, PARTY, VIOLATION, assign, file_report, fresh
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +87,7 @@ def test_the_filer_sees_result_and_disputes_once(
 ) -> None:
     filed = file_report()
     c = filed.complaint
+    assign(c, officer_a)
     services.accept(c, actor=officer_a, note="已受理。")
     services.add_progress(fresh(c), actor=officer_a, text="已派员核查。")
     services.close(fresh(c), actor=officer_a, result="已责令整改。")
@@ -120,6 +121,10 @@ def test_the_desk_accepts_and_rejects_with_reasons(units: None, officer_a: Any, 
     c = file_report().complaint
     client = client_for(officer_a)
     page = client.get(reverse("complaints:detail", args=[c.pk])).content.decode()
+    assert 'id="accept-form"' not in page  # not assigned: sees it, does not handle it
+    assert client.post(reverse("complaints:act", args=[c.pk, "accept"]), {}).status_code == 403
+    assign(c, officer_a)
+    page = client.get(reverse("complaints:detail", args=[c.pk])).content.decode()
     assert 'id="accept-form"' in page and "JL-complaint-ack" in page
     refused = client.post(reverse("complaints:act", args=[c.pk, "reject"]), {"reasons": ""})
     assert refused.status_code == 400 and fresh(c).status == ComplaintStatus.RECEIVED
@@ -146,6 +151,7 @@ def test_the_case_page_links_the_report_and_back(
 ) -> None:
     c = file_report().complaint
     officer = people.officer_user
+    assign(c, officer)
     services.accept(c, actor=officer)
     client = client_for(officer)
     form = client.get(reverse("complaints:enter_case", args=[c.pk]))
@@ -213,6 +219,7 @@ def test_similar_open_filings_are_suggested(units: None, officer_a: Any, today: 
         description="南湖区某饭店出售过期食品，多次发现。", address="某路2号"
     ).complaint
     unlike = file_report(description="超市价格标签与收银价格不一致。", address="另一条路").complaint
+    assign(first, officer_a)
     page = (
         client_for(officer_a).get(reverse("complaints:detail", args=[second.pk])).content.decode()
     )
@@ -236,7 +243,10 @@ def test_the_supervisor_desk_filters_and_counts(
 
     first = file_report().complaint
     file_report(category="other")  # to the justice bureau
-    services.accept(file_report().complaint, actor=officer_a)
+    second = file_report().complaint
+    for filing in (first, second):
+        assign(filing, officer_a)
+    services.accept(second, actor=officer_a)
     time_machine.move_to(frozen_clock + dt.timedelta(days=10), tick=True)
     services.accept(first, actor=officer_a)  # told late
     client = client_for(supervisor_city)
@@ -289,6 +299,8 @@ def test_a_duplicate_is_merged_and_both_filers_are_told(
 ) -> None:
     first = file_report(description="南湖区某饭店出售过期食品，已多次发现。", filer_name="甲某")
     second = file_report(description="南湖区某饭店出售过期食品，多次发现。", filer_name="乙某")
+    assign(first.complaint, officer_a)
+    assign(second.complaint, officer_a)
     client = client_for(officer_a)
     page = client.get(reverse("complaints:detail", args=[second.complaint.pk])).content.decode()
     assert "merge-form" in page

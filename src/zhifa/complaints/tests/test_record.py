@@ -12,13 +12,14 @@ from zhifa.complaints import services
 from zhifa.complaints.models import Complaint, ComplaintStatus
 from zhifa.records.tests.test_tamper_suite import run_verify
 
-from .conftest import file_report, fresh
+from .conftest import assign, file_report, fresh
 
 pytestmark = pytest.mark.django_db
 
 
 def test_changes_through_the_services_verify(units: None, officer_a: Any, today: Any) -> None:
     c = file_report().complaint
+    assign(c, officer_a)
     services.accept(c, actor=officer_a)
     services.close(fresh(c), actor=officer_a, result="已处理。")
     services.dispute(fresh(c), reason="未解决")
@@ -30,6 +31,7 @@ def test_a_status_changed_outside_the_services_fails(
     units: None, officer_a: Any, today: Any
 ) -> None:
     c = file_report().complaint
+    assign(c, officer_a)
     services.reject(c, actor=officer_a, reasons="不属于本机关职责。")
     Complaint.objects.filter(pk=c.pk).update(status=ComplaintStatus.ACCEPTED)
     code, text = run_verify()
@@ -41,6 +43,7 @@ def test_a_result_rewritten_outside_the_services_fails(
     units: None, officer_a: Any, today: Any
 ) -> None:
     c = file_report().complaint
+    assign(c, officer_a)
     services.accept(c, actor=officer_a)
     services.close(fresh(c), actor=officer_a, result="已处理。")
     Complaint.objects.filter(pk=c.pk).update(result="另一个结果")
@@ -70,6 +73,7 @@ def test_a_reassigned_filing_moves_chains_and_verifies(
     from zhifa.records.models import Entry
 
     c = file_report().complaint
+    assign(c, officer_a)
     with pytest.raises(PermissionDenied):
         services.reassign(c, actor=officer_a, organ=organ_b, reason="x")
     with pytest.raises(ValidationError) as exc:
@@ -80,6 +84,8 @@ def test_a_reassigned_filing_moves_chains_and_verifies(
     assert c.organ == organ_b and c.ack_due_on.isoformat() == "2026-12-01"
     assert Entry.objects.filter(organ=officer_a.organ_id, action="complaint.reassign_out").exists()
     assert Entry.objects.filter(organ=organ_b.pk, action="complaint.reassign_in").exists()
+    assert not c.assignments.exists()  # the new unit's head assigns
+    assign(c, officer_b)
     services.accept(c, actor=officer_b)
     with pytest.raises(PermissionDenied):
         services.close(fresh(c), actor=officer_a, result="x")

@@ -21,6 +21,7 @@ from .conftest import (
     FILER_NAME,
     PARTY,
     VIOLATION,
+    assign,
     file_conduct,
     file_report,
     fresh,
@@ -157,6 +158,7 @@ def test_accept_progress_close_dispute_and_reopen(
     units: None, officer_a: Any, supervisor_city: Any, today: Any
 ) -> None:
     c = file_report().complaint
+    assign(c, officer_a)
     services.accept(c, actor=officer_a)
     c = fresh(c)
     assert c.status == ComplaintStatus.ACCEPTED and c.acknowledged_on == today
@@ -181,6 +183,7 @@ def test_accept_progress_close_dispute_and_reopen(
     )
     assert actions == [
         "complaint.file",
+        "complaint.assign",
         "complaint.accept",
         "complaint.progress",
         "complaint.close",
@@ -202,6 +205,7 @@ def test_the_supervisor_confirms(
     units: None, officer_a: Any, supervisor_city: Any, today: Any
 ) -> None:
     c = file_report().complaint
+    assign(c, officer_a)
     services.accept(c, actor=officer_a)
     services.close(fresh(c), actor=officer_a, result="已处理。")
     services.dispute(fresh(c), reason="不满意")
@@ -211,6 +215,7 @@ def test_the_supervisor_confirms(
 
 def test_reject_needs_reasons_and_happens_once(units: None, officer_a: Any, today: Any) -> None:
     c = file_report().complaint
+    assign(c, officer_a)
     with pytest.raises(ValidationError) as exc:
         services.reject(c, actor=officer_a, reasons=" ")
     assert "reasons" in exc.value.message_dict
@@ -233,6 +238,7 @@ def test_an_accepted_report_becomes_a_case_source_linked_both_ways(
     units: None, organ_a: Any, power_item: Any, people: Any, today: Any
 ) -> None:
     c = file_report().complaint
+    assign(c, people.officer_user)
     services.accept(c, actor=people.officer_user)
     args = {
         "on": today,
@@ -256,6 +262,8 @@ def test_a_merge_chain_ends_on_one_filing_and_every_filer_is_told(
     a = file_report().complaint
     b = file_report(description="同一家饭店出售过期食品。").complaint
     c = file_report(description="该饭店出售过期食品，已多次。").complaint
+    for filing in (a, b, c):
+        assign(filing, officer_a)
     services.merge(a, actor=officer_a, into=b)
     services.merge(fresh(b), actor=officer_a, into=c)
     assert fresh(a).merged_into_id == c.pk and fresh(b).merged_into_id == c.pk
