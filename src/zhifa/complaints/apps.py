@@ -30,6 +30,10 @@ class ComplaintsConfig(AppConfig):
                 services.MERGE: _("Complaint or report handled together with another"),
                 services.REASSIGN_OUT: _("Complaint or report handed to another unit"),
                 services.REASSIGN_IN: _("Complaint or report received from another unit"),
+                services.ASSIGN: _("Staff assigned to a complaint or report"),
+                services.DISPUTE_JOINED: _(
+                    "Result disputed by the filer of a filing handled together"
+                ),
             }
         )
         register_task_labels({services.PUBLIC_TASK: _("Public filing")})
@@ -50,7 +54,8 @@ class ComplaintsConfig(AppConfig):
                     _("Complaints and reports"),
                     _(
                         "Filings from the public: acceptance within the clock, progress, "
-                        "result, disputes; the filer's identity stays confidential."
+                        "result, disputes; the filer's identity is seen only by the "
+                        "assigned staff and the supervisor."
                     ),
                     url_name="complaints:desk",
                     roles=frozenset({Role.OFFICER, Role.ORGAN_HEAD, Role.SUPERVISOR}),
