@@ -79,7 +79,8 @@ class EntryOut(Schema):
 
     @staticmethod
     def resolve_withheld(obj: Entry) -> list[str]:
-        return list(getattr(obj, "withheld", ()))
+        withheld = getattr(obj, "withheld", ())
+        return sorted(k for k in withheld if k in json.loads(obj.payload)) if withheld else []
 
 
 def _with_withheld(user: Any) -> Callable[[list[Entry]], list[Entry]]:

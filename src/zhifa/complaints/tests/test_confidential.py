@@ -1,25 +1,35 @@
 """COMPLAINT-confidential: the officer named in a complaint, a user of the organ
-complained about and another organ try every complaints page and API endpoint; nothing
-of the filer leaks and they see nothing of the filing. The handling unit's staff and the
-supervisor of the region do see the filer."""
+complained about and another organ try every complaints page and API endpoint, the
+filing's record (timeline, entry lists, API, ZIP export); nothing of the filer leaks and
+they see nothing of the filing. The receiving unit's staff not assigned to the filing —
+an officer, and the head who assigned others — try the same: they see the filing, never
+its filer (identity, contact, the record's digest of them, the names of the files sent).
+The assigned staff and the supervisor of the region do see the filer."""
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from zhifa.accounts.models import Role
 from zhifa.complaints import services
-from zhifa.core.testing import client_for
+from zhifa.core.testing import client_for, make_user
+from zhifa.records.export import verify_export
 
-from .conftest import FILER_CONTACT, FILER_NAME, file_conduct, file_report
+from .conftest import FILER_CONTACT, FILER_NAME, assign, file_conduct, file_report
 
 pytestmark = pytest.mark.django_db
 
-SECRETS = (FILER_NAME, FILER_CONTACT)
+#: The name of the file the filer sent: it names the filer.
+ATTACHMENT_NAME = f"{FILER_NAME}身份证.png"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+SECRETS = (FILER_NAME, FILER_CONTACT, services.filer_digest(FILER_NAME, FILER_CONTACT))
 #: A valid body for each desk action (so the answer is about who asks, not the body).
 BODIES = {
     "accept": {"note": "x"},
@@ -27,17 +37,26 @@ BODIES = {
     "progress": {"text": "x"},
     "close": {"result": "x"},
     "review": {"decision": "reopen", "note": "x"},
+    "assign": {"assignee_ids": [10**9]},  # valid, naming nobody: assigns no one
 }
 
 
 def _pages(pk: int) -> list[tuple[str, str]]:
+    timeline = f"/records/timeline/complaints.complaint/{pk}/"
     gets = [
         reverse("complaints:desk"),
+        reverse("complaints:desk") + "?mine=1",
         reverse("complaints:detail", args=[pk]),
         reverse("complaints:enter_case", args=[pk]),
         reverse("cases:list"),
         "/api/v1/complaints",
+        "/api/v1/complaints?assigned_to_me=true",
         f"/api/v1/complaints/{pk}",
+        timeline,
+        timeline + "export.zip",
+        "/records/entries/",
+        "/api/v1/records/entries",
+        f"/api/v1/records/objects/complaints.complaint/{pk}/entries",
     ]
     posts = [
         reverse("complaints:act", args=[pk, a])
@@ -45,10 +64,18 @@ def _pages(pk: int) -> list[tuple[str, str]]:
     ]
     posts += [reverse("complaints:enter_case", args=[pk])]
     posts += [reverse("complaints:reassign", args=[pk])]
+    posts += [reverse("complaints:assign", args=[pk])]
     posts += [
-        f"/api/v1/complaints/{pk}/{a}" for a in ("accept", "reject", "progress", "close", "review")
+        f"/api/v1/complaints/{pk}/{a}"
+        for a in ("accept", "reject", "progress", "close", "review", "assign")
     ]
     return [("get", u) for u in gets] + [("post", u) for u in posts]
+
+
+def _is_list(url: str) -> bool:
+    """A list: it answers (without the filing) whoever may open it."""
+    lists = {reverse("complaints:desk"), "/api/v1/complaints", "/api/v1/records/entries"}
+    return url.split("?")[0] in lists or url.startswith("/api/v1/records/objects/")
 
 
 def _try_everything(client: Client, pk: int) -> list[tuple[str, int, bytes]]:
@@ -63,8 +90,19 @@ def _try_everything(client: Client, pk: int) -> list[tuple[str, int, bytes]]:
             response = client.post(
                 url, {"note": "x", "reasons": "x", "text": "x", "result": "x", "decision": "reopen"}
             )
-        seen.append((url, response.status_code, response.content))
+        seen.append((url, response.status_code, _content(response)))
     return seen
+
+
+def _content(response: Any) -> bytes:
+    """The body; of a ZIP export, every member's (the manifest is deflated)."""
+    if not getattr(response, "streaming", False):
+        return bytes(response.content)
+    body = b"".join(response.streaming_content)
+    if response.get("Content-Type") == "application/zip":
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return b"".join(archive.read(n) for n in archive.namelist())
+    return body
 
 
 @pytest.fixture
@@ -77,11 +115,7 @@ def test_the_officer_complained_about_sees_nothing(conduct: Any, officer_c: Any)
         for secret in SECRETS:
             assert secret.encode() not in content, url
         assert conduct.number.encode() not in content, url
-        if (
-            "complaints" in url
-            and url != reverse("complaints:desk")
-            and url != "/api/v1/complaints"
-        ):
+        if "complaints" in url and not _is_list(url):
             assert status in (403, 404), (url, status)
     assert services.find_by_code(conduct.number, "x") is None
 
@@ -113,9 +147,7 @@ def test_another_organ_sees_nothing_of_a_report(
             assert report.number.encode() not in content, url
             for secret in SECRETS:
                 assert secret.encode() not in content, url
-            if url.startswith(f"/api/v1/complaints/{report.pk}") or (
-                "/desk/" in url and str(report.pk) in url
-            ):
+            if "complaints" in url and not _is_list(url):
                 assert status in (403, 404), (url, status)
 
 
@@ -123,6 +155,7 @@ def test_the_handling_staff_and_the_supervisor_see_the_filer(
     units: None, officer_a: Any, supervisor_city: Any, supervisor_county_c: Any, conduct: Any
 ) -> None:
     report = file_report().complaint
+    assign(report, officer_a)
     for user, pk in (
         (officer_a, report.pk),
         (supervisor_city, report.pk),
@@ -173,7 +206,7 @@ def test_attachments_only_for_whom_sees_the_filing(
     c = file_report(attachments=[SimpleUploadedFile("p.png", png)]).complaint
     a = c.attachments.get()
     url = reverse("complaints:attachment", args=[c.pk, a.pk])
-    response = client_for(officer_a).get(url)
+    response = client_for(officer_a).get(url)  # the unit's staff handle what was sent
     assert response.status_code == 200 and b"".join(response.streaming_content) == png
     assert client_for(officer_b).get(url).status_code == 404
     assert Client().get(url).status_code == 302  # to the login page
@@ -183,3 +216,73 @@ def test_attachments_only_for_whom_sees_the_filing(
         .status_code
         == 404
     )
+
+
+@pytest.fixture
+def report_assigned(units: None, head_a: Any, organ_a: Any, today: Any) -> Any:
+    """A report with a file named after its filer, assigned by the head to one officer."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    report = file_report(attachments=[SimpleUploadedFile(ATTACHMENT_NAME, PNG)]).complaint
+    assigned = make_user("officer_assigned", Role.OFFICER, organ=organ_a, full_name="孙涛")
+    assign(report, assigned, by=head_a)
+    return report, assigned
+
+
+def test_the_units_staff_not_assigned_see_the_filing_never_the_filer(
+    report_assigned: Any, officer_a: Any, head_a: Any
+) -> None:
+    """An unassigned officer of the receiving unit, and its head (who assigned, and is
+    not assigned), try every page, API and export: the filing yes, its filer never."""
+    report, _assigned = report_assigned
+    for user in (officer_a, head_a):
+        client = client_for(user)
+        detail = client.get(reverse("complaints:detail", args=[report.pk])).content.decode()
+        assert report.number in detail and "仅承办人员及执法监督人员可见" in detail
+        assert "附件1" in detail and ATTACHMENT_NAME not in detail
+        api = client.get(f"/api/v1/complaints/{report.pk}").json()
+        assert api["filer_withheld"] is True and api["filer_name"] is None
+        assert api["anonymous"] is None
+        entries = client.get(
+            f"/api/v1/records/objects/complaints.complaint/{report.pk}/entries"
+        ).json()["items"]
+        filed = next(e for e in entries if e["action"] == "complaint.file")
+        assert filed["withheld"] == ["anonymous", "filer_hmac"]
+        assert "filer_hmac" not in filed["payload"]
+        for url, status, content in _try_everything(client, report.pk):
+            for secret in (*SECRETS, ATTACHMENT_NAME):
+                assert secret.encode() not in content, (user.username, url, status)
+    # What they exported still checks: the withheld part through the chain of digests.
+    response = client_for(officer_a).get(
+        f"/records/timeline/complaints.complaint/{report.pk}/export.zip"
+    )
+    check = verify_export(io.BytesIO(b"".join(response.streaming_content)))
+    assert not check.problems, check.problems
+    assert any("withheld" in w for w in check.warnings), check.warnings
+
+
+def test_the_assigned_staff_and_the_supervisor_see_the_filer_everywhere(
+    report_assigned: Any, supervisor_city: Any
+) -> None:
+    report, assigned = report_assigned
+    for user in (assigned, supervisor_city):
+        client = client_for(user)
+        detail = client.get(reverse("complaints:detail", args=[report.pk])).content.decode()
+        assert FILER_NAME in detail and FILER_CONTACT in detail and ATTACHMENT_NAME in detail
+        api = client.get(f"/api/v1/complaints/{report.pk}").json()
+        assert api["filer_withheld"] is False and api["filer_contact"] == FILER_CONTACT
+        entries = client.get(
+            f"/api/v1/records/objects/complaints.complaint/{report.pk}/entries"
+        ).json()["items"]
+        filed = next(e for e in entries if e["action"] == "complaint.file")
+        assert filed["withheld"] == [] and filed["payload"]["filer_hmac"] == SECRETS[2]
+        response = client.get(f"/records/timeline/complaints.complaint/{report.pk}/export.zip")
+        body = b"".join(response.streaming_content)
+        assert SECRETS[2].encode() in _content_of_zip(body)
+        check = verify_export(io.BytesIO(body))
+        assert not check.problems and not any("withheld" in w for w in check.warnings)
+
+
+def _content_of_zip(body: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        return b"".join(archive.read(n) for n in archive.namelist())
