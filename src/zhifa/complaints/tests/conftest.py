@@ -89,7 +89,10 @@ def assign(complaint: Complaint, *users: User, by: User | None = None) -> Compla
     )
     if head is None:
         head = make_user(
-            f"head_of_{complaint.organ_id}", Role.ORGAN_HEAD, organ=complaint.organ, full_name="负责人"
+            f"head_of_{complaint.organ_id}",
+            Role.ORGAN_HEAD,
+            organ=complaint.organ,
+            full_name="负责人",
         )
     return services.assign(complaint, actor=head, assignees=list(users))
 

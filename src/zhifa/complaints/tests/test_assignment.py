@@ -74,7 +74,9 @@ def test_only_the_head_assigns(
         with pytest.raises(PermissionDenied):
             services.assign(fresh(c), actor=user, assignees=[officer_a2])
     api = _post(
-        client_for(officer_a), f"/api/v1/complaints/{c.pk}/assign", {"assignee_ids": [officer_a2.pk]}
+        client_for(officer_a),
+        f"/api/v1/complaints/{c.pk}/assign",
+        {"assignee_ids": [officer_a2.pk]},
     )
     assert api.status_code == 403
     page = client_for(officer_a).post(

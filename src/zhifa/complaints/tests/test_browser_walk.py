@@ -1,6 +1,6 @@
 """The acceptance walk of issue #16 in real headless Chromium at 390 CSS pixels: an
 anonymous report is filed on the public site; its number and code show its status; the
-organ accepts it within the clock; it becomes a case source and the case's page links
+organ's head assigns an officer, who accepts it within the clock; it becomes a case source and the case's page links
 it; the reporter sees the result and disputes it; the supervisor reopens it. No public
 page scrolls sideways."""
 
@@ -102,6 +102,19 @@ def test_the_walk(
     officer = phone(people.officer_user.username)
     officer.goto("/cases/")
     assert number in officer.inner_text("#complaint-clocks")
+    officer.goto(f"/complaints/desk/{complaint.pk}/")
+    assert officer.locator("#accept-form").count() == 0  # not assigned: sees, not handles
+
+    head = phone(people.head_user.username)
+    head.goto(f"/complaints/desk/{complaint.pk}/")
+    head.check(f"#assign-form input[value='{people.officer_user.pk}']")
+    with head.expect_navigation():
+        head.click("#assign-form button[type=submit]")
+    assert people.officer_user.get_full_name() in head.inner_text("#assignees")
+    _no_sideways_scroll(head)
+
+    officer.goto("/cases/")
+    assert number in officer.inner_text("#complaints-mine")
     officer.goto(f"/complaints/desk/{complaint.pk}/")
     officer.fill("#accept-form textarea", "已受理，将派员核查。")
     with officer.expect_navigation():
