@@ -1,8 +1,8 @@
 """The acceptance walk of issue #16 in real headless Chromium at 390 CSS pixels: an
 anonymous report is filed on the public site; its number and code show its status; the
-organ's head assigns an officer, who accepts it within the clock; it becomes a case source and the case's page links
-it; the reporter sees the result and disputes it; the supervisor reopens it. No public
-page scrolls sideways."""
+organ's head assigns an officer, who accepts it within the clock; it becomes a case
+source and the case's page links it; the reporter sees the result and disputes it; the
+supervisor reopens it. No public page scrolls sideways."""
 
 from __future__ import annotations
 
