@@ -536,8 +536,9 @@ def review(complaint: Complaint, *, actor: User, decision: str, note: str) -> Co
 def merge(complaint: Complaint, *, actor: User, into: Complaint, note: str = "") -> Complaint:
     """The receiving unit handles ``complaint`` together with ``into`` (a duplicate):
     its filer is told (this counts as telling the acceptance) and follows the other
-    filing's acceptance, progress and result from its own number and code; the other
-    filer sees that a filing was merged in, never whose. Filings already merged into
+    filing's acceptance, progress and result from its own number and code, and may
+    dispute that result once (``dispute``); the other filer sees that a filing was
+    merged in, never whose. Filings already merged into
     ``complaint`` follow it to ``into`` (their filers told too): a merge never chains."""
     errors: dict[str, list[str]] = {}
     note = _text(errors, "note", note, required=False, limit=MAX_TEXT)
