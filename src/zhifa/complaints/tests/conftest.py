@@ -99,3 +99,25 @@ def assign(complaint: Complaint, *users: User, by: User | None = None) -> Compla
 
 def fresh(c: Complaint) -> Complaint:
     return Complaint.objects.get(pk=c.pk)
+
+
+@pytest.fixture
+def about_the_bureau(units: None, justice_city: EnforcementSubject, today: Any) -> Any:
+    """A complaint about an officer of the justice bureau itself: the bureau receives it
+    and is also the organ complained about (only the supervisor handles it)."""
+    officer_user = make_user("jb_officer", Role.OFFICER, organ=justice_city, full_name="李四")
+    head = make_user("jb_head", Role.ORGAN_HEAD, organ=justice_city, full_name="周五")
+    officer = Officer.objects.create(
+        organ=justice_city, name="李四", kind="officer", user=officer_user, id_number="TEST-李四"
+    )
+    complaint = services.file_complaint(
+        category="conduct",
+        region_code="330400",
+        address="嘉兴市某路某号",
+        description="司法局执法人员态度粗暴。",
+        filer_name=FILER_NAME,
+        filer_contact=FILER_CONTACT,
+        subject_officer=officer,
+    ).complaint
+    assert complaint.organ_id == complaint.subject_organ_id == justice_city.pk
+    return complaint, officer_user, head

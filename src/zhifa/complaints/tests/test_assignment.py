@@ -18,7 +18,7 @@ from zhifa.complaints.models import Complaint, ComplaintAssignment, ComplaintSta
 from zhifa.core.testing import client_for, make_user
 from zhifa.records.models import Entry
 from zhifa.records.tests.test_tamper_suite import run_verify
-from zhifa.registry.models import EnforcementSubject, Officer
+from zhifa.registry.models import EnforcementSubject
 
 from .conftest import FILER_NAME, assign, file_report, fresh
 
@@ -118,29 +118,10 @@ def test_another_organs_officer_is_refused_naming_the_field_and_nothing_is_writt
     assert ok.json()["filer_withheld"] is True  # the head assigned, is not assigned
 
 
-@pytest.fixture
-def about_the_bureau(units: None, justice_city: EnforcementSubject, today: Any) -> Any:
-    """A complaint about an officer of the justice bureau, which receives it: the
-    supervisor of the region assigns there."""
-    officer_user = make_user("jb_officer", Role.OFFICER, organ=justice_city, full_name="李四")
-    officer = Officer.objects.create(
-        organ=justice_city, name="李四", kind="officer", user=officer_user, id_number="TEST-李四"
-    )
-    complaint = services.file_complaint(
-        category="conduct",
-        region_code="330400",
-        address="嘉兴市某路某号",
-        description="司法局执法人员态度粗暴。",
-        filer_name=FILER_NAME,
-        subject_officer=officer,
-    ).complaint
-    return complaint, officer_user
-
-
 def test_the_officer_complained_about_is_never_assigned(
     about_the_bureau: Any, supervisor_city: Any
 ) -> None:
-    complaint, officer_user = about_the_bureau
+    complaint, officer_user, _head = about_the_bureau
     assert officer_user not in policy.assignable(complaint)
     before = Entry.objects.count()
     with pytest.raises(ValidationError) as exc:

@@ -13,12 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from zhifa.accounts.models import Role
 from zhifa.complaints import services
 from zhifa.complaints.models import Complaint
-from zhifa.core.testing import client_for, make_user
+from zhifa.core.testing import client_for
 from zhifa.records.canonical import canonical_json, sm3_hex
-from zhifa.registry.models import EnforcementSubject, Officer
+from zhifa.registry.models import EnforcementSubject
 
 from .conftest import FILER_CONTACT, FILER_NAME, assign, file_report, fresh
 
@@ -36,28 +35,6 @@ def _export(client: Client, complaint: Complaint) -> tuple[int, str]:
         return response.status_code, ""
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))  # type: ignore[attr-defined]
     return 200, "".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
-
-
-@pytest.fixture
-def about_the_bureau(units: None, justice_city: EnforcementSubject, today: Any) -> Any:
-    """A complaint about an officer of the justice bureau itself: the bureau receives it
-    and is also the organ complained about (only the supervisor handles it)."""
-    officer_user = make_user("jb_officer", Role.OFFICER, organ=justice_city, full_name="李四")
-    head = make_user("jb_head", Role.ORGAN_HEAD, organ=justice_city, full_name="周五")
-    officer = Officer.objects.create(
-        organ=justice_city, name="李四", kind="officer", user=officer_user, id_number="TEST-李四"
-    )
-    complaint = services.file_complaint(
-        category="conduct",
-        region_code="330400",
-        address="嘉兴市某路某号",
-        description="司法局执法人员态度粗暴。",
-        filer_name=FILER_NAME,
-        filer_contact=FILER_CONTACT,
-        subject_officer=officer,
-    ).complaint
-    assert complaint.organ_id == complaint.subject_organ_id == justice_city.pk
-    return complaint, officer_user, head
 
 
 def test_the_officer_complained_about_cannot_read_the_complaint_in_the_record(
