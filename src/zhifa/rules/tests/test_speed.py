@@ -25,7 +25,7 @@ def _seconds(case: CaseFile, steps: int, calendar: WorkCalendar) -> float:
     gc.collect()
     gc.disable()  # a collection's cost grows with the heap, not with the audit
     try:
-        for _ in range(3):  # CPU time of this process: other work on the machine does not count
+        for _ in range(5):  # CPU time of this process: other work on the machine does not count
             start = time.process_time()
             render(audit(long_case, calendar=calendar))
             best = min(best, time.process_time() - start)
@@ -36,13 +36,15 @@ def _seconds(case: CaseFile, steps: int, calendar: WorkCalendar) -> float:
 
 def test_audit_is_linear_in_the_steps() -> None:
     """A case's steps repeated to 9,600 audit in about 8 times the time of 1,200 (the
-    engine once rescanned every step per look-up: 17 s for 9,600 steps)."""
+    engine once rescanned every step per look-up: 17 s for 9,600 steps). Quadratic
+    work would take 64 times; the bound of 20 sits between the two so that a loaded CI
+    machine (one CI run measured 12.8 times) does not fail a linear engine."""
     path = next(p for p in legal_case_files() if p.stem == "internal_unit_data_breaks")
     case = CaseFile.from_dict(json.loads(path.read_text("utf-8")))
     calendar = WorkCalendar()
     small = _seconds(case, 1200, calendar)
     large = _seconds(case, 9600, calendar)
-    assert large < 12 * small, (small, large)
+    assert large < 20 * small, (small, large)
 
 
 @pytest.mark.parametrize(
@@ -58,7 +60,7 @@ def test_every_legal_test_repeated_audits_in_linear_time(stem: str) -> None:
     calendar = WorkCalendar()
     small = _seconds(case, 1200, calendar)
     large = _seconds(case, 9600, calendar)
-    assert large < 12 * small + 0.05, (small, large)
+    assert large < 20 * small + 0.05, (small, large)
 
 
 def test_steps_naming_new_officers_take_linear_memory() -> None:
