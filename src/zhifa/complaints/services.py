@@ -305,7 +305,10 @@ def file_complaint(
 
 def find_by_code(number: str, code: str) -> Complaint | None:
     """The filing with this number whose access code is ``code`` (None otherwise: a
-    wrong number and a wrong code are not told apart)."""
+    wrong number and a wrong code are not told apart, in the answer or in its time: a
+    number no filing has still hashes the code once, as Django's ``ModelBackend`` does
+    for an unknown user, so that the missing comparison does not tell which numbers
+    exist)."""
     number = (number or "").strip()
     normal = normal_code(code or "")
     if not number or len(number) > 32 or not normal or text_problem(number):
@@ -313,7 +316,10 @@ def find_by_code(number: str, code: str) -> Complaint | None:
     found = (
         Complaint.objects.select_related("organ", "region", "case").filter(number=number).first()
     )
-    if found is None or not check_password(normal, found.access_code_hash):
+    if found is None:
+        make_password(normal)  # the work of a comparison (see above)
+        return None
+    if not check_password(normal, found.access_code_hash):
         return None
     return found
 

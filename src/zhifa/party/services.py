@@ -214,22 +214,26 @@ def sign_in(number: str, code: str) -> tuple[PartyAccess, AccessCode]:
     typed = normal_code(code)
     candidate = digest(typed or "-")
     wrong = SignInFailed(_("The case number or the access code is wrong."))
-    accesses = list(
-        PartyAccess.objects.filter(
-            Q(case__registration_number=number)
-            | Q(case__registration_number="", case__case_id=number)
-        ).select_related("case__organ")
-        if number and len(number) <= 64 and "\x00" not in number
-        else []
+    usable = bool(number) and len(number) <= 64 and "\x00" not in number
+    numbered = Q(case__registration_number=number) | Q(
+        case__registration_number="", case__case_id=number
+    )
+    accesses = (
+        list(PartyAccess.objects.filter(numbered).select_related("case__organ")) if usable else []
     )
     now = timezone.now()
     found: tuple[PartyAccess, AccessCode] | None = None
-    codes = {
-        a.pk: list(AccessCode.objects.filter(access=a, revoked_at__isnull=True)) for a in accesses
-    }
+    # One query for the codes whether or not a case has the number (never one per case,
+    # never skipped when none has it): the same database work either way.
+    codes: dict[int, list[AccessCode]] = {a.pk: [] for a in accesses}
+    if usable:
+        for row in AccessCode.objects.filter(
+            revoked_at__isnull=True, access__in=PartyAccess.objects.filter(numbered).values("pk")
+        ):
+            codes.setdefault(row.access_id, []).append(row)
     compared = False
     for access in accesses:
-        for row in codes[access.pk]:
+        for row in codes.get(access.pk, []):
             compared = True
             if hmac.compare_digest(row.digest, candidate) and typed and found is None:
                 found = (access, row)

@@ -1,0 +1,68 @@
+"""Signing in with a case number no case has does the work of a wrong code for a case
+that exists: one comparison of the code's digest, and the same queries for the accesses
+and their codes (the failure counter that follows a wrong code is the difference, and
+the lockout that tells a number exists after MAX_FAILURES is deliberate). Counted, not
+timed; on the page and in the API as in the service."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from zhifa.cases.tests.conftest import People, Walker
+from zhifa.party import services
+
+pytestmark = pytest.mark.django_db
+
+WRONG = "ZZZZ-ZZZZ-ZZZZ"
+UNKNOWN = "嘉市监立〔2099〕999号"
+
+
+def _lookups(number: str) -> list[str]:
+    """The SELECTs of one failed sign-in."""
+    with CaptureQueriesContext(connection) as done, pytest.raises(services.SignInFailed):
+        services.sign_in(number, WRONG)
+    return [
+        q["sql"].split(" FROM ")[1].split()[0]
+        for q in done.captured_queries
+        if q["sql"].startswith("SELECT") and " FROM " in q["sql"]
+    ][:2]
+
+
+def test_an_unknown_number_makes_the_same_lookups(notified_walk: Walker, people: People) -> None:
+    services.reissue_code(notified_walk.case, actor=people.officer_user)
+    known = _lookups(notified_walk.case.registration_number)
+    unknown = _lookups(UNKNOWN)
+    assert len(known) == 2 and unknown == known, (known, unknown)
+    assert "accesscode" in known[1]
+
+
+def test_the_page_and_the_api_compare_once_for_an_unknown_number(
+    notified_walk: Walker, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services.reissue_code(notified_walk.case, actor=people.officer_user)
+    calls: list[Any] = []
+    real = services.hmac.compare_digest
+
+    def spy(a: Any, b: Any) -> bool:
+        calls.append(a)
+        return real(a, b)
+
+    monkeypatch.setattr(services.hmac, "compare_digest", spy)
+    client = Client()
+    for number in (notified_walk.case.registration_number, UNKNOWN):
+        calls.clear()
+        page = client.post("/party/", {"number": number, "code": WRONG})
+        assert page.status_code == 400 and len(calls) == 1
+        calls.clear()
+        api = client.post(
+            "/api/v1/party/case",
+            json.dumps({"number": number, "code": WRONG}),
+            content_type="application/json",
+        )
+        assert api.status_code == 401 and len(calls) == 1
