@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from zhifa.cases import services as case_services
 from zhifa.cases.models import Procedure
 from zhifa.core.services import keyed_digest
-from zhifa.core.validation import text_problem
+from zhifa.core.validation import text_problem, typed_text_problem
 from zhifa.documents.rendering import new_code, normal_code
 from zhifa.records import evidence_files
 from zhifa.records.canonical import canonical_json, sm3_hex
@@ -110,7 +110,7 @@ def _text(
     if not isinstance(value, str):
         value = "" if value is None else str(value)
     value = value.strip()
-    problem = text_problem(value)
+    problem = typed_text_problem(value)
     if problem:
         errors.setdefault(field, []).append(problem)
     elif required and not value:

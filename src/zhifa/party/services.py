@@ -26,7 +26,7 @@ from zhifa.cases import services as cases
 from zhifa.cases.models import Case, CaseStep
 from zhifa.cases.policy import ACT_ROLES
 from zhifa.core.services import keyed_digest
-from zhifa.core.validation import text_problem
+from zhifa.core.validation import typed_text_problem
 from zhifa.documents.models import DocumentType
 from zhifa.documents.rendering import new_code, normal_code
 from zhifa.records.services import append_entry
@@ -294,7 +294,7 @@ def file_statement(access: PartyAccess, *, statement: str, today: dt.date) -> Ca
     Refused (``PartyRefusal``) with the engine's rule ID when a rule blocks it, with the
     procedure's reason when the case is not at a point where the party is heard."""
     text = statement.strip()
-    problem = text_problem(text) if text else _("Write your statement and defence.")
+    problem = typed_text_problem(text) if text else _("Write your statement and defence.")
     if problem or len(text) > STATEMENT_MAX:
         raise PartyRefusal(
             problem or _("At most %(max)s characters.") % {"max": STATEMENT_MAX},
@@ -395,7 +395,7 @@ def give_consent(
     errors: dict[str, list[str]] = {}
     name, where = signed_name.strip(), address.strip()
     for field, value, bound in (("signed_name", name, 200), ("address", where, 200)):
-        problem = text_problem(value) if value else _("This field is required.")
+        problem = typed_text_problem(value) if value else _("This field is required.")
         if problem or len(value) > bound:
             errors[field] = [problem or _("At most %(max)s characters.") % {"max": bound}]
     if errors:
@@ -442,7 +442,7 @@ def rate_conduct(
     if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
         errors["score"] = [_("Choose a score from 1 to 5.")]
     text = comment.strip()
-    problem = text_problem(text) if text else None
+    problem = typed_text_problem(text) if text else None
     if problem or len(text) > COMMENT_MAX:
         errors["comment"] = [problem or _("At most %(max)s characters.") % {"max": COMMENT_MAX}]
     if errors:

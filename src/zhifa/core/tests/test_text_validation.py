@@ -76,3 +76,41 @@ def test_the_apps_forms_refuse_it(form_class, data, field) -> None:  # type: ign
     form = form_class(data)
     assert not form.is_valid()
     assert field in form.errors
+
+
+# --- text typed from outside: no bidirectional controls (issue #16 follow-up) -----------
+
+BIDI = [
+    "\u061c",
+    "\u200e",
+    "\u200f",
+    *map(chr, range(0x202A, 0x202F)),
+    *map(chr, range(0x2066, 0x206A)),
+]
+
+
+@pytest.mark.parametrize("char", BIDI)
+def test_typed_text_refuses_every_bidirectional_control(char: str) -> None:
+    from zhifa.core.validation import typed_text_problem, validate_typed_text
+
+    value = f"罚款{char}100元"
+    assert text_problem(value) is None  # text that only moves through is not refused
+    problem = typed_text_problem(value)
+    assert problem is not None and f"U+{ord(char):04X}" in problem and "position 3" in problem
+    with pytest.raises(ValidationError):
+        validate_typed_text(value)
+
+
+@pytest.mark.parametrize(("value", "named"), BAD.items())
+def test_typed_text_refuses_what_text_refuses(value: str, named: str) -> None:
+    from zhifa.core.validation import typed_text_problem
+
+    problem = typed_text_problem(value)
+    assert problem is not None and named in problem
+
+
+@pytest.mark.parametrize("value", [*GOOD, "👩\u200d💻 zero-width joiner", "ئۇيغۇرچە 维吾尔文"])
+def test_typed_text_keeps_text(value: str) -> None:
+    from zhifa.core.validation import typed_text_problem
+
+    assert typed_text_problem(value) is None
