@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from zhifa.cases import services as case_services
 from zhifa.cases.models import Procedure
-from zhifa.core.services import keyed_digest
+from zhifa.core.services import current_digest_key_id, keyed_digest
 from zhifa.core.validation import text_problem, typed_text_problem
 from zhifa.documents.rendering import new_code, normal_code
 from zhifa.records import evidence_files
@@ -89,11 +89,13 @@ MAX_TEXT = 5000
 RECORDED_FIELDS = ("number", "status", "kind", "category", "address", "ack_due_on")
 
 
-def filer_digest(name: str, contact: str) -> str:
+def filer_digest(name: str, contact: str, *, key_id: str | None = None) -> str:
     """What the FILE entry records of the filer: HMAC-SHA256 of the canonical JSON of
-    ``[name, contact]`` keyed from ``SECRET_KEY`` (``core.services.keyed_digest``,
-    purpose ``complaint-filer``). ``records verify`` recomputes it from the row."""
-    return keyed_digest("complaint-filer", canonical_json([name, contact]))
+    ``[name, contact]`` keyed with the digest key (``core.services.keyed_digest``,
+    purpose ``complaint-filer``): the current one, or the one of ``key_id`` (the
+    filing's ``filer_key``, recorded beside the digest). ``records verify`` recomputes
+    it from the row."""
+    return keyed_digest("complaint-filer", canonical_json([name, contact]), key_id=key_id)
 
 
 @dataclass(frozen=True)
@@ -255,6 +257,7 @@ def file_complaint(
                 subject_officer=subject_officer,
                 filer_name=filer_name,
                 filer_contact=filer_contact,
+                filer_key=current_digest_key_id(),
                 organ=organ,
                 received_at=now,
                 received_on=today,
@@ -284,8 +287,12 @@ def file_complaint(
                     "address": address,
                     "description_sm3": sm3_hex(description.encode()),
                     # COMPLAINT-confidential: a keyed digest only, never the identity
-                    # (nobody without the site's key confirms a guessed filer).
-                    "filer_hmac": filer_digest(filer_name, filer_contact),
+                    # (nobody without the site's key confirms a guessed filer), and
+                    # the ID of its key (verified with that key after a rotation).
+                    "filer_hmac": filer_digest(
+                        filer_name, filer_contact, key_id=complaint.filer_key
+                    ),
+                    "filer_key": complaint.filer_key,
                     "anonymous": complaint.is_anonymous,
                     "subject_organ": complaint.subject_organ_id,
                     "subject_officer": complaint.subject_officer_id,

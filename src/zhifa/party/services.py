@@ -25,7 +25,7 @@ from zhifa.accounts.models import Role
 from zhifa.cases import services as cases
 from zhifa.cases.models import Case, CaseStep
 from zhifa.cases.policy import ACT_ROLES
-from zhifa.core.services import keyed_digest
+from zhifa.core.services import LEGACY_KEY_ID, digest_keys, keyed_digest
 from zhifa.core.validation import typed_text_problem
 from zhifa.documents.models import DocumentType
 from zhifa.documents.rendering import new_code, normal_code
@@ -84,10 +84,18 @@ class PartyRefusal(ValidationError):
         super().__init__(message, code="rule_violation" if rule else "refused")
 
 
-def digest(code: str) -> str:
+def digest(code: str, key_id: str | None = None) -> str:
     """The stored form of an access code (a keyed SHA-256: the code has 60 random bits,
-    the sign-in is rate-limited and locked after ``MAX_FAILURES``)."""
-    return keyed_digest("party-access", code)
+    the sign-in is rate-limited and locked after ``MAX_FAILURES``), with the current
+    digest key or the one of ``key_id``."""
+    return keyed_digest("party-access", code, key_id=key_id)
+
+
+def _candidates(code: str) -> list[str]:
+    """``code``'s digest under each configured digest key (``ZHIFA_DIGEST_KEY`` and the
+    old keys kept after a rotation, never ``SECRET_KEY``): a code printed before a
+    rotation still signs in."""
+    return [digest(code, key_id) for key_id in digest_keys() if key_id != LEGACY_KEY_ID]
 
 
 def display(code: str) -> str:
@@ -212,7 +220,7 @@ def sign_in(number: str, code: str) -> tuple[PartyAccess, AccessCode]:
     and is made the same way whether or not a case has the number."""
     number = number.strip()
     typed = normal_code(code)
-    candidate = digest(typed or "-")
+    candidates = _candidates(typed or "-")
     wrong = SignInFailed(_("The case number or the access code is wrong."))
     usable = bool(number) and len(number) <= 64 and "\x00" not in number
     numbered = Q(case__registration_number=number) | Q(
@@ -234,11 +242,13 @@ def sign_in(number: str, code: str) -> tuple[PartyAccess, AccessCode]:
     compared = False
     for access in accesses:
         for row in codes.get(access.pk, []):
-            compared = True
-            if hmac.compare_digest(row.digest, candidate) and typed and found is None:
-                found = (access, row)
+            for candidate in candidates:
+                compared = True
+                if hmac.compare_digest(row.digest, candidate) and typed and found is None:
+                    found = (access, row)
     if not compared:
-        hmac.compare_digest(_NO_DIGEST, candidate)
+        for candidate in candidates:
+            hmac.compare_digest(_NO_DIGEST, candidate)
     if found is not None:
         access, row = found
         if access.locked_until is not None and access.locked_until > now:

@@ -93,10 +93,15 @@ BIDI = [
 def test_typed_text_refuses_every_bidirectional_control(char: str) -> None:
     from zhifa.core.validation import typed_text_problem, validate_typed_text
 
+    from django.utils import translation
+
     value = f"罚款{char}100元"
     assert text_problem(value) is None  # text that only moves through is not refused
-    problem = typed_text_problem(value)
+    with translation.override("en"):
+        problem = typed_text_problem(value)
     assert problem is not None and f"U+{ord(char):04X}" in problem and "position 3" in problem
+    with translation.override("zh-hans"):
+        assert "第 3 个字符" in str(typed_text_problem(value))
     with pytest.raises(ValidationError):
         validate_typed_text(value)
 

@@ -66,3 +66,43 @@ def test_the_page_and_the_api_compare_once_for_an_unknown_number(
             content_type="application/json",
         )
         assert api.status_code == 401 and len(calls) == 1
+
+
+def test_a_code_printed_before_a_rotation_signs_in_while_its_key_is_kept(
+    notified_walk: Walker, people: People
+) -> None:
+    """Codes are keyed with ``ZHIFA_DIGEST_KEY`` (never ``SECRET_KEY``) and compared under
+    every configured key, so a rotation that keeps the old key lets the printed codes
+    in; one comparison per key whether or not a case has the number."""
+    from django.test import override_settings
+
+    old, new = "old-digest-key-" + "o" * 40, "new-digest-key-" + "n" * 40
+    case = notified_walk.case
+    with override_settings(ZHIFA_DIGEST_KEY=old):
+        code = services.reissue_code(case, actor=people.officer_user)
+    with override_settings(SECRET_KEY="rotated-secret-" + "s" * 50, ZHIFA_DIGEST_KEY=old):
+        assert services.sign_in(case.registration_number, code)[0].case_id == case.pk
+    with override_settings(ZHIFA_DIGEST_KEY=new, ZHIFA_DIGEST_OLD_KEYS=[old]):
+        assert services.sign_in(case.registration_number, code)[0].case_id == case.pk
+    with (
+        override_settings(ZHIFA_DIGEST_KEY=new, ZHIFA_DIGEST_OLD_KEYS=[]),
+        pytest.raises(services.SignInFailed),
+    ):
+        services.sign_in(case.registration_number, code)
+
+
+def test_each_configured_key_is_compared_for_an_unknown_number_too(
+    notified_walk: Walker, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.test import override_settings
+
+    services.reissue_code(notified_walk.case, actor=people.officer_user)
+    calls: list[Any] = []
+    real = services.hmac.compare_digest
+    monkeypatch.setattr(services.hmac, "compare_digest", lambda a, b: calls.append(a) or real(a, b))
+    with override_settings(ZHIFA_DIGEST_OLD_KEYS=["old-digest-key-" + "o" * 40]):
+        for number in (notified_walk.case.registration_number, UNKNOWN):
+            calls.clear()
+            with pytest.raises(services.SignInFailed):
+                services.sign_in(number, WRONG)
+            assert len(calls) == 2, number
