@@ -77,3 +77,16 @@ def test_the_filer_digest_is_keyed_and_verified(units: None, today: Any) -> None
     Complaint.objects.filter(pk=complaint.pk).update(filer_contact="13900000000")
     code, text = run_verify()
     assert code == 1 and "filer_hmac" in text and complaint.number in text, text
+
+
+def test_the_entry_list_and_the_timeline_name_a_filing_by_its_number(
+    units: None, head_a: Any, today: Any
+) -> None:
+    complaint = file_report().complaint
+    client = client_for(head_a)
+    listed = client.get("/records/entries/", {"object_type": "complaints.complaint"})
+    page = listed.content.decode()
+    timeline = f"/records/timeline/complaints.complaint/{complaint.pk}/"
+    assert timeline in page and complaint.number in page
+    assert f"#{complaint.pk}<" not in page
+    assert complaint.number in client.get(timeline).content.decode()
