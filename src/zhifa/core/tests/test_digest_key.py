@@ -71,8 +71,12 @@ def test_the_system_check(key: str, old: list[str], expected: str | None, settin
 
 
 def _check_deploy(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    # Not DJANGO_ALLOW_ASYNC_UNSAFE either: the browser tests set it in this process,
+    # and check --deploy warns about it.
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith("ZHIFA_") and k != "DATABASE_URL"
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("ZHIFA_") and k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env.update(
         {

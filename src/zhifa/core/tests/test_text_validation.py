@@ -7,10 +7,17 @@ from __future__ import annotations
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from zhifa.catalogue.forms import ArticleForm, LawForm
 from zhifa.core.forms import Form
-from zhifa.core.validation import text_problem, text_problems, validate_text
+from zhifa.core.validation import (
+    text_problem,
+    text_problems,
+    typed_text_problem,
+    validate_text,
+    validate_typed_text,
+)
 from zhifa.registry.forms import SubjectDetailsForm
 
 GOOD = ["", "张伟", "第一条\n第二条\t（一）", "行1\r\n行2", "emoji 😀", "ｆｕｌｌ　ｗｉｄｔｈ"]
@@ -91,10 +98,6 @@ BIDI = [
 
 @pytest.mark.parametrize("char", BIDI)
 def test_typed_text_refuses_every_bidirectional_control(char: str) -> None:
-    from zhifa.core.validation import typed_text_problem, validate_typed_text
-
-    from django.utils import translation
-
     value = f"罚款{char}100元"
     assert text_problem(value) is None  # text that only moves through is not refused
     with translation.override("en"):
@@ -108,14 +111,10 @@ def test_typed_text_refuses_every_bidirectional_control(char: str) -> None:
 
 @pytest.mark.parametrize(("value", "named"), BAD.items())
 def test_typed_text_refuses_what_text_refuses(value: str, named: str) -> None:
-    from zhifa.core.validation import typed_text_problem
-
     problem = typed_text_problem(value)
     assert problem is not None and named in problem
 
 
 @pytest.mark.parametrize("value", [*GOOD, "👩\u200d💻 zero-width joiner", "ئۇيغۇرچە 维吾尔文"])
 def test_typed_text_keeps_text(value: str) -> None:
-    from zhifa.core.validation import typed_text_problem
-
     assert typed_text_problem(value) is None
