@@ -5,8 +5,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
-# A throwaway key, only so that `check --deploy` can load the production settings.
+# Throwaway keys, only so that `check --deploy` can load the production settings.
 CHECK_KEY := check-deploy-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz
+CHECK_DIGEST_KEY := check-deploy-only-digest-key-not-a-secret-0123456789abcdef
 
 .PHONY: demo test install install-dev lint typecheck checks browser test-sqlite test-hard-day test-postgres test-api-fuzz messages openapi bench clean
 
@@ -41,7 +42,8 @@ typecheck: install-dev
 checks: install-dev
 	$(BIN)/zhifa makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=zhifa.settings.production ZHIFA_SECRET_KEY=$(CHECK_KEY) \
-		ZHIFA_ALLOWED_HOSTS=zhifa.example.org $(BIN)/zhifa check --deploy --fail-level WARNING
+		ZHIFA_DIGEST_KEY=$(CHECK_DIGEST_KEY) ZHIFA_ALLOWED_HOSTS=zhifa.example.org \
+		$(BIN)/zhifa check --deploy --fail-level WARNING
 	$(BIN)/python scripts/check_messages.py --extract
 
 # Browser tests need Debian's Chromium; under CI a missing browser fails the run,

@@ -38,6 +38,15 @@ class ComplaintsConfig(AppConfig):
         )
         register_task_labels({services.PUBLIC_TASK: _("Public filing")})
 
+        from zhifa.records.presentation import model_titles, register_object_titles
+
+        from .models import Complaint
+
+        # The record's entry lists and timelines name a filing by its number.
+        register_object_titles(
+            {"complaints.complaint": model_titles(Complaint, lambda c: c.number)}
+        )
+
         from zhifa.records.domain import register_recorded_object
 
         from .recorded import declaration

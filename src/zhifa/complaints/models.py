@@ -106,6 +106,11 @@ class Complaint(models.Model):
     # allows (the assigned staff and the supervisor of the region).
     filer_name = models.CharField(_("filer's name"), max_length=64, blank=True)
     filer_contact = models.CharField(_("filer's contact"), max_length=128, blank=True)
+    # The ID of the digest key (core.services.digest_key_id) the filing entry's
+    # ``filer_hmac`` was keyed with; "" for filings from before the key had an ID.
+    filer_key = models.CharField(
+        _("key of the filer's digest"), max_length=16, blank=True, default="", editable=False
+    )
     organ = models.ForeignKey(
         EnforcementSubject,
         verbose_name=_("receiving unit"),

@@ -3,7 +3,10 @@ create entry's recorded fields and the status, reasons and result each later act
 sets. The filer's identity is recorded as a keyed digest only (COMPLAINT-confidential,
 ``services.filer_digest``): the row's name and contact are compared through it, so an
 edit of either made outside the platform fails the verification (entries written before
-the digest was keyed recorded ``filer_sm3`` and are not compared on it).
+the digest was keyed recorded ``filer_sm3`` and are not compared on it). The digest is
+recomputed with the key it was made with (``filer_key``, recorded beside it and kept on
+the row), so that a rotated ``ZHIFA_DIGEST_KEY`` kept in ``ZHIFA_DIGEST_OLD_KEYS`` still
+verifies the filings it keyed.
 
 Who reads the record of a filing is ``policy.visible`` (``visible_to``): the timeline,
 its export and the entry lists of the records app show it to nobody else. The filer part
@@ -21,6 +24,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from zhifa.core.services import UnknownDigestKey
 from zhifa.records.domain import ManyField, RecordedObject
 
 from . import policy, services
@@ -29,8 +33,11 @@ from . import policy, services
 _SET_BY = {"reasons": "rejection_reasons", "result": "result"}
 
 
-#: The FILE entry's keyed digest of the filer.
+#: The FILE entry's keyed digest of the filer, and the ID of its key (entries from
+#: before the key had an ID hold none: the row's ``filer_key`` is then "", the legacy
+#: key, ``core.services.LEGACY_KEY_ID``).
 FILER = "filer_hmac"
+FILER_KEY = "filer_key"
 #: The assigned staff (user IDs, ascending), recorded by FILE (none), ASSIGN and
 #: REASSIGN_IN (none: the new unit's head assigns).
 ASSIGNEES = "assignees"
@@ -39,7 +46,7 @@ CONFIDENTIAL = {services.FILE: ("filer_hmac", "filer_sm3", "anonymous")}
 
 
 def created(object_id: str, body: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    fields = (*services.RECORDED_FIELDS, FILER, ASSIGNEES)
+    fields = (*services.RECORDED_FIELDS, FILER, FILER_KEY, ASSIGNEES)
     yield object_id, {f: body[f] for f in fields if f in body}
 
 
@@ -59,9 +66,13 @@ def _assignees(rows: QuerySet[Any]) -> Iterator[tuple[Any, int]]:
 
 
 def _filer_digests(rows: QuerySet[Any]) -> Iterator[tuple[Any, str]]:
-    found = rows.order_by().values_list("pk", "filer_name", "filer_contact")
-    for pk, name, contact in found.iterator(chunk_size=500):
-        yield pk, services.filer_digest(name, contact)
+    found = rows.order_by().values_list("pk", "filer_name", "filer_contact", "filer_key")
+    for pk, name, contact, key_id in found.iterator(chunk_size=500):
+        try:
+            yield pk, services.filer_digest(name, contact, key_id=key_id)
+        except UnknownDigestKey:
+            # A key dropped from ZHIFA_DIGEST_OLD_KEYS: the message says which.
+            yield pk, f"(digest key {key_id} is not configured)"
 
 
 def _first(items: list[Any]) -> Any:
@@ -111,6 +122,7 @@ def declaration() -> RecordedObject:
             **{f: f for f in services.RECORDED_FIELDS},
             "rejection_reasons": "rejection_reasons",
             "result": "result",
+            FILER_KEY: FILER_KEY,
         },
         many={FILER: ManyField(_filer_digests, _first), ASSIGNEES: ManyField(_assignees)},
         title="number",

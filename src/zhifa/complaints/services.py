@@ -39,8 +39,8 @@ from django.utils.translation import gettext as _
 from zhifa.accounts.models import User as UserModel
 from zhifa.cases import services as case_services
 from zhifa.cases.models import Procedure
-from zhifa.core.services import keyed_digest
-from zhifa.core.validation import text_problem
+from zhifa.core.services import current_digest_key_id, keyed_digest
+from zhifa.core.validation import text_problem, typed_text_problem
 from zhifa.documents.rendering import new_code, normal_code
 from zhifa.records import evidence_files
 from zhifa.records.canonical import canonical_json, sm3_hex
@@ -98,11 +98,13 @@ MAX_TEXT = 5000
 RECORDED_FIELDS = ("number", "status", "kind", "category", "address", "ack_due_on")
 
 
-def filer_digest(name: str, contact: str) -> str:
+def filer_digest(name: str, contact: str, *, key_id: str | None = None) -> str:
     """What the FILE entry records of the filer: HMAC-SHA256 of the canonical JSON of
-    ``[name, contact]`` keyed from ``SECRET_KEY`` (``core.services.keyed_digest``,
-    purpose ``complaint-filer``). ``records verify`` recomputes it from the row."""
-    return keyed_digest("complaint-filer", canonical_json([name, contact]))
+    ``[name, contact]`` keyed with the digest key (``core.services.keyed_digest``,
+    purpose ``complaint-filer``): the current one, or the one of ``key_id`` (the
+    filing's ``filer_key``, recorded beside the digest). ``records verify`` recomputes
+    it from the row."""
+    return keyed_digest("complaint-filer", canonical_json([name, contact]), key_id=key_id)
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ def _text(
     if not isinstance(value, str):
         value = "" if value is None else str(value)
     value = value.strip()
-    problem = text_problem(value)
+    problem = typed_text_problem(value)
     if problem:
         errors.setdefault(field, []).append(problem)
     elif required and not value:
@@ -264,6 +266,7 @@ def file_complaint(
                 subject_officer=subject_officer,
                 filer_name=filer_name,
                 filer_contact=filer_contact,
+                filer_key=current_digest_key_id(),
                 organ=organ,
                 received_at=now,
                 received_on=today,
@@ -293,8 +296,12 @@ def file_complaint(
                     "address": address,
                     "description_sm3": sm3_hex(description.encode()),
                     # COMPLAINT-confidential: a keyed digest only, never the identity
-                    # (nobody without the site's key confirms a guessed filer).
-                    "filer_hmac": filer_digest(filer_name, filer_contact),
+                    # (nobody without the site's key confirms a guessed filer), and
+                    # the ID of its key (verified with that key after a rotation).
+                    "filer_hmac": filer_digest(
+                        filer_name, filer_contact, key_id=complaint.filer_key
+                    ),
+                    "filer_key": complaint.filer_key,
                     "anonymous": complaint.is_anonymous,
                     "subject_organ": complaint.subject_organ_id,
                     "subject_officer": complaint.subject_officer_id,
@@ -315,7 +322,10 @@ def file_complaint(
 
 def find_by_code(number: str, code: str) -> Complaint | None:
     """The filing with this number whose access code is ``code`` (None otherwise: a
-    wrong number and a wrong code are not told apart)."""
+    wrong number and a wrong code are not told apart, in the answer or in its time: a
+    number no filing has still hashes the code once, as Django's ``ModelBackend`` does
+    for an unknown user, so that the missing comparison does not tell which numbers
+    exist)."""
     number = (number or "").strip()
     normal = normal_code(code or "")
     if not number or len(number) > 32 or not normal or text_problem(number):
@@ -323,7 +333,10 @@ def find_by_code(number: str, code: str) -> Complaint | None:
     found = (
         Complaint.objects.select_related("organ", "region", "case").filter(number=number).first()
     )
-    if found is None or not check_password(normal, found.access_code_hash):
+    if found is None:
+        make_password(normal)  # the work of a comparison (see above)
+        return None
+    if not check_password(normal, found.access_code_hash):
         return None
     return found
 

@@ -15,6 +15,7 @@ class CoreConfig(AppConfig):
 
         import datetime as dt
 
+        from . import checks  # noqa: F401 - registers the system checks
         from .schedule import Job, register
 
         register(

@@ -86,6 +86,45 @@ def text_problem(value: str) -> str | None:
     return None
 
 
+#: The bidirectional formatting characters (Unicode's ``Bidi_Control`` property): marks
+#: (U+061C, U+200E, U+200F), embeddings and overrides (U+202A–U+202E), isolates
+#: (U+2066–U+2069). Invisible, they make a text show in another order than it was
+#: written ("Trojan Source", CVE-2021-42574): ``U+202E`` turns "罚款 100 元" into what
+#: reads as another amount on the screen of whoever handles it.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def typed_text_problem(value: str) -> str | None:
+    """Why ``value`` is not text a person types into Zhifa from outside (a complaint or
+    report, a note to its filer, a dispute, a party's statement, consent or rating), or
+    ``None``: what ``text_problem`` refuses, and the bidirectional controls
+    (``BIDI_CONTROLS``). Text that only moves through Zhifa (a case file imported, a
+    record exported) is checked by ``text_problem`` alone."""
+    problem = text_problem(value)
+    if problem:
+        return problem
+    for position, char in enumerate(value, start=1):
+        if char in BIDI_CONTROLS:
+            return str(
+                _(
+                    "It contains a bidirectional control character U+%(code)04X (position "
+                    "%(n)s): it makes the text show in another order than it was written."
+                )
+                % {"code": ord(char), "n": position}
+            )
+    return None
+
+
+def validate_typed_text(value: object) -> None:
+    """Django validator (forms, models): ``typed_text_problem`` as a ValidationError."""
+    if isinstance(value, str):
+        problem = typed_text_problem(value)
+        if problem:
+            raise ValidationError(problem, code="bad_text")
+
+
 def validate_text(value: object) -> None:
     """Django validator (forms, models): ``text_problem`` as a ValidationError."""
     if isinstance(value, str):

@@ -25,8 +25,8 @@ from zhifa.accounts.models import Role
 from zhifa.cases import services as cases
 from zhifa.cases.models import Case, CaseStep
 from zhifa.cases.policy import ACT_ROLES
-from zhifa.core.services import keyed_digest
-from zhifa.core.validation import text_problem
+from zhifa.core.services import digest_keys, keyed_digest
+from zhifa.core.validation import typed_text_problem
 from zhifa.documents.models import DocumentType
 from zhifa.documents.rendering import new_code, normal_code
 from zhifa.records.services import append_entry
@@ -84,10 +84,20 @@ class PartyRefusal(ValidationError):
         super().__init__(message, code="rule_violation" if rule else "refused")
 
 
-def digest(code: str) -> str:
+def digest(code: str, key_id: str | None = None) -> str:
     """The stored form of an access code (a keyed SHA-256: the code has 60 random bits,
-    the sign-in is rate-limited and locked after ``MAX_FAILURES``)."""
-    return keyed_digest("party-access", code)
+    the sign-in is rate-limited and locked after ``MAX_FAILURES``), with the current
+    digest key or the one of ``key_id``."""
+    return keyed_digest("party-access", code, key_id=key_id)
+
+
+def _candidates(code: str) -> list[str]:
+    """``code``'s digest under each configured digest key: ``ZHIFA_DIGEST_KEY``, the old
+    keys kept after a rotation (a code printed before a rotation still signs in), and the
+    legacy derivation from ``SECRET_KEY`` (``LEGACY_KEY_ID``: codes printed before the
+    deployment had a digest key keep signing in while ``SECRET_KEY`` is unchanged; new
+    codes are never keyed with it)."""
+    return [digest(code, key_id) for key_id in digest_keys()]
 
 
 def display(code: str) -> str:
@@ -212,29 +222,35 @@ def sign_in(number: str, code: str) -> tuple[PartyAccess, AccessCode]:
     and is made the same way whether or not a case has the number."""
     number = number.strip()
     typed = normal_code(code)
-    candidate = digest(typed or "-")
+    candidates = _candidates(typed or "-")
     wrong = SignInFailed(_("The case number or the access code is wrong."))
-    accesses = list(
-        PartyAccess.objects.filter(
-            Q(case__registration_number=number)
-            | Q(case__registration_number="", case__case_id=number)
-        ).select_related("case__organ")
-        if number and len(number) <= 64 and "\x00" not in number
-        else []
+    usable = bool(number) and len(number) <= 64 and "\x00" not in number
+    numbered = Q(case__registration_number=number) | Q(
+        case__registration_number="", case__case_id=number
+    )
+    accesses = (
+        list(PartyAccess.objects.filter(numbered).select_related("case__organ")) if usable else []
     )
     now = timezone.now()
     found: tuple[PartyAccess, AccessCode] | None = None
-    codes = {
-        a.pk: list(AccessCode.objects.filter(access=a, revoked_at__isnull=True)) for a in accesses
-    }
+    # One query for the codes whether or not a case has the number (never one per case,
+    # never skipped when none has it): the same database work either way.
+    codes: dict[int, list[AccessCode]] = {a.pk: [] for a in accesses}
+    if usable:
+        for row in AccessCode.objects.filter(
+            revoked_at__isnull=True, access__in=PartyAccess.objects.filter(numbered).values("pk")
+        ):
+            codes.setdefault(row.access_id, []).append(row)
     compared = False
     for access in accesses:
-        for row in codes[access.pk]:
-            compared = True
-            if hmac.compare_digest(row.digest, candidate) and typed and found is None:
-                found = (access, row)
+        for row in codes.get(access.pk, []):
+            for candidate in candidates:
+                compared = True
+                if hmac.compare_digest(row.digest, candidate) and typed and found is None:
+                    found = (access, row)
     if not compared:
-        hmac.compare_digest(_NO_DIGEST, candidate)
+        for candidate in candidates:
+            hmac.compare_digest(_NO_DIGEST, candidate)
     if found is not None:
         access, row = found
         if access.locked_until is not None and access.locked_until > now:
@@ -290,7 +306,7 @@ def file_statement(access: PartyAccess, *, statement: str, today: dt.date) -> Ca
     Refused (``PartyRefusal``) with the engine's rule ID when a rule blocks it, with the
     procedure's reason when the case is not at a point where the party is heard."""
     text = statement.strip()
-    problem = text_problem(text) if text else _("Write your statement and defence.")
+    problem = typed_text_problem(text) if text else _("Write your statement and defence.")
     if problem or len(text) > STATEMENT_MAX:
         raise PartyRefusal(
             problem or _("At most %(max)s characters.") % {"max": STATEMENT_MAX},
@@ -391,7 +407,7 @@ def give_consent(
     errors: dict[str, list[str]] = {}
     name, where = signed_name.strip(), address.strip()
     for field, value, bound in (("signed_name", name, 200), ("address", where, 200)):
-        problem = text_problem(value) if value else _("This field is required.")
+        problem = typed_text_problem(value) if value else _("This field is required.")
         if problem or len(value) > bound:
             errors[field] = [problem or _("At most %(max)s characters.") % {"max": bound}]
     if errors:
@@ -438,7 +454,7 @@ def rate_conduct(
     if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
         errors["score"] = [_("Choose a score from 1 to 5.")]
     text = comment.strip()
-    problem = text_problem(text) if text else None
+    problem = typed_text_problem(text) if text else None
     if problem or len(text) > COMMENT_MAX:
         errors["comment"] = [problem or _("At most %(max)s characters.") % {"max": COMMENT_MAX}]
     if errors:

@@ -29,9 +29,10 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def local_secret_key() -> str:
+def local_secret_key(name: str = "secret_key") -> str:
     """The secret of a local (development or demo) installation: generated at run time
-    into ``VAR_DIR/secret_key`` on first use and kept there (./var/ is not committed).
+    into ``VAR_DIR/<name>`` on first use and kept there (./var/ is not committed):
+    ``secret_key`` (Django's ``SECRET_KEY``), ``digest_key`` (``ZHIFA_DIGEST_KEY``).
 
     The file is only ever readable by its owner: a new key is written to a temporary
     file created with mode 0600 and moved into place atomically (a reader sees the whole
@@ -39,13 +40,13 @@ def local_secret_key() -> str:
     read is tightened to 0600."""
     directory = VAR_DIR
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / "secret_key"
+    path = directory / name
     key = _read_secret(path)
     if key:
         if path.stat().st_mode & 0o077:
             path.chmod(0o600)
         return key
-    temporary = directory / f".secret_key.{secrets.token_hex(8)}.tmp"
+    temporary = directory / f".{name}.{secrets.token_hex(8)}.tmp"
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "w") as handle:
@@ -293,6 +294,15 @@ RECORDS_EVIDENCE_MAX_BYTES = {
     kind: int(os.environ.get(f"ZHIFA_EVIDENCE_MAX_MB_{kind.upper()}", default)) * 1024 * 1024
     for kind, default in (("photo", 30), ("document", 100), ("audio", 500), ("video", 4096))
 }
+
+# Keyed digests (core.services.keyed_digest: party access codes, the complaint filer's
+# digest in the record) have their own key, never SECRET_KEY, so that rotating SECRET_KEY
+# leaves them verifiable. Each digest that must be verified later is stored with its key's
+# ID; after a rotation, keep the previous keys (comma-separated) in ZHIFA_DIGEST_OLD_KEYS.
+# Production takes the key from the environment (system check core.E001 without it);
+# development and the demo generate one into VAR_DIR/digest_key.
+ZHIFA_DIGEST_KEY = os.environ.get("ZHIFA_DIGEST_KEY", "")
+ZHIFA_DIGEST_OLD_KEYS = env_list("ZHIFA_DIGEST_OLD_KEYS")
 
 # Public certificate verification (/verify/): requests per client address and minute.
 # The counter lives in the database, so the limit holds across several app servers.

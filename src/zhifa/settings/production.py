@@ -1,8 +1,9 @@
 """Production settings. Refuses to start without ZHIFA_SECRET_KEY.
 
-Configure with: ZHIFA_SECRET_KEY, ZHIFA_ALLOWED_HOSTS, DATABASE_URL (PostgreSQL),
-ZHIFA_CSRF_TRUSTED_ORIGINS, and optionally ZHIFA_SECURE_SSL_REDIRECT=false when TLS
-terminates in front of a proxy that already redirects.
+Configure with: ZHIFA_SECRET_KEY, ZHIFA_DIGEST_KEY (system check core.E001 without it),
+ZHIFA_ALLOWED_HOSTS, DATABASE_URL (PostgreSQL), ZHIFA_CSRF_TRUSTED_ORIGINS, and
+optionally ZHIFA_SECURE_SSL_REDIRECT=false when TLS terminates in front of a proxy that
+already redirects.
 """
 
 from __future__ import annotations

@@ -21,6 +21,8 @@ MEDIA_ROOT = _TEST_FILES / "media"
 RECORDS_SIGNING_KEY = ""
 RECORDS_SIGNING_KEY_FILE = _TEST_FILES / "records-signing-key.pem"
 
+# A fixed digest key (development would generate one into ./var).
+ZHIFA_DIGEST_KEY = "test-digest-key-not-a-secret-0123456789abcdefghij"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_FAILURE_LIMIT = 3

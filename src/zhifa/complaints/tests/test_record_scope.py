@@ -1,6 +1,6 @@
 """The record of a filing follows ``policy.visible`` (the complaints declaration's
 ``visible_to``), not only the organ of the chain, and the filer is recorded as a digest
-keyed with the site's secret that ``records verify`` still checks against the row."""
+keyed with the site's digest key that ``records verify`` still checks against the row."""
 
 from __future__ import annotations
 
@@ -68,10 +68,25 @@ def test_the_filer_digest_is_keyed_and_verified(units: None, today: Any) -> None
     entry = Entry.objects.get(object_type="complaints.complaint", object_id=str(complaint.pk))
     recorded = services.filer_digest(FILER_NAME, FILER_CONTACT)
     assert recorded in entry.payload
-    with override_settings(SECRET_KEY="another-site-" + "x" * 50):
+    with override_settings(ZHIFA_DIGEST_KEY="another-site-" + "x" * 50):
         assert services.filer_digest(FILER_NAME, FILER_CONTACT) != recorded
+    with override_settings(SECRET_KEY="another-secret-" + "x" * 50):  # its own key
+        assert services.filer_digest(FILER_NAME, FILER_CONTACT) == recorded
     code, text = run_verify()
     assert code == 0, text
     Complaint.objects.filter(pk=complaint.pk).update(filer_contact="13900000000")
     code, text = run_verify()
     assert code == 1 and "filer_hmac" in text and complaint.number in text, text
+
+
+def test_the_entry_list_and_the_timeline_name_a_filing_by_its_number(
+    units: None, head_a: Any, today: Any
+) -> None:
+    complaint = file_report().complaint
+    client = client_for(head_a)
+    listed = client.get("/records/entries/", {"object_type": "complaints.complaint"})
+    page = listed.content.decode()
+    timeline = f"/records/timeline/complaints.complaint/{complaint.pk}/"
+    assert timeline in page and complaint.number in page
+    assert f"#{complaint.pk}<" not in page
+    assert complaint.number in client.get(timeline).content.decode()

@@ -7,10 +7,17 @@ from __future__ import annotations
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from zhifa.catalogue.forms import ArticleForm, LawForm
 from zhifa.core.forms import Form
-from zhifa.core.validation import text_problem, text_problems, validate_text
+from zhifa.core.validation import (
+    text_problem,
+    text_problems,
+    typed_text_problem,
+    validate_text,
+    validate_typed_text,
+)
 from zhifa.registry.forms import SubjectDetailsForm
 
 GOOD = ["", "张伟", "第一条\n第二条\t（一）", "行1\r\n行2", "emoji 😀", "ｆｕｌｌ　ｗｉｄｔｈ"]
@@ -76,3 +83,38 @@ def test_the_apps_forms_refuse_it(form_class, data, field) -> None:  # type: ign
     form = form_class(data)
     assert not form.is_valid()
     assert field in form.errors
+
+
+# --- text typed from outside: no bidirectional controls (issue #16 follow-up) -----------
+
+BIDI = [
+    "\u061c",
+    "\u200e",
+    "\u200f",
+    *map(chr, range(0x202A, 0x202F)),
+    *map(chr, range(0x2066, 0x206A)),
+]
+
+
+@pytest.mark.parametrize("char", BIDI)
+def test_typed_text_refuses_every_bidirectional_control(char: str) -> None:
+    value = f"罚款{char}100元"
+    assert text_problem(value) is None  # text that only moves through is not refused
+    with translation.override("en"):
+        problem = typed_text_problem(value)
+    assert problem is not None and f"U+{ord(char):04X}" in problem and "position 3" in problem
+    with translation.override("zh-hans"):
+        assert "第 3 个字符" in str(typed_text_problem(value))
+    with pytest.raises(ValidationError):
+        validate_typed_text(value)
+
+
+@pytest.mark.parametrize(("value", "named"), BAD.items())
+def test_typed_text_refuses_what_text_refuses(value: str, named: str) -> None:
+    problem = typed_text_problem(value)
+    assert problem is not None and named in problem
+
+
+@pytest.mark.parametrize("value", [*GOOD, "👩\u200d💻 zero-width joiner", "ئۇيغۇرچە 维吾尔文"])
+def test_typed_text_keeps_text(value: str) -> None:
+    assert typed_text_problem(value) is None
