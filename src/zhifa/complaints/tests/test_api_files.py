@@ -38,9 +38,7 @@ def _stored(content: bytes, extension: str) -> bool:
 
 def _nothing_written() -> bool:
     return not (
-        Complaint.objects.exists()
-        or ComplaintAttachment.objects.exists()
-        or Entry.objects.exists()
+        Complaint.objects.exists() or ComplaintAttachment.objects.exists() or Entry.objects.exists()
     )
 
 
