@@ -119,6 +119,24 @@ def test_too_many_files_are_refused(units: None, today: Any) -> None:
     assert _nothing_written()
 
 
+def test_more_parts_than_the_server_reads_are_400_not_500(
+    units: None, today: Any, settings: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 5
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 20
+    files = [SimpleUploadedFile(f"{i}.png", PNG, content_type="image/png") for i in range(6)]
+    refused = Client().post(URL, {**FIELDS, "files": files})
+    assert refused.status_code == 400 and refused.json()["errors"] == [
+        {"path": "body", "message": "at most 5 files"}
+    ]
+    fields = {f"x{i}": "1" for i in range(21)}
+    refused = Client().post(URL, {**FIELDS, **fields})
+    assert refused.status_code == 400 and refused.json()["errors"] == [
+        {"path": "body", "message": "at most 20 fields"}
+    ]
+    assert _nothing_written()
+
+
 def test_the_fields_are_checked_as_in_json(units: None, organ_c: Any, today: Any) -> None:
     refused = Client().post(URL, {**FIELDS, "category": "x", "subject_organ_id": organ_c.pk})
     assert refused.status_code == 400
