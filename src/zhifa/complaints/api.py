@@ -3,9 +3,13 @@
 Public (no authentication; rate-limited per client like the public pages: 429
 ``rate_limited``; counted in their own ``complaints`` bucket, pages and API together):
 
-- ``POST /public/complaints``: file a complaint or report (no attachments by API: the
-  public page takes them). 201 with the number and the access code (shown once, stored
-  hashed); 400 naming the field.
+- ``POST /public/complaints``: file a complaint or report (JSON, no attachments). 201
+  with the number and the access code (shown once, stored hashed); 400 naming the field.
+- ``POST /public/complaints/multipart``: the same filing as ``multipart/form-data``, the
+  same fields and up to ``services.MAX_ATTACHMENTS`` photos or PDFs under ``files``,
+  checked and stored by the page's service (``services.file_complaint``: type judged from
+  the content, size, count; stored by digest). A refused file is named ``files[<n>]``
+  (from 0; ``files`` for their count) and nothing is written.
 - ``POST /public/complaints/lookup``: follow a filing by number and access code. 200
   with what the filer may see (status, acknowledgement deadline with its rules, notes,
   result); 404 when the number and the code do not match (not told apart).
@@ -36,10 +40,11 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from zhifa.core.api import error_responses
+from zhifa.core.api import BAD_INPUT_DESCRIPTION, error_responses
 from zhifa.core.paging import BoundedLimitOffset, Paged
 from zhifa.core.schemas import InputSchema
 from zhifa.core.validation import Id
@@ -298,15 +303,43 @@ def _out(c: Complaint, user: Any) -> dict[str, Any]:
     }
 
 
-@router.post(
-    "/public/complaints",
-    response={201: FiledComplaintOut},
-    auth=None,
-    summary="File a complaint or report (public; anonymous allowed)",
-    openapi_extra=_RATE_LIMITED,
+#: The 400 of the filings: the request's fields, and (multipart) each refused file.
+_FILE_400 = {
+    "description": BAD_INPUT_DESCRIPTION
+    + " A filing also names: `category` (not a listed category), `region` (not a region "
+    "of this platform, or no unit receives filings for it yet), `subject_organ_id` / "
+    "`subject_officer_id` (no such active organ or officer; named in a report; the "
+    "officer not of that organ), text over its length.",
+    "content": _ERROR_REF,
+}
+_FILE_EXTRA = {"responses": {**_RATE_LIMITED["responses"], 400: _FILE_400}}
+_FILE_MULTIPART_EXTRA = {
+    "responses": {
+        **_RATE_LIMITED["responses"],
+        400: {
+            **_FILE_400,
+            "description": _FILE_400["description"]
+            + " Attachments (nothing is written when one is refused): `files` (more than "
+            f"{services.MAX_ATTACHMENTS}), `files[<n>]` (the n-th file, from 0, with its "
+            "name: empty, larger than "
+            f"{services.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB, its content not "
+            f"{' / '.join(sorted(services.ATTACHMENT_TYPES))} whatever its name or "
+            "declared type says, or a file name with a path or control characters).",
+        },
+    }
+}
+#: The multipart filing's files: none, or up to ``services.MAX_ATTACHMENTS``.
+NO_FILES: Any = File(
+    None,
+    description=f"Up to {services.MAX_ATTACHMENTS} photos or documents (JPEG, PNG or PDF, "
+    f"judged from the content; at most {services.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB "
+    "each).",
 )
-@rate_limited_as("complaints")
-def file_public(request: HttpRequest, payload: ComplaintFileIn) -> Status[dict[str, Any]]:
+
+
+def _file(payload: ComplaintFileIn, uploads: list[Any]) -> Status[dict[str, Any]]:
+    """A filing through the API (JSON or multipart): ``services.file_complaint``, the
+    page's service, with the request's field names."""
     organ = officer = None
     errors: dict[str, list[str]] = {}
     if payload.subject_organ_id is not None:
@@ -329,8 +362,42 @@ def file_public(request: HttpRequest, payload: ComplaintFileIn) -> Status[dict[s
             filer_contact=payload.filer_contact,
             subject_organ=organ,
             subject_officer=officer,
+            attachments=uploads,
+            attachment_field=_files_field,
         )
     return Status(201, {**_public(filed.complaint), "access_code": filed.access_code})
+
+
+def _files_field(index: int | None) -> str:
+    return "files" if index is None else f"files[{index}]"
+
+
+@router.post(
+    "/public/complaints",
+    response={201: FiledComplaintOut},
+    auth=None,
+    summary="File a complaint or report (public; anonymous allowed; JSON, no attachments)",
+    openapi_extra=_FILE_EXTRA,
+)
+@rate_limited_as("complaints")
+def file_public(request: HttpRequest, payload: ComplaintFileIn) -> Status[dict[str, Any]]:
+    return _file(payload, [])
+
+
+@router.post(
+    "/public/complaints/multipart",
+    response={201: FiledComplaintOut},
+    auth=None,
+    summary="File a complaint or report with photos or documents (public; multipart)",
+    openapi_extra=_FILE_MULTIPART_EXTRA,
+)
+@rate_limited_as("complaints")
+def file_public_multipart(
+    request: HttpRequest,
+    payload: Form[ComplaintFileIn],
+    files: list[UploadedFile] | None = NO_FILES,
+) -> Status[dict[str, Any]]:
+    return _file(payload, list(files or []))
 
 
 @router.post(

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -157,18 +157,22 @@ def _issue_number(region: Region, year: int) -> str:
     return f"{region.code}-{year}-{sequence.last:06d}"
 
 
+def attachments_field(index: int | None) -> str:
+    """The field an attachment's refusal is named on (the page's: ``attachments``, for
+    each file and for the count alike)."""
+    return "attachments"
+
+
 @contextlib.contextmanager
-def _on_attachments(upload: Any) -> Iterator[None]:
-    """The upload checker's refusal (on its ``file`` key) named on ``attachments``, the
+def _on_attachments(upload: Any, field: str) -> Iterator[None]:
+    """The upload checker's refusal (on its ``file`` key) named on ``field``, the
     field the filer used, with the file's name."""
     try:
         yield
     except ValidationError as exc:
         name = getattr(upload, "name", "") or ""
         messages = exc.messages
-        raise ValidationError(
-            {"attachments": [f"{name}: {m}" if name else m for m in messages]}
-        ) from exc
+        raise ValidationError({field: [f"{name}: {m}" if name else m for m in messages]}) from exc
 
 
 def file_complaint(
@@ -182,9 +186,12 @@ def file_complaint(
     subject_organ: EnforcementSubject | None = None,
     subject_officer: Officer | None = None,
     attachments: Sequence[Any] = (),
+    attachment_field: Callable[[int | None], str] = attachments_field,
 ) -> Filed:
     """A filing from the public. Raises ValidationError naming the field; nothing is
-    written (nor stored) then."""
+    written (nor stored) then. ``attachment_field`` names the field of the refusal of
+    the ``index``-th attachment (``None``: of their count): the page names them all
+    ``attachments``, the API ``files[<index>]``."""
     errors: dict[str, list[str]] = {}
     found = routing.categories().get(category)
     if found is None:
@@ -210,11 +217,13 @@ def file_complaint(
         elif subject_officer.organ_id != subject_organ.pk:
             errors["subject_officer"] = [_("The officer does not belong to that organ.")]
     if len(attachments) > MAX_ATTACHMENTS:
-        errors["attachments"] = [_("At most %(count)d files.") % {"count": MAX_ATTACHMENTS}]
-    for upload in attachments:
+        errors[attachment_field(None)] = [
+            _("At most %(count)d files.") % {"count": MAX_ATTACHMENTS}
+        ]
+    for index, upload in enumerate(attachments):
         problem = evidence_files.file_name_problem(getattr(upload, "name", "") or "")
         if problem:
-            errors.setdefault("attachments", []).append(problem)
+            errors.setdefault(attachment_field(index), []).append(problem)
     organ = None
     if found is not None and region is not None:
         try:
@@ -228,12 +237,17 @@ def file_complaint(
     today = timezone.localdate(now)
     deadline = ack_due(database_calendar(), today, found.sector_period)
     code = new_code()
+    # Hashed before the transaction: the hasher is slow by design (a quarter of a second
+    # with Argon2), and on SQLite the transaction holds the database's one write lock
+    # from its start (IMMEDIATE), so every other filing and every rate-limit count
+    # would wait for the hash.
+    code_hash = make_password(code)
     stored: list[tuple[str, bool]] = []
     try:
         spooled_files = []
-        for upload in attachments:
+        for index, upload in enumerate(attachments):
             with (
-                _on_attachments(upload),
+                _on_attachments(upload, attachment_field(index)),
                 evidence_files.spool_as(
                     upload,
                     allowed=ATTACHMENT_TYPES,
@@ -256,7 +270,7 @@ def file_complaint(
         with transaction.atomic():
             complaint = Complaint(
                 number=_issue_number(region, today.year),
-                access_code_hash=make_password(code),
+                access_code_hash=code_hash,
                 kind=found.kind,
                 category=found.key,
                 region=region,

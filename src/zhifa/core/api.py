@@ -13,7 +13,12 @@ from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.module_loading import import_string
@@ -387,6 +392,30 @@ def on_request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResp
         "too_large",
         _("The request body is too large."),
         [{"path": "body", "message": f"at most {limit} bytes"}],
+    )
+
+
+@api.exception_handler(TooManyFilesSent)
+def on_too_many_files(request: HttpRequest, exc: TooManyFilesSent) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+    return _respond(
+        request,
+        400,
+        "invalid",
+        _("The request is not valid."),
+        [{"path": "body", "message": f"at most {limit} files"}],
+    )
+
+
+@api.exception_handler(TooManyFieldsSent)
+def on_too_many_fields(request: HttpRequest, exc: TooManyFieldsSent) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    return _respond(
+        request,
+        400,
+        "invalid",
+        _("The request is not valid."),
+        [{"path": "body", "message": f"at most {limit} fields"}],
     )
 
 

@@ -14,6 +14,16 @@ lock, as the page's sign-in does.
 - ``POST /party/case/hearing-request``: the request for a hearing
   (``hearing_requested``). 201; as the statement; 422 with APL-64-hearing-request when
   the notice offered no hearing or its window closed.
+- ``POST /party/case/consent``: the party's signed consent to electronic service
+  (APL-61-service): the name as its signature, the address, ``agree`` true. 201; 400
+  naming the field; 401, 429 as above; 409 (``refused``: the most consents the platform
+  takes online).
+- ``POST /party/case/rating``: the party's rating of the conduct of its case (1–5, a
+  comment), once, after the decision. 201; 400 naming the field (``body.score`` when the
+  case is not decided yet or was rated already); 401, 429 as above.
+
+Each act goes through the same service as the party's page (``services.give_consent``,
+``services.rate_conduct`` with the page's ``decided``), so the same checks decide it.
 """
 
 import datetime as dt
@@ -21,6 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,6 +87,36 @@ class PartyStatementIn(PartyCredentials):
     statement: str = Field(
         min_length=1, max_length=services.STATEMENT_MAX, description="The statement and defence."
     )
+
+
+class PartyConsentIn(PartyCredentials):
+    signed_name: str = Field(
+        max_length=200,
+        description="The party's name (its legal representative's for an organisation), "
+        "typed as its signature.",
+    )
+    address: str = Field(
+        max_length=200,
+        description="The e-mail address or mobile number where documents may be served.",
+    )
+    agree: bool = Field(
+        description="`true`: the party agrees that the documents of this case are served "
+        "to it electronically (APL-61-service); nothing is recorded otherwise."
+    )
+
+
+class PartyRatingIn(PartyCredentials):
+    score: int = Field(
+        description="The rating of how the case was conducted, from 1 to 5.",
+        json_schema_extra={"minimum": 1, "maximum": 5},
+    )
+    comment: str = Field("", max_length=services.COMMENT_MAX)
+
+
+class PartyConsentOut(Schema):
+    signed_name: str
+    address: str
+    given_on: dt.date
 
 
 class PartyStepOut(Schema):
@@ -291,3 +332,90 @@ def party_hearing_request(request: HttpRequest, body: PartyCredentials) -> Any:
     except services.PartyRefusal as exc:
         return _refusal(exc)
     return Status(201, _step_out(access, step))
+
+
+_CONSENT_RESPONSES = {
+    **_RESPONSES,
+    400: {
+        "description": "Bad input (`code` `invalid`): `errors` names the field "
+        "(`body.signed_name`, `body.address`: empty, too long or with control characters; "
+        "`body.agree`: not `true`).",
+        "content": _ERROR_REF,
+    },
+    409: {
+        "description": "Refused (`code` `refused`): the party gave its consent the most "
+        "times the platform takes online (the message says what to do).",
+        "content": _ERROR_REF,
+    },
+}
+
+
+@router.post(
+    "/party/case/consent",
+    response={201: PartyConsentOut, 400: ErrorOut, 401: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+    auth=None,
+    summary="Give the party's signed consent to electronic service (APL-61-service)",
+    openapi_extra={"responses": _CONSENT_RESPONSES},
+)
+def party_consent(request: HttpRequest, body: PartyConsentIn) -> Any:
+    access = _signed_in(request, body)
+    if not isinstance(access, PartyAccess):
+        return access
+    try:
+        consent = services.give_consent(
+            access,
+            signed_name=body.signed_name,
+            address=body.address,
+            agreed=body.agree,
+            today=timezone.localdate(),
+        )
+    except ValidationError as exc:
+        refused = exc.message_dict.get(NON_FIELD_ERRORS) if hasattr(exc, "error_dict") else None
+        if refused:
+            return _error(409, "refused", " ".join(refused))
+        raise
+    return Status(
+        201,
+        {
+            "signed_name": consent.signed_name,
+            "address": consent.address,
+            "given_on": consent.given_on,
+        },
+    )
+
+
+_RATING_RESPONSES = {
+    **_RESPONSES,
+    400: {
+        "description": "Bad input or refused (`code` `invalid`): `errors` names the field — "
+        "`body.score` (not a whole number from 1 to 5; the case is not decided yet; the "
+        "case was rated already: it is rated once), `body.comment` (too long, control "
+        "characters).",
+        "content": _ERROR_REF,
+    },
+}
+
+
+@router.post(
+    "/party/case/rating",
+    response={201: PartyRatingOut, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut},
+    auth=None,
+    summary="Rate the conduct of the case, once, after the decision",
+    openapi_extra={"responses": _RATING_RESPONSES},
+)
+def party_rating(request: HttpRequest, body: PartyRatingIn) -> Any:
+    access = _signed_in(request, body)
+    if not isinstance(access, PartyAccess):
+        return access
+    today = timezone.localdate()
+    try:
+        rating = services.rate_conduct(
+            access,
+            score=body.score,
+            comment=body.comment,
+            today=today,
+            decided=queries.party_view(access, today).decided,
+        )
+    except services.PartyRefusal as exc:
+        return _refusal(exc)
+    return Status(201, {"score": rating.score, "rated_on": rating.rated_on})

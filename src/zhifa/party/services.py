@@ -399,12 +399,15 @@ def request_hearing(access: PartyAccess, *, today: dt.date) -> CaseStep:
 
 @transaction.atomic
 def give_consent(
-    access: PartyAccess, *, signed_name: str, address: str, today: dt.date
+    access: PartyAccess, *, signed_name: str, address: str, agreed: bool, today: dt.date
 ) -> ServiceConsent:
     """The party's signed consent to electronic service (APL 61: 电子送达须经当事人同意并签
-    订确认书), given online: the name typed as its signature and the address to serve
-    to. Recorded in the organ's chain as the party's act."""
+    订确认书), given online: the name typed as its signature, the address to serve to,
+    and ``agreed`` (the party ticked that it agrees; nothing is recorded without it).
+    Recorded in the organ's chain as the party's act."""
     errors: dict[str, list[str]] = {}
+    if agreed is not True:
+        errors["agree"] = [_("Agree to electronic service to give your consent.")]
     name, where = signed_name.strip(), address.strip()
     for field, value, bound in (("signed_name", name, 200), ("address", where, 200)):
         problem = typed_text_problem(value) if value else _("This field is required.")

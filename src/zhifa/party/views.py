@@ -147,6 +147,7 @@ def consent(request: HttpRequest, access: PartyAccess) -> HttpResponse:
                 access,
                 signed_name=form.cleaned_data["signed_name"],
                 address=form.cleaned_data["address"],
+                agreed=form.cleaned_data["agree"],
                 today=timezone.localdate(),
             )
         except ValidationError as exc:

@@ -204,10 +204,16 @@ def test_the_rating_is_kept_once_without_officers(walk: Walker, today: dt.date) 
 def test_consent_to_electronic_service_is_recorded(notified_walk: Walker, today: dt.date) -> None:
     access = _access(notified_walk)
     with pytest.raises(ValidationError) as invalid:
-        services.give_consent(access, signed_name=" ", address="a@b.cn", today=today)
+        services.give_consent(access, signed_name=" ", address="a@b.cn", agreed=True, today=today)
     assert set(invalid.value.message_dict) == {"signed_name"}
+    with pytest.raises(ValidationError) as invalid:
+        services.give_consent(
+            access, signed_name="张三", address="a@b.cn", agreed=False, today=today
+        )
+    assert set(invalid.value.message_dict) == {"agree"}  # no consent without the tick
+    assert not ServiceConsent.objects.exists()
     consent = services.give_consent(
-        access, signed_name="张三", address="zhangsan@example.cn", today=today
+        access, signed_name="张三", address="zhangsan@example.cn", agreed=True, today=today
     )
     assert ServiceConsent.objects.get() == consent and services.has_consent(notified_walk.case)
     entry = Entry.objects.get(action="party.consent")
@@ -253,7 +259,7 @@ def test_the_organs_record_verifies_after_the_partys_acts(walk: Walker, today: d
     access = _access(walk)
     services.file_statement(access, statement="陈述", today=today)
     services.request_hearing(access, today=today)
-    services.give_consent(access, signed_name="张三", address="a@b.cn", today=today)
+    services.give_consent(access, signed_name="张三", address="a@b.cn", agreed=True, today=today)
     report = verify_chain(walk.case.organ, files=False)
     assert report.problem is None, report.problem
     assert report.steps == walk.n

@@ -252,7 +252,9 @@ def test_consents_are_bounded_like_the_partys_other_filings(
     refused = 0
     for i in range(services.MAX_PARTY_STEPS + 5):
         try:
-            services.give_consent(access, signed_name="张三", address=f"a{i}@b.cn", today=today)
+            services.give_consent(
+                access, signed_name="张三", address=f"a{i}@b.cn", agreed=True, today=today
+            )
         except services.ValidationError:
             refused += 1
     assert ServiceConsent.objects.filter(access=access).count() <= services.MAX_PARTY_STEPS

@@ -68,7 +68,7 @@ def test_consent_and_rating_refuse_it_on_their_fields(walk: Walker, today: dt.da
     for field in ("signed_name", "address"):
         values = {"signed_name": "张三", "address": "a@b.cn", field: "张" + RLO + "三"}
         with pytest.raises(ValidationError) as refused:
-            services.give_consent(access, today=today, **values)
+            services.give_consent(access, today=today, agreed=True, **values)
         assert list(refused.value.message_dict) == [field]
     with pytest.raises(ValidationError) as refused:
         services.rate_conduct(access, score=5, comment="很好" + RLO, today=today, decided=True)

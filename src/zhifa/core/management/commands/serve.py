@@ -30,6 +30,44 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+#: Gunicorn's workers and threads per worker unless told otherwise (``make demo``'s).
+DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 4
+
+
+def gunicorn_argv(bind: str, workers: int, threads: int) -> list[str]:
+    """The gunicorn command ``zhifa serve`` runs (a test serves the same way)."""
+    gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
+    return [
+        gunicorn,
+        "zhifa.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        # Threaded workers: a long request (an audit of a file at the cap) holds one
+        # thread, not the whole worker, so /healthz and the other users' pages are
+        # answered meanwhile (two such audits once held both sync workers and the
+        # load balancer saw the server as down).
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--access-logfile",
+        "-",
+        # A worker silent for this long is restarted. The longest request is an
+        # audit of a case file at the cap (rules/engine/limits.py), well under a
+        # second; larger work runs as a background task (zhifa worker).
+        "--timeout",
+        "30",
+        "--graceful-timeout",
+        "10",
+        # No per-user control socket: servers keep no state outside the database
+        # and the storage, and several can run on one machine.
+        "--no-control-socket",
+    ]
+
+
 class Command(BaseCommand):
     help = "Serve Zhifa with gunicorn."
 
@@ -37,12 +75,14 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("ZHIFA_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("ZHIFA_PORT", "8000")))
         parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("ZHIFA_WORKERS", "2"))
+            "--workers",
+            type=int,
+            default=int(os.environ.get("ZHIFA_WORKERS", str(DEFAULT_WORKERS))),
         )
         parser.add_argument(
             "--threads",
             type=int,
-            default=int(os.environ.get("ZHIFA_THREADS", "4")),
+            default=int(os.environ.get("ZHIFA_THREADS", str(DEFAULT_THREADS))),
             help="Threads per worker (gunicorn's gthread workers; default 4).",
         )
         parser.add_argument(
@@ -68,35 +108,8 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         bind = f"{options['host']}:{options['port']}"
-        gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
-        argv = [
-            gunicorn,
-            "zhifa.wsgi:application",
-            "--bind",
-            bind,
-            "--workers",
-            str(options["workers"]),
-            # Threaded workers: a long request (an audit of a file at the cap) holds one
-            # thread, not the whole worker, so /healthz and the other users' pages are
-            # answered meanwhile (two such audits once held both sync workers and the
-            # load balancer saw the server as down).
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(options["threads"]),
-            "--access-logfile",
-            "-",
-            # A worker silent for this long is restarted. The longest request is an
-            # audit of a case file at the cap (rules/engine/limits.py), well under a
-            # second; larger work runs as a background task (zhifa worker).
-            "--timeout",
-            "30",
-            "--graceful-timeout",
-            "10",
-            # No per-user control socket: servers keep no state outside the database
-            # and the storage, and several can run on one machine.
-            "--no-control-socket",
-        ]
+        argv = gunicorn_argv(bind, options["workers"], options["threads"])
+        gunicorn = argv[0]
         if not options["with_worker"]:
             self.stdout.write(f"Zhifa: serving on http://{bind}/ (Ctrl-C stops)")
             self.stdout.flush()
