@@ -408,6 +408,67 @@ def request_hearing(access: PartyAccess, *, today: dt.date) -> CaseStep:
         raise _refused(exc) from exc
 
 
+@transaction.atomic
+def give_consent(
+    access: PartyAccess, *, signed_name: str, address: str, today: dt.date
+) -> ServiceConsent:
+    """The party's signed consent to electronic service (APL 61: 电子送达须经当事人同意并签
+    订确认书), given online: the name typed as its signature and the address to serve
+    to. Recorded in the organ's chain as the party's act."""
+    errors: dict[str, list[str]] = {}
+    name, where = signed_name.strip(), address.strip()
+    for field, value, bound in (("signed_name", name, 200), ("address", where, 200)):
+        problem = text_problem(value) if value else _("This field is required.")
+        if problem or len(value) > bound:
+            errors[field] = [problem or _("At most %(max)s characters.") % {"max": bound}]
+    if "address" not in errors:
+        # an e-mail address or a mobile number (``service_address``), as stored
+        try:
+            where = service_address(where)
+        except ValidationError as exc:
+            errors["address"] = list(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    PartyAccess.objects.select_for_update().filter(pk=access.pk).first()
+    if ServiceConsent.objects.filter(access=access).count() >= MAX_PARTY_STEPS:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    _(
+                        "You have given your consent %(count)s times on this case, the most "
+                        "the platform takes online: ask the organ to change your address."
+                    )
+                    % {"count": MAX_PARTY_STEPS}
+                ]
+            }
+        )
+    # A consent given while another is in force supersedes it (a new address).
+    earlier = access.current_consent()
+    consent = ServiceConsent.objects.create(
+        access=access, signed_name=name, address=where, given_on=today, given_at=timezone.now()
+    )
+    append_entry(
+        actor=access.principal,
+        organ=access.case.organ_id,
+        action="party.consent",
+        obj=access.case,
+        payload={
+            "consent": consent.pk,
+            "signed_name": name,
+            "address": where,
+            "on": today,
+            **({"supersedes": earlier.pk} if earlier is not None else {}),
+        },
+    )
+    return consent
+
+
+def has_consent(case: Case) -> bool:
+    """Whether the party of ``case`` has a consent to electronic service in force."""
+    access = PartyAccess.objects.filter(case=case).first()
+    return access is not None and access.current_consent() is not None
+
+
 #: A mainland mobile number: 11 digits, the first 1 and the second 3 to 9 (the pattern
 #: the platform's publication check reads as a mobile number too, rules.engine
 #: .publication); ``+86``/``0086``/``86`` before it and spaces or hyphens between the
@@ -442,64 +503,6 @@ def service_address(value: str) -> str:
         ),
         code="bad_address",
     )
-
-
-def _consent_cap(access: PartyAccess) -> None:
-    if ServiceConsent.objects.filter(access=access, withdrawn=False).count() >= MAX_PARTY_STEPS:
-        raise ValidationError(
-            {
-                NON_FIELD_ERRORS: [
-                    _(
-                        "You have given your consent %(count)s times on this case, the most "
-                        "the platform takes online: ask the organ to change your address."
-                    )
-                    % {"count": MAX_PARTY_STEPS}
-                ]
-            }
-        )
-
-
-@transaction.atomic
-def give_consent(
-    access: PartyAccess, *, signed_name: str, address: str, today: dt.date
-) -> ServiceConsent:
-    """The party's signed consent to electronic service (APL 61: 电子送达须经当事人同意并签
-    订确认书), given online: the name typed as its signature and the address to serve
-    to (``service_address``). A consent given while another is in force supersedes it
-    (a new address). Recorded in the organ's chain as the party's act."""
-    errors: dict[str, list[str]] = {}
-    name, where = signed_name.strip(), address.strip()
-    for field, value, bound in (("signed_name", name, 200), ("address", where, 200)):
-        problem = text_problem(value) if value else _("This field is required.")
-        if problem or len(value) > bound:
-            errors[field] = [problem or _("At most %(max)s characters.") % {"max": bound}]
-    if "address" not in errors:
-        try:
-            where = service_address(where)
-        except ValidationError as exc:
-            errors["address"] = list(exc.messages)
-    if errors:
-        raise ValidationError(errors)
-    PartyAccess.objects.select_for_update().filter(pk=access.pk).first()
-    _consent_cap(access)
-    earlier = access.current_consent()
-    consent = ServiceConsent.objects.create(
-        access=access, signed_name=name, address=where, given_on=today, given_at=timezone.now()
-    )
-    append_entry(
-        actor=access.principal,
-        organ=access.case.organ_id,
-        action="party.consent",
-        obj=access.case,
-        payload={
-            "consent": consent.pk,
-            "signed_name": name,
-            "address": where,
-            "on": today,
-            **({"supersedes": earlier.pk} if earlier is not None else {}),
-        },
-    )
-    return consent
 
 
 @transaction.atomic
@@ -537,12 +540,6 @@ def withdraw_consent(access: PartyAccess, *, signed_name: str, today: dt.date) -
     return row
 
 
-def has_consent(case: Case) -> bool:
-    """Whether the party of ``case`` has a consent to electronic service in force."""
-    access = PartyAccess.objects.filter(case=case).first()
-    return access is not None and access.current_consent() is not None
-
-
 @transaction.atomic
 def rate_conduct(
     access: PartyAccess, *, score: int, comment: str, today: dt.date, decided: bool
@@ -552,7 +549,7 @@ def rate_conduct(
     if not decided:
         raise PartyRefusal(_("The case can be rated once it is decided."), field="score")
     errors: dict[str, list[str]] = {}
-    if not isinstance(score, int) or isinstance(score, bool) or score not in SCORE_LABELS:
+    if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
         errors["score"] = [_("Choose a score from 1 to 5.")]
     text = comment.strip()
     problem = text_problem(text) if text else None
