@@ -312,9 +312,10 @@ def _electronic_consents(case: Case) -> list[Any]:
     """The party's signed consents to electronic service given online (the party app's,
     through its reverse relation: cases imports no party code), which the officer relies
     on when recording an electronic service (the served step's ``electronic_consent``,
-    APL-61-service)."""
+    APL-61-service): the one in force, none once the party withdrew it."""
     access = getattr(case, "party_access", None)
-    return list(access.consents.all()) if access is not None else []
+    current = access.current_consent() if access is not None else None
+    return [current] if current is not None else []
 
 
 def _publications(user: Any, case: Case) -> list[Any]:

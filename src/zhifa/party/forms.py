@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .services import COMMENT_MAX, STATEMENT_MAX
+from .services import COMMENT_MAX, SCORE_LABELS, STATEMENT_MAX
 
 
 class SignInForm(forms.Form):
@@ -43,10 +43,34 @@ class ConsentForm(forms.Form):
     )
 
 
+class HearingForm(forms.Form):
+    """The hearing request's confirmation: the server requires the box (no script)."""
+
+    confirm = forms.BooleanField(
+        label=_(
+            "I ask the organ to hold a hearing on this case. I understand that the request "
+            "is recorded in the case as a step and cannot be undone on this platform."
+        ),
+        error_messages={"required": _("Tick the box to confirm that you ask for a hearing.")},
+    )
+
+
+class WithdrawConsentForm(forms.Form):
+    signed_name = forms.CharField(
+        label=_("Your name, as your signature"),
+        max_length=200,
+        help_text=_("The party's name, or its legal representative's for an organisation."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I withdraw my consent to electronic service in this case."),
+        error_messages={"required": _("Tick the box to confirm the withdrawal.")},
+    )
+
+
 class RatingForm(forms.Form):
     score = forms.TypedChoiceField(
         label=_("Your rating of how the case was conducted"),
-        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        choices=[(n, label) for n, label in SCORE_LABELS.items()],
         coerce=int,
         widget=forms.RadioSelect,
     )

@@ -42,6 +42,12 @@ class PartyAccess(models.Model):
     def __str__(self) -> str:
         return f"party access {self.case_id}"
 
+    def current_consent(self) -> ServiceConsent | None:
+        """The party's consent to electronic service in force: its latest act, unless that
+        act withdrew the consent (a later consent supersedes an earlier one)."""
+        latest = self.consents.order_by("-given_at", "-pk").first()
+        return None if latest is None or latest.withdrawn else latest
+
 
 class CodeSource(models.TextChoices):
     DOCUMENT = "document", _("Printed on a document")
@@ -70,7 +76,10 @@ class AccessCode(models.Model):
 
 
 class ServiceConsent(models.Model):
-    """The party's signed consent to electronic service (APL-61-service), given online."""
+    """The party's signed consent to electronic service (APL-61-service), given online, or
+    its withdrawal (``withdrawn``). The rows are the party's acts, never changed: the
+    latest one says whether a consent is in force (``PartyAccess.current_consent``), so a
+    new consent supersedes the earlier one and a withdrawal ends it."""
 
     access = models.ForeignKey(
         PartyAccess,
@@ -82,7 +91,16 @@ class ServiceConsent(models.Model):
     address = models.CharField(
         _("electronic address"),
         max_length=200,
-        help_text=_("Where the party accepts electronic service (e-mail or mobile number)."),
+        blank=True,
+        help_text=_(
+            "Where the party accepts electronic service (e-mail or mobile number); empty "
+            "for a withdrawal."
+        ),
+    )
+    withdrawn = models.BooleanField(
+        _("withdrawal"),
+        default=False,
+        help_text=_("This act withdraws the party's consent in force."),
     )
     given_on = models.DateField(_("given on"))
     given_at = models.DateTimeField(_("given at"))

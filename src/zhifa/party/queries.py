@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from zhifa.cases import services as cases
+from zhifa.cases.actions.add_step import document_type
 from zhifa.cases.labels import step_label
 from zhifa.cases.models import Case, CaseStatus, OfficerRole
 from zhifa.cases.policy import can_take, load_state
@@ -26,7 +27,7 @@ from zhifa.rules.engine import RULES, remedy_facts
 from zhifa.rules.labels import deadline_label
 
 from .models import ConductRating, PartyAccess, ServiceConsent
-from .services import HEARING_RULE
+from .services import HEARING_RULE, SCORE_LABELS
 
 #: The documents served to the party (the ones a party receives, APL 44, 59, 61, 64;
 #: ACL 24, 35), which it may download from its page once the organ issued them.
@@ -71,6 +72,29 @@ class DocumentRow:
 
 
 @dataclass(frozen=True)
+class CaseDocumentRow:
+    """A document of the case that concerns the party (``SERVED_KINDS``): numbered by its
+    step, and ``document_id`` once the organ issued its PDF on the platform (then the
+    party downloads it), else None."""
+
+    kind: str
+    label: str
+    number: str
+    on: dt.date
+    document_id: int | None
+
+
+@dataclass(frozen=True)
+class ActRow:
+    """What the party did on its case (or what was recorded of its requests), and when."""
+
+    act: str
+    label: str
+    on: dt.date
+    by_party: bool
+
+
+@dataclass(frozen=True)
 class DeadlineRow:
     rule: str
     label: str
@@ -94,6 +118,8 @@ class Money:
     fine: Decimal
     paid: Decimal
     deadline: dt.date | None
+    #: the day the decision was served (None: no service recorded yet, so no deadline)
+    served_on: dt.date | None
     late_fee: Decimal | None
     late_fee_cap: Decimal | None
     outstanding: Decimal
@@ -122,7 +148,20 @@ class PartyView:
     hearing_refusal: str
     decided: bool
     rating: ConductRating | None
+    #: the consent to electronic service in force (none or one)
     consents: list[ServiceConsent] = field(default_factory=list)
+    #: every consent and withdrawal of the party, oldest first
+    consent_history: list[ServiceConsent] = field(default_factory=list)
+    #: the party's documents, numbered or issued (the page's list)
+    case_documents: list[CaseDocumentRow] = field(default_factory=list)
+    #: what the party did (its statements, its hearing request), oldest first
+    acts: list[ActRow] = field(default_factory=list)
+    #: the day of the case's hearing request, if one is recorded
+    hearing_requested_on: dt.date | None = None
+
+    @property
+    def rating_label(self) -> str:
+        return "" if self.rating is None else str(SCORE_LABELS.get(self.rating.score, ""))
 
     @property
     def may_rate(self) -> bool:
@@ -201,6 +240,7 @@ def party_view(access: PartyAccess, today: dt.date) -> PartyView:
             fine=facts.fine,
             paid=facts.paid,
             deadline=facts.deadline,
+            served_on=facts.served_on,
             late_fee=facts.late_fee,
             late_fee_cap=facts.late_fee_cap,
             outstanding=facts.outstanding,
@@ -210,7 +250,15 @@ def party_view(access: PartyAccess, today: dt.date) -> PartyView:
     statement = can_take(state, principal, "statement")
     hearing = can_take(state, principal, "hearing_requested")
     hearing_refusal = "" if hearing is None else hearing.message
-    if hearing is None:
+    acts = _acts(state.steps, principal.pk)
+    requested = next((a for a in acts if a.act == "hearing_requested"), None)
+    if requested is not None:
+        hearing_refusal = (
+            _("You asked for a hearing on %(day)s.")
+            if requested.by_party
+            else _("Your request for a hearing of %(day)s is recorded in the case.")
+        ) % {"day": requested.on.isoformat()}
+    elif hearing is None:
         # the engine's window (APL-64-hearing-request), as the service judges it
         windows = [d for d in audited.deadlines if d.rule == HEARING_RULE]
         if not windows:
@@ -219,6 +267,11 @@ def party_view(access: PartyAccess, today: dt.date) -> PartyView:
             hearing_refusal = f"{HEARING_RULE}: " + _(
                 "The time to ask for a hearing ended on %(due)s."
             ) % {"due": windows[-1].due.due.isoformat()}
+    issued = list(
+        IssuedDocument.objects.filter(case=case, kind__in=SERVED_KINDS).order_by("issued_on", "pk")
+    )
+    history = list(ServiceConsent.objects.filter(access=access).order_by("given_at", "pk"))
+    in_force = history[-1] if history and not history[-1].withdrawn else None
     return PartyView(
         case_id=case.pk,
         number=case.number,
@@ -232,9 +285,7 @@ def party_view(access: PartyAccess, today: dt.date) -> PartyView:
         officers=_officers(case, today),
         documents=[
             DocumentRow(d.pk, d.kind, str(d.get_kind_display()), d.number, d.issued_on)
-            for d in IssuedDocument.objects.filter(case=case, kind__in=SERVED_KINDS).order_by(
-                "issued_on", "pk"
-            )
+            for d in issued
         ],
         deadlines=deadlines,
         money=money,
@@ -244,8 +295,62 @@ def party_view(access: PartyAccess, today: dt.date) -> PartyView:
         hearing_refusal=hearing_refusal,
         decided=state.decided,
         rating=ConductRating.objects.filter(case=case).first(),
-        consents=list(ServiceConsent.objects.filter(access=access)),
+        consents=[in_force] if in_force is not None else [],
+        consent_history=history,
+        case_documents=_case_documents(state.steps, issued),
+        acts=acts,
+        hearing_requested_on=requested.on if requested is not None else None,
     )
+
+
+def _acts(steps: Any, principal_id: int) -> list[ActRow]:
+    """The party's statements (filed online) and the case's hearing request (online or
+    recorded by the organ), with their days."""
+    rows: list[ActRow] = []
+    for s in steps:
+        by_party = s.actor_id == principal_id
+        if s.step == "statement" and by_party:
+            rows.append(ActRow(s.step, _("You filed your statement and defence"), s.on, True))
+        elif s.step == "hearing_requested":
+            label = (
+                _("You asked for a hearing")
+                if by_party
+                else _("Your request for a hearing was recorded by the organ")
+            )
+            rows.append(ActRow(s.step, label, s.on, by_party))
+    return rows
+
+
+def _case_documents(steps: Any, issued: list[IssuedDocument]) -> list[CaseDocumentRow]:
+    """The documents that concern the party: the ones its case's steps numbered (a step
+    takes the document's number when it is recorded; its PDF is made when the organ
+    issues it) and the ones issued on the platform, each once."""
+    by_step = {(d.step_id, d.kind): d for d in issued}
+    rows: list[CaseDocumentRow] = []
+    seen: set[int] = set()
+    for s in steps:
+        kind = document_type(s.step, s.data or {}) if s.document_number else None
+        if kind not in SERVED_KINDS:
+            continue
+        found = by_step.get((s.pk, kind))
+        if found is not None:
+            seen.add(found.pk)
+        rows.append(
+            CaseDocumentRow(
+                kind,
+                str(DocumentType(kind).label),
+                found.number if found is not None else s.document_number,
+                s.on,
+                found.pk if found is not None else None,
+            )
+        )
+    for d in issued:
+        if d.pk not in seen:
+            rows.append(
+                CaseDocumentRow(d.kind, str(d.get_kind_display()), d.number, d.issued_on, d.pk)
+            )
+    rows.sort(key=lambda r: r.on)
+    return rows
 
 
 def _officers(case: Case, today: dt.date) -> list[OfficerRow]:

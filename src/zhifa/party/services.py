@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.validators import EmailValidator
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -56,11 +59,21 @@ COMMENT_MAX = 2000
 MAX_PARTY_STEPS = 10
 #: The deadline the party's hearing request is judged by (legal-rules.md APL-64).
 HEARING_RULE = "APL-64-hearing-request"
+#: The party's rating of the conduct of its case: the usual five-level satisfaction
+#: scale (the product spec names no scale; 5 is the best).
+SCORE_LABELS: Mapping[int, Any] = {
+    5: gettext_lazy("Very satisfied"),
+    4: gettext_lazy("Satisfied"),
+    3: gettext_lazy("Neither satisfied nor dissatisfied"),
+    2: gettext_lazy("Dissatisfied"),
+    1: gettext_lazy("Very dissatisfied"),
+}
 
 ACTION_LABELS: Mapping[str, Any] = {
     "party.code": gettext_lazy("Party access code issued"),
     "party.code_reissued": gettext_lazy("Party access code re-issued"),
     "party.consent": gettext_lazy("Party consented to electronic service"),
+    "party.consent_withdrawn": gettext_lazy("Party withdrew its consent to electronic service"),
     "party.rating": gettext_lazy("Party rated the conduct of the case"),
 }
 
@@ -140,6 +153,7 @@ def _issue(
     actor: User | None,
     document_kind: str = "",
     revoke: bool = False,
+    code: str = "",
 ) -> str:
     now = timezone.now()
     revoked = 0
@@ -147,7 +161,7 @@ def _issue(
         revoked = AccessCode.objects.filter(access=access, revoked_at__isnull=True).update(
             revoked_at=now
         )
-    code = new_code()
+    code = code or new_code()
     row = AccessCode.objects.create(
         access=access,
         digest=digest(code),
@@ -361,12 +375,25 @@ def hearing_window(case: Case, today: dt.date) -> Window | None:
     )
 
 
+def hearing_requested_on(case: Case) -> dt.date | None:
+    """The day of the case's request for a hearing (its ``hearing_requested`` step, by
+    the party online or recorded by the organ), or None."""
+    step = case.steps.filter(step="hearing_requested").order_by("index").first()
+    return None if step is None else step.on
+
+
 def request_hearing(access: PartyAccess, *, today: dt.date) -> CaseStep:
     """The party's request for a hearing (听证申请, APL 63–64), recorded as the case's
     ``hearing_requested`` step through the guarded path. Refused with
     APL-64-hearing-request when the engine finds no window for it (the notice offered no
     hearing) or its window closed before today."""
     case = access.case
+    earlier = hearing_requested_on(case)
+    if earlier is not None:
+        raise PartyRefusal(
+            _("You asked for a hearing on %(day)s: the request is in the case.")
+            % {"day": earlier.isoformat()}
+        )
     _check_party_steps(access)
     window = hearing_window(case, today)
     citation = RULES[HEARING_RULE].citation
@@ -413,6 +440,12 @@ def give_consent(
         problem = typed_text_problem(value) if value else _("This field is required.")
         if problem or len(value) > bound:
             errors[field] = [problem or _("At most %(max)s characters.") % {"max": bound}]
+    if "address" not in errors:
+        # an e-mail address or a mobile number (``service_address``), as stored
+        try:
+            where = service_address(where)
+        except ValidationError as exc:
+            errors["address"] = list(exc.messages)
     if errors:
         raise ValidationError(errors)
     PartyAccess.objects.select_for_update().filter(pk=access.pk).first()
@@ -428,6 +461,8 @@ def give_consent(
                 ]
             }
         )
+    # A consent given while another is in force supersedes it (a new address).
+    earlier = access.current_consent()
     consent = ServiceConsent.objects.create(
         access=access, signed_name=name, address=where, given_on=today, given_at=timezone.now()
     )
@@ -436,13 +471,92 @@ def give_consent(
         organ=access.case.organ_id,
         action="party.consent",
         obj=access.case,
-        payload={"consent": consent.pk, "signed_name": name, "address": where, "on": today},
+        payload={
+            "consent": consent.pk,
+            "signed_name": name,
+            "address": where,
+            "on": today,
+            **({"supersedes": earlier.pk} if earlier is not None else {}),
+        },
     )
     return consent
 
 
 def has_consent(case: Case) -> bool:
-    return ServiceConsent.objects.filter(access__case=case).exists()
+    """Whether the party of ``case`` has a consent to electronic service in force."""
+    access = PartyAccess.objects.filter(case=case).first()
+    return access is not None and access.current_consent() is not None
+
+
+#: A mainland mobile number: 11 digits, the first 1 and the second 3 to 9 (the pattern
+#: the platform's publication check reads as a mobile number too, rules.engine
+#: .publication); ``+86``/``0086``/``86`` before it and spaces or hyphens between the
+#: digits are read and dropped. python-stdnum has no telephone numbers; no rule of the
+#: catalogue concerns the format.
+MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_MOBILE_PREFIX = re.compile(r"^(?:\+86|0086|86)(?=1[0-9]{10}$)")
+_email = EmailValidator()
+
+
+def service_address(value: str) -> str:
+    """The electronic address a party consents to be served at, as stored: an e-mail
+    address (Django's ``EmailValidator``) or a mainland mobile number (``MOBILE``,
+    stored as its 11 digits). Raises ``ValidationError`` naming the field otherwise."""
+    text = value.strip()
+    if "@" in text:
+        try:
+            _email(text)
+        except ValidationError:
+            pass
+        else:
+            return text
+    else:
+        digits = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", text))
+        digits = _MOBILE_PREFIX.sub("", digits)
+        if MOBILE.fullmatch(digits):
+            return digits
+    raise ValidationError(
+        _(
+            "Electronic address for service: give an e-mail address (such as "
+            "name@example.cn) or a mainland mobile number (11 digits beginning with 1)."
+        ),
+        code="bad_address",
+    )
+
+
+@transaction.atomic
+def withdraw_consent(access: PartyAccess, *, signed_name: str, today: dt.date) -> ServiceConsent:
+    """The party withdraws its consent to electronic service in force, signed with its
+    name: kept as a row of its own (``withdrawn``) and recorded in the organ's chain.
+    From then on the platform shows the organ no consent of the party's."""
+    name = signed_name.strip()
+    problem = typed_text_problem(name) if name else _("This field is required.")
+    if problem or len(name) > 200:
+        raise ValidationError(
+            {"signed_name": [problem or _("At most %(max)s characters.") % {"max": 200}]}
+        )
+    PartyAccess.objects.select_for_update().filter(pk=access.pk).first()
+    earlier = access.current_consent()
+    if earlier is None:
+        raise ValidationError(
+            {NON_FIELD_ERRORS: [_("You have no consent to electronic service to withdraw.")]}
+        )
+    row = ServiceConsent.objects.create(
+        access=access,
+        signed_name=name,
+        address="",
+        withdrawn=True,
+        given_on=today,
+        given_at=timezone.now(),
+    )
+    append_entry(
+        actor=access.principal,
+        organ=access.case.organ_id,
+        action="party.consent_withdrawn",
+        obj=access.case,
+        payload={"consent": row.pk, "withdraws": earlier.pk, "signed_name": name, "on": today},
+    )
+    return row
 
 
 @transaction.atomic

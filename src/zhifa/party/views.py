@@ -25,7 +25,14 @@ from zhifa.registry import services as registry_services
 from zhifa.registry.views import _client_key
 
 from . import queries, services, session
-from .forms import ConsentForm, RatingForm, SignInForm, StatementForm
+from .forms import (
+    ConsentForm,
+    HearingForm,
+    RatingForm,
+    SignInForm,
+    StatementForm,
+    WithdrawConsentForm,
+)
 from .models import PartyAccess
 
 
@@ -94,6 +101,8 @@ def _page(
         "view": view,
         "statement_form": forms.get("statement_form") or StatementForm(),
         "consent_form": forms.get("consent_form") or ConsentForm(),
+        "withdraw_form": forms.get("withdraw_form") or WithdrawConsentForm(),
+        "hearing_form": forms.get("hearing_form") or HearingForm(),
         "rating_form": forms.get("rating_form") or RatingForm(),
         "refusal": forms.get("refusal"),
         "session_minutes": session.seconds() // 60,
@@ -129,6 +138,11 @@ def statement(request: HttpRequest, access: PartyAccess) -> HttpResponse:
 @require_POST
 @party_page
 def hearing(request: HttpRequest, access: PartyAccess) -> HttpResponse:
+    """The party's hearing request, once it ticked the confirmation (required here: the
+    page works without script)."""
+    form = HearingForm(request.POST)
+    if not form.is_valid():
+        return _page(request, access, 400, hearing_form=form)
     try:
         services.request_hearing(access, today=timezone.localdate())
     except services.PartyRefusal as exc:
@@ -158,6 +172,25 @@ def consent(request: HttpRequest, access: PartyAccess) -> HttpResponse:
             messages.success(request, _("Your consent to electronic service is recorded."))
             return redirect("party:case")
     return _page(request, access, 400, consent_form=form)
+
+
+@require_POST
+@party_page
+def withdraw_consent(request: HttpRequest, access: PartyAccess) -> HttpResponse:
+    form = WithdrawConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.withdraw_consent(
+                access, signed_name=form.cleaned_data["signed_name"], today=timezone.localdate()
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for e in errors:
+                    form.add_error(field if field in form.fields else None, e)
+        else:
+            messages.success(request, _("Your consent to electronic service is withdrawn."))
+            return redirect("party:case")
+    return _page(request, access, 400, withdraw_form=form)
 
 
 @require_POST

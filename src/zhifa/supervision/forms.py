@@ -19,7 +19,8 @@ class InterferenceForm(Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
-    source = forms.ChoiceField(label=_("Who (kind)"), choices=Source.choices)
+    # No preset answer: the officer picks who interfered and how (an empty "—" first).
+    source = forms.ChoiceField(label=_("Who (kind)"), choices=[("", "—"), *Source.choices])
     person_name = forms.CharField(label=_("Name of the person"), max_length=64)
     person_unit = forms.CharField(label=_("Unit"), max_length=128, required=False)
     person_position = forms.CharField(label=_("Position"), max_length=64, required=False)
@@ -31,7 +32,7 @@ class InterferenceForm(Form):
             "If the person has an account on the platform: they will never see this record."
         ),
     )
-    method = forms.ChoiceField(label=_("How"), choices=Method.choices)
+    method = forms.ChoiceField(label=_("How"), choices=[("", "—"), *Method.choices])
     request = forms.CharField(
         label=_("What was asked"),
         widget=forms.Textarea(attrs={"rows": 5}),

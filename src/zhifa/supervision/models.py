@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -107,7 +108,13 @@ class Interference(models.Model):
         indexes = [models.Index(fields=["organ", "occurred_at"], name="interference_organ_day")]
 
     def __str__(self) -> str:
-        return f"{self.case.number} · {self.occurred_at:%Y-%m-%d}"
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The record as people name it (it has no number of its own): its case's
+        number and when the attempt happened, local time."""
+        return f"{self.case.number} · {timezone.localtime(self.occurred_at):%Y-%m-%d %H:%M}"
 
 
 class AcknowledgerRole(models.TextChoices):

@@ -57,15 +57,20 @@ def interference_list(request: HttpRequest) -> HttpResponse:
     year, error = _year(request)
     if year is not None:
         records = records.filter(occurred_at__year=year)
+    case = _case_filter(request, user)
+    if case is not None:
+        records = records.filter(case=case)
     rows = list(records.order_by("-occurred_at", "-pk")[:5000])
-    acks: dict[int, set[str]] = {}
+    # Who acknowledged each record, by capacity (the head's, the supervisors').
+    acks: dict[int, dict[str, list[str]]] = {}
     mine: set[int] = set()
     for ack in services.Acknowledgement.objects.filter(
         interference_id__in=[r.pk for r in rows]
-    ).values("interference_id", "role", "actor_id"):
-        acks.setdefault(ack["interference_id"], set()).add(ack["role"])
-        if ack["actor_id"] == user.pk:
-            mine.add(ack["interference_id"])
+    ).select_related("actor"):
+        names = acks.setdefault(ack.interference_id, {}).setdefault(ack.role, [])
+        names.append(ack.actor.get_full_name() or ack.actor.get_username())
+        if ack.actor_id == user.pk:
+            mine.add(ack.interference_id)
     current = [r for r in rows if not hasattr_corrected(r)]
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -78,8 +83,8 @@ def interference_list(request: HttpRequest) -> HttpResponse:
                 {
                     "record": r,
                     "corrected": hasattr_corrected(r),
-                    "by_head": "organ_head" in acks.get(r.pk, set()),
-                    "by_supervisor": "supervisor" in acks.get(r.pk, set()),
+                    "by_head": acks.get(r.pk, {}).get("organ_head", []),
+                    "by_supervisor": acks.get(r.pk, {}).get("supervisor", []),
                     "to_acknowledge": r.pk not in mine
                     and policy.acknowledger_role(user, r) is not None
                     and not hasattr_corrected(r),
@@ -88,6 +93,7 @@ def interference_list(request: HttpRequest) -> HttpResponse:
             ],
             "year": year or "",
             "year_error": error,
+            "case": case,
             "total": len(current),
             "internal": sum(1 for r in current if r.source in INTERNAL_SOURCES),
             "waiting": sum(
@@ -97,6 +103,19 @@ def interference_list(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+def _case_filter(request: HttpRequest, user: Any) -> Case | None:
+    """The case the list is narrowed to (``?case=<id>``, from the case page), within the
+    user's scope (a case outside it, or a malformed id, is not found); the records shown
+    are still only the ones the user may see."""
+    raw = request.GET.get("case", "")
+    if not raw:
+        return None
+    found = parse_id(raw, canonical=True)
+    if found is None:
+        raise Http404
+    return get_scoped_or_404(user, Case.objects.all(), pk=found)
 
 
 def hasattr_corrected(record: Interference) -> bool:

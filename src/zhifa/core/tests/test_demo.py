@@ -32,7 +32,10 @@ def test_demo_is_idempotent_and_its_printed_logins_work():
     counties = {o.region.code for o in EnforcementSubject.objects.select_related("region")}
     assert {"330400", "330421", "330424"} <= counties
 
-    for user in User.objects.all():
+    # the party's published codes, one per demo case it opens (party app's demo)
+    assert "DEM0-CASE-0001" in printed and "DEM0-CASE-0002" in printed
+    assert User.objects.filter(role=Role.PARTY).count() == 2
+    for user in staff:
         assert user.username in printed
         client = Client()
         response = client.post(

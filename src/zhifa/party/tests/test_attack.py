@@ -101,8 +101,9 @@ def test_the_party_forms_need_the_csrf_token(walk: Walker, people: People) -> No
     assert signed.status_code == 302
     for url, data in (
         ("/party/case/statement/", {"statement": "陈述"}),
-        ("/party/case/hearing/", {}),
+        ("/party/case/hearing/", {"confirm": "on"}),
         ("/party/case/consent/", {"signed_name": "张三", "address": "a@b.cn", "agree": "on"}),
+        ("/party/case/consent/withdraw/", {"signed_name": "张三", "confirm": "on"}),
         ("/party/case/rating/", {"score": "1"}),
     ):
         assert client.post(url, data).status_code == 403, url
@@ -186,15 +187,17 @@ def test_odd_statement_on_the_page_is_a_field_error(notified_walk: Walker, peopl
 def test_a_second_hearing_request_is_refused_cleanly(notified_walk: Walker, people: People) -> None:
     code = services.reissue_code(notified_walk.case, actor=people.officer_user)
     client = _signed_in(notified_walk.case, code)
-    assert client.post("/party/case/hearing/").status_code == 302
-    again = client.post("/party/case/hearing/")
+    assert client.post("/party/case/hearing/", {"confirm": "on"}).status_code == 302
+    again = client.post("/party/case/hearing/", {"confirm": "on"})
     assert again.status_code == 400
+    assert "您已于2026-11-24申请听证" in again.content.decode()
     api = _api(
         Client(),
         "/party/case/hearing-request",
         {"number": notified_walk.case.registration_number, "code": code},
     )
-    assert api.status_code in (409, 422), api.content[:300]
+    assert api.status_code == 409, api.content[:300]
+    assert "2026-11-24" in api.json()["message"]
     assert notified_walk.case.steps.filter(step="hearing_requested").count() == 1
 
 

@@ -1,7 +1,8 @@
 """The party's pages on a phone, in real headless Chromium at 390 CSS pixels wide: the
 party signs in with its case number and code, files its statement and sees it recorded
-as its own; no page scrolls sideways. Screenshots go to /tmp/party-shots/ (or
-``ZHIFA_SHOTS``)."""
+as its own, asks for a hearing (once it ticked the confirmation), is told at the field
+that its consent's address is none; no page scrolls sideways. Screenshots go to
+/tmp/party-shots/ (or ``ZHIFA_SHOTS``)."""
 
 from __future__ import annotations
 
@@ -64,5 +65,22 @@ def test_the_party_files_its_statement_on_a_phone(
         _fits(page, "case-after-statement")
         step = case.steps.get(step="statement")
         assert step.actor.role == "party"
+        # the hearing request: the box must be ticked (the browser holds the form back)
+        page.click("#hearing-form button[type=submit]")
+        assert not case.steps.filter(step="hearing_requested").exists()
+        page.check("#hearing-form input[name=confirm]")
+        with page.expect_navigation():
+            page.click("#hearing-form button[type=submit]")
+        assert page.locator("#party-acts li").count() == 2
+        assert page.locator("#hearing-form").count() == 0
+        _fits(page, "case-after-hearing-request")
+        # a consent to an address that is none: the error at its field
+        page.fill("#consent-form input[name=signed_name]", "张三")
+        page.fill("#consent-form input[name=address]", "not-an-address")
+        page.check("#consent-form input[name=agree]")
+        with page.expect_navigation():
+            page.click("#consent-form button[type=submit]")
+        assert page.locator("#id_address-error").is_visible()
+        _fits(page, "consent-bad-address")
     finally:
         context.close()

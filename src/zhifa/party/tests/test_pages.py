@@ -132,8 +132,8 @@ def test_a_refused_hearing_request_shows_the_rule(walk: Walker, people: People) 
     notify(walk, on="2026-11-10")
     client = _signed_in(walk.case, services.reissue_code(walk.case, actor=people.officer_user))
     page = client.get(CASE).content.decode()
-    assert 'action="/party/case/hearing/"' not in page and "APL-64-hearing-request" in page
-    response = client.post("/party/case/hearing/")  # posted anyway
+    assert 'action="/party/case/hearing/' not in page and "APL-64-hearing-request" in page
+    response = client.post("/party/case/hearing/", {"confirm": "on"})  # posted anyway
     assert response.status_code == 400
     assert "APL-64-hearing-request" in response.content.decode()
     assert not walk.case.steps.filter(step="hearing_requested").exists()
