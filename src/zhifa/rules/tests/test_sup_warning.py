@@ -52,7 +52,11 @@ def test_the_level_written_from_the_catalogue(case: dict[str, Any]) -> None:
     if "deadline" in case:
         d = case["deadline"]
         level = deadline_level(
-            d["rule"], _day(d["due"]), _day(d["done"]), window, d.get("paused", False)
+            d["rule"],
+            dt.date.fromisoformat(d["due"]),
+            _day(d["done"]),
+            window,
+            d.get("paused", False),
         )
     else:
         level = finding_level(case["finding"]["severity"])
