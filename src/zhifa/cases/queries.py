@@ -291,19 +291,26 @@ def _audit_items(
 
 
 def keep_audit(
-    case: Case, result: AuditResult, as_of: dt.date, suspended: bool | None = None
+    case: Case,
+    result: AuditResult,
+    as_of: dt.date,
+    suspended: bool | None = None,
+    opened: bool = False,
 ) -> list[str]:
     """Keep what one audit of the case (``result``, as of ``as_of``) says: its findings
     and pending deadlines replace the case's stored rows (``AuditItem``), and the nearest
     deadline kept on the case is the nearest of those deadlines — one computation for
     both. ``suspended``: whether the case clock is suspended on ``as_of`` (read from the
-    case's suspensions when not given). Runs in the caller's transaction, which holds
-    the case's row lock; the caller saves the returned fields on the case."""
+    case's suspensions when not given); ``opened``: the case was created in this
+    transaction (it has no rows to replace). Runs in the caller's transaction, which
+    holds the case's row lock; the caller saves the returned fields on the case."""
     if suspended is None:
         suspended = _suspended_on(case, as_of)
     rows, nearest = _audit_items(case, result, suspended)
-    with transaction.atomic():
-        AuditItem.objects.filter(case=case).delete()
+    # Inside the caller's transaction (no savepoint of its own): two statements.
+    with transaction.atomic(savepoint=False):
+        if not opened:
+            AuditItem.objects.filter(case=case).delete()
         AuditItem.objects.bulk_create(rows)
     case.next_deadline = None if nearest is None else nearest.due
     case.next_deadline_rule = "" if nearest is None else nearest.rule

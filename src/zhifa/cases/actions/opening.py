@@ -139,7 +139,7 @@ def open_case(
         errors = [f for f in opened.findings if f.severity == "error" and f.step is None]
         if errors:
             raise RuleViolation(errors)
-        case.save(update_fields=keep_audit(case, opened, on, suspended=False))
+        case.save(update_fields=keep_audit(case, opened, on, suspended=False, opened=True))
         append_entry(
             actor=actor,
             organ=organ,
