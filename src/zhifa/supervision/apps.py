@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SupervisionConfig(AppConfig):
@@ -36,7 +37,7 @@ class SupervisionConfig(AppConfig):
             roles=frozenset({Role.OFFICER, Role.ORGAN_HEAD, Role.SUPERVISOR}),
         )
         warnings = Section(
-            _("Warnings"),
+            pgettext_lazy("supervision", "Warnings"),
             _(
                 "Deadlines near or overdue and block rules broken in the cases, and "
                 "complaints not acknowledged in time (SUP-warning), by organ and rule."
