@@ -101,7 +101,7 @@ def listed(items: QuerySet[AuditItem]) -> QuerySet[AuditItem]:
         "officer"
     )
     return (
-        items.select_related("case__organ")
+        items.select_related("case__organ", "case__opened_by")
         .prefetch_related(Prefetch("case__case_officers", queryset=investigators))
         .order_by(
             When_(When(level=RED, then=Value(0)), default=Value(1)),
@@ -113,8 +113,9 @@ def listed(items: QuerySet[AuditItem]) -> QuerySet[AuditItem]:
 
 
 def officer_names(case: Case) -> list[str]:
-    """The case's investigators (from the prefetch of ``listed``), by name."""
-    names = []
+    """The case's investigators (from the prefetch of ``listed``), by name; before any
+    is named (a case source not yet registered), the officer who opened the case."""
+    names: list[str] = []
     for row in case.case_officers.all():
         if row.officer is not None:
             names.append(row.officer.name)
@@ -122,6 +123,8 @@ def officer_names(case: Case) -> list[str]:
             names.append(str(row.snapshot.get("name") or row.ref))
         else:
             names.append(row.ref)
+    if not names and case.opened_by is not None:
+        names.append(case.opened_by.get_full_name() or case.opened_by.get_username())
     return names
 
 
