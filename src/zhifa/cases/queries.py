@@ -249,6 +249,11 @@ NEAREST_FIELDS = ("next_deadline", "next_deadline_rule", "deadline_checked_on")
 SWEEP_CHUNK = 200
 
 
+def _citation(rule_id: str) -> str:
+    known = RULES.get(rule_id)
+    return known.citation if known else ""
+
+
 def _audit_items(
     case: Case, result: AuditResult, suspended: bool
 ) -> tuple[list[AuditItem], AuditItem | None]:
@@ -259,7 +264,7 @@ def _audit_items(
             case=case,
             kind=AuditItemKind.FINDING,
             rule=f.rule,
-            citation=f.citation or RULES[f.rule].citation,
+            citation=f.citation or _citation(f.rule),
             severity=f.severity,
             step=f.step,
             message_zh=f.message.zh,
@@ -271,12 +276,11 @@ def _audit_items(
     for d in result.deadlines:
         if d.done is not None:
             continue  # met or met late: nothing pending
-        known = RULES.get(d.rule)
         row = AuditItem(
             case=case,
             kind=AuditItemKind.DEADLINE,
             rule=d.rule,
-            citation=known.citation if known else "",
+            citation=_citation(d.rule),
             start=d.start,
             due=d.due.due,
             paused=suspended and d.rule == SUSPENDED_CLOCK,
