@@ -221,9 +221,7 @@ def load(out: TextIO) -> None:
             build(case_plan, officers)
             created += 1
     # Demo cases stored before the nearest deadline was kept on the case get it now.
-    queries.refresh_deadlines(
-        Case.objects.filter(organ__in=mine, deadline_checked_on__isnull=True), today
-    )
+    queries.sweep(Case.objects.filter(organ__in=mine, deadline_checked_on__isnull=True), today)
     create_checkpoints()
     out.write(summary(today, created) + "\n")
 

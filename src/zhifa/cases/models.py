@@ -487,3 +487,54 @@ class ReceiptScan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} · {self.original_name}"
+
+
+class AuditItemKind(models.TextChoices):
+    FINDING = "finding", _("Finding")
+    DEADLINE = "deadline", _("Deadline")
+
+
+class AuditItem(models.Model):
+    """What the rules engine said of a case when it last audited it (the read model of
+    the sweep, issue #17; docs/adr/0016-stored-findings-and-deadlines.md): each finding
+    (rule, severity, citation, message) and each pending deadline (rule, start, due day).
+
+    Written only by ``cases.queries.keep_audit``, which replaces a case's rows in one
+    transaction from one audit and derives the nearest deadline kept on the case
+    (``Case.next_deadline``) from the same deadlines. A list (the supervisor's warnings)
+    reads these rows: it never audits a case per row."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="audit_items"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=AuditItemKind.choices)
+    rule = models.CharField(_("rule ID"), max_length=64)
+    citation = models.TextField(_("citation"))
+    # Findings
+    severity = models.CharField(_("severity"), max_length=8, blank=True)
+    step = models.PositiveIntegerField(_("step index"), null=True, blank=True)
+    message_zh = models.TextField(_("message (Chinese)"), blank=True)
+    message_en = models.TextField(_("message (English)"), blank=True)
+    # Pending deadlines
+    start = models.DateField(_("from"), null=True, blank=True)
+    due = models.DateField(_("due"), null=True, blank=True)
+    paused = models.BooleanField(
+        _("paused"),
+        default=False,
+        help_text=_("The decision period of a suspended case: its clock does not run."),
+    )
+    unscheduled_years = models.JSONField(
+        _("years counted without a holiday schedule"), default=list, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("finding or deadline of the last audit")
+        verbose_name_plural = _("findings and deadlines of the last audit")
+        ordering = ["case", "pk"]
+        indexes = [
+            models.Index(fields=["kind", "due"], name="audit_item_kind_due"),
+            models.Index(fields=["kind", "severity"], name="audit_item_kind_severity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.rule}"

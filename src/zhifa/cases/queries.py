@@ -4,11 +4,13 @@ place, so that they give one answer.
 - **Deadlines** (``case_deadlines``, ``deadline_status``): the engine's deadlines of a
   case as both show them — a party's window that passed is ``closed``, not
   ``overdue`` (``workflow.PARTY_WINDOWS``).
-- **The nearest deadline** (``keep_nearest``, ``listed_deadline``): the organ's nearest
-  pending deadline is computed by the rules engine when the case changes (every step,
-  suspension and resumption: ``cases.services``) and kept on the case
-  (``Case.next_deadline``, ``next_deadline_rule``, ``deadline_checked_on``), so a list
-  never audits a case per row; its status is judged on the day it is read.
+- **The last audit** (``keep_audit``, ``sweep``): when the case changes (every step,
+  suspension, resumption, import: ``cases.services``) and each night (``sweep``), one
+  audit of the case is kept: its findings and pending deadlines as rows
+  (``AuditItem``: the supervisor's warnings read them) and, derived from the same
+  deadlines, the organ's nearest pending deadline on the case (``Case.next_deadline``,
+  ``next_deadline_rule``, ``deadline_checked_on``), so a list never audits a case per
+  row; a status is judged on the day it is read (``listed_deadline``).
 - **The work list** (``work_list``, ``mine``, ``work_rows``): the user's cases with their
   nearest deadline, for the work list page and the API list alike.
 - **Approvals** (``approvals``): what waits for the organ head.
@@ -38,10 +40,20 @@ from zhifa.rules.engine import RULES, AuditResult, PaymentFacts, audit
 from zhifa.rules.engine.catalogue import DeadlineItem
 from zhifa.rules.engine.workdays import WorkCalendar
 
-from . import policy, workflow
+from . import casefile, policy, workflow
 from .casefile import case_file
 from .labels import deadline_label, payment_status_label, penalty_label
-from .models import ENDED_STATUSES, Case, CaseOfficer, CaseStatus, CaseStep, OfficerRole, Suspension
+from .models import (
+    ENDED_STATUSES,
+    AuditItem,
+    AuditItemKind,
+    Case,
+    CaseOfficer,
+    CaseStatus,
+    CaseStep,
+    OfficerRole,
+    Suspension,
+)
 
 if TYPE_CHECKING:
     from zhifa.accounts.models import User
@@ -228,45 +240,122 @@ def case_penalties(
     )
 
 
-# --- the nearest deadline kept on the case ---------------------------------------------
+# --- the read model: the last audit's findings and deadlines, the nearest deadline -------
 
-#: The fields ``keep_nearest`` sets (for ``save(update_fields=...)``).
+#: The fields ``keep_audit`` sets on the case (for ``save(update_fields=...)``).
 NEAREST_FIELDS = ("next_deadline", "next_deadline_rule", "deadline_checked_on")
 
+#: Cases the nightly sweep audits in one transaction (``sweep``).
+SWEEP_CHUNK = 200
 
-def keep_nearest(case: Case, items: Sequence[DeadlineItem], as_of: dt.date) -> list[str]:
-    """Set the case's nearest deadline from the engine's ``items`` (computed as of
-    ``as_of``); the caller saves the returned fields in its transaction."""
-    item = nearest_item(items)
-    case.next_deadline = None if item is None else item.due.due
-    case.next_deadline_rule = "" if item is None else item.rule
+
+def _citation(rule_id: str) -> str:
+    known = RULES.get(rule_id)
+    return known.citation if known else ""
+
+
+def _audit_items(
+    case: Case, result: AuditResult, suspended: bool
+) -> tuple[list[AuditItem], AuditItem | None]:
+    """The rows of ``result`` (its findings, its pending deadlines) and, of them, the
+    organ's pending deadline that falls due first (``nearest_item``'s choice)."""
+    rows = [
+        AuditItem(
+            case=case,
+            kind=AuditItemKind.FINDING,
+            rule=f.rule,
+            citation=f.citation or _citation(f.rule),
+            severity=f.severity,
+            step=f.step,
+            message_zh=f.message.zh,
+            message_en=f.message.en,
+        )
+        for f in result.findings
+    ]
+    nearest: AuditItem | None = None
+    for d in result.deadlines:
+        if d.done is not None:
+            continue  # met or met late: nothing pending
+        row = AuditItem(
+            case=case,
+            kind=AuditItemKind.DEADLINE,
+            rule=d.rule,
+            citation=_citation(d.rule),
+            start=d.start,
+            due=d.due.due,
+            paused=suspended and d.rule == SUSPENDED_CLOCK,
+            unscheduled_years=list(d.due.unscheduled_years),
+        )
+        rows.append(row)
+        if d.rule not in workflow.PARTY_WINDOWS and (
+            nearest is None or (row.due, row.rule) < (nearest.due, nearest.rule)  # type: ignore[operator]
+        ):
+            nearest = row
+    return rows, nearest
+
+
+def keep_audit(
+    case: Case,
+    result: AuditResult,
+    as_of: dt.date,
+    suspended: bool | None = None,
+    opened: bool = False,
+) -> list[str]:
+    """Keep what one audit of the case (``result``, as of ``as_of``) says: its findings
+    and pending deadlines replace the case's stored rows (``AuditItem``), and the nearest
+    deadline kept on the case is the nearest of those deadlines — one computation for
+    both. ``suspended``: whether the case clock is suspended on ``as_of`` (read from the
+    case's suspensions when not given); ``opened``: the case was created in this
+    transaction (it has no rows to replace). Runs in the caller's transaction, which
+    holds the case's row lock; the caller saves the returned fields on the case."""
+    if suspended is None:
+        suspended = _suspended_on(case, as_of)
+    rows, nearest = _audit_items(case, result, suspended)
+    # Inside the caller's transaction (no savepoint of its own): two statements.
+    with transaction.atomic(savepoint=False):
+        if not opened:
+            AuditItem.objects.filter(case=case).delete()
+        AuditItem.objects.bulk_create(rows)
+    case.next_deadline = None if nearest is None else nearest.due
+    case.next_deadline_rule = "" if nearest is None else nearest.rule
     case.deadline_checked_on = as_of
     return list(NEAREST_FIELDS)
 
 
-def refresh_nearest(case: Case, as_of: dt.date, calendar: WorkCalendar | None = None) -> None:
-    """Ask the engine for the case's deadlines as of ``as_of`` and keep the nearest
-    (suspension, resumption, ``zhifa cases refresh-deadlines``)."""
-    fields = keep_nearest(case, case_audit_deadlines(case, as_of, calendar), as_of)
-    case.save(update_fields=fields)
+def refresh_case(case: Case, as_of: dt.date, calendar: WorkCalendar | None = None) -> None:
+    """Audit the stored case as of ``as_of`` and keep what the audit says
+    (``keep_audit``): after a suspension, a resumption, an import, and in the sweep."""
+    result = audit(case_file(case, as_of), as_of, calendar or database_calendar())
+    case.save(update_fields=keep_audit(case, result, as_of))
 
 
-def refresh_deadlines(cases: QuerySet[Case], as_of: dt.date) -> int:
-    """Compute again the nearest deadline of each of ``cases`` (each under its row
-    lock, one transaction per case): ``zhifa cases refresh-deadlines`` after an upgrade
-    or after the holiday schedule of a year was loaded. Returns the number of cases."""
+def sweep(cases: QuerySet[Case], as_of: dt.date, chunk: int = SWEEP_CHUNK) -> int:
+    """Audit each of ``cases`` again as of ``as_of`` and keep what the audit says
+    (``refresh_case``): the nightly sweep (``cases.tasks.refresh_deadlines``) over the
+    cases still taking steps, ``zhifa cases refresh-deadlines`` after an upgrade or after
+    a year's holiday schedule was loaded. Streams the cases by primary key, ``chunk`` at
+    a time, each chunk in one transaction under the cases' row locks and read with what
+    their case files need in a fixed number of queries; never loads the table. Idempotent:
+    a chunk run twice writes the same rows. Returns the number of cases."""
     calendar = database_calendar()
+    ids = cases.order_by("pk").values_list("pk", flat=True)
     done = 0
-    for pk in list(cases.order_by("pk").values_list("pk", flat=True)):
+    last = 0
+    while True:
+        batch = list(ids.filter(pk__gt=last)[:chunk])
+        if not batch:
+            return done
         with transaction.atomic():
-            locked = (
-                Case.objects.select_for_update(of=("self",))
-                .select_related("organ__region", "power_item")
-                .get(pk=pk)
+            locked = list(
+                casefile.prefetch(
+                    Case.objects.select_for_update(of=("self",)).filter(pk__in=batch)
+                ).order_by("pk")
             )
-            refresh_nearest(locked, as_of, calendar)
-        done += 1
-    return done
+            casefile.load_certificates(locked)
+            for case in locked:
+                refresh_case(case, as_of, calendar)
+        done += len(locked)
+        last = batch[-1]
 
 
 def with_clock_state(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:

@@ -10,14 +10,16 @@ from django_tasks import TaskResultStatus, task
 
 @task()
 def refresh_deadlines() -> dict[str, Any]:
-    """Compute again the nearest deadline kept on every case still taking steps (as
-    ``zhifa cases refresh-deadlines``): daily, and after a year's holiday schedule was
-    loaded or corrected, since its working days move the due dates."""
+    """The sweep (issue #17): audit every case still taking steps again and keep its
+    findings, pending deadlines and nearest deadline (``queries.sweep``, as ``zhifa
+    cases refresh-deadlines``): nightly, since deadlines move with the calendar, and
+    after a year's holiday schedule was loaded or corrected. Idempotent: a run repeated
+    after a worker died writes the same rows."""
     from .models import ENDED_STATUSES, Case
-    from .queries import refresh_deadlines as refresh
+    from .queries import sweep
 
     today = timezone.localdate()
-    done = refresh(Case.objects.exclude(status__in=ENDED_STATUSES), today)
+    done = sweep(Case.objects.exclude(status__in=ENDED_STATUSES), today)
     return {"as_of": today.isoformat(), "cases": done}
 
 

@@ -307,6 +307,9 @@ ZHIFA_DIGEST_OLD_KEYS = env_list("ZHIFA_DIGEST_OLD_KEYS")
 # Public certificate verification (/verify/): requests per client address and minute.
 # The counter lives in the database, so the limit holds across several app servers.
 ZHIFA_VERIFY_RATE_LIMIT = int(os.environ.get("ZHIFA_VERIFY_RATE_LIMIT", "30"))
+# SUP-warning (legal-rules.md §9): a deadline due within this many working days is a
+# yellow warning (the catalogue's default: 3).
+ZHIFA_WARNING_WORKING_DAYS = int(os.environ.get("ZHIFA_WARNING_WORKING_DAYS", "3"))
 # The public address printed in certificate QR codes (e.g. https://zhifa.example.gov.cn);
 # empty: the address the card page was requested under.
 ZHIFA_PUBLIC_BASE_URL = os.environ.get("ZHIFA_PUBLIC_BASE_URL", "")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SupervisionConfig(AppConfig):
@@ -35,5 +36,15 @@ class SupervisionConfig(AppConfig):
             url_name="supervision:interference_list",
             roles=frozenset({Role.OFFICER, Role.ORGAN_HEAD, Role.SUPERVISOR}),
         )
-        if all(s.url_name != section.url_name for s in SECTIONS):
-            SECTIONS.append(section)
+        warnings = Section(
+            pgettext_lazy("supervision", "Warnings"),
+            _(
+                "Deadlines near or overdue and block rules broken in the cases, and "
+                "complaints not acknowledged in time (SUP-warning), by organ and rule."
+            ),
+            url_name="supervision:warning_list",
+            roles=frozenset({Role.OFFICER, Role.ORGAN_HEAD, Role.SUPERVISOR}),
+        )
+        for added in (section, warnings):
+            if all(s.url_name != added.url_name for s in SECTIONS):
+                SECTIONS.append(added)

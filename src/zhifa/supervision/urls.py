@@ -5,6 +5,7 @@ from . import views
 app_name = "supervision"
 
 urlpatterns = [
+    path("warnings/", views.warning_list, name="warning_list"),
     path("interference/", views.interference_list, name="interference_list"),
     path("interference/<int:pk>/", views.interference_detail, name="interference_detail"),
     path(

@@ -5,11 +5,12 @@ answered 404."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,13 +23,18 @@ from zhifa.cases.models import Case
 from zhifa.core.scope import get_scoped_or_404
 from zhifa.core.validation import parse_id
 from zhifa.records import evidence_files
+from zhifa.rules.engine.audit import deadline_note
 from zhifa.rules.engine.interference import INTERFERENCE, INTERNAL_SOURCES, RULE_TEXT
+from zhifa.rules.engine.supervision import SUP_WARNING
+from zhifa.rules.labels import deadline_label
 
-from . import policy, services
+from . import policy, services, warnings
 from .forms import AcknowledgeForm, InterferenceForm, add_service_errors
 from .models import Interference
 
 PAGE_SIZE = 50
+#: What a rule ID looks like (legal-rules.md: letters, digits and hyphens).
+RULE_ID_TEXT = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 
 
 def rule_context(request: HttpRequest) -> dict[str, Any]:
@@ -280,3 +286,85 @@ def interference_attachment(request: HttpRequest, pk: int) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- the supervisor's warnings (SUP-warning) ----------------------------------------------
+
+WARNING_PAGE_SIZE = 50
+#: The complaint clocks a page lists at most (the most urgent first).
+COMPLAINT_ROWS = 200
+
+
+def _warning_filters(request: HttpRequest) -> tuple[dict[str, Any], list[str]]:
+    """The list's filters from the query string; a bad value is an error naming its
+    field, and that filter is not applied."""
+    errors: list[str] = []
+    level = request.GET.get("level", "")
+    if level and level not in warnings.LEVELS:
+        errors.append(_("level: choose red or yellow."))
+        level = ""
+    raw_organ = request.GET.get("organ", "")
+    organ = parse_id(raw_organ) if raw_organ else None
+    if raw_organ and organ is None:
+        errors.append(_("organ: choose an organ of the list."))
+    rule = request.GET.get("rule", "").strip()
+    if rule and (len(rule) > 64 or not RULE_ID_TEXT.fullmatch(rule)):
+        errors.append(_("rule: give a rule ID such as APL-60-decision-deadline."))
+        rule = ""
+    return {"level": level, "organ": organ, "rule": rule}, errors
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def warning_list(request: HttpRequest) -> HttpResponse:
+    """The warnings of the user's scope (SUP-warning): a supervisor's region, an organ
+    head's organ, an officer's cases; filtered by level, organ and rule; one query for
+    the page of case warnings (the rows the last audit of each case kept)."""
+    user: Any = request.user
+    if user.role not in warnings.ROLES and not user.is_superuser:
+        raise PermissionDenied(_("Warnings are for supervisors, organ heads and officers."))
+    today = timezone.localdate()
+    window = warnings.window(today)
+    filters, errors = _warning_filters(request)
+    found = warnings.case_warnings(user, window)
+    clocks = warnings.complaint_warnings(user, window)
+    counts = warnings.summary(found, clocks)
+    if filters["level"]:
+        found = found.filter(level=filters["level"])
+        clocks = [c for c in clocks if c.level == filters["level"]]
+    if filters["organ"] is not None:
+        found = found.filter(case__organ_id=filters["organ"])
+        clocks = [c for c in clocks if c.clock.organ_id == filters["organ"]]
+    if filters["rule"]:
+        found = found.filter(rule=filters["rule"])
+        clocks = [c for c in clocks if c.rule == filters["rule"]]
+    page = Paginator(warnings.listed(found), WARNING_PAGE_SIZE).get_page(request.GET.get("page"))
+    lang = "en" if (request.LANGUAGE_CODE or "").startswith("en") else "zh"
+    rows = [
+        {
+            "item": item,
+            "case": item.case,
+            "officers": warnings.officer_names(item.case),
+            "label": deadline_label(item.rule) if item.kind == "deadline" else "",
+            "message": item.message_en if lang == "en" else item.message_zh,
+            "note": deadline_note(tuple(item.unscheduled_years or ()), lang) or "",
+        }
+        for item in page.object_list
+    ]
+    return render(
+        request,
+        "supervision/warning_list.html",
+        {
+            "rule": SUP_WARNING,
+            "window": window,
+            "window_note": deadline_note(window.unscheduled_years, lang) or "",
+            "filters": {**filters, "organ": filters["organ"] or ""},
+            "errors": errors,
+            "counts": counts,
+            "page": page,
+            "rows": rows,
+            "clocks": clocks[:COMPLAINT_ROWS],
+            "clocks_more": max(len(clocks) - COMPLAINT_ROWS, 0),
+            "levels": warnings.LEVELS,
+        },
+    )

@@ -38,7 +38,7 @@ from ..casefile import (
 from ..content import compact, content_problems
 from ..models import Case, CaseOfficer, CaseStep
 from ..policy import can_take, enforce, load_state
-from ..queries import keep_nearest
+from ..queries import keep_audit
 from ..steps import spec
 from ..validation import completeness_problems, step_problems
 from .common import (
@@ -280,8 +280,10 @@ def add_step(
         if step == "registered":
             locked.registration_number = number
             updated.append("registration_number")
-        # The read model: the nearest deadline of the case with the step (cases.queries).
-        updated += keep_nearest(locked, with_step.deadlines, on)
+        # The read model: the audit of the case with the step, its findings and pending
+        # deadlines, and the nearest deadline derived from them (cases.queries).
+        suspended = any(s.end is None and s.start <= on for s in suspensions)
+        updated += keep_audit(locked, with_step, on, suspended=suspended)
         locked.save(update_fields=updated)
         append_entry(
             actor=actor,

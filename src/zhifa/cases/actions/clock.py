@@ -19,7 +19,7 @@ from zhifa.rules.engine.workdays import WorkCalendar
 from ..casefile import case_file
 from ..models import Case, Suspension
 from ..policy import can_resume, can_suspend, enforce, load_state
-from ..queries import refresh_nearest
+from ..queries import refresh_case
 from .guard import _check_not_future
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def suspend_case(case: Case, *, actor: User, on: dt.date, reason: str) -> Suspen
     suspension = Suspension.objects.create(
         case=locked, start=on, reason=reason.strip(), actor=actor
     )
-    refresh_nearest(locked, timezone.localdate())
+    refresh_case(locked, timezone.localdate())
     append_entry(
         actor=actor,
         organ=locked.organ,
@@ -101,7 +101,7 @@ def resume_case(case: Case, *, actor: User, on: dt.date) -> Suspension:
         )
     suspension.end = on
     suspension.save(update_fields=["end"])
-    refresh_nearest(locked, timezone.localdate())
+    refresh_case(locked, timezone.localdate())
     append_entry(
         actor=actor,
         organ=locked.organ,

@@ -21,7 +21,7 @@ from zhifa.rules.engine.casefile import without_nulls
 
 from ..casefile import import_bound_errors
 from ..models import Case, CaseOfficer, CaseStatus, CaseStep, OfficerRole, Procedure
-from ..queries import refresh_nearest
+from ..queries import refresh_case
 from .common import _FIELD_ROLES, STEP_STATUS, _date_or_none
 from .guard import _record_actor
 
@@ -138,7 +138,7 @@ def import_document(
         if registered:
             case.registration_number = str(registered[-1].get("document_number") or "")[:64]
         case.save(update_fields=["status", "registration_number"])
-        refresh_nearest(case, timezone.localdate())
+        refresh_case(case, timezone.localdate())
         append_entry(
             actor=actor,
             organ=organ,

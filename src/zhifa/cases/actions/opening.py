@@ -23,7 +23,7 @@ from zhifa.rules.engine import CaseFile, InvalidCaseFile, audit, validate_docume
 
 from ..casefile import export_document
 from ..models import Case, CaseStatus, CaseStep, Procedure
-from ..queries import keep_nearest
+from ..queries import keep_audit
 from ..recorded import OPENED_FIELDS, opened_digest
 from ..validation import case_problems
 from .add_step import add_step
@@ -139,7 +139,7 @@ def open_case(
         errors = [f for f in opened.findings if f.severity == "error" and f.step is None]
         if errors:
             raise RuleViolation(errors)
-        case.save(update_fields=keep_nearest(case, opened.deadlines, on))
+        case.save(update_fields=keep_audit(case, opened, on, suspended=False, opened=True))
         append_entry(
             actor=actor,
             organ=organ,

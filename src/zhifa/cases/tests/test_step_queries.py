@@ -22,8 +22,8 @@ D = date.fromisoformat
 #: Queries of a step that names no new officer and issues no number: the transaction
 #: (2), the lock, the steps, suspensions, the officers, their certificates with their
 #: history (one query), power codes, the calendar fingerprint, the step, the status,
-#: the record (3).
-STEP_QUERIES = 14
+#: the record (3), the audit kept (its rows replaced: 2, ``queries.keep_audit``).
+STEP_QUERIES = 16
 
 #: A step that issues a document number adds the number (one UPDATE … RETURNING that
 #: also reads the organ's pattern) and the issued number's row.

@@ -83,6 +83,21 @@ class AckDeadline:
         return self.due.unscheduled_years
 
 
+def counting_rule(rules: tuple[tuple[str, str], ...], working_days: int) -> tuple[str, str]:
+    """Of the ``rules`` that made an acknowledgement deadline (``AckDeadline.rules``,
+    as stored), the one whose period counted (ID and citation): the sector's
+    (COMPLAINT-sector) when its period of ``working_days`` is shorter than JL's, else
+    JL-complaint-ack."""
+    if working_days < ACK_WORKING_DAYS:
+        for rule in rules:
+            if rule[0] == RULE_SECTOR:
+                return rule
+    for rule in rules:
+        if rule[0] == RULE_ACK:
+            return rule
+    return (RULE_ACK, ACK_CITATION)
+
+
 class UnknownSectorPeriod(LookupError):
     """The category data names a sector period the engine does not hold."""
 

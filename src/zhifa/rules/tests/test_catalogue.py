@@ -59,11 +59,14 @@ def test_sections_one_to_six_are_covered() -> None:
     data_checks = {"DATA-party-id", "DATA-step-order"}
     # Not a unit: the working-day calendar itself (workdays.statutory_holidays).
     calendar = {"CAL-fixed-holidays"}
+    # Not a unit: the supervisor's warnings (engine/supervision.py), applied to the
+    # deadlines and findings stored per case.
+    supervision = {"SUP-warning"}
     # Not units: the publication's law (engine/publication.py), applied to a publication.
     assert publication.RULE_IDS <= CATALOGUE_IDS
     assert set(publication.CITATIONS) <= CATALOGUE_IDS
     assert all(CITATION.match(publication.CITATIONS[r]) for r in publication.RULE_IDS)
     assert CATALOGUE_IDS - set(RULES) == (
-        not_judgeable | section_7_and_8 | calendar | publication.RULE_IDS
+        not_judgeable | section_7_and_8 | calendar | supervision | publication.RULE_IDS
     )
     assert data_checks <= set(RULES)

@@ -20,6 +20,7 @@ from zhifa.supervision.models import Interference
 power_item = cases_conftest.power_item
 people = cases_conftest.people
 general_case = cases_conftest.general_case
+walk = cases_conftest.walk
 
 
 @pytest.fixture

@@ -85,3 +85,19 @@ def test_record_and_acknowledge_on_a_phone(
     head.wait_for_selector(".messages")
     assert width(head) <= WIDTH
     assert Acknowledgement.objects.get().actor == head_a
+
+
+def test_the_warnings_page_on_a_phone(
+    phone: Callable[[str], Page], general_case: Any, supervisor_city: Any
+) -> None:
+    """The case opened on 2026-03-02 and never registered: its registration (REG-decision)
+    is long overdue on the frozen day: red, under organ A, on a page that fits 390 px."""
+    page = phone("supervisor_city")
+    page.goto("/supervision/warnings/")
+    row = page.locator("#warning-list tbody tr[data-level=red]")
+    assert row.count() == 1
+    assert "REG-decision" in row.inner_text()
+    assert general_case.number in row.inner_text()
+    assert "张伟" in row.inner_text()  # not yet registered: the officer who opened it
+    assert general_case.organ.name in page.inner_text("#warning-counts")
+    assert width(page, "warnings") <= WIDTH

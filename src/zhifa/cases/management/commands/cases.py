@@ -29,7 +29,7 @@ from zhifa.rules.engine.validation import InvalidCaseFile, parse_json
 
 from ...casefile import export_document
 from ...models import Case
-from ...queries import refresh_deadlines
+from ...queries import sweep
 from ...services import import_document
 
 
@@ -66,7 +66,8 @@ class Command(BaseCommand):
         exp.add_argument("--organ", help="Organ ID, USCC or exact name (when ambiguous).")
         exp.add_argument("--as-of", help="YYYY-MM-DD (default today).")
         ref = sub.add_parser(
-            "refresh-deadlines", help="Compute again the nearest deadline kept on each case."
+            "refresh-deadlines",
+            help="Audit each case again and keep its findings, deadlines and nearest deadline.",
         )
         ref.add_argument("--organ", help="Organ ID, USCC or exact name (default: all organs).")
 
@@ -77,7 +78,7 @@ class Command(BaseCommand):
             cases = Case.objects.all()
             if options.get("organ"):
                 cases = cases.filter(organ=self._organ(options["organ"]))
-            done = refresh_deadlines(cases, timezone.localdate())
+            done = sweep(cases, timezone.localdate())
             self.stdout.write(f"cases refresh-deadlines: {done} case(s)")
         else:
             self._export(options["case_id"], options.get("organ"), options.get("as_of"))
