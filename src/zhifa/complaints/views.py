@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -101,23 +102,77 @@ def file(request: HttpRequest) -> HttpResponse:
                 except ValidationError as exc:
                     _errors_on(form, exc)
                 else:
-                    complaint = filed.complaint
-                    return render(
-                        request,
-                        "complaints/receipt.html",
-                        {
-                            "complaint": complaint,
-                            "code": filed.access_code,
-                            "category": routing.category_label(complaint.category),
-                            "clock": _clock(request, complaint),
-                        },
-                        status=201,
-                    )
+                    return _to_receipt(request, filed)
     else:
         form = forms.FileForm()
     return render(
         request, "complaints/file.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+#: The session key of the numbers filed from this browser (their receipts may be shown
+#: again, without the code); at most RECEIPTS_KEPT of them.
+RECEIPTS = "complaints.receipts"
+RECEIPTS_KEPT = 20
+#: The access code travels to the receipt page once, in a signed cookie of that page
+#: only (never in the session: sessions are rows of the database), and is removed there.
+CODE_SALT = "zhifa.complaints.receipt-code"
+CODE_MAX_AGE = 600
+
+
+def _code_cookie(number: str) -> str:
+    return "zhifa_code_" + "".join(ch for ch in number if ch.isalnum())
+
+
+def _to_receipt(request: HttpRequest, filed: services.Filed) -> HttpResponse:
+    """After a filing: POST → redirect → GET (a reload or "back" never files again).
+    The session remembers the number; the code rides in a short-lived signed cookie
+    read (and removed) by the receipt page alone."""
+    number = filed.complaint.number
+    kept = [n for n in request.session.get(RECEIPTS, []) if n != number]
+    request.session[RECEIPTS] = [*kept[-(RECEIPTS_KEPT - 1) :], number]
+    url = reverse("complaints:receipt", args=[number])
+    response = redirect(url)
+    response.set_signed_cookie(
+        _code_cookie(number),
+        filed.access_code,
+        salt=CODE_SALT,
+        max_age=CODE_MAX_AGE,
+        path=url,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
+    return response
+
+
+@never_cache
+@require_GET
+def receipt(request: HttpRequest, number: str) -> HttpResponse:
+    """The receipt of a filing made from this browser (else 404): its number, its
+    clock and, the first time only, its access code."""
+    if number not in request.session.get(RECEIPTS, []):
+        raise Http404
+    complaint = (
+        Complaint.objects.select_related("organ", "region").filter(number=number).first()
+    )
+    if complaint is None:
+        raise Http404
+    name = _code_cookie(number)
+    code = request.get_signed_cookie(name, default=None, salt=CODE_SALT, max_age=CODE_MAX_AGE)
+    response = render(
+        request,
+        "complaints/receipt.html",
+        {
+            "complaint": complaint,
+            "code": code,
+            "category": routing.category_label(complaint.category),
+            "clock": _clock(request, complaint),
+        },
+    )
+    if name in request.COOKIES:
+        response.delete_cookie(name, path=request.path, samesite="Strict")
+    return response
 
 
 def staff_notes(complaint: Complaint) -> list[Any]:

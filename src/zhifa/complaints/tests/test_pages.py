@@ -37,11 +37,16 @@ def test_anonymous_filing_shows_number_and_code_once_then_follows(units: None, t
     assert page.status_code == 200 and "no-store" in page["Cache-Control"]
     token = page.cookies["csrftoken"].value
     response = client.post(reverse("complaints:file"), {**_form(), "csrfmiddlewaretoken": token})
-    assert response.status_code == 201
-    text = response.content.decode()
-    number = re.search(r'id="number">([^<]+)<', text).group(1)  # type: ignore[union-attr]
+    # POST → redirect → GET: the receipt is a page of its own.
+    assert response.status_code == 302
+    complaint = Complaint.objects.get()
+    assert response["Location"] == reverse("complaints:receipt", args=[complaint.number])
+    shown = client.get(response["Location"])
+    assert shown.status_code == 200 and "no-store" in shown["Cache-Control"]
+    text = shown.content.decode()
+    number = re.search(r'id="number" class="c-number">([^<]+)<', text).group(1)  # type: ignore[union-attr]
     code = re.search(r'id="code" class="c-code">([^<]+)<', text).group(1)  # type: ignore[union-attr]
-    complaint = Complaint.objects.get(number=number)
+    assert number == complaint.number
     assert complaint.is_anonymous and code not in complaint.access_code_hash
     assert "JL-complaint-ack" in text and "2026-12-01" in text
     follow = client.post(
@@ -55,6 +60,29 @@ def test_anonymous_filing_shows_number_and_code_once_then_follows(units: None, t
         {"number": number, "code": "0" * 12, "csrfmiddlewaretoken": token},
     )
     assert wrong.status_code == 404
+
+
+def test_reloading_the_receipt_files_nothing_and_shows_the_code_no_more(
+    units: None, today: Any
+) -> None:
+    from django.contrib.sessions.models import Session
+
+    client = Client()
+    response = client.post(reverse("complaints:file"), _form(), follow=True)
+    assert response.redirect_chain[0][1] == 302
+    first = response.content.decode()
+    code = re.search(r'id="code" class="c-code">([^<]+)<', first).group(1)  # type: ignore[union-attr]
+    receipt = response.redirect_chain[0][0]
+    again = client.get(receipt)  # a reload, or "back" then "forward"
+    assert again.status_code == 200 and Complaint.objects.count() == 1
+    text = again.content.decode()
+    assert Complaint.objects.get().number in text
+    assert code not in text and 'id="code"' not in text and 'id="code-shown"' in text
+    # The code is in no row of the database (the session holds the number only).
+    for session in Session.objects.all():
+        assert code not in str(session.get_decoded()) and code not in session.session_data
+    # Another browser cannot see the receipt by its number.
+    assert Client().get(receipt).status_code == 404
 
 
 def test_csrf_is_enforced_on_the_public_form(units: None, today: Any) -> None:
@@ -75,8 +103,8 @@ def test_bad_input_is_a_400_naming_the_field(units: None, today: Any) -> None:
 def test_the_public_form_is_rate_limited(units: None, today: Any, settings: Any) -> None:
     settings.ZHIFA_VERIFY_RATE_LIMIT = 2
     client = Client()
-    assert client.post(reverse("complaints:file"), _form()).status_code == 201
-    assert client.post(reverse("complaints:file"), _form()).status_code == 201
+    assert client.post(reverse("complaints:file"), _form()).status_code == 302
+    assert client.post(reverse("complaints:file"), _form()).status_code == 302
     refused = client.post(reverse("complaints:file"), _form())
     assert refused.status_code == 429 and refused["Retry-After"] == "60"
     assert Complaint.objects.count() == 2
