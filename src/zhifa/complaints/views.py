@@ -644,13 +644,30 @@ def enter_case(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("cases:detail", pk=case.pk)
     else:
-        form = OpenCaseForm(organ=organ, initial={"source": complaint.kind, "procedure": "general"})
+        form = OpenCaseForm(organ=organ, initial=enter_case_initial(complaint))
     return render(
         request,
         "complaints/enter_case.html",
-        {"complaint": complaint, "form": form},
+        {
+            "complaint": complaint,
+            "form": form,
+            "category": routing.category_label(complaint.category),
+            "attachments": attachment_rows(complaint, policy.can_see_filer(request.user, complaint)),
+        },
         status=400 if form.errors else 200,
     )
+
+
+def enter_case_initial(complaint: Complaint) -> dict[str, Any]:
+    """What the case-opening form takes over from the filing: the source (report or
+    complaint), the general procedure, and the day the organ learned of the matter (the
+    day the filing was received) as the day the violation was discovered. The place and
+    what happened stay beside the form (the form has no field for them)."""
+    return {
+        "source": complaint.kind,
+        "procedure": "general",
+        "discovered_on": complaint.received_on,
+    }
 
 
 # --- what the cases app shows (registered from AppConfig.ready) -----------------------------

@@ -203,6 +203,26 @@ def test_the_case_page_links_the_report_and_back(
     assert client.get(reverse("complaints:enter_case", args=[c.pk])).status_code == 403
 
 
+def test_the_case_source_form_shows_the_filing_and_takes_over_what_fits(
+    units: None, power_item: Any, people: Any, today: Any
+) -> None:
+    c = file_report(
+        address="嘉兴市南湖区某路8号", description="某饭店后厨出售过期三个月的冷冻肉。"
+    ).complaint
+    officer = people.officer_user
+    assign(c, officer)
+    services.accept(c, actor=officer)
+    response = client_for(officer).get(reverse("complaints:enter_case", args=[c.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    facts = page.split('id="filing-facts"')[1].split("</aside>")[0]
+    assert "食品安全" in facts and "嘉兴市南湖区某路8号" in facts and "330400" in facts
+    assert "某饭店后厨出售过期三个月的冷冻肉。" in facts
+    form = response.context["form"]
+    assert form["source"].value() == "report" and form["procedure"].value() == "general"
+    assert form["discovered_on"].value() == c.received_on
+
+
 def test_the_public_api_files_and_follows(units: None, today: Any, settings: Any) -> None:
     client = Client()
     body = {
