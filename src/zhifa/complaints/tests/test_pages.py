@@ -279,6 +279,19 @@ def test_similar_open_filings_are_suggested(units: None, officer_a: Any, today: 
     assert first.number not in page  # only open ones
 
 
+def test_closed_filings_are_not_suggested_as_duplicates(
+    units: None, officer_a: Any, today: Any
+) -> None:
+    first = file_report(description="南湖区某饭店出售过期食品，已多次发现。").complaint
+    second = file_report(description="南湖区某饭店出售过期食品，多次发现。").complaint
+    assign(first, officer_a)
+    services.accept(first, actor=officer_a)
+    url = reverse("complaints:detail", args=[second.pk])
+    assert first.number in client_for(officer_a).get(url).content.decode()  # open: suggested
+    services.close(fresh(first), actor=officer_a, result="已责令整改。")
+    assert first.number not in client_for(officer_a).get(url).content.decode()
+
+
 def test_the_supervisor_desk_filters_and_counts(
     units: None,
     officer_a: Any,
