@@ -61,6 +61,7 @@ def _clock(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
         "note": deadline_note(tuple(complaint.ack_unscheduled_years or ()), _lang(request)) or "",
         "overdue": waiting and today > complaint.ack_due_on,
         "waiting": waiting,
+        "told_on": complaint.acknowledged_on,
         "late": complaint.acknowledged_on is not None
         and complaint.acknowledged_on > complaint.ack_due_on,
     }

@@ -174,6 +174,42 @@ def test_the_work_list_shows_the_clocks_beside_the_cases(
     assert c.number not in other
 
 
+def test_an_acknowledged_filing_shows_its_clock_as_met(
+    units: None,
+    officer_a: Any,
+    frozen_clock: Any,
+    time_machine: Any,
+) -> None:
+    import datetime as dt
+
+    filed = file_report()
+    c = filed.complaint
+    assign(c, officer_a)
+    client = client_for(officer_a)
+    waiting = client.get(reverse("complaints:detail", args=[c.pk])).content.decode()
+    assert 'data-clock="running"' in waiting
+    time_machine.move_to(frozen_clock + dt.timedelta(days=1), tick=True)
+    services.accept(fresh(c), actor=officer_a)
+    told = fresh(c).acknowledged_on
+    client = client_for(officer_a)  # a new day, a new sign-in
+    detail = client.get(reverse("complaints:detail", args=[c.pk])).content.decode()
+    assert 'data-clock="met"' in detail and 'data-clock="running"' not in detail
+    assert f"{told:%Y-%m-%d}" in detail.split('data-clock="met"')[1].split("</span>")[0]
+    public = Client().post(
+        reverse("complaints:follow"), {"number": c.number, "code": filed.access_code}
+    )
+    assert 'data-clock="met"' in public.content.decode()
+    desk = client.get(reverse("complaints:desk")).content.decode()
+    assert 'data-clock="met"' in desk
+    # Told after the clock: shown as late, not as a countdown.
+    late = file_report(address="某路9号").complaint
+    assign(late, officer_a)
+    time_machine.move_to(frozen_clock + dt.timedelta(days=14), tick=True)
+    services.accept(fresh(late), actor=officer_a)
+    page = client_for(officer_a).get(reverse("complaints:detail", args=[late.pk])).content.decode()
+    assert 'data-clock="late"' in page and 'data-clock="running"' not in page
+
+
 def test_the_case_page_links_the_report_and_back(
     units: None, power_item: Any, people: Any, today: Any, officer_b: Any
 ) -> None:
