@@ -253,6 +253,7 @@ def file_complaint(
                     allowed=ATTACHMENT_TYPES,
                     limit=ATTACHMENT_MAX_BYTES,
                     label=_("an attachment"),
+                    accepted=_("photos (JPEG or PNG) and PDF files"),
                 ) as spooled,
             ):
                 name, new = evidence_files.store(spooled)

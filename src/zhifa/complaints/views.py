@@ -402,10 +402,16 @@ def desk(request: HttpRequest) -> HttpResponse:
 def attachment_rows(complaint: Complaint, filer_visible: bool) -> list[dict[str, Any]]:
     """The attachments as the page lists them: the file name the filer gave only to
     whom sees the filer (a name may name its sender), else "附件 1" …"""
+    kinds = {
+        "image/jpeg": _("photo (JPEG)"),
+        "image/png": _("photo (PNG)"),
+        "application/pdf": _("PDF file"),
+    }
     return [
         {
             "attachment": a,
             "name": a.original_name if filer_visible else _("Attachment %(n)d") % {"n": n},
+            "kind": kinds.get(a.content_type, a.content_type),
         }
         for n, a in enumerate(complaint.attachments.all(), start=1)
     ]
