@@ -461,7 +461,7 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **bound: Any) ->
         "review_form": bound.get("review_form") or forms.ReviewForm(),
         "can_reassign": policy.can_reassign(user, complaint) is None,
         "reassign_form": bound.get("reassign_form")
-        or forms.ReassignForm(region=getattr(user, "region", None)),
+        or forms.ReassignForm(region=getattr(user, "region", None), complaint=complaint),
     }
 
 
@@ -555,7 +555,9 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
     """The supervisor hands the filing to another unit of the region."""
     user: Any = request.user
     complaint = _get(request, pk)
-    form = forms.ReassignForm(request.POST, region=getattr(user, "region", None))
+    form = forms.ReassignForm(
+        request.POST, region=getattr(user, "region", None), complaint=complaint
+    )
     if form.is_valid():
         try:
             services.reassign(

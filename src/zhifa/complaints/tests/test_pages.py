@@ -442,6 +442,36 @@ def test_the_supervisor_reassigns_from_the_desk(
     )
 
 
+def test_the_reassignment_never_offers_the_organ_complained_about(
+    units: None,
+    organ_c: Any,
+    organ_a: Any,
+    officer_c_record: Any,
+    supervisor_city: Any,
+    today: Any,
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from .conftest import file_conduct
+
+    c = file_conduct(officer_c_record).complaint
+    assert c.subject_organ_id == organ_c.pk and c.organ_id != organ_c.pk
+    client = client_for(supervisor_city)
+    form = client.get(reverse("complaints:detail", args=[c.pk])).context["reassign_form"]
+    offered = {pk for pk, _label in form.fields["organ"].choices if pk}
+    assert organ_a.pk in {int(str(pk)) for pk in offered}
+    assert organ_c.pk not in {int(str(pk)) for pk in offered}
+    assert c.organ_id not in {int(str(pk)) for pk in offered}
+    with pytest.raises(ValidationError) as refused:
+        services.reassign(c, actor=supervisor_city, organ=organ_c, reason="改由其办理。")
+    assert organ_c.name in refused.value.message_dict["organ"][0]
+    assert fresh(c).organ_id == c.organ_id
+    refused_page = client.post(
+        reverse("complaints:reassign", args=[c.pk]), {"organ": organ_c.pk, "reason": "改由其办理。"}
+    )
+    assert refused_page.status_code == 400 and fresh(c).organ_id == c.organ_id
+
+
 def test_a_duplicate_is_merged_and_both_filers_are_told(
     units: None, officer_a: Any, officer_b: Any, today: Any
 ) -> None:
