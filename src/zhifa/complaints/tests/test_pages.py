@@ -143,6 +143,16 @@ def test_the_filer_sees_result_and_disputes_once(
         {"decision": "reopen", "note": "请重新核查。"},
     )
     assert response.status_code == 302 and fresh(c).status == ComplaintStatus.ACCEPTED
+    # Reopened: not shown as if handled for the first time.
+    label = "Reopened: handled again after the second look"
+    public = client.post(reverse("complaints:follow"), keys).content.decode()
+    status = public.split('id="status"')[1].split("</dd>")[0]
+    assert 'data-reopened="1"' in status and "复查后再次办理" in status
+    detail = desk.get(reverse("complaints:detail", args=[c.pk])).content.decode()
+    assert "复查后再次办理" in detail.split('id="status"')[1].split("</dd>")[0]
+    listed = desk.get(reverse("complaints:desk")).content.decode()
+    assert 'data-reopened="1"' in listed and "复查后再次办理" in listed
+    assert fresh(c).status_label != ComplaintStatus.ACCEPTED.label and label
 
 
 def test_the_desk_accepts_and_rejects_with_reasons(units: None, officer_a: Any, today: Any) -> None:
