@@ -34,7 +34,7 @@ class MultipleFileField(forms.FileField):
 
 
 def _region_choices() -> list[tuple[str, str]]:
-    return [("", "—")] + [
+    return [("", str(_("Choose a region…")))] + [
         (r.code, f"{r.name}（{r.code}）") for r in Region.objects.order_by("code")
     ]
 
@@ -70,11 +70,12 @@ class FileForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "—"), *routing.category_choices()]  # type: ignore[attr-defined]
+        self.fields["category"].choices = [("", _("Choose what it is about…")), *routing.category_choices()]  # type: ignore[attr-defined]
         self.fields["region"].choices = _region_choices()  # type: ignore[attr-defined]
         self.fields["subject_organ"].queryset = EnforcementSubject.objects.filter(  # type: ignore[attr-defined]
             active=True
         ).order_by("region__code", "name")
+        self.fields["subject_organ"].empty_label = _("Choose the organ (optional)…")  # type: ignore[attr-defined]
 
 
 class FollowForm(forms.Form):

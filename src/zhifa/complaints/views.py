@@ -446,7 +446,7 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **bound: Any) ->
         "merged_disputes": [m for m in merged if m.disputed_on is not None],
         "attachments": attachment_rows(complaint, filer_visible),
         "similar": [
-            (other, ratio, policy.can_merge(user, complaint, other) is None)
+            (other, round(ratio * 100), policy.can_merge(user, complaint, other) is None)
             for other, ratio in duplicates.similar_open(complaint, policy.visible(user))
         ],
         "can_acknowledge": policy.can_acknowledge(user, complaint) is None,
@@ -654,6 +654,7 @@ def enter_case(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("cases:detail", pk=case.pk)
     else:
         form = OpenCaseForm(organ=organ, initial=enter_case_initial(complaint))
+    form.fields["power_item"].empty_label = _("Choose a power item…")  # type: ignore[attr-defined]
     return render(
         request,
         "complaints/enter_case.html",

@@ -85,6 +85,25 @@ def test_reloading_the_receipt_files_nothing_and_shows_the_code_no_more(
     assert Client().get(receipt).status_code == 404
 
 
+def test_no_select_shows_dashes_and_numbers_stay_on_one_line(
+    units: None, power_item: Any, people: Any, supervisor_city: Any, today: Any
+) -> None:
+    from django.contrib.staticfiles import finders
+
+    assert "---------" not in Client().get(reverse("complaints:file")).content.decode()
+    c = file_report().complaint
+    officer = people.officer_user
+    assign(c, officer)
+    services.accept(c, actor=officer)
+    enter = client_for(officer).get(reverse("complaints:enter_case", args=[c.pk]))
+    assert "---------" not in enter.content.decode()
+    detail = client_for(supervisor_city).get(reverse("complaints:detail", args=[c.pk]))
+    assert "---------" not in detail.content.decode()
+    css = open(finders.find("complaints/complaints.css"), encoding="utf-8").read()
+    assert "white-space: nowrap" in css
+    assert "complaints/complaints.css" in detail.content.decode()
+
+
 def test_csrf_is_enforced_on_the_public_form(units: None, today: Any) -> None:
     client = Client(enforce_csrf_checks=True)
     assert client.post(reverse("complaints:file"), _form()).status_code == 403
@@ -318,6 +337,8 @@ def test_similar_open_filings_are_suggested(units: None, officer_a: Any, today: 
         client_for(officer_a).get(reverse("complaints:detail", args=[second.pk])).content.decode()
     )
     assert 'id="similar"' in page and first.number in page and unlike.number not in page
+    similar = page.split('id="similar"')[1].split("</ul>")[0]
+    assert re.search(r"\d{1,3}%", similar) and "0." not in similar  # a percentage
     services.reject(first, actor=officer_a, reasons="重复。")
     page = (
         client_for(officer_a).get(reverse("complaints:detail", args=[second.pk])).content.decode()
