@@ -70,7 +70,10 @@ class FileForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("Choose what it is about…")), *routing.category_choices()]  # type: ignore[attr-defined]
+        self.fields["category"].choices = [
+            ("", _("Choose what it is about…")),
+            *routing.category_choices(),
+        ]  # type: ignore[attr-defined]
         self.fields["region"].choices = _region_choices()  # type: ignore[attr-defined]
         self.fields["subject_organ"].queryset = EnforcementSubject.objects.filter(  # type: ignore[attr-defined]
             active=True
@@ -147,7 +150,9 @@ class ReassignForm(forms.Form):
         label=_("why"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, region: Any = None, complaint: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, region: Any = None, complaint: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         organs = EnforcementSubject.objects.filter(active=True)
         if region is not None:

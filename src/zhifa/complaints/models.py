@@ -183,7 +183,7 @@ class Complaint(models.Model):
             return str(
                 pgettext_lazy("complaint status", "Reopened: handled again after the second look")
             )
-        return str(self.get_status_display())  # type: ignore[attr-defined]
+        return str(self.get_status_display())
 
 
 class ComplaintNote(models.Model):

@@ -759,9 +759,7 @@ def reassign(
             % {"name": organ.name}
         ]
     elif organ.pk == complaint.organ_id:
-        errors["organ"] = [
-            _("The filing is already with %(name)s.") % {"name": organ.name}
-        ]
+        errors["organ"] = [_("The filing is already with %(name)s.") % {"name": organ.name}]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

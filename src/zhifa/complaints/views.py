@@ -156,9 +156,7 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
     clock and, the first time only, its access code."""
     if number not in request.session.get(RECEIPTS, []):
         raise Http404
-    complaint = (
-        Complaint.objects.select_related("organ", "region").filter(number=number).first()
-    )
+    complaint = Complaint.objects.select_related("organ", "region").filter(number=number).first()
     if complaint is None:
         raise Http404
     name = _code_cookie(number)
@@ -330,9 +328,7 @@ def organ_statistics(found: Any, today: Any) -> list[dict[str, Any]]:
         row["per_100_cases"] = round(100 * row["total"] / n, 1) if n else None
         days_list = waited.get(row["organ_id"], [])
         row["ack_days_median"] = statistics.median(days_list) if days_list else None
-        row["ack_days_average"] = (
-            round(sum(days_list) / len(days_list), 1) if days_list else None
-        )
+        row["ack_days_average"] = round(sum(days_list) / len(days_list), 1) if days_list else None
     return rows
 
 
@@ -662,7 +658,9 @@ def enter_case(request: HttpRequest, pk: int) -> HttpResponse:
             "complaint": complaint,
             "form": form,
             "category": routing.category_label(complaint.category),
-            "attachments": attachment_rows(complaint, policy.can_see_filer(request.user, complaint)),
+            "attachments": attachment_rows(
+                complaint, policy.can_see_filer(request.user, complaint)
+            ),
         },
         status=400 if form.errors else 200,
     )

@@ -99,7 +99,9 @@ def test_no_select_shows_dashes_and_numbers_stay_on_one_line(
     assert "---------" not in enter.content.decode()
     detail = client_for(supervisor_city).get(reverse("complaints:detail", args=[c.pk]))
     assert "---------" not in detail.content.decode()
-    css = open(finders.find("complaints/complaints.css"), encoding="utf-8").read()
+    from pathlib import Path
+
+    css = Path(str(finders.find("complaints/complaints.css"))).read_text(encoding="utf-8")
     assert "white-space: nowrap" in css
     assert "complaints/complaints.css" in detail.content.decode()
 
