@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import ENDED, Complaint
+from .models import ENDED, Complaint, ComplaintStatus
+
+#: Filings no longer open: ended, or closed with a result (a closed one may still be
+#: disputed, but a new filing is not handled together with it).
+NOT_OPEN = (*ENDED, ComplaintStatus.CLOSED)
 
 #: At most this many candidates are compared (the newest open ones).
 CANDIDATES = 50
@@ -48,7 +52,7 @@ def similar_open(complaint: Complaint, visible: Any) -> list[tuple[Complaint, fl
             region_id=complaint.region_id,
         )
         .exclude(pk=complaint.pk)
-        .exclude(status__in=ENDED)
+        .exclude(status__in=NOT_OPEN)
         .order_by("-received_at", "-pk")[:CANDIDATES]
     )
     text = _bigrams(_normal(complaint.description))

@@ -34,7 +34,7 @@ class MultipleFileField(forms.FileField):
 
 
 def _region_choices() -> list[tuple[str, str]]:
-    return [("", "—")] + [
+    return [("", str(_("Choose a region…")))] + [
         (r.code, f"{r.name}（{r.code}）") for r in Region.objects.order_by("code")
     ]
 
@@ -70,11 +70,15 @@ class FileForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "—"), *routing.category_choices()]  # type: ignore[attr-defined]
+        self.fields["category"].choices = [
+            ("", _("Choose what it is about…")),
+            *routing.category_choices(),
+        ]  # type: ignore[attr-defined]
         self.fields["region"].choices = _region_choices()  # type: ignore[attr-defined]
         self.fields["subject_organ"].queryset = EnforcementSubject.objects.filter(  # type: ignore[attr-defined]
             active=True
         ).order_by("region__code", "name")
+        self.fields["subject_organ"].empty_label = _("Choose the organ (optional)…")  # type: ignore[attr-defined]
 
 
 class FollowForm(forms.Form):
@@ -146,14 +150,24 @@ class ReassignForm(forms.Form):
         label=_("why"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, region: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, region: Any = None, complaint: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         organs = EnforcementSubject.objects.filter(active=True)
         if region is not None:
             organs = organs.filter(region__path__startswith=region.path)
         else:
             organs = organs.none()
-        self.fields["organ"].queryset = organs.order_by("region__code", "name")  # type: ignore[attr-defined]
+        if complaint is not None:
+            # Never the unit that has it, nor the organ complained about (the service
+            # refuses both by name when asked anyway).
+            organs = organs.exclude(pk=complaint.organ_id)
+            if complaint.subject_organ_id is not None:
+                organs = organs.exclude(pk=complaint.subject_organ_id)
+        field = self.fields["organ"]
+        field.queryset = organs.order_by("region__code", "name")  # type: ignore[attr-defined]
+        field.empty_label = _("Choose a unit…")  # type: ignore[attr-defined]
 
 
 class StaffChoiceField(forms.ModelMultipleChoiceField):

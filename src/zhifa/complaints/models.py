@@ -169,6 +169,22 @@ class Complaint(models.Model):
     def is_anonymous(self) -> bool:
         return not (self.filer_name or self.filer_contact)
 
+    @property
+    def reopened(self) -> bool:
+        """Handled again after the supervisor's second look reopened it (the status is
+        ``accepted`` again, told apart by the day of the second look)."""
+        return self.status == ComplaintStatus.ACCEPTED and self.reviewed_on is not None
+
+    @property
+    def status_label(self) -> str:
+        """The status as the pages show it: a reopened filing is not shown as if it
+        were handled for the first time."""
+        if self.reopened:
+            return str(
+                pgettext_lazy("complaint status", "Reopened: handled again after the second look")
+            )
+        return str(self.get_status_display())
+
 
 class ComplaintNote(models.Model):
     """What the filer is told: acceptance or rejection, progress, the result, the

@@ -253,6 +253,7 @@ def file_complaint(
                     allowed=ATTACHMENT_TYPES,
                     limit=ATTACHMENT_MAX_BYTES,
                     label=_("an attachment"),
+                    accepted=_("photos (JPEG or PNG) and PDF files"),
                 ) as spooled,
             ):
                 name, new = evidence_files.store(spooled)
@@ -752,10 +753,13 @@ def reassign(
         or not organ.region.path.startswith(region.path)
     ):
         errors["organ"] = [_("Choose an active unit of your region.")]
-    elif organ.pk == complaint.organ_id:
-        errors["organ"] = [_("The filing is already with this unit.")]
     elif organ.pk == complaint.subject_organ_id:
-        errors["organ"] = [_("A filing never goes to the organ complained about.")]
+        errors["organ"] = [
+            _("%(name)s is the organ complained about: a filing never goes to it.")
+            % {"name": organ.name}
+        ]
+    elif organ.pk == complaint.organ_id:
+        errors["organ"] = [_("The filing is already with %(name)s.") % {"name": organ.name}]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -7,6 +7,7 @@ app_name = "complaints"
 urlpatterns = [
     # Public (no account): file, then follow by number and access code.
     path("complaints/file/", views.file, name="file"),
+    path("complaints/file/received/<str:number>/", views.receipt, name="receipt"),
     path("complaints/follow/", views.follow, name="follow"),
     path("complaints/follow/dispute/", views.dispute, name="dispute"),
     # The receiving unit's and the supervisor's desk.

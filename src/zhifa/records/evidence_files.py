@@ -169,10 +169,18 @@ def spool(upload: Any, kind: str) -> contextlib.AbstractContextManager[Spooled]:
 
 
 @contextlib.contextmanager
-def spool_as(upload: Any, *, allowed: frozenset[str], limit: int, label: str) -> Iterator[Spooled]:
+def spool_as(
+    upload: Any,
+    *,
+    allowed: frozenset[str],
+    limit: int,
+    label: str,
+    accepted: str | None = None,
+) -> Iterator[Spooled]:
     """``spool`` for a file that is not an evidence kind (a signed receipt's scan): the
     content types ``allowed``, at most ``limit`` bytes; ``label`` names it in the
-    messages."""
+    messages. With ``accepted`` (the accepted types in plain words, for the public),
+    a refused type is told in those words: no content type, no "evidence"."""
     sm3, sha256 = hashlib.new("sm3"), hashlib.sha256()
     size = 0
     head = b""
@@ -196,6 +204,25 @@ def spool_as(upload: Any, *, allowed: frozenset[str], limit: int, label: str) ->
         if size == 0:
             raise ValidationError({"file": [_("The file is empty.")]})
         content_type, extension = _detect(head)
+        if accepted is not None and (content_type is None or content_type not in allowed):
+            raise ValidationError(
+                {
+                    "file": [
+                        (
+                            _(
+                                "The file is a program, whatever its name says, and is not "
+                                "accepted. Accepted: %(accepted)s."
+                            )
+                            if content_type in EXECUTABLE_TYPES
+                            else _(
+                                "The file is not of a type accepted for %(kind)s, whatever "
+                                "its name says. Accepted: %(accepted)s."
+                            )
+                        )
+                        % {"kind": label, "accepted": accepted}
+                    ]
+                }
+            )
         if content_type in EXECUTABLE_TYPES:
             raise ValidationError(
                 {

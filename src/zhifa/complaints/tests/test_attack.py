@@ -113,6 +113,37 @@ def test_an_attachment_of_the_wrong_type_is_refused_on_its_field(units: None, to
     assert "attachments" in errors and "__all__" not in errors, errors
 
 
+@pytest.mark.parametrize(
+    "content",
+    [b"<html><script>1</script>", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 200],
+    ids=["html-as-pdf", "program-as-pdf"],
+)
+def test_a_refused_attachment_is_told_in_plain_words(
+    units: None, today: Any, content: bytes
+) -> None:
+    """Issue #16 walk: no content type (``application/…``) and no "evidence" (证据) in
+    the refusal of a filer's attachment, but the accepted types in plain Chinese."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        response = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").post(
+            reverse("complaints:file"),
+            {
+                "category": "food_safety",
+                "region": "330400",
+                "address": "嘉兴市南湖区某路1号",
+                "description": "某饭店出售过期食品。",
+                "attachments": [SimpleUploadedFile("invoice.pdf", content, "application/pdf")],
+            },
+        )
+    assert response.status_code == 400
+    message = " ".join(response.context["form"].errors["attachments"])
+    assert message.startswith("invoice.pdf: "), message
+    assert "application/" not in message and "证据" not in message, message
+    assert "JPEG" in message and "PNG" in message and "PDF 文件" in message, message
+    assert not Complaint.objects.exists()
+
+
 def test_reassign_errors_name_the_input_field(
     units: None, supervisor_city: Any, regions: Any, today: Any
 ) -> None:

@@ -221,3 +221,13 @@ def test_region_pages(world, organ_a, organ_b, organ_c):
     assert organ_b.name in county and organ_a.name not in county
     index = client.get("/").content.decode()
     assert reverse("portal:region", args=["330424"]) in index
+
+
+def test_the_home_page_offers_filing_and_following_a_complaint_in_its_content() -> None:
+    """Issue #16 walk: not only in the footer."""
+    page = Client().get(reverse("portal:index")).content.decode()
+    main = page.split('<main class="p-main">')[1].split("</main>")[0]
+    assert f'href="{reverse("complaints:file")}"' in main
+    assert f'href="{reverse("complaints:follow")}"' in main
+    # Before the ex-ante disclosure: seen first on a phone.
+    assert main.index('id="complaints"') < main.index('id="ex-ante"')
