@@ -345,7 +345,7 @@ def warning_models(request: HttpRequest) -> HttpResponse:
             "key": m.key,
             "name": m.name.get(lang),
             "watched": m.watched.get(lang),
-            "yellow": m.yellow.get(lang),
+            "yellow": m.yellow.get(lang) if m.yellow is not None else "",
             "red": m.red.get(lang) if m.red is not None else "",
             "rules": m.rules,
             "subject": m.subject,

@@ -80,7 +80,9 @@ class WarningModel:
     rules: tuple[tuple[str, str], ...]
     name: Text
     watched: Text
-    yellow: Text
+    #: none: the model gives no yellow warning (a block rule) …
+    yellow: Text | None
+    #: … or no red one (a rule of principle)
     red: Text | None
     #: whose warning it is: the case's, the officer's or the organ's
     subject: str
@@ -118,7 +120,7 @@ MODELS: tuple[WarningModel, ...] = (
             "A block rule the rules engine finds broken in an open case (an unqualified "
             "subject, an officer without a valid certificate …).",
         ),
-        Text("—", "—"),
+        None,
         Text("违反阻断性规则。", "A block rule is broken."),
         "case",
     ),
