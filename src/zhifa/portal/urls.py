@@ -20,4 +20,5 @@ urlpatterns = [
     path("public/procedure/", views.procedure_chart, name="procedure"),
     path("public/remedies/", views.remedies, name="remedies"),
     path("public/inspections/", views.inspections, name="inspections"),
+    path("public/warning-models/", views.warning_models, name="warning_models"),
 ]

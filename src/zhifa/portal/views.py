@@ -30,6 +30,8 @@ from zhifa.registry.models import EnforcementSubject, Region, SubjectType
 from zhifa.registry.validators import CERTIFICATE_NUMBER_RE
 from zhifa.rules.engine import RULES
 from zhifa.rules.engine.parameters import ParameterError, Parameters, default_parameters
+from zhifa.rules.engine.supervision import SUP_WARNING
+from zhifa.rules.engine.warning_models import MODELS as WARNING_MODELS
 
 from . import procedure, queries
 
@@ -328,6 +330,33 @@ def remedies(request: HttpRequest) -> HttpResponse:
 @public_page
 def inspections(request: HttpRequest) -> HttpResponse:
     return _render(request, "portal/inspections.html", {})
+
+
+@public_page
+def warning_models(request: HttpRequest) -> HttpResponse:
+    """The supervisor's warning models (监督预警模型, issue #17): what each watches, when
+    it is yellow or red, its rule and citation — the engine's ``MODELS``, the one list
+    the warnings page and its API use. Public: no data of any case."""
+    from zhifa.supervision.warnings import working_days
+
+    lang = "en" if (request.LANGUAGE_CODE or "").startswith("en") else "zh"
+    models = [
+        {
+            "key": m.key,
+            "name": m.name.get(lang),
+            "watched": m.watched.get(lang),
+            "yellow": m.yellow.get(lang) if m.yellow is not None else "",
+            "red": m.red.get(lang) if m.red is not None else "",
+            "rules": m.rules,
+            "subject": m.subject,
+        }
+        for m in WARNING_MODELS
+    ]
+    return _render(
+        request,
+        "portal/warning_models.html",
+        {"models": models, "rule": SUP_WARNING, "working_days": working_days()},
+    )
 
 
 @public_page

@@ -26,9 +26,10 @@ from zhifa.records import evidence_files
 from zhifa.rules.engine.audit import deadline_note
 from zhifa.rules.engine.interference import INTERFERENCE, INTERNAL_SOURCES, RULE_TEXT
 from zhifa.rules.engine.supervision import SUP_WARNING
+from zhifa.rules.engine.warning_models import MODELS as WARNING_MODELS
 from zhifa.rules.labels import deadline_label
 
-from . import policy, services, warnings
+from . import organ_warnings, policy, services, warnings
 from .forms import AcknowledgeForm, InterferenceForm, add_service_errors
 from .models import Interference
 
@@ -328,7 +329,9 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     filters, errors = _warning_filters(request)
     found = warnings.case_warnings(user, window)
     clocks = warnings.complaint_warnings(user, window)
-    counts = warnings.summary(found, clocks)
+    others = organ_warnings.organ_warnings(user, window)
+    counts = warnings.summary(found, clocks, others)
+    others = organ_warnings.narrowed(others, **filters)
     if filters["level"]:
         found = found.filter(level=filters["level"])
         clocks = [c for c in clocks if c.level == filters["level"]]
@@ -365,6 +368,8 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "clocks": clocks[:COMPLAINT_ROWS],
             "clocks_more": max(len(clocks) - COMPLAINT_ROWS, 0),
+            "others": others,
+            "model_names": {m.key: m.name.get(lang) for m in WARNING_MODELS},
             "levels": warnings.LEVELS,
         },
     )

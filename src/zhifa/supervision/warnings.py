@@ -151,7 +151,13 @@ class Summary:
     yellow: int = 0
 
 
-def summary(items: QuerySet[AuditItem], clocks: Iterable[ComplaintWarning]) -> Summary:
+def summary(
+    items: QuerySet[AuditItem],
+    clocks: Iterable[ComplaintWarning],
+    others: Iterable[Any] = (),
+) -> Summary:
+    """``others``: the warnings of the registry, catalogue and disclosure models
+    (``organ_warnings.OrganWarning``: ``organ_id``, ``organ_name``, ``level``, ``rule``)."""
     by_organ: dict[int, OrganCount] = {}
     rules: set[str] = set()
     grouped = (
@@ -171,6 +177,10 @@ def summary(items: QuerySet[AuditItem], clocks: Iterable[ComplaintWarning]) -> S
         )
         setattr(count, clock.level, getattr(count, clock.level) + 1)
         rules.add(clock.rule)
+    for other in others:
+        count = by_organ.setdefault(other.organ_id, OrganCount(other.organ_id, other.organ_name))
+        setattr(count, other.level, getattr(count, other.level) + 1)
+        rules.add(other.rule)
     organs = sorted(by_organ.values(), key=lambda c: (-c.red, -c.total, c.name, c.organ_id))
     return Summary(
         organs=organs,
