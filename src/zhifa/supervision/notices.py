@@ -674,3 +674,16 @@ def status_counts(user: Any) -> dict[str, int]:
 def overdue_filter(today: dt.date) -> Q:
     """Notices owing a reply whose deadline passed on ``today``."""
     return Q(status__in=OPEN_NOTICE_STATUSES, deadline__lt=today)
+
+
+def warning_rows(user: Any, window_: Horizon, filters: dict[str, Any]) -> list[NoticeWarning]:
+    """``notice_warnings`` for the warnings page, narrowed by its filters (``level``,
+    ``organ``, ``rule``: a filter naming another rule leaves none)."""
+    found = notice_warnings(user, window_.today, window_)
+    if filters.get("level"):
+        found = [w for w in found if w.level == filters["level"]]
+    if filters.get("organ") is not None:
+        found = [w for w in found if w.organ_id == filters["organ"]]
+    if filters.get("rule"):
+        found = [w for w in found if w.rule == filters["rule"]]
+    return found

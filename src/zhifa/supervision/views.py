@@ -28,7 +28,7 @@ from zhifa.rules.engine.interference import INTERFERENCE, INTERNAL_SOURCES, RULE
 from zhifa.rules.engine.supervision import SUP_WARNING
 from zhifa.rules.labels import deadline_label
 
-from . import policy, services, warnings
+from . import notices, policy, services, warnings
 from .forms import AcknowledgeForm, InterferenceForm, add_service_errors
 from .models import Interference
 
@@ -366,5 +366,6 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             "clocks": clocks[:COMPLAINT_ROWS],
             "clocks_more": max(len(clocks) - COMPLAINT_ROWS, 0),
             "levels": warnings.LEVELS,
+            "notice_warnings": notices.warning_rows(user, window, filters),
         },
     )

@@ -27,9 +27,7 @@ def notice_kwargs(today: dt.date, **kw: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def issued(
-    general_case: Case, supervisor_city: User, justice_city: Any, today: dt.date
-) -> Notice:
+def issued(general_case: Case, supervisor_city: User, justice_city: Any, today: dt.date) -> Notice:
     """A notice of the city's supervisor to organ A about its general case."""
     return notices.issue_notice(
         actor=supervisor_city,

@@ -60,7 +60,9 @@ def test_numbers_follow_per_kind_and_year(
 def test_the_reply_is_numbered_rendered_recorded_and_accepted(
     issued: Notice, officer_a: User, supervisor_city: User
 ) -> None:
-    upload = SimpleUploadedFile("整改台账.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    upload = SimpleUploadedFile(
+        "整改台账.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+    )
     reply = notices.submit_reply(issued, actor=officer_a, text="已逐案补正。", uploads=[upload])
     issued.refresh_from_db()
     assert issued.status == NoticeStatus.REPLIED
