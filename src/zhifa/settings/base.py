@@ -192,6 +192,7 @@ ZHIFA_API_ROUTERS = [
     "zhifa.disclosure.api.router",
     "zhifa.complaints.api.router",
     "zhifa.supervision.api.router",
+    "zhifa.supervision.notice_api.router",
     "zhifa.party.api.router",
 ]
 AUTHENTICATION_BACKENDS = [
