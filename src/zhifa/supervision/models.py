@@ -238,7 +238,7 @@ class Notice(RenderedFile):
     )
     issuer_name = models.CharField(_("issuer's name as printed"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind.choices)
-    number = models.CharField(_("number"), max_length=120, unique=True)
+    number = models.CharField(_("document number"), max_length=120, unique=True)
     cases = models.ManyToManyField(
         Case, verbose_name=_("cases concerned"), blank=True, related_name="supervision_notices"
     )
@@ -278,7 +278,7 @@ class Notice(RenderedFile):
 
 class ReplyDecision(models.TextChoices):
     PENDING = "", _("Awaiting the supervisor")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", _("Accepted by the supervisor")
     RETURNED = "returned", _("Returned with reasons")
 
 
@@ -288,10 +288,13 @@ class NoticeReply(RenderedFile):
     (the organ replies again: a new reply, the earlier one stays)."""
 
     notice = models.ForeignKey(
-        Notice, verbose_name=_("notice"), on_delete=models.PROTECT, related_name="replies"
+        Notice,
+        verbose_name=_("supervision notice"),
+        on_delete=models.PROTECT,
+        related_name="replies",
     )
     attempt = models.PositiveSmallIntegerField(_("reply no."))
-    number = models.CharField(_("number"), max_length=140, unique=True)
+    number = models.CharField(_("document number"), max_length=140, unique=True)
     text = models.TextField(_("rectification done"))
     attachments = models.JSONField(
         _("attachments"),
