@@ -195,6 +195,10 @@ API_LINKS: dict[str, dict[str, str]] = {
         "POST /cases/{case_pk}/interference": "/id",
         "GET /supervision/interference": "/items/0/id",
     },
+    "notice_id": {
+        "POST /supervision/notices": "/id",
+        "GET /supervision/notices": "/items/0/id",
+    },
     "object_type": {
         "POST /records/evidence": "/object_type",
         "GET /records/evidence/{evidence_id}": "/object_type",

@@ -233,10 +233,25 @@ class Format:
     wording: Mapping[str, str]
 
 
+#: Templates of documents that are not a case's (a supervision notice and its reply):
+#: kind -> TOML file, registered by the app that issues them (``register_format``).
+#: ``kinds()`` lists the case documents only (``formats/``).
+_OTHER_FORMATS: dict[str, Path] = {}
+
+
+def register_format(kind: str, path: Path) -> None:
+    """Make ``path`` the template of ``kind``, a document another app issues without a
+    case (``rendering.render_document``); called from its ``AppConfig.ready``."""
+    if (FORMATS / f"{kind}.toml").is_file():
+        raise ValueError(f"{kind!r} is a case document type")
+    _OTHER_FORMATS[kind] = path
+    load.cache_clear()
+
+
 @cache
 def load(kind: str) -> Format:
     """The template of ``kind`` (its TOML file)."""
-    path = FORMATS / f"{kind}.toml"
+    path = _OTHER_FORMATS.get(kind) or FORMATS / f"{kind}.toml"
     if not path.is_file():
         raise ValidationError({"kind": _("No template for this document type.")})
     with path.open("rb") as handle:

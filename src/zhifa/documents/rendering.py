@@ -12,6 +12,7 @@ import hashlib
 import io
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -165,6 +166,50 @@ def issue_document(
             },
         )
     return document
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A document rendered without a case (``render_document``): the PDF as stored."""
+
+    pdf: bytes
+    template: str
+    size: int
+    sm3: str
+    sha256: str
+    storage_name: str
+
+
+def render_document(
+    kind: str, region_code: str, on: dt.date, context: dict[str, Any], *, subject: str = ""
+) -> Rendered:
+    """A document that is not a case's (a template registered with
+    ``formats.register_format``): filled with ``context``, with the wording of
+    ``region_code`` in force ``on``, laid out and stored under its SM3 digest like an
+    issued document. The caller keeps the digests on its row and records them in its
+    entry (``records verify`` re-hashes the file when its action is registered with
+    ``register_file_action``). Raises ``ValidationError`` (field ``kind``) when the text
+    has characters the font cannot print."""
+    wording, label = formats.wording_for(kind, region_code, on)
+    blocks = formats.fill(kind, wording, context)
+    title = next((b.text for b in blocks if b.style == "title"), "")
+    try:
+        pdf = layout.build_pdf(layout.Document(blocks, title=title, subject=subject))
+    except layout.MissingGlyphs as exc:
+        raise unprintable(exc.characters, context) from exc
+    stored = _store(pdf)
+    return Rendered(pdf, label, len(pdf), stored.sm3, stored.sha256, stored.storage_name)
+
+
+def open_stored_pdf(storage_name: str, sm3: str) -> bytes | None:
+    """A stored PDF by its storage name, ``None`` when missing or not the file whose SM3
+    digest is ``sm3`` (never served then)."""
+    try:
+        with evidence_files.evidence_storage().open(storage_name, "rb") as handle:
+            data: bytes = handle.read()
+    except FileNotFoundError:
+        return None
+    return data if data and sm3_of(data) == sm3 else None
 
 
 def unprintable(characters: str, context: Any) -> ValidationError:

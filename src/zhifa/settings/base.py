@@ -193,6 +193,7 @@ ZHIFA_API_ROUTERS = [
     "zhifa.complaints.api.router",
     "zhifa.supervision.api.router",
     "zhifa.supervision.warnings_api.router",
+    "zhifa.supervision.notice_api.router",
     "zhifa.party.api.router",
 ]
 AUTHENTICATION_BACKENDS = [

@@ -48,3 +48,7 @@ class SupervisionConfig(AppConfig):
         for added in (section, warnings):
             if all(s.url_name != added.url_name for s in SECTIONS):
                 SECTIONS.append(added)
+
+        from . import notice_recorded
+
+        notice_recorded.ready()

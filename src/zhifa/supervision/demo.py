@@ -49,3 +49,6 @@ def load(out: TextIO) -> None:
         # Signed at once, as the cases demo does: a second run writes nothing.
         create_checkpoints()
     out.write(f"demo: {made} interference record(s)\n")
+    from . import notice_demo
+
+    notice_demo.load(out)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from zhifa.cases.models import Case
-from zhifa.registry.models import EnforcementSubject
+from zhifa.registry.models import EnforcementSubject, Region
 
 
 class Source(models.TextChoices):
@@ -153,3 +153,192 @@ class Acknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.interference_id} · {self.role}"
+
+
+# --- supervision notices (SUP-notice) -------------------------------------------------------
+
+
+class NoticeKind(models.TextChoices):
+    """The two documents of the catalogue's rule (执法监督通知书 / 建议书)."""
+
+    NOTICE = "notice", _("Enforcement supervision notice")
+    SUGGESTION = "suggestion", _("Enforcement supervision recommendation")
+
+
+class NoticeStatus(models.TextChoices):
+    AWAITING_REPLY = "awaiting_reply", _("Awaiting the organ's reply")
+    REPLIED = "replied", _("Reply awaiting the supervisor")
+    RETURNED = "returned", _("Reply returned: awaiting a new reply")
+    CLOSED = "closed", _("Reply accepted: closed")
+
+
+#: The states in which the organ owes a reply (SUP-notice's clock runs).
+OPEN_NOTICE_STATUSES = (NoticeStatus.AWAITING_REPLY, NoticeStatus.RETURNED)
+
+
+class NoticeSequence(models.Model):
+    """The last number issued per region, kind and year (numbers are issued under a row
+    lock, as complaints' numbers are)."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, choices=NoticeKind.choices)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "kind", "year"], name="notice_sequence_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}/{self.kind}/{self.year}: {self.last}"
+
+
+class RenderedFile(models.Model):
+    """The fields of a rendered document (the PDF stored under its SM3 digest)."""
+
+    template = models.CharField(_("template"), max_length=120)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sm3 = models.CharField(_("SM3 digest"), max_length=64)
+    sha256 = models.CharField(_("SHA-256 digest"), max_length=64)
+    storage_name = models.CharField(_("storage name"), max_length=255)
+
+    class Meta:
+        abstract = True
+
+
+class Notice(RenderedFile):
+    """A supervision notice (执法监督通知书) or recommendation (执法监督建议书) a
+    supervisor issues to an organ of their region, in the name of the region's justice
+    bureau: the problems found, the rectification asked for and the deadline by which
+    the organ's written reply is due (SUP-notice)."""
+
+    record_organ_field = "organ"
+
+    organ = models.ForeignKey(
+        EnforcementSubject,
+        verbose_name=_("organ"),
+        on_delete=models.PROTECT,
+        related_name="supervision_notices",
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The supervisor's region: notices are numbered per region and year."),
+    )
+    issuer = models.ForeignKey(
+        EnforcementSubject,
+        verbose_name=_("issued in the name of"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issuer_name = models.CharField(_("issuer's name as printed"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind.choices)
+    number = models.CharField(_("document number"), max_length=120, unique=True)
+    cases = models.ManyToManyField(
+        Case, verbose_name=_("cases concerned"), blank=True, related_name="supervision_notices"
+    )
+    pattern = models.TextField(_("pattern of problems"), blank=True)
+    findings = models.TextField(_("problems found"))
+    rectification = models.TextField(_("rectification requested"))
+    deadline = models.DateField(_("rectification deadline"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=NoticeStatus.choices,
+        default=NoticeStatus.AWAITING_REPLY,
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_on = models.DateField(_("issued on"))
+    digest = models.CharField(
+        _("content digest"),
+        max_length=64,
+        help_text=_("SM3 of the notice's content (canonical JSON), as its entry recorded it."),
+    )
+
+    class Meta:
+        verbose_name = _("supervision notice")
+        verbose_name_plural = _("supervision notices")
+        ordering = ["-issued_at", "-pk"]
+        indexes = [models.Index(fields=["organ", "status"], name="notice_organ_status")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ReplyDecision(models.TextChoices):
+    PENDING = "", _("Awaiting the supervisor")
+    ACCEPTED = "accepted", _("Accepted by the supervisor")
+    RETURNED = "returned", _("Returned with reasons")
+
+
+class NoticeReply(RenderedFile):
+    """The organ's written reply to a notice (整改情况书面回复), numbered after the
+    notice; the supervisor accepts it (the notice is closed) or returns it with reasons
+    (the organ replies again: a new reply, the earlier one stays)."""
+
+    notice = models.ForeignKey(
+        Notice,
+        verbose_name=_("supervision notice"),
+        on_delete=models.PROTECT,
+        related_name="replies",
+    )
+    attempt = models.PositiveSmallIntegerField(_("reply no."))
+    number = models.CharField(_("document number"), max_length=140, unique=True)
+    text = models.TextField(_("rectification done"))
+    attachments = models.JSONField(
+        _("attachments"),
+        default=list,
+        blank=True,
+        help_text=_("Each file's name, content type, size, SM3 digest and storage name."),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_on = models.DateField(_("submitted on"))
+    late = models.BooleanField(
+        _("late"), default=False, help_text=_("Submitted after the rectification deadline.")
+    )
+    digest = models.CharField(_("content digest"), max_length=64)
+    decision = models.CharField(
+        _("supervisor's decision"),
+        max_length=16,
+        choices=ReplyDecision.choices,
+        default=ReplyDecision.PENDING,
+        blank=True,
+    )
+    reasons = models.TextField(_("reasons for returning"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reply to a supervision notice")
+        verbose_name_plural = _("replies to supervision notices")
+        ordering = ["notice", "attempt"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "attempt"], name="notice_reply_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.number

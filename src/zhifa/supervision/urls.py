@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import notice_views, views
 
 app_name = "supervision"
 
@@ -22,5 +22,22 @@ urlpatterns = [
         "cases/<int:case_pk>/interference/new/",
         views.interference_add,
         name="interference_add",
+    ),
+    path("notices/", notice_views.notice_list, name="notice_list"),
+    path("notices/new/", notice_views.notice_new, name="notice_new"),
+    path("notices/<int:pk>/", notice_views.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/document/", notice_views.notice_document, name="notice_document"),
+    path("notices/<int:pk>/reply/", notice_views.notice_reply, name="notice_reply"),
+    path("notices/<int:pk>/accept/", notice_views.notice_accept, name="notice_accept"),
+    path("notices/<int:pk>/return/", notice_views.notice_return, name="notice_return"),
+    path(
+        "notices/<int:pk>/replies/<int:attempt>/document/",
+        notice_views.reply_document,
+        name="notice_reply_document",
+    ),
+    path(
+        "notices/<int:pk>/replies/<int:attempt>/files/<int:index>/",
+        notice_views.reply_attachment,
+        name="notice_reply_attachment",
     ),
 ]

@@ -29,7 +29,7 @@ from zhifa.rules.engine.supervision import SUP_WARNING
 from zhifa.rules.engine.warning_models import MODELS as WARNING_MODELS
 from zhifa.rules.labels import deadline_label
 
-from . import organ_warnings, policy, services, warnings
+from . import notices, organ_warnings, policy, services, warnings
 from .forms import AcknowledgeForm, InterferenceForm, add_service_errors
 from .models import Interference
 
@@ -330,7 +330,8 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     found = warnings.case_warnings(user, window)
     clocks = warnings.complaint_warnings(user, window)
     others = organ_warnings.organ_warnings(user, window)
-    counts = warnings.summary(found, clocks, others)
+    notice_rows = notices.notice_warnings(user, window.today, window)
+    counts = warnings.summary(found, clocks, [*others, *notice_rows])
     others = organ_warnings.narrowed(others, **filters)
     if filters["level"]:
         found = found.filter(level=filters["level"])
@@ -371,5 +372,6 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             "others": others,
             "model_names": {m.key: m.name.get(lang) for m in WARNING_MODELS},
             "levels": warnings.LEVELS,
+            "notice_warnings": notices.narrowed(notice_rows, filters),
         },
     )

@@ -38,7 +38,9 @@ def test_demo_record_is_idempotent_and_verifies(settings, tmp_path):
     out = io.StringIO()
     call_command("records", "verify", stdout=out)
     assert f"{len(entries)} entries, {checkpoints} checkpoint(s)" in out.getvalue()
-    assert f"{evidence} evidence file(s) intact" in out.getvalue()
+    # Re-hashed with them: the stored PDFs of the demo's supervision notice (SUP-notice).
+    files = evidence + Entry.objects.filter(action__in=["notice.issue", "notice.reply"]).count()
+    assert f"{files} evidence file(s) intact" in out.getvalue()
     assert out.getvalue().startswith("records verify: OK")
 
 

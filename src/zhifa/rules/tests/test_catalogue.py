@@ -61,7 +61,7 @@ def test_sections_one_to_six_are_covered() -> None:
     calendar = {"CAL-fixed-holidays"}
     # Not a unit: the supervisor's warnings (engine/supervision.py), applied to the
     # deadlines and findings stored per case.
-    supervision = {"SUP-warning"}
+    supervision = {"SUP-warning", "SUP-notice"}
     # Not units: the publication's law (engine/publication.py), applied to a publication.
     assert publication.RULE_IDS <= CATALOGUE_IDS
     assert set(publication.CITATIONS) <= CATALOGUE_IDS

@@ -1,0 +1,37 @@
+"""Fixtures of the supervision notice tests (SUP-notice): organ A's general case, the
+city's supervisor and justice bureau, and a notice issued to organ A."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from zhifa.accounts.models import User
+from zhifa.cases.models import Case
+from zhifa.supervision import notices
+from zhifa.supervision.models import Notice
+
+
+def notice_kwargs(today: dt.date, **kw: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "kind": "notice",
+        "findings": "案卷中现场检查笔录未载明出示执法证件的情况。",
+        "rectification": "对照《行政处罚法》第五十五条，逐案补正并建立检查笔录审核制度。",
+        "deadline": today + dt.timedelta(days=21),
+        "pattern": "",
+    }
+    values.update(kw)
+    return values
+
+
+@pytest.fixture
+def issued(general_case: Case, supervisor_city: User, justice_city: Any, today: dt.date) -> Notice:
+    """A notice of the city's supervisor to organ A about its general case."""
+    return notices.issue_notice(
+        actor=supervisor_city,
+        organ=general_case.organ,
+        cases=[general_case],
+        **notice_kwargs(today),
+    )
