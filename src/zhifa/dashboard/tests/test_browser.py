@@ -25,8 +25,9 @@ def test_the_charts_draw_under_the_csp(
     browser: Any, live_server: Any, frozen_clock: Any, width: int
 ) -> None:
     call_command("demo", stdout=StringIO())
-    from zhifa.dashboard.figures import snapshot
     from django.utils import timezone
+
+    from zhifa.dashboard.figures import snapshot
 
     snapshot(timezone.localdate())
     supervisor = User.objects.get(username="supervisor")
