@@ -40,6 +40,7 @@ from zhifa.cases.models import Case, CaseStatus, CaseStep, Procedure
 from zhifa.complaints import policy as complaint_policy
 from zhifa.complaints.models import ComplaintStatus
 from zhifa.core.scope import visible_organs
+from zhifa.rules.engine.supervision import RED
 from zhifa.statistics import queries as statistics
 from zhifa.supervision import notices, organ_warnings, warnings
 
@@ -205,7 +206,7 @@ def dashboard(user: Any, year: int, today: dt.date) -> Dashboard:
             rows[count.organ_id].yellow = count.yellow
 
     # 6. Complaints, by receiving unit.
-    for item in (
+    for complaint in (
         complaint_policy.visible(user)
         .filter(organ__in=scope)
         .values("organ_id")
@@ -216,9 +217,9 @@ def dashboard(user: Any, year: int, today: dt.date) -> Dashboard:
         )
         .order_by()
     ):
-        row = rows[item["organ_id"]]
-        row.complaints, row.ack_overdue = item["received"], item["overdue"]
-        row.disputed = item["disputed"]
+        row = rows[complaint["organ_id"]]
+        row.complaints, row.ack_overdue = complaint["received"], complaint["overdue"]
+        row.disputed = complaint["disputed"]
 
     # 7. The trend of the case warnings (the nightly snapshots).
     start = today - dt.timedelta(days=TREND_DAYS - 1)
@@ -257,12 +258,12 @@ def snapshot(today: dt.date) -> int:
     from zhifa.core.organisation import organ_model
 
     window = warnings.window(today)
-    found = defaultdict(lambda: [0, 0])
-    items = warnings.case_warnings(_Everyone(), window)
+    found: defaultdict[int, list[int]] = defaultdict(lambda: [0, 0])
+    items: QuerySet[Any] = warnings.case_warnings(_Everyone(), window)
     for organ_id, level, n in (
         items.values_list("case__organ_id", "level").annotate(n=Count("pk")).order_by()
     ):
-        found[organ_id][0 if level == warnings.RED else 1] += n
+        found[organ_id][0 if level == RED else 1] += n
     organs = list(organ_model().objects.values_list("pk", flat=True))
     WarningSnapshot.objects.filter(day=today).delete()
     WarningSnapshot.objects.bulk_create(

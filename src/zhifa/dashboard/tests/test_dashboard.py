@@ -227,7 +227,7 @@ def test_a_bad_year_is_named(demo: None) -> None:
     for bad in ("20x6", "1800", "99999", "2999"):
         response = client_for(supervisor).get(URL, {"year": bad})
         assert response.status_code == 400
-        assert "year" in response.context["error"]
+        assert "年度" in response.context["error"]
 
 
 def test_the_excel_has_the_same_numbers(demo: None, today: dt.date) -> None:
