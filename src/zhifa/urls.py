@@ -17,6 +17,7 @@ urlpatterns = [
     path("transparency/", include("zhifa.transparency.urls")),
     path("statistics/", include("zhifa.statistics.urls")),
     path("supervision/", include("zhifa.supervision.urls")),
+    path("supervision/dashboard/", include("zhifa.dashboard.urls")),
     path("", include("zhifa.disclosure.urls")),
     path("", include("zhifa.complaints.urls")),
     path("party/", include("zhifa.party.urls")),

@@ -53,7 +53,7 @@ from .documents import (
     scan_broken,
 )
 from .dossier import build_case_dossier, dossier_filename, not_yet_issued
-from .filters import filter_cases
+from .filters import WITH_STEPS, filter_cases
 from .forms import (
     STEP_FORMS,
     ArchiveForm,
@@ -84,6 +84,11 @@ ACT_ROLES = (Role.OFFICER, Role.ORGAN_HEAD)
 # --- the work list ---------------------------------------------------------------------
 
 
+def _year_filter(raw: str) -> int | None:
+    """A year the list narrows to (``decided``, ``paid``): four digits, else ignored."""
+    return int(raw) if len(raw) == 4 and raw.isascii() and raw.isdigit() else None
+
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -93,6 +98,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     status = status if status in CaseStatus.values else ""
     procedure = request.GET.get("procedure", "")
     procedure = procedure if procedure in Procedure.values else ""
+    decided = _year_filter(request.GET.get("decided", ""))
+    paid = _year_filter(request.GET.get("paid", ""))
+    with_step = request.GET.get("with", "")
+    with_step = with_step if with_step in WITH_STEPS else ""
     can_narrow = user.role == Role.OFFICER
     show_all = not can_narrow or request.GET.get("all") == "1"
     cases: QuerySet[Case] = scoped(user, Case.objects.all())
@@ -100,7 +109,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
         cases = cases.filter(queries.mine(user))
         if not status:
             cases = cases.exclude(status__in=ENDED_STATUSES)
-    cases = filter_cases(cases, q=q, status=status, procedure=procedure)
+    cases = filter_cases(
+        cases,
+        q=q,
+        status=status,
+        procedure=procedure,
+        decided=decided,
+        paid=paid,
+        with_step=with_step,
+    )
     # A supervisor (or an administrator) reads the cases of a region's organs: the list
     # names each case's organ and narrows to one of the region's organs; an organ outside
     # the region is refused on the field and never narrows (nor reveals) anything.
@@ -125,6 +142,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "filters": {"q": q, "status": status, "procedure": procedure, "organ": organ},
+            "narrowed": {"decided": decided, "paid": paid, "with": with_step},
             "regional": regional,
             "region": user.region if regional else None,
             "organs": organs,

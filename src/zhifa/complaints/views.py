@@ -342,7 +342,8 @@ def desk(request: HttpRequest) -> HttpResponse:
     visible = _visible(request)
     found = visible
     filters = {
-        k: request.GET.get(k, "") for k in ("status", "category", "organ", "overdue", "mine")
+        k: request.GET.get(k, "")
+        for k in ("status", "category", "organ", "overdue", "mine", "year")
     }
     if filters["status"] in ComplaintStatus.values:
         found = found.filter(status=filters["status"])
@@ -367,6 +368,12 @@ def desk(request: HttpRequest) -> HttpResponse:
         found = found.filter(assignments__user_id=user.pk)
     else:
         filters["mine"] = ""
+    # The year of receipt (the supervision dashboard's figures link here with it).
+    year = filters["year"]
+    if len(year) == 4 and year.isascii() and year.isdigit():
+        found = found.filter(received_on__year=int(year))
+    else:
+        filters["year"] = ""
     found = found.order_by("status", "ack_due_on", "pk")
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [

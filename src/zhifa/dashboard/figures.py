@@ -1,0 +1,283 @@
+"""The read model of the supervision dashboard (issue #17 item 4): the figures of the
+organs a user may see, for a year, in a fixed number of aggregate queries whatever the
+number of organs and cases (no query per organ or case, no audit).
+
+Who: a supervisor the organs of their region and its subregions, an organ head their
+organ (``core.scope.visible_organs``); the complaints follow the complaints policy
+(``complaints.policy.visible``); the warnings are those the warnings page counts
+(``supervision.warnings``, the rows the last audit of each case kept).
+
+What (each figure per organ, summed per region and in total):
+
+- cases by status and by procedure: every case of the organ now (the case list's
+  stock, not a year's flow);
+- warnings now (red, yellow) as the warnings page counts them, and their trend: the
+  case warnings per day as ``WarningSnapshot`` kept them (the nightly job);
+- decided in the year: cases with a ``decision`` step dated in the year; of them, those
+  that had a legal review (a ``legal_review`` step) and a hearing (a ``hearing`` step),
+  and the rates (share of the decided cases);
+- fines decided in the year: the penalty decisions' fines as the annual statistics
+  count them (``statistics.queries.figures_by_organ``: the decision's date);
+- fines collected in the year: the amounts of the ``paid`` steps dated in the year
+  (late fees included when paid: a payment is not split);
+- complaints: received in the year, awaiting acceptance past the due day now, and
+  disputed now (second look), by receiving unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
+
+from zhifa.cases.models import Case, CaseStatus, CaseStep, Procedure
+from zhifa.complaints import policy as complaint_policy
+from zhifa.complaints.models import ComplaintStatus
+from zhifa.core.scope import visible_organs
+from zhifa.rules.engine.supervision import RED
+from zhifa.statistics import queries as statistics
+from zhifa.supervision import notices, organ_warnings, warnings
+
+from .models import WarningSnapshot
+
+CENT = Decimal("0.01")
+#: Days of warning history the trend shows.
+TREND_DAYS = 30
+
+
+def money(value: Any) -> Decimal:
+    return Decimal(str(value or 0)).quantize(CENT)
+
+
+@dataclass
+class Row:
+    """The figures of one organ (or a region's organs, or all of them)."""
+
+    key: int | str
+    name: str
+    region: str = ""
+    statuses: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CaseStatus.values, 0))
+    procedures: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Procedure.values, 0))
+    red: int = 0
+    yellow: int = 0
+    decided: int = 0
+    reviewed: int = 0
+    heard: int = 0
+    fine_decisions: int = 0
+    fines: Decimal = Decimal("0.00")
+    payments: int = 0
+    collected: Decimal = Decimal("0.00")
+    complaints: int = 0
+    ack_overdue: int = 0
+    disputed: int = 0
+
+    @property
+    def cases(self) -> int:
+        return sum(self.statuses.values())
+
+    @property
+    def review_rate(self) -> Decimal | None:
+        return _rate(self.reviewed, self.decided)
+
+    @property
+    def hearing_rate(self) -> Decimal | None:
+        return _rate(self.heard, self.decided)
+
+    def add(self, other: Row) -> None:
+        for status, n in other.statuses.items():
+            self.statuses[status] += n
+        for procedure, n in other.procedures.items():
+            self.procedures[procedure] += n
+        for name in SUMMED:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+SUMMED = (
+    "red",
+    "yellow",
+    "decided",
+    "reviewed",
+    "heard",
+    "fine_decisions",
+    "fines",
+    "payments",
+    "collected",
+    "complaints",
+    "ack_overdue",
+    "disputed",
+)
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    """``part`` of ``whole`` in percent, one decimal (None: nothing decided)."""
+    if not whole:
+        return None
+    return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+@dataclass
+class Dashboard:
+    year: int
+    today: dt.date
+    organs: list[Row]
+    regions: list[Row]
+    total: Row
+    #: (day, red, yellow) of the case warnings kept per day, oldest first.
+    trend: list[tuple[dt.date, int, int]]
+
+
+def organs_of(user: Any) -> QuerySet[Any]:
+    return visible_organs(user).select_related("region").order_by("region__path", "name", "pk")
+
+
+def dashboard(user: Any, year: int, today: dt.date) -> Dashboard:
+    """The figures of the organs ``user`` may see for ``year`` (the warnings and the
+    stock of cases as of ``today``)."""
+    organs = list(organs_of(user))
+    scope = organs_of(user)
+    rows = {o.pk: Row(o.pk, o.name, o.region.name) for o in organs}
+    region_of = {o.pk: (o.region.path, o.region.name) for o in organs}
+
+    # 1. The cases now, by organ, status and procedure.
+    cases = Case.objects.filter(organ__in=scope)
+    for organ_id, status, procedure, n in (
+        cases.values_list("organ_id", "status", "procedure").annotate(n=Count("pk")).order_by()
+    ):
+        rows[organ_id].statuses[status] = rows[organ_id].statuses.get(status, 0) + n
+        rows[organ_id].procedures[procedure] = rows[organ_id].procedures.get(procedure, 0) + n
+
+    # 2. The cases decided in the year, and how many had a legal review or a hearing.
+    def has(step: str) -> Exists:
+        return Exists(CaseStep.objects.filter(case=OuterRef("pk"), step=step))
+
+    decided = cases.filter(
+        Exists(CaseStep.objects.filter(case=OuterRef("pk"), step="decision", on__year=year))
+    )
+    for item in (
+        decided.annotate(reviewed=has("legal_review"), heard=has("hearing"))
+        .values("organ_id")
+        .annotate(
+            n=Count("pk"),
+            r=Count("pk", filter=Q(reviewed=True)),
+            h=Count("pk", filter=Q(heard=True)),
+        )
+        .order_by()
+    ):
+        row = rows[item["organ_id"]]
+        row.decided, row.reviewed, row.heard = item["n"], item["r"], item["h"]
+
+    # 3. Fines decided in the year (as the annual statistics count them: two queries).
+    for organ_id, figures in statistics.figures_by_organ(scope, year).items():
+        rows[organ_id].fine_decisions = figures.fine_decisions
+        rows[organ_id].fines = figures.fines
+
+    # 4. Payments recorded in the year.
+    for organ_id, n, amount in (
+        CaseStep.objects.filter(case__organ__in=scope, step="paid", on__year=year)
+        .values_list("case__organ_id")
+        .annotate(
+            n=Count("pk"),
+            amount=Sum(Cast(KT("data__amount"), DecimalField(max_digits=16, decimal_places=2))),
+        )
+        .order_by()
+    ):
+        rows[organ_id].payments = n
+        rows[organ_id].collected = money(amount)
+
+    # 5. The warnings now, counted as the warnings page counts them.
+    window = warnings.window(today)
+    counts = warnings.summary(
+        warnings.case_warnings(user, window),
+        warnings.complaint_warnings(user, window),
+        [
+            *organ_warnings.organ_warnings(user, window),
+            *notices.notice_warnings(user, window.today, window),
+        ],
+    )
+    for count in counts.organs:
+        if count.organ_id in rows:
+            rows[count.organ_id].red = count.red
+            rows[count.organ_id].yellow = count.yellow
+
+    # 6. Complaints, by receiving unit.
+    for complaint in (
+        complaint_policy.visible(user)
+        .filter(organ__in=scope)
+        .values("organ_id")
+        .annotate(
+            received=Count("pk", filter=Q(received_on__year=year)),
+            overdue=Count("pk", filter=Q(status=ComplaintStatus.RECEIVED, ack_due_on__lt=today)),
+            disputed=Count("pk", filter=Q(status=ComplaintStatus.DISPUTED)),
+        )
+        .order_by()
+    ):
+        row = rows[complaint["organ_id"]]
+        row.complaints, row.ack_overdue = complaint["received"], complaint["overdue"]
+        row.disputed = complaint["disputed"]
+
+    # 7. The trend of the case warnings (the nightly snapshots).
+    start = today - dt.timedelta(days=TREND_DAYS - 1)
+    trend = [
+        (day, red or 0, yellow or 0)
+        for day, red, yellow in WarningSnapshot.objects.filter(
+            organ__in=scope, day__range=(start, today)
+        )
+        .values_list("day")
+        .annotate(Sum("red"), Sum("yellow"))
+        .order_by("day")
+    ]
+
+    by_region: dict[str, Row] = {}
+    total = Row("total", "")
+    for organ in organs:
+        row = rows[organ.pk]
+        path, name = region_of[organ.pk]
+        by_region.setdefault(path, Row(path, name)).add(row)
+        total.add(row)
+    return Dashboard(
+        year=year,
+        today=today,
+        organs=[rows[o.pk] for o in organs],
+        regions=[by_region[p] for p in sorted(by_region)],
+        total=total,
+        trend=trend,
+    )
+
+
+def snapshot(today: dt.date) -> int:
+    """Keep the case warnings of every organ on ``today`` (``WarningSnapshot``), as the
+    warnings page counts them for a user who sees every organ; an organ without warnings
+    is kept with zeros so the trend shows the day. One grouped query and one write per
+    organ with warnings (idempotent: a day written again is overwritten)."""
+    from zhifa.core.organisation import organ_model
+
+    window = warnings.window(today)
+    found: defaultdict[int, list[int]] = defaultdict(lambda: [0, 0])
+    items: QuerySet[Any] = warnings.case_warnings(_Everyone(), window)
+    for organ_id, level, n in (
+        items.values_list("case__organ_id", "level").annotate(n=Count("pk")).order_by()
+    ):
+        found[organ_id][0 if level == RED else 1] += n
+    organs = list(organ_model().objects.values_list("pk", flat=True))
+    WarningSnapshot.objects.filter(day=today).delete()
+    WarningSnapshot.objects.bulk_create(
+        WarningSnapshot(organ_id=pk, day=today, red=found[pk][0], yellow=found[pk][1])
+        for pk in organs
+    )
+    return len(organs)
+
+
+class _Everyone:
+    """The scope of the nightly job: every organ (as a superuser's)."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    role = None
+    pk = None

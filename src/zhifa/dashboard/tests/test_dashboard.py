@@ -1,0 +1,288 @@
+"""The supervision dashboard (issue #17 item 4): its figures for the demo equal counts
+made here independently with plain ORM queries; each user sees only their scope; the
+Excel download carries the same numbers; the number of queries does not grow with the
+organs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+
+from zhifa.accounts.models import Role, User
+from zhifa.cases.models import Case, CaseStep
+from zhifa.complaints.models import Complaint, ComplaintStatus
+from zhifa.dashboard import figures, views
+from zhifa.dashboard.models import WarningSnapshot
+from zhifa.registry.models import EnforcementSubject
+from zhifa.supervision import warnings
+
+pytestmark = pytest.mark.django_db
+
+URL = "/supervision/dashboard/"
+
+
+@pytest.fixture
+def demo(frozen_clock: dt.datetime) -> None:
+    call_command("demo", stdout=StringIO())
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def expected(organ_ids: list[int], year: int, today: dt.date) -> dict[str, Any]:
+    """The dashboard's figures counted independently, one plain query per figure."""
+    cases = Case.objects.filter(organ_id__in=organ_ids)
+    decided_ids = set(
+        CaseStep.objects.filter(
+            case__organ_id__in=organ_ids, step="decision", on__year=year
+        ).values_list("case_id", flat=True)
+    )
+    reviewed = set(
+        CaseStep.objects.filter(case_id__in=decided_ids, step="legal_review").values_list(
+            "case_id", flat=True
+        )
+    )
+    heard = set(
+        CaseStep.objects.filter(case_id__in=decided_ids, step="hearing").values_list(
+            "case_id", flat=True
+        )
+    )
+    fines = Decimal(0)
+    fine_decisions = 0
+    for step in CaseStep.objects.filter(
+        case__organ_id__in=organ_ids, step="decision", on__year=year
+    ):
+        if step.data.get("outcome") != "penalty":
+            continue
+        amounts = [
+            Decimal(str(p.get("amount") or 0))
+            for p in step.data.get("penalties") or []
+            if p.get("type") == "fine"
+        ]
+        if amounts:
+            fine_decisions += 1
+            fines += sum(amounts, Decimal(0))
+    payments = list(
+        CaseStep.objects.filter(case__organ_id__in=organ_ids, step="paid", on__year=year)
+    )
+    complaints = Complaint.objects.filter(organ_id__in=organ_ids)
+    return {
+        "cases": cases.count(),
+        "statuses": {
+            s: cases.filter(status=s).count() for s in cases.values_list("status", flat=True)
+        },
+        "general": cases.filter(procedure="general").count(),
+        "summary": cases.filter(procedure="summary").count(),
+        "decided": len(decided_ids),
+        "reviewed": len(reviewed),
+        "heard": len(heard),
+        "fine_decisions": fine_decisions,
+        "fines": fines.quantize(Decimal("0.01")),
+        "payments": len(payments),
+        "collected": sum(
+            (Decimal(str(s.data.get("amount") or 0)) for s in payments), Decimal(0)
+        ).quantize(Decimal("0.01")),
+        "complaints": complaints.filter(received_on__year=year).count(),
+        "ack_overdue": complaints.filter(
+            status=ComplaintStatus.RECEIVED, ack_due_on__lt=today
+        ).count(),
+        "disputed": complaints.filter(status=ComplaintStatus.DISPUTED).count(),
+    }
+
+
+def check(row: figures.Row, want: dict[str, Any]) -> None:
+    assert row.cases == want["cases"]
+    for status, n in want["statuses"].items():
+        assert row.statuses[status] == n, status
+    assert row.procedures["general"] == want["general"]
+    assert row.procedures["summary"] == want["summary"]
+    for name in (
+        "decided",
+        "reviewed",
+        "heard",
+        "fine_decisions",
+        "fines",
+        "payments",
+        "collected",
+        "complaints",
+        "ack_overdue",
+        "disputed",
+    ):
+        assert getattr(row, name) == want[name], name
+
+
+def test_the_demo_figures_equal_independent_counts(demo: None, today: dt.date) -> None:
+    supervisor = User.objects.get(username="supervisor")
+    organs = list(
+        EnforcementSubject.objects.filter(
+            region__path__startswith=supervisor.region.path
+        ).values_list("pk", flat=True)
+    )
+    assert len(organs) >= 2
+    board = figures.dashboard(supervisor, today.year, today)
+    want = expected(organs, today.year, today)
+    # The demo has something to count in every group the dashboard shows.
+    assert want["cases"] and want["decided"] and want["fines"] and want["collected"]
+    check(board.total, want)
+    for row in board.organs:
+        check(row, expected([int(row.key)], today.year, today))
+    # The warnings: as the warnings page counts them.
+    window = warnings.window(today)
+    items = warnings.case_warnings(supervisor, window)
+    assert board.total.red >= items.filter(level="red").count()
+    assert board.total.yellow >= items.filter(level="yellow").count()
+    page = client_for(supervisor).get(reverse("supervision:warning_list"))
+    assert page.context["counts"].red == board.total.red
+    assert page.context["counts"].yellow == board.total.yellow
+    # The page shows the same numbers, each a link; the list it links to counts them.
+    client = client_for(supervisor)
+    response = client.get(URL)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert f'data-figure="decided" href="/cases/?decided={today.year}' in text
+    decided = client.get(reverse("cases:list"), {"decided": today.year})
+    assert decided.context["page"].paginator.count == want["decided"]
+    reviewed = client.get(reverse("cases:list"), {"decided": today.year, "with": "legal_review"})
+    assert reviewed.context["page"].paginator.count == want["reviewed"]
+    paid = client.get(reverse("cases:list"), {"paid": today.year})
+    assert paid.context["page"].paginator.count == len(
+        set(
+            CaseStep.objects.filter(
+                case__organ_id__in=organs, step="paid", on__year=today.year
+            ).values_list("case_id", flat=True)
+        )
+    )
+    for status, n in want["statuses"].items():
+        listed = client.get(reverse("cases:list"), {"status": status})
+        assert listed.context["page"].paginator.count == n
+
+
+def test_an_organ_head_sees_only_the_organ(demo: None, today: dt.date) -> None:
+    head = User.objects.filter(role=Role.ORGAN_HEAD).order_by("pk").first()
+    assert head is not None
+    others = EnforcementSubject.objects.exclude(pk=head.organ_id)
+    assert Case.objects.filter(organ__in=others).exists()
+    response = client_for(head).get(URL)
+    assert response.status_code == 200
+    board = response.context["board"]
+    assert [int(r.key) for r in board.organs] == [head.organ_id]
+    want = expected([head.organ_id], today.year, today)
+    check(board.total, {**want, "complaints": board.total.complaints})
+    text = response.content.decode()
+    for other in others:
+        assert other.name not in text
+        assert f"organ={other.pk}&" not in text
+    # Complaints: the head's policy (never those about the head's own organ).
+    assert (
+        board.total.complaints
+        == Complaint.objects.filter(organ_id=head.organ_id, received_on__year=today.year)
+        .exclude(subject_organ_id=head.organ_id)
+        .count()
+    )
+
+
+def test_a_supervisor_of_another_region_sees_none_of_it(demo: None, today: dt.date) -> None:
+    from zhifa.registry.models import Region
+
+    supervisor = User.objects.get(username="supervisor")
+    elsewhere = Region.objects.create(code="990000", name="别处", level="province")
+    stranger = User.objects.create_user(
+        "stranger_sup", password="x", role=Role.SUPERVISOR, region=elsewhere
+    )
+    board = client_for(stranger).get(URL).context["board"]
+    assert board.organs == []
+    assert board.total.cases == 0 and board.total.red == 0 and board.total.complaints == 0
+    assert supervisor.region_id != elsewhere.pk
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.LEGAL_REVIEWER, Role.ADMINISTRATOR])
+def test_other_roles_are_refused(demo: None, role: str) -> None:
+    user = User.objects.filter(role=role).first()
+    assert user is not None
+    assert client_for(user).get(URL).status_code == 403
+    assert client_for(user).get(URL + "dashboard.xlsx").status_code == 403
+
+
+def test_anonymous_is_sent_to_log_in() -> None:
+    assert Client().get(URL).status_code == 302
+
+
+def test_a_bad_year_is_named(demo: None) -> None:
+    supervisor = User.objects.get(username="supervisor")
+    for bad in ("20x6", "1800", "99999", "2999"):
+        response = client_for(supervisor).get(URL, {"year": bad})
+        assert response.status_code == 400
+        assert "年度" in response.context["error"]
+
+
+def test_the_excel_has_the_same_numbers(demo: None, today: dt.date) -> None:
+    supervisor = User.objects.get(username="supervisor")
+    board = figures.dashboard(supervisor, today.year, today)
+    response = client_for(supervisor).get(URL + "dashboard.xlsx", {"year": today.year})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    with translation.override("zh-hans"):
+        columns = views._columns()
+        assert list(header[2:]) == [h for h, _read in columns]
+    assert len(header) == len(columns) + 2
+    wanted = [[row.name, row.region, *(read(row) for _h, read in columns)] for row in board.organs]
+    wanted.append([rows[-1][0], None, *(read(board.total) for _h, read in columns)])
+    for got, want in zip(rows[1:], wanted, strict=True):
+        assert [Decimal(str(v)) if isinstance(v, float) else v for v in got] == [
+            v if v is not None else None for v in want
+        ]
+    assert board.total.fines in rows[-1] and board.total.collected in rows[-1]
+    assert len(rows) == len(board.organs) + 2
+    assert len(book.worksheets[1]["A"]) == len(board.regions) + 1
+
+
+def test_the_queries_do_not_grow_with_the_organs(demo: None, today: dt.date) -> None:
+    supervisor = User.objects.get(username="supervisor")
+    head = User.objects.filter(role=Role.ORGAN_HEAD).order_by("pk").first()
+    assert head is not None
+    counts = []
+    for user in (head, supervisor):
+        client = client_for(user)
+        client.get(URL)  # warm the caches (calendar, sessions)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL).status_code == 200
+        counts.append(len(queries))
+    assert len(figures.organs_of(supervisor)) > 1
+    assert counts[0] == counts[1], counts
+
+
+def test_the_nightly_snapshot_gives_the_trend(demo: None, today: dt.date) -> None:
+    supervisor = User.objects.get(username="supervisor")
+    yesterday = today - dt.timedelta(days=1)
+    assert figures.snapshot(today) == EnforcementSubject.objects.count()
+    assert figures.snapshot(today) == EnforcementSubject.objects.count()  # idempotent
+    organ = EnforcementSubject.objects.first()
+    assert organ is not None
+    WarningSnapshot.objects.create(organ=organ, day=yesterday, red=2, yellow=1)
+    board = figures.dashboard(supervisor, today.year, today)
+    items = warnings.case_warnings(supervisor, warnings.window(today))
+    assert board.trend[-1] == (
+        today,
+        items.filter(level="red").count(),
+        items.filter(level="yellow").count(),
+    )
+    assert board.trend[0][0] == yesterday

@@ -1,0 +1,234 @@
+"""The supervision dashboard (issue #17 item 4): the page (tables readable without
+script, every number a link to what it counts; the charts drawn by the vendored ECharts
+from a JSON data island, docs/adr/0017-dashboard-echarts.md) and its Excel download.
+Supervisors see their region, organ heads their organ; everyone else (an administrator
+or a superuser too) is refused (403)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from zhifa.cases.models import CaseStatus, Procedure
+from zhifa.core.roles import Role
+
+from . import figures
+from .figures import Dashboard, Row
+
+#: Who sees the dashboard (and how far: ``figures``).
+ROLES = (Role.SUPERVISOR, Role.ORGAN_HEAD)
+FIRST_YEAR = 1949
+
+
+def _allowed(user: Any) -> None:
+    if getattr(user, "role", None) not in ROLES:
+        raise PermissionDenied(_("The dashboard is for supervisors and organ heads."))
+
+
+def _year(request: HttpRequest) -> tuple[int, str]:
+    """The year asked for (default: this year); a bad one is named and this year shown."""
+    latest = timezone.localdate().year
+    raw = request.GET.get("year", "")
+    if not raw:
+        return latest, ""
+    if len(raw) == 4 and raw.isascii() and raw.isdigit() and FIRST_YEAR <= int(raw) <= latest:
+        return int(raw), ""
+    return latest, _("year: give a year from %(first)s to %(latest)s.") % {
+        "first": FIRST_YEAR,
+        "latest": latest,
+    }
+
+
+def _url(name: str, **query: Any) -> str:
+    given = {k: v for k, v in query.items() if v not in (None, "")}
+    return reverse(name) + ("?" + urlencode(given) if given else "")
+
+
+def _links(row: Row, year: int, organ: int | None) -> dict[str, Any]:
+    """The lists each figure of ``row`` counts (``organ``: the row's organ, None for the
+    total: the lists of the whole scope)."""
+    cases = "cases:list"
+    return {
+        "cases": _url(cases, organ=organ),
+        "statuses": {s: _url(cases, status=s, organ=organ) for s in CaseStatus.values},
+        "procedures": {p: _url(cases, procedure=p, organ=organ) for p in Procedure.values},
+        "red": _url("supervision:warning_list", level="red", organ=organ),
+        "yellow": _url("supervision:warning_list", level="yellow", organ=organ),
+        "decided": _url(cases, decided=year, organ=organ),
+        "reviewed": _url(cases, decided=year, organ=organ, **{"with": "legal_review"}),
+        "heard": _url(cases, decided=year, organ=organ, **{"with": "hearing"}),
+        "fines": reverse("statistics:staff_list", args=[organ, year, "fines"])
+        if organ is not None
+        else "",
+        "collected": _url(cases, paid=year, organ=organ),
+        "complaints": _url("complaints:desk", organ=organ, year=year),
+        "ack_overdue": _url("complaints:desk", organ=organ, overdue=1),
+        "disputed": _url("complaints:desk", organ=organ, status="disputed"),
+    }
+
+
+def _cells(row: Row, links: dict[str, Any]) -> dict[str, list[tuple[str, int, str]]]:
+    """The row's cases by status and by procedure in the tables' order, with links."""
+    return {
+        "statuses": [(s, row.statuses[s], links["statuses"][s]) for s in CaseStatus.values],
+        "procedures": [(p, row.procedures[p], links["procedures"][p]) for p in Procedure.values],
+    }
+
+
+def _chart_data(board: Dashboard, organ_links: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the charts draw (the data island): labels, values and the link of each."""
+    total_links = _links(board.total, board.year, None)
+    return {
+        "statuses": [
+            {
+                "label": str(label),
+                "value": board.total.statuses[s],
+                "url": total_links["statuses"][s],
+            }
+            for s, label in CaseStatus.choices
+        ],
+        "organs": [r.name for r in board.organs],
+        "warnings": {
+            "red": [
+                {"value": r.red, "url": links["red"]}
+                for r, links in zip(board.organs, organ_links, strict=True)
+            ],
+            "yellow": [
+                {"value": r.yellow, "url": links["yellow"]}
+                for r, links in zip(board.organs, organ_links, strict=True)
+            ],
+        },
+        "money": {
+            "fines": [
+                {"value": float(r.fines), "url": links["fines"]}
+                for r, links in zip(board.organs, organ_links, strict=True)
+            ],
+            "collected": [
+                {"value": float(r.collected), "url": links["collected"]}
+                for r, links in zip(board.organs, organ_links, strict=True)
+            ],
+        },
+        "trend": {
+            "days": [d.isoformat() for d, _red, _yellow in board.trend],
+            "red": [red for _d, red, _yellow in board.trend],
+            "yellow": [yellow for _d, _red, yellow in board.trend],
+        },
+        "labels": {
+            "red": _("red"),
+            "yellow": _("yellow"),
+            "fines": _("Fines decided (yuan)"),
+            "collected": _("Collected (yuan)"),
+            "cases": _("Cases"),
+        },
+    }
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _allowed(user)
+    year, error = _year(request)
+    today = timezone.localdate()
+    board = figures.dashboard(user, year, today)
+    organ_links = [_links(r, year, int(r.key)) for r in board.organs]
+    total_links = _links(board.total, year, None)
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        {
+            "board": board,
+            "year": year,
+            "years": list(range(today.year, max(FIRST_YEAR, today.year - 9) - 1, -1)),
+            "error": error,
+            "organs": [
+                (row, links, _cells(row, links))
+                for row, links in zip(board.organs, organ_links, strict=True)
+            ],
+            "total_links": total_links,
+            "total_cells": _cells(board.total, total_links),
+            "statuses": CaseStatus.choices,
+            "procedures": Procedure.choices,
+            "chart_data": _chart_data(board, organ_links),
+            "xlsx_url": _url("dashboard:xlsx", year=year),
+            "regional": user.role == Role.SUPERVISOR,
+        },
+        status=400 if error else 200,
+    )
+
+
+#: The columns of the Excel sheets: (header, how to read a row).
+def _columns() -> list[tuple[str, Any]]:
+    columns: list[tuple[str, Any]] = [(_("Cases"), lambda r: r.cases)]
+    columns += [(str(label), lambda r, s=s: r.statuses[s]) for s, label in CaseStatus.choices]
+    columns += [(str(label), lambda r, p=p: r.procedures[p]) for p, label in Procedure.choices]
+    columns += [
+        (_("Warnings: red"), lambda r: r.red),
+        (_("Warnings: yellow"), lambda r: r.yellow),
+        (_("Decided in the year"), lambda r: r.decided),
+        (_("With legal review"), lambda r: r.reviewed),
+        (_("Legal review rate (%)"), lambda r: r.review_rate),
+        (_("With a hearing"), lambda r: r.heard),
+        (_("Hearing rate (%)"), lambda r: r.hearing_rate),
+        (_("Decisions with a fine"), lambda r: r.fine_decisions),
+        (_("Fines decided (yuan)"), lambda r: r.fines),
+        (_("Payments"), lambda r: r.payments),
+        (_("Collected (yuan)"), lambda r: r.collected),
+        (_("Complaints received"), lambda r: r.complaints),
+        (_("Acceptance overdue"), lambda r: r.ack_overdue),
+        (_("Disputed"), lambda r: r.disputed),
+    ]
+    return columns
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
+    """The dashboard's figures as an Excel workbook: organs, regions, the trend."""
+    from openpyxl import Workbook
+
+    user: Any = request.user
+    _allowed(user)
+    year, error = _year(request)
+    if error:
+        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    board = figures.dashboard(user, year, timezone.localdate())
+    columns = _columns()
+    book = Workbook()
+    organs = book.active
+    organs.title = _("Organs")
+    organs.append([_("Organ"), _("Region"), *(h for h, _read in columns)])
+    for row in board.organs:
+        organs.append([row.name, row.region, *(_cell(read(row)) for _h, read in columns)])
+    organs.append([_("Total"), "", *(_cell(read(board.total)) for _h, read in columns)])
+    regions = book.create_sheet(_("Regions"))
+    regions.append([_("Region"), *(h for h, _read in columns)])
+    for row in board.regions:
+        regions.append([row.name, *(_cell(read(row)) for _h, read in columns)])
+    trend = book.create_sheet(_("Warning trend"))
+    trend.append([_("Day"), _("Warnings: red"), _("Warnings: yellow")])
+    for day, red, yellow in board.trend:
+        trend.append([day, red, yellow])
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="dashboard-{year}.xlsx"'
+    return response
+
+
+def _cell(value: Any) -> Any:
+    """Money and rates as numbers (Excel sums them); no rate as an empty cell."""
+    return None if value is None else value
