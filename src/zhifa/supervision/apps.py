@@ -52,3 +52,9 @@ class SupervisionConfig(AppConfig):
         from . import notice_recorded
 
         notice_recorded.ready()
+
+        from zhifa.cases.extensions import register_case_actions
+
+        from .case_audit import case_actions
+
+        register_case_actions(case_actions)

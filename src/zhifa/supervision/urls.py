@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import notice_views, views
+from . import case_audit, notice_views, views
 
 app_name = "supervision"
 
@@ -23,6 +23,7 @@ urlpatterns = [
         views.interference_add,
         name="interference_add",
     ),
+    path("cases/<int:pk>/audit/", case_audit.case_audit, name="case_audit"),
     path("notices/", notice_views.notice_list, name="notice_list"),
     path("notices/new/", notice_views.notice_new, name="notice_new"),
     path("notices/<int:pk>/", notice_views.notice_detail, name="notice_detail"),
