@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import case_audit, notice_views, views
+from . import case_audit, filing_views, notice_views, views
 
 app_name = "supervision"
 
@@ -24,6 +24,18 @@ urlpatterns = [
         name="interference_add",
     ),
     path("cases/<int:pk>/audit/", case_audit.case_audit, name="case_audit"),
+    path("filings/", filing_views.filing_list, name="filing_list"),
+    path("filings/cases/<int:pk>/", filing_views.file_major, name="file_major"),
+    path(
+        "filings/quarters/<int:organ>/<int:year>/<int:quarter>/",
+        filing_views.file_quarter,
+        name="file_quarter",
+    ),
+    path(
+        "filings/quarters/<int:organ>/<int:year>/<int:quarter>.xlsx",
+        filing_views.quarter_catalogue,
+        name="quarter_catalogue",
+    ),
     path("notices/", notice_views.notice_list, name="notice_list"),
     path("notices/new/", notice_views.notice_new, name="notice_new"),
     path("notices/<int:pk>/", notice_views.notice_detail, name="notice_detail"),
