@@ -323,6 +323,7 @@ def case_context(
         "dossier_missing": not_yet_issued(documents, list(steps)),
         "publications": _publications(user, case),
         "extra_links": extensions.case_links(user, case),
+        "extra_actions": extensions.case_actions(user, case),
     }
 
 

@@ -15,6 +15,7 @@ class SupervisionConfig(AppConfig):
         from zhifa.records.domain import register_recorded_object
         from zhifa.records.presentation import register_action_labels
 
+        from .filings import FILE_ACTION
         from .recorded import recorded_objects
         from .services import ACKNOWLEDGE_ACTION, RECORD_ACTION
 
@@ -25,6 +26,7 @@ class SupervisionConfig(AppConfig):
             {
                 RECORD_ACTION: _("Interference in a case recorded"),
                 ACKNOWLEDGE_ACTION: _("Interference record acknowledged"),
+                FILE_ACTION: _("Catalogue filed with the justice bureau"),
             }
         )
         section = Section(
@@ -45,10 +47,25 @@ class SupervisionConfig(AppConfig):
             url_name="supervision:warning_list",
             roles=frozenset({Role.OFFICER, Role.ORGAN_HEAD, Role.SUPERVISOR}),
         )
-        for added in (section, warnings):
+        filed = Section(
+            _("Filings with the justice bureau"),
+            _(
+                "Major decisions' document catalogues and quarterly case catalogues filed "
+                "with the justice bureau, and what is missing (NA-major-filing)."
+            ),
+            url_name="supervision:filing_list",
+            roles=frozenset({Role.ORGAN_HEAD, Role.LEGAL_REVIEWER, Role.SUPERVISOR}),
+        )
+        for added in (section, warnings, filed):
             if all(s.url_name != added.url_name for s in SECTIONS):
                 SECTIONS.append(added)
 
         from . import notice_recorded
 
         notice_recorded.ready()
+
+        from zhifa.cases.extensions import register_case_actions
+
+        from .case_audit import case_actions
+
+        register_case_actions(case_actions)

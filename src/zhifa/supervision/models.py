@@ -342,3 +342,71 @@ class NoticeReply(RenderedFile):
 
     def __str__(self) -> str:
         return self.number
+
+
+class FilingKind(models.TextChoices):
+    MAJOR_DECISION = "major_decision", _("Document catalogue of a major decision")
+    QUARTERLY = "quarterly", _("Quarterly case catalogue")
+
+
+class Filing(models.Model):
+    """A catalogue the organ filed with the justice bureau (执法目录备案, NA-major-filing:
+    NA 30): the document catalogue of a major decision (its case's issued documents), or
+    the catalogue of the cases the organ concluded in a quarter. Written only by
+    ``filings.file_major_decision`` and ``filings.file_quarter`` with their record
+    entry; never changed."""
+
+    organ = models.ForeignKey(
+        EnforcementSubject,
+        verbose_name=_("organ"),
+        on_delete=models.PROTECT,
+        related_name="filings",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=FilingKind.choices)
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="filings",
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    quarter = models.PositiveSmallIntegerField(_("quarter"), null=True, blank=True)
+    filed_on = models.DateField(_("filed on"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    catalogue = models.JSONField(
+        _("catalogue"),
+        default=list,
+        help_text=_("The documents (or cases) the catalogue lists, as filed."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("filing with the justice bureau")
+        verbose_name_plural = _("filings with the justice bureau")
+        ordering = ["-filed_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(kind="major_decision"),
+                name="filing_one_per_major_decision",
+            ),
+            models.UniqueConstraint(
+                fields=["organ", "year", "quarter"],
+                condition=models.Q(kind="quarterly"),
+                name="filing_one_per_organ_quarter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == FilingKind.QUARTERLY:
+            return f"{self.organ_id} {self.year}Q{self.quarter}"
+        return f"{self.organ_id} case {self.case_id}"

@@ -39,10 +39,12 @@ from zhifa.registry.models import (
     Officer,
     OfficerKind,
 )
+from zhifa.rules.engine import filing as filing_rule
 from zhifa.rules.engine import warning_models as models
 from zhifa.rules.engine.publication import DISCLOSE, WITHDRAW
 from zhifa.rules.engine.supervision import LEVELS, Horizon, deadline_level
 
+from . import filings
 from .warnings import ROLES
 
 #: The publications not yet published whose publication is still owed.
@@ -333,8 +335,43 @@ def publications(user: Any, window: Horizon) -> list[OrganWarning]:
     return found
 
 
+def major_filings(user: Any, window: Horizon) -> list[OrganWarning]:
+    """The major decisions whose document catalogue is not filed with the justice bureau
+    and is due within the window or overdue (NA-major-filing; ``filings.major_rows``)."""
+    if not _organ_level(user):
+        return []
+    found = []
+    for row in filings.major_rows(user, window.today):
+        if row.filed_on is not None:
+            continue
+        level = filing_rule.filing_level(row.due, None, window)
+        if level is None:
+            continue
+        found.append(
+            OrganWarning(
+                "major_filing",
+                level,
+                filing_rule.MAJOR_FILING,
+                filing_rule.CITATION,
+                row.case.organ_id,
+                row.case.organ.name,
+                row.case.number,
+                row.due,
+                link=reverse("supervision:filing_list"),
+            )
+        )
+    return found
+
+
 #: The readers of the models, in the order the page lists them.
-READERS = (certificates, entrustments, power_lists, reviewer_ratios, publications)
+READERS = (
+    certificates,
+    entrustments,
+    power_lists,
+    reviewer_ratios,
+    publications,
+    major_filings,
+)
 
 
 def organ_warnings(user: Any, window: Horizon) -> list[OrganWarning]:

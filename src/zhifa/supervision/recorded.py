@@ -50,7 +50,31 @@ def _note_digests(rows: QuerySet[Any]) -> Iterator[tuple[Any, str]]:
 
 
 def recorded_objects() -> list[RecordedObject]:
-    return [recorded_object(), acknowledgement_object()]
+    return [recorded_object(), acknowledgement_object(), filing_object()]
+
+
+def filing_object() -> RecordedObject:
+    """A filing with the justice bureau (NA-major-filing): created with its entry
+    (``filings.FILE_ACTION``), never changed; every row of an organ has its entry."""
+    from .filings import FILE_ACTION
+
+    return RecordedObject(
+        object_type="supervision.filing",
+        model="supervision.Filing",
+        noun="filing with the justice bureau",
+        creates={FILE_ACTION: snapshot_of},
+        updates={},
+        fields={
+            "organ": "organ_id",
+            "kind": "kind",
+            "case": "case_id",
+            "year": "year",
+            "quarter": "quarter",
+            "catalogue": "catalogue",
+        },
+        title="pk",
+        every_row="organ_id",
+    )
 
 
 def acknowledgement_object() -> RecordedObject:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import notice_views, views
+from . import case_audit, filing_views, notice_views, views
 
 app_name = "supervision"
 
@@ -22,6 +22,19 @@ urlpatterns = [
         "cases/<int:case_pk>/interference/new/",
         views.interference_add,
         name="interference_add",
+    ),
+    path("cases/<int:pk>/audit/", case_audit.case_audit, name="case_audit"),
+    path("filings/", filing_views.filing_list, name="filing_list"),
+    path("filings/cases/<int:pk>/", filing_views.file_major, name="file_major"),
+    path(
+        "filings/quarters/<int:organ>/<int:year>/<int:quarter>/",
+        filing_views.file_quarter,
+        name="file_quarter",
+    ),
+    path(
+        "filings/quarters/<int:organ>/<int:year>/<int:quarter>.xlsx",
+        filing_views.quarter_catalogue,
+        name="quarter_catalogue",
     ),
     path("notices/", notice_views.notice_list, name="notice_list"),
     path("notices/new/", notice_views.notice_new, name="notice_new"),

@@ -41,6 +41,8 @@ from fractions import Fraction
 from . import RULES
 from .catalogue import GB118, JL, Text
 from .complaints import ACK_CITATION, RULE_ACK
+from .filing import CITATION as FILING_CITATION
+from .filing import MAJOR_FILING
 from .publication import CITATIONS as PUBLICATION_CITATIONS
 from .publication import DISCLOSE, WITHDRAW
 from .statistics import OrganRule
@@ -233,6 +235,24 @@ MODELS: tuple[WarningModel, ...] = (
             "期限已过而未公示或未撤回。",
             "The due day passed without the publication or withdrawal.",
         ),
+        "organ",
+    ),
+    WarningModel(
+        "major_filing",
+        ((MAJOR_FILING, FILING_CITATION),),
+        Text("重大执法决定备案", "Major decisions filed"),
+        Text(
+            "作出重大行政处罚等重大执法决定后 30 日内，将相关执法文书目录报送司法局备案"
+            "（重大：列入重大执法决定法制审核目录或涉及重大公共利益）。",
+            "A major enforcement decision's document catalogue is filed with the justice "
+            "bureau within 30 days of the decision (major: listed in the organ's catalogue "
+            "of major decisions, or of a major public interest).",
+        ),
+        Text(
+            "备案期限在 N 个工作日内届满而未备案。",
+            "The filing is due within N working days and not made.",
+        ),
+        Text("备案期限已过而未备案。", "The filing deadline passed without the filing."),
         "organ",
     ),
 )
