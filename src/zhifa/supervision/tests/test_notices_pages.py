@@ -17,10 +17,10 @@ from zhifa.cases.models import Case
 from zhifa.core.testing import client_for
 from zhifa.supervision.models import Notice, NoticeStatus
 
-from .notice_fixtures import issued
+from .notice_fixtures import issued, justice_county_c
 
 pytestmark = pytest.mark.django_db
-__all__ = ["issued"]
+__all__ = ["issued", "justice_county_c"]
 
 
 def _form(today: dt.date, **kw: Any) -> dict[str, Any]:
@@ -85,7 +85,7 @@ def test_bad_input_shows_the_field_error(
 
 
 def test_an_organ_outside_the_region_is_refused_at_organ(
-    supervisor_county_c: User, organ_a: Any, justice_city: Any
+    supervisor_county_c: User, organ_a: Any, justice_city: Any, justice_county_c: Any
 ) -> None:
     client = client_for(supervisor_county_c)
     for organ in ("999999", str(organ_a.pk), "x"):
