@@ -33,8 +33,8 @@ router = Router(tags=["supervision"])
 
 NO_FILES: Any = File(
     None,
-    description=f"Up to {notices.MAX_FILES} files (PDF, images, Office or text files, judged "
-    "from the content, as evidence files are).",
+    description=f"Up to {notices.MAX_FILES} files: photos (JPEG or PNG) or PDF files, judged "
+    "from the content, whose names must say the same (report.pdf is a PDF).",
 )
 
 ISSUE_ERRORS = (

@@ -114,7 +114,9 @@ class ReplyForm(Form):
     files = MultipleFileField(
         label=_("Attachments (optional)"),
         required=False,
-        help_text=_("At most %(n)s files: PDF, images, Office or text files.")
+        help_text=_(
+            "At most %(n)s files: photos (JPEG or PNG) or PDF files, named for what they are."
+        )
         % {"n": notices.MAX_FILES},
     )
 

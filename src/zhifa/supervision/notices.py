@@ -29,6 +29,7 @@ another region, an administrator, the public get 404 (or nothing listed)."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,12 +42,17 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhifa.accounts.models import ORGAN_ROLES, Role
 from zhifa.cases.models import Case
 from zhifa.core.organisation import organ_model
 from zhifa.core.scope import scoped, visible_organs
-from zhifa.core.validation import SCHEDULE_MARGIN_DAYS, date_problem, name_problem, text_problem
+from zhifa.core.validation import (
+    SCHEDULE_MARGIN_DAYS,
+    date_problem,
+    typed_text_problem,
+)
 from zhifa.documents.rendering import Rendered, cn_date, render_document
 from zhifa.records import evidence_files
 from zhifa.records.canonical import canonical_json, format_time, sm3_hex
@@ -198,16 +204,32 @@ def may_review(user: Any, notice: Notice) -> bool:
 # --- checks -----------------------------------------------------------------------------------
 
 
+#: What the messages call each text field (the forms' labels).
+TEXT_LABELS = {
+    "findings": gettext_lazy("Problems found"),
+    "rectification": gettext_lazy("Rectification requested"),
+    "pattern": gettext_lazy("Pattern of problems"),
+    "text": gettext_lazy("Rectification done"),
+    "reasons": gettext_lazy("Reasons for returning"),
+}
+
+
 def _text(errors: dict[str, list[str]], field: str, value: Any, *, required: bool) -> str:
+    """``value`` checked as text a person types (``typed_text_problem``: control and
+    bidirectional characters refused), at ``field``; a required field that shows nothing
+    is refused as required, naming it."""
     if not isinstance(value, str):
         errors[field] = [_("Give text.")]
         return ""
-    if not required and not value.strip():
-        return ""
-    problem = name_problem(value) if required else text_problem(value)
+    problem = typed_text_problem(value)
     if problem:
         errors[field] = [problem]
-    elif len(value) > MAX_TEXT:
+        return ""
+    if all(char.isspace() or unicodedata.category(char) == "Cf" for char in value):
+        if required:
+            errors[field] = [_("%(field)s is required.") % {"field": TEXT_LABELS[field]}]
+        return ""
+    if len(value) > MAX_TEXT:
         errors[field] = [_("At most %(n)s characters.") % {"n": MAX_TEXT}]
     return value.strip()
 
@@ -454,28 +476,67 @@ def issued_values(notice: Notice, case_ids: Sequence[int]) -> dict[str, Any]:
     }
 
 
+#: What a reply's attachment may be, judged from its content (as the complaints'
+#: attachments are), and the name endings that say so.
+ATTACHMENT_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "application/pdf": (".pdf",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/png": (".png",),
+}
+ATTACHMENT_TYPES = frozenset(ATTACHMENT_SUFFIXES)
+
+
+def accepted_attachments() -> str:
+    return str(_("photos (JPEG or PNG) and PDF files"))
+
+
+def _named(name: str, message: Any) -> str:
+    return f"{name}: {message}" if name else str(message)
+
+
 def _attachment_errors(uploads: Sequence[Any]) -> list[str]:
     problems: list[str] = []
     if len(uploads) > MAX_FILES:
         problems.append(_("At most %(n)s files.") % {"n": MAX_FILES})
+    suffixes = tuple(s for group in ATTACHMENT_SUFFIXES.values() for s in group)
     for upload in uploads:
         name = getattr(upload, "name", "") or ""
         problem = evidence_files.file_name_problem(name)
         if problem is None and len(name) > 255:
             problem = _("The file name is longer than %(n)s characters.") % {"n": 255}
+        if problem is None and not name.lower().endswith(suffixes):
+            problem = _("Only %(accepted)s are accepted; the name says otherwise.") % {
+                "accepted": accepted_attachments()
+            }
         if problem:
-            problems.append(f"{name}: {problem}" if name else problem)
+            problems.append(_named(name, problem))
     return problems
+
+
+def _spooled_attachment(upload: Any) -> Any:
+    """The upload spooled as an attachment: a photo (JPEG or PNG) or a PDF by its
+    content, whose name says the same; otherwise ``ValidationError`` at ``files``
+    naming the file."""
+    name = getattr(upload, "name", "") or ""
+    spooled = evidence_files.spool_as(
+        upload,
+        allowed=ATTACHMENT_TYPES,
+        limit=evidence_files.max_bytes("document"),
+        label=str(_("an attachment")),
+        accepted=accepted_attachments(),
+    )
+    return name, spooled
 
 
 def submit_reply(
     notice: Notice, *, actor: Any, text: str, uploads: Sequence[Any] = ()
 ) -> NoticeReply:
-    """A user of the organ submits its written reply (text and at most ``MAX_FILES``
-    files, checked like evidence files); numbered, rendered and recorded. A reply after
-    the deadline is marked late (SUP-notice). ``PermissionDenied`` for anyone but a user
-    of the organ; ``NotOpen`` when no reply is owed (one awaits the supervisor, or the
-    notice is closed); ``ValidationError`` naming the field otherwise."""
+    """The organ's head submits its written reply (text and at most ``MAX_FILES``
+    photos or PDFs, judged from their content, whose names must say what they are);
+    numbered, rendered and recorded. A reply after the deadline is marked late
+    (SUP-notice). ``PermissionDenied`` for anyone but the organ's head; ``NotOpen`` when
+    no reply is owed (one awaits the supervisor, or the notice is closed);
+    ``ValidationError`` naming the field otherwise."""
     if not may_answer(actor, notice):
         raise PermissionDenied(
             _("Only the head of the organ the notice is addressed to submits its reply.")
@@ -492,29 +553,44 @@ def submit_reply(
     fresh: list[str] = []
     try:
         for upload in uploads:
-            with evidence_files.spool(upload, "document") as spooled:
-                name, new = evidence_files.store(spooled)
-                if new:
-                    fresh.append(name)
-                stored.append(
-                    {
-                        "name": upload.name,
-                        "type": spooled.content_type,
-                        "size": spooled.size,
-                        "sm3": spooled.sm3,
-                        "storage": name,
-                    }
+            name, spooling = _spooled_attachment(upload)
+            try:
+                with spooling as spooled:
+                    if not name.lower().endswith(ATTACHMENT_SUFFIXES[spooled.content_type]):
+                        raise ValidationError(
+                            {
+                                "file": [
+                                    _(
+                                        "Its content is %(type)s, not what its name says: "
+                                        "name the file for what it is."
+                                    )
+                                    % {"type": spooled.content_type}
+                                ]
+                            }
+                        )
+                    storage, new = evidence_files.store(spooled)
+                    if new:
+                        fresh.append(storage)
+                    stored.append(
+                        {
+                            "name": name,
+                            "type": spooled.content_type,
+                            "size": spooled.size,
+                            "sm3": spooled.sm3,
+                            "storage": storage,
+                        }
+                    )
+            except ValidationError as exc:
+                messages = (
+                    exc.message_dict.get("file", exc.messages)
+                    if hasattr(exc, "error_dict")
+                    else exc.messages
                 )
+                raise ValidationError({"files": [_named(name, m) for m in messages]}) from exc
         return _submit(notice, actor, body, stored)
-    except ValidationError as exc:
-        for name in fresh:
-            evidence_files.discard(name)
-        if hasattr(exc, "error_dict") and "file" in exc.error_dict:
-            raise ValidationError({"files": exc.error_dict["file"]}) from exc
-        raise
     except BaseException:
-        for name in fresh:
-            evidence_files.discard(name)
+        for storage in fresh:
+            evidence_files.discard(storage)
         raise
 
 
