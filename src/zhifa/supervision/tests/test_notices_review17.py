@@ -10,7 +10,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from zhifa.accounts.models import Role, User
@@ -96,7 +97,7 @@ def test_a_county_supervisor_without_a_bureau_issues_nothing(
         notices.issue_notice(
             actor=supervisor_jiashan, organ=organ_b, **notice_kwargs(today, pattern="多起超期")
         )
-    assert "justice bureau of its own" in str(refused.value)
+    assert "没有本级司法局" in str(refused.value)
     client = client_for(supervisor_jiashan)
     page = client.get(reverse("supervision:notice_new"), {"organ": organ_b.pk})
     assert page.status_code == 403
@@ -208,3 +209,207 @@ def test_a_second_return_tells_the_state_like_a_second_acceptance(
     )
     assert api.status_code == 409
     assert Entry.objects.filter(action=notices.RETURN_ACTION).count() == 1
+
+
+# --- 4. bidirectional controls at their own field; 10. empty text is required -----------------
+
+RLO = "\u202e"
+
+
+@pytest.mark.parametrize("field", ["findings", "rectification", "pattern"])
+def test_a_bidi_control_is_refused_at_its_field_when_issuing(
+    field: str, supervisor_city: User, general_case: Case, justice_city: Any, today: dt.date
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        notices.issue_notice(
+            actor=supervisor_city,
+            organ=general_case.organ,
+            cases=[general_case],
+            **notice_kwargs(today, **{field: f"问题{RLO}fdp.txt"}),
+        )
+    assert list(refused.value.message_dict) == [field]
+    assert "U+202E" in refused.value.message_dict[field][0]
+    assert "字体" not in refused.value.message_dict[field][0]
+    response = client_for(supervisor_city).post(
+        URL,
+        _api_body(general_case, today, **{field: f"问题{RLO}x"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and _paths(response) == [f"body.{field}"]
+    message = response.json()["errors"][0]["message"]
+    assert "双向" in message or "U+202E" in message
+    page = client_for(supervisor_city).post(
+        reverse("supervision:notice_new") + f"?organ={general_case.organ_id}",
+        {
+            "organ": general_case.organ_id,
+            "kind": "notice",
+            "cases": [general_case.pk],
+            "findings": "问题。",
+            "rectification": "整改。",
+            "deadline": (today + dt.timedelta(days=14)).isoformat(),
+            field: f"问题{RLO}x",
+        },
+    )
+    assert page.status_code == 400 and f'id="error-{field}"' in page.content.decode()
+    assert 'id="error-kind"' not in page.content.decode()
+    assert not Notice.objects.exists()
+
+
+def test_a_bidi_control_is_refused_at_text_and_reasons(
+    issued: Notice, head_a: User, supervisor_city: User
+) -> None:
+    head = client_for(head_a)
+    page = head.post(reverse("supervision:notice_reply", args=[issued.pk]), {"text": f"已{RLO}改"})
+    assert page.status_code == 400 and 'id="error-text"' in page.content.decode()
+    api = head.post(f"{URL}/{issued.pk}/replies", {"text": f"已{RLO}改"})
+    assert api.status_code == 400 and _paths(api) == ["body.text"]
+    notices.submit_reply(issued, actor=head_a, text="已整改。")
+    supervisor = client_for(supervisor_city)
+    page = supervisor.post(
+        reverse("supervision:notice_return", args=[issued.pk]), {"reasons": f"不{RLO}全"}
+    )
+    assert page.status_code == 400 and 'id="error-reasons"' in page.content.decode()
+    api = supervisor.post(
+        f"{URL}/{issued.pk}/return", {"reasons": f"不{RLO}全"}, content_type="application/json"
+    )
+    assert api.status_code == 400 and _paths(api) == ["body.reasons"]
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\u200b\u200b"])
+def test_empty_text_is_required_naming_the_field(
+    blank: str,
+    issued: Notice,
+    head_a: User,
+    supervisor_city: User,
+    general_case: Case,
+    today: dt.date,
+) -> None:
+    supervisor = client_for(supervisor_city)
+    response = supervisor.post(
+        URL, _api_body(general_case, today, findings=blank), content_type="application/json"
+    )
+    assert _paths(response) == ["body.findings"]
+    message = response.json()["errors"][0]["message"]
+    assert message == "发现的问题为必填项。" and "名称" not in message
+    reply = client_for(head_a).post(f"{URL}/{issued.pk}/replies", {"text": blank or " "})
+    assert _paths(reply) == ["body.text"]
+    assert reply.json()["errors"][0]["message"] == "整改情况为必填项。"
+
+
+# --- 9. attachments are what their name says ---------------------------------------------------
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("report.pdf", "整改报告（纯文本）".encode()),
+        ("photo.png", b"<html><script>alert(1)</script></html>"),
+        ("photo.png", b'<svg xmlns="http://www.w3.org/2000/svg"><script>1</script></svg>'),
+        ("photo.png", PDF),
+        ("report.pdf", PNG),
+        ("notes.txt", "纯文本".encode()),
+    ],
+)
+def test_an_attachment_not_what_its_name_says_is_refused(
+    name: str, content: bytes, issued: Notice, head_a: User
+) -> None:
+    upload = SimpleUploadedFile(name, content)
+    with pytest.raises(ValidationError) as refused:
+        notices.submit_reply(issued, actor=head_a, text="已整改。", uploads=[upload])
+    assert list(refused.value.message_dict) == ["files"]
+    assert refused.value.message_dict["files"][0].startswith(f"{name}: ")
+    response = client_for(head_a).post(
+        f"{URL}/{issued.pk}/replies",
+        {"text": "已整改。", "files": [SimpleUploadedFile(name, content)]},
+    )
+    assert response.status_code == 400 and _paths(response) == ["body.files"]
+    assert name in response.json()["errors"][0]["message"]
+    assert not NoticeReply.objects.exists()
+
+
+def test_a_photo_and_a_pdf_named_for_what_they_are_are_accepted(
+    issued: Notice, head_a: User
+) -> None:
+    reply = notices.submit_reply(
+        issued,
+        actor=head_a,
+        text="已整改。",
+        uploads=[SimpleUploadedFile("现场.PNG", PNG), SimpleUploadedFile("台账.pdf", PDF)],
+    )
+    assert [a["type"] for a in reply.attachments] == ["image/png", "application/pdf"]
+
+
+# --- 6. notice warnings in the API and on the portal's list of models -------------------------
+
+
+def test_the_warnings_api_lists_a_notice_past_its_deadline(
+    issued: Notice, head_a: User, supervisor_city: User, officer_b: User, time_machine: Any
+) -> None:
+    time_machine.move_to(dt.datetime.combine(issued.deadline, dt.time(10)) + dt.timedelta(days=1))
+    api = "/api/v1/supervision/warnings"
+    for user in (supervisor_city, head_a):
+        items = client_for(user).get(api, {"rule": "SUP-notice"}).json()["items"]
+        assert [(i["model"], i["level"], i["notice"], i["subject"]) for i in items] == [
+            ("notice", "red", issued.pk, issued.number)
+        ]
+        assert items[0]["due"] == issued.deadline.isoformat() and items[0]["citation"]
+    assert client_for(officer_b).get(api, {"rule": "SUP-notice"}).json()["count"] == 0
+    assert (
+        client_for(head_a).get(api, {"level": "yellow", "rule": "SUP-notice"}).json()["count"] == 0
+    )
+
+
+def test_the_portal_lists_the_notice_model(client: Any) -> None:
+    from zhifa.rules.engine import warning_models
+    from zhifa.rules.engine.notices import SUP_NOTICE
+
+    assert "notice" in warning_models.BY_KEY
+    html = client.get(reverse("portal:warning_models")).content.decode()
+    assert 'id="model-notice"' in html
+    assert "SUP-notice" in html and SUP_NOTICE.citation in html
+
+
+# --- 13. the Chinese semicolon; 14. the level column and the rule labels; 17. organ scope ---
+
+
+def test_the_detail_page_joins_its_clauses_with_a_chinese_semicolon(
+    issued: Notice, head_a: User
+) -> None:
+    html = client_for(head_a).get(reverse("supervision:notice_detail", args=[issued.pk]))
+    deadline = html.content.decode().split('id="notice-deadline"')[1].split("</dd>")[0]
+    assert "个工作日；剩余" in deadline and "; " not in deadline
+
+
+def test_the_warnings_page_keeps_the_level_whole_and_labels_the_rules(
+    issued: Notice, supervisor_city: User, time_machine: Any
+) -> None:
+    time_machine.move_to(dt.datetime.combine(issued.deadline, dt.time(10)) + dt.timedelta(days=1))
+    response = client_for(supervisor_city).get(reverse("supervision:warning_list"))
+    html = response.content.decode()
+    assert '<td class="level"' in html
+    rules = html.split('name="rule"')[1].split("</select>")[0]
+    assert ">SUP-notice — 执法监督通知书回复</option>" in rules
+    from pathlib import Path
+
+    import zhifa
+
+    css = (Path(zhifa.__file__).parent / "core/static/zhifa/zhifa.css").read_text()
+    assert "td.level { white-space:nowrap; }" in css
+
+
+@pytest.mark.parametrize("outside", ["999", "organ_c"])
+def test_an_organ_outside_the_scope_is_an_error_naming_organ(
+    outside: str, issued: Notice, supervisor_city: User, head_a: User, organ_c: Any
+) -> None:
+    value = str(organ_c.pk) if outside == "organ_c" else outside
+    for user in (supervisor_city, head_a):
+        if user is supervisor_city and outside == "organ_c":
+            continue  # 海盐 is in the city's subtree
+        response = client_for(user).get(reverse("supervision:warning_list"), {"organ": value})
+        assert response.status_code == 200
+        errors = response.context["errors"]
+        assert errors and errors[0].startswith("机关：") and "范围" in errors[0], errors
+        assert response.context["filters"]["organ"] == ""
