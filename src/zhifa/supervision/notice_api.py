@@ -33,25 +33,28 @@ router = Router(tags=["supervision"])
 
 NO_FILES: Any = File(
     None,
-    description=f"Up to {notices.MAX_FILES} files (PDF, images, Office or text files, judged "
-    "from the content, as evidence files are).",
+    description=f"Up to {notices.MAX_FILES} files: photos (JPEG or PNG) or PDF files, judged "
+    "from the content, whose names must say the same (report.pdf is a PDF).",
 )
 
 ISSUE_ERRORS = (
     "400 names the field: `organ` (not an organ of your region), `kind`, `findings`, "
     "`rectification` (empty or not text), `deadline` (not after today, or more than a year "
     "ahead), `cases` (not the organ's cases in your scope), `pattern` (neither cases nor a "
-    "pattern given), or `__all__` (your region has no justice bureau). 403: not a "
-    "supervisor."
+    "pattern given), or `__all__` (the number is taken). 403: not a supervisor of a region "
+    "whose own justice bureau issues the notice (a region without a bureau of its own "
+    "issues none)."
 )
 REPLY_ERRORS = (
     "400 names the field: `text` (empty), `files` (more than the limit, a refused file "
-    "name or content, too large). 403: not a user of the organ. 404: not in your scope. "
-    "409: no reply is owed (one awaits the supervisor, or the notice is closed)."
+    "name, a content that is not a photo (JPEG or PNG) or PDF, or not what the name "
+    "says, too large). 403: not the head of the organ (the reply is the organ's). 404: "
+    "not in your scope. 409: no reply is owed (one awaits the supervisor, or the notice "
+    "is closed)."
 )
 REVIEW_ERRORS = (
-    "400: `reasons` empty (return). 403: not a supervisor of the organ's region. 404: not "
-    "in your scope. 409: no reply awaits review."
+    "400: `reasons` empty (return). 403: not a supervisor of the issuing justice "
+    "bureau's region. 404: not in your scope. 409: no reply awaits review."
 )
 
 
@@ -106,7 +109,7 @@ class NoticeOut(Schema):
 class NoticeIn(InputSchema):
     organ: int = Field(ge=1, le=DB_MAX_ID, description="An organ of your region.")
     kind: str = Field(description="notice or suggestion.")
-    cases: list[int] = Field(
+    cases: list[Id] = Field(
         default_factory=list, max_length=200, description="The organ's cases concerned."
     )
     pattern: str = Field("", description="A pattern of problems (needed without cases).")
@@ -223,8 +226,9 @@ def get_notice(request: HttpRequest, notice_id: Id) -> dict[str, Any]:
     description=ISSUE_ERRORS,
 )
 def issue_notice(request: HttpRequest, payload: NoticeIn) -> Status[dict[str, Any]]:
-    if not notices.may_issue(request.user):
-        raise PermissionDenied(_("Only a supervisor issues a supervision notice."))
+    refusal = notices.issue_refusal(request.user)
+    if refusal:
+        raise PermissionDenied(refusal)
     notice = notices.issue_notice(actor=request.user, **payload.model_dump())
     return Status(201, _out(_one(request.user, notice.pk)))
 
@@ -255,7 +259,7 @@ def _size_limited(run: Callable[..., Any]) -> Callable[..., Any]:
 @router.post(
     "/supervision/notices/{notice_id}/replies",
     response={201: ReplyOut, **error_responses(409)},
-    summary="Submit the organ's written reply (a user of the organ; multipart)",
+    summary="Submit the organ's written reply (the organ's head; multipart)",
     description=REPLY_ERRORS,
 )
 def submit_reply(

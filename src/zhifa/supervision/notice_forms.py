@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.cases.models import Case
 from zhifa.core.forms import DateInput, Form
+from zhifa.core.validation import parse_id
 
 from . import notices
 from .models import NoticeKind
@@ -38,6 +39,19 @@ class MultipleFileField(forms.FileField):
 
 
 class CaseChoices(forms.ModelMultipleChoiceField):
+    """The organ's cases as checkboxes; a value that is not a database ID (not digits,
+    or beyond the largest ID) is refused at the field before any query."""
+
+    def _check_values(self, value: Any) -> Any:
+        for item in value:
+            if parse_id(str(item), canonical=True) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super()._check_values(value)
+
     def label_from_instance(self, obj: Any) -> str:
         number = obj.number or _("(no number)")
         return f"{number}　{obj.party_name}　{obj.get_status_display()}"
@@ -100,7 +114,9 @@ class ReplyForm(Form):
     files = MultipleFileField(
         label=_("Attachments (optional)"),
         required=False,
-        help_text=_("At most %(n)s files: PDF, images, Office or text files.")
+        help_text=_(
+            "At most %(n)s files: photos (JPEG or PNG) or PDF files, named for what they are."
+        )
         % {"n": notices.MAX_FILES},
     )
 

@@ -8,7 +8,8 @@ so an edit of the findings or the rectification asked for made outside the platf
 fails) and its document's digests (``records verify`` re-hashes the stored PDF). Its
 status is set again by the reply, accept and return entries. A reply is created by its
 ``notice.reply`` entry (recorded on the notice, so the notice's timeline shows it) and
-its decision set by the accept or return entry; a deleted row, or a row of the organ
+its decision, reviewer, review time and the reasons' SM3 set by the accept or return
+entry; a deleted row, or a row of the organ
 without its entry, fails."""
 
 from __future__ import annotations
@@ -18,11 +19,16 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from zhifa.records.canonical import format_time
 from zhifa.records.domain import ManyField, RecordedObject, snapshot_of
 
 from . import notices
 
 FILE_FIELDS = ("storage_name", "size", "sm3", "sha256", "template")
+#: The supervisor's review as the entries record it (``notices.review_values``): from
+#: the reply entry (empty) and the accept or return entry. Entries written before they
+#: were recorded lack them; those replies are not compared on them.
+REVIEW_FIELDS = ("reviewed_by", "reviewed_at", "reasons_sm3")
 
 
 def _first(items: list[Any]) -> Any:
@@ -38,14 +44,22 @@ def _replied(object_id: str, body: Mapping[str, Any]) -> Iterator[tuple[str, dic
     pk = body.get("reply")
     if isinstance(pk, int) and not isinstance(pk, bool):
         values: dict[str, Any] = {"notice": object_id, "decision": ""}
-        values.update({k: body[k] for k in ("number", "late", "digest", *FILE_FIELDS) if k in body})
+        values.update(
+            {
+                k: body[k]
+                for k in ("number", "late", "digest", *FILE_FIELDS, *REVIEW_FIELDS)
+                if k in body
+            }
+        )
         yield str(pk), values
 
 
 def _decided(object_id: str, body: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     pk = body.get("reply")
     if isinstance(pk, int) and not isinstance(pk, bool) and "decision" in body:
-        yield str(pk), {"decision": body["decision"]}
+        values = {"decision": body["decision"]}
+        values.update({k: body[k] for k in REVIEW_FIELDS if k in body})
+        yield str(pk), values
 
 
 def _notice_digests(rows: QuerySet[Any]) -> Iterator[tuple[Any, str]]:
@@ -64,6 +78,16 @@ def _reply_digests(rows: QuerySet[Any]) -> Iterator[tuple[Any, str]]:
     for row in rows.order_by().iterator(chunk_size=500):
         digest = notices.reply_digest(row)
         yield row.pk, digest if digest == row.digest else f"{digest} (stored {row.digest})"
+
+
+def _reviewed_at(rows: QuerySet[Any]) -> Iterator[tuple[Any, str | None]]:
+    for pk, at in rows.order_by().values_list("pk", "reviewed_at").iterator(chunk_size=500):
+        yield pk, format_time(at) if at else None
+
+
+def _reasons(rows: QuerySet[Any]) -> Iterator[tuple[Any, str]]:
+    for pk, reasons in rows.order_by().values_list("pk", "reasons").iterator(chunk_size=500):
+        yield pk, notices.reasons_sm3(reasons)
 
 
 def notice_object() -> RecordedObject:
@@ -109,9 +133,14 @@ def reply_object() -> RecordedObject:
             "number": "number",
             "late": "late",
             "decision": "decision",
+            "reviewed_by": "reviewed_by_id",
             **{name: name for name in FILE_FIELDS},
         },
-        many={"digest": ManyField(_reply_digests, _first)},
+        many={
+            "digest": ManyField(_reply_digests, _first),
+            "reviewed_at": ManyField(_reviewed_at, _first),
+            "reasons_sm3": ManyField(_reasons, _first),
+        },
         title="number",
         every_row="notice__organ_id",
     )

@@ -77,6 +77,9 @@ def notice_list(request: HttpRequest) -> HttpResponse:
             "statuses": NoticeStatus.choices,
             "counts": notices.status_counts(user),
             "may_issue": notices.may_issue(user),
+            "issue_refusal": notices.issue_refusal(user)
+            if getattr(user, "role", None) == Role.SUPERVISOR
+            else None,
         },
     )
 
@@ -85,8 +88,9 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notice_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    if not notices.may_issue(user):
-        raise PermissionDenied(_("Only a supervisor issues a supervision notice."))
+    refusal = notices.issue_refusal(user)
+    if refusal:
+        raise PermissionDenied(refusal)
     organs = notices.issuable_organs(user)
     raw = request.POST.get("organ") or request.GET.get("organ") or ""
     organ = None
@@ -172,6 +176,9 @@ def _detail(
             "left_days": left_days if notice.deadline >= today else -left_days,
             "overdue": notice.deadline < today,
             "may_reply": notices.may_reply(user, notice),
+            "head_replies": notice.status in OPEN_NOTICE_STATUSES
+            and getattr(user, "organ_id", None) == notice.organ_id
+            and not notices.may_answer(user, notice),
             "may_review": notices.may_review(user, notice),
             "reply_form": reply_form or ReplyForm(),
             "return_form": return_form or ReturnForm(),
@@ -245,17 +252,23 @@ def notice_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notice_return(request: HttpRequest, pk: int) -> HttpResponse:
     notice = notices.get_visible_or_404(request.user, pk)
+    if not notices.is_reviewer(request.user, notice):
+        raise PermissionDenied(
+            _("Only a supervisor of the issuing justice bureau's region reviews the reply.")
+        )
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:
             notices.return_reply(notice, actor=request.user, reasons=form.cleaned_data["reasons"])
+        except notices.NotOpen as exc:
+            # The same message as a second acceptance: the state, not a missing right.
+            messages.error(request, " ".join(exc.messages))
+            return redirect("supervision:notice_detail", pk=notice.pk)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The reply is returned; the organ replies again."))
             return redirect("supervision:notice_detail", pk=notice.pk)
-    if not notices.may_review(request.user, notice):
-        raise PermissionDenied(_("Only a supervisor of the organ's region reviews the reply."))
     return _detail(request, notice, return_form=form, status=400)
 
 

@@ -29,6 +29,7 @@ another region, an administrator, the public get 404 (or nothing listed)."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,12 +42,17 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhifa.accounts.models import ORGAN_ROLES, Role
 from zhifa.cases.models import Case
-from zhifa.core.organisation import justice_bureau_for
+from zhifa.core.organisation import organ_model
 from zhifa.core.scope import scoped, visible_organs
-from zhifa.core.validation import SCHEDULE_MARGIN_DAYS, date_problem, name_problem, text_problem
+from zhifa.core.validation import (
+    SCHEDULE_MARGIN_DAYS,
+    date_problem,
+    typed_text_problem,
+)
 from zhifa.documents.rendering import Rendered, cn_date, render_document
 from zhifa.records import evidence_files
 from zhifa.records.canonical import canonical_json, format_time, sm3_hex
@@ -120,8 +126,37 @@ def get_visible_or_404(user: Any, pk: int) -> Notice:
     return found
 
 
+def issuing_bureau(user: Any) -> Any:
+    """The justice bureau in whose name ``user`` issues notices: the active justice
+    bureau of the supervisor's own region, or ``None``. A supervisor of a region
+    without a bureau of its own (a county supervised from the city) issues none: the
+    bureau of a region above is not theirs to sign for or to number in."""
+    if not (_active(user) and user.role == Role.SUPERVISOR and user.region_id is not None):
+        return None
+    return (
+        organ_model()
+        .objects.filter(is_justice_bureau=True, active=True, region_id=user.region_id)
+        .select_related("region")
+        .order_by("pk")
+        .first()
+    )
+
+
+def issue_refusal(user: Any) -> str | None:
+    """Why ``user`` may not issue a notice, or ``None`` when they may: a supervisor of a
+    region whose own justice bureau issues it (``issuing_bureau``)."""
+    if not (_active(user) and user.role == Role.SUPERVISOR and user.region_id is not None):
+        return _("Only a supervisor issues a supervision notice.")
+    if issuing_bureau(user) is None:
+        return _(
+            "Your region has no justice bureau of its own: a supervision notice is issued "
+            "by the supervisors of the region whose justice bureau issues it."
+        )
+    return None
+
+
 def may_issue(user: Any) -> bool:
-    return bool(_active(user) and user.role == Role.SUPERVISOR and user.region_id is not None)
+    return issue_refusal(user) is None
 
 
 def issuable_organs(user: Any) -> QuerySet[Any]:
@@ -137,38 +172,64 @@ def issuable_organs(user: Any) -> QuerySet[Any]:
     )
 
 
+def may_answer(user: Any, notice: Notice) -> bool:
+    """Whether ``user`` speaks for the organ the notice is addressed to: its head. The
+    written reply is the organ's, signed in its name; its officers and legal reviewers
+    see the notice but do not submit the reply."""
+    return bool(_active(user) and user.role == Role.ORGAN_HEAD and user.organ_id == notice.organ_id)
+
+
 def may_reply(user: Any, notice: Notice) -> bool:
-    """A user of the organ (officer, legal reviewer, head) while a reply is owed."""
+    """The organ's head (``may_answer``) while a reply is owed."""
+    return may_answer(user, notice) and notice.status in OPEN_NOTICE_STATUSES
+
+
+def is_reviewer(user: Any, notice: Notice) -> bool:
+    """Whether ``user`` reviews the notice's replies, whatever its state: a supervisor
+    of the issuing bureau's own region (the notice's ``region``) who sees the notice."""
     return bool(
         _active(user)
-        and user.role in ORGAN_ROLES
-        and user.organ_id == notice.organ_id
-        and notice.status in OPEN_NOTICE_STATUSES
+        and user.role == Role.SUPERVISOR
+        and user.region_id is not None
+        and user.region_id == notice.region_id
+        and visible(user).filter(pk=notice.pk).exists()
     )
 
 
 def may_review(user: Any, notice: Notice) -> bool:
-    """A supervisor of the organ's region while a reply awaits them."""
-    return bool(
-        may_issue(user)
-        and notice.status == NoticeStatus.REPLIED
-        and visible(user).filter(pk=notice.pk).exists()
-    )
+    """A reviewer of the notice (``is_reviewer``) while a reply awaits them."""
+    return notice.status == NoticeStatus.REPLIED and is_reviewer(user, notice)
 
 
 # --- checks -----------------------------------------------------------------------------------
 
 
+#: What the messages call each text field (the forms' labels).
+TEXT_LABELS = {
+    "findings": gettext_lazy("Problems found"),
+    "rectification": gettext_lazy("Rectification requested"),
+    "pattern": gettext_lazy("Pattern of problems"),
+    "text": gettext_lazy("Rectification done"),
+    "reasons": gettext_lazy("Reasons for returning"),
+}
+
+
 def _text(errors: dict[str, list[str]], field: str, value: Any, *, required: bool) -> str:
+    """``value`` checked as text a person types (``typed_text_problem``: control and
+    bidirectional characters refused), at ``field``; a required field that shows nothing
+    is refused as required, naming it."""
     if not isinstance(value, str):
         errors[field] = [_("Give text.")]
         return ""
-    if not required and not value.strip():
-        return ""
-    problem = name_problem(value) if required else text_problem(value)
+    problem = typed_text_problem(value)
     if problem:
         errors[field] = [problem]
-    elif len(value) > MAX_TEXT:
+        return ""
+    if all(char.isspace() or unicodedata.category(char) == "Cf" for char in value):
+        if required:
+            errors[field] = [_("%(field)s is required.") % {"field": TEXT_LABELS[field]}]
+        return ""
+    if len(value) > MAX_TEXT:
         errors[field] = [_("At most %(n)s characters.") % {"n": MAX_TEXT}]
     return value.strip()
 
@@ -337,8 +398,9 @@ def issue_notice(
 
     Raises ``PermissionDenied`` for anyone but a supervisor, ``ValidationError`` naming
     the field otherwise; nothing is written then."""
-    if not may_issue(actor):
-        raise PermissionDenied(_("Only a supervisor issues a supervision notice."))
+    refusal = issue_refusal(actor)
+    if refusal:
+        raise PermissionDenied(refusal)
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
     organ_pk = getattr(organ, "pk", organ)
@@ -363,11 +425,7 @@ def issue_notice(
             errors["cases"] = [_("Choose cases of the organ from the list.")]
     if not ids and not texts["pattern"] and "pattern" not in errors and "cases" not in errors:
         errors["pattern"] = [_("Name the cases concerned, or describe the pattern, or both.")]
-    bureau = justice_bureau_for(actor.region)
-    if bureau is None:
-        errors["__all__"] = [
-            _("Your region has no justice bureau in whose name a notice can be issued.")
-        ]
+    bureau = issuing_bureau(actor)
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
@@ -418,30 +476,71 @@ def issued_values(notice: Notice, case_ids: Sequence[int]) -> dict[str, Any]:
     }
 
 
+#: What a reply's attachment may be, judged from its content (as the complaints'
+#: attachments are), and the name endings that say so.
+ATTACHMENT_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "application/pdf": (".pdf",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/png": (".png",),
+}
+ATTACHMENT_TYPES = frozenset(ATTACHMENT_SUFFIXES)
+
+
+def accepted_attachments() -> str:
+    return str(_("photos (JPEG or PNG) and PDF files"))
+
+
+def _named(name: str, message: Any) -> str:
+    return f"{name}: {message}" if name else str(message)
+
+
 def _attachment_errors(uploads: Sequence[Any]) -> list[str]:
     problems: list[str] = []
     if len(uploads) > MAX_FILES:
         problems.append(_("At most %(n)s files.") % {"n": MAX_FILES})
+    suffixes = tuple(s for group in ATTACHMENT_SUFFIXES.values() for s in group)
     for upload in uploads:
         name = getattr(upload, "name", "") or ""
         problem = evidence_files.file_name_problem(name)
         if problem is None and len(name) > 255:
             problem = _("The file name is longer than %(n)s characters.") % {"n": 255}
+        if problem is None and not name.lower().endswith(suffixes):
+            problem = _("Only %(accepted)s are accepted; the name says otherwise.") % {
+                "accepted": accepted_attachments()
+            }
         if problem:
-            problems.append(f"{name}: {problem}" if name else problem)
+            problems.append(_named(name, problem))
     return problems
+
+
+def _spooled_attachment(upload: Any) -> Any:
+    """The upload spooled as an attachment: a photo (JPEG or PNG) or a PDF by its
+    content, whose name says the same; otherwise ``ValidationError`` at ``files``
+    naming the file."""
+    name = getattr(upload, "name", "") or ""
+    spooled = evidence_files.spool_as(
+        upload,
+        allowed=ATTACHMENT_TYPES,
+        limit=evidence_files.max_bytes("document"),
+        label=str(_("an attachment")),
+        accepted=accepted_attachments(),
+    )
+    return name, spooled
 
 
 def submit_reply(
     notice: Notice, *, actor: Any, text: str, uploads: Sequence[Any] = ()
 ) -> NoticeReply:
-    """A user of the organ submits its written reply (text and at most ``MAX_FILES``
-    files, checked like evidence files); numbered, rendered and recorded. A reply after
-    the deadline is marked late (SUP-notice). ``PermissionDenied`` for anyone but a user
-    of the organ; ``NotOpen`` when no reply is owed (one awaits the supervisor, or the
-    notice is closed); ``ValidationError`` naming the field otherwise."""
-    if not (_active(actor) and actor.role in ORGAN_ROLES and actor.organ_id == notice.organ_id):
-        raise PermissionDenied(_("Only the organ the notice is addressed to replies to it."))
+    """The organ's head submits its written reply (text and at most ``MAX_FILES``
+    photos or PDFs, judged from their content, whose names must say what they are);
+    numbered, rendered and recorded. A reply after the deadline is marked late
+    (SUP-notice). ``PermissionDenied`` for anyone but the organ's head; ``NotOpen`` when
+    no reply is owed (one awaits the supervisor, or the notice is closed);
+    ``ValidationError`` naming the field otherwise."""
+    if not may_answer(actor, notice):
+        raise PermissionDenied(
+            _("Only the head of the organ the notice is addressed to submits its reply.")
+        )
     errors: dict[str, list[str]] = {}
     body = _text(errors, "text", text, required=True)
     uploads = list(uploads)
@@ -454,29 +553,44 @@ def submit_reply(
     fresh: list[str] = []
     try:
         for upload in uploads:
-            with evidence_files.spool(upload, "document") as spooled:
-                name, new = evidence_files.store(spooled)
-                if new:
-                    fresh.append(name)
-                stored.append(
-                    {
-                        "name": upload.name,
-                        "type": spooled.content_type,
-                        "size": spooled.size,
-                        "sm3": spooled.sm3,
-                        "storage": name,
-                    }
+            name, spooling = _spooled_attachment(upload)
+            try:
+                with spooling as spooled:
+                    if not name.lower().endswith(ATTACHMENT_SUFFIXES[spooled.content_type]):
+                        raise ValidationError(
+                            {
+                                "file": [
+                                    _(
+                                        "Its content is %(type)s, not what its name says: "
+                                        "name the file for what it is."
+                                    )
+                                    % {"type": spooled.content_type}
+                                ]
+                            }
+                        )
+                    storage, new = evidence_files.store(spooled)
+                    if new:
+                        fresh.append(storage)
+                    stored.append(
+                        {
+                            "name": name,
+                            "type": spooled.content_type,
+                            "size": spooled.size,
+                            "sm3": spooled.sm3,
+                            "storage": storage,
+                        }
+                    )
+            except ValidationError as exc:
+                messages = (
+                    exc.message_dict.get("file", exc.messages)
+                    if hasattr(exc, "error_dict")
+                    else exc.messages
                 )
+                raise ValidationError({"files": [_named(name, m) for m in messages]}) from exc
         return _submit(notice, actor, body, stored)
-    except ValidationError as exc:
-        for name in fresh:
-            evidence_files.discard(name)
-        if hasattr(exc, "error_dict") and "file" in exc.error_dict:
-            raise ValidationError({"files": exc.error_dict["file"]}) from exc
-        raise
     except BaseException:
-        for name in fresh:
-            evidence_files.discard(name)
+        for storage in fresh:
+            evidence_files.discard(storage)
         raise
 
 
@@ -532,6 +646,7 @@ def _submit(
                 "digest": reply.digest,
                 "attachments_sm3": [a["sm3"] for a in attachments],
                 "status": locked.status,
+                **review_values(reply),
                 **_file_payload(reply),
             },
         )
@@ -540,8 +655,10 @@ def _submit(
 
 
 def _review(notice: Notice, actor: Any, accepted: bool, reasons: str) -> NoticeReply:
-    if not may_issue(actor) or not visible(actor).filter(pk=notice.pk).exists():
-        raise PermissionDenied(_("Only a supervisor of the organ's region reviews the reply."))
+    if not is_reviewer(actor, notice):
+        raise PermissionDenied(
+            _("Only a supervisor of the issuing justice bureau's region reviews the reply.")
+        )
     errors: dict[str, list[str]] = {}
     text = "" if accepted else _text(errors, "reasons", reasons, required=True)
     if errors:
@@ -570,9 +687,8 @@ def _review(notice: Notice, actor: Any, accepted: bool, reasons: str) -> NoticeR
             "reply": reply.pk,
             "decision": reply.decision,
             "status": locked.status,
+            **review_values(reply),
         }
-        if not accepted:
-            payload["reasons_sm3"] = sm3_hex(canonical_json(text).encode())
         record_change(
             actor,
             locked.organ_id,
@@ -582,6 +698,23 @@ def _review(notice: Notice, actor: Any, accepted: bool, reasons: str) -> NoticeR
         )
     notice.status = locked.status
     return reply
+
+
+def reasons_sm3(reasons: str) -> str:
+    """The SM3 digest of a review's reasons as the entries record it (``""`` when
+    accepted)."""
+    return sm3_hex(canonical_json(reasons).encode())
+
+
+def review_values(reply: NoticeReply) -> dict[str, Any]:
+    """What the reply and review entries record of the supervisor's review, as
+    ``records verify`` compares it with the row: who reviewed, when, and the reasons'
+    digest (all empty before the review)."""
+    return {
+        "reviewed_by": reply.reviewed_by_id,
+        "reviewed_at": format_time(reply.reviewed_at) if reply.reviewed_at else None,
+        "reasons_sm3": reasons_sm3(reply.reasons),
+    }
 
 
 def accept_reply(notice: Notice, *, actor: Any) -> NoticeReply:

@@ -19,12 +19,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from zhifa.accounts.models import Role, User
-from zhifa.cases.models import Case
+from zhifa.cases.models import AuditItem, AuditItemKind, Case
 from zhifa.cases.queries import mine
 from zhifa.catalogue.models import PowerItemWarning
 from zhifa.core.scope import scoped
@@ -288,10 +288,20 @@ def reviewer_ratios(user: Any, window: Horizon) -> list[OrganWarning]:
     return found
 
 
+def _audited(rule: str) -> Exists:
+    """Whether the last audit of the publication's case kept a pending deadline of
+    ``rule``: the case warnings show it then (``warnings.case_warnings``)."""
+    return Exists(
+        AuditItem.objects.filter(case=OuterRef("case"), kind=AuditItemKind.DEADLINE, rule=rule)
+    )
+
+
 def publications(user: Any, window: Horizon) -> list[OrganWarning]:
     """The penalty decisions not published by their due day (GB118-disclose-decision)
     and the withdrawals not made by theirs (APL-48-withdraw), within the window or
-    passed."""
+    passed — only where the last audit of the case did not keep that deadline: the case
+    warnings show those (the case audit's due day and citation), and one problem is
+    counted once."""
     late = Q(status__in=UNPUBLISHED, published_on__isnull=True, due_on__lte=window.yellow_until)
     withdraw = Q(
         withdrawal_requested_on__isnull=False,
@@ -304,14 +314,19 @@ def publications(user: Any, window: Horizon) -> list[OrganWarning]:
     rows = (
         rows.select_related("organ", "case")
         .defer("document_pdf", "summary", "search_text", "failures")
+        .annotate(audited_disclose=_audited(DISCLOSE), audited_withdraw=_audited(WITHDRAW))
         .order_by("due_on", "pk")
     )
     found = []
     for p in rows:
         checks: list[tuple[str, dt.date | None, dt.date | None]] = []
-        if p.status in UNPUBLISHED and p.published_on is None:
+        if p.status in UNPUBLISHED and p.published_on is None and not p.audited_disclose:
             checks.append((DISCLOSE, p.due_on, None))
-        if p.withdrawal_requested_on is not None and p.withdraw_due_on is not None:
+        if (
+            p.withdrawal_requested_on is not None
+            and p.withdraw_due_on is not None
+            and not p.audited_withdraw
+        ):
             checks.append((WITHDRAW, p.withdraw_due_on, p.ended_on))
         for rule, due, done in checks:
             if due is None:

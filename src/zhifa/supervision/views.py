@@ -20,14 +20,16 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.cases.models import Case
-from zhifa.core.scope import get_scoped_or_404
+from zhifa.core.scope import get_scoped_or_404, visible_organs
 from zhifa.core.validation import parse_id
 from zhifa.records import evidence_files
+from zhifa.rules.engine import RULES
 from zhifa.rules.engine.audit import deadline_note
 from zhifa.rules.engine.interference import INTERFERENCE, INTERNAL_SOURCES, RULE_TEXT
 from zhifa.rules.engine.supervision import SUP_WARNING
+from zhifa.rules.engine.warning_models import BY_KEY
 from zhifa.rules.engine.warning_models import MODELS as WARNING_MODELS
-from zhifa.rules.labels import deadline_label
+from zhifa.rules.labels import DEADLINE_LABELS, deadline_label
 
 from . import notices, organ_warnings, policy, services, warnings
 from .forms import AcknowledgeForm, InterferenceForm, add_service_errors
@@ -308,11 +310,28 @@ def _warning_filters(request: HttpRequest) -> tuple[dict[str, Any], list[str]]:
     organ = parse_id(raw_organ) if raw_organ else None
     if raw_organ and organ is None:
         errors.append(_("organ: choose an organ of the list."))
+    elif organ is not None and not visible_organs(request.user).filter(pk=organ).exists():
+        errors.append(_("organ: the organ is not in your scope; choose one of the list."))
+        organ = None
     rule = request.GET.get("rule", "").strip()
     if rule and (len(rule) > 64 or not RULE_ID_TEXT.fullmatch(rule)):
         errors.append(_("rule: give a rule ID such as APL-60-decision-deadline."))
         rule = ""
     return {"level": level, "organ": organ, "rule": rule}, errors
+
+
+def _rule_label(rule: str, lang: str) -> str:
+    """What the rule filter shows beside a rule ID: the deadline's name, else the name
+    of the warning model that names the rule (a block rule: the block rules' model)."""
+    if rule in DEADLINE_LABELS:
+        return str(DEADLINE_LABELS[rule])
+    for model in WARNING_MODELS:
+        if rule in model.rule_ids and rule != SUP_WARNING.id:
+            return model.name.get(lang)
+    found = RULES.get(rule)
+    if found is not None and found.kind == "block":
+        return BY_KEY["case_finding"].name.get(lang)
+    return ""
 
 
 @login_required
@@ -371,6 +390,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             "clocks_more": max(len(clocks) - COMPLAINT_ROWS, 0),
             "others": others,
             "model_names": {m.key: m.name.get(lang) for m in WARNING_MODELS},
+            "rule_choices": [(r, _rule_label(r, lang)) for r in counts.rules],
             "levels": warnings.LEVELS,
             "notice_warnings": notices.narrowed(notice_rows, filters),
         },

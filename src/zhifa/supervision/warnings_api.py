@@ -6,8 +6,9 @@ parameter, 401 without a session or token, 403 for a role that sees no warnings)
 
 Order: the warnings of the warning models that are not a case's (complaints not
 acknowledged, certificates, entrustments, power lists, the reviewer ratio,
-publications; red first, then by due day) come first, then the cases' (red first, then
-by due day and case) — those in one query per page, whatever their number."""
+publications, supervision notices owing a reply; red first, then by due day) come
+first, then the cases' (red first, then by due day and case) — those in one query per
+page, whatever their number."""
 
 import datetime as dt
 from typing import Any, Literal
@@ -24,7 +25,7 @@ from zhifa.core.paging import BoundedLimitOffset, Paged
 from zhifa.core.schemas import InputSchema
 from zhifa.core.validation import DB_MAX_ID
 
-from . import organ_warnings, warnings
+from . import notices, organ_warnings, warnings
 from .warnings import ComplaintWarning
 
 router = Router(tags=["supervision"])
@@ -45,7 +46,7 @@ class WarningOut(Schema):
     model: str = Field(
         description="The warning model (GET /public/warning-models/ on the portal lists "
         "them): case_deadline, case_finding, complaint_ack, certificate, entrustment, "
-        "power_list, reviewer_ratio or publication."
+        "power_list, reviewer_ratio, publication or notice."
     )
     level: str = Field(description="red or yellow.")
     rule: str = Field(description="The catalogue rule the warning names.")
@@ -56,13 +57,16 @@ class WarningOut(Schema):
     case: int | None = Field(description="The case, for a case's warning.")
     case_number: str
     complaint: int | None = Field(description="The complaint, for a complaint's warning.")
+    notice: int | None = Field(
+        None, description="The supervision notice, for a notice's warning (SUP-notice)."
+    )
     officers: list[str] = Field(
         description="The case's investigators, or the officer whose certificate it is."
     )
     subject: str = Field(
         description="What it concerns: the certificate's number, the entrusted "
         "organisation, the power item, the case number of a publication, the reviewers "
-        "over the officers, the complaint's number."
+        "over the officers, the complaint's number, the notice's number."
     )
     message_zh: str
     message_en: str
@@ -108,6 +112,27 @@ def _clock_out(w: ComplaintWarning) -> dict[str, Any]:
         "complaint": w.clock.pk,
         "officers": [],
         "subject": w.clock.number,
+        "message_zh": "",
+        "message_en": "",
+        "unscheduled_years": [],
+    }
+
+
+def _notice_out(w: notices.NoticeWarning) -> dict[str, Any]:
+    return {
+        "model": "notice",
+        "level": w.level,
+        "rule": w.rule,
+        "citation": w.citation,
+        "organ_id": w.organ_id,
+        "organ_name": w.organ_name,
+        "due": w.due,
+        "case": None,
+        "case_number": "",
+        "complaint": None,
+        "notice": w.pk,
+        "officers": [],
+        "subject": w.number,
         "message_zh": "",
         "message_en": "",
         "unscheduled_years": [],
@@ -186,7 +211,12 @@ def list_warnings(request: HttpRequest, filters: Query[WarningFilter]) -> Any:
         found = found.filter(case__organ_id=organ)
     if rule:
         found = found.filter(rule=rule)
-    head = [_clock_out(c) for c in clocks] + [_other_out(w) for w in others]
+    owed = notices.notice_warnings(user, window.today, window)
+    head = (
+        [_clock_out(c) for c in clocks]
+        + [_other_out(w) for w in others]
+        + [_notice_out(w) for w in owed]
+    )
     head = [
         row
         for row in head

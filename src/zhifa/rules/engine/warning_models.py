@@ -29,7 +29,10 @@ The models and how the platform reads their rules (docs/rules.md, "Warning model
   ("in principle"), with no period: **yellow**, never red (``ratio_level``).
 - **Publications** (GB118-disclose-decision; APL-48-withdraw): a decision not published
   by its due day, a withdrawal not made by its due day — deadlines of the organ, read
-  as every deadline (``deadline_level``).
+  as every deadline (``deadline_level``); shown only where the case's own audit did not
+  keep the deadline (the case warnings show those: one problem, one warning).
+- **Supervision notices** (SUP-notice): a notice owing the organ's written reply by its
+  rectification deadline (``notices.notice_level``), read as every deadline.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from .catalogue import GB118, JL, Text
 from .complaints import ACK_CITATION, RULE_ACK
 from .filing import CITATION as FILING_CITATION
 from .filing import MAJOR_FILING
+from .notices import SUP_NOTICE
 from .publication import CITATIONS as PUBLICATION_CITATIONS
 from .publication import DISCLOSE, WITHDRAW
 from .statistics import OrganRule
@@ -253,6 +257,28 @@ MODELS: tuple[WarningModel, ...] = (
             "The filing is due within N working days and not made.",
         ),
         Text("备案期限已过而未备案。", "The filing deadline passed without the filing."),
+        "organ",
+    ),
+    WarningModel(
+        "notice",
+        ((SUP_NOTICE.id, SUP_NOTICE.citation),),
+        Text("执法监督通知书回复", "Supervision notices answered"),
+        Text(
+            "执法监督通知书（建议书）设定的整改期限：被监督机关应于期限内书面回复整改情况；"
+            "期限由监督人员确定，依据文件未规定期限。",
+            "The rectification deadline a supervision notice (or recommendation) sets: the "
+            "organ replies in writing by then; the supervisor sets it, the sources set no "
+            "period.",
+        ),
+        Text(
+            "整改期限在 N 个工作日内届满而未回复（或回复被退回）。",
+            "The deadline is due within N working days and no reply stands (none, or it "
+            "was returned).",
+        ),
+        Text(
+            "整改期限已过而未回复（或回复被退回后未再回复）。",
+            "The deadline passed and no reply stands (none, or it was returned).",
+        ),
         "organ",
     ),
 )

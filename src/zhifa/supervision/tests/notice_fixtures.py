@@ -10,6 +10,7 @@ import pytest
 
 from zhifa.accounts.models import User
 from zhifa.cases.models import Case
+from zhifa.core.testing import make_organ
 from zhifa.supervision import notices
 from zhifa.supervision.models import Notice
 
@@ -35,3 +36,9 @@ def issued(general_case: Case, supervisor_city: User, justice_city: Any, today: 
         cases=[general_case],
         **notice_kwargs(today),
     )
+
+
+@pytest.fixture
+def justice_county_c(regions: Any) -> Any:
+    """海盐县司法局: the county of ``supervisor_county_c`` with a justice bureau of its own."""
+    return make_organ("海盐县司法局", regions["330424"], short_name="盐司", is_justice_bureau=True)

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from zhifa.accounts.models import User
 from zhifa.cases.models import Case
+from zhifa.core.testing import make_organ
 from zhifa.documents.rendering import open_stored_pdf
 from zhifa.records.models import Entry
 from zhifa.supervision import notices
@@ -58,12 +59,12 @@ def test_numbers_follow_per_kind_and_year(
 
 
 def test_the_reply_is_numbered_rendered_recorded_and_accepted(
-    issued: Notice, officer_a: User, supervisor_city: User
+    issued: Notice, head_a: User, supervisor_city: User
 ) -> None:
     upload = SimpleUploadedFile(
         "整改台账.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
     )
-    reply = notices.submit_reply(issued, actor=officer_a, text="已逐案补正。", uploads=[upload])
+    reply = notices.submit_reply(issued, actor=head_a, text="已逐案补正。", uploads=[upload])
     issued.refresh_from_db()
     assert issued.status == NoticeStatus.REPLIED
     assert reply.number == issued.number + "-复1" and not reply.late
@@ -138,6 +139,7 @@ def test_only_a_supervisor_of_the_region_issues(
     for user in (officer_a, head_a):
         with pytest.raises(PermissionDenied):
             notices.issue_notice(actor=user, organ=general_case.organ, **notice_kwargs(today))
+    make_organ("海盐县司法局", supervisor_county_c.region, is_justice_bureau=True)
     with pytest.raises(ValidationError) as refused:
         notices.issue_notice(
             actor=supervisor_county_c,
@@ -148,7 +150,7 @@ def test_only_a_supervisor_of_the_region_issues(
 
 
 def test_only_the_organ_replies_and_only_the_region_reviews(
-    issued: Notice, officer_b: User, supervisor_county_c: User, officer_a: User
+    issued: Notice, officer_b: User, supervisor_county_c: User, officer_a: User, head_a: User
 ) -> None:
     with pytest.raises(PermissionDenied):
         notices.submit_reply(issued, actor=officer_b, text="x")
@@ -156,9 +158,9 @@ def test_only_the_organ_replies_and_only_the_region_reviews(
         notices.submit_reply(issued, actor=supervisor_county_c, text="x")
     with pytest.raises(notices.NotOpen):
         notices.accept_reply(issued, actor=_supervisor_of(issued))
-    notices.submit_reply(issued, actor=officer_a, text="已整改。")
+    notices.submit_reply(issued, actor=head_a, text="已整改。")
     with pytest.raises(notices.NotOpen):
-        notices.submit_reply(issued, actor=officer_a, text="again")
+        notices.submit_reply(issued, actor=head_a, text="again")
     with pytest.raises(PermissionDenied):
         notices.accept_reply(issued, actor=supervisor_county_c)
     with pytest.raises(PermissionDenied):
@@ -173,13 +175,13 @@ def _supervisor_of(notice: Notice) -> User:
     return User.objects.get(pk=notice.issued_by_id)
 
 
-def test_a_bad_attachment_is_refused_at_files(issued: Notice, officer_a: User) -> None:
+def test_a_bad_attachment_is_refused_at_files(issued: Notice, head_a: User) -> None:
     bad = SimpleUploadedFile("run.exe", b"MZ\x90\x00", content_type="application/octet-stream")
     with pytest.raises(ValidationError) as refused:
-        notices.submit_reply(issued, actor=officer_a, text="已整改。", uploads=[bad])
+        notices.submit_reply(issued, actor=head_a, text="已整改。", uploads=[bad])
     assert "files" in refused.value.message_dict
     many = [SimpleUploadedFile(f"{i}.txt", b"x") for i in range(notices.MAX_FILES + 1)]
     with pytest.raises(ValidationError) as refused:
-        notices.submit_reply(issued, actor=officer_a, text="已整改。", uploads=many)
+        notices.submit_reply(issued, actor=head_a, text="已整改。", uploads=many)
     assert "files" in refused.value.message_dict
     assert not NoticeReply.objects.exists()

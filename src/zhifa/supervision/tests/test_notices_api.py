@@ -55,7 +55,10 @@ def test_the_whole_flow_by_api(
     assert early.status_code == 409
     reply = head.post(
         f"{URL}/{out['id']}/replies",
-        {"text": "已建立台账。", "files": [SimpleUploadedFile("台账.txt", b"ok", "text/plain")]},
+        {
+            "text": "已建立台账。",
+            "files": [SimpleUploadedFile("台账.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")],
+        },
     )
     assert reply.status_code == 201, reply.json()
     assert reply.json()["number"].endswith("-复1") and reply.json()["late"] is False

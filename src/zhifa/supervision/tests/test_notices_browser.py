@@ -100,14 +100,14 @@ def test_issue_reply_accept_on_a_phone(
     assert width(head, "list-organ-390") <= PHONE
     head.click(f"#notice-list a:text('{notice.number}')")
     head.wait_for_selector("#reply-form")
-    attachment = tmp_path / "整改台账.txt"
-    attachment.write_text("整改台账", "utf-8")
+    attachment = tmp_path / "整改台账.pdf"
+    attachment.write_bytes(b"%PDF-1.4\n%%EOF\n")
     head.fill("#id_text", "已对所涉案件逐案核查补正，并修订现场检查笔录格式。")
     head.set_input_files("#id_files", str(attachment))
     head.click("#reply-form button.primary")
     head.wait_for_selector("#reply-1")
     assert width(head, "detail-replied-390") <= PHONE
-    assert "整改台账.txt" in head.inner_text("#reply-1")
+    assert "整改台账.pdf" in head.inner_text("#reply-1")
 
     supervisor.goto(f"/supervision/notices/{notice.pk}/")
     supervisor.wait_for_selector("#accept-form")

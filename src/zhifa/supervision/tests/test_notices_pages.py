@@ -17,10 +17,11 @@ from zhifa.cases.models import Case
 from zhifa.core.testing import client_for
 from zhifa.supervision.models import Notice, NoticeStatus
 
-from .notice_fixtures import issued
+from .notice_fixtures import issued, justice_county_c
 
 pytestmark = pytest.mark.django_db
-__all__ = ["issued"]
+__all__ = ["issued", "justice_county_c"]
+PDF = b"%PDF-1.4\n%%EOF\n"
 
 
 def _form(today: dt.date, **kw: Any) -> dict[str, Any]:
@@ -85,7 +86,7 @@ def test_bad_input_shows_the_field_error(
 
 
 def test_an_organ_outside_the_region_is_refused_at_organ(
-    supervisor_county_c: User, organ_a: Any, justice_city: Any
+    supervisor_county_c: User, organ_a: Any, justice_city: Any, justice_county_c: Any
 ) -> None:
     client = client_for(supervisor_county_c)
     for organ in ("999999", str(organ_a.pk), "x"):
@@ -107,7 +108,7 @@ def test_the_organ_replies_and_the_supervisor_returns_then_accepts(
     assert bad.status_code == 400 and 'id="error-files"' in bad.content.decode()
     done = head.post(
         reply_url,
-        {"text": "已整改。", "files": [SimpleUploadedFile("台账.txt", b"ok", "text/plain")]},
+        {"text": "已整改。", "files": [SimpleUploadedFile("台账.pdf", PDF, "application/pdf")]},
     )
     assert done.status_code == 302
     supervisor = client_for(supervisor_city)
@@ -116,7 +117,7 @@ def test_the_organ_replies_and_the_supervisor_returns_then_accepts(
     attachment = supervisor.get(
         reverse("supervision:notice_reply_attachment", args=[issued.pk, 1, 1])
     )
-    assert attachment.status_code == 200 and b"".join(attachment.streaming_content) == b"ok"
+    assert attachment.status_code == 200 and b"".join(attachment.streaming_content) == PDF
     document = supervisor.get(reverse("supervision:notice_reply_document", args=[issued.pk, 1]))
     assert document.content.startswith(b"%PDF")
     missing = supervisor.post(reverse("supervision:notice_return", args=[issued.pk]), {})

@@ -21,10 +21,10 @@ __all__ = ["issued"]
 
 
 @pytest.fixture
-def answered(issued: Notice, officer_a: User, supervisor_city: User) -> NoticeReply:
-    notices.submit_reply(issued, actor=officer_a, text="已整改。")
+def answered(issued: Notice, head_a: User, supervisor_city: User) -> NoticeReply:
+    notices.submit_reply(issued, actor=head_a, text="已整改。")
     notices.return_reply(issued, actor=supervisor_city, reasons="材料不全。")
-    reply = notices.submit_reply(issued, actor=officer_a, text="补充材料。")
+    reply = notices.submit_reply(issued, actor=head_a, text="补充材料。")
     notices.accept_reply(issued, actor=supervisor_city)
     return reply
 
@@ -97,3 +97,34 @@ def test_rows_without_their_entry_fail(answered: NoticeReply) -> None:
     code, text = run_verify()
     assert code == 1, text
     assert "伪造-复9" in text or f"{forged.pk}" in text, text
+
+
+@pytest.mark.parametrize("field", ["reasons", "reviewed_by", "reviewed_at"])
+@pytest.mark.parametrize("attempt", [1, 2])
+def test_a_review_changed_outside_the_services_fails(
+    answered: NoticeReply, field: str, attempt: int, supervisor_county_c: User
+) -> None:
+    """The supervisor's review (issue #17 review, item 2): the returned reply's reasons,
+    and who reviewed either reply and when, are held to the review's entry."""
+    import datetime as dt
+
+    reply = NoticeReply.objects.get(notice=answered.notice, attempt=attempt)
+    change: dict[str, Any] = {
+        "reasons": {"reasons": "改过的理由。"},
+        "reviewed_by": {"reviewed_by": supervisor_county_c},
+        "reviewed_at": {"reviewed_at": reply.reviewed_at + dt.timedelta(days=1)},
+    }[field]
+    NoticeReply.objects.filter(pk=reply.pk).update(**change)
+    code, text = run_verify()
+    assert code == 1, text
+    assert f"reply to a supervision notice {reply.number}" in text, text
+
+
+def test_a_review_added_to_an_unreviewed_reply_fails(
+    issued: Notice, head_a: User, supervisor_city: User
+) -> None:
+    reply = notices.submit_reply(issued, actor=head_a, text="已整改。")
+    NoticeReply.objects.filter(pk=reply.pk).update(reasons="假理由", reviewed_by=supervisor_city)
+    code, text = run_verify()
+    assert code == 1, text
+    assert reply.number in text, text

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhifa.accounts.models import User
+from zhifa.cases.models import AuditItem
 from zhifa.catalogue.models import BasisChange, PowerItemWarning
 from zhifa.core.testing import client_for, make_organ
 from zhifa.disclosure.models import Publication
@@ -31,7 +32,9 @@ from zhifa.registry.models import (
     Officer,
     SubjectType,
 )
+from zhifa.rules.engine import RULES
 from zhifa.rules.engine import warning_models as models
+from zhifa.rules.engine.publication import DISCLOSE
 from zhifa.supervision import organ_warnings, warnings
 from zhifa.supervision.warnings_api import Chained
 
@@ -275,9 +278,25 @@ def test_a_publication_late_and_a_withdrawal_due(
     walk.until_review()
     walk.decide()  # Friday 2026-03-27: to be published by 2026-04-08
     publication = Publication.objects.get(case=walk.case)
+    # The case's audit keeps the publication deadline: the case warnings show it, with
+    # the audit's citation, and the publication model does not repeat it (issue #17
+    # review, item 5): one problem, counted once on the page and by the API.
+    response = client_for(head_a).get(URL)
+    cases = [r["item"] for r in response.context["rows"] if r["item"].rule == DISCLOSE]
+    assert [(c.case_id, c.citation) for c in cases] == [(walk.case.pk, RULES[DISCLOSE].citation)]
+    assert [w for w in response.context["others"] if w.rule == DISCLOSE] == []
+    assert [w for w in seen(officer_a) if w[0] == "publication"] == []
+    counted = {c.organ_id: c.total for c in response.context["counts"].organs}
+    listed = client_for(head_a).get(API, {"rule": DISCLOSE}).json()
+    assert listed["count"] == 1 and listed["items"][0]["model"] == "case_deadline"
+    others = response.context["others"]
+    assert counted[walk.case.organ_id] == len(response.context["rows"]) + len(others)
+    # Without the audit's deadline (a publication the audit does not cover), the
+    # publication model warns; the officer who opened the case sees it, another organ's
+    # officer does not.
+    AuditItem.objects.filter(case=walk.case, rule=DISCLOSE).delete()
     found = [w for w in seen(head_a) if w[0] == "publication"]
     assert found == [("publication", "red", A, walk.case.number)]
-    # The officer who opened the case sees it; another organ's officer does not.
     assert ("publication", "red", A, walk.case.number) in seen(officer_a)
     assert seen(officer_b) == []
     Publication.objects.filter(pk=publication.pk).update(
