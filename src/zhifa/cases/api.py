@@ -15,8 +15,7 @@ or ``body.<field>`` for a field a service function names.
 """
 
 import datetime as dt
-import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, cast, get_args
 
@@ -44,7 +43,7 @@ from pydantic_core.core_schema import ErrorType
 
 from zhifa.accounts.models import ORGAN_ROLES, Role
 from zhifa.catalogue.models import PowerItem
-from zhifa.core.api import ErrorOut, FieldError, api, error_body, error_responses
+from zhifa.core.api import ErrorOut, FieldError, error_body, error_responses
 from zhifa.core.paging import BoundedLimitOffset, Paged
 from zhifa.core.schemas import InputSchema
 from zhifa.core.scope import get_scoped_or_404, require_role, scoped
@@ -56,7 +55,7 @@ from zhifa.documents.formats import kinds as document_kinds
 from zhifa.documents.models import IssuedDocument
 from zhifa.documents.rendering import StoredDocumentBroken, open_pdf
 from zhifa.documents.views import document_filename, pdf_response
-from zhifa.records import evidence_files
+from zhifa.records.api import size_limited
 from zhifa.registry.models import Officer
 from zhifa.rules.calendar_db import database_calendar
 from zhifa.rules.engine.audit import deadline_note
@@ -1079,32 +1078,6 @@ def _organ_case_or_404(request: HttpRequest, case_pk: int) -> Case:
     return case
 
 
-def _scan_size_limited(run: Callable[..., Any]) -> Callable[..., Any]:
-    """The scan's size limit installed before ninja reads the body; an oversized file is
-    refused with the one error shape at ``body.file``."""
-
-    @functools.wraps(run)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        evidence_files.install_size_limit(request, scan_max_bytes())
-        request.FILES  # noqa: B018 - parse now, with the limit in place
-        if getattr(request, "evidence_upload_too_large", False):
-            body = error_body(
-                400,
-                "invalid",
-                _("The request is not valid."),
-                [
-                    {
-                        "path": "body.file",
-                        "message": evidence_files.too_large_message(scan_max_bytes()),
-                    }
-                ],
-            )
-            return api.create_response(request, body, status=400)
-        return run(request, *args, **kwargs)
-
-    return wrapper
-
-
 @router.get(
     "/cases/{case_pk}/service-receipt/scans",
     response=list[ReceiptScanOut],
@@ -1120,7 +1093,7 @@ def list_receipt_scans(request: HttpRequest, case_pk: CasePk) -> list[dict[str, 
     return [_scan_out(s) for s in signed_receipt_scans(case)]
 
 
-@decorate_view(_scan_size_limited)
+@decorate_view(size_limited(limit=scan_max_bytes))
 @router.post(
     "/cases/{case_pk}/service-receipt/scans",
     response={201: ReceiptScanOut},

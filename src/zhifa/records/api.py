@@ -181,28 +181,36 @@ def get_evidence(request: HttpRequest, evidence_id: Id) -> Evidence:
     return get_scoped_or_404(request.user, Evidence.objects.all(), "organ", pk=evidence_id)
 
 
-def _size_limited(run: Callable[..., Any]) -> Callable[..., Any]:
-    """Install the evidence size limit before ninja reads the body; an oversized file
-    is refused with the one error shape, naming ``body.file``."""
+def size_limited(
+    path: str = "body.file", limit: Callable[[], int | None] = lambda: None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A view decorator (``decorate_view``) for a multipart operation: installs the size
+    limit (``limit()`` bytes; the largest evidence limit when it gives None) before
+    ninja reads the body, and refuses an oversized file with the one error shape,
+    naming ``path``. Used by every API operation that takes files."""
 
-    @functools.wraps(run)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        evidence_files.install_size_limit(request)
-        request.FILES  # noqa: B018 - parse now, with the limit in place
-        if getattr(request, "evidence_upload_too_large", False):
-            body = error_body(
-                400,
-                "invalid",
-                _("The request is not valid."),
-                [{"path": "body.file", "message": evidence_files.too_large_message()}],
-            )
-            return api.create_response(request, body, status=400)
-        return run(request, *args, **kwargs)
+    def decorate(run: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(run)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            bytes_ = limit()
+            evidence_files.install_size_limit(request, bytes_)
+            request.FILES  # noqa: B018 - parse now, with the limit in place
+            if getattr(request, "evidence_upload_too_large", False):
+                body = error_body(
+                    400,
+                    "invalid",
+                    _("The request is not valid."),
+                    [{"path": path, "message": evidence_files.too_large_message(bytes_)}],
+                )
+                return api.create_response(request, body, status=400)
+            return run(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorate
 
 
-@decorate_view(_size_limited)
+@decorate_view(size_limited())
 @router.post(
     "/records/evidence",
     response={201: EvidenceOut},

@@ -6,13 +6,10 @@ one shape (400 naming the field, 403 the wrong user, 404 outside what you may se
 acknowledged already)."""
 
 import datetime as dt
-import functools
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
@@ -21,12 +18,13 @@ from ninja.pagination import paginate
 
 from zhifa.accounts.models import Role
 from zhifa.cases.models import Case
-from zhifa.core.api import api, error_body, error_responses
+from zhifa.core.api import error_responses
 from zhifa.core.paging import BoundedLimitOffset, Paged
 from zhifa.core.schemas import InputSchema
 from zhifa.core.scope import get_scoped_or_404, visible_organs
 from zhifa.core.validation import DB_MAX_ID, Id
 from zhifa.records import evidence_files
+from zhifa.records.api import size_limited
 from zhifa.rules.engine.interference import INTERFERENCE
 
 from . import policy, services
@@ -194,29 +192,7 @@ def get_interference(request: HttpRequest, interference_id: Id) -> dict[str, Any
     return _out(policy.get_visible_or_404(request.user, interference_id))
 
 
-def _size_limited(run: Callable[..., Any]) -> Callable[..., Any]:
-    """Install the attachment's size limit before ninja reads the body; an oversized
-    file is refused with the one error shape, naming ``body.file``."""
-
-    @functools.wraps(run)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        limit = evidence_files.max_bytes("document")
-        evidence_files.install_size_limit(request, limit)
-        request.FILES  # noqa: B018 - parse now, with the limit in place
-        if getattr(request, "evidence_upload_too_large", False):
-            body = error_body(
-                400,
-                "invalid",
-                _("The request is not valid."),
-                [{"path": "body.file", "message": evidence_files.too_large_message(limit)}],
-            )
-            return api.create_response(request, body, status=400)
-        return run(request, *args, **kwargs)
-
-    return wrapper
-
-
-@decorate_view(_size_limited)
+@decorate_view(size_limited(limit=lambda: evidence_files.max_bytes("document")))
 @router.post(
     "/cases/{case_pk}/interference",
     response={201: InterferenceOut},

@@ -6,24 +6,22 @@ field (``body.<field>``), 403 the wrong role, 404 outside your scope, 409 the no
 not in the state the act needs."""
 
 import datetime as dt
-import functools
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from zhifa.core.api import api, error_body, error_responses
+from zhifa.core.api import error_responses
 from zhifa.core.paging import BoundedLimitOffset, Paged
 from zhifa.core.schemas import InputSchema
 from zhifa.core.validation import DB_MAX_ID, Id
 from zhifa.records import evidence_files
+from zhifa.records.api import size_limited
 from zhifa.rules.engine.notices import SUP_NOTICE, reply_due
 
 from . import notices
@@ -233,29 +231,7 @@ def issue_notice(request: HttpRequest, payload: NoticeIn) -> Status[dict[str, An
     return Status(201, _out(_one(request.user, notice.pk)))
 
 
-def _size_limited(run: Callable[..., Any]) -> Callable[..., Any]:
-    """Install the attachments' size limit before ninja reads the body; an oversized
-    file is refused with the one error shape, naming ``body.files``."""
-
-    @functools.wraps(run)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        limit = evidence_files.max_bytes("document")
-        evidence_files.install_size_limit(request, limit)
-        request.FILES  # noqa: B018 - parse now, with the limit in place
-        if getattr(request, "evidence_upload_too_large", False):
-            body = error_body(
-                400,
-                "invalid",
-                _("The request is not valid."),
-                [{"path": "body.files", "message": evidence_files.too_large_message(limit)}],
-            )
-            return api.create_response(request, body, status=400)
-        return run(request, *args, **kwargs)
-
-    return wrapper
-
-
-@decorate_view(_size_limited)
+@decorate_view(size_limited("body.files", limit=lambda: evidence_files.max_bytes("document")))
 @router.post(
     "/supervision/notices/{notice_id}/replies",
     response={201: ReplyOut, **error_responses(409)},
