@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +15,7 @@ from django.utils import timezone
 from zhifa.accounts.models import Role, User
 from zhifa.cases.models import Case
 from zhifa.cases.tests import conftest as cases_conftest
-from zhifa.core.testing import make_user
+from zhifa.core.testing import TEST_PASSWORD, make_user
 from zhifa.registry.models import EnforcementSubject
 from zhifa.supervision import services
 from zhifa.supervision.models import Interference
@@ -64,3 +67,46 @@ def recorded(
         actor=officer_a,
         **record_kwargs(frozen_clock, person_username="deputy_a"),
     )
+
+
+#: The phone's width in CSS pixels (the browser tests' default).
+PHONE = 390
+
+
+@pytest.fixture
+def signed_in(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+    """``signed_in(username, width=PHONE)``: a new page of headless Chromium ``width`` CSS
+    pixels wide (at the phone's width: mobile, with touch), signed in as ``username``
+    and on the work list; every context is closed after the test."""
+    contexts: list[Any] = []
+
+    def _sign_in(username: str, width: int = PHONE) -> Any:
+        phone = width == PHONE
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport={"width": width, "height": 844 if phone else 900},
+            is_mobile=phone,
+            has_touch=phone,
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", TEST_PASSWORD)
+        with page.expect_navigation(url=f"{live_server.url}/work/"):
+            page.click("button.primary")
+        return page
+
+    yield _sign_in
+    for context in contexts:
+        context.close()
+
+
+def width(page: Any, shot: str = "") -> int:
+    """The page's width; with ``ZHIFA_SHOTS`` set, a full-page screenshot goes there."""
+    shots = os.environ.get("ZHIFA_SHOTS")
+    if shots and shot:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(shots) / f"{shot}.png"), full_page=True)
+    return int(page.evaluate("() => document.documentElement.scrollWidth"))

@@ -4,61 +4,25 @@ sideways."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from zhifa.core.testing import TEST_PASSWORD
 from zhifa.supervision.models import Acknowledgement, Interference
+
+from .conftest import PHONE as WIDTH
+from .conftest import width
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WIDTH = 390
 Page = Any  # playwright.sync_api.Page
 
 
-@pytest.fixture
-def phone(browser: Any, live_server: Any) -> Iterator[Callable[[str], Page]]:
-    contexts: list[Any] = []
-
-    def _phone(username: str) -> Page:
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport={"width": WIDTH, "height": 844},
-            is_mobile=True,
-            has_touch=True,
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", TEST_PASSWORD)
-        with page.expect_navigation(url=f"{live_server.url}/work/"):
-            page.click("button.primary")
-        return page
-
-    yield _phone
-    for context in contexts:
-        context.close()
-
-
-def width(page: Page, shot: str = "") -> int:
-    """The page's width; with ``ZHIFA_SHOTS`` set, a full-page screenshot goes there."""
-    shots = os.environ.get("ZHIFA_SHOTS")
-    if shots and shot:
-        Path(shots).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(shots) / f"{shot}.png"), full_page=True)
-    return int(page.evaluate("() => document.documentElement.scrollWidth"))
-
-
 def test_record_and_acknowledge_on_a_phone(
-    phone: Callable[[str], Page], general_case: Any, officer_a: Any, head_a: Any
+    signed_in: Callable[..., Page], general_case: Any, officer_a: Any, head_a: Any
 ) -> None:
-    page = phone("officer_a")
+    page = signed_in("officer_a")
     page.goto(f"/cases/{general_case.pk}/")
     page.click("#interference + p a")
     assert width(page, "interference-form") <= WIDTH
@@ -76,7 +40,7 @@ def test_record_and_acknowledge_on_a_phone(
     record = Interference.objects.get()
     assert record.person_name == "钱某" and record.recorded_by == officer_a
 
-    head = phone("head_a")
+    head = signed_in("head_a")
     head.goto("/supervision/interference/")
     assert width(head, "interference-list") <= WIDTH
     head.click("#interference-list a.warn")
@@ -88,11 +52,11 @@ def test_record_and_acknowledge_on_a_phone(
 
 
 def test_the_warnings_page_on_a_phone(
-    phone: Callable[[str], Page], general_case: Any, supervisor_city: Any
+    signed_in: Callable[..., Page], general_case: Any, supervisor_city: Any
 ) -> None:
     """The case opened on 2026-03-02 and never registered: its registration (REG-decision)
     is long overdue on the frozen day: red, under organ A, on a page that fits 390 px."""
-    page = phone("supervisor_city")
+    page = signed_in("supervisor_city")
     page.goto("/supervision/warnings/")
     row = page.locator("#warning-list tbody tr[data-level=red]")
     assert row.count() == 1

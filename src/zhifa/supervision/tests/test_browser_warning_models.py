@@ -10,7 +10,7 @@ import pytest
 
 from zhifa.core.testing import TEST_PASSWORD
 
-from .test_browser_phone import width
+from .conftest import width
 from .test_warning_models import watched
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

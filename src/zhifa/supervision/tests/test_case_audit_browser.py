@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 
 from zhifa.cases.models import AuditItem
-from zhifa.core.testing import TEST_PASSWORD
 from zhifa.rules.engine import RULES
-from zhifa.supervision.tests.test_browser_phone import width
+from zhifa.supervision.tests.conftest import width
 from zhifa.supervision.tests.test_warnings import opened_today
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,8 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.mark.parametrize("viewport", [390, 1280])
 def test_the_supervisor_audits_a_case_in_one_click(
-    browser: Any,
-    live_server: Any,
+    signed_in: Any,
     organ_a: Any,
     power_item: Any,
     people: Any,
@@ -30,25 +28,13 @@ def test_the_supervisor_audits_a_case_in_one_click(
 ) -> None:
     case = opened_today(organ_a, power_item, people)
     AuditItem.objects.filter(case=case).delete()
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": viewport, "height": 900}
-    )
-    context.set_default_timeout(10_000)
-    try:
-        page = context.new_page()
-        page.goto("/accounts/login/")
-        page.fill("#id_username", supervisor_city.username)
-        page.fill("#id_password", TEST_PASSWORD)
-        page.click("button.primary")
-        page.wait_for_load_state()
-        page.goto(f"/cases/{case.pk}/")
-        assert width(page, f"case-audit-button-{viewport}") <= viewport
-        page.click("#audit-case button")
-        page.wait_for_selector("#case-audit-lead")
-        text = page.inner_text("main")
-        assert "REG-decision" in text and RULES["REG-decision"].citation in text
-        assert "立即审查" not in text and "案件审查" in text
-        assert width(page, f"case-audit-result-{viewport}") <= viewport
-        assert AuditItem.objects.filter(case=case, rule="REG-decision").exists()
-    finally:
-        context.close()
+    page = signed_in(supervisor_city.username, viewport)
+    page.goto(f"/cases/{case.pk}/")
+    assert width(page, f"case-audit-button-{viewport}") <= viewport
+    page.click("#audit-case button")
+    page.wait_for_selector("#case-audit-lead")
+    text = page.inner_text("main")
+    assert "REG-decision" in text and RULES["REG-decision"].citation in text
+    assert "立即审查" not in text and "案件审查" in text
+    assert width(page, f"case-audit-result-{viewport}") <= viewport
+    assert AuditItem.objects.filter(case=case, rule="REG-decision").exists()

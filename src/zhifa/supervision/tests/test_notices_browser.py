@@ -7,61 +7,24 @@ With ``ZHIFA_SHOTS`` set, full-page screenshots go there (to be looked at)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from zhifa.core.testing import TEST_PASSWORD
 from zhifa.supervision.models import Notice, NoticeStatus
+
+from .conftest import PHONE, width
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = 390
 DESKTOP = 1280
 Page = Any  # playwright.sync_api.Page
 
 
-@pytest.fixture
-def login(browser: Any, live_server: Any) -> Iterator[Callable[[str, int], Page]]:
-    contexts: list[Any] = []
-
-    def _login(username: str, width: int = PHONE) -> Page:
-        phone = width == PHONE
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport={"width": width, "height": 844 if phone else 900},
-            is_mobile=phone,
-            has_touch=phone,
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", TEST_PASSWORD)
-        with page.expect_navigation(url=f"{live_server.url}/work/"):
-            page.click("button.primary")
-        return page
-
-    yield _login
-    for context in contexts:
-        context.close()
-
-
-def width(page: Page, shot: str = "") -> int:
-    """The page's width; with ``ZHIFA_SHOTS`` set, a full-page screenshot goes there."""
-    shots = os.environ.get("ZHIFA_SHOTS")
-    if shots and shot:
-        Path(shots).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(shots) / f"notice-{shot}.png"), full_page=True)
-    return int(page.evaluate("() => document.documentElement.scrollWidth"))
-
-
 def test_issue_reply_accept_on_a_phone(
-    login: Callable[[str, int], Page],
+    signed_in: Callable[..., Page],
     general_case: Any,
     justice_city: Any,
     supervisor_city: Any,
@@ -69,11 +32,11 @@ def test_issue_reply_accept_on_a_phone(
     today: dt.date,
     tmp_path: Path,
 ) -> None:
-    supervisor = login("supervisor_city", PHONE)
+    supervisor = signed_in("supervisor_city", PHONE)
     supervisor.goto("/supervision/notices/")
-    assert width(supervisor, "list-empty-390") <= PHONE
+    assert width(supervisor, "notice-list-empty-390") <= PHONE
     supervisor.click("#issue-notice")
-    assert width(supervisor, "choose-organ-390") <= PHONE
+    assert width(supervisor, "notice-choose-organ-390") <= PHONE
     supervisor.select_option("#id_organ", str(general_case.organ_id))
     supervisor.click("#choose-organ button.primary")
     supervisor.wait_for_selector("#notice-form")
@@ -85,19 +48,19 @@ def test_issue_reply_accept_on_a_phone(
     supervisor.fill("#id_deadline", today.isoformat())
     supervisor.click("#notice-form button.primary")
     supervisor.wait_for_selector("#error-deadline")
-    assert width(supervisor, "form-error-390") <= PHONE
+    assert width(supervisor, "notice-form-error-390") <= PHONE
     deadline = today + dt.timedelta(days=14)
     supervisor.fill("#id_deadline", deadline.isoformat())
     supervisor.click("#notice-form button.primary")
     supervisor.wait_for_selector("#notice-facts")
-    assert width(supervisor, "detail-issued-390") <= PHONE
+    assert width(supervisor, "notice-detail-issued-390") <= PHONE
     notice = Notice.objects.get()
     assert notice.number in supervisor.inner_text("#notice-number")
     assert deadline.isoformat() in supervisor.inner_text("#notice-deadline")
 
-    head = login("head_a", PHONE)
+    head = signed_in("head_a", PHONE)
     head.goto("/supervision/notices/")
-    assert width(head, "list-organ-390") <= PHONE
+    assert width(head, "notice-list-organ-390") <= PHONE
     head.click(f"#notice-list a:text('{notice.number}')")
     head.wait_for_selector("#reply-form")
     attachment = tmp_path / "整改台账.pdf"
@@ -106,22 +69,22 @@ def test_issue_reply_accept_on_a_phone(
     head.set_input_files("#id_files", str(attachment))
     head.click("#reply-form button.primary")
     head.wait_for_selector("#reply-1")
-    assert width(head, "detail-replied-390") <= PHONE
+    assert width(head, "notice-detail-replied-390") <= PHONE
     assert "整改台账.pdf" in head.inner_text("#reply-1")
 
     supervisor.goto(f"/supervision/notices/{notice.pk}/")
     supervisor.wait_for_selector("#accept-form")
-    assert width(supervisor, "review-390") <= PHONE
+    assert width(supervisor, "notice-review-390") <= PHONE
     supervisor.click("#accept-form button.primary")
     supervisor.wait_for_selector(".messages")
-    assert width(supervisor, "closed-390") <= PHONE
+    assert width(supervisor, "notice-closed-390") <= PHONE
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.CLOSED
     assert notice.replies.get().decision == "accepted"
 
 
 def test_the_pages_on_a_desktop(
-    login: Callable[[str, int], Page],
+    signed_in: Callable[..., Page],
     general_case: Any,
     justice_city: Any,
     supervisor_city: Any,
@@ -139,7 +102,7 @@ def test_the_pages_on_a_desktop(
         rectification="建立立案审批时限提醒制度。",
         deadline=today + dt.timedelta(days=1),  # due soon: yellow
     )
-    page = login("supervisor_city", DESKTOP)
+    page = signed_in("supervisor_city", DESKTOP)
     for path, shot in (
         ("/supervision/notices/", "list-1280"),
         (f"/supervision/notices/new/?organ={general_case.organ_id}", "form-1280"),
@@ -147,5 +110,5 @@ def test_the_pages_on_a_desktop(
         ("/supervision/warnings/", "warnings-1280"),
     ):
         page.goto(path)
-        assert width(page, shot) <= DESKTOP
+        assert width(page, f"notice-{shot}") <= DESKTOP
     assert notice.number in page.inner_text("#notice-warnings")
