@@ -42,3 +42,18 @@ def issued(general_case: Case, supervisor_city: User, justice_city: Any, today: 
 def justice_county_c(regions: Any) -> Any:
     """海盐县司法局: the county of ``supervisor_county_c`` with a justice bureau of its own."""
     return make_organ("海盐县司法局", regions["330424"], short_name="盐司", is_justice_bureau=True)
+
+
+def api_body(case: Case, today: dt.date, **kw: Any) -> dict[str, Any]:
+    """The JSON body of ``POST /api/v1/supervision/notices`` about ``case`` (a
+    recommendation due in 30 days), with ``kw`` changed."""
+    data = {
+        "organ": case.organ_id,
+        "kind": "suggestion",
+        "cases": [case.pk],
+        "findings": "多起案件未按期送达。",
+        "rectification": "建立送达台账。",
+        "deadline": (today + dt.timedelta(days=30)).isoformat(),
+    }
+    data.update(kw)
+    return data

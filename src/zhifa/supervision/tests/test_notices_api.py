@@ -16,24 +16,11 @@ from zhifa.cases.models import Case
 from zhifa.core.testing import client_for
 from zhifa.supervision.models import Notice
 
-from .notice_fixtures import issued
+from .notice_fixtures import api_body, issued
 
 pytestmark = pytest.mark.django_db
 __all__ = ["issued"]
 URL = "/api/v1/supervision/notices"
-
-
-def _body(case: Case, today: dt.date, **kw: Any) -> dict[str, Any]:
-    data = {
-        "organ": case.organ_id,
-        "kind": "suggestion",
-        "cases": [case.pk],
-        "findings": "多起案件未按期送达。",
-        "rectification": "建立送达台账。",
-        "deadline": (today + dt.timedelta(days=30)).isoformat(),
-    }
-    data.update(kw)
-    return data
 
 
 def test_the_whole_flow_by_api(
@@ -44,7 +31,7 @@ def test_the_whole_flow_by_api(
     today: dt.date,
 ) -> None:
     supervisor = client_for(supervisor_city)
-    created = supervisor.post(URL, _body(general_case, today), content_type="application/json")
+    created = supervisor.post(URL, api_body(general_case, today), content_type="application/json")
     assert created.status_code == 201, created.json()
     out = created.json()
     assert out["number"] == f"嘉司监建〔{today.year}〕1号" and out["rule"] == "SUP-notice"
@@ -101,7 +88,7 @@ def test_bad_input_names_the_field(
     field: str,
 ) -> None:
     response = client_for(supervisor_city).post(
-        URL, _body(general_case, today, **change), content_type="application/json"
+        URL, api_body(general_case, today, **change), content_type="application/json"
     )
     assert response.status_code == 400, response.json()
     assert [e["path"] for e in response.json()["errors"]] == [f"body.{field}"]
@@ -124,7 +111,7 @@ def test_scope(
         assert client.post(f"{URL}/{issued.pk}/replies", {"text": "x"}).status_code == 404
         assert client.post(f"{URL}/{issued.pk}/accept").status_code == 404
     denied = client_for(officer_a).post(
-        URL, _body(general_case, today), content_type="application/json"
+        URL, api_body(general_case, today), content_type="application/json"
     )
     assert denied.status_code == 403
     assert client_for(officer_a).post(f"{URL}/{issued.pk}/accept").status_code == 403

@@ -21,7 +21,7 @@ from zhifa.records.models import Entry
 from zhifa.supervision import notices
 from zhifa.supervision.models import Notice, NoticeReply, NoticeStatus
 
-from .notice_fixtures import issued, notice_kwargs
+from .notice_fixtures import api_body, issued, notice_kwargs
 
 pytestmark = pytest.mark.django_db
 __all__ = ["issued"]
@@ -33,19 +33,6 @@ def supervisor_jiashan(regions: Any) -> User:
     """A supervisor of 嘉善县 (330421), a county without a justice bureau of its own, in
     the city's subtree: organ B's region."""
     return make_user("supervisor_js", Role.SUPERVISOR, region=regions["330421"], full_name="钱进")
-
-
-def _api_body(case: Case, today: dt.date, **kw: Any) -> dict[str, Any]:
-    data = {
-        "organ": case.organ_id,
-        "kind": "notice",
-        "cases": [case.pk],
-        "findings": "多起案件未按期送达。",
-        "rectification": "建立送达台账。",
-        "deadline": (today + dt.timedelta(days=30)).isoformat(),
-    }
-    data.update(kw)
-    return data
 
 
 def _paths(response: Any) -> list[str]:
@@ -80,7 +67,9 @@ def test_a_huge_case_id_is_an_error_at_cases_by_api(
     value: int, supervisor_city: User, general_case: Case, justice_city: Any, today: dt.date
 ) -> None:
     response = client_for(supervisor_city).post(
-        URL, _api_body(general_case, today, cases=[value]), content_type="application/json"
+        URL,
+        api_body(general_case, today, kind="notice", cases=[value]),
+        content_type="application/json",
     )
     assert response.status_code == 400, response.content
     assert _paths(response) and all(p.startswith("body.cases") for p in _paths(response))
@@ -232,7 +221,7 @@ def test_a_bidi_control_is_refused_at_its_field_when_issuing(
     assert "字体" not in refused.value.message_dict[field][0]
     response = client_for(supervisor_city).post(
         URL,
-        _api_body(general_case, today, **{field: f"问题{RLO}x"}),
+        api_body(general_case, today, kind="notice", **{field: f"问题{RLO}x"}),
         content_type="application/json",
     )
     assert response.status_code == 400 and _paths(response) == [f"body.{field}"]
@@ -286,7 +275,9 @@ def test_empty_text_is_required_naming_the_field(
 ) -> None:
     supervisor = client_for(supervisor_city)
     response = supervisor.post(
-        URL, _api_body(general_case, today, findings=blank), content_type="application/json"
+        URL,
+        api_body(general_case, today, kind="notice", findings=blank),
+        content_type="application/json",
     )
     assert _paths(response) == ["body.findings"]
     message = response.json()["errors"][0]["message"]
