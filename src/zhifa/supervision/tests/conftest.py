@@ -104,7 +104,11 @@ def signed_in(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
 
 
 def width(page: Any, shot: str = "") -> int:
-    """The page's width; with ``ZHIFA_SHOTS`` set, a full-page screenshot goes there."""
+    """The page's width; with ``ZHIFA_SHOTS`` set, a full-page screenshot goes there.
+
+    It waits for the page to be loaded first: right after a click that navigates, the
+    document may not exist yet (``document.documentElement`` is null)."""
+    page.wait_for_load_state("load")
     shots = os.environ.get("ZHIFA_SHOTS")
     if shots and shot:
         Path(shots).mkdir(parents=True, exist_ok=True)

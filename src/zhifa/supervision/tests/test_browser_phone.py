@@ -25,6 +25,7 @@ def test_record_and_acknowledge_on_a_phone(
     page = signed_in("officer_a")
     page.goto(f"/cases/{general_case.pk}/")
     page.click("#interference + p a")
+    page.wait_for_selector("#id_occurred_at")
     assert width(page, "interference-form") <= WIDTH
     assert "NA-interference" in page.inner_text("#rule")
     page.fill("#id_occurred_at", "2026-11-21T10:30")

@@ -36,6 +36,7 @@ def test_issue_reply_accept_on_a_phone(
     supervisor.goto("/supervision/notices/")
     assert width(supervisor, "notice-list-empty-390") <= PHONE
     supervisor.click("#issue-notice")
+    supervisor.wait_for_selector("#choose-organ")
     assert width(supervisor, "notice-choose-organ-390") <= PHONE
     supervisor.select_option("#id_organ", str(general_case.organ_id))
     supervisor.click("#choose-organ button.primary")
