@@ -51,6 +51,8 @@ ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR)
 STOPPED = dt.timedelta(minutes=10)
 #: A queued one waiting this long: the page says the worker may not be running.
 SLOW_QUEUE = dt.timedelta(minutes=2)
+#: An archive may hold this many members per case file allowed (folders, other files).
+MEMBERS_PER_FILE = 4
 #: At most this many errors are kept per file (a file can be wrong everywhere).
 MAX_ERRORS_PER_FILE = 50
 
@@ -174,6 +176,26 @@ def plan(archive: zipfile.ZipFile) -> tuple[list[Member], list[dict[str, str]]]:
     return members, skipped
 
 
+def declared_members(handle: IO[bytes]) -> int | None:
+    """How many members the archive's end record declares (zip64 too), read before the
+    central directory is parsed: an archive of a million tiny members is refused without
+    building a million entries. ``None``: no end record (not a zip)."""
+    handle.seek(0, io.SEEK_END)
+    size = handle.tell()
+    handle.seek(max(0, size - (22 + 65535 + 56 + 20)))
+    tail = handle.read()
+    handle.seek(0)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return None
+    count = int.from_bytes(tail[at + 10 : at + 12], "little")
+    if count == 0xFFFF:
+        at64 = tail.rfind(b"PK\x06\x06", 0, at)
+        if at64 >= 0 and at64 + 40 <= len(tail):
+            count = int.from_bytes(tail[at64 + 32 : at64 + 40], "little")
+    return count
+
+
 def check_archive(handle: IO[bytes], size: int, lim: Limits) -> list[dict[str, str]]:
     """Refuse (``UploadRefused``) an upload too large, not a zip, or with too many case
     files; return the members skipped."""
@@ -181,6 +203,12 @@ def check_archive(handle: IO[bytes], size: int, lim: Limits) -> list[dict[str, s
         raise UploadRefused(
             _("The upload is larger than %(limit)s (it has %(size)s).")
             % {"limit": _mb(lim.upload_bytes), "size": _mb(size)}
+        )
+    declared = declared_members(handle)
+    if declared is not None and declared > lim.files * MEMBERS_PER_FILE:
+        raise UploadRefused(
+            _("The archive has %(n)d members: at most %(limit)d (with folders and other files).")
+            % {"n": declared, "limit": lim.files * MEMBERS_PER_FILE}
         )
     try:
         with zipfile.ZipFile(handle) as archive:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.core.paginator import Paginator
@@ -18,10 +19,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhifa.core.forms import DateInput
 from zhifa.core.scope import require_role
+from zhifa.records import evidence_files
 from zhifa.rules.engine import RULES
 from zhifa.rules.views import _page_result
 
@@ -116,12 +119,6 @@ class BulkAuditForm(forms.Form):
         return label, bulk_audit.zip_of(kept), left_out
 
 
-def _refuse_files(form: BulkAuditForm, message: str) -> None:
-    form.full_clean()
-    form.errors.clear()
-    form.add_error("files", message)
-
-
 def _limits_text() -> dict[str, Any]:
     lim = bulk_audit.current_limits()
     return {
@@ -129,31 +126,55 @@ def _limits_text() -> dict[str, Any]:
         "files": lim.files,
         "member": bulk_audit._mb(lim.member_bytes),
         "ratio": lim.ratio,
+        "at_once": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
     }
 
 
+@csrf_exempt  # only so that the upload limits apply before the body is read …
 @login_required
 @require_http_methods(["GET", "POST"])
 def bulk_audit_list(request: HttpRequest) -> HttpResponse:
     """GET: the user's bulk audits and the upload form; POST: upload (redirects to the
     report, or the form again with the field's error)."""
     require_role(request.user, *bulk_audit.ROLES)
+    if request.method == "POST":
+        evidence_files.install_size_limit(request, bulk_audit.current_limits().upload_bytes)
+        try:
+            request.FILES  # noqa: B018 (parse now: a refusal is the field's error)
+        except TooManyFilesSent:
+            # Nothing is written on this answer: the form again, with the error, so
+            # the CSRF check (which would read the same body) is not needed for it.
+            return _list_page(
+                request,
+                _refused_form(
+                    _(
+                        "Too many files sent at once (at most %(n)d): put the case files "
+                        "in one .zip instead."
+                    )
+                    % {"n": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
+                ),
+                400,
+            )
+        except RequestDataTooBig:
+            return _list_page(request, _refused_form(_("The request is too large.")), 400)
+    return _bulk_audit_list(request)
+
+
+@csrf_protect  # … and CSRF is checked here, as everywhere else.
+def _bulk_audit_list(request: HttpRequest) -> HttpResponse:
     form = BulkAuditForm()
     status = 200
     if request.method == "POST":
-        try:
-            form = BulkAuditForm(request.POST, request.FILES)
-            form.is_valid()
-        except TooManyFilesSent:
-            form = BulkAuditForm(data={})
-            _refuse_files(
-                form,
-                _("Too many files sent at once: put the case files in one .zip instead."),
+        form = BulkAuditForm(request.POST, request.FILES)
+        if getattr(request, "evidence_upload_too_large", False):
+            form.full_clean()
+            form.errors.clear()
+            form.add_error(
+                "files",
+                _("The upload is larger than %(limit)s.")
+                % {"limit": bulk_audit._mb(bulk_audit.current_limits().upload_bytes)},
             )
-        except RequestDataTooBig:
-            form = BulkAuditForm(data={})
-            _refuse_files(form, _("The request is too large."))
-        if not form.errors:
+        if form.is_valid():
             lang = "en" if (get_language() or "").startswith("en") else "zh"
             try:
                 name, content, left_out = form.archive()
@@ -168,6 +189,18 @@ def bulk_audit_list(request: HttpRequest) -> HttpResponse:
                     bulk.save(update_fields=["skipped"])
                 return redirect("supervision:bulk_audit_detail", pk=bulk.pk)
         status = 400
+    return _list_page(request, form, status)
+
+
+def _refused_form(message: str) -> BulkAuditForm:
+    form = BulkAuditForm(data={})
+    form.full_clean()
+    form.errors.clear()
+    form.add_error("files", message)
+    return form
+
+
+def _list_page(request: HttpRequest, form: BulkAuditForm, status: int) -> HttpResponse:
     page = Paginator(bulk_audit.visible(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -186,9 +186,17 @@ def test_the_upload_limits_are_field_errors(supervisor_city: User, settings: Any
     assert 'class="field has-error"' in response.content.decode()
     assert "上传内容超过 1 KB" in response.content.decode()
     settings.ZHIFA_BULK_AUDIT_MAX_UPLOAD_BYTES = 50 << 20
-    settings.ZHIFA_BULK_AUDIT_MAX_FILES = 3
+    settings.ZHIFA_BULK_AUDIT_MAX_FILES = 10
     html = upload(client, legal_zip()).content.decode()
-    assert f"上传内容包含 {len(LEGAL)} 个案卷文件：一次最多审查 3 个。" in html
+    assert f"上传内容包含 {len(LEGAL)} 个案卷文件：一次最多审查 10 个。" in html
+    settings.ZHIFA_BULK_AUDIT_MAX_FILES = 3
+    many = io.BytesIO()
+    with zipfile.ZipFile(many, "w") as archive:
+        for i in range(13):
+            archive.writestr(f"{i}.txt", b"")
+    html = upload(client, many.getvalue()).content.decode()
+    assert "压缩文件中有 13 个文件：最多 12 个（含文件夹和其他文件）。" in html
+    assert bulk_audit.declared_members(io.BytesIO(legal_zip())) == len(LEGAL) + 1 + len(SKIPPED)
     settings.ZHIFA_BULK_AUDIT_MAX_FILES = 1000
     for content, name in ((b"not a zip", "cases.zip"), (legal_zip(skipped=False)[:200], "x.zip")):
         refused = upload(client, content, name)
@@ -208,13 +216,46 @@ def test_the_upload_limits_are_field_errors(supervisor_city: User, settings: Any
     assert not BulkAudit.objects.exists()
 
 
+def _csrf_client(user: User) -> tuple[Client, str]:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client, client.get(URL).cookies["csrftoken"].value
+
+
 @pytest.mark.django_db
 def test_too_many_files_sent_is_a_field_error(supervisor_city: User, settings: Any) -> None:
+    """Django refuses a request with more files than DATA_UPLOAD_MAX_NUMBER_FILES while
+    it reads the body (which the CSRF check does first): the page says it on the field,
+    not the generic 400 page. With the CSRF check on, as in production."""
     settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    client, token = _csrf_client(supervisor_city)
     files = [SimpleUploadedFile(f"{i}.json", b"{}") for i in range(3)]
-    response = client_for(supervisor_city).post(URL, {"files": files})
+    response = client.post(URL, {"files": files, "csrfmiddlewaretoken": token})
     assert response.status_code == 400
-    assert "zip" in response.content.decode()
+    html = response.content.decode()
+    assert "一次发送的文件过多（最多 2 个）：请将案卷文件打包为一个 .zip 后上传。" in html
+    assert 'class="field has-error"' in html
+    assert not BulkAudit.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_csrf_check_still_applies(supervisor_city: User) -> None:
+    client, token = _csrf_client(supervisor_city)
+    assert client.post(URL, {"files": SimpleUploadedFile("a.zip", legal_zip())}).status_code == 403
+    assert not BulkAudit.objects.exists()
+    response = client.post(
+        URL, {"files": SimpleUploadedFile("a.zip", legal_zip()), "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302 and BulkAudit.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_file_over_the_upload_limit_is_not_kept(supervisor_city: User, settings: Any) -> None:
+    """A file over the limit is dropped while it is received (never written whole)."""
+    settings.ZHIFA_BULK_AUDIT_MAX_UPLOAD_BYTES = 100_000
+    response = upload(client_for(supervisor_city), b"x" * 200_000)
+    assert response.status_code == 400
+    assert "上传内容超过 98 KB。" in response.content.decode()
     assert not BulkAudit.objects.exists()
 
 
