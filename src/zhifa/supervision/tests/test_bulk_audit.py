@@ -441,3 +441,43 @@ def test_an_interrupted_run_resumes_without_repeating_or_losing_a_file(
     assert bulk_audit.run(bulk.pk)["status"] == "skipped"
     again = BulkAuditFile(bulk=bulk, index=indexes[0], name="again")
     assert bulk_audit.keep(again) is False
+
+
+@pytest.mark.django_db
+def test_a_lost_archive_fails_the_audit_and_it_can_be_resumed(supervisor_city: User) -> None:
+    client = client_for(supervisor_city)
+    assert upload(client, legal_zip()).status_code == 302
+    bulk = BulkAudit.objects.get()
+    content = legal_zip()
+    bulk.upload.storage.delete(bulk.upload.name)
+    assert bulk_audit.run(bulk.pk)["status"] == "failed"
+    html = client.get(f"{URL}{bulk.pk}/").content.decode()
+    assert "无法读取已保存的压缩文件。" in html and f"{URL}{bulk.pk}/resume/" in html
+    bulk.upload.storage.save(bulk.upload.name, io.BytesIO(content))
+    assert client.post(f"{URL}{bulk.pk}/resume/").status_code == 302
+    bulk.refresh_from_db()
+    assert bulk.status == "queued" and bulk.error == ""
+    assert DBTaskResult.objects.filter(task_path=TASK).count() == 2
+    assert _run(bulk).status == "done" and bulk.files_audited == len(LEGAL)
+    # GET on resume is refused; resuming a finished audit changes nothing
+    assert client.get(f"{URL}{bulk.pk}/resume/").status_code == 405
+    client.post(f"{URL}{bulk.pk}/resume/")
+    assert DBTaskResult.objects.filter(task_path=TASK).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_files_are_paginated(supervisor_city: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhifa.supervision import bulk_views
+
+    monkeypatch.setattr(bulk_views, "PAGE_SIZE", 10)
+    client = client_for(supervisor_city)
+    assert upload(client, legal_zip(BAD)).status_code == 302
+    bulk = _run(BulkAudit.objects.get())
+    seen: list[str] = []
+    pages = -(-bulk.files_total // 10)
+    for number in range(1, pages + 1):
+        html = client.get(f"{URL}{bulk.pk}/?page={number}").content.decode()
+        seen += html.split('data-index="')[1:]
+        assert (f"page={number + 1}" in html) == (number < pages)
+    indexes = [int(s.split('"', 1)[0]) for s in seen]
+    assert indexes == sorted(bulk.files.values_list("index", flat=True))
