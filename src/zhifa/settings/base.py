@@ -195,6 +195,7 @@ ZHIFA_API_ROUTERS = [
     "zhifa.supervision.api.router",
     "zhifa.supervision.warnings_api.router",
     "zhifa.supervision.notice_api.router",
+    "zhifa.supervision.bulk_api.router",
     "zhifa.party.api.router",
 ]
 AUTHENTICATION_BACKENDS = [

@@ -481,3 +481,42 @@ def test_the_files_are_paginated(supervisor_city: User, monkeypatch: pytest.Monk
         assert (f"page={number + 1}" in html) == (number < pages)
     indexes = [int(s.split('"', 1)[0]) for s in seen]
     assert indexes == sorted(bulk.files.values_list("index", flat=True))
+
+
+@pytest.mark.django_db
+def test_the_api(
+    supervisor_city: User, supervisor_other: User, officer_a: User, today: dt.date
+) -> None:
+    client = client_for(supervisor_city)
+    assert upload(client, legal_zip(BAD)).status_code == 302
+    bulk = _run(BulkAudit.objects.get())
+    api = "/api/v1/supervision/bulk-audits"
+    listed = client.get(api).json()
+    assert listed["count"] == 1 and listed["items"][0]["id"] == bulk.pk
+    one = client.get(f"{api}/{bulk.pk}").json()
+    assert (one["status"], one["files_total"], one["files_failed"]) == (
+        "done",
+        len(LEGAL) + len(BAD),
+        len(BAD),
+    )
+    assert {r["rule"]: r["findings"] for r in one["rules"]} == {
+        rule: entry["findings"] for rule, entry in bulk.rules.items()
+    }
+    assert {s["name"] for s in one["skipped"]} == set(SKIPPED)
+    files = client.get(f"{api}/{bulk.pk}/files?limit=100").json()
+    assert files["count"] == bulk.files_total
+    by_name = {f["name"].rsplit("/", 1)[-1]: f for f in files["items"]}
+    for path in LEGAL:
+        got = by_name[path.name]
+        expected = direct(path.read_bytes(), today)
+        assert got["findings"] == expected["findings"]
+        assert got["deadlines"] == expected["deadlines"]  # "from", as the engine names it
+        assert got["late_fee"] == expected["amounts"]["late_fee"]
+    assert by_name["schema.json"]["errors"][0]["path"] == "$.steps[0].on"
+    # scope: another region's supervisor 404, an officer 403, nobody 401
+    assert client_for(supervisor_other).get(api).json()["count"] == 0
+    for url in (f"{api}/{bulk.pk}", f"{api}/{bulk.pk}/files"):
+        assert client_for(supervisor_other).get(url).status_code == 404
+        assert client_for(officer_a).get(url).status_code == 403
+        assert Client().get(url).status_code == 401
+    assert client_for(officer_a).get(api).status_code == 403
