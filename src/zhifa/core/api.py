@@ -199,6 +199,7 @@ API_LINKS: dict[str, dict[str, str]] = {
         "POST /supervision/notices": "/id",
         "GET /supervision/notices": "/items/0/id",
     },
+    "bulk_id": {"GET /supervision/bulk-audits": "/items/0/id"},
     "object_type": {
         "POST /records/evidence": "/object_type",
         "GET /records/evidence/{evidence_id}": "/object_type",

@@ -195,6 +195,7 @@ ZHIFA_API_ROUTERS = [
     "zhifa.supervision.api.router",
     "zhifa.supervision.warnings_api.router",
     "zhifa.supervision.notice_api.router",
+    "zhifa.supervision.bulk_api.router",
     "zhifa.party.api.router",
 ]
 AUTHENTICATION_BACKENDS = [
@@ -320,6 +321,18 @@ ZHIFA_PUBLIC_BASE_URL = os.environ.get("ZHIFA_PUBLIC_BASE_URL", "")
 # its key): one word naming this deployment's log, e.g. zhifa.example.gov.cn/transparency.
 # Set it once: checkpoints of another origin no longer verify (docs/transparency.md).
 TRANSPARENCY_ORIGIN = os.environ.get("ZHIFA_TRANSPARENCY_ORIGIN", "zhifa.localhost/transparency")
+# Bulk audit (supervision, docs/supervision.md): the largest upload (a zip or the .json
+# files chosen together), the most case files in one, the largest case file
+# uncompressed (default: the engine's own cap, rules/engine/limits.py), the highest
+# compression ratio of a member (above it: refused unread as a zip bomb), and how many
+# bulk audits one user may have waiting at once.
+ZHIFA_BULK_AUDIT_MAX_UPLOAD_BYTES = (
+    int(os.environ.get("ZHIFA_BULK_AUDIT_MAX_UPLOAD_MB", "50")) << 20
+)
+ZHIFA_BULK_AUDIT_MAX_FILES = int(os.environ.get("ZHIFA_BULK_AUDIT_MAX_FILES", "1000"))
+ZHIFA_BULK_AUDIT_MAX_FILE_BYTES = int(os.environ.get("ZHIFA_BULK_AUDIT_MAX_FILE_MB", "5")) << 20
+ZHIFA_BULK_AUDIT_MAX_RATIO = int(os.environ.get("ZHIFA_BULK_AUDIT_MAX_RATIO", "200"))
+ZHIFA_BULK_AUDIT_MAX_WAITING = int(os.environ.get("ZHIFA_BULK_AUDIT_MAX_WAITING", "2"))
 
 
 # Background work: Django tasks (django-tasks) kept in the database, run by

@@ -56,7 +56,16 @@ class SupervisionConfig(AppConfig):
             url_name="supervision:filing_list",
             roles=frozenset({Role.ORGAN_HEAD, Role.LEGAL_REVIEWER, Role.SUPERVISOR}),
         )
-        for added in (section, warnings, filed):
+        bulk = Section(
+            _("Bulk audits"),
+            _(
+                "Upload a zip of case files from another system: the rules engine audits "
+                "each one, with a report per file and in aggregate, on screen and as Excel."
+            ),
+            url_name="supervision:bulk_audit_list",
+            roles=frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR}),
+        )
+        for added in (section, warnings, filed, bulk):
             if all(s.url_name != added.url_name for s in SECTIONS):
                 SECTIONS.append(added)
 

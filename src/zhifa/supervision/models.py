@@ -410,3 +410,119 @@ class Filing(models.Model):
         if self.kind == FilingKind.QUARTERLY:
             return f"{self.organ_id} {self.year}Q{self.quarter}"
         return f"{self.organ_id} case {self.case_id}"
+
+
+class BulkAuditStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", pgettext_lazy("bulk audit status", "failed")
+
+
+class BulkAudit(models.Model):
+    """A zip (or a set of JSON files) of case files from another system, audited by the
+    rules engine in the background (issue #17 item 7; ``bulk_audit``, the task
+    ``supervision.tasks.run_bulk_audit``). The upload is kept in the default storage;
+    each member's result is a ``BulkAuditFile`` row written as it is produced, and the
+    counts and the per-rule tally are updated in the same transaction, so a run resumed
+    after an interruption neither repeats nor loses a file. Seen by its uploader and by
+    the supervisors and administrators whose region contains its ``region``."""
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The uploader's region: who else may see the audit."),
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("last progress"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=BulkAuditStatus.choices, default=BulkAuditStatus.QUEUED
+    )
+    name = models.CharField(_("upload"), max_length=255)
+    upload = models.FileField(_("uploaded archive"), upload_to="bulk-audits/%Y/%m/")
+    as_of = models.DateField(
+        _("audit date"),
+        null=True,
+        blank=True,
+        help_text=_("Given on upload; else each file's own audit date, else the upload day."),
+    )
+    upload_day = models.DateField(_("upload day"))
+    lang = models.CharField(_("language"), max_length=2, default="zh")
+    files_total = models.PositiveIntegerField(_("case files"), default=0)
+    files_audited = models.PositiveIntegerField(_("files audited"), default=0)
+    files_failed = models.PositiveIntegerField(_("files with an error"), default=0)
+    files_with_block = models.PositiveIntegerField(_("files with block findings"), default=0)
+    findings_total = models.PositiveIntegerField(_("findings"), default=0)
+    rules = models.JSONField(
+        _("findings per rule"),
+        default=dict,
+        help_text=_("Per rule ID: severity, citation, findings and files."),
+    )
+    skipped = models.JSONField(
+        _("skipped members"),
+        default=list,
+        help_text=_("Members not audited (not .json, unsafe path…), with the reason."),
+    )
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("bulk audit")
+        verbose_name_plural = _("bulk audits")
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.name} ({self.status})"
+
+    @property
+    def files_done(self) -> int:
+        return self.files_audited + self.files_failed
+
+
+class BulkAuditFile(models.Model):
+    """One member of a bulk audit and what the engine found in it (or why it could not
+    be audited). ``index`` is the member's place in the archive: unique per audit, so a
+    resumed run never writes a file twice."""
+
+    bulk = models.ForeignKey(
+        BulkAudit, verbose_name=_("bulk audit"), on_delete=models.CASCADE, related_name="files"
+    )
+    index = models.PositiveIntegerField(_("index"))
+    name = models.CharField(_("file"), max_length=512)
+    case_id = models.CharField(_("case ID"), max_length=255, blank=True)
+    as_of = models.DateField(_("audit date"), null=True, blank=True)
+    findings = models.JSONField(_("findings"), default=list)
+    deadlines = models.JSONField(_("deadlines"), default=list)
+    late_fee = models.JSONField(_("late fee"), null=True, blank=True)
+    block_findings = models.PositiveIntegerField(_("block findings"), default=0)
+    errors = models.JSONField(
+        _("errors"),
+        default=list,
+        help_text=_("Why the file could not be audited: path, message (English), zh."),
+    )
+
+    class Meta:
+        ordering = ["bulk", "index"]
+        verbose_name = _("bulk audit file")
+        verbose_name_plural = _("bulk audit files")
+        constraints = [
+            models.UniqueConstraint(fields=["bulk", "index"], name="bulk_audit_file_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bulk_id}#{self.index} {self.name}"
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors)

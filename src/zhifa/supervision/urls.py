@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import case_audit, filing_views, notice_views, views
+from . import bulk_views, case_audit, filing_views, notice_views, views
 
 app_name = "supervision"
 
@@ -36,6 +36,15 @@ urlpatterns = [
         filing_views.quarter_catalogue,
         name="quarter_catalogue",
     ),
+    path("bulk-audits/", bulk_views.bulk_audit_list, name="bulk_audit_list"),
+    path("bulk-audits/<int:pk>/", bulk_views.bulk_audit_detail, name="bulk_audit_detail"),
+    path(
+        "bulk-audits/<int:pk>/files/<int:index>/",
+        bulk_views.bulk_audit_file,
+        name="bulk_audit_file",
+    ),
+    path("bulk-audits/<int:pk>.xlsx", bulk_views.bulk_audit_excel, name="bulk_audit_excel"),
+    path("bulk-audits/<int:pk>/resume/", bulk_views.bulk_audit_resume, name="bulk_audit_resume"),
     path("notices/", notice_views.notice_list, name="notice_list"),
     path("notices/new/", notice_views.notice_new, name="notice_new"),
     path("notices/<int:pk>/", notice_views.notice_detail, name="notice_detail"),
