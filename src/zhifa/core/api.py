@@ -200,6 +200,10 @@ API_LINKS: dict[str, dict[str, str]] = {
         "GET /supervision/notices": "/items/0/id",
     },
     "bulk_id": {"GET /supervision/bulk-audits": "/items/0/id"},
+    "filing_id": {
+        "POST /supervision/filings/major-decisions": "/id",
+        "POST /supervision/filings/quarters": "/id",
+    },
     "object_type": {
         "POST /records/evidence": "/object_type",
         "GET /records/evidence/{evidence_id}": "/object_type",
