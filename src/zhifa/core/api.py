@@ -30,6 +30,8 @@ from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 from ninja.utils import check_csrf
 
+from . import api_messages
+
 logger = logging.getLogger(__name__)
 
 
@@ -349,7 +351,7 @@ def _respond(
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = [
-        {"path": _path(err.get("loc")), "message": str(err.get("msg", ""))} for err in exc.errors
+        {"path": _path(err.get("loc")), "message": api_messages.message(err)} for err in exc.errors
     ]
     return _respond(request, 400, "invalid", _("The request is not valid."), errors)
 

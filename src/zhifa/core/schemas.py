@@ -62,7 +62,16 @@ def _exact(cls: Any, value: Any, handler: Any) -> Any:
                 continue  # "missing": the field left out above
             details.append(
                 InitErrorDetails(
-                    type=PydanticCustomError(error["type"], error["msg"]),
+                    type=PydanticCustomError(
+                        error["type"],
+                        error["msg"],
+                        # the bound, for the translated message (``api_messages``)
+                        {
+                            k: v
+                            for k, v in (error.get("ctx") or {}).items()
+                            if isinstance(v, (int, float, str))
+                        },
+                    ),
                     loc=error["loc"],
                     input=error.get("input"),
                 )

@@ -58,3 +58,60 @@ def test_method_not_allowed_keeps_the_shape(officer_a):
     body = response.json()
     assert set(body) == SHAPE and body["code"] == "method_not_allowed"
     assert "GET" in response["Allow"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "path", "zh", "en"),
+    [
+        ({"year": "x", "quarter": 2}, "body.year", "请填写整数。", "Give a whole number."),
+        (
+            {"year": 2026, "quarter": 5},
+            "body.quarter",
+            "取值不能大于 4。",
+            "Give a value of at most 4.",
+        ),
+        (
+            {"year": 1900, "quarter": 2},
+            "body.year",
+            "取值不能小于 1949。",
+            "Give a value of at least 1949.",
+        ),
+        ({"quarter": 2}, "body.year", "此项为必填项。", "This field is required."),
+        (
+            {"year": 2026, "quarter": 2, "filed_on": "2026-13-01"},
+            "body.filed_on",
+            "日期须为 YYYY-MM-DD 格式。",
+            "Give a date as YYYY-MM-DD.",
+        ),
+        (
+            {"year": 2026, "quarter": 2, "later": 1},
+            "body.later",
+            "此处不应有该字段。",
+            "This field is not expected here.",
+        ),
+    ],
+)
+def test_schema_errors_speak_the_users_language(head_a, body, path, zh, en):
+    """pydantic's English sentences are translated, the bound filled in (the filings API
+    stands for every body: one handler words them all)."""
+    body = {"organ": head_a.organ_id, **body}
+    url = "/api/v1/supervision/filings/quarters"
+    for language, expected in (("zh-hans", zh), ("en", en)):
+        client = client_for(head_a)
+        client.cookies["django_language"] = language
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 400
+        errors = {e["path"]: e["message"] for e in response.json()["errors"]}
+        assert errors.get(path) == expected, errors
+
+
+def test_an_unknown_error_type_keeps_pydantics_words():
+    from zhifa.core.api_messages import message
+
+    assert message({"type": "no_such_type", "msg": "Something odd"}) == "Something odd"
+    assert message({"type": "value_error", "msg": "Value error, 年份不对"}) == "年份不对"
+    # A bound missing from the context: pydantic's sentence, never an empty one.
+    assert (
+        message({"type": "less_than_equal", "msg": "Input should be ≤ 4"}) == "Input should be ≤ 4"
+    )
