@@ -329,14 +329,26 @@ def refresh_case(case: Case, as_of: dt.date, calendar: WorkCalendar | None = Non
     case.save(update_fields=keep_audit(case, result, as_of))
 
 
+def refresh_locked(cases: QuerySet[Case], as_of: dt.date, calendar: WorkCalendar) -> int:
+    """Audit ``cases`` (a chunk: a few hundred) again as of ``as_of`` and keep what the
+    audit says (``refresh_case``), in the caller's transaction: the cases are locked
+    (``SELECT … FOR UPDATE``) and read with what their case files need in a fixed number
+    of queries. Returns the number of cases."""
+    locked = list(casefile.prefetch(cases.select_for_update(of=("self",))).order_by("pk"))
+    casefile.load_certificates(locked)
+    for case in locked:
+        refresh_case(case, as_of, calendar)
+    return len(locked)
+
+
 def sweep(cases: QuerySet[Case], as_of: dt.date, chunk: int = SWEEP_CHUNK) -> int:
     """Audit each of ``cases`` again as of ``as_of`` and keep what the audit says
-    (``refresh_case``): the nightly sweep (``cases.tasks.refresh_deadlines``) over the
-    cases still taking steps, ``zhifa cases refresh-deadlines`` after an upgrade or after
-    a year's holiday schedule was loaded. Streams the cases by primary key, ``chunk`` at
-    a time, each chunk in one transaction under the cases' row locks and read with what
-    their case files need in a fixed number of queries; never loads the table. Idempotent:
-    a chunk run twice writes the same rows. Returns the number of cases."""
+    (``refresh_case``), in this process: ``zhifa cases refresh-deadlines`` after an
+    upgrade or after a year's holiday schedule was loaded (the nightly sweep splits the
+    same work into chunk tasks the workers share: ``cases.tasks``). Streams the cases by
+    primary key, ``chunk`` at a time, each chunk in one transaction (``refresh_locked``);
+    never loads the table. Idempotent: a chunk run twice writes the same rows. Returns
+    the number of cases."""
     calendar = database_calendar()
     ids = cases.order_by("pk").values_list("pk", flat=True)
     done = 0
@@ -346,15 +358,7 @@ def sweep(cases: QuerySet[Case], as_of: dt.date, chunk: int = SWEEP_CHUNK) -> in
         if not batch:
             return done
         with transaction.atomic():
-            locked = list(
-                casefile.prefetch(
-                    Case.objects.select_for_update(of=("self",)).filter(pk__in=batch)
-                ).order_by("pk")
-            )
-            casefile.load_certificates(locked)
-            for case in locked:
-                refresh_case(case, as_of, calendar)
-        done += len(locked)
+            done += refresh_locked(Case.objects.filter(pk__in=batch), as_of, calendar)
         last = batch[-1]
 
 
