@@ -64,6 +64,8 @@ BATCH = 10_000
 REQUESTS = 30
 AUDIT_ONLY = 5_000
 ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+#: An officer's reference in a case file (``casefile``: "O" and the officer's key).
+REF = re.compile(r'"O(\d+)"')
 
 
 def p95(samples: Sequence[float]) -> float:
@@ -324,6 +326,11 @@ def generate(total: int, seed: int = 17) -> None:
         for t in (case_t, step_t, officer_t, suspension_t, transfer_t, item_t)
     }
     organs = made["organs"]
+    officers = made["officers"]
+
+    def ref(match: re.Match[str], organ_n: int) -> str:
+        return f'"O{officers.get((organ_n, int(match.group(1))), match.group(1))}"'
+
     done = 0
     started = time.perf_counter()
     while done < total:
@@ -356,6 +363,9 @@ def generate(total: int, seed: int = 17) -> None:
                 ]
                 ids[step_t.table] += 1
                 r[step_t.index["case_id"]] = case_id
+                for i in step_t.jsons:
+                    if r[i] is not None and '"O' in r[i]:
+                        r[i] = REF.sub(lambda m, k=organ_n: ref(m, k), r[i])
                 out[step_t.table].append(r)
             for s in children["officers"].get(template.pk, ()):
                 r = officer_t.shifted(s, days)
@@ -364,7 +374,10 @@ def generate(total: int, seed: int = 17) -> None:
                 r[officer_t.index["case_id"]] = case_id
                 old = officer_t.raw[s][officer_t.index["officer_id"]]
                 if old is not None:
-                    r[officer_t.index["officer_id"]] = made["officers"].get((organ_n, old), old)
+                    new = made["officers"].get((organ_n, old), old)
+                    r[officer_t.index["officer_id"]] = new
+                    if r[officer_t.index["ref"]] == f"O{old}":
+                        r[officer_t.index["ref"]] = f"O{new}"
                 out[officer_t.table].append(r)
             for t, name in (
                 (suspension_t, "suspensions"),
@@ -507,6 +520,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=None)
     parser.add_argument("--reuse", action="store_true")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     postgres = bool(os.environ.get("DATABASE_URL", "").strip())
     tmp = None if postgres else Path(tempfile.mkdtemp(prefix="zhifa-scale-"))
     try:

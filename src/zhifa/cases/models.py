@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KeyTransform
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -245,6 +246,16 @@ class CaseStep(models.Model):
         ordering = ["case", "index"]
         constraints = [
             models.UniqueConstraint(fields=["case", "index"], name="case_step_unique_index")
+        ]
+        indexes = [
+            # A legal reviewer's earlier reviews (casefile.first_time_reviewers, APL 58),
+            # asked for each case the sweep audits.
+            models.Index(
+                KeyTransform("reviewer", "data"),
+                "on",
+                condition=models.Q(step="legal_review"),
+                name="case_step_reviewer_on",
+            )
         ]
 
     def __str__(self) -> str:

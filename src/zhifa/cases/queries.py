@@ -294,6 +294,13 @@ def _audit_items(
     return rows, nearest
 
 
+def _nearest_kept(case: Case, nearest: AuditItem | None, as_of: dt.date) -> list[str]:
+    case.next_deadline = None if nearest is None else nearest.due
+    case.next_deadline_rule = "" if nearest is None else nearest.rule
+    case.deadline_checked_on = as_of
+    return list(NEAREST_FIELDS)
+
+
 def keep_audit(
     case: Case,
     result: AuditResult,
@@ -316,10 +323,7 @@ def keep_audit(
         if not opened:
             AuditItem.objects.filter(case=case).delete()
         AuditItem.objects.bulk_create(rows)
-    case.next_deadline = None if nearest is None else nearest.due
-    case.next_deadline_rule = "" if nearest is None else nearest.rule
-    case.deadline_checked_on = as_of
-    return list(NEAREST_FIELDS)
+    return _nearest_kept(case, nearest, as_of)
 
 
 def refresh_case(case: Case, as_of: dt.date, calendar: WorkCalendar | None = None) -> None:
@@ -330,14 +334,23 @@ def refresh_case(case: Case, as_of: dt.date, calendar: WorkCalendar | None = Non
 
 
 def refresh_locked(cases: QuerySet[Case], as_of: dt.date, calendar: WorkCalendar) -> int:
-    """Audit ``cases`` (a chunk: a few hundred) again as of ``as_of`` and keep what the
-    audit says (``refresh_case``), in the caller's transaction: the cases are locked
-    (``SELECT … FOR UPDATE``) and read with what their case files need in a fixed number
-    of queries. Returns the number of cases."""
+    """Audit ``cases`` (a chunk: a few hundred) again as of ``as_of`` and keep what each
+    audit says, as ``refresh_case`` does, in the caller's transaction: the cases are
+    locked (``SELECT … FOR UPDATE``) and read with what their case files need in a fixed
+    number of queries, and their stored rows are replaced in three statements for the
+    chunk (not three per case). Returns the number of cases."""
     locked = list(casefile.prefetch(cases.select_for_update(of=("self",))).order_by("pk"))
     casefile.load_certificates(locked)
+    rows: list[AuditItem] = []
     for case in locked:
-        refresh_case(case, as_of, calendar)
+        result = audit(case_file(case, as_of), as_of, calendar)
+        items, nearest = _audit_items(case, result, _suspended_on(case, as_of))
+        rows.extend(items)
+        _nearest_kept(case, nearest, as_of)
+    with transaction.atomic(savepoint=False):
+        AuditItem.objects.filter(case__in=[c.pk for c in locked]).delete()
+        AuditItem.objects.bulk_create(rows, batch_size=1000)
+        Case.objects.bulk_update(locked, NEAREST_FIELDS, batch_size=1000)
     return len(locked)
 
 

@@ -97,25 +97,39 @@ def test_a_worker_killed_mid_chunk_and_restarted_refreshes_every_case_once(
     assert all(blank[pk] == [(None, None, "")] for pk in open_pks)
 
     monkeypatch.setattr(queries, "SWEEP_CHUNK", CHUNK)
-    calls: list[int] = []
-    real_refresh = queries.refresh_case
+    pk_of = dict(Case.objects.values_list("case_id", "pk"))
+    calls: list[int] = []  # the cases the engine audited, in order
+    real_audit = queries.audit
     real_set_failed = DBTaskResult.set_failed
+    manager = type(Case.objects)
+    real_bulk_update = manager.bulk_update
+    chunks_written: list[int] = []
 
-    def dying(case: Case, *args: Any, **kwargs: Any) -> None:
-        if len(calls) == CHUNK + 1:  # the second case of the second chunk
+    def audited(document: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(pk_of[document.case_id])
+        return real_audit(document, *args, **kwargs)
+
+    def dying(self: Any, objs: Any, *args: Any, **kwargs: Any) -> Any:
+        done = real_bulk_update(self, objs, *args, **kwargs)
+        if self.model is not Case:
+            return done
+        chunks_written.append(len(objs))
+        if len(chunks_written) == 2:
+            # The second chunk's rows are written (not committed) when the worker dies.
             raise Killed
-        calls.append(case.pk)
-        real_refresh(case, *args, **kwargs)
+        return done
 
     def dead(self: DBTaskResult, exc: BaseException) -> None:
         if isinstance(exc, Killed):
             raise exc  # a dead process records nothing: the task stays RUNNING
         real_set_failed(self, exc)
 
-    monkeypatch.setattr(queries, "refresh_case", dying)
+    monkeypatch.setattr(queries, "audit", audited)
+    monkeypatch.setattr(manager, "bulk_update", dying)
     monkeypatch.setattr(DBTaskResult, "set_failed", dead)
     with pytest.raises(Killed):
         worker()
+    assert chunks_written == [3, 3]
 
     run = SweepRun.objects.get()
     assert run.as_of == today and run.finished_at is None
@@ -138,18 +152,12 @@ def test_a_worker_killed_mid_chunk_and_restarted_refreshes_every_case_once(
     assert all(now[pk] == blank[pk] for pk in open_pks[3:])
 
     # Restarted at once: the other chunks run; the dead one's lease has not run out.
-    assert calls == open_pks[:4]  # the fourth was rolled back with its chunk
-    monkeypatch.setattr(queries, "refresh_case", real_refresh)
+    assert calls == open_pks[:6]  # the second chunk's were rolled back with it
+    monkeypatch.setattr(manager, "bulk_update", real_bulk_update)
     monkeypatch.setattr(DBTaskResult, "set_failed", real_set_failed)
-    counting_calls: list[int] = []
-
-    def counting(case: Case, *args: Any, **kwargs: Any) -> None:
-        counting_calls.append(case.pk)
-        real_refresh(case, *args, **kwargs)
-
-    monkeypatch.setattr(queries, "refresh_case", counting)
+    del calls[:]
     worker()
-    assert counting_calls == open_pks[6:]
+    assert calls == open_pks[6:]
     run.refresh_from_db()
     assert run.finished_at is None
 
@@ -158,7 +166,7 @@ def test_a_worker_killed_mid_chunk_and_restarted_refreshes_every_case_once(
     assert later > tasks.CHUNK_LEASE
     time_machine.move_to(FROZEN_NOW + later, tick=True)
     worker()
-    assert counting_calls == open_pks[6:] + open_pks[3:6]
+    assert calls == open_pks[6:] + open_pks[3:6]
     run.refresh_from_db()
     assert run.as_of == today and run.finished_at is not None
     assert run.cases == OPEN and run.chunks == 3
@@ -166,7 +174,7 @@ def test_a_worker_killed_mid_chunk_and_restarted_refreshes_every_case_once(
 
     # Each open case refreshed once, as of the sweep's day: its rows are what one audit
     # as of that day keeps (no row twice); the case not registered was not touched.
-    assert Counter(calls[:CHUNK] + counting_calls) == Counter(open_pks)
+    assert Counter(open_pks[:CHUNK] + calls) == Counter(open_pks)
     assert kept_rows() == {**expected, closed: blank[closed]}
     assert [c.cases for c in run.chunk_set.order_by("first")] == [3, 3, 2]
     statuses = Counter(r.status for r in DBTaskResult.objects.filter(task_path=CHUNK_PATH))
@@ -175,7 +183,7 @@ def test_a_worker_killed_mid_chunk_and_restarted_refreshes_every_case_once(
     assert lost.exception_class_path == "zhifa.cases.tasks.WorkerLost"
     # A chunk task run again (a duplicate queued before the first finished) is a no-op.
     assert tasks.refresh_chunk.call(chunks[1].pk)["skipped"] == "done"
-    assert counting_calls == open_pks[6:] + open_pks[3:6]
+    assert calls == open_pks[6:] + open_pks[3:6]
 
 
 @pytest.mark.django_db
