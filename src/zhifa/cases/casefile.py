@@ -210,7 +210,7 @@ def first_time_reviewers(
     (APL 58: 初次从事法制审核): no legal review of another case of the organ names them
     before their first review of this one. The registry does not record when an officer
     took up legal review work, so the platform's own records count (docs/rules.md,
-    judgment calls). One query, none when the case has no registry reviewer."""
+    judgment calls). One query per reviewer, none when the case has no registry reviewer."""
     refs = {r.ref for r in rows if r.role == OfficerRole.REVIEWER and r.officer_id is not None}
     first: dict[str, dt.date] = {}
     for step in steps:
@@ -220,19 +220,16 @@ def first_time_reviewers(
             first[ref] = min(first.get(ref, on), on)
     if not first:
         return set()
-    earlier = (
-        CaseStep.objects.filter(
-            step="legal_review",
-            case__organ_id=case.organ_id,
-            case__imported=False,
-            on__lt=max(first.values()),
-            data__reviewer__in=sorted(first),
-        )
-        .exclude(case_id=case.pk)
-        .values_list("data__reviewer", "on")
-    )
-    seen = {ref for ref, on in earlier if on < first[ref]}
-    return set(first) - seen
+    # One query per reviewer (a case has one or two), each stopping at the first
+    # earlier review (index case_step_reviewer_on).
+    organ_reviews = CaseStep.objects.filter(
+        step="legal_review", case__organ_id=case.organ_id, case__imported=False
+    ).exclude(case_id=case.pk)
+    return {
+        ref
+        for ref, on in first.items()
+        if not organ_reviews.filter(data__reviewer=ref, on__lt=on).exists()
+    }
 
 
 def _organ_head(officer: Officer) -> bool:

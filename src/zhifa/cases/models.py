@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KeyTransform
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -245,6 +246,16 @@ class CaseStep(models.Model):
         ordering = ["case", "index"]
         constraints = [
             models.UniqueConstraint(fields=["case", "index"], name="case_step_unique_index")
+        ]
+        indexes = [
+            # A legal reviewer's earlier reviews (casefile.first_time_reviewers, APL 58),
+            # asked for each case the sweep audits.
+            models.Index(
+                KeyTransform("reviewer", "data"),
+                "on",
+                condition=models.Q(step="legal_review"),
+                name="case_step_reviewer_on",
+            )
         ]
 
     def __str__(self) -> str:
@@ -538,3 +549,50 @@ class AuditItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.rule}"
+
+
+class SweepRun(models.Model):
+    """One nightly sweep (issue #17; docs/adr/0018-sweep-in-chunk-tasks.md): every case
+    still taking steps audited again as of ``as_of``, split into primary-key ranges
+    (``SweepChunk``) that any number of workers run as separate tasks
+    (``cases.tasks.refresh_chunk``). A later run supersedes an unfinished one."""
+
+    as_of = models.DateField(_("as of"))
+    chunks = models.PositiveIntegerField(_("chunks"), default=0)
+    cases = models.PositiveIntegerField(_("cases audited"), default=0)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline sweep")
+        verbose_name_plural = _("deadline sweeps")
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"sweep {self.pk} as of {self.as_of}"
+
+
+class SweepChunk(models.Model):
+    """The cases of a sweep with a primary key from ``first`` to ``last`` (both
+    included): audited in one transaction by one task, which marks the chunk done in the
+    same transaction (``done_at``, ``cases``), so a chunk is applied once or not at all."""
+
+    run = models.ForeignKey(
+        SweepRun, verbose_name=_("sweep"), on_delete=models.CASCADE, related_name="chunk_set"
+    )
+    first = models.BigIntegerField(_("first case"))
+    last = models.BigIntegerField(_("last case"))
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    cases = models.PositiveIntegerField(_("cases audited"), default=0)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline sweep chunk")
+        verbose_name_plural = _("deadline sweep chunks")
+        ordering = ["run", "first"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "first"], name="sweep_chunk_unique_first")
+        ]
+
+    def __str__(self) -> str:
+        return f"sweep {self.run_id} cases {self.first}–{self.last}"

@@ -331,7 +331,11 @@ def test_loading_a_holiday_schedule_queues_one_deadline_refresh(
     call_command("worker", once=True, verbosity=0)
     result = DBTaskResult.objects.get(task_path=path)
     assert result.status == TaskResultStatus.SUCCESSFUL, result.traceback
-    assert result.return_value == {"as_of": today.isoformat(), "cases": 1}
+    assert result.return_value["as_of"] == today.isoformat()
+    assert result.return_value["chunks"] == 1
+    chunk = DBTaskResult.objects.get(task_path="zhifa.cases.tasks.refresh_chunk")
+    assert chunk.status == TaskResultStatus.SUCCESSFUL, chunk.traceback
+    assert chunk.return_value["cases"] == 1
     assert _kept(walk.case) == expected
     walk.case.refresh_from_db()
     assert walk.case.deadline_checked_on == today

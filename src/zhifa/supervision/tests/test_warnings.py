@@ -15,8 +15,8 @@ from time_machine import TimeMachineFixture
 
 from zhifa.accounts.models import Role, User
 from zhifa.cases import queries, services
-from zhifa.cases.models import AuditItem, Case
-from zhifa.cases.tasks import refresh_deadlines
+from zhifa.cases.models import AuditItem, Case, SweepChunk
+from zhifa.cases.tasks import refresh_chunk, refresh_deadlines
 from zhifa.cases.tests.conftest import BASIS, PARTY, People, Walker
 from zhifa.complaints import services as complaint_services
 from zhifa.core.testing import FROZEN_NOW, client_for, make_user
@@ -72,8 +72,11 @@ def listed(user: User, **params: Any) -> list[tuple[str, str, str]]:
 
 
 def sweep() -> dict[str, Any]:
-    """The nightly sweep, as the worker runs it."""
-    return refresh_deadlines.call()
+    """The nightly sweep, as the workers run it: the coordinator, then its chunks."""
+    started = refresh_deadlines.call()
+    chunks = SweepChunk.objects.filter(run=started["sweep"]).values_list("pk", flat=True)
+    done = [refresh_chunk.call(pk) for pk in chunks]
+    return {**started, "cases": sum(d["cases"] for d in done)}
 
 
 # --- the read model: one audit kept per case ---------------------------------------------
