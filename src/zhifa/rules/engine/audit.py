@@ -18,6 +18,7 @@ from .catalogue import (
     _ISO,
     RULES,
     AmountItem,
+    Check,
     Context,
     DeadlineItem,
     Finding,
@@ -145,13 +146,19 @@ def _run(
     if rules is None:
         bindable = may_bind(case.agency.region_code, case.local_policies)
         plan = _plan(kind, kinds, bindable, case.procedure)
+        found = _ROWS.get(id(plan))
+        rows = found[1] if found is not None and found[0] is plan else _rows(plan)
     else:
-        plan = tuple(unit for unit in rules if unit.runs_on(kind, kinds, case.procedure))
-    for unit in plan:
+        rows = tuple(
+            (u, u.check, u.valid_from, u.valid_to, u.local)
+            for u in rules
+            if u.runs_on(kind, kinds, case.procedure)
+        )
+    for unit, check, since, until, local in rows:
         try:
             # what the unit yields before an exception is kept (appended one by one)
             items: list[Item] = []
-            items.extend(unit.check(ctx))
+            items.extend(check(ctx))
         except ParameterError as missing:
             # A number the rule needs has no value on the date it judges. When the rule
             # itself was not in force then, there is nothing to judge; when it was, the
@@ -171,7 +178,6 @@ def _run(
         # a rule with a date range or a local basis. A national rule in force on every
         # day from the first to the last step keeps every finding (nearly always): only
         # its deadlines are judged, on their start.
-        since, until, local = unit.valid_from, unit.valid_to, unit.local
         if not local and (since is None or since <= first) and (until is None or last <= until):
             for item in items:
                 cls = type(item)
@@ -209,6 +215,21 @@ def _run(
 
 
 _plan = RULES.plan
+
+_Row = tuple[Rule, Check, dt.date | None, dt.date | None, tuple[str, ...]]
+#: the units of a plan with what ``_run`` reads of each, by the plan's identity (the
+#: plan itself kept beside them, so that its id is not taken by another tuple)
+_ROWS: dict[int, tuple[tuple[Rule, ...], tuple[_Row, ...]]] = {}
+
+
+def _rows(plan: tuple[Rule, ...]) -> tuple[_Row, ...]:
+    """The rows of a plan ``RULES.plan`` returned (remembered)."""
+    if len(_ROWS) >= 10_000:
+        _ROWS.clear()
+    rows = tuple((u, u.check, u.valid_from, u.valid_to, u.local) for u in plan)
+    _ROWS[id(plan)] = (plan, rows)
+    return rows
+
 
 #: the orders of ``_run`` (module docstring), as keys in C
 _DEADLINE_ORDER = attrgetter("start", "rule", "due.due")

@@ -489,10 +489,30 @@ def _builder(cls: type, typed_cls: type) -> Any:
     names = {f.name for f in fields(cls)}
     nested = _NESTED.get(cls, {})
     kind = typed_cls.__struct_config__.tag if cls is Step else None  # type: ignore[attr-defined]
-    env: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_UNSET": _UNSET, "_kind": kind}
-    lines = ["def build(typed):", "    obj = _new(_cls)", "    given = obj.__dict__"]
+    # Every field in the instance, in the dataclass's order (the defaults first, then
+    # what is given), as ``from_dict`` and ``__init__`` make them: instances of one
+    # class then share one layout of their ``__dict__``, which the interpreter's
+    # attribute look-ups specialise on (a member absent from the instance, read from
+    # the class, is several times slower to read on every access).
+    defaults = {f.name: f.default for f in fields(cls)}
+    unset = [name for name, value in defaults.items() if value is MISSING]
+    env: dict[str, Any] = {
+        "_new": object.__new__,
+        "_cls": cls,
+        "_UNSET": _UNSET,
+        "_kind": kind,
+        "_defaults": defaults,
+        "_MISSING": MISSING,
+    }
+    lines = [
+        "def build(typed):",
+        "    obj = _new(_cls)",
+        "    given = obj.__dict__",
+        "    given.update(_defaults)",
+    ]
     if kind is not None:
         lines.append("    given['step'] = _kind")
+        unset.remove("step")
     for n, info in enumerate(msgspec.structs.fields(typed_cls)):
         member = info.name
         if member not in names:
@@ -512,9 +532,14 @@ def _builder(cls: type, typed_cls: type) -> Any:
         lines.append(f"    value = typed.{member}")
         if info.required and not _may_be_none(info.type):
             lines.append(f"    given[{member!r}] = {value}")
+            if member in unset:
+                unset.remove(member)
         else:
             lines.append("    if value is not None and value is not _UNSET:")
             lines.append(f"        given[{member!r}] = {value}")
+    for member in unset:  # a field without a default that may not be given: absent
+        lines.append(f"    if given[{member!r}] is _MISSING:")
+        lines.append(f"        del given[{member!r}]")
     lines.append("    return obj")
     exec("\n".join(lines), env)  # noqa: S102 - our own code, from the struct's field names
     found = _BUILDERS[key] = env["build"]
