@@ -31,7 +31,7 @@ from zhifa.rules.engine.warning_models import BY_KEY
 from zhifa.rules.engine.warning_models import MODELS as WARNING_MODELS
 from zhifa.rules.labels import DEADLINE_LABELS, deadline_label
 
-from . import notices, organ_warnings, policy, services, warnings
+from . import policy, services, warnings
 from .forms import AcknowledgeForm, InterferenceForm, add_service_errors
 from .models import Interference
 
@@ -343,25 +343,13 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user.role not in warnings.ROLES and not user.is_superuser:
         raise PermissionDenied(_("Warnings are for supervisors, organ heads and officers."))
-    today = timezone.localdate()
-    window = warnings.window(today)
     filters, errors = _warning_filters(request)
-    found = warnings.case_warnings(user, window)
-    clocks = warnings.complaint_warnings(user, window)
-    others = organ_warnings.organ_warnings(user, window)
-    notice_rows = notices.notice_warnings(user, window.today, window)
-    counts = warnings.summary(found, clocks, [*others, *notice_rows])
-    others = organ_warnings.narrowed(others, **filters)
-    if filters["level"]:
-        found = found.filter(level=filters["level"])
-        clocks = [c for c in clocks if c.level == filters["level"]]
-    if filters["organ"] is not None:
-        found = found.filter(case__organ_id=filters["organ"])
-        clocks = [c for c in clocks if c.clock.organ_id == filters["organ"]]
-    if filters["rule"]:
-        found = found.filter(rule=filters["rule"])
-        clocks = [c for c in clocks if c.rule == filters["rule"]]
-    page = Paginator(warnings.listed(found), WARNING_PAGE_SIZE).get_page(request.GET.get("page"))
+    found = warnings.gather(user, timezone.localdate(), **filters)
+    window = found.window
+    counts = found.counts()
+    page = Paginator(warnings.listed(found.cases), WARNING_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     lang = "en" if (request.LANGUAGE_CODE or "").startswith("en") else "zh"
     rows = [
         {
@@ -386,12 +374,12 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "page": page,
             "rows": rows,
-            "clocks": clocks[:COMPLAINT_ROWS],
-            "clocks_more": max(len(clocks) - COMPLAINT_ROWS, 0),
-            "others": others,
+            "clocks": found.clocks[:COMPLAINT_ROWS],
+            "clocks_more": max(len(found.clocks) - COMPLAINT_ROWS, 0),
+            "others": found.others,
             "model_names": {m.key: m.name.get(lang) for m in WARNING_MODELS},
             "rule_choices": [(r, _rule_label(r, lang)) for r in counts.rules],
             "levels": warnings.LEVELS,
-            "notice_warnings": notices.narrowed(notice_rows, filters),
+            "notice_warnings": found.notices,
         },
     )
