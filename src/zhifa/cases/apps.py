@@ -95,7 +95,7 @@ class CasesConfig(AppConfig):
                 "cases.refresh_deadlines",
                 "zhifa.cases.tasks.refresh_deadlines",
                 at=dt.time(0, 15),
-                description="The sweep: audit every open case again (findings, deadlines).",
+                description=_("The sweep: audit every open case again (findings, deadlines)."),
             )
         )
         # A year's holiday schedule loaded or corrected moves due dates: refresh them.

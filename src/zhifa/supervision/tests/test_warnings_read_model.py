@@ -59,9 +59,9 @@ def _api_rows(user: User, **params: Any) -> list[tuple[str, str, str, int]]:
 
 def test_the_page_and_the_api_list_the_same_warnings_of_every_source(
     expiring: Officer,
-    red_case: Case,
+    red_case: Case,  # noqa: F811
     supervisor_city: User,
-    head_a: User,  # noqa: F811
+    head_a: User,
 ) -> None:
     for user in (supervisor_city, head_a):
         both = _page_rows(user)
