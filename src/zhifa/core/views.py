@@ -287,6 +287,7 @@ def background_page(request: HttpRequest) -> HttpResponse:
         "core/background.html",
         {
             **admin.site.each_context(request),
+            "is_nav_sidebar_enabled": False,
             "title": _("Background work"),
             "state": background.background(),
             "status_labels": _task_status_labels(),
