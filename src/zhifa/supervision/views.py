@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.cases.models import Case
-from zhifa.core.scope import get_scoped_or_404, visible_organs
+from zhifa.core.scope import get_scoped_or_404, visible_organs, visible_regions
 from zhifa.core.validation import parse_id
 from zhifa.records import evidence_files
 from zhifa.rules.engine import RULES
@@ -320,6 +320,23 @@ def _warning_filters(request: HttpRequest) -> tuple[dict[str, Any], list[str]]:
     return {"level": level, "organ": organ, "rule": rule}, errors
 
 
+def _region_filter(request: HttpRequest, errors: list[str]) -> tuple[Any, list[int] | None]:
+    """The region the list narrows to (its code; the dashboard's region rows link here
+    with it) and the ids of the organs of the user's scope of that region itself (as
+    the row counts them, not its subregions')."""
+    code = request.GET.get("region", "")
+    if not code:
+        return None, None
+    region = None
+    if len(code) <= 12 and code.isascii() and code.isdigit():
+        region = visible_regions(request.user).filter(code=code).first()
+    if region is None:
+        errors.append(_("region: choose a region of your scope."))
+        return None, None
+    organs = visible_organs(request.user).filter(region=region)
+    return region, list(organs.values_list("pk", flat=True))
+
+
 def _rule_label(rule: str, lang: str) -> str:
     """What the rule filter shows beside a rule ID: the deadline's name, else the name
     of the warning model that names the rule (a block rule: the block rules' model)."""
@@ -344,7 +361,8 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     if user.role not in warnings.ROLES and not user.is_superuser:
         raise PermissionDenied(_("Warnings are for supervisors, organ heads and officers."))
     filters, errors = _warning_filters(request)
-    found = warnings.gather(user, timezone.localdate(), **filters)
+    region, region_organs = _region_filter(request, errors)
+    found = warnings.gather(user, timezone.localdate(), **filters, organs=region_organs)
     window = found.window
     counts = found.counts()
     page = Paginator(warnings.listed(found.cases), WARNING_PAGE_SIZE).get_page(
@@ -370,6 +388,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             "window": window,
             "window_note": deadline_note(window.unscheduled_years, lang) or "",
             "filters": {**filters, "organ": filters["organ"] or ""},
+            "region": region,
             "errors": errors,
             "counts": counts,
             "page": page,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -254,12 +254,17 @@ class Gathered:
 
 
 def gather(
-    user: Any, today: dt.date, level: str = "", organ: int | None = None, rule: str = ""
+    user: Any,
+    today: dt.date,
+    level: str = "",
+    organ: int | None = None,
+    rule: str = "",
+    organs: Collection[int] | None = None,
 ) -> Gathered:
     """The warnings of ``user``'s scope on ``today`` from every source, narrowed by
-    ``level``, ``organ`` and ``rule`` (the caller checks that ``organ`` is in the
-    user's scope: the page names the error, the API refuses). One query per source
-    (the cases' rows are read by the caller, paginated)."""
+    ``level``, ``organ``, ``rule`` and ``organs`` (a region's organs) — the caller checks
+    that ``organ`` is in the user's scope: the page names the error, the API refuses.
+    One query per source (the cases' rows are read by the caller, paginated)."""
     # The warning models import this module (``ROLES``): imported here, not at the top.
     from . import notices, organ_warnings
 
@@ -275,17 +280,25 @@ def gather(
         cases = cases.filter(case__organ_id=organ)
     if rule:
         cases = cases.filter(rule=rule)
+    if organs is not None:
+        cases = cases.filter(case__organ_id__in=list(organs))
+        among = set(organs)
+        clocks_in = [c for c in clocks if c.clock.organ_id in among]
+        others_in = [w for w in others if w.organ_id in among]
+        owed_in = [w for w in owed if w.organ_id in among]
+    else:
+        clocks_in, others_in, owed_in = clocks, others, owed
     return Gathered(
         window=found_window,
         cases=cases,
         clocks=[
             c
-            for c in clocks
+            for c in clocks_in
             if (not level or c.level == level)
             and (organ is None or c.clock.organ_id == organ)
             and (not rule or c.rule == rule)
         ],
-        others=organ_warnings.narrowed(others, level=level, organ=organ, rule=rule),
-        notices=notices.narrowed(owed, {"level": level, "organ": organ, "rule": rule}),
+        others=organ_warnings.narrowed(others_in, level=level, organ=organ, rule=rule),
+        notices=notices.narrowed(owed_in, {"level": level, "organ": organ, "rule": rule}),
         _all=(items, clocks, [*others, *owed]),
     )
