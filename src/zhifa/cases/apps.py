@@ -95,13 +95,13 @@ class CasesConfig(AppConfig):
                 "cases.refresh_deadlines",
                 "zhifa.cases.tasks.refresh_deadlines",
                 at=dt.time(0, 15),
-                description="The sweep: audit every open case again (findings, deadlines).",
+                description=_("The sweep: audit every open case again (findings, deadlines)."),
             ),
             Job(
                 "cases.resume_sweeps",
                 "zhifa.cases.tasks.resume_sweeps",
                 every=dt.timedelta(minutes=15),
-                description="The sweep's chunks whose worker died or failed, queued again.",
+                description=_("The sweep's chunks whose worker died or failed, queued again."),
             ),
         )
         # A year's holiday schedule loaded or corrected moves due dates: refresh them.

@@ -31,7 +31,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zhifa.accounts.models import ORGAN_ROLES, Role, User
 from zhifa.catalogue.models import Circumstance
 from zhifa.catalogue.services import bands_in_force
-from zhifa.core.scope import get_scoped_or_404, require_role, scoped, visible_organs
+from zhifa.core.scope import (
+    get_scoped_or_404,
+    require_role,
+    scoped,
+    visible_organs,
+    visible_regions,
+)
 from zhifa.core.validation import parse_id
 from zhifa.core.views import ScopedFormView
 from zhifa.documents import formats
@@ -132,6 +138,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
         else:
             organ_error = _("Organ: choose one of the organs of your region.")
             organ = ""
+    # A region of the scope (the supervision dashboard's region rows link here with it):
+    # the cases of the organs of that region itself (as the row counts them, not its
+    # subregions').
+    within = request.GET.get("region", "") if regional else ""
+    within_region = None
+    if within:
+        if len(within) <= 12 and within.isascii() and within.isdigit():
+            within_region = visible_regions(user).filter(code=within).first()
+        if within_region is None:
+            organ_error = organ_error or _("Region: choose a region of your scope.")
+        else:
+            cases = cases.filter(organ__region=within_region)
     today = timezone.localdate()
     page = Paginator(queries.work_list(cases, today), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = queries.work_rows(page.object_list, today, database_calendar())
@@ -142,7 +160,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "filters": {"q": q, "status": status, "procedure": procedure, "organ": organ},
-            "narrowed": {"decided": decided, "paid": paid, "with": with_step},
+            "narrowed": {
+                "decided": decided,
+                "paid": paid,
+                "with": with_step,
+                "region": within_region,
+            },
             "regional": regional,
             "region": user.region if regional else None,
             "organs": organs,

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zhifa.accounts.models import Role
 from zhifa.cases.forms import OpenCaseForm
 from zhifa.cases.models import Case
+from zhifa.core.scope import visible_regions
 from zhifa.records import evidence_files
 from zhifa.registry.models import Certificate
 from zhifa.registry.views import rate_limited_as
@@ -368,6 +369,14 @@ def desk(request: HttpRequest) -> HttpResponse:
         found = found.filter(assignments__user_id=user.pk)
     else:
         filters["mine"] = ""
+    # The receiving units of a region of the scope, not its subregions' (the dashboard's
+    # region rows count so).
+    region = None
+    code = request.GET.get("region", "")
+    if code and len(code) <= 12 and code.isascii() and code.isdigit():
+        region = visible_regions(user).filter(code=code).first()
+    if region is not None:
+        found = found.filter(organ__region=region)
     # The year of receipt (the supervision dashboard's figures link here with it).
     year = filters["year"]
     if len(year) == 4 and year.isascii() and year.isdigit():
@@ -394,6 +403,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "filters": filters,
+            "region": region,
             "statuses": ComplaintStatus.choices,
             "categories": routing.category_choices(),
             "organs": organs,

@@ -384,9 +384,25 @@ def csrf_failure_message() -> str:
     )
 
 
+class ForbiddenField(PermissionDenied):
+    """403 ``forbidden`` naming the input field (``query.organ``) whose value lies
+    outside the caller's scope: the endpoint says so rather than answer as if the value
+    had not been given."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(message)
+        self.errors = [{"path": path, "message": message}]
+
+
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _respond(request, 403, "forbidden", _("You do not have permission to do this."))
+    return _respond(
+        request,
+        403,
+        "forbidden",
+        _("You do not have permission to do this."),
+        getattr(exc, "errors", None),
+    )
 
 
 @api.exception_handler(Http404)

@@ -23,6 +23,6 @@ class CoreConfig(AppConfig):
                 "core.prune_task_history",
                 "zhifa.core.tasks.prune_task_history",
                 at=dt.time(3, 30),
-                description="Delete finished task results and schedule slots after 30 days.",
+                description=_("Delete finished task results and schedule slots after 30 days."),
             )
         )

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger("zhifa.schedule")
@@ -34,7 +35,9 @@ class Job:
     task: str
     every: dt.timedelta | None = None
     at: dt.time | None = None
-    description: str = ""
+    #: What the job does, for the admin's page of background work (``background``):
+    #: marked for translation (``gettext_lazy``) in the app that registers it.
+    description: str | Promise = ""
 
     def __post_init__(self) -> None:
         if (self.every is None) == (self.at is None):
@@ -56,6 +59,26 @@ class Job:
         assert self.at is not None
         start = midnight.replace(hour=self.at.hour, minute=self.at.minute)
         return start if local >= start else None
+
+    def last_slot(self, now: dt.datetime) -> dt.datetime:
+        """The start of the latest slot that began at or before ``now`` (for a daily
+        job before today's time: yesterday's)."""
+        slot = self.slot(now)
+        if slot is None:
+            assert self.at is not None
+            yesterday = timezone.localtime(now) - dt.timedelta(days=1)
+            slot = yesterday.replace(
+                hour=self.at.hour, minute=self.at.minute, second=0, microsecond=0
+            )
+        return slot
+
+    def next_slot(self, now: dt.datetime) -> dt.datetime:
+        """The start of the first slot after ``now``."""
+        if self.every is not None:
+            slot = self.slot(now)
+            assert slot is not None
+            return slot + self.every
+        return self.last_slot(now) + dt.timedelta(days=1)
 
 
 _jobs: dict[str, Job] = {}

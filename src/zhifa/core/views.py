@@ -10,15 +10,18 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from ninja import FilterSchema
 from pydantic import ValidationError
 
@@ -240,3 +243,79 @@ def error_500(request: HttpRequest) -> HttpResponse:
     if api_response is not None:
         return api_response
     return HttpResponse(loader.get_template("500.html").render({}), status=500)
+
+
+# --- the administrator's page of background work ------------------------------------------
+
+
+def _staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed-in active staff (the platform's administrators, superusers) only: others
+    are sent to sign in (anonymous) or refused (403)."""
+
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user: Any = request.user
+        if not (user.is_active and user.is_staff):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _task_status_labels() -> dict[str, str]:
+    from django_tasks import TaskResultStatus
+
+    return {
+        TaskResultStatus.READY: str(pgettext_lazy("task", "waiting")),
+        TaskResultStatus.RUNNING: str(pgettext_lazy("task", "running")),
+        TaskResultStatus.SUCCESSFUL: str(pgettext_lazy("task", "succeeded")),
+        TaskResultStatus.FAILED: str(pgettext_lazy("task", "failed")),
+    }
+
+
+@_staff_only
+@require_GET
+def background_page(request: HttpRequest) -> HttpResponse:
+    """Every periodic job with its last run, last success, failures and next slot; the
+    other tasks' recent results; "run now" (``background``)."""
+    from django.contrib import admin
+
+    from . import background
+
+    return render(
+        request,
+        "core/background.html",
+        {
+            **admin.site.each_context(request),
+            "is_nav_sidebar_enabled": False,
+            "title": _("Background work"),
+            "state": background.background(),
+            "status_labels": _task_status_labels(),
+        },
+    )
+
+
+@_staff_only
+@require_POST
+def background_run(request: HttpRequest, job: str) -> HttpResponse:
+    """Enqueue a job now (not twice while one waits)."""
+    from . import background
+
+    found = background.job_named(job)
+    if found is None:
+        raise Http404
+    result, enqueued = background.run_now(found, request.user)
+    if enqueued:
+        messages.success(
+            request, _("%(job)s was enqueued; a worker runs it next.") % {"job": found.name}
+        )
+    else:
+        messages.warning(
+            request,
+            _("%(job)s already waits for a worker (enqueued %(when)s): not enqueued again.")
+            % {
+                "job": found.name,
+                "when": timezone.localtime(result.enqueued_at).strftime("%Y-%m-%d %H:%M:%S"),
+            },
+        )
+    return redirect("core:background")

@@ -33,6 +33,6 @@ class DashboardConfig(AppConfig):
                 "dashboard.snapshot_warnings",
                 "zhifa.dashboard.tasks.snapshot_warnings",
                 at=dt.time(1, 0),
-                description="Keep each organ's case warnings of the day (the trend).",
+                description=_("Keep each organ's case warnings of the day (the trend)."),
             )
         )

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from zhifa.cases.models import CaseStatus, Procedure
+from zhifa.core.organisation import region_model
 from zhifa.core.roles import Role
+from zhifa.core.scope import visible_organs, visible_regions
+from zhifa.core.validation import parse_id
 
 from . import figures
 from .figures import Dashboard, Row
@@ -54,26 +57,26 @@ def _url(name: str, **query: Any) -> str:
     return reverse(name) + ("?" + urlencode(given) if given else "")
 
 
-def _links(row: Row, year: int, organ: int | None) -> dict[str, Any]:
-    """The lists each figure of ``row`` counts (``organ``: the row's organ, None for the
-    total: the lists of the whole scope)."""
+def _links(row: Row, year: int, organ: int | None, region: str | None = None) -> dict[str, Any]:
+    """The lists each figure of ``row`` counts (``organ``: the row's organ; ``region``:
+    a region row's code; neither for the total: the lists of the whole scope). Every
+    list is one every viewer of the dashboard may open for their scope."""
     cases = "cases:list"
+    where = {"organ": organ, "region": region}
     return {
-        "cases": _url(cases, organ=organ),
-        "statuses": {s: _url(cases, status=s, organ=organ) for s in CaseStatus.values},
-        "procedures": {p: _url(cases, procedure=p, organ=organ) for p in Procedure.values},
-        "red": _url("supervision:warning_list", level="red", organ=organ),
-        "yellow": _url("supervision:warning_list", level="yellow", organ=organ),
-        "decided": _url(cases, decided=year, organ=organ),
-        "reviewed": _url(cases, decided=year, organ=organ, **{"with": "legal_review"}),
-        "heard": _url(cases, decided=year, organ=organ, **{"with": "hearing"}),
-        "fines": reverse("statistics:staff_list", args=[organ, year, "fines"])
-        if organ is not None
-        else "",
-        "collected": _url(cases, paid=year, organ=organ),
-        "complaints": _url("complaints:desk", organ=organ, year=year),
-        "ack_overdue": _url("complaints:desk", organ=organ, overdue=1),
-        "disputed": _url("complaints:desk", organ=organ, status="disputed"),
+        "cases": _url(cases, **where),
+        "statuses": {s: _url(cases, status=s, **where) for s in CaseStatus.values},
+        "procedures": {p: _url(cases, procedure=p, **where) for p in Procedure.values},
+        "red": _url("supervision:warning_list", level="red", **where),
+        "yellow": _url("supervision:warning_list", level="yellow", **where),
+        "decided": _url(cases, decided=year, **where),
+        "reviewed": _url(cases, decided=year, **where, **{"with": "legal_review"}),
+        "heard": _url(cases, decided=year, **where, **{"with": "hearing"}),
+        "fines": _url("dashboard:fines", year=year, **where),
+        "collected": _url(cases, paid=year, **where),
+        "complaints": _url("complaints:desk", year=year, **where),
+        "ack_overdue": _url("complaints:desk", overdue=1, **where),
+        "disputed": _url("complaints:desk", status="disputed", **where),
     }
 
 
@@ -143,6 +146,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     board = figures.dashboard(user, year, today)
     organ_links = [_links(r, year, int(r.key)) for r in board.organs]
     total_links = _links(board.total, year, None)
+    codes = dict(
+        region_model()
+        .objects.filter(path__in=[r.key for r in board.regions])
+        .values_list("path", "code")
+    )
+    region_links = [_links(r, year, None, codes.get(str(r.key))) for r in board.regions]
     return render(
         request,
         "dashboard/dashboard.html",
@@ -156,6 +165,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 for row, links in zip(board.organs, organ_links, strict=True)
             ],
             "total_links": total_links,
+            "regions": list(zip(board.regions, region_links, strict=True)),
             "total_cells": _cells(board.total, total_links),
             "statuses": CaseStatus.choices,
             "procedures": Procedure.choices,
@@ -232,3 +242,58 @@ def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
 def _cell(value: Any) -> Any:
     """Money and rates as numbers (Excel sums them); no rate as an empty cell."""
     return None if value is None else value
+
+
+#: The decisions the fines list shows per page.
+FINES_PAGE_SIZE = 50
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def fines(request: HttpRequest) -> HttpResponse:
+    """The penalty decisions with a fine dated in the year that the dashboard's "fines
+    decided" counts (``statistics.queries.decision_rows``, as the annual statistics
+    count them), of the viewer's organs — narrowed to one organ (``organ``) or the
+    organs of a region itself (``region``, a code; as the dashboard's region rows count,
+    not its subregions'). An organ or region outside the scope: 404."""
+    from django.core.paginator import Paginator
+
+    from zhifa.statistics import queries as statistics
+
+    user: Any = request.user
+    _allowed(user)
+    year, error = _year(request)
+    organs = visible_organs(user)
+    owner = ""
+    raw_organ, code = request.GET.get("organ", ""), request.GET.get("region", "")
+    if raw_organ:
+        organ_pk = parse_id(raw_organ)
+        organ = organs.filter(pk=organ_pk).first() if organ_pk is not None else None
+        if organ is None:
+            raise Http404
+        organs, owner = organs.filter(pk=organ.pk), organ.name
+    elif code:
+        region = None
+        if len(code) <= 12 and code.isascii() and code.isdigit():
+            region = visible_regions(user).filter(code=code).first()
+        if region is None:
+            raise Http404
+        organs, owner = organs.filter(region=region), region.name
+    rows = [r for r in statistics.decision_rows(organs, year) if r.fine is not None]
+    names = dict(organs.values_list("pk", "name"))
+    page = Paginator(rows, FINES_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "dashboard/fines.html",
+        {
+            "year": year,
+            "error": error,
+            "owner": owner,
+            "page": page,
+            "rows": [(r, names.get(r.organ_id, "")) for r in page.object_list],
+            "count": len(rows),
+            "total": sum((r.fine for r in rows if r.fine is not None), figures.money(0)),
+            "back": _url("dashboard:dashboard", year=year),
+        },
+        status=400 if error else 200,
+    )

@@ -34,8 +34,10 @@ class DisclosureConfig(AppConfig):
                 "disclosure.sweep",
                 "zhifa.disclosure.tasks.sweep_publications",
                 every=dt.timedelta(minutes=15),
-                description="Publish scheduled decisions, withdraw changed ones, take down "
-                "those whose publication period ended.",
+                description=_(
+                    "Publish scheduled decisions, withdraw changed ones, take down "
+                    "those whose publication period ended."
+                ),
             )
         )
         register_action_labels(

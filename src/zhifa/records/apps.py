@@ -23,12 +23,12 @@ class RecordsConfig(AppConfig):
                 "records.checkpoint",
                 "zhifa.records.tasks.sign_checkpoints",
                 every=dt.timedelta(minutes=15),
-                description="Sign the head of every chain that grew.",
+                description=_("Sign the head of every chain that grew."),
             ),
             Job(
                 "records.verify",
                 "zhifa.records.tasks.verify_record",
                 at=dt.time(2, 30),
-                description="Verify the whole record; failures are logged as errors.",
+                description=_("Verify the whole record; failures are logged as errors."),
             ),
         )

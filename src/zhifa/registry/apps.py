@@ -32,6 +32,6 @@ class RegistryConfig(AppConfig):
                 "registry.expire",
                 "zhifa.registry.tasks.expire_registrations",
                 at=dt.time(0, 5),
-                description="Expire ended certificates and entrustments (clean-up notice).",
+                description=_("Expire ended certificates and entrustments (clean-up notice)."),
             )
         )

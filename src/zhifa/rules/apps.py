@@ -16,7 +16,7 @@ class RulesConfig(AppConfig):
                 "rules.prune_audit_requests",
                 "zhifa.rules.tasks.prune_audit_requests",
                 at=dt.time(3, 45),
-                description=(
+                description=_(
                     "Delete background audits finished (or abandoned unfinished) more "
                     "than 7 days ago, with their findings and any uploaded bytes left."
                 ),

@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.cases.models import Case
-from zhifa.core.scope import get_scoped_or_404, visible_organs
+from zhifa.core.scope import get_scoped_or_404, visible_organs, visible_regions
 from zhifa.core.validation import parse_id
 from zhifa.records import evidence_files
 from zhifa.rules.engine import RULES
@@ -31,7 +31,7 @@ from zhifa.rules.engine.warning_models import BY_KEY
 from zhifa.rules.engine.warning_models import MODELS as WARNING_MODELS
 from zhifa.rules.labels import DEADLINE_LABELS, deadline_label
 
-from . import notices, organ_warnings, policy, services, warnings
+from . import policy, services, warnings
 from .forms import AcknowledgeForm, InterferenceForm, add_service_errors
 from .models import Interference
 
@@ -320,6 +320,23 @@ def _warning_filters(request: HttpRequest) -> tuple[dict[str, Any], list[str]]:
     return {"level": level, "organ": organ, "rule": rule}, errors
 
 
+def _region_filter(request: HttpRequest, errors: list[str]) -> tuple[Any, list[int] | None]:
+    """The region the list narrows to (its code; the dashboard's region rows link here
+    with it) and the ids of the organs of the user's scope of that region itself (as
+    the row counts them, not its subregions')."""
+    code = request.GET.get("region", "")
+    if not code:
+        return None, None
+    region = None
+    if len(code) <= 12 and code.isascii() and code.isdigit():
+        region = visible_regions(request.user).filter(code=code).first()
+    if region is None:
+        errors.append(_("region: choose a region of your scope."))
+        return None, None
+    organs = visible_organs(request.user).filter(region=region)
+    return region, list(organs.values_list("pk", flat=True))
+
+
 def _rule_label(rule: str, lang: str) -> str:
     """What the rule filter shows beside a rule ID: the deadline's name, else the name
     of the warning model that names the rule (a block rule: the block rules' model)."""
@@ -343,25 +360,14 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user.role not in warnings.ROLES and not user.is_superuser:
         raise PermissionDenied(_("Warnings are for supervisors, organ heads and officers."))
-    today = timezone.localdate()
-    window = warnings.window(today)
     filters, errors = _warning_filters(request)
-    found = warnings.case_warnings(user, window)
-    clocks = warnings.complaint_warnings(user, window)
-    others = organ_warnings.organ_warnings(user, window)
-    notice_rows = notices.notice_warnings(user, window.today, window)
-    counts = warnings.summary(found, clocks, [*others, *notice_rows])
-    others = organ_warnings.narrowed(others, **filters)
-    if filters["level"]:
-        found = found.filter(level=filters["level"])
-        clocks = [c for c in clocks if c.level == filters["level"]]
-    if filters["organ"] is not None:
-        found = found.filter(case__organ_id=filters["organ"])
-        clocks = [c for c in clocks if c.clock.organ_id == filters["organ"]]
-    if filters["rule"]:
-        found = found.filter(rule=filters["rule"])
-        clocks = [c for c in clocks if c.rule == filters["rule"]]
-    page = Paginator(warnings.listed(found), WARNING_PAGE_SIZE).get_page(request.GET.get("page"))
+    region, region_organs = _region_filter(request, errors)
+    found = warnings.gather(user, timezone.localdate(), **filters, organs=region_organs)
+    window = found.window
+    counts = found.counts()
+    page = Paginator(warnings.listed(found.cases), WARNING_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     lang = "en" if (request.LANGUAGE_CODE or "").startswith("en") else "zh"
     rows = [
         {
@@ -382,16 +388,17 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             "window": window,
             "window_note": deadline_note(window.unscheduled_years, lang) or "",
             "filters": {**filters, "organ": filters["organ"] or ""},
+            "region": region,
             "errors": errors,
             "counts": counts,
             "page": page,
             "rows": rows,
-            "clocks": clocks[:COMPLAINT_ROWS],
-            "clocks_more": max(len(clocks) - COMPLAINT_ROWS, 0),
-            "others": others,
+            "clocks": found.clocks[:COMPLAINT_ROWS],
+            "clocks_more": max(len(found.clocks) - COMPLAINT_ROWS, 0),
+            "others": found.others,
             "model_names": {m.key: m.name.get(lang) for m in WARNING_MODELS},
             "rule_choices": [(r, _rule_label(r, lang)) for r in counts.rules],
             "levels": warnings.LEVELS,
-            "notice_warnings": notices.narrowed(notice_rows, filters),
+            "notice_warnings": found.notices,
         },
     )

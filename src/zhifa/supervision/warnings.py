@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -219,3 +219,86 @@ def complaint_warnings(user: Any, window: Horizon) -> list[ComplaintWarning]:
 def level_counts(levels: Iterable[str]) -> dict[str, int]:
     counted = Counter(levels)
     return {level: counted.get(level, 0) for level in LEVELS}
+
+
+# --- the one read model of the warnings page, the API and the dashboard -------------------
+
+
+@dataclass
+class Gathered:
+    """Every warning of a user's scope on a day, from the four sources the page lists:
+    the cases' (``cases``: stored findings and deadlines, a query annotated with
+    ``level``), the complaint clocks (``clocks``), the warning models of the registry,
+    catalogue and disclosure (``others``: ``organ_warnings.OrganWarning``) and the
+    supervision notices owing a reply (``notices``: ``notices.NoticeWarning``).
+
+    ``cases``, ``clocks``, ``others`` and ``notices`` are narrowed by the filters given
+    to :func:`gather`; :meth:`counts` counts the whole scope (the page's table by organ
+    and the dashboard's figures)."""
+
+    window: Horizon
+    cases: QuerySet[AuditItem]
+    clocks: list[ComplaintWarning]
+    others: list[Any]
+    notices: list[Any]
+    _all: tuple[QuerySet[AuditItem], list[ComplaintWarning], list[Any]] = field(repr=False)
+
+    def counts(self) -> Summary:
+        """The warnings of the whole scope (not narrowed) by organ and level."""
+        items, clocks, others = self._all
+        return summary(items, clocks, others)
+
+    def organ_levels(self) -> dict[int, tuple[int, int]]:
+        """(red, yellow) of each organ with warnings (every source, whole scope)."""
+        return {c.organ_id: (c.red, c.yellow) for c in self.counts().organs}
+
+
+def gather(
+    user: Any,
+    today: dt.date,
+    level: str = "",
+    organ: int | None = None,
+    rule: str = "",
+    organs: Collection[int] | None = None,
+) -> Gathered:
+    """The warnings of ``user``'s scope on ``today`` from every source, narrowed by
+    ``level``, ``organ``, ``rule`` and ``organs`` (a region's organs) — the caller checks
+    that ``organ`` is in the user's scope: the page names the error, the API refuses.
+    One query per source (the cases' rows are read by the caller, paginated)."""
+    # The warning models import this module (``ROLES``): imported here, not at the top.
+    from . import notices, organ_warnings
+
+    found_window = window(today)
+    items = case_warnings(user, found_window)
+    clocks = complaint_warnings(user, found_window)
+    others = organ_warnings.organ_warnings(user, found_window)
+    owed = notices.notice_warnings(user, found_window.today, found_window)
+    cases = items
+    if level:
+        cases = cases.filter(level=level)
+    if organ is not None:
+        cases = cases.filter(case__organ_id=organ)
+    if rule:
+        cases = cases.filter(rule=rule)
+    if organs is not None:
+        cases = cases.filter(case__organ_id__in=list(organs))
+        among = set(organs)
+        clocks_in = [c for c in clocks if c.clock.organ_id in among]
+        others_in = [w for w in others if w.organ_id in among]
+        owed_in = [w for w in owed if w.organ_id in among]
+    else:
+        clocks_in, others_in, owed_in = clocks, others, owed
+    return Gathered(
+        window=found_window,
+        cases=cases,
+        clocks=[
+            c
+            for c in clocks_in
+            if (not level or c.level == level)
+            and (organ is None or c.clock.organ_id == organ)
+            and (not rule or c.rule == rule)
+        ],
+        others=organ_warnings.narrowed(others_in, level=level, organ=organ, rule=rule),
+        notices=notices.narrowed(owed_in, {"level": level, "organ": organ, "rule": rule}),
+        _all=(items, clocks, [*others, *owed]),
+    )

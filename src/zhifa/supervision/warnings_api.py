@@ -2,7 +2,8 @@
 ``/supervision/warnings/`` lists them — the same scope (a supervisor's region, an organ
 head's organ, an officer's own), the same filters (level, organ, rule) and the same
 engine. Paginated (``limit``/``offset``); errors in the one shape (400 naming the
-parameter, 401 without a session or token, 403 for a role that sees no warnings).
+parameter, 401 without a session or token, 403 for a role that sees no warnings or an
+organ outside your scope, naming `query.organ`).
 
 Order: the warnings of the warning models that are not a case's (complaints not
 acknowledged, certificates, entrustments, power lists, the reviewer ratio,
@@ -21,8 +22,10 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from zhifa.cases.models import AuditItem
+from zhifa.core.api import ForbiddenField
 from zhifa.core.paging import BoundedLimitOffset, Paged
 from zhifa.core.schemas import InputSchema
+from zhifa.core.scope import visible_organs
 from zhifa.core.validation import DB_MAX_ID
 
 from . import notices, organ_warnings, warnings
@@ -194,35 +197,30 @@ def _level_key(row: dict[str, Any]) -> tuple[int, dt.date]:
     "/supervision/warnings",
     response=list[WarningOut],
     summary="The warnings of your scope (SUP-warning and the warning models)",
+    description=(
+        "The warnings of every source the page `/supervision/warnings/` lists "
+        "(`supervision.warnings.gather`). **403** `forbidden` — your role sees no "
+        "warnings, or `organ` names an organ outside your scope (`errors` names "
+        "`query.organ`)."
+    ),
 )
 @paginate(BoundedLimitOffset)
 def list_warnings(request: HttpRequest, filters: Query[WarningFilter]) -> Any:
     user: Any = request.user
     if user.role not in warnings.ROLES and not user.is_superuser:
         raise PermissionDenied(_("Warnings are for supervisors, organ heads and officers."))
-    window = warnings.window(timezone.localdate())
-    found = warnings.case_warnings(user, window)
-    clocks = warnings.complaint_warnings(user, window)
-    others = organ_warnings.organ_warnings(user, window)
-    level, organ, rule = filters.level or "", filters.organ, filters.rule or ""
-    if level:
-        found = found.filter(level=level)
-    if organ is not None:
-        found = found.filter(case__organ_id=organ)
-    if rule:
-        found = found.filter(rule=rule)
-    owed = notices.notice_warnings(user, window.today, window)
-    head = (
-        [_clock_out(c) for c in clocks]
-        + [_other_out(w) for w in others]
-        + [_notice_out(w) for w in owed]
+    organ = filters.organ
+    if organ is not None and not visible_organs(user).filter(pk=organ).exists():
+        raise ForbiddenField(
+            "query.organ", _("organ: the organ is not in your scope; choose one of the list.")
+        )
+    found = warnings.gather(
+        user, timezone.localdate(), level=filters.level or "", organ=organ, rule=filters.rule or ""
     )
-    head = [
-        row
-        for row in head
-        if (not level or row["level"] == level)
-        and (organ is None or row["organ_id"] == organ)
-        and (not rule or row["rule"] == rule)
-    ]
+    head = (
+        [_clock_out(c) for c in found.clocks]
+        + [_other_out(w) for w in found.others]
+        + [_notice_out(w) for w in found.notices]
+    )
     head.sort(key=_level_key)
-    return Chained(head, Paged(warnings.listed(found), convert_page=_case_out))
+    return Chained(head, Paged(warnings.listed(found.cases), convert_page=_case_out))

@@ -21,6 +21,6 @@ class TransparencyConfig(AppConfig):
                 "transparency.checkpoint",
                 "zhifa.transparency.tasks.issue_checkpoint",
                 every=dt.timedelta(minutes=15),
-                description="Sign the publication log's tree if it grew.",
+                description=_("Sign the publication log's tree if it grew."),
             )
         )
