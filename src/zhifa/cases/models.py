@@ -199,6 +199,15 @@ class Case(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organ", "case_id"], name="case_unique_case_id")
         ]
+        indexes = [
+            # The dashboard's stock of cases by organ, status and procedure, counted from
+            # the index alone.
+            models.Index(fields=["organ", "status", "procedure"], name="case_organ_status_proc"),
+            # A case's organ read from the index alone where rows of other tables are
+            # grouped by their case's organ (the warnings and the dashboard): the case
+            # table's rows are wide (its JSON), a scan of them costs several times more.
+            models.Index(fields=["id", "organ"], name="case_id_organ"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.party_name}"
@@ -255,7 +264,11 @@ class CaseStep(models.Model):
                 "on",
                 condition=models.Q(step="legal_review"),
                 name="case_step_reviewer_on",
-            )
+            ),
+            # The steps of one kind in a period, with their case (the dashboard's and the
+            # statistics' figures of a year: decisions, payments, seizures), read from
+            # the index alone.
+            models.Index(fields=["step", "on", "case"], name="case_step_step_on_case"),
         ]
 
     def __str__(self) -> str:

@@ -341,6 +341,7 @@ def refresh_locked(cases: QuerySet[Case], as_of: dt.date, calendar: WorkCalendar
     chunk (not three per case). Returns the number of cases."""
     locked = list(casefile.prefetch(cases.select_for_update(of=("self",))).order_by("pk"))
     casefile.load_certificates(locked)
+    casefile.load_chunk(locked)
     rows: list[AuditItem] = []
     for case in locked:
         result = audit(case_file(case, as_of), as_of, calendar)

@@ -617,9 +617,7 @@ def bands_in_force(
     """Every band of the benchmark of ``power_item`` in force and published on ``on``, by
     circumstance (empty when there is none): the decision form shows them all, and the
     decision asks for a circumstance when there are any. One read of the benchmarks."""
-    versions = _published_versions(power_item)
-    choices = {c: bands.select_band(versions, on, c, violation) for c in bands.CIRCUMSTANCES}
-    return {c: choice for c, choice in choices.items() if choice is not None}
+    return bands_in_versions(_published_versions(power_item), on, violation)
 
 
 def _published_versions(power_item: PowerItem) -> list[bands.BenchmarkVersion]:
@@ -627,6 +625,27 @@ def _published_versions(power_item: PowerItem) -> list[bands.BenchmarkVersion]:
         b.as_version()
         for b in power_item.benchmarks.filter(published=True).prefetch_related("bands")
     ]
+
+
+def published_versions(power_item_ids: Iterable[int]) -> dict[int, list[bands.BenchmarkVersion]]:
+    """The published benchmark versions of each of the power items (every id given has
+    an entry, empty when it has none) in two queries: ``bands_in_force`` of a whole
+    chunk of cases (the sweep) reads them once per power item, not once per case."""
+    ids = set(power_item_ids)
+    found: dict[int, list[bands.BenchmarkVersion]] = {pk: [] for pk in ids}
+    for benchmark in DiscretionBenchmark.objects.filter(
+        power_item_id__in=ids, published=True
+    ).prefetch_related("bands"):
+        found[benchmark.power_item_id].append(benchmark.as_version())
+    return found
+
+
+def bands_in_versions(
+    versions: Sequence[bands.BenchmarkVersion], on: date, violation: str | None = None
+) -> dict[str, bands.BandChoice]:
+    """``bands_in_force`` of versions read beforehand (``published_versions``)."""
+    choices = {c: bands.select_band(versions, on, c, violation) for c in bands.CIRCUMSTANCES}
+    return {c: choice for c, choice in choices.items() if choice is not None}
 
 
 # --- the review catalogue --------------------------------------------------------------

@@ -36,3 +36,11 @@ class DashboardConfig(AppConfig):
                 description=_("Keep each organ's case warnings of the day (the trend)."),
             )
         )
+        register(
+            Job(
+                "dashboard.refresh_figures",
+                "zhifa.dashboard.tasks.refresh_figures",
+                at=dt.time(1, 10),
+                description="Compute each organ's case figures of the year for the dashboard.",
+            )
+        )

@@ -28,13 +28,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from zhifa.cases.models import Case, CaseStatus, CaseStep, Procedure
 from zhifa.complaints import policy as complaint_policy
@@ -44,7 +48,7 @@ from zhifa.rules.engine.supervision import RED
 from zhifa.statistics import queries as statistics
 from zhifa.supervision import notices, organ_warnings, warnings
 
-from .models import WarningSnapshot
+from .models import OrganFigures, WarningSnapshot
 
 CENT = Decimal("0.01")
 #: Days of warning history the trend shows.
@@ -130,65 +134,44 @@ class Dashboard:
     total: Row
     #: (day, red, yellow) of the case warnings kept per day, oldest first.
     trend: list[tuple[dt.date, int, int]]
+    #: When the figures of sections 1-4 were computed (``OrganFigures``), or None: now.
+    computed_at: dt.datetime | None = None
 
 
 def organs_of(user: Any) -> QuerySet[Any]:
     return visible_organs(user).select_related("region").order_by("region__path", "name", "pk")
 
 
+@contextmanager
+def _without_jit() -> Iterator[None]:
+    """PostgreSQL's JIT compiles each of the dashboard's aggregates (their estimated
+    cost passes ``jit_above_cost`` at a province's size) and took ~200 ms a query to
+    do it, more than the queries ran: off for these (one transaction, ``SET LOCAL``)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def dashboard(user: Any, year: int, today: dt.date) -> Dashboard:
     """The figures of the organs ``user`` may see for ``year`` (the warnings and the
     stock of cases as of ``today``)."""
+    with _without_jit():
+        return _dashboard(user, year, today)
+
+
+def _dashboard(user: Any, year: int, today: dt.date) -> Dashboard:
     organs = list(organs_of(user))
     scope = organs_of(user)
     rows = {o.pk: Row(o.pk, o.name, o.region.name) for o in organs}
     region_of = {o.pk: (o.region.path, o.region.name) for o in organs}
 
-    # 1. The cases now, by organ, status and procedure.
-    cases = Case.objects.filter(organ__in=scope)
-    for organ_id, status, procedure, n in (
-        cases.values_list("organ_id", "status", "procedure").annotate(n=Count("pk")).order_by()
-    ):
-        rows[organ_id].statuses[status] = rows[organ_id].statuses.get(status, 0) + n
-        rows[organ_id].procedures[procedure] = rows[organ_id].procedures.get(procedure, 0) + n
-
-    # 2. The cases decided in the year, and how many had a legal review or a hearing.
-    def has(step: str) -> Exists:
-        return Exists(CaseStep.objects.filter(case=OuterRef("pk"), step=step))
-
-    decided = cases.filter(
-        Exists(CaseStep.objects.filter(case=OuterRef("pk"), step="decision", on__year=year))
-    )
-    for item in (
-        decided.annotate(reviewed=has("legal_review"), heard=has("hearing"))
-        .values("organ_id")
-        .annotate(
-            n=Count("pk"),
-            r=Count("pk", filter=Q(reviewed=True)),
-            h=Count("pk", filter=Q(heard=True)),
-        )
-        .order_by()
-    ):
-        row = rows[item["organ_id"]]
-        row.decided, row.reviewed, row.heard = item["n"], item["r"], item["h"]
-
-    # 3. Fines decided in the year (as the annual statistics count them: two queries).
-    for organ_id, figures in statistics.figures_by_organ(scope, year).items():
-        rows[organ_id].fine_decisions = figures.fine_decisions
-        rows[organ_id].fines = figures.fines
-
-    # 4. Payments recorded in the year.
-    for organ_id, n, amount in (
-        CaseStep.objects.filter(case__organ__in=scope, step="paid", on__year=year)
-        .values_list("case__organ_id")
-        .annotate(
-            n=Count("pk"),
-            amount=Sum(Cast(KT("data__amount"), DecimalField(max_digits=16, decimal_places=2))),
-        )
-        .order_by()
-    ):
-        rows[organ_id].payments = n
-        rows[organ_id].collected = money(amount)
+    computed_at = _stored(rows, year, today)
+    if computed_at is None:
+        _case_figures(rows, scope, year)
 
     # 5. The warnings now, counted as the warnings page counts them.
     window = warnings.window(today)
@@ -247,7 +230,120 @@ def dashboard(user: Any, year: int, today: dt.date) -> Dashboard:
         regions=[by_region[p] for p in sorted(by_region)],
         total=total,
         trend=trend,
+        computed_at=computed_at,
     )
+
+
+def _case_figures(rows: dict[int, Row], scope: QuerySet[Any], year: int) -> None:
+    """Sections 1-4 of the figures (the cases now; decided, fines and payments in the
+    year) of the organs of ``scope`` into ``rows``, live: six grouped queries."""
+    # 1. The cases now, by organ, status and procedure.
+    cases = Case.objects.filter(organ__in=scope)
+    for organ_id, status, procedure, n in (
+        cases.values_list("organ_id", "status", "procedure").annotate(n=Count("pk")).order_by()
+    ):
+        rows[organ_id].statuses[status] = rows[organ_id].statuses.get(status, 0) + n
+        rows[organ_id].procedures[procedure] = rows[organ_id].procedures.get(procedure, 0) + n
+
+    # 2. The cases decided in the year, and how many had a legal review or a hearing.
+    def has(step: str) -> Exists:
+        return Exists(CaseStep.objects.filter(case=OuterRef("pk"), step=step))
+
+    decided = cases.filter(
+        Exists(CaseStep.objects.filter(case=OuterRef("pk"), step="decision", on__year=year))
+    )
+    for item in (
+        decided.annotate(reviewed=has("legal_review"), heard=has("hearing"))
+        .values("organ_id")
+        .annotate(
+            n=Count("pk"),
+            r=Count("pk", filter=Q(reviewed=True)),
+            h=Count("pk", filter=Q(heard=True)),
+        )
+        .order_by()
+    ):
+        row = rows[item["organ_id"]]
+        row.decided, row.reviewed, row.heard = item["n"], item["r"], item["h"]
+
+    # 3. Fines decided in the year (as the annual statistics count them: two queries).
+    for organ_id, figures in statistics.figures_by_organ(scope, year).items():
+        rows[organ_id].fine_decisions = figures.fine_decisions
+        rows[organ_id].fines = figures.fines
+
+    # 4. Payments recorded in the year.
+    for organ_id, n, amount in (
+        CaseStep.objects.filter(case__organ__in=scope, step="paid", on__year=year)
+        .values_list("case__organ_id")
+        .annotate(
+            n=Count("pk"),
+            amount=Sum(Cast(KT("data__amount"), DecimalField(max_digits=16, decimal_places=2))),
+        )
+        .order_by()
+    ):
+        rows[organ_id].payments = n
+        rows[organ_id].collected = money(amount)
+
+
+#: The figures ``OrganFigures`` keeps (those of sections 1-4).
+STORED = ("decided", "reviewed", "heard", "fine_decisions", "fines", "payments", "collected")
+
+
+def _stored(rows: dict[int, Row], year: int, today: dt.date) -> dt.datetime | None:
+    """Fill ``rows`` with the figures the nightly job kept for ``year`` (``refresh``)
+    when every organ of ``rows`` has its row computed on ``today``; their time (the
+    earliest), or None (nothing filled: the page counts them live)."""
+    if not rows:
+        return None
+    kept = list(
+        OrganFigures.objects.filter(organ_id__in=list(rows), year=year).values_list(
+            "organ_id", "computed_at", "figures"
+        )
+    )
+    if len(kept) != len(rows) or any(
+        timezone.localdate(at) != today for _organ, at, _figures in kept
+    ):
+        return None
+    for organ_id, _at, data in kept:
+        row = rows[organ_id]
+        row.statuses.update(data["statuses"])
+        row.procedures.update(data["procedures"])
+        for name in STORED:
+            value = data[name]
+            setattr(row, name, money(value) if isinstance(value, str) else value)
+    return min(at for _organ, at, _figures in kept)
+
+
+def refresh(year: int, now: dt.datetime) -> int:
+    """Compute the figures of sections 1-4 of every organ for ``year`` (the dashboard's
+    own grouped queries, once for all organs) and keep them (``OrganFigures``, computed
+    at ``now``; a year computed again is overwritten). Returns the number of organs."""
+    from zhifa.core.organisation import organ_model
+
+    organs = organ_model().objects.all()
+    rows = {pk: Row(pk, "") for pk in organs.values_list("pk", flat=True)}
+    with _without_jit():
+        _case_figures(rows, organs, year)
+    kept = [
+        OrganFigures(
+            organ_id=pk,
+            year=year,
+            computed_at=now,
+            figures={
+                "statuses": row.statuses,
+                "procedures": row.procedures,
+                **{
+                    name: str(value) if isinstance(value, Decimal) else value
+                    for name in STORED
+                    for value in [getattr(row, name)]
+                },
+            },
+        )
+        for pk, row in rows.items()
+    ]
+    with transaction.atomic():
+        OrganFigures.objects.filter(year=year).delete()
+        OrganFigures.objects.bulk_create(kept)
+    return len(kept)
 
 
 def snapshot(today: dt.date) -> int:

@@ -31,3 +31,31 @@ class WarningSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organ_id} {self.day}: {self.red}/{self.yellow}"
+
+
+class OrganFigures(models.Model):
+    """The case figures of one organ for one year, computed by the nightly job
+    (``tasks.refresh_figures``, ``figures.refresh``) with the dashboard's own grouped
+    queries, so the page reads a row per organ instead of aggregating every case of a
+    province on each request: the cases by status and by procedure (as of
+    ``computed_at``), the cases decided in the year with a legal review and with a
+    hearing, the fines decided and the payments recorded in the year. The page uses them
+    only when every organ it shows has its row of the day, and says when they were
+    computed; warnings and complaints are always read live."""
+
+    organ = models.ForeignKey(
+        settings.ZHIFA_ORGAN_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    computed_at = models.DateTimeField(_("computed at"))
+    figures = models.JSONField(_("figures"))
+
+    class Meta:
+        verbose_name = _("organ figures")
+        verbose_name_plural = _("organ figures")
+        constraints = [
+            models.UniqueConstraint(fields=["organ", "year"], name="dashboard_figures_organ_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organ_id} {self.year} ({self.computed_at:%Y-%m-%d %H:%M})"

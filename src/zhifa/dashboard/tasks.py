@@ -17,3 +17,15 @@ def snapshot_warnings() -> dict[str, Any]:
 
     today = timezone.localdate()
     return {"as_of": today.isoformat(), "organs": snapshot(today)}
+
+
+@task()
+def refresh_figures() -> dict[str, Any]:
+    """Compute and keep every organ's case figures of this year (``figures.refresh``):
+    nightly, so the dashboard reads a row per organ instead of counting every case of
+    the province on each request. Idempotent: a year computed again is overwritten."""
+    from .figures import refresh
+
+    now = timezone.now()
+    year = timezone.localdate(now).year
+    return {"year": year, "organs": refresh(year, now), "computed_at": now.isoformat()}

@@ -17,7 +17,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from zhifa.accounts.models import Role, User
@@ -286,3 +286,33 @@ def test_the_nightly_snapshot_gives_the_trend(demo: None, today: dt.date) -> Non
         items.filter(level="yellow").count(),
     )
     assert board.trend[0][0] == yesterday
+
+
+def test_the_kept_figures_equal_the_live_ones(
+    demo: None, today: dt.date, frozen_clock: dt.datetime
+) -> None:
+    """The nightly job's figures (``figures.refresh``, ``OrganFigures``) are the live
+    ones; the page uses them on the day they were computed, says so, and counts live on
+    another day."""
+    supervisor = User.objects.get(username="supervisor")
+    figures.dashboard(supervisor, today.year, today)  # warm the caches (calendar)
+    with CaptureQueriesContext(connection) as live_queries:
+        live = figures.dashboard(supervisor, today.year, today)
+    assert live.computed_at is None
+    assert figures.refresh(today.year, frozen_clock) == EnforcementSubject.objects.count()
+    with CaptureQueriesContext(connection) as kept_queries:
+        kept = figures.dashboard(supervisor, today.year, today)
+    assert kept.computed_at == frozen_clock
+    assert kept.organs == live.organs
+    assert kept.regions == live.regions
+    assert kept.total == live.total
+    organs = [int(r.key) for r in kept.organs]
+    check(kept.total, expected(organs, today.year, today))
+    # One read of the kept rows instead of the six grouped queries.
+    assert len(kept_queries) == len(live_queries) - 5
+    shown = timezone.localtime(frozen_clock).strftime("%Y-%m-%d %H:%M")
+    assert shown in client_for(supervisor).get(URL).content.decode()
+    # Another day or another year: counted live (nothing kept for them).
+    tomorrow = today + dt.timedelta(days=1)
+    assert figures.dashboard(supervisor, today.year, tomorrow).computed_at is None
+    assert figures.dashboard(supervisor, today.year - 1, today).computed_at is None
