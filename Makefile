@@ -66,7 +66,7 @@ test-postgres: install-dev
 
 # schemathesis over the whole OpenAPI document as every role (and anonymous), in-process
 # on a fresh SQLite test database with the demo data and a frozen clock; bounded: a
-# fixed seed and ZHIFA_FUZZ_EXAMPLES examples per operation and role (default 8; 2
+# fixed seed and ZHIFA_FUZZ_EXAMPLES examples per operation and role (default 6; 2
 # anonymous); then stateful scenarios per role following the document's OpenAPI links.
 # In parallel like the suite (one worker per CPU, ZHIFA_TEST_JOBS), each worker with
 # its own database and demo data, the operations dealt out one by one (--dist load).

@@ -48,7 +48,7 @@ from zhifa.core.api import register_routers
 from zhifa.core.testing import FROZEN_NOW
 
 #: Examples per operation and role (``ZHIFA_FUZZ_EXAMPLES`` overrides).
-MAX_EXAMPLES = int(os.environ.get("ZHIFA_FUZZ_EXAMPLES", "8"))
+MAX_EXAMPLES = int(os.environ.get("ZHIFA_FUZZ_EXAMPLES", "6"))
 #: Examples per operation without a token (``ZHIFA_FUZZ_ANONYMOUS_EXAMPLES``).
 ANONYMOUS_EXAMPLES = int(os.environ.get("ZHIFA_FUZZ_ANONYMOUS_EXAMPLES", "2"))
 #: Stateful scenarios per role, and calls per scenario at most.
