@@ -621,10 +621,7 @@ def bands_in_force(
 
 
 def _published_versions(power_item: PowerItem) -> list[bands.BenchmarkVersion]:
-    return [
-        b.as_version()
-        for b in power_item.benchmarks.filter(published=True).prefetch_related("bands")
-    ]
+    return published_versions([power_item.pk])[power_item.pk]
 
 
 def published_versions(power_item_ids: Iterable[int]) -> dict[int, list[bands.BenchmarkVersion]]:
