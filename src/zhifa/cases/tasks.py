@@ -172,10 +172,6 @@ def resume_sweeps() -> dict[str, Any]:
 def enqueue_refresh_deadlines(**_: Any) -> None:
     """Queue :func:`refresh_deadlines` unless one is already waiting (a calendar import
     of several years queues it once)."""
-    from django_tasks_db.models import DBTaskResult
+    from zhifa.core.schedule import enqueue_once
 
-    waiting = DBTaskResult.objects.filter(
-        status=TaskResultStatus.READY, task_path=refresh_deadlines.module_path
-    ).exists()
-    if not waiting:
-        refresh_deadlines.enqueue()
+    enqueue_once(refresh_deadlines)

@@ -200,9 +200,7 @@ def run_now(job: schedule.Job, actor: Any) -> tuple[DBTaskResult, bool]:
     as the administration site keeps its own."""
     with transaction.atomic():
         _lock(job)
-        waiting = (
-            _results(job.task).filter(status=TaskResultStatus.READY).order_by("enqueued_at").first()
-        )
+        waiting = schedule.waiting(job.task)
         if waiting is not None:
             return waiting, False
         task: Any = import_string(job.task)

@@ -94,6 +94,28 @@ def jobs() -> list[Job]:
     return sorted(_jobs.values(), key=lambda j: j.name)
 
 
+def waiting(task_path: str) -> Any:
+    """The oldest result of the task at ``task_path`` still waiting for a worker
+    (``READY``), or None."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return (
+        DBTaskResult.objects.filter(task_path=task_path, status=TaskResultStatus.READY)
+        .order_by("enqueued_at")
+        .first()
+    )
+
+
+def enqueue_once(task: Any) -> bool:
+    """Enqueue ``task`` unless a run of it already waits for a worker (a burst of
+    triggers queues it once); returns whether this call enqueued it."""
+    if waiting(task.module_path) is not None:
+        return False
+    task.enqueue()
+    return True
+
+
 def enqueue_due(now: dt.datetime | None = None) -> list[str]:
     """Enqueue every job whose current slot no worker has claimed yet; returns the
     names of the jobs this call enqueued."""

@@ -87,16 +87,11 @@ def append(source: str, object_id: str, leaf: bytes) -> LogEntry:
 def enqueue_checkpoint() -> None:
     """Queue the checkpoint task in the append's transaction (it runs only if the append
     commits) unless one is already waiting: a burst of appends queues it once."""
-    from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
+    from zhifa.core.schedule import enqueue_once
 
     from .tasks import issue_checkpoint
 
-    waiting = DBTaskResult.objects.filter(
-        status=TaskResultStatus.READY, task_path=issue_checkpoint.module_path
-    ).exists()
-    if not waiting:
-        issue_checkpoint.enqueue()
+    enqueue_once(issue_checkpoint)
 
 
 # --- reading the tree -----------------------------------------------------------------
