@@ -31,16 +31,32 @@ def uses_the_database(item: pytest.Item) -> bool:
     return bool(DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())))
 
 
+def second_database_run(item: pytest.Item) -> bool:
+    """Whether a test runs again in the PostgreSQL run of ``make test``: it uses the
+    database, and it is not a browser test unless it is also marked ``postgres``. A
+    browser test drives pages whose queries the other tests already run on PostgreSQL
+    (the views, services and read models are tested there without a browser); what it adds
+    is the page in Chromium, which does not depend on the database. Running every browser
+    test twice took the CI run over its 30 minutes. A browser test that does depend on
+    PostgreSQL (locking, concurrency) is marked ``postgres`` and runs there too."""
+    if not uses_the_database(item):
+        return False
+    if item.get_closest_marker("browser") is None:
+        return True
+    return item.get_closest_marker("postgres") is not None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """``ZHIFA_DATABASE_TESTS_ONLY=1`` (the PostgreSQL run of ``make test``) keeps the
-    tests that use the database and deselects the others: they cannot tell one database
-    from another and ran in the SQLite run (pytest reports them as deselected)."""
+    tests that use the database, except the browser tests (``second_database_run``), and
+    deselects the others: they cannot tell one database from another and ran in the
+    SQLite run (pytest reports them as deselected)."""
     import os
 
     if os.environ.get("ZHIFA_DATABASE_TESTS_ONLY") != "1":
         return
-    kept = [item for item in items if uses_the_database(item)]
-    dropped = [item for item in items if not uses_the_database(item)]
+    kept = [item for item in items if second_database_run(item)]
+    dropped = [item for item in items if not second_database_run(item)]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept

@@ -65,6 +65,15 @@ ENDED_STATUSES = (CaseStatus.CLOSED, CaseStatus.NOT_REGISTERED)
 USER_MODEL = settings.AUTH_USER_MODEL
 
 
+#: The cases whose violation may be major (the catalogue marks the item for a legal
+#: review, or a major public interest is involved): the prefilter of the filings of
+#: major decisions (``supervision.filings``; ``rules.engine.filing.is_major`` judges),
+#: and the condition of the index that makes it cheap at a province's size.
+MAJOR_VIOLATION = models.Q(violation__in_review_catalogue=True) | models.Q(
+    violation__major_public_interest=True
+)
+
+
 class Case(models.Model):
     """A penalty case of one organ."""
 
@@ -190,6 +199,12 @@ class Case(models.Model):
         blank=True,
         help_text=_("The day the engine computed the nearest deadline (empty: not yet)."),
     )
+    audited_at = models.DateTimeField(
+        _("findings and deadlines kept at"),
+        null=True,
+        blank=True,
+        help_text=_("When the stored findings and deadlines were last replaced (empty: not yet)."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -207,6 +222,12 @@ class Case(models.Model):
             # grouped by their case's organ (the warnings and the dashboard): the case
             # table's rows are wide (its JSON), a scan of them costs several times more.
             models.Index(fields=["id", "organ"], name="case_id_organ"),
+            # Whether an organ's cases were audited since its warnings were counted (the
+            # dashboard's kept counts, ``dashboard.figures``): one index range per organ.
+            models.Index(fields=["organ", "audited_at"], name="case_organ_audited_at"),
+            # The few cases whose violation may be major, found without reading every
+            # case's JSON (the filings of major decisions and their warnings).
+            models.Index(fields=["organ"], condition=MAJOR_VIOLATION, name="case_major_violation"),
         ]
 
     def __str__(self) -> str:

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from zhifa.core.scope import scoped
 from zhifa.rules.calendar_db import database_calendar
@@ -243,7 +244,7 @@ def case_penalties(
 # --- the read model: the last audit's findings and deadlines, the nearest deadline -------
 
 #: The fields ``keep_audit`` sets on the case (for ``save(update_fields=...)``).
-NEAREST_FIELDS = ("next_deadline", "next_deadline_rule", "deadline_checked_on")
+NEAREST_FIELDS = ("next_deadline", "next_deadline_rule", "deadline_checked_on", "audited_at")
 
 #: Cases the nightly sweep audits in one transaction (``sweep``).
 SWEEP_CHUNK = 200
@@ -298,6 +299,7 @@ def _nearest_kept(case: Case, nearest: AuditItem | None, as_of: dt.date) -> list
     case.next_deadline = None if nearest is None else nearest.due
     case.next_deadline_rule = "" if nearest is None else nearest.rule
     case.deadline_checked_on = as_of
+    case.audited_at = timezone.now()
     return list(NEAREST_FIELDS)
 
 

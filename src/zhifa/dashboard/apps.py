@@ -32,8 +32,11 @@ class DashboardConfig(AppConfig):
             Job(
                 "dashboard.snapshot_warnings",
                 "zhifa.dashboard.tasks.snapshot_warnings",
-                at=dt.time(1, 0),
-                description=_("Keep each organ's case warnings of the day (the trend)."),
+                every=dt.timedelta(minutes=5),
+                description=_(
+                    "Count the case warnings of the organs whose cases changed (the "
+                    "dashboard's counts and their trend)."
+                ),
             )
         )
         register(

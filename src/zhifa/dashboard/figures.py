@@ -12,7 +12,13 @@ What (each figure per organ, summed per region and in total):
 - cases by status and by procedure: every case of the organ now (the case list's
   stock, not a year's flow);
 - warnings now (red, yellow) as the warnings page counts them, and their trend: the
-  case warnings per day as ``WarningSnapshot`` kept them (the nightly job);
+  case warnings per day as ``WarningSnapshot`` kept them. Today's case warnings of an
+  organ are read from its row of the day when there is one (``count_warnings``, run
+  every few minutes for the organs whose cases were audited since: a province's
+  warnings are hundreds of thousands of stored rows, too many to count on each request);
+  an organ without a row of the day is counted live. The other warnings (complaint
+  clocks, the registry's, catalogue's and disclosure's models, notices) are few and
+  always read live;
 - decided in the year: cases with a ``decision`` step dated in the year; of them, those
   that had a legal review (a ``legal_review`` step) and a hearing (a ``hearing`` step),
   and the rates (share of the decided cases);
@@ -35,7 +41,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DateTimeField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -44,7 +60,7 @@ from zhifa.cases.models import Case, CaseStatus, CaseStep, Procedure
 from zhifa.complaints import policy as complaint_policy
 from zhifa.complaints.models import ComplaintStatus
 from zhifa.core.scope import visible_organs
-from zhifa.rules.engine.supervision import RED
+from zhifa.rules.engine.supervision import RED, Horizon
 from zhifa.statistics import queries as statistics
 from zhifa.supervision import notices, organ_warnings, warnings
 
@@ -136,6 +152,8 @@ class Dashboard:
     trend: list[tuple[dt.date, int, int]]
     #: When the figures of sections 1-4 were computed (``OrganFigures``), or None: now.
     computed_at: dt.datetime | None = None
+    #: When the earliest kept count of case warnings shown was made, or None: all live.
+    warnings_counted_at: dt.datetime | None = None
 
 
 def organs_of(user: Any) -> QuerySet[Any]:
@@ -173,10 +191,12 @@ def _dashboard(user: Any, year: int, today: dt.date) -> Dashboard:
     if computed_at is None:
         _case_figures(rows, scope, year)
 
-    # 5. The warnings now, counted as the warnings page counts them.
+    # 5. The warnings now, counted as the warnings page counts them: the case warnings
+    # kept today (live for an organ without its count of the day), the others live.
     window = warnings.window(today)
+    warnings_counted_at = _case_warnings(rows, user, window)
     counts = warnings.summary(
-        warnings.case_warnings(user, window),
+        None,
         warnings.complaint_warnings(user, window),
         [
             *organ_warnings.organ_warnings(user, window),
@@ -185,8 +205,8 @@ def _dashboard(user: Any, year: int, today: dt.date) -> Dashboard:
     )
     for count in counts.organs:
         if count.organ_id in rows:
-            rows[count.organ_id].red = count.red
-            rows[count.organ_id].yellow = count.yellow
+            rows[count.organ_id].red += count.red
+            rows[count.organ_id].yellow += count.yellow
 
     # 6. Complaints, by receiving unit.
     for complaint in (
@@ -231,7 +251,35 @@ def _dashboard(user: Any, year: int, today: dt.date) -> Dashboard:
         total=total,
         trend=trend,
         computed_at=computed_at,
+        warnings_counted_at=warnings_counted_at,
     )
+
+
+def _case_warnings(rows: dict[int, Row], user: Any, window: Horizon) -> dt.datetime | None:
+    """The case warnings of the organs of ``rows`` on ``window.today`` into ``rows``:
+    an organ's count kept today (``WarningSnapshot``) when there is one, else counted
+    live (one grouped query for all such organs). Returns when the earliest kept count
+    used was made, or None (all live)."""
+    kept: dict[int, dt.datetime] = {}
+    for organ_id, red, yellow, at in WarningSnapshot.objects.filter(
+        organ_id__in=list(rows), day=window.today, counted_at__isnull=False
+    ).values_list("organ_id", "red", "yellow", "counted_at"):
+        rows[organ_id].red, rows[organ_id].yellow = red, yellow
+        if at is not None:
+            kept[organ_id] = at
+    missing = [pk for pk in rows if pk not in kept]
+    if missing:
+        live: QuerySet[Any] = warnings.case_warnings(user, window).filter(
+            case__organ_id__in=missing
+        )
+        for organ_id, level, n in (
+            live.values_list("case__organ_id", "level").annotate(n=Count("pk")).order_by()
+        ):
+            if level == RED:
+                rows[organ_id].red += n
+            else:
+                rows[organ_id].yellow += n
+    return min(kept.values(), default=None)
 
 
 def _case_figures(rows: dict[int, Row], scope: QuerySet[Any], year: int) -> None:
@@ -346,27 +394,79 @@ def refresh(year: int, now: dt.datetime) -> int:
     return len(kept)
 
 
-def snapshot(today: dt.date) -> int:
-    """Keep the case warnings of every organ on ``today`` (``WarningSnapshot``), as the
-    warnings page counts them for a user who sees every organ; an organ without warnings
-    is kept with zeros so the trend shows the day. One grouped query and one write per
-    organ with warnings (idempotent: a day written again is overwritten)."""
+#: A case audited up to this long before a count began may be missing from it (its
+#: transaction not yet committed when the count read the stored rows): its organ is
+#: counted again by the next ``count_warnings``.
+COUNT_MARGIN = dt.timedelta(minutes=2)
+
+
+def stale_organs(today: dt.date) -> list[int]:
+    """The organs whose case warnings of ``today`` must be counted (again): those with
+    no count of the day, and those with a case audited since their count began (less
+    ``COUNT_MARGIN``). Two queries: the day's rows, and one index range per counted
+    organ (``case_organ_audited_at``)."""
     from zhifa.core.organisation import organ_model
 
+    organs = list(organ_model().objects.order_by("pk").values_list("pk", flat=True))
+    counted = WarningSnapshot.objects.filter(day=today, counted_at__isnull=False)
+    fresh = set(
+        counted.exclude(
+            Exists(
+                Case.objects.filter(
+                    organ=OuterRef("organ_id"),
+                    audited_at__gte=ExpressionWrapper(
+                        OuterRef("counted_at") - COUNT_MARGIN, output_field=DateTimeField()
+                    ),
+                )
+            )
+        ).values_list("organ_id", flat=True)
+    )
+    return [pk for pk in organs if pk not in fresh]
+
+
+def count_warnings(today: dt.date, organs: list[int] | None = None) -> int:
+    """Count and keep the case warnings of ``organs`` (default: ``stale_organs``) on
+    ``today`` (``WarningSnapshot``), as the warnings page counts them for a user who
+    sees every organ; an organ without warnings is kept with zeros so the trend shows
+    the day. The dashboard reads these counts; the last count of a day stays as that
+    day's history. One grouped query and one write; idempotent (a day counted again is
+    overwritten). Returns the number of organs counted."""
+    if organs is None:
+        organs = stale_organs(today)
+    if not organs:
+        return 0
+    counted_at = timezone.now()
     window = warnings.window(today)
     found: defaultdict[int, list[int]] = defaultdict(lambda: [0, 0])
-    items: QuerySet[Any] = warnings.case_warnings(_Everyone(), window)
-    for organ_id, level, n in (
-        items.values_list("case__organ_id", "level").annotate(n=Count("pk")).order_by()
-    ):
-        found[organ_id][0 if level == RED else 1] += n
-    organs = list(organ_model().objects.values_list("pk", flat=True))
-    WarningSnapshot.objects.filter(day=today).delete()
-    WarningSnapshot.objects.bulk_create(
-        WarningSnapshot(organ_id=pk, day=today, red=found[pk][0], yellow=found[pk][1])
-        for pk in organs
-    )
+    for start in range(0, len(organs), 500):
+        batch = organs[start : start + 500]
+        items: QuerySet[Any] = warnings.case_warnings(_Everyone(), window).filter(
+            case__organ_id__in=batch
+        )
+        for organ_id, level, n in (
+            items.values_list("case__organ_id", "level").annotate(n=Count("pk")).order_by()
+        ):
+            found[organ_id][0 if level == RED else 1] += n
+    with transaction.atomic():
+        WarningSnapshot.objects.filter(day=today, organ_id__in=organs).delete()
+        WarningSnapshot.objects.bulk_create(
+            WarningSnapshot(
+                organ_id=pk,
+                day=today,
+                red=found[pk][0],
+                yellow=found[pk][1],
+                counted_at=counted_at,
+            )
+            for pk in organs
+        )
     return len(organs)
+
+
+def snapshot(today: dt.date) -> int:
+    """Count the case warnings of every organ on ``today`` (``count_warnings``)."""
+    from zhifa.core.organisation import organ_model
+
+    return count_warnings(today, list(organ_model().objects.values_list("pk", flat=True)))
 
 
 class _Everyone:

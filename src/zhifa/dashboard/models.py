@@ -1,7 +1,8 @@
-"""The dashboard's stored history: the warnings of each organ's cases per day, kept by
-the nightly job (``tasks.snapshot_warnings``) so the dashboard can show their trend.
-Only the trend reads these rows; today's counts are read live, as the warnings page
-reads them."""
+"""The dashboard's stored figures: the warnings of each organ's cases per day, counted
+by the job ``tasks.snapshot_warnings`` (every few minutes, for the organs whose cases
+were audited since their last count): today's row is the count the dashboard shows, and
+the rows of past days are the trend. The case figures of a year per organ, computed
+nightly."""
 
 from __future__ import annotations
 
@@ -20,6 +21,12 @@ class WarningSnapshot(models.Model):
     day = models.DateField(_("day"))
     red = models.PositiveIntegerField(_("red"), default=0)
     yellow = models.PositiveIntegerField(_("yellow"), default=0)
+    counted_at = models.DateTimeField(
+        _("counted at"),
+        null=True,
+        blank=True,
+        help_text=_("When the count began (empty: a count kept only for the trend)."),
+    )
 
     class Meta:
         verbose_name = _("warning snapshot")

@@ -10,13 +10,15 @@ from django_tasks import task
 
 @task()
 def snapshot_warnings() -> dict[str, Any]:
-    """Keep today's case warnings of every organ (``figures.snapshot``) for the
-    dashboard's trend: nightly, after the sweep refreshed the stored findings and
-    deadlines. Idempotent: a day written again is overwritten."""
-    from .figures import snapshot
+    """Count today's case warnings of the organs whose cases were audited since their
+    last count of the day, or not counted today (``figures.count_warnings``): every
+    few minutes, so the dashboard reads a row per organ instead of counting the stored
+    findings and deadlines of a province on each request; the last count of each day is
+    its trend. Idempotent: an organ counted again is overwritten."""
+    from .figures import count_warnings
 
     today = timezone.localdate()
-    return {"as_of": today.isoformat(), "organs": snapshot(today)}
+    return {"as_of": today.isoformat(), "organs": count_warnings(today)}
 
 
 @task()

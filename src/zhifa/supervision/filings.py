@@ -21,12 +21,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.cases.labels import step_label
-from zhifa.cases.models import Case, CaseStep
+from zhifa.cases.models import MAJOR_VIOLATION, Case, CaseStep
 from zhifa.core.roles import Role
 from zhifa.core.scope import scoped
 from zhifa.core.validation import date_problem
@@ -44,7 +44,7 @@ FILING_ROLES = (Role.ORGAN_HEAD, Role.LEGAL_REVIEWER)
 CONCLUDED = "closed"
 DECISION = "decision"
 #: What may mark a case's violation as major (prefilter; ``rule.is_major`` judges).
-MAJOR_Q = Q(violation__in_review_catalogue=True) | Q(violation__major_public_interest=True)
+MAJOR_Q = MAJOR_VIOLATION
 
 
 def may_file(user: Any, organ_id: int) -> bool:
@@ -223,27 +223,33 @@ class MajorRow:
 def major_cases(user: Any) -> QuerySet[Case]:
     """The cases in ``user``'s scope with a penalty decision on a violation marked
     major (the engine judges each: ``rule.is_major``)."""
-    return scoped(
-        user,
-        Case.objects.filter(MAJOR_Q, steps__step=DECISION).distinct(),
-    )
+    decided = CaseStep.objects.filter(case=OuterRef("pk"), step=DECISION)
+    return scoped(user, Case.objects.filter(MAJOR_Q, Exists(decided)))
 
 
-def major_rows(user: Any, today: dt.date, organ: int | None = None) -> list[MajorRow]:
+def major_rows(
+    user: Any, today: dt.date, organ: int | None = None, unfiled: bool = False
+) -> list[MajorRow]:
     """Each major decision in scope with its due day, its filing day and its status:
-    one query (and one for the calendar when a due day must be computed)."""
+    one query (and one for the calendar when a due day must be computed). ``unfiled``:
+    only those not filed (the warnings), with only the case fields a warning names."""
     filed = Filing.objects.filter(kind=FilingKind.MAJOR_DECISION, case=OuterRef("pk"))
+    decisions = CaseStep.objects.filter(case=OuterRef("pk"), step=DECISION).order_by("on")
     cases = (
         major_cases(user)
         .select_related("organ")
         .annotate(
-            decided=Min("steps__on", filter=Q(steps__step=DECISION)),
+            decided=Subquery(decisions.values("on")[:1]),
             filed_on=Subquery(filed.values("filed_on")[:1]),
             filed_due=Subquery(filed.values("due_on")[:1]),
         )
     )
     if organ is not None:
         cases = cases.filter(organ_id=organ)
+    if unfiled:
+        cases = cases.exclude(Exists(filed)).only(
+            "pk", "case_id", "registration_number", "violation", "organ_id", "organ__name"
+        )
     calendar = None
     rows = []
     for case in cases.order_by("decided", "pk"):

@@ -356,7 +356,7 @@ def major_filings(user: Any, window: Horizon) -> list[OrganWarning]:
     if not _organ_level(user):
         return []
     found = []
-    for row in filings.major_rows(user, window.today):
+    for row in filings.major_rows(user, window.today, unfiled=True):
         if row.filed_on is not None:
             continue
         level = filing_rule.filing_level(row.due, None, window)

@@ -152,16 +152,20 @@ class Summary:
 
 
 def summary(
-    items: QuerySet[AuditItem],
+    items: QuerySet[AuditItem] | None,
     clocks: Iterable[ComplaintWarning],
     others: Iterable[Any] = (),
 ) -> Summary:
-    """``others``: the warnings of the registry, catalogue and disclosure models
-    (``organ_warnings.OrganWarning``: ``organ_id``, ``organ_name``, ``level``, ``rule``)."""
+    """``items``: the case warnings (``case_warnings``), or None: not counted here (the
+    dashboard keeps their counts). ``others``: the warnings of the registry, catalogue
+    and disclosure models (``organ_warnings.OrganWarning``: ``organ_id``, ``organ_name``,
+    ``level``, ``rule``)."""
     by_organ: dict[int, OrganCount] = {}
     rules: set[str] = set()
     grouped = (
-        items.order_by()
+        []
+        if items is None
+        else items.order_by()
         .values("case__organ_id", "case__organ__name", "rule", "level")
         .annotate(n=Count("pk"))
     )

@@ -307,4 +307,5 @@ def add_step(
         case.next_deadline = locked.next_deadline
         case.next_deadline_rule = locked.next_deadline_rule
         case.deadline_checked_on = locked.deadline_checked_on
+        case.audited_at = locked.audited_at
         return saved

@@ -316,3 +316,75 @@ def test_the_kept_figures_equal_the_live_ones(
     tomorrow = today + dt.timedelta(days=1)
     assert figures.dashboard(supervisor, today.year, tomorrow).computed_at is None
     assert figures.dashboard(supervisor, today.year - 1, today).computed_at is None
+
+
+def _live_levels(supervisor: User, today: dt.date) -> dict[int, tuple[int, int]]:
+    """Each organ's case warnings counted here from the warnings page's own query."""
+    items = warnings.case_warnings(supervisor, warnings.window(today))
+    found: dict[int, tuple[int, int]] = {}
+    for organ_id in EnforcementSubject.objects.values_list("pk", flat=True):
+        mine = items.filter(case__organ_id=organ_id)
+        found[organ_id] = (mine.filter(level="red").count(), mine.filter(level="yellow").count())
+    return found
+
+
+def test_kept_warning_counts_are_read_and_counted_again_where_cases_changed(
+    demo: None, today: dt.date, time_machine: Any
+) -> None:
+    """The case warnings of an organ are read from its count of the day when there is
+    one (and the page says when it was made); an organ whose cases were audited since is
+    counted again by the next ``count_warnings``, and only it."""
+    supervisor = User.objects.get(username="supervisor")
+    live = _live_levels(supervisor, today)
+    assert any(red or yellow for red, yellow in live.values())
+    # No count of the day: every organ is counted live, and nothing says otherwise.
+    board = figures.dashboard(supervisor, today.year, today)
+    assert board.warnings_counted_at is None
+    assert figures.stale_organs(today) == sorted(live)
+    # The demo's cases were audited moments ago: a count now might miss an audit still
+    # committing, so their organs stay stale after it until a later count.
+    assert figures.count_warnings(today) == len(live)
+    recent = figures.stale_organs(today)
+    assert recent
+    # Counted later: only those are counted again; the counts kept are the live ones,
+    # and nothing is stale.
+    time_machine.move_to(timezone.now() + figures.COUNT_MARGIN + dt.timedelta(seconds=1))
+    assert figures.count_warnings(today) == len(recent)
+    kept = {s.organ_id: (s.red, s.yellow) for s in WarningSnapshot.objects.filter(day=today)}
+    assert kept == live
+    assert figures.stale_organs(today) == []
+    assert figures.count_warnings(today) == 0
+    # The page reads the kept counts: a count changed by hand shows.
+    organ = next(pk for pk, (red, yellow) in live.items() if red)
+    WarningSnapshot.objects.filter(organ_id=organ, day=today).update(red=999)
+    board = figures.dashboard(supervisor, today.year, today)
+    assert board.warnings_counted_at is not None
+    row = next(r for r in board.organs if r.key == organ)
+    assert row.red >= 999
+    text = client_for(supervisor).get(URL).content.decode()
+    at = timezone.localtime(board.warnings_counted_at)
+    assert f"案件预警于 {at:%H:%M} 统计" in text
+    # A case of the organ audited after the count (beyond the margin): the organ is
+    # stale, and counting again restores the live figure.
+    case = Case.objects.filter(organ_id=organ).order_by("pk").first()
+    assert case is not None
+    Case.objects.filter(pk=case.pk).update(audited_at=timezone.now())
+    assert figures.stale_organs(today) == [organ]
+    assert figures.count_warnings(today) == 1
+    assert WarningSnapshot.objects.get(organ_id=organ, day=today).red == live[organ][0]
+    # Another day: yesterday's counts are history, today's are counted live.
+    tomorrow = today + dt.timedelta(days=1)
+    assert figures.stale_organs(tomorrow) == sorted(live)
+
+
+def test_an_audit_stamps_the_case(demo: None, today: dt.date) -> None:
+    """Keeping an audit's findings and deadlines stamps the case (``audited_at``), which
+    makes its organ's kept count stale."""
+    from zhifa.cases import queries
+
+    case = Case.objects.order_by("pk").first()
+    assert case is not None
+    before = timezone.now()
+    queries.refresh_case(case, today)
+    case.refresh_from_db()
+    assert case.audited_at is not None and case.audited_at >= before
