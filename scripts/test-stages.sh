@@ -8,7 +8,8 @@
 #   2. the API fuzz run (schemathesis, SQLite, frozen clock);
 #   3. under CI=true, the suite on PostgreSQL on the real clock: the tests that use the
 #      database (ZHIFA_DATABASE_TESTS_ONLY=1; the others cannot tell one database from
-#      another and ran in stage 1 — pytest reports them as deselected).
+#      another and ran in stage 1 — pytest reports them as deselected; so are the
+#      browser tests not marked `postgres`: conftest.second_database_run).
 #
 # Each suite run is scripts/pytest-stages.sh: the tests in parallel (pytest-xdist, one
 # worker per CPU), then the `solo` tests alone. So both databases and both clocks are
