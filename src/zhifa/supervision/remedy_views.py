@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
@@ -92,16 +93,16 @@ def remedy_excel(request: HttpRequest) -> HttpResponse:
     kinds, results = _labels()
     book = Workbook()
     sheet = book.active
-    sheet.title = _("Proceedings")[:31]
+    sheet.title = pgettext("remedy", "Proceedings")[:31]
     sheet.append(
         [
             _("Case number"),
             _("Party"),
             _("Organ"),
             _("Kind"),
-            _("Filed on"),
-            _("Result"),
-            _("Decided on"),
+            pgettext("remedy", "Filed on"),
+            pgettext("remedy", "Result"),
+            pgettext("remedy", "Decided on"),
             _("Head appeared in court"),
         ]
     )
@@ -126,7 +127,7 @@ def remedy_excel(request: HttpRequest) -> HttpResponse:
             _("Year"),
             _("Reconsiderations filed"),
             _("Litigations filed"),
-            _("Decided"),
+            pgettext("remedy", "Decided"),
             _("Reversed"),
             _("Withdrawn"),
             _("Reversal rate"),

@@ -168,7 +168,7 @@ def test_the_page_lists_rows_with_links_and_rates(
     assert reverse("cases:detail", args=[filed["c"][0].pk]) not in html  # 2025 only
     assert "JX-court-appearance" in html
     assert "50.0%" in html and "≥ 80%" in html and "≥ 30%" in html
-    assert "行政诉讼" in html and "负责人出庭" in html  # Chinese by default
+    assert "负责人出庭应诉率" in html and "<h1>行政复议与行政诉讼</h1>" in html  # zh-hans
     narrowed = client.get(
         reverse("supervision:remedy_list"),
         {"year": "2026", "kind": "reconsideration", "result": "changed"},
