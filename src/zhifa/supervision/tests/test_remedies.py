@@ -314,3 +314,25 @@ def test_the_court_appearance_warning(
     # the warnings page shows it
     html = client_for(supervisor_city).get(reverse("supervision:warning_list")).content.decode()
     assert "2026: 2 / 4" in html
+
+
+def test_the_demo_shows_remedies_and_the_warning(frozen_clock: dt.datetime, today: dt.date) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("demo", stdout=StringIO())
+    supervisor = User.objects.get(username="supervisor")
+    found = remedies.rows(supervisor, remedies.Filters())
+    assert sorted((r.proceeding.kind, r.proceeding.result) for r in found) == [
+        ("litigation", "upheld"),
+        ("litigation", "upheld"),
+        ("reconsideration", "pending"),
+    ]
+    year = today.year
+    (city,) = remedies.rates_for(supervisor, year)
+    assert (city.rates.appeared, city.rates.heard, city.rates.below) == (1, 2, True)
+    warned = [w for w in gather(supervisor, today).others if w.model == "court_appearance"]
+    assert [(w.organ_id, w.level) for w in warned] == [(city.organ.pk, "yellow")]
+    page = client_for(supervisor).get(reverse("supervision:remedy_list"))
+    assert page.status_code == 200 and "50.0%" in page.content.decode()
