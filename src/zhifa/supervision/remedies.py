@@ -173,10 +173,12 @@ def _in_year(p: rates.Proceeding, year: int) -> bool:
     return p.filed_on.year <= year and (ended is None or ended.year >= year)
 
 
-def rows(user: Any, filters: Filters) -> list[Row]:
+def rows(user: Any, filters: Filters, read: list[Row] | None = None) -> list[Row]:
     """The page's rows: the proceedings in scope narrowed by the filters, latest filed
-    first."""
-    found = all_rows(user, filters.organ, filters.kind)
+    first (``read``: ``all_rows(user, filters.organ)`` when the caller has them)."""
+    found = all_rows(user, filters.organ, filters.kind) if read is None else read
+    if filters.kind:
+        found = [r for r in found if r.proceeding.kind == filters.kind]
     if filters.year is not None:
         found = [r for r in found if _in_year(r.proceeding, filters.year)]
     if filters.result:
@@ -202,9 +204,12 @@ def organ_rates(found: list[Row], year: int) -> list[OrganRates]:
     return sorted(out, key=lambda o: (o.organ.name, o.organ.pk))
 
 
-def rates_for(user: Any, year: int, organ: int | None = None) -> list[OrganRates]:
-    """The organs' rates in ``year`` in ``user``'s scope (every kind and result)."""
-    return organ_rates(all_rows(user, organ), year)
+def rates_for(
+    user: Any, year: int, organ: int | None = None, read: list[Row] | None = None
+) -> list[OrganRates]:
+    """The organs' rates in ``year`` in ``user``'s scope (every kind and result;
+    ``read``: ``all_rows(user, organ)`` when the caller has them)."""
+    return organ_rates(all_rows(user, organ) if read is None else read, year)
 
 
 def check_organ(user: Any, organ: int | None) -> None:

@@ -56,8 +56,9 @@ def remedy_list(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *remedies.ROLES)
     user: Any = request.user
     filters, year, problems = _read(request)
-    found = remedies.rows(user, filters)
-    by_organ = remedies.rates_for(user, year, filters.organ)
+    read = remedies.all_rows(user, filters.organ)  # one query for the rows and the rates
+    found = remedies.rows(user, filters, read)
+    by_organ = remedies.rates_for(user, year, filters.organ, read)
     kinds, results = _labels()
     return render(
         request,
@@ -106,7 +107,8 @@ def remedy_excel(request: HttpRequest) -> HttpResponse:
             _("Head appeared in court"),
         ]
     )
-    for r in remedies.rows(user, filters):
+    read = remedies.all_rows(user, filters.organ)
+    for r in remedies.rows(user, filters, read):
         p = r.proceeding
         sheet.append(
             [
@@ -139,7 +141,7 @@ def remedy_excel(request: HttpRequest) -> HttpResponse:
             _("Below the requirement"),
         ]
     )
-    for o in remedies.rates_for(user, year, filters.organ):
+    for o in remedies.rates_for(user, year, filters.organ, read):
         t = o.rates
         rates_sheet.append(
             [

@@ -281,6 +281,8 @@ def test_query_count_does_not_grow_with_the_cases(
     def count() -> int:
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(url, {"year": "2026"}).status_code == 200
+        steps = [q for q in ctx.captured_queries if '"cases_casestep"' in q["sql"]]
+        assert len(steps) == 1  # the rows and the rates from one reading of the steps
         return len(ctx.captured_queries)
 
     before = count()
