@@ -477,6 +477,22 @@ class Case:
         """结案 with its reason, approved and recorded by the head 刘洋 (CLOSE-conditions)."""
         return self.step("closed", gap, "head", reason=reason, approved_by=Ref("liu"))
 
+    def remedy(
+        self, gap: int, kind: str, result: str = "pending", head_appeared: bool | None = None
+    ) -> Case:
+        """The party's reconsideration or litigation (``remedy_filed``): filed pending, or
+        its decision recorded on the day it was decided (``record_remedy``)."""
+        on = self._at(gap)
+        fields: dict[str, Any] = {
+            "kind": kind,  # the step's field (``act`` has an argument of that name)
+            "result": result,
+            "decided_on": None if result == "pending" else on,
+        }
+        if head_appeared is not None:
+            fields["head_appeared"] = head_appeared
+        self.plan.actions.append(Action("step", on, "officer", "remedy_filed", fields))
+        return self
+
     def until_review(self, fine: int, collective: bool = False) -> Case:
         """Registration to the passed legal review (about three weeks), after the
         hearing-request window; with ``collective``, the heads' collective discussion
@@ -667,6 +683,56 @@ def _city(p: Planner) -> Iterator[CasePlan]:
             .pay(5, 65000)
         ),
         idle=15,
+    )
+    # Reconsideration and litigation (remedy_filed; JX-court-appearance): the head
+    # appeared in one of the city organ's two litigations decided (50%, below JX's 80%:
+    # the supervisor's warning court_appearance), a reconsideration is pending.
+    yield p.fit(
+        lambda c: (
+            c.open(
+                "litigation-head-appeared",
+                "paid; the party sued, the court upheld the decision, the head appeared",
+                organisation("嘉兴市南湖区味之源餐馆", "92330402MA2K1AB23"),
+                Expect("execution"),
+            )
+            .until_served(62000)
+            .disclose(3)
+            .pay(4, 62000)
+            .remedy(5, "litigation")
+            .remedy(20, "litigation", "upheld", head_appeared=True)
+        ),
+        idle=8,
+    )
+    yield p.fit(
+        lambda c: (
+            c.open(
+                "litigation-head-absent",
+                "paid; the party sued, the court upheld the decision, the head did not appear",
+                organisation("嘉兴市秀洲区百味鲜食品店", "92330411MA2K2CD45"),
+                Expect("execution"),
+            )
+            .until_served(64000)
+            .disclose(3)
+            .pay(4, 64000)
+            .remedy(6, "litigation")
+            .remedy(25, "litigation", "upheld", head_appeared=False)
+        ),
+        idle=5,
+    )
+    yield p.fit(
+        lambda c: (
+            c.open(
+                "reconsideration-pending",
+                "paid; the party applied for reconsideration, still pending",
+                organisation("嘉兴市南湖区金穗粮油店", "92330402MA2K3EF67"),
+                Expect("execution"),
+            )
+            .until_served(66000)
+            .disclose(3)
+            .pay(4, 66000)
+            .remedy(5, "reconsideration")
+        ),
+        idle=3,
     )
     yield p.fit(
         lambda c: (

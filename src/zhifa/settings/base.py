@@ -197,6 +197,7 @@ ZHIFA_API_ROUTERS = [
     "zhifa.supervision.notice_api.router",
     "zhifa.supervision.bulk_api.router",
     "zhifa.supervision.filing_api.router",
+    "zhifa.supervision.remedies_api.router",
     "zhifa.party.api.router",
 ]
 AUTHENTICATION_BACKENDS = [

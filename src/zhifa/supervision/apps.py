@@ -65,7 +65,17 @@ class SupervisionConfig(AppConfig):
             url_name="supervision:bulk_audit_list",
             roles=frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR}),
         )
-        for added in (section, warnings, filed, bulk):
+        remedied = Section(
+            _("Reconsideration and litigation"),
+            _(
+                "Reconsiderations and litigations against the decisions, their outcomes, "
+                "the reversal rate and the heads' court appearance per organ and year "
+                "(JX-court-appearance)."
+            ),
+            url_name="supervision:remedy_list",
+            roles=frozenset({Role.OFFICER, Role.LEGAL_REVIEWER, Role.ORGAN_HEAD, Role.SUPERVISOR}),
+        )
+        for added in (section, warnings, filed, bulk, remedied):
             if all(s.url_name != added.url_name for s in SECTIONS):
                 SECTIONS.append(added)
 

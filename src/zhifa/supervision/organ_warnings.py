@@ -42,9 +42,9 @@ from zhifa.registry.models import (
 from zhifa.rules.engine import filing as filing_rule
 from zhifa.rules.engine import warning_models as models
 from zhifa.rules.engine.publication import DISCLOSE, WITHDRAW
-from zhifa.rules.engine.supervision import LEVELS, Horizon, deadline_level
+from zhifa.rules.engine.supervision import LEVELS, RED, YELLOW, Horizon, deadline_level
 
-from . import filings
+from . import filings, remedies
 from .warnings import ROLES
 
 #: The publications not yet published whose publication is still owed.
@@ -378,12 +378,49 @@ def major_filings(user: Any, window: Horizon) -> list[OrganWarning]:
     return found
 
 
+def court_appearances(user: Any, window: Horizon) -> list[OrganWarning]:
+    """The organs whose heads' court appearance stands below the requirement that binds
+    them (JX-court-appearance; ``remedy_rates``): yellow in the current year, red in the
+    year before it. One query (the remedies read model)."""
+    if not _organ_level(user):
+        return []
+    found = remedies.all_rows(user)
+    if not found:
+        return []
+    today = window.today
+    out = []
+    for year, level in ((today.year, YELLOW), (today.year - 1, RED)):
+        for organ_rates in remedies.organ_rates(found, year):
+            judged = organ_rates.rates
+            if not judged.below or judged.threshold is None:
+                continue
+            bound = judged.threshold
+            wanted = (
+                f"≥ {bound.percent}%" if bound.percent is not None else f"≥ {bound.minimum_count}"
+            )
+            out.append(
+                OrganWarning(
+                    "court_appearance",
+                    level,
+                    models.COURT,
+                    bound.citation,
+                    organ_rates.organ.pk,
+                    organ_rates.organ.name,
+                    f"{year}: {judged.appeared} / {judged.heard} ({wanted})",
+                    link=reverse("supervision:remedy_list")
+                    + f"?year={year}&organ={organ_rates.organ.pk}",
+                )
+            )
+    return out
+
+
 #: The readers of the models, in the order the page lists them.
 READERS = (
     certificates,
     entrustments,
     power_lists,
     reviewer_ratios,
+    court_appearances,
     publications,
     major_filings,
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import bulk_views, case_audit, filing_views, notice_views, views
+from . import bulk_views, case_audit, filing_views, notice_views, remedy_views, views
 
 app_name = "supervision"
 
@@ -36,6 +36,8 @@ urlpatterns = [
         filing_views.quarter_catalogue,
         name="quarter_catalogue",
     ),
+    path("remedies/", remedy_views.remedy_list, name="remedy_list"),
+    path("remedies.xlsx", remedy_views.remedy_excel, name="remedy_excel"),
     path("bulk-audits/", bulk_views.bulk_audit_list, name="bulk_audit_list"),
     path("bulk-audits/<int:pk>/", bulk_views.bulk_audit_detail, name="bulk_audit_detail"),
     path(

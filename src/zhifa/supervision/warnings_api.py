@@ -49,7 +49,7 @@ class WarningOut(Schema):
     model: str = Field(
         description="The warning model (GET /public/warning-models/ on the portal lists "
         "them): case_deadline, case_finding, complaint_ack, certificate, entrustment, "
-        "power_list, reviewer_ratio, publication or notice."
+        "power_list, reviewer_ratio, court_appearance, publication or notice."
     )
     level: str = Field(description="red or yellow.")
     rule: str = Field(description="The catalogue rule the warning names.")

@@ -31,6 +31,10 @@ The models and how the platform reads their rules (docs/rules.md, "Warning model
   by its due day, a withdrawal not made by its due day — deadlines of the organ, read
   as every deadline (``deadline_level``); shown only where the case's own audit did not
   keep the deadline (the case warnings show those: one problem, one warning).
+- **Court appearance** (JX-court-appearance, JX 五(二); CQ 六(六)): an organ whose
+  heads' court appearance in the year stands below the requirement that binds it
+  (``remedy_rates``: 80% / 30% in JX's area, at least once a year in CQ's): yellow for
+  the current year (not over), red for the year that ended.
 - **Supervision notices** (SUP-notice): a notice owing the organ's written reply by its
   rectification deadline (``notices.notice_level``), read as every deadline.
 """
@@ -49,6 +53,7 @@ from .filing import MAJOR_FILING
 from .notices import SUP_NOTICE
 from .publication import CITATIONS as PUBLICATION_CITATIONS
 from .publication import DISCLOSE, WITHDRAW
+from .remedy_rates import COURT_APPEARANCE
 from .statistics import OrganRule
 from .supervision import RED, SUP_WARNING, YELLOW, Horizon, Level
 
@@ -56,6 +61,7 @@ CERTIFICATE = "APL-42-qualified"
 ENTRUSTMENT = "APL-20-entrustment"
 POWER_LIST = "JL-power-list-update"
 REVIEWER_RATIO = "GB118-reviewer-ratio"
+COURT = COURT_APPEARANCE.id
 
 POWER_LIST_UPDATE = OrganRule(
     POWER_LIST,
@@ -215,6 +221,26 @@ MODELS: tuple[WarningModel, ...] = (
             "Below 5% (a requirement in principle, with no period: yellow only).",
         ),
         None,
+        "organ",
+    ),
+    WarningModel(
+        "court_appearance",
+        ((COURT, COURT_APPEARANCE.citation),),
+        Text("负责人出庭应诉", "Heads appearing in court"),
+        Text(
+            "执法机关被提起行政诉讼时负责人出庭应诉的比例（按年度）：嘉兴市级以下行政机关及镇人民"
+            "政府不低于 80%，县级人民政府不低于 30%；重庆区县人民政府和市政府部门被诉或被申请复议"
+            "时每年不少于一次。",
+            "The share of the organ's litigation in which its head appeared in court, per "
+            "year: at least 80% for municipal-level-and-below organs and town governments "
+            "and 30% for county governments in Jiaxing; at least once a year for county "
+            "governments and municipal departments sued in Chongqing.",
+        ),
+        Text(
+            "本年度至今低于要求（年度未结束）。",
+            "Below the requirement in the current year (not over yet).",
+        ),
+        Text("上一年度低于要求。", "Below the requirement in the year that ended."),
         "organ",
     ),
     WarningModel(

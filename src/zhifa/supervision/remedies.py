@@ -1,0 +1,221 @@
+"""The remedies read model (issue #18 item 3): the reconsiderations and litigations
+against the decisions of the organs in a user's scope, read from the cases' stored
+``remedy_filed`` steps (one query, whatever the number of cases: no case file is parsed
+or audited again), grouped into proceedings and counted per organ and year by the rules
+engine (``rules.engine.remedy_rates``: the formulas, JX-court-appearance's thresholds).
+
+Who sees what: the users of an organ (officer, legal reviewer, head) their organ, a
+supervisor the organs of their region, an administrator their scope (``core.scope``);
+the public nothing. Used by the remedies page, its Excel export, the API and the
+supervisor's warning model ``court_appearance``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from zhifa.cases.models import CaseStep
+from zhifa.core.roles import ORGAN_ROLES, Role
+from zhifa.core.scope import scoped
+from zhifa.registry.models import EnforcementSubject
+from zhifa.rules.engine import remedy_rates as rates
+
+#: Who may see the page (the scope narrows the rows).
+ROLES = (*ORGAN_ROLES, Role.SUPERVISOR, Role.ADMINISTRATOR)
+FIRST_YEAR = 1990  # the Administrative Litigation Law took effect on 1990-10-01
+
+
+@dataclass(frozen=True)
+class Organ:
+    pk: int
+    name: str
+    level: str
+    region_code: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One proceeding of a case (the page's row)."""
+
+    case_id: int
+    case_number: str
+    party: str
+    organ: Organ
+    proceeding: rates.Proceeding
+
+
+@dataclass(frozen=True)
+class OrganRates:
+    organ: Organ
+    rates: rates.YearRates
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: int | None = None
+    organ: int | None = None
+    kind: str = ""
+    result: str = ""
+
+
+def parse_filters(raw: Any, today: dt.date) -> Filters:
+    """The filters of a query string (a ``QueryDict`` or a mapping); a bad value is a
+    ``ValidationError`` naming its parameter."""
+    problems: dict[str, list[str]] = {}
+    year: int | None = None
+    organ: int | None = None
+    text = (raw.get("year") or "").strip()
+    if text:
+        if not text.isdigit() or not FIRST_YEAR <= int(text) <= today.year:
+            problems["year"] = [
+                _("Give a year from %(first)d to %(last)d.")
+                % {"first": FIRST_YEAR, "last": today.year}
+            ]
+        else:
+            year = int(text)
+    text = (raw.get("organ") or "").strip()
+    if text:
+        if not text.isdigit() or not 1 <= int(text) <= 2**31 - 1:
+            problems["organ"] = [_("Give the id of an organ.")]
+        else:
+            organ = int(text)
+    kind = (raw.get("kind") or "").strip()
+    if kind and kind not in rates.KINDS:
+        problems["kind"] = [_("Choose reconsideration or litigation.")]
+    result = (raw.get("result") or "").strip()
+    if result and result not in rates.RESULTS:
+        problems["result"] = [_("Choose one of the results offered.")]
+    if problems:
+        raise ValidationError(problems)
+    return Filters(year, organ, kind, result)
+
+
+def _organ_of(subject: Any) -> Organ:
+    return Organ(
+        subject.pk,
+        subject.name,
+        subject.level or subject.region.level,
+        subject.region.code,
+    )
+
+
+def _steps(user: Any, organ: int | None, kind: str) -> Any:
+    steps = scoped(user, CaseStep.objects.filter(step="remedy_filed"), organ_field="case__organ")
+    if organ is not None:
+        steps = steps.filter(case__organ_id=organ)
+    if kind:
+        steps = steps.filter(data__kind=kind)
+    return (
+        steps.select_related("case__organ__region")
+        .only(
+            "index",
+            "on",
+            "data",
+            "case__id",
+            "case__case_id",
+            "case__registration_number",
+            "case__party_name",
+            "case__organ__id",
+            "case__organ__name",
+            "case__organ__level",
+            "case__organ__region__code",
+            "case__organ__region__level",
+        )
+        .order_by("case_id", "index")
+    )
+
+
+def _remedy_step(step: CaseStep) -> rates.RemedyStep | None:
+    """The step as the engine reads it; None for a step whose kind or result the format
+    does not know (not counted rather than a failed page)."""
+    data = step.data or {}
+    decided = data.get("decided_on")
+    result = data.get("result") or rates.PENDING
+    if data.get("kind") not in rates.KINDS or result not in rates.RESULTS:
+        return None
+    return rates.RemedyStep(
+        step.index,
+        step.on,
+        str(data.get("kind") or ""),
+        str(result),
+        dt.date.fromisoformat(decided) if isinstance(decided, str) else decided,
+        data.get("head_appeared"),
+    )
+
+
+def all_rows(user: Any, organ: int | None = None, kind: str = "") -> list[Row]:
+    """Every proceeding in ``user``'s scope (of ``organ``, of ``kind``): one query."""
+    by_case: dict[int, list[CaseStep]] = defaultdict(list)
+    for step in _steps(user, organ, kind):
+        by_case[step.case_id].append(step)
+    out: list[Row] = []
+    organs: dict[int, Organ] = {}
+    for steps in by_case.values():
+        case = steps[0].case
+        the_organ = organs.get(case.organ_id)
+        if the_organ is None:
+            the_organ = organs[case.organ_id] = _organ_of(case.organ)
+        read = [r for r in map(_remedy_step, steps) if r is not None]
+        for p in rates.proceedings(read):
+            out.append(Row(case.pk, case.number, case.party_name, the_organ, p))
+    return out
+
+
+def _in_year(p: rates.Proceeding, year: int) -> bool:
+    """Whether a proceeding concerns ``year``: filed in it, decided in it, or pending
+    through it."""
+    ended = p.concluded_on
+    return p.filed_on.year <= year and (ended is None or ended.year >= year)
+
+
+def rows(user: Any, filters: Filters, read: list[Row] | None = None) -> list[Row]:
+    """The page's rows: the proceedings in scope narrowed by the filters, latest filed
+    first (``read``: ``all_rows(user, filters.organ)`` when the caller has them)."""
+    found = all_rows(user, filters.organ, filters.kind) if read is None else read
+    if filters.kind:
+        found = [r for r in found if r.proceeding.kind == filters.kind]
+    if filters.year is not None:
+        found = [r for r in found if _in_year(r.proceeding, filters.year)]
+    if filters.result:
+        found = [r for r in found if r.proceeding.result == filters.result]
+    return sorted(
+        found,
+        key=lambda r: (r.proceeding.filed_on, r.case_id, r.proceeding.filed_step),
+        reverse=True,
+    )
+
+
+def organ_rates(found: list[Row], year: int) -> list[OrganRates]:
+    """The counts and rates of each organ of ``found`` in ``year`` (the engine's), by
+    organ name."""
+    by_organ: dict[int, list[Row]] = defaultdict(list)
+    for r in found:
+        by_organ[r.organ.pk].append(r)
+    out = []
+    for group in by_organ.values():
+        organ = group[0].organ
+        bound = rates.threshold(organ.level, organ.name, organ.region_code, year)
+        out.append(OrganRates(organ, rates.year_rates((r.proceeding for r in group), year, bound)))
+    return sorted(out, key=lambda o: (o.organ.name, o.organ.pk))
+
+
+def rates_for(
+    user: Any, year: int, organ: int | None = None, read: list[Row] | None = None
+) -> list[OrganRates]:
+    """The organs' rates in ``year`` in ``user``'s scope (every kind and result;
+    ``read``: ``all_rows(user, organ)`` when the caller has them)."""
+    return organ_rates(all_rows(user, organ) if read is None else read, year)
+
+
+def check_organ(user: Any, organ: int | None) -> None:
+    """Refuse an ``organ`` outside ``user``'s scope, naming the parameter."""
+    if organ is None:
+        return
+    visible = scoped(user, EnforcementSubject.objects.filter(pk=organ), organ_field="")
+    if not visible.exists():
+        raise ValidationError({"organ": [_("This organ is not in your scope.")]})
