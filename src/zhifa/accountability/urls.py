@@ -10,6 +10,6 @@ urlpatterns = [
     path("supervision/accountability/<str:pk>/", views.matter_detail, name="detail"),
     path("supervision/accountability/<str:pk>/conclude/", views.matter_conclude, name="conclude"),
     # Public (no login): concluded matters of public organs (CQ 六(三)).
-    path("accountability/", views.public_list, name="public_list"),
-    path("accountability/<str:pk>/", views.public_detail, name="public_detail"),
+    path("public/accountability/", views.public_list, name="public_list"),
+    path("public/accountability/<str:pk>/", views.public_detail, name="public_detail"),
 ]
