@@ -90,7 +90,9 @@ class ConcludeForm(Form):
 
     def __init__(self, *args: Any, persons: dict[str, Person], lang: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["persons"].choices = [(p.ref, p.name) for p in persons.values()]
-        self.fields["measures"].choices = [
-            (m.code, f"{m.text.get(lang)}（{m.citation}）") for m in MEASURES
-        ]
+        person_field = self.fields["persons"]
+        measure_field = self.fields["measures"]
+        assert isinstance(person_field, forms.ChoiceField)
+        assert isinstance(measure_field, forms.ChoiceField)
+        person_field.choices = [(p.ref, p.name) for p in persons.values()]
+        measure_field.choices = [(m.code, f"{m.text.get(lang)}（{m.citation}）") for m in MEASURES]
