@@ -162,3 +162,18 @@ def test_the_matter_and_its_entry_are_one_transaction(revoked_case: Case) -> Non
         services.open_from_remedies()
     assert counts()[0] == 0
     assert not Entry.objects.filter(object_type="accountability.matter").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_runs_the_job(revoked_case: Case) -> None:
+    """Enqueued as the schedule does, run by ``zhifa worker``: the matter is opened."""
+    from django.core.management import call_command
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    open_matters.enqueue()
+    call_command("worker", once=True, verbosity=0)
+    result = DBTaskResult.objects.get(task_path=open_matters.module_path)
+    assert result.status == TaskResultStatus.SUCCESSFUL, result.traceback
+    assert result.return_value["opened"] == 1
+    assert Matter.objects.filter(case=revoked_case, ground=Ground.REMEDY).count() == 1
