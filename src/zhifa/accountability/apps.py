@@ -38,6 +38,11 @@ class AccountabilityConfig(AppConfig):
         )
         if all(s.url_name != section.url_name for s in SECTIONS):
             SECTIONS.append(section)
+        from zhifa.cases.extensions import register_case_links
+
+        from .links import case_links
+
+        register_case_links(case_links)
         register(
             Job(
                 "accountability.open_matters",

@@ -206,3 +206,15 @@ def test_the_conclusion_and_its_entry_are_one_transaction(
             matter, actor=supervisor_city, substantiated="maybe", finding="f", public_summary="s"
         )
     assert "substantiated" in exc.value.message_dict
+
+
+def test_the_case_page_links_the_matter_for_whom_may_see_it(
+    revoked_case: Case, supervisor_city, head_a, reviewer_a
+) -> None:
+    services.open_from_remedies()
+    matter = Matter.objects.get()
+    url = reverse("accountability:detail", args=[matter.pk])
+    case_page = reverse("cases:detail", args=[revoked_case.pk])
+    assert url in client_for(supervisor_city).get(case_page).content.decode()
+    assert url in client_for(head_a).get(case_page).content.decode()
+    assert url not in client_for(reviewer_a).get(case_page).content.decode()
