@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhifa.core.forms import Form
 from zhifa.rules.engine.accountability import MEASURES
@@ -61,7 +62,7 @@ class ConcludeForm(Form):
         required=False,
     )
     finding = forms.CharField(
-        label=_("Finding"),
+        label=pgettext_lazy("accountability", "Finding"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=services.MAX_TEXT,
         help_text=_("What was wrong, at which stage, whose fault; heard the persons' statements."),
