@@ -218,3 +218,13 @@ def test_the_case_page_links_the_matter_for_whom_may_see_it(
     assert url in client_for(supervisor_city).get(case_page).content.decode()
     assert url in client_for(head_a).get(case_page).content.decode()
     assert url not in client_for(reviewer_a).get(case_page).content.decode()
+
+
+def test_the_matters_record_timeline(revoked_case: Case, supervisor_city, reviewer_a) -> None:
+    matter = _opened(revoked_case, supervisor_city)
+    url = reverse("records:timeline", args=["accountability.matter", matter.pk])
+    page = client_for(supervisor_city).get(url)
+    assert page.status_code == 200
+    assert [r["entry"].action for r in page.context["rows"]] == [services.OPEN_ACTION]
+    # The organ's other users read nothing of it.
+    assert client_for(reviewer_a).get(url).status_code == 404
