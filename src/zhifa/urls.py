@@ -20,6 +20,7 @@ urlpatterns = [
     path("supervision/dashboard/", include("zhifa.dashboard.urls")),
     path("", include("zhifa.disclosure.urls")),
     path("", include("zhifa.complaints.urls")),
+    path("", include("zhifa.accountability.urls")),
     path("party/", include("zhifa.party.urls")),
     path("", include("zhifa.documents.public_urls")),
     path("", include("zhifa.registry.public_urls")),
