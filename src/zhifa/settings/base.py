@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "zhifa.disclosure",
     "zhifa.complaints",
     "zhifa.supervision",
+    "zhifa.evaluation",
     "zhifa.dashboard",
     "zhifa.party",
     "django.contrib.admin",
