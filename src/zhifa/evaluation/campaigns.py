@@ -237,7 +237,7 @@ def plan_campaign(
             errors.setdefault("sample", []).append(
                 _("%(organ)s: the rate is a whole percent from 1 to 100.") % {"organ": sample.organ}
             )
-    if errors:
+    if errors or sheet is None:
         raise ValidationError(errors)
     bureau = issuing_bureau(user)
     with transaction.atomic():

@@ -31,7 +31,8 @@ from django.db.models import Q
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 
-from zhifa.rules.engine.audit import RULES
+import zhifa.rules.engine.audit  # noqa: F401  (registers the rule units)
+from zhifa.rules.engine.catalogue import RULES
 
 from .models import ItemKind, ScoringSheet, SheetItem
 

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from zhifa.evaluation import sheets
 from zhifa.evaluation.models import ItemKind, ScoringSheet
-from zhifa.rules.engine.audit import RULES
+from zhifa.rules.engine.catalogue import RULES
 
 pytestmark = pytest.mark.django_db
 
