@@ -16,6 +16,7 @@ class EvaluationConfig(AppConfig):
 
         from .campaigns import DRAW_ACTION, PLAN_ACTION, PUBLISH_ACTION
         from .recorded import campaign_object
+        from .scoring import ASSIGN_ACTION, RESULTS_ACTION, SCORE_ACTION
 
         register_recorded_object(campaign_object())
         register_action_labels(
@@ -23,6 +24,9 @@ class EvaluationConfig(AppConfig):
                 PLAN_ACTION: _("Evaluation campaign planned"),
                 PUBLISH_ACTION: _("Evaluation rosters published"),
                 DRAW_ACTION: _("Evaluation sample drawn"),
+                ASSIGN_ACTION: _("Evaluator assigned to a drawn file"),
+                SCORE_ACTION: _("Drawn file scored"),
+                RESULTS_ACTION: _("Evaluation results published"),
             }
         )
         section = Section(

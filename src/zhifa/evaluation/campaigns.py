@@ -377,7 +377,7 @@ def draw_campaign(
             raise CampaignStateError(
                 _("Publish the rosters first: the draw comes after their publication.")
             )
-        if campaign.status == CampaignStatus.DRAWN:
+        if campaign.status in (CampaignStatus.DRAWN, CampaignStatus.RESULTS_PUBLISHED):
             raise CampaignStateError(_("The sample of this campaign is already drawn."))
         if not isinstance(beacon_on, dt.date) or isinstance(beacon_on, dt.datetime):
             errors["beacon_on"] = [_("Give a date (YYYY-MM-DD).")]

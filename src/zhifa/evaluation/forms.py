@@ -73,3 +73,26 @@ class DrawForm(forms.Form):
     beacon_on = forms.DateField(
         label=_("Value known on"), widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class AssignForm(forms.Form):
+    evaluator = forms.ModelChoiceField(label=_("Evaluator"), queryset=ScoringSheet.objects.none())
+
+    def __init__(self, *args: Any, evaluators: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evaluator"].queryset = evaluators  # type: ignore[attr-defined]
+
+
+class RectificationForm(forms.Form):
+    organ = forms.ModelChoiceField(label=_("Organ"), queryset=ScoringSheet.objects.none())
+    findings = forms.CharField(label=_("Problems found"), widget=forms.Textarea(attrs={"rows": 4}))
+    rectification = forms.CharField(
+        label=_("Rectification requested"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    deadline = forms.DateField(
+        label=_("Rectification deadline"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, organs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organ"].queryset = organs  # type: ignore[attr-defined]

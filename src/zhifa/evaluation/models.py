@@ -98,6 +98,7 @@ class CampaignStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     PUBLISHED = "published", _("Rosters published")
     DRAWN = "drawn", _("Sample drawn")
+    RESULTS_PUBLISHED = "results", _("Results published")
 
 
 class Campaign(models.Model):
@@ -155,6 +156,7 @@ class Campaign(models.Model):
         null=True,
         blank=True,
     )
+    results_published_at = models.DateTimeField(_("results published at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("evaluation campaign")
@@ -219,3 +221,113 @@ class DrawnFile(models.Model):
 
     def __str__(self) -> str:
         return self.file_id
+
+
+class Assignment(models.Model):
+    """An evaluator assigned to a drawn file (never a user of the evaluated organ)."""
+
+    drawn = models.OneToOneField(
+        DrawnFile, verbose_name=_("drawn file"), on_delete=models.CASCADE, related_name="assignment"
+    )
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("evaluator"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField(_("assigned at"))
+
+    class Meta:
+        verbose_name = _("evaluator assignment")
+        verbose_name_plural = _("evaluator assignments")
+
+    def __str__(self) -> str:
+        return f"{self.drawn_id} → {self.evaluator_id}"
+
+
+class FileScore(models.Model):
+    """The evaluator's score of one drawn file against the campaign's sheet."""
+
+    drawn = models.OneToOneField(
+        DrawnFile, verbose_name=_("drawn file"), on_delete=models.CASCADE, related_name="score"
+    )
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("evaluator"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    vetoed = models.BooleanField(_("vetoed"), default=False)
+    form_points = models.PositiveSmallIntegerField(_("form points"), default=0)
+    substance_points = models.PositiveSmallIntegerField(_("substance points"), default=0)
+    total = models.PositiveSmallIntegerField(_("score"), default=0)
+    scored_at = models.DateTimeField(_("scored at"))
+
+    class Meta:
+        verbose_name = _("file score")
+        verbose_name_plural = _("file scores")
+
+    def __str__(self) -> str:
+        return f"{self.drawn_id}: {self.total}"
+
+
+class ItemScore(models.Model):
+    """One item of a file's score: what the engine's stored findings pre-filled and what
+    the evaluator confirmed or corrected, with notes."""
+
+    score = models.ForeignKey(
+        FileScore, verbose_name=_("file score"), on_delete=models.CASCADE, related_name="items"
+    )
+    item = models.ForeignKey(
+        SheetItem, verbose_name=_("sheet item"), on_delete=models.PROTECT, related_name="+"
+    )
+    prefilled_faults = models.PositiveSmallIntegerField(_("faults pre-filled"), default=0)
+    prefilled_rules = models.JSONField(_("rules found"), default=list, blank=True)
+    faults = models.PositiveSmallIntegerField(_("faults"), default=0)
+    deducted = models.PositiveSmallIntegerField(_("points deducted"), default=0)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("item score")
+        verbose_name_plural = _("item scores")
+        ordering = ["score", "item__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["score", "item"], name="item_score_unique_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score_id}/{self.item_id}: {self.faults}"
+
+
+class Rectification(models.Model):
+    """A rectification requirement of a campaign to an organ: a supervision notice
+    (SUP-notice) with its deadline; the organ replies to the notice in writing."""
+
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.CASCADE,
+        related_name="rectifications",
+    )
+    organ = models.ForeignKey(
+        EnforcementSubject, verbose_name=_("organ"), on_delete=models.PROTECT, related_name="+"
+    )
+    notice = models.OneToOneField(
+        "supervision.Notice",
+        verbose_name=_("supervision notice"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("rectification requirement")
+        verbose_name_plural = _("rectification requirements")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.organ_id}"

@@ -13,10 +13,11 @@ from django.shortcuts import render
 
 from zhifa.portal.views import public_page
 
+from . import scoring
 from .campaigns import published_inputs
 from .models import Campaign, CampaignStatus, DrawnFile, Roster
 
-PUBLIC = (CampaignStatus.PUBLISHED, CampaignStatus.DRAWN)
+PUBLIC = (CampaignStatus.PUBLISHED, CampaignStatus.DRAWN, CampaignStatus.RESULTS_PUBLISHED)
 
 
 def _published(pk: int) -> Campaign:
@@ -60,10 +61,20 @@ def campaign_page(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "rosters": rosters,
             "drawn": drawn,
-            "last_changed": campaign.drawn_at or campaign.published_at,
+            "last_changed": campaign.results_published_at
+            or campaign.drawn_at
+            or campaign.published_at,
+            "results": scoring.organ_results(campaign)
+            if campaign.status == CampaignStatus.RESULTS_PUBLISHED
+            else None,
+            "problems": scoring.common_problems(campaign)
+            if campaign.status == CampaignStatus.RESULTS_PUBLISHED
+            else None,
         },
     )
-    response.last_changed = campaign.drawn_at or campaign.published_at  # type: ignore[attr-defined]
+    response.last_changed = (  # type: ignore[attr-defined]
+        campaign.results_published_at or campaign.drawn_at or campaign.published_at
+    )
     return response
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from zhifa.records.domain import RecordedObject, snapshot_of
 
 from .campaigns import DRAW_ACTION, PLAN_ACTION, PUBLISH_ACTION
+from .scoring import RESULTS_ACTION
 
 
 def _status(object_id: str, body: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -22,7 +23,7 @@ def campaign_object() -> RecordedObject:
         model="evaluation.Campaign",
         noun="evaluation campaign",
         creates={PLAN_ACTION: _status},
-        updates={PUBLISH_ACTION: _status, DRAW_ACTION: _status},
+        updates={PUBLISH_ACTION: _status, DRAW_ACTION: _status, RESULTS_ACTION: _status},
         fields={"status": "status", "seed": "seed"},
         title="number",
         every_row="bureau_id",

@@ -72,7 +72,7 @@ class Command(BaseCommand):
                 campaign = Campaign.objects.filter(pk=int(key)).first()
             if campaign is None:
                 raise CommandError(f"no campaign numbered {key!r}")
-            if campaign.status != CampaignStatus.DRAWN:
+            if campaign.status not in (CampaignStatus.DRAWN, CampaignStatus.RESULTS_PUBLISHED):
                 raise CommandError(f"campaign {campaign.number} has not been drawn yet")
             document = published_inputs(campaign)
         else:
