@@ -48,6 +48,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "may_plan": campaigns.may_plan(user),
             "refusal": campaigns.plan_refusal(user),
+            "assigned": scoring.assigned_to(user).order_by("-pk")[:100],
         },
     )
 
