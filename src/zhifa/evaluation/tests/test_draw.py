@@ -345,3 +345,17 @@ def test_the_plan_page(sheet, supervisor_city, justice_city, organ_a, organ_b, t
     campaign = Campaign.objects.get()
     assert campaign.number == "嘉司评查〔2026〕1号"
     assert list(campaign.rosters.values_list("position", "sample_size")) == [(1, 3), (2, 3)]
+
+
+def test_the_public_list_shows_only_published_campaigns(world, supervisor_city, today, client):
+    listing = reverse("evaluation:public_list")
+    roster = reverse("evaluation:public_roster", args=[world.pk, 1])
+    data = reverse("evaluation:public_json", args=[world.pk])
+    assert world.number not in client.get(listing).content.decode()
+    assert client.get(roster).status_code == 404 and client.get(data).status_code == 404
+    campaigns.publish_campaign(supervisor_city, world, today=today)
+    assert world.number in client.get(listing).content.decode()
+    assert client.get(roster).status_code == 200
+    assert client.get(reverse("evaluation:public_roster", args=[world.pk, 9])).status_code == 404
+    page = client.get(reverse("evaluation:public_campaign", args=[world.pk]))
+    assert "public-not-drawn" in page.content.decode()
