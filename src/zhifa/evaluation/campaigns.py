@@ -245,7 +245,7 @@ def plan_campaign(
         campaign = Campaign.objects.create(
             region_id=user.region_id,
             bureau=bureau,
-            number=_number(bureau, now.year),
+            number=_number(bureau, timezone.localdate(now).year),
             title=title,
             sheet=sheet,
             period_start=period_start,

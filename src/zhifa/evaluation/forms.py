@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.core.forms import DateInput
+
 from .models import ScoringSheet
 
 
@@ -18,12 +20,10 @@ class CampaignForm(forms.Form):
     sheet = forms.ModelChoiceField(
         label=_("Scoring sheet"), queryset=ScoringSheet.objects.none(), empty_label=None
     )
-    period_start = forms.DateField(
-        label=_("Period from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    period_start = forms.DateField(label=_("Period from"), widget=DateInput())
     period_end = forms.DateField(
         label=_("Period to"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("The case files closed in the period are the rosters' files."),
     )
     organs = forms.ModelMultipleChoiceField(
@@ -70,9 +70,7 @@ class DrawForm(forms.Form):
         max_length=500,
         help_text=_("Where anyone can read it: the lottery's draw and its number, or the URL."),
     )
-    beacon_on = forms.DateField(
-        label=_("Value known on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    beacon_on = forms.DateField(label=_("Value known on"), widget=DateInput())
 
 
 class AssignForm(forms.Form):
@@ -89,9 +87,7 @@ class RectificationForm(forms.Form):
     rectification = forms.CharField(
         label=_("Rectification requested"), widget=forms.Textarea(attrs={"rows": 4})
     )
-    deadline = forms.DateField(
-        label=_("Rectification deadline"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    deadline = forms.DateField(label=_("Rectification deadline"), widget=DateInput())
 
     def __init__(self, *args: Any, organs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
