@@ -18,6 +18,7 @@ urlpatterns = [
     path("statistics/", include("zhifa.statistics.urls")),
     path("supervision/", include("zhifa.supervision.urls")),
     path("supervision/dashboard/", include("zhifa.dashboard.urls")),
+    path("", include("zhifa.evaluation.urls")),
     path("", include("zhifa.disclosure.urls")),
     path("", include("zhifa.complaints.urls")),
     path("", include("zhifa.accountability.urls")),

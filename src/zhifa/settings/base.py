@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "zhifa.complaints",
     "zhifa.supervision",
     "zhifa.accountability",
+    "zhifa.evaluation",
     "zhifa.dashboard",
     "zhifa.party",
     "django.contrib.admin",

@@ -1,0 +1,62 @@
+"""The demo's case-file evaluation: the platform's example scoring sheet, and one
+campaign of the demo supervisor over the organs of the region, for the year up to the
+day before the demo's today (the case files closed in it), two files per organ,
+published and drawn on the demo's today from a value marked as a demonstration (not a
+real lottery result). Idempotent: once a campaign exists, nothing more."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TextIO
+
+from django.utils import timezone
+
+from zhifa.accounts.models import Role, User
+from zhifa.records.services import create_checkpoints
+
+from . import campaigns
+from .campaigns import OrganSample
+from .models import Campaign
+from .sheets import ensure_default_sheet
+
+SAMPLE = 2
+DEMO_VALUE = "演示数据 demo value（非真实开奖结果）"
+
+
+def load(out: TextIO) -> None:
+    sheet = ensure_default_sheet()
+    supervisor = User.objects.filter(
+        username="supervisor", role=Role.SUPERVISOR, is_active=True
+    ).first()
+    if supervisor is None or not campaigns.may_plan(supervisor):
+        out.write("demo: no evaluation campaign (no demo supervisor with a justice bureau)\n")
+        return
+    if Campaign.objects.exists():
+        out.write("demo: 0 evaluation campaign(s)\n")
+        return
+    today = timezone.localdate()
+    organs = list(campaigns.plannable_organs(supervisor))
+    if not organs:
+        out.write("demo: no evaluation campaign (no organ in the region)\n")
+        return
+    end = today - dt.timedelta(days=1)
+    campaign = campaigns.plan_campaign(
+        supervisor,
+        title=f"{end.year}年度行政处罚案卷评查（演示）",
+        sheet=sheet,
+        period_start=end - dt.timedelta(days=364),
+        period_end=end,
+        samples=[OrganSample(o, size=SAMPLE) for o in organs],
+        today=today,
+    )
+    campaigns.publish_campaign(supervisor, campaign, today=today)
+    campaigns.draw_campaign(
+        supervisor,
+        campaign,
+        beacon_value=f"{DEMO_VALUE} {today.isoformat()}",
+        beacon_reference="演示数据，正式评查请使用事先约定的公开来源（如彩票开奖公告）",
+        beacon_on=today,
+        today=today,
+    )
+    create_checkpoints()
+    out.write(f"demo: 1 evaluation campaign ({campaign.number})\n")

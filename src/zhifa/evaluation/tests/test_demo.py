@@ -1,0 +1,32 @@
+"""The demo's evaluation campaign: the example sheet, one campaign planned, published
+and drawn by the demo supervisor on the demo's today; once however often the demo runs;
+the draw verifies and the records verify."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from zhifa.evaluation.models import Campaign, CampaignStatus, DrawnFile, ScoringSheet
+from zhifa.records.tests.test_tamper_suite import run_verify
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_draws_one_campaign(frozen_clock: object, today: dt.date) -> None:
+    call_command("demo", stdout=StringIO())
+    call_command("demo", stdout=StringIO())
+    campaign = Campaign.objects.get()
+    assert ScoringSheet.objects.count() == 1
+    assert campaign.status == CampaignStatus.DRAWN and campaign.published_on == today
+    assert campaign.period_end == today - dt.timedelta(days=1)
+    assert campaign.planned_by.username == "supervisor"
+    assert DrawnFile.objects.filter(roster__campaign=campaign).exists()
+    out = StringIO()
+    call_command("evaluation", "verify-draw", campaign.number, stdout=out)
+    assert out.getvalue().startswith("MATCH")
+    code, text = run_verify()
+    assert code == 0, text
