@@ -34,6 +34,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhifa.accountability.models import Ground
+from zhifa.accountability.services import open_matter
 from zhifa.accounts.models import ORGAN_ROLES, Role, User
 from zhifa.cases.models import AuditItem, AuditItemKind
 from zhifa.core.validation import typed_text_problem
@@ -282,6 +284,15 @@ def score_file(
                 "items": [[p.item.code, p.faults, count] for p, count, _d, _n in rows],
             },
         )
+        if score.total == 0 and drawn.case is not None:
+            # A file scored 0 opens an accountability matter (issue #18 item 5), in the
+            # same transaction: both are written or neither.
+            open_matter(
+                drawn.case,
+                ground=Ground.EVALUATION,
+                system_task=SCORE_ACTION,
+                evaluation_ref=f"{campaign.number} · {drawn.rank}"[:64],
+            )
     return score
 
 

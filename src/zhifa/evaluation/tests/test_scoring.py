@@ -144,6 +144,11 @@ def test_a_failed_veto_scores_zero_and_results_are_published(
     scoring.assign(supervisor_city, file_a, officer_b)
     score = scoring.score_file(officer_b, file_a, faults={}, notes={})
     assert score.vetoed and score.total == 0
+    # A file scored 0 opens an accountability matter on its case, once.
+    from zhifa.accountability.models import Ground, Matter
+
+    matter = Matter.objects.get(case_id=file_a.case_id)
+    assert matter.ground == Ground.EVALUATION and drawn.number in matter.evaluation_ref
     results = {r.organ.pk: r for r in scoring.organ_results(drawn)}
     assert (results[organ_a.pk].drawn, results[organ_a.pk].scored, results[organ_a.pk].vetoed) == (
         2,
