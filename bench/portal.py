@@ -353,6 +353,7 @@ def case_columns(vendor: str, first: int, n: int, p: dict[str, Any]) -> str:
         "next_deadline": "NULL",
         "next_deadline_rule": "''",
         "deadline_checked_on": "NULL",
+        "audited_at": "NULL",
         "created_at": "CURRENT_TIMESTAMP",
         "organ_id": organ,
     }

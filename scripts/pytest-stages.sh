@@ -7,6 +7,9 @@
 #   2. the `solo` tests, alone: they time real servers by the wall clock, which other
 #      tests running beside them would slow.
 #
+# The parallel stage prints its 25 slowest tests (--durations), so a CI run that grows
+# towards its 30 minutes says where the time went.
+#
 # Each xdist worker has its own test database (pytest-django names it after the worker),
 # its own temporary files (settings.test) and free ports. Exit status: non-zero when
 # either stage failed; a stage with no test selected (e.g. the PostgreSQL run keeps no
@@ -21,7 +24,7 @@ if [ "$JOBS" != "1" ]; then
   parallel=(-n "$JOBS" --dist loadscope)
 fi
 
-"$PYTEST" "${parallel[@]}" -m "not solo" "$@"
+"$PYTEST" "${parallel[@]}" -m "not solo" --durations=25 "$@"
 first=$?
 [ "$first" = 5 ] && first=0
 "$PYTEST" -m solo "$@"
