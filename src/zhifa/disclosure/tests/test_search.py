@@ -26,7 +26,12 @@ def test_the_index_is_the_vendors(published: Publication) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT rowid FROM disclosure_publication_fts")
-            assert [r[0] for r in cursor.fetchall()] == [published.pk]
+            # The FTS5 table is not a model's: the flush after a transactional test (a
+            # browser test that published a decision) leaves its rows. Of the rows of
+            # the publications that exist, this test's is the only one.
+            rows = {r[0] for r in cursor.fetchall()}
+            existing = set(Publication.objects.values_list("pk", flat=True))
+            assert rows & existing == {published.pk}
         else:
             cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
             assert cursor.fetchone() == (1,)
