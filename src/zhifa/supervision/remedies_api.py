@@ -75,7 +75,7 @@ class RemedyOut(Schema):
     filed_step: int = Field(description="The index of the case's step that filed it.")
 
 
-class CountsOut(Schema):
+class RemedyCountsOut(Schema):
     filed: int
     decided: int = Field(description="Decided on the merits in the year.")
     upheld: int
@@ -93,9 +93,9 @@ class RatesOut(Schema):
     organ_id: int
     organ_name: str
     year: int
-    reconsideration: CountsOut
-    litigation: CountsOut
-    total: CountsOut
+    reconsideration: RemedyCountsOut
+    litigation: RemedyCountsOut
+    total: RemedyCountsOut
     heard: int = Field(description="Litigation concluded in the year counted for appearance.")
     appeared: int = Field(description="Of them, those in which the head appeared.")
     unrecorded: int = Field(description="Of them, those with no appearance recorded.")
