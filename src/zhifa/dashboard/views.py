@@ -74,10 +74,8 @@ def _path(name: str) -> str:
     return paths[name]
 
 
-def _links(
-    row: Row, year: int, organ: int | str | None, region: str | None = None
-) -> dict[str, Any]:
-    """The lists each figure of ``row`` counts (``organ``: the row's organ; ``region``:
+def _links(year: int, organ: int | str | None, region: str | None = None) -> dict[str, Any]:
+    """The lists each figure of a row counts (``organ``: the row's organ; ``region``:
     a region row's code; neither for the total: the lists of the whole scope). Every
     list is one every viewer of the dashboard may open for their scope."""
     cases = "cases:list"
@@ -113,7 +111,7 @@ def _organ_links(rows: list[Row], year: int) -> list[dict[str, Any]]:
     """``_links`` of each organ row: built once with a placeholder for the organ and
     filled in per row (a province's page links about 2,700 figures; encoding each
     query string took a quarter of the page's time)."""
-    pattern = _links(Row(_ORGAN, ""), year, _ORGAN)
+    pattern = _links(year, _ORGAN)
     return [_substituted(pattern, str(int(row.key))) for row in rows]
 
 
@@ -195,9 +193,10 @@ def _organ_rows(organs: list[tuple[Row, dict[str, Any], Any]]) -> dict[str, Safe
     return {k: _join(v) for k, v in tables.items()}
 
 
-def _chart_data(board: Dashboard, organ_links: list[dict[str, Any]]) -> dict[str, Any]:
+def _chart_data(
+    board: Dashboard, organ_links: list[dict[str, Any]], total_links: dict[str, Any]
+) -> dict[str, Any]:
     """What the charts draw (the data island): labels, values and the link of each."""
-    total_links = _links(board.total, board.year, None)
     return {
         "statuses": [
             {
@@ -263,13 +262,13 @@ def _page(
 ) -> HttpResponse:
     user: Any = request.user
     organ_links = _organ_links(board.organs, year)
-    total_links = _links(board.total, year, None)
+    total_links = _links(year, None)
     codes = dict(
         region_model()
         .objects.filter(path__in=[r.key for r in board.regions])
         .values_list("path", "code")
     )
-    region_links = [_links(r, year, None, codes.get(str(r.key))) for r in board.regions]
+    region_links = [_links(year, None, codes.get(str(r.key))) for r in board.regions]
     return render(
         request,
         "dashboard/dashboard.html",
@@ -289,7 +288,7 @@ def _page(
             "total_cells": _cells(board.total, total_links),
             "statuses": CaseStatus.choices,
             "procedures": Procedure.choices,
-            "chart_data": _chart_data(board, organ_links),
+            "chart_data": _chart_data(board, organ_links, total_links),
             "xlsx_url": _url("dashboard:xlsx", year=year),
             "regional": user.role == Role.SUPERVISOR,
         },

@@ -43,8 +43,6 @@ FILING_ROLES = (Role.ORGAN_HEAD, Role.LEGAL_REVIEWER)
 #: The step that concludes a case (结案) for the quarterly catalogue.
 CONCLUDED = "closed"
 DECISION = "decision"
-#: What may mark a case's violation as major (prefilter; ``rule.is_major`` judges).
-MAJOR_Q = MAJOR_VIOLATION
 
 
 def may_file(user: Any, organ_id: int) -> bool:
@@ -224,7 +222,7 @@ def major_cases(user: Any) -> QuerySet[Case]:
     """The cases in ``user``'s scope with a penalty decision on a violation marked
     major (the engine judges each: ``rule.is_major``)."""
     decided = CaseStep.objects.filter(case=OuterRef("pk"), step=DECISION)
-    return scoped(user, Case.objects.filter(MAJOR_Q, Exists(decided)))
+    return scoped(user, Case.objects.filter(MAJOR_VIOLATION, Exists(decided)))
 
 
 def major_rows(
