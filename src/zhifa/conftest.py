@@ -194,7 +194,53 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     context.close()
 
 
+#: When ``demo_once`` starts loading the demo: shortly before ``FROZEN_NOW``, on its
+#: day, so that the demo's writes (about 10 s; under 90 s on a loaded machine) are
+#: moments before the frozen "now" each test starts at, as when a test loads it itself.
+DEMO_LOADED = FROZEN_NOW - dt.timedelta(seconds=90)
+
+
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The demo (``zhifa demo``) loaded once for the tests of a module, on the day of
+    ``FROZEN_NOW`` (``DEMO_LOADED``), like Django's ``setUpTestData``: it is written
+    inside transactions held open for the module; each test of the module runs in a
+    savepoint inside them (pytest-django's ``db``) that is rolled back after it, so
+    every test sees the demo as loaded and none sees another's changes; after the
+    module's last test the demo is rolled back too. So every test of a module that
+    takes it must use the demo: a test of the module that does not still finds it in
+    the database. Loading the demo for each test took a tenth of the CI run.
+
+    A test taking it also takes ``db`` (or the ``django_db`` mark) and, when it asks
+    for "now", ``frozen_clock``. Its files (evidence scans) are in the module's own
+    media directory, which ``_media_root`` gives each of the module's tests. Not for a
+    transactional test (``transaction=True``, ``live_server``): its flush would empty
+    the tables under the open transactions."""
+    from io import StringIO
+
+    import time_machine
+    from django.core.management import call_command
+    from django.test import TestCase, override_settings
+
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock():
+        atomics = TestCase._enter_atomics()
+        try:
+            with override_settings(MEDIA_ROOT=media), time_machine.travel(DEMO_LOADED, tick=True):
+                call_command("demo", stdout=StringIO())
+        except BaseException:
+            TestCase._rollback_atomics(atomics)
+            raise
+    yield media
+    with django_db_blocker.unblock():
+        TestCase._rollback_atomics(atomics)
+
+
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path_factory):
-    """Uploaded files (entrustment instruments) go to a temporary directory in tests."""
-    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+def _media_root(request, settings, tmp_path_factory):
+    """Uploaded files (entrustment instruments) go to a temporary directory in tests
+    (the module's, for a test that takes the demo loaded once: ``demo_once``)."""
+    if "demo_once" in request.fixturenames:
+        settings.MEDIA_ROOT = request.getfixturevalue("demo_once")
+    else:
+        settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

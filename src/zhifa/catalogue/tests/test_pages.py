@@ -3,10 +3,7 @@ with 403 where the role may not change things), in Chinese and in English."""
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from zhifa.accounts.models import User
@@ -16,9 +13,8 @@ from zhifa.registry.models import Certificate, EnforcementSubject, Entrustment, 
 
 
 @pytest.fixture
-def demo(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("demo", stdout=StringIO())
+def demo(demo_once, db, frozen_clock):
+    """The demo, loaded once for the module (``demo_once``), as of its frozen day."""
 
 
 def _urls():
@@ -129,9 +125,10 @@ def test_demo_catalogue_has_real_bases_and_marked_demo_bands(demo):
         "/catalogue/laws/",
     ],
 )
-def test_the_import_link_is_shown_only_to_who_may_import(path, officer_a, head_a) -> None:
+def test_the_import_link_is_shown_only_to_who_may_import(demo, path) -> None:
     """Issue #10: an officer saw 导入 on the 权责清单 pages and got a 403 from it."""
-    officer, head = client_for(officer_a), client_for(head_a)
+    officer = client_for(User.objects.get(username="officer"))
+    head = client_for(User.objects.get(username="head"))
     assert officer.get("/catalogue/import/").status_code == 403
     assert head.get("/catalogue/import/").status_code == 200
     page = officer.get(path)

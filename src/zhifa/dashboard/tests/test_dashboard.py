@@ -8,11 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -34,8 +32,8 @@ URL = "/supervision/dashboard/"
 
 
 @pytest.fixture
-def demo(frozen_clock: dt.datetime) -> None:
-    call_command("demo", stdout=StringIO())
+def demo(demo_once: None, frozen_clock: dt.datetime) -> None:
+    """The demo, loaded once for the module (``demo_once``)."""
 
 
 def client_for(user: User) -> Client:

@@ -8,10 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html.parser import HTMLParser
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from zhifa.accounts.models import User
@@ -25,8 +23,8 @@ URL = "/supervision/dashboard/"
 
 
 @pytest.fixture
-def demo(frozen_clock: dt.datetime) -> None:
-    call_command("demo", stdout=StringIO())
+def demo(demo_once: None, frozen_clock: dt.datetime) -> None:
+    """The demo, loaded once for the module (``demo_once``)."""
 
 
 class Cells(HTMLParser):
