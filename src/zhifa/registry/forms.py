@@ -15,6 +15,7 @@ from zhifa.core.forms import DateInput, Form, ModelForm
 
 from .models import (
     CertificateStatus,
+    OfficerFlagMeasure,
     EnforcementSubject,
     Entrustment,
     Officer,
@@ -116,6 +117,14 @@ class CertificateStatusForm(Form):
     )
     reason = forms.CharField(label=_("reason"), max_length=255)
     effective_on = forms.DateField(label=_("effective on"), widget=DATE)
+
+
+class FlagForm(Form):
+    """Carry out a flag of the annual evaluation (JL-evaluation)."""
+
+    measure = forms.ChoiceField(label=_("measure"), choices=OfficerFlagMeasure.choices)
+    effective_on = forms.DateField(label=_("effective on"), widget=DATE)
+    note = forms.CharField(label=_("note"), max_length=2000, required=False)
 
 
 class TrainingForm(Form):
