@@ -239,7 +239,7 @@ def organ_counts(user: Any, organs: Iterable[Any], year: int, today: dt.date) ->
     for organ_id, n, p in (
         ExamRecord.objects.filter(officer__organ_id__in=ids, taken_on__year=year)
         .values_list("officer__organ_id")
-        .annotate(Count("pk"), Count("pk", filter=Q(passed=True)))
+        .annotate(n=Count("pk"), p=Count("pk", filter=Q(passed=True)))
         .order_by()
     ):
         rows[organ_id].exams, rows[organ_id].passed = n, p
@@ -255,7 +255,7 @@ def organ_counts(user: Any, organs: Iterable[Any], year: int, today: dt.date) ->
     for organ_id, n, s in (
         ConductRating.objects.filter(organ_id__in=ids, rated_on__year=year)
         .values_list("organ_id")
-        .annotate(Count("pk"), Count("pk", filter=Q(score__gte=SATISFIED)))
+        .annotate(n=Count("pk"), s=Count("pk", filter=Q(score__gte=SATISFIED)))
         .order_by()
     ):
         rows[organ_id].ratings, rows[organ_id].satisfied = n, s
@@ -339,7 +339,7 @@ def officer_counts(
     for officer_id, n, p in (
         ExamRecord.objects.filter(officer_id__in=list(rows), taken_on__year=year)
         .values_list("officer_id")
-        .annotate(Count("pk"), Count("pk", filter=Q(passed=True)))
+        .annotate(n=Count("pk"), p=Count("pk", filter=Q(passed=True)))
         .order_by()
     ):
         rows[officer_id].exams, rows[officer_id].passed = n, p

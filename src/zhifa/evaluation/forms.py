@@ -97,7 +97,7 @@ class RectificationForm(forms.Form):
 class GradeForm(forms.Form):
     """The grader's grade of an organ or officer for a year (JL-evaluation)."""
 
-    grade = forms.ChoiceField(label=_("Grade"), choices=[("", "—")] + list(Grade.choices))
+    grade = forms.ChoiceField(label=_("Grade"), choices=[("", "—"), *Grade.choices])
     assessment = forms.CharField(
         label=_("Assessment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )

@@ -15,10 +15,10 @@ from zhifa.core.forms import DateInput, Form, ModelForm
 
 from .models import (
     CertificateStatus,
-    OfficerFlagMeasure,
     EnforcementSubject,
     Entrustment,
     Officer,
+    OfficerFlagMeasure,
 )
 
 DATE = DateInput()
