@@ -103,16 +103,18 @@ def run(total: int, postgres: bool, tmp: Path | None) -> None:
     campaign = Campaign(sheet=sheet)
     case_of = {
         (c.organ_id, c.case_id): c.pk
-        for c in Case.objects.filter(
-            case_id__in=[f.file_id for d in drawn for f in d]
-        ).only("pk", "organ_id", "case_id")
+        for c in Case.objects.filter(case_id__in=[f.file_id for d in drawn for f in d]).only(
+            "pk", "organ_id", "case_id"
+        )
     }
     targets = []
     for organ, chosen in zip(organs, drawn, strict=True):
         roster = Roster(campaign=campaign, organ=organ, position=1)
         for f in chosen:
             targets.append(
-                DrawnFile(roster=roster, case_id=case_of.get((organ.pk, f.file_id)), file_id=f.file_id)
+                DrawnFile(
+                    roster=roster, case_id=case_of.get((organ.pk, f.file_id)), file_id=f.file_id
+                )
             )
     t0 = time.perf_counter()
     found = sum(sum(len(p.findings) for p in scoring.prefill(d)) for d in targets)
