@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import scale  # noqa: E402  (bench/scale.py: the province)
+import scale
 
 PER_ORGAN = 10
 TARGET_SECONDS = 10.0
