@@ -33,6 +33,7 @@ def load(out: TextIO) -> None:
         return
     if Campaign.objects.exists():
         out.write("demo: 0 evaluation campaign(s)\n")
+        load_grades(out)
         return
     today = timezone.localdate()
     organs = list(campaigns.plannable_organs(supervisor))
@@ -60,3 +61,60 @@ def load(out: TextIO) -> None:
     )
     create_checkpoints()
     out.write(f"demo: 1 evaluation campaign ({campaign.number})\n")
+    load_grades(out)
+
+
+#: The demo officer graded 不合格 two years running (flagged in the registry).
+FLAGGED = "李娜"
+
+
+def load_grades(out: TextIO) -> None:
+    """The annual evaluation (JL-evaluation) of the two years before the demo's today:
+    the region's organs graded 合格 by the demo supervisor, the demo organ's officers by
+    its head — 李娜 不合格 both years, so flagged in the registry — and the later year
+    published. Idempotent: once a grade exists, nothing more."""
+    from zhifa.registry.models import Officer
+
+    from . import grading
+    from .models import AnnualGrade, Grade
+
+    if AnnualGrade.objects.exists():
+        out.write("demo: 0 annual evaluation grade(s)\n")
+        return
+    supervisor = User.objects.filter(username="supervisor", is_active=True).first()
+    head = User.objects.filter(username="head", role=Role.ORGAN_HEAD, is_active=True).first()
+    if supervisor is None or head is None or head.organ_id is None:
+        out.write("demo: no annual evaluation (no demo supervisor or head)\n")
+        return
+    today = timezone.localdate()
+    last = today.year - 1
+    officers = list(grading.officers_of(grading.visible_organs(head)))
+    made = 0
+    for year in (last - 1, last):
+        for organ in grading.visible_organs(supervisor):
+            grading.record_grade(
+                supervisor,
+                year=year,
+                organ=organ,
+                grade=Grade.PASS,
+                assessment="演示数据：执法总体规范，各项指标未见明显问题。",
+                today=today,
+            )
+            made += 1
+        for officer in officers:
+            fail = officer.name == FLAGGED
+            grading.record_grade(
+                head,
+                year=year,
+                officer=officer,
+                grade=Grade.FAIL if fail else Grade.PASS,
+                assessment="演示数据：案卷评查发现多处程序问题，培训学时不足。"
+                if fail
+                else "演示数据：依法履职，未见问题。",
+                today=today,
+            )
+            made += 1
+    grading.publish_year(supervisor, last, today)
+    flagged = Officer.objects.filter(flags__isnull=False).distinct().count()
+    create_checkpoints()
+    out.write(f"demo: {made} annual evaluation grade(s), {flagged} officer(s) flagged\n")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.forms import DateInput
 
-from .models import ScoringSheet
+from .models import Grade, ScoringSheet
 
 
 class SampleMode:
@@ -92,3 +92,28 @@ class RectificationForm(forms.Form):
     def __init__(self, *args: Any, organs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organ"].queryset = organs  # type: ignore[attr-defined]
+
+
+class GradeForm(forms.Form):
+    """The grader's grade of an organ or officer for a year (JL-evaluation)."""
+
+    grade = forms.ChoiceField(label=_("Grade"), choices=[("", "—"), *Grade.choices])
+    assessment = forms.CharField(
+        label=_("Assessment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    rectification = forms.CharField(
+        label=_("Rectification required"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        required=False,
+        help_text=_("An organ graded 不合格 is ordered to rectify within a deadline."),
+    )
+    deadline = forms.DateField(
+        label=_("Rectification deadline"), widget=DateInput(), required=False
+    )
+
+    def __init__(self, *args: Any, subject: str = "organ", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if subject != "organ":
+            del self.fields["rectification"]
+            del self.fields["deadline"]

@@ -331,3 +331,89 @@ class Rectification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}/{self.organ_id}"
+
+
+class GradeSubject(models.TextChoices):
+    ORGAN = "organ", _("Organ")
+    OFFICER = "officer", _("Officer")
+
+
+class Grade(models.TextChoices):
+    """JL 六(三)'s three grades (``rules.engine.evaluation_grades.GRADES``)."""
+
+    EXCELLENT = "excellent", _("Excellent (优秀)")
+    PASS = "pass", _("Pass (合格)")
+    FAIL = "fail", _("Fail (不合格)")
+
+
+class AnnualGrade(models.Model):
+    """The annual evaluation (评议考核, JL-evaluation) of an organ (``officer`` empty) or
+    of an officer of the organ, for a year: the grader's assessment and grade, the
+    indicators the grader saw (as computed then), the consequences the engine gave, the
+    rectification notice of an organ 不合格 and the registry flag of an officer 不合格 two
+    years running. Written only by ``grading.record_grade``; published by
+    ``grading.publish_year``."""
+
+    record_organ_field = "organ"
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    subject = models.CharField(_("graded"), max_length=8, choices=GradeSubject.choices)
+    organ = models.ForeignKey(
+        EnforcementSubject, verbose_name=_("organ"), on_delete=models.PROTECT, related_name="+"
+    )
+    officer = models.ForeignKey(
+        "registry.Officer",
+        verbose_name=_("officer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    grade = models.CharField(_("grade"), max_length=16, choices=Grade.choices)
+    assessment = models.TextField(_("assessment"))
+    indicators = models.JSONField(_("indicators when graded"), default=dict, blank=True)
+    consequences = models.JSONField(_("consequences"), default=list, blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("graded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    graded_at = models.DateTimeField(_("graded at"))
+    notice = models.ForeignKey(
+        "supervision.Notice",
+        verbose_name=_("rectification notice"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    flag = models.ForeignKey(
+        "registry.OfficerFlag",
+        verbose_name=_("registry flag"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("annual evaluation grade")
+        verbose_name_plural = _("annual evaluation grades")
+        ordering = ["-year", "organ__name", "officer__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "organ"],
+                condition=models.Q(officer__isnull=True),
+                name="annual_grade_unique_organ",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "officer"],
+                condition=models.Q(officer__isnull=False),
+                name="annual_grade_unique_officer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.officer or self.organ}: {self.grade}"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import public_views, views
+from . import annual_views, public_views, views
 
 app_name = "evaluation"
 
@@ -18,6 +18,19 @@ urlpatterns = [
     path("supervision/evaluation/files/<int:pk>/assign/", views.assign_evaluator, name="assign"),
     path("supervision/evaluation/sheets/", views.sheet_list, name="sheet_list"),
     path("supervision/evaluation/sheets/<int:pk>/", views.sheet_detail, name="sheet_detail"),
+    path("supervision/evaluation/annual/", annual_views.annual_page, name="annual"),
+    path(
+        "supervision/evaluation/annual/<int:year>/<str:kind>/<int:pk>/grade/",
+        annual_views.grade,
+        name="annual_grade",
+    ),
+    path(
+        "supervision/evaluation/annual/<int:year>/publish/",
+        annual_views.publish,
+        name="annual_publish",
+    ),
+    path("evaluation/annual/indicators/", annual_views.public_indicators, name="indicators"),
+    path("evaluation/annual/<int:year>/", annual_views.public_year, name="public_year"),
     path("evaluation/", public_views.campaign_list, name="public_list"),
     path("evaluation/<int:pk>/", public_views.campaign_page, name="public_campaign"),
     path("evaluation/<int:pk>/draw.json", public_views.campaign_json, name="public_json"),

@@ -18,6 +18,7 @@ from .models import (
     EnforcementSubject,
     Entrustment,
     Officer,
+    OfficerFlagMeasure,
 )
 
 DATE = DateInput()
@@ -116,6 +117,14 @@ class CertificateStatusForm(Form):
     )
     reason = forms.CharField(label=_("reason"), max_length=255)
     effective_on = forms.DateField(label=_("effective on"), widget=DATE)
+
+
+class FlagForm(Form):
+    """Carry out a flag of the annual evaluation (JL-evaluation)."""
+
+    measure = forms.ChoiceField(label=_("measure"), choices=OfficerFlagMeasure.choices)
+    effective_on = forms.DateField(label=_("effective on"), widget=DATE)
+    note = forms.CharField(label=_("note"), max_length=2000, required=False)
 
 
 class TrainingForm(Form):

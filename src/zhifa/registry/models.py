@@ -447,6 +447,77 @@ class ExamRecord(models.Model):
         return f"{self.officer} {self.name} {self.taken_on}"
 
 
+class OfficerFlagStatus(models.TextChoices):
+    OPEN = "open", _("To be carried out")
+    CARRIED_OUT = "carried_out", _("Carried out")
+
+
+class OfficerFlagMeasure(models.TextChoices):
+    """How a flag is carried out (JL 六(三): "调离执法岗位或取消执法资格";
+    ``rules.engine.evaluation_grades.MEASURES``)."""
+
+    REMOVED_FROM_POSTS = "removed_from_posts", _("Removed from enforcement posts")
+    CERTIFICATE_CANCELLED = (
+        "certificate_cancelled",
+        _("Qualification cancelled (certificates revoked)"),
+    )
+
+
+class OfficerFlag(models.Model):
+    """A flag on an officer the registry administrator must act on: graded 不合格 in the
+    annual evaluation two years running (JL-evaluation, JL 六(三)). Raised by the
+    evaluation's grading service, carried out by ``services.carry_out_flag`` (removal
+    from enforcement posts, or the certificates revoked), both recorded in the officer's
+    organ's chain."""
+
+    officer = models.ForeignKey(
+        Officer, verbose_name=_("officer"), on_delete=models.PROTECT, related_name="flags"
+    )
+    rule = models.CharField(_("rule ID"), max_length=64)
+    year = models.PositiveSmallIntegerField(_("year"))
+    reason = models.TextField(_("reason"))
+    consequence = models.CharField(_("consequence"), max_length=255)
+    raised_on = models.DateField(_("raised on"))
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("raised by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=OfficerFlagStatus.choices,
+        default=OfficerFlagStatus.OPEN,
+    )
+    measure = models.CharField(
+        _("measure"), max_length=32, choices=OfficerFlagMeasure.choices, blank=True
+    )
+    carried_out_on = models.DateField(_("carried out on"), null=True, blank=True)
+    carried_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("carried out by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("officer flag")
+        verbose_name_plural = _("officer flags")
+        ordering = ["-year", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["officer", "rule", "year"], name="officer_flag_unique_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer} {self.rule} {self.year}"
+
+
 class CertificateStatus(models.TextChoices):
     VALID = "valid", _("Valid")
     SUSPENDED = "suspended", _("Suspended")

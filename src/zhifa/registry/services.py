@@ -31,6 +31,9 @@ from .models import (
     EntrustmentStatus,
     ExamRecord,
     Officer,
+    OfficerFlag,
+    OfficerFlagMeasure,
+    OfficerFlagStatus,
     RateLimitBucket,
     Region,
     TrainingRecord,
@@ -578,6 +581,123 @@ def qualified_officers(officers: Iterable[Officer], on: date) -> set[int]:
     candidates = [o for o in officers if not o.is_auxiliary and o.active]
     facts = certificate_facts(o.pk for o in candidates)
     return {o.pk for o in candidates if any(c.is_valid_on(on) for c in facts[o.pk])}
+
+
+# --- flags (JL-evaluation) --------------------------------------------------------------
+
+FLAG_ACTION = "officer.flag"
+FLAG_CARRIED_OUT_ACTION = "officer.flag_carried_out"
+MAX_FLAG_NOTE = 2000
+
+
+def flag_officer(
+    officer: Officer,
+    *,
+    rule: str,
+    year: int,
+    reason: str,
+    consequence: str,
+    on: date,
+    actor: User,
+) -> tuple[OfficerFlag, bool]:
+    """Flag ``officer`` for the registry administrator (``officer.flag`` in the officer's
+    organ's chain), in the caller's transaction. Idempotent per officer, rule and year:
+    returns ``(flag, created)``."""
+    with transaction.atomic():
+        existing = OfficerFlag.objects.filter(officer=officer, rule=rule, year=year).first()
+        if existing is not None:
+            return existing, False
+        flag = OfficerFlag.objects.create(
+            officer=officer,
+            rule=rule,
+            year=year,
+            reason=reason,
+            consequence=consequence,
+            raised_on=on,
+            raised_by=actor,
+        )
+        record_change(
+            actor,
+            officer.organ_id,
+            FLAG_ACTION,
+            flag,
+            {
+                "officer": officer.pk,
+                "officer_name": officer.name,
+                "rule": rule,
+                "year": year,
+                "reason": reason,
+                "consequence": consequence,
+                "status": flag.status,
+                "raised_on": on,
+            },
+        )
+    return flag, True
+
+
+def carry_out_flag(
+    flag: OfficerFlag, *, measure: str, effective_on: date, note: str = "", actor: User
+) -> OfficerFlag:
+    """Carry out an open flag: ``removed_from_posts`` (the officer no longer active in
+    enforcement, ``officer.update``) or ``certificate_cancelled`` (each of his valid or
+    suspended certificates revoked, ``certificate.revoke``), then the flag closed
+    (``officer.flag_carried_out``); one transaction. ValidationError naming the field."""
+    errors: dict[str, list[str]] = {}
+    if measure not in OfficerFlagMeasure.values:
+        errors["measure"] = [_("Choose removal from enforcement posts or cancellation.")]
+    note = note if isinstance(note, str) else ""
+    if len(note) > MAX_FLAG_NOTE:
+        errors["note"] = [_("At most %(n)s characters.") % {"n": MAX_FLAG_NOTE}]
+    if not isinstance(effective_on, date):
+        errors["effective_on"] = [_("Give a date.")]
+    elif effective_on < flag.raised_on:
+        errors["effective_on"] = [_("The date cannot be before the flag was raised.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        flag = OfficerFlag.objects.select_for_update().select_related("officer").get(pk=flag.pk)
+        if flag.status != OfficerFlagStatus.OPEN:
+            raise ValidationError({"measure": [_("The flag is already carried out.")]})
+        officer = flag.officer
+        revoked: list[str] = []
+        if measure == OfficerFlagMeasure.REMOVED_FROM_POSTS:
+            if officer.active:
+                save_officer(officer, actor=actor, active=False)
+        else:
+            for certificate in officer.certificates.filter(
+                status__in=[CertificateStatus.VALID, CertificateStatus.SUSPENDED]
+            ).order_by("pk"):
+                change_certificate_status(
+                    certificate,
+                    status=CertificateStatus.REVOKED,
+                    reason=flag.consequence[:255],
+                    effective_on=effective_on,
+                    actor=actor,
+                )
+                revoked.append(certificate.number)
+        flag.status = OfficerFlagStatus.CARRIED_OUT
+        flag.measure = measure
+        flag.carried_out_on = effective_on
+        flag.carried_out_by = actor
+        flag.note = note.strip()
+        flag.save(update_fields=["status", "measure", "carried_out_on", "carried_out_by", "note"])
+        record_change(
+            actor,
+            officer.organ_id,
+            FLAG_CARRIED_OUT_ACTION,
+            flag,
+            {
+                "officer": officer.pk,
+                "rule": flag.rule,
+                "year": flag.year,
+                "status": flag.status,
+                "measure": measure,
+                "effective_on": effective_on,
+                "certificates_revoked": revoked,
+                "note": flag.note,
+            },
+        )
+    return flag
 
 
 # --- the daily expiry task -------------------------------------------------------------

@@ -31,6 +31,7 @@ urlpatterns = [
         views.certificate_card,
         name="certificate_card",
     ),
+    path("flags/<int:flag_id>/carry-out/", views.officer_flag, name="officer_flag"),
     path("entrustments/", views.entrustment_list, name="entrustment_list"),
     path("entrustments/new/", views.entrustment_create, name="entrustment_create"),
     path(

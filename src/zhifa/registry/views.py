@@ -40,6 +40,7 @@ from .forms import (
     CertificateStatusForm,
     EntrustmentForm,
     ExamForm,
+    FlagForm,
     OfficerForm,
     SubjectCreateForm,
     SubjectDetailsForm,
@@ -54,6 +55,7 @@ from .models import (
     Entrustment,
     EntrustmentStatus,
     Officer,
+    OfficerFlag,
     OfficerKind,
     SubjectType,
 )
@@ -222,6 +224,8 @@ def officer_detail(request: HttpRequest, officer_id: int) -> HttpResponse:
             "training_hours": services.training_hours_by_year(officer),
             "trainings": officer.trainings.all(),
             "exams": officer.exams.all(),
+            "flags": officer.flags.select_related("raised_by", "carried_out_by"),
+            "flag_form": FlagForm(initial={"effective_on": timezone.localdate()}),
             "can_edit": manage_officer,
             "can_certify": can_manage(request.user, MANAGE_CERTIFICATES),
             "certificate_form": CertificateForm(),
@@ -381,6 +385,35 @@ class CertificateStatusView(OfficerActionView):
 
 
 certificate_status = login_required(CertificateStatusView.as_view())
+
+
+class FlagView(OfficerActionView):
+    """Carry out a flag of the annual evaluation (JL-evaluation): removal from enforcement
+    posts or the certificates revoked, by the registry administrator (who manages
+    certificates: the government's legal office revokes them, CQ 六(三))."""
+
+    roles = MANAGE_CERTIFICATES
+    form_class = FlagForm
+    message = gettext_lazy("The measure is recorded.")
+
+    def get_object(self) -> Any:
+        return get_scoped_or_404(
+            self.request.user,
+            scoped(
+                self.request.user, OfficerFlag.objects.select_related("officer"), "officer__organ"
+            ),
+            organ_field="officer__organ",
+            pk=self.kwargs["flag_id"],
+        )
+
+    def officer_pk(self, obj: Any) -> int:
+        return int(obj.officer_id)
+
+    def service(self, obj: Any, user: Any, form: Any) -> Any:
+        return services.carry_out_flag(obj, actor=user, **form.cleaned_data)
+
+
+officer_flag = login_required(FlagView.as_view())
 
 
 @login_required

@@ -30,3 +30,22 @@ def test_the_demo_draws_one_campaign(frozen_clock: object, today: dt.date) -> No
     assert out.getvalue().startswith("MATCH")
     code, text = run_verify()
     assert code == 0, text
+
+
+def test_the_demo_flags_one_officer_two_years_fail(frozen_clock: object, today: dt.date) -> None:
+    from zhifa.evaluation.demo import FLAGGED
+    from zhifa.evaluation.models import AnnualGrade
+    from zhifa.registry.models import OfficerFlag
+
+    call_command("demo", stdout=StringIO())
+    call_command("demo", stdout=StringIO())
+    flag = OfficerFlag.objects.get()
+    assert flag.officer.name == FLAGGED and flag.year == today.year - 1
+    grades = AnnualGrade.objects.filter(officer=flag.officer).order_by("year")
+    assert [(g.year, g.grade) for g in grades] == [
+        (today.year - 2, "fail"),
+        (today.year - 1, "fail"),
+    ]
+    assert AnnualGrade.objects.filter(year=today.year - 1, published_at__isnull=False).exists()
+    code, text = run_verify()
+    assert code == 0, text
