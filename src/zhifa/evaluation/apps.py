@@ -15,6 +15,8 @@ class EvaluationConfig(AppConfig):
         from zhifa.records.presentation import register_action_labels
 
         from .campaigns import DRAW_ACTION, PLAN_ACTION, PUBLISH_ACTION
+        from .grading import GRADE_ACTION
+        from .grading import PUBLISH_ACTION as ANNUAL_PUBLISH_ACTION
         from .recorded import campaign_object
         from .scoring import ASSIGN_ACTION, RESULTS_ACTION, SCORE_ACTION
 
@@ -27,6 +29,8 @@ class EvaluationConfig(AppConfig):
                 ASSIGN_ACTION: _("Evaluator assigned to a drawn file"),
                 SCORE_ACTION: _("Drawn file scored"),
                 RESULTS_ACTION: _("Evaluation results published"),
+                GRADE_ACTION: _("Annual evaluation grade recorded"),
+                ANNUAL_PUBLISH_ACTION: _("Annual evaluation results published"),
             }
         )
         section = Section(

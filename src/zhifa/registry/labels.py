@@ -21,6 +21,8 @@ ACTION_LABELS: dict[str, Any] = {
     "officer.transfer_in": _("Officer transferred from another organ"),
     "officer.record_training": _("Training recorded"),
     "officer.record_exam": _("Exam recorded"),
+    "officer.flag": _("Officer flagged after two years graded 不合格"),
+    "officer.flag_carried_out": _("Flag carried out (removed from posts or certificates revoked)"),
     "certificate.issue": _("Certificate issued"),
     "certificate.suspend": _("Certificate suspended"),
     "certificate.reinstate": _("Certificate reinstated"),

@@ -76,6 +76,14 @@ def test_demo_entries_are_about_real_objects_and_real_users():
             actor = User.objects.get(pk=entry.actor_id)
             assert actor.role == "officer" and actor.username == entry.actor_label
             assert actor.organ_id != entry.organ_id
+        elif entry.action in ("evaluation.annual.grade", "officer.flag") and (
+            entry.actor_id != supervisor.pk
+        ):
+            # Each organ grades its own officers (JL 六(一)): the demo's head, in the
+            # organ's chain, with the flag of two years 不合格 in the same transaction.
+            actor = User.objects.get(pk=entry.actor_id)
+            assert actor.role == "organ_head" and actor.username == entry.actor_label
+            assert actor.organ_id == entry.organ_id
         elif entry.action.startswith("party."):
             # The party demo's published access codes, added as the case's officer.
             actor = User.objects.get(pk=entry.actor_id)
