@@ -522,7 +522,7 @@ def _builder(cls: type, typed_cls: type) -> Any:
             value = "value"
         elif isinstance(spec, list):
             env[f"_conv{n}"] = _builder(spec[0], _struct_in(info.type))
-            value = f"tuple([_conv{n}(item) for item in value])"
+            value = f"tuple(map(_conv{n}, value))"
         elif isinstance(spec, type):
             env[f"_conv{n}"] = _builder(spec, _struct_in(info.type))
             value = f"_conv{n}(value)"
@@ -649,9 +649,7 @@ def typed_case_file(doc: Any) -> "CaseFile":
         violation=None if vio is None or vio is _UNSET else built.violation(vio),
         basis=None if basis is None or basis is _UNSET else built.basis(basis),
         benchmark=None if bench is None or bench is _UNSET else built.benchmark(bench),
-        officers=()
-        if officers is None or officers is _UNSET
-        else tuple([officer(o) for o in officers]),
+        officers=() if officers is None or officers is _UNSET else tuple(map(officer, officers)),
         steps=tuple([step_builders[type(s)](s) for s in doc.steps]),
     )
     return case

@@ -158,9 +158,9 @@ class _Index(dict[tuple[str, ...], Pairs]):
 #: Every single kind the units have asked for, without steps (shared: read only).
 _ABSENT: dict[tuple[str, ...], Pairs] = {}
 
-#: A step's kind and day, read in C (``Context.__post_init__``)
-_KIND = attrgetter("step")
-_DAY = attrgetter("on")
+#: the officers and the evidence an investigation step names (``NamesTable.of``)
+_OFFICERS = attrgetter("officers")
+_EVIDENCE = attrgetter("evidence")
 
 
 _T = TypeVar("_T")
@@ -273,6 +273,21 @@ class NamesTable:
                     self.order.append(name)
                     self.at.append(i)
 
+    @classmethod
+    def of(
+        cls, pairs: Iterable[tuple[int, Step]], names_of: Callable[[Step], Iterable[str]]
+    ) -> "NamesTable":
+        """``NamesTable((i, names_of(s)) for i, s in pairs)``, without the generator."""
+        table = cls(())
+        first, order, at = table.first, table.order, table.at
+        for i, step in pairs:
+            for name in names_of(step):
+                if name not in first:
+                    first[name] = i
+                    order.append(name)
+                    at.append(i)
+        return table
+
     def before(self, index: int) -> "Names":
         """The names of the steps before ``index``."""
         return Names(self, bisect_left(self.at, index), index)
@@ -366,21 +381,27 @@ class Context:
     def __post_init__(self) -> None:
         case = self.case
         steps = self.steps = case.steps
-        self.general = case.procedure == "general"
-        self.summary = case.procedure == "summary"
-        by_kind = self.by_kind = _ByKind(_NO_STEPS)
-        index = self._index = _Index(_ABSENT)
-        none = _NO_PAIRS
+        procedure = case.procedure
+        self.general = procedure == "general"
+        self.summary = procedure == "summary"
+        # one pass over the steps: the steps of each kind, and the days
+        found: dict[str, Pairs] = {}
+        days: list[dt.date] = []
         for pair in enumerate(steps):
-            kind = pair[1].step
-            pairs = by_kind.get(kind, none)
-            if pairs is none:
-                by_kind[kind] = index[(kind,)] = [pair]
+            step = pair[1]
+            days.append(step.on)
+            pairs = found.get(step.step)
+            if pairs is None:
+                found[step.step] = [pair]
             else:
                 pairs.append(pair)
-        self.kinds = frozenset(map(_KIND, steps))
+        by_kind = self.by_kind = _ByKind(_NO_STEPS)
+        by_kind.update(found)
+        index = self._index = _Index(_ABSENT)
+        for kind, pairs in found.items():
+            index[(kind,)] = pairs
+        self.kinds = frozenset(found)
         if steps:
-            days = list(map(_DAY, steps))
             ordered = sorted(days)
             self.first_day, self.last_day = ordered[0], ordered[-1]
             self.in_date_order = days == ordered
@@ -486,11 +507,11 @@ class Context:
     @_lazy
     def _investigators(self) -> NamesTable:
         """The officers named by the investigation steps, by the first that names each."""
-        return NamesTable((i, s.officers) for i, s in self._index[("investigation",)])
+        return NamesTable.of(self._index[("investigation",)], _OFFICERS)
 
     @_lazy
     def _evidence(self) -> NamesTable:
-        return NamesTable((i, s.evidence) for i, s in self._index[("investigation",)])
+        return NamesTable.of(self._index[("investigation",)], _EVIDENCE)
 
     def investigators(self, before: int | None = None) -> AbstractSet[str]:
         if before is None:

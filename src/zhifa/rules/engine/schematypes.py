@@ -386,10 +386,8 @@ def compile_decoder(
             # msgspec recurses into a member the types do not name (the root allows
             # any): a deeply nested one is the slow path's to refuse, by the depth limit.
             return None
-        for member, raw in members.items():
-            if member in named:
-                continue
-            member_text = bytes(raw)
+        for member in members.keys() - named:  # nearly always none or one
+            member_text = bytes(members[member])
             if member_text.count(b"[") + member_text.count(b"{") < shallow:
                 continue  # fewer brackets than the limit: cannot nest too deep
             try:

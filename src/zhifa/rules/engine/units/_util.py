@@ -50,7 +50,7 @@ def named_before(
     """The officer ids ``field`` names on the steps of ``kinds`` before step ``before``
     (a table of each id's first step, built once per audit: linear in the steps)."""
     key = ("named_before", kinds, field)
-    table = ctx.memo(key, lambda: NamesTable((i, field(s)) for i, s in ctx.indexed(*kinds)))
+    table = ctx.memo(key, lambda: NamesTable.of(ctx.indexed(*kinds), field))
     return table.before(before)
 
 

@@ -78,8 +78,8 @@ def legal_review(ctx: Context) -> Iterator[Item]:
         yield error(
             "APL-58-legal-review",
             i,
-            f"本案应当进行法制审核（{'；'.join(r[0] for r in reasons)}），处罚决定{state_zh}。",
-            f"Legal review is required ({'; '.join(r[1] for r in reasons)}) but the "
+            f"本案应当进行法制审核（{'；'.join([r[0] for r in reasons])}），处罚决定{state_zh}。",
+            f"Legal review is required ({'; '.join([r[1] for r in reasons])}) but the "
             f"decision {state_en}.",
             citation=APL + "第五十八条；" + JX + "四（一）" if local_all else None,
         )
@@ -195,7 +195,7 @@ def summary(ctx: Context) -> Iterator[Item]:
                 "APL-51-summary",
                 i,
                 "当场处罚只能给予警告或者小额罚款，不能给予"
-                + "、".join(PENALTY_ZH[k] for k in other)
+                + "、".join([PENALTY_ZH[k] for k in other])
                 + "。",
                 "The summary procedure allows only a warning or a small fine, not "
                 + ", ".join(other)
@@ -262,7 +262,7 @@ def basis_range(ctx: Context) -> Iterator[Item]:
                 "APL-basis-range",
                 i,
                 f"《{basis.law.strip('《》')}》{basis.article}未规定"
-                + "、".join(PENALTY_ZH[k] for k in wrong)
+                + "、".join([PENALTY_ZH[k] for k in wrong])
                 + "这一处罚种类。",
                 f"The cited article ({basis.article}) does not provide the penalty type(s) "
                 + ", ".join(wrong)
@@ -306,7 +306,7 @@ def _notice_range(ctx: Context, basis: Basis, provided: frozenset[str]) -> Itera
                 "APL-basis-range",
                 i,
                 f"事先告知拟作出的处罚种类中，《{basis.law.strip('《》')}》{basis.article}未规定"
-                + "、".join(PENALTY_ZH[k] for k in wrong)
+                + "、".join([PENALTY_ZH[k] for k in wrong])
                 + "。",
                 f"The prior notice intends penalty type(s) the cited article ({basis.article}) "
                 "does not provide: " + ", ".join(wrong) + ".",
@@ -423,7 +423,7 @@ def benchmark(ctx: Context) -> Iterator[Item]:
     if band is None or (band.reason_outside_band or "").strip():
         return
     for i, step in ctx.penalty_decisions:
-        if not any(p.type == "fine" for p in step.penalties):
+        if "fine" not in map(penalty_type, step.penalties):
             continue
         fine = step.fine_total()
         low = band.fine_min if band.fine_min is not None else fine
@@ -509,7 +509,7 @@ def mitigation(ctx: Context) -> Iterator[Item]:
             "APL-32-mitigation",
             i,
             "当事人有应当从轻或者减轻处罚的情节（"
-            + "、".join(MITIGATING_ZH[m] for m in violation.mitigating)
+            + "、".join([MITIGATING_ZH[m] for m in violation.mitigating])
             + "），",
             "The party has circumstances that require a lighter or mitigated penalty ("
             + ", ".join(violation.mitigating)
@@ -565,7 +565,7 @@ def no_penalty(ctx: Context) -> Iterator[Item]:
 )
 def one_fine(ctx: Context) -> Iterator[Item]:
     for i, step in ctx.penalty_decisions:
-        if sum(1 for p in step.penalties if p.type == "fine") > 1:
+        if list(map(penalty_type, step.penalties)).count("fine") > 1:
             yield error(
                 "APL-29-one-fine",
                 i,

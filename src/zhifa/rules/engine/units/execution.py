@@ -75,7 +75,10 @@ def _service_effective(ctx: Context, served: Step) -> Counted:
 
 
 def _years(*counted: Counted) -> tuple[int, ...]:
-    if not any(c.unscheduled_years for c in counted):
+    for c in counted:
+        if c.unscheduled_years:
+            break
+    else:
         return ()  # every year scheduled (nearly always)
     years: set[int] = set()
     for c in counted:

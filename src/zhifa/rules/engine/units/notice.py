@@ -105,6 +105,15 @@ def _heavier(
     notified type the decision replaces (a warning instead of a fine is lighter).
     Undecided: a type not notified of the same rank as the heaviest notified type, or
     one added on top of every notified type (the decision adds a penalty)."""
+    if len(decided) == 1 and len(intended) == 1:
+        one, notified_one = decided[0], intended[0]
+        kind = one.type
+        if kind == notified_one.type and kind in SEVERITY:
+            # one type notified and decided (nearly always): what the loop below finds
+            # of it, heavier only by a larger amount than a notified one
+            amount = notified_one.amount
+            larger = amount is not None and (one.amount or 0.0) > (amount or 0.0)
+            return ([kind] if larger else []), []
     intended_types = set(map(penalty_type, intended))
     decided_types = set(map(penalty_type, decided))
     top = max(map(SEVERITY.__getitem__, intended_types), default=0)
@@ -148,7 +157,7 @@ def no_heavier(ctx: Context) -> Iterator[Item]:
                 "APL-45-no-heavier",
                 i,
                 "处罚决定（"
-                + "、".join(PENALTY_ZH[k] for k in heavier)
+                + "、".join([PENALTY_ZH[k] for k in heavier])
                 + "）重于事先告知的拟处罚，未重新告知。",
                 "The decision is heavier than the notified intended penalty ("
                 + ", ".join(heavier)
@@ -159,7 +168,7 @@ def no_heavier(ctx: Context) -> Iterator[Item]:
                 "APL-45-no-heavier",
                 i,
                 "处罚决定增加了事先告知中没有的处罚种类（"
-                + "、".join(PENALTY_ZH[k] for k in undecided)
+                + "、".join([PENALTY_ZH[k] for k in undecided])
                 + "），按《中华人民共和国行政处罚法》第九条的顺序无法判断是否重于告知的拟处罚，"
                 "请核实。",
                 "The decision adds penalty types not in the notice ("
