@@ -132,6 +132,7 @@ def _detail(request: HttpRequest, campaign: Any, draw_form: DrawForm) -> HttpRes
             "rows": rows,
             "manage": manage,
             "may_publish_results": manage and campaign.status == CampaignStatus.DRAWN,
+            "may_assign": manage and campaign.status == CampaignStatus.DRAWN,
             "campaign": campaign,
             "rosters": rosters,
             "drawn": drawn,
@@ -237,11 +238,14 @@ def _scoring_context(user: Any, campaign: Any) -> dict[str, Any]:
     rectifications = Rectification.objects.filter(campaign=campaign).select_related(
         "organ", "notice"
     )
-    if user.role in ORGAN_ROLES:
-        rectifications = rectifications.filter(organ_id=user.organ_id)
+    # An organ's users see their own organ's results, never another's (the portal shows
+    # them all once the supervisor publishes them).
+    own = user.organ_id if user.role in ORGAN_ROLES else None
+    if own is not None:
+        rectifications = rectifications.filter(organ_id=own)
     return {
-        "results": scoring.organ_results(campaign),
-        "problems": scoring.common_problems(campaign),
+        "results": scoring.organ_results(campaign, organ=own),
+        "problems": scoring.common_problems(campaign, organ=own),
         "rectifications": rectifications,
         "rectification_form": RectificationForm(organs=organs),
     }

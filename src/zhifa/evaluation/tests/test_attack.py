@@ -1,0 +1,72 @@
+"""An independent review's attacks on the evaluation pages: another organ's results
+before publication, scoring and assigning after the results are published."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from zhifa.core.testing import client_for
+from zhifa.evaluation import scoring
+from zhifa.evaluation.models import FileScore
+from zhifa.records.models import Entry
+
+from .test_scoring import drawn, first_of  # noqa: F401 (the fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_organ_sees_only_its_own_results_before_publication(
+    drawn,  # noqa: F811
+    supervisor_city,
+    officer_a,
+    officer_b,
+    organ_a,
+    organ_b,
+):
+    file_a = first_of(drawn, organ_a)
+    scoring.assign(supervisor_city, file_a, officer_b)
+    scoring.score_file(officer_b, file_a, faults={}, notes={})
+    page = client_for(officer_b).get(reverse("evaluation:campaign_detail", args=[drawn.pk]))
+    assert page.status_code == 200
+    assert [r.organ.pk for r in page.context["results"]] == [organ_b.pk]
+    # Nor the items deducted in another organ's files.
+    assert page.context["problems"] == []
+    own = client_for(officer_a).get(reverse("evaluation:campaign_detail", args=[drawn.pk]))
+    assert [r.organ.pk for r in own.context["results"]] == [organ_a.pk]
+    # The supervisor sees every organ.
+    sup = client_for(supervisor_city).get(reverse("evaluation:campaign_detail", args=[drawn.pk]))
+    assert {r.organ.pk for r in sup.context["results"]} == {organ_a.pk, organ_b.pk}
+
+
+def test_no_scoring_nor_assigning_after_the_results_are_published(
+    drawn,  # noqa: F811
+    supervisor_city,
+    officer_b,
+    officer_a,
+    organ_a,
+    organ_b,
+):
+    file_a = first_of(drawn, organ_a)
+    file_b = first_of(drawn, organ_b)
+    scoring.assign(supervisor_city, file_a, officer_b)
+    scoring.assign(supervisor_city, file_b, officer_a)
+    scoring.score_file(officer_b, file_a, faults={}, notes={})
+    scoring.publish_results(supervisor_city, drawn)
+    entries = Entry.objects.count()
+    assert not scoring.may_score(officer_a, first_of(drawn, organ_b))
+    # The service refuses too, even with the campaign read before the publication.
+    with pytest.raises(PermissionDenied):
+        scoring.score_file(officer_a, file_b, faults={}, notes={})
+    url = reverse("evaluation:score_file", args=[file_b.pk])
+    response = client_for(officer_a).post(url, {})
+    assert response.status_code == 403
+    assert not FileScore.objects.filter(drawn=file_b).exists()
+    other = first_of(drawn, organ_a).roster.drawn.exclude(pk=file_a.pk).first()
+    with pytest.raises(ValidationError):
+        scoring.assign(supervisor_city, other, officer_b)
+    assert Entry.objects.count() == entries
+    # The page offers no assign form any more.
+    page = client_for(supervisor_city).get(reverse("evaluation:campaign_detail", args=[drawn.pk]))
+    assert "assign-form" not in page.content.decode()
