@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.accounts.models import ORGAN_ROLES, Role
+from zhifa.core.validation import parse_id
 from zhifa.supervision.forms import add_service_errors
 
 from . import campaigns, scoring
@@ -93,7 +94,8 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Campaign %(n)s planned.") % {"n": campaign.number})
             return redirect("evaluation:campaign_detail", pk=campaign.pk)
-    return render(request, "evaluation/campaign_form.html", {"form": form})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "evaluation/campaign_form.html", {"form": form}, status=status)
 
 
 @login_required
@@ -267,7 +269,8 @@ def assign_evaluator(request: HttpRequest, pk: int) -> HttpResponse:
 
     if not form.is_valid():
         # A user outside the candidates: say why, naming the field.
-        chosen = User.objects.filter(pk=request.POST.get("evaluator") or 0).first()
+        chosen_pk = parse_id(request.POST.get("evaluator"))
+        chosen = User.objects.filter(pk=chosen_pk).first() if chosen_pk else None
         reason = (
             scoring.evaluator_refusal(campaign, drawn, chosen)
             if chosen

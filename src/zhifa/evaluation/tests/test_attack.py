@@ -70,3 +70,53 @@ def test_no_scoring_nor_assigning_after_the_results_are_published(
     # The page offers no assign form any more.
     page = client_for(supervisor_city).get(reverse("evaluation:campaign_detail", args=[drawn.pk]))
     assert "assign-form" not in page.content.decode()
+
+
+@pytest.mark.parametrize("evaluator", ["abc", "99999999999999999999", "-1", "1.5", ""])
+def test_an_evaluator_that_is_no_user_id_is_a_message_not_a_500(
+    drawn,  # noqa: F811
+    supervisor_city,
+    organ_a,
+    evaluator,
+):
+    file_a = first_of(drawn, organ_a)
+    response = client_for(supervisor_city).post(
+        reverse("evaluation:assign", args=[file_a.pk]), {"evaluator": evaluator}, follow=True
+    )
+    assert response.status_code == 200
+    assert "评查人员" in response.content.decode()
+    assert not hasattr(first_of(drawn, organ_a), "assignment")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"period_start": "2026-05-01", "period_end": "2026-01-01"}, "period_end"),
+        ({"period_start": "x"}, "period_start"),
+        ({"period_end": "2026-02-30"}, "period_end"),
+        ({"amount": "1e3"}, "amount"),
+        ({"amount": "0"}, "amount"),
+        ({"title": "x" * 300}, "title"),
+        ({"organs": ["999999"]}, "organs"),
+    ],
+)
+def test_a_bad_plan_is_a_400_naming_the_field_and_writes_nothing(
+    frozen_clock, sheet, supervisor_city, justice_city, organ_a, change, field
+):
+    from zhifa.evaluation.models import Campaign
+
+    data = {
+        "title": "t",
+        "sheet": sheet.pk,
+        "organs": [organ_a.pk],
+        "mode": "size",
+        "amount": "1",
+        "period_start": "2026-01-01",
+        "period_end": "2026-02-01",
+        **change,
+    }
+    entries = Entry.objects.count()
+    response = client_for(supervisor_city).post(reverse("evaluation:campaign_new"), data)
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert not Campaign.objects.exists() and Entry.objects.count() == entries
