@@ -323,6 +323,15 @@ def score_file(request: HttpRequest, pk: int) -> HttpResponse:
         for p in filled
     ]
     score = getattr(drawn, "score", None) if hasattr(drawn, "score") else None
+    matters: Any = []
+    if score is not None and score.total == 0 and drawn.case_id is not None:
+        # The accountability matter the score opened, for whom may see it.
+        from zhifa.accountability import policy as accountability_policy
+        from zhifa.accountability.models import Ground, Matter
+
+        matters = accountability_policy.visible(
+            user, Matter.objects.filter(case_id=drawn.case_id, ground=Ground.EVALUATION)
+        )
     response = render(
         request,
         "evaluation/score_file.html",
@@ -331,6 +340,7 @@ def score_file(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": drawn.roster.campaign,
             "rows": rows,
             "score": score,
+            "matters": matters,
             "scored_items": list(score.items.select_related("item")) if score else [],
             "may_score": scoring.may_score(user, drawn),
             "errors": errors,

@@ -120,3 +120,27 @@ def test_a_bad_plan_is_a_400_naming_the_field_and_writes_nothing(
     assert response.status_code == 400
     assert field in response.context["form"].errors
     assert not Campaign.objects.exists() and Entry.objects.count() == entries
+
+
+def test_a_file_scored_0_links_its_matter_for_whom_may_see_it(
+    drawn,  # noqa: F811
+    supervisor_city,
+    officer_b,
+    organ_a,
+):
+    from zhifa.accountability.models import Matter
+
+    from .test_scoring import finding
+
+    file_a = first_of(drawn, organ_a)
+    finding(file_a.case_id, "APL-42-two-officers", "调查取证仅一名执法人员")
+    scoring.assign(supervisor_city, file_a, officer_b)
+    scoring.score_file(officer_b, file_a, faults={}, notes={})
+    matter = Matter.objects.get(case_id=file_a.case_id)
+    url = reverse("evaluation:score_file", args=[file_a.pk])
+    link = reverse("accountability:detail", args=[matter.pk])
+    assert link in client_for(supervisor_city).get(url).content.decode()
+    # The evaluator (an officer of another organ) may not see the matter: no link.
+    assert link not in client_for(officer_b).get(url).content.decode()
+    detail = client_for(supervisor_city).get(link).content.decode()
+    assert "定时任务" not in detail and "案卷评查评分" in detail

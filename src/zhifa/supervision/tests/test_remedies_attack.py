@@ -62,3 +62,16 @@ def test_the_quarter_catalogue_cells_are_never_formulas(
     assert xlsx.status_code == 200
     cell = load_workbook(io.BytesIO(xlsx.content)).active.cell(row=2, column=2)
     assert (cell.data_type, cell.value) == ("s", "'=1+2")
+
+
+def test_the_filters_are_one_row_of_labelled_fields(
+    organ_a, officer_a: User, head_a: User, frozen_clock: dt.datetime
+) -> None:
+    """The filters use the house's ``filters`` form (not ``form``, whose inputs take the
+    whole width: the year stood alone on a row); a reconsideration's appearance is —."""
+    make_case(organ_a, officer_a, [{"on": "2026-02-10", "kind": "reconsideration"}])
+    html = client_for(head_a).get(reverse("supervision:remedy_list")).content.decode()
+    assert '<form method="get" class="filters" id="remedy-filters">' in html
+    assert '<label>年度 <input type="number" name="year"' in html
+    row = html[html.index('id="remedy-rows"') :]
+    assert '出庭应诉">—</td>' in row
