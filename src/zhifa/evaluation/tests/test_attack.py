@@ -144,3 +144,22 @@ def test_a_file_scored_0_links_its_matter_for_whom_may_see_it(
     assert link not in client_for(officer_b).get(url).content.decode()
     detail = client_for(supervisor_city).get(link).content.decode()
     assert "定时任务" not in detail and "案卷评查评分" in detail
+
+
+def test_the_evaluated_organ_sees_its_scores_without_links_it_cannot_open(
+    drawn,  # noqa: F811
+    supervisor_city,
+    officer_b,
+    officer_a,
+    organ_a,
+):
+    file_a = first_of(drawn, organ_a)
+    scoring.assign(supervisor_city, file_a, officer_b)
+    scoring.score_file(officer_b, file_a, faults={}, notes={})
+    url = reverse("evaluation:score_file", args=[file_a.pk])
+    page = client_for(officer_a).get(reverse("evaluation:campaign_detail", args=[drawn.pk]))
+    html = page.content.decode()
+    assert 'class="file-score">100<' in html and url not in html
+    assert client_for(officer_a).get(url).status_code == 404
+    sup = client_for(supervisor_city).get(reverse("evaluation:campaign_detail", args=[drawn.pk]))
+    assert url in sup.content.decode()
