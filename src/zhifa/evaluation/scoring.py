@@ -149,7 +149,7 @@ def assigned_to(user: Any) -> QuerySet[DrawnFile]:
     if not _active(user):
         return DrawnFile.objects.none()
     return DrawnFile.objects.filter(assignment__evaluator=user).select_related(
-        "roster__campaign", "roster__organ"
+        "roster__campaign", "roster__organ", "score"
     )
 
 

@@ -163,3 +163,20 @@ def test_the_evaluated_organ_sees_its_scores_without_links_it_cannot_open(
     assert client_for(officer_a).get(url).status_code == 404
     sup = client_for(supervisor_city).get(reverse("evaluation:campaign_detail", args=[drawn.pk]))
     assert url in sup.content.decode()
+
+
+def test_the_evaluators_list_says_which_files_are_still_to_score(
+    drawn,  # noqa: F811
+    supervisor_city,
+    officer_b,
+    organ_a,
+):
+    files = list(first_of(drawn, organ_a).roster.drawn.order_by("rank"))
+    for d in files:
+        scoring.assign(supervisor_city, d, officer_b)
+    scoring.score_file(officer_b, files[0], faults={}, notes={})
+    html = client_for(officer_b).get(reverse("evaluation:campaign_list")).content.decode()
+    assert "已评分：100 分" in html and "待评分" in html
+    scoring.publish_results(supervisor_city, drawn)
+    html = client_for(officer_b).get(reverse("evaluation:campaign_list")).content.decode()
+    assert "待评分" not in html and "未评分（结果已公布）" in html
