@@ -180,3 +180,24 @@ def test_the_evaluators_list_says_which_files_are_still_to_score(
     scoring.publish_results(supervisor_city, drawn)
     html = client_for(officer_b).get(reverse("evaluation:campaign_list")).content.decode()
     assert "待评分" not in html and "未评分（结果已公布）" in html
+
+
+def test_the_public_tables_name_each_cell_on_a_phone(
+    drawn,  # noqa: F811
+    supervisor_city,
+    officer_b,
+    organ_a,
+    client,
+):
+    """The portal's tables stack on a phone, each cell under its data-label: without it
+    the roster's size and the sample were two bare numbers."""
+    file_a = first_of(drawn, organ_a)
+    scoring.assign(supervisor_city, file_a, officer_b)
+    scoring.score_file(officer_b, file_a, faults={}, notes={})
+    scoring.publish_results(supervisor_city, drawn)
+    html = client.get(reverse("evaluation:public_campaign", args=[drawn.pk])).content.decode()
+    for table in ("public-rosters", "public-drawn", "public-results"):
+        body = html[html.index(f'id="{table}"') :]
+        body = body[body.index("<tbody>") : body.index("</tbody>")]
+        assert body.count("<td") == body.count("<td data-label="), table
+    assert 'data-label="名单卷数"' in html
