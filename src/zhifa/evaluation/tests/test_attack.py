@@ -201,3 +201,19 @@ def test_the_public_tables_name_each_cell_on_a_phone(
         body = body[body.index("<tbody>") : body.index("</tbody>")]
         assert body.count("<td") == body.count("<td data-label="), table
     assert 'data-label="名单卷数"' in html
+
+
+def test_the_score_form_says_what_an_items_numbers_are(
+    drawn,  # noqa: F811
+    supervisor_city,
+    officer_b,
+    organ_a,
+):
+    """Each scored item said "15/3": now its points and the deduction per fault."""
+    file_a = first_of(drawn, organ_a)
+    scoring.assign(supervisor_city, file_a, officer_b)
+    page = client_for(officer_b).get(reverse("evaluation:score_file", args=[file_a.pk]))
+    html = page.content.decode()
+    item = next(r["p"].item for r in page.context["rows"] if r["p"].item.code == "S4")
+    assert f"{item.points} 分，每处扣 {item.deduction} 分" in html
+    assert f"{item.points}/{item.deduction}<" not in html
