@@ -59,6 +59,7 @@ from .models import (
 ASSIGN_ACTION = "evaluation.file.assign"
 SCORE_ACTION = "evaluation.file.score"
 RESULTS_ACTION = "evaluation.campaign.results"
+RECTIFY_ACTION = "evaluation.campaign.rectification"
 MAX_NOTE = 2000
 MAX_FAULTS = 99
 
@@ -395,7 +396,19 @@ def require_rectification(
             cases=cases,
             pattern=_("Case-file evaluation %(n)s") % {"n": campaign.number},
         )
-        return Rectification.objects.create(campaign=campaign, organ=roster.organ, notice=notice)
+        rectification_row = Rectification.objects.create(
+            campaign=campaign, organ=roster.organ, notice=notice
+        )
+        # The campaign's own entry: which organ was required to rectify, by which notice
+        # (the notice's entry is in the organ's chain, this one in the bureau's).
+        record_change(
+            user,
+            campaign.bureau,
+            RECTIFY_ACTION,
+            campaign,
+            {"organ": roster.organ_id, "notice": notice.number, "cases": sorted(cases)},
+        )
+        return rectification_row
 
 
 def publish_results(user: Any, campaign: Campaign) -> Campaign:

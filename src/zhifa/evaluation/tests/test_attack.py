@@ -217,3 +217,36 @@ def test_the_score_form_says_what_an_items_numbers_are(
     item = next(r["p"].item for r in page.context["rows"] if r["p"].item.code == "S4")
     assert f"{item.points} 分，每处扣 {item.deduction} 分" in html
     assert f"{item.points}/{item.deduction}<" not in html
+
+
+def test_a_rectification_is_recorded_on_the_campaign_and_nothing_on_error(
+    drawn,  # noqa: F811
+    supervisor_city,
+    organ_a,
+    today,
+):
+    import datetime as dt
+
+    from zhifa.evaluation.models import Rectification
+    from zhifa.supervision.models import Notice
+
+    before = (Entry.objects.count(), Notice.objects.count(), Rectification.objects.count())
+    with pytest.raises(ValidationError):
+        scoring.require_rectification(
+            supervisor_city, drawn, organ_a, findings="f", rectification="r", deadline=today
+        )
+    assert (
+        Entry.objects.count(),
+        Notice.objects.count(),
+        Rectification.objects.count(),
+    ) == before
+    rect = scoring.require_rectification(
+        supervisor_city,
+        drawn,
+        organ_a,
+        findings="送达超期",
+        rectification="组织培训",
+        deadline=today + dt.timedelta(days=30),
+    )
+    entry = Entry.objects.get(action=scoring.RECTIFY_ACTION)
+    assert entry.object_id == str(drawn.pk) and rect.notice.number in entry.payload
