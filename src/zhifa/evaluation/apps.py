@@ -16,7 +16,7 @@ class EvaluationConfig(AppConfig):
 
         from .campaigns import DRAW_ACTION, PLAN_ACTION, PUBLISH_ACTION
         from .recorded import campaign_object
-        from .scoring import ASSIGN_ACTION, RESULTS_ACTION, SCORE_ACTION
+        from .scoring import ASSIGN_ACTION, RECTIFY_ACTION, RESULTS_ACTION, SCORE_ACTION
 
         register_recorded_object(campaign_object())
         register_action_labels(
@@ -27,6 +27,7 @@ class EvaluationConfig(AppConfig):
                 ASSIGN_ACTION: _("Evaluator assigned to a drawn file"),
                 SCORE_ACTION: _("Drawn file scored"),
                 RESULTS_ACTION: _("Evaluation results published"),
+                RECTIFY_ACTION: _("Rectification required after an evaluation"),
             }
         )
         section = Section(
