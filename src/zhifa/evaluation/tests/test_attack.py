@@ -250,3 +250,22 @@ def test_a_rectification_is_recorded_on_the_campaign_and_nothing_on_error(
     )
     entry = Entry.objects.get(action=scoring.RECTIFY_ACTION)
     assert entry.object_id == str(drawn.pk) and rect.notice.number in entry.payload
+
+
+def test_a_file_left_unscored_says_the_results_are_published(
+    drawn,  # noqa: F811
+    supervisor_city,
+    officer_b,
+    officer_a,
+    organ_a,
+    organ_b,
+):
+    file_a = first_of(drawn, organ_a)
+    file_b = first_of(drawn, organ_b)
+    scoring.assign(supervisor_city, file_a, officer_b)
+    scoring.assign(supervisor_city, file_b, officer_a)
+    scoring.score_file(officer_b, file_a, faults={}, notes={})
+    scoring.publish_results(supervisor_city, drawn)
+    page = client_for(officer_a).get(reverse("evaluation:score_file", args=[file_b.pk]))
+    assert page.status_code == 200
+    assert "评查结果已公布，不再评分。" in page.content.decode()
