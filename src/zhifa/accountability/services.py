@@ -162,6 +162,17 @@ def open_matter(
     errors: dict[str, list[str]] = {}
     ground = _check_ground(errors, case, ground, remedy_step, complaint, evaluation_ref)
     reasons = _text(errors, "reasons", reasons, required=actor is not None)
+    if ground == Ground.COMPLAINT and complaint is not None and "reasons" not in errors:
+        # The organ's head reads the reasons (and their entry): never the complainant's
+        # identity (COMPLAINT-confidential).
+        filer = [complaint.filer_name, complaint.filer_contact]
+        if any(f and len(f) >= 2 and f in reasons for f in filer):
+            errors["reasons"] = [
+                _(
+                    "The reasons name the complainant or their contact: the organ "
+                    "concerned reads them, so write them without."
+                )
+            ]
     if errors:
         raise ValidationError(errors)
     existing = Matter.objects.filter(case=case, ground=ground).first()

@@ -18,7 +18,7 @@ class EvaluationConfig(AppConfig):
         from .grading import GRADE_ACTION
         from .grading import PUBLISH_ACTION as ANNUAL_PUBLISH_ACTION
         from .recorded import campaign_object
-        from .scoring import ASSIGN_ACTION, RESULTS_ACTION, SCORE_ACTION
+        from .scoring import ASSIGN_ACTION, RECTIFY_ACTION, RESULTS_ACTION, SCORE_ACTION
 
         register_recorded_object(campaign_object())
         register_action_labels(
@@ -31,6 +31,7 @@ class EvaluationConfig(AppConfig):
                 RESULTS_ACTION: _("Evaluation results published"),
                 GRADE_ACTION: _("Annual evaluation grade recorded"),
                 ANNUAL_PUBLISH_ACTION: _("Annual evaluation results published"),
+                RECTIFY_ACTION: _("Rectification required after an evaluation"),
             }
         )
         section = Section(

@@ -59,6 +59,7 @@ from .models import (
 ASSIGN_ACTION = "evaluation.file.assign"
 SCORE_ACTION = "evaluation.file.score"
 RESULTS_ACTION = "evaluation.campaign.results"
+RECTIFY_ACTION = "evaluation.campaign.rectification"
 MAX_NOTE = 2000
 MAX_FAULTS = 99
 
@@ -110,6 +111,8 @@ def assign(user: Any, drawn: DrawnFile, evaluator: Any) -> Assignment:
         raise PermissionDenied(_("Only a supervisor of the campaign's region assigns evaluators."))
     if not _drawn(campaign):
         raise ValidationError(_("The sample is not drawn yet."))
+    if campaign.status != CampaignStatus.DRAWN:
+        raise ValidationError(_("The results are published: no file is scored any more."))
     if hasattr(drawn, "score"):
         raise ValidationError(_("The file is already scored."))
     refusal = evaluator_refusal(campaign, drawn, evaluator)
@@ -134,6 +137,7 @@ def may_score(user: Any, drawn: DrawnFile) -> bool:
     assignment = Assignment.objects.filter(drawn=drawn).first()
     return bool(
         _active(user)
+        and drawn.roster.campaign.status == CampaignStatus.DRAWN
         and assignment is not None
         and assignment.evaluator_id == user.pk
         and user.organ_id != drawn.roster.organ_id
@@ -146,7 +150,7 @@ def assigned_to(user: Any) -> QuerySet[DrawnFile]:
     if not _active(user):
         return DrawnFile.objects.none()
     return DrawnFile.objects.filter(assignment__evaluator=user).select_related(
-        "roster__campaign", "roster__organ"
+        "roster__campaign", "roster__organ", "score"
     )
 
 
@@ -250,6 +254,11 @@ def score_file(
     )
     campaign = drawn.roster.campaign
     with transaction.atomic():
+        # The campaign locked (as publish_results locks it): no score once the results
+        # are published, and a double submit scores the file once (then refused).
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.status != CampaignStatus.DRAWN or FileScore.objects.filter(drawn=drawn).exists():
+            raise PermissionDenied(_("Only the evaluator assigned to the file scores it, once."))
         score = FileScore.objects.create(
             drawn=drawn,
             evaluator=user,
@@ -305,8 +314,11 @@ class OrganResult:
     average: float | None
 
 
-def organ_results(campaign: Campaign) -> list[OrganResult]:
+def organ_results(campaign: Campaign, organ: int | None = None) -> list[OrganResult]:
+    """Each organ's results (``organ``: that organ's only, for its own users)."""
     rosters = list(campaign.rosters.select_related("organ").order_by("position"))
+    if organ is not None:
+        rosters = [r for r in rosters if r.organ_id == organ]
     scores = FileScore.objects.filter(drawn__roster__campaign=campaign).values_list(
         "drawn__roster_id", "total", "vetoed"
     )
@@ -337,13 +349,13 @@ class Problem:
     files: int
 
 
-def common_problems(campaign: Campaign, limit: int = 10) -> list[Problem]:
-    """The sheet items most often deducted or failed, with the number of files."""
-    counts = Counter(
-        ItemScore.objects.filter(score__drawn__roster__campaign=campaign, faults__gt=0).values_list(
-            "item_id", flat=True
-        )
-    )
+def common_problems(campaign: Campaign, limit: int = 10, organ: int | None = None) -> list[Problem]:
+    """The sheet items most often deducted or failed, with the number of files
+    (``organ``: in that organ's files only, for its own users)."""
+    found = ItemScore.objects.filter(score__drawn__roster__campaign=campaign, faults__gt=0)
+    if organ is not None:
+        found = found.filter(score__drawn__roster__organ_id=organ)
+    counts = Counter(found.values_list("item_id", flat=True))
     items = SheetItem.objects.in_bulk(list(counts))
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], items[kv[0]].position))
     return [Problem(items[pk], n) for pk, n in ranked[:limit]]
@@ -384,7 +396,19 @@ def require_rectification(
             cases=cases,
             pattern=_("Case-file evaluation %(n)s") % {"n": campaign.number},
         )
-        return Rectification.objects.create(campaign=campaign, organ=roster.organ, notice=notice)
+        rectification_row = Rectification.objects.create(
+            campaign=campaign, organ=roster.organ, notice=notice
+        )
+        # The campaign's own entry: which organ was required to rectify, by which notice
+        # (the notice's entry is in the organ's chain, this one in the bureau's).
+        record_change(
+            user,
+            campaign.bureau,
+            RECTIFY_ACTION,
+            campaign,
+            {"organ": roster.organ_id, "notice": notice.number, "cases": sorted(cases)},
+        )
+        return rectification_row
 
 
 def publish_results(user: Any, campaign: Campaign) -> Campaign:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.accounts.models import ORGAN_ROLES, Role
+from zhifa.core.validation import parse_id
 from zhifa.supervision.forms import add_service_errors
 
 from . import campaigns, scoring
@@ -93,7 +94,8 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Campaign %(n)s planned.") % {"n": campaign.number})
             return redirect("evaluation:campaign_detail", pk=campaign.pk)
-    return render(request, "evaluation/campaign_form.html", {"form": form})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "evaluation/campaign_form.html", {"form": form}, status=status)
 
 
 @login_required
@@ -132,6 +134,7 @@ def _detail(request: HttpRequest, campaign: Any, draw_form: DrawForm) -> HttpRes
             "rows": rows,
             "manage": manage,
             "may_publish_results": manage and campaign.status == CampaignStatus.DRAWN,
+            "may_assign": manage and campaign.status == CampaignStatus.DRAWN,
             "campaign": campaign,
             "rosters": rosters,
             "drawn": drawn,
@@ -237,11 +240,14 @@ def _scoring_context(user: Any, campaign: Any) -> dict[str, Any]:
     rectifications = Rectification.objects.filter(campaign=campaign).select_related(
         "organ", "notice"
     )
-    if user.role in ORGAN_ROLES:
-        rectifications = rectifications.filter(organ_id=user.organ_id)
+    # An organ's users see their own organ's results, never another's (the portal shows
+    # them all once the supervisor publishes them).
+    own = user.organ_id if user.role in ORGAN_ROLES else None
+    if own is not None:
+        rectifications = rectifications.filter(organ_id=own)
     return {
-        "results": scoring.organ_results(campaign),
-        "problems": scoring.common_problems(campaign),
+        "results": scoring.organ_results(campaign, organ=own),
+        "problems": scoring.common_problems(campaign, organ=own),
         "rectifications": rectifications,
         "rectification_form": RectificationForm(organs=organs),
     }
@@ -263,7 +269,8 @@ def assign_evaluator(request: HttpRequest, pk: int) -> HttpResponse:
 
     if not form.is_valid():
         # A user outside the candidates: say why, naming the field.
-        chosen = User.objects.filter(pk=request.POST.get("evaluator") or 0).first()
+        chosen_pk = parse_id(request.POST.get("evaluator"))
+        chosen = User.objects.filter(pk=chosen_pk).first() if chosen_pk else None
         reason = (
             scoring.evaluator_refusal(campaign, drawn, chosen)
             if chosen
@@ -316,6 +323,15 @@ def score_file(request: HttpRequest, pk: int) -> HttpResponse:
         for p in filled
     ]
     score = getattr(drawn, "score", None) if hasattr(drawn, "score") else None
+    matters: Any = []
+    if score is not None and score.total == 0 and drawn.case_id is not None:
+        # The accountability matter the score opened, for whom may see it.
+        from zhifa.accountability import policy as accountability_policy
+        from zhifa.accountability.models import Ground, Matter
+
+        matters = accountability_policy.visible(
+            user, Matter.objects.filter(case_id=drawn.case_id, ground=Ground.EVALUATION)
+        )
     response = render(
         request,
         "evaluation/score_file.html",
@@ -324,6 +340,7 @@ def score_file(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": drawn.roster.campaign,
             "rows": rows,
             "score": score,
+            "matters": matters,
             "scored_items": list(score.items.select_related("item")) if score else [],
             "may_score": scoring.may_score(user, drawn),
             "errors": errors,

@@ -136,6 +136,14 @@ def write_table(fmt: str, headers: Sequence[str], rows: Iterable[Sequence[Any]])
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def formula_safe(value: Any) -> Any:
+    """``value`` as an exported cell may hold it: text starting like a formula gets a
+    leading apostrophe (for the other exports that write their own sheets)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _export_value(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value

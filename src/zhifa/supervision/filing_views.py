@@ -22,6 +22,7 @@ from zhifa.core.roles import Role
 from zhifa.core.scope import get_scoped_or_404, require_role, visible_organs
 from zhifa.core.validation import parse_id
 from zhifa.registry.models import EnforcementSubject
+from zhifa.registry.tabular import formula_safe
 from zhifa.rules.engine import filing as rule
 
 from . import filings
@@ -115,7 +116,14 @@ def quarter_catalogue(request: HttpRequest, organ: int, year: int, quarter: int)
     sheet.title = f"{year}Q{quarter}"
     sheet.append([_("Case number"), _("Party"), _("Procedure"), _("Closed on")])
     for row in rows:
-        sheet.append([row["number"], row["party"], row["procedure"], row["closed_on"]])
+        sheet.append(
+            [
+                formula_safe(row["number"]),
+                formula_safe(row["party"]),
+                row["procedure"],
+                row["closed_on"],
+            ]
+        )
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(

@@ -71,7 +71,7 @@ def parse_filters(raw: Any, today: dt.date) -> Filters:
     organ: int | None = None
     text = (raw.get("year") or "").strip()
     if text:
-        if not text.isdigit() or not FIRST_YEAR <= int(text) <= today.year:
+        if not (text.isascii() and text.isdigit()) or not FIRST_YEAR <= int(text) <= today.year:
             problems["year"] = [
                 _("Give a year from %(first)d to %(last)d.")
                 % {"first": FIRST_YEAR, "last": today.year}
@@ -80,7 +80,7 @@ def parse_filters(raw: Any, today: dt.date) -> Filters:
             year = int(text)
     text = (raw.get("organ") or "").strip()
     if text:
-        if not text.isdigit() or not 1 <= int(text) <= 2**31 - 1:
+        if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 2**31 - 1:
             problems["organ"] = [_("Give the id of an organ.")]
         else:
             organ = int(text)

@@ -20,6 +20,7 @@ from openpyxl import Workbook
 
 from zhifa.cases.steps import REMEDY_KINDS, REMEDY_RESULTS
 from zhifa.core.scope import require_role, visible_organs
+from zhifa.registry.tabular import formula_safe
 from zhifa.rules.engine import remedy_rates as engine
 
 from . import remedies
@@ -112,9 +113,9 @@ def remedy_excel(request: HttpRequest) -> HttpResponse:
         p = r.proceeding
         sheet.append(
             [
-                r.case_number,
-                r.party,
-                r.organ.name,
+                formula_safe(r.case_number),
+                formula_safe(r.party),
+                formula_safe(r.organ.name),
                 kinds.get(p.kind, p.kind),
                 p.filed_on,
                 results.get(p.result, p.result),
@@ -145,7 +146,7 @@ def remedy_excel(request: HttpRequest) -> HttpResponse:
         t = o.rates
         rates_sheet.append(
             [
-                o.organ.name,
+                formula_safe(o.organ.name),
                 year,
                 t.reconsideration.filed,
                 t.litigation.filed,
