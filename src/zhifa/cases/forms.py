@@ -613,7 +613,9 @@ class ContentFieldsMixin(Form):
             ]
 
         def nth(rows: list[int], index: str) -> int | None:
-            return rows[int(index)] if index.isdigit() and int(index) < len(rows) else None
+            if not (index.isascii() and index.isdigit()):
+                return None
+            return rows[int(index)] if int(index) < len(rows) else None
 
         if sec.kind == "pairs":
             first, second = sec.pair

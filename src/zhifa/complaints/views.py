@@ -550,7 +550,11 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
     """Handle this filing together with a similar open one of the same unit."""
     complaint = _get(request, pk)
     into_pk = request.POST.get("into", "")
-    into = _visible(request).filter(pk=int(into_pk)).first() if into_pk.isdigit() else None
+    into = (
+        _visible(request).filter(pk=int(into_pk)).first()
+        if into_pk.isascii() and into_pk.isdigit() and len(into_pk) <= 18
+        else None
+    )
     if into is None:
         raise Http404
     try:

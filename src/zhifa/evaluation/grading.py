@@ -101,7 +101,7 @@ def year_problem(year: Any, today: dt.date) -> str | None:
 def parse_year(raw: Any, today: dt.date) -> int:
     """A year of the query string; ValidationError naming ``year``."""
     text = str(raw or "").strip()
-    year = int(text) if text.isdigit() and len(text) <= 4 else None
+    year = int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else None
     problem = year_problem(year, today) if year is not None else year_problem(None, today)
     if problem:
         raise ValidationError({"year": [problem]})

@@ -203,3 +203,18 @@ def test_the_public_filing_api_names_its_own_fields(
     )
     assert response.status_code == 400
     assert [e["path"] for e in response.json()["errors"]] == ["body.subject_organ_id"]
+
+
+@pytest.mark.parametrize("into", ["²", "99999999999999999999999", "abc", ""])
+def test_merging_into_a_number_that_is_no_filing_is_a_404(
+    units: None, officer_a: Any, today: Any, into: str
+) -> None:
+    """Digits ``int()`` refuses (a superscript) or a number too large for the database
+    are no filing: 404, not a 500; nothing merged."""
+    complaint = file_report().complaint
+    assign(complaint, officer_a)
+    response = client_for(officer_a).post(
+        reverse("complaints:merge", args=[complaint.pk]), {"into": into}
+    )
+    assert response.status_code == 404
+    assert fresh(complaint).merged_into_id is None

@@ -285,8 +285,9 @@ def test_bad_input_names_the_field(data, supervisor_city, organ_a, head_a, today
             today=today,
         )
     assert "grade" in exc.value.message_dict
-    response = client_for(supervisor_city).get(reverse("evaluation:annual") + "?year=abc")
-    assert response.status_code == 400
+    for bad in ("abc", "²⁰²⁶", "２０２６"):  # digits int() refuses or a full-width year
+        response = client_for(supervisor_city).get(reverse("evaluation:annual") + f"?year={bad}")
+        assert response.status_code == 400, bad
 
 
 def test_scope(data, supervisor_city, organ_a, organ_b, organ_c, head_a, regions, today):

@@ -68,7 +68,7 @@ class Command(BaseCommand):
         elif options.get("campaign"):
             key = options["campaign"]
             campaign = Campaign.objects.filter(number=key).first()
-            if campaign is None and key.isdigit():
+            if campaign is None and key.isascii() and key.isdigit() and len(key) <= 18:
                 campaign = Campaign.objects.filter(pk=int(key)).first()
             if campaign is None:
                 raise CommandError(f"no campaign numbered {key!r}")
