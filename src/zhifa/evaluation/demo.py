@@ -59,9 +59,46 @@ def load(out: TextIO) -> None:
         beacon_on=today,
         today=today,
     )
+    scored = load_scores(supervisor, campaign)
     create_checkpoints()
-    out.write(f"demo: 1 evaluation campaign ({campaign.number})\n")
+    from zhifa.accountability.models import Ground, Matter
+
+    opened = Matter.objects.filter(ground=Ground.EVALUATION).count()
+    out.write(
+        f"demo: 1 evaluation campaign ({campaign.number}), {scored} file(s) scored, "
+        f"{opened} accountability matter(s) opened by a score of 0\n"
+    )
     load_grades(out)
+
+
+#: The veto item the demo's second scored file fails (主要证据不足): its score is 0, which
+#: opens the case's accountability matter (issue #18 item 5) in the same transaction.
+DEMO_VETO = "V5"
+
+
+def load_scores(supervisor: User, campaign: Campaign) -> int:
+    """Two drawn files scored by the demo supervisor (an evaluator from outside the
+    evaluated organs): the first as the engine pre-filled it, the second with a veto
+    item failed and the evaluator's note, so that a supervisor sees a scored file, a
+    file scored 0 and the accountability matter it opened; the rest stay to score."""
+    from .models import DrawnFile
+    from .scoring import assign, prefill, score_file
+
+    drawn = list(
+        DrawnFile.objects.filter(roster__campaign=campaign, case__isnull=False).order_by(
+            "roster__organ__name", "rank"
+        )[:2]
+    )
+    for index, file in enumerate(drawn):
+        assign(supervisor, file, supervisor)
+        faults: dict[int, int] = {}
+        notes: dict[int, str] = {}
+        if index == 1:
+            veto = next(p.item for p in prefill(file) if p.item.code == DEMO_VETO)
+            faults[veto.pk] = 1
+            notes[veto.pk] = "演示数据：违法所得的认定仅有当事人陈述，无其他证据印证。"
+        score_file(supervisor, file, faults=faults, notes=notes)
+    return len(drawn)
 
 
 #: The demo officer graded 不合格 two years running (flagged in the registry).

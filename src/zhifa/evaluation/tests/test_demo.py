@@ -10,7 +10,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from zhifa.evaluation.models import Campaign, CampaignStatus, DrawnFile, ScoringSheet
+from zhifa.accountability.models import Ground, Matter
+from zhifa.evaluation.models import Campaign, CampaignStatus, DrawnFile, FileScore, ScoringSheet
 from zhifa.records.tests.test_tamper_suite import run_verify
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,13 @@ def test_the_demo_draws_one_campaign(frozen_clock: object, today: dt.date) -> No
     assert campaign.period_end == today - dt.timedelta(days=1)
     assert campaign.planned_by.username == "supervisor"
     assert DrawnFile.objects.filter(roster__campaign=campaign).exists()
+    # Two files scored by the supervisor; the second fails a veto item, scores 0 and
+    # opens its case's accountability matter (once however often the demo runs).
+    scores = list(FileScore.objects.order_by("scored_at"))
+    assert [s.evaluator.username for s in scores] == ["supervisor", "supervisor"]
+    assert scores[1].vetoed and scores[1].total == 0
+    matter = Matter.objects.get()
+    assert matter.ground == Ground.EVALUATION and matter.case_id == scores[1].drawn.case_id
     out = StringIO()
     call_command("evaluation", "verify-draw", campaign.number, stdout=out)
     assert out.getvalue().startswith("MATCH")

@@ -55,6 +55,9 @@ def test_demo_entries_are_about_real_objects_and_real_users():
         if entry.actor_id is None and entry.action == "complaint.file":
             # A filing from the public: no user acted (complaints' demo).
             assert entry.actor_label == "system:complaints.public-filing"
+        elif entry.actor_id is None and entry.action == "accountability.open":
+            # The demo's file scored 0 opens its matter in the scoring's transaction.
+            assert entry.actor_label == "system:evaluation.file.score"
         elif entry.actor_id is None:
             assert entry.actor_label == "system:registry.expire"
             assert entry.action == "registry.expire"
