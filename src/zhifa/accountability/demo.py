@@ -1,8 +1,9 @@
 """Demo accountability matters: the demo cases whose decision a reconsideration or
 litigation revoked or confirmed unlawful get their matter, as the hourly job would open
 it (``services.open_from_remedies``). Runs after the cases demo (INSTALLED_APPS order);
-idempotent (one matter per case and ground). The cases demo on main has no such case
-yet, so this opens none and says so."""
+idempotent (one matter per case and ground). The cases demo has no such case yet, so
+this opens none and says so; the demo's matter is opened later by the evaluation demo,
+whose second scored file fails a veto item (``evaluation.demo.load_scores``)."""
 
 from __future__ import annotations
 
