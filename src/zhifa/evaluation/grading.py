@@ -271,8 +271,16 @@ def publish_year(actor: Any, year: Any, today: dt.date) -> int:
     if problem:
         raise ValidationError({"year": [problem]})
     with transaction.atomic():
-        found = AnnualGrade.objects.select_for_update().filter(
-            year=year, organ__in=plannable_organs(actor).values("pk"), published_at__isnull=True
+        # Ordered by pk: the model's ordering joins the (nullable) officer, and
+        # PostgreSQL locks no row on the nullable side of an outer join.
+        found = (
+            AnnualGrade.objects.select_for_update()
+            .filter(
+                year=year,
+                organ__in=plannable_organs(actor).values("pk"),
+                published_at__isnull=True,
+            )
+            .order_by("pk")
         )
         pks = list(found.values_list("pk", flat=True))
         if not pks:
