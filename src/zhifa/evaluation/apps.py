@@ -17,10 +17,11 @@ class EvaluationConfig(AppConfig):
         from .campaigns import DRAW_ACTION, PLAN_ACTION, PUBLISH_ACTION
         from .grading import GRADE_ACTION
         from .grading import PUBLISH_ACTION as ANNUAL_PUBLISH_ACTION
-        from .recorded import campaign_object
+        from .recorded import annual_grade_object, campaign_object
         from .scoring import ASSIGN_ACTION, RECTIFY_ACTION, RESULTS_ACTION, SCORE_ACTION
 
         register_recorded_object(campaign_object())
+        register_recorded_object(annual_grade_object())
         register_action_labels(
             {
                 PLAN_ACTION: _("Evaluation campaign planned"),

@@ -365,3 +365,29 @@ def test_pages_grade_publish_and_portal(data, supervisor_city, head_a, organ_a, 
     assert organ_a.name in public and "张某" in public and "张三" not in public
     formulas = Client().get(reverse("evaluation:indicators")).content.decode()
     assert "人均办案数" in formulas and "调离执法岗位" in formulas
+
+
+def test_records_verify_holds_the_grades_to_their_entries(data, supervisor_city, organ_c, today):
+    """A grade is compared with its entry in the organ's chain (an organ without the
+    fixture's cases, made straight in the database): the service's grade passes; a
+    grade changed in the database fails, naming it; a grade row written without its
+    entry fails."""
+    from zhifa.records.tests.test_tamper_suite import run_verify
+
+    grading.record_grade(
+        supervisor_city, year=YEAR, organ=organ_c, grade=Grade.PASS, assessment="好", today=today
+    )
+    row = AnnualGrade.objects.get(organ=organ_c)
+    code, text = run_verify("--organ", str(organ_c.pk))
+    assert code == 0, text
+    AnnualGrade.objects.filter(pk=row.pk).update(grade=Grade.EXCELLENT)
+    code, text = run_verify("--organ", str(organ_c.pk))
+    assert code == 1 and "annual grade" in text, text
+    AnnualGrade.objects.filter(pk=row.pk).update(grade=Grade.PASS)
+    assert run_verify("--organ", str(organ_c.pk))[0] == 0
+    forged = AnnualGrade.objects.get(pk=row.pk)
+    forged.pk = None
+    forged.year = YEAR - 1
+    forged.save()
+    code, text = run_verify("--organ", str(organ_c.pk))
+    assert code == 1, text
