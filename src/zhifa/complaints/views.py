@@ -26,6 +26,7 @@ from zhifa.accounts.models import Role
 from zhifa.cases.forms import OpenCaseForm
 from zhifa.cases.models import Case
 from zhifa.core.scope import visible_regions
+from zhifa.core.validation import parse_id
 from zhifa.records import evidence_files
 from zhifa.registry.models import Certificate
 from zhifa.registry.views import rate_limited_as
@@ -550,11 +551,8 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
     """Handle this filing together with a similar open one of the same unit."""
     complaint = _get(request, pk)
     into_pk = request.POST.get("into", "")
-    into = (
-        _visible(request).filter(pk=int(into_pk)).first()
-        if into_pk.isascii() and into_pk.isdigit() and len(into_pk) <= 18
-        else None
-    )
+    into_id = parse_id(into_pk)
+    into = _visible(request).filter(pk=into_id).first() if into_id is not None else None
     if into is None:
         raise Http404
     try:

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from zhifa.core.validation import parse_id
 from zhifa.evaluation import draw, sheets
 from zhifa.evaluation.campaigns import published_inputs, verify_inputs
 from zhifa.evaluation.models import Campaign, CampaignStatus
@@ -68,8 +69,9 @@ class Command(BaseCommand):
         elif options.get("campaign"):
             key = options["campaign"]
             campaign = Campaign.objects.filter(number=key).first()
-            if campaign is None and key.isascii() and key.isdigit() and len(key) <= 18:
-                campaign = Campaign.objects.filter(pk=int(key)).first()
+            pk = parse_id(key)
+            if campaign is None and pk is not None:
+                campaign = Campaign.objects.filter(pk=pk).first()
             if campaign is None:
                 raise CommandError(f"no campaign numbered {key!r}")
             if campaign.status not in (CampaignStatus.DRAWN, CampaignStatus.RESULTS_PUBLISHED):
