@@ -27,8 +27,9 @@ Measured, in this order:
   sweep's cases/s over the audit's;
 - the dashboard page (``/dashboard/``, the Django test client, signed in as the region's
   and as the province's supervisor, after the nightly ``dashboard.refresh_figures`` job
-  kept the organs' case figures and the ``dashboard.snapshot_warnings`` job counted each
-  organ's case warnings of the day, their times printed) and, as the baseline, a case
+  kept the organs' case figures, the ``dashboard.snapshot_warnings`` job counted each
+  organ's case warnings of the day and the ``supervision.keep_remedy_rates`` job counted
+  each organ's remedies, their times printed) and, as the baseline, a case
   read by primary key: their p95 and ``ratio dashboard-p95/pk-lookup-p95`` (the
   province's);
 - an officer's work list page (``/cases/``): its p95.
@@ -593,6 +594,11 @@ def run(args: argparse.Namespace, postgres: bool, tmp: Path | None) -> None:
     t0 = time.perf_counter()
     snapshot_warnings.call()
     print(f"case warnings counted per organ (job): {time.perf_counter() - t0:.1f} s")
+    from zhifa.supervision.tasks import keep_remedy_rates
+
+    t0 = time.perf_counter()
+    keep_remedy_rates.call()
+    print(f"remedies counted per organ (nightly job): {time.perf_counter() - t0:.1f} s")
     users = {u.username: u for u in User.objects.filter(username__startswith="bench.")}
     dashboards = {}
     for name, username in (("region of 20 organs", "bench.region"), ("province", "bench.province")):

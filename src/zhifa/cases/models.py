@@ -290,6 +290,14 @@ class CaseStep(models.Model):
             # statistics' figures of a year: decisions, payments, seizures), read from
             # the index alone.
             models.Index(fields=["step", "on", "case"], name="case_step_step_on_case"),
+            # The remedies recorded since the nightly count of the organs' court
+            # appearance (``supervision.remedies.kept_rates``: those organs are counted
+            # live).
+            models.Index(
+                "created_at",
+                condition=models.Q(step="remedy_filed"),
+                name="case_step_remedy_created",
+            ),
         ]
 
     def __str__(self) -> str:

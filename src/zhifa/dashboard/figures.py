@@ -59,7 +59,7 @@ from django.utils import timezone
 from zhifa.cases.models import Case, CaseStatus, CaseStep, Procedure
 from zhifa.complaints import policy as complaint_policy
 from zhifa.complaints.models import ComplaintStatus
-from zhifa.core.scope import visible_organs
+from zhifa.core.scope import Everyone, visible_organs
 from zhifa.rules.engine.supervision import RED, Horizon
 from zhifa.statistics import queries as statistics
 from zhifa.supervision import notices, organ_warnings, warnings
@@ -440,7 +440,7 @@ def count_warnings(today: dt.date, organs: list[int] | None = None) -> int:
     found: defaultdict[int, list[int]] = defaultdict(lambda: [0, 0])
     for start in range(0, len(organs), 500):
         batch = organs[start : start + 500]
-        items: QuerySet[Any] = warnings.case_warnings(_Everyone(), window).filter(
+        items: QuerySet[Any] = warnings.case_warnings(Everyone(), window).filter(
             case__organ_id__in=batch
         )
         for organ_id, level, n in (
@@ -467,13 +467,3 @@ def snapshot(today: dt.date) -> int:
     from zhifa.core.organisation import organ_model
 
     return count_warnings(today, list(organ_model().objects.values_list("pk", flat=True)))
-
-
-class _Everyone:
-    """The scope of the nightly job: every organ (as a superuser's)."""
-
-    is_authenticated = True
-    is_active = True
-    is_superuser = True
-    role = None
-    pk = None

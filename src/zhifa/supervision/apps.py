@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -88,3 +90,17 @@ class SupervisionConfig(AppConfig):
         from .case_audit import case_actions
 
         register_case_actions(case_actions)
+
+        from zhifa.core.schedule import Job, register
+
+        register(
+            Job(
+                "supervision.keep_remedy_rates",
+                "zhifa.supervision.tasks.keep_remedy_rates",
+                at=dt.time(1, 20),
+                description=_(
+                    "Count each organ's reconsiderations and litigations of this year and "
+                    "the last (the court-appearance warning)."
+                ),
+            )
+        )

@@ -526,3 +526,32 @@ class BulkAuditFile(models.Model):
     @property
     def failed(self) -> bool:
         return bool(self.errors)
+
+
+class RemedyRates(models.Model):
+    """The counts of one organ's reconsiderations and litigations in one year as the
+    rules engine counts them (``rules.engine.remedy_rates.year_rates``: proceedings
+    filed, decided by result, withdrawn, pending; litigation heard and the head's
+    appearances), kept by the nightly job (``tasks.keep_remedy_rates``,
+    ``remedies.keep_rates``) for the current year and the one before it, so the warning
+    model ``court_appearance`` reads a row per organ instead of every remedy of a
+    province on each request. Used only when computed on the day it is read, and only
+    for an organ with no remedy recorded since (those are counted live); the threshold
+    is judged when read."""
+
+    organ = models.ForeignKey(
+        settings.ZHIFA_ORGAN_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    computed_at = models.DateTimeField(_("computed at"))
+    counts = models.JSONField(_("counts"))
+
+    class Meta:
+        verbose_name = _("remedy counts")
+        verbose_name_plural = _("remedy counts")
+        constraints = [
+            models.UniqueConstraint(fields=["organ", "year"], name="remedy_rates_organ_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organ_id} {self.year} ({self.computed_at:%Y-%m-%d %H:%M})"

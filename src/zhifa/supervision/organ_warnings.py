@@ -381,16 +381,15 @@ def major_filings(user: Any, window: Horizon) -> list[OrganWarning]:
 def court_appearances(user: Any, window: Horizon) -> list[OrganWarning]:
     """The organs whose heads' court appearance stands below the requirement that binds
     them (JX-court-appearance; ``remedy_rates``): yellow in the current year, red in the
-    year before it. One query (the remedies read model)."""
+    year before it. The counts the nightly job kept, live for the organs with a remedy
+    recorded since (``remedies.year_rates_of``)."""
     if not _organ_level(user):
         return []
-    found = remedies.all_rows(user)
-    if not found:
-        return []
     today = window.today
+    by_year = remedies.year_rates_of(user, remedies.keep_years(today), today)
     out = []
     for year, level in ((today.year, YELLOW), (today.year - 1, RED)):
-        for organ_rates in remedies.organ_rates(found, year):
+        for organ_rates in by_year[year]:
             judged = organ_rates.rates
             if not judged.below or judged.threshold is None:
                 continue

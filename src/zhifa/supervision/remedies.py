@@ -13,17 +13,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.cases.models import CaseStep
 from zhifa.core.roles import ORGAN_ROLES, Role
-from zhifa.core.scope import scoped
+from zhifa.core.scope import Everyone, scoped, visible_organs
 from zhifa.registry.models import EnforcementSubject
 from zhifa.rules.engine import remedy_rates as rates
+
+from .models import RemedyRates
 
 #: Who may see the page (the scope narrows the rows).
 ROLES = (*ORGAN_ROLES, Role.SUPERVISOR, Role.ADMINISTRATOR)
@@ -104,10 +108,12 @@ def _organ_of(subject: Any) -> Organ:
     )
 
 
-def _steps(user: Any, organ: int | None, kind: str) -> Any:
+def _steps(user: Any, organ: int | None, kind: str, organs: list[int] | None = None) -> Any:
     steps = scoped(user, CaseStep.objects.filter(step="remedy_filed"), organ_field="case__organ")
     if organ is not None:
         steps = steps.filter(case__organ_id=organ)
+    if organs is not None:
+        steps = steps.filter(case__organ_id__in=organs)
     if kind:
         steps = steps.filter(data__kind=kind)
     return (
@@ -148,10 +154,13 @@ def _remedy_step(step: CaseStep) -> rates.RemedyStep | None:
     )
 
 
-def all_rows(user: Any, organ: int | None = None, kind: str = "") -> list[Row]:
-    """Every proceeding in ``user``'s scope (of ``organ``, of ``kind``): one query."""
+def all_rows(
+    user: Any, organ: int | None = None, kind: str = "", organs: list[int] | None = None
+) -> list[Row]:
+    """Every proceeding in ``user``'s scope (of ``organ``, of ``kind``, of the organs
+    ``organs``): one query."""
     by_case: dict[int, list[CaseStep]] = defaultdict(list)
-    for step in _steps(user, organ, kind):
+    for step in _steps(user, organ, kind, organs):
         by_case[step.case_id].append(step)
     out: list[Row] = []
     organs: dict[int, Organ] = {}
@@ -219,3 +228,110 @@ def check_organ(user: Any, organ: int | None) -> None:
     visible = scoped(user, EnforcementSubject.objects.filter(pk=organ), organ_field="")
     if not visible.exists():
         raise ValidationError({"organ": [_("This organ is not in your scope.")]})
+
+
+# --- the counts kept nightly (the warning model ``court_appearance``) ------------------
+
+#: A remedy recorded up to this long before the nightly count began may be missing from
+#: it (its transaction not yet committed when the count read the steps): its organ is
+#: counted live.
+KEEP_MARGIN = dt.timedelta(minutes=2)
+
+
+def _counts_json(counted: rates.YearRates) -> dict[str, Any]:
+    kinds = ("reconsideration", "litigation", "total")
+    return {
+        **{kind: asdict(getattr(counted, kind)) for kind in kinds},
+        "heard": counted.heard,
+        "appeared": counted.appeared,
+        "unrecorded": counted.unrecorded,
+    }
+
+
+def _counts_of(year: int, data: dict[str, Any]) -> rates.YearRates:
+    return rates.YearRates(
+        year,
+        rates.KindCounts(**data["reconsideration"]),
+        rates.KindCounts(**data["litigation"]),
+        rates.KindCounts(**data["total"]),
+        data["heard"],
+        data["appeared"],
+        data["unrecorded"],
+    )
+
+
+def keep_years(today: dt.date) -> tuple[int, int]:
+    """The years whose counts are kept: the current one and the one before it (the
+    years of the warning model ``court_appearance``)."""
+    return today.year - 1, today.year
+
+
+def keep_rates(now: dt.datetime) -> int:
+    """Count the proceedings of every organ in the years ``keep_years`` (the engine's
+    ``year_rates``, from every ``remedy_filed`` step: one query) and keep the counts
+    (``RemedyRates``, computed at ``now``; the years counted again are overwritten).
+    Returns the number of rows kept."""
+    from zhifa.core.organisation import organ_model
+
+    years = keep_years(timezone.localdate(now))
+    found = all_rows(Everyone())
+    by_organ: dict[int, list[rates.Proceeding]] = defaultdict(list)
+    for row in found:
+        by_organ[row.organ.pk].append(row.proceeding)
+    kept = [
+        RemedyRates(
+            organ_id=pk,
+            year=year,
+            computed_at=now,
+            counts=_counts_json(rates.year_rates(by_organ.get(pk, ()), year)),
+        )
+        for pk in organ_model().objects.order_by("pk").values_list("pk", flat=True)
+        for year in years
+    ]
+    with transaction.atomic():
+        RemedyRates.objects.filter(year__in=years).delete()
+        RemedyRates.objects.bulk_create(kept)
+    return len(kept)
+
+
+def year_rates_of(user: Any, years: tuple[int, ...], today: dt.date) -> dict[int, list[OrganRates]]:
+    """The rates of the organs in ``user``'s scope in each of ``years`` (those of
+    ``keep_years(today)``) by organ name, as ``organ_rates`` gives them: from the counts
+    kept on ``today`` (``keep_rates``) for the organs with no remedy recorded since
+    (less ``KEEP_MARGIN``), counted live for the others (one query for all of them).
+    An organ counted live is listed when it has a proceeding, one kept when it has a
+    proceeding concerning the year."""
+    organs = {o.pk: o for o in visible_organs(user).select_related("region")}
+    kept: dict[int, dict[int, rates.YearRates]] = defaultdict(dict)
+    since: dt.datetime | None = None
+    for organ_id, year, at, data in RemedyRates.objects.filter(
+        organ_id__in=list(organs), year__in=years
+    ).values_list("organ_id", "year", "computed_at", "counts"):
+        if timezone.localdate(at) != today:
+            continue
+        kept[organ_id][year] = _counts_of(year, data)
+        since = at if since is None else min(since, at)
+    fresh = {pk for pk, by_year in kept.items() if all(y in by_year for y in years)}
+    if since is not None and fresh:
+        changed = set(
+            CaseStep.objects.filter(
+                step="remedy_filed",
+                created_at__gte=since - KEEP_MARGIN,
+                case__organ_id__in=list(fresh),
+            ).values_list("case__organ_id", flat=True)
+        )
+        fresh -= changed
+    live = [pk for pk in organs if pk not in fresh]
+    read = all_rows(user, organs=live) if live else []
+    out: dict[int, list[OrganRates]] = {}
+    for year in years:
+        listed = organ_rates(read, year)
+        for pk in fresh:
+            counted = kept[pk][year]
+            if counted.total == rates.KindCounts():
+                continue  # no proceeding of the year
+            organ = _organ_of(organs[pk])
+            bound = rates.threshold(organ.level, organ.name, organ.region_code, year)
+            listed.append(OrganRates(organ, rates.judged(counted, bound)))
+        out[year] = sorted(listed, key=lambda o: (o.organ.name, o.organ.pk))
+    return out

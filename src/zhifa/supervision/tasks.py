@@ -15,3 +15,17 @@ def run_bulk_audit(bulk_id: int) -> dict[str, Any]:
     from . import bulk_audit
 
     return bulk_audit.run(bulk_id)
+
+
+@task()
+def keep_remedy_rates() -> dict[str, Any]:
+    """Count every organ's reconsiderations and litigations of this year and the last
+    (``remedies.keep_rates``): nightly, so the warning model ``court_appearance`` reads
+    a row per organ instead of every remedy of a province on each request. Idempotent:
+    a year counted again is overwritten."""
+    from django.utils import timezone
+
+    from . import remedies
+
+    now = timezone.now()
+    return {"rows": remedies.keep_rates(now), "computed_at": now.isoformat()}

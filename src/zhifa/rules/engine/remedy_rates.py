@@ -56,7 +56,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from .catalogue import CQ, JX, Text
@@ -347,24 +347,25 @@ def year_rates(found: Iterable[Proceeding], year: int, bound: Threshold | None =
             appeared += 1
         elif p.head_appeared is None:
             unrecorded += 1
+    return judged(
+        YearRates(year, reconsideration, litigation, total, heard, appeared, unrecorded),
+        bound,
+    )
+
+
+def judged(counted: YearRates, bound: Threshold | None) -> YearRates:
+    """``counted`` (a year's counts, however obtained: ``year_rates`` or counts kept
+    by a nightly job) judged against ``bound`` (``threshold``): whether the organ's
+    court appearance stands below it."""
     below = False
     if bound is not None:
+        heard, appeared = counted.heard, counted.appeared
         if bound.minimum_rate is not None:
             below = heard > 0 and Fraction(appeared, heard) < bound.minimum_rate
         elif bound.minimum_count is not None:
-            sued = litigation.filed + reconsideration.filed + heard
+            sued = counted.litigation.filed + counted.reconsideration.filed + heard
             below = sued > 0 and appeared < bound.minimum_count
-    return YearRates(
-        year,
-        reconsideration,
-        litigation,
-        total,
-        heard,
-        appeared,
-        unrecorded,
-        bound,
-        below,
-    )
+    return replace(counted, threshold=bound, below=below)
 
 
 def percent(rate: Fraction | None) -> str:

@@ -338,3 +338,73 @@ def test_the_demo_shows_remedies_and_the_warning(frozen_clock: dt.datetime, toda
     assert [(w.organ_id, w.level) for w in warned] == [(city.organ.pk, "yellow")]
     page = client_for(supervisor).get(reverse("supervision:remedy_list"))
     assert page.status_code == 200 and "50.0%" in page.content.decode()
+
+
+def _warned(user: User, today: dt.date) -> set[tuple[Any, ...]]:
+    return {
+        (w.organ_id, w.level, w.subject, w.citation)
+        for w in organ_warnings.court_appearances(user, window(today))
+    }
+
+
+def test_the_kept_counts_equal_the_live_ones_and_read_no_step(
+    today: dt.date,  # first: the cases are recorded on the frozen clock
+    filed: Filed,
+    supervisor_city: User,
+    organ_c: EnforcementSubject,
+    officer_a: User,
+) -> None:
+    from django.utils import timezone
+
+    from zhifa.supervision.models import RemedyRates
+    from zhifa.supervision.tasks import keep_remedy_rates
+
+    make_case(organ_c, officer_a, [lit("2025-02-01", "upheld", "2025-06-01", False)])
+    years = remedies.keep_years(today)
+    live = {y: remedies.rates_for(supervisor_city, y) for y in years}
+    live_warned = _warned(supervisor_city, today)
+    assert len(live_warned) == 2  # A yellow (2026), C red (2025)
+    # the nightly job, a few minutes after the last remedy was recorded
+    keep_remedy_rates.call()
+    organs = EnforcementSubject.objects.count()
+    assert RemedyRates.objects.count() == organs * 2
+    RemedyRates.objects.update(computed_at=timezone.now() + dt.timedelta(minutes=5))
+
+    with CaptureQueriesContext(connection) as ctx:
+        kept = remedies.year_rates_of(supervisor_city, years, today)
+    assert not [q for q in ctx.captured_queries if '"cases_casestep"."data"' in q["sql"]]
+    for year in years:
+        concerned = [o for o in live[year] if o.rates.total != remedies.rates.KindCounts()]
+        assert [(o.organ.pk, o.rates) for o in kept[year]] == [
+            (o.organ.pk, o.rates) for o in concerned
+        ]
+    assert _warned(supervisor_city, today) == live_warned
+
+
+def test_a_remedy_recorded_after_the_count_is_counted_live(
+    today: dt.date,  # first: the cases are recorded on the frozen clock
+    filed: Filed,
+    supervisor_city: User,
+    organ_b: EnforcementSubject,
+    officer_a: User,
+    time_machine: Any,
+) -> None:
+    from django.utils import timezone
+
+    from zhifa.supervision.models import RemedyRates
+
+    def b_warned() -> set[tuple[Any, ...]]:
+        return {w for w in _warned(supervisor_city, today) if w[0] == organ_b.pk}
+
+    assert b_warned() == set()  # B: 1 / 1
+    remedies.keep_rates(timezone.now())
+    time_machine.move_to(timezone.now() + dt.timedelta(minutes=30), tick=True)
+    assert b_warned() == set()
+    # B loses a litigation without its head: 1 / 2, below 80%, at once
+    make_case(organ_b, officer_a, [lit("2026-03-02", "upheld", "2026-04-02", False)])
+    assert {w[1:3] for w in b_warned()} == {("yellow", "2026: 1 / 2 (≥ 80%)")}
+    # counts kept on another day are not read
+    remedies.keep_rates(timezone.now())
+    RemedyRates.objects.update(computed_at=timezone.now() - dt.timedelta(days=1))
+    make_case(organ_b, officer_a, [lit("2026-03-03", "upheld", "2026-04-03", True)])
+    assert {w[1:3] for w in b_warned()} == {("yellow", "2026: 2 / 3 (≥ 80%)")}
