@@ -318,6 +318,7 @@ class Case:
         harm: str = "ordinary",
         criminal_suspected: bool = False,
         corrected_promptly: bool = False,
+        in_review_catalogue: bool = False,
     ) -> Case:
         on = self.start
         self.plan = CasePlan(
@@ -335,6 +336,8 @@ class Case:
                 "first_offence": True,
                 "corrected_promptly": corrected_promptly,
                 "criminal_suspected": criminal_suspected,
+                # the organ's review catalogue (catalogue demo) names the decision
+                **({"in_review_catalogue": True} if in_review_catalogue else {}),
             },
             basis=dict(basis),
             opened_on=on,
@@ -607,9 +610,12 @@ def _city(p: Planner) -> Iterator[CasePlan]:
         lambda c: (
             c.open(
                 "hearing-held",
-                "a hearing held, reviewed, discussed collectively and decided (lighter band)",
+                "a hearing held, reviewed, discussed collectively and decided (lighter band); "
+                "a major decision (the organ's review catalogue names decisions after a "
+                "hearing), its catalogue to be filed with the justice bureau (NA 30)",
                 individual("朱海峰", "33042119880412155"),
                 Expect("execution", open=E({"APL-67-payment"})),
+                in_review_catalogue=True,
             )
             .register(1)
             .investigate(2)

@@ -27,6 +27,7 @@ from zhifa.core.organisation import region_model
 from zhifa.core.roles import Role
 from zhifa.core.scope import visible_organs, visible_regions
 from zhifa.core.validation import parse_id
+from zhifa.registry.tabular import formula_safe
 
 from . import figures
 from .figures import Dashboard, Row
@@ -338,12 +339,13 @@ def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
     organs.title = _("Organs")
     organs.append([_("Organ"), _("Region"), *(h for h, _read in columns)])
     for row in board.organs:
-        organs.append([row.name, row.region, *(_cell(read(row)) for _h, read in columns)])
+        names = [formula_safe(row.name), formula_safe(row.region)]
+        organs.append([*names, *(_cell(read(row)) for _h, read in columns)])
     organs.append([_("Total"), "", *(_cell(read(board.total)) for _h, read in columns)])
     regions = book.create_sheet(_("Regions"))
     regions.append([_("Region"), *(h for h, _read in columns)])
     for row in board.regions:
-        regions.append([row.name, *(_cell(read(row)) for _h, read in columns)])
+        regions.append([formula_safe(row.name), *(_cell(read(row)) for _h, read in columns)])
     trend = book.create_sheet(_("Warning trend"))
     trend.append([_("Day"), _("Warnings: red"), _("Warnings: yellow")])
     for day, red, yellow in board.trend:

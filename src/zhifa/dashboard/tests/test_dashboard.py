@@ -253,6 +253,20 @@ def test_the_excel_has_the_same_numbers(demo: None, today: dt.date) -> None:
     assert len(book.worksheets[1]["A"]) == len(board.regions) + 1
 
 
+def test_a_name_like_a_formula_is_text_in_the_excel(demo: None, today: dt.date) -> None:
+    from zhifa.registry.models import EnforcementSubject
+
+    supervisor = User.objects.get(username="supervisor")
+    organ = figures.organs_of(supervisor).first()
+    assert organ is not None
+    formula = '=HYPERLINK("http://example.com","x")'
+    EnforcementSubject.objects.filter(pk=organ.pk).update(name=formula)
+    response = client_for(supervisor).get(URL + "dashboard.xlsx", {"year": today.year})
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    (cell,) = [c for c in sheet["A"] if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cell.data_type == "s" and cell.value == "'" + formula
+
+
 def test_the_queries_do_not_grow_with_the_organs(demo: None, today: dt.date) -> None:
     supervisor = User.objects.get(username="supervisor")
     head = User.objects.filter(role=Role.ORGAN_HEAD).order_by("pk").first()

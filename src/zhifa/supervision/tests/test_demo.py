@@ -28,3 +28,33 @@ def test_the_demo_records_one_per_organ(frozen_clock: object) -> None:
         assert policy.visible(head).count() == 1
     code, text = run_verify()
     assert code == 0, text
+
+
+def test_the_demo_has_a_major_decision_to_file(frozen_clock: object) -> None:
+    """The demo case decided after a hearing is a major decision (the organ's review
+    catalogue names those): the supervisor sees its catalogue not yet filed, due 30
+    days after the decision (NA-major-filing, the engine's count), and the head files it
+    from the filings page."""
+    import datetime as dt
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from zhifa.core.testing import client_for
+    from zhifa.supervision import filings
+
+    call_command("demo", stdout=StringIO())
+    supervisor = User.objects.get(username="supervisor")
+    today = timezone.localdate()
+    (row,) = filings.major_rows(supervisor, today)
+    assert row.case.party_name == "朱海峰" and row.filed_on is None
+    assert row.status == "open" and row.decided_on <= today < row.due
+    # 30 calendar days after the decision, moved to the next working day
+    assert dt.timedelta(days=30) <= row.due - row.decided_on <= dt.timedelta(days=40)
+    page = client_for(supervisor).get(reverse("supervision:filing_list"))
+    assert page.status_code == 200 and row.case.registration_number in page.content.decode()
+    head = User.objects.get(username="head")
+    filing = filings.file_major_decision(row.case, actor=head)
+    assert filing.due_on == row.due and filing.catalogue
+    (row,) = filings.major_rows(supervisor, today)
+    assert row.status == "filed" and row.filed_on == today
