@@ -286,7 +286,7 @@ def _out(c: Complaint, user: Any) -> dict[str, Any]:
         "id": c.pk,
         "received_at": c.received_at,
         "address": c.address,
-        "description": c.description,
+        "description": policy.filer_words(c, c.description, shown),
         "subject_organ_id": c.subject_organ_id,
         "subject_officer_id": c.subject_officer_id,
         "filer_withheld": not shown,

@@ -25,6 +25,7 @@ the region) — the head answers for the unit's clock, the assigned staff do the
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -51,6 +52,7 @@ __all__ = [
     "can_see",
     "can_see_filer",
     "enforce",
+    "filer_words",
     "is_assigned",
     "is_handler",
     "is_unit_head",
@@ -129,6 +131,34 @@ def can_see_filer(user: Any, complaint: Complaint) -> bool:
     return is_supervisor(user, complaint) or (
         is_unit_staff(user, complaint) and is_assigned(user, complaint)
     )
+
+
+#: A contact's digits written with spaces, hyphens or dots between them still match.
+_DIGIT_GAP = r"[\s\-.]?"
+#: Shorter names and contacts are not looked for (a single character is no identity).
+_MIN_SECRET = 2
+_MIN_DIGITS = 5
+
+
+def filer_words(complaint: Complaint, text: str, shown: bool) -> str:
+    """``text`` the filer wrote (what happened, a dispute) as a reader who sees the
+    filing reads it: when the filer's identity is withheld from them (``shown``:
+    ``can_see_filer``), the filer's name and contact as the filer wrote them into the
+    text are replaced by a mark (COMPLAINT-confidential: a filer who signs the text is
+    not named by it). A contact's digits match with separators between them."""
+    if shown or not text:
+        return text
+    mark = _("[withheld]")
+    name = (complaint.filer_name or "").strip()
+    if len(name) >= _MIN_SECRET:
+        text = text.replace(name, mark)
+    contact = (complaint.filer_contact or "").strip()
+    digits = re.sub(r"\D", "", contact)
+    if len(digits) >= _MIN_DIGITS:
+        text = re.sub(_DIGIT_GAP.join(digits), mark, text)
+    if len(contact) >= _MIN_SECRET:
+        text = text.replace(contact, mark)
+    return text
 
 
 def visible(user: Any, queryset: QuerySet[Complaint] | None = None) -> QuerySet[Complaint]:

@@ -436,10 +436,16 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **bound: Any) ->
     filer_visible = policy.can_see_filer(user, complaint)
     can_assign = policy.can_assign(user, complaint) is None
     merged = list(
-        complaint.merged.order_by("pk").only("pk", "number", "disputed_on", "dispute_reason")
+        complaint.merged.order_by("pk").only(
+            "pk", "number", "disputed_on", "dispute_reason", "filer_name", "filer_contact"
+        )
     )
+    for m in merged:
+        m.dispute_shown = policy.filer_words(m, m.dispute_reason, policy.can_see_filer(user, m))
     return {
         "complaint": complaint,
+        "description": policy.filer_words(complaint, complaint.description, filer_visible),
+        "dispute_reason": policy.filer_words(complaint, complaint.dispute_reason, filer_visible),
         "category": routing.category_label(complaint.category),
         "clock": _clock(request, complaint),
         "notes": list(complaint.notes.select_related("author").order_by("created_at", "pk")),
@@ -670,16 +676,16 @@ def enter_case(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = OpenCaseForm(organ=organ, initial=enter_case_initial(complaint))
     form.fields["power_item"].empty_label = _("Choose a power item…")  # type: ignore[attr-defined]
+    filer_visible = policy.can_see_filer(request.user, complaint)
     return render(
         request,
         "complaints/enter_case.html",
         {
             "complaint": complaint,
+            "description": policy.filer_words(complaint, complaint.description, filer_visible),
             "form": form,
             "category": routing.category_label(complaint.category),
-            "attachments": attachment_rows(
-                complaint, policy.can_see_filer(request.user, complaint)
-            ),
+            "attachments": attachment_rows(complaint, filer_visible),
         },
         status=400 if form.errors else 200,
     )

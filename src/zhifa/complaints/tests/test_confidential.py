@@ -286,3 +286,30 @@ def test_the_assigned_staff_and_the_supervisor_see_the_filer_everywhere(
 def _content_of_zip(body: bytes) -> bytes:
     with zipfile.ZipFile(io.BytesIO(body)) as archive:
         return b"".join(archive.read(n) for n in archive.namelist())
+
+
+def test_a_filer_who_signs_the_text_is_not_named_by_it(
+    units: None, today: Any, officer_a: Any, head_a: Any, organ_a: Any, supervisor_city: Any
+) -> None:
+    """The filer wrote name and telephone (with hyphens) into what happened: staff who
+    do not see the filer read the text with both replaced, on every page, API and
+    export; the assigned staff and the supervisor read it as written."""
+    signed = f"某饭店出售过期食品。举报人{FILER_NAME}，电话 138-0013-8000，请回电。"
+    report = file_report(description=signed).complaint
+    assigned = make_user("officer_signed", Role.OFFICER, organ=organ_a, full_name="孙涛")
+    assign(report, assigned, by=head_a)
+    for user in (officer_a, head_a):
+        client = client_for(user)
+        detail = client.get(reverse("complaints:detail", args=[report.pk])).content.decode()
+        shown = "某饭店出售过期食品。举报人〔已隐去〕，电话 〔已隐去〕，请回电。"
+        assert shown in detail
+        api = client.get(f"/api/v1/complaints/{report.pk}").json()
+        assert api["description"] == shown
+        for url, status, content in _try_everything(client, report.pk):
+            for secret in (*SECRETS, "138-0013-8000"):
+                assert secret.encode() not in content, (user.username, url, status)
+    for user in (assigned, supervisor_city):
+        client = client_for(user)
+        assert client.get(f"/api/v1/complaints/{report.pk}").json()["description"] == signed
+        detail = client.get(reverse("complaints:detail", args=[report.pk])).content.decode()
+        assert "138-0013-8000" in detail
