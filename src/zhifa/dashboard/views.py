@@ -138,8 +138,17 @@ def _join(parts: Any, separator: str = "") -> SafeString:
     return format_html_join(separator, "{}", ((part,) for part in parts))
 
 
-def _rate(value: Any) -> SafeString:
-    return format_html('<td class="num rate">{}</td>', "—" if value is None else value)
+def _rate(name: str, value: Any, url: str) -> SafeString:
+    """A rate, linking to the cases its numerator counts; "—" (no link) when nothing
+    was decided."""
+    if value is None:
+        return format_html('<td class="num rate">—</td>')
+    return format_html(
+        '<td class="num rate"><a class="figure" data-figure="{}" href="{}">{}</a></td>',
+        name,
+        url,
+        value,
+    )
 
 
 def _organ_rows(organs: list[tuple[Row, dict[str, Any], Any]]) -> dict[str, SafeString]:
@@ -176,9 +185,9 @@ def _organ_rows(organs: list[tuple[Row, dict[str, Any], Any]]) -> dict[str, Safe
             _figure("yellow", row.yellow, links["yellow"]),
             _figure("decided", row.decided, links["decided"]),
             _figure("reviewed", row.reviewed, links["reviewed"]),
-            _rate(row.review_rate),
+            _rate("review_rate", row.review_rate, links["reviewed"]),
             _figure("heard", row.heard, links["heard"]),
-            _rate(row.hearing_rate),
+            _rate("hearing_rate", row.hearing_rate, links["heard"]),
             _figure("fines", row.fines, links["fines"]),
             _figure("collected", row.collected, links["collected"]),
         ]
