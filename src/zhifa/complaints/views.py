@@ -440,8 +440,9 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **bound: Any) ->
             "pk", "number", "disputed_on", "dispute_reason", "filer_name", "filer_contact"
         )
     )
-    for m in merged:
-        m.dispute_shown = policy.filer_words(m, m.dispute_reason, policy.can_see_filer(user, m))
+    merged_shown = [
+        (m, policy.filer_words(m, m.dispute_reason, policy.can_see_filer(user, m))) for m in merged
+    ]
     return {
         "complaint": complaint,
         "description": policy.filer_words(complaint, complaint.description, filer_visible),
@@ -462,7 +463,7 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **bound: Any) ->
             if can_assign
             else None
         ),
-        "merged_filings": merged,
+        "merged_filings": merged_shown,
         "merged_disputes": [m for m in merged if m.disputed_on is not None],
         "attachments": attachment_rows(complaint, filer_visible),
         "similar": [
