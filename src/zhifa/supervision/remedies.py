@@ -116,37 +116,38 @@ def _steps(user: Any, organ: int | None, kind: str, organs: list[int] | None = N
         steps = steps.filter(case__organ_id__in=organs)
     if kind:
         steps = steps.filter(data__kind=kind)
-    return (
-        steps.select_related("case__organ__region")
-        .only(
-            "index",
-            "on",
-            "data",
-            "case__id",
-            "case__case_id",
-            "case__registration_number",
-            "case__party_name",
-            "case__organ__id",
-            "case__organ__name",
-            "case__organ__level",
-            "case__organ__region__code",
-            "case__organ__region__level",
-        )
-        .order_by("case_id", "index")
-    )
+    return steps.values_list(*_FIELDS).order_by("case_id", "index")
 
 
-def _remedy_step(step: CaseStep) -> rates.RemedyStep | None:
+#: What ``all_rows`` reads of each step, as tuples (model instances for a province's
+#: remedies cost more than the query).
+_FIELDS = (
+    "case_id",
+    "index",
+    "on",
+    "data",
+    "case__case_id",
+    "case__registration_number",
+    "case__party_name",
+    "case__organ_id",
+    "case__organ__name",
+    "case__organ__level",
+    "case__organ__region__code",
+    "case__organ__region__level",
+)
+
+
+def _remedy_step(index: int, on: dt.date, data: Any) -> rates.RemedyStep | None:
     """The step as the engine reads it; None for a step whose kind or result the format
     does not know (not counted rather than a failed page)."""
-    data = step.data or {}
+    data = data or {}
     decided = data.get("decided_on")
     result = data.get("result") or rates.PENDING
     if data.get("kind") not in rates.KINDS or result not in rates.RESULTS:
         return None
     return rates.RemedyStep(
-        step.index,
-        step.on,
+        index,
+        on,
         str(data.get("kind") or ""),
         str(result),
         dt.date.fromisoformat(decided) if isinstance(decided, str) else decided,
@@ -159,19 +160,32 @@ def all_rows(
 ) -> list[Row]:
     """Every proceeding in ``user``'s scope (of ``organ``, of ``kind``, of the organs
     ``organs``): one query."""
-    by_case: dict[int, list[CaseStep]] = defaultdict(list)
+    by_case: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for step in _steps(user, organ, kind, organs):
-        by_case[step.case_id].append(step)
+        by_case[step[0]].append(step)
     out: list[Row] = []
-    organs: dict[int, Organ] = {}
+    seen: dict[int, Organ] = {}
     for steps in by_case.values():
-        case = steps[0].case
-        the_organ = organs.get(case.organ_id)
+        (
+            case_pk,
+            _i,
+            _on,
+            _d,
+            case_id,
+            number,
+            party,
+            organ_pk,
+            name,
+            level,
+            code,
+            region_level,
+        ) = steps[0]
+        the_organ = seen.get(organ_pk)
         if the_organ is None:
-            the_organ = organs[case.organ_id] = _organ_of(case.organ)
-        read = [r for r in map(_remedy_step, steps) if r is not None]
+            the_organ = seen[organ_pk] = Organ(organ_pk, name, level or region_level, code)
+        read = [r for r in (_remedy_step(s[1], s[2], s[3]) for s in steps) if r is not None]
         for p in rates.proceedings(read):
-            out.append(Row(case.pk, case.number, case.party_name, the_organ, p))
+            out.append(Row(case_pk, number or case_id, party, the_organ, p))
     return out
 
 
@@ -219,6 +233,25 @@ def rates_for(
     """The organs' rates in ``year`` in ``user``'s scope (every kind and result;
     ``read``: ``all_rows(user, organ)`` when the caller has them)."""
     return organ_rates(all_rows(user, organ) if read is None else read, year)
+
+
+def rates_of_year(
+    user: Any, year: int, today: dt.date, organ: int | None = None, read: list[Row] | None = None
+) -> list[OrganRates]:
+    """The rates the page, its Excel and the API show: those of the organs with a
+    proceeding concerning ``year`` (filed, decided or pending in it), by organ name —
+    from the counts kept nightly when ``year`` is one they keep (``year_rates_of``),
+    else counted from the steps (``read``: ``all_rows(user, organ)`` when the caller
+    has them)."""
+    if year in keep_years(today):
+        found = year_rates_of(user, (year,), today, read)[year]
+    else:
+        found = rates_for(user, year, organ, read)
+    return [
+        o
+        for o in found
+        if (organ is None or o.organ.pk == organ) and o.rates.total != rates.KindCounts()
+    ]
 
 
 def check_organ(user: Any, organ: int | None) -> None:
@@ -294,13 +327,16 @@ def keep_rates(now: dt.datetime) -> int:
     return len(kept)
 
 
-def year_rates_of(user: Any, years: tuple[int, ...], today: dt.date) -> dict[int, list[OrganRates]]:
+def year_rates_of(
+    user: Any, years: tuple[int, ...], today: dt.date, read: list[Row] | None = None
+) -> dict[int, list[OrganRates]]:
     """The rates of the organs in ``user``'s scope in each of ``years`` (those of
     ``keep_years(today)``) by organ name, as ``organ_rates`` gives them: from the counts
     kept on ``today`` (``keep_rates``) for the organs with no remedy recorded since
     (less ``KEEP_MARGIN``), counted live for the others (one query for all of them).
-    An organ counted live is listed when it has a proceeding, one kept when it has a
-    proceeding concerning the year."""
+    An organ is listed in a year when it has a proceeding concerning the year.
+    ``read``: ``all_rows`` of the organs the caller asks about, when it has them (no
+    second reading of the steps)."""
     organs = {o.pk: o for o in visible_organs(user).select_related("region")}
     kept: dict[int, dict[int, rates.YearRates]] = defaultdict(dict)
     since: dt.datetime | None = None
@@ -322,10 +358,14 @@ def year_rates_of(user: Any, years: tuple[int, ...], today: dt.date) -> dict[int
         )
         fresh -= changed
     live = [pk for pk in organs if pk not in fresh]
-    read = all_rows(user, organs=live) if live else []
+    if read is not None:  # the caller's rows: of the organs it asks about
+        wanted = set(live)
+        read = [r for r in read if r.organ.pk in wanted]
+    else:
+        read = all_rows(user, organs=live) if live else []
     out: dict[int, list[OrganRates]] = {}
     for year in years:
-        listed = organ_rates(read, year)
+        listed = [o for o in organ_rates(read, year) if o.rates.total != rates.KindCounts()]
         for pk in fresh:
             counted = kept[pk][year]
             if counted.total == rates.KindCounts():

@@ -180,7 +180,7 @@ def list_rates(request: HttpRequest, filters: Query[RatesFilter]) -> Any:
     year = filters.year or timezone.localdate().year
     formulas = {key: text.en for key, text in engine.FORMULAS.items()}
     out = []
-    for o in remedies.rates_for(user, year, filters.organ):
+    for o in remedies.rates_of_year(user, year, timezone.localdate(), filters.organ):
         t = o.rates
         bound = t.threshold
         out.append(

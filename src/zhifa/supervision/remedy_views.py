@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -24,6 +25,9 @@ from zhifa.registry.tabular import formula_safe
 from zhifa.rules.engine import remedy_rates as engine
 
 from . import remedies
+
+#: The proceedings a page lists (the Excel has them all).
+PAGE_SIZE = 50
 
 
 def _read(request: HttpRequest) -> tuple[remedies.Filters, int, list[str]]:
@@ -59,13 +63,16 @@ def remedy_list(request: HttpRequest) -> HttpResponse:
     filters, year, problems = _read(request)
     read = remedies.all_rows(user, filters.organ)  # one query for the rows and the rates
     found = remedies.rows(user, filters, read)
-    by_organ = remedies.rates_for(user, year, filters.organ, read)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    by_organ = remedies.rates_of_year(user, year, timezone.localdate(), filters.organ, read)
     kinds, results = _labels()
     return render(
         request,
         "supervision/remedy_list.html",
         {
-            "rows": found,
+            "rows": page.object_list,
+            "page": page,
+            "count": len(found),
             "rates": by_organ,
             "year": year,
             "filters": filters,
@@ -142,7 +149,7 @@ def remedy_excel(request: HttpRequest) -> HttpResponse:
             _("Below the requirement"),
         ]
     )
-    for o in remedies.rates_for(user, year, filters.organ, read):
+    for o in remedies.rates_of_year(user, year, timezone.localdate(), filters.organ, read):
         t = o.rates
         rates_sheet.append(
             [

@@ -408,3 +408,44 @@ def test_a_remedy_recorded_after_the_count_is_counted_live(
     RemedyRates.objects.update(computed_at=timezone.now() - dt.timedelta(days=1))
     make_case(organ_b, officer_a, [lit("2026-03-03", "upheld", "2026-04-03", True)])
     assert {w[1:3] for w in b_warned()} == {("yellow", "2026: 2 / 3 (≥ 80%)")}
+
+
+def test_the_page_lists_fifty_proceedings_a_page_and_the_excel_all(
+    filed: Filed, supervisor_city: User, officer_a: User, organ_a: EnforcementSubject, today: Any
+) -> None:
+    for n in range(50):
+        make_case(organ_a, officer_a, [rec(f"2026-05-{n % 28 + 1:02d}", "upheld", "2026-06-01")])
+    total = len(remedies.rows(supervisor_city, remedies.Filters()))
+    assert total == 50 + 12  # the fixture's 12 proceedings
+    client = client_for(supervisor_city)
+    url = reverse("supervision:remedy_list")
+    first, second = client.get(url), client.get(url, {"page": 2})
+    assert len(first.context["rows"]) == 50 and len(second.context["rows"]) == 12
+    seen = {(r.case_id, r.proceeding.filed_step) for r in first.context["rows"]}
+    seen |= {(r.case_id, r.proceeding.filed_step) for r in second.context["rows"]}
+    assert len(seen) == total
+    html = first.content.decode()
+    assert "62" in first.content.decode().split('id="remedy-count"')[1][:40]
+    assert "page=2" in html
+    sheet = load_workbook(io.BytesIO(client.get(reverse("supervision:remedy_excel")).content))
+    assert sheet.worksheets[0].max_row == total + 1
+
+
+def test_the_page_reads_the_kept_rates_without_a_second_reading(
+    today: dt.date, filed: Filed, supervisor_city: User
+) -> None:
+    from django.utils import timezone
+
+    from zhifa.supervision.models import RemedyRates
+
+    url = reverse("supervision:remedy_list")
+    client = client_for(supervisor_city)
+    live = client.get(url, {"year": "2026"}).context["rates"]
+    remedies.keep_rates(timezone.now())
+    RemedyRates.objects.update(computed_at=timezone.now() + dt.timedelta(minutes=5))
+    with CaptureQueriesContext(connection) as ctx:
+        kept = client.get(url, {"year": "2026"}).context["rates"]
+    assert [(o.organ.pk, o.rates) for o in kept] == [(o.organ.pk, o.rates) for o in live]
+    assert len([q for q in ctx.captured_queries if "supervision_remedyrates" in q["sql"]]) == 1
+    steps = [q for q in ctx.captured_queries if '"cases_casestep"."data"' in q["sql"]]
+    assert len(steps) == 1  # the page's rows
