@@ -32,7 +32,9 @@ Measured, in this order:
   each organ's remedies, their times printed) and, as the baseline, a case
   read by primary key: their p95 and ``ratio dashboard-p95/pk-lookup-p95`` (the
   province's);
-- an officer's work list page (``/cases/``): its p95.
+- an officer's work list page (``/cases/``): its p95;
+- the province supervisor's warnings, remedies and filings pages: their p95 over 10
+  requests each (no target; watched).
 
 Run from the repository root: ``.venv/bin/python bench/scale.py [--cases N]
 [--sample N] [--reuse]``. Without ``DATABASE_URL`` it runs on SQLite in a temporary
@@ -66,6 +68,9 @@ OPEN_SHARE = 0.5
 OPEN_WEEKS, ENDED_WEEKS = 8, 156
 BATCH = 10_000
 REQUESTS = 30
+#: The supervisor's other pages the benchmark times, and how many requests each.
+SUPERVISOR_PAGES = ("/supervision/warnings/", "/supervision/remedies/", "/supervision/filings/")
+OTHER = 10
 AUDIT_ONLY = 5_000
 ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 #: An officer's reference in a case file (``casefile``: "O" and the officer's key).
@@ -606,6 +611,11 @@ def run(args: argparse.Namespace, postgres: bool, tmp: Path | None) -> None:
         client.force_login(users[username])
         dashboards[name] = p95(timed(page(client, "/supervision/dashboard/")))
         print(f"dashboard p95 ({name}): {dashboards[name]:.1f} ms")
+    # The supervisor's other pages over the whole province (fewer requests: no target).
+    client = Client()
+    client.force_login(users["bench.province"])
+    for url in SUPERVISOR_PAGES:
+        print(f"page p95 ({url}, province): {p95(timed(page(client, url), OTHER)):.1f} ms")
     sample_pks = [random.randint(1, total) for _ in range(400)]
     pks = list(Case.objects.filter(pk__in=sample_pks).values_list("pk", flat=True))
     picks = iter(pks * 2)

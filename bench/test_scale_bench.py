@@ -32,6 +32,8 @@ def test_scale_bench_prints_its_measures_and_both_ratios_last(tmp_path: Path) ->
     assert re.search(r"^dashboard p95 \(region of 20 organs\): \d+\.\d ms$", text, re.M)
     assert re.search(r"^dashboard p95 \(province\): \d+\.\d ms$", text, re.M)
     assert re.search(r"^pk-lookup p95: \d+\.\d\d ms$", text, re.M)
+    for url in ("warnings", "remedies", "filings"):
+        assert re.search(rf"^page p95 \(/supervision/{url}/, province\): \d+\.\d ms$", text, re.M)
     assert re.search(r"^work list p95 \(an officer, organ of \d+ cases\): \d+\.\d ms$", text, re.M)
     assert re.fullmatch(r"ratio sweep/audit-only: \d+\.\d\d", lines[-2])
     assert re.fullmatch(r"ratio dashboard-p95/pk-lookup-p95: \d+\.\d\d", lines[-1])
