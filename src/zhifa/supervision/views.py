@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
@@ -351,6 +352,19 @@ def _rule_label(rule: str, lang: str) -> str:
     return ""
 
 
+class CountedPaginator(Paginator):
+    """A paginator told how many rows its list holds (counted already), so it does not
+    count them again."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known
+
+
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def warning_list(request: HttpRequest) -> HttpResponse:
@@ -365,9 +379,11 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     found = warnings.gather(user, timezone.localdate(), **filters, organs=region_organs)
     window = found.window
     counts = found.counts()
-    page = Paginator(warnings.listed(found.cases), WARNING_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = CountedPaginator(
+        warnings.listed(found.cases),
+        WARNING_PAGE_SIZE,
+        counts.cases_matching(**filters, organs=region_organs),
+    ).get_page(request.GET.get("page"))
     lang = "en" if (request.LANGUAGE_CODE or "").startswith("en") else "zh"
     rows = [
         {

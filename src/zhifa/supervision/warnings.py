@@ -149,6 +149,26 @@ class Summary:
     rules: list[str] = field(default_factory=list)
     red: int = 0
     yellow: int = 0
+    #: The case warnings counted: (organ, rule, level, number) — what a page's list of
+    #: them narrowed by the filters holds, without counting the rows again.
+    case_groups: list[tuple[int, str, str, int]] = field(default_factory=list)
+
+    def cases_matching(
+        self,
+        level: str = "",
+        organ: int | None = None,
+        rule: str = "",
+        organs: Collection[int] | None = None,
+    ) -> int:
+        """How many case warnings ``gather``'s filters keep (its ``cases``)."""
+        return sum(
+            n
+            for o, r, lv, n in self.case_groups
+            if (not level or lv == level)
+            and (organ is None or o == organ)
+            and (not rule or r == rule)
+            and (organs is None or o in organs)
+        )
 
 
 def summary(
@@ -162,6 +182,7 @@ def summary(
     ``level``, ``rule``)."""
     by_organ: dict[int, OrganCount] = {}
     rules: set[str] = set()
+    case_groups: list[tuple[int, str, str, int]] = []
     grouped = (
         []
         if items is None
@@ -175,6 +196,7 @@ def summary(
         )
         setattr(count, row["level"], getattr(count, row["level"]) + row["n"])
         rules.add(row["rule"])
+        case_groups.append((row["case__organ_id"], row["rule"], row["level"], row["n"]))
     for clock in clocks:
         count = by_organ.setdefault(
             clock.clock.organ_id, OrganCount(clock.clock.organ_id, clock.clock.organ_name)
@@ -191,6 +213,7 @@ def summary(
         rules=sorted(rules),
         red=sum(c.red for c in organs),
         yellow=sum(c.yellow for c in organs),
+        case_groups=case_groups,
     )
 
 

@@ -306,6 +306,38 @@ def test_filters_and_bad_filters_name_the_field(red_case: Case, supervisor_city:
         assert len(response.context["rows"]) == 1
 
 
+def test_the_page_counts_its_list_from_the_summary(
+    red_case: Case, supervisor_city: User, organ_b: EnforcementSubject
+) -> None:
+    """The list's count (its pages) is the summary's groups narrowed by the filters: no
+    second count of the rows, and the same number as counting them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(supervisor_city)
+    today = timezone.localdate()
+    for params in (
+        {},
+        {"level": "red"},
+        {"level": "yellow"},
+        {"rule": "REG-decision"},
+        {"rule": "APL-60-decision-deadline"},
+        {"organ": red_case.organ_id},
+        {"organ": organ_b.pk, "level": "red"},
+    ):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(URL, params)
+        page = response.context["page"]
+        counted = warnings.gather(supervisor_city, today, **params).cases.count()
+        assert page.paginator.count == counted == len(response.context["rows"]), params
+        assert not [
+            q
+            for q in ctx.captured_queries
+            if "COUNT(*)" in q["sql"] and "cases_audititem" in q["sql"]
+        ]
+    assert client.get(URL).context["page"].paginator.count == 1
+
+
 def _more_cases(organ: EnforcementSubject, power_item: Any, people: People, n: int) -> None:
     for _ in range(n):
         opened_today(organ, power_item, people)
