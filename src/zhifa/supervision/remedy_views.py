@@ -38,9 +38,24 @@ def _read(request: HttpRequest) -> tuple[remedies.Filters, int, list[str]]:
         filters = remedies.parse_filters(request.GET, today)
         remedies.check_organ(request.user, filters.organ)
     except ValidationError as exc:
-        problems = [f"{field}: {p}" for field, ps in exc.message_dict.items() for p in ps]
+        labels = _field_labels()
+        problems = [
+            _("%(field)s: %(problem)s") % {"field": labels.get(field, field), "problem": p}
+            for field, ps in exc.message_dict.items()
+            for p in ps
+        ]
         return remedies.Filters(), today.year, problems
     return filters, filters.year or today.year, []
+
+
+def _field_labels() -> dict[str, str]:
+    """The filters' labels as the form shows them: an error names the field by them."""
+    return {
+        "year": _("Year"),
+        "organ": _("Organ"),
+        "kind": _("Kind"),
+        "result": pgettext("remedy", "Result"),
+    }
 
 
 def _labels() -> tuple[dict[str, str], dict[str, str]]:

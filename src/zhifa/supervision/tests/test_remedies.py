@@ -192,7 +192,7 @@ def test_scope_one_organ_cannot_see_another(
     refused = client_for(officer_b).get(
         reverse("supervision:remedy_list"), {"organ": filed["a"][0].organ_id}
     )
-    assert refused.status_code == 400 and "organ:" in refused.content.decode()
+    assert refused.status_code == 400 and "机关：" in refused.content.decode()
     county = client_for(supervisor_county_c).get(
         reverse("supervision:remedy_list"), {"year": "2025"}
     )
@@ -230,11 +230,14 @@ def test_bad_input_names_the_field(
     field: str,
 ) -> None:
     client = client_for(supervisor_city)
+    # the page is in Chinese: the error names the field by the form's label
+    label = {"year": "年度", "organ": "机关", "kind": "类别", "result": "结果"}[field]
     page = client.get(reverse("supervision:remedy_list"), query)
     assert page.status_code == 400
-    assert f"{field}:" in page.content.decode()
+    assert f"{label}：" in page.content.decode()
+    assert f"{field}:" not in page.content.decode()
     excel = client.get(reverse("supervision:remedy_excel"), query)
-    assert excel.status_code == 400 and f"{field}:" in excel.content.decode()
+    assert excel.status_code == 400 and f"{label}：" in excel.content.decode()
     if query.get("year") == "2999":
         return  # a future year is an empty year to the API, not an error
     api = client.get("/api/v1/supervision/remedies", query)

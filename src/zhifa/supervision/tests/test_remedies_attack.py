@@ -18,15 +18,13 @@ from .test_remedies import lit, make_case
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    ("query", "field"), [({"year": "²⁰²⁶"}, "year"), ({"organ": "²"}, "organ")]
-)
+@pytest.mark.parametrize(("query", "label"), [({"year": "²⁰²⁶"}, "年度"), ({"organ": "²"}, "机关")])
 def test_digits_that_int_refuses_name_the_field(
-    supervisor_city: User, frozen_clock: dt.datetime, query: dict[str, str], field: str
+    supervisor_city: User, frozen_clock: dt.datetime, query: dict[str, str], label: str
 ) -> None:
     client = client_for(supervisor_city)
     page = client.get(reverse("supervision:remedy_list"), query)
-    assert page.status_code == 400 and f"{field}:" in page.content.decode()
+    assert page.status_code == 400 and f"{label}：" in page.content.decode()
     excel = client.get(reverse("supervision:remedy_excel"), query)
     assert excel.status_code == 400
 
