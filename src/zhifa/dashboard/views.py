@@ -142,7 +142,7 @@ def _rate(name: str, value: Any, url: str) -> SafeString:
     """A rate, linking to the cases its numerator counts; "—" (no link) when nothing
     was decided."""
     if value is None:
-        return format_html('<td class="num rate">—</td>')
+        return format_html('<td class="num rate">{}</td>', "—")
     return format_html(
         '<td class="num rate"><a class="figure" data-figure="{}" href="{}">{}</a></td>',
         name,
