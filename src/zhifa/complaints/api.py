@@ -52,7 +52,7 @@ from zhifa.disclosure.api import rate_limited_as
 from zhifa.registry.models import EnforcementSubject, Officer
 
 from . import policy, routing, services
-from .models import Complaint
+from .models import Complaint, NoteKind
 from .views import ASSIGNMENTS, staff_notes
 
 router = Router(tags=["complaints"])
@@ -287,6 +287,16 @@ def _out(c: Complaint, user: Any) -> dict[str, Any]:
         "received_at": c.received_at,
         "address": c.address,
         "description": policy.filer_words(c, c.description, shown),
+        "notes": [
+            {
+                "kind": n.kind,
+                "on": n.on,
+                "text": policy.filer_words(c, n.text, shown)
+                if n.kind == NoteKind.DISPUTE
+                else n.text,
+            }
+            for n in sorted(c.notes.all(), key=lambda n: (n.created_at, n.pk))
+        ],
         "subject_organ_id": c.subject_organ_id,
         "subject_officer_id": c.subject_officer_id,
         "filer_withheld": not shown,

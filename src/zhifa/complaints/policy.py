@@ -26,6 +26,7 @@ the region) — the head answers for the unit's clock, the assigned staff do the
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -133,11 +134,19 @@ def can_see_filer(user: Any, complaint: Complaint) -> bool:
     )
 
 
-#: A contact's digits written with spaces, hyphens or dots between them still match.
-_DIGIT_GAP = r"[\s\-.]?"
+#: Between a contact's digits the filer may write spaces, hyphens, dots or brackets
+#: (half- or full-width), a few at a time: "(0573) 8201-2345", "138 - 0013 - 8000".
+_DIGIT_GAP = r"[\s\-.·()（）－—]{0,3}"
+#: China's calling code, written or not before a number (either side may carry it).
+_COUNTRY = r"(?:(?:\+|＋|00|００)?\s*[8８][6６][\s\-－]{0,3})?"
 #: Shorter names and contacts are not looked for (a single character is no identity).
 _MIN_SECRET = 2
 _MIN_DIGITS = 5
+
+
+def _digit(d: str) -> str:
+    """A digit as the filer may type it: ASCII or full-width."""
+    return f"[{d}{chr(0xFF10 + int(d))}]"
 
 
 def filer_words(complaint: Complaint, text: str, shown: bool) -> str:
@@ -145,19 +154,25 @@ def filer_words(complaint: Complaint, text: str, shown: bool) -> str:
     filing reads it: when the filer's identity is withheld from them (``shown``:
     ``can_see_filer``), the filer's name and contact as the filer wrote them into the
     text are replaced by a mark (COMPLAINT-confidential: a filer who signs the text is
-    not named by it). A contact's digits match with separators between them."""
+    not named by it). The name matches with spaces between its characters (and any
+    case); a contact's digits match ASCII or full-width, with separators or brackets
+    between them and with or without the +86 calling code."""
     if shown or not text:
         return text
-    mark = _("[withheld]")
-    name = (complaint.filer_name or "").strip()
+    mark = str(_("[withheld]"))
+    name = "".join((complaint.filer_name or "").split())
     if len(name) >= _MIN_SECRET:
-        text = text.replace(name, mark)
+        spaced = r"\s*".join(re.escape(c) for c in name)
+        text = re.sub(spaced, lambda _m: mark, text, flags=re.IGNORECASE)
     contact = (complaint.filer_contact or "").strip()
-    digits = re.sub(r"\D", "", contact)
+    digits = re.sub(r"[^0-9]", "", unicodedata.normalize("NFKC", contact))
+    if len(digits) > 11 and digits.startswith("86"):
+        digits = digits[2:]  # +86 138...: the number is written without it too
     if len(digits) >= _MIN_DIGITS:
-        text = re.sub(_DIGIT_GAP.join(digits), mark, text)
+        number = _DIGIT_GAP.join(_digit(d) for d in digits)
+        text = re.sub(_COUNTRY + number, lambda _m: mark, text)
     if len(contact) >= _MIN_SECRET:
-        text = text.replace(contact, mark)
+        text = re.sub(re.escape(contact), lambda _m: mark, text, flags=re.IGNORECASE)
     return text
 
 

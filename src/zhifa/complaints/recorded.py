@@ -42,7 +42,11 @@ FILER_KEY = "filer_key"
 #: REASSIGN_IN (none: the new unit's head assigns).
 ASSIGNEES = "assignees"
 #: The payload keys only ``policy.visible_filer`` reads, by action.
-CONFIDENTIAL = {services.FILE: ("filer_hmac", "filer_sm3", "anonymous")}
+#: A dispute's reason is the filer's own words (a filer may sign them): withheld too.
+CONFIDENTIAL = {
+    services.FILE: ("filer_hmac", "filer_sm3", "anonymous"),
+    services.DISPUTE: ("reason",),
+}
 
 
 def created(object_id: str, body: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -431,6 +431,16 @@ def attachment_rows(complaint: Complaint, filer_visible: bool) -> list[dict[str,
     ]
 
 
+def _notes_shown(complaint: Complaint, filer_visible: bool) -> list[Any]:
+    """The filing's notes; a dispute's (the filer's own words) as ``policy.filer_words``
+    shows them to the reader (the instances are read, never saved)."""
+    notes = list(complaint.notes.select_related("author").order_by("created_at", "pk"))
+    for n in notes:
+        if n.kind == NoteKind.DISPUTE:
+            n.text = policy.filer_words(complaint, n.text, filer_visible)
+    return notes
+
+
 def _detail_context(request: HttpRequest, complaint: Complaint, **bound: Any) -> dict[str, Any]:
     user = request.user
     filer_visible = policy.can_see_filer(user, complaint)
@@ -449,7 +459,7 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **bound: Any) ->
         "dispute_reason": policy.filer_words(complaint, complaint.dispute_reason, filer_visible),
         "category": routing.category_label(complaint.category),
         "clock": _clock(request, complaint),
-        "notes": list(complaint.notes.select_related("author").order_by("created_at", "pk")),
+        "notes": _notes_shown(complaint, filer_visible),
         "filer_visible": filer_visible,
         "assignees": [a.user for a in complaint.assignments.all()],
         "assigned_to_me": policy.is_assigned(user, complaint),

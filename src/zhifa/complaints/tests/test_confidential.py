@@ -19,6 +19,8 @@ from django.urls import reverse
 
 from zhifa.accounts.models import Role
 from zhifa.complaints import services
+from zhifa.complaints.models import Complaint
+from zhifa.complaints.policy import filer_words
 from zhifa.core.testing import client_for, make_user
 from zhifa.records.export import verify_export
 
@@ -313,3 +315,52 @@ def test_a_filer_who_signs_the_text_is_not_named_by_it(
         assert client.get(f"/api/v1/complaints/{report.pk}").json()["description"] == signed
         detail = client.get(reverse("complaints:detail", args=[report.pk])).content.decode()
         assert "138-0013-8000" in detail
+
+
+def test_a_filer_who_signs_the_dispute_is_not_named_by_it(
+    units: None, today: Any, officer_a: Any, head_a: Any, supervisor_city: Any
+) -> None:
+    """The filer signs the dispute of the result: the unit's staff not assigned and its
+    head read neither the name nor the contact anywhere (the detail page's notes, the
+    record's timeline, entries and export); the assigned staff still read it."""
+    report = file_report().complaint
+    assigned = make_user("officer_disp", Role.OFFICER, organ=report.organ, full_name="孙涛")
+    assign(report, assigned, by=head_a)
+    services.accept(Complaint.objects.get(pk=report.pk), actor=assigned)
+    services.close(Complaint.objects.get(pk=report.pk), actor=assigned, result="已处理。")
+    signed = f"仍未解决。{FILER_NAME}，电话{FILER_CONTACT}。"
+    services.dispute(Complaint.objects.get(pk=report.pk), reason=signed)
+    for user in (officer_a, head_a):
+        for url, status, content in _try_everything(client_for(user), report.pk):
+            for secret in SECRETS:
+                assert secret.encode() not in content, (user.username, url, status)
+    detail = client_for(assigned).get(reverse("complaints:detail", args=[report.pk]))
+    assert signed in detail.content.decode()
+    # The head's export still checks: the withheld reason through the chain of digests.
+    response = client_for(head_a).get(
+        f"/records/timeline/complaints.complaint/{report.pk}/export.zip"
+    )
+    check = verify_export(io.BytesIO(b"".join(response.streaming_content)))
+    assert not check.problems, check.problems
+
+
+@pytest.mark.parametrize(
+    ("contact", "written"),
+    [
+        ("13800138000", "１３８００１３８０００"),
+        ("+86 138 0013 8000", "13800138000"),
+        ("13800138000", "+86-138 - 0013 - 8000"),
+        ("(0573)82012345", "（0573）82012345"),
+        ("(0573)82012345", "0573-8201-2345"),
+        ("1.2(3", "电话 1.2(3"),
+    ],
+)
+def test_the_filers_contact_is_found_however_written(contact: str, written: str) -> None:
+    """Full-width digits, the country code on either side, several separators and
+    brackets around an area code: the contact is still replaced; a contact holding
+    regex metacharacters does not crash."""
+    filing = Complaint(filer_name="钱多多", filer_contact=contact)
+    shown = filer_words(filing, f"举报人电话：{written}，请回电。", False)
+    assert "举报人电话：" in shown and "请回电" in shown
+    assert not any(c.isdigit() for c in shown), shown
+    assert filer_words(filing, written, True) == written

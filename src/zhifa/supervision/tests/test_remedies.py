@@ -452,3 +452,47 @@ def test_the_page_reads_the_kept_rates_without_a_second_reading(
     assert len([q for q in ctx.captured_queries if "supervision_remedyrates" in q["sql"]]) == 1
     steps = [q for q in ctx.captured_queries if '"cases_casestep"."data"' in q["sql"]]
     assert len(steps) == 1  # the page's rows
+
+
+def test_the_kept_rates_stay_in_scope_and_equal_the_live_ones_with_each_filter(
+    today: dt.date,
+    filed: Filed,
+    supervisor_city: User,
+    officer_b: User,
+    supervisor_county_c: User,
+    organ_a: EnforcementSubject,
+) -> None:
+    """Kept or live, each user reads the rates of their own organs only (page, Excel,
+    API), and the organ filter narrows them alike; a bad page number is page one or
+    the last, never an error, and the filters stay in the pages' links."""
+    from django.utils import timezone
+
+    from zhifa.supervision.models import RemedyRates
+
+    url, api = reverse("supervision:remedy_list"), "/api/v1/supervision/remedies/rates"
+
+    def seen(user: User, query: dict[str, Any]) -> tuple[Any, ...]:
+        client = client_for(user)
+        page = [(o.organ.pk, o.rates) for o in client.get(url, query).context["rates"]]
+        got = client.get(api, query).json()["items"]
+        book = load_workbook(
+            io.BytesIO(client.get(reverse("supervision:remedy_excel"), query).content)
+        )
+        names = [r[0].value for r in book.worksheets[-1].iter_rows(min_row=2)]
+        return page, sorted(r["organ_id"] for r in got), names
+
+    cases = [
+        (u, q)
+        for u in (supervisor_city, officer_b, supervisor_county_c)
+        for q in ({"year": "2026"}, {"year": "2025"}, {"year": "2024"})
+    ] + [(supervisor_city, {"year": y, "organ": str(organ_a.pk)}) for y in ("2025", "2026")]
+    live = [seen(u, q) for u, q in cases]
+    remedies.keep_rates(timezone.now())
+    RemedyRates.objects.update(computed_at=timezone.now() + dt.timedelta(minutes=5))
+    assert [seen(u, q) for u, q in cases] == live
+    b_pks = {pk for pk, _r in live[3][0]}
+    assert b_pks <= {filed["b"][0].organ_id}
+    client = client_for(supervisor_city)
+    for bad in ("0", "-1", "x", "9" * 5000, "²", "1.5", ""):
+        answer = client.get(url, {"page": bad, "kind": "litigation"})
+        assert answer.status_code == 200, bad

@@ -370,3 +370,30 @@ def test_the_list_reads_a_fixed_number_of_queries(
     client.get(URL)
     with django_assert_max_num_queries(spent):
         assert len(client.get(URL).context["rows"]) == 8
+
+
+def test_the_counted_pages_hold_for_a_region_an_officer_and_bad_filters(
+    red_case: Case,
+    supervisor_city: User,
+    officer_a: User,
+    officer_b: User,
+    organ_b: EnforcementSubject,
+) -> None:
+    """The summary's count equals the list's rows with a region (its own, another of
+    the scope, a bad one), for an officer (own cases only) and with a bad filter."""
+    region = red_case.organ.region.code
+    for user, params in (
+        (supervisor_city, {"region": region}),
+        (supervisor_city, {"region": region, "level": "yellow"}),
+        (supervisor_city, {"region": organ_b.region.code, "level": "red"}),
+        (supervisor_city, {"region": "999999"}),
+        (supervisor_city, {"level": "purple", "organ": str(red_case.organ_id)}),
+        (supervisor_city, {"organ": "x1", "rule": "REG-decision"}),
+        (officer_a, {}),
+        (officer_b, {}),
+        (officer_b, {"organ": str(red_case.organ_id)}),
+    ):
+        response = client_for(user).get(URL, params)
+        page = response.context["page"]
+        rows = list(page.paginator.object_list)
+        assert page.paginator.count == len(rows) == len(response.context["rows"]), params
