@@ -438,6 +438,8 @@ def render(result: AuditResult, lang: str = "zh") -> str:
     deadline (its note), is encoded once per process (``_finding_ends``,
     ``_deadline_tail``)."""
     enc = _encode_string
+    # one list of pieces, joined once (each finding and deadline: its fixed pieces,
+    # remembered, around what varies)
     out = [
         '{\n  "format": ',
         enc(FINDINGS_FORMAT),
@@ -447,28 +449,32 @@ def render(result: AuditResult, lang: str = "zh") -> str:
         _ISO.get(result.as_of) or iso(result.as_of),
         '",\n  "findings": ',
     ]
-    if result.findings:
+    add = out.append
+    extend = out.extend
+    findings = result.findings
+    if findings:
         en = lang == "en"
         ends = _FINDING_ENDS
-        parts = []
-        for f in result.findings:
+        separator = "[\n    "
+        for f in findings:
             key = (f.rule, f.severity, f.citation, f.step)
             around = ends.get(key)
             if around is None:
                 around = _finding_ends(key)
             message = f.message
-            parts.append(f"{around[0]}{enc(message.en if en else message.zh)}{around[1]}")
-        out.append("[\n    " + ",\n    ".join(parts) + "\n  ]")
+            extend((separator, around[0], enc(message.en if en else message.zh), around[1]))
+            separator = ",\n    "
+        add('\n  ],\n  "deadlines": ')
     else:
-        out.append("[]")
-    out.append(',\n  "deadlines": ')
-    if result.deadlines:
+        add('[],\n  "deadlines": ')
+    deadlines = result.deadlines
+    if deadlines:
         as_of = result.as_of
         heads = _DEADLINE_HEADS
         tails = _DEADLINE_TAILS
         known = _ISO.get
-        parts = []
-        for d in result.deadlines:
+        separator = "[\n    "
+        for d in deadlines:
             head = heads.get(d.rule)
             if head is None:
                 head = _deadline_head(d.rule)
@@ -484,14 +490,15 @@ def render(result: AuditResult, lang: str = "zh") -> str:
             if tail is None:
                 tail = _deadline_tail(written)
             start = d.start
-            since = known(start) or iso(start)
-            parts.append(f'{head}{since}",\n      "due": "{known(due) or iso(due)}{tail}')
-        out.append("[\n    " + ",\n    ".join(parts) + "\n  ]")
+            extend(
+                (separator, head, known(start) or iso(start), _DUE, known(due) or iso(due), tail)
+            )
+            separator = ",\n    "
+        add('\n  ],\n  "amounts": {\n    "late_fee": ')
     else:
-        out.append("[]")
-    out.append(',\n  "amounts": {\n    "late_fee": ')
-    out.append(_late_fee_json(result.late_fee))
-    out.append("\n  }\n}\n")
+        add('[],\n  "amounts": {\n    "late_fee": ')
+    add(_late_fee_json(result.late_fee))
+    add("\n  }\n}\n")
     return "".join(out)
 
 
@@ -505,6 +512,7 @@ def _late_fee_json(value: float | None) -> str:
     return dump_json(_amount(value), 2)
 
 
+_DUE = '",\n      "due": "'
 #: ``render``'s encoded pieces, by what they depend on (filled on first use): a
 #: finding's JSON before and after its message, by (rule ID, severity, citation, step)
 _FINDING_ENDS: dict[tuple[str, str, str | None, int | None], tuple[str, str]] = {}
