@@ -22,7 +22,6 @@ from .catalogue import (
     Context,
     DeadlineItem,
     Finding,
-    Item,
     Rule,
     Text,
     iso,
@@ -154,11 +153,49 @@ def _run(
             for u in rules
             if u.runs_on(kind, kinds, case.procedure)
         )
+    # Each unit's items are judged as it yields them (no list per unit). What a unit
+    # yields before an exception is kept, as if it had then stopped: before a missing
+    # parameter, with the warning that it cannot judge put ahead of them; before a
+    # period past 9999-12-31, nothing (its items are taken back).
     for unit, check, since, until, local in rows:
+        # An item is judged on its step's date (a deadline: its start; a case-level
+        # finding: the first step's date, else the audit date); that date matters only to
+        # a rule with a date range or a local basis. A national rule in force on every
+        # day from the first to the last step keeps every finding (nearly always): only
+        # its deadlines are judged, on their start.
+        kept, deadlines_kept, late_fee_kept = len(findings), len(deadlines), late_fee
         try:
-            # what the unit yields before an exception is kept (appended one by one)
-            items: list[Item] = []
-            items.extend(check(ctx))
+            if not local and (since is None or since <= first) and (until is None or last <= until):
+                for item in check(ctx):
+                    cls = type(item)
+                    if cls is DeadlineItem:
+                        on = item.start  # type: ignore[union-attr]
+                        if (since is None or since <= on) and (until is None or on <= until):
+                            deadlines.append(item)  # type: ignore[arg-type]
+                    elif cls is AmountItem:
+                        late_fee = item.value  # type: ignore[union-attr]
+                    else:
+                        findings.append(item)  # type: ignore[arg-type]
+                continue
+            for item in check(ctx):
+                cls = type(item)
+                if cls is AmountItem:
+                    late_fee = item.value  # type: ignore[union-attr]
+                    continue
+                if cls is DeadlineItem:
+                    on = item.start  # type: ignore[union-attr]
+                elif item.step is not None:  # type: ignore[union-attr]
+                    on = steps[item.step].on  # type: ignore[union-attr]
+                else:
+                    on = first_on
+                if (since is not None and on < since) or (until is not None and on > until):
+                    continue
+                if local and not ctx.local(*local, on=on):
+                    continue  # a local source binds only its area (or a region that adopted it)
+                if cls is DeadlineItem:
+                    deadlines.append(item)  # type: ignore[arg-type]
+                else:
+                    findings.append(item)  # type: ignore[arg-type]
         except ParameterError as missing:
             # A number the rule needs has no value on the date it judges. When the rule
             # itself was not in force then, there is nothing to judge; when it was, the
@@ -168,47 +205,12 @@ def _run(
                 and unit.in_force(missing.on)
                 and (not unit.local or ctx.local(*unit.local, on=missing.on))
             ):
-                findings.append(_cannot_judge(unit, missing, ctx))
+                findings.insert(kept, _cannot_judge(unit, missing, ctx))
         except OverflowError:
-            continue  # a period that would end after 9999-12-31: nothing to judge
-        if not items:
-            continue
-        # An item is judged on its step's date (a deadline: its start; a case-level
-        # finding: the first step's date, else the audit date); that date matters only to
-        # a rule with a date range or a local basis. A national rule in force on every
-        # day from the first to the last step keeps every finding (nearly always): only
-        # its deadlines are judged, on their start.
-        if not local and (since is None or since <= first) and (until is None or last <= until):
-            for item in items:
-                cls = type(item)
-                if cls is DeadlineItem:
-                    on = item.start  # type: ignore[union-attr]
-                    if (since is None or since <= on) and (until is None or on <= until):
-                        deadlines.append(item)  # type: ignore[arg-type]
-                elif cls is AmountItem:
-                    late_fee = item.value  # type: ignore[union-attr]
-                else:
-                    findings.append(item)  # type: ignore[arg-type]
-            continue
-        for item in items:
-            cls = type(item)
-            if cls is AmountItem:
-                late_fee = item.value  # type: ignore[union-attr]
-                continue
-            if cls is DeadlineItem:
-                on = item.start  # type: ignore[union-attr]
-            elif item.step is not None:  # type: ignore[union-attr]
-                on = steps[item.step].on  # type: ignore[union-attr]
-            else:
-                on = first_on
-            if (since is not None and on < since) or (until is not None and on > until):
-                continue
-            if local and not ctx.local(*local, on=on):
-                continue  # a local source binds only its area (or a region that adopted it)
-            if cls is DeadlineItem:
-                deadlines.append(item)  # type: ignore[arg-type]
-            else:
-                findings.append(item)  # type: ignore[arg-type]
+            # a period that would end after 9999-12-31: nothing to judge
+            del findings[kept:]
+            del deadlines[deadlines_kept:]
+            late_fee = late_fee_kept
     findings = _in_order(findings)
     deadlines.sort(key=_DEADLINE_ORDER)
     return _result(ctx, tuple(findings), tuple(deadlines), late_fee)
