@@ -163,7 +163,9 @@ def _run(
         # a rule with a date range or a local basis. A national rule in force on every
         # day from the first to the last step keeps every finding (nearly always): only
         # its deadlines are judged, on their start.
-        kept, deadlines_kept, late_fee_kept = len(findings), len(deadlines), late_fee
+        # what the unit added (counted, to take it back on an exception)
+        added_findings = added_deadlines = 0
+        late_fee_before = late_fee
         try:
             if not local and (since is None or since <= first) and (until is None or last <= until):
                 for item in check(ctx):
@@ -172,10 +174,12 @@ def _run(
                         on = item.start  # type: ignore[union-attr]
                         if (since is None or since <= on) and (until is None or on <= until):
                             deadlines.append(item)  # type: ignore[arg-type]
+                            added_deadlines += 1
                     elif cls is AmountItem:
                         late_fee = item.value  # type: ignore[union-attr]
                     else:
                         findings.append(item)  # type: ignore[arg-type]
+                        added_findings += 1
                 continue
             for item in check(ctx):
                 cls = type(item)
@@ -194,8 +198,10 @@ def _run(
                     continue  # a local source binds only its area (or a region that adopted it)
                 if cls is DeadlineItem:
                     deadlines.append(item)  # type: ignore[arg-type]
+                    added_deadlines += 1
                 else:
                     findings.append(item)  # type: ignore[arg-type]
+                    added_findings += 1
         except ParameterError as missing:
             # A number the rule needs has no value on the date it judges. When the rule
             # itself was not in force then, there is nothing to judge; when it was, the
@@ -205,12 +211,13 @@ def _run(
                 and unit.in_force(missing.on)
                 and (not unit.local or ctx.local(*unit.local, on=missing.on))
             ):
-                findings.insert(kept, _cannot_judge(unit, missing, ctx))
+                at = len(findings) - added_findings
+                findings.insert(at, _cannot_judge(unit, missing, ctx))
         except OverflowError:
             # a period that would end after 9999-12-31: nothing to judge
-            del findings[kept:]
-            del deadlines[deadlines_kept:]
-            late_fee = late_fee_kept
+            del findings[len(findings) - added_findings :]
+            del deadlines[len(deadlines) - added_deadlines :]
+            late_fee = late_fee_before
     findings = _in_order(findings)
     deadlines.sort(key=_DEADLINE_ORDER)
     return _result(ctx, tuple(findings), tuple(deadlines), late_fee)
