@@ -355,6 +355,10 @@ class Context:
     first_day: dt.date = field(init=False, repr=False, compare=False)
     last_day: dt.date = field(init=False, repr=False, compare=False)
     in_date_order: bool = field(init=False, repr=False, compare=False)
+    #: the decision steps that decide a penalty, with their indexes (read by most units:
+    #: a plain attribute, not computed on first access, which an attribute of the class
+    #: slows on every read)
+    penalty_decisions: list[tuple[int, Step]] = field(init=False, repr=False, compare=False)
 
     def local(self, *codes: str, on: dt.date) -> list[str]:
         """Of the local sources ``codes`` (data/local_sources.toml), those that bind this
@@ -401,6 +405,10 @@ class Context:
         for kind, pairs in found.items():
             index[(kind,)] = pairs
         self.kinds = frozenset(found)
+        decisions = found.get("decision")
+        self.penalty_decisions = (
+            [pair for pair in decisions if pair[1].outcome == "penalty"] if decisions else []
+        )
         if steps:
             ordered = sorted(days)
             self.first_day, self.last_day = ordered[0], ordered[-1]
@@ -499,10 +507,6 @@ class Context:
         positions, minima = table  # type: ignore[misc]
         at = bisect_left(positions, index)
         return minima[at - 1] if at else None
-
-    @_lazy
-    def penalty_decisions(self) -> list[tuple[int, Step]]:
-        return [(i, s) for i, s in self.by_kind["decision"] if s.outcome == "penalty"]
 
     @_lazy
     def _investigators(self) -> NamesTable:
