@@ -102,14 +102,21 @@ def context(
 ) -> Context:
     """The context the audit gives the units: the parameters are ``overrides`` with the
     case file's own ``settings`` over them."""
-    merged: dict[str, Value] = dict(overrides) if overrides else {}
-    merged.update(case.settings)  # the case file's own settings win
-    # ``Context(case, calendar, Parameters(merged), as_of)``, without copying ``merged``
-    # again or the generated __init__ (an audit per case file)
-    params = _new(Parameters)
-    params._table = table = default_parameters()
-    params._overrides = merged
-    params._current = current_values(table, merged)
+    table = default_parameters()
+    if not overrides and not case.settings:
+        # the defaults alone (nearly every audit): one Parameters, shared (read only)
+        params = _PLAIN[0]
+        if params is None or params._table is not table:
+            params = _PLAIN[0] = Parameters({}, table)
+    else:
+        merged: dict[str, Value] = dict(overrides) if overrides else {}
+        merged.update(case.settings)  # the case file's own settings win
+        # ``Parameters(merged)``, without copying ``merged`` again (an audit per case file)
+        params = _new(Parameters)
+        params._table = table
+        params._overrides = merged
+        params._current = current_values(table, merged)
+    # ``Context(case, calendar, params, as_of)``, without the generated __init__
     ctx = _new(Context)
     ctx.case = case
     ctx.calendar = calendar
@@ -120,6 +127,8 @@ def context(
 
 
 _new = object.__new__
+#: the Parameters of the default table without overrides (``context``), made on first use
+_PLAIN: list[Parameters | None] = [None]
 
 
 def _run(

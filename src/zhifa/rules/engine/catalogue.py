@@ -390,25 +390,24 @@ class Context:
         self.summary = procedure == "summary"
         # one pass over the steps: the steps of each kind, and the days
         found: dict[str, Pairs] = {}
+        index = self._index = _Index(_ABSENT)
         days: list[dt.date] = []
         for pair in enumerate(steps):
             step = pair[1]
             days.append(step.on)
             pairs = found.get(step.step)
             if pairs is None:
-                found[step.step] = [pair]
+                found[step.step] = index[(step.step,)] = [pair]
             else:
                 pairs.append(pair)
         by_kind = self.by_kind = _ByKind(_NO_STEPS)
         by_kind.update(found)
-        index = self._index = _Index(_ABSENT)
-        for kind, pairs in found.items():
-            index[(kind,)] = pairs
         self.kinds = frozenset(found)
-        decisions = found.get("decision")
-        self.penalty_decisions = (
-            [pair for pair in decisions if pair[1].outcome == "penalty"] if decisions else []
-        )
+        penalty: Pairs = []
+        for pair in found.get("decision", _NO_PAIRS):
+            if pair[1].outcome == "penalty":
+                penalty.append(pair)
+        self.penalty_decisions = penalty
         if steps:
             ordered = sorted(days)
             self.first_day, self.last_day = ordered[0], ordered[-1]
