@@ -167,15 +167,15 @@ def _run(
     # parameter, with the warning that it cannot judge put ahead of them; before a
     # period past 9999-12-31, nothing (its items are taken back).
     for unit, check, since, until, local in rows:
-        # An item is judged on its step's date (a deadline: its start; a case-level
-        # finding: the first step's date, else the audit date); that date matters only to
-        # a rule with a date range or a local basis. A national rule in force on every
-        # day from the first to the last step keeps every finding (nearly always): only
-        # its deadlines are judged, on their start.
         # what the unit added (counted, to take it back on an exception)
         added_findings = added_deadlines = 0
         late_fee_before = late_fee
         try:
+            # An item is judged on its step's date (a deadline: its start; a case-level
+            # finding: the first step's date, else the audit date); that date matters only
+            # to a rule with a date range or a local basis. A national rule in force on
+            # every day from the first to the last step keeps every finding (nearly
+            # always): only its deadlines are judged, on their start.
             if not local and (since is None or since <= first) and (until is None or last <= until):
                 for item in check(ctx):
                     cls = type(item)
