@@ -22,7 +22,6 @@ from .catalogue import (
     Context,
     DeadlineItem,
     Finding,
-    Item,
     Rule,
     Text,
     iso,
@@ -103,14 +102,21 @@ def context(
 ) -> Context:
     """The context the audit gives the units: the parameters are ``overrides`` with the
     case file's own ``settings`` over them."""
-    merged: dict[str, Value] = dict(overrides) if overrides else {}
-    merged.update(case.settings)  # the case file's own settings win
-    # ``Context(case, calendar, Parameters(merged), as_of)``, without copying ``merged``
-    # again or the generated __init__ (an audit per case file)
-    params = _new(Parameters)
-    params._table = table = default_parameters()
-    params._overrides = merged
-    params._current = current_values(table, merged)
+    table = default_parameters()
+    if not overrides and not case.settings:
+        # the defaults alone (nearly every audit): one Parameters, shared (read only)
+        params = _PLAIN[0]
+        if params is None or params._table is not table:
+            params = _PLAIN[0] = Parameters({}, table)
+    else:
+        merged: dict[str, Value] = dict(overrides) if overrides else {}
+        merged.update(case.settings)  # the case file's own settings win
+        # ``Parameters(merged)``, without copying ``merged`` again (an audit per case file)
+        params = _new(Parameters)
+        params._table = table
+        params._overrides = merged
+        params._current = current_values(table, merged)
+    # ``Context(case, calendar, params, as_of)``, without the generated __init__
     ctx = _new(Context)
     ctx.case = case
     ctx.calendar = calendar
@@ -121,6 +127,8 @@ def context(
 
 
 _new = object.__new__
+#: the Parameters of the default table without overrides (``context``), made on first use
+_PLAIN: list[Parameters | None] = [None]
 
 
 def _run(
@@ -154,11 +162,55 @@ def _run(
             for u in rules
             if u.runs_on(kind, kinds, case.procedure)
         )
+    # Each unit's items are judged as it yields them (no list per unit). What a unit
+    # yields before an exception is kept, as if it had then stopped: before a missing
+    # parameter, with the warning that it cannot judge put ahead of them; before a
+    # period past 9999-12-31, nothing (its items are taken back).
     for unit, check, since, until, local in rows:
+        # what the unit added (counted, to take it back on an exception)
+        added_findings = added_deadlines = 0
+        late_fee_before = late_fee
         try:
-            # what the unit yields before an exception is kept (appended one by one)
-            items: list[Item] = []
-            items.extend(check(ctx))
+            # An item is judged on its step's date (a deadline: its start; a case-level
+            # finding: the first step's date, else the audit date); that date matters only
+            # to a rule with a date range or a local basis. A national rule in force on
+            # every day from the first to the last step keeps every finding (nearly
+            # always): only its deadlines are judged, on their start.
+            if not local and (since is None or since <= first) and (until is None or last <= until):
+                for item in check(ctx):
+                    cls = type(item)
+                    if cls is DeadlineItem:
+                        on = item.start  # type: ignore[union-attr]
+                        if (since is None or since <= on) and (until is None or on <= until):
+                            deadlines.append(item)  # type: ignore[arg-type]
+                            added_deadlines += 1
+                    elif cls is AmountItem:
+                        late_fee = item.value  # type: ignore[union-attr]
+                    else:
+                        findings.append(item)  # type: ignore[arg-type]
+                        added_findings += 1
+                continue
+            for item in check(ctx):
+                cls = type(item)
+                if cls is AmountItem:
+                    late_fee = item.value  # type: ignore[union-attr]
+                    continue
+                if cls is DeadlineItem:
+                    on = item.start  # type: ignore[union-attr]
+                elif item.step is not None:  # type: ignore[union-attr]
+                    on = steps[item.step].on  # type: ignore[union-attr]
+                else:
+                    on = first_on
+                if (since is not None and on < since) or (until is not None and on > until):
+                    continue
+                if local and not ctx.local(*local, on=on):
+                    continue  # a local source binds only its area (or a region that adopted it)
+                if cls is DeadlineItem:
+                    deadlines.append(item)  # type: ignore[arg-type]
+                    added_deadlines += 1
+                else:
+                    findings.append(item)  # type: ignore[arg-type]
+                    added_findings += 1
         except ParameterError as missing:
             # A number the rule needs has no value on the date it judges. When the rule
             # itself was not in force then, there is nothing to judge; when it was, the
@@ -168,47 +220,13 @@ def _run(
                 and unit.in_force(missing.on)
                 and (not unit.local or ctx.local(*unit.local, on=missing.on))
             ):
-                findings.append(_cannot_judge(unit, missing, ctx))
+                at = len(findings) - added_findings
+                findings.insert(at, _cannot_judge(unit, missing, ctx))
         except OverflowError:
-            continue  # a period that would end after 9999-12-31: nothing to judge
-        if not items:
-            continue
-        # An item is judged on its step's date (a deadline: its start; a case-level
-        # finding: the first step's date, else the audit date); that date matters only to
-        # a rule with a date range or a local basis. A national rule in force on every
-        # day from the first to the last step keeps every finding (nearly always): only
-        # its deadlines are judged, on their start.
-        if not local and (since is None or since <= first) and (until is None or last <= until):
-            for item in items:
-                cls = type(item)
-                if cls is DeadlineItem:
-                    on = item.start  # type: ignore[union-attr]
-                    if (since is None or since <= on) and (until is None or on <= until):
-                        deadlines.append(item)  # type: ignore[arg-type]
-                elif cls is AmountItem:
-                    late_fee = item.value  # type: ignore[union-attr]
-                else:
-                    findings.append(item)  # type: ignore[arg-type]
-            continue
-        for item in items:
-            cls = type(item)
-            if cls is AmountItem:
-                late_fee = item.value  # type: ignore[union-attr]
-                continue
-            if cls is DeadlineItem:
-                on = item.start  # type: ignore[union-attr]
-            elif item.step is not None:  # type: ignore[union-attr]
-                on = steps[item.step].on  # type: ignore[union-attr]
-            else:
-                on = first_on
-            if (since is not None and on < since) or (until is not None and on > until):
-                continue
-            if local and not ctx.local(*local, on=on):
-                continue  # a local source binds only its area (or a region that adopted it)
-            if cls is DeadlineItem:
-                deadlines.append(item)  # type: ignore[arg-type]
-            else:
-                findings.append(item)  # type: ignore[arg-type]
+            # a period that would end after 9999-12-31: nothing to judge
+            del findings[len(findings) - added_findings :]
+            del deadlines[len(deadlines) - added_deadlines :]
+            late_fee = late_fee_before
     findings = _in_order(findings)
     deadlines.sort(key=_DEADLINE_ORDER)
     return _result(ctx, tuple(findings), tuple(deadlines), late_fee)
@@ -438,6 +456,8 @@ def render(result: AuditResult, lang: str = "zh") -> str:
     deadline (its note), is encoded once per process (``_finding_ends``,
     ``_deadline_tail``)."""
     enc = _encode_string
+    # one list of pieces, joined once (each finding and deadline: its fixed pieces,
+    # remembered, around what varies)
     out = [
         '{\n  "format": ',
         enc(FINDINGS_FORMAT),
@@ -447,28 +467,32 @@ def render(result: AuditResult, lang: str = "zh") -> str:
         _ISO.get(result.as_of) or iso(result.as_of),
         '",\n  "findings": ',
     ]
-    if result.findings:
+    add = out.append
+    extend = out.extend
+    findings = result.findings
+    if findings:
         en = lang == "en"
         ends = _FINDING_ENDS
-        parts = []
-        for f in result.findings:
+        separator = "[\n    "
+        for f in findings:
             key = (f.rule, f.severity, f.citation, f.step)
             around = ends.get(key)
             if around is None:
                 around = _finding_ends(key)
             message = f.message
-            parts.append(f"{around[0]}{enc(message.en if en else message.zh)}{around[1]}")
-        out.append("[\n    " + ",\n    ".join(parts) + "\n  ]")
+            extend((separator, around[0], enc(message.en if en else message.zh), around[1]))
+            separator = ",\n    "
+        add('\n  ],\n  "deadlines": ')
     else:
-        out.append("[]")
-    out.append(',\n  "deadlines": ')
-    if result.deadlines:
+        add('[],\n  "deadlines": ')
+    deadlines = result.deadlines
+    if deadlines:
         as_of = result.as_of
         heads = _DEADLINE_HEADS
         tails = _DEADLINE_TAILS
         known = _ISO.get
-        parts = []
-        for d in result.deadlines:
+        separator = "[\n    "
+        for d in deadlines:
             head = heads.get(d.rule)
             if head is None:
                 head = _deadline_head(d.rule)
@@ -484,14 +508,15 @@ def render(result: AuditResult, lang: str = "zh") -> str:
             if tail is None:
                 tail = _deadline_tail(written)
             start = d.start
-            since = known(start) or iso(start)
-            parts.append(f'{head}{since}",\n      "due": "{known(due) or iso(due)}{tail}')
-        out.append("[\n    " + ",\n    ".join(parts) + "\n  ]")
+            extend(
+                (separator, head, known(start) or iso(start), _DUE, known(due) or iso(due), tail)
+            )
+            separator = ",\n    "
+        add('\n  ],\n  "amounts": {\n    "late_fee": ')
     else:
-        out.append("[]")
-    out.append(',\n  "amounts": {\n    "late_fee": ')
-    out.append(_late_fee_json(result.late_fee))
-    out.append("\n  }\n}\n")
+        add('[],\n  "amounts": {\n    "late_fee": ')
+    add(_late_fee_json(result.late_fee))
+    add("\n  }\n}\n")
     return "".join(out)
 
 
@@ -505,6 +530,7 @@ def _late_fee_json(value: float | None) -> str:
     return dump_json(_amount(value), 2)
 
 
+_DUE = '",\n      "due": "'
 #: ``render``'s encoded pieces, by what they depend on (filled on first use): a
 #: finding's JSON before and after its message, by (rule ID, severity, citation, step)
 _FINDING_ENDS: dict[tuple[str, str, str | None, int | None], tuple[str, str]] = {}

@@ -355,6 +355,10 @@ class Context:
     first_day: dt.date = field(init=False, repr=False, compare=False)
     last_day: dt.date = field(init=False, repr=False, compare=False)
     in_date_order: bool = field(init=False, repr=False, compare=False)
+    #: the decision steps that decide a penalty, with their indexes (read by most units:
+    #: a plain attribute, not computed on first access, which an attribute of the class
+    #: slows on every read)
+    penalty_decisions: list[tuple[int, Step]] = field(init=False, repr=False, compare=False)
 
     def local(self, *codes: str, on: dt.date) -> list[str]:
         """Of the local sources ``codes`` (data/local_sources.toml), those that bind this
@@ -386,21 +390,24 @@ class Context:
         self.summary = procedure == "summary"
         # one pass over the steps: the steps of each kind, and the days
         found: dict[str, Pairs] = {}
+        index = self._index = _Index(_ABSENT)
         days: list[dt.date] = []
         for pair in enumerate(steps):
             step = pair[1]
             days.append(step.on)
             pairs = found.get(step.step)
             if pairs is None:
-                found[step.step] = [pair]
+                found[step.step] = index[(step.step,)] = [pair]
             else:
                 pairs.append(pair)
         by_kind = self.by_kind = _ByKind(_NO_STEPS)
         by_kind.update(found)
-        index = self._index = _Index(_ABSENT)
-        for kind, pairs in found.items():
-            index[(kind,)] = pairs
         self.kinds = frozenset(found)
+        penalty: Pairs = []
+        for pair in found.get("decision", _NO_PAIRS):
+            if pair[1].outcome == "penalty":
+                penalty.append(pair)
+        self.penalty_decisions = penalty
         if steps:
             ordered = sorted(days)
             self.first_day, self.last_day = ordered[0], ordered[-1]
@@ -499,10 +506,6 @@ class Context:
         positions, minima = table  # type: ignore[misc]
         at = bisect_left(positions, index)
         return minima[at - 1] if at else None
-
-    @_lazy
-    def penalty_decisions(self) -> list[tuple[int, Step]]:
-        return [(i, s) for i, s in self.by_kind["decision"] if s.outcome == "penalty"]
 
     @_lazy
     def _investigators(self) -> NamesTable:

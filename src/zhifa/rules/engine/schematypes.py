@@ -388,7 +388,7 @@ def compile_decoder(
             return None
         for member in members.keys() - named:  # nearly always none or one
             member_text = bytes(members[member])
-            if member_text.count(b"[") + member_text.count(b"{") < shallow:
+            if len(member_text.translate(None, _NOT_OPENING)) < shallow:
                 continue  # fewer brackets than the limit: cannot nest too deep
             try:
                 value = untyped(member_text)
@@ -403,6 +403,11 @@ def compile_decoder(
         return typed
 
     return decode
+
+
+#: every byte but the opening brackets: ``text.translate(None, _NOT_OPENING)`` keeps the
+#: opening brackets of ``text`` (one pass; ``bytes.count`` of one byte, twice, is slower)
+_NOT_OPENING = bytes(b for b in range(256) if b not in b"[{")
 
 
 def _compile(

@@ -50,7 +50,10 @@ def named_before(
     """The officer ids ``field`` names on the steps of ``kinds`` before step ``before``
     (a table of each id's first step, built once per audit: linear in the steps)."""
     key = ("named_before", kinds, field)
-    table = ctx.memo(key, lambda: NamesTable.of(ctx.indexed(*kinds), field))
+    memo = ctx._memo  # ``ctx.memo``, written out (no closure per call; asked per step)
+    table: NamesTable | None = memo.get(key)  # type: ignore[assignment]
+    if table is None:
+        table = memo[key] = NamesTable.of(ctx.indexed(*kinds), field)
     return table.before(before)
 
 
