@@ -49,12 +49,21 @@ def named_before(
 ) -> AbstractSet[str]:
     """The officer ids ``field`` names on the steps of ``kinds`` before step ``before``
     (a table of each id's first step, built once per audit: linear in the steps)."""
+    return names_table(ctx, kinds, field).before(before)
+
+
+def names_table(
+    ctx: Context, kinds: tuple[str, ...], field: Callable[[Step], Iterable[str]]
+) -> NamesTable:
+    """The table ``named_before`` reads (once per audit): a unit asking about every step
+    of a kind reads its ``first`` directly (an id is named before step ``i`` when its
+    first index is below ``i``)."""
     key = ("named_before", kinds, field)
     memo = ctx._memo  # ``ctx.memo``, written out (no closure per call; asked per step)
     table: NamesTable | None = memo.get(key)  # type: ignore[assignment]
     if table is None:
-        table = memo[key] = NamesTable.of(ctx.indexed(*kinds), field)
-    return table.before(before)
+        table = memo[key] = NamesTable.of(ctx._index[kinds], field)
+    return table
 
 
 def _assigned(step: Step) -> tuple[str, ...]:
@@ -69,11 +78,18 @@ def _host(step: Step) -> tuple[str, ...]:
     return (step.host,) if step.host else ()
 
 
+#: the steps that name the case's investigators, and what each names (``names_table``)
+INVESTIGATING = ("registered", "investigation")
+assigned = _assigned
+approver_of = _approver
+host_of = _host
+
+
 def case_investigators(ctx: Context, before: int) -> AbstractSet[str]:
     """The case's investigators before step ``before``: the officers the registration
     assigns (``registered.by``, the case handlers) and those named on the investigation
     steps (as REVIEW-independent counts them)."""
-    return named_before(ctx, before, ("registered", "investigation"), _assigned)
+    return named_before(ctx, before, INVESTIGATING, _assigned)
 
 
 def decision_approvers(ctx: Context, before: int) -> AbstractSet[str]:

@@ -114,10 +114,11 @@ def _problem(
     court = ctx.between(k, c, "court_application")
     if court and reason != "performed":
         return None  # executed: the court's ruling is not in the file (a warning)
+    owed_text, paid_text = yuan(owed), yuan(paid)
     return (
-        f"罚款及加处罚款共{yuan(owed)}元，结案时仅缴纳{yuan(paid)}元，处罚决定未履行完毕，"
+        f"罚款及加处罚款共{owed_text}元，结案时仅缴纳{paid_text}元，处罚决定未履行完毕，"
         "也未执行完毕，不得结案。",
-        f"The fine and late fee come to {yuan(owed)} yuan and only {yuan(paid)} yuan was paid "
+        f"The fine and late fee come to {owed_text} yuan and only {paid_text} yuan was paid "
         "by the closure: the decision was neither performed nor executed; the case cannot "
         "be closed.",
     )

@@ -225,12 +225,12 @@ def payment_due(ctx: Context) -> Iterator[Item]:
     yield DeadlineItem("APL-67-payment", start, found.deadline, found.full_on)
     payments = ctx.after(found.decision, "paid") if found.full_on is None else []
     if payments:
-        fine, total = found.fine_total, found.paid
+        fine, total = yuan(found.fine_total), yuan(found.paid)
         yield warning(
             "APL-67-payment",
             payments[-1][0],
-            f"罚款{yuan(fine)}元，已缴纳{yuan(total)}元，尚未缴清。",
-            f"The fine of {yuan(fine)} yuan is not fully paid: {yuan(total)} yuan paid.",
+            f"罚款{fine}元，已缴纳{total}元，尚未缴清。",
+            f"The fine of {fine} yuan is not fully paid: {total} yuan paid.",
         )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..casefile import Penalty, Step, penalty_type
 from ..catalogue import APL, APL_FROM, Context, DeadlineItem, Item, error, iso, rule, warning
 from ..workdays import Counted
-from ._util import case_investigators, hearing_hosts, names, names_en, yuan
+from ._util import INVESTIGATING, assigned, host_of, names, names_en, names_table, yuan
 
 PENALTY_ZH = {
     "warning": "警告",
@@ -318,19 +318,25 @@ def hearing_host(ctx: Context) -> Iterator[Item]:
     """Judged whichever comes second: a host who investigated the case (the officers the
     registration assigns or an investigation names), or an investigator named who
     hosted its hearing."""
+    # ``case_investigators(ctx, i)`` and ``hearing_hosts(ctx, i)`` of each step, read
+    # from their tables (an id is named before step ``i`` when its first index is below)
+    investigators = names_table(ctx, INVESTIGATING, assigned).first
     for i, step in ctx.by_kind["hearing"]:
-        if step.host is not None and step.host in case_investigators(ctx, i):
+        host = step.host
+        if host is not None and (at := investigators.get(host)) is not None and at < i:
             yield error(
                 "APL-64-hearing-host",
                 i,
-                f"听证主持人{names(ctx.case, [step.host])}是本案调查人员。",
-                f"The hearing host {names_en(ctx.case, [step.host])} investigated the case.",
+                f"听证主持人{names(ctx.case, [host])}是本案调查人员。",
+                f"The hearing host {names_en(ctx.case, [host])} investigated the case.",
             )
-    if not hearing_hosts(ctx, len(ctx.steps)):
+    hosts = names_table(ctx, ("hearing",), host_of).first
+    if not hosts:
         return  # no hearing names its host
-    for i, step in ctx.indexed("registered", "investigation"):
-        hosts = hearing_hosts(ctx, i)
-        both = {o for o in (*step.by, *step.officers) if o in hosts}
+    for i, step in ctx.indexed(*INVESTIGATING):
+        both = {
+            o for o in (*step.by, *step.officers) if (at := hosts.get(o)) is not None and at < i
+        }
         if both:
             yield error(
                 "APL-64-hearing-host",

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..casefile import Step
 from ..catalogue import APL, APL_FROM, CQ, JL, NA, Context, Item, error, iso, rule, warning
-from ._util import case_investigators, decision_approvers, names, names_en
+from ._util import INVESTIGATING, approver_of, assigned, names, names_en, names_table
 
 #: Steps that are acts of the enforcing body (not of the party).
 ORGAN_ACTS = frozenset(
@@ -280,21 +280,27 @@ def separation(ctx: Context) -> Iterator[Item]:
     is judged everywhere by APL-64-hearing-host."""
     if not ctx.general:
         return  # in the summary procedure the officers decide on the spot (APL 51, 52)
+    # ``case_investigators(ctx, i)`` and ``decision_approvers(ctx, i)`` of each step,
+    # read from their tables (an id is named before step ``i`` when its first index is
+    # below)
+    investigators = names_table(ctx, INVESTIGATING, assigned).first
     for i, step in ctx.by_kind["decision"]:
-        if step.approved_by is not None and step.approved_by in case_investigators(ctx, i):
+        approver = step.approved_by
+        if approver is not None and (at := investigators.get(approver)) is not None and at < i:
             yield error(
                 "SEP-duties",
                 i,
-                f"批准处罚决定的{names(ctx.case, [step.approved_by])}参与了本案调查，"
-                "调查与决定应当分离。",
-                f"The decision was approved by {names_en(ctx.case, [step.approved_by])}, who "
+                f"批准处罚决定的{names(ctx.case, [approver])}参与了本案调查，调查与决定应当分离。",
+                f"The decision was approved by {names_en(ctx.case, [approver])}, who "
                 "investigated the case; investigation and decision must be kept apart.",
             )
-    if not decision_approvers(ctx, len(ctx.steps)):
+    approvers = names_table(ctx, ("decision",), approver_of).first
+    if not approvers:
         return  # no decision names its approver
-    for i, step in ctx.indexed("registered", "investigation"):
-        approvers = decision_approvers(ctx, i)
-        both = {o for o in (*step.by, *step.officers) if o in approvers}
+    for i, step in ctx.indexed(*INVESTIGATING):
+        both = {
+            o for o in (*step.by, *step.officers) if (at := approvers.get(o)) is not None and at < i
+        }
         if both:
             yield error(
                 "SEP-duties",
