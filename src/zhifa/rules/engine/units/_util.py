@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 
-from ..casefile import CaseFile, Step
+from ..casefile import CaseFile, Officer, Step
 from ..catalogue import Context, NamesTable
 from ..workdays import add_years
 
@@ -17,6 +17,18 @@ def yuan(amount: float) -> str:
     if kind is float:
         return str(int(amount)) if amount.is_integer() else f"{amount:.2f}".rstrip("0")
     return str(int(amount)) if float(amount).is_integer() else f"{amount:.2f}".rstrip("0")
+
+
+def officers_by_id(case: CaseFile) -> dict[str, Officer]:
+    """The case's officers by id, the first of each (``case.officer``'s index, built on
+    the first look-up): ``officers_by_id(case).get`` is ``case.officer`` without a Python
+    call per look-up."""
+    by_id = case._officers_by_id
+    if by_id is None:
+        case.officer("")  # builds and keeps the index
+        by_id = case._officers_by_id
+        assert by_id is not None
+    return by_id
 
 
 def names(case: CaseFile, ids: list[str] | tuple[str, ...] | set[str]) -> str:

@@ -5,7 +5,15 @@ from collections.abc import Iterator
 
 from ..casefile import Step
 from ..catalogue import APL, APL_FROM, CQ, JL, NA, Context, Item, error, iso, rule, warning
-from ._util import INVESTIGATING, approver_of, assigned, names, names_en, names_table
+from ._util import (
+    INVESTIGATING,
+    approver_of,
+    assigned,
+    names,
+    names_en,
+    names_table,
+    officers_by_id,
+)
 
 #: Steps that are acts of the enforcing body (not of the party).
 ORGAN_ACTS = frozenset(
@@ -166,7 +174,7 @@ def qualified(ctx: Context) -> Iterator[Item]:
     if ctx.summary:
         acting += [(i, s, (s.approved_by,)) for i, s in ctx.by_kind["decision"] if s.approved_by]
         acting.sort(key=lambda a: a[0])
-    officer_of = ctx.case.officer
+    officer_of = officers_by_id(ctx.case).get  # ``ctx.case.officer``
     for i, step, officers in acting:
         bad = set()
         for officer_id in officers:
@@ -198,10 +206,11 @@ def qualified(ctx: Context) -> Iterator[Item]:
     reads=("investigation",),
 )
 def two_officers(ctx: Context) -> Iterator[Item]:
+    officer_of = officers_by_id(ctx.case).get  # ``ctx.case.officer``
     for i, step in ctx.by_kind["investigation"]:
         qualified = set()
         for officer_id in step.officers:
-            officer = ctx.case.officer(officer_id)
+            officer = officer_of(officer_id)
             if officer is not None and officer.qualified_on(step.on):
                 qualified.add(officer_id)
         if len(qualified) < 2:
