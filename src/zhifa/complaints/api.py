@@ -133,6 +133,10 @@ class PublicComplaintOut(Schema):
     category_label: str
     region: str
     status: str
+    reopened: bool = Field(
+        description="Handled again after the supervisor's second look reopened it "
+        "(`status` is `accepted` again)."
+    )
     received_on: date
     receiving_unit: str
     clock: ComplaintClockOut
@@ -248,6 +252,7 @@ def _public(c: Complaint) -> dict[str, Any]:
         "category_label": routing.category_label(c.category),
         "region": c.region.code,
         "status": c.status,
+        "reopened": c.reopened,
         "received_on": c.received_on,
         "receiving_unit": c.organ.name,
         "clock": {

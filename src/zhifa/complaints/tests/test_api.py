@@ -6,7 +6,9 @@ import json
 from typing import Any
 
 import pytest
+from django.test import Client
 
+from zhifa.complaints import services
 from zhifa.complaints.models import ComplaintStatus
 from zhifa.core.testing import client_for
 
@@ -22,7 +24,8 @@ def _post(client: Any, url: str, body: dict[str, Any]) -> Any:
 def test_the_desk_api_walks_a_filing(
     units: None, officer_a: Any, supervisor_city: Any, today: Any
 ) -> None:
-    c = file_report().complaint
+    filed = file_report()
+    c = filed.complaint
     assign(c, officer_a)
     officer = client_for(officer_a)
     listed = officer.get("/api/v1/complaints").json()
@@ -45,6 +48,20 @@ def test_the_desk_api_walks_a_filing(
     assert _post(officer, f"{base}/review", {"decision": "reopen", "note": "x"}).status_code == 403
     assert _post(officer, f"{base}/review", {"decision": "maybe", "note": "x"}).status_code == 400
     assert fresh(c).status == ComplaintStatus.CLOSED
+    assert officer.get(base).json()["reopened"] is False
+    # the filer disputes the result, the supervisor's second look reopens it
+    services.dispute(fresh(c), reason="问题仍然存在。")
+    reopened = _post(
+        client_for(supervisor_city), f"{base}/review", {"decision": "reopen", "note": "请复查。"}
+    ).json()
+    assert reopened["status"] == ComplaintStatus.ACCEPTED and reopened["reopened"] is True
+    assert officer.get(base).json()["reopened"] is True
+    public = Client().post(
+        "/api/v1/public/complaints/lookup",
+        json.dumps({"number": c.number, "code": filed.access_code}),
+        content_type="application/json",
+    )
+    assert public.status_code == 200 and public.json()["reopened"] is True
 
 
 def test_anonymous_desk_api_is_401(units: None, today: Any) -> None:
