@@ -2,7 +2,6 @@
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from collections.abc import Set as AbstractSet
 
 from ..casefile import CaseFile, Officer, Step
 from ..catalogue import Context, NamesTable
@@ -56,21 +55,13 @@ def age_on(birth: dt.date, day: dt.date) -> int:
     return max(years, 0)
 
 
-def named_before(
-    ctx: Context, before: int, kinds: tuple[str, ...], field: Callable[[Step], Iterable[str]]
-) -> AbstractSet[str]:
-    """The officer ids ``field`` names on the steps of ``kinds`` before step ``before``
-    (a table of each id's first step, built once per audit: linear in the steps)."""
-    return names_table(ctx, kinds, field).before(before)
-
-
 def names_table(
     ctx: Context, kinds: tuple[str, ...], field: Callable[[Step], Iterable[str]]
 ) -> NamesTable:
-    """The table ``named_before`` reads (once per audit): a unit asking about every step
-    of a kind reads its ``first`` directly (an id is named before step ``i`` when its
-    first index is below ``i``)."""
-    key = ("named_before", kinds, field)
+    """The officer ids ``field`` names on the steps of ``kinds``, by the first step that
+    names each (built once per audit: linear in the steps): an id is named before step
+    ``i`` when its ``first`` index is below ``i``."""
+    key = ("names_table", kinds, field)
     memo = ctx._memo  # ``ctx.memo``, written out (no closure per call; asked per step)
     table: NamesTable | None = memo.get(key)  # type: ignore[assignment]
     if table is None:
@@ -78,37 +69,19 @@ def names_table(
     return table
 
 
-def _assigned(step: Step) -> tuple[str, ...]:
+def assigned(step: Step) -> tuple[str, ...]:
     return (*step.by, *step.officers)
 
 
-def _approver(step: Step) -> tuple[str, ...]:
+def approver_of(step: Step) -> tuple[str, ...]:
     return (step.approved_by,) if step.approved_by else ()
 
 
-def _host(step: Step) -> tuple[str, ...]:
+def host_of(step: Step) -> tuple[str, ...]:
     return (step.host,) if step.host else ()
 
 
-#: the steps that name the case's investigators, and what each names (``names_table``)
+#: the steps that name the case's investigators: the officers the registration assigns
+#: (``registered.by``, the case handlers) and those the investigation steps name
+#: (``assigned``), as REVIEW-independent counts them
 INVESTIGATING = ("registered", "investigation")
-assigned = _assigned
-approver_of = _approver
-host_of = _host
-
-
-def case_investigators(ctx: Context, before: int) -> AbstractSet[str]:
-    """The case's investigators before step ``before``: the officers the registration
-    assigns (``registered.by``, the case handlers) and those named on the investigation
-    steps (as REVIEW-independent counts them)."""
-    return named_before(ctx, before, INVESTIGATING, _assigned)
-
-
-def decision_approvers(ctx: Context, before: int) -> AbstractSet[str]:
-    """The officers who approved a decision of the case before step ``before``."""
-    return named_before(ctx, before, ("decision",), _approver)
-
-
-def hearing_hosts(ctx: Context, before: int) -> AbstractSet[str]:
-    """The officers who hosted a hearing of the case before step ``before``."""
-    return named_before(ctx, before, ("hearing",), _host)

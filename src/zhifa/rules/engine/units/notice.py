@@ -318,8 +318,8 @@ def hearing_host(ctx: Context) -> Iterator[Item]:
     """Judged whichever comes second: a host who investigated the case (the officers the
     registration assigns or an investigation names), or an investigator named who
     hosted its hearing."""
-    # ``case_investigators(ctx, i)`` and ``hearing_hosts(ctx, i)`` of each step, read
-    # from their tables (an id is named before step ``i`` when its first index is below)
+    # the investigators and the hearing hosts, each by the first step naming them (an id
+    # is named before step ``i`` when its first index is below ``i``)
     investigators = names_table(ctx, INVESTIGATING, assigned).first
     for i, step in ctx.by_kind["hearing"]:
         host = step.host

@@ -289,9 +289,8 @@ def separation(ctx: Context) -> Iterator[Item]:
     is judged everywhere by APL-64-hearing-host."""
     if not ctx.general:
         return  # in the summary procedure the officers decide on the spot (APL 51, 52)
-    # ``case_investigators(ctx, i)`` and ``decision_approvers(ctx, i)`` of each step,
-    # read from their tables (an id is named before step ``i`` when its first index is
-    # below)
+    # the investigators and the decisions' approvers, each by the first step naming
+    # them (an id is named before step ``i`` when its first index is below ``i``)
     investigators = names_table(ctx, INVESTIGATING, assigned).first
     for i, step in ctx.by_kind["decision"]:
         approver = step.approved_by
