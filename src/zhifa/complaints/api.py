@@ -52,7 +52,7 @@ from zhifa.disclosure.api import rate_limited_as
 from zhifa.registry.models import EnforcementSubject, Officer
 
 from . import policy, routing, services
-from .models import Complaint, NoteKind
+from .models import Complaint
 from .views import ASSIGNMENTS, staff_notes
 
 router = Router(tags=["complaints"])
@@ -244,7 +244,9 @@ class ComplaintReviewIn(InputSchema):
     note: str = Field(max_length=services.MAX_TEXT)
 
 
-def _public(c: Complaint) -> dict[str, Any]:
+def _public(c: Complaint, filer_shown: bool = True) -> dict[str, Any]:
+    """The filing as its filer follows it; ``filer_shown`` False: as staff who do not see
+    the filer read it (a dispute's words through ``policy.note_words``)."""
     return {
         "number": c.number,
         "kind": c.kind,
@@ -263,7 +265,7 @@ def _public(c: Complaint) -> dict[str, Any]:
             "acknowledged_on": c.acknowledged_on,
         },
         "notes": [
-            {"kind": n.kind, "on": n.on, "text": n.text}
+            {"kind": n.kind, "on": n.on, "text": policy.note_words(c, n, filer_shown)}
             for n in sorted(c.notes.all(), key=lambda n: (n.created_at, n.pk))
         ],
         "rejection_reasons": c.rejection_reasons,
@@ -287,21 +289,11 @@ def _together(other: Complaint | None) -> dict[str, Any] | None:
 def _out(c: Complaint, user: Any) -> dict[str, Any]:
     shown = policy.can_see_filer(user, c)
     return {
-        **_public(c),
+        **_public(c, shown),
         "id": c.pk,
         "received_at": c.received_at,
         "address": c.address,
         "description": policy.filer_words(c, c.description, shown),
-        "notes": [
-            {
-                "kind": n.kind,
-                "on": n.on,
-                "text": policy.filer_words(c, n.text, shown)
-                if n.kind == NoteKind.DISPUTE
-                else n.text,
-            }
-            for n in sorted(c.notes.all(), key=lambda n: (n.created_at, n.pk))
-        ],
         "subject_organ_id": c.subject_organ_id,
         "subject_officer_id": c.subject_officer_id,
         "filer_withheld": not shown,

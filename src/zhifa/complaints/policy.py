@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from zhifa.accounts.models import Role
 from zhifa.cases.policy import Refusal, enforce
 
-from .models import ENDED, Complaint, ComplaintKind, ComplaintStatus
+from .models import ENDED, Complaint, ComplaintKind, ComplaintStatus, NoteKind
 
 __all__ = [
     "HANDLER_ROLES",
@@ -58,6 +58,7 @@ __all__ = [
     "is_handler",
     "is_unit_head",
     "is_unit_staff",
+    "note_words",
     "visible",
     "visible_filer",
 ]
@@ -174,6 +175,14 @@ def filer_words(complaint: Complaint, text: str, shown: bool) -> str:
     if len(contact) >= _MIN_SECRET:
         text = re.sub(re.escape(contact), lambda _m: mark, text, flags=re.IGNORECASE)
     return text
+
+
+def note_words(complaint: Complaint, note: Any, shown: bool) -> str:
+    """A note's text as a reader who sees the filing reads it: a dispute's is the filer's
+    own words (``filer_words``), the others the unit's."""
+    if note.kind == NoteKind.DISPUTE:
+        return filer_words(complaint, note.text, shown)
+    return str(note.text)
 
 
 def visible(user: Any, queryset: QuerySet[Complaint] | None = None) -> QuerySet[Complaint]:

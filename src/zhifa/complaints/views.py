@@ -436,8 +436,7 @@ def _notes_shown(complaint: Complaint, filer_visible: bool) -> list[Any]:
     shows them to the reader (the instances are read, never saved)."""
     notes = list(complaint.notes.select_related("author").order_by("created_at", "pk"))
     for n in notes:
-        if n.kind == NoteKind.DISPUTE:
-            n.text = policy.filer_words(complaint, n.text, filer_visible)
+        n.text = policy.note_words(complaint, n, filer_visible)
     return notes
 
 
@@ -474,7 +473,6 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **bound: Any) ->
             else None
         ),
         "merged_filings": merged_shown,
-        "merged_disputes": [m for m in merged if m.disputed_on is not None],
         "attachments": attachment_rows(complaint, filer_visible),
         "similar": [
             (other, round(ratio * 100), policy.can_merge(user, complaint, other) is None)
