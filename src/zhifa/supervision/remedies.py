@@ -99,12 +99,14 @@ def parse_filters(raw: Any, today: dt.date) -> Filters:
     return Filters(year, organ, kind, result)
 
 
+def _organ(pk: int, name: str, level: str, region_level: str, region_code: str) -> Organ:
+    """The organ as the rates read it: its level is its own, else its region's."""
+    return Organ(pk, name, level or region_level, region_code)
+
+
 def _organ_of(subject: Any) -> Organ:
-    return Organ(
-        subject.pk,
-        subject.name,
-        subject.level or subject.region.level,
-        subject.region.code,
+    return _organ(
+        subject.pk, subject.name, subject.level, subject.region.level, subject.region.code
     )
 
 
@@ -182,7 +184,7 @@ def all_rows(
         ) = steps[0]
         the_organ = seen.get(organ_pk)
         if the_organ is None:
-            the_organ = seen[organ_pk] = Organ(organ_pk, name, level or region_level, code)
+            the_organ = seen[organ_pk] = _organ(organ_pk, name, level, region_level, code)
         read = [r for r in (_remedy_step(s[1], s[2], s[3]) for s in steps) if r is not None]
         for p in rates.proceedings(read):
             out.append(Row(case_pk, number or case_id, party, the_organ, p))

@@ -382,7 +382,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     page = CountedPaginator(
         warnings.listed(found.cases),
         WARNING_PAGE_SIZE,
-        counts.cases_matching(**filters, organs=region_organs),
+        found.cases_count(counts),
     ).get_page(request.GET.get("page"))
     lang = "en" if (request.LANGUAGE_CODE or "").startswith("en") else "zh"
     rows = [

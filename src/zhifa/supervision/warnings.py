@@ -269,11 +269,18 @@ class Gathered:
     others: list[Any]
     notices: list[Any]
     _all: tuple[QuerySet[AuditItem], list[ComplaintWarning], list[Any]] = field(repr=False)
+    #: the filters ``cases`` is narrowed by (``cases_count``)
+    _filters: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def counts(self) -> Summary:
         """The warnings of the whole scope (not narrowed) by organ and level."""
         items, clocks, others = self._all
         return summary(items, clocks, others)
+
+    def cases_count(self, counts: Summary) -> int:
+        """How many rows ``cases`` holds, from ``counts`` (``counts()``: its groups
+        narrowed by the same filters) rather than counting the rows again."""
+        return counts.cases_matching(**self._filters)
 
     def organ_levels(self) -> dict[int, tuple[int, int]]:
         """(red, yellow) of each organ with warnings (every source, whole scope)."""
@@ -328,4 +335,5 @@ def gather(
         others=organ_warnings.narrowed(others_in, level=level, organ=organ, rule=rule),
         notices=notices.narrowed(owed_in, {"level": level, "organ": organ, "rule": rule}),
         _all=(items, clocks, [*others, *owed]),
+        _filters={"level": level, "organ": organ, "rule": rule, "organs": organs},
     )
