@@ -611,6 +611,12 @@ def _root_builders(root: type) -> _RootBuilders:
     return found
 
 
+def prepare_builders(root: type) -> None:
+    """Build now the builders of the typed documents of ``root`` (else built on the
+    first ``typed_case_file`` of such a document)."""
+    _root_builders(root)
+
+
 def typed_case_file(doc: Any) -> "CaseFile":
     """The CaseFile of a typed document (see above)."""
     built = _ROOTS.get(type(doc))

@@ -402,6 +402,8 @@ def compile_decoder(
                 return None
         return typed
 
+    #: the root type the decoder gives (``casefile.prepare_builders`` builds for it)
+    decode.document_type = document_type  # type: ignore[attr-defined]
     return decode
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
-from .casefile import CaseFile, typed_case_file
+from .casefile import CaseFile, prepare_builders, typed_case_file
 from .limits import MAX_BYTES, MAX_STEPS
 from .schemacheck import Check, UnsupportedSchema, compile_check
 from .schematypes import compile_decoder, compile_types
@@ -144,6 +144,17 @@ def typed_decoder() -> Callable[[str | bytes], Any] | None:
         return compile_decoder(schema(), _member_too_deep, MAX_DEPTH)
     except UnsupportedSchema:
         return None
+
+
+def prepare() -> None:
+    """Compile the schema into the typed decoder and check, build the typed case
+    file's builders and load the administrative divisions (GB/T 2260) now: what the
+    first file a process loads would otherwise wait for (``engine.prepare``)."""
+    decode = typed_decoder()
+    typed_check()
+    if decode is not None:
+        prepare_builders(decode.document_type)  # type: ignore[attr-defined]
+    _known_division("110000")  # loads the divisions database once for every code
 
 
 def _member_too_deep(value: Any) -> bool:

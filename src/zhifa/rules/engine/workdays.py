@@ -286,6 +286,11 @@ class WorkCalendar:
             found = self._remember((start, n, "w"), self._add_working_days(start, n))
         return found
 
+    def prepare_year(self, year: int) -> None:
+        """Load the schedule of ``year`` (or compute its fixed statutory holidays) and
+        list its working days now, not on the first period counted in it."""
+        self._working(year)
+
     def _working(self, year: int) -> list[int]:
         """The ordinals of the working days of ``year``, in order (once per calendar)."""
         found = self._ordinals.get(year)
