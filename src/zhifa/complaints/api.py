@@ -122,8 +122,11 @@ class ComplaintNoteOut(Schema):
 class ComplaintTogetherOut(Schema):
     number: str
     status: str
-    result: str
-    notes: list[ComplaintNoteOut] = Field(description="What its unit told (not its filer's words).")
+    result: str = Field(description="Its filer's name and contact masked (〔已隐去〕).")
+    notes: list[ComplaintNoteOut] = Field(
+        description="What its unit told (not its filer's words), its filer's name and "
+        "contact masked (COMPLAINT-confidential)."
+    )
 
 
 class PublicComplaintOut(Schema):
@@ -141,7 +144,10 @@ class PublicComplaintOut(Schema):
     receiving_unit: str
     clock: ComplaintClockOut
     notes: list[ComplaintNoteOut]
-    rejection_reasons: str
+    rejection_reasons: str = Field(
+        description="To staff from whom the filer is withheld, the filer's name and contact "
+        "masked (〔已隐去〕), as in `notes` and `result`."
+    )
     result: str
     can_dispute: bool
     handled_with: ComplaintTogetherOut | None = Field(
@@ -268,21 +274,28 @@ def _public(c: Complaint, filer_shown: bool = True) -> dict[str, Any]:
             {"kind": n.kind, "on": n.on, "text": policy.note_words(c, n, filer_shown)}
             for n in sorted(c.notes.all(), key=lambda n: (n.created_at, n.pk))
         ],
-        "rejection_reasons": c.rejection_reasons,
-        "result": c.result,
+        "rejection_reasons": policy.filer_words(c, c.rejection_reasons, filer_shown),
+        "result": policy.filer_words(c, c.result, filer_shown),
         "can_dispute": policy.can_dispute(c) is None,
         "handled_with": _together(c.merged_into) if c.merged_into_id else None,
     }
 
 
 def _together(other: Complaint | None) -> dict[str, Any] | None:
+    """The filing handled together with the reader's, as its own filer is never shown to
+    them (``policy.filer_words``)."""
     if other is None:
         return None
     return {
         "number": other.number,
         "status": other.status,
-        "result": other.result if other.status != "accepted" else "",
-        "notes": [{"kind": n.kind, "on": n.on, "text": n.text} for n in staff_notes(other)],
+        "result": policy.filer_words(other, other.result, False)
+        if other.status != "accepted"
+        else "",
+        "notes": [
+            {"kind": n.kind, "on": n.on, "text": policy.note_words(other, n, False)}
+            for n in staff_notes(other)
+        ],
     }
 
 

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from zhifa.accounts.models import Role
 from zhifa.cases.policy import Refusal, enforce
 
-from .models import ENDED, Complaint, ComplaintKind, ComplaintStatus, NoteKind
+from .models import ENDED, Complaint, ComplaintKind, ComplaintStatus
 
 __all__ = [
     "HANDLER_ROLES",
@@ -151,13 +151,15 @@ def _digit(d: str) -> str:
 
 
 def filer_words(complaint: Complaint, text: str, shown: bool) -> str:
-    """``text`` the filer wrote (what happened, a dispute) as a reader who sees the
-    filing reads it: when the filer's identity is withheld from them (``shown``:
-    ``can_see_filer``), the filer's name and contact as the filer wrote them into the
-    text are replaced by a mark (COMPLAINT-confidential: a filer who signs the text is
-    not named by it). The name matches with spaces between its characters (and any
-    case); a contact's digits match ASCII or full-width, with separators or brackets
-    between them and with or without the +86 calling code."""
+    """``text`` about the filing (what the filer wrote: what happened, a dispute; what
+    the unit wrote: a note, the reasons, the result) as a reader who sees the filing
+    reads it: when the filer's identity is withheld from them (``shown``:
+    ``can_see_filer``; False for the filer of another filing handled together with it),
+    the filer's name and contact written into the text are replaced by a mark
+    (COMPLAINT-confidential: a filer who signs the text, or a note that says whom the
+    unit called, does not name the filer). The name matches with spaces between its
+    characters (and any case); a contact's digits match ASCII or full-width, with
+    separators or brackets between them and with or without the +86 calling code."""
     if shown or not text:
         return text
     mark = str(_("[withheld]"))
@@ -178,11 +180,10 @@ def filer_words(complaint: Complaint, text: str, shown: bool) -> str:
 
 
 def note_words(complaint: Complaint, note: Any, shown: bool) -> str:
-    """A note's text as a reader who sees the filing reads it: a dispute's is the filer's
-    own words (``filer_words``), the others the unit's."""
-    if note.kind == NoteKind.DISPUTE:
-        return filer_words(complaint, note.text, shown)
-    return str(note.text)
+    """A note's text as a reader who sees the filing reads it (``filer_words``): a
+    dispute's is the filer's own words, the others the unit's, which may name the filer
+    too (whom the unit called, what the filer said)."""
+    return filer_words(complaint, str(note.text), shown)
 
 
 def visible(user: Any, queryset: QuerySet[Complaint] | None = None) -> QuerySet[Complaint]:

@@ -42,10 +42,24 @@ FILER_KEY = "filer_key"
 #: REASSIGN_IN (none: the new unit's head assigns).
 ASSIGNEES = "assignees"
 #: The payload keys only ``policy.visible_filer`` reads, by action.
-#: A dispute's reason is the filer's own words (a filer may sign them): withheld too.
+#: A dispute's reason is the filer's own words (a filer may sign them): withheld too; so
+#: are the texts the unit and the supervisor wrote (a note, the reasons, the result),
+#: which may name the filer (whom the unit called): the filing's page shows them to the
+#: others with the filer's name and contact masked (``policy.filer_words``); the record
+#: shows what was recorded, or nothing.
 CONFIDENTIAL = {
     services.FILE: ("filer_hmac", "filer_sm3", "anonymous"),
     services.DISPUTE: ("reason",),
+    services.ACCEPT: ("note",),
+    services.REJECT: ("reasons",),
+    services.PROGRESS: ("text",),
+    services.CLOSE: ("result",),
+    services.REOPEN: ("note",),
+    services.CONFIRM: ("note",),
+    services.MERGE: ("note",),
+    services.ASSIGN: ("note",),
+    services.REASSIGN_OUT: ("reason",),
+    services.REASSIGN_IN: ("reason",),
 }
 
 

@@ -189,7 +189,15 @@ def staff_notes(complaint: Complaint) -> list[Any]:
 
 
 def _public_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
+    """The filer's view of their filing; of the filing handled together with it, what the
+    unit told, its filer never named (``policy.filer_words``; the notes are read, never
+    saved)."""
     together = complaint.merged_into
+    together_notes = []
+    if together is not None:
+        together_notes = staff_notes(together)
+        for n in together_notes:
+            n.text = policy.note_words(together, n, False)
     return {
         "complaint": complaint,
         "category": routing.category_label(complaint.category),
@@ -197,7 +205,10 @@ def _public_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any
         "notes": list(complaint.notes.order_by("created_at", "pk")),
         "can_dispute": policy.can_dispute(complaint) is None,
         "together": together,
-        "together_notes": staff_notes(together) if together is not None else [],
+        "together_result": policy.filer_words(together, together.result, False)
+        if together is not None
+        else "",
+        "together_notes": together_notes,
     }
 
 

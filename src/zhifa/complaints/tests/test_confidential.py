@@ -364,3 +364,96 @@ def test_the_filers_contact_is_found_however_written(contact: str, written: str)
     assert "举报人电话：" in shown and "请回电" in shown
     assert not any(c.isdigit() for c in shown), shown
     assert filer_words(filing, written, True) == written
+
+
+def test_the_units_own_texts_do_not_name_the_filer_to_whom_the_filer_is_withheld(
+    units: None, today: Any, officer_a: Any, head_a: Any, supervisor_city: Any
+) -> None:
+    """The assigned officer writes whom the unit called into a progress note, the result
+    and (on a second filing) the reasons for not accepting it: the unit's staff not
+    assigned and its head read each with the filer's name and contact masked on the
+    filing's page and API, and the record withholds the texts from them (its chain still
+    checks); the assigned officer and the supervisor read them as written."""
+    called = f"已电话联系举报人{FILER_NAME}（{FILER_CONTACT}），"
+    report = file_report().complaint
+    refused = file_report(description="另一饭店卫生差。").complaint
+    assigned = make_user("officer_notes", Role.OFFICER, organ=report.organ, full_name="孙涛")
+    for filing in (report, refused):
+        assign(filing, assigned, by=head_a)
+    services.accept(Complaint.objects.get(pk=report.pk), actor=assigned, note=called + "已受理。")
+    services.add_progress(
+        Complaint.objects.get(pk=report.pk), actor=assigned, text=called + "正在核查。"
+    )
+    services.close(Complaint.objects.get(pk=report.pk), actor=assigned, result=called + "已处理。")
+    services.reject(
+        Complaint.objects.get(pk=refused.pk), actor=assigned, reasons=called + "不属于本单位职责。"
+    )
+    masked = "已电话联系举报人〔已隐去〕（〔已隐去〕），"
+    for user in (officer_a, head_a):
+        client = client_for(user)
+        for filing in (report, refused):
+            detail = client.get(reverse("complaints:detail", args=[filing.pk])).content.decode()
+            assert masked in detail, user.username
+            api = client.get(f"/api/v1/complaints/{filing.pk}").json()
+            texts = [n["text"] for n in api["notes"]] + [api["result"], api["rejection_reasons"]]
+            assert any(t.startswith(masked) for t in texts), texts
+            for url, status, content in _try_everything(client, filing.pk):
+                for secret in SECRETS:
+                    assert secret.encode() not in content, (user.username, url, status)
+        response = client.get(f"/records/timeline/complaints.complaint/{report.pk}/export.zip")
+        check = verify_export(io.BytesIO(b"".join(response.streaming_content)))
+        assert not check.problems, check.problems
+    for user in (assigned, supervisor_city):
+        client = client_for(user)
+        api = client.get(f"/api/v1/complaints/{report.pk}").json()
+        assert api["result"] == called + "已处理。"
+        assert called + "正在核查。" in [n["text"] for n in api["notes"]]
+        entries = client.get(
+            f"/api/v1/records/objects/complaints.complaint/{report.pk}/entries"
+        ).json()["items"]
+        progress = next(e for e in entries if e["action"] == "complaint.progress")
+        assert progress["withheld"] == [] and progress["payload"]["text"].startswith(called)
+    assert (
+        client_for(assigned)
+        .get(reverse("complaints:detail", args=[refused.pk]))
+        .content.decode()
+        .count(called)
+        >= 1
+    )
+
+
+def test_the_filer_of_a_filing_handled_together_never_reads_the_other_filer(
+    units: None, today: Any, officer_a: Any, head_a: Any
+) -> None:
+    """乙某's filing is merged into 甲某's; the unit's note and result on 甲某's name 甲某
+    and her telephone: 乙某, following her own filing, reads them (status page and API)
+    with 甲某's name and telephone masked."""
+    first = file_report(filer_name="甲某某", filer_contact="13912345678")
+    second = file_report(filer_name="乙某某", filer_contact="13787654321")
+    for filed in (first, second):
+        assign(filed.complaint, officer_a, by=head_a)
+    services.merge(second.complaint, actor=officer_a, into=first.complaint)
+    called = "已电话联系举报人甲某某（139-1234-5678），"
+    services.accept(Complaint.objects.get(pk=first.complaint.pk), actor=officer_a)
+    services.add_progress(
+        Complaint.objects.get(pk=first.complaint.pk), actor=officer_a, text=called + "正在核查。"
+    )
+    services.close(
+        Complaint.objects.get(pk=first.complaint.pk), actor=officer_a, result=called + "已处理。"
+    )
+    keys = {"number": second.complaint.number, "code": second.access_code}
+    page = Client().post(reverse("complaints:follow"), keys).content.decode()
+    api = Client().post(
+        "/api/v1/public/complaints/lookup", json.dumps(keys), content_type="application/json"
+    )
+    assert api.status_code == 200, api.content
+    together = api.json()["handled_with"]
+    masked = "已电话联系举报人〔已隐去〕（〔已隐去〕），"
+    assert masked + "正在核查。" in page and masked + "已处理。" in page
+    assert together["result"] == masked + "已处理。"
+    assert masked + "正在核查。" in [n["text"] for n in together["notes"]]
+    for secret in ("甲某某", "139-1234-5678", "13912345678"):
+        assert secret not in page and secret not in api.content.decode()
+    # 甲某某 follows her own filing and reads her own name.
+    own = {"number": first.complaint.number, "code": first.access_code}
+    assert called in Client().post(reverse("complaints:follow"), own).content.decode()
