@@ -34,7 +34,7 @@ from zhifa.rules.engine.accountability import (
     WRONG_REMEDY_RESULTS,
 )
 
-from . import policy, services
+from . import extensions, policy, services
 from .forms import ConcludeForm, OpenForm
 from .models import Matter, MatterStatus
 from .trace import STAGE_LABELS, interferences, responsible_persons, trace_back
@@ -114,6 +114,7 @@ def _detail_context(request: HttpRequest, matter: Matter, form: Any = None) -> d
         "stage_labels": STAGE_LABELS,
         "interferences": interferences(request.user, matter.case),
         "sees_complaint": policy.sees_complaint(request.user, matter),
+        "extra_links": extensions.matter_links(request.user, matter),
         "form": form if may_conclude else None,
         "stages_found": [STAGE_LABELS[s] for s in matter.stages if s in STAGE_LABELS],
         "measures_found": [

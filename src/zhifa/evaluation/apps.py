@@ -9,6 +9,7 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Case-file evaluation")
 
     def ready(self) -> None:
+        from zhifa.accountability.extensions import register_matter_links
         from zhifa.core.navigation import SECTIONS, Section
         from zhifa.core.roles import Role
         from zhifa.records.domain import register_recorded_object
@@ -18,8 +19,15 @@ class EvaluationConfig(AppConfig):
         from .grading import GRADE_ACTION
         from .grading import PUBLISH_ACTION as ANNUAL_PUBLISH_ACTION
         from .recorded import annual_grade_object, campaign_object
-        from .scoring import ASSIGN_ACTION, RECTIFY_ACTION, RESULTS_ACTION, SCORE_ACTION
+        from .scoring import (
+            ASSIGN_ACTION,
+            RECTIFY_ACTION,
+            RESULTS_ACTION,
+            SCORE_ACTION,
+            matter_links,
+        )
 
+        register_matter_links(matter_links)
         register_recorded_object(campaign_object())
         register_recorded_object(annual_grade_object())
         register_action_labels(

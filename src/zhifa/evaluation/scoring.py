@@ -31,6 +31,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -156,8 +157,6 @@ def assigned_to(user: Any) -> QuerySet[DrawnFile]:
 
 def get_for_user_or_404(user: Any, pk: int) -> DrawnFile:
     """A drawn file its evaluator, or a supervisor who sees the campaign, may open."""
-    from .campaigns import visible
-
     found = (
         DrawnFile.objects.select_related(
             "roster__campaign__sheet", "roster__campaign__region", "roster__organ", "case"
@@ -165,16 +164,44 @@ def get_for_user_or_404(user: Any, pk: int) -> DrawnFile:
         .filter(pk=pk)
         .first()
     )
-    if found is None:
+    if found is None or not may_open(user, found):
         raise Http404
-    if Assignment.objects.filter(drawn=found, evaluator=user).exists():
-        return found
-    if (
+    return found
+
+
+def may_open(user: Any, drawn: DrawnFile) -> bool:
+    """Whether ``user`` may open the drawn file's page: its evaluator, or a supervisor
+    who sees the campaign."""
+    from .campaigns import visible
+
+    if Assignment.objects.filter(drawn=drawn, evaluator=user).exists():
+        return True
+    return (
         getattr(user, "role", None) == Role.SUPERVISOR
-        and visible(user).filter(pk=found.roster.campaign_id).exists()
-    ):
-        return found
-    raise Http404
+        and visible(user).filter(pk=drawn.roster.campaign_id).exists()
+    )
+
+
+def matter_links(user: Any, matter: Any) -> list[dict[str, Any]]:
+    """On an accountability matter opened by a score of 0 (``evaluation_ref``: the
+    campaign's number and the file's rank in the draw), the link to that scored file,
+    for whom may open it (``accountability.extensions``)."""
+    from zhifa.accountability.models import Ground
+
+    if matter.ground != Ground.EVALUATION or not matter.case_id:
+        return []
+    number, _sep, rank = str(matter.evaluation_ref).rpartition(" · ")
+    if not number or not rank.isdigit():
+        return []
+    drawn = (
+        DrawnFile.objects.select_related("roster")
+        .filter(case_id=matter.case_id, rank=int(rank), roster__campaign__number=number)
+        .first()
+    )
+    if drawn is None or not may_open(user, drawn):
+        return []
+    url = reverse("evaluation:score_file", args=[drawn.pk])
+    return [{"label": _("the file as scored"), "url": url, "id": "evaluation-file"}]
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,19 @@ def test_a_failed_veto_scores_zero_and_results_are_published(
 
     matter = Matter.objects.get(case_id=file_a.case_id)
     assert matter.ground == Ground.EVALUATION and drawn.number in matter.evaluation_ref
+    # The matter's page links back to the file as scored, for whom may open that file.
+    matter_url = reverse("accountability:detail", args=[matter.pk])
+    score_url = reverse("evaluation:score_file", args=[file_a.pk])
+    for user in (supervisor_city, officer_b):
+        page = client_for(user).get(matter_url)
+        if page.status_code == 200:
+            assert f'href="{score_url}" id="evaluation-file"' in page.content.decode()
+            assert client_for(user).get(score_url).status_code == 200
+    assert client_for(supervisor_city).get(matter_url).status_code == 200
+    head_page = client_for(head_a).get(matter_url)
+    assert head_page.status_code == 200, "the organ concerned reads its matter"
+    assert 'id="evaluation-file"' not in head_page.content.decode()
+    assert client_for(head_a).get(score_url).status_code == 404
     results = {r.organ.pk: r for r in scoring.organ_results(drawn)}
     assert (results[organ_a.pk].drawn, results[organ_a.pk].scored, results[organ_a.pk].vetoed) == (
         2,
