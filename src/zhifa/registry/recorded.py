@@ -2,6 +2,11 @@
 certificate and an entrustment in the form their entries recorded them
 (:class:`zhifa.records.domain.RecordedObject`, registered in ``RegistryConfig.ready``).
 
+An officer flag (JL-evaluation: to be removed from posts or his qualification cancelled)
+is compared with the entry that raised it and the one that carried it out, in the chain
+of the officer's organ at the time (``shared``: an officer who moved is flagged in one
+chain and the flag carried out in another, whose later entry then has the last word).
+
 Not compared: an officer's ID number (never recorded, only that it changed), training
 and exam records (recorded once, no update service; their entries name the officer).
 """
@@ -18,6 +23,8 @@ from zhifa.records.domain import ManyField, RecordedObject, changes_of, snapshot
 from .services import (
     CERTIFICATE_RECORDED_FIELDS,
     ENTRUSTMENT_FIELDS,
+    FLAG_ACTION,
+    FLAG_CARRIED_OUT_ACTION,
     OFFICER_RECORDED_FIELDS,
     STATUS_ACTIONS,
     SUBJECT_RECORDED_FIELDS,
@@ -117,6 +124,26 @@ def _officers_certificate_left(
     return str(values.get("officer")) == object_id
 
 
+#: What ``officer.flag`` records of the flag it raises, as the row holds it.
+_FLAG_RAISED = ("officer", "rule", "year", "reason", "consequence", "status", "raised_on")
+
+
+def _flag_raised(object_id: str, body: Mapping[str, Any]) -> Values:
+    yield object_id, {k: body.get(k) for k in _FLAG_RAISED}
+
+
+def _flag_carried_out(object_id: str, body: Mapping[str, Any]) -> Values:
+    yield (
+        object_id,
+        {
+            "status": body.get("status"),
+            "measure": body.get("measure"),
+            "carried_out_on": body.get("effective_on"),
+            "note": body.get("note"),
+        },
+    )
+
+
 def recorded_objects() -> list[RecordedObject]:
     subject_fields = {name: name for name in SUBJECT_RECORDED_FIELDS}
     subject_fields["region"] = "region__code"  # recorded as the region's code
@@ -169,5 +196,15 @@ def recorded_objects() -> list[RecordedObject]:
             },
             many={"power_items": ManyField(_power_item_codes, sorted)},
             title="entrusted__name",
+        ),
+        RecordedObject(
+            object_type="registry.officerflag",
+            model="registry.OfficerFlag",
+            noun="officer flag",
+            creates={FLAG_ACTION: _flag_raised},
+            updates={FLAG_CARRIED_OUT_ACTION: _flag_carried_out},
+            fields={n: n for n in (*_FLAG_RAISED, "measure", "carried_out_on", "note")},
+            title="officer__name",
+            shared=True,
         ),
     ]

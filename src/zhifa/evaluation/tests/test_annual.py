@@ -216,6 +216,46 @@ def test_two_years_fail_flags_the_officer_in_registry_and_record(
     assert "连续两年" in page.content.decode()
 
 
+def test_records_verify_holds_an_officer_flag_to_its_entries(data, supervisor_city, organ_c, today):
+    """The flag raised by two years' fail, and its carrying out, are compared with their
+    entries (an organ without the fixture's cases, its officer made by the service): a
+    flag marked carried out in the database (the officer left in his post) fails
+    ``records verify`` naming the flag; the service's carrying out passes; its note
+    changed afterwards fails."""
+    from zhifa.accounts.models import Role
+    from zhifa.records.tests.test_tamper_suite import run_verify
+
+    head_c = make_user("head_c_flag", Role.ORGAN_HEAD, organ=organ_c)
+    wang = registry.save_officer(
+        actor=supervisor_city, organ=organ_c, name="王强", id_number=_id_number(77)
+    )
+    for y in (YEAR - 1, YEAR):
+        grading.record_grade(
+            head_c, year=y, officer=wang, grade=Grade.FAIL, assessment="差", today=today
+        )
+    flag = OfficerFlag.objects.get(officer=wang)
+    organ = str(organ_c.pk)
+    code, text = run_verify("--organ", organ)
+    assert code == 0, text
+    OfficerFlag.objects.filter(pk=flag.pk).update(status=OfficerFlagStatus.CARRIED_OUT)
+    code, text = run_verify("--organ", organ)
+    assert code == 1 and "officer flag" in text and "status" in text, text
+    OfficerFlag.objects.filter(pk=flag.pk).update(status=OfficerFlagStatus.OPEN)
+    assert run_verify("--organ", organ)[0] == 0
+    registry.carry_out_flag(
+        flag,
+        measure=OfficerFlagMeasure.REMOVED_FROM_POSTS,
+        effective_on=today,
+        note="调离",
+        actor=supervisor_city,
+    )
+    code, text = run_verify("--organ", organ)
+    assert code == 0, text
+    OfficerFlag.objects.filter(pk=flag.pk).update(note="未调离")
+    code, text = run_verify("--organ", organ)
+    assert code == 1 and "officer flag" in text and "note" in text, text
+
+
 def test_removal_from_posts(data, head_a, supervisor_city, today):
     li = data["li"]
     for y in (YEAR - 1, YEAR):
