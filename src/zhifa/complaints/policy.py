@@ -140,6 +140,16 @@ def can_see_filer(user: Any, complaint: Complaint) -> bool:
 _DIGIT_GAP = r"[\s\-.·()（）－—]{0,3}"
 #: China's calling code, written or not before a number (either side may carry it).
 _COUNTRY = r"(?:(?:\+|＋|00|００)?\s*[8８][6６][\s\-－]{0,3})?"
+#: Between a name's characters: spaces, a middle dot (as in "阿依古丽·买买提", written
+#: with or without it), a hyphen, a dot, an underscore or an enumeration comma.
+_NAME_MARKS = "\\s·•・‧.．\\-－—_、"
+_NAME_GAP = f"[{_NAME_MARKS}]*"
+#: One number of a contact that may hold several ("13800138000 或 0573-82012345"): its
+#: digits with the separators a number is written with, never a space or a comma.
+_NUMBER = re.compile(r"\d[\d\-.()（）]*")
+#: One part of a contact that is an account rather than a number (an e-mail address, a
+#: messaging ID): letters with digits, "@", "_" or "."; a label ("微信", "WeChat") is not.
+_ACCOUNT = re.compile(r"[A-Za-z0-9_.@+\-]+")
 #: Shorter names and contacts are not looked for (a single character is no identity).
 _MIN_SECRET = 2
 _MIN_DIGITS = 5
@@ -150,6 +160,40 @@ def _digit(d: str) -> str:
     return f"[{d}{chr(0xFF10 + int(d))}]"
 
 
+def _ascii_or_wide(c: str) -> str:
+    """A printable ASCII character as it may be typed: itself or its full-width form."""
+    if "!" <= c <= "~":
+        return f"[{re.escape(c)}{re.escape(chr(ord(c) + 0xFEE0))}]"
+    return re.escape(c)
+
+
+def _contact_numbers(contact: str) -> list[str]:
+    """The digit strings a contact holds: all its digits (one number written with
+    spaces, "+86 138 0013 8000"), and each number of it apart (a contact of several).
+    Without the calling code, longest first."""
+    found = [re.sub(r"[^0-9]", "", contact)]
+    found += [re.sub(r"[^0-9]", "", m.group()) for m in _NUMBER.finditer(contact)]
+    numbers = set()
+    for digits in found:
+        if len(digits) > 11 and digits.startswith("86"):
+            digits = digits[2:]  # +86 138...: the number is written without it too
+        if len(digits) >= _MIN_DIGITS:
+            numbers.add(digits)
+    return sorted(numbers, key=lambda d: (-len(d), d))
+
+
+def _contact_accounts(contact: str) -> list[str]:
+    """The parts of a contact that are accounts (``_ACCOUNT``), longest first."""
+    accounts = {
+        m.group()
+        for m in _ACCOUNT.finditer(contact)
+        if len(m.group()) >= _MIN_DIGITS
+        and any(c.isalpha() for c in m.group())
+        and any(c.isdigit() or c in "@_." for c in m.group())
+    }
+    return sorted(accounts, key=lambda a: (-len(a), a))
+
+
 def filer_words(complaint: Complaint, text: str, shown: bool) -> str:
     """``text`` about the filing (what the filer wrote: what happened, a dispute; what
     the unit wrote: a note, the reasons, the result) as a reader who sees the filing
@@ -157,25 +201,29 @@ def filer_words(complaint: Complaint, text: str, shown: bool) -> str:
     ``can_see_filer``; False for the filer of another filing handled together with it),
     the filer's name and contact written into the text are replaced by a mark
     (COMPLAINT-confidential: a filer who signs the text, or a note that says whom the
-    unit called, does not name the filer). The name matches with spaces between its
-    characters (and any case); a contact's digits match ASCII or full-width, with
-    separators or brackets between them and with or without the +86 calling code."""
+    unit called, does not name the filer). The name matches with spaces, middle dots,
+    hyphens or enumeration commas between its characters (and any case); a contact's
+    digits match ASCII or full-width, with separators or brackets between them and with
+    or without the +86 calling code — the whole contact, and each number of a contact
+    of several apart; an account in it (an e-mail address, a messaging ID) matches in
+    any case, half- or full-width."""
     if shown or not text:
         return text
     mark = str(_("[withheld]"))
-    name = "".join((complaint.filer_name or "").split())
+    name = re.sub(f"[{_NAME_MARKS}]", "", complaint.filer_name or "")
     if len(name) >= _MIN_SECRET:
-        spaced = r"\s*".join(re.escape(c) for c in name)
+        spaced = _NAME_GAP.join(re.escape(c) for c in name)
         text = re.sub(spaced, lambda _m: mark, text, flags=re.IGNORECASE)
     contact = (complaint.filer_contact or "").strip()
-    digits = re.sub(r"[^0-9]", "", unicodedata.normalize("NFKC", contact))
-    if len(digits) > 11 and digits.startswith("86"):
-        digits = digits[2:]  # +86 138...: the number is written without it too
-    if len(digits) >= _MIN_DIGITS:
+    wide = unicodedata.normalize("NFKC", contact)
+    for digits in _contact_numbers(wide):
         number = _DIGIT_GAP.join(_digit(d) for d in digits)
         text = re.sub(_COUNTRY + number, lambda _m: mark, text)
     if len(contact) >= _MIN_SECRET:
         text = re.sub(re.escape(contact), lambda _m: mark, text, flags=re.IGNORECASE)
+    for account in _contact_accounts(wide):
+        pattern = "".join(_ascii_or_wide(c) for c in account)
+        text = re.sub(pattern, lambda _m: mark, text, flags=re.IGNORECASE)
     return text
 
 

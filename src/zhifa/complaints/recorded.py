@@ -59,7 +59,8 @@ CONFIDENTIAL = {
     services.MERGE: ("note",),
     services.ASSIGN: ("note",),
     services.REASSIGN_OUT: ("reason",),
-    services.REASSIGN_IN: ("reason",),
+    # The arrival carries the filing's snapshot: a reopened filing's result with it.
+    services.REASSIGN_IN: ("reason", "rejection_reasons", "result"),
 }
 
 

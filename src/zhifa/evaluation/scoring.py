@@ -22,6 +22,7 @@ requirements and the publication of the results.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -191,7 +192,8 @@ def matter_links(user: Any, matter: Any) -> list[dict[str, Any]]:
     if matter.ground != Ground.EVALUATION or not matter.case_id:
         return []
     number, _sep, rank = str(matter.evaluation_ref).rpartition(" · ")
-    if not number or not rank.isdigit():
+    # A ref written by hand may end in anything: a rank is ASCII digits ("²".isdigit()).
+    if not number or not re.fullmatch(r"[0-9]{1,9}", rank):
         return []
     drawn = (
         DrawnFile.objects.select_related("roster")

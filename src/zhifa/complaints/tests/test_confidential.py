@@ -457,3 +457,70 @@ def test_the_filer_of_a_filing_handled_together_never_reads_the_other_filer(
     # 甲某某 follows her own filing and reads her own name.
     own = {"number": first.complaint.number, "code": first.access_code}
     assert called in Client().post(reverse("complaints:follow"), own).content.decode()
+
+
+def test_a_reopened_filing_reassigned_does_not_carry_its_result_to_the_new_units_staff(
+    units: None,
+    today: Any,
+    officer_a: Any,
+    head_a: Any,
+    officer_b: Any,
+    organ_b: Any,
+    supervisor_city: Any,
+) -> None:
+    """Closed with a result naming the filer, disputed, reopened on the second look and
+    then handed to another unit: the arrival entry in the new unit's chain carries the
+    filing's snapshot, its result too; the new unit's staff (none assigned yet) read it
+    withheld, as the result entry itself, and the chain still checks."""
+    report = file_report().complaint
+    assign(report, officer_a, by=head_a)
+    called = f"已电话联系举报人{FILER_NAME}（{FILER_CONTACT}），已处理。"
+    services.accept(Complaint.objects.get(pk=report.pk), actor=officer_a)
+    services.close(Complaint.objects.get(pk=report.pk), actor=officer_a, result=called)
+    services.dispute(Complaint.objects.get(pk=report.pk), reason="仍未解决。")
+    services.review(
+        Complaint.objects.get(pk=report.pk), actor=supervisor_city, decision="reopen", note="重办。"
+    )
+    services.reassign(
+        Complaint.objects.get(pk=report.pk), actor=supervisor_city, organ=organ_b, reason="属地。"
+    )
+    client = client_for(officer_b)
+    assert client.get(f"/api/v1/complaints/{report.pk}").status_code == 200
+    for url, status, content in _try_everything(client, report.pk):
+        for secret in SECRETS:
+            assert secret.encode() not in content, (url, status)
+    response = client.get(f"/records/timeline/complaints.complaint/{report.pk}/export.zip")
+    check = verify_export(io.BytesIO(b"".join(response.streaming_content)))
+    assert not check.problems, check.problems
+    entries = client_for(supervisor_city).get(
+        f"/api/v1/records/objects/complaints.complaint/{report.pk}/entries"
+    )
+    arrived = next(e for e in entries.json()["items"] if e["action"] == services.REASSIGN_IN)
+    assert arrived["payload"]["result"] == called
+
+
+@pytest.mark.parametrize(
+    ("name", "contact", "written", "secret"),
+    [
+        ("张三丰", "13800138000", "举报人张·三·丰来电", "丰"),
+        ("张三丰", "13800138000", "举报人张、三、丰来电", "丰"),
+        ("阿依古丽·买买提", "13800138000", "举报人阿依古丽买买提来电", "买买提"),
+        ("钱多多", "13800138000 或 0573-82012345", "已拨13800138000", "13800138000"),
+        ("钱多多", "13800138000，0573-82012345", "已拨0573-82012345", "82012345"),
+        ("钱多多", "13800138000 13900139000", "已拨139-0013-9000", "9000"),
+        ("钱多多", "微信 zsf_1988", "加微信zsf_1988联系", "zsf_1988"),
+        ("钱多多", "邮箱 qdd2024@163.com", "已发邮件至QDD2024@163.COM", "163"),
+    ],
+)
+def test_the_filer_is_found_in_a_name_with_marks_or_a_contact_of_several_parts(
+    name: str, contact: str, written: str, secret: str
+) -> None:
+    """A name written with a middle dot or an enumeration comma between its characters
+    (or a name with a middle dot written without it), a contact of two numbers, a
+    messaging ID or an e-mail address beside a label: each part is replaced, the words
+    around kept."""
+    filing = Complaint(filer_name=name, filer_contact=contact)
+    shown = filer_words(filing, written, False)
+    assert "〔已隐去〕" in shown and secret not in shown, shown
+    assert shown[:2] == written[:2], shown
+    assert filer_words(filing, written, True) == written
