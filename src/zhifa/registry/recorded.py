@@ -5,7 +5,9 @@ certificate and an entrustment in the form their entries recorded them
 An officer flag (JL-evaluation: to be removed from posts or his qualification cancelled)
 is compared with the entry that raised it and the one that carried it out, in the chain
 of the officer's organ at the time (``shared``: an officer who moved is flagged in one
-chain and the flag carried out in another, whose later entry then has the last word).
+chain and the flag carried out in another, whose later entry then has the last word:
+``officer.transfer_in`` hands his flags over to the new organ's chain, as his
+certificates).
 
 Not compared: an officer's ID number (never recorded, only that it changed), training
 and exam records (recorded once, no update service; their entries name the officer).
@@ -25,6 +27,7 @@ from .services import (
     ENTRUSTMENT_FIELDS,
     FLAG_ACTION,
     FLAG_CARRIED_OUT_ACTION,
+    FLAG_RECORDED_FIELDS,
     OFFICER_RECORDED_FIELDS,
     STATUS_ACTIONS,
     SUBJECT_RECORDED_FIELDS,
@@ -132,6 +135,14 @@ def _flag_raised(object_id: str, body: Mapping[str, Any]) -> Values:
     yield object_id, {k: body.get(k) for k in _FLAG_RAISED}
 
 
+def _transferred_flags(object_id: str, body: Mapping[str, Any]) -> Values:
+    # The officer's flags as they were when he joined this organ (entries written
+    # before the transfer recorded them hold none).
+    for item in body.get("flags") or ():
+        if isinstance(item, Mapping):
+            yield str(item.get("flag")), {k: v for k, v in item.items() if k != "flag"}
+
+
 def _flag_carried_out(object_id: str, body: Mapping[str, Any]) -> Values:
     yield (
         object_id,
@@ -203,8 +214,9 @@ def recorded_objects() -> list[RecordedObject]:
             noun="officer flag",
             creates={FLAG_ACTION: _flag_raised},
             updates={FLAG_CARRIED_OUT_ACTION: _flag_carried_out},
-            fields={n: n for n in (*_FLAG_RAISED, "measure", "carried_out_on", "note")},
+            fields={n: n for n in FLAG_RECORDED_FIELDS},
             title="officer__name",
+            handovers={"officer.transfer_in": _transferred_flags},
             shared=True,
         ),
     ]

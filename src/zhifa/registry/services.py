@@ -352,6 +352,8 @@ def save_officer(
             payload["certificates"] = [
                 certificate_values(c) for c in officer.certificates.order_by("pk")
             ]
+            # And his flags (JL-evaluation): one carried out here is compared here.
+            payload["flags"] = [flag_values(f) for f in officer.flags.order_by("pk")]
             record_change(actor, officer.organ_id, "officer.transfer_in", officer, payload)
     return officer
 
@@ -588,6 +590,24 @@ def qualified_officers(officers: Iterable[Officer], on: date) -> set[int]:
 FLAG_ACTION = "officer.flag"
 FLAG_CARRIED_OUT_ACTION = "officer.flag_carried_out"
 MAX_FLAG_NOTE = 2000
+#: The recorded fields of a flag (``records verify``; handed over with its officer).
+FLAG_RECORDED_FIELDS = (
+    "officer",
+    "rule",
+    "year",
+    "reason",
+    "consequence",
+    "status",
+    "raised_on",
+    "measure",
+    "carried_out_on",
+    "note",
+)
+
+
+def flag_values(flag: OfficerFlag) -> dict[str, Any]:
+    """A flag's recorded fields with its ID (``officer.transfer_in``)."""
+    return {"flag": flag.pk, **changes.public(changes.snapshot(flag, FLAG_RECORDED_FIELDS))}
 
 
 def flag_officer(
