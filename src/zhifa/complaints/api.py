@@ -250,9 +250,15 @@ class ComplaintReviewIn(InputSchema):
     note: str = Field(max_length=services.MAX_TEXT)
 
 
-def _public(c: Complaint, filer_shown: bool = True) -> dict[str, Any]:
-    """The filing as its filer follows it; ``filer_shown`` False: as staff who do not see
-    the filer read it (a dispute's words through ``policy.note_words``)."""
+def _public(
+    c: Complaint, filer_shown: bool = True, others: list[Complaint] | None = None
+) -> dict[str, Any]:
+    """The filing as its filer follows it, the filers of the filings handled together
+    with it never named (``others``, by default ``policy.together_with``);
+    ``filer_shown`` False: as staff who do not see the filer read it (a dispute's words
+    through ``policy.note_words``)."""
+    if others is None:
+        others = policy.together_with(c)
     return {
         "number": c.number,
         "kind": c.kind,
@@ -271,29 +277,29 @@ def _public(c: Complaint, filer_shown: bool = True) -> dict[str, Any]:
             "acknowledged_on": c.acknowledged_on,
         },
         "notes": [
-            {"kind": n.kind, "on": n.on, "text": policy.note_words(c, n, filer_shown)}
+            {"kind": n.kind, "on": n.on, "text": policy.note_words(c, n, filer_shown, others)}
             for n in sorted(c.notes.all(), key=lambda n: (n.created_at, n.pk))
         ],
-        "rejection_reasons": policy.filer_words(c, c.rejection_reasons, filer_shown),
-        "result": policy.filer_words(c, c.result, filer_shown),
+        "rejection_reasons": policy.filer_words(c, c.rejection_reasons, filer_shown, others),
+        "result": policy.filer_words(c, c.result, filer_shown, others),
         "can_dispute": policy.can_dispute(c) is None,
-        "handled_with": _together(c.merged_into) if c.merged_into_id else None,
+        "handled_with": _together(c.merged_into, others) if c.merged_into_id else None,
     }
 
 
-def _together(other: Complaint | None) -> dict[str, Any] | None:
-    """The filing handled together with the reader's, as its own filer is never shown to
-    them (``policy.filer_words``)."""
+def _together(other: Complaint | None, others: list[Complaint]) -> dict[str, Any] | None:
+    """The filing handled together with the reader's, as its own filer (and those of
+    ``others``) is never shown to them (``policy.filer_words``)."""
     if other is None:
         return None
     return {
         "number": other.number,
         "status": other.status,
-        "result": policy.filer_words(other, other.result, False)
+        "result": policy.filer_words(other, other.result, False, others)
         if other.status != "accepted"
         else "",
         "notes": [
-            {"kind": n.kind, "on": n.on, "text": policy.note_words(other, n, False)}
+            {"kind": n.kind, "on": n.on, "text": policy.note_words(other, n, False, others)}
             for n in staff_notes(other)
         ],
     }
@@ -302,7 +308,8 @@ def _together(other: Complaint | None) -> dict[str, Any] | None:
 def _out(c: Complaint, user: Any) -> dict[str, Any]:
     shown = policy.can_see_filer(user, c)
     return {
-        **_public(c, shown),
+        # The staff's own policy decides whom they read (``can_see_filer``).
+        **_public(c, shown, []),
         "id": c.pk,
         "received_at": c.received_at,
         "address": c.address,

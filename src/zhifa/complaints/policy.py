@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -59,6 +60,7 @@ __all__ = [
     "is_unit_head",
     "is_unit_staff",
     "note_words",
+    "together_with",
     "visible",
     "visible_filer",
 ]
@@ -194,7 +196,9 @@ def _contact_accounts(contact: str) -> list[str]:
     return sorted(accounts, key=lambda a: (-len(a), a))
 
 
-def filer_words(complaint: Complaint, text: str, shown: bool) -> str:
+def filer_words(
+    complaint: Complaint, text: str, shown: bool, others: Iterable[Complaint] = ()
+) -> str:
     """``text`` about the filing (what the filer wrote: what happened, a dispute; what
     the unit wrote: a note, the reasons, the result) as a reader who sees the filing
     reads it: when the filer's identity is withheld from them (``shown``:
@@ -206,9 +210,19 @@ def filer_words(complaint: Complaint, text: str, shown: bool) -> str:
     digits match ASCII or full-width, with separators or brackets between them and with
     or without the +86 calling code — the whole contact, and each number of a contact
     of several apart; an account in it (an e-mail address, a messaging ID) matches in
-    any case, half- or full-width."""
-    if shown or not text:
+    any case, half- or full-width. ``others``: filings whose filers are masked too
+    (``together_with``: a filer never reads the filers handled together with them)."""
+    if not text:
         return text
+    if not shown:
+        text = _masked(complaint, text)
+    for other in others:  # the filers of the filings handled together: never the reader's
+        text = _masked(other, text)
+    return text
+
+
+def _masked(complaint: Complaint, text: str) -> str:
+    """``text`` with the filer's name and contact replaced (``filer_words``)."""
     mark = str(_("[withheld]"))
     name = re.sub(f"[{_NAME_MARKS}]", "", complaint.filer_name or "")
     if len(name) >= _MIN_SECRET:
@@ -227,11 +241,27 @@ def filer_words(complaint: Complaint, text: str, shown: bool) -> str:
     return text
 
 
-def note_words(complaint: Complaint, note: Any, shown: bool) -> str:
+def note_words(
+    complaint: Complaint, note: Any, shown: bool, others: Iterable[Complaint] = ()
+) -> str:
     """A note's text as a reader who sees the filing reads it (``filer_words``): a
     dispute's is the filer's own words, the others the unit's, which may name the filer
     too (whom the unit called, what the filer said)."""
-    return filer_words(complaint, str(note.text), shown)
+    return filer_words(complaint, str(note.text), shown, others)
+
+
+def together_with(complaint: Complaint) -> list[Complaint]:
+    """The other filings handled together with ``complaint`` (merged): the one it was
+    merged into and the others merged into that one, or those merged into it. Their
+    filers are never told to its filer, nor it to them (the unit's notes and result on
+    the filing merged into are told to all of them)."""
+    root = complaint.merged_into_id or complaint.pk
+    return list(
+        Complaint.objects.filter(Q(pk=root) | Q(merged_into_id=root))
+        .exclude(pk=complaint.pk)
+        .only("pk", "filer_name", "filer_contact")
+        .order_by("pk")
+    )
 
 
 def visible(user: Any, queryset: QuerySet[Complaint] | None = None) -> QuerySet[Complaint]:

@@ -190,22 +190,31 @@ def staff_notes(complaint: Complaint) -> list[Any]:
 
 def _public_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
     """The filer's view of their filing; of the filing handled together with it, what the
-    unit told, its filer never named (``policy.filer_words``; the notes are read, never
+    unit told. The filers of the filings handled together with theirs are never named
+    to them (``policy.together_with``, ``policy.filer_words``; the notes are read, never
     saved)."""
+    others = policy.together_with(complaint)
     together = complaint.merged_into
     together_notes = []
     if together is not None:
         together_notes = staff_notes(together)
         for n in together_notes:
-            n.text = policy.note_words(together, n, False)
+            n.text = policy.note_words(together, n, False, others)
+    notes = list(complaint.notes.order_by("created_at", "pk"))
+    for n in notes:
+        n.text = policy.note_words(complaint, n, True, others)
     return {
         "complaint": complaint,
         "category": routing.category_label(complaint.category),
         "clock": _clock(request, complaint),
-        "notes": list(complaint.notes.order_by("created_at", "pk")),
+        "notes": notes,
+        "rejection_reasons": policy.filer_words(
+            complaint, complaint.rejection_reasons, True, others
+        ),
+        "result": policy.filer_words(complaint, complaint.result, True, others),
         "can_dispute": policy.can_dispute(complaint) is None,
         "together": together,
-        "together_result": policy.filer_words(together, together.result, False)
+        "together_result": policy.filer_words(together, together.result, False, others)
         if together is not None
         else "",
         "together_notes": together_notes,

@@ -524,3 +524,41 @@ def test_the_filer_is_found_in_a_name_with_marks_or_a_contact_of_several_parts(
     assert "〔已隐去〕" in shown and secret not in shown, shown
     assert shown[:2] == written[:2], shown
     assert filer_words(filing, written, True) == written
+
+
+def test_no_filer_of_filings_handled_together_reads_another_one_of_them(
+    units: None, today: Any, officer_a: Any, head_a: Any
+) -> None:
+    """乙某's and 丙某's filings are merged into 甲某's; the unit writes on 甲某's whom it
+    called (all three). Each filer, following their own filing (status page and public
+    API), reads the unit's notes and result with the other two named by neither name
+    nor telephone; their own name stays."""
+    people = {"甲某某": "13912345678", "乙某某": "13787654321", "丙某某": "13611112222"}
+    filed = {n: file_report(filer_name=n, filer_contact=c) for n, c in people.items()}
+    root = filed["甲某某"].complaint
+    for f in filed.values():
+        assign(f.complaint, officer_a, by=head_a)
+    for n in ("乙某某", "丙某某"):
+        services.merge(Complaint.objects.get(pk=filed[n].complaint.pk), actor=officer_a, into=root)
+    called = "已分别电话联系举报人" + "、".join(f"{n}（{c}）" for n, c in people.items())
+    services.accept(Complaint.objects.get(pk=root.pk), actor=officer_a)
+    services.add_progress(Complaint.objects.get(pk=root.pk), actor=officer_a, text=called + "。")
+    services.close(Complaint.objects.get(pk=root.pk), actor=officer_a, result=called + "，已处理。")
+    for reader, f in filed.items():
+        keys = {"number": f.complaint.number, "code": f.access_code}
+        page = Client().post(reverse("complaints:follow"), keys).content.decode()
+        api = (
+            Client()
+            .post(
+                "/api/v1/public/complaints/lookup",
+                json.dumps(keys),
+                content_type="application/json",
+            )
+            .content.decode("unicode_escape")
+        )
+        assert "已分别电话联系举报人" in page
+        for other, contact in people.items():
+            for shown in (page, api):
+                if other == reader:
+                    continue
+                assert other not in shown and contact not in shown, (reader, other)
