@@ -17,12 +17,17 @@ checked in Python after the conversion, on the document: ``uniqueItems`` and an 
 ``if``/``then`` (by the compiled check of that clause alone). Any keyword or combination
 not implemented here raises ``UnsupportedSchema``, and validation then goes without this
 check.
+
+``compile_decoder`` may be given ``shapes``: the classes (and the defaults of the optional
+members) of the objects within arrays, so that its document is what its user reads
+(``casefile.typed_shapes``: steps that read as the engine's steps). A shape changes no
+verdict: it is refused on an object a post check reads.
 """
 
 import datetime as dt
 import keyword
 from collections.abc import Callable, Mapping, Sequence
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, NamedTuple, Union
 
 import msgspec
 
@@ -35,6 +40,24 @@ _SCALARS = {"string": str, "number": float, "integer": int, "boolean": bool}
 _BOUNDS = {"minimum": "ge", "maximum": "le", "exclusiveMinimum": "gt", "exclusiveMaximum": "lt"}
 
 
+class Shape(NamedTuple):
+    """How ``compile_decoder`` makes one kind of object (``Shapes``): the Struct class it
+    derives from (no fields of its own: methods, class attributes, ``__post_init__``) and
+    the default of each optional member it names (the others default to ``UNSET``)."""
+
+    base: type
+    defaults: Mapping[str, Any]
+
+
+#: ``shapes(where, tag, optional)``: the Shape of the objects of the schema at ``where``
+#: (a JSON pointer in the schema: ``#/$defs/penalty``, ``#/properties/officers/items``;
+#: ``tag`` None), or of the variant ``tag`` (a step's kind) of the tagged union defined at
+#: ``where`` (``#/$defs/step``), given the names of its optional members; None: as usual
+#: (every optional member defaults to ``UNSET``). Asked only of the objects within an
+#: array (those no post check reads).
+Shapes = Callable[[str, str | None, tuple[str, ...]], Shape | None]
+
+
 def _union(types: Sequence[Any]) -> Any:
     if not types:
         raise UnsupportedSchema("a schema no value satisfies")
@@ -42,8 +65,12 @@ def _union(types: Sequence[Any]) -> Any:
 
 
 class _Builder:
-    def __init__(self, root: Mapping[str, Any]):
+    def __init__(self, root: Mapping[str, Any], shapes: Shapes | None = None):
         self.root = root
+        self.shapes = shapes
+        #: the types of the ``$ref``s within arrays and unions (``path`` None), built once:
+        #: one class for one definition (two penalties of one definition compare equal)
+        self.refs: dict[str, Any] = {}
         self.counter = 0
         #: checks msgspec cannot express, run on the document after the conversion
         self.post: list[tuple[Path, Check]] = []
@@ -57,10 +84,11 @@ class _Builder:
         self.counter += 1
         return f"T{self.counter}_{''.join(c if c.isalnum() else '_' for c in hint)}"
 
-    def type_of(self, schema: Any, path: Path | None) -> Any:
+    def type_of(self, schema: Any, path: Path | None, where: str | None = None) -> Any:
         """The msgspec type of ``schema``; ``path`` is where it sits in the document
         (object members only), or None inside an array or a union (where post-checks
-        cannot be placed)."""
+        cannot be placed); ``where`` is where it sits in the schema (a JSON pointer; None
+        within a step's variant, where no shape is asked)."""
         if schema is True or (isinstance(schema, Mapping) and not set(schema) - ANNOTATIONS):
             raise UnsupportedSchema("an unconstrained value (any depth) is not typed")
         if not isinstance(schema, Mapping):
@@ -73,13 +101,23 @@ class _Builder:
             target = self.resolve(ref)
             if "allOf" in target and _dispatch(list(target["allOf"])) is not None:
                 if ref not in self.unions:
-                    self.unions[ref] = self.steps(target)
+                    self.unions[ref] = self.steps(target, ref)
                 return self.unions[ref]
-            return self.type_of(target, path)
+            if path is not None:
+                return self.type_of(target, path, ref)
+            found = self.refs.get(ref)
+            if found is None:
+                found = self.refs[ref] = self.type_of(target, None, ref)
+            return found
         if "anyOf" in keys:
             if keys != {"anyOf"}:
                 raise UnsupportedSchema("anyOf beside other keywords")
-            return _union([self.type_of(branch, None) for branch in schema["anyOf"]])
+            return _union(
+                [
+                    self.type_of(branch, None, _within(where, "anyOf", str(n)))
+                    for n, branch in enumerate(schema["anyOf"])
+                ]
+            )
         if "enum" in keys or "const" in keys:
             return self.choices(schema, keys)
         if "type" not in keys:
@@ -90,9 +128,9 @@ class _Builder:
             if kind == "null":
                 types.append(None)
             elif kind == "object":
-                types.append(self.object(schema, keys, path))
+                types.append(self.object(schema, keys, path, where))
             elif kind == "array":
-                types.append(self.array(schema, keys, path))
+                types.append(self.array(schema, keys, path, where))
             elif kind in _SCALARS:
                 types.append(self.scalar(kind, schema, keys))
             else:
@@ -142,14 +180,16 @@ class _Builder:
             return _union([Annotated[t, msgspec.Meta(**meta)] if meta else t for t in (int, float)])
         return Annotated[base, msgspec.Meta(**meta)] if meta else base
 
-    def array(self, schema: Mapping[str, Any], keys: set[str], path: Path | None) -> Any:
+    def array(
+        self, schema: Mapping[str, Any], keys: set[str], path: Path | None, where: str | None
+    ) -> Any:
         allowed = {"type", "items", "minItems", "maxItems", "uniqueItems"}
         if isinstance(schema["type"], list):  # e.g. ["array", "object"]: the object's keywords
             allowed |= {"properties", "required", "additionalProperties"}
         extra = keys - allowed
         if extra or "items" not in keys:
             raise UnsupportedSchema(f"array with {sorted(extra) or 'no items'}")
-        item = self.type_of(schema["items"], None)
+        item = self.type_of(schema["items"], None, _within(where, "items"))
         meta = {}
         if "minItems" in keys:
             meta["min_length"] = schema["minItems"]
@@ -162,7 +202,9 @@ class _Builder:
         array: Any = tuple[item, ...]  # type: ignore[valid-type]
         return Annotated[array, msgspec.Meta(**meta)] if meta else array
 
-    def object(self, schema: Mapping[str, Any], keys: set[str], path: Path | None) -> Any:
+    def object(
+        self, schema: Mapping[str, Any], keys: set[str], path: Path | None, where: str | None
+    ) -> Any:
         clauses = {"if", "then", "allOf"} & keys
         extra = keys - {"type", "properties", "required", "additionalProperties"} - clauses
         if extra:
@@ -183,7 +225,9 @@ class _Builder:
             return dict[str, self.type_of(members, None)]  # type: ignore[misc]
         if members is not False and "additionalProperties" in keys:
             raise UnsupportedSchema("properties with additionalProperties")
-        return self.struct(schema["properties"], schema.get("required", ()), path, "object")
+        return self.struct(
+            schema["properties"], schema.get("required", ()), path, "object", where=where
+        )
 
     def struct(
         self,
@@ -193,31 +237,44 @@ class _Builder:
         hint: str,
         tag: str | None = None,
         tag_field: str | None = None,
+        where: str | None = None,
     ) -> Any:
+        """A Struct of these members; ``where`` the object's place in the schema (a
+        variant's: its union's), which ``shapes`` is asked about."""
         missing = set(required) - set(properties)
         if missing:
             raise UnsupportedSchema(f"required members with no schema: {sorted(missing)}")
+        optional = tuple(m for m in properties if m not in required and m != tag_field)
+        form = None if self.shapes is None or where is None else self.shapes(where, tag, optional)
+        if form is not None and path is not None:
+            # an object at a path may have post checks, which read an absent member as UNSET
+            raise UnsupportedSchema(f"a shape for {where!r}, an object not within an array")
+        defaults: Mapping[str, Any] = {} if form is None else form.defaults
         fields: list[Any] = []
         for member, sub in properties.items():
             if member == tag_field:
                 continue
             if not member.isidentifier() or keyword.iskeyword(member) or member.startswith("_"):
                 raise UnsupportedSchema(f"member name {member!r}")
-            kind = self.type_of(sub, None if path is None else (*path, member))
+            at = None if tag is not None else _within(where, "properties", member)
+            kind = self.type_of(sub, None if path is None else (*path, member), at)
             if member in required:
                 fields.append((member, kind))
             else:
-                fields.append((member, kind, msgspec.UNSET))
+                fields.append((member, kind, defaults.get(member, msgspec.UNSET)))
         fields.sort(key=len)  # required (no default) first, as a Struct demands
         # the root keeps the members it does not name (checked for depth by ``check``)
         # gc=False: a decoded document is a tree (no cycle), read once and dropped; not
-        # tracking its Structs saves work on each one made and freed
-        options: dict[str, Any] = {"forbid_unknown_fields": path != (), "gc": False}
+        # tracking its Structs saves work on each one made and freed; frozen: read only
+        # (the engine keeps the decoder's steps, its case file is immutable)
+        options: dict[str, Any] = {"forbid_unknown_fields": path != (), "gc": False, "frozen": True}
         if tag is not None:
             options.update(tag=tag, tag_field=tag_field)
+        if form is not None:
+            options["bases"] = (form.base,)
         return msgspec.defstruct(self.name(tag or hint), fields, **options)
 
-    def steps(self, schema: Mapping[str, Any]) -> Any:
+    def steps(self, schema: Mapping[str, Any], where: str) -> Any:
         """``$defs/step``: the base object with its ``allOf`` of per-kind clauses, as a
         tagged union (tag: the kind) of one Struct per kind of the base enum."""
         keys = set(schema) - ANNOTATIONS
@@ -246,7 +303,7 @@ class _Builder:
                     raise UnsupportedSchema(f"step clause for {kind!r} with {sorted(extra)}")
                 properties.update(clause.get("properties", {}))
                 required.extend(r for r in clause.get("required", ()) if r not in required)
-            variants.append(self.struct(properties, required, None, kind, kind, field))
+            variants.append(self.struct(properties, required, None, kind, kind, field, where))
         return _union(variants)
 
 
@@ -292,6 +349,14 @@ def _conditional(branch: Any) -> Check:
         return True
 
     return holds
+
+
+def _within(where: str | None, *keys: str) -> str | None:
+    """The JSON pointer of a schema within the schema at ``where`` (None: unknown)."""
+    if where is None:
+        return None
+    escaped = (key.replace("~", "~0").replace("/", "~1") for key in keys)
+    return "/".join((where, *escaped))
 
 
 def _json_type(value: object) -> str:
@@ -364,14 +429,18 @@ def compile_decoder(
     schema: Mapping[str, Any],
     too_deep: Callable[[Any], bool],
     max_depth: int = 0,
+    shapes: Shapes | None = None,
 ) -> Callable[[str | bytes], Any]:
     """``decode(text)``: the typed document (msgspec Structs; a member absent is
     ``msgspec.UNSET``) when ``text`` is a valid case file by the types, else None — the
     JSON parser, the schema check and the depth limit in one pass in C. ``too_deep`` as
     for ``compile_types`` (applied to the members the root does not name, parsed on their
     own); ``max_depth`` the depth it judges, to pass over a member with fewer brackets than
-    that without parsing it (0: parse every such member)."""
-    document_type, named, post = _compile(schema)
+    that without parsing it (0: parse every such member). ``shapes`` makes the objects
+    within arrays it names of classes of its own and with defaults of its own (``Shape``;
+    the verdicts are the same: only what an optional member holds when absent, or null
+    when the shape's ``__post_init__`` says so, changes)."""
+    document_type, named, post = _compile(schema, shapes)
     typed_decoder = msgspec.json.Decoder(document_type)
     members_decoder = msgspec.json.Decoder(dict[str, msgspec.Raw])
     error = (msgspec.ValidationError, msgspec.DecodeError)
@@ -413,10 +482,10 @@ _NOT_OPENING = bytes(b for b in range(256) if b not in b"[{")
 
 
 def _compile(
-    schema: Mapping[str, Any],
+    schema: Mapping[str, Any], shapes: Shapes | None = None
 ) -> tuple[Any, frozenset[str], tuple[tuple[Path, Check], ...]]:
-    builder = _Builder(schema)
-    document_type = builder.type_of(schema, ())
+    builder = _Builder(schema, shapes)
+    document_type = builder.type_of(schema, (), "#")
     if not isinstance(document_type, type) or not issubclass(document_type, msgspec.Struct):
         raise UnsupportedSchema("the root is not an object with properties")
     try:

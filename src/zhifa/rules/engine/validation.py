@@ -14,7 +14,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
-from .casefile import CaseFile, prepare_builders, typed_case_file
+from .casefile import CaseFile, prepare_builders, typed_case_file, typed_shapes
 from .limits import MAX_BYTES, MAX_STEPS
 from .schemacheck import Check, UnsupportedSchema, compile_check
 from .schematypes import compile_decoder, compile_types
@@ -141,7 +141,7 @@ def typed_decoder() -> Callable[[str | bytes], Any] | None:
     valid case file, else None. None when the schema uses something it does not
     implement."""
     try:
-        return compile_decoder(schema(), _member_too_deep, MAX_DEPTH)
+        return compile_decoder(schema(), _member_too_deep, MAX_DEPTH, typed_shapes)
     except UnsupportedSchema:
         return None
 

@@ -2,23 +2,37 @@
 errors of validating against the whole schema."""
 
 import copy
+import datetime as dt
 import json
 import random
+from dataclasses import fields, replace
 from typing import Any
 
+import msgspec
 import pytest
 
-from zhifa.rules.engine.casefile import CaseFile
+from zhifa.rules.engine.casefile import (
+    CaseFile,
+    Certificate,
+    Officer,
+    Step,
+    TypedOfficer,
+    TypedStep,
+    typed_case_file,
+)
 from zhifa.rules.engine.schemacheck import UnsupportedSchema, compile_check
-from zhifa.rules.engine.schematypes import compile_types
+from zhifa.rules.engine.schematypes import compile_decoder, compile_types
 from zhifa.rules.engine.validation import (
+    MAX_DEPTH,
     FieldError,
     InvalidCaseFile,
     _error,
+    _member_too_deep,
     _validator,
     fast_check,
     load_case_file,
     load_document,
+    schema,
     typed_check,
     typed_decoder,
     validate_document,
@@ -203,9 +217,12 @@ def _outcome(load: Any, text: str) -> Any:
 
 def test_load_case_file_builds_what_from_dict_builds() -> None:
     """The one-pass path (typed decoder + typed_case_file) gives the CaseFile
-    ``CaseFile.from_dict(load_document(text))`` gives — every field, nulls for optional
-    fields included — and the same errors, on the legal test files and 1,500 mutations,
-    each also with every optional member written as null."""
+    ``CaseFile.from_dict(load_document(text))`` gives — every field of the case, of its
+    sections, steps, penalties, officers and certificates, with the same values of the
+    same types (the steps and officers are the decoder's Structs: compared field by field,
+    by ``_values``), nulls for optional fields included — and the same errors, on the
+    legal test files and 1,500 mutations, each also with every optional member written as
+    null, and the first 300 with a checklist in each legal review."""
 
     def slow(text: str) -> Any:
         return CaseFile.from_dict(load_document(text))
@@ -213,17 +230,106 @@ def test_load_case_file_builds_what_from_dict_builds() -> None:
     decode = typed_decoder()
     assert decode is not None
     fast_paths = 0
+    typed = {"steps": 0, "officers": 0}
     texts = [p.read_text("utf-8") for p in legal_case_files()]
     texts += [json.dumps(_mutated(seed), ensure_ascii=False) for seed in range(1500)]
-    for text in texts:
-        for variant in (text, _with_nulls(text)):
+    for n, text in enumerate(texts):
+        variants = [text, _with_nulls(text)] + ([_with_checklists(text)] if n < 300 else [])
+        for variant in variants:
             fast_paths += decode(variant) is not None
             new, old = _outcome(load_case_file, variant), _outcome(slow, variant)
+            if isinstance(new, CaseFile) and new.officers:
+                typed["steps"] += all(isinstance(s, TypedStep) for s in new.steps)
+                typed["officers"] += all(isinstance(o, TypedOfficer) for o in new.officers)
+            new, old = _values(new), _values(old)
             assert new == old, variant
-            if isinstance(new, CaseFile):
-                # equal, and of equal types (an int amount stays an int)
-                assert repr(new) == repr(old), variant
+            # equal, and of equal types (an int amount stays an int)
+            assert repr(new) == repr(old), variant
     assert fast_paths > 300
+    assert min(typed.values()) > 300
+
+
+def test_typed_case_file_builds_what_from_dict_builds_of_any_typed_document() -> None:
+    """Of a decoder without the engine's shapes (its steps and officers plain Structs,
+    an absent member ``UNSET``), ``typed_case_file`` builds the engine's dataclasses:
+    the same CaseFile as ``from_dict``, equal and of the same repr."""
+    decode = compile_decoder(schema(), _member_too_deep, MAX_DEPTH)
+    built = 0
+    for path in legal_case_files():
+        text = path.read_text("utf-8")
+        for variant in (text, _with_nulls(text), _with_checklists(text)):
+            document = decode(variant)
+            if document is None:
+                continue
+            new = typed_case_file(document)
+            old = CaseFile.from_dict(load_document(variant))
+            assert all(type(s) is Step for s in new.steps), variant
+            assert new == old and repr(new) == repr(old), variant
+            built += 1
+    assert built > 20
+
+
+def _values(outcome: Any) -> Any:
+    """A case file as itself without its steps and officers, and these as the name and
+    value of each field of ``Step``/``Officer`` (and what their methods give), their
+    penalties and certificates the same way; errors as they are."""
+    if not isinstance(outcome, CaseFile):
+        return outcome
+    return (
+        replace(outcome, steps=(), officers=()),
+        tuple(_fields_of(s, Step) for s in outcome.steps),
+        tuple(_fields_of(o, Officer) for o in outcome.officers),
+    )
+
+
+def _fields_of(obj: Any, cls: type) -> tuple[tuple[str, Any], ...]:
+    """The name and value of each field of the dataclass ``cls`` read from ``obj`` (a
+    frozen one)."""
+    assert not isinstance(obj, msgspec.Struct) or obj.__struct_config__.frozen
+    values: list[tuple[str, Any]] = []
+    for f in fields(cls):
+        value = getattr(obj, f.name)
+        if f.name in ("intended", "penalties"):
+            value = tuple((p.type, p.amount) for p in value)
+        elif f.name == "certificate" and value is not None:
+            value = (*_fields_of(value, Certificate), value.valid_on(dt.date(2025, 6, 1)))
+        values.append((f.name, value))
+    if cls is Step:
+        values += [("persons", obj.persons()), ("fine_total", obj.fine_total())]
+    elif cls is Officer:
+        values.append(("qualified_on", obj.qualified_on(dt.date(2025, 6, 1))))
+    return tuple(values)
+
+
+def _with_checklists(text: str) -> str:
+    """Each legal review with a checklist (one item a problem)."""
+    document = json.loads(text)
+    steps = document.get("steps") if isinstance(document, dict) else None
+    for step in steps if isinstance(steps, list) else []:
+        if isinstance(step, dict) and step.get("step") == "legal_review":
+            step.setdefault("checklist", {"facts": "ok", "crime": "problem", "basis": "ok"})
+    return json.dumps(document, ensure_ascii=False)
+
+
+#: optional members of steps the schema lets be null, by the kind of step
+_NULLABLE_STEP_MEMBERS = {
+    "registered": ("by",),
+    "investigation": ("evidence", "certificates_shown"),
+    "prior_notice": ("intended", "written", "hearing_right_notified"),
+    "legal_review": ("checklist", "opinion"),
+    "decision": ("penalties", "approved_by", "elements", "cites_full_name_and_article"),
+    "paid": ("onsite", "onsite_reason"),
+    "remedy_filed": ("decided_on", "head_appeared"),
+}
+#: the optional members of an officer (each may be null)
+_NULLABLE_OFFICER_MEMBERS = (
+    "certificate",
+    "auxiliary",
+    "legal_qualification",
+    "first_time_reviewer",
+    "conflict_of_interest",
+    "organ_head",
+)
 
 
 def _with_nulls(text: str) -> str:
@@ -235,9 +341,18 @@ def _with_nulls(text: str) -> str:
         document.setdefault(key, None)
     steps = document.get("steps")
     for step in steps if isinstance(steps, list) else []:
-        if isinstance(step, dict) and step.get("step") == "decision":
-            for key in ("penalties", "approved_by", "elements", "cites_full_name_and_article"):
+        if isinstance(step, dict) and isinstance(step.get("step"), str):
+            for key in _NULLABLE_STEP_MEMBERS.get(step["step"], ()):
                 step.setdefault(key, None)
+            intended = step.get("intended")
+            for penalty in intended if isinstance(intended, list) else []:
+                if isinstance(penalty, dict):
+                    penalty.setdefault("amount", None)
+    officers = document.get("officers")
+    for officer in officers if isinstance(officers, list) else []:
+        if isinstance(officer, dict):
+            for key in _NULLABLE_OFFICER_MEMBERS:
+                officer.setdefault(key, None)
     party = document.get("party")
     if isinstance(party, dict):
         for key in ("birth_date", "id_number", "uscc", "vulnerable"):
