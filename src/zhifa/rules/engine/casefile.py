@@ -693,28 +693,23 @@ def _shape(
     base: type, name: str, optional: tuple[str, ...], defaults: Mapping[str, Any], **attrs: Any
 ) -> Shape:
     """The Shape whose class derives from ``base`` with ``attrs`` and whose ``optional``
-    members default to their ``defaults``; when one of them defaults to something other
-    than None, the class's ``__post_init__`` reads a null there as its default (and makes
-    ``checklist`` the pairs of the dataclass)."""
+    members default to their ``defaults``. One that defaults to something other than None
+    (``()``, ``False``) is typed without null (``Shape.not_null``): a file that gives it as
+    null takes the slow path, which reads the null as its default (a ``__post_init__``
+    doing so ran in every step). A ``checklist`` is made the pairs of the dataclass by the
+    class's ``__post_init__`` (legal reviews only)."""
     given = {m: defaults[m] for m in optional if m in defaults}
-    lines = []
-    for member, default in given.items():
-        if member == "checklist":
-            lines.append("    value = self.checklist")
-            lines.append("    if value is None:")
-            lines.append("        _set(self, 'checklist', ())")
-            lines.append("    elif type(value) is dict:")
-            lines.append("        _set(self, 'checklist', _checklist(value))")
-        elif default is not None:
-            lines.append(f"    if self.{member} is None:")
-            lines.append(f"        _set(self, {member!r}, {default!r})")
-    if lines:
-        env: dict[str, Any] = {"_set": _set, "_checklist": _checklist}
-        # straight-line code on the member names of the schema (identifiers)
-        exec("\n".join(["def __post_init__(self):", *lines]), env)  # noqa: S102
-        attrs["__post_init__"] = env["__post_init__"]
+    not_null = frozenset(m for m, default in given.items() if default is not None)
+    if "checklist" in given:
+
+        def __post_init__(self: Any) -> None:
+            value = self.checklist
+            if type(value) is dict:
+                _set(self, "checklist", _checklist(value))
+
+        attrs["__post_init__"] = __post_init__
     cls = msgspec.defstruct(name, [], bases=(base,), namespace=attrs)
-    return Shape(cls, given)
+    return Shape(cls, given, not_null)
 
 
 def typed_shapes(where: str, tag: str | None, optional: tuple[str, ...]) -> Shape | None:

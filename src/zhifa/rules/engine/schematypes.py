@@ -27,7 +27,8 @@ verdict: it is refused on an object a post check reads.
 import datetime as dt
 import keyword
 from collections.abc import Callable, Mapping, Sequence
-from typing import Annotated, Any, Literal, NamedTuple, Union
+from types import UnionType
+from typing import Annotated, Any, Literal, NamedTuple, Union, get_args, get_origin
 
 import msgspec
 
@@ -43,10 +44,14 @@ _BOUNDS = {"minimum": "ge", "maximum": "le", "exclusiveMinimum": "gt", "exclusiv
 class Shape(NamedTuple):
     """How ``compile_decoder`` makes one kind of object (``Shapes``): the Struct class it
     derives from (no fields of its own: methods, class attributes, ``__post_init__``) and
-    the default of each optional member it names (the others default to ``UNSET``)."""
+    the default of each optional member it names (the others default to ``UNSET``); the
+    members in ``not_null`` are typed without null: a document that gives one of them as
+    null is not decoded (the decoder says None: its caller takes the slow path, which
+    reads a null as absent), so the class needs no ``__post_init__`` to make it so."""
 
     base: type
     defaults: Mapping[str, Any]
+    not_null: frozenset[str] = frozenset()
 
 
 #: ``shapes(where, tag, optional)``: the Shape of the objects of the schema at ``where``
@@ -258,6 +263,8 @@ class _Builder:
                 raise UnsupportedSchema(f"member name {member!r}")
             at = None if tag is not None else _within(where, "properties", member)
             kind = self.type_of(sub, None if path is None else (*path, member), at)
+            if form is not None and member in form.not_null:
+                kind = _without_null(kind)
             if member in required:
                 fields.append((member, kind))
             else:
@@ -349,6 +356,19 @@ def _conditional(branch: Any) -> Check:
         return True
 
     return holds
+
+
+def _without_null(kind: Any) -> Any:
+    """``kind`` without null (a nullable member a Shape says is never null)."""
+    origin = get_origin(kind)
+    if origin is Annotated:
+        inner, *meta = get_args(kind)
+        return Annotated[(_without_null(inner), *meta)]
+    if origin is Union or origin is UnionType:
+        return _union([arg for arg in get_args(kind) if arg is not type(None)])
+    if kind is None or kind is type(None):
+        raise UnsupportedSchema("a member that can only be null")
+    return kind
 
 
 def _within(where: str | None, *keys: str) -> str | None:
