@@ -599,8 +599,8 @@ def _root_builders(root: type) -> _RootBuilders:
 
     def of(cls: type, member: str) -> Any:
         typed = _struct_in(types[member])
-        if typed is None or issubclass(typed, TypedOfficer):
-            return None
+        if typed is None or issubclass(typed, _KEPT):
+            return None  # the decoder's own objects are kept as they are
         return _builder(cls, typed)
 
     step_types: list[type] = []
@@ -671,6 +671,32 @@ class TypedOfficer(msgspec.Struct, frozen=True, gc=False):
     qualified_on = Officer.qualified_on
 
 
+class TypedParty(msgspec.Struct, frozen=True, gc=False):
+    """The base of the typed decoder's party, read as a ``Party``."""
+
+
+class TypedViolation(msgspec.Struct, frozen=True, gc=False):
+    """The base of the typed decoder's violation, read as a ``Violation``."""
+
+
+class TypedBasis(msgspec.Struct, frozen=True, gc=False):
+    """The base of the typed decoder's basis, read as a ``Basis``."""
+
+
+class TypedBenchmark(msgspec.Struct, frozen=True, gc=False):
+    """The base of the typed decoder's benchmark, read as a ``Benchmark``."""
+
+
+#: the sections of the root the typed decoder shapes (no post check reads them), by
+#: their place in the schema: the base and the dataclass each reads as
+_SECTIONS: dict[str, tuple[type, type]] = {
+    "#/properties/party": (TypedParty, Party),
+    "#/properties/violation": (TypedViolation, Violation),
+    "#/properties/basis": (TypedBasis, Basis),
+    "#/properties/benchmark": (TypedBenchmark, Benchmark),
+}
+
+
 # each field the format does not give reads as its default (a field added to the
 # dataclass and not yet to the schema included)
 for _typed, _cls in (
@@ -678,6 +704,7 @@ for _typed, _cls in (
     (TypedPenalty, Penalty),
     (TypedCertificate, Certificate),
     (TypedOfficer, Officer),
+    *_SECTIONS.values(),
 ):
     for _field in fields(_cls):
         if _field.default is not MISSING:
@@ -726,10 +753,19 @@ def typed_shapes(where: str, tag: str | None, optional: tuple[str, ...]) -> Shap
         return _shape(TypedOfficer, "TypedOfficer_", optional, _OFFICER_DEFAULTS)
     if where.startswith(_OFFICER + "/properties/certificate/"):  # its branch of anyOf
         return _shape(TypedCertificate, "TypedCertificate_", optional, {})
+    section = _SECTIONS.get(where)
+    if section is not None:
+        base, cls = section
+        defaults = {f.name: f.default for f in fields(cls) if f.default is not MISSING}
+        return _shape(base, base.__name__ + "_", optional, defaults)
     return None
 
 
 _OFFICER = "#/properties/officers/items"
+
+
+#: the typed classes ``typed_case_file`` keeps as they are (the decoder's shapes)
+_KEPT = (TypedOfficer, TypedParty, TypedViolation, TypedBasis, TypedBenchmark)
 
 
 def prepare_builders(root: type) -> None:
@@ -772,10 +808,22 @@ def typed_case_file(doc: Any) -> "CaseFile":
         agency=built.agency(doc.agency),
         power=None if power is _UNSET else power,
         power_kind=None if power_kind is _UNSET else power_kind,
-        party=built.party(doc.party),
-        violation=None if vio is None or vio is _UNSET else built.violation(vio),
-        basis=None if basis is None or basis is _UNSET else built.basis(basis),
-        benchmark=None if bench is None or bench is _UNSET else built.benchmark(bench),
+        party=doc.party if built.party is None else built.party(doc.party),
+        violation=None
+        if vio is None or vio is _UNSET
+        else vio
+        if built.violation is None
+        else built.violation(vio),
+        basis=None
+        if basis is None or basis is _UNSET
+        else basis
+        if built.basis is None
+        else built.basis(basis),
+        benchmark=None
+        if bench is None or bench is _UNSET
+        else bench
+        if built.benchmark is None
+        else built.benchmark(bench),
         officers=()
         if officers is None or officers is _UNSET
         else officers

@@ -58,8 +58,9 @@ class Shape(NamedTuple):
 #: (a JSON pointer in the schema: ``#/$defs/penalty``, ``#/properties/officers/items``;
 #: ``tag`` None), or of the variant ``tag`` (a step's kind) of the tagged union defined at
 #: ``where`` (``#/$defs/step``), given the names of its optional members; None: as usual
-#: (every optional member defaults to ``UNSET``). Asked only of the objects within an
-#: array (those no post check reads).
+#: (every optional member defaults to ``UNSET``). A Shape for an object a post check reads
+#: (``if``/``then``, ``uniqueItems``: they read an absent member as ``UNSET``) is refused
+#: (``UnsupportedSchema``).
 Shapes = Callable[[str, str | None, tuple[str, ...]], Shape | None]
 
 
@@ -251,9 +252,6 @@ class _Builder:
             raise UnsupportedSchema(f"required members with no schema: {sorted(missing)}")
         optional = tuple(m for m in properties if m not in required and m != tag_field)
         form = None if self.shapes is None or where is None else self.shapes(where, tag, optional)
-        if form is not None and path is not None:
-            # an object at a path may have post checks, which read an absent member as UNSET
-            raise UnsupportedSchema(f"a shape for {where!r}, an object not within an array")
         defaults: Mapping[str, Any] = {} if form is None else form.defaults
         fields: list[Any] = []
         for member, sub in properties.items():
@@ -269,6 +267,13 @@ class _Builder:
                 fields.append((member, kind))
             else:
                 fields.append((member, kind, defaults.get(member, msgspec.UNSET)))
+        if (
+            form is not None
+            and path is not None
+            and any(p[: len(path)] == path for p, _t in self.post)
+        ):
+            # a post check reads an absent member of this object (or within it) as UNSET
+            raise UnsupportedSchema(f"a shape for {where!r}, an object a post check reads")
         fields.sort(key=len)  # required (no default) first, as a Struct demands
         # the root keeps the members it does not name (checked for depth by ``check``)
         # gc=False: a decoded document is a tree (no cycle), read once and dropped; not
@@ -457,9 +462,9 @@ def compile_decoder(
     for ``compile_types`` (applied to the members the root does not name, parsed on their
     own); ``max_depth`` the depth it judges, to pass over a member with fewer brackets than
     that without parsing it (0: parse every such member). ``shapes`` makes the objects
-    within arrays it names of classes of its own and with defaults of its own (``Shape``;
-    the verdicts are the same: only what an optional member holds when absent, or null
-    when the shape's ``__post_init__`` says so, changes)."""
+    it names of classes of its own and with defaults of its own (``Shape``; the verdicts
+    are the same: only what an optional member holds when absent changes, and a member it
+    types without null makes a null refused here, which the slow path then reads)."""
     document_type, named, post = _compile(schema, shapes)
     typed_decoder = msgspec.json.Decoder(document_type)
     members_decoder = msgspec.json.Decoder(dict[str, msgspec.Raw])

@@ -12,12 +12,17 @@ import msgspec
 import pytest
 
 from zhifa.rules.engine.casefile import (
+    Basis,
+    Benchmark,
     CaseFile,
     Certificate,
     Officer,
+    Party,
     Step,
     TypedOfficer,
+    TypedParty,
     TypedStep,
+    Violation,
     typed_case_file,
 )
 from zhifa.rules.engine.schemacheck import UnsupportedSchema, compile_check
@@ -230,7 +235,7 @@ def test_load_case_file_builds_what_from_dict_builds() -> None:
     decode = typed_decoder()
     assert decode is not None
     fast_paths = 0
-    typed = {"steps": 0, "officers": 0}
+    typed = {"steps": 0, "officers": 0, "party": 0}
     texts = [p.read_text("utf-8") for p in legal_case_files()]
     texts += [json.dumps(_mutated(seed), ensure_ascii=False) for seed in range(1500)]
     for n, text in enumerate(texts):
@@ -241,6 +246,7 @@ def test_load_case_file_builds_what_from_dict_builds() -> None:
             if isinstance(new, CaseFile) and new.officers:
                 typed["steps"] += all(isinstance(s, TypedStep) for s in new.steps)
                 typed["officers"] += all(isinstance(o, TypedOfficer) for o in new.officers)
+                typed["party"] += isinstance(new.party, TypedParty)
             new, old = _values(new), _values(old)
             assert new == old, variant
             # equal, and of equal types (an int amount stays an int)
@@ -275,10 +281,22 @@ def _values(outcome: Any) -> Any:
     penalties and certificates the same way; errors as they are."""
     if not isinstance(outcome, CaseFile):
         return outcome
+    sections = (
+        ("party", Party),
+        ("violation", Violation),
+        ("basis", Basis),
+        ("benchmark", Benchmark),
+    )
     return (
-        replace(outcome, steps=(), officers=()),
+        replace(
+            outcome, steps=(), officers=(), party=None, violation=None, basis=None, benchmark=None
+        ),
         tuple(_fields_of(s, Step) for s in outcome.steps),
         tuple(_fields_of(o, Officer) for o in outcome.officers),
+        tuple(
+            None if getattr(outcome, name) is None else _fields_of(getattr(outcome, name), cls)
+            for name, cls in sections
+        ),
     )
 
 
