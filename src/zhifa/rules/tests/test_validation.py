@@ -288,8 +288,15 @@ def _values(outcome: Any) -> Any:
         ("benchmark", Benchmark),
     )
     return (
+        # the sections compared field by field below (a loaded file's are Structs)
         replace(
-            outcome, steps=(), officers=(), party=None, violation=None, basis=None, benchmark=None
+            outcome,
+            steps=(),
+            officers=(),
+            party=None,  # type: ignore[arg-type]
+            violation=None,
+            basis=None,
+            benchmark=None,
         ),
         tuple(_fields_of(s, Step) for s in outcome.steps),
         tuple(_fields_of(o, Officer) for o in outcome.officers),
