@@ -38,6 +38,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
@@ -307,9 +308,12 @@ def _together(other: Complaint | None, others: list[Complaint]) -> dict[str, Any
 
 def _out(c: Complaint, user: Any) -> dict[str, Any]:
     shown = policy.can_see_filer(user, c)
+    # The staff's own policy decides whom they read (``can_see_filer``), of this filing
+    # and of those handled together with it (a list says which have any).
+    grouped = c.merged_into_id is not None or getattr(c, "has_followers", True)
+    others = policy.withheld_together(user, c) if grouped else []
     return {
-        # The staff's own policy decides whom they read (``can_see_filer``).
-        **_public(c, shown, []),
+        **_public(c, shown, others),
         "id": c.pk,
         "received_at": c.received_at,
         "address": c.address,
@@ -479,7 +483,12 @@ def _get(request: HttpRequest, complaint_id: int) -> Complaint:
 )
 @paginate(BoundedLimitOffset)
 def list_complaints(request: HttpRequest, assigned_to_me: bool = False) -> Any:
-    found = _visible(request).order_by("status", "ack_due_on", "pk")
+    followers = Complaint.objects.filter(merged_into=OuterRef("pk"))
+    found = (
+        _visible(request)
+        .annotate(has_followers=Exists(followers))
+        .order_by("status", "ack_due_on", "pk")
+    )
     if assigned_to_me:
         found = found.filter(assignments__user_id=request.user.pk)
     return Paged(found, lambda c: _out(c, request.user))

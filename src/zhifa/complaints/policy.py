@@ -63,6 +63,7 @@ __all__ = [
     "together_with",
     "visible",
     "visible_filer",
+    "withheld_together",
 ]
 
 #: The receiving organ's users who handle its filings.
@@ -262,6 +263,21 @@ def together_with(complaint: Complaint) -> list[Complaint]:
         .only("pk", "filer_name", "filer_contact")
         .order_by("pk")
     )
+
+
+def withheld_together(user: Any, complaint: Complaint) -> list[Complaint]:
+    """The filings handled together with ``complaint`` (``together_with``) whose filer
+    ``user`` may not see (``can_see_filer``): the unit's notes and result on one filing of
+    the group may name every filer of it, so these filers are masked too in what ``user``
+    reads of ``complaint``."""
+    root = complaint.merged_into_id or complaint.pk
+    group = (
+        Complaint.objects.filter(Q(pk=root) | Q(merged_into_id=root))
+        .exclude(pk=complaint.pk)
+        .select_related("region")
+        .order_by("pk")
+    )
+    return [other for other in group if not can_see_filer(user, other)]
 
 
 def visible(user: Any, queryset: QuerySet[Complaint] | None = None) -> QuerySet[Complaint]:

@@ -451,12 +451,14 @@ def attachment_rows(complaint: Complaint, filer_visible: bool) -> list[dict[str,
     ]
 
 
-def _notes_shown(complaint: Complaint, filer_visible: bool) -> list[Any]:
-    """The filing's notes; a dispute's (the filer's own words) as ``policy.filer_words``
-    shows them to the reader (the instances are read, never saved)."""
+def _notes_shown(complaint: Complaint, filer_visible: bool, others: list[Complaint]) -> list[Any]:
+    """The filing's notes as ``policy.note_words`` shows them to the reader: its filer
+    masked unless ``filer_visible``, and the filers of ``others`` (the filings handled
+    together with it whose filer the reader may not see) always (the instances are read,
+    never saved)."""
     notes = list(complaint.notes.select_related("author").order_by("created_at", "pk"))
     for n in notes:
-        n.text = policy.note_words(complaint, n, filer_visible)
+        n.text = policy.note_words(complaint, n, filer_visible, others)
     return notes
 
 
@@ -478,7 +480,7 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **bound: Any) ->
         "dispute_reason": policy.filer_words(complaint, complaint.dispute_reason, filer_visible),
         "category": routing.category_label(complaint.category),
         "clock": _clock(request, complaint),
-        "notes": _notes_shown(complaint, filer_visible),
+        "notes": _notes_shown(complaint, filer_visible, policy.withheld_together(user, complaint)),
         "filer_visible": filer_visible,
         "assignees": [a.user for a in complaint.assignments.all()],
         "assigned_to_me": policy.is_assigned(user, complaint),

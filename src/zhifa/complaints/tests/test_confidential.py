@@ -562,3 +562,50 @@ def test_no_filer_of_filings_handled_together_reads_another_one_of_them(
                 if other == reader:
                     continue
                 assert other not in shown and contact not in shown, (reader, other)
+
+
+def test_staff_read_the_filers_of_filings_handled_together_only_as_they_may_see_them(
+    units: None, today: Any, officer_a: Any, head_a: Any, supervisor_city: Any
+) -> None:
+    """乙某's and 丙某's filings are merged into 甲某's, and the unit's note and result on
+    甲某's name all three. On 甲某's filing (page and desk API, one and the list): the
+    unit's head and an unassigned officer read none of them; an officer assigned to 甲某's
+    and 乙某's filings reads those two and not 丙某; the supervisor reads all three."""
+    people = {"甲某某": "13912345678", "乙某某": "13787654321", "丙某某": "13611112222"}
+    filed = {n: file_report(filer_name=n, filer_contact=c) for n, c in people.items()}
+    root = filed["甲某某"].complaint
+    both = make_user("officer_both", Role.OFFICER, organ=root.organ, full_name="孙涛")
+    assign(root, both, by=head_a)
+    assign(filed["乙某某"].complaint, both, by=head_a)
+    assign(filed["丙某某"].complaint, officer_a, by=head_a)
+    for n in ("乙某某", "丙某某"):
+        services.merge(Complaint.objects.get(pk=filed[n].complaint.pk), actor=head_a, into=root)
+    called = "已分别电话联系举报人" + "、".join(f"{n}（{c}）" for n, c in people.items())
+    services.accept(Complaint.objects.get(pk=root.pk), actor=both)
+    services.add_progress(Complaint.objects.get(pk=root.pk), actor=both, text=called + "。")
+    services.close(Complaint.objects.get(pk=root.pk), actor=both, result=called + "，已处理。")
+    unassigned = make_user("officer_none", Role.OFFICER, organ=root.organ, full_name="钱进")
+    readers = {
+        head_a: set(),
+        unassigned: set(),
+        both: {"甲某某", "乙某某"},
+        supervisor_city: set(people),
+    }
+    for user, sees in readers.items():
+        client = client_for(user)
+        detail = client.get(reverse("complaints:detail", args=[root.pk])).content.decode()
+        one = client.get(f"/api/v1/complaints/{root.pk}").json()
+        listed = client.get("/api/v1/complaints").json()
+        items = listed["items"] if isinstance(listed, dict) else listed
+        row = next(i for i in items if i["id"] == root.pk)
+        for shown in (
+            detail,
+            json.dumps(one, ensure_ascii=False),
+            json.dumps(row, ensure_ascii=False),
+        ):
+            assert "已分别电话联系举报人" in shown, user.username
+            for name, contact in people.items():
+                if name in sees:
+                    assert name in shown and contact in shown, (user.username, name)
+                else:
+                    assert name not in shown and contact not in shown, (user.username, name)
