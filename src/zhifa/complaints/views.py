@@ -208,6 +208,7 @@ def _public_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any
         "category": routing.category_label(complaint.category),
         "clock": _clock(request, complaint),
         "notes": notes,
+        "notes_masked": "others" if others else "",
         "rejection_reasons": policy.filer_words(
             complaint, complaint.rejection_reasons, True, others
         ),
@@ -465,6 +466,7 @@ def _notes_shown(complaint: Complaint, filer_visible: bool, others: list[Complai
 def _detail_context(request: HttpRequest, complaint: Complaint, **bound: Any) -> dict[str, Any]:
     user = request.user
     filer_visible = policy.can_see_filer(user, complaint)
+    withheld = policy.withheld_together(user, complaint)
     can_assign = policy.can_assign(user, complaint) is None
     merged = list(
         complaint.merged.order_by("pk").only(
@@ -480,7 +482,8 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **bound: Any) ->
         "dispute_reason": policy.filer_words(complaint, complaint.dispute_reason, filer_visible),
         "category": routing.category_label(complaint.category),
         "clock": _clock(request, complaint),
-        "notes": _notes_shown(complaint, filer_visible, policy.withheld_together(user, complaint)),
+        "notes": _notes_shown(complaint, filer_visible, withheld),
+        "notes_masked": not filer_visible or bool(withheld),
         "filer_visible": filer_visible,
         "assignees": [a.user for a in complaint.assignments.all()],
         "assigned_to_me": policy.is_assigned(user, complaint),
