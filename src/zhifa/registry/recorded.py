@@ -15,7 +15,7 @@ and exam records (recorded once, no update service; their entries name the offic
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from django.db.models import QuerySet
@@ -76,14 +76,17 @@ def _expired_certificates(object_id: str, body: Mapping[str, Any]) -> Values:
         )
 
 
-def _transferred_certificates(object_id: str, body: Mapping[str, Any]) -> Values:
-    # The officer's certificates as they were when he joined this organ.
-    for item in body.get("certificates") or ():
-        if isinstance(item, Mapping):
-            yield (
-                str(item.get("certificate")),
-                {k: v for k, v in item.items() if k != "certificate"},
-            )
+def _handed_over(items: str, key: str) -> Callable[[str, Mapping[str, Any]], Values]:
+    """The reader of ``officer.transfer_in``'s ``items`` (his certificates, his flags) as
+    they were when he joined this organ, each named by its ``key`` (entries written
+    before the transfer recorded them hold none)."""
+
+    def read(object_id: str, body: Mapping[str, Any]) -> Values:
+        for item in body.get(items) or ():
+            if isinstance(item, Mapping):
+                yield str(item.get(key)), {k: v for k, v in item.items() if k != key}
+
+    return read
 
 
 def _entrustment_created(object_id: str, body: Mapping[str, Any]) -> Values:
@@ -125,22 +128,6 @@ def _officers_certificate_left(
     # An officer moved to another organ: that organ's chain records the certificate's
     # later changes (and the expiry task's).
     return str(values.get("officer")) == object_id
-
-
-#: What ``officer.flag`` records of the flag it raises, as the row holds it.
-_FLAG_RAISED = ("officer", "rule", "year", "reason", "consequence", "status", "raised_on")
-
-
-def _flag_raised(object_id: str, body: Mapping[str, Any]) -> Values:
-    yield object_id, {k: body.get(k) for k in _FLAG_RAISED}
-
-
-def _transferred_flags(object_id: str, body: Mapping[str, Any]) -> Values:
-    # The officer's flags as they were when he joined this organ (entries written
-    # before the transfer recorded them hold none).
-    for item in body.get("flags") or ():
-        if isinstance(item, Mapping):
-            yield str(item.get("flag")), {k: v for k, v in item.items() if k != "flag"}
 
 
 def _flag_carried_out(object_id: str, body: Mapping[str, Any]) -> Values:
@@ -189,7 +176,7 @@ def recorded_objects() -> list[RecordedObject]:
             },
             fields={n: n for n in CERTIFICATE_RECORDED_FIELDS},
             title="number",
-            handovers={"officer.transfer_in": _transferred_certificates},
+            handovers={"officer.transfer_in": _handed_over("certificates", "certificate")},
             ends={"officer.transfer_out": _officers_certificate_left},
         ),
         RecordedObject(
@@ -212,11 +199,11 @@ def recorded_objects() -> list[RecordedObject]:
             object_type="registry.officerflag",
             model="registry.OfficerFlag",
             noun="officer flag",
-            creates={FLAG_ACTION: _flag_raised},
+            creates={FLAG_ACTION: snapshot_of},
             updates={FLAG_CARRIED_OUT_ACTION: _flag_carried_out},
             fields={n: n for n in FLAG_RECORDED_FIELDS},
             title="officer__name",
-            handovers={"officer.transfer_in": _transferred_flags},
+            handovers={"officer.transfer_in": _handed_over("flags", "flag")},
             shared=True,
         ),
     ]
