@@ -256,11 +256,15 @@ def together_with(complaint: Complaint) -> list[Complaint]:
     merged into and the others merged into that one, or those merged into it. Their
     filers are never told to its filer, nor it to them (the unit's notes and result on
     the filing merged into are told to all of them)."""
+    return list(_group(complaint).only("pk", "filer_name", "filer_contact"))
+
+
+def _group(complaint: Complaint) -> QuerySet[Complaint]:
+    """The other filings of ``complaint``'s group (``together_with``), by ID."""
     root = complaint.merged_into_id or complaint.pk
-    return list(
+    return (
         Complaint.objects.filter(Q(pk=root) | Q(merged_into_id=root))
         .exclude(pk=complaint.pk)
-        .only("pk", "filer_name", "filer_contact")
         .order_by("pk")
     )
 
@@ -270,13 +274,7 @@ def withheld_together(user: Any, complaint: Complaint) -> list[Complaint]:
     ``user`` may not see (``can_see_filer``): the unit's notes and result on one filing of
     the group may name every filer of it, so these filers are masked too in what ``user``
     reads of ``complaint``."""
-    root = complaint.merged_into_id or complaint.pk
-    group = (
-        Complaint.objects.filter(Q(pk=root) | Q(merged_into_id=root))
-        .exclude(pk=complaint.pk)
-        .select_related("region")
-        .order_by("pk")
-    )
+    group = _group(complaint).select_related("region")
     return [other for other in group if not can_see_filer(user, other)]
 
 

@@ -523,6 +523,27 @@ def test_the_filer_is_found_in_a_name_with_marks_or_a_contact_of_several_parts(
     assert filer_words(filing, written, True) == written
 
 
+#: Three filers whose filings are handled together: the others merged into 甲某某's.
+GROUP = {"甲某某": "13912345678", "乙某某": "13787654321", "丙某某": "13611112222"}
+
+
+def _handled_together(head: Any, handlers: dict[str, Any], handler: Any) -> dict[str, Any]:
+    """The three filings of ``GROUP``, each assigned to its officer (``handlers``), the
+    others merged into 甲某某's by the unit's head; ``handler`` accepts 甲某某's, writes
+    whom the unit called (all three) in a note and closes it with that result."""
+    filed = {n: file_report(filer_name=n, filer_contact=c) for n, c in GROUP.items()}
+    root = filed["甲某某"].complaint
+    for name, f in filed.items():
+        assign(f.complaint, handlers[name], by=head)
+    for n in ("乙某某", "丙某某"):
+        services.merge(Complaint.objects.get(pk=filed[n].complaint.pk), actor=head, into=root)
+    called = "已分别电话联系举报人" + "、".join(f"{n}（{c}）" for n, c in GROUP.items())
+    services.accept(Complaint.objects.get(pk=root.pk), actor=handler)
+    services.add_progress(Complaint.objects.get(pk=root.pk), actor=handler, text=called + "。")
+    services.close(Complaint.objects.get(pk=root.pk), actor=handler, result=called + "，已处理。")
+    return filed
+
+
 def test_no_filer_of_filings_handled_together_reads_another_one_of_them(
     units: None, today: Any, officer_a: Any, head_a: Any
 ) -> None:
@@ -530,17 +551,8 @@ def test_no_filer_of_filings_handled_together_reads_another_one_of_them(
     called (all three). Each filer, following their own filing (status page and public
     API), reads the unit's notes and result with the other two named by neither name
     nor telephone; their own name stays."""
-    people = {"甲某某": "13912345678", "乙某某": "13787654321", "丙某某": "13611112222"}
-    filed = {n: file_report(filer_name=n, filer_contact=c) for n, c in people.items()}
-    root = filed["甲某某"].complaint
-    for f in filed.values():
-        assign(f.complaint, officer_a, by=head_a)
-    for n in ("乙某某", "丙某某"):
-        services.merge(Complaint.objects.get(pk=filed[n].complaint.pk), actor=officer_a, into=root)
-    called = "已分别电话联系举报人" + "、".join(f"{n}（{c}）" for n, c in people.items())
-    services.accept(Complaint.objects.get(pk=root.pk), actor=officer_a)
-    services.add_progress(Complaint.objects.get(pk=root.pk), actor=officer_a, text=called + "。")
-    services.close(Complaint.objects.get(pk=root.pk), actor=officer_a, result=called + "，已处理。")
+    people = GROUP
+    filed = _handled_together(head_a, dict.fromkeys(people, officer_a), officer_a)
     for reader, f in filed.items():
         keys = {"number": f.complaint.number, "code": f.access_code}
         page = Client().post(reverse("complaints:follow"), keys).content.decode()
@@ -569,19 +581,10 @@ def test_staff_read_the_filers_of_filings_handled_together_only_as_they_may_see_
     甲某's name all three. On 甲某's filing (page and desk API, one and the list): the
     unit's head and an unassigned officer read none of them; an officer assigned to 甲某's
     and 乙某's filings reads those two and not 丙某; the supervisor reads all three."""
-    people = {"甲某某": "13912345678", "乙某某": "13787654321", "丙某某": "13611112222"}
-    filed = {n: file_report(filer_name=n, filer_contact=c) for n, c in people.items()}
-    root = filed["甲某某"].complaint
-    both = make_user("officer_both", Role.OFFICER, organ=root.organ, full_name="孙涛")
-    assign(root, both, by=head_a)
-    assign(filed["乙某某"].complaint, both, by=head_a)
-    assign(filed["丙某某"].complaint, officer_a, by=head_a)
-    for n in ("乙某某", "丙某某"):
-        services.merge(Complaint.objects.get(pk=filed[n].complaint.pk), actor=head_a, into=root)
-    called = "已分别电话联系举报人" + "、".join(f"{n}（{c}）" for n, c in people.items())
-    services.accept(Complaint.objects.get(pk=root.pk), actor=both)
-    services.add_progress(Complaint.objects.get(pk=root.pk), actor=both, text=called + "。")
-    services.close(Complaint.objects.get(pk=root.pk), actor=both, result=called + "，已处理。")
+    people = GROUP
+    both = make_user("officer_both", Role.OFFICER, organ=officer_a.organ, full_name="孙涛")
+    handlers = {"甲某某": both, "乙某某": both, "丙某某": officer_a}
+    root = _handled_together(head_a, handlers, both)["甲某某"].complaint
     unassigned = make_user("officer_none", Role.OFFICER, organ=root.organ, full_name="钱进")
     readers = {
         head_a: set(),
