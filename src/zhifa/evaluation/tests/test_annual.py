@@ -216,24 +216,31 @@ def test_two_years_fail_flags_the_officer_in_registry_and_record(
     assert "连续两年" in page.content.decode()
 
 
+def flagged_officer(organ, supervisor, today):
+    """王强, an officer of ``organ`` made by the service (recorded), graded 不合格 two
+    years running by a head of the organ: the officer and the flag that raised."""
+    from zhifa.accounts.models import Role
+
+    head = make_user(f"head_flag_{organ.pk}", Role.ORGAN_HEAD, organ=organ)
+    wang = registry.save_officer(
+        actor=supervisor, organ=organ, name="王强", id_number=_id_number(77)
+    )
+    for y in (YEAR - 1, YEAR):
+        grading.record_grade(
+            head, year=y, officer=wang, grade=Grade.FAIL, assessment="差", today=today
+        )
+    return wang, OfficerFlag.objects.get(officer=wang)
+
+
 def test_records_verify_holds_an_officer_flag_to_its_entries(data, supervisor_city, organ_c, today):
     """The flag raised by two years' fail, and its carrying out, are compared with their
     entries (an organ without the fixture's cases, its officer made by the service): a
     flag marked carried out in the database (the officer left in his post) fails
     ``records verify`` naming the flag; the service's carrying out passes; its note
     changed afterwards fails."""
-    from zhifa.accounts.models import Role
     from zhifa.records.tests.test_tamper_suite import run_verify
 
-    head_c = make_user("head_c_flag", Role.ORGAN_HEAD, organ=organ_c)
-    wang = registry.save_officer(
-        actor=supervisor_city, organ=organ_c, name="王强", id_number=_id_number(77)
-    )
-    for y in (YEAR - 1, YEAR):
-        grading.record_grade(
-            head_c, year=y, officer=wang, grade=Grade.FAIL, assessment="差", today=today
-        )
-    flag = OfficerFlag.objects.get(officer=wang)
+    _wang, flag = flagged_officer(organ_c, supervisor_city, today)
     organ = str(organ_c.pk)
     code, text = run_verify("--organ", organ)
     assert code == 0, text
